@@ -1,0 +1,288 @@
+//! Building a [`Client`]: API key, region or base URL, timeouts.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
+
+use crate::runtime::Runtime;
+use crate::{Client, Error};
+
+/// The environment variable read for the API key when none is given.
+pub const API_KEY_ENV: &str = "DRATA_API_KEY";
+
+/// The `User-Agent` every request carries.
+pub const USER_AGENT_VALUE: &str = concat!("drata-client/", env!("CARGO_PKG_VERSION"));
+
+/// One of Drata's three documented regions; each has its own API host.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Region {
+    /// United States: `https://public-api.drata.com/public`.
+    #[default]
+    Us,
+    /// European Union: `https://public-api.eu.drata.com/public`.
+    Eu,
+    /// Asia-Pacific: `https://public-api.apac.drata.com/public`.
+    Apac,
+}
+
+impl Region {
+    /// Every region.
+    pub const ALL: [Region; 3] = [Region::Us, Region::Eu, Region::Apac];
+
+    /// The API root of the region, `/public` included.
+    ///
+    /// ```
+    /// assert_eq!(drata::Region::Eu.base_url(), "https://public-api.eu.drata.com/public");
+    /// ```
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Region::Us => "https://public-api.drata.com/public",
+            Region::Eu => "https://public-api.eu.drata.com/public",
+            Region::Apac => "https://public-api.apac.drata.com/public",
+        }
+    }
+
+    /// The region's short name: `us`, `eu` or `apac`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Region::Us => "us",
+            Region::Eu => "eu",
+            Region::Apac => "apac",
+        }
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Region {
+    type Err = Error;
+
+    /// Reads `us`, `eu` or `apac`, in any case.
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Region::ALL
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| Error::Config(format!("unknown region `{s}`: use us, eu or apac")))
+    }
+}
+
+/// A Drata API key. Its `Debug` and `Display` never show it.
+#[derive(Clone)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wraps a key.
+    pub fn new(key: impl Into<String>) -> Self {
+        Self(key.into())
+    }
+
+    /// Reads the key from `DRATA_API_KEY`, if set and not empty.
+    pub fn from_env() -> Option<Self> {
+        std::env::var(API_KEY_ENV).ok().filter(|k| !k.trim().is_empty()).map(Self)
+    }
+
+    /// The `Authorization` header value, marked sensitive so that `http`
+    /// never prints it.
+    fn header_value(&self) -> Result<HeaderValue, Error> {
+        let mut value = HeaderValue::from_str(&format!("Bearer {}", self.0.trim())).map_err(|_| {
+            Error::Config(
+                "the API key contains characters that cannot be sent in a header (a newline or a \
+                 control character?)"
+                    .into(),
+            )
+        })?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+impl fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Builds a [`Client`]. Start with [`Client::builder`].
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use drata::{Client, Region};
+///
+/// let client = Client::builder()
+///     .api_key("my-key") // or set DRATA_API_KEY
+///     .region(Region::Eu)
+///     .connect_timeout(Duration::from_secs(5))
+///     .build()?;
+/// # Ok::<(), drata::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    api_key: Option<ApiKey>,
+    region: Region,
+    base_url: Option<String>,
+    connect_timeout: Duration,
+    read_timeout: Duration,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            api_key: None,
+            region: Region::Us,
+            base_url: None,
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The API key. Without one, `build` reads `DRATA_API_KEY`.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(ApiKey::new(key));
+        self
+    }
+
+    /// The region (default [`Region::Us`]). Ignored when a base URL is set.
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = region;
+        self
+    }
+
+    /// An explicit API root, `/public` included, e.g. a local fake server's
+    /// `http://127.0.0.1:8080/public`. Must be `https://`, or `http://` to a
+    /// loopback address.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// How long to wait for a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long a read may wait for data before the request fails (default
+    /// 60 s). It bounds a stalled server without cutting a long upload short.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+
+    /// Checks the configuration and builds the client. Nothing is sent.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when there is no API key, the base URL is not
+    /// `https://` (or `http://` to loopback), or TLS cannot be set up.
+    pub fn build(self) -> Result<Client, Error> {
+        let key = self.api_key.or_else(ApiKey::from_env).ok_or_else(|| {
+            Error::Config(format!(
+                "no API key: pass one to the builder or set {API_KEY_ENV} (create keys in Drata \
+                 under Settings → API Keys)"
+            ))
+        })?;
+        let base_url = match &self.base_url {
+            Some(url) => checked_base_url(url)?,
+            None => self.region.base_url().to_string(),
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, key.header_value()?);
+        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .connect_timeout(self.connect_timeout)
+            .read_timeout(self.read_timeout)
+            .https_only(!base_url.starts_with("http://"))
+            .build()
+            .map_err(|e| Error::Config(format!("cannot set up the HTTP client: {e}")))?;
+        Ok(Client::new_with_client(&base_url, http, Runtime::default()))
+    }
+}
+
+/// Accepts `https://…`, or `http://` to a loopback address; strips a trailing `/`.
+fn checked_base_url(url: &str) -> Result<String, Error> {
+    let parsed = reqwest::Url::parse(url.trim())
+        .map_err(|e| Error::Config(format!("base URL `{url}` is not a URL: {e}")))?;
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    };
+    match parsed.scheme() {
+        "https" if parsed.host().is_some() => {}
+        "http" if loopback => {}
+        "http" => {
+            return Err(Error::Config(format!(
+                "base URL `{url}` is plain http to a host that is not loopback; the API key would \
+                 travel unencrypted. Use https:// (plain http is only for local servers on \
+                 127.0.0.1, ::1 or localhost)"
+            )));
+        }
+        other => {
+            return Err(Error::Config(format!(
+                "base URL `{url}` has scheme `{other}`; use https://"
+            )));
+        }
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(Error::Config("the base URL must not carry credentials".into()));
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_string())
+}
+
+impl Client {
+    /// Starts building a client: see [`ClientBuilder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_must_be_https_or_loopback_http() {
+        assert_eq!(
+            checked_base_url("https://public-api.drata.com/public/").unwrap(),
+            "https://public-api.drata.com/public"
+        );
+        for ok in ["http://127.0.0.1:8080/public", "http://[::1]:9/public", "http://localhost/public"] {
+            assert!(checked_base_url(ok).is_ok(), "{ok}");
+        }
+        for bad in ["http://10.0.0.1/public", "http://example.com/public", "ftp://x/y", "not a url", "https://u:p@x.com"] {
+            assert!(matches!(checked_base_url(bad), Err(Error::Config(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn regions_parse_in_any_case() {
+        assert_eq!("EU".parse::<Region>().unwrap(), Region::Eu);
+        assert_eq!("apac".parse::<Region>().unwrap().base_url(), "https://public-api.apac.drata.com/public");
+        assert!("mars".parse::<Region>().is_err());
+    }
+
+    #[test]
+    fn the_key_never_shows_in_debug_output() {
+        let builder = Client::builder().api_key("sk_live_SECRET");
+        let client = builder.clone().build().unwrap();
+        for text in [format!("{builder:?}"), format!("{client:?}"), format!("{}", ApiKey::new("sk_live_SECRET"))] {
+            assert!(!text.contains("SECRET"), "{text}");
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! Open enums: string enums that keep values they do not know.
+//!
+//! typify turns a string `enum` into a closed Rust enum, and one value Drata
+//! adds later then fails the whole response. A schema marked
+//! `x-drata-open-enum: true` is generated here instead, with a final
+//! `Unknown(String)` variant that keeps any other value and serializes it back
+//! unchanged; progenitor is told to use it in place of its own type.
+
+use std::collections::BTreeSet;
+
+use heck::ToUpperCamelCase;
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+use crate::{Error, Spec, SpecError};
+
+/// The tokens of every open enum of the spec.
+pub(crate) fn generate_all(spec: &Spec) -> Result<TokenStream, Error> {
+    let mut out = TokenStream::new();
+    let mut problems = Vec::new();
+    for (name, schema) in spec.schemas() {
+        if schema.get("x-drata-open-enum").and_then(Value::as_bool) != Some(true) {
+            continue;
+        }
+        match generate_one(name, schema) {
+            Ok(tokens) => out.extend(tokens),
+            Err(problem) => problems.push(format!("schema `{name}`: {problem}")),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::Spec(SpecError::Rules(problems)))
+    }
+}
+
+fn generate_one(name: &str, schema: &Value) -> Result<TokenStream, String> {
+    if schema.get("type").and_then(Value::as_str) != Some("string") {
+        return Err("`x-drata-open-enum` needs `type: string`".into());
+    }
+    let values: Vec<&str> = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .ok_or("`x-drata-open-enum` needs an `enum` list")?
+        .iter()
+        .map(|v| v.as_str().ok_or("enum values must be strings"))
+        .collect::<Result<_, _>>()?;
+    let mut seen = BTreeSet::new();
+    let mut variants = Vec::new();
+    for value in &values {
+        let mut variant = value.to_upper_camel_case();
+        if variant.starts_with(|c: char| c.is_ascii_digit()) {
+            variant.insert(0, 'V');
+        }
+        if variant.is_empty() || variant == "Unknown" {
+            return Err(format!("value `{value}` cannot be a variant name"));
+        }
+        if !seen.insert(variant.clone()) {
+            return Err(format!("two values map to the variant `{variant}`"));
+        }
+        variants.push(syn::Ident::new(&variant, Span::call_site()));
+    }
+
+    let ident = syn::Ident::new(name, Span::call_site());
+    let description = schema
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let doc = format!(
+        "{description}\n\nDrata adds values over time: a value this version of the client does \
+         not know is kept in [`{name}::Unknown`] and sent back unchanged."
+    );
+    let variant_docs = values.iter().map(|v| format!("`{v}`"));
+
+    Ok(quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #ident {
+            #(
+                #[doc = #variant_docs]
+                #variants,
+            )*
+            /// A value this version of the client does not know, kept as Drata sent it.
+            Unknown(::std::string::String),
+        }
+
+        impl #ident {
+            /// Every value this version of the client knows, as Drata spells it.
+            pub const KNOWN_VALUES: &'static [&'static str] = &[#(#values),*];
+
+            /// The value as Drata spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #values,)*
+                    Self::Unknown(value) => value.as_str(),
+                }
+            }
+
+            /// Whether this version of the client knows the value.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for #ident {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(match value {
+                    #(#values => Self::#variants,)*
+                    other => Self::Unknown(other.to_string()),
+                })
+            }
+        }
+
+        impl ::std::convert::From<&str> for #ident {
+            fn from(value: &str) -> Self {
+                match value.parse() {
+                    Ok(v) => v,
+                    Err(never) => match never {},
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for #ident {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    #(#values => Self::#variants,)*
+                    _ => Self::Unknown(value),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct Visitor;
+                impl ::serde::de::Visitor<'_> for Visitor {
+                    type Value = #ident;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<#ident, E> {
+                        Ok(#ident::from(value))
+                    }
+                    fn visit_string<E: ::serde::de::Error>(self, value: ::std::string::String) -> ::std::result::Result<#ident, E> {
+                        Ok(#ident::from(value))
+                    }
+                }
+                deserializer.deserialize_str(Visitor)
+            }
+        }
+    })
+}

@@ -1,0 +1,354 @@
+//! Reading the OpenAPI document and the project's rules about it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use openapiv3::{OpenAPI, ReferenceOr};
+use serde_json::Value;
+
+/// The OpenAPI document, parsed twice: as [`OpenAPI`] for progenitor and as
+/// raw JSON for the project's extensions (`x-drata-*`), which `openapiv3`
+/// keeps only on some objects.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// The typed document.
+    pub openapi: OpenAPI,
+    /// The same document as JSON.
+    pub raw: Value,
+}
+
+/// One operation of the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// The spec's `operationId` (camelCase).
+    pub operation_id: String,
+    /// The Rust method name of the client, snake_case.
+    pub method_name: String,
+    /// Drata's own operationId, from `x-drata-operation-id`.
+    pub drata_operation_id: Option<String>,
+    /// The permission the API key needs, from `x-drata-permission`.
+    pub permission: Option<String>,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path template relative to the server URL, e.g. `/connections/{id}/upload/csv`.
+    pub path: String,
+}
+
+/// Why the spec was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum SpecError {
+    /// The text is not YAML/JSON, or not an OpenAPI 3.0 document.
+    #[error("the OpenAPI document does not parse: {0}")]
+    Parse(String),
+    /// The document breaks one of the project's rules.
+    #[error("the OpenAPI document breaks the project's rules:\n  - {}", .0.join("\n  - "))]
+    Rules(Vec<String>),
+}
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+impl Spec {
+    /// Parses the document (YAML or JSON).
+    ///
+    /// # Errors
+    /// [`SpecError::Parse`] when the text is not a readable OpenAPI document.
+    pub fn parse(text: &str) -> Result<Self, SpecError> {
+        let raw: Value =
+            serde_yaml::from_str(text).map_err(|e| SpecError::Parse(e.to_string()))?;
+        let openapi: OpenAPI =
+            serde_json::from_value(raw.clone()).map_err(|e| SpecError::Parse(e.to_string()))?;
+        Ok(Self { openapi, raw })
+    }
+
+    /// Every operation, in path order then method order.
+    pub fn operations(&self) -> Vec<Operation> {
+        let mut out = Vec::new();
+        let Some(paths) = self.raw.get("paths").and_then(Value::as_object) else {
+            return out;
+        };
+        for (path, item) in paths {
+            for method in METHODS {
+                let Some(op) = item.get(*method) else { continue };
+                let operation_id = str_field(op, "operationId").unwrap_or_default();
+                out.push(Operation {
+                    method_name: operation_id.to_snake_case(),
+                    operation_id,
+                    drata_operation_id: str_field(op, "x-drata-operation-id"),
+                    permission: str_field(op, "x-drata-permission"),
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    /// The document as progenitor is given it, and the operations set aside.
+    ///
+    /// Three adaptations, each a generation setting of the project:
+    /// - operations whose request body uses one of `unsupported_media_types`
+    ///   are removed (progenitor cannot generate them; they are hand-written);
+    /// - integer query parameters lose their bounds, so that the builder takes
+    ///   a plain integer (`.limit(50)`) instead of a `NonZeroU64`; the server
+    ///   still enforces them;
+    /// - optional arrays become nullable, so that typify generates
+    ///   `Option<Vec<T>>`: a missing list and an empty one stay distinct and
+    ///   both round-trip unchanged.
+    ///
+    /// # Errors
+    /// [`SpecError::Parse`] if the adapted document no longer parses.
+    pub fn for_progenitor(
+        &self,
+        unsupported_media_types: &[&str],
+    ) -> Result<(OpenAPI, Vec<Operation>), SpecError> {
+        let mut raw = self.raw.clone();
+        let set_aside: Vec<Operation> = self
+            .operations()
+            .into_iter()
+            .filter(|op| {
+                let pointer = format!(
+                    "/paths/{}/{}/requestBody/content",
+                    op.path.replace('~', "~0").replace('/', "~1"),
+                    op.method.to_lowercase()
+                );
+                self.raw
+                    .pointer(&pointer)
+                    .and_then(Value::as_object)
+                    .is_some_and(|content| {
+                        content.keys().any(|m| unsupported_media_types.contains(&m.as_str()))
+                    })
+            })
+            .collect();
+        if let Some(paths) = raw.get_mut("paths").and_then(Value::as_object_mut) {
+            for op in &set_aside {
+                if let Some(item) = paths.get_mut(&op.path).and_then(Value::as_object_mut) {
+                    item.remove(&op.method.to_lowercase());
+                    if !METHODS.iter().any(|m| item.contains_key(*m)) {
+                        paths.remove(&op.path);
+                    }
+                }
+            }
+        }
+        relax_query_integer_bounds(&mut raw);
+        if let Some(schemas) = raw.pointer_mut("/components/schemas") {
+            make_optional_arrays_nullable(schemas);
+        }
+        let openapi = serde_json::from_value(raw).map_err(|e| SpecError::Parse(e.to_string()))?;
+        Ok((openapi, set_aside))
+    }
+
+    /// Names of the component schemas marked `x-drata-open-enum: true`.
+    pub fn open_enum_names(&self) -> Vec<String> {
+        self.schemas()
+            .filter(|(_, s)| s.get("x-drata-open-enum").and_then(Value::as_bool) == Some(true))
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
+    /// Names of every component schema.
+    pub fn schema_names(&self) -> Vec<String> {
+        self.schemas().map(|(name, _)| name.clone()).collect()
+    }
+
+    /// The raw JSON of every component schema, by name.
+    pub fn schemas(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.raw
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|m| m.iter())
+    }
+
+    /// Checks the project's rules: OpenAPI 3.0.x, unique operation ids that
+    /// are camelCase, a Drata operation id and a description on every
+    /// operation, one error schema for every error status.
+    ///
+    /// # Errors
+    /// [`SpecError::Rules`] listing every broken rule.
+    pub fn check_rules(&self) -> Result<(), SpecError> {
+        let mut problems = Vec::new();
+        if !self.openapi.openapi.starts_with("3.0.") {
+            problems.push(format!(
+                "`openapi: {}`: only OpenAPI 3.0.x is accepted (progenitor cannot read 3.1)",
+                self.openapi.openapi
+            ));
+        }
+        let mut seen = BTreeSet::new();
+        let mut error_schemas: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let paths = self.raw.get("paths").and_then(Value::as_object);
+        for (path, item) in paths.into_iter().flat_map(|m| m.iter()) {
+            for method in METHODS {
+                let Some(op) = item.get(*method) else { continue };
+                let here = format!("{} {path}", method.to_uppercase());
+                match str_field(op, "operationId") {
+                    None => problems.push(format!("{here}: no operationId")),
+                    Some(id) => {
+                        if !seen.insert(id.clone()) {
+                            problems.push(format!("{here}: operationId `{id}` is used twice"));
+                        }
+                        if id.to_snake_case().to_upper_camel_case() != id.to_upper_camel_case()
+                            || id.contains('_')
+                        {
+                            problems.push(format!(
+                                "{here}: operationId `{id}` should be camelCase (it names the Rust method)"
+                            ));
+                        }
+                    }
+                }
+                if str_field(op, "x-drata-operation-id").is_none() {
+                    problems.push(format!(
+                        "{here}: no `x-drata-operation-id` (Drata's own operationId, so the operation traces back to its docs)"
+                    ));
+                }
+                if str_field(op, "description").is_none_or(|d| d.trim().is_empty()) {
+                    problems.push(format!("{here}: no description"));
+                }
+                let responses = op.get("responses").and_then(Value::as_object);
+                for (status, response) in responses.into_iter().flat_map(|m| m.iter()) {
+                    if status == "default" {
+                        problems.push(format!(
+                            "{here}: a `default` response makes progenitor panic; declare the status"
+                        ));
+                        continue;
+                    }
+                    if status.starts_with('4') || status.starts_with('5') {
+                        let schema = self.error_schema_of(response).unwrap_or_else(|| "(none)".into());
+                        error_schemas.entry(schema).or_default().push(format!("{here} {status}"));
+                    }
+                }
+            }
+        }
+        if error_schemas.len() > 1 {
+            let detail = error_schemas
+                .iter()
+                .map(|(schema, uses)| format!("{schema} ({})", uses.len()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            problems.push(format!(
+                "every error status must use one error schema (progenitor panics otherwise); found {detail}"
+            ));
+        }
+        if problems.is_empty() { Ok(()) } else { Err(SpecError::Rules(problems)) }
+    }
+
+    /// The `$ref` (or `inline`) of the JSON schema of an error response.
+    fn error_schema_of(&self, response: &Value) -> Option<String> {
+        let response = self.resolve(response)?;
+        let schema = response.pointer("/content/application~1json/schema")?;
+        Some(str_field(schema, "$ref").unwrap_or_else(|| "(inline schema)".into()))
+    }
+
+    /// Follows a local `$ref`, if any.
+    pub fn resolve<'a>(&'a self, value: &'a Value) -> Option<&'a Value> {
+        match str_field(value, "$ref") {
+            Some(reference) => self.raw.pointer(reference.strip_prefix('#')?),
+            None => Some(value),
+        }
+    }
+}
+
+/// The Rust type name progenitor gives a component schema.
+pub fn rust_type_name(schema_name: &str) -> String {
+    schema_name.to_upper_camel_case()
+}
+
+/// One document per operation, each holding that operation alone: used to
+/// find which operation progenitor fails on.
+pub fn single_operation_specs(spec: &OpenAPI) -> Vec<(String, OpenAPI)> {
+    let mut out = Vec::new();
+    for (path, item) in &spec.paths.paths {
+        let ReferenceOr::Item(item) = item else { continue };
+        for (method, op) in item.iter() {
+            let mut single = spec.clone();
+            single.paths.paths.clear();
+            let mut only = openapiv3::PathItem {
+                parameters: item.parameters.clone(),
+                ..Default::default()
+            };
+            match method {
+                "get" => only.get = Some(op.clone()),
+                "put" => only.put = Some(op.clone()),
+                "post" => only.post = Some(op.clone()),
+                "delete" => only.delete = Some(op.clone()),
+                "options" => only.options = Some(op.clone()),
+                "head" => only.head = Some(op.clone()),
+                "patch" => only.patch = Some(op.clone()),
+                _ => only.trace = Some(op.clone()),
+            }
+            single.paths.paths.insert(path.clone(), ReferenceOr::Item(only));
+            let name = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
+            out.push((name, single));
+        }
+    }
+    out
+}
+
+fn relax_query_integer_bounds(raw: &mut Value) {
+    let mut parameters: Vec<&mut Value> = Vec::new();
+    for (key, section) in raw.as_object_mut().into_iter().flat_map(|m| m.iter_mut()) {
+        match key.as_str() {
+            "components" => {
+                if let Some(shared) = section.get_mut("parameters").and_then(Value::as_object_mut) {
+                    parameters.extend(shared.values_mut());
+                }
+            }
+            "paths" => {
+                let items = section.as_object_mut().into_iter().flat_map(|m| m.values_mut());
+                for item in items.filter_map(Value::as_object_mut) {
+                    for (key, value) in item.iter_mut() {
+                        let list =
+                            if key == "parameters" { Some(value) } else { value.get_mut("parameters") };
+                        if let Some(list) = list.and_then(Value::as_array_mut) {
+                            parameters.extend(list.iter_mut());
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for parameter in parameters {
+        if parameter.get("in").and_then(Value::as_str) != Some("query") {
+            continue;
+        }
+        if let Some(schema) = parameter.get_mut("schema").and_then(Value::as_object_mut)
+            && schema.get("type").and_then(Value::as_str) == Some("integer")
+        {
+            for bound in ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] {
+                schema.remove(bound);
+            }
+        }
+    }
+}
+
+fn make_optional_arrays_nullable(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let required: Vec<String> = map
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                .unwrap_or_default();
+            if let Some(props) = map.get_mut("properties").and_then(Value::as_object_mut) {
+                for (name, prop) in props.iter_mut() {
+                    if !required.contains(name)
+                        && prop.get("type").and_then(Value::as_str) == Some("array")
+                        && let Some(prop) = prop.as_object_mut()
+                    {
+                        prop.insert("nullable".into(), Value::Bool(true));
+                    }
+                }
+            }
+            map.values_mut().for_each(make_optional_arrays_nullable);
+        }
+        Value::Array(items) => items.iter_mut().for_each(make_optional_arrays_nullable),
+        _ => {}
+    }
+}
+
+fn str_field(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(Value::as_str).map(str::to_string)
+}
