@@ -234,9 +234,7 @@ fn checked_base_url(url: &str) -> Result<String, Error> {
             )));
         }
         other => {
-            return Err(Error::Config(format!(
-                "base URL `{url}` has scheme `{other}`; use https://"
-            )));
+            return Err(Error::Config(format!("base URL `{url}` has scheme `{other}`; use https://")));
         }
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
@@ -265,7 +263,13 @@ mod tests {
         for ok in ["http://127.0.0.1:8080/public", "http://[::1]:9/public", "http://localhost/public"] {
             assert!(checked_base_url(ok).is_ok(), "{ok}");
         }
-        for bad in ["http://10.0.0.1/public", "http://example.com/public", "ftp://x/y", "not a url", "https://u:p@x.com"] {
+        for bad in [
+            "http://10.0.0.1/public",
+            "http://example.com/public",
+            "ftp://x/y",
+            "not a url",
+            "https://u:p@x.com",
+        ] {
             assert!(matches!(checked_base_url(bad), Err(Error::Config(_))), "{bad}");
         }
     }
@@ -281,7 +285,9 @@ mod tests {
     fn the_key_never_shows_in_debug_output() {
         let builder = Client::builder().api_key("sk_live_SECRET");
         let client = builder.clone().build().unwrap();
-        for text in [format!("{builder:?}"), format!("{client:?}"), format!("{}", ApiKey::new("sk_live_SECRET"))] {
+        for text in
+            [format!("{builder:?}"), format!("{client:?}"), format!("{}", ApiKey::new("sk_live_SECRET"))]
+        {
             assert!(!text.contains("SECRET"), "{text}");
         }
     }

@@ -114,7 +114,9 @@ impl std::error::Error for ApiError {}
 pub fn hint_for(status: StatusCode) -> Option<&'static str> {
     Some(match status.as_u16() {
         400 => "Check the request against the operation's documentation.",
-        401 => "Check the API key (Settings → API Keys in Drata) and that the region matches your Drata account.",
+        401 => {
+            "Check the API key (Settings → API Keys in Drata) and that the region matches your Drata account."
+        }
         402 => "This feature needs a Drata plan upgrade.",
         403 => "The API key lacks the permission this operation requires; edit the key's scopes in Drata.",
         404 => "No such record: check the id.",
@@ -164,9 +166,7 @@ impl From<OperationError> for Error {
                 Error::Api(Box::new(ApiError { status, body: response.into_inner() }))
             }
             P::InvalidRequest(message) => Error::InvalidRequest(message),
-            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
-                Error::Transport(e)
-            }
+            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => Error::Transport(e),
             P::InvalidResponsePayload(body, e) => {
                 Error::Decode { status: None, message: e.to_string(), excerpt: excerpt(&body) }
             }

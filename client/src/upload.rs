@@ -12,9 +12,9 @@ use progenitor_client::{ClientHooks, OperationInfo, ResponseValue};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Method, StatusCode};
 
+use crate::Client;
 use crate::error::{ApiError, Error, excerpt};
 use crate::types::{EmptyResponse, ExceptionResponse};
-use crate::Client;
 
 /// The multipart part that carries the file.
 pub const CSV_PART_NAME: &str = "file";
@@ -46,8 +46,14 @@ impl Client {
         path: impl AsRef<Path>,
     ) -> Result<ResponseValue<EmptyResponse>, Error> {
         let url = format!("{}/connections/upload/csv", self.baseurl);
-        self.upload_csv(Method::POST, url, path.as_ref(), StatusCode::CREATED, "create_idp_connection_from_csv")
-            .await
+        self.upload_csv(
+            Method::POST,
+            url,
+            path.as_ref(),
+            StatusCode::CREATED,
+            "create_idp_connection_from_csv",
+        )
+        .await
     }
 
     /// Replaces the personnel of IdP connection `id` with a CSV file
@@ -67,7 +73,11 @@ impl Client {
         id: i64,
         path: impl AsRef<Path>,
     ) -> Result<ResponseValue<EmptyResponse>, Error> {
-        let url = format!("{}/connections/{}/upload/csv", self.baseurl, progenitor_client::encode_path(&id.to_string()));
+        let url = format!(
+            "{}/connections/{}/upload/csv",
+            self.baseurl,
+            progenitor_client::encode_path(&id.to_string())
+        );
         self.upload_csv(Method::PUT, url, path.as_ref(), StatusCode::OK, "update_idp_connection_from_csv")
             .await
     }
@@ -117,7 +127,10 @@ async fn csv_form(path: &Path) -> Result<Form, Error> {
 /// Maps an answer the way generated methods do: the documented success
 /// status decodes the body, a documented error status decodes Drata's error
 /// body, anything else is unexpected.
-async fn decode(response: reqwest::Response, success: StatusCode) -> Result<ResponseValue<EmptyResponse>, Error> {
+async fn decode(
+    response: reqwest::Response,
+    success: StatusCode,
+) -> Result<ResponseValue<EmptyResponse>, Error> {
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.bytes().await.map_err(Error::Transport)?;

@@ -164,8 +164,7 @@ pub fn generate(spec_text: &str) -> Result<Generated, Error> {
 
     let open_enums = open_enum::generate_all(&spec)?;
     let registry = schema_registry(&spec);
-    let mut file: syn::File =
-        syn::parse2(client).map_err(|e| Error::Unparsable(e.to_string()))?;
+    let mut file: syn::File = syn::parse2(client).map_err(|e| Error::Unparsable(e.to_string()))?;
     let types = file
         .items
         .iter_mut()
@@ -174,16 +173,12 @@ pub fn generate(spec_text: &str) -> Result<Generated, Error> {
             _ => None,
         })
         .ok_or_else(|| Error::Unparsable("no `mod types` in progenitor's output".into()))?;
-    let extra: syn::File = syn::parse2(quote! { #open_enums #registry })
-        .map_err(|e| Error::Unparsable(e.to_string()))?;
+    let extra: syn::File =
+        syn::parse2(quote! { #open_enums #registry }).map_err(|e| Error::Unparsable(e.to_string()))?;
     types.1.extend(extra.items);
 
     let code = format!("{GENERATED_HEADER}\n{}", prettyplease::unparse(&file));
-    Ok(Generated {
-        code,
-        set_aside,
-        generated,
-    })
+    Ok(Generated { code, set_aside, generated })
 }
 
 enum Failure {
@@ -200,9 +195,7 @@ fn run_progenitor(
     // build.
     let previous_hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
-    let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        Generator::new(settings).generate_tokens(spec)
-    }));
+    let result = panic::catch_unwind(AssertUnwindSafe(|| Generator::new(settings).generate_tokens(spec)));
     panic::set_hook(previous_hook);
     match result {
         Ok(Ok(tokens)) => Ok(tokens),

@@ -28,11 +28,7 @@ pub(crate) fn generate_all(spec: &Spec) -> Result<TokenStream, Error> {
             Err(problem) => problems.push(format!("schema `{name}`: {problem}")),
         }
     }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(Error::Spec(SpecError::Rules(problems)))
-    }
+    if problems.is_empty() { Ok(out) } else { Err(Error::Spec(SpecError::Rules(problems))) }
 }
 
 fn generate_one(name: &str, schema: &Value) -> Result<TokenStream, String> {
@@ -63,12 +59,7 @@ fn generate_one(name: &str, schema: &Value) -> Result<TokenStream, String> {
     }
 
     let ident = syn::Ident::new(name, Span::call_site());
-    let description = schema
-        .get("description")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .trim()
-        .to_string();
+    let description = schema.get("description").and_then(Value::as_str).unwrap_or("").trim().to_string();
     let doc = format!(
         "{description}\n\nDrata adds values over time: a value this version of the client does \
          not know is kept in [`{name}::Unknown`] and sent back unchanged."

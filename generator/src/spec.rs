@@ -53,8 +53,7 @@ impl Spec {
     /// # Errors
     /// [`SpecError::Parse`] when the text is not a readable OpenAPI document.
     pub fn parse(text: &str) -> Result<Self, SpecError> {
-        let raw: Value =
-            serde_yaml::from_str(text).map_err(|e| SpecError::Parse(e.to_string()))?;
+        let raw: Value = serde_yaml::from_str(text).map_err(|e| SpecError::Parse(e.to_string()))?;
         let openapi: OpenAPI =
             serde_json::from_value(raw.clone()).map_err(|e| SpecError::Parse(e.to_string()))?;
         Ok(Self { openapi, raw })
@@ -111,12 +110,9 @@ impl Spec {
                     op.path.replace('~', "~0").replace('/', "~1"),
                     op.method.to_lowercase()
                 );
-                self.raw
-                    .pointer(&pointer)
-                    .and_then(Value::as_object)
-                    .is_some_and(|content| {
-                        content.keys().any(|m| unsupported_media_types.contains(&m.as_str()))
-                    })
+                self.raw.pointer(&pointer).and_then(Value::as_object).is_some_and(|content| {
+                    content.keys().any(|m| unsupported_media_types.contains(&m.as_str()))
+                })
             })
             .collect();
         if let Some(paths) = raw.get_mut("paths").and_then(Value::as_object_mut) {
@@ -152,11 +148,7 @@ impl Spec {
 
     /// The raw JSON of every component schema, by name.
     pub fn schemas(&self) -> impl Iterator<Item = (&String, &Value)> {
-        self.raw
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flat_map(|m| m.iter())
+        self.raw.pointer("/components/schemas").and_then(Value::as_object).into_iter().flat_map(|m| m.iter())
     }
 
     /// Checks the project's rules: OpenAPI 3.0.x, unique operation ids that
@@ -261,10 +253,7 @@ pub fn single_operation_specs(spec: &OpenAPI) -> Vec<(String, OpenAPI)> {
         for (method, op) in item.iter() {
             let mut single = spec.clone();
             single.paths.paths.clear();
-            let mut only = openapiv3::PathItem {
-                parameters: item.parameters.clone(),
-                ..Default::default()
-            };
+            let mut only = openapiv3::PathItem { parameters: item.parameters.clone(), ..Default::default() };
             match method {
                 "get" => only.get = Some(op.clone()),
                 "put" => only.put = Some(op.clone()),
@@ -276,10 +265,7 @@ pub fn single_operation_specs(spec: &OpenAPI) -> Vec<(String, OpenAPI)> {
                 _ => only.trace = Some(op.clone()),
             }
             single.paths.paths.insert(path.clone(), ReferenceOr::Item(only));
-            let name = op
-                .operation_id
-                .clone()
-                .unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
+            let name = op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
             out.push((name, single));
         }
     }

@@ -1,7 +1,99 @@
-fn main() {
-    let spec = std::fs::read_to_string("openapi/drata.yaml").unwrap();
-    match drata_generator::generate(&spec) {
-        Ok(g) => { std::fs::create_dir_all("client/generated").unwrap(); std::fs::write("client/generated/drata.rs", g.code).unwrap(); println!("{:?}", g.set_aside); }
-        Err(e) => { eprintln!("{e}"); std::process::exit(1) }
+//! Project automation, in plain Rust: `cargo xtask <command>`.
+//!
+//! - `generate` — regenerate the committed copy of the generated client
+//!   (`client/generated/drata.rs`) and the fixtures extracted from the spec's
+//!   examples (`tests/fixtures/`).
+//! - `check` — fail, naming the problem, unless the spec follows the
+//!   project's rules, the committed files are current, every operation has a
+//!   client method and a test, and every example of the spec validates against
+//!   its schema and round-trips through the generated type.
+
+mod check;
+mod examples;
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const SPEC: &str = "openapi/drata.yaml";
+const GENERATED: &str = "client/generated/drata.rs";
+const FIXTURES: &str = "tests/fixtures";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = project_root();
+    let result = match args.first().map(String::as_str) {
+        Some("generate") => generate(&root),
+        Some("check") => check::run(&root),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n\
+                 commands:\n  \
+                 generate   regenerate client/generated/drata.rs and tests/fixtures/ from the spec\n  \
+                 check      check that spec, generated code, client and tests agree"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
     }
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// What `generate` writes: every file's path and content.
+pub(crate) fn expected_files(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
+    let spec_text = read(&root.join(SPEC))?;
+    let generated = drata_generator::generate(&spec_text).map_err(|e| e.to_string())?;
+    let mut files = vec![(root.join(GENERATED), generated.code)];
+    let spec = drata_generator::Spec::parse(&spec_text).map_err(|e| e.to_string())?;
+    for (name, value) in examples::named_examples(&spec) {
+        let text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())? + "\n";
+        files.push((root.join(FIXTURES).join(format!("{name}.json")), text));
+    }
+    Ok(files)
+}
+
+fn generate(root: &Path) -> Result<(), String> {
+    let files = expected_files(root)?;
+    let fixtures = root.join(FIXTURES);
+    // Drop fixtures whose example left the spec.
+    if let Ok(entries) = std::fs::read_dir(&fixtures) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "json") && !files.iter().any(|(p, _)| *p == path) {
+                std::fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+                println!("removed {}", relative(root, &path));
+            }
+        }
+    }
+    for (path, content) in files {
+        if std::fs::read_to_string(&path).ok().as_deref() == Some(content.as_str()) {
+            continue;
+        }
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        std::fs::write(&path, content).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!("wrote {}", relative(root, &path));
+    }
+    Ok(())
+}
+
+pub(crate) fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+pub(crate) fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).unwrap_or(path).display().to_string()
 }

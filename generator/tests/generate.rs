@@ -1,0 +1,82 @@
+//! The generator on the project's spec and on shapes progenitor cannot take.
+
+use drata_generator::{Error, generate};
+
+const SPEC: &str = include_str!("../../openapi/drata.yaml");
+
+fn minimal_spec(paths: &str) -> String {
+    format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}\ncomponents:\n  schemas:\n    \
+         Err: {{type: object, properties: {{message: {{type: string}}}}}}\n    \
+         Other: {{type: object, properties: {{detail: {{type: string}}}}}}\n"
+    )
+}
+
+#[test]
+fn the_project_spec_generates_deterministically_and_sets_aside_the_multipart_uploads() {
+    let first = generate(SPEC).expect("the spec generates");
+    let second = generate(SPEC).expect("the spec generates");
+    assert_eq!(first.code, second.code, "generation is deterministic");
+    assert!(first.code.starts_with(drata_generator::GENERATED_HEADER));
+
+    let set_aside: Vec<_> = first.set_aside.iter().map(|op| op.method_name.as_str()).collect();
+    assert_eq!(set_aside, ["create_idp_connection_from_csv", "update_idp_connection_from_csv"]);
+    let generated: Vec<_> = first.generated.iter().map(|op| op.method_name.as_str()).collect();
+    assert_eq!(
+        generated,
+        [
+            "list_connections",
+            "create_idp_connection_from_json",
+            "update_idp_connection_from_json",
+            "connect_version_control_identity",
+            "toggle_version_control_identity",
+        ]
+    );
+    for op in &first.generated {
+        assert!(first.code.contains(&format!("pub fn {}(", op.method_name)), "{}", op.method_name);
+    }
+    // Open enums are ours, with an Unknown variant; date-times are Timestamps.
+    assert!(first.code.contains("pub enum ClientType {"));
+    assert!(first.code.contains("Unknown(::std::string::String)"));
+    assert!(first.code.contains("crate::Timestamp"));
+}
+
+#[test]
+fn a_progenitor_panic_becomes_an_error_naming_the_operation() {
+    // Two different error schemas make progenitor assert!-panic.
+    let spec = minimal_spec(
+        "  /a:\n    get:\n      operationId: fine\n      responses:\n        '200': {description: ok}\n  \
+         /b:\n    get:\n      operationId: twoErrorSchemas\n      responses:\n        '200': {description: ok}\n        \
+         '400': {description: e, content: {application/json: {schema: {$ref: '#/components/schemas/Err'}}}}\n        \
+         '404': {description: e, content: {application/json: {schema: {$ref: '#/components/schemas/Other'}}}}\n",
+    );
+    match generate(&spec) {
+        Err(Error::Panicked { operation, message }) => {
+            assert_eq!(operation.as_deref(), Some("twoErrorSchemas"));
+            assert!(message.contains("response_types.len() <= 1"), "{message}");
+        }
+        other => panic!("expected a caught panic, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_unreadable_spec_is_a_parse_error() {
+    let err = generate("openapi: [").expect_err("not YAML");
+    assert!(matches!(err, Error::Spec(drata_generator::SpecError::Parse(_))), "{err:?}");
+    assert!(err.to_string().starts_with("the OpenAPI document does not parse"));
+}
+
+#[test]
+fn openapi_3_1_is_refused_by_the_rules() {
+    let spec = drata_generator::Spec::parse(&minimal_spec("  {}").replace("3.0.3", "3.1.0")).expect("parses");
+    let err = spec.check_rules().expect_err("3.1");
+    assert!(err.to_string().contains("only OpenAPI 3.0.x"), "{err}");
+}
+
+#[test]
+fn the_project_spec_follows_the_rules() {
+    let spec = drata_generator::Spec::parse(SPEC).expect("parses");
+    spec.check_rules().expect("rules hold");
+    assert_eq!(spec.operations().len(), 7);
+    assert!(spec.operations().iter().all(|op| op.drata_operation_id.is_some() && op.permission.is_some()));
+}

@@ -1,0 +1,444 @@
+//! Every operation through the public client against a local server: the
+//! exact request on the wire, the parsed answer, and every documented error.
+
+use drata::types::{
+    ClientType, ConnectVersionControlIdentityRequest, ConnectionProviderTypeEntry, ConnectionSort,
+    ConnectionState, Id, PersonnelImport, ProviderType, SortDirection, ToggleField,
+    ToggleVersionControlIdentityRequest, VersionControlIdentity,
+};
+use drata::{Error, TimestampFormat};
+use drata_tests::{TEST_KEY, client_for, fixture, fixture_json};
+use reqwest::StatusCode;
+use serde_json::json;
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+fn json_response(status: u16, body: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(body.as_bytes().to_vec(), "application/json")
+}
+
+async fn only_request(server: &MockServer) -> Request {
+    let mut requests = server.received_requests().await.unwrap_or_default();
+    assert_eq!(requests.len(), 1, "expected exactly one request");
+    requests.remove(0)
+}
+
+fn assert_common_headers(request: &Request) {
+    let h = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    assert_eq!(h("authorization").as_deref(), Some(format!("Bearer {TEST_KEY}").as_str()));
+    assert_eq!(h("user-agent").as_deref(), Some(drata::USER_AGENT_VALUE));
+    assert_eq!(h("accept").as_deref(), Some("application/json"));
+    assert_eq!(h("api-version"), None, "progenitor's api-version header is not sent to Drata");
+}
+
+// ------------------------------------------------------------------ toggle
+
+#[tokio::test]
+async fn toggle_sends_the_documented_body_and_parses_the_documented_answer() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/public/user-identities/version-control/7/toggle"))
+        .and(body_json(json!({"toggle": true, "toggleField": "VERSION_CONTROL_WRITE_ACCESS"})))
+        .respond_with(json_response(200, &fixture("VersionControlIdentityToggled")))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let identity: VersionControlIdentity = client_for(&server.uri())
+        .toggle_version_control_identity()
+        .id(7)
+        .body(ToggleVersionControlIdentityRequest {
+            toggle: true,
+            toggle_field: Some(ToggleField::VersionControlWriteAccess),
+        })
+        .send()
+        .await
+        .expect("the documented answer parses")
+        .into_inner();
+
+    assert_common_headers(&only_request(&server).await);
+    assert_eq!(identity.id, Id::Int64(1));
+    assert_eq!(
+        identity.email.as_deref(),
+        Some("[email\u{a0}protected]"),
+        "the sample's no-break space is kept"
+    );
+    let write_access = identity.write_access.as_ref().expect("set");
+    assert_eq!(write_access.as_str(), "2020-07-06 12:00:00.000000");
+    assert_eq!(write_access.format(), TimestampFormat::SqlUtc);
+    assert_eq!(identity.connection.id, Some(Id::String("1".into())));
+    assert_eq!(identity.connection.client_type, Some(ClientType::Google));
+    assert_eq!(identity.connection.provider_types, Some(vec![ConnectionProviderTypeEntry::Int64(5)]));
+    assert_eq!(identity.connection.product, Some(json!("")));
+    let user = identity.user.as_ref().expect("linked");
+    let nested = &user.identities.as_ref().expect("identities")[0];
+    let started = nested.started_at.as_ref().expect("startedAt");
+    assert_eq!(started.as_str(), "Fri Jan 31 2025");
+    assert_eq!(started.to_utc().map(|t| t.to_rfc3339()).as_deref(), Some("2025-01-31T00:00:00+00:00"));
+    assert_eq!(nested.user, drata::types::User::default(), "the `{{ }}` placeholder parses");
+}
+
+#[tokio::test]
+async fn toggle_can_turn_push_to_production_off_without_naming_the_field_twice() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/public/user-identities/version-control/3/toggle"))
+        .and(body_json(json!({"toggle": false, "toggleField": "VERSION_CONTROL_PUSH_PROD_CODE_ACCESS"})))
+        .respond_with(json_response(200, &fixture("VersionControlIdentityConnected")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client_for(&server.uri())
+        .toggle_version_control_identity()
+        .id(3)
+        .body(ToggleVersionControlIdentityRequest {
+            toggle: false,
+            toggle_field: Some(ToggleField::VersionControlPushProdCodeAccess),
+        })
+        .send()
+        .await
+        .expect("200");
+}
+
+// ----------------------------------------------------------------- connect
+
+#[tokio::test]
+async fn connect_links_with_a_user_id_and_unlinks_with_null() {
+    let server = MockServer::start().await;
+    for (id, body) in [(5, json!({"userId": 12})), (6, json!({"userId": null}))] {
+        Mock::given(method("PUT"))
+            .and(path(format!("/public/user-identities/version-control/{id}/connect")))
+            .and(body_json(body))
+            .respond_with(json_response(200, &fixture("VersionControlIdentityConnected")))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let client = client_for(&server.uri());
+    let linked = client
+        .connect_version_control_identity()
+        .id(5)
+        .body(ConnectVersionControlIdentityRequest { user_id: Some(12) })
+        .send()
+        .await
+        .expect("link")
+        .into_inner();
+    client
+        .connect_version_control_identity()
+        .id(6)
+        .body(ConnectVersionControlIdentityRequest { user_id: None })
+        .send()
+        .await
+        .expect("unlink");
+
+    // This sample omits `email` at the top level and in nested users.
+    assert_eq!(linked.email, None);
+    assert_eq!(linked.user.as_ref().and_then(|u| u.email.clone()), None);
+    let workspace = &linked.connection.workspaces.as_ref().expect("workspaces")[0];
+    assert_eq!(workspace.how_it_works, None);
+    assert_eq!(workspace.name, "Drata");
+}
+
+// -------------------------------------------------------------------- list
+
+#[tokio::test]
+async fn list_encodes_every_query_parameter_and_repeats_provider_types() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/public/connections"))
+        .respond_with(json_response(200, &fixture("ConnectionsPage")))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let page = client_for(&server.uri())
+        .list_connections()
+        .page(2)
+        .limit(50)
+        .sort(ConnectionSort::ConnectedAt)
+        .sort_dir(SortDirection::Desc)
+        .provider_types(vec![ProviderType::Mdm, ProviderType::Identity])
+        .state(ConnectionState::Active)
+        .send()
+        .await
+        .expect("the documented page parses")
+        .into_inner();
+
+    let request = only_request(&server).await;
+    assert_common_headers(&request);
+    assert_eq!(
+        request.url.query(),
+        Some(
+            "limit=50&page=2&providerTypes=MDM&providerTypes=IDENTITY&sort=CONNECTED_AT&sortDir=DESC&state=ACTIVE"
+        )
+    );
+    assert_eq!((page.page, page.limit, page.total), (1, 10, 100));
+    let connection = &page.data[0];
+    assert_eq!(connection.id, Id::String("1".into()));
+    assert_eq!(connection.client_type, ClientType::Google);
+    assert_eq!(connection.state, ConnectionState::Active);
+    assert_eq!(connection.code, Some(10010));
+    assert_eq!(connection.group_label.as_deref(), Some("Everyone"));
+    let provider = &connection.provider_types.as_ref().expect("providerTypes")[0];
+    assert_eq!((provider.value.clone(), provider.is_enabled), (ProviderType::Mdm, true));
+    assert_eq!(
+        connection.connected_at.as_ref().and_then(|t| t.to_utc()).map(|t| t.to_rfc3339()).as_deref(),
+        Some("2025-07-01T16:45:55.246+00:00")
+    );
+}
+
+#[tokio::test]
+async fn list_without_filters_sends_no_query() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/public/connections"))
+        .respond_with(json_response(200, r#"{"data":[],"page":1,"limit":20,"total":0}"#))
+        .mount(&server)
+        .await;
+    let page = client_for(&server.uri()).list_connections().send().await.expect("ok").into_inner();
+    assert_eq!(only_request(&server).await.url.query(), None);
+    assert!(page.data.is_empty());
+}
+
+#[tokio::test]
+async fn unknown_enum_values_are_kept_and_sent_back_unchanged() {
+    let server = MockServer::start().await;
+    let body = json!({
+        "data": [{
+            "id": 9, "clientType": "BRAND_NEW_SERVICE", "state": "PAUSED", "connected": true,
+            "connectedAt": null, "failedAt": null, "clientId": null, "clientAlias": null,
+            "aliasUpdatedAt": null, "deletedAt": null, "code": null,
+            "providerTypes": [{"value": "QUANTUM", "isEnabled": false}]
+        }],
+        "page": 1, "limit": 20, "total": 1
+    });
+    Mock::given(method("GET"))
+        .and(path("/public/connections"))
+        .respond_with(json_response(200, &body.to_string()))
+        .mount(&server)
+        .await;
+
+    let page = client_for(&server.uri())
+        .list_connections()
+        .provider_types(vec![ProviderType::from("QUANTUM")])
+        .send()
+        .await
+        .expect("unknown values do not fail the answer")
+        .into_inner();
+
+    assert_eq!(only_request(&server).await.url.query(), Some("providerTypes=QUANTUM"));
+    let connection = &page.data[0];
+    assert_eq!(connection.id, Id::Int64(9));
+    assert_eq!(connection.client_type, ClientType::Unknown("BRAND_NEW_SERVICE".into()));
+    assert_eq!(connection.state, ConnectionState::Unknown("PAUSED".into()));
+    assert!(!connection.state.is_known());
+    assert_eq!(serde_json::to_value(&page).expect("serializes"), body);
+}
+
+// --------------------------------------------------------------- CSV upload
+
+fn temp_csv(name: &str, content: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("drata-contract-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, content).expect("temp file");
+    path
+}
+
+const CSV: &str = "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n\
+                   233,Neil,Armstrong,neil@example.com,,no,yes,Astronaut\n";
+
+fn assert_csv_multipart(request: &Request, file_name: &str) {
+    assert_common_headers_except_accept(request);
+    let content_type = request.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .unwrap_or_else(|| panic!("not multipart: {content_type}"));
+    let body = String::from_utf8_lossy(&request.body);
+    let expected = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+         Content-Type: text/csv\r\n\r\n{CSV}\r\n--{boundary}--\r\n"
+    );
+    assert_eq!(body, expected);
+}
+
+fn assert_common_headers_except_accept(request: &Request) {
+    assert_eq!(
+        request.headers.get("authorization").and_then(|v| v.to_str().ok()),
+        Some(format!("Bearer {TEST_KEY}").as_str())
+    );
+    assert_eq!(request.headers.get("api-version"), None);
+}
+
+#[tokio::test]
+async fn create_from_csv_streams_the_file_as_the_multipart_part_file() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/public/connections/upload/csv"))
+        .respond_with(json_response(201, &fixture("Empty")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let file = temp_csv("people.csv", CSV);
+
+    let answer = client_for(&server.uri()).create_idp_connection_from_csv(&file).await.expect("201");
+
+    assert_eq!(answer.status(), StatusCode::CREATED);
+    assert!(answer.into_inner().is_empty());
+    assert_csv_multipart(&only_request(&server).await, "people.csv");
+}
+
+#[tokio::test]
+async fn update_from_csv_puts_the_file_to_the_connection() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/public/connections/42/upload/csv"))
+        .respond_with(json_response(200, "{}"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let file = temp_csv("update.csv", CSV);
+
+    let answer = client_for(&server.uri()).update_idp_connection_from_csv(42, &file).await.expect("200");
+
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_csv_multipart(&only_request(&server).await, "update.csv");
+}
+
+#[tokio::test]
+async fn a_missing_csv_file_is_an_error_and_nothing_is_sent() {
+    let server = MockServer::start().await;
+    let missing = std::env::temp_dir().join("drata-contract-no-such-file.csv");
+    let err = client_for(&server.uri()).create_idp_connection_from_csv(&missing).await.expect_err("no file");
+    assert!(matches!(&err, Error::File { path, .. } if *path == missing), "{err:?}");
+    assert!(err.to_string().contains("nothing was sent"), "{err}");
+    assert!(server.received_requests().await.unwrap_or_default().is_empty());
+}
+
+// -------------------------------------------------------------- JSON upload
+
+#[tokio::test]
+async fn create_and_update_from_json_send_the_personnel_list() {
+    let server = MockServer::start().await;
+    let documented = fixture_json("PersonnelImport");
+    Mock::given(method("POST"))
+        .and(path("/public/connections/upload/json"))
+        .and(header("content-type", "application/json"))
+        .and(body_json(&documented))
+        .respond_with(json_response(201, "{}"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/public/connections/8/upload/json"))
+        .and(body_json(&documented))
+        .respond_with(json_response(200, "{}"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let personnel: PersonnelImport = serde_json::from_value(documented.clone()).expect("sample");
+    assert_eq!(personnel.personnel_data[0].first_name, "Neil");
+    let client = client_for(&server.uri());
+
+    let created = client.create_idp_connection_from_json().body(personnel.clone()).send().await.expect("201");
+    let updated = client.update_idp_connection_from_json().id(8).body(personnel).send().await.expect("200");
+
+    assert_eq!((created.status(), updated.status()), (StatusCode::CREATED, StatusCode::OK));
+}
+
+// ------------------------------------------------------------------- errors
+
+/// Each operation, called once with valid input.
+async fn call(op: &str, client: &drata::Client) -> Result<StatusCode, Error> {
+    let csv = temp_csv("errors.csv", CSV);
+    let personnel: PersonnelImport = serde_json::from_value(fixture_json("PersonnelImport")).expect("sample");
+    let toggle = ToggleVersionControlIdentityRequest { toggle: true, toggle_field: None };
+    Ok(match op {
+        "toggle" => client.toggle_version_control_identity().id(1).body(toggle).send().await?.status(),
+        "connect" => client
+            .connect_version_control_identity()
+            .id(1)
+            .body(ConnectVersionControlIdentityRequest { user_id: Some(1) })
+            .send()
+            .await?
+            .status(),
+        "list" => client.list_connections().send().await?.status(),
+        "create_csv" => client.create_idp_connection_from_csv(&csv).await?.status(),
+        "update_csv" => client.update_idp_connection_from_csv(1, &csv).await?.status(),
+        "create_json" => client.create_idp_connection_from_json().body(personnel).send().await?.status(),
+        "update_json" => {
+            client.update_idp_connection_from_json().id(1).body(personnel).send().await?.status()
+        }
+        other => panic!("unknown operation {other}"),
+    })
+}
+
+/// The error statuses the spec documents for each operation.
+const DOCUMENTED_ERRORS: &[(&str, &[u16])] = &[
+    ("toggle", &[400, 401, 402, 403, 404, 412, 429, 500]),
+    ("connect", &[400, 401, 402, 403, 404, 412, 429, 500]),
+    ("list", &[400, 401, 402, 403, 412, 429, 500]),
+    ("create_csv", &[400, 401, 402, 403, 412, 429, 500]),
+    ("update_csv", &[400, 401, 402, 403, 404, 412, 429, 500]),
+    ("create_json", &[400, 401, 402, 403, 412, 429, 500]),
+    ("update_json", &[400, 401, 402, 403, 404, 412, 429, 500]),
+];
+
+#[tokio::test]
+async fn every_documented_error_status_becomes_a_typed_error_with_message_and_code() {
+    for (op, statuses) in DOCUMENTED_ERRORS {
+        for &status in *statuses {
+            let server = MockServer::start().await;
+            // Real error bodies sometimes lack `name` and carry `debugInfo: null`.
+            let body = json!({"statusCode": status, "message": format!("{op} failed"), "code": 10000 + status, "debugInfo": null});
+            Mock::given(wiremock::matchers::any())
+                .respond_with(json_response(status, &body.to_string()))
+                .mount(&server)
+                .await;
+
+            let err = call(op, &client_for(&server.uri())).await.expect_err("an error status");
+
+            let Error::Api(api) = &err else { panic!("{op} {status}: {err:?}") };
+            assert_eq!(api.status.as_u16(), status, "{op}");
+            assert_eq!(api.message(), format!("{op} failed"));
+            assert_eq!(api.code(), 10000 + i64::from(status));
+            assert_eq!(api.body.name, None);
+            assert_eq!(api.hint(), drata::hint_for(api.status));
+            let text = err.to_string();
+            assert!(text.contains(&format!("{op} failed")) && !text.contains(TEST_KEY), "{text}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_hints_say_what_to_do() {
+    let hint = |s: u16| drata::hint_for(StatusCode::from_u16(s).expect("status")).unwrap_or_default();
+    assert!(hint(401).contains("API key") && hint(401).contains("region"));
+    assert!(hint(402).contains("plan"));
+    assert!(hint(403).contains("permission"));
+    assert!(hint(404).contains("No such record"));
+    assert!(hint(412).contains("terms"));
+    assert!(hint(429).contains("500 requests per minute"));
+}
+
+#[tokio::test]
+async fn an_undocumented_status_and_a_non_json_error_body_are_reported_not_panicked() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(502).set_body_raw("<html>Bad gateway</html>", "text/html"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(500).set_body_raw("<html>oops</html>", "text/html"))
+        .mount(&server)
+        .await;
+    let client = client_for(&server.uri());
+
+    let err = call("create_csv", &client).await.expect_err("502");
+    assert!(
+        matches!(&err, Error::UnexpectedStatus { status, excerpt } if status.as_u16() == 502 && excerpt == "<html>Bad gateway</html>"),
+        "{err:?}"
+    );
+    let err = call("list", &client).await.expect_err("500 html");
+    assert!(matches!(&err, Error::Decode { excerpt, .. } if excerpt == "<html>oops</html>"), "{err:?}");
+}
