@@ -1,0 +1,1 @@
+//! A stateful fake Drata server (work in progress).
