@@ -30,6 +30,9 @@ pub enum Error {
     /// The request is invalid (a parameter, a body, a file); nothing was sent.
     #[error("invalid request, nothing was sent: {0}")]
     InvalidRequest(String),
+    /// The personnel to import are invalid; nothing was sent.
+    #[error("invalid personnel, nothing was sent: {0}")]
+    Validation(crate::personnel::ValidationReport),
     /// A file to upload could not be read; nothing was sent.
     #[error("cannot read `{}`: {source}; nothing was sent", path.display())]
     File {

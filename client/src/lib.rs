@@ -56,6 +56,7 @@ mod generated {
 
 mod config;
 mod error;
+pub mod personnel;
 pub mod runtime;
 mod timestamp;
 mod upload;
