@@ -5968,28 +5968,13 @@ pub struct Client {
     pub(crate) inner: crate::runtime::Runtime,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::runtime::Runtime) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
+    pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
         inner: crate::runtime::Runtime,
@@ -6270,8 +6255,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/connections`
-        pub async fn send(
+        async fn send_unwrapped(
             self,
         ) -> Result<
             ResponseValue<types::ConnectionsPage>,
@@ -6372,6 +6356,21 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/connections`
+        ///
+        /// Failures are [`crate::Error`]s; the request goes through the
+        /// client's retries, rate limiter and tracing.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::ConnectionsPage>, crate::Error> {
+            let client = self.client;
+            crate::runtime::call(
+                    client,
+                    &crate::operations::LIST_CONNECTIONS,
+                    self.send_unwrapped(),
+                )
+                .await
+        }
     }
     /**Builder for [`Client::create_idp_connection_from_json`]
 
@@ -6412,8 +6411,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/connections/upload/json`
-        pub async fn send(
+        async fn send_unwrapped(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponse>,
@@ -6506,6 +6504,21 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/connections/upload/json`
+        ///
+        /// Failures are [`crate::Error`]s; the request goes through the
+        /// client's retries, rate limiter and tracing.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::EmptyResponse>, crate::Error> {
+            let client = self.client;
+            crate::runtime::call(
+                    client,
+                    &crate::operations::CREATE_IDP_CONNECTION_FROM_JSON,
+                    self.send_unwrapped(),
+                )
+                .await
+        }
     }
     /**Builder for [`Client::update_idp_connection_from_json`]
 
@@ -6560,8 +6573,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/connections/{id}/upload/json`
-        pub async fn send(
+        async fn send_unwrapped(
             self,
         ) -> Result<
             ResponseValue<types::EmptyResponse>,
@@ -6665,6 +6677,21 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/connections/{id}/upload/json`
+        ///
+        /// Failures are [`crate::Error`]s; the request goes through the
+        /// client's retries, rate limiter and tracing.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::EmptyResponse>, crate::Error> {
+            let client = self.client;
+            crate::runtime::call(
+                    client,
+                    &crate::operations::UPDATE_IDP_CONNECTION_FROM_JSON,
+                    self.send_unwrapped(),
+                )
+                .await
+        }
     }
     /**Builder for [`Client::connect_version_control_identity`]
 
@@ -6722,8 +6749,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/user-identities/version-control/{id}/connect`
-        pub async fn send(
+        async fn send_unwrapped(
             self,
         ) -> Result<
             ResponseValue<types::VersionControlIdentity>,
@@ -6828,6 +6854,24 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/user-identities/version-control/{id}/connect`
+        ///
+        /// Failures are [`crate::Error`]s; the request goes through the
+        /// client's retries, rate limiter and tracing.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::VersionControlIdentity>,
+            crate::Error,
+        > {
+            let client = self.client;
+            crate::runtime::call(
+                    client,
+                    &crate::operations::CONNECT_VERSION_CONTROL_IDENTITY,
+                    self.send_unwrapped(),
+                )
+                .await
+        }
     }
     /**Builder for [`Client::toggle_version_control_identity`]
 
@@ -6885,8 +6929,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/user-identities/version-control/{id}/toggle`
-        pub async fn send(
+        async fn send_unwrapped(
             self,
         ) -> Result<
             ResponseValue<types::VersionControlIdentity>,
@@ -6991,9 +7034,97 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/user-identities/version-control/{id}/toggle`
+        ///
+        /// Failures are [`crate::Error`]s; the request goes through the
+        /// client's retries, rate limiter and tracing.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::VersionControlIdentity>,
+            crate::Error,
+        > {
+            let client = self.client;
+            crate::runtime::call(
+                    client,
+                    &crate::operations::TOGGLE_VERSION_CONTROL_IDENTITY,
+                    self.send_unwrapped(),
+                )
+                .await
+        }
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+/// Every operation of the spec: method, path, required permission and
+/// Drata's operation id.
+pub mod operations {
+    ///`GET /connections`
+    pub const LIST_CONNECTIONS: crate::runtime::Operation = crate::runtime::Operation {
+        id: "list_connections",
+        method: "GET",
+        path: "/connections",
+        permission: Some("Connections: List Connections"),
+        drata_operation_id: "ConnectionsPublicController_getConnections",
+    };
+    ///`POST /connections/upload/csv`
+    pub const CREATE_IDP_CONNECTION_FROM_CSV: crate::runtime::Operation = crate::runtime::Operation {
+        id: "create_idp_connection_from_csv",
+        method: "POST",
+        path: "/connections/upload/csv",
+        permission: Some("Personnel: Import Personnel"),
+        drata_operation_id: "ConnectionsPublicController_createIdpConnectionWithCsvFile",
+    };
+    ///`POST /connections/upload/json`
+    pub const CREATE_IDP_CONNECTION_FROM_JSON: crate::runtime::Operation = crate::runtime::Operation {
+        id: "create_idp_connection_from_json",
+        method: "POST",
+        path: "/connections/upload/json",
+        permission: Some("Personnel: Import Personnel"),
+        drata_operation_id: "ConnectionsPublicController_createIdpConnectionWithJsonFile",
+    };
+    ///`PUT /connections/{id}/upload/csv`
+    pub const UPDATE_IDP_CONNECTION_FROM_CSV: crate::runtime::Operation = crate::runtime::Operation {
+        id: "update_idp_connection_from_csv",
+        method: "PUT",
+        path: "/connections/{id}/upload/csv",
+        permission: Some("Personnel: Import Personnel"),
+        drata_operation_id: "ConnectionsPublicController_updateIdpConnectionWithCsvFile",
+    };
+    ///`PUT /connections/{id}/upload/json`
+    pub const UPDATE_IDP_CONNECTION_FROM_JSON: crate::runtime::Operation = crate::runtime::Operation {
+        id: "update_idp_connection_from_json",
+        method: "PUT",
+        path: "/connections/{id}/upload/json",
+        permission: Some("Personnel: Import Personnel"),
+        drata_operation_id: "ConnectionsPublicController_updateIdpConnectionWithJsonFile",
+    };
+    ///`PUT /user-identities/version-control/{id}/connect`
+    pub const CONNECT_VERSION_CONTROL_IDENTITY: crate::runtime::Operation = crate::runtime::Operation {
+        id: "connect_version_control_identity",
+        method: "PUT",
+        path: "/user-identities/version-control/{id}/connect",
+        permission: Some("Connections: Manage Version Control User Identities"),
+        drata_operation_id: "UserIdentitiesPublicController_updateUserIdentityVersionControlConnection",
+    };
+    ///`PUT /user-identities/version-control/{id}/toggle`
+    pub const TOGGLE_VERSION_CONTROL_IDENTITY: crate::runtime::Operation = crate::runtime::Operation {
+        id: "toggle_version_control_identity",
+        method: "PUT",
+        path: "/user-identities/version-control/{id}/toggle",
+        permission: Some("Connections: Manage Version Control User Identities"),
+        drata_operation_id: "UserIdentitiesPublicController_toggleUserIdentityVersionControlSetting",
+    };
+    /// All of them, in spec order.
+    pub const ALL: &[&crate::runtime::Operation] = &[
+        &LIST_CONNECTIONS,
+        &CREATE_IDP_CONNECTION_FROM_CSV,
+        &CREATE_IDP_CONNECTION_FROM_JSON,
+        &UPDATE_IDP_CONNECTION_FROM_CSV,
+        &UPDATE_IDP_CONNECTION_FROM_JSON,
+        &CONNECT_VERSION_CONTROL_IDENTITY,
+        &TOGGLE_VERSION_CONTROL_IDENTITY,
+    ];
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 
 use crate::runtime::Runtime;
-use crate::{Client, Error};
+use crate::{Client, Error, RateLimit, RetryPolicy};
 
 /// The environment variable read for the API key when none is given.
 pub const API_KEY_ENV: &str = "DRATA_API_KEY";
@@ -135,6 +135,11 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     connect_timeout: Duration,
     read_timeout: Duration,
+    attempt_timeout: Duration,
+    deadline: Option<Duration>,
+    upload_deadline: Option<Duration>,
+    retry: RetryPolicy,
+    rate_limit: Option<RateLimit>,
 }
 
 impl Default for ClientBuilder {
@@ -145,6 +150,11 @@ impl Default for ClientBuilder {
             base_url: None,
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(60),
+            attempt_timeout: Duration::from_secs(30),
+            deadline: Some(Duration::from_secs(120)),
+            upload_deadline: None,
+            retry: RetryPolicy::default(),
+            rate_limit: Some(RateLimit::DRATA),
         }
     }
 }
@@ -183,6 +193,44 @@ impl ClientBuilder {
         self
     }
 
+    /// How long one attempt of a JSON request may take in all (default 30 s).
+    /// Uploads stream their body and are bounded by the read timeout and the
+    /// upload deadline instead.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = timeout;
+        self
+    }
+
+    /// The overall deadline of a call, retries and waits included (default
+    /// 120 s); `None` for no deadline. Uploads use [`Self::upload_deadline`].
+    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// The overall deadline of a CSV upload (default: none, so a large file
+    /// on a slow link is not cut short; the read timeout still catches a
+    /// stalled server).
+    pub fn upload_deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.upload_deadline = deadline;
+        self
+    }
+
+    /// How failed requests are retried (default: [`RetryPolicy::default`]);
+    /// [`RetryPolicy::none`] turns retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The client-side rate limit, shared by every clone of the client
+    /// (default [`RateLimit::DRATA`], 500 requests per minute); `None` turns
+    /// it off.
+    pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.rate_limit = limit;
+        self
+    }
+
     /// Checks the configuration and builds the client. Nothing is sent.
     ///
     /// # Errors
@@ -209,7 +257,14 @@ impl ClientBuilder {
             .https_only(!base_url.starts_with("http://"))
             .build()
             .map_err(|e| Error::Config(format!("cannot set up the HTTP client: {e}")))?;
-        Ok(Client::new_with_client(&base_url, http, Runtime::default()))
+        let runtime = Runtime::new(
+            self.retry,
+            self.rate_limit,
+            self.attempt_timeout,
+            self.deadline,
+            self.upload_deadline,
+        );
+        Ok(Client::new_with_client(&base_url, http, runtime))
     }
 }
 

@@ -2,13 +2,15 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use reqwest::StatusCode;
 
+use crate::runtime::{CallRecord, Operation};
 use crate::types::ExceptionResponse;
 
-/// What the generated operation methods return on failure. Convert it into
-/// [`Error`] with `?` or `Error::from` for hints and a safe `Display`.
+/// progenitor's error, which the generated code produces before the client
+/// turns it into an [`Error`].
 pub type OperationError = progenitor_client::Error<ExceptionResponse>;
 
 /// A `Result` whose error is [`Error`].
@@ -20,14 +22,24 @@ pub const BODY_EXCERPT_CHARS: usize = 200;
 /// Everything that can go wrong when talking to Drata.
 ///
 /// `Display` says what happened and what to do; it never contains the API key
-/// nor a whole response body.
+/// nor more than [`BODY_EXCERPT_CHARS`] characters of a response body.
+///
+/// ```
+/// # async fn run(client: drata::Client) {
+/// match client.list_connections().send().await {
+///     Ok(page) => println!("{} connections", page.total),
+///     Err(drata::Error::Api(e)) if e.status.as_u16() == 401 => eprintln!("{e}"), // says to check the key
+///     Err(e) => eprintln!("{e}"),
+/// }
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The client's configuration is invalid; nothing was sent.
     #[error("invalid client configuration: {0}")]
     Config(String),
-    /// The request is invalid (a parameter, a body, a file); nothing was sent.
+    /// The request is invalid (a parameter or a body); nothing was sent.
     #[error("invalid request, nothing was sent: {0}")]
     InvalidRequest(String),
     /// The personnel to import are invalid; nothing was sent.
@@ -46,38 +58,80 @@ pub enum Error {
     Api(Box<ApiError>),
     /// Drata's answer did not have the documented shape.
     #[error(
-        "Drata's answer{} does not have the expected shape ({message}); the body starts with: {excerpt}",
+        "{}Drata's answer{} does not have the documented shape at `{path}`: {message}; the body starts with: {excerpt}",
+        operation_prefix(*.operation),
         status.map(|s| format!(" ({s})")).unwrap_or_default()
     )]
     Decode {
+        /// The operation.
+        operation: Option<&'static Operation>,
         /// The status, when known.
         status: Option<StatusCode>,
-        /// What did not match, with its line and column.
+        /// The JSON path of the value that did not match, e.g. `data[3].clientType`.
+        path: String,
+        /// What did not match.
         message: String,
         /// The start of the body, at most [`BODY_EXCERPT_CHARS`] characters.
         excerpt: String,
     },
     /// Drata answered with a status its documentation does not list for the
-    /// operation, without its error body (often a proxy's page).
-    #[error("Drata answered with the undocumented status {status}; the body starts with: {excerpt}")]
+    /// operation (often a proxy's page).
+    #[error(
+        "{}Drata answered with the undocumented status {status} after {attempts} attempt(s); the body starts with: {excerpt}",
+        operation_prefix(*.operation)
+    )]
     UnexpectedStatus {
+        /// The operation.
+        operation: Option<&'static Operation>,
         /// The status.
         status: StatusCode,
+        /// How many attempts were made.
+        attempts: u32,
         /// The start of the body, at most [`BODY_EXCERPT_CHARS`] characters.
         excerpt: String,
     },
     /// Drata could not be reached, or the connection failed.
-    #[error("could not talk to Drata: {}", transport_message(.0))]
-    Transport(#[source] reqwest::Error),
+    #[error("{}could not talk to Drata after {attempts} attempt(s): {}", operation_prefix(*.operation), transport_message(.source))]
+    Transport {
+        /// The operation.
+        operation: Option<&'static Operation>,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// A listing did not end the way a paginated listing must.
+    #[error("pagination stopped: {0}")]
+    Pagination(String),
+    /// The call's overall deadline passed before it finished.
+    #[error(
+        "{}no answer within the deadline of {after:?} ({attempts} attempt(s)); raise it with `ClientBuilder::deadline` or retry later",
+        operation_prefix(Some(*.operation))
+    )]
+    Deadline {
+        /// The operation.
+        operation: &'static Operation,
+        /// The deadline.
+        after: Duration,
+        /// How many attempts were started.
+        attempts: u32,
+    },
 }
 
 /// Drata's error answer: status, message, code, and a hint for a person.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
+    /// The operation that failed, when known.
+    pub operation: Option<&'static Operation>,
     /// The HTTP status.
     pub status: StatusCode,
     /// Drata's error body.
     pub body: ExceptionResponse,
+    /// How many attempts were made (retried statuses are 429 and 5xx).
+    pub attempts: u32,
+    /// The wait the server asked for with `Retry-After`, if any.
+    pub retry_after: Option<Duration>,
 }
 
 impl ApiError {
@@ -91,17 +145,39 @@ impl ApiError {
         self.body.code
     }
 
-    /// What a person should do about it, when the status says.
-    pub fn hint(&self) -> Option<&'static str> {
-        hint_for(self.status)
+    /// Drata's name of the error, when it sends one.
+    pub fn name(&self) -> Option<&str> {
+        self.body.name.as_deref()
+    }
+
+    /// What a person should do about it.
+    pub fn hint(&self) -> Option<String> {
+        let permission = self.operation.and_then(|op| op.permission);
+        match (self.status.as_u16(), permission) {
+            (403, Some(permission)) => Some(format!(
+                "The API key lacks the permission this operation requires: \"{permission}\". Add it to the key's scopes in Drata (Settings → API Keys)."
+            )),
+            (429, _) => Some(match self.retry_after {
+                Some(wait) => format!(
+                    "Rate limited: Drata asks to wait {} s before retrying (it allows 500 requests per minute per IP).",
+                    wait.as_secs()
+                ),
+                None => hint_for(self.status).unwrap_or_default().to_string(),
+            }),
+            _ => hint_for(self.status).map(str::to_string),
+        }
     }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&operation_prefix(self.operation))?;
         write!(f, "Drata answered {}: {} (code {}", self.status, self.body.message, self.body.code)?;
         if let Some(name) = &self.body.name {
             write!(f, ", {name}")?;
+        }
+        if self.attempts > 1 {
+            write!(f, ", after {} attempts", self.attempts)?;
         }
         f.write_str(")")?;
         if let Some(hint) = self.hint() {
@@ -130,6 +206,90 @@ pub fn hint_for(status: StatusCode) -> Option<&'static str> {
     })
 }
 
+impl Error {
+    /// The HTTP status of Drata's answer, if there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode { status, .. } => *status,
+            Error::UnexpectedStatus { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Whether nothing was sent because the input or configuration is invalid.
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(
+            self,
+            Error::Config(_) | Error::InvalidRequest(_) | Error::Validation(_) | Error::File { .. }
+        )
+    }
+
+    /// Builds the error of a failed call from progenitor's error and what the
+    /// hooks recorded. `T` is the success body's type, used to locate a
+    /// decoding failure.
+    pub(crate) async fn from_operation<T: serde::de::DeserializeOwned>(
+        e: OperationError,
+        op: &'static Operation,
+        record: &CallRecord,
+    ) -> Self {
+        use progenitor_client::Error as P;
+        let operation = Some(op);
+        let attempts = record.attempts;
+        match e {
+            P::ErrorResponse(response) => Error::Api(Box::new(ApiError {
+                operation,
+                status: response.status(),
+                body: response.into_inner(),
+                attempts,
+                retry_after: record.retry_after,
+            })),
+            P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest(message),
+            P::CommunicationError(source) | P::ResponseBodyError(source) | P::InvalidUpgrade(source) => {
+                Error::Transport { operation, attempts, source }
+            }
+            P::InvalidResponsePayload(body, e) => {
+                let status = record.status;
+                let path = if status.is_some_and(|s| s.is_success()) {
+                    json_path::<T>(&body)
+                } else {
+                    json_path::<ExceptionResponse>(&body)
+                };
+                Error::Decode { operation, status, path, message: e.to_string(), excerpt: excerpt(&body) }
+            }
+            P::UnexpectedResponse(response) => {
+                let status = response.status();
+                Error::UnexpectedStatus { operation, status, attempts, excerpt: read_excerpt(response).await }
+            }
+        }
+    }
+}
+
+/// The JSON path at which `body` fails to deserialize as `T` (`$` when it
+/// is not JSON at all).
+pub(crate) fn json_path<T: serde::de::DeserializeOwned>(body: &[u8]) -> String {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(_) => "$".into(),
+        Err(e) => match e.path().to_string().as_str() {
+            "." => "$".into(),
+            path => path.to_string(),
+        },
+    }
+}
+
+/// Reads at most a few kilobytes of a body for an excerpt.
+async fn read_excerpt(mut response: reqwest::Response) -> String {
+    let mut bytes = Vec::new();
+    while bytes.len() < BODY_EXCERPT_CHARS * 4 {
+        match response.chunk().await {
+            Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    excerpt(&bytes)
+}
+
 /// The start of a body, cut at [`BODY_EXCERPT_CHARS`] characters.
 pub fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
@@ -138,6 +298,10 @@ pub fn excerpt(body: &[u8]) -> String {
         out.push('…');
     }
     if out.is_empty() { "(empty)".into() } else { out }
+}
+
+fn operation_prefix(op: Option<&Operation>) -> String {
+    op.map(|op| format!("{} {}: ", op.method, op.path)).unwrap_or_default()
 }
 
 fn transport_message(e: &reqwest::Error) -> String {
@@ -158,25 +322,4 @@ fn transport_message(e: &reqwest::Error) -> String {
         source = s.source();
     }
     message
-}
-
-impl From<OperationError> for Error {
-    fn from(e: OperationError) -> Self {
-        use progenitor_client::Error as P;
-        match e {
-            P::ErrorResponse(response) => {
-                let status = response.status();
-                Error::Api(Box::new(ApiError { status, body: response.into_inner() }))
-            }
-            P::InvalidRequest(message) => Error::InvalidRequest(message),
-            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => Error::Transport(e),
-            P::InvalidResponsePayload(body, e) => {
-                Error::Decode { status: None, message: e.to_string(), excerpt: excerpt(&body) }
-            }
-            P::UnexpectedResponse(response) => {
-                Error::UnexpectedStatus { status: response.status(), excerpt: String::new() }
-            }
-            P::Custom(message) => Error::InvalidRequest(message),
-        }
-    }
 }

@@ -50,19 +50,25 @@
 #![warn(missing_docs)]
 
 mod generated {
-    #![allow(missing_docs, unused_imports, clippy::all, clippy::pedantic, rustdoc::all)]
+    #![allow(missing_docs, unused_imports, dead_code, clippy::all, clippy::pedantic, rustdoc::all)]
     include!(concat!(env!("OUT_DIR"), "/drata.rs"));
 }
 
 mod config;
 mod error;
+mod limiter;
+mod pagination;
 pub mod personnel;
+mod retry;
 pub mod runtime;
 mod timestamp;
 mod upload;
 
 pub use config::{API_KEY_ENV, ApiKey, ClientBuilder, Region, USER_AGENT_VALUE};
 pub use error::{ApiError, BODY_EXCERPT_CHARS, Error, OperationError, Result, hint_for};
-pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, builder, types};
+pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, builder, operations, types};
+pub use limiter::RateLimit;
+pub use pagination::ConnectionFilter;
+pub use retry::RetryPolicy;
 pub use timestamp::{Timestamp, TimestampFormat};
 pub use upload::CSV_PART_NAME;

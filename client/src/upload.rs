@@ -12,9 +12,11 @@ use progenitor_client::{ClientHooks, OperationInfo, ResponseValue};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Method, StatusCode};
 
-use crate::Client;
-use crate::error::{ApiError, Error, excerpt};
+use crate::error::{Error, OperationError};
+use crate::retry::{self, Outcome};
+use crate::runtime::Operation;
 use crate::types::{EmptyResponse, ExceptionResponse};
+use crate::{Client, operations};
 
 /// The multipart part that carries the file.
 pub const CSV_PART_NAME: &str = "file";
@@ -46,14 +48,8 @@ impl Client {
         path: impl AsRef<Path>,
     ) -> Result<ResponseValue<EmptyResponse>, Error> {
         let url = format!("{}/connections/upload/csv", self.baseurl);
-        self.upload_csv(
-            Method::POST,
-            url,
-            path.as_ref(),
-            StatusCode::CREATED,
-            "create_idp_connection_from_csv",
-        )
-        .await
+        self.upload_csv(&operations::CREATE_IDP_CONNECTION_FROM_CSV, url, path.as_ref(), StatusCode::CREATED)
+            .await
     }
 
     /// Replaces the personnel of IdP connection `id` with a CSV file
@@ -78,40 +74,78 @@ impl Client {
             self.baseurl,
             progenitor_client::encode_path(&id.to_string())
         );
-        self.upload_csv(Method::PUT, url, path.as_ref(), StatusCode::OK, "update_idp_connection_from_csv")
-            .await
+        self.upload_csv(&operations::UPDATE_IDP_CONNECTION_FROM_CSV, url, path.as_ref(), StatusCode::OK).await
     }
 
     async fn upload_csv(
         &self,
-        method: Method,
+        op: &'static Operation,
         url: String,
         path: &Path,
         success: StatusCode,
-        operation_id: &'static str,
     ) -> Result<ResponseValue<EmptyResponse>, Error> {
-        let form = csv_form(path).await?;
-        let mut request = self
-            .client
-            .request(method, url)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .multipart(form)
-            .build()
-            .map_err(|e| Error::InvalidRequest(e.to_string()))?;
-        let info = OperationInfo { operation_id };
-        self.pre::<ExceptionResponse>(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post::<ExceptionResponse>(&result, &info).await?;
-        let response = result.map_err(Error::Transport)?;
-        decode(response, success).await
+        // Checked before anything is sent; each attempt reopens the file.
+        let file_error = |source| Error::File { path: PathBuf::from(path), source };
+        std::fs::metadata(path).map_err(file_error)?;
+        crate::runtime::call(self, op, self.send_csv(op, url, path, success)).await
+    }
+
+    /// The exchange, the way generated methods do it, retried by rebuilding
+    /// the streamed form for each attempt.
+    async fn send_csv(
+        &self,
+        op: &'static Operation,
+        url: String,
+        path: &Path,
+        success: StatusCode,
+    ) -> Result<ResponseValue<EmptyResponse>, OperationError> {
+        let method = Method::from_bytes(op.method.as_bytes()).unwrap_or(Method::POST);
+        let info = OperationInfo { operation_id: op.id };
+        let mut attempt = 0;
+        let response = loop {
+            attempt += 1;
+            let form = csv_form(path).await.map_err(|e| OperationError::InvalidRequest(e.to_string()))?;
+            let mut request = self
+                .client
+                .request(method.clone(), &url)
+                .header(reqwest::header::ACCEPT, "application/json")
+                .multipart(form)
+                .build()?;
+            self.pre::<ExceptionResponse>(&mut request, &info).await?;
+            let result = self.exec(request, &info).await;
+            self.post::<ExceptionResponse>(&result, &info).await?;
+            let outcome = match &result {
+                Ok(response) => Outcome::Answer(response.status(), response.headers()),
+                Err(e) if e.is_connect() => Outcome::NotConnected,
+                Err(_) => Outcome::Lost,
+            };
+            match self.inner.retry().next_delay(&method, attempt, outcome, retry::jitter()) {
+                Some(delay) => {
+                    tracing::warn!(
+                        operation = op.id,
+                        attempt,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+                None => break result?,
+            }
+        };
+        match response.status() {
+            status if status == success => ResponseValue::from_response(response).await,
+            status if DOCUMENTED_ERRORS.contains(&status.as_u16()) => {
+                Err(OperationError::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(OperationError::UnexpectedResponse(response)),
+        }
     }
 }
 
 /// A multipart form whose `file` part streams the file at `path`.
-async fn csv_form(path: &Path) -> Result<Form, Error> {
-    let file_error = |source| Error::File { path: PathBuf::from(path), source };
-    let file = tokio::fs::File::open(path).await.map_err(file_error)?;
-    let length = file.metadata().await.map_err(file_error)?.len();
+async fn csv_form(path: &Path) -> std::io::Result<Form> {
+    let file = tokio::fs::File::open(path).await?;
+    let length = file.metadata().await?.len();
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -120,32 +154,6 @@ async fn csv_form(path: &Path) -> Result<Form, Error> {
     let part = Part::stream_with_length(body, length)
         .file_name(file_name)
         .mime_str("text/csv")
-        .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        .map_err(std::io::Error::other)?;
     Ok(Form::new().part(CSV_PART_NAME, part))
-}
-
-/// Maps an answer the way generated methods do: the documented success
-/// status decodes the body, a documented error status decodes Drata's error
-/// body, anything else is unexpected.
-async fn decode(
-    response: reqwest::Response,
-    success: StatusCode,
-) -> Result<ResponseValue<EmptyResponse>, Error> {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(Error::Transport)?;
-    let decode_error = |e: serde_json::Error| Error::Decode {
-        status: Some(status),
-        message: e.to_string(),
-        excerpt: excerpt(&body),
-    };
-    if status == success {
-        let value = serde_json::from_slice(&body).map_err(decode_error)?;
-        Ok(ResponseValue::new(value, status, headers))
-    } else if DOCUMENTED_ERRORS.contains(&status.as_u16()) {
-        let body: ExceptionResponse = serde_json::from_slice(&body).map_err(decode_error)?;
-        Err(Error::Api(Box::new(ApiError { status, body })))
-    } else {
-        Err(Error::UnexpectedStatus { status, excerpt: excerpt(&body) })
-    }
 }

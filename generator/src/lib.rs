@@ -16,6 +16,9 @@
 //! 4. add what progenitor's type generator cannot express: open enums
 //!    (`x-drata-open-enum`) that keep unknown values, and a registry of every
 //!    component schema's Rust type (used to check the spec's examples);
+//!    route every `send()` through the client's runtime so that all methods
+//!    fail with the client's one error type, and list every operation with
+//!    its permission (see `postprocess`);
 //! 5. format with `prettyplease`, which is deterministic and does not depend on
 //!    the toolchain's rustfmt.
 //!
@@ -30,6 +33,7 @@
 //! ```
 
 mod open_enum;
+mod postprocess;
 mod spec;
 
 use std::panic::{self, AssertUnwindSafe};
@@ -176,6 +180,7 @@ pub fn generate(spec_text: &str) -> Result<Generated, Error> {
     let extra: syn::File =
         syn::parse2(quote! { #open_enums #registry }).map_err(|e| Error::Unparsable(e.to_string()))?;
     types.1.extend(extra.items);
+    postprocess::apply(&mut file, &spec.operations())?;
 
     let code = format!("{GENERATED_HEADER}\n{}", prettyplease::unparse(&file));
     Ok(Generated { code, set_aside, generated })

@@ -18,11 +18,21 @@ pub fn fixture_json(name: &str) -> serde_json::Value {
     serde_json::from_str(&fixture(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
 }
 
-/// A client for the server at `uri` (its `/public` root), with [`TEST_KEY`].
-pub fn client_for(uri: &str) -> drata::Client {
+/// A client builder for the server at `uri` (its `/public` root), with
+/// [`TEST_KEY`] and retries that wait at most a few milliseconds.
+pub fn builder_for(uri: &str) -> drata::ClientBuilder {
     drata::Client::builder()
         .api_key(TEST_KEY)
         .base_url(format!("{uri}/public"))
-        .build()
-        .expect("a loopback base URL is accepted")
+        .retry(drata::RetryPolicy::default().base_delay(std::time::Duration::from_millis(5)))
+}
+
+/// A client for the server at `uri` (its `/public` root), with [`TEST_KEY`].
+pub fn client_for(uri: &str) -> drata::Client {
+    builder_for(uri).build().expect("a loopback base URL is accepted")
+}
+
+/// As [`client_for`], without retries: each call makes exactly one request.
+pub fn client_without_retries(uri: &str) -> drata::Client {
+    builder_for(uri).retry(drata::RetryPolicy::none()).build().expect("a loopback base URL is accepted")
 }

@@ -7,7 +7,7 @@ use drata::types::{
     ToggleVersionControlIdentityRequest, VersionControlIdentity,
 };
 use drata::{Error, TimestampFormat};
-use drata_tests::{TEST_KEY, client_for, fixture, fixture_json};
+use drata_tests::{TEST_KEY, client_for, client_without_retries, fixture, fixture_json};
 use reqwest::StatusCode;
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
@@ -396,14 +396,21 @@ async fn every_documented_error_status_becomes_a_typed_error_with_message_and_co
                 .mount(&server)
                 .await;
 
-            let err = call(op, &client_for(&server.uri())).await.expect_err("an error status");
+            let err = call(op, &client_without_retries(&server.uri())).await.expect_err("an error status");
 
             let Error::Api(api) = &err else { panic!("{op} {status}: {err:?}") };
             assert_eq!(api.status.as_u16(), status, "{op}");
             assert_eq!(api.message(), format!("{op} failed"));
             assert_eq!(api.code(), 10000 + i64::from(status));
             assert_eq!(api.body.name, None);
-            assert_eq!(api.hint(), drata::hint_for(api.status));
+            let expected_hint = match (status, api.operation.and_then(|o| o.permission)) {
+                (403, Some(permission)) => format!(
+                    "The API key lacks the permission this operation requires: \"{permission}\". Add it to the key's scopes in Drata (Settings → API Keys)."
+                ),
+                _ => drata::hint_for(api.status).unwrap_or_default().to_string(),
+            };
+            assert_eq!(api.hint(), Some(expected_hint));
+            assert_eq!(api.attempts, 1);
             let text = err.to_string();
             assert!(text.contains(&format!("{op} failed")) && !text.contains(TEST_KEY), "{text}");
         }
@@ -432,13 +439,16 @@ async fn an_undocumented_status_and_a_non_json_error_body_are_reported_not_panic
         .respond_with(ResponseTemplate::new(500).set_body_raw("<html>oops</html>", "text/html"))
         .mount(&server)
         .await;
-    let client = client_for(&server.uri());
+    let client = client_without_retries(&server.uri());
 
     let err = call("create_csv", &client).await.expect_err("502");
     assert!(
-        matches!(&err, Error::UnexpectedStatus { status, excerpt } if status.as_u16() == 502 && excerpt == "<html>Bad gateway</html>"),
+        matches!(&err, Error::UnexpectedStatus { status, excerpt, attempts: 1, .. } if status.as_u16() == 502 && excerpt == "<html>Bad gateway</html>"),
         "{err:?}"
     );
     let err = call("list", &client).await.expect_err("500 html");
-    assert!(matches!(&err, Error::Decode { excerpt, .. } if excerpt == "<html>oops</html>"), "{err:?}");
+    assert!(
+        matches!(&err, Error::Decode { excerpt, status: Some(s), path, .. } if excerpt == "<html>oops</html>" && s.as_u16() == 500 && path == "$"),
+        "{err:?}"
+    );
 }

@@ -1,0 +1,138 @@
+//! A client-side rate limiter: a token bucket shared by every clone of a client.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+/// A request rate: `requests` per `per`.
+///
+/// Drata allows 500 requests per minute per source IP ([`RateLimit::DRATA`]).
+/// The limiter lets a burst of up to `requests` through, then spaces requests
+/// evenly, so a bulk job runs at the limit without being answered 429.
+///
+/// ```
+/// use std::time::Duration;
+/// let limit = drata::RateLimit::new(50, Duration::from_secs(1));
+/// assert_eq!(limit.interval(), Duration::from_millis(20));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    requests: u32,
+    per: Duration,
+    burst: u32,
+}
+
+impl RateLimit {
+    /// Drata's documented limit: 500 requests per minute.
+    pub const DRATA: RateLimit = RateLimit { requests: 500, per: Duration::from_secs(60), burst: 500 };
+
+    /// `requests` per `per` (both at least 1 / 1 ns), with a burst of `requests`.
+    pub fn new(requests: u32, per: Duration) -> Self {
+        let requests = requests.max(1);
+        Self { requests, per: per.max(Duration::from_nanos(1)), burst: requests }
+    }
+
+    /// `requests` per second.
+    pub fn per_second(requests: u32) -> Self {
+        Self::new(requests, Duration::from_secs(1))
+    }
+
+    /// `requests` per minute.
+    pub fn per_minute(requests: u32) -> Self {
+        Self::new(requests, Duration::from_secs(60))
+    }
+
+    /// How many requests may go at once before spacing starts (default: the
+    /// whole allowance). A server whose window is shorter than ours is safer
+    /// with a small burst.
+    pub fn burst(mut self, burst: u32) -> Self {
+        self.burst = burst.max(1);
+        self
+    }
+
+    /// The time between two requests at the steady rate.
+    pub fn interval(&self) -> Duration {
+        self.per / self.requests
+    }
+}
+
+/// The bucket: `tokens` available at `updated`.
+#[derive(Debug)]
+pub(crate) struct TokenBucket {
+    limit: RateLimit,
+    state: Mutex<(f64, Instant)>,
+}
+
+impl TokenBucket {
+    pub(crate) fn new(limit: RateLimit) -> Self {
+        Self { limit, state: Mutex::new((f64::from(limit.burst), Instant::now())) }
+    }
+
+    /// Takes a token, waiting until one is available. Waiters are served in
+    /// the order they arrive: each reserves its token (the count may go
+    /// negative) and sleeps until it is due.
+    pub(crate) async fn acquire(&self) {
+        let wait = {
+            let mut state = match self.state.lock() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            let (tokens, updated) = &mut *state;
+            let now = Instant::now();
+            let rate = f64::from(self.limit.requests) / self.limit.per.as_secs_f64();
+            *tokens = (*tokens + now.duration_since(*updated).as_secs_f64() * rate)
+                .min(f64::from(self.limit.burst));
+            *updated = now;
+            *tokens -= 1.0;
+            if *tokens >= 0.0 { Duration::ZERO } else { Duration::from_secs_f64(-*tokens / rate) }
+        };
+        if !wait.is_zero() {
+            tracing::debug!(wait_ms = wait.as_millis() as u64, "rate limiter: waiting for a token");
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_goes_at_once_then_requests_are_spaced_at_the_rate() {
+        let bucket = TokenBucket::new(RateLimit::per_second(10).burst(3));
+        let start = Instant::now();
+        for _ in 0..3 {
+            bucket.acquire().await;
+        }
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        for _ in 0..10 {
+            bucket.acquire().await;
+        }
+        let elapsed = start.elapsed();
+        assert!(
+            elapsed >= Duration::from_millis(999) && elapsed <= Duration::from_millis(1001),
+            "{elapsed:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn concurrent_waiters_share_the_rate() {
+        let bucket = std::sync::Arc::new(TokenBucket::new(RateLimit::per_second(100).burst(1)));
+        let start = Instant::now();
+        let tasks: Vec<_> = (0..50)
+            .map(|_| {
+                let bucket = bucket.clone();
+                tokio::spawn(async move { bucket.acquire().await })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        let elapsed = start.elapsed();
+        assert!(
+            elapsed >= Duration::from_millis(489) && elapsed <= Duration::from_millis(491),
+            "{elapsed:?}"
+        );
+    }
+}

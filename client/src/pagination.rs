@@ -1,0 +1,168 @@
+//! `GET /connections` as a stream of every connection, across pages.
+
+use futures::{Stream, TryStreamExt, stream};
+
+use crate::types::{
+    CompactConnection, ConnectionSort, ConnectionState, ConnectionsPage, Id, ProviderType, SortDirection,
+};
+use crate::{Client, Error};
+
+/// Which connections to list, and how. Every field is optional.
+///
+/// ```
+/// use drata::ConnectionFilter;
+/// use drata::types::{ConnectionState, ProviderType};
+///
+/// let filter = ConnectionFilter::default()
+///     .provider_type(ProviderType::Mdm)
+///     .state(ConnectionState::Active)
+///     .page_size(50);
+/// assert_eq!(filter.provider_types, vec![ProviderType::Mdm]);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectionFilter {
+    /// Only connections with one of these provider types (none: all).
+    pub provider_types: Vec<ProviderType>,
+    /// Only connections in this state.
+    pub state: Option<ConnectionState>,
+    /// The order.
+    pub sort: Option<ConnectionSort>,
+    /// The direction of the order.
+    pub sort_dir: Option<SortDirection>,
+    /// Items per page, 1 to 50 (default 50, Drata's maximum).
+    pub page_size: u32,
+    /// The most pages to fetch before giving up with an error (default 10,000).
+    pub max_pages: u32,
+}
+
+impl Default for ConnectionFilter {
+    fn default() -> Self {
+        Self {
+            provider_types: Vec::new(),
+            state: None,
+            sort: None,
+            sort_dir: None,
+            page_size: 50,
+            max_pages: 10_000,
+        }
+    }
+}
+
+impl ConnectionFilter {
+    /// Adds a provider type to match.
+    pub fn provider_type(mut self, provider_type: ProviderType) -> Self {
+        self.provider_types.push(provider_type);
+        self
+    }
+
+    /// Only connections in this state.
+    pub fn state(mut self, state: ConnectionState) -> Self {
+        self.state = Some(state);
+        self
+    }
+
+    /// Orders by this field, in this direction.
+    pub fn sort(mut self, sort: ConnectionSort, direction: SortDirection) -> Self {
+        self.sort = Some(sort);
+        self.sort_dir = Some(direction);
+        self
+    }
+
+    /// Items per page (1 to 50).
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.page_size = size;
+        self
+    }
+
+    /// The most pages to fetch.
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.max_pages = pages;
+        self
+    }
+}
+
+struct Cursor {
+    next_page: u32,
+    seen: u64,
+    previous_ids: Option<Vec<Id>>,
+    done: bool,
+}
+
+impl Client {
+    /// Every connection matching `filter`, page after page.
+    ///
+    /// The stream stops when it has yielded `total` items or a page comes
+    /// back empty. It ends with an error (instead of looping) when a page
+    /// repeats the previous one, or after `filter.max_pages` pages.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// use drata::types::ProviderType;
+    ///
+    /// # async fn run() -> drata::Result<()> {
+    /// let client = drata::Client::builder().build()?;
+    /// let filter = drata::ConnectionFilter::default().provider_type(ProviderType::Mdm);
+    /// let all: Vec<_> = client.connections(filter).try_collect().await?;
+    /// println!("{} MDM connections", all.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn connections(
+        &self,
+        filter: ConnectionFilter,
+    ) -> impl Stream<Item = Result<CompactConnection, Error>> + '_ {
+        self.connection_pages(filter).map_ok(|page| stream::iter(page.data.into_iter().map(Ok))).try_flatten()
+    }
+
+    /// The pages of the listing matching `filter`, with the same stopping
+    /// rules as [`Client::connections`].
+    pub fn connection_pages(
+        &self,
+        filter: ConnectionFilter,
+    ) -> impl Stream<Item = Result<ConnectionsPage, Error>> + '_ {
+        let start = Cursor { next_page: 1, seen: 0, previous_ids: None, done: false };
+        stream::try_unfold(start, move |mut cursor| {
+            let filter = filter.clone();
+            async move {
+                if cursor.done {
+                    return Ok(None);
+                }
+                if cursor.next_page > filter.max_pages {
+                    return Err(Error::Pagination(format!(
+                        "stopped after {} pages without reaching the end of the listing (raise `max_pages` if that many is expected)",
+                        filter.max_pages
+                    )));
+                }
+                let mut request = self.list_connections().page(cursor.next_page).limit(filter.page_size);
+                if !filter.provider_types.is_empty() {
+                    request = request.provider_types(filter.provider_types.clone());
+                }
+                if let Some(state) = filter.state.clone() {
+                    request = request.state(state);
+                }
+                if let Some(sort) = filter.sort {
+                    request = request.sort(sort);
+                }
+                if let Some(direction) = filter.sort_dir {
+                    request = request.sort_dir(direction);
+                }
+                let page = request.send().await?.into_inner();
+                if page.data.is_empty() {
+                    return Ok(None);
+                }
+                let ids: Vec<Id> = page.data.iter().map(|c| c.id.clone()).collect();
+                if cursor.previous_ids.as_ref() == Some(&ids) {
+                    return Err(Error::Pagination(format!(
+                        "page {} repeats page {}: the server ignores `page`; stopping instead of looping",
+                        cursor.next_page,
+                        cursor.next_page - 1
+                    )));
+                }
+                cursor.seen += page.data.len() as u64;
+                cursor.done = cursor.seen >= u64::try_from(page.total).unwrap_or(0);
+                cursor.previous_ids = Some(ids);
+                cursor.next_page += 1;
+                Ok(Some((page, cursor)))
+            }
+        })
+    }
+}
