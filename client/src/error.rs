@@ -259,11 +259,27 @@ impl Error {
             }
             P::UnexpectedResponse(response) => {
                 let status = response.status();
-                Error::UnexpectedStatus { operation, status, attempts, excerpt: read_excerpt(response).await }
+                let body = read_limited(response, UNEXPECTED_BODY_LIMIT).await;
+                // An undocumented status may still carry Drata's error body.
+                match serde_json::from_slice::<ExceptionResponse>(&body) {
+                    Ok(body) if status.is_client_error() || status.is_server_error() => {
+                        Error::Api(Box::new(ApiError {
+                            operation,
+                            status,
+                            body,
+                            attempts,
+                            retry_after: record.retry_after,
+                        }))
+                    }
+                    _ => Error::UnexpectedStatus { operation, status, attempts, excerpt: excerpt(&body) },
+                }
             }
         }
     }
 }
+
+/// The most of an undocumented answer's body that is read.
+const UNEXPECTED_BODY_LIMIT: usize = 64 * 1024;
 
 /// The JSON path at which `body` fails to deserialize as `T` (`$` when it
 /// is not JSON at all).
@@ -278,16 +294,17 @@ pub(crate) fn json_path<T: serde::de::DeserializeOwned>(body: &[u8]) -> String {
     }
 }
 
-/// Reads at most a few kilobytes of a body for an excerpt.
-async fn read_excerpt(mut response: reqwest::Response) -> String {
+/// Reads at most `limit` bytes of a body (more only if one chunk carries it).
+async fn read_limited(mut response: reqwest::Response, limit: usize) -> Vec<u8> {
     let mut bytes = Vec::new();
-    while bytes.len() < BODY_EXCERPT_CHARS * 4 {
+    while bytes.len() < limit {
         match response.chunk().await {
             Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
             _ => break,
         }
     }
-    excerpt(&bytes)
+    bytes.truncate(limit);
+    bytes
 }
 
 /// The start of a body, cut at [`BODY_EXCERPT_CHARS`] characters.

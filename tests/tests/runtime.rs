@@ -1,0 +1,294 @@
+//! The client's runtime against a local server: retries, Retry-After, what is
+//! never retried, deadlines, pagination, decode errors, and that the API key
+//! never shows in logs or errors.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use drata::types::{ConnectionState, Id, ToggleVersionControlIdentityRequest};
+use drata::{ConnectionFilter, Error, RetryPolicy};
+use drata_tests::{TEST_KEY, builder_for, client_for, client_without_retries};
+use futures::TryStreamExt;
+use serde_json::json;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn error_body(status: u16, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status)
+        .set_body_json(json!({"statusCode": status, "message": message, "code": 10000}))
+}
+
+fn empty_page() -> serde_json::Value {
+    json!({"data": [], "page": 1, "limit": 20, "total": 0})
+}
+
+async fn request_count(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap_or_default().len()
+}
+
+fn toggle() -> ToggleVersionControlIdentityRequest {
+    ToggleVersionControlIdentityRequest { toggle: true, toggle_field: None }
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_1_is_retried_after_a_second_then_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(error_body(429, "Too Many Requests").insert_header("Retry-After", "1"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(empty_page()))
+        .mount(&server)
+        .await;
+
+    let started = Instant::now();
+    let page =
+        client_for(&server.uri()).list_connections().send().await.expect("succeeds on the second attempt");
+    let waited = started.elapsed();
+
+    assert_eq!(page.total, 0);
+    assert_eq!(request_count(&server).await, 2);
+    assert!(waited >= Duration::from_millis(950), "Retry-After: 1 was not honoured: {waited:?}");
+}
+
+#[tokio::test]
+async fn a_503_burst_is_retried_then_surfaced_with_the_attempt_count() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT")).respond_with(error_body(503, "Service Unavailable")).mount(&server).await;
+
+    let client = builder_for(&server.uri())
+        .retry(RetryPolicy::default().max_attempts(4).base_delay(Duration::from_millis(1)))
+        .build()
+        .expect("client");
+    let err = client
+        .toggle_version_control_identity()
+        .id(1)
+        .body(toggle())
+        .send()
+        .await
+        .expect_err("503 every time");
+
+    let Error::Api(api) = &err else { panic!("{err:?}") };
+    assert_eq!((api.status.as_u16(), api.attempts, api.message()), (503, 4, "Service Unavailable"));
+    assert_eq!(request_count(&server).await, 4);
+    assert!(err.to_string().contains("after 4 attempts"), "{err}");
+}
+
+#[tokio::test]
+async fn client_errors_are_never_retried() {
+    for status in [400, 401, 402, 403, 404, 412] {
+        let server = MockServer::start().await;
+        Mock::given(method("PUT")).respond_with(error_body(status, "no")).mount(&server).await;
+        let err = client_for(&server.uri())
+            .toggle_version_control_identity()
+            .id(1)
+            .body(toggle())
+            .send()
+            .await
+            .expect_err("error");
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(request_count(&server).await, 1, "{status} was retried");
+    }
+}
+
+#[tokio::test]
+async fn a_post_that_the_server_may_have_acted_on_is_not_retried_but_a_429_is() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/public/connections/upload/csv"))
+        .respond_with(error_body(503, "busy"))
+        .mount(&server)
+        .await;
+    let csv = std::env::temp_dir().join(format!("drata-runtime-{}.csv", std::process::id()));
+    std::fs::write(
+        &csv,
+        "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n1,A,B,a@b.co,,no,no,\n",
+    )
+    .expect("temp file");
+
+    let err = client_for(&server.uri()).create_idp_connection_from_csv(&csv).await.expect_err("503");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(request_count(&server).await, 1, "a POST answered 503 may have created the connection");
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(error_body(429, "slow down").insert_header("Retry-After", "0"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    let created =
+        client_for(&server.uri()).create_idp_connection_from_csv(&csv).await.expect("retried after 429");
+    assert_eq!(created.status().as_u16(), 201);
+    let requests = server.received_requests().await.unwrap_or_default();
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        let body = String::from_utf8_lossy(&request.body);
+        assert!(body.contains("\r\n\r\nid,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n1,A,B,a@b.co,,no,no,\n\r\n--"), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn the_overall_deadline_ends_a_call_that_takes_too_long() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(empty_page()).set_delay(Duration::from_secs(5)),
+        )
+        .mount(&server)
+        .await;
+    let client =
+        builder_for(&server.uri()).deadline(Some(Duration::from_millis(300))).build().expect("client");
+
+    let err = client.list_connections().send().await.expect_err("deadline");
+
+    assert!(
+        matches!(err, Error::Deadline { after, attempts: 1, .. } if after == Duration::from_millis(300)),
+        "{err:?}"
+    );
+}
+
+/// A listing of 5 connections served 2 per page.
+async fn five_items_in_pages_of_two(server: &MockServer, repeat_first_page: bool) {
+    let item = |id: u32| {
+        json!({"id": id, "clientType": "OKTA", "state": "ACTIVE", "connected": true, "connectedAt": null,
+               "failedAt": null, "clientId": null, "clientAlias": null, "aliasUpdatedAt": null,
+               "deletedAt": null, "code": null})
+    };
+    for page in 1..=3u32 {
+        let ids: Vec<u32> =
+            if repeat_first_page { vec![1, 2] } else { ((page * 2 - 1)..=(page * 2).min(5)).collect() };
+        let body = json!({"data": ids.iter().map(|&i| item(i)).collect::<Vec<_>>(), "page": page, "limit": 2, "total": 5});
+        Mock::given(method("GET"))
+            .and(path("/public/connections"))
+            .and(query_param("page", page.to_string()))
+            .and(query_param("limit", "2"))
+            .and(query_param("state", "ACTIVE"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(server)
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn the_stream_yields_every_item_of_a_three_page_listing_and_stops_at_total() {
+    let server = MockServer::start().await;
+    five_items_in_pages_of_two(&server, false).await;
+    let filter = ConnectionFilter::default().state(ConnectionState::Active).page_size(2);
+
+    let all: Vec<_> = client_for(&server.uri()).connections(filter).try_collect().await.expect("5 items");
+
+    let ids: Vec<Id> = all.into_iter().map(|c| c.id).collect();
+    assert_eq!(ids, (1..=5).map(Id::Int64).collect::<Vec<_>>());
+    assert_eq!(request_count(&server).await, 3, "no request past `total`");
+}
+
+#[tokio::test]
+async fn a_repeating_page_ends_the_stream_with_an_error() {
+    let server = MockServer::start().await;
+    five_items_in_pages_of_two(&server, true).await;
+    let filter = ConnectionFilter::default().state(ConnectionState::Active).page_size(2);
+
+    let result: Result<Vec<_>, _> = client_for(&server.uri()).connections(filter).try_collect().await;
+
+    let err = result.expect_err("loop detected");
+    assert!(matches!(&err, Error::Pagination(m) if m.contains("page 2 repeats page 1")), "{err:?}");
+    assert_eq!(request_count(&server).await, 2);
+}
+
+#[tokio::test]
+async fn the_stream_stops_at_an_empty_page_and_at_max_pages() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": [], "page": 1, "limit": 50, "total": 10})),
+        )
+        .mount(&server)
+        .await;
+    let none: Vec<_> =
+        client_for(&server.uri()).connections(ConnectionFilter::default()).try_collect().await.expect("ok");
+    assert!(none.is_empty());
+
+    let server = MockServer::start().await;
+    five_items_in_pages_of_two(&server, false).await;
+    let filter = ConnectionFilter::default().state(ConnectionState::Active).page_size(2).max_pages(2);
+    let err = client_for(&server.uri()).connections(filter).try_collect::<Vec<_>>().await.expect_err("cap");
+    assert!(matches!(&err, Error::Pagination(m) if m.contains("after 2 pages")), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_decode_failure_names_the_status_and_json_path_with_a_short_excerpt() {
+    let server = MockServer::start().await;
+    let mut body =
+        json!({"data": [{"id": 1, "clientType": "OKTA", "state": 7}], "page": 1, "limit": 20, "total": 1});
+    body["padding"] = json!("x".repeat(5000));
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&body))
+        .mount(&server)
+        .await;
+
+    let err = client_without_retries(&server.uri()).list_connections().send().await.expect_err("bad shape");
+
+    let Error::Decode { status, path, excerpt, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(status.map(|s| s.as_u16()), Some(200));
+    assert_eq!(path, "data[0].state");
+    assert_eq!(excerpt.chars().count(), drata::BODY_EXCERPT_CHARS + 1, "an excerpt, not the body");
+    assert!(err.to_string().len() < 600);
+}
+
+/// Collects every log line of every target at TRACE level.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_api_key_appears_in_no_log_line_and_no_error() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(error_body(401, "Invalid Authorization")).mount(&server).await;
+    Mock::given(method("PUT")).respond_with(error_body(503, "down")).mount(&server).await;
+    let client = client_for(&server.uri());
+    let mut texts = vec![format!("{client:?}")];
+    let err = client.list_connections().send().await.expect_err("401");
+    texts.push(err.to_string());
+    texts.push(format!("{err:?}"));
+    let err = client.toggle_version_control_identity().id(1).body(toggle()).send().await.expect_err("503");
+    texts.push(err.to_string());
+    texts.push(format!("{err:?}"));
+    let unreachable = builder_for("http://127.0.0.1:9").build().expect("client");
+    let err = unreachable.list_connections().send().await.expect_err("refused");
+    texts.push(err.to_string());
+    texts.push(format!("{err:?}"));
+
+    let logs = String::from_utf8_lossy(&captured.0.lock().expect("logs")).into_owned();
+    assert!(logs.contains("drata.request") && logs.contains("attempt=3"), "spans are logged:\n{logs}");
+    assert!(!logs.contains(TEST_KEY), "the key leaked into the logs:\n{logs}");
+    for text in texts {
+        assert!(!text.contains(TEST_KEY), "the key leaked: {text}");
+    }
+}
