@@ -6526,7 +6526,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UpdateIdpConnectionFromJson<'a> {
         client: &'a super::Client,
-        id: Result<::std::num::NonZeroU64, String>,
+        id: Result<i64, String>,
         body: Result<types::builder::PersonnelImport, String>,
     }
     impl<'a> UpdateIdpConnectionFromJson<'a> {
@@ -6539,14 +6539,11 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<i64>,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -6699,7 +6696,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ConnectVersionControlIdentity<'a> {
         client: &'a super::Client,
-        id: Result<::std::num::NonZeroU64, String>,
+        id: Result<i64, String>,
         body: Result<types::builder::ConnectVersionControlIdentityRequest, String>,
     }
     impl<'a> ConnectVersionControlIdentity<'a> {
@@ -6712,14 +6709,11 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<i64>,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -6879,7 +6873,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ToggleVersionControlIdentity<'a> {
         client: &'a super::Client,
-        id: Result<::std::num::NonZeroU64, String>,
+        id: Result<i64, String>,
         body: Result<types::builder::ToggleVersionControlIdentityRequest, String>,
     }
     impl<'a> ToggleVersionControlIdentity<'a> {
@@ -6892,14 +6886,11 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: std::convert::TryInto<i64>,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self

@@ -1,6 +1,7 @@
 //! `GET /connections` as a stream of every connection, across pages.
 
-use futures::{Stream, TryStreamExt, stream};
+use futures::stream::BoxStream;
+use futures::{StreamExt, TryStreamExt, stream};
 
 use crate::types::{
     CompactConnection, ConnectionSort, ConnectionState, ConnectionsPage, Id, ProviderType, SortDirection,
@@ -106,11 +107,11 @@ impl Client {
     /// println!("{} MDM connections", all.len());
     /// # Ok(()) }
     /// ```
-    pub fn connections(
-        &self,
-        filter: ConnectionFilter,
-    ) -> impl Stream<Item = Result<CompactConnection, Error>> + '_ {
-        self.connection_pages(filter).map_ok(|page| stream::iter(page.data.into_iter().map(Ok))).try_flatten()
+    pub fn connections(&self, filter: ConnectionFilter) -> BoxStream<'_, Result<CompactConnection, Error>> {
+        self.connection_pages(filter)
+            .map_ok(|page| stream::iter(page.data.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
     }
 
     /// The pages of the listing matching `filter`, with the same stopping
@@ -118,7 +119,7 @@ impl Client {
     pub fn connection_pages(
         &self,
         filter: ConnectionFilter,
-    ) -> impl Stream<Item = Result<ConnectionsPage, Error>> + '_ {
+    ) -> BoxStream<'_, Result<ConnectionsPage, Error>> {
         let start = Cursor { next_page: 1, seen: 0, previous_ids: None, done: false };
         stream::try_unfold(start, move |mut cursor| {
             let filter = filter.clone();
@@ -164,5 +165,6 @@ impl Client {
                 Ok(Some((page, cursor)))
             }
         })
+        .boxed()
     }
 }

@@ -87,9 +87,9 @@ impl Spec {
     /// Three adaptations, each a generation setting of the project:
     /// - operations whose request body uses one of `unsupported_media_types`
     ///   are removed (progenitor cannot generate them; they are hand-written);
-    /// - integer query parameters lose their bounds, so that the builder takes
-    ///   a plain integer (`.limit(50)`) instead of a `NonZeroU64`; the server
-    ///   still enforces them;
+    /// - integer query and path parameters lose their bounds, so that the
+    ///   builder takes a plain integer (`.limit(50)`, `.id(7)`) instead of a
+    ///   `NonZeroU64`; the server still enforces them;
     /// - optional arrays become nullable, so that typify generates
     ///   `Option<Vec<T>>`: a missing list and an empty one stay distinct and
     ///   both round-trip unchanged.
@@ -125,7 +125,7 @@ impl Spec {
                 }
             }
         }
-        relax_query_integer_bounds(&mut raw);
+        relax_integer_parameter_bounds(&mut raw);
         if let Some(schemas) = raw.pointer_mut("/components/schemas") {
             make_optional_arrays_nullable(schemas);
         }
@@ -272,7 +272,7 @@ pub fn single_operation_specs(spec: &OpenAPI) -> Vec<(String, OpenAPI)> {
     out
 }
 
-fn relax_query_integer_bounds(raw: &mut Value) {
+fn relax_integer_parameter_bounds(raw: &mut Value) {
     let mut parameters: Vec<&mut Value> = Vec::new();
     for (key, section) in raw.as_object_mut().into_iter().flat_map(|m| m.iter_mut()) {
         match key.as_str() {
@@ -297,7 +297,7 @@ fn relax_query_integer_bounds(raw: &mut Value) {
         }
     }
     for parameter in parameters {
-        if parameter.get("in").and_then(Value::as_str) != Some("query") {
+        if !matches!(parameter.get("in").and_then(Value::as_str), Some("query" | "path")) {
             continue;
         }
         if let Some(schema) = parameter.get_mut("schema").and_then(Value::as_object_mut)
