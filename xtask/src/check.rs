@@ -158,3 +158,53 @@ fn concat_rs_files(dir: &Path) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{FIXTURES, GENERATED};
+
+    /// A copy of the project's spec and committed files in a temp directory.
+    fn copy_project(name: &str) -> std::path::PathBuf {
+        let root = crate::project_root();
+        let tmp = std::env::temp_dir().join(format!("drata-xtask-{name}-{}", std::process::id()));
+        for file in [SPEC, GENERATED] {
+            let to = tmp.join(file);
+            std::fs::create_dir_all(to.parent().expect("parent")).expect("dir");
+            std::fs::copy(root.join(file), &to).expect("copy");
+        }
+        std::fs::create_dir_all(tmp.join(FIXTURES)).expect("dir");
+        for entry in std::fs::read_dir(root.join(FIXTURES)).expect("fixtures").flatten() {
+            std::fs::copy(entry.path(), tmp.join(FIXTURES).join(entry.file_name())).expect("copy");
+        }
+        tmp
+    }
+
+    #[test]
+    fn current_files_are_not_stale() {
+        let tmp = copy_project("fresh");
+        assert_eq!(stale_files(&tmp), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_spec_edit_without_regenerating_is_reported_with_what_to_run() {
+        let tmp = copy_project("edited");
+        let spec_path = tmp.join(SPEC);
+        let spec = std::fs::read_to_string(&spec_path).expect("spec");
+        let edited =
+            spec.replacen("description: External service username.", "description: The username.", 1);
+        assert_ne!(spec, edited, "the edit applies");
+        std::fs::write(&spec_path, edited).expect("write");
+
+        let problems = stale_files(&tmp);
+
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("client/generated/drata.rs is stale"), "{}", problems[0]);
+        assert!(problems[0].contains("run `cargo xtask generate`"));
+        assert!(
+            problems[0].contains("-        ///External service username.\n+        ///The username."),
+            "{}",
+            problems[0]
+        );
+    }
+}

@@ -15,9 +15,9 @@ mod schema;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const SPEC: &str = "openapi/drata.yaml";
-const GENERATED: &str = "client/generated/drata.rs";
-const FIXTURES: &str = "tests/fixtures";
+pub(crate) const SPEC: &str = "openapi/drata.yaml";
+pub(crate) const GENERATED: &str = "client/generated/drata.rs";
+pub(crate) const FIXTURES: &str = "tests/fixtures";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
