@@ -26,17 +26,37 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # What the client does around every request
+//!
+//! - **Retries** ([`RetryPolicy`]): connection failures, 408, 429 and 5xx,
+//!   with exponential backoff and full jitter, honouring `Retry-After`;
+//!   never 400/401/402/403/404/412, and never a `POST` the server may have
+//!   acted on.
+//! - **Rate limiting** ([`RateLimit`]): a token bucket shared by every clone
+//!   of a client, at Drata's 500 requests per minute unless configured.
+//! - **Timeouts**: connect, per attempt, and one deadline per call
+//!   ([`ClientBuilder`]).
+//! - **Errors** ([`Error`]): one type for every method, with Drata's message,
+//!   code, the attempt count and a hint ([`ApiError::hint`]); decode failures
+//!   name the JSON path. The API key never appears in `Debug`, errors or logs.
+//! - **Tracing**: a `drata.request` span per attempt with the operation,
+//!   method, path template, attempt, status and latency.
+//! - **Pagination** ([`Client::connections`]): every connection across pages
+//!   as a stream that cannot loop forever.
+//! - **Validation** ([`personnel`]): personnel are checked the way Drata
+//!   documents them before any upload; nothing invalid is sent.
+//!
 //! # What is generated and what is not
 //!
-//! - [`types`] and every operation method of [`Client`] that returns a
-//!   builder (`client.list_connections()…send()`) are generated at build
-//!   time by progenitor from the spec. Their failures are [`OperationError`];
-//!   `?` turns them into [`Error`].
-//! - Hand-written, in this crate: the [`ClientBuilder`] (key, region, base URL,
-//!   TLS, timeouts), the request hooks ([`runtime`]), the multipart CSV
-//!   uploads progenitor cannot generate
-//!   ([`Client::create_idp_connection_from_csv`],
-//!   [`Client::update_idp_connection_from_csv`]), [`Timestamp`] and [`Error`].
+//! - [`types`], [`operations`] and every operation method of [`Client`] that
+//!   returns a builder (`client.list_connections()…send()`) are generated at
+//!   build time from the spec by `drata-generator` (progenitor plus a few
+//!   passes of ours).
+//! - Hand-written, in this crate: the [`ClientBuilder`] (key, region, base
+//!   URL, TLS, timeouts), the [`runtime`] hooks, the multipart CSV uploads
+//!   progenitor cannot generate ([`Client::create_idp_connection_from_csv`],
+//!   [`Client::update_idp_connection_from_csv`]), [`Client::connections`],
+//!   [`personnel`], [`Timestamp`] and [`Error`].
 //!
 //! # Tolerance
 //!
