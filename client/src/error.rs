@@ -244,7 +244,10 @@ impl Error {
                 attempts,
                 retry_after: record.retry_after,
             })),
-            P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest(message),
+            P::InvalidRequest(message) | P::Custom(message) => match &record.validation {
+                Some(report) => Error::Validation(report.clone()),
+                None => Error::InvalidRequest(message),
+            },
             P::CommunicationError(source) | P::ResponseBodyError(source) | P::InvalidUpgrade(source) => {
                 Error::Transport { operation, attempts, source }
             }

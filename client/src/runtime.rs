@@ -16,10 +16,10 @@ use reqwest::StatusCode;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::Client;
 use crate::error::{Error, OperationError};
 use crate::limiter::{RateLimit, TokenBucket};
 use crate::retry::{self, Outcome, RetryPolicy};
+use crate::{Client, personnel};
 
 /// An operation of the spec: see the generated [`crate::operations`] module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -87,6 +87,8 @@ pub(crate) struct CallRecord {
     pub(crate) attempts: u32,
     pub(crate) status: Option<StatusCode>,
     pub(crate) retry_after: Option<Duration>,
+    /// Why the request was refused before it was sent, if it was.
+    pub(crate) validation: Option<personnel::ValidationReport>,
 }
 
 tokio::task_local! {
@@ -149,7 +151,11 @@ impl ClientHooks<Runtime> for Client {
         {
             let import: crate::types::PersonnelImport = serde_json::from_slice(body)
                 .map_err(|e| progenitor_client::Error::InvalidRequest(format!("personnel list: {e}")))?;
-            let _ = import; // validated once the validator lands
+            if let Err(report) = personnel::validate_import(&import) {
+                let message = format!("invalid personnel: {report}");
+                record(|r| r.validation = Some(report));
+                return Err(progenitor_client::Error::InvalidRequest(message));
+            }
         }
         Ok(())
     }

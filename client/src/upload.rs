@@ -6,7 +6,7 @@
 //! the same hooks as generated methods, and stream the file from disk instead
 //! of reading it into memory.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use progenitor_client::{ClientHooks, OperationInfo, ResponseValue};
 use reqwest::multipart::{Form, Part};
@@ -40,9 +40,13 @@ impl Client {
     /// # Ok(()) }
     /// ```
     ///
+    /// The file is first validated the way Drata documents it
+    /// ([`crate::personnel::validate_csv_file`]): if any row is invalid,
+    /// nothing is sent and the error lists every problem.
+    ///
     /// # Errors
-    /// [`Error::File`] when the file cannot be opened (nothing is sent), and
-    /// the errors of any request.
+    /// [`Error::File`] when the file cannot be read and [`Error::Validation`]
+    /// when it is invalid (nothing is sent), and the errors of any request.
     pub async fn create_idp_connection_from_csv(
         &self,
         path: impl AsRef<Path>,
@@ -84,9 +88,9 @@ impl Client {
         path: &Path,
         success: StatusCode,
     ) -> Result<ResponseValue<EmptyResponse>, Error> {
-        // Checked before anything is sent; each attempt reopens the file.
-        let file_error = |source| Error::File { path: PathBuf::from(path), source };
-        std::fs::metadata(path).map_err(file_error)?;
+        // Checked before anything is sent (a streaming pass over the file);
+        // each attempt then reopens it.
+        crate::personnel::validate_csv_file(path)?;
         crate::runtime::call(self, op, self.send_csv(op, url, path, success)).await
     }
 

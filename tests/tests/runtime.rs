@@ -292,3 +292,67 @@ async fn the_api_key_appears_in_no_log_line_and_no_error() {
         assert!(!text.contains(TEST_KEY), "the key leaked: {text}");
     }
 }
+
+#[tokio::test]
+async fn an_invalid_csv_reports_every_bad_row_and_the_server_receives_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    let csv = std::env::temp_dir().join(format!("drata-runtime-invalid-{}.csv", std::process::id()));
+    std::fs::write(
+        &csv,
+        "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n\
+         1,Ada,Lovelace,ada@example.com,,no,yes,\n\
+         2,Alan,Turing,alan-at-example,,no,yes,\n\
+         3,Grace,Hopper,grace@example.com,,perhaps,yes,\n\
+         4,,Hamilton,mh@example.com,,no,maybe,\n",
+    )
+    .expect("temp file");
+    let client = client_for(&server.uri());
+
+    for err in [
+        client.create_idp_connection_from_csv(&csv).await.expect_err("invalid"),
+        client.update_idp_connection_from_csv(5, &csv).await.expect_err("invalid"),
+    ] {
+        let Error::Validation(report) = &err else { panic!("{err:?}") };
+        let rows: Vec<(u64, Option<&str>)> =
+            report.problems.iter().map(|p| (p.row, p.column.as_deref())).collect();
+        assert_eq!(
+            rows,
+            [(3, Some("email")), (4, Some("is_contractor")), (5, Some("first_name")), (5, Some("mfa"))]
+        );
+        assert!(err.is_invalid_input() && err.to_string().contains("nothing was sent"), "{err}");
+    }
+    assert_eq!(request_count(&server).await, 0);
+}
+
+#[tokio::test]
+async fn an_invalid_personnel_list_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    let import: drata::types::PersonnelImport = serde_json::from_value(json!({"personnelData": [
+        {"id": "1", "firstName": "Neil", "lastName": "Armstrong", "email": "neil@example.com",
+         "contractor": false, "isMfaEnabled": true, "date": "2024-10-18T01:28:40"},
+        {"id": "2", "firstName": "Buzz", "lastName": "Aldrin", "email": "buzz",
+         "contractor": false, "isMfaEnabled": true, "date": "1969-07-20"}
+    ]}))
+    .expect("shape");
+
+    let err = client_for(&server.uri())
+        .create_idp_connection_from_json()
+        .body(import)
+        .send()
+        .await
+        .expect_err("invalid");
+
+    let Error::Validation(report) = &err else { panic!("{err:?}") };
+    let rows: Vec<(u64, Option<&str>)> =
+        report.problems.iter().map(|p| (p.row, p.column.as_deref())).collect();
+    assert_eq!(rows, [(2, Some("email")), (2, Some("date"))]);
+    assert_eq!(request_count(&server).await, 0);
+}
