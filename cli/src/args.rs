@@ -1,0 +1,183 @@
+//! The command line, as users script against it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Drata's public API from the shell.
+///
+/// Exit codes: 0 success; 1 the API or the network failed; 2 usage or
+/// invalid input (nothing was sent).
+#[derive(Debug, Parser)]
+#[command(name = "drata", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// API key [default: $DRATA_API_KEY]. Never printed.
+    #[arg(long, global = true, env = "DRATA_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// Region of the Drata account: us, eu or apac.
+    #[arg(long, global = true, env = "DRATA_REGION", default_value = "us")]
+    pub region: String,
+    /// API root including `/public`, e.g. a local fake server's; overrides --region.
+    #[arg(long, global = true, env = "DRATA_BASE_URL")]
+    pub base_url: Option<String>,
+    /// Print the API's answer as JSON on stdout (give it before the command:
+    /// `idp create --json FILE` names a file).
+    #[arg(long)]
+    pub json: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Connections of the account.
+    #[command(subcommand)]
+    Connections(ConnectionsCommand),
+    /// Version-control user identities (GitHub, GitLab… accounts).
+    #[command(subcommand, name = "vcs-identities")]
+    VcsIdentities(VcsCommand),
+    /// Manual IdP personnel imports.
+    #[command(subcommand)]
+    Idp(IdpCommand),
+    /// Run the fake Drata server until Ctrl-C.
+    Mock {
+        /// Port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// An API key the server accepts (repeatable) [default: mock-api-key].
+        #[arg(long = "api-key", id = "mock_api_key")]
+        api_keys: Vec<String>,
+    },
+    /// Walk through every operation against an in-process fake server.
+    Demo,
+}
+
+/// `drata connections …`
+#[derive(Debug, Subcommand)]
+pub enum ConnectionsCommand {
+    /// List connections, one page or --all.
+    List(ListArgs),
+}
+
+/// `drata connections list` options.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only this provider type, e.g. MDM, IDENTITY (repeatable).
+    #[arg(long = "provider-type", value_name = "T")]
+    pub provider_types: Vec<String>,
+    /// Only this state, e.g. ACTIVE, MISCONFIGURED.
+    #[arg(long, value_name = "S")]
+    pub state: Option<String>,
+    /// Order by CREATED_AT, CONNECTED_AT, CONNECTION_PROVIDER_TYPE, CONNECTION_CLIENT_TYPE or CONNECTION_STATE.
+    #[arg(long, value_name = "F")]
+    pub sort: Option<String>,
+    /// Order direction.
+    #[arg(long, value_enum)]
+    pub sort_dir: Option<SortDir>,
+    /// Page to fetch (from 1).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), conflicts_with = "all")]
+    pub page: Option<u32>,
+    /// Items per page, 1 to 50.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub limit: Option<u32>,
+    /// Fetch every page.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// Sort direction.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SortDir {
+    /// Ascending.
+    Asc,
+    /// Descending.
+    Desc,
+}
+
+/// `drata vcs-identities …`
+#[derive(Debug, Subcommand)]
+pub enum VcsCommand {
+    /// Turn write access or push-to-production access on or off.
+    Toggle {
+        /// The identity's id.
+        id: i64,
+        /// Which access.
+        #[arg(long, value_enum)]
+        field: ToggleFieldArg,
+        /// Turn it on.
+        #[arg(long, conflicts_with = "off", required_unless_present = "off")]
+        on: bool,
+        /// Turn it off.
+        #[arg(long)]
+        off: bool,
+    },
+    /// Link the identity to a Drata user, or unlink it.
+    Connect {
+        /// The identity's id.
+        id: i64,
+        /// The Drata user to link to.
+        #[arg(
+            long = "user",
+            value_name = "USER_ID",
+            conflicts_with = "unlink",
+            required_unless_present = "unlink"
+        )]
+        user: Option<i64>,
+        /// Unlink the identity.
+        #[arg(long)]
+        unlink: bool,
+    },
+}
+
+/// Which access a toggle changes.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ToggleFieldArg {
+    /// VERSION_CONTROL_WRITE_ACCESS
+    WriteAccess,
+    /// VERSION_CONTROL_PUSH_PROD_CODE_ACCESS
+    PushProdCodeAccess,
+}
+
+/// `drata idp …`
+#[derive(Debug, Subcommand)]
+pub enum IdpCommand {
+    /// Create an IdP connection from a personnel file.
+    Create {
+        /// The personnel.
+        #[command(flatten)]
+        source: Source,
+        /// Validate and show what would be sent; send nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Replace the personnel of an IdP connection.
+    Update {
+        /// The IdP connection's id.
+        connection_id: i64,
+        /// The personnel.
+        #[command(flatten)]
+        source: Source,
+        /// Validate and show what would be sent; send nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Check a personnel file (CSV, or JSON `{"personnelData": [...]}`) without sending it.
+    Validate {
+        /// The file; `.json` files are read as JSON, any other as CSV.
+        file: PathBuf,
+    },
+}
+
+/// A personnel file: CSV (uploaded as the file) or JSON (`{"personnelData": [...]}`).
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct Source {
+    /// Drata's personnel CSV, uploaded as the file.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// A JSON file holding `{"personnelData": [...]}`.
+    #[arg(long = "json", value_name = "FILE", id = "json_file")]
+    pub json_file: Option<PathBuf>,
+}
