@@ -126,13 +126,27 @@ fn path_id(raw: &str) -> Result<i64, String> {
         .ok_or_else(|| format!("id must be a whole number from 1, not `{raw}`"))
 }
 
-/// A JSON body of type `T`, with a JSON content type.
-fn json_body<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T, String> {
+/// A JSON body of type `T`, with a JSON content type, valid against the
+/// spec's request schema of `method` `path`.
+fn json_body<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &Bytes,
+    method: &str,
+    path: &str,
+) -> Result<T, String> {
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !content_type.to_ascii_lowercase().starts_with("application/json") {
         return Err(format!("the body must be application/json, not `{content_type}`"));
     }
-    serde_json::from_slice(body).map_err(|e| format!("invalid body: {e}"))
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
+    if let Some(schema) = drata_openapi::request_schema(method, path) {
+        let problems = drata_openapi::validate(drata_openapi::document(), schema, &value);
+        if !problems.is_empty() {
+            return Err(format!("invalid body: {}", problems.join("; ")));
+        }
+    }
+    serde_json::from_value(value).map_err(|e| format!("invalid body: {e}"))
 }
 
 async fn toggle(
@@ -145,10 +159,11 @@ async fn toggle(
         Ok(id) => id,
         Err(message) => return bad_request(message),
     };
-    let request: ToggleVersionControlIdentityRequest = match json_body(&headers, &body) {
-        Ok(request) => request,
-        Err(message) => return bad_request(message),
-    };
+    let request: ToggleVersionControlIdentityRequest =
+        match json_body(&headers, &body, "PUT", "/user-identities/version-control/{id}/toggle") {
+            Ok(request) => request,
+            Err(message) => return bad_request(message),
+        };
     // Drata does not say what a missing toggleField does; the fake server
     // reads it as write access.
     let field = request.toggle_field.unwrap_or(ToggleField::VersionControlWriteAccess);
@@ -168,10 +183,11 @@ async fn connect(
         Ok(id) => id,
         Err(message) => return bad_request(message),
     };
-    let request: ConnectVersionControlIdentityRequest = match json_body(&headers, &body) {
-        Ok(request) => request,
-        Err(message) => return bad_request(message),
-    };
+    let request: ConnectVersionControlIdentityRequest =
+        match json_body(&headers, &body, "PUT", "/user-identities/version-control/{id}/connect") {
+            Ok(request) => request,
+            Err(message) => return bad_request(message),
+        };
     match shared.state().connect(id, request.user_id) {
         Ok(identity) => Json(identity).into_response(),
         Err(refusal) => refusal.into_response(),
@@ -281,6 +297,9 @@ async fn update_csv(
         Ok(id) => id,
         Err(message) => return bad_request(message),
     };
+    if let Err(refusal) = shared.state().check_idp(id) {
+        return refusal.into_response();
+    }
     let Ok(multipart) = multipart else {
         return bad_request("the body must be multipart/form-data with a part `file`");
     };
@@ -293,13 +312,18 @@ async fn update_csv(
     }
 }
 
-fn json_personnel(headers: &HeaderMap, body: &Bytes) -> Result<Vec<drata::types::PersonnelRecord>, String> {
-    let import: PersonnelImport = json_body(headers, body)?;
+fn json_personnel(
+    headers: &HeaderMap,
+    body: &Bytes,
+    method: &str,
+    path: &str,
+) -> Result<Vec<drata::types::PersonnelRecord>, String> {
+    let import: PersonnelImport = json_body(headers, body, method, path)?;
     Ok(import.personnel_data)
 }
 
 async fn create_json(AxumState(shared): AxumState<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
-    match json_personnel(&headers, &body) {
+    match json_personnel(&headers, &body, "POST", "/connections/upload/json") {
         Ok(personnel) => {
             shared.state().create_idp(personnel);
             empty(StatusCode::CREATED)
@@ -318,7 +342,10 @@ async fn update_json(
         Ok(id) => id,
         Err(message) => return bad_request(message),
     };
-    match json_personnel(&headers, &body) {
+    if let Err(refusal) = shared.state().check_idp(id) {
+        return refusal.into_response();
+    }
+    match json_personnel(&headers, &body, "PUT", "/connections/{id}/upload/json") {
         Ok(personnel) => match shared.state().update_idp(id, personnel) {
             Ok(()) => empty(StatusCode::OK),
             Err(refusal) => refusal.into_response(),

@@ -209,13 +209,19 @@ impl State {
         id
     }
 
-    /// `PUT /connections/{id}/upload/{csv,json}`: replaces the personnel.
-    pub fn update_idp(&mut self, id: i64, personnel: Vec<PersonnelRecord>) -> Result<(), Refusal> {
+    /// Whether `id` is an IdP connection made by an import.
+    pub fn check_idp(&self, id: i64) -> Result<(), Refusal> {
         let connection =
             self.connection(id).ok_or_else(|| Refusal::NotFound(format!("No connection with id {id}")))?;
         if connection.client_type != ClientType::CsvIdp {
             return Err(Refusal::NotFound(format!("Connection {id} is not a manual IdP connection")));
         }
+        Ok(())
+    }
+
+    /// `PUT /connections/{id}/upload/{csv,json}`: replaces the personnel.
+    pub fn update_idp(&mut self, id: i64, personnel: Vec<PersonnelRecord>) -> Result<(), Refusal> {
+        self.check_idp(id)?;
         self.personnel.insert(id, personnel);
         self.writes += 1;
         Ok(())

@@ -5,7 +5,7 @@ use std::path::Path;
 use drata_generator::Spec;
 use serde_json::Value;
 
-use crate::{SPEC, examples, expected_files, read, relative, schema};
+use crate::{SPEC, examples, expected_files, read, relative};
 
 /// Where hand-written client methods live.
 const CLIENT_SRC: &str = "client/src";
@@ -109,7 +109,7 @@ fn missing_methods_and_tests(root: &Path, spec_text: &str, spec: &Spec) -> Vec<S
 fn bad_examples(spec: &Spec) -> Vec<String> {
     let mut out = Vec::new();
     for example in examples::example_uses(spec) {
-        let problems = schema::validate(spec, &example.schema, &example.value);
+        let problems = drata_openapi::validate(&spec.raw, &example.schema, &example.value);
         if !problems.is_empty() {
             out.push(format!(
                 "example at {} does not match its schema:\n  - {}",

@@ -7,10 +7,12 @@
 //!   project's rules, the committed files are current, every operation has a
 //!   client method and a test, and every example of the spec validates against
 //!   its schema and round-trips through the generated type.
+//! - `conformance [N]` — start the fake server and run schemathesis against it
+//!   with the spec (N examples per operation).
 
 mod check;
+mod conformance;
 mod examples;
-mod schema;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -25,12 +27,17 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("generate") => generate(&root),
         Some("check") => check::run(&root),
+        Some("conformance") => {
+            let examples = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(50);
+            conformance::run(&root, examples)
+        }
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
                  commands:\n  \
                  generate   regenerate client/generated/drata.rs and tests/fixtures/ from the spec\n  \
-                 check      check that spec, generated code, client and tests agree"
+                 check      check that spec, generated code, client and tests agree\n  \
+                 conformance [N]  run schemathesis against the fake server (N examples per operation, default 50)"
             );
             return ExitCode::from(2);
         }

@@ -1,0 +1,52 @@
+//! The project's OpenAPI document (`openapi/drata.yaml`), and a validator of
+//! JSON values against its schemas.
+//!
+//! The fake server validates request bodies with it, exactly as the spec
+//! says; `cargo xtask check` validates the spec's examples with it.
+//!
+//! ```
+//! let spec = drata_openapi::document();
+//! let schema = serde_json::json!({"$ref": "#/components/schemas/ToggleVersionControlIdentityRequest"});
+//! assert!(drata_openapi::validate(spec, &schema, &serde_json::json!({"toggle": true})).is_empty());
+//! assert_eq!(
+//!     drata_openapi::validate(spec, &schema, &serde_json::json!({"toggle": "yes"})),
+//!     ["$.toggle: expected boolean, found \"yes\""]
+//! );
+//! ```
+
+mod schema;
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+pub use schema::validate;
+
+/// The OpenAPI document, as written.
+pub const SPEC_YAML: &str = include_str!("../drata.yaml");
+
+/// The OpenAPI document as JSON (parsed once). An unreadable document gives
+/// `Value::Null`; `cargo xtask check` and the tests make sure it is readable.
+pub fn document() -> &'static Value {
+    static DOCUMENT: OnceLock<Value> = OnceLock::new();
+    DOCUMENT.get_or_init(|| serde_yaml::from_str(SPEC_YAML).unwrap_or(Value::Null))
+}
+
+/// The JSON schema of the request body of `method` `path` (a path template
+/// of the spec, e.g. `/connections/{id}/upload/json`), if it has one.
+pub fn request_schema(method: &str, path: &str) -> Option<&'static Value> {
+    let item = document().get("paths")?.get(path)?;
+    item.get(method.to_ascii_lowercase())?.pointer("/requestBody/content/application~1json/schema")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_document_parses_and_has_the_seven_operations() {
+        let paths = super::document().get("paths").and_then(|p| p.as_object()).expect("paths");
+        let operations: usize = paths.values().filter_map(|i| i.as_object()).map(|i| i.len()).sum();
+        assert_eq!(operations, 7);
+        assert!(super::request_schema("PUT", "/connections/{id}/upload/json").is_some());
+        assert!(super::request_schema("GET", "/connections").is_none());
+    }
+}
