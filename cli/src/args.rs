@@ -12,13 +12,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(name = "drata", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     /// API key [default: $DRATA_API_KEY]. Never printed.
-    #[arg(long, global = true, env = "DRATA_API_KEY", hide_env_values = true)]
+    #[arg(long, env = "DRATA_API_KEY", hide_env_values = true)]
     pub api_key: Option<String>,
     /// Region of the Drata account: us, eu or apac.
-    #[arg(long, global = true, env = "DRATA_REGION", default_value = "us")]
+    #[arg(long, env = "DRATA_REGION", default_value = "us")]
     pub region: String,
     /// API root including `/public`, e.g. a local fake server's; overrides --region.
-    #[arg(long, global = true, env = "DRATA_BASE_URL")]
+    #[arg(long, env = "DRATA_BASE_URL")]
     pub base_url: Option<String>,
     /// Print the API's answer as JSON on stdout (give it before the command:
     /// `idp create --json FILE` names a file).
@@ -180,4 +180,14 @@ pub struct Source {
     /// A JSON file holding `{"personnelData": [...]}`.
     #[arg(long = "json", value_name = "FILE", id = "json_file")]
     pub json_file: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }
