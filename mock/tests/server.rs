@@ -1,0 +1,203 @@
+//! The fake server over HTTP: auth, validation, state, limits and faults.
+
+use drata_mock::{DEFAULT_API_KEY, MockConfig, MockServer};
+use serde_json::{Value, json};
+
+async fn get(mock: &MockServer, path_and_query: &str, key: &str) -> (u16, Value, reqwest::header::HeaderMap) {
+    let response = reqwest::Client::new()
+        .get(format!("{}{path_and_query}", mock.base_url()))
+        .bearer_auth(key)
+        .send()
+        .await
+        .expect("answer");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    (status, response.json().await.unwrap_or(Value::Null), headers)
+}
+
+async fn put_json(mock: &MockServer, path: &str, body: &Value) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .put(format!("{}{path}", mock.base_url()))
+        .bearer_auth(DEFAULT_API_KEY)
+        .json(body)
+        .send()
+        .await
+        .expect("answer");
+    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn listing_filters_sorts_and_pages() {
+    let mock = MockServer::start(MockConfig::default()).await.expect("start");
+    let (status, page, _) = get(&mock, "/connections?providerTypes=MDM&providerTypes=EDR&sort=CONNECTION_CLIENT_TYPE&sortDir=ASC&limit=3&page=2", DEFAULT_API_KEY).await;
+    assert_eq!(status, 200);
+    let types: Vec<&str> =
+        page["data"].as_array().expect("data").iter().filter_map(|c| c["clientType"].as_str()).collect();
+    // MDM and EDR, by client type: CROWDSTRIKE INTUNE JAMF | KANDJI KOLIDE
+    assert_eq!(types, ["KANDJI", "KOLIDE"]);
+    assert_eq!(
+        (page["page"].clone(), page["limit"].clone(), page["total"].clone()),
+        (json!(2), json!(3), json!(5))
+    );
+    let (_, misconfigured, _) = get(&mock, "/connections?state=MISCONFIGURED", DEFAULT_API_KEY).await;
+    assert_eq!(misconfigured["total"], 2);
+}
+
+#[tokio::test]
+async fn parameters_and_bodies_are_validated_as_the_spec_says() {
+    let mock = MockServer::start(MockConfig::default()).await.expect("start");
+    for query in [
+        "?limit=0",
+        "?limit=51",
+        "?page=0",
+        "?page=x",
+        "?sort=NAME",
+        "?sortDir=UP",
+        "?providerTypes=QUANTUM",
+        "?state=PAUSED",
+    ] {
+        let (status, body, _) = get(&mock, &format!("/connections{query}"), DEFAULT_API_KEY).await;
+        assert_eq!((status, body["statusCode"].clone()), (400, json!(400)), "{query}: {body}");
+    }
+    let toggle = "/user-identities/version-control/1/toggle";
+    for body in [
+        json!({}),
+        json!({"toggle": "yes"}),
+        json!({"toggle": true, "toggleField": null}),
+        json!({"toggle": true, "toggleField": "EVERYTHING"}),
+    ] {
+        let (status, answer) = put_json(&mock, toggle, &body).await;
+        assert_eq!(status, 400, "{body}: {answer}");
+        assert!(answer["message"].as_str().is_some_and(|m| m.contains("invalid body")), "{answer}");
+    }
+    let (status, _) =
+        put_json(&mock, "/user-identities/version-control/abc/toggle", &json!({"toggle": true})).await;
+    assert_eq!(status, 400);
+    let (status, answer) =
+        put_json(&mock, "/user-identities/version-control/77/toggle", &json!({"toggle": true})).await;
+    assert_eq!((status, answer["name"].clone()), (404, json!("NotFoundException")));
+    assert_eq!(mock.write_count(), 0);
+}
+
+#[tokio::test]
+async fn toggles_set_and_clear_timestamps_and_connect_links_and_unlinks() {
+    let mock = MockServer::start(MockConfig::default()).await.expect("start");
+    let (status, on) = put_json(
+        &mock,
+        "/user-identities/version-control/3/toggle",
+        &json!({"toggle": true, "toggleField": "VERSION_CONTROL_PUSH_PROD_CODE_ACCESS"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(on["pushProductionCodeAccess"].as_str().is_some_and(|t| t.ends_with('Z')));
+    let (_, off) = put_json(
+        &mock,
+        "/user-identities/version-control/3/toggle",
+        &json!({"toggle": false, "toggleField": "VERSION_CONTROL_PUSH_PROD_CODE_ACCESS"}),
+    )
+    .await;
+    assert_eq!(off["pushProductionCodeAccess"], Value::Null);
+
+    let (_, linked) =
+        put_json(&mock, "/user-identities/version-control/5/connect", &json!({"userId": 4})).await;
+    assert_eq!(linked["user"]["email"], "grace@example.com");
+    assert_eq!(linked["disconnectedAt"], Value::Null);
+    let (_, unlinked) =
+        put_json(&mock, "/user-identities/version-control/5/connect", &json!({"userId": null})).await;
+    assert_eq!(unlinked["user"], Value::Null);
+    assert!(unlinked["disconnectedAt"].is_string());
+    let (status, _) =
+        put_json(&mock, "/user-identities/version-control/5/connect", &json!({"userId": 99})).await;
+    assert_eq!(status, 404);
+    assert_eq!(mock.write_count(), 4);
+    // Every answer parses into the client's types.
+    let _: drata::types::VersionControlIdentity = serde_json::from_value(unlinked).expect("typed");
+}
+
+#[tokio::test]
+async fn auth_and_forced_answers_per_key() {
+    let config =
+        MockConfig::default().key_status("plan", 402).key_status("scope", 403).key_status("terms", 412);
+    let mock = MockServer::start(config).await.expect("start");
+    for (key, status, message) in [
+        ("wrong", 401, "Invalid Authorization"),
+        ("plan", 402, "You must upgrade your plan to use this feature"),
+        ("scope", 403, "You are not allowed to perform this action"),
+        ("terms", 412, "You must accept the Drata terms and conditions to use the API"),
+    ] {
+        let (got, body, _) = get(&mock, "/connections", key).await;
+        assert_eq!((got, body["message"].as_str()), (status, Some(message)), "{key}");
+    }
+    let spec = reqwest::get(format!("http://{}/openapi.yaml", mock.addr())).await.expect("spec");
+    assert_eq!(spec.status().as_u16(), 200);
+    assert_eq!(spec.text().await.expect("text"), drata_mock::SPEC);
+}
+
+#[tokio::test]
+async fn the_rate_limit_answers_429_with_retry_after() {
+    let mock = MockServer::start(MockConfig::default().rate_limit_per_minute(Some(3))).await.expect("start");
+    let mut statuses = Vec::new();
+    let mut retry_after = None;
+    for _ in 0..5 {
+        let (status, _, headers) = get(&mock, "/connections", DEFAULT_API_KEY).await;
+        statuses.push(status);
+        retry_after =
+            retry_after.or(headers.get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_string));
+    }
+    assert_eq!(statuses, [200, 200, 200, 429, 429]);
+    assert_eq!(retry_after.as_deref(), Some("20"));
+}
+
+#[tokio::test]
+async fn faults_give_5xx_answers_and_dropped_connections() {
+    let mock = MockServer::start(MockConfig::default().error_rate(1.0)).await.expect("start");
+    let (status, body, _) = get(&mock, "/connections", DEFAULT_API_KEY).await;
+    assert!([500, 502, 503].contains(&status), "{status}");
+    assert_eq!(body["statusCode"], json!(status));
+
+    let mock = MockServer::start(MockConfig::default().drop_rate(1.0)).await.expect("start");
+    let err = reqwest::Client::new()
+        .get(format!("{}/connections", mock.base_url()))
+        .bearer_auth(DEFAULT_API_KEY)
+        .send()
+        .await
+        .expect_err("the connection is closed without an answer");
+    assert!(!err.is_status() && !err.is_timeout(), "{err:?}");
+}
+
+#[tokio::test]
+async fn imports_create_and_replace_idp_connections() {
+    let mock = MockServer::start(MockConfig::default()).await.expect("start");
+    let person = json!({"id": "1", "firstName": "Neil", "lastName": "Armstrong", "email": "neil@example.com",
+                        "contractor": false, "isMfaEnabled": true, "date": "2024-10-18T01:28:40"});
+    let created = reqwest::Client::new()
+        .post(format!("{}/connections/upload/json", mock.base_url()))
+        .bearer_auth(DEFAULT_API_KEY)
+        .json(&json!({"personnelData": [person]}))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(created.status().as_u16(), 201);
+    let (_, page, _) = get(&mock, "/connections?providerTypes=IDENTITY", DEFAULT_API_KEY).await;
+    let newest = page["data"].as_array().and_then(|d| d.last()).cloned().unwrap_or_default();
+    assert_eq!((newest["id"].clone(), newest["clientType"].clone()), (json!(26), json!("CSV_IDP")));
+
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"id,first_name,last_name,email,is_contractor,mfa\n7,Ada,Lovelace,ada@example.com,0,1\n8,Alan,Turing,alan@example.com,1,0\n".to_vec()).file_name("p.csv"),
+    );
+    let updated = reqwest::Client::new()
+        .put(format!("{}/connections/26/upload/csv", mock.base_url()))
+        .bearer_auth(DEFAULT_API_KEY)
+        .multipart(form)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(updated.status().as_u16(), 200);
+    let names: Vec<String> =
+        mock.personnel_of(26).unwrap_or_default().into_iter().map(|p| p.first_name).collect();
+    assert_eq!(names, ["Ada", "Alan"]);
+    let (status, _) = put_json(&mock, "/connections/3/upload/json", &json!({"personnelData": []})).await;
+    assert_eq!(status, 404, "connection 3 is Jamf, not an IdP import");
+    assert_eq!(mock.write_count(), 2);
+}
