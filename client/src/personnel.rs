@@ -33,6 +33,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasher;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -249,25 +250,117 @@ fn check_row(
     })
 }
 
-/// Streams a CSV, calling `each` for every valid row. Memory holds the ids
-/// seen (to find duplicates) and the reported problems, not the rows.
-fn walk_csv<R: Read>(reader: R, mut each: impl FnMut(CsvPerson)) -> Result<CsvSummary, ValidationReport> {
+/// Finds repeated ids in bounded memory.
+///
+/// It keeps a 64-bit hash of each id with the line it was first seen on.
+/// When a file is validated ([`validate_csv_file`]), at most
+/// [`SeenIds::LIMIT`] of them are kept (in 17 MB): past that, only the ids
+/// of one partition (hash modulo `parts`) are tracked, and the file is read
+/// again for each other partition. A reader that cannot be read again keeps
+/// every id (about 20 bytes a row). Two different ids share a hash with a
+/// probability of about n²/2⁶⁵ (n = 10 million rows: 3 in a million).
+struct SeenIds {
+    parts: u64,
+    part: u64,
+    limit: Option<usize>,
+    first_line: HashMap<u64, u64>,
+    /// The line after which `parts` became 2, 4, 8…: the first pass tracked
+    /// an id whose hash has `z` trailing zero bits up to `splits[z]`, and
+    /// reported its repeats up to there.
+    splits: Vec<u64>,
+}
+
+impl SeenIds {
+    /// Half of what a table of 2²⁰ buckets holds (17 MB): removing a
+    /// partition leaves tombstones, and a table at most half full cleans
+    /// them in place instead of doubling.
+    const LIMIT: usize = 458_752;
+
+    fn unbounded() -> Self {
+        Self { parts: 1, part: 0, limit: None, first_line: HashMap::new(), splits: Vec::new() }
+    }
+
+    /// The table is allocated at its full size once: grown step by step,
+    /// the freed smaller tables would stay in the process as fragments.
+    fn bounded(limit: usize) -> Self {
+        let limit = limit.max(1);
+        Self { limit: Some(limit), first_line: HashMap::with_capacity(2 * limit), ..Self::unbounded() }
+    }
+
+    /// A later pass over partition `part` of the first pass's `parts`.
+    fn partition(first: &SeenIds, part: u64) -> Self {
+        let capacity = 2 * first.limit.unwrap_or(0);
+        Self {
+            parts: first.parts,
+            part,
+            splits: first.splits.clone(),
+            first_line: HashMap::with_capacity(capacity),
+            ..Self::unbounded()
+        }
+    }
+
+    /// The line `id` was first seen on, if this is a repeat; otherwise
+    /// records it. Ids outside this pass's partition are not looked at.
+    fn repeat(&mut self, id: &str, line: u64) -> Option<u64> {
+        let hash = std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default().hash_one(id);
+        if hash % self.parts != self.part {
+            return None;
+        }
+        if let Some(&first) = self.first_line.get(&hash) {
+            // A later pass leaves out what the first pass already reported.
+            let reported_up_to = self.splits.get(hash.trailing_zeros() as usize).copied();
+            let already_reported = self.part != 0 && reported_up_to.is_some_and(|up_to| line <= up_to);
+            return (!already_reported).then_some(first);
+        }
+        self.first_line.insert(hash, line);
+        if self.limit.is_some_and(|limit| self.first_line.len() >= limit) && self.parts < 1 << 32 {
+            // Keep partition 0 of twice as many: those ids were all tracked
+            // from the start, so this pass still finds every repeat among them.
+            self.parts *= 2;
+            self.splits.push(line);
+            let parts = self.parts;
+            self.first_line.retain(|hash, _| hash % parts == 0);
+        }
+        None
+    }
+}
+
+/// The id of a row as the duplicate check sees it: valid UTF-8, trimmed,
+/// not empty, not too long (other problems of the id are reported by
+/// [`check_row`]).
+fn row_id<'r>(record: &'r csv::ByteRecord, columns: &Columns) -> Option<&'r str> {
+    let id = std::str::from_utf8(columns.get(record, "id")?).ok()?.trim();
+    (!id.is_empty() && id.chars().count() <= MAX_ID).then_some(id)
+}
+
+/// Whether a row holds nothing but whitespace (skipped, as Drata does).
+fn is_blank(record: &csv::ByteRecord) -> bool {
+    record.iter().all(|field| field.iter().all(u8::is_ascii_whitespace))
+}
+
+/// Streams a CSV, calling `each` for every valid row, and returns the number
+/// of data rows and the problems found. Memory holds the problems and what
+/// `seen` keeps, not the rows.
+fn walk_csv<R: Read>(
+    reader: R,
+    seen: &mut SeenIds,
+    mut each: impl FnMut(CsvPerson),
+) -> (u64, ValidationReport) {
     let mut report = ValidationReport::default();
     let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(reader);
     let mut records = csv.byte_records();
     let columns = match records.next() {
         None => {
             report.push(1, None, "the file is empty; it needs a header row and one row per person");
-            return Err(report);
+            return (0, report);
         }
         Some(Err(e)) => {
             report.push(1, None, format!("the header is not valid CSV: {e}"));
-            return Err(report);
+            return (0, report);
         }
         Some(Ok(header)) => read_header(&header, &mut report),
     };
     let width = columns.index.values().max().map_or(0, |m| m + 1);
-    let mut ids: HashMap<String, u64> = HashMap::new();
     let mut rows = 0;
     for record in records {
         let record = match record {
@@ -279,7 +372,7 @@ fn walk_csv<R: Read>(reader: R, mut each: impl FnMut(CsvPerson)) -> Result<CsvSu
             }
         };
         let line = record.position().map_or(0, csv::Position::line);
-        if record.iter().all(|field| field.iter().all(u8::is_ascii_whitespace)) {
+        if is_blank(&record) {
             continue;
         }
         rows += 1;
@@ -287,21 +380,45 @@ fn walk_csv<R: Read>(reader: R, mut each: impl FnMut(CsvPerson)) -> Result<CsvSu
             report.push(line, None, format!("{} field(s), but the header has {width}", record.len()));
             continue;
         }
-        let Some(person) = check_row(line, &record, &columns, &mut report) else { continue };
-        if let Some(first) = ids.get(&person.id) {
-            report.push(line, Some("id"), format!("\"{}\" is already used on row {first}", person.id));
-            continue;
+        let person = check_row(line, &record, &columns, &mut report);
+        let repeat = row_id(&record, &columns).and_then(|id| seen.repeat(id, line).map(|first| (id, first)));
+        if let Some((id, first)) = repeat {
+            report.push(line, Some("id"), format!("\"{id}\" is already used on row {first}"));
+        } else if let Some(person) = person {
+            each(person);
         }
-        ids.insert(person.id.clone(), line);
-        each(person);
     }
     if rows == 0 && report.is_empty() {
         report.push(1, None, "no personnel: the file has a header but no rows");
     }
-    report.into_result(CsvSummary { rows })
+    (rows, report)
 }
 
-/// Validates a personnel CSV, streaming it row by row.
+/// Reads the CSV again looking only for repeated ids of one partition
+/// (see [`SeenIds`]); adds them to `report`.
+fn repeats_in_partition<R: Read>(reader: R, first: &SeenIds, part: u64, report: &mut ValidationReport) {
+    let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(reader);
+    let mut records = csv.byte_records();
+    let Some(Ok(header)) = records.next() else { return };
+    let columns = read_header(&header, &mut ValidationReport::default());
+    let width = columns.index.values().max().map_or(0, |m| m + 1);
+    let mut seen = SeenIds::partition(first, part);
+    for record in records.flatten() {
+        if is_blank(&record) || record.len() < width {
+            continue;
+        }
+        let line = record.position().map_or(0, csv::Position::line);
+        if let Some(id) = row_id(&record, &columns)
+            && let Some(first) = seen.repeat(id, line)
+        {
+            report.push(line, Some("id"), format!("\"{id}\" is already used on row {first}"));
+        }
+    }
+}
+
+/// Validates a personnel CSV, streaming it row by row. To find repeated
+/// ids it keeps about 20 bytes per row; for files of any size use
+/// [`validate_csv_file`], which can read the file again instead.
 ///
 /// ```
 /// let csv = "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n\
@@ -312,10 +429,13 @@ fn walk_csv<R: Read>(reader: R, mut each: impl FnMut(CsvPerson)) -> Result<CsvSu
 /// # Errors
 /// A [`ValidationReport`] with every problem found.
 pub fn validate_csv<R: Read>(reader: R) -> Result<CsvSummary, ValidationReport> {
-    walk_csv(reader, |_| {})
+    let (rows, report) = walk_csv(reader, &mut SeenIds::unbounded(), |_| {});
+    report.into_result(CsvSummary { rows })
 }
 
-/// Validates the personnel CSV at `path` (see [`validate_csv`]).
+/// Validates the personnel CSV at `path` (see [`validate_csv`]), in memory
+/// bounded whatever the file's size: past about 450,000 rows, repeated ids
+/// are looked for in further passes over the file instead of in one table.
 ///
 /// ```no_run
 /// let summary = drata::personnel::validate_csv_file("people.csv")?;
@@ -326,10 +446,26 @@ pub fn validate_csv<R: Read>(reader: R) -> Result<CsvSummary, ValidationReport> 
 /// # Errors
 /// [`Error::File`] if the file cannot be read, [`Error::Validation`] if it is invalid.
 pub fn validate_csv_file(path: impl AsRef<Path>) -> Result<CsvSummary, Error> {
-    let path = path.as_ref();
-    let file =
-        std::fs::File::open(path).map_err(|source| Error::File { path: PathBuf::from(path), source })?;
-    validate_csv(std::io::BufReader::new(file)).map_err(Error::Validation)
+    validate_csv_path(path.as_ref(), SeenIds::LIMIT)
+}
+
+/// [`validate_csv_file`], keeping at most `limit` ids in memory at once.
+fn validate_csv_path(path: &Path, limit: usize) -> Result<CsvSummary, Error> {
+    let open = || match std::fs::File::open(path) {
+        Ok(file) => Ok(std::io::BufReader::new(file)),
+        Err(source) => Err(Error::File { path: PathBuf::from(path), source }),
+    };
+    let mut seen = SeenIds::bounded(limit);
+    let (rows, mut report) = walk_csv(open()?, &mut seen, |_| {});
+    if seen.parts > 1 {
+        // Only one pass's table is held at a time.
+        seen.first_line = HashMap::new();
+        for part in 1..seen.parts {
+            repeats_in_partition(open()?, &seen, part, &mut report);
+        }
+        report.problems.sort_by_key(|problem| problem.row);
+    }
+    report.into_result(CsvSummary { rows }).map_err(Error::Validation)
 }
 
 /// Converts a valid personnel CSV to the JSON import body. The CSV has no
@@ -349,10 +485,7 @@ pub fn validate_csv_file(path: impl AsRef<Path>) -> Result<CsvSummary, Error> {
 /// A [`ValidationReport`] if the CSV or `start_date` is invalid.
 pub fn csv_to_import<R: Read>(reader: R, start_date: &str) -> Result<PersonnelImport, ValidationReport> {
     let mut personnel = Vec::new();
-    let mut report = match walk_csv(reader, |p| personnel.push(p)) {
-        Ok(_) => ValidationReport::default(),
-        Err(report) => report,
-    };
+    let (_, mut report) = walk_csv(reader, &mut SeenIds::unbounded(), |p| personnel.push(p));
     let needs_default = personnel.iter().any(|p| p.start_date.is_none());
     if let Some(problem) = date_problem(start_date).filter(|_| needs_default) {
         report.push(1, Some("start date"), problem);
@@ -523,6 +656,32 @@ mod tests {
     use super::*;
 
     const HEADER: &str = "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n";
+
+    /// Files too big for the id table are checked in several passes and
+    /// report exactly what one unbounded pass reports.
+    #[test]
+    fn repeated_ids_are_found_across_partitions_with_a_tiny_table() {
+        let mut csv = HEADER.to_string();
+        for i in 0..300 {
+            // Every 7th row repeats an earlier id; row 100 is also invalid.
+            let id = if i % 7 == 6 { i / 3 } else { i };
+            let email = if i == 100 { "nope".to_string() } else { format!("p{i}@example.com") };
+            csv += &format!("{id},First,Last,{email},,no,yes,\n");
+        }
+        let path = std::env::temp_dir().join(format!("drata-partition-test-{}.csv", std::process::id()));
+        std::fs::write(&path, &csv).unwrap();
+        let results: Vec<_> =
+            [2, 3, 8, 50, SeenIds::LIMIT].map(|limit| validate_csv_path(&path, limit)).into();
+        std::fs::remove_file(&path).unwrap();
+        let expected = validate_csv(csv.as_bytes()).unwrap_err();
+        assert_eq!(expected.problems.len(), 29, "{expected}");
+        for result in results {
+            match result {
+                Err(Error::Validation(report)) => assert_eq!(report, expected),
+                other => panic!("expected a validation error, got {other:?}"),
+            }
+        }
+    }
 
     fn problems(csv: &str) -> Vec<String> {
         match validate_csv(csv.as_bytes()) {
