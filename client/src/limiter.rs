@@ -8,8 +8,13 @@ use tokio::time::Instant;
 /// A request rate: `requests` per `per`.
 ///
 /// Drata allows 500 requests per minute per source IP ([`RateLimit::DRATA`]).
-/// The limiter lets a burst of up to `requests` through, then spaces requests
-/// evenly, so a bulk job runs at the limit without being answered 429.
+/// The limiter lets a burst through, then spaces requests evenly, so a bulk
+/// job runs at the limit without being answered 429.
+///
+/// The default burst is nine tenths of the allowance. The tenth held back is
+/// the server's slack: requests leave evenly spaced but arrive with network
+/// jitter, and two that arrive closer together than the server's own bucket
+/// allows would be answered 429 if our bucket had used the whole allowance.
 ///
 /// ```
 /// use std::time::Duration;
@@ -25,12 +30,21 @@ pub struct RateLimit {
 
 impl RateLimit {
     /// Drata's documented limit: 500 requests per minute.
-    pub const DRATA: RateLimit = RateLimit { requests: 500, per: Duration::from_secs(60), burst: 500 };
+    pub const DRATA: RateLimit = RateLimit { requests: 500, per: Duration::from_secs(60), burst: 450 };
 
-    /// `requests` per `per` (both at least 1 / 1 ns), with a burst of `requests`.
-    pub fn new(requests: u32, per: Duration) -> Self {
-        let requests = requests.max(1);
-        Self { requests, per: per.max(Duration::from_nanos(1)), burst: requests }
+    /// `requests` per `per` (both at least 1 / 1 ns), with a burst of nine
+    /// tenths of `requests` (at least 1).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// assert_eq!(drata::RateLimit::new(50, Duration::from_secs(1)).burst_size(), 45);
+    /// assert_eq!(drata::RateLimit::DRATA, drata::RateLimit::per_minute(500));
+    /// ```
+    pub const fn new(requests: u32, per: Duration) -> Self {
+        let requests = if requests == 0 { 1 } else { requests };
+        let per = if per.is_zero() { Duration::from_nanos(1) } else { per };
+        let burst = requests - requests / 10;
+        Self { requests, per, burst }
     }
 
     /// `requests` per second.
@@ -43,12 +57,17 @@ impl RateLimit {
         Self::new(requests, Duration::from_secs(60))
     }
 
-    /// How many requests may go at once before spacing starts (default: the
-    /// whole allowance). A server whose window is shorter than ours is safer
-    /// with a small burst.
+    /// How many requests may go at once before spacing starts (default:
+    /// nine tenths of the allowance). A server whose window is shorter than
+    /// ours, or a fixed window, is safer with a small burst.
     pub fn burst(mut self, burst: u32) -> Self {
         self.burst = burst.max(1);
         self
+    }
+
+    /// The burst: how many requests may go at once.
+    pub fn burst_size(&self) -> u32 {
+        self.burst
     }
 
     /// The time between two requests at the steady rate.
