@@ -20,7 +20,7 @@ pub mod types {
         pub case_invitation_id: ::std::string::String,
         #[serde(rename = "createdAt")]
         pub created_at: crate::Timestamp,
-        pub id: Id,
+        pub id: crate::types::Id,
         #[serde(
             rename = "invitationEmail",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -71,7 +71,7 @@ pub mod types {
             rename = "userId",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub user_id: ::std::option::Option<Id>,
+        pub user_id: ::std::option::Option<crate::types::Id>,
     }
     impl BackgroundCheck {
         pub fn builder() -> builder::BackgroundCheck {
@@ -124,7 +124,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub group_label: ::std::option::Option<::std::string::String>,
-        pub id: Id,
+        pub id: crate::types::Id,
         #[serde(
             rename = "providerTypes",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -200,7 +200,7 @@ pub mod types {
             rename = "companyId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub company_id: ::std::option::Option<Id>,
+        pub company_id: ::std::option::Option<crate::types::Id>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub connected: ::std::option::Option<bool>,
         #[serde(
@@ -224,7 +224,7 @@ pub mod types {
         )]
         pub group_label: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<Id>,
+        pub id: ::std::option::Option<crate::types::Id>,
         ///Jira JQL query.
         #[serde(
             rename = "jqlQuery",
@@ -246,14 +246,14 @@ properties, printed as `""`), so it is kept as raw JSON.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub provider_types: ::std::option::Option<
-            ::std::vec::Vec<ConnectionProviderTypeEntry>,
+            ::std::vec::Vec<crate::types::ConnectionProviderTypeEntry>,
         >,
         ///Who requested the connection (Drata's sample prints a UUID).
         #[serde(
             rename = "requestorId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub requestor_id: ::std::option::Option<Id>,
+        pub requestor_id: ::std::option::Option<crate::types::Id>,
         ///Jira security label.
         #[serde(
             rename = "securityLabel",
@@ -294,25 +294,6 @@ properties, printed as `""`), so it is kept as raw JSON.
     impl ConnectionProviderType {
         pub fn builder() -> builder::ConnectionProviderType {
             Default::default()
-        }
-    }
-    /**An entry of a full connection's `providerTypes`: a provider-type object,
-or a bare number as Drata's sample prints (`"providerTypes": [5]`).
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum ConnectionProviderTypeEntry {
-        ConnectionProviderType(ConnectionProviderType),
-        Int64(i64),
-    }
-    impl ::std::convert::From<ConnectionProviderType> for ConnectionProviderTypeEntry {
-        fn from(value: ConnectionProviderType) -> Self {
-            Self::ConnectionProviderType(value)
-        }
-    }
-    impl ::std::convert::From<i64> for ConnectionProviderTypeEntry {
-        fn from(value: i64) -> Self {
-            Self::Int64(value)
         }
     }
     ///Which field orders the connections listing.
@@ -512,7 +493,7 @@ or a bare number as Drata's sample prints (`"providerTypes": [5]`).
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub has_level: ::std::option::Option<bool>,
-        pub id: Id,
+        pub id: crate::types::Id,
         #[serde(
             rename = "inactiveLogo",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -580,29 +561,6 @@ or a bare number as Drata's sample prints (`"providerTypes": [5]`).
     impl Framework {
         pub fn builder() -> builder::Framework {
             Default::default()
-        }
-    }
-    /**A record id. Drata types ids `number`, but its own samples print them as
-strings (`"id": "1"`, `"companyId": "12341234"`, a UUID `requestorId`);
-both forms are accepted and sent back as they came.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum Id {
-        Int64(i64),
-        String(::std::string::String),
-    }
-    impl ::std::fmt::Display for Id {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Int64(x) => x.fmt(f),
-                Self::String(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<i64> for Id {
-        fn from(value: i64) -> Self {
-            Self::Int64(value)
         }
     }
     ///A personnel CSV file, sent as the multipart part `file`.
@@ -779,7 +737,7 @@ is_contractor, mfa, job_title.
         )]
         pub first_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<Id>,
+        pub id: ::std::option::Option<crate::types::Id>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identities: ::std::option::Option<::std::vec::Vec<UserIdentity>>,
         #[serde(
@@ -829,7 +787,7 @@ is_contractor, mfa, job_title.
         pub has_idp: bool,
         #[serde(rename = "hasMfa")]
         pub has_mfa: bool,
-        pub id: Id,
+        pub id: crate::types::Id,
         #[serde(rename = "identityId")]
         pub identity_id: ::std::string::String,
         #[serde(
@@ -907,7 +865,7 @@ is_contractor, mfa, job_title.
         ///Indicates the external user MFA status.
         #[serde(rename = "hasMfa")]
         pub has_mfa: bool,
-        pub id: Id,
+        pub id: crate::types::Id,
         ///External service unique id.
         #[serde(rename = "identityId")]
         pub identity_id: ::std::string::String,
@@ -971,7 +929,7 @@ is_contractor, mfa, job_title.
             deserialize_with = "::std::option::Option::deserialize"
         )]
         pub how_it_works: ::std::option::Option<::std::string::String>,
-        pub id: Id,
+        pub id: crate::types::Id,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub logo: ::std::option::Option<::std::string::String>,
         pub name: ::std::string::String,
@@ -997,7 +955,7 @@ is_contractor, mfa, job_title.
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<crate::Timestamp, ::std::string::String>,
-            id: ::std::result::Result<super::Id, ::std::string::String>,
+            id: ::std::result::Result<crate::types::Id, ::std::string::String>,
             invitation_email: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1039,7 +997,7 @@ is_contractor, mfa, job_title.
             >,
             user: ::std::result::Result<super::User, ::std::string::String>,
             user_id: ::std::result::Result<
-                ::std::option::Option<super::Id>,
+                ::std::option::Option<crate::types::Id>,
                 ::std::string::String,
             >,
         }
@@ -1118,7 +1076,7 @@ is_contractor, mfa, job_title.
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Id>,
+                T: ::std::convert::TryInto<crate::types::Id>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -1294,7 +1252,7 @@ is_contractor, mfa, job_title.
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Id>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::types::Id>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.user_id = value
@@ -1395,7 +1353,7 @@ is_contractor, mfa, job_title.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<super::Id, ::std::string::String>,
+            id: ::std::result::Result<crate::types::Id, ::std::string::String>,
             provider_types: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<super::ConnectionProviderType>>,
                 ::std::string::String,
@@ -1551,7 +1509,7 @@ is_contractor, mfa, job_title.
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Id>,
+                T: ::std::convert::TryInto<crate::types::Id>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -1707,7 +1665,7 @@ is_contractor, mfa, job_title.
                 ::std::string::String,
             >,
             company_id: ::std::result::Result<
-                ::std::option::Option<super::Id>,
+                ::std::option::Option<crate::types::Id>,
                 ::std::string::String,
             >,
             connected: ::std::result::Result<
@@ -1731,7 +1689,7 @@ is_contractor, mfa, job_title.
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<super::Id>,
+                ::std::option::Option<crate::types::Id>,
                 ::std::string::String,
             >,
             jql_query: ::std::result::Result<
@@ -1748,12 +1706,12 @@ is_contractor, mfa, job_title.
             >,
             provider_types: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::vec::Vec<super::ConnectionProviderTypeEntry>,
+                    ::std::vec::Vec<crate::types::ConnectionProviderTypeEntry>,
                 >,
                 ::std::string::String,
             >,
             requestor_id: ::std::result::Result<
-                ::std::option::Option<super::Id>,
+                ::std::option::Option<crate::types::Id>,
                 ::std::string::String,
             >,
             security_label: ::std::result::Result<
@@ -1916,7 +1874,7 @@ is_contractor, mfa, job_title.
             }
             pub fn company_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Id>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::types::Id>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.company_id = value
@@ -1988,7 +1946,7 @@ is_contractor, mfa, job_title.
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Id>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::types::Id>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -2038,7 +1996,7 @@ is_contractor, mfa, job_title.
             where
                 T: ::std::convert::TryInto<
                     ::std::option::Option<
-                        ::std::vec::Vec<super::ConnectionProviderTypeEntry>,
+                        ::std::vec::Vec<crate::types::ConnectionProviderTypeEntry>,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -2054,7 +2012,7 @@ is_contractor, mfa, job_title.
             }
             pub fn requestor_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Id>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::types::Id>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.requestor_id = value
@@ -2601,7 +2559,7 @@ is_contractor, mfa, job_title.
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<super::Id, ::std::string::String>,
+            id: ::std::result::Result<crate::types::Id, ::std::string::String>,
             inactive_logo: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2826,7 +2784,7 @@ is_contractor, mfa, job_title.
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Id>,
+                T: ::std::convert::TryInto<crate::types::Id>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -3497,7 +3455,7 @@ is_contractor, mfa, job_title.
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<super::Id>,
+                ::std::option::Option<crate::types::Id>,
                 ::std::string::String,
             >,
             identities: ::std::result::Result<
@@ -3633,7 +3591,7 @@ is_contractor, mfa, job_title.
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Id>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::types::Id>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -3764,7 +3722,7 @@ is_contractor, mfa, job_title.
             >,
             has_idp: ::std::result::Result<bool, ::std::string::String>,
             has_mfa: ::std::result::Result<bool, ::std::string::String>,
-            id: ::std::result::Result<super::Id, ::std::string::String>,
+            id: ::std::result::Result<crate::types::Id, ::std::string::String>,
             identity_id: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -3910,7 +3868,7 @@ is_contractor, mfa, job_title.
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Id>,
+                T: ::std::convert::TryInto<crate::types::Id>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -4121,7 +4079,7 @@ is_contractor, mfa, job_title.
                 ::std::string::String,
             >,
             has_mfa: ::std::result::Result<bool, ::std::string::String>,
-            id: ::std::result::Result<super::Id, ::std::string::String>,
+            id: ::std::result::Result<crate::types::Id, ::std::string::String>,
             identity_id: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -4272,7 +4230,7 @@ is_contractor, mfa, job_title.
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Id>,
+                T: ::std::convert::TryInto<crate::types::Id>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -4476,7 +4434,7 @@ is_contractor, mfa, job_title.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<super::Id, ::std::string::String>,
+            id: ::std::result::Result<crate::types::Id, ::std::string::String>,
             logo: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4543,7 +4501,7 @@ is_contractor, mfa, job_title.
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Id>,
+                T: ::std::convert::TryInto<crate::types::Id>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -5848,6 +5806,140 @@ Drata adds values over time: a value this version of the client does not know is
                 }
             }
             deserializer.deserialize_str(Visitor)
+        }
+    }
+    /**An entry of a full connection's `providerTypes`: a provider-type object,
+or a bare number as Drata's sample prints (`"providerTypes": [5]`).*/
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ConnectionProviderTypeEntry {
+        ConnectionProviderType(ConnectionProviderType),
+        Int64(i64),
+    }
+    impl<'de> ::serde::Deserialize<'de> for ConnectionProviderTypeEntry {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                type Value = ConnectionProviderTypeEntry;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object or an integer")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    map: A,
+                ) -> ::std::result::Result<ConnectionProviderTypeEntry, A::Error> {
+                    <ConnectionProviderType as ::serde::Deserialize>::deserialize(
+                            ::serde::de::value::MapAccessDeserializer::new(map),
+                        )
+                        .map(ConnectionProviderTypeEntry::ConnectionProviderType)
+                }
+                fn visit_i64<E: ::serde::de::Error>(
+                    self,
+                    value: i64,
+                ) -> ::std::result::Result<ConnectionProviderTypeEntry, E> {
+                    Ok(ConnectionProviderTypeEntry::Int64(value))
+                }
+                fn visit_u64<E: ::serde::de::Error>(
+                    self,
+                    value: u64,
+                ) -> ::std::result::Result<ConnectionProviderTypeEntry, E> {
+                    i64::try_from(value)
+                        .map(ConnectionProviderTypeEntry::Int64)
+                        .map_err(|_| E::invalid_value(
+                            ::serde::de::Unexpected::Unsigned(value),
+                            &self,
+                        ))
+                }
+            }
+            deserializer.deserialize_any(Visitor)
+        }
+    }
+    impl ::std::convert::From<ConnectionProviderType> for ConnectionProviderTypeEntry {
+        fn from(value: ConnectionProviderType) -> Self {
+            Self::ConnectionProviderType(value)
+        }
+    }
+    impl ::std::convert::From<i64> for ConnectionProviderTypeEntry {
+        fn from(value: i64) -> Self {
+            Self::Int64(value)
+        }
+    }
+    /**A record id. Drata types ids `number`, but its own samples print them as
+strings (`"id": "1"`, `"companyId": "12341234"`, a UUID `requestorId`);
+both forms are accepted and sent back as they came.*/
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum Id {
+        Int64(i64),
+        String(::std::string::String),
+    }
+    impl<'de> ::serde::Deserialize<'de> for Id {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                type Value = Id;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an integer or a string")
+                }
+                fn visit_i64<E: ::serde::de::Error>(
+                    self,
+                    value: i64,
+                ) -> ::std::result::Result<Id, E> {
+                    Ok(Id::Int64(value))
+                }
+                fn visit_u64<E: ::serde::de::Error>(
+                    self,
+                    value: u64,
+                ) -> ::std::result::Result<Id, E> {
+                    i64::try_from(value)
+                        .map(Id::Int64)
+                        .map_err(|_| E::invalid_value(
+                            ::serde::de::Unexpected::Unsigned(value),
+                            &self,
+                        ))
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<Id, E> {
+                    Ok(Id::String(value.to_owned()))
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<Id, E> {
+                    Ok(Id::String(value))
+                }
+            }
+            deserializer.deserialize_any(Visitor)
+        }
+    }
+    impl ::std::fmt::Display for Id {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Int64(x) => x.fmt(f),
+                Self::String(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for Id {
+        fn from(value: i64) -> Self {
+            Self::Int64(value)
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for Id {
+        fn from(value: ::std::string::String) -> Self {
+            Self::String(value)
         }
     }
     /// Every component schema of the spec, by name, mapped to its Rust type.

@@ -14,7 +14,9 @@
 //! 3. generate the client with progenitor (builder interface, one `Client`),
 //!    catching its panics and naming the operation that caused them;
 //! 4. add what progenitor's type generator cannot express: open enums
-//!    (`x-drata-open-enum`) that keep unknown values, and a registry of every
+//!    (`x-drata-open-enum`) that keep unknown values, `oneOf` enums that pick
+//!    their alternative by JSON type instead of trying each (see `one_of`),
+//!    and a registry of every
 //!    component schema's Rust type (used to check the spec's examples);
 //!    route every `send()` through the client's runtime so that all methods
 //!    fail with the client's one error type, and list every operation with
@@ -32,6 +34,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod one_of;
 mod open_enum;
 mod postprocess;
 mod spec;
@@ -127,6 +130,11 @@ fn settings(spec: &Spec) -> GenerationSettings {
             TIMESTAMP_TYPE,
             [TypeImpl::Display].into_iter(),
         );
+    // `oneOf`s told apart by JSON type get a one-look `Deserialize`.
+    for name in one_of::names(spec) {
+        let impls = one_of::is_scalar(spec, &name).then_some(TypeImpl::Display);
+        settings.with_replacement(&name, format!("{TYPES_MODULE}::{name}"), impls.into_iter());
+    }
     for name in spec.open_enum_names() {
         settings.with_replacement(
             &name,
@@ -167,6 +175,7 @@ pub fn generate(spec_text: &str) -> Result<Generated, Error> {
     })?;
 
     let open_enums = open_enum::generate_all(&spec)?;
+    let one_ofs = one_of::generate_all(&spec);
     let registry = schema_registry(&spec);
     let mut file: syn::File = syn::parse2(client).map_err(|e| Error::Unparsable(e.to_string()))?;
     let types = file
@@ -177,8 +186,8 @@ pub fn generate(spec_text: &str) -> Result<Generated, Error> {
             _ => None,
         })
         .ok_or_else(|| Error::Unparsable("no `mod types` in progenitor's output".into()))?;
-    let extra: syn::File =
-        syn::parse2(quote! { #open_enums #registry }).map_err(|e| Error::Unparsable(e.to_string()))?;
+    let extra: syn::File = syn::parse2(quote! { #open_enums #one_ofs #registry })
+        .map_err(|e| Error::Unparsable(e.to_string()))?;
     types.1.extend(extra.items);
     postprocess::apply(&mut file, &spec.operations())?;
 
