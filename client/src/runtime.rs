@@ -102,31 +102,38 @@ pub(crate) fn record(update: impl FnOnce(&mut CallRecord)) {
 
 /// Runs one operation: within its deadline, with a record of its attempts,
 /// turning progenitor's error into the client's [`Error`].
-pub async fn call<T, F>(
-    client: &Client,
+pub fn call<'a, T, F>(
+    client: &'a Client,
     op: &'static Operation,
     request: F,
-) -> Result<ResponseValue<T>, Error>
+) -> impl Future<Output = Result<ResponseValue<T>, Error>> + 'a
 where
-    T: serde::de::DeserializeOwned,
-    F: Future<Output = Result<ResponseValue<T>, OperationError>>,
+    T: serde::de::DeserializeOwned + 'a,
+    F: Future<Output = Result<ResponseValue<T>, OperationError>> + 'a,
 {
-    let record = RefCell::new(CallRecord::default());
-    let deadline =
-        if is_upload(op) { client.inner.shared.upload_deadline } else { client.inner.shared.deadline };
-    let (result, record) = CALL
-        .scope(record, async move {
-            let result = match deadline {
-                Some(limit) => tokio::time::timeout(limit, request).await.map_err(|_| limit),
-                None => Ok(request.await),
-            };
-            (result, CALL.with(|r| r.borrow().clone()))
-        })
-        .await;
-    match result {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(error)) => Err(Error::from_operation::<T>(error, op, &record).await),
-        Err(after) => Err(Error::Deadline { operation: op, after, attempts: record.attempts }),
+    // The exchange's future is large (about 7 KB: the attempts, the retry
+    // sleeps, the body and its decoding). Boxed once here, before the first
+    // await, it is not copied again each time the futures around it move.
+    let request = Box::pin(request);
+    async move {
+        let record = RefCell::new(CallRecord::default());
+        let deadline =
+            if is_upload(op) { client.inner.shared.upload_deadline } else { client.inner.shared.deadline };
+        let (result, record) = CALL
+            .scope(record, async move {
+                let result = match deadline {
+                    Some(limit) => tokio::time::timeout(limit, request).await.map_err(|_| limit),
+                    None => Ok(request.await),
+                };
+                (result, CALL.with(|r| r.borrow().clone()))
+            })
+            .await;
+        match result {
+            Ok(Ok(value)) => Ok(value),
+            // Boxed: only failures pay for the room reading an error body takes.
+            Ok(Err(error)) => Err(Box::pin(Error::from_operation::<T>(error, op, &record)).await),
+            Err(after) => Err(Error::Deadline { operation: op, after, attempts: record.attempts }),
+        }
     }
 }
 
@@ -196,7 +203,13 @@ impl ClientHooks<Runtime> for Client {
                 latency_ms = tracing::field::Empty,
             );
             let started = Instant::now();
-            let result = self.client.execute(this).instrument(span.clone()).await;
+            // The body is read here, inside the attempt: a connection reset or
+            // a stall in the middle of the body is then one more failed
+            // attempt (within the attempt's timeout), retried like any other.
+            let result = match self.client.execute(this).instrument(span.clone()).await {
+                Ok(response) => buffered(response).instrument(span.clone()).await,
+                Err(e) => Err(e),
+            };
             span.record("latency_ms", started.elapsed().as_millis() as u64);
             let outcome = match &result {
                 Ok(response) => {
@@ -232,6 +245,20 @@ impl ClientHooks<Runtime> for Client {
             }
         }
     }
+}
+
+/// The response with its body read into memory (the generated code reads it
+/// whole anyway).
+async fn buffered(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    let status = response.status();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let mut buffered = http::Response::new(body);
+    *buffered.status_mut() = status;
+    *buffered.version_mut() = version;
+    *buffered.headers_mut() = headers;
+    Ok(reqwest::Response::from(buffered))
 }
 
 fn operation_path(operation_id: &str) -> &'static str {
