@@ -1,0 +1,253 @@
+//! Fault injection: what a real API and the network do to a client, and what
+//! the client makes of it. A raw TCP server plays the faults an HTTP server
+//! framework will not produce (a reset in the middle of a body, a body slower
+//! than the timeout, a server that never answers); the fake Drata server
+//! plays dropped connections and 5xx answers with state, so duplicate writes
+//! can be counted.
+//!
+//! Every case ends within its deadline in success after retries or in the
+//! one right typed error, and never panics or hangs.
+
+use std::time::{Duration, Instant};
+
+use drata::types::{PersonnelImport, PersonnelRecord};
+use drata::{Client, Error, RetryPolicy};
+use drata_tests::TEST_KEY;
+use drata_tests::raw::{Act, RawServer, answer, json_answer};
+
+const EMPTY_PAGE: &str = r#"{"data":[],"page":1,"limit":20,"total":0}"#;
+
+fn error_json(status: u16) -> String {
+    format!(r#"{{"statusCode":{status},"message":"failure {status}","code":10000}}"#)
+}
+
+fn client(base_url: &str, attempts: u32) -> Client {
+    Client::builder()
+        .api_key(TEST_KEY)
+        .base_url(base_url)
+        .retry(RetryPolicy::default().max_attempts(attempts).base_delay(Duration::from_millis(5)))
+        .build()
+        .expect("loopback base URL")
+}
+
+fn personnel() -> PersonnelImport {
+    PersonnelImport {
+        personnel_data: vec![PersonnelRecord {
+            id: "233".into(),
+            first_name: "Neil".into(),
+            last_name: "Armstrong".into(),
+            email: "neil@example.com".into(),
+            contractor: false,
+            is_mfa_enabled: true,
+            date: "2024-10-18T01:28:40".into(),
+            avatar_url: None,
+            job_title: Some("Astronaut".into()),
+            customer_id: None,
+        }],
+    }
+}
+
+#[tokio::test]
+async fn a_429_with_an_http_date_retry_after_waits_until_that_date() {
+    let server = RawServer::start(|n| {
+        Act::Answer(if n == 0 {
+            // Two seconds ahead, at one-second precision: a wait of 1 to 2 s.
+            let date =
+                (chrono::Utc::now() + chrono::Duration::seconds(2)).format("%a, %d %b %Y %H:%M:%S GMT");
+            answer(429, "application/json", &format!("retry-after: {date}\r\n"), error_json(429).as_bytes())
+        } else {
+            json_answer(200, EMPTY_PAGE)
+        })
+    })
+    .await;
+    let started = Instant::now();
+    let page = client(&server.base_url, 3).list_connections().send().await.expect("succeeds after the date");
+    let waited = started.elapsed();
+    assert_eq!((page.total, server.requests()), (0, 2));
+    assert!(waited >= Duration::from_millis(900) && waited < Duration::from_secs(3), "waited {waited:?}");
+}
+
+#[tokio::test]
+async fn a_burst_of_500_502_503_is_retried_until_the_answer() {
+    let server = RawServer::start(|n| {
+        Act::Answer(match n {
+            0 => json_answer(500, &error_json(500)),
+            1 => answer(502, "text/html", "", b"<html><body>Bad Gateway</body></html>"),
+            2 => json_answer(503, &error_json(503)),
+            _ => json_answer(200, EMPTY_PAGE),
+        })
+    })
+    .await;
+    let page =
+        client(&server.base_url, 4).list_connections().send().await.expect("the fourth attempt succeeds");
+    assert_eq!((page.total, server.requests()), (0, 4));
+}
+
+#[tokio::test]
+async fn an_html_502_page_is_an_unexpected_status_with_an_excerpt_after_every_attempt() {
+    let page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
+    let server = RawServer::start(move |_| Act::Answer(answer(502, "text/html", "", page.as_bytes()))).await;
+    let error = client(&server.base_url, 3).list_connections().send().await.expect_err("502 every time");
+    match &error {
+        Error::UnexpectedStatus { status, attempts, excerpt, .. } => {
+            assert_eq!((status.as_u16(), *attempts), (502, 3));
+            assert!(excerpt.starts_with("<html><head><title>502 Bad Gateway"), "{excerpt}");
+        }
+        other => panic!("expected UnexpectedStatus, got {other:?}"),
+    }
+    assert_eq!(server.requests(), 3);
+}
+
+#[tokio::test]
+async fn a_reset_in_the_middle_of_a_body_is_retried_for_a_get() {
+    let server = RawServer::start(|n| {
+        if n == 0 {
+            let head =
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 4000\r\n\r\n".to_vec();
+            Act::ResetMidBody { head, part: br#"{"data":[{"id":"1","clientType":"#.to_vec() }
+        } else {
+            Act::Answer(json_answer(200, EMPTY_PAGE))
+        }
+    })
+    .await;
+    let page = client(&server.base_url, 3).list_connections().send().await.expect("the retry succeeds");
+    assert_eq!((page.total, server.requests()), (0, 2));
+}
+
+#[tokio::test]
+async fn a_post_whose_connection_fails_after_sending_is_not_sent_twice() {
+    // The server read the whole request, so it may have acted on it.
+    for act in [0, 1] {
+        let server = RawServer::start(move |_| {
+            if act == 0 {
+                Act::Close
+            } else {
+                let head =
+                    b"HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n";
+                Act::ResetMidBody { head: head.to_vec(), part: b"{".to_vec() }
+            }
+        })
+        .await;
+        let error = client(&server.base_url, 3)
+            .create_idp_connection_from_json()
+            .body(personnel())
+            .send()
+            .await
+            .expect_err("the connection failed");
+        match &error {
+            Error::Transport { attempts, .. } => assert_eq!(*attempts, 1, "{error}"),
+            other => panic!("expected a transport error, got {other:?}"),
+        }
+        assert_eq!(server.requests(), 1, "the POST was sent again");
+    }
+}
+
+#[tokio::test]
+async fn a_body_slower_than_the_attempt_timeout_ends_in_a_timeout_after_every_attempt() {
+    let server = RawServer::start(|_| Act::Trickle {
+        head: b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n".to_vec(),
+        every: Duration::from_millis(50),
+    })
+    .await;
+    let client = Client::builder()
+        .api_key(TEST_KEY)
+        .base_url(&server.base_url)
+        .timeout(Duration::from_millis(300))
+        .deadline(Some(Duration::from_secs(5)))
+        .retry(RetryPolicy::default().max_attempts(2).base_delay(Duration::from_millis(5)))
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let error = client.list_connections().send().await.expect_err("too slow");
+    let took = started.elapsed();
+    match &error {
+        Error::Transport { attempts, source, .. } => {
+            assert_eq!(*attempts, 2);
+            assert!(source.is_timeout(), "{source:?}");
+        }
+        other => panic!("expected a timed-out transport error, got {other:?}"),
+    }
+    assert!(took < Duration::from_secs(2), "took {took:?}");
+    assert_eq!(server.requests(), 2);
+}
+
+#[tokio::test]
+async fn truncated_json_is_a_decode_error_and_is_not_retried() {
+    let server =
+        RawServer::start(|_| Act::Answer(json_answer(200, r#"{"data":[{"id":"1","clientType":"GOO"#))).await;
+    let error = client(&server.base_url, 3).list_connections().send().await.expect_err("truncated");
+    match &error {
+        Error::Decode { status, excerpt, .. } => {
+            assert_eq!(status.map(|s| s.as_u16()), Some(200));
+            assert!(excerpt.starts_with(r#"{"data":[{"id":"1""#), "{excerpt}");
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    assert_eq!(server.requests(), 1);
+}
+
+#[tokio::test]
+async fn a_50_mb_answer_is_read_and_decoded() {
+    let alias = "a".repeat(50 * 1024 * 1024);
+    let body = format!(
+        r#"{{"data":[{{"id":"7","clientType":"GOOGLE","state":"ACTIVE","connected":true,"connectedAt":"2025-07-01T16:45:55.246Z","failedAt":null,"clientId":"abc123","clientAlias":"{alias}","aliasUpdatedAt":"2025-07-01T16:45:55.246Z","deletedAt":null,"providerTypes":[{{"value":"MDM","isEnabled":true}}],"code":10010,"groupLabel":"Everyone"}}],"page":1,"limit":20,"total":1}}"#
+    );
+    let bytes = json_answer(200, &body);
+    let server = RawServer::start(move |_| Act::Answer(bytes.clone())).await;
+    let page = client(&server.base_url, 1).list_connections().send().await.expect("a large answer decodes");
+    let first = page.data.first().expect("one connection");
+    assert_eq!(first.client_alias.as_deref().map(str::len), Some(50 * 1024 * 1024));
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_ends_at_the_deadline() {
+    let server = RawServer::start(|_| Act::Silent).await;
+    let client = Client::builder()
+        .api_key(TEST_KEY)
+        .base_url(&server.base_url)
+        .timeout(Duration::from_secs(30))
+        .deadline(Some(Duration::from_millis(700)))
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let error = client.list_connections().send().await.expect_err("no answer");
+    let took = started.elapsed();
+    match &error {
+        Error::Deadline { after, attempts, .. } => {
+            assert_eq!((*after, *attempts), (Duration::from_millis(700), 1));
+        }
+        other => panic!("expected the deadline, got {other:?}"),
+    }
+    assert!(took >= Duration::from_millis(650) && took < Duration::from_millis(1500), "took {took:?}");
+}
+
+#[tokio::test]
+async fn dropped_connections_of_the_fake_server_never_duplicate_a_write() {
+    use drata_mock::{MockConfig, MockServer};
+    // Half the requests are dropped, a fifth answered 500: every create that
+    // succeeded made one connection, and no other create made any.
+    let mock = MockServer::start(
+        MockConfig::default().drop_rate(0.3).error_rate(0.2).seed(7).rate_limit_per_minute(None),
+    )
+    .await
+    .expect("fake server");
+    let before = mock.inspect(|state| state.connections().len());
+    let client = Client::builder()
+        .api_key(mock.api_key())
+        .base_url(mock.base_url())
+        .retry(RetryPolicy::default().max_attempts(3).base_delay(Duration::from_millis(1)))
+        .build()
+        .expect("client");
+    let mut created = 0;
+    for _ in 0..40 {
+        match client.create_idp_connection_from_json().body(personnel()).send().await {
+            Ok(_) => created += 1,
+            Err(Error::Transport { attempts: 1, .. } | Error::Api(_)) => {}
+            Err(other) => panic!("unexpected error: {other}"),
+        }
+    }
+    let after = mock.inspect(|state| state.connections().len());
+    assert!(created > 0 && created < 40, "{created} of 40 succeeded: the faults did not happen");
+    assert_eq!(after - before, created, "connections created vs successful calls");
+    assert_eq!(mock.write_count(), created as u64);
+}

@@ -1,0 +1,239 @@
+//! Fuzzing on stable, with proptest: arbitrary and mutated bytes and JSON to
+//! every response decoder, whole answers to the client, arbitrary CSV to the
+//! personnel validator. Never a panic; every rejection a typed error; the
+//! validator's report stays bounded.
+//!
+//! `cargo test` runs 256 cases per property; `cargo xtask fuzz [CASES]` runs
+//! more (the `PROPTEST_CASES` variable sets the count).
+
+use std::sync::{Arc, Mutex};
+
+use drata::types::{self, ConnectionsPage, EmptyResponse, ExceptionResponse, Id, VersionControlIdentity};
+use drata::{Error, RetryPolicy};
+use drata_tests::raw::{Act, RawServer, answer};
+use drata_tests::{TEST_KEY, fixture};
+use proptest::prelude::*;
+use serde_json::Value;
+
+/// Any JSON value, nested a few levels.
+fn any_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+        ".{0,24}".prop_map(Value::String),
+        // Values the real answers use, so the decoders go deep.
+        prop::sample::select(vec![
+            "1",
+            "ACTIVE",
+            "MDM",
+            "GOOGLE",
+            "2020-07-06 12:00:00.000000",
+            "Fri Jan 31 2025"
+        ])
+        .prop_map(Value::from),
+    ];
+    leaf.prop_recursive(4, 48, 8, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::vec((field_name(), inner), 0..8)
+                .prop_map(|fields| Value::Object(fields.into_iter().collect())),
+        ]
+    })
+}
+
+/// Field names of the spec's schemas, and some others.
+fn field_name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "id",
+            "data",
+            "page",
+            "limit",
+            "total",
+            "clientType",
+            "state",
+            "connected",
+            "connectedAt",
+            "providerTypes",
+            "value",
+            "isEnabled",
+            "user",
+            "connection",
+            "identities",
+            "email",
+            "statusCode",
+            "message",
+            "code",
+            "name",
+            "debugInfo",
+            "writeAccess",
+            "userId",
+        ])
+        .prop_map(str::to_string),
+        "[a-zA-Z]{1,10}",
+    ]
+}
+
+/// A documented sample with a few bytes changed, removed or added.
+fn mutated(sample: Vec<u8>) -> impl Strategy<Value = Vec<u8>> {
+    let len = sample.len().max(1);
+    prop::collection::vec((0..len, any::<u8>(), 0..3u8), 1..8).prop_map(move |edits| {
+        let mut bytes = sample.clone();
+        for (at, byte, kind) in edits {
+            let at = at.min(bytes.len());
+            match kind {
+                0 if at < bytes.len() => bytes[at] = byte,
+                1 if at < bytes.len() => {
+                    bytes.remove(at);
+                }
+                _ => bytes.insert(at, byte),
+            }
+        }
+        bytes
+    })
+}
+
+fn samples() -> Vec<Vec<u8>> {
+    ["ConnectionsPage", "VersionControlIdentityToggled", "VersionControlIdentityConnected", "Empty"]
+        .iter()
+        .map(|name| fixture(name).into_bytes())
+        .collect()
+}
+
+/// Every decoder the client runs on an answer's body.
+fn decode_all(bytes: &[u8]) {
+    let _ = serde_json::from_slice::<ConnectionsPage>(bytes);
+    let _ = serde_json::from_slice::<VersionControlIdentity>(bytes);
+    let _ = serde_json::from_slice::<ExceptionResponse>(bytes);
+    let _ = serde_json::from_slice::<EmptyResponse>(bytes);
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_bytes_never_panic_a_decoder(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        decode_all(&bytes);
+    }
+
+    #[test]
+    fn mutated_samples_never_panic_a_decoder(bytes in prop::sample::select(samples()).prop_flat_map(mutated)) {
+        decode_all(&bytes);
+    }
+
+    #[test]
+    fn arbitrary_json_never_panics_a_schema_type(value in any_json()) {
+        for name in types::schemas::NAMES {
+            // Accepted values serialize back; rejected ones are an error.
+            let result = types::schemas::roundtrip(name, value.clone());
+            prop_assert!(result.is_some(), "{name} is in NAMES but has no type");
+        }
+    }
+
+    #[test]
+    fn ids_and_open_enums_come_back_as_they_came(number in any::<i64>(), text in ".{0,40}") {
+        for value in [Value::from(number), Value::from(text.clone())] {
+            let id: Id = serde_json::from_value(value.clone()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(serde_json::to_value(&id).ok(), Some(value));
+        }
+        let state: types::ConnectionState =
+            serde_json::from_value(Value::from(text.clone())).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(state.as_str(), text.as_str());
+    }
+
+    #[test]
+    fn timestamps_keep_any_text(text in ".{0,40}") {
+        let t = drata::Timestamp::from(text.as_str());
+        let _ = (t.format(), t.to_utc());
+        prop_assert_eq!(t.as_str(), text.as_str());
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_the_csv_validator(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+        check_report(drata::personnel::validate_csv(bytes.as_slice()));
+    }
+
+    #[test]
+    fn mutated_csv_never_panics_the_validator(bytes in mutated(VALID_CSV.as_bytes().to_vec())) {
+        check_report(drata::personnel::validate_csv(bytes.as_slice()));
+        let _ = drata::personnel::csv_to_import(bytes.as_slice(), "2024-10-18T01:28:40");
+    }
+
+    #[test]
+    fn arbitrary_personnel_lists_never_panic_the_validator(value in any_json()) {
+        if let Ok(import) = serde_json::from_value::<types::PersonnelImport>(value) {
+            let _ = drata::personnel::validate_import(&import);
+        }
+    }
+}
+
+const VALID_CSV: &str = "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n\
+    1,Ada,Lovelace,ada@example.com,https://example.com/a.png,no,yes,Engineer\n\
+    2,Alan,Turing,alan@example.com,,TRUE,0,\n\
+    3,Grace,Hopper,grace@example.com,,1,No,Admiral\n";
+
+fn check_report(result: Result<drata::personnel::CsvSummary, drata::personnel::ValidationReport>) {
+    if let Err(report) = result {
+        assert!(!report.problems.is_empty() || report.omitted > 0, "an empty report is not a rejection");
+        assert!(report.problems.len() <= drata::personnel::MAX_REPORTED_PROBLEMS);
+    }
+}
+
+/// Whole answers (any status, any body) through the client: an answer or a
+/// typed error, never a panic.
+#[test]
+fn arbitrary_answers_never_panic_the_client() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build();
+    let Ok(runtime) = runtime else { panic!("no runtime") };
+    let next: Arc<Mutex<Vec<u8>>> = Arc::new(Mutex::new(Vec::new()));
+    let server = {
+        let next = next.clone();
+        runtime.block_on(RawServer::start(move |_| {
+            Act::Answer(next.lock().map(|bytes| bytes.clone()).unwrap_or_default())
+        }))
+    };
+    let client = drata::Client::builder()
+        .api_key(TEST_KEY)
+        .base_url(&server.base_url)
+        .retry(RetryPolicy::none())
+        .rate_limit(None)
+        .build()
+        .expect("client");
+    let statuses = prop::sample::select(vec![
+        200u16, 201, 204, 301, 400, 401, 402, 403, 404, 412, 429, 500, 502, 503, 418,
+    ]);
+    let bodies = prop_oneof![
+        prop::collection::vec(any::<u8>(), 0..256),
+        prop::sample::select(samples()).prop_flat_map(mutated),
+        any_json().prop_map(|v| v.to_string().into_bytes()),
+    ];
+    let mut runner = proptest::test_runner::TestRunner::default();
+    let outcome = runner.run(&(statuses, bodies), |(status, body)| {
+        if let Ok(mut next) = next.lock() {
+            *next = answer(status, "application/json", "", &body);
+        }
+        let result = runtime.block_on(async {
+            let listing = client.list_connections().send().await.map(|_| ());
+            let toggle = client
+                .toggle_version_control_identity()
+                .id(1)
+                .body(types::ToggleVersionControlIdentityRequest { toggle: true, toggle_field: None })
+                .send()
+                .await
+                .map(|_| ());
+            (listing, toggle)
+        });
+        for outcome in [result.0, result.1] {
+            if let Err(error) = outcome {
+                // A typed error whose text never carries the key.
+                prop_assert!(!error.to_string().contains(TEST_KEY));
+                prop_assert!(!matches!(error, Error::Config(_) | Error::Validation(_)), "{error}");
+            }
+        }
+        Ok(())
+    });
+    if let Err(failure) = outcome {
+        panic!("{failure}");
+    }
+}
