@@ -9,6 +9,11 @@
 //!   its schema and round-trips through the generated type.
 //! - `conformance [N]` — start the fake server and run schemathesis against it
 //!   with the spec (N examples per operation).
+//! - `bench [--json] [--with-build] [--only GROUP]` — build `drata-bench` in
+//!   release mode and run it: the client against raw reqwest, decoding,
+//!   upload memory, rate-limited bulk and generation (see `bench/`).
+//! - `fuzz [CASES]` — the property tests of `tests/tests/fuzz.rs` with CASES
+//!   cases each (default 20,000; CI runs them with 512).
 
 mod check;
 mod conformance;
@@ -31,13 +36,31 @@ fn main() -> ExitCode {
             let examples = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(50);
             conformance::run(&root, examples)
         }
+        Some("bench") => {
+            cargo(&root, &["run", "--release", "--quiet", "-p", "drata-bench", "--"], &args[1..], &[])
+        }
+        Some("fuzz") => {
+            let cases = args.get(1).map_or("20000", String::as_str);
+            if cases.parse::<u32>().is_err() {
+                Err(format!("CASES must be a number, not `{cases}`"))
+            } else {
+                cargo(
+                    &root,
+                    &["test", "--release", "-p", "drata-tests", "--test", "fuzz"],
+                    &[],
+                    &[("PROPTEST_CASES", cases)],
+                )
+            }
+        }
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
                  commands:\n  \
                  generate   regenerate client/generated/drata.rs and tests/fixtures/ from the spec\n  \
                  check      check that spec, generated code, client and tests agree\n  \
-                 conformance [N]  run schemathesis against the fake server (N examples per operation, default 50)"
+                 conformance [N]  run schemathesis against the fake server (N examples per operation, default 50)\n  \
+                 bench [--json] [--with-build] [--only GROUP]  measure the client (release build)\n  \
+                 fuzz [CASES]     run the property tests longer (default 20000 cases each)"
             );
             return ExitCode::from(2);
         }
@@ -49,6 +72,18 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Runs cargo with `args` then `extra`, in the project root.
+fn cargo(root: &Path, args: &[&str], extra: &[String], env: &[(&str, &str)]) -> Result<(), String> {
+    let status = std::process::Command::new(env!("CARGO"))
+        .args(args)
+        .args(extra)
+        .envs(env.iter().copied())
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("`cargo {}` failed ({status})", args.join(" "))) }
 }
 
 fn project_root() -> PathBuf {
