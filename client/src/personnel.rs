@@ -140,6 +140,11 @@ struct Columns {
 }
 
 impl Columns {
+    /// How many fields a row needs to reach every known column.
+    fn width(&self) -> usize {
+        self.index.values().max().map_or(0, |m| m + 1)
+    }
+
     fn get<'r>(&self, record: &'r csv::ByteRecord, column: &str) -> Option<&'r [u8]> {
         self.index.get(column).and_then(|&i| record.get(i))
     }
@@ -333,6 +338,12 @@ fn row_id<'r>(record: &'r csv::ByteRecord, columns: &Columns) -> Option<&'r str>
     (!id.is_empty() && id.chars().count() <= MAX_ID).then_some(id)
 }
 
+/// A reader of CSV records: the header is read as a record, and rows may
+/// have any number of fields (short rows are reported, not fatal).
+fn csv_reader<R: Read>(reader: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(reader)
+}
+
 /// Whether a row holds nothing but whitespace (skipped, as Drata does).
 fn is_blank(record: &csv::ByteRecord) -> bool {
     record.iter().all(|field| field.iter().all(u8::is_ascii_whitespace))
@@ -347,7 +358,7 @@ fn walk_csv<R: Read>(
     mut each: impl FnMut(CsvPerson),
 ) -> (u64, ValidationReport) {
     let mut report = ValidationReport::default();
-    let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(reader);
+    let mut csv = csv_reader(reader);
     let mut records = csv.byte_records();
     let columns = match records.next() {
         None => {
@@ -360,7 +371,7 @@ fn walk_csv<R: Read>(
         }
         Some(Ok(header)) => read_header(&header, &mut report),
     };
-    let width = columns.index.values().max().map_or(0, |m| m + 1);
+    let width = columns.width();
     let mut rows = 0;
     for record in records {
         let record = match record {
@@ -397,11 +408,11 @@ fn walk_csv<R: Read>(
 /// Reads the CSV again looking only for repeated ids of one partition
 /// (see [`SeenIds`]); adds them to `report`.
 fn repeats_in_partition<R: Read>(reader: R, first: &SeenIds, part: u64, report: &mut ValidationReport) {
-    let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(reader);
+    let mut csv = csv_reader(reader);
     let mut records = csv.byte_records();
     let Some(Ok(header)) = records.next() else { return };
     let columns = read_header(&header, &mut ValidationReport::default());
-    let width = columns.index.values().max().map_or(0, |m| m + 1);
+    let width = columns.width();
     let mut seen = SeenIds::partition(first, part);
     for record in records.flatten() {
         if is_blank(&record) || record.len() < width {

@@ -131,8 +131,8 @@ fn settings(spec: &Spec) -> GenerationSettings {
             [TypeImpl::Display].into_iter(),
         );
     // `oneOf`s told apart by JSON type get a one-look `Deserialize`.
-    for name in one_of::names(spec) {
-        let impls = one_of::is_scalar(spec, &name).then_some(TypeImpl::Display);
+    for (name, scalar) in one_of::replacements(spec) {
+        let impls = scalar.then_some(TypeImpl::Display);
         settings.with_replacement(&name, format!("{TYPES_MODULE}::{name}"), impls.into_iter());
     }
     for name in spec.open_enum_names() {

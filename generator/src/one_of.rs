@@ -30,38 +30,35 @@ struct Alternative {
     kind: Kind,
 }
 
-/// Names of the schemas generated here (progenitor replaces them).
-pub(crate) fn names(spec: &Spec) -> Vec<String> {
+/// The schemas generated here (progenitor is told to use them instead of its
+/// own), each with whether all its alternatives are scalars (the enum then
+/// has `Display`, as typify gives it).
+pub(crate) fn replacements(spec: &Spec) -> Vec<(String, bool)> {
     spec.schemas()
-        .filter(|(_, schema)| alternatives(spec, schema).is_some())
-        .map(|(n, _)| n.clone())
+        .filter_map(|(name, schema)| {
+            let alternatives = alternatives(spec, name, schema)?;
+            Some((name.clone(), alternatives.iter().all(|a| a.kind != Kind::Object)))
+        })
         .collect()
-}
-
-/// Whether every alternative of the schema is a scalar (the enum then has
-/// `Display`, as typify gives it).
-pub(crate) fn is_scalar(spec: &Spec, name: &str) -> bool {
-    spec.schemas()
-        .find(|(n, _)| *n == name)
-        .and_then(|(_, schema)| alternatives(spec, schema))
-        .is_some_and(|alts| alts.iter().all(|a| a.kind != Kind::Object))
 }
 
 /// The tokens of every such enum.
 pub(crate) fn generate_all(spec: &Spec) -> TokenStream {
     let mut out = TokenStream::new();
     for (name, schema) in spec.schemas() {
-        if let Some(alternatives) = alternatives(spec, schema) {
+        if let Some(alternatives) = alternatives(spec, name, schema) {
             out.extend(generate_one(name, schema, &alternatives));
         }
     }
     out
 }
 
-/// The alternatives, if each is a type this module handles and no two share
-/// a JSON type.
-fn alternatives(spec: &Spec, schema: &Value) -> Option<Vec<Alternative>> {
+/// The alternatives, if the schema's name is a Rust identifier as it stands
+/// (typify's name is then the same), each alternative is a type this module
+/// handles and no two share a JSON type. Anything else is left to typify.
+fn alternatives(spec: &Spec, name: &str, schema: &Value) -> Option<Vec<Alternative>> {
     let one_of = schema.get("oneOf")?.as_array()?;
+    syn::parse_str::<syn::Ident>(name).ok()?;
     let mut out: Vec<Alternative> = Vec::new();
     for alternative in one_of {
         let (variant, ty, kind) = if let Some(reference) = alternative.get("$ref").and_then(Value::as_str) {
@@ -70,7 +67,7 @@ fn alternatives(spec: &Spec, schema: &Value) -> Option<Vec<Alternative>> {
             if target_schema.get("type").and_then(Value::as_str) != Some("object") {
                 return None;
             }
-            let ident = syn::Ident::new(target, Span::call_site());
+            let ident = syn::parse_str::<syn::Ident>(target).ok()?;
             (target.to_string(), quote!(#ident), Kind::Object)
         } else {
             match (

@@ -73,8 +73,8 @@ pub mod raw {
     /// A raw HTTP/1.1 server on loopback; `script(n)` decides the n-th request
     /// (0-based) across all connections.
     pub struct RawServer {
-        /// The API root (`http://127.0.0.1:PORT/public`).
-        pub base_url: String,
+        /// The server's address, `http://127.0.0.1:PORT` (for [`crate::builder_for`]).
+        pub uri: String,
         requests: Arc<AtomicUsize>,
     }
 
@@ -94,7 +94,7 @@ pub mod raw {
                     });
                 }
             });
-            Self { base_url: format!("http://{addr}/public"), requests }
+            Self { uri: format!("http://{addr}"), requests }
         }
 
         /// How many requests have been read so far.

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use drata::types::{PersonnelImport, PersonnelRecord};
 use drata::{Client, Error, RetryPolicy};
-use drata_tests::TEST_KEY;
+use drata_tests::builder_for;
 use drata_tests::raw::{Act, RawServer, answer, json_answer};
 
 const EMPTY_PAGE: &str = r#"{"data":[],"page":1,"limit":20,"total":0}"#;
@@ -21,10 +21,9 @@ fn error_json(status: u16) -> String {
     format!(r#"{{"statusCode":{status},"message":"failure {status}","code":10000}}"#)
 }
 
-fn client(base_url: &str, attempts: u32) -> Client {
-    Client::builder()
-        .api_key(TEST_KEY)
-        .base_url(base_url)
+/// A client for `server` retrying up to `attempts` times, 5 ms apart at first.
+fn client(server: &RawServer, attempts: u32) -> Client {
+    builder_for(&server.uri)
         .retry(RetryPolicy::default().max_attempts(attempts).base_delay(Duration::from_millis(5)))
         .build()
         .expect("loopback base URL")
@@ -61,7 +60,7 @@ async fn a_429_with_an_http_date_retry_after_waits_until_that_date() {
     })
     .await;
     let started = Instant::now();
-    let page = client(&server.base_url, 3).list_connections().send().await.expect("succeeds after the date");
+    let page = client(&server, 3).list_connections().send().await.expect("succeeds after the date");
     let waited = started.elapsed();
     assert_eq!((page.total, server.requests()), (0, 2));
     assert!(waited >= Duration::from_millis(900) && waited < Duration::from_secs(3), "waited {waited:?}");
@@ -78,8 +77,7 @@ async fn a_burst_of_500_502_503_is_retried_until_the_answer() {
         })
     })
     .await;
-    let page =
-        client(&server.base_url, 4).list_connections().send().await.expect("the fourth attempt succeeds");
+    let page = client(&server, 4).list_connections().send().await.expect("the fourth attempt succeeds");
     assert_eq!((page.total, server.requests()), (0, 4));
 }
 
@@ -87,7 +85,7 @@ async fn a_burst_of_500_502_503_is_retried_until_the_answer() {
 async fn an_html_502_page_is_an_unexpected_status_with_an_excerpt_after_every_attempt() {
     let page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
     let server = RawServer::start(move |_| Act::Answer(answer(502, "text/html", "", page.as_bytes()))).await;
-    let error = client(&server.base_url, 3).list_connections().send().await.expect_err("502 every time");
+    let error = client(&server, 3).list_connections().send().await.expect_err("502 every time");
     match &error {
         Error::UnexpectedStatus { status, attempts, excerpt, .. } => {
             assert_eq!((status.as_u16(), *attempts), (502, 3));
@@ -110,7 +108,7 @@ async fn a_reset_in_the_middle_of_a_body_is_retried_for_a_get() {
         }
     })
     .await;
-    let page = client(&server.base_url, 3).list_connections().send().await.expect("the retry succeeds");
+    let page = client(&server, 3).list_connections().send().await.expect("the retry succeeds");
     assert_eq!((page.total, server.requests()), (0, 2));
 }
 
@@ -128,7 +126,7 @@ async fn a_post_whose_connection_fails_after_sending_is_not_sent_twice() {
             }
         })
         .await;
-        let error = client(&server.base_url, 3)
+        let error = client(&server, 3)
             .create_idp_connection_from_json()
             .body(personnel())
             .send()
@@ -149,9 +147,7 @@ async fn a_body_slower_than_the_attempt_timeout_ends_in_a_timeout_after_every_at
         every: Duration::from_millis(50),
     })
     .await;
-    let client = Client::builder()
-        .api_key(TEST_KEY)
-        .base_url(&server.base_url)
+    let client = builder_for(&server.uri)
         .timeout(Duration::from_millis(300))
         .deadline(Some(Duration::from_secs(5)))
         .retry(RetryPolicy::default().max_attempts(2).base_delay(Duration::from_millis(5)))
@@ -175,7 +171,7 @@ async fn a_body_slower_than_the_attempt_timeout_ends_in_a_timeout_after_every_at
 async fn truncated_json_is_a_decode_error_and_is_not_retried() {
     let server =
         RawServer::start(|_| Act::Answer(json_answer(200, r#"{"data":[{"id":"1","clientType":"GOO"#))).await;
-    let error = client(&server.base_url, 3).list_connections().send().await.expect_err("truncated");
+    let error = client(&server, 3).list_connections().send().await.expect_err("truncated");
     match &error {
         Error::Decode { status, excerpt, .. } => {
             assert_eq!(status.map(|s| s.as_u16()), Some(200));
@@ -194,7 +190,7 @@ async fn a_50_mb_answer_is_read_and_decoded() {
     );
     let bytes = json_answer(200, &body);
     let server = RawServer::start(move |_| Act::Answer(bytes.clone())).await;
-    let page = client(&server.base_url, 1).list_connections().send().await.expect("a large answer decodes");
+    let page = client(&server, 1).list_connections().send().await.expect("a large answer decodes");
     let first = page.data.first().expect("one connection");
     assert_eq!(first.client_alias.as_deref().map(str::len), Some(50 * 1024 * 1024));
 }
@@ -202,9 +198,7 @@ async fn a_50_mb_answer_is_read_and_decoded() {
 #[tokio::test]
 async fn a_server_that_never_answers_ends_at_the_deadline() {
     let server = RawServer::start(|_| Act::Silent).await;
-    let client = Client::builder()
-        .api_key(TEST_KEY)
-        .base_url(&server.base_url)
+    let client = builder_for(&server.uri)
         .timeout(Duration::from_secs(30))
         .deadline(Some(Duration::from_millis(700)))
         .build()

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use drata::types::{self, ConnectionsPage, EmptyResponse, ExceptionResponse, Id, VersionControlIdentity};
 use drata::{Error, RetryPolicy};
 use drata_tests::raw::{Act, RawServer, answer};
-use drata_tests::{TEST_KEY, fixture};
+use drata_tests::{TEST_KEY, builder_for, fixture};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -193,13 +193,8 @@ fn arbitrary_answers_never_panic_the_client() {
             Act::Answer(next.lock().map(|bytes| bytes.clone()).unwrap_or_default())
         }))
     };
-    let client = drata::Client::builder()
-        .api_key(TEST_KEY)
-        .base_url(&server.base_url)
-        .retry(RetryPolicy::none())
-        .rate_limit(None)
-        .build()
-        .expect("client");
+    let client =
+        builder_for(&server.uri).retry(RetryPolicy::none()).rate_limit(None).build().expect("client");
     let statuses = prop::sample::select(vec![
         200u16, 201, 204, 301, 400, 401, 402, 403, 404, 412, 429, 500, 502, 503, 418,
     ]);
