@@ -1,7 +1,6 @@
 //! The real `drata` binary against the fake server: every command, its
 //! output, its exit code, and that nothing is sent for invalid input.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use drata_mock::{MockConfig, MockServer};
@@ -69,17 +68,21 @@ fn run(args: &[&str], key: Option<&str>) -> Run {
     run
 }
 
-fn temp_file(name: &str, content: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drata-cli-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join(name);
-    std::fs::write(&path, content).expect("file");
-    path
+/// Writes `content` to a new file of its own (tests run in parallel and must
+/// never read each other's half-written files), removed when dropped.
+fn temp_file(name: &str, content: &str) -> tempfile::TempPath {
+    let mut file = tempfile::Builder::new()
+        .prefix("drata-cli-")
+        .suffix(&format!("-{name}"))
+        .tempfile()
+        .expect("temp file");
+    std::io::Write::write_all(&mut file, content.as_bytes()).expect("write temp file");
+    file.into_temp_path()
 }
 
 const HEADER: &str = "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n";
 
-fn valid_csv() -> PathBuf {
+fn valid_csv() -> tempfile::TempPath {
     temp_file(
         "people.csv",
         &format!(
@@ -88,7 +91,7 @@ fn valid_csv() -> PathBuf {
     )
 }
 
-fn valid_json() -> PathBuf {
+fn valid_json() -> tempfile::TempPath {
     temp_file(
         "people.json",
         r#"{"personnelData": [{"id": "233", "firstName": "Neil", "lastName": "Armstrong", "email": "neil@example.com",
