@@ -132,14 +132,18 @@ async fn overhead(report: &mut Report) -> Result<(), String> {
     let base = servers::spawn(servers::fixed_page(body)).await?;
     let client =
         Client::builder().api_key(KEY).base_url(&base).rate_limit(None).build().map_err(|e| e.to_string())?;
-    let raw = reqwest::Client::new();
+    // The same request on the wire as the client's: its User-Agent, the
+    // key, and `Accept: application/json`.
+    let raw =
+        reqwest::Client::builder().user_agent(drata::USER_AGENT_VALUE).build().map_err(|e| e.to_string())?;
     let url = format!("{base}/connections");
 
     let sdk_call = |client: Client| async move {
         client.list_connections().send().await.map(|p| p.into_inner().data.len()).map_err(|e| e.to_string())
     };
     let raw_call = |raw: reqwest::Client, url: String| async move {
-        let bytes = raw.get(&url).bearer_auth(KEY).send().await.map_err(|e| e.to_string())?.bytes().await;
+        let request = raw.get(&url).bearer_auth(KEY).header(reqwest::header::ACCEPT, "application/json");
+        let bytes = request.send().await.map_err(|e| e.to_string())?.bytes().await;
         let page: ConnectionsPage =
             serde_json::from_slice(&bytes.map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
         Ok::<usize, String>(page.data.len())
