@@ -134,7 +134,7 @@ pub struct ClientBuilder {
     region: Region,
     base_url: Option<String>,
     connect_timeout: Duration,
-    read_timeout: Duration,
+    upload_min_speed: u64,
     attempt_timeout: Duration,
     deadline: Option<Duration>,
     upload_deadline: Option<Duration>,
@@ -149,7 +149,7 @@ impl Default for ClientBuilder {
             region: Region::Us,
             base_url: None,
             connect_timeout: Duration::from_secs(10),
-            read_timeout: Duration::from_secs(60),
+            upload_min_speed: 64 * 1024,
             attempt_timeout: Duration::from_secs(30),
             deadline: Some(Duration::from_secs(120)),
             upload_deadline: None,
@@ -186,18 +186,21 @@ impl ClientBuilder {
         self
     }
 
-    /// How long a read may wait for data before the request fails (default
-    /// 60 s). It bounds a stalled server without cutting a long upload short.
-    pub fn read_timeout(mut self, timeout: Duration) -> Self {
-        self.read_timeout = timeout;
+    /// How long one attempt of a request may take in all, from connecting to
+    /// the last byte of the answer (default 30 s). An upload's attempt gets
+    /// more: see [`Self::upload_min_speed`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = timeout;
         self
     }
 
-    /// How long one attempt of a JSON request may take in all (default 30 s).
-    /// Uploads stream their body and are bounded by the read timeout and the
-    /// upload deadline instead.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.attempt_timeout = timeout;
+    /// The slowest upload, in bytes per second, that is waited for (default
+    /// 64 KiB/s, half a megabit). One attempt of a CSV upload may take the
+    /// [timeout](Self::timeout) plus the file's size at this speed: 30 s +
+    /// 53 min for a 200 MB file. A stalled upload ends then; a slow one
+    /// above this speed is never cut short.
+    pub fn upload_min_speed(mut self, bytes_per_second: u64) -> Self {
+        self.upload_min_speed = bytes_per_second.max(1);
         self
     }
 
@@ -209,8 +212,8 @@ impl ClientBuilder {
     }
 
     /// The overall deadline of a CSV upload (default: none, so a large file
-    /// on a slow link is not cut short; the read timeout still catches a
-    /// stalled server).
+    /// on a slow link is not cut short; each attempt is still bounded, see
+    /// [`Self::upload_min_speed`]).
     pub fn upload_deadline(mut self, deadline: Option<Duration>) -> Self {
         self.upload_deadline = deadline;
         self
@@ -253,7 +256,7 @@ impl ClientBuilder {
         let http = reqwest::Client::builder()
             .default_headers(headers)
             .connect_timeout(self.connect_timeout)
-            .read_timeout(self.read_timeout)
+            .timeout(self.attempt_timeout)
             .https_only(!base_url.starts_with("http://"))
             .build()
             .map_err(|e| Error::Config(format!("cannot set up the HTTP client: {e}")))?;
@@ -261,6 +264,7 @@ impl ClientBuilder {
             self.retry,
             self.rate_limit,
             self.attempt_timeout,
+            self.upload_min_speed,
             self.deadline,
             self.upload_deadline,
         );

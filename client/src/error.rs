@@ -104,7 +104,10 @@ pub enum Error {
     /// A listing did not end the way a paginated listing must.
     #[error("pagination stopped: {0}")]
     Pagination(String),
-    /// The call's overall deadline passed before it finished.
+    /// The call's overall deadline passed before it finished, or would have
+    /// passed during the pause before a retry or the wait for the rate
+    /// limiter (then the call ends at once; `attempts` is 0 when nothing was
+    /// sent).
     #[error(
         "{}no answer within the deadline of {after:?} ({attempts} attempt(s)); raise it with `ClientBuilder::deadline` or retry later",
         operation_prefix(Some(*.operation))
@@ -262,7 +265,7 @@ impl Error {
             }
             P::UnexpectedResponse(response) => {
                 let status = response.status();
-                let body = read_limited(response, UNEXPECTED_BODY_LIMIT).await;
+                let body = read_limited(record.body.as_deref(), response, UNEXPECTED_BODY_LIMIT).await;
                 // An undocumented status may still carry Drata's error body.
                 match serde_json::from_slice::<ExceptionResponse>(&body) {
                     Ok(body) if status.is_client_error() || status.is_server_error() => {
@@ -298,7 +301,12 @@ pub(crate) fn json_path<T: serde::de::DeserializeOwned>(body: &[u8]) -> String {
 }
 
 /// Reads at most `limit` bytes of a body (more only if one chunk carries it).
-async fn read_limited(mut response: reqwest::Response, limit: usize) -> Vec<u8> {
+/// The start of an answer's body: the one `exec` read (`read`), or else read
+/// from the response.
+async fn read_limited(read: Option<&[u8]>, mut response: reqwest::Response, limit: usize) -> Vec<u8> {
+    if let Some(body) = read {
+        return body.get(..limit).unwrap_or(body).to_vec();
+    }
     let mut bytes = Vec::new();
     while bytes.len() < limit {
         match response.chunk().await {

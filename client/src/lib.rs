@@ -34,7 +34,9 @@
 //!   acted on.
 //! - **Rate limiting** ([`RateLimit`]): a token bucket shared by every clone
 //!   of a client, at Drata's 500 requests per minute unless configured.
-//! - **Timeouts**: connect, per attempt, and one deadline per call
+//! - **Timeouts**: connect, per attempt (an upload's attempt also gets the
+//!   time its size needs), and one deadline per call: a retry or a wait for
+//!   the rate limiter that could not finish in time is not started
 //!   ([`ClientBuilder`]).
 //! - **Errors** ([`Error`]): one type for every method, with Drata's message,
 //!   code, the attempt count and a hint ([`ApiError::hint`]); decode failures
@@ -70,7 +72,15 @@
 #![warn(missing_docs)]
 
 mod generated {
-    #![allow(missing_docs, unused_imports, dead_code, clippy::all, clippy::pedantic, rustdoc::all)]
+    #![allow(
+        missing_docs,
+        unused_imports,
+        unused_mut,
+        dead_code,
+        clippy::all,
+        clippy::pedantic,
+        rustdoc::all
+    )]
     include!(concat!(env!("OUT_DIR"), "/drata.rs"));
 }
 

@@ -91,7 +91,15 @@ impl TokenBucket {
     /// Takes a token, waiting until one is available. Waiters are served in
     /// the order they arrive: each reserves its token (the count may go
     /// negative) and sleeps until it is due.
+    #[cfg(test)]
     pub(crate) async fn acquire(&self) {
+        let _ = self.acquire_within(None).await;
+    }
+
+    /// Like `acquire`, but takes no token and returns `false` at once when
+    /// the wait for one would be longer than `max_wait` (a call's deadline
+    /// would pass while it waits).
+    pub(crate) async fn acquire_within(&self, max_wait: Option<Duration>) -> bool {
         let wait = {
             let mut state = match self.state.lock() {
                 Ok(guard) => guard,
@@ -103,13 +111,19 @@ impl TokenBucket {
             *tokens = (*tokens + now.duration_since(*updated).as_secs_f64() * rate)
                 .min(f64::from(self.limit.burst));
             *updated = now;
+            let wait =
+                if *tokens >= 1.0 { Duration::ZERO } else { Duration::from_secs_f64((1.0 - *tokens) / rate) };
+            if max_wait.is_some_and(|max| wait > max) {
+                return false;
+            }
             *tokens -= 1.0;
-            if *tokens >= 0.0 { Duration::ZERO } else { Duration::from_secs_f64(-*tokens / rate) }
+            wait
         };
         if !wait.is_zero() {
             tracing::debug!(wait_ms = wait.as_millis() as u64, "rate limiter: waiting for a token");
             tokio::time::sleep(wait).await;
         }
+        true
     }
 }
 
@@ -133,6 +147,17 @@ mod tests {
             elapsed >= Duration::from_millis(999) && elapsed <= Duration::from_millis(1001),
             "{elapsed:?}"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_wait_longer_than_allowed_takes_no_token() {
+        let bucket = TokenBucket::new(RateLimit::per_second(1).burst(1));
+        assert!(bucket.acquire_within(Some(Duration::ZERO)).await, "the burst's token is there");
+        assert!(!bucket.acquire_within(Some(Duration::from_millis(500))).await, "the next is 1 s away");
+        // The refused caller took nothing: the next token is still due at 1 s.
+        let start = Instant::now();
+        assert!(bucket.acquire_within(Some(Duration::from_secs(2))).await);
+        assert_eq!(start.elapsed(), Duration::from_secs(1));
     }
 
     #[tokio::test(start_paused = true)]

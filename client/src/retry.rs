@@ -88,13 +88,14 @@ impl RetryPolicy {
 
     /// How long to wait before the next attempt, or `None` not to retry.
     /// `attempt` is the number of the attempt that just ended (1-based);
-    /// `jitter` is a random number in `[0, 1)`.
+    /// `jitter` gives a random number in `[0, 1)`; it is only asked for
+    /// when there is a backoff to spread.
     pub(crate) fn next_delay(
         &self,
         method: &Method,
         attempt: u32,
         outcome: Outcome<'_>,
-        jitter: f64,
+        jitter: impl FnOnce() -> f64,
     ) -> Option<Duration> {
         if attempt >= self.max_attempts {
             return None;
@@ -124,9 +125,9 @@ impl RetryPolicy {
 
     /// Exponential backoff with full jitter: a random delay in
     /// `[0, min(max, base × 2^(attempt-1)))`.
-    fn backoff(&self, attempt: u32, jitter: f64) -> Duration {
+    fn backoff(&self, attempt: u32, jitter: impl FnOnce() -> f64) -> Duration {
         let exp = self.base_delay.saturating_mul(1u32 << attempt.saturating_sub(1).min(20));
-        exp.min(self.max_delay).mul_f64(jitter.clamp(0.0, 1.0))
+        exp.min(self.max_delay).mul_f64(jitter().clamp(0.0, 1.0))
     }
 }
 
@@ -172,11 +173,11 @@ mod tests {
         let h = headers(None);
         for status in [408, 429, 500, 502, 503, 504] {
             let s = StatusCode::from_u16(status).unwrap();
-            assert!(p.next_delay(&Method::PUT, 1, Outcome::Answer(s, &h), 0.5).is_some(), "{status}");
+            assert!(p.next_delay(&Method::PUT, 1, Outcome::Answer(s, &h), || 0.5).is_some(), "{status}");
         }
         for status in [400, 401, 402, 403, 404, 412, 501] {
             let s = StatusCode::from_u16(status).unwrap();
-            assert_eq!(p.next_delay(&Method::GET, 1, Outcome::Answer(s, &h), 0.5), None, "{status}");
+            assert_eq!(p.next_delay(&Method::GET, 1, Outcome::Answer(s, &h), || 0.5), None, "{status}");
         }
     }
 
@@ -184,23 +185,24 @@ mod tests {
     fn a_post_is_retried_only_when_the_server_cannot_have_acted() {
         let p = RetryPolicy::default();
         let h = headers(None);
-        assert!(p.next_delay(&Method::POST, 1, Outcome::NotConnected, 0.5).is_some());
+        assert!(p.next_delay(&Method::POST, 1, Outcome::NotConnected, || 0.5).is_some());
         assert!(
-            p.next_delay(&Method::POST, 1, Outcome::Answer(StatusCode::TOO_MANY_REQUESTS, &h), 0.5).is_some()
+            p.next_delay(&Method::POST, 1, Outcome::Answer(StatusCode::TOO_MANY_REQUESTS, &h), || 0.5)
+                .is_some()
         );
-        assert_eq!(p.next_delay(&Method::POST, 1, Outcome::Lost, 0.5), None);
+        assert_eq!(p.next_delay(&Method::POST, 1, Outcome::Lost, || 0.5), None);
         assert_eq!(
-            p.next_delay(&Method::POST, 1, Outcome::Answer(StatusCode::SERVICE_UNAVAILABLE, &h), 0.5),
+            p.next_delay(&Method::POST, 1, Outcome::Answer(StatusCode::SERVICE_UNAVAILABLE, &h), || 0.5),
             None
         );
-        assert!(p.next_delay(&Method::PUT, 1, Outcome::Lost, 0.5).is_some());
+        assert!(p.next_delay(&Method::PUT, 1, Outcome::Lost, || 0.5).is_some());
     }
 
     #[test]
     fn stops_after_the_maximum_attempts() {
         let p = RetryPolicy::default().max_attempts(2);
-        assert!(p.next_delay(&Method::GET, 1, Outcome::NotConnected, 0.5).is_some());
-        assert_eq!(p.next_delay(&Method::GET, 2, Outcome::NotConnected, 0.5), None);
+        assert!(p.next_delay(&Method::GET, 1, Outcome::NotConnected, || 0.5).is_some());
+        assert_eq!(p.next_delay(&Method::GET, 2, Outcome::NotConnected, || 0.5), None);
     }
 
     #[test]
@@ -208,9 +210,10 @@ mod tests {
         let p = RetryPolicy::default()
             .base_delay(Duration::from_millis(100))
             .max_delay(Duration::from_millis(350));
-        let d = |attempt, jitter| p.next_delay(&Method::GET, attempt, Outcome::NotConnected, jitter);
+        let d = |attempt, jitter: f64| p.next_delay(&Method::GET, attempt, Outcome::NotConnected, || jitter);
         let p = p.clone().max_attempts(10);
-        let d10 = |attempt, jitter| p.next_delay(&Method::GET, attempt, Outcome::NotConnected, jitter);
+        let d10 =
+            |attempt, jitter: f64| p.next_delay(&Method::GET, attempt, Outcome::NotConnected, || jitter);
         assert_eq!(d(1, 0.5), Some(Duration::from_millis(50)));
         assert_eq!(d(2, 0.5), Some(Duration::from_millis(100)));
         assert_eq!(d10(3, 0.999_999), Some(Duration::from_millis(350).mul_f64(0.999_999)));
@@ -231,7 +234,7 @@ mod tests {
         let p = RetryPolicy::default().max_retry_after(Duration::from_secs(1));
         let h = headers(Some("30"));
         assert_eq!(
-            p.next_delay(&Method::GET, 1, Outcome::Answer(StatusCode::TOO_MANY_REQUESTS, &h), 0.5),
+            p.next_delay(&Method::GET, 1, Outcome::Answer(StatusCode::TOO_MANY_REQUESTS, &h), || 0.5),
             None
         );
     }

@@ -47,13 +47,21 @@ struct Shared {
     retry: RetryPolicy,
     limiter: Option<TokenBucket>,
     attempt_timeout: Duration,
+    upload_min_speed: u64,
     deadline: Option<Duration>,
     upload_deadline: Option<Duration>,
 }
 
 impl Default for Runtime {
     fn default() -> Self {
-        Self::new(RetryPolicy::default(), Some(RateLimit::DRATA), Duration::from_secs(30), None, None)
+        Self::new(
+            RetryPolicy::default(),
+            Some(RateLimit::DRATA),
+            Duration::from_secs(30),
+            64 * 1024,
+            None,
+            None,
+        )
     }
 }
 
@@ -62,6 +70,7 @@ impl Runtime {
         retry: RetryPolicy,
         rate_limit: Option<RateLimit>,
         attempt_timeout: Duration,
+        upload_min_speed: u64,
         deadline: Option<Duration>,
         upload_deadline: Option<Duration>,
     ) -> Self {
@@ -70,6 +79,7 @@ impl Runtime {
                 retry,
                 limiter: rate_limit.map(TokenBucket::new),
                 attempt_timeout,
+                upload_min_speed,
                 deadline,
                 upload_deadline,
             }),
@@ -78,6 +88,13 @@ impl Runtime {
 
     pub(crate) fn retry(&self) -> &RetryPolicy {
         &self.shared.retry
+    }
+
+    /// How long one attempt of uploading `bytes` may take: the attempt
+    /// timeout plus the upload at the slowest speed waited for.
+    pub(crate) fn upload_timeout(&self, bytes: u64) -> Duration {
+        let shared = &self.shared;
+        shared.attempt_timeout.saturating_add(Duration::from_secs(bytes / shared.upload_min_speed.max(1)))
     }
 }
 
@@ -89,10 +106,50 @@ pub(crate) struct CallRecord {
     pub(crate) retry_after: Option<Duration>,
     /// Why the request was refused before it was sent, if it was.
     pub(crate) validation: Option<personnel::ValidationReport>,
+    /// When the call must be over, if it has a deadline.
+    pub(crate) deadline: Option<Deadline>,
+    /// The call stopped because its deadline left no time for what came next.
+    pub(crate) out_of_time: bool,
+    /// The body of the last answer, read by `exec`; see [`take_read_body`].
+    pub(crate) body: Option<bytes::Bytes>,
+}
+
+/// A call's deadline: the instant it passes and the limit it came from.
+///
+/// It is enforced without a timer of its own: every wait (the rate limiter,
+/// the pause before a retry) is checked against it first, and an attempt that
+/// would outlive it gets the time left as its timeout.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadline {
+    at: Instant,
+    limit: Duration,
+}
+
+impl Deadline {
+    fn remaining(&self) -> Duration {
+        self.at.saturating_duration_since(Instant::now())
+    }
+}
+
+/// The current call's deadline, if any.
+fn current_deadline() -> Option<Deadline> {
+    CALL.try_with(|r| r.borrow().deadline).ok().flatten()
+}
+
+/// Whether the current call can still pause `delay` and try again before
+/// its deadline; if not, the call is marked as out of time.
+pub(crate) fn time_to_retry_after(delay: Duration) -> bool {
+    let fits = current_deadline().is_none_or(|d| delay < d.remaining());
+    if !fits {
+        record(|r| r.out_of_time = true);
+    }
+    fits
 }
 
 tokio::task_local! {
-    static CALL: RefCell<CallRecord>;
+    // Boxed: the task-local moves its value in and out of the thread on
+    // every poll, and a pointer moves faster than the record.
+    static CALL: Box<RefCell<CallRecord>>;
 }
 
 /// Updates the current call's record (no-op outside a call).
@@ -111,29 +168,39 @@ where
     T: serde::de::DeserializeOwned + 'a,
     F: Future<Output = Result<ResponseValue<T>, OperationError>> + 'a,
 {
-    // The exchange's future is large (about 7 KB: the attempts, the retry
+    // The exchange's future is large (about 3 KB: the attempts, the retry
     // sleeps, the body and its decoding). Boxed once here, before the first
     // await, it is not copied again each time the futures around it move.
     let request = Box::pin(request);
     async move {
-        let record = RefCell::new(CallRecord::default());
-        let deadline =
+        let limit =
             if is_upload(op) { client.inner.shared.upload_deadline } else { client.inner.shared.deadline };
-        let (result, record) = CALL
-            .scope(record, async move {
-                let result = match deadline {
-                    Some(limit) => tokio::time::timeout(limit, request).await.map_err(|_| limit),
-                    None => Ok(request.await),
-                };
-                (result, CALL.with(|r| r.borrow().clone()))
-            })
-            .await;
-        match result {
-            Ok(Ok(value)) => Ok(value),
-            // Boxed: only failures pay for the room reading an error body takes.
-            Ok(Err(error)) => Err(Box::pin(Error::from_operation::<T>(error, op, &record)).await),
-            Err(after) => Err(Error::Deadline { operation: op, after, attempts: record.attempts }),
+        let deadline =
+            limit.and_then(|limit| Some(Deadline { at: Instant::now().checked_add(limit)?, limit }));
+        let record = Box::new(RefCell::new(CallRecord { deadline, ..CallRecord::default() }));
+        let (error, record) = {
+            // In a block of its own: a value as large as `T` is not kept in
+            // the future across the await below.
+            let (result, record) = CALL
+                .scope(record, async move {
+                    let result = request.await;
+                    (result, CALL.with(|r| r.take()))
+                })
+                .await;
+            match result {
+                Ok(value) => return Ok(value),
+                Err(error) => (error, record),
+            }
+        };
+        if record.out_of_time {
+            return Err(Error::Deadline {
+                operation: op,
+                after: record.deadline.map_or(Duration::ZERO, |d| d.limit),
+                attempts: record.attempts,
+            });
         }
+        // Boxed: only failures pay for the room reading an error body takes.
+        Err(Box::pin(Error::from_operation::<T>(error, op, &record)).await)
     }
 }
 
@@ -141,17 +208,12 @@ fn is_upload(op: &Operation) -> bool {
     op.path.ends_with("/upload/csv")
 }
 
-/// The header progenitor adds to every request (the spec's `info.version`).
-/// Drata does not define it, so it is not sent.
-const PROGENITOR_VERSION_HEADER: &str = "api-version";
-
 impl ClientHooks<Runtime> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        request.headers_mut().remove(PROGENITOR_VERSION_HEADER);
         // Personnel lists are validated before they are sent.
         if info.operation_id.ends_with("_from_json")
             && let Some(body) = request.body().and_then(reqwest::Body::as_bytes)
@@ -164,103 +226,284 @@ impl ClientHooks<Runtime> for Client {
                 return Err(progenitor_client::Error::InvalidRequest(message));
             }
         }
+        // The first attempt's token is taken here, where a wait that would
+        // outlive the deadline can still end the call without sending it.
+        if let Some(limiter) = &self.inner.shared.limiter
+            && !limiter.acquire_within(current_deadline().map(|d| d.remaining())).await
+        {
+            record(|r| r.out_of_time = true);
+            return Err(progenitor_client::Error::Custom(
+                "the rate limiter's wait outlives the deadline".into(),
+            ));
+        }
         Ok(())
     }
 
-    async fn exec(
+    // Not an `async fn`: that would keep the request twice in the future,
+    // once as the argument and once as the local the loop works on.
+    fn exec(
         &self,
-        request: reqwest::Request,
+        mut request: reqwest::Request,
         info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         let shared = &self.inner.shared;
-        let mut request = request;
         let streamed = request.body().is_some_and(|b| b.as_bytes().is_none());
-        if !streamed && request.timeout().is_none() {
-            *request.timeout_mut() = Some(shared.attempt_timeout);
-        }
         let method = request.method().clone();
         let path = operation_path(info.operation_id);
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            // A streamed body cannot be cloned: it is sent once here, and the
-            // upload methods retry by rebuilding it.
-            let (this, rest) = match if streamed { None } else { request.try_clone() } {
-                Some(copy) => (copy, Some(request)),
-                None => (request, None),
-            };
-            if let Some(limiter) = &shared.limiter {
-                limiter.acquire().await;
-            }
-            record(|r| r.attempts += 1);
-            let span = tracing::info_span!(
-                "drata.request",
-                operation = info.operation_id,
-                method = %method,
-                path,
-                attempt,
-                status = tracing::field::Empty,
-                latency_ms = tracing::field::Empty,
-            );
-            let started = Instant::now();
-            // The body is read here, inside the attempt: a connection reset or
-            // a stall in the middle of the body is then one more failed
-            // attempt (within the attempt's timeout), retried like any other.
-            let result = match self.client.execute(this).instrument(span.clone()).await {
-                Ok(response) => buffered(response).instrument(span.clone()).await,
-                Err(e) => Err(e),
-            };
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
-            let outcome = match &result {
-                Ok(response) => {
-                    span.record("status", response.status().as_u16());
-                    record(|r| r.status = Some(response.status()));
-                    Outcome::Answer(response.status(), response.headers())
-                }
-                Err(e) if e.is_connect() => Outcome::NotConnected,
-                Err(_) => Outcome::Lost,
-            };
-            if let Ok(response) = &result {
-                let wait = retry::retry_after(response.headers(), std::time::SystemTime::now());
-                record(|r| r.retry_after = wait);
-            }
-            let delay = match rest {
-                Some(_) => shared.retry.next_delay(&method, attempt, outcome, retry::jitter()),
-                None => None,
-            };
-            match (delay, rest) {
-                (Some(delay), Some(rest)) => {
-                    request = rest;
-                    span.in_scope(|| tracing::warn!(delay_ms = delay.as_millis() as u64, "retrying"));
-                    tokio::time::sleep(delay).await;
-                }
-                _ => {
-                    span.in_scope(|| match &result {
-                        Ok(r) if r.status().is_success() => tracing::debug!("done"),
-                        Ok(r) => tracing::info!(status = r.status().as_u16(), "failed"),
-                        Err(e) => tracing::info!(error = %e, "failed"),
-                    });
+        async move {
+            let deadline = current_deadline();
+            let mut attempt = 0;
+            // The loop holds only what crosses an await; the rest is in plain
+            // functions below, which keeps the code every call runs short.
+            loop {
+                attempt += 1;
+                let (sending, rest, cut_to_deadline) =
+                    start_attempt(&self.client, shared, request, streamed, deadline);
+                record(|r| r.attempts += 1);
+                let span = attempt_span(info.operation_id, &method, path, attempt);
+                // The body is read here, inside the attempt: a connection reset or
+                // a stall in the middle of the body is then one more failed
+                // attempt (within the attempt's timeout), retried like any other.
+                let exchange = async {
+                    match sending.await {
+                        Ok(response) => buffered(response).await,
+                        Err(e) => Err(e),
+                    }
+                };
+                // A span nobody listens to is neither entered nor timed.
+                let result = if span.is_disabled() {
+                    exchange.await
+                } else {
+                    let started = Instant::now();
+                    let result = exchange.instrument(span.clone()).await;
+                    span.record("latency_ms", started.elapsed().as_millis() as u64);
+                    result
+                };
+                let retry = rest.is_some();
+                let Some(delay) = settle(shared, &span, &method, attempt, &result, cut_to_deadline, retry)
+                else {
+                    return result;
+                };
+                let Some(rest) = rest else { return result };
+                tokio::time::sleep(delay).await;
+                if let Some(limiter) = &shared.limiter
+                    && !limiter.acquire_within(deadline.map(|d| d.remaining())).await
+                {
+                    record(|r| r.out_of_time = true);
                     return result;
                 }
+                request = rest;
             }
         }
     }
 }
 
-/// The response with its body read into memory (the generated code reads it
-/// whole anyway).
-async fn buffered(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+/// Starts one attempt: the request to send now, the copy kept for a retry
+/// (none for a streamed body, which the upload methods rebuild instead), and
+/// whether the attempt's timeout was cut short by the call's deadline.
+#[inline(never)]
+fn start_attempt(
+    http: &reqwest::Client,
+    shared: &Shared,
+    request: reqwest::Request,
+    streamed: bool,
+    deadline: Option<Deadline>,
+) -> (impl Future<Output = reqwest::Result<reqwest::Response>> + use<>, Option<reqwest::Request>, bool) {
+    let (mut this, rest) = match if streamed { None } else { request.try_clone() } {
+        Some(copy) => (copy, Some(request)),
+        None => (request, None),
+    };
+    // An attempt may not outlive the call: past the deadline, its timeout
+    // (the client's, or the upload's own) is cut to the time left.
+    let left = deadline.map(|d| d.remaining());
+    let timeout = this.timeout().copied().unwrap_or(shared.attempt_timeout);
+    let cut_to_deadline = left.is_some_and(|left| left < timeout);
+    if cut_to_deadline {
+        *this.timeout_mut() = left;
+    }
+    (http.execute(this), rest, cut_to_deadline)
+}
+
+/// The `drata.request` span of one attempt.
+#[inline(never)]
+fn attempt_span(operation: &str, method: &reqwest::Method, path: &str, attempt: u32) -> tracing::Span {
+    tracing::info_span!(
+        "drata.request",
+        operation,
+        method = %method,
+        path,
+        attempt,
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    )
+}
+
+/// Records how an attempt ended and decides what follows: `Some(pause)`
+/// before a retry, or `None` to return this result.
+#[inline(never)]
+fn settle(
+    shared: &Shared,
+    span: &tracing::Span,
+    method: &reqwest::Method,
+    attempt: u32,
+    result: &reqwest::Result<reqwest::Response>,
+    cut_to_deadline: bool,
+    can_retry: bool,
+) -> Option<Duration> {
+    if cut_to_deadline && result.as_ref().is_err_and(reqwest::Error::is_timeout) {
+        record(|r| r.out_of_time = true);
+        return None;
+    }
+    let outcome = match result {
+        Ok(response) => {
+            let status = response.status();
+            span.record("status", status.as_u16());
+            record(|r| r.status = Some(status));
+            if !status.is_success() {
+                let wait = retry::retry_after(response.headers(), std::time::SystemTime::now());
+                record(|r| r.retry_after = wait);
+            }
+            Outcome::Answer(status, response.headers())
+        }
+        Err(e) if e.is_connect() => Outcome::NotConnected,
+        Err(_) => Outcome::Lost,
+    };
+    let delay =
+        if can_retry { shared.retry.next_delay(method, attempt, outcome, retry::jitter) } else { None };
+    let Some(delay) = delay else {
+        span.in_scope(|| match result {
+            Ok(r) if r.status().is_success() => tracing::debug!("done"),
+            Ok(r) => tracing::info!(status = r.status().as_u16(), "failed"),
+            Err(e) => tracing::info!(error = %e, "failed"),
+        });
+        return None;
+    };
+    if !time_to_retry_after(delay) {
+        span.in_scope(|| tracing::info!(delay_ms = delay.as_millis() as u64, "no time left to retry"));
+        return None;
+    }
+    span.in_scope(|| tracing::warn!(delay_ms = delay.as_millis() as u64, "retrying"));
+    Some(delay)
+}
+
+/// Reads the response's body into memory (the generated code reads it whole
+/// anyway) and keeps it in the call's record: the response itself is passed
+/// on as it came, its body consumed.
+async fn buffered(mut response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    // Room for the announced length, up to a bound: a server's claim is not
+    // a reason to reserve memory before the bytes arrive.
+    const RESERVE_AT_MOST: u64 = 1 << 20;
+    let mut body = bytes::Bytes::new();
+    let mut joined = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.is_empty() && joined.is_empty() {
+            // Most answers arrive in one chunk, which is kept as it is.
+            body = chunk;
+            continue;
+        }
+        if joined.is_empty() {
+            let announced = response.content_length().unwrap_or(0).min(RESERVE_AT_MOST);
+            joined.reserve(usize::try_from(announced).unwrap_or(0).max(body.len() + chunk.len()));
+            joined.extend_from_slice(&body);
+        }
+        joined.extend_from_slice(&chunk);
+    }
+    let body = if joined.is_empty() { body } else { joined.freeze() };
+    record(|r| r.body = Some(body));
+    Ok(response)
+}
+
+/// The body of the answer `exec` passed on last in the current call: `exec`
+/// reads it (the response's own body is then empty) and keeps it in the
+/// call's record.
+fn take_read_body() -> Option<bytes::Bytes> {
+    CALL.try_with(|r| r.borrow_mut().body.take()).ok().flatten()
+}
+
+/// `ResponseValue::from_response` for the generated code and the uploads:
+/// the same result, with the headers moved instead of copied.
+///
+/// # Errors
+/// `ResponseBodyError` when the body cannot be read, `InvalidResponsePayload`
+/// when it is not the JSON of `T`.
+pub async fn from_response<T: serde::de::DeserializeOwned, E>(
+    mut response: reqwest::Response,
+) -> Result<ResponseValue<T>, progenitor_client::Error<E>> {
     let status = response.status();
-    let version = response.version();
-    let headers = response.headers().clone();
-    let body = response.bytes().await?;
-    let mut buffered = http::Response::new(body);
-    *buffered.status_mut() = status;
-    *buffered.version_mut() = version;
-    *buffered.headers_mut() = headers;
-    Ok(reqwest::Response::from(buffered))
+    let headers = std::mem::take(response.headers_mut());
+    let body = match take_read_body() {
+        Some(body) => body,
+        None => response.bytes().await.map_err(progenitor_client::Error::ResponseBodyError)?,
+    };
+    decode(status, headers, body)
+}
+
+/// The decoding half of [`from_response`], out of line: it is the same for
+/// every state the generated futures can be in.
+#[inline(never)]
+#[allow(clippy::result_large_err)] // progenitor's error type, as the generated code expects
+fn decode<T: serde::de::DeserializeOwned, E>(
+    status: StatusCode,
+    headers: reqwest::header::HeaderMap,
+    body: bytes::Bytes,
+) -> Result<ResponseValue<T>, progenitor_client::Error<E>> {
+    let inner = serde_json::from_slice(&body)
+        .map_err(|e| progenitor_client::Error::InvalidResponsePayload(body, e))?;
+    Ok(ResponseValue::new(inner, status, headers))
+}
+
+/// `RequestBuilder::query` for an optional parameter, used by the generated
+/// builders: an unset parameter is skipped instead of costing a rewrite of
+/// the URL.
+pub trait OptionalQuery {
+    /// Adds `name=value` to the query when `value` is set, the way
+    /// progenitor's `QueryParam` writes it (arrays as repeated names).
+    fn optional_query<T: serde::Serialize>(self, name: &str, value: &Option<T>) -> Self;
+}
+
+impl OptionalQuery for reqwest::RequestBuilder {
+    #[inline]
+    fn optional_query<T: serde::Serialize>(self, name: &str, value: &Option<T>) -> Self {
+        match value {
+            Some(value) => self.query(&progenitor_client::QueryParam::new(name, value)),
+            None => self,
+        }
+    }
 }
 
 fn operation_path(operation_id: &str) -> &'static str {
     crate::operations::ALL.iter().find(|op| op.id == operation_id).map_or("", |op| op.path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_upload_attempt_may_take_the_timeout_plus_the_file_at_the_slowest_speed() {
+        let runtime =
+            |speed| Runtime::new(RetryPolicy::none(), None, Duration::from_secs(30), speed, None, None);
+        assert_eq!(runtime(64 * 1024).upload_timeout(0), Duration::from_secs(30));
+        assert_eq!(runtime(64 * 1024).upload_timeout(200 * 1024 * 1024), Duration::from_secs(30 + 3200));
+        assert_eq!(runtime(0).upload_timeout(10), Duration::from_secs(40), "a speed of 0 counts as 1 B/s");
+        assert_eq!(runtime(1).upload_timeout(u64::MAX), Duration::MAX, "saturates instead of overflowing");
+    }
+
+    #[test]
+    fn an_unset_optional_query_parameter_leaves_the_url_alone() {
+        let http = reqwest::Client::new();
+        let url = |builder: reqwest::RequestBuilder| builder.build().map(|r| r.url().to_string()).ok();
+        let base = "https://example.com/public/connections";
+        assert_eq!(url(http.get(base).optional_query("limit", &None::<i64>)).as_deref(), Some(base));
+        assert_eq!(
+            url(http
+                .get(base)
+                .optional_query("limit", &Some(5))
+                .optional_query("providerTypes", &Some(["MDM", "IDP"]))),
+            url(http
+                .get(base)
+                .query(&progenitor_client::QueryParam::new("limit", &5))
+                .query(&progenitor_client::QueryParam::new("providerTypes", &["MDM", "IDP"]))),
+        );
+    }
 }

@@ -108,11 +108,13 @@ impl Client {
         let mut attempt = 0;
         let response = loop {
             attempt += 1;
-            let form = csv_form(path).await.map_err(|e| OperationError::InvalidRequest(e.to_string()))?;
+            let (form, length) =
+                csv_form(path).await.map_err(|e| OperationError::InvalidRequest(e.to_string()))?;
             let mut request = self
                 .client
                 .request(method.clone(), &url)
                 .header(reqwest::header::ACCEPT, "application/json")
+                .timeout(self.inner.upload_timeout(length))
                 .multipart(form)
                 .build()?;
             self.pre::<ExceptionResponse>(&mut request, &info).await?;
@@ -123,8 +125,8 @@ impl Client {
                 Err(e) if e.is_connect() => Outcome::NotConnected,
                 Err(_) => Outcome::Lost,
             };
-            match self.inner.retry().next_delay(&method, attempt, outcome, retry::jitter()) {
-                Some(delay) => {
+            match self.inner.retry().next_delay(&method, attempt, outcome, retry::jitter) {
+                Some(delay) if crate::runtime::time_to_retry_after(delay) => {
                     tracing::warn!(
                         operation = op.id,
                         attempt,
@@ -133,21 +135,22 @@ impl Client {
                     );
                     tokio::time::sleep(delay).await;
                 }
-                None => break result?,
+                _ => break result?,
             }
         };
         match response.status() {
-            status if status == success => ResponseValue::from_response(response).await,
+            status if status == success => crate::runtime::from_response(response).await,
             status if DOCUMENTED_ERRORS.contains(&status.as_u16()) => {
-                Err(OperationError::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(OperationError::ErrorResponse(crate::runtime::from_response(response).await?))
             }
             _ => Err(OperationError::UnexpectedResponse(response)),
         }
     }
 }
 
-/// A multipart form whose `file` part streams the file at `path`.
-async fn csv_form(path: &Path) -> std::io::Result<Form> {
+/// A multipart form whose `file` part streams the file at `path`, and the
+/// file's size.
+async fn csv_form(path: &Path) -> std::io::Result<(Form, u64)> {
     let file = tokio::fs::File::open(path).await?;
     let length = file.metadata().await?.len();
     let file_name = path
@@ -159,5 +162,5 @@ async fn csv_form(path: &Path) -> std::io::Result<Form> {
         .file_name(file_name)
         .mime_str("text/csv")
         .map_err(std::io::Error::other)?;
-    Ok(Form::new().part(CSV_PART_NAME, part))
+    Ok((Form::new().part(CSV_PART_NAME, part), length))
 }

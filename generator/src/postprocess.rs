@@ -9,10 +9,20 @@
 //!   `pub(crate)`: clients are built with the hand-written builder.
 //! - `operations`: one constant per operation of the spec (generated or set
 //!   aside) with its method, path, permission and Drata operation id.
+//! - Requests carry no `api-version` header (progenitor sends the spec's
+//!   version under that name; Drata defines no such header), and an optional
+//!   query parameter that is not set costs nothing: progenitor passes every
+//!   one to `RequestBuilder::query`, which rewrites the URL even for `None`.
+//! - Answers are decoded by `crate::runtime::from_response`, which moves the
+//!   headers where progenitor's `ResponseValue::from_response` copies them,
+//!   and the error statuses that are decoded alike share one `match` arm.
 
 use heck::{ToShoutySnakeCase, ToSnakeCase};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
+use std::collections::{HashMap, HashSet};
+
+use syn::visit_mut::VisitMut;
 use syn::{Ident, ImplItem, Item};
 
 use crate::{Error, Operation};
@@ -28,11 +38,18 @@ pub(crate) fn apply(file: &mut syn::File, operations: &[Operation]) -> Result<()
             }
             Item::Mod(module) if module.ident == "builder" => {
                 if let Some((_, items)) = module.content.as_mut() {
+                    let optional = optional_fields(items);
                     for item in items.iter_mut() {
                         if let Item::Impl(block) = item {
-                            wrap_send(block)?;
+                            wrap_send(block, &optional)?;
                         }
                     }
+                    items.insert(
+                        0,
+                        syn::parse_quote!(
+                            use crate::runtime::OptionalQuery as _;
+                        ),
+                    );
                 }
             }
             _ => {}
@@ -59,7 +76,118 @@ fn restrict_constructors(block: &mut syn::ItemImpl) {
     }
 }
 
-fn wrap_send(block: &mut syn::ItemImpl) -> Result<(), Error> {
+/// For each builder struct, its fields of type `Result<Option<_>, _>`: the
+/// optional parameters.
+fn optional_fields(items: &[Item]) -> HashMap<String, HashSet<String>> {
+    let is_optional = |ty: &syn::Type| {
+        let syn::Type::Path(path) = ty else { return false };
+        let Some(last) = path.path.segments.last() else { return false };
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return false };
+        last.ident == "Result"
+            && matches!(args.args.first(), Some(syn::GenericArgument::Type(syn::Type::Path(inner)))
+                if inner.path.segments.last().is_some_and(|s| s.ident == "Option"))
+    };
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some((
+                s.ident.to_string(),
+                s.fields
+                    .iter()
+                    .filter(|f| is_optional(&f.ty))
+                    .filter_map(|f| f.ident.as_ref().map(Ident::to_string))
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Rewrites the request building of one `send`: see the module's docs.
+struct RequestBuilding<'a> {
+    optional: Option<&'a HashSet<String>>,
+}
+
+impl VisitMut for RequestBuilding<'_> {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        block.stmts.retain(|stmt| !quote!(#stmt).to_string().contains("\"api-version\""));
+        syn::visit_mut::visit_block_mut(self, block);
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        if let syn::Expr::Match(by_status) = expr {
+            merge_equal_arms(by_status);
+            return;
+        }
+        // `ResponseValue::from_response(response)` copies the headers it could move.
+        if let syn::Expr::Call(call) = expr
+            && let syn::Expr::Path(func) = &*call.func
+            && func.path.segments.len() == 2
+            && func.path.segments.last().is_some_and(|s| s.ident == "from_response")
+        {
+            call.func = syn::parse_quote!(crate::runtime::from_response);
+            return;
+        }
+        // `HeaderMap::with_capacity(n)`, where n counted the `api-version` header.
+        if let syn::Expr::Call(call) = expr
+            && let syn::Expr::Path(func) = &*call.func
+            && func.path.segments.last().is_some_and(|s| s.ident == "with_capacity")
+            && let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(n), .. })) = call.args.first_mut()
+            && let Ok(value) = n.base10_parse::<usize>()
+        {
+            *n = syn::LitInt::new(&format!("{}usize", value.saturating_sub(1)), n.span());
+            return;
+        }
+        let syn::Expr::MethodCall(call) = expr else { return };
+        if call.method != "query" {
+            return;
+        }
+        // `.query(&progenitor_client::QueryParam::new("name", &field))`
+        let Some(syn::Expr::Reference(param)) = call.args.first() else { return };
+        let syn::Expr::Call(new) = &*param.expr else { return };
+        let (Some(name), Some(syn::Expr::Reference(value))) = (new.args.first(), new.args.get(1)) else {
+            return;
+        };
+        let syn::Expr::Path(field) = &*value.expr else { return };
+        let optional =
+            field.path.get_ident().is_some_and(|i| self.optional.is_some_and(|o| o.contains(&i.to_string())));
+        if optional {
+            let receiver = &call.receiver;
+            let field = &field.path;
+            *expr = syn::parse_quote!(#receiver.optional_query(#name, &#field));
+        }
+    }
+}
+
+/// Joins the arms of a `match` on literals that do the same thing into one
+/// (`400u16 | 401u16 | … => …`): progenitor writes one arm per documented
+/// error status, each with its own copy of the decoding code.
+fn merge_equal_arms(by_status: &mut syn::ExprMatch) {
+    let mut merged: Vec<syn::Arm> = Vec::new();
+    for arm in std::mem::take(&mut by_status.arms) {
+        let mergeable = |a: &syn::Arm| matches!(a.pat, syn::Pat::Lit(_) | syn::Pat::Or(_));
+        let body = &arm.body;
+        let same = merged.iter_mut().find(|m| {
+            let other = &m.body;
+            mergeable(m) && mergeable(&arm) && quote!(#other).to_string() == quote!(#body).to_string()
+        });
+        match same {
+            Some(m) => {
+                let mut cases = match std::mem::replace(&mut m.pat, syn::Pat::Verbatim(TokenStream::new())) {
+                    syn::Pat::Or(or) => or.cases,
+                    single => std::iter::once(single).collect(),
+                };
+                cases.push(arm.pat);
+                m.pat = syn::Pat::Or(syn::PatOr { attrs: Vec::new(), leading_vert: None, cases });
+            }
+            None => merged.push(arm),
+        }
+    }
+    by_status.arms = merged;
+}
+
+fn wrap_send(block: &mut syn::ItemImpl, optional: &HashMap<String, HashSet<String>>) -> Result<(), Error> {
     let syn::Type::Path(builder) = &*block.self_ty else { return Ok(()) };
     let Some(builder_name) = builder.path.segments.last().map(|s| s.ident.to_string()) else {
         return Ok(());
@@ -70,6 +198,7 @@ fn wrap_send(block: &mut syn::ItemImpl) -> Result<(), Error> {
         if f.sig.ident != "send" {
             continue;
         }
+        RequestBuilding { optional: optional.get(&builder_name) }.visit_block_mut(&mut f.block);
         let ok_type = ok_type_of(&f.sig.output).ok_or_else(|| {
             Error::Unparsable(format!("`{builder_name}::send` does not return `Result<ResponseValue<_>, _>`"))
         })?;

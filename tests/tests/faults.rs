@@ -11,7 +11,7 @@
 use std::time::{Duration, Instant};
 
 use drata::types::{PersonnelImport, PersonnelRecord};
-use drata::{Client, Error, RetryPolicy};
+use drata::{Client, Error, RateLimit, RetryPolicy};
 use drata_tests::builder_for;
 use drata_tests::raw::{Act, RawServer, answer, json_answer};
 
@@ -213,6 +213,111 @@ async fn a_server_that_never_answers_ends_at_the_deadline() {
         other => panic!("expected the deadline, got {other:?}"),
     }
     assert!(took >= Duration::from_millis(650) && took < Duration::from_millis(1500), "took {took:?}");
+}
+
+#[tokio::test]
+async fn a_retry_whose_pause_would_pass_the_deadline_ends_the_call_at_once() {
+    let server = RawServer::start(|_| {
+        Act::Answer(answer(503, "application/json", "retry-after: 5\r\n", error_json(503).as_bytes()))
+    })
+    .await;
+    let client = builder_for(&server.uri).deadline(Some(Duration::from_secs(1))).build().expect("client");
+    let started = Instant::now();
+    let error = client.list_connections().send().await.expect_err("no time to retry");
+    let took = started.elapsed();
+    match &error {
+        Error::Deadline { after, attempts, .. } => {
+            assert_eq!((*after, *attempts), (Duration::from_secs(1), 1));
+        }
+        other => panic!("expected the deadline, got {other:?}"),
+    }
+    // Waiting out the deadline first would change nothing: it ends now.
+    assert!(took < Duration::from_millis(500), "took {took:?}");
+    assert_eq!(server.requests(), 1);
+}
+
+#[tokio::test]
+async fn a_rate_limiter_wait_past_the_deadline_ends_the_call_without_sending_it() {
+    let server = RawServer::start(|_| Act::Answer(json_answer(200, EMPTY_PAGE))).await;
+    let client = builder_for(&server.uri)
+        .rate_limit(Some(RateLimit::per_minute(1).burst(1)))
+        .deadline(Some(Duration::from_secs(1)))
+        .build()
+        .expect("client");
+    client.list_connections().send().await.expect("the first call has its token");
+    let started = Instant::now();
+    let error = client.list_connections().send().await.expect_err("the next token is a minute away");
+    match &error {
+        Error::Deadline { after, attempts, .. } => {
+            assert_eq!((*after, *attempts), (Duration::from_secs(1), 0));
+        }
+        other => panic!("expected the deadline, got {other:?}"),
+    }
+    assert!(started.elapsed() < Duration::from_millis(500), "took {:?}", started.elapsed());
+    assert_eq!(server.requests(), 1);
+}
+
+/// A server that reads uploads at about 320 KB/s, then answers `201 {}`;
+/// returns its API root.
+async fn slow_reading_server() -> String {
+    async fn read_slowly(body: axum::body::Body) -> (axum::http::StatusCode, &'static str) {
+        use futures::StreamExt;
+        let mut stream = body.into_data_stream();
+        while let Some(Ok(chunk)) = stream.next().await {
+            tokio::time::sleep(Duration::from_micros(chunk.len() as u64 * 1_000_000 / (320 * 1024))).await;
+        }
+        (axum::http::StatusCode::CREATED, "{}")
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("address");
+    let router =
+        axum::Router::new().route("/public/connections/upload/csv", axum::routing::post(read_slowly));
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    format!("http://{address}")
+}
+
+/// A valid personnel CSV of about 320 KB.
+fn large_csv() -> std::path::PathBuf {
+    let mut csv = String::from("id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n");
+    for i in 0..7000 {
+        csv.push_str(&format!("{i},Ada,Lovelace,ada{i}@example.com,,no,yes,Engineer\n"));
+    }
+    let path = std::env::temp_dir().join(format!("drata-faults-large-{}.csv", std::process::id()));
+    std::fs::write(&path, csv).expect("write the CSV");
+    path
+}
+
+#[tokio::test]
+async fn an_upload_is_given_the_time_its_size_needs_and_no_more() {
+    let server = slow_reading_server().await;
+    let csv = large_csv();
+
+    // At the slowest speed waited for by default (64 KiB/s), the ~1 s this
+    // upload takes is well within its attempt's limit, though far beyond
+    // the attempt timeout of JSON calls.
+    let patient = builder_for(&server).timeout(Duration::from_millis(300)).build().expect("client");
+    let started = Instant::now();
+    patient.create_idp_connection_from_csv(&csv).await.expect("a slow upload is not cut short");
+    assert!(started.elapsed() > Duration::from_millis(600), "took {:?}", started.elapsed());
+
+    // Expecting 100 MB/s, the same upload is a stalled one: it ends at about
+    // the attempt timeout, and a POST that may have reached the server is
+    // not sent again.
+    let hasty = builder_for(&server)
+        .timeout(Duration::from_millis(300))
+        .upload_min_speed(100 * 1024 * 1024)
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    match hasty.create_idp_connection_from_csv(&csv).await.expect_err("too slow for 100 MB/s") {
+        Error::Transport { attempts, source, .. } => {
+            assert_eq!(attempts, 1);
+            assert!(source.is_timeout(), "{source:?}");
+        }
+        other => panic!("expected a timed-out transport error, got {other:?}"),
+    }
+    assert!(started.elapsed() < Duration::from_millis(900), "took {:?}", started.elapsed());
+    let _ = std::fs::remove_file(csv);
 }
 
 #[tokio::test]
