@@ -8,7 +8,10 @@
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use progenitor_client::{ClientHooks, OperationInfo, ResponseValue};
@@ -168,39 +171,56 @@ where
     T: serde::de::DeserializeOwned + 'a,
     F: Future<Output = Result<ResponseValue<T>, OperationError>> + 'a,
 {
-    // The exchange's future is large (about 3 KB: the attempts, the retry
-    // sleeps, the body and its decoding). Boxed once here, before the first
-    // await, it is not copied again each time the futures around it move.
-    let request = Box::pin(request);
-    async move {
-        let limit =
-            if is_upload(op) { client.inner.shared.upload_deadline } else { client.inner.shared.deadline };
-        let deadline =
-            limit.and_then(|limit| Some(Deadline { at: Instant::now().checked_add(limit)?, limit }));
-        let record = Box::new(RefCell::new(CallRecord { deadline, ..CallRecord::default() }));
-        let (error, record) = {
-            // In a block of its own: a value as large as `T` is not kept in
-            // the future across the await below.
-            let (result, record) = CALL
-                .scope(record, async move {
-                    let result = request.await;
-                    (result, CALL.with(|r| r.take()))
-                })
-                .await;
-            match result {
-                Ok(value) => return Ok(value),
-                Err(error) => (error, record),
-            }
+    let limit =
+        if is_upload(op) { client.inner.shared.upload_deadline } else { client.inner.shared.deadline };
+    let deadline = limit.and_then(|limit| Some(Deadline { at: Instant::now().checked_add(limit)?, limit }));
+    let record = Box::new(RefCell::new(CallRecord { deadline, ..CallRecord::default() }));
+    Call { exchange: CALL.scope(record, request), op, failing: None, output: PhantomData }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`call`], written out by hand: an `async` block would
+    /// keep the exchange's future (about 2.5 KB) twice, once as the value it
+    /// captured and once as the one it awaits.
+    struct Call<'a, T, F> {
+        #[pin]
+        exchange: tokio::task::futures::TaskLocalFuture<Box<RefCell<CallRecord>>, F>,
+        op: &'static Operation,
+        // Turning a failure into an `Error` may read the rest of a body.
+        failing: Option<Pin<Box<dyn Future<Output = Error> + Send + 'a>>>,
+        output: PhantomData<fn() -> T>,
+    }
+}
+
+impl<'a, T, F> Future for Call<'a, T, F>
+where
+    T: serde::de::DeserializeOwned + 'a,
+    F: Future<Output = Result<ResponseValue<T>, OperationError>> + 'a,
+{
+    type Output = Result<ResponseValue<T>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        if let Some(failing) = this.failing.as_mut() {
+            return failing.as_mut().poll(cx).map(Err);
+        }
+        let error = match std::task::ready!(this.exchange.as_mut().poll(cx)) {
+            Ok(value) => return Poll::Ready(Ok(value)),
+            Err(error) => error,
         };
+        let record = this.exchange.take_value().map(|record| record.into_inner()).unwrap_or_default();
+        let op = *this.op;
         if record.out_of_time {
-            return Err(Error::Deadline {
+            return Poll::Ready(Err(Error::Deadline {
                 operation: op,
                 after: record.deadline.map_or(Duration::ZERO, |d| d.limit),
                 attempts: record.attempts,
-            });
+            }));
         }
-        // Boxed: only failures pay for the room reading an error body takes.
-        Err(Box::pin(Error::from_operation::<T>(error, op, &record)).await)
+        let failing = this
+            .failing
+            .insert(Box::pin(async move { Error::from_operation::<T>(error, op, &record).await }));
+        failing.as_mut().poll(cx).map(Err)
     }
 }
 
