@@ -305,17 +305,28 @@ impl ClientHooks<Runtime> for Client {
                     return result;
                 };
                 let Some(rest) = rest else { return result };
-                tokio::time::sleep(delay).await;
-                if let Some(limiter) = &shared.limiter
-                    && !limiter.acquire_within(deadline.map(|d| d.remaining())).await
-                {
-                    record(|r| r.out_of_time = true);
+                // On the heap: only a call that is retried pays for the room
+                // the pause and the wait for a token take.
+                if !Box::pin(pause_before_retry(shared, delay, deadline)).await {
                     return result;
                 }
                 request = rest;
             }
         }
     }
+}
+
+/// Waits `delay`, then for a token of the rate limiter; `false` (and the
+/// call marked out of time) when the token would come after the deadline.
+async fn pause_before_retry(shared: &Shared, delay: Duration, deadline: Option<Deadline>) -> bool {
+    tokio::time::sleep(delay).await;
+    if let Some(limiter) = &shared.limiter
+        && !limiter.acquire_within(deadline.map(|d| d.remaining())).await
+    {
+        record(|r| r.out_of_time = true);
+        return false;
+    }
+    true
 }
 
 /// Starts one attempt: the request to send now, the copy kept for a retry
@@ -409,28 +420,33 @@ fn settle(
 /// Reads the response's body into memory (the generated code reads it whole
 /// anyway) and keeps it in the call's record: the response itself is passed
 /// on as it came, its body consumed.
-async fn buffered(mut response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
-    // Room for the announced length, up to a bound: a server's claim is not
-    // a reason to reserve memory before the bytes arrive.
-    const RESERVE_AT_MOST: u64 = 1 << 20;
-    let mut body = bytes::Bytes::new();
-    let mut joined = bytes::BytesMut::new();
-    while let Some(chunk) = response.chunk().await? {
-        if body.is_empty() && joined.is_empty() {
-            // Most answers arrive in one chunk, which is kept as it is.
-            body = chunk;
-            continue;
+///
+/// Not an `async fn`: that would keep the response twice in the future.
+#[allow(clippy::manual_async_fn)]
+fn buffered(mut response: reqwest::Response) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+    async move {
+        // Room for the announced length, up to a bound: a server's claim is not
+        // a reason to reserve memory before the bytes arrive.
+        const RESERVE_AT_MOST: u64 = 1 << 20;
+        let mut body = bytes::Bytes::new();
+        let mut joined = bytes::BytesMut::new();
+        while let Some(chunk) = response.chunk().await? {
+            if body.is_empty() && joined.is_empty() {
+                // Most answers arrive in one chunk, which is kept as it is.
+                body = chunk;
+                continue;
+            }
+            if joined.is_empty() {
+                let announced = response.content_length().unwrap_or(0).min(RESERVE_AT_MOST);
+                joined.reserve(usize::try_from(announced).unwrap_or(0).max(body.len() + chunk.len()));
+                joined.extend_from_slice(&body);
+            }
+            joined.extend_from_slice(&chunk);
         }
-        if joined.is_empty() {
-            let announced = response.content_length().unwrap_or(0).min(RESERVE_AT_MOST);
-            joined.reserve(usize::try_from(announced).unwrap_or(0).max(body.len() + chunk.len()));
-            joined.extend_from_slice(&body);
-        }
-        joined.extend_from_slice(&chunk);
+        let body = if joined.is_empty() { body } else { joined.freeze() };
+        record(|r| r.body = Some(body));
+        Ok(response)
     }
-    let body = if joined.is_empty() { body } else { joined.freeze() };
-    record(|r| r.body = Some(body));
-    Ok(response)
 }
 
 /// The body of the answer `exec` passed on last in the current call: `exec`
@@ -453,7 +469,9 @@ pub async fn from_response<T: serde::de::DeserializeOwned, E>(
     let headers = std::mem::take(response.headers_mut());
     let body = match take_read_body() {
         Some(body) => body,
-        None => response.bytes().await.map_err(progenitor_client::Error::ResponseBodyError)?,
+        // Not read by `exec` (not sent through a call): read it now, on the
+        // heap so that the common case does not carry the room it takes.
+        None => Box::pin(response.bytes()).await.map_err(progenitor_client::Error::ResponseBodyError)?,
     };
     decode(status, headers, body)
 }

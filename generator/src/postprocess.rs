@@ -13,6 +13,8 @@
 //!   version under that name; Drata defines no such header), and an optional
 //!   query parameter that is not set costs nothing: progenitor passes every
 //!   one to `RequestBuilder::query`, which rewrites the URL even for `None`.
+//! - The request is built in a block of its own, so that it takes no room in
+//!   the future while the exchange is awaited.
 //! - Answers are decoded by `crate::runtime::from_response`, which moves the
 //!   headers where progenitor's `ResponseValue::from_response` copies them,
 //!   and the error statuses that are decoded alike share one `match` arm.
@@ -160,6 +162,39 @@ impl VisitMut for RequestBuilding<'_> {
     }
 }
 
+/// Moves the building of the request into a block that ends before the
+/// exchange is awaited: the request, its URL and headers then take no room in
+/// the future while it waits (a local moved away still keeps its place until
+/// its scope ends). Code of another shape is left as it is.
+fn scope_request_building(block: &mut syn::Block) {
+    let text = |stmt: &syn::Stmt| quote!(#stmt).to_string();
+    let position = |needle: &str| block.stmts.iter().position(|s| text(s).starts_with(needle));
+    let (Some(url), Some(info), Some(pre), Some(exec)) = (
+        position("let url ="),
+        position("let info = OperationInfo"),
+        position("client . pre ("),
+        position("let result = client . exec (request , & info) . await ;"),
+    ) else {
+        return;
+    };
+    if !(url < info && info < pre && pre + 1 == exec) {
+        return;
+    }
+    let info_stmt = block.stmts.remove(info);
+    // Indices after `info` moved down by one.
+    let building: Vec<syn::Stmt> = block.stmts.drain(url..exec - 1).collect();
+    block.stmts.remove(url); // the `let result = … exec … .await;`
+    let scoped: syn::Stmt = syn::parse_quote! {
+        let result = {
+            #(#building)*
+            client.exec(request, &info)
+        }
+        .await;
+    };
+    block.stmts.insert(url, scoped);
+    block.stmts.insert(url, info_stmt);
+}
+
 /// Joins the arms of a `match` on literals that do the same thing into one
 /// (`400u16 | 401u16 | … => …`): progenitor writes one arm per documented
 /// error status, each with its own copy of the decoding code.
@@ -199,6 +234,7 @@ fn wrap_send(block: &mut syn::ItemImpl, optional: &HashMap<String, HashSet<Strin
             continue;
         }
         RequestBuilding { optional: optional.get(&builder_name) }.visit_block_mut(&mut f.block);
+        scope_request_building(&mut f.block);
         let ok_type = ok_type_of(&f.sig.output).ok_or_else(|| {
             Error::Unparsable(format!("`{builder_name}::send` does not return `Result<ResponseValue<_>, _>`"))
         })?;
