@@ -88,17 +88,11 @@ impl TokenBucket {
         Self { limit, state: Mutex::new((f64::from(limit.burst), Instant::now())) }
     }
 
-    /// Takes a token, waiting until one is available. Waiters are served in
+    /// Takes a token, waiting until one is available; waiters are served in
     /// the order they arrive: each reserves its token (the count may go
-    /// negative) and sleeps until it is due.
-    #[cfg(test)]
-    pub(crate) async fn acquire(&self) {
-        let _ = self.acquire_within(None).await;
-    }
-
-    /// Like `acquire`, but takes no token and returns `false` at once when
-    /// the wait for one would be longer than `max_wait` (a call's deadline
-    /// would pass while it waits).
+    /// negative) and sleeps until it is due. Takes no token and returns
+    /// `false` at once when the wait would be longer than `max_wait` (a
+    /// call's deadline would pass while it waits).
     pub(crate) async fn acquire_within(&self, max_wait: Option<Duration>) -> bool {
         let wait = {
             let mut state = match self.state.lock() {
@@ -111,8 +105,12 @@ impl TokenBucket {
             *tokens = (*tokens + now.duration_since(*updated).as_secs_f64() * rate)
                 .min(f64::from(self.limit.burst));
             *updated = now;
-            let wait =
-                if *tokens >= 1.0 { Duration::ZERO } else { Duration::from_secs_f64((1.0 - *tokens) / rate) };
+            let wait = if *tokens >= 1.0 {
+                Duration::ZERO
+            } else {
+                // A rate of one per centuries may not fit a Duration: wait "forever".
+                Duration::try_from_secs_f64((1.0 - *tokens) / rate).unwrap_or(Duration::MAX)
+            };
             if max_wait.is_some_and(|max| wait > max) {
                 return false;
             }
@@ -136,11 +134,11 @@ mod tests {
         let bucket = TokenBucket::new(RateLimit::per_second(10).burst(3));
         let start = Instant::now();
         for _ in 0..3 {
-            bucket.acquire().await;
+            bucket.acquire_within(None).await;
         }
         assert_eq!(start.elapsed(), Duration::ZERO);
         for _ in 0..10 {
-            bucket.acquire().await;
+            bucket.acquire_within(None).await;
         }
         let elapsed = start.elapsed();
         assert!(
@@ -167,7 +165,7 @@ mod tests {
         let tasks: Vec<_> = (0..50)
             .map(|_| {
                 let bucket = bucket.clone();
-                tokio::spawn(async move { bucket.acquire().await })
+                tokio::spawn(async move { bucket.acquire_within(None).await })
             })
             .collect();
         for task in tasks {

@@ -50,6 +50,17 @@ pub(crate) enum Outcome<'a> {
     Lost,
 }
 
+impl<'a> Outcome<'a> {
+    /// How an attempt ended: its answer, or why there was none.
+    pub(crate) fn of(result: &'a reqwest::Result<reqwest::Response>) -> Self {
+        match result {
+            Ok(response) => Outcome::Answer(response.status(), response.headers()),
+            Err(e) if e.is_connect() => Outcome::NotConnected,
+            Err(_) => Outcome::Lost,
+        }
+    }
+}
+
 impl RetryPolicy {
     /// No retries: every request is attempted once.
     pub fn none() -> Self {

@@ -55,19 +55,6 @@ struct Shared {
     upload_deadline: Option<Duration>,
 }
 
-impl Default for Runtime {
-    fn default() -> Self {
-        Self::new(
-            RetryPolicy::default(),
-            Some(RateLimit::DRATA),
-            Duration::from_secs(30),
-            64 * 1024,
-            None,
-            None,
-        )
-    }
-}
-
 impl Runtime {
     pub(crate) fn new(
         retry: RetryPolicy,
@@ -248,10 +235,7 @@ impl ClientHooks<Runtime> for Client {
         }
         // The first attempt's token is taken here, where a wait that would
         // outlive the deadline can still end the call without sending it.
-        if let Some(limiter) = &self.inner.shared.limiter
-            && !limiter.acquire_within(current_deadline().map(|d| d.remaining())).await
-        {
-            record(|r| r.out_of_time = true);
+        if !token_in_time(&self.inner.shared, current_deadline()).await {
             return Err(progenitor_client::Error::Custom(
                 "the rate limiter's wait outlives the deadline".into(),
             ));
@@ -316,17 +300,22 @@ impl ClientHooks<Runtime> for Client {
     }
 }
 
-/// Waits `delay`, then for a token of the rate limiter; `false` (and the
-/// call marked out of time) when the token would come after the deadline.
+/// Waits `delay`, then for a token of the rate limiter; see [`token_in_time`].
 async fn pause_before_retry(shared: &Shared, delay: Duration, deadline: Option<Deadline>) -> bool {
     tokio::time::sleep(delay).await;
-    if let Some(limiter) = &shared.limiter
-        && !limiter.acquire_within(deadline.map(|d| d.remaining())).await
-    {
-        record(|r| r.out_of_time = true);
-        return false;
+    token_in_time(shared, deadline).await
+}
+
+/// Takes a token of the rate limiter, if there is one; `false` (and the call
+/// marked out of time) when the token would come after the deadline.
+async fn token_in_time(shared: &Shared, deadline: Option<Deadline>) -> bool {
+    match &shared.limiter {
+        Some(limiter) if !limiter.acquire_within(deadline.map(|d| d.remaining())).await => {
+            record(|r| r.out_of_time = true);
+            false
+        }
+        _ => true,
     }
-    true
 }
 
 /// Starts one attempt: the request to send now, the copy kept for a retry
@@ -385,22 +374,20 @@ fn settle(
         record(|r| r.out_of_time = true);
         return None;
     }
-    let outcome = match result {
-        Ok(response) => {
-            let status = response.status();
-            span.record("status", status.as_u16());
-            record(|r| r.status = Some(status));
-            if !status.is_success() {
-                let wait = retry::retry_after(response.headers(), std::time::SystemTime::now());
-                record(|r| r.retry_after = wait);
-            }
-            Outcome::Answer(status, response.headers())
+    if let Ok(response) = result {
+        let status = response.status();
+        span.record("status", status.as_u16());
+        record(|r| r.status = Some(status));
+        if !status.is_success() {
+            let wait = retry::retry_after(response.headers(), std::time::SystemTime::now());
+            record(|r| r.retry_after = wait);
         }
-        Err(e) if e.is_connect() => Outcome::NotConnected,
-        Err(_) => Outcome::Lost,
+    }
+    let delay = if can_retry {
+        shared.retry.next_delay(method, attempt, Outcome::of(result), retry::jitter)
+    } else {
+        None
     };
-    let delay =
-        if can_retry { shared.retry.next_delay(method, attempt, outcome, retry::jitter) } else { None };
     let Some(delay) = delay else {
         span.in_scope(|| match result {
             Ok(r) if r.status().is_success() => tracing::debug!("done"),

@@ -120,12 +120,7 @@ impl Client {
             self.pre::<ExceptionResponse>(&mut request, &info).await?;
             let result = self.exec(request, &info).await;
             self.post::<ExceptionResponse>(&result, &info).await?;
-            let outcome = match &result {
-                Ok(response) => Outcome::Answer(response.status(), response.headers()),
-                Err(e) if e.is_connect() => Outcome::NotConnected,
-                Err(_) => Outcome::Lost,
-            };
-            match self.inner.retry().next_delay(&method, attempt, outcome, retry::jitter) {
+            match self.inner.retry().next_delay(&method, attempt, Outcome::of(&result), retry::jitter) {
                 Some(delay) if crate::runtime::time_to_retry_after(delay) => {
                     tracing::warn!(
                         operation = op.id,

@@ -29,6 +29,14 @@ fn client(server: &RawServer, attempts: u32) -> Client {
         .expect("loopback base URL")
 }
 
+/// The deadline and attempt count of an `Error::Deadline`.
+fn deadline_of(error: &Error) -> (Duration, u32) {
+    match error {
+        Error::Deadline { after, attempts, .. } => (*after, *attempts),
+        other => panic!("expected the deadline, got {other:?}"),
+    }
+}
+
 fn personnel() -> PersonnelImport {
     PersonnelImport {
         personnel_data: vec![PersonnelRecord {
@@ -206,12 +214,7 @@ async fn a_server_that_never_answers_ends_at_the_deadline() {
     let started = Instant::now();
     let error = client.list_connections().send().await.expect_err("no answer");
     let took = started.elapsed();
-    match &error {
-        Error::Deadline { after, attempts, .. } => {
-            assert_eq!((*after, *attempts), (Duration::from_millis(700), 1));
-        }
-        other => panic!("expected the deadline, got {other:?}"),
-    }
+    assert_eq!(deadline_of(&error), (Duration::from_millis(700), 1));
     assert!(took >= Duration::from_millis(650) && took < Duration::from_millis(1500), "took {took:?}");
 }
 
@@ -225,12 +228,7 @@ async fn a_retry_whose_pause_would_pass_the_deadline_ends_the_call_at_once() {
     let started = Instant::now();
     let error = client.list_connections().send().await.expect_err("no time to retry");
     let took = started.elapsed();
-    match &error {
-        Error::Deadline { after, attempts, .. } => {
-            assert_eq!((*after, *attempts), (Duration::from_secs(1), 1));
-        }
-        other => panic!("expected the deadline, got {other:?}"),
-    }
+    assert_eq!(deadline_of(&error), (Duration::from_secs(1), 1));
     // Waiting out the deadline first would change nothing: it ends now.
     assert!(took < Duration::from_millis(500), "took {took:?}");
     assert_eq!(server.requests(), 1);
@@ -247,12 +245,7 @@ async fn a_rate_limiter_wait_past_the_deadline_ends_the_call_without_sending_it(
     client.list_connections().send().await.expect("the first call has its token");
     let started = Instant::now();
     let error = client.list_connections().send().await.expect_err("the next token is a minute away");
-    match &error {
-        Error::Deadline { after, attempts, .. } => {
-            assert_eq!((*after, *attempts), (Duration::from_secs(1), 0));
-        }
-        other => panic!("expected the deadline, got {other:?}"),
-    }
+    assert_eq!(deadline_of(&error), (Duration::from_secs(1), 0));
     assert!(started.elapsed() < Duration::from_millis(500), "took {:?}", started.elapsed());
     assert_eq!(server.requests(), 1);
 }
