@@ -52,6 +52,7 @@ pub(crate) enum Outcome<'a> {
 
 impl<'a> Outcome<'a> {
     /// How an attempt ended: its answer, or why there was none.
+    #[inline]
     pub(crate) fn of(result: &'a reqwest::Result<reqwest::Response>) -> Self {
         match result {
             Ok(response) => Outcome::Answer(response.status(), response.headers()),

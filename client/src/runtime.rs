@@ -235,7 +235,9 @@ impl ClientHooks<Runtime> for Client {
         }
         // The first attempt's token is taken here, where a wait that would
         // outlive the deadline can still end the call without sending it.
-        if !token_in_time(&self.inner.shared, current_deadline()).await {
+        if let Some(limiter) = &self.inner.shared.limiter
+            && !token_in_time(limiter, current_deadline()).await
+        {
             return Err(progenitor_client::Error::Custom(
                 "the rate limiter's wait outlives the deadline".into(),
             ));
@@ -303,19 +305,20 @@ impl ClientHooks<Runtime> for Client {
 /// Waits `delay`, then for a token of the rate limiter; see [`token_in_time`].
 async fn pause_before_retry(shared: &Shared, delay: Duration, deadline: Option<Deadline>) -> bool {
     tokio::time::sleep(delay).await;
-    token_in_time(shared, deadline).await
+    match &shared.limiter {
+        Some(limiter) => token_in_time(limiter, deadline).await,
+        None => true,
+    }
 }
 
-/// Takes a token of the rate limiter, if there is one; `false` (and the call
-/// marked out of time) when the token would come after the deadline.
-async fn token_in_time(shared: &Shared, deadline: Option<Deadline>) -> bool {
-    match &shared.limiter {
-        Some(limiter) if !limiter.acquire_within(deadline.map(|d| d.remaining())).await => {
-            record(|r| r.out_of_time = true);
-            false
-        }
-        _ => true,
+/// Takes a token of the rate limiter; `false` (and the call marked out of
+/// time) when the token would come after the deadline.
+async fn token_in_time(limiter: &TokenBucket, deadline: Option<Deadline>) -> bool {
+    let in_time = limiter.acquire_within(deadline.map(|d| d.remaining())).await;
+    if !in_time {
+        record(|r| r.out_of_time = true);
     }
+    in_time
 }
 
 /// Starts one attempt: the request to send now, the copy kept for a retry
@@ -374,20 +377,21 @@ fn settle(
         record(|r| r.out_of_time = true);
         return None;
     }
-    if let Ok(response) = result {
-        let status = response.status();
-        span.record("status", status.as_u16());
-        record(|r| r.status = Some(status));
-        if !status.is_success() {
-            let wait = retry::retry_after(response.headers(), std::time::SystemTime::now());
-            record(|r| r.retry_after = wait);
+    let outcome = match result {
+        Ok(response) => {
+            let status = response.status();
+            span.record("status", status.as_u16());
+            record(|r| r.status = Some(status));
+            if !status.is_success() {
+                let wait = retry::retry_after(response.headers(), std::time::SystemTime::now());
+                record(|r| r.retry_after = wait);
+            }
+            Outcome::Answer(status, response.headers())
         }
-    }
-    let delay = if can_retry {
-        shared.retry.next_delay(method, attempt, Outcome::of(result), retry::jitter)
-    } else {
-        None
+        Err(_) => Outcome::of(result),
     };
+    let delay =
+        if can_retry { shared.retry.next_delay(method, attempt, outcome, retry::jitter) } else { None };
     let Some(delay) = delay else {
         span.in_scope(|| match result {
             Ok(r) if r.status().is_success() => tracing::debug!("done"),
