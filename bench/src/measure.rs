@@ -346,7 +346,12 @@ pub async fn upload_child(args: &[String]) -> Result<(), String> {
         Client::builder().api_key(KEY).base_url(base).rate_limit(None).build().map_err(|e| e.to_string())?;
     match kind.as_str() {
         "csv" => {
-            client.create_idp_connection_from_csv(PathBuf::from(what)).await.map_err(|e| e.to_string())?;
+            client
+                .create_idp_connection_from_csv()
+                .file(PathBuf::from(what))
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
         }
         _ => {
             let rows: usize = what.parse().map_err(|_| "ROWS must be a number".to_string())?;

@@ -244,8 +244,8 @@ async fn import(context: &Context, id: Option<i64>, source: Source, dry_run: boo
             let client = context.client()?;
             let progress = output::spinner(&format!("uploading {}", csv.display()));
             let result = match id {
-                Some(id) => client.update_idp_connection_from_csv(id, &csv).await,
-                None => client.create_idp_connection_from_csv(&csv).await,
+                Some(id) => client.update_idp_connection_from_csv().id(id).file(&csv).send().await,
+                None => client.create_idp_connection_from_csv().file(&csv).send().await,
             };
             progress.finish_and_clear();
             let answer = result?.into_inner();

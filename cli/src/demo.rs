@@ -134,7 +134,7 @@ pub async fn run_demo() -> Result<(), Failure> {
             "{header}1,Ada,Lovelace,ada@example.com,,no,yes,Engineer\n2,,Turing,alan-at-example,,maybe,yes,\n"
         ),
     )?;
-    match client.create_idp_connection_from_csv(&bad).await {
+    match client.create_idp_connection_from_csv().file(&bad).send().await {
         Err(e) => println!("{e}"),
         Ok(_) => println!("unexpected: the invalid file was accepted"),
     }
@@ -147,7 +147,7 @@ pub async fn run_demo() -> Result<(), Failure> {
         ),
     )?;
     let before = client.list_connections().send().await?.total;
-    client.create_idp_connection_from_csv(&good).await?;
+    client.create_idp_connection_from_csv().file(&good).send().await?;
     let after = client.list_connections().send().await?.into_inner();
     println!("connections: {before} before, {} after", after.total);
     let created = client

@@ -292,7 +292,10 @@ fn the_demo_runs_every_operation_and_exits_0() {
     ] {
         assert!(run.stdout.contains(step), "missing step {step}:\n{}", run.stdout);
     }
-    assert!(run.stdout.contains("No such record: check the id."));
+    assert!(
+        run.stdout
+            .contains("No such record: check the id in /user-identities/version-control/999999/toggle.")
+    );
 }
 
 #[test]

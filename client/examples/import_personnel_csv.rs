@@ -24,11 +24,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // every problem listed, before anything is sent.
     match args.next() {
         Some(id) => {
-            client.update_idp_connection_from_csv(id.parse()?, &path).await?;
+            client.update_idp_connection_from_csv().id(id.parse()?).file(&path).send().await?;
             println!("updated IdP connection {id} from {path}");
         }
         None => {
-            client.create_idp_connection_from_csv(&path).await?;
+            client.create_idp_connection_from_csv().file(&path).send().await?;
             println!("created an IdP connection from {path}");
         }
     }

@@ -6408,6 +6408,20 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::ConnectionsPage>, crate::Error> {
+            crate::runtime::check_range(
+                &crate::operations::LIST_CONNECTIONS,
+                "page",
+                &self.page,
+                Some(1i64),
+                None,
+            )?;
+            crate::runtime::check_range(
+                &crate::operations::LIST_CONNECTIONS,
+                "limit",
+                &self.limit,
+                Some(1i64),
+                Some(50i64),
+            )?;
             let client = self.client;
             crate::runtime::call(
                     client,
@@ -6627,6 +6641,13 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::EmptyResponse>, crate::Error> {
+            crate::runtime::check_range(
+                &crate::operations::UPDATE_IDP_CONNECTION_FROM_JSON,
+                "id",
+                &self.id,
+                Some(1i64),
+                None,
+            )?;
             let client = self.client;
             crate::runtime::call(
                     client,
@@ -6751,6 +6772,13 @@ pub mod builder {
             ResponseValue<types::VersionControlIdentity>,
             crate::Error,
         > {
+            crate::runtime::check_range(
+                &crate::operations::CONNECT_VERSION_CONTROL_IDENTITY,
+                "id",
+                &self.id,
+                Some(1i64),
+                None,
+            )?;
             let client = self.client;
             crate::runtime::call(
                     client,
@@ -6875,6 +6903,13 @@ pub mod builder {
             ResponseValue<types::VersionControlIdentity>,
             crate::Error,
         > {
+            crate::runtime::check_range(
+                &crate::operations::TOGGLE_VERSION_CONTROL_IDENTITY,
+                "id",
+                &self.id,
+                Some(1i64),
+                None,
+            )?;
             let client = self.client;
             crate::runtime::call(
                     client,
@@ -6899,6 +6934,7 @@ pub mod operations {
         path: "/connections",
         permission: Some("Connections: List Connections"),
         drata_operation_id: "ConnectionsPublicController_getConnections",
+        if_unanswered: None,
     };
     ///`POST /connections/upload/csv`
     pub const CREATE_IDP_CONNECTION_FROM_CSV: crate::runtime::Operation = crate::runtime::Operation {
@@ -6907,6 +6943,9 @@ pub mod operations {
         path: "/connections/upload/csv",
         permission: Some("Personnel: Import Personnel"),
         drata_operation_id: "ConnectionsPublicController_createIdpConnectionWithCsvFile",
+        if_unanswered: Some(
+            "list the connections (GET /connections) and look for a new IdP connection.",
+        ),
     };
     ///`POST /connections/upload/json`
     pub const CREATE_IDP_CONNECTION_FROM_JSON: crate::runtime::Operation = crate::runtime::Operation {
@@ -6915,6 +6954,9 @@ pub mod operations {
         path: "/connections/upload/json",
         permission: Some("Personnel: Import Personnel"),
         drata_operation_id: "ConnectionsPublicController_createIdpConnectionWithJsonFile",
+        if_unanswered: Some(
+            "list the connections (GET /connections) and look for a new IdP connection.",
+        ),
     };
     ///`PUT /connections/{id}/upload/csv`
     pub const UPDATE_IDP_CONNECTION_FROM_CSV: crate::runtime::Operation = crate::runtime::Operation {
@@ -6923,6 +6965,7 @@ pub mod operations {
         path: "/connections/{id}/upload/csv",
         permission: Some("Personnel: Import Personnel"),
         drata_operation_id: "ConnectionsPublicController_updateIdpConnectionWithCsvFile",
+        if_unanswered: None,
     };
     ///`PUT /connections/{id}/upload/json`
     pub const UPDATE_IDP_CONNECTION_FROM_JSON: crate::runtime::Operation = crate::runtime::Operation {
@@ -6931,6 +6974,7 @@ pub mod operations {
         path: "/connections/{id}/upload/json",
         permission: Some("Personnel: Import Personnel"),
         drata_operation_id: "ConnectionsPublicController_updateIdpConnectionWithJsonFile",
+        if_unanswered: None,
     };
     ///`PUT /user-identities/version-control/{id}/connect`
     pub const CONNECT_VERSION_CONTROL_IDENTITY: crate::runtime::Operation = crate::runtime::Operation {
@@ -6939,6 +6983,7 @@ pub mod operations {
         path: "/user-identities/version-control/{id}/connect",
         permission: Some("Connections: Manage Version Control User Identities"),
         drata_operation_id: "UserIdentitiesPublicController_updateUserIdentityVersionControlConnection",
+        if_unanswered: None,
     };
     ///`PUT /user-identities/version-control/{id}/toggle`
     pub const TOGGLE_VERSION_CONTROL_IDENTITY: crate::runtime::Operation = crate::runtime::Operation {
@@ -6947,6 +6992,7 @@ pub mod operations {
         path: "/user-identities/version-control/{id}/toggle",
         permission: Some("Connections: Manage Version Control User Identities"),
         drata_operation_id: "UserIdentitiesPublicController_toggleUserIdentityVersionControlSetting",
+        if_unanswered: None,
     };
     /// All of them, in spec order.
     pub const ALL: &[&crate::runtime::Operation] = &[

@@ -240,7 +240,10 @@ impl ClientBuilder {
     /// [`Error::Config`] when there is no API key, the base URL is not
     /// `https://` (or `http://` to loopback), or TLS cannot be set up.
     pub fn build(self) -> Result<Client, Error> {
-        let key = self.api_key.or_else(ApiKey::from_env).ok_or_else(|| {
+        // An empty key (`--api-key ""`, `DRATA_API_KEY=`) is no key: sending
+        // `Bearer ` would only earn a 401.
+        let given = self.api_key.filter(|k| !k.0.trim().is_empty());
+        let key = given.or_else(ApiKey::from_env).ok_or_else(|| {
             Error::Config(format!(
                 "no API key: pass one to the builder or set {API_KEY_ENV} (create keys in Drata \
                  under Settings → API Keys)"
@@ -299,6 +302,11 @@ fn checked_base_url(url: &str) -> Result<String, Error> {
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(Error::Config("the base URL must not carry credentials".into()));
     }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(Error::Config(format!(
+            "base URL `{url}` has a query or a fragment (`?…`, `#…`); give the API root alone, e.g. https://public-api.drata.com/public"
+        )));
+    }
     Ok(parsed.as_str().trim_end_matches('/').to_string())
 }
 
@@ -328,6 +336,8 @@ mod tests {
             "ftp://x/y",
             "not a url",
             "https://u:p@x.com",
+            "https://public-api.drata.com/public?x=1",
+            "https://public-api.drata.com/public#top",
         ] {
             assert!(matches!(checked_base_url(bad), Err(Error::Config(_))), "{bad}");
         }
@@ -338,6 +348,15 @@ mod tests {
         assert_eq!("EU".parse::<Region>().unwrap(), Region::Eu);
         assert_eq!("apac".parse::<Region>().unwrap().base_url(), "https://public-api.apac.drata.com/public");
         assert!("mars".parse::<Region>().is_err());
+    }
+
+    #[test]
+    fn an_empty_or_blank_key_is_no_key() {
+        for key in ["", "   "] {
+            let error = Client::builder().api_key(key).build().expect_err("no key");
+            assert!(error.to_string().starts_with("invalid client configuration: no API key"), "{error}");
+            assert!(error.is_invalid_input());
+        }
     }
 
     #[test]

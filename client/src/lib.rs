@@ -95,10 +95,10 @@ mod timestamp;
 mod upload;
 
 pub use config::{API_KEY_ENV, ApiKey, ClientBuilder, Region, USER_AGENT_VALUE};
-pub use error::{ApiError, BODY_EXCERPT_CHARS, Error, OperationError, Result, hint_for};
+pub use error::{ApiError, BODY_EXCERPT_CHARS, Error, OperationError, Result};
 pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, builder, operations, types};
 pub use limiter::RateLimit;
 pub use pagination::ConnectionFilter;
 pub use retry::RetryPolicy;
 pub use timestamp::{Timestamp, TimestampFormat};
-pub use upload::CSV_PART_NAME;
+pub use upload::{CSV_PART_NAME, CsvUpload};

@@ -37,6 +37,9 @@ pub struct Operation {
     pub permission: Option<&'static str>,
     /// Drata's own operation id (its documentation's URLs use it).
     pub drata_operation_id: &'static str,
+    /// What to check before trying again when the request may have reached
+    /// Drata but its answer was lost (see [`crate::Error::OutcomeUnknown`]).
+    pub if_unanswered: Option<&'static str>,
 }
 
 /// The settings the hooks apply; shared by every clone of a [`Client`].
@@ -102,6 +105,13 @@ pub(crate) struct CallRecord {
     pub(crate) out_of_time: bool,
     /// The body of the last answer, read by `exec`; see [`take_read_body`].
     pub(crate) body: Option<bytes::Bytes>,
+    /// The path the last failed attempt went to, relative to the API root.
+    pub(crate) request_path: Option<String>,
+    /// How long the last failed attempt was allowed.
+    pub(crate) timeout: Option<Duration>,
+    /// A request that is not safe to repeat may have reached the server,
+    /// and its answer was lost.
+    pub(crate) maybe_acted: bool,
 }
 
 /// A call's deadline: the instant it passes and the limit it came from.
@@ -197,9 +207,10 @@ where
         };
         let record = this.exchange.take_value().map(|record| record.into_inner()).unwrap_or_default();
         let op = *this.op;
-        if record.out_of_time {
+        if record.out_of_time && !record.maybe_acted {
             return Poll::Ready(Err(Error::Deadline {
                 operation: op,
+                request_path: record.request_path.clone().unwrap_or_else(|| op.path.to_string()),
                 after: record.deadline.map_or(Duration::ZERO, |d| d.limit),
                 attempts: record.attempts,
             }));
@@ -263,7 +274,7 @@ impl ClientHooks<Runtime> for Client {
             // functions below, which keeps the code every call runs short.
             loop {
                 attempt += 1;
-                let (sending, rest, cut_to_deadline) =
+                let (sending, rest, cut_to_deadline, timeout) =
                     start_attempt(&self.client, shared, request, streamed, deadline);
                 record(|r| r.attempts += 1);
                 let span = attempt_span(info.operation_id, &method, path, attempt);
@@ -288,12 +299,14 @@ impl ClientHooks<Runtime> for Client {
                 let retry = rest.is_some();
                 let Some(delay) = settle(shared, &span, &method, attempt, &result, cut_to_deadline, retry)
                 else {
+                    note_failure(&self.baseurl, &result, timeout);
                     return result;
                 };
                 let Some(rest) = rest else { return result };
                 // On the heap: only a call that is retried pays for the room
                 // the pause and the wait for a token take.
                 if !Box::pin(pause_before_retry(shared, delay, deadline)).await {
+                    note_failure(&self.baseurl, &result, timeout);
                     return result;
                 }
                 request = rest;
@@ -322,16 +335,23 @@ async fn token_in_time(limiter: &TokenBucket, deadline: Option<Deadline>) -> boo
 }
 
 /// Starts one attempt: the request to send now, the copy kept for a retry
-/// (none for a streamed body, which the upload methods rebuild instead), and
-/// whether the attempt's timeout was cut short by the call's deadline.
+/// (none for a streamed body, which the upload methods rebuild instead),
+/// whether the attempt's timeout was cut short by the call's deadline, and
+/// the attempt's timeout.
 #[inline(never)]
+#[allow(clippy::type_complexity)]
 fn start_attempt(
     http: &reqwest::Client,
     shared: &Shared,
     request: reqwest::Request,
     streamed: bool,
     deadline: Option<Deadline>,
-) -> (impl Future<Output = reqwest::Result<reqwest::Response>> + use<>, Option<reqwest::Request>, bool) {
+) -> (
+    impl Future<Output = reqwest::Result<reqwest::Response>> + use<>,
+    Option<reqwest::Request>,
+    bool,
+    Duration,
+) {
     let (mut this, rest) = match if streamed { None } else { request.try_clone() } {
         Some(copy) => (copy, Some(request)),
         None => (request, None),
@@ -344,7 +364,28 @@ fn start_attempt(
     if cut_to_deadline {
         *this.timeout_mut() = left;
     }
-    (http.execute(this), rest, cut_to_deadline)
+    let timeout = left.filter(|_| cut_to_deadline).unwrap_or(timeout);
+    (http.execute(this), rest, cut_to_deadline, timeout)
+}
+
+/// Records where a failed call's last attempt went and how long it was
+/// allowed, for its error (not done for answers that succeed).
+#[inline(never)]
+fn note_failure(base_url: &str, result: &reqwest::Result<reqwest::Response>, timeout: Duration) {
+    let url = match result {
+        Ok(response) if response.status().is_success() => return,
+        Ok(response) => Some(response.url()),
+        Err(e) => e.url(),
+    };
+    let base_path = reqwest::Url::parse(base_url).map(|u| u.path().trim_end_matches('/').to_string());
+    let path = url.map(|url| {
+        let full = url.path();
+        base_path.as_deref().ok().and_then(|base| full.strip_prefix(base)).unwrap_or(full).to_string()
+    });
+    record(|r| {
+        r.request_path = path;
+        r.timeout = Some(timeout);
+    });
 }
 
 /// The `drata.request` span of one attempt.
@@ -373,6 +414,11 @@ fn settle(
     cut_to_deadline: bool,
     can_retry: bool,
 ) -> Option<Duration> {
+    // A request that is not safe to repeat and got no answer may have been
+    // acted on: it is never retried, and its error says so.
+    if *method == reqwest::Method::POST && matches!(Outcome::of(result), Outcome::Lost) {
+        record(|r| r.maybe_acted = true);
+    }
     if cut_to_deadline && result.as_ref().is_err_and(reqwest::Error::is_timeout) {
         record(|r| r.out_of_time = true);
         return None;
@@ -479,6 +525,52 @@ fn decode<T: serde::de::DeserializeOwned, E>(
     let inner = serde_json::from_slice(&body)
         .map_err(|e| progenitor_client::Error::InvalidResponsePayload(body, e))?;
     Ok(ResponseValue::new(inner, status, headers))
+}
+
+/// Checks a bounded integer parameter before anything is sent; used by the
+/// generated `send()`s with the bounds of the spec.
+///
+/// # Errors
+/// [`Error::InvalidRequest`] naming the parameter, its bounds and the value.
+pub fn check_range<V: IntegerParameter>(
+    op: &'static Operation,
+    name: &str,
+    value: &Result<V, String>,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Result<(), Error> {
+    let Some(value) = value.as_ref().ok().and_then(IntegerParameter::value) else { return Ok(()) };
+    if min.is_some_and(|min| value < min) || max.is_some_and(|max| value > max) {
+        let range = match (min, max) {
+            (Some(min), Some(max)) => format!("from {min} to {max}"),
+            (Some(min), None) => format!("from {min}"),
+            (None, Some(max)) => format!("up to {max}"),
+            (None, None) => String::new(),
+        };
+        return Err(Error::InvalidRequest(format!(
+            "{} {}: `{name}` must be a whole number {range}, not {value}",
+            op.method, op.path
+        )));
+    }
+    Ok(())
+}
+
+/// A parameter value [`check_range`] can check: an integer, set or not.
+pub trait IntegerParameter {
+    /// The value, if set.
+    fn value(&self) -> Option<i64>;
+}
+
+impl IntegerParameter for i64 {
+    fn value(&self) -> Option<i64> {
+        Some(*self)
+    }
+}
+
+impl IntegerParameter for Option<i64> {
+    fn value(&self) -> Option<i64> {
+        *self
+    }
 }
 
 /// `RequestBuilder::query` for an optional parameter, used by the generated

@@ -19,7 +19,7 @@
 //!   headers where progenitor's `ResponseValue::from_response` copies them,
 //!   and the error statuses that are decoded alike share one `match` arm.
 
-use heck::{ToShoutySnakeCase, ToSnakeCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use std::collections::{HashMap, HashSet};
@@ -41,9 +41,10 @@ pub(crate) fn apply(file: &mut syn::File, operations: &[Operation]) -> Result<()
             Item::Mod(module) if module.ident == "builder" => {
                 if let Some((_, items)) = module.content.as_mut() {
                     let optional = optional_fields(items);
+                    let all = struct_fields(items);
                     for item in items.iter_mut() {
                         if let Item::Impl(block) = item {
-                            wrap_send(block, &optional)?;
+                            wrap_send(block, &optional, &all, operations)?;
                         }
                     }
                     items.insert(
@@ -103,6 +104,55 @@ fn optional_fields(items: &[Item]) -> HashMap<String, HashSet<String>> {
             _ => None,
         })
         .collect()
+}
+
+/// For each builder struct, the names of all its fields.
+fn struct_fields(items: &[Item]) -> HashMap<String, HashSet<String>> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some((
+                s.ident.to_string(),
+                s.fields.iter().filter_map(|f| f.ident.as_ref().map(Ident::to_string)).collect(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The checks of an operation's bounded integer parameters, run before the
+/// request is built: a value outside the spec's bounds is refused with a
+/// clear error and nothing is sent.
+fn range_checks(
+    builder_name: &str,
+    fields: Option<&HashSet<String>>,
+    operation: &Operation,
+    meta: &Ident,
+) -> Result<Vec<TokenStream>, Error> {
+    let mut checks = Vec::new();
+    for parameter in &operation.parameters {
+        if parameter.minimum.is_none() && parameter.maximum.is_none() {
+            continue;
+        }
+        let field = parameter.name.to_snake_case();
+        if !fields.is_some_and(|f| f.contains(&field)) {
+            return Err(Error::Unparsable(format!(
+                "builder `{builder_name}` has no field `{field}` for the parameter `{}` of `{}`",
+                parameter.name, operation.operation_id
+            )));
+        }
+        let field = Ident::new(&field, Span::call_site());
+        let name = &parameter.name;
+        let bound = |b: Option<i64>| match b {
+            Some(b) => quote!(Some(#b)),
+            None => quote!(None),
+        };
+        let (min, max) = (bound(parameter.minimum), bound(parameter.maximum));
+        checks.push(quote! {
+            crate::runtime::check_range(&crate::operations::#meta, #name, &self.#field, #min, #max)?;
+        });
+    }
+    Ok(checks)
 }
 
 /// Rewrites the request building of one `send`: see the module's docs.
@@ -222,11 +272,22 @@ fn merge_equal_arms(by_status: &mut syn::ExprMatch) {
     by_status.arms = merged;
 }
 
-fn wrap_send(block: &mut syn::ItemImpl, optional: &HashMap<String, HashSet<String>>) -> Result<(), Error> {
+fn wrap_send(
+    block: &mut syn::ItemImpl,
+    optional: &HashMap<String, HashSet<String>>,
+    all_fields: &HashMap<String, HashSet<String>>,
+    operations: &[Operation],
+) -> Result<(), Error> {
     let syn::Type::Path(builder) = &*block.self_ty else { return Ok(()) };
     let Some(builder_name) = builder.path.segments.last().map(|s| s.ident.to_string()) else {
         return Ok(());
     };
+    let operation =
+        operations.iter().find(|op| op.method_name.to_upper_camel_case() == builder_name).ok_or_else(
+            || Error::Unparsable(format!("builder `{builder_name}` matches no operation of the spec")),
+        )?;
+    let meta = Ident::new(&builder_name.to_snake_case().to_shouty_snake_case(), Span::call_site());
+    let checks = range_checks(&builder_name, all_fields.get(&builder_name), operation, &meta)?;
     let mut wrapper = None;
     for item in &mut block.items {
         let ImplItem::Fn(f) = item else { continue };
@@ -242,13 +303,13 @@ fn wrap_send(block: &mut syn::ItemImpl, optional: &HashMap<String, HashSet<Strin
         f.sig.ident = Ident::new("send_unwrapped", Span::call_site());
         f.vis = syn::Visibility::Inherited;
         f.attrs.retain(|a| !a.path().is_ident("doc"));
-        let meta = Ident::new(&builder_name.to_snake_case().to_shouty_snake_case(), Span::call_site());
         wrapper = Some(quote! {
             #(#docs)*
             ///
             /// Failures are [`crate::Error`]s; the request goes through the
             /// client's retries, rate limiter and tracing.
             pub async fn send(self) -> ::std::result::Result<#ok_type, crate::Error> {
+                #(#checks)*
                 let client = self.client;
                 crate::runtime::call(client, &crate::operations::#meta, self.send_unwrapped()).await
             }
@@ -284,6 +345,13 @@ fn operations_module(operations: &[Operation]) -> TokenStream {
             None => quote!(None),
         };
         let drata = op.drata_operation_id.clone().unwrap_or_default();
+        let if_unanswered = match &op.if_unanswered {
+            Some(text) => {
+                let text = text.trim();
+                quote!(Some(#text))
+            }
+            None => quote!(None),
+        };
         let doc = format!("`{method} {path}`");
         quote! {
             #[doc = #doc]
@@ -293,6 +361,7 @@ fn operations_module(operations: &[Operation]) -> TokenStream {
                 path: #path,
                 permission: #permission,
                 drata_operation_id: #drata,
+                if_unanswered: #if_unanswered,
             };
         }
     });

@@ -32,6 +32,26 @@ pub struct Operation {
     pub method: String,
     /// Path template relative to the server URL, e.g. `/connections/{id}/upload/csv`.
     pub path: String,
+    /// The path and query parameters, in spec order.
+    pub parameters: Vec<Parameter>,
+    /// What to check before trying again when a request may have reached
+    /// Drata but its answer was lost, from `x-drata-if-unanswered`.
+    pub if_unanswered: Option<String>,
+}
+
+/// A path or query parameter of an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parameter {
+    /// The name on the wire, e.g. `sortDir`.
+    pub name: String,
+    /// `path` or `query`.
+    pub location: String,
+    /// Whether it must be given.
+    pub required: bool,
+    /// The smallest value of an integer parameter, if bounded.
+    pub minimum: Option<i64>,
+    /// The largest value of an integer parameter, if bounded.
+    pub maximum: Option<i64>,
 }
 
 /// Why the spec was refused.
@@ -69,6 +89,10 @@ impl Spec {
             for method in METHODS {
                 let Some(op) = item.get(*method) else { continue };
                 let operation_id = str_field(op, "operationId").unwrap_or_default();
+                let shared = item.get("parameters").and_then(Value::as_array).into_iter().flatten();
+                let own = op.get("parameters").and_then(Value::as_array).into_iter().flatten();
+                let parameters =
+                    shared.chain(own).filter_map(|p| self.resolve(p)).filter_map(parameter).collect();
                 out.push(Operation {
                     method_name: operation_id.to_snake_case(),
                     operation_id,
@@ -76,6 +100,8 @@ impl Spec {
                     permission: str_field(op, "x-drata-permission"),
                     method: method.to_uppercase(),
                     path: path.clone(),
+                    parameters,
+                    if_unanswered: str_field(op, "x-drata-if-unanswered"),
                 });
             }
         }
@@ -333,6 +359,20 @@ fn make_optional_arrays_nullable(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(make_optional_arrays_nullable),
         _ => {}
     }
+}
+
+/// A path or query parameter of the spec (others are not generated).
+fn parameter(value: &Value) -> Option<Parameter> {
+    let location = str_field(value, "in").filter(|l| l == "path" || l == "query")?;
+    let schema = value.get("schema");
+    let bound = |key: &str| schema.and_then(|s| s.get(key)).and_then(Value::as_i64);
+    Some(Parameter {
+        name: str_field(value, "name")?,
+        required: value.get("required").and_then(Value::as_bool).unwrap_or(location == "path"),
+        location,
+        minimum: bound("minimum"),
+        maximum: bound("maximum"),
+    })
 }
 
 fn str_field(value: &Value, key: &str) -> Option<String> {

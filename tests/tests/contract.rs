@@ -235,6 +235,41 @@ async fn unknown_enum_values_are_kept_and_sent_back_unchanged() {
     assert_eq!(serde_json::to_value(&page).expect("serializes"), body);
 }
 
+#[tokio::test]
+async fn parameters_outside_the_documented_bounds_are_refused_and_nothing_is_sent() {
+    let server = MockServer::start().await;
+    let client = client_for(&server.uri());
+    let toggle = ToggleVersionControlIdentityRequest { toggle: true, toggle_field: None };
+    let errors = [
+        client.toggle_version_control_identity().id(0).body(toggle.clone()).send().await.expect_err("id 0"),
+        client
+            .connect_version_control_identity()
+            .id(-5)
+            .body(ConnectVersionControlIdentityRequest { user_id: None })
+            .send()
+            .await
+            .expect_err("id -5"),
+        client.list_connections().limit(51).send().await.expect_err("limit 51"),
+        client.list_connections().page(0).send().await.expect_err("page 0"),
+        client.create_idp_connection_from_csv().send().await.expect_err("no file"),
+        client.update_idp_connection_from_csv().id(0).file("x.csv").send().await.expect_err("id 0"),
+    ];
+    let texts: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        texts,
+        [
+            "invalid request, nothing was sent: PUT /user-identities/version-control/{id}/toggle: `id` must be a whole number from 1, not 0",
+            "invalid request, nothing was sent: PUT /user-identities/version-control/{id}/connect: `id` must be a whole number from 1, not -5",
+            "invalid request, nothing was sent: GET /connections: `limit` must be a whole number from 1 to 50, not 51",
+            "invalid request, nothing was sent: GET /connections: `page` must be a whole number from 1, not 0",
+            "invalid request, nothing was sent: no file to upload: `.file(path)` or `.csv(…)`",
+            "invalid request, nothing was sent: PUT /connections/{id}/upload/csv: `id` must be a whole number from 1, not 0",
+        ]
+    );
+    assert!(errors.iter().all(Error::is_invalid_input));
+    assert_eq!(server.received_requests().await.unwrap_or_default().len(), 0);
+}
+
 // --------------------------------------------------------------- CSV upload
 
 fn temp_csv(name: &str, content: &str) -> std::path::PathBuf {
@@ -248,6 +283,16 @@ fn temp_csv(name: &str, content: &str) -> std::path::PathBuf {
 const CSV: &str = "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n\
                    233,Neil,Armstrong,neil@example.com,,no,yes,Astronaut\n";
 
+/// What Drata receives for [`CSV`] and for [`MESSY_CSV`]: the checked copy,
+/// in Drata's column order, trimmed, with `true`/`false`.
+const SENT_CSV: &str = "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n\
+                        233,Neil,Armstrong,neil@example.com,,false,true,Astronaut\n";
+
+/// [`CSV`] as a spreadsheet may save it: a byte-order mark, columns in
+/// another order and case, spaces, a blank line and a column of its own.
+const MESSY_CSV: &str = "\u{feff}Email, ID ,first_name,last_name,MFA,is_contractor,job_title,notes\n\n\
+                         neil@example.com , 233,Neil,Armstrong,yes,no,Astronaut,not sent\n\n";
+
 fn assert_csv_multipart(request: &Request, file_name: &str) {
     assert_common_headers_except_accept(request);
     let content_type = request.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -257,7 +302,7 @@ fn assert_csv_multipart(request: &Request, file_name: &str) {
     let body = String::from_utf8_lossy(&request.body);
     let expected = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
-         Content-Type: text/csv\r\n\r\n{CSV}\r\n--{boundary}--\r\n"
+         Content-Type: text/csv\r\n\r\n{SENT_CSV}\r\n--{boundary}--\r\n"
     );
     assert_eq!(body, expected);
 }
@@ -271,7 +316,7 @@ fn assert_common_headers_except_accept(request: &Request) {
 }
 
 #[tokio::test]
-async fn create_from_csv_streams_the_file_as_the_multipart_part_file() {
+async fn create_from_csv_streams_the_checked_copy_as_the_multipart_part_file() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/public/connections/upload/csv"))
@@ -279,9 +324,10 @@ async fn create_from_csv_streams_the_file_as_the_multipart_part_file() {
         .expect(1)
         .mount(&server)
         .await;
-    let file = temp_csv("people.csv", CSV);
+    let file = temp_csv("people.csv", MESSY_CSV);
 
-    let answer = client_for(&server.uri()).create_idp_connection_from_csv(&file).await.expect("201");
+    let answer =
+        client_for(&server.uri()).create_idp_connection_from_csv().file(&file).send().await.expect("201");
 
     assert_eq!(answer.status(), StatusCode::CREATED);
     assert!(answer.into_inner().is_empty());
@@ -299,7 +345,13 @@ async fn update_from_csv_puts_the_file_to_the_connection() {
         .await;
     let file = temp_csv("update.csv", CSV);
 
-    let answer = client_for(&server.uri()).update_idp_connection_from_csv(42, &file).await.expect("200");
+    let answer = client_for(&server.uri())
+        .update_idp_connection_from_csv()
+        .id(42)
+        .file(&file)
+        .send()
+        .await
+        .expect("200");
 
     assert_eq!(answer.status(), StatusCode::OK);
     assert_csv_multipart(&only_request(&server).await, "update.csv");
@@ -309,7 +361,12 @@ async fn update_from_csv_puts_the_file_to_the_connection() {
 async fn a_missing_csv_file_is_an_error_and_nothing_is_sent() {
     let server = MockServer::start().await;
     let missing = std::env::temp_dir().join("drata-contract-no-such-file.csv");
-    let err = client_for(&server.uri()).create_idp_connection_from_csv(&missing).await.expect_err("no file");
+    let err = client_for(&server.uri())
+        .create_idp_connection_from_csv()
+        .file(&missing)
+        .send()
+        .await
+        .expect_err("no file");
     assert!(matches!(&err, Error::File { path, .. } if *path == missing), "{err:?}");
     assert!(err.to_string().contains("nothing was sent"), "{err}");
     assert!(server.received_requests().await.unwrap_or_default().is_empty());
@@ -363,8 +420,8 @@ async fn call(op: &str, client: &drata::Client) -> Result<StatusCode, Error> {
             .await?
             .status(),
         "list" => client.list_connections().send().await?.status(),
-        "create_csv" => client.create_idp_connection_from_csv(&csv).await?.status(),
-        "update_csv" => client.update_idp_connection_from_csv(1, &csv).await?.status(),
+        "create_csv" => client.create_idp_connection_from_csv().file(&csv).send().await?.status(),
+        "update_csv" => client.update_idp_connection_from_csv().id(1).file(&csv).send().await?.status(),
         "create_json" => client.create_idp_connection_from_json().body(personnel).send().await?.status(),
         "update_json" => {
             client.update_idp_connection_from_json().id(1).body(personnel).send().await?.status()
@@ -384,6 +441,39 @@ const DOCUMENTED_ERRORS: &[(&str, &[u16])] = &[
     ("update_json", &[400, 401, 402, 403, 404, 412, 429, 500]),
 ];
 
+/// The hint a person reads for `status` on `op`, written out in full: the
+/// texts users see are checked as they are, not against the code that makes them.
+fn expected_hint(op: &str, status: u16) -> String {
+    let permission = match op {
+        "toggle" | "connect" => "Connections: Manage Version Control User Identities",
+        "list" => "Connections: List Connections",
+        _ => "Personnel: Import Personnel",
+    };
+    let record_path = match op {
+        "toggle" => "/user-identities/version-control/1/toggle",
+        "connect" => "/user-identities/version-control/1/connect",
+        "update_csv" => "/connections/1/upload/csv",
+        "update_json" => "/connections/1/upload/json",
+        _ => "(no record)",
+    };
+    match status {
+        400 => "Check the request against the operation's documentation.".into(),
+        401 => {
+            "Check the API key (Settings → API Keys in Drata) and that the region matches your Drata account."
+                .into()
+        }
+        402 => "This feature needs a Drata plan upgrade.".into(),
+        403 => format!(
+            "The API key lacks the permission this operation requires: \"{permission}\". Add it to the key's scopes in Drata (Settings → API Keys)."
+        ),
+        404 => format!("No such record: check the id in {record_path}."),
+        412 => "The key's owner must accept Drata's terms and conditions in the Drata web app.".into(),
+        429 => "Rate limited: Drata allows 500 requests per minute per IP; wait and retry.".into(),
+        500 => "Drata had a server error; retry later.".into(),
+        other => panic!("no hint expected for {other}"),
+    }
+}
+
 #[tokio::test]
 async fn every_documented_error_status_becomes_a_typed_error_with_message_and_code() {
     for (op, statuses) in DOCUMENTED_ERRORS {
@@ -400,16 +490,10 @@ async fn every_documented_error_status_becomes_a_typed_error_with_message_and_co
 
             let Error::Api(api) = &err else { panic!("{op} {status}: {err:?}") };
             assert_eq!(api.status.as_u16(), status, "{op}");
-            assert_eq!(api.message(), format!("{op} failed"));
-            assert_eq!(api.code(), 10000 + i64::from(status));
-            assert_eq!(api.body.name, None);
-            let expected_hint = match (status, api.operation.and_then(|o| o.permission)) {
-                (403, Some(permission)) => format!(
-                    "The API key lacks the permission this operation requires: \"{permission}\". Add it to the key's scopes in Drata (Settings → API Keys)."
-                ),
-                _ => drata::hint_for(api.status).unwrap_or_default().to_string(),
-            };
-            assert_eq!(api.hint(), Some(expected_hint));
+            assert_eq!(api.message(), Some(format!("{op} failed").as_str()));
+            assert_eq!(api.code(), Some(10000 + i64::from(status)));
+            assert_eq!(api.name(), None);
+            assert_eq!(api.hint(), Some(expected_hint(op, status)), "{op} {status}");
             assert_eq!(api.attempts, 1);
             let text = err.to_string();
             assert!(text.contains(&format!("{op} failed")) && !text.contains(TEST_KEY), "{text}");
@@ -418,37 +502,67 @@ async fn every_documented_error_status_becomes_a_typed_error_with_message_and_co
 }
 
 #[tokio::test]
-async fn the_hints_say_what_to_do() {
-    let hint = |s: u16| drata::hint_for(StatusCode::from_u16(s).expect("status")).unwrap_or_default();
-    assert!(hint(401).contains("API key") && hint(401).contains("region"));
-    assert!(hint(402).contains("plan"));
-    assert!(hint(403).contains("permission"));
-    assert!(hint(404).contains("No such record"));
-    assert!(hint(412).contains("terms"));
-    assert!(hint(429).contains("500 requests per minute"));
+async fn a_404_for_a_route_says_to_check_the_base_url_not_the_id() {
+    let server = MockServer::start().await;
+    // What a web framework answers for a route it does not have.
+    let body = r#"{"statusCode":404,"message":"Cannot PUT /user-identities/version-control/1/toggle","error":"Not Found"}"#;
+    Mock::given(wiremock::matchers::any()).respond_with(json_response(404, body)).mount(&server).await;
+    let err = call("toggle", &client_without_retries(&server.uri())).await.expect_err("404");
+    assert_eq!(
+        err.to_string(),
+        "PUT /user-identities/version-control/1/toggle: Drata answered 404 Not Found with a body that is not Drata's error JSON ({\"statusCode\":404,\"message\":\"Cannot PUT /user-identities/version-control/1/toggle\",\"error\":\"Not Found\"}). Drata has no such route: check the base URL (it ends in `/public`, e.g. https://public-api.drata.com/public) and the region."
+    );
+    // A listing names no record: its 404 is always the route's.
+    let server = MockServer::start().await;
+    let body = json!({"statusCode": 404, "message": "Not Found", "code": 10004});
+    Mock::given(wiremock::matchers::any())
+        .respond_with(json_response(404, &body.to_string()))
+        .mount(&server)
+        .await;
+    let err = call("list", &client_without_retries(&server.uri())).await.expect_err("404");
+    let Error::Api(api) = &err else { panic!("{err:?}") };
+    assert_eq!(
+        api.hint().as_deref(),
+        Some(
+            "Drata has no such route: check the base URL (it ends in `/public`, e.g. https://public-api.drata.com/public) and the region."
+        )
+    );
 }
 
 #[tokio::test]
-async fn an_undocumented_status_and_a_non_json_error_body_are_reported_not_panicked() {
+async fn an_error_answer_that_is_not_drata_json_keeps_its_status_hint() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(502).set_body_raw("<html>Bad gateway</html>", "text/html"))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(500).set_body_raw("<html>oops</html>", "text/html"))
+        .respond_with(ResponseTemplate::new(401).set_body_raw("<html>Unauthorized</html>", "text/html"))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .respond_with(json_response(500, r#"{"statusCode":500,"message":"boom"}"#))
         .mount(&server)
         .await;
     let client = client_without_retries(&server.uri());
 
     let err = call("create_csv", &client).await.expect_err("502");
-    assert!(
-        matches!(&err, Error::UnexpectedStatus { status, excerpt, attempts: 1, .. } if status.as_u16() == 502 && excerpt == "<html>Bad gateway</html>"),
-        "{err:?}"
+    assert_eq!(
+        err.to_string(),
+        "POST /connections/upload/csv: Drata answered 502 Bad Gateway with a body that is not Drata's error JSON (<html>Bad gateway</html>). Drata had a server error; retry later."
     );
-    let err = call("list", &client).await.expect_err("500 html");
-    assert!(
-        matches!(&err, Error::Decode { excerpt, status: Some(s), path, .. } if excerpt == "<html>oops</html>" && s.as_u16() == 500 && path == "$"),
-        "{err:?}"
+    let err = call("list", &client).await.expect_err("401 html");
+    assert_eq!(
+        err.to_string(),
+        "GET /connections: Drata answered 401 Unauthorized with a body that is not Drata's error JSON (<html>Unauthorized</html>). Check the API key (Settings → API Keys in Drata) and that the region matches your Drata account."
     );
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    // A documented status whose body lacks `code`.
+    let err = call("toggle", &client).await.expect_err("500 without code");
+    let Error::Api(api) = &err else { panic!("{err:?}") };
+    assert_eq!(
+        (api.status.as_u16(), api.body.as_ref(), api.excerpt()),
+        (500, None, Some(r#"{"statusCode":500,"message":"boom"}"#))
+    );
+    assert_eq!(api.hint().as_deref(), Some("Drata had a server error; retry later."));
 }

@@ -90,16 +90,17 @@ async fn a_burst_of_500_502_503_is_retried_until_the_answer() {
 }
 
 #[tokio::test]
-async fn an_html_502_page_is_an_unexpected_status_with_an_excerpt_after_every_attempt() {
+async fn an_html_502_page_is_an_api_error_with_an_excerpt_after_every_attempt() {
     let page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
     let server = RawServer::start(move |_| Act::Answer(answer(502, "text/html", "", page.as_bytes()))).await;
     let error = client(&server, 3).list_connections().send().await.expect_err("502 every time");
     match &error {
-        Error::UnexpectedStatus { status, attempts, excerpt, .. } => {
-            assert_eq!((status.as_u16(), *attempts), (502, 3));
-            assert!(excerpt.starts_with("<html><head><title>502 Bad Gateway"), "{excerpt}");
+        Error::Api(api) => {
+            assert_eq!((api.status.as_u16(), api.attempts, api.body.as_ref()), (502, 3, None));
+            assert_eq!(api.excerpt(), Some(page));
+            assert_eq!(api.hint().as_deref(), Some("Drata had a server error; retry later."));
         }
-        other => panic!("expected UnexpectedStatus, got {other:?}"),
+        other => panic!("expected an API error, got {other:?}"),
     }
     assert_eq!(server.requests(), 3);
 }
@@ -140,12 +141,81 @@ async fn a_post_whose_connection_fails_after_sending_is_not_sent_twice() {
             .send()
             .await
             .expect_err("the connection failed");
-        match &error {
-            Error::Transport { attempts, .. } => assert_eq!(*attempts, 1, "{error}"),
-            other => panic!("expected a transport error, got {other:?}"),
-        }
+        assert!(matches!(&error, Error::OutcomeUnknown { .. }), "{error:?}");
         assert_eq!(server.requests(), 1, "the POST was sent again");
     }
+}
+
+#[tokio::test]
+async fn a_create_whose_answer_never_comes_is_reported_as_possibly_done_and_not_repeated() {
+    let server = RawServer::start(|_| Act::Silent).await;
+    let client = builder_for(&server.uri)
+        .timeout(Duration::from_millis(300))
+        .retry(RetryPolicy::default().base_delay(Duration::from_millis(5)))
+        .build()
+        .expect("client");
+    let error =
+        client.create_idp_connection_from_json().body(personnel()).send().await.expect_err("no answer");
+    let Error::OutcomeUnknown { operation, request_path, timeout, .. } = &error else {
+        panic!("expected an unknown outcome, got {error:?}")
+    };
+    assert_eq!(
+        (operation.id, request_path.as_str(), *timeout),
+        ("create_idp_connection_from_json", "/connections/upload/json", Some(Duration::from_millis(300)))
+    );
+    let text = error.to_string();
+    assert!(
+        text.starts_with("POST /connections/upload/json: the request may have reached Drata, but its answer was lost (no answer within 300 ms: "),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("Drata may have acted on it. Do not simply repeat it; first check whether it took effect: list the connections (GET /connections) and look for a new IdP connection."),
+        "{text}"
+    );
+    assert!(!error.is_invalid_input() && error.is_timeout());
+    assert_eq!(server.requests(), 1, "never sent twice");
+
+    // The CSV create behaves alike; an update (a PUT) is safe to repeat and is retried.
+    let csv = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(
+        csv.path(),
+        "id,first_name,last_name,email,is_contractor,mfa\n1,Ada,Lovelace,ada@example.com,no,yes\n",
+    )
+    .expect("write");
+    let error = client.create_idp_connection_from_csv().file(csv.path()).send().await.expect_err("no answer");
+    assert!(matches!(&error, Error::OutcomeUnknown { .. }), "{error:?}");
+    assert_eq!(server.requests(), 2);
+    let error =
+        client.update_idp_connection_from_json().id(3).body(personnel()).send().await.expect_err("no answer");
+    let Error::Transport { attempts: 3, timeout: Some(timeout), .. } = &error else { panic!("{error:?}") };
+    assert_eq!(*timeout, Duration::from_millis(300));
+    assert!(
+        error.to_string().starts_with("PUT /connections/3/upload/json: no answer within 300 ms: "),
+        "{error}"
+    );
+    assert_eq!(server.requests(), 5);
+}
+
+#[tokio::test]
+async fn a_body_that_stops_arriving_is_worded_as_a_timeout_of_the_answer() {
+    let server = RawServer::start(|_| Act::Trickle {
+        head: b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n".to_vec(),
+        every: Duration::from_secs(3600),
+    })
+    .await;
+    let client = builder_for(&server.uri)
+        .timeout(Duration::from_millis(200))
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("client");
+    let error = client.list_connections().send().await.expect_err("stalled body");
+    assert!(
+        error
+            .to_string()
+            .starts_with("GET /connections: the answer stopped arriving: no whole answer within 200 ms: "),
+        "{error}"
+    );
+    assert!(error.is_timeout());
 }
 
 #[tokio::test]
@@ -290,7 +360,7 @@ async fn an_upload_is_given_the_time_its_size_needs_and_no_more() {
     // the attempt timeout of JSON calls.
     let patient = builder_for(&server).timeout(Duration::from_millis(300)).build().expect("client");
     let started = Instant::now();
-    patient.create_idp_connection_from_csv(&csv).await.expect("a slow upload is not cut short");
+    patient.create_idp_connection_from_csv().file(&csv).send().await.expect("a slow upload is not cut short");
     assert!(started.elapsed() > Duration::from_millis(600), "took {:?}", started.elapsed());
 
     // Expecting 100 MB/s, the same upload is a stalled one: it ends at about
@@ -302,12 +372,9 @@ async fn an_upload_is_given_the_time_its_size_needs_and_no_more() {
         .build()
         .expect("client");
     let started = Instant::now();
-    match hasty.create_idp_connection_from_csv(&csv).await.expect_err("too slow for 100 MB/s") {
-        Error::Transport { attempts, source, .. } => {
-            assert_eq!(attempts, 1);
-            assert!(source.is_timeout(), "{source:?}");
-        }
-        other => panic!("expected a timed-out transport error, got {other:?}"),
+    match hasty.create_idp_connection_from_csv().file(&csv).send().await.expect_err("too slow for 100 MB/s") {
+        Error::OutcomeUnknown { source, .. } => assert!(source.is_timeout(), "{source:?}"),
+        other => panic!("expected a timed-out upload of unknown outcome, got {other:?}"),
     }
     // Validating the file comes first (unoptimised in tests), hence the slack.
     assert!(started.elapsed() < Duration::from_secs(3), "took {:?}", started.elapsed());
@@ -335,7 +402,7 @@ async fn dropped_connections_of_the_fake_server_never_duplicate_a_write() {
     for _ in 0..40 {
         match client.create_idp_connection_from_json().body(personnel()).send().await {
             Ok(_) => created += 1,
-            Err(Error::Transport { attempts: 1, .. } | Error::Api(_)) => {}
+            Err(Error::OutcomeUnknown { .. } | Error::Api(_)) => {}
             Err(other) => panic!("unexpected error: {other}"),
         }
     }

@@ -72,7 +72,7 @@ async fn a_503_burst_is_retried_then_surfaced_with_the_attempt_count() {
         .expect_err("503 every time");
 
     let Error::Api(api) = &err else { panic!("{err:?}") };
-    assert_eq!((api.status.as_u16(), api.attempts, api.message()), (503, 4, "Service Unavailable"));
+    assert_eq!((api.status.as_u16(), api.attempts, api.message()), (503, 4, Some("Service Unavailable")));
     assert_eq!(request_count(&server).await, 4);
     assert!(err.to_string().contains("after 4 attempts"), "{err}");
 }
@@ -109,7 +109,8 @@ async fn a_post_that_the_server_may_have_acted_on_is_not_retried_but_a_429_is() 
     )
     .expect("temp file");
 
-    let err = client_for(&server.uri()).create_idp_connection_from_csv(&csv).await.expect_err("503");
+    let err =
+        client_for(&server.uri()).create_idp_connection_from_csv().file(&csv).send().await.expect_err("503");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(request_count(&server).await, 1, "a POST answered 503 may have created the connection");
 
@@ -124,14 +125,18 @@ async fn a_post_that_the_server_may_have_acted_on_is_not_retried_but_a_429_is() 
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({})))
         .mount(&server)
         .await;
-    let created =
-        client_for(&server.uri()).create_idp_connection_from_csv(&csv).await.expect("retried after 429");
+    let created = client_for(&server.uri())
+        .create_idp_connection_from_csv()
+        .file(&csv)
+        .send()
+        .await
+        .expect("retried after 429");
     assert_eq!(created.status().as_u16(), 201);
     let requests = server.received_requests().await.unwrap_or_default();
     assert_eq!(requests.len(), 2);
     for request in &requests {
         let body = String::from_utf8_lossy(&request.body);
-        assert!(body.contains("\r\n\r\nid,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n1,A,B,a@b.co,,no,no,\n\r\n--"), "{body}");
+        assert!(body.contains("\r\n\r\nid,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n1,A,B,a@b.co,,false,false,\n\r\n--"), "{body}");
     }
 }
 
@@ -313,8 +318,8 @@ async fn an_invalid_csv_reports_every_bad_row_and_the_server_receives_nothing() 
     let client = client_for(&server.uri());
 
     for err in [
-        client.create_idp_connection_from_csv(&csv).await.expect_err("invalid"),
-        client.update_idp_connection_from_csv(5, &csv).await.expect_err("invalid"),
+        client.create_idp_connection_from_csv().file(&csv).send().await.expect_err("invalid"),
+        client.update_idp_connection_from_csv().id(5).file(&csv).send().await.expect_err("invalid"),
     ] {
         let Error::Validation(report) = &err else { panic!("{err:?}") };
         let rows: Vec<(u64, Option<&str>)> =
