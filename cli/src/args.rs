@@ -1,8 +1,13 @@
 //! The command line, as users script against it.
+//!
+//! Global options (`--api-key`, `--region`, `--base-url`, `--timeout`) may
+//! come before or after the command; so may `--json`, except after
+//! `idp create` and `idp update`, whose `--json FILE` names a personnel list
+//! (there, give it first: `drata --json idp create --json people.json`).
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 /// Drata's public API from the shell.
 ///
@@ -11,22 +16,34 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "drata", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
-    /// API key [default: $DRATA_API_KEY]. Never printed.
-    #[arg(long, env = "DRATA_API_KEY", hide_env_values = true)]
+    /// API key [env: DRATA_API_KEY]. Never printed.
+    #[arg(long, global = true, env = "DRATA_API_KEY", hide_env = true, value_name = "KEY")]
     pub api_key: Option<String>,
-    /// Region of the Drata account: us, eu or apac.
-    #[arg(long, env = "DRATA_REGION", default_value = "us")]
-    pub region: String,
-    /// API root including `/public`, e.g. a local fake server's; overrides --region.
-    #[arg(long, env = "DRATA_BASE_URL")]
+    /// Region of the Drata account: us, eu or apac [env: DRATA_REGION; default: us].
+    #[arg(long, global = true, env = "DRATA_REGION", hide_env = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// API root including `/public`, e.g. a local fake server's; overrides
+    /// --region [env: DRATA_BASE_URL].
+    #[arg(long, global = true, env = "DRATA_BASE_URL", hide_env = true, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Print the API's answer as JSON on stdout (give it before the command:
-    /// `idp create --json FILE` names a file).
+    /// The longest to wait for each answer, in seconds (default 30; uploads
+    /// also get the time their size needs) [env: DRATA_TIMEOUT].
+    #[arg(long, global = true, env = "DRATA_TIMEOUT", hide_env = true, value_name = "SECONDS")]
+    pub timeout: Option<String>,
+    /// Print JSON on stdout: the API's answer, or the command's result.
     #[arg(long)]
     pub json: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--json` after a command.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct Output {
+    /// Print JSON on stdout: the API's answer, or the command's result.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The commands.
@@ -41,14 +58,12 @@ pub enum Command {
     /// Manual IdP personnel imports.
     #[command(subcommand)]
     Idp(IdpCommand),
-    /// Run the fake Drata server until Ctrl-C.
+    /// Run the fake Drata server until Ctrl-C. It accepts the key given with
+    /// --api-key or DRATA_API_KEY, or else `mock-api-key`.
     Mock {
         /// Port on 127.0.0.1 (0: any free port).
         #[arg(long, default_value_t = 8080)]
         port: u16,
-        /// An API key the server accepts (repeatable) [default: mock-api-key].
-        #[arg(long = "api-key", id = "mock_api_key")]
-        api_keys: Vec<String>,
     },
     /// Walk through every operation against an in-process fake server.
     Demo,
@@ -64,10 +79,13 @@ pub enum ConnectionsCommand {
 /// `drata connections list` options.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Only this provider type, e.g. MDM, IDENTITY (repeatable).
+    /// Only this provider type, e.g. MDM, IDENTITY (repeatable). A value
+    /// this version does not know is sent anyway, with a warning: Drata
+    /// adds provider types.
     #[arg(long = "provider-type", value_name = "T")]
     pub provider_types: Vec<String>,
-    /// Only this state, e.g. ACTIVE, MISCONFIGURED.
+    /// Only this state, e.g. ACTIVE, MISCONFIGURED (an unknown one is sent
+    /// anyway, with a warning).
     #[arg(long, value_name = "S")]
     pub state: Option<String>,
     /// Order by CREATED_AT, CONNECTED_AT, CONNECTION_PROVIDER_TYPE, CONNECTION_CLIENT_TYPE or CONNECTION_STATE.
@@ -85,6 +103,8 @@ pub struct ListArgs {
     /// Fetch every page.
     #[arg(long)]
     pub all: bool,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 /// Sort direction.
@@ -100,34 +120,37 @@ pub enum SortDir {
 #[derive(Debug, Subcommand)]
 pub enum VcsCommand {
     /// Turn write access or push-to-production access on or off.
+    #[command(group(ArgGroup::new("switch").args(["on", "off"]).required(true)))]
     Toggle {
         /// The identity's id.
+        #[arg(value_parser = clap::value_parser!(i64).range(1..))]
         id: i64,
         /// Which access.
         #[arg(long, value_enum)]
         field: ToggleFieldArg,
         /// Turn it on.
-        #[arg(long, conflicts_with = "off", required_unless_present = "off")]
+        #[arg(long)]
         on: bool,
         /// Turn it off.
         #[arg(long)]
         off: bool,
+        #[command(flatten)]
+        output: Output,
     },
     /// Link the identity to a Drata user, or unlink it.
+    #[command(group(ArgGroup::new("link").args(["user", "unlink"]).required(true)))]
     Connect {
         /// The identity's id.
+        #[arg(value_parser = clap::value_parser!(i64).range(1..))]
         id: i64,
         /// The Drata user to link to.
-        #[arg(
-            long = "user",
-            value_name = "USER_ID",
-            conflicts_with = "unlink",
-            required_unless_present = "unlink"
-        )]
+        #[arg(long = "user", value_name = "USER_ID", value_parser = clap::value_parser!(i64).range(1..))]
         user: Option<i64>,
         /// Unlink the identity.
         #[arg(long)]
         unlink: bool,
+        #[command(flatten)]
+        output: Output,
     },
 }
 
@@ -143,7 +166,7 @@ pub enum ToggleFieldArg {
 /// `drata idp …`
 #[derive(Debug, Subcommand)]
 pub enum IdpCommand {
-    /// Create an IdP connection from a personnel file.
+    /// Create an IdP connection from a personnel file, and report its id.
     Create {
         /// The personnel.
         #[command(flatten)]
@@ -155,6 +178,7 @@ pub enum IdpCommand {
     /// Replace the personnel of an IdP connection.
     Update {
         /// The IdP connection's id.
+        #[arg(value_parser = clap::value_parser!(i64).range(1..))]
         connection_id: i64,
         /// The personnel.
         #[command(flatten)]
@@ -165,8 +189,11 @@ pub enum IdpCommand {
     },
     /// Check a personnel file (CSV, or JSON `{"personnelData": [...]}`) without sending it.
     Validate {
-        /// The file; `.json` files are read as JSON, any other as CSV.
+        /// The file; `.json` files are read as JSON, any other as CSV (`-` or
+        /// `/dev/stdin` for standard input).
         file: PathBuf,
+        #[command(flatten)]
+        output: Output,
     },
 }
 
@@ -174,7 +201,7 @@ pub enum IdpCommand {
 #[derive(Debug, Args)]
 #[group(required = true, multiple = false)]
 pub struct Source {
-    /// Drata's personnel CSV, uploaded as the file.
+    /// Drata's personnel CSV, uploaded as the file (`-` for standard input).
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
     /// A JSON file holding `{"personnelData": [...]}`.

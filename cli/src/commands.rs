@@ -1,47 +1,89 @@
 //! The API commands: `connections`, `vcs-identities`, `idp`.
 
-use std::io::IsTerminal;
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use drata::personnel::{PersonnelCsv, ValidationReport};
 use drata::types::{
-    ConnectVersionControlIdentityRequest, ConnectionSort, ConnectionState, PersonnelImport, ProviderType,
-    SortDirection, ToggleField, ToggleVersionControlIdentityRequest,
+    CompactConnection, ConnectVersionControlIdentityRequest, ConnectionSort, ConnectionState,
+    PersonnelImport, ProviderType, SortDirection, ToggleField, ToggleVersionControlIdentityRequest,
 };
 use drata::{Client, ConnectionFilter, Region};
 use futures::TryStreamExt;
+use serde_json::json;
 
 use crate::Failure;
-use crate::args::{Cli, IdpCommand, ListArgs, SortDir, Source, ToggleFieldArg, VcsCommand};
-use crate::output;
+use crate::args::{Cli, IdpCommand, ListArgs, Output, SortDir, Source, ToggleFieldArg, VcsCommand};
+use crate::output::{self, Stdout, text};
 
-/// The options every command shares.
+/// The options every command shares, read once.
 pub struct Context {
     api_key: Option<String>,
-    region: String,
+    region: Region,
     base_url: Option<String>,
-    /// Print JSON instead of a table or summary.
-    pub json: bool,
+    timeout: Option<Duration>,
+    /// `--json` before the command.
+    json: bool,
+}
+
+/// An option given as an empty string (`DRATA_REGION=`) is not given.
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
 impl Context {
-    pub fn new(cli: &Cli) -> Self {
-        Self {
+    pub fn new(cli: &Cli) -> Result<Self, Failure> {
+        let region = match given(&cli.region) {
+            Some(region) => region.parse::<Region>()?,
+            None => Region::default(),
+        };
+        let timeout = given(&cli.timeout)
+            .map(|t| {
+                t.parse::<f64>()
+                    .ok()
+                    .filter(|s| s.is_finite() && *s > 0.0)
+                    .and_then(|s| Duration::try_from_secs_f64(s).ok())
+                    .ok_or_else(|| {
+                        invalid(format!("--timeout must be a number of seconds above 0, not `{t}`"))
+                    })
+            })
+            .transpose()?;
+        Ok(Self {
+            // An empty key stays empty: the client refuses it as "no API key".
             api_key: cli.api_key.clone(),
-            region: cli.region.clone(),
-            base_url: cli.base_url.clone(),
+            region,
+            base_url: given(&cli.base_url).map(str::to_string),
+            timeout,
             json: cli.json,
-        }
+        })
+    }
+
+    /// Whether to print JSON: `--json` before or after the command.
+    pub fn json(&self, output: Output) -> bool {
+        self.json || output.json
+    }
+
+    /// The key given with --api-key or DRATA_API_KEY, if any.
+    pub fn api_key(&self) -> Option<&str> {
+        self.api_key.as_deref().filter(|k| !k.trim().is_empty())
     }
 
     /// A client for the chosen region or base URL; invalid settings fail
     /// before anything is sent.
     pub fn client(&self) -> Result<Client, Failure> {
-        let mut builder = Client::builder().region(self.region.parse::<Region>()?);
+        let mut builder = Client::builder().region(self.region);
         if let Some(key) = &self.api_key {
             builder = builder.api_key(key);
         }
         if let Some(url) = &self.base_url {
             builder = builder.base_url(url);
+        }
+        if let Some(timeout) = self.timeout {
+            // Each answer may take `timeout`; the call as a whole, its
+            // retries included, at least as long as the default allows.
+            let deadline = timeout.saturating_mul(4).max(Duration::from_secs(120));
+            builder = builder.timeout(timeout).deadline(Some(deadline));
         }
         Ok(builder.build()?)
     }
@@ -56,26 +98,48 @@ fn upper(value: &str) -> String {
     value.trim().to_ascii_uppercase()
 }
 
-fn closed_enum<T: std::str::FromStr>(value: &str, what: &str, known: &[&str]) -> Result<T, Failure> {
-    upper(value)
-        .parse()
-        .map_err(|_| invalid(format!("unknown {what} `{value}`; use one of {}", known.join(", "))))
-}
-
 const SORTS: &[&str] =
     &["CREATED_AT", "CONNECTED_AT", "CONNECTION_PROVIDER_TYPE", "CONNECTION_CLIENT_TYPE", "CONNECTION_STATE"];
 
+/// A value of one of Drata's growing enums: an unknown one is sent anyway
+/// (Drata adds values faster than clients follow), with a warning.
+fn open_value<T: From<String>>(value: &str, what: &str, known: &[&str], is_known: impl Fn(&T) -> bool) -> T {
+    let parsed = T::from(upper(value));
+    if !is_known(&parsed) {
+        output::warn(&format!(
+            "`{value}` is not a {what} this version of drata knows ({}); sending it anyway, as Drata adds new ones",
+            known.join(", ")
+        ));
+    }
+    parsed
+}
+
 /// `drata connections list`
-pub async fn list_connections(context: &Context, args: ListArgs) -> Result<(), Failure> {
-    let provider_types: Vec<ProviderType> =
-        args.provider_types.iter().map(|t| ProviderType::from(upper(t))).collect();
-    let state = args.state.as_deref().map(|s| ConnectionState::from(upper(s)));
-    let sort =
-        args.sort.as_deref().map(|s| closed_enum::<ConnectionSort>(s, "sort field", SORTS)).transpose()?;
+pub async fn list_connections(context: &Context, out: &mut Stdout, args: ListArgs) -> Result<(), Failure> {
+    let provider_types: Vec<ProviderType> = args
+        .provider_types
+        .iter()
+        .map(|t| open_value(t, "provider type", ProviderType::KNOWN_VALUES, ProviderType::is_known))
+        .collect();
+    let state = args
+        .state
+        .as_deref()
+        .map(|s| open_value(s, "connection state", ConnectionState::KNOWN_VALUES, ConnectionState::is_known));
+    // The sort order is a closed list: an unknown one is refused here.
+    let sort = args
+        .sort
+        .as_deref()
+        .map(|s| {
+            upper(s)
+                .parse::<ConnectionSort>()
+                .map_err(|_| invalid(format!("unknown sort field `{s}`; use one of {}", SORTS.join(", "))))
+        })
+        .transpose()?;
     let sort_dir = args.sort_dir.map(|d| match d {
         SortDir::Asc => SortDirection::Asc,
         SortDir::Desc => SortDirection::Desc,
     });
+    let json = context.json(args.output);
     let client = context.client()?;
 
     if args.all {
@@ -87,21 +151,20 @@ pub async fn list_connections(context: &Context, args: ListArgs) -> Result<(), F
             page_size: args.limit.unwrap_or(50),
             ..ConnectionFilter::default()
         };
-        let progress = output::progress_bar("connections");
+        let progress = output::items_bar("connections");
         let mut pages = client.connection_pages(filter);
         let mut all = Vec::new();
         while let Some(page) = pages.try_next().await? {
-            progress.set_length(u64::try_from(page.total).unwrap_or(0));
+            output::set_items_total(&progress, "connections", u64::try_from(page.total).unwrap_or(0));
             progress.inc(page.data.len() as u64);
             all.extend(page.data);
         }
         progress.finish_and_clear();
-        if context.json {
-            output::print_json(&all)
+        if json {
+            out.json(&all)
         } else {
-            output::print_connections(&all);
-            println!("{} connection(s)", all.len());
-            Ok(())
+            print_connections(out, &all)?;
+            out.line(&format!("{} connection(s)", all.len()))
         }
     } else {
         let mut request = client.list_connections();
@@ -124,22 +187,56 @@ pub async fn list_connections(context: &Context, args: ListArgs) -> Result<(), F
             request = request.sort_dir(direction);
         }
         let page = request.send().await?.into_inner();
-        if context.json {
-            output::print_json(&page)
-        } else {
-            output::print_connections(&page.data);
-            let pages = if page.limit > 0 { (page.total + page.limit - 1) / page.limit } else { 0 };
-            println!("page {} of {pages} ({} of {} connection(s))", page.page, page.data.len(), page.total);
-            Ok(())
+        if json {
+            return out.json(&page);
         }
+        print_connections(out, &page.data)?;
+        out.line(&page_footer(page.page, page.limit, page.total, page.data.len()))
     }
 }
 
+/// The line under one page of a listing.
+fn page_footer(page: i64, limit: i64, total: i64, shown: usize) -> String {
+    let pages = if limit > 0 { (total + limit - 1) / limit } else { 0 };
+    match (total, pages) {
+        (0, _) => "no connections".to_string(),
+        (_, pages) if page > pages => {
+            format!("page {page} is past the last page ({pages}); {total} connection(s) in all")
+        }
+        _ => format!("page {page} of {pages} ({shown} of {total} connection(s))"),
+    }
+}
+
+/// Prints connections as a table; server text is shown, never acted on.
+pub fn print_connections(out: &mut Stdout, connections: &[CompactConnection]) -> Result<(), Failure> {
+    let rows: Vec<[String; 6]> = connections
+        .iter()
+        .map(|c| {
+            let providers = c
+                .provider_types
+                .iter()
+                .flatten()
+                .map(|p| if p.is_enabled { p.value.to_string() } else { format!("{} (off)", p.value) })
+                .collect::<Vec<_>>()
+                .join(",");
+            [
+                text(&c.id.to_string()).into_owned(),
+                text(c.client_type.as_str()).into_owned(),
+                text(c.state.as_str()).into_owned(),
+                if c.connected { "yes".into() } else { "no".into() },
+                text(&providers).into_owned(),
+                text(c.client_alias.as_deref().unwrap_or_default()).into_owned(),
+            ]
+        })
+        .collect();
+    out.table(["ID", "CLIENT TYPE", "STATE", "CONNECTED", "PROVIDER TYPES", "ALIAS"], &rows)
+}
+
 /// `drata vcs-identities …`
-pub async fn vcs_identities(context: &Context, command: VcsCommand) -> Result<(), Failure> {
+pub async fn vcs_identities(context: &Context, out: &mut Stdout, command: VcsCommand) -> Result<(), Failure> {
     let client = context.client()?;
-    let (identity, summary) = match command {
-        VcsCommand::Toggle { id, field, on, off: _ } => {
+    let (identity, summary, output) = match command {
+        VcsCommand::Toggle { id, field, on, off: _, output } => {
             let (toggle_field, label) = match field {
                 ToggleFieldArg::WriteAccess => (ToggleField::VersionControlWriteAccess, "write access"),
                 ToggleFieldArg::PushProdCodeAccess => {
@@ -158,9 +255,9 @@ pub async fn vcs_identities(context: &Context, command: VcsCommand) -> Result<()
                 None => "off".to_string(),
             };
             let summary = format!("identity {id} ({}): {label} {state}", identity.username);
-            (identity, summary)
+            (identity, summary, output)
         }
-        VcsCommand::Connect { id, user, unlink: _ } => {
+        VcsCommand::Connect { id, user, unlink: _, output } => {
             let body = ConnectVersionControlIdentityRequest { user_id: user };
             let identity =
                 client.connect_version_control_identity().id(id).body(body).send().await?.into_inner();
@@ -173,19 +270,19 @@ pub async fn vcs_identities(context: &Context, command: VcsCommand) -> Result<()
                 ),
                 None => format!("identity {id} ({}) unlinked", identity.username),
             };
-            (identity, summary)
+            (identity, summary, output)
         }
     };
-    if context.json { output::print_json(&identity) } else { output::line(summary.trim_end().to_string()) }
+    if context.json(output) { out.json(&identity) } else { out.line(&text(summary.trim_end())) }
 }
 
 /// `drata idp …`
-pub async fn idp(context: &Context, command: IdpCommand) -> Result<(), Failure> {
+pub async fn idp(context: &Context, out: &mut Stdout, command: IdpCommand) -> Result<(), Failure> {
     match command {
-        IdpCommand::Validate { file } => validate(context, &file),
-        IdpCommand::Create { source, dry_run } => import(context, None, source, dry_run).await,
+        IdpCommand::Validate { file, output } => validate(out, &file, context.json(output)).await,
+        IdpCommand::Create { source, dry_run } => import(context, out, None, source, dry_run).await,
         IdpCommand::Update { connection_id, source, dry_run } => {
-            import(context, Some(connection_id), source, dry_run).await
+            import(context, out, Some(connection_id), source, dry_run).await
         }
     }
 }
@@ -194,93 +291,241 @@ fn is_json_file(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
-/// Reads and validates a `{"personnelData": [...]}` file.
-fn read_json_import(path: &Path) -> Result<PersonnelImport, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| invalid(format!("cannot read `{}`: {e}; nothing was sent", path.display())))?;
-    let import: PersonnelImport = serde_json::from_str(&text).map_err(|e| {
-        invalid(format!(
-            "`{}` is not a personnel list `{{\"personnelData\": [...]}}`: {e}; nothing was sent",
-            path.display()
-        ))
-    })?;
-    drata::personnel::validate_import(&import)
-        .map_err(|report| invalid(format!("`{}`: {report}\nnothing was sent", path.display())))?;
-    Ok(import)
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
-fn validate(context: &Context, file: &Path) -> Result<(), Failure> {
-    let rows = if is_json_file(file) {
-        read_json_import(file)?.personnel_data.len() as u64
+/// A personnel file that could not be used: its problems as JSON on stdout
+/// when asked for, and as text in the error.
+fn file_failure(out: &mut Stdout, json: bool, file: &Path, error: drata::Error) -> Failure {
+    let drata::Error::Validation(report) = error else { return error.into() };
+    if json && let Err(failure) = out.json(&report_json(file, &report)) {
+        return failure;
+    }
+    invalid(format!("`{}`: {report}\nnothing was sent", file.display()))
+}
+
+fn report_json(file: &Path, report: &ValidationReport) -> serde_json::Value {
+    let problems: Vec<_> = report
+        .problems
+        .iter()
+        .map(|p| json!({"row": p.row, "column": p.column, "message": p.message}))
+        .collect();
+    json!({"file": file.display().to_string(), "valid": false, "problems": problems, "omitted": report.omitted})
+}
+
+/// Checks a personnel CSV (off the async threads: it reads the whole file).
+async fn checked_csv(path: &Path) -> Result<PersonnelCsv, drata::Error> {
+    let path = path.to_path_buf();
+    let checked = tokio::task::spawn_blocking(move || {
+        if is_stdin(&path) {
+            PersonnelCsv::from_reader(std::io::stdin().lock(), "personnel.csv")
+        } else {
+            PersonnelCsv::from_path(&path)
+        }
+    })
+    .await;
+    checked.map_err(|e| drata::Error::InvalidRequest(format!("the check of the file stopped: {e}")))?
+}
+
+async fn validate(out: &mut Stdout, file: &Path, json: bool) -> Result<(), Failure> {
+    let (rows, ignored) = if is_json_file(file) {
+        let import = drata::personnel::read_json_file(file).map_err(|e| file_failure(out, json, file, e))?;
+        (import.personnel_data.len() as u64, Vec::new())
     } else {
-        drata::personnel::validate_csv_file(file)?.rows
+        let csv = checked_csv(file).await.map_err(|e| file_failure(out, json, file, e))?;
+        (csv.rows(), csv.ignored_columns().to_vec())
     };
-    if context.json {
-        output::print_json(
-            &serde_json::json!({"file": file.display().to_string(), "valid": true, "rows": rows}),
-        )
-    } else {
-        output::line(format!("{}: valid, {rows} person(s)", file.display()))
+    if json {
+        return out.json(
+            &json!({"file": file.display().to_string(), "valid": true, "rows": rows, "ignoredColumns": ignored}),
+        );
+    }
+    out.line(&text(&format!("{}: valid, {rows} person(s)", file.display())))?;
+    warn_ignored(&ignored);
+    Ok(())
+}
+
+fn warn_ignored(columns: &[String]) {
+    if !columns.is_empty() {
+        output::warn(&format!("columns not sent (not in Drata's CSV): {}", columns.join(", ")));
     }
 }
 
-async fn import(context: &Context, id: Option<i64>, source: Source, dry_run: bool) -> Result<(), Failure> {
-    let (method, path) = match id {
-        Some(id) => ("PUT", format!("/connections/{id}/upload")),
-        None => ("POST", "/connections/upload".to_string()),
-    };
-    let verb = if id.is_some() { "updated IdP connection" } else { "created an IdP connection" };
-    match (source.csv, source.json_file) {
-        (Some(csv), _) => {
-            let rows = drata::personnel::validate_csv_file(&csv)?.rows;
-            if dry_run {
-                let bytes = std::fs::metadata(&csv).map(|m| m.len()).unwrap_or(0);
-                println!(
-                    "dry run: would send {method} {path}/csv with `{}` ({rows} person(s), {bytes} bytes) as the multipart part `file`; nothing was sent",
-                    csv.display()
-                );
-                return Ok(());
-            }
-            let client = context.client()?;
-            let progress = output::spinner(&format!("uploading {}", csv.display()));
-            let result = match id {
-                Some(id) => client.update_idp_connection_from_csv().id(id).file(&csv).send().await,
-                None => client.create_idp_connection_from_csv().file(&csv).send().await,
-            };
-            progress.finish_and_clear();
-            let answer = result?.into_inner();
-            if context.json {
-                output::print_json(&answer)
-            } else {
-                output::line(format!("{verb} from {} ({rows} person(s))", csv.display()))
-            }
+/// The ids of every connection, to tell which one an import created; `None`
+/// (with a warning) when the key may not list them.
+async fn connection_ids(client: &Client) -> Option<BTreeSet<String>> {
+    let listed: Result<Vec<_>, _> = client.connections(ConnectionFilter::default()).try_collect().await;
+    match listed {
+        Ok(all) => Some(all.into_iter().map(|c| c.id.to_string()).collect()),
+        Err(e) => {
+            output::warn(&format!("cannot list the connections to find the new one's id: {e}"));
+            None
         }
-        (None, Some(json)) => {
-            let import = read_json_import(&json)?;
-            let rows = import.personnel_data.len();
-            if dry_run {
-                println!("dry run: would send {method} {path}/json with {rows} person(s); nothing was sent");
-                return output::print_json(&import);
+    }
+}
+
+/// What an import sends: a checked CSV or a checked personnel list.
+enum Personnel {
+    Csv(PersonnelCsv, PathBuf),
+    Json(PersonnelImport, PathBuf),
+}
+
+async fn import(
+    context: &Context,
+    out: &mut Stdout,
+    id: Option<i64>,
+    source: Source,
+    dry_run: bool,
+) -> Result<(), Failure> {
+    let json = context.json;
+    let personnel = match (source.csv, source.json_file) {
+        (Some(file), _) => {
+            Personnel::Csv(checked_csv(&file).await.map_err(|e| file_failure(out, json, &file, e))?, file)
+        }
+        (None, Some(file)) => Personnel::Json(
+            drata::personnel::read_json_file(&file).map_err(|e| file_failure(out, json, &file, e))?,
+            file,
+        ),
+        (None, None) => return Err(invalid("give --csv FILE or --json FILE")),
+    };
+    let (method, kind) = if id.is_some() { ("PUT", "update") } else { ("POST", "create") };
+    let path = |format: &str| match id {
+        Some(id) => format!("/connections/{id}/upload/{format}"),
+        None => format!("/connections/upload/{format}"),
+    };
+    if dry_run {
+        return match &personnel {
+            Personnel::Csv(csv, file) => {
+                let path = path("csv");
+                if json {
+                    return out.json(&json!({
+                        "dryRun": true, "method": method, "path": path, "file": file.display().to_string(),
+                        "rows": csv.rows(), "bytes": csv.len(), "ignoredColumns": csv.ignored_columns(),
+                    }));
+                }
+                out.line(&text(&format!(
+                    "dry run: would send {method} {path} with `{}` ({} person(s), {} bytes, checked and rewritten in Drata's form) as the multipart part `file`; nothing was sent",
+                    file.display(),
+                    csv.rows(),
+                    csv.len()
+                )))?;
+                warn_ignored(csv.ignored_columns());
+                Ok(())
             }
-            let client = context.client()?;
-            let progress = output::spinner(&format!("uploading {}", json.display()));
+            Personnel::Json(import, _) => {
+                let path = path("json");
+                let rows = import.personnel_data.len();
+                if json {
+                    return out
+                        .json(&json!({"dryRun": true, "method": method, "path": path, "rows": rows, "body": import}));
+                }
+                out.line(&format!(
+                    "dry run: would send {method} {path} with {rows} person(s); nothing was sent"
+                ))?;
+                out.json(import)
+            }
+        };
+    }
+
+    let client = context.client()?;
+    let before = if id.is_none() { connection_ids(&client).await } else { None };
+    let (rows, file) = match &personnel {
+        Personnel::Csv(csv, file) => (csv.rows(), file.clone()),
+        Personnel::Json(import, file) => (import.personnel_data.len() as u64, file.clone()),
+    };
+    let sent = match personnel {
+        Personnel::Csv(csv, _) => {
+            let bar =
+                output::bytes_bar(&format!("uploading {}", text(&file.display().to_string())), csv.len());
+            let progress = bar.clone();
+            let upload = match id {
+                Some(id) => client.update_idp_connection_from_csv().id(id),
+                None => client.create_idp_connection_from_csv(),
+            };
+            let result = upload.csv(csv).on_progress(move |sent, _| progress.set_position(sent)).send().await;
+            bar.finish_and_clear();
+            result.map(|_| ())
+        }
+        Personnel::Json(import, _) => {
+            let spinner = output::spinner(&format!("uploading {}", file.display()));
             let result = match id {
                 Some(id) => client.update_idp_connection_from_json().id(id).body(import).send().await,
                 None => client.create_idp_connection_from_json().body(import).send().await,
             };
-            progress.finish_and_clear();
-            let answer = result?.into_inner();
-            if context.json {
-                output::print_json(&answer)
-            } else {
-                output::line(format!("{verb} from {} ({rows} person(s))", json.display()))
-            }
+            spinner.finish_and_clear();
+            result.map(|_| ())
         }
-        (None, None) => Err(invalid("give --csv FILE or --json FILE")),
+    };
+    if let Err(error) = sent {
+        return Err(match (&error, before) {
+            (drata::Error::OutcomeUnknown { .. }, Some(before)) => {
+                let new = new_ids(&client, &before).await;
+                let finding = match new.as_deref() {
+                    Some([]) => "No new connection appears in the listing yet: Drata probably did not create it, but list the connections again before trying again.".to_string(),
+                    Some([one]) => format!("A new connection appeared since: {one}. Drata probably created it; do not create it again."),
+                    Some(several) => format!("{} new connections appeared since: {}. Check which is yours before trying again.", several.len(), several.join(", ")),
+                    None => String::new(),
+                };
+                Failure::Api(format!("{error}\n{finding}").trim_end().to_string())
+            }
+            _ => error.into(),
+        });
     }
+    let new = match (id, before) {
+        (None, Some(before)) => new_ids(&client, &before).await,
+        _ => None,
+    };
+    let connection_id: Option<String> = match (id, new.as_deref()) {
+        (Some(id), _) => Some(id.to_string()),
+        (None, Some([one])) => Some(one.clone()),
+        _ => None,
+    };
+    if json {
+        let mut answer = serde_json::Map::new();
+        answer.insert(format!("{kind}d"), json!(true));
+        let id_value = connection_id.as_deref().map(|id| id.parse::<i64>().map_or(json!(id), |n| json!(n)));
+        answer.insert("connectionId".into(), json!(id_value));
+        answer.insert("rows".into(), json!(rows));
+        return out.json(&answer);
+    }
+    let file = file.display().to_string();
+    let line = match (id, connection_id, new.as_deref()) {
+        (Some(id), _, _) => format!("updated IdP connection {id} from {file} ({rows} person(s))"),
+        (None, Some(new_id), _) => format!("created IdP connection {new_id} from {file} ({rows} person(s))"),
+        (None, None, Some(several)) if !several.is_empty() => format!(
+            "created an IdP connection from {file} ({rows} person(s)); {} new connections appeared ({}), so which one is it cannot be told",
+            several.len(),
+            several.join(", ")
+        ),
+        (None, None, Some(_)) => format!(
+            "created an IdP connection from {file} ({rows} person(s)); it does not appear in the listing yet, so its id is not known"
+        ),
+        (None, None, None) => format!(
+            "created an IdP connection from {file} ({rows} person(s)); its id is not known (the connections could not be listed)"
+        ),
+    };
+    out.line(&text(&line))
 }
 
-/// Whether progress may be drawn: only on a terminal.
-pub fn stderr_is_terminal() -> bool {
-    std::io::stderr().is_terminal()
+/// Connection ids listed now that were not in `before`; `None` if the
+/// listing failed.
+async fn new_ids(client: &Client, before: &BTreeSet<String>) -> Option<Vec<String>> {
+    let after = connection_ids(client).await?;
+    Some(after.difference(before).cloned().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_footer_says_when_a_page_is_past_the_end_or_there_is_nothing() {
+        assert_eq!(page_footer(2, 3, 25, 3), "page 2 of 9 (3 of 25 connection(s))");
+        assert_eq!(
+            page_footer(999, 20, 25, 0),
+            "page 999 is past the last page (2); 25 connection(s) in all"
+        );
+        assert_eq!(page_footer(1, 20, 0, 0), "no connections");
+    }
 }

@@ -9,45 +9,49 @@ use drata::{Client, ConnectionFilter};
 use futures::TryStreamExt;
 
 use crate::Failure;
-use crate::output;
+use crate::commands::{Context, print_connections};
+use crate::output::{self, Stdout};
 
-/// `drata mock`: serves the fake Drata until Ctrl-C.
-pub async fn run_mock(port: u16, api_keys: Vec<String>) -> Result<(), Failure> {
+/// `drata mock`: serves the fake Drata until Ctrl-C. It accepts the key of
+/// --api-key or DRATA_API_KEY when one is given (its banner says where the
+/// key comes from, never the key), else `mock-api-key`.
+pub async fn run_mock(context: &Context, out: &mut Stdout, port: u16) -> Result<(), Failure> {
     let mut config = drata_mock::MockConfig::default();
-    if !api_keys.is_empty() {
-        config = config.api_keys(api_keys);
-    }
+    let key_note = match context.api_key() {
+        Some(key) => {
+            config = config.api_keys([key]);
+            "the API key of --api-key or DRATA_API_KEY (not shown)".to_string()
+        }
+        None => format!("the API key `{}`", drata_mock::DEFAULT_API_KEY),
+    };
     let server = drata_mock::MockServer::start_on(config, port)
         .await
         .map_err(|e| Failure::Invalid(format!("cannot start the fake server on port {port}: {e}")))?;
-    println!("{}", server.base_url());
-    eprintln!(
-        "fake Drata listening; use --base-url {} and a configured key. Ctrl-C stops it.",
+    out.line(&server.base_url())?;
+    out.flush()?;
+    output::eprint_line(&format!(
+        "fake Drata listening; it accepts {key_note}. Use --base-url {}. Ctrl-C stops it.",
         server.base_url()
-    );
-    tokio::signal::ctrl_c().await.map_err(|e| Failure::Api(format!("cannot wait for Ctrl-C: {e}")))?;
-    server.shutdown().await;
+    ));
+    std::future::pending::<()>().await;
     Ok(())
 }
 
-fn step(title: &str) {
-    println!("\n==> {title}");
-}
-
 /// `drata demo`: every operation against an in-process fake server.
-pub async fn run_demo() -> Result<(), Failure> {
+pub async fn run_demo(out: &mut Stdout) -> Result<(), Failure> {
     let server = drata_mock::MockServer::start(drata_mock::MockConfig::default())
         .await
         .map_err(|e| Failure::Api(format!("cannot start the fake server: {e}")))?;
-    println!("A fake Drata server runs at {}; no key, no network needed.", server.base_url());
+    out.line(&format!("A fake Drata server runs at {}; no key, no network needed.", server.base_url()))?;
     let client = Client::builder().api_key(server.api_key()).base_url(server.base_url()).build()?;
+    let step = |out: &mut Stdout, title: &str| out.line(&format!("\n==> {title}"));
 
-    step("List the first page of connections (GET /connections?limit=5)");
+    step(out, "List the first page of connections (GET /connections?limit=5)")?;
     let page = client.list_connections().limit(5).send().await?.into_inner();
-    output::print_connections(&page.data);
-    println!("page {} ({} of {} connections)", page.page, page.data.len(), page.total);
+    print_connections(out, &page.data)?;
+    out.line(&format!("page {} ({} of {} connections)", page.page, page.data.len(), page.total))?;
 
-    step("Filter: active IDENTITY connections, newest first");
+    step(out, "Filter: active IDENTITY connections, newest first")?;
     let page = client
         .list_connections()
         .provider_types(vec![ProviderType::Identity])
@@ -57,13 +61,13 @@ pub async fn run_demo() -> Result<(), Failure> {
         .send()
         .await?
         .into_inner();
-    output::print_connections(&page.data);
+    print_connections(out, &page.data)?;
 
-    step("Page through every connection, 10 per page (a stream across pages)");
+    step(out, "Page through every connection, 10 per page (a stream across pages)")?;
     let all: Vec<_> = client.connections(ConnectionFilter::default().page_size(10)).try_collect().await?;
-    println!("{} connections in all", all.len());
+    out.line(&format!("{} connections in all", all.len()))?;
 
-    step("Grant write access to version-control identity 1");
+    step(out, "Grant write access to version-control identity 1")?;
     let identity = client
         .toggle_version_control_identity()
         .id(1)
@@ -73,13 +77,10 @@ pub async fn run_demo() -> Result<(), Failure> {
         })
         .send()
         .await?;
-    println!(
-        "{} has write access since {}",
-        identity.username,
-        identity.write_access.as_ref().map(ToString::to_string).unwrap_or_else(|| "-".into())
-    );
+    let since = identity.write_access.as_ref().map(ToString::to_string).unwrap_or_else(|| "-".into());
+    out.line(&format!("{} has write access since {since}", identity.username))?;
 
-    step("Revoke its push-to-production access");
+    step(out, "Revoke its push-to-production access")?;
     let identity = client
         .toggle_version_control_identity()
         .id(1)
@@ -89,13 +90,10 @@ pub async fn run_demo() -> Result<(), Failure> {
         })
         .send()
         .await?;
-    println!(
-        "{}: push-to-production access {}",
-        identity.username,
-        if identity.push_production_code_access.is_some() { "on" } else { "off" }
-    );
+    let state = if identity.push_production_code_access.is_some() { "on" } else { "off" };
+    out.line(&format!("{}: push-to-production access {state}", identity.username))?;
 
-    step("Link identity 1 to Drata user 2, then unlink it");
+    step(out, "Link identity 1 to Drata user 2, then unlink it")?;
     let linked = client
         .connect_version_control_identity()
         .id(1)
@@ -103,53 +101,49 @@ pub async fn run_demo() -> Result<(), Failure> {
         .send()
         .await?;
     let email = linked.user.as_ref().and_then(|u| u.email.clone()).unwrap_or_default();
-    println!("{} linked to {email}", linked.username);
+    out.line(&format!("{} linked to {email}", linked.username))?;
     let unlinked = client
         .connect_version_control_identity()
         .id(1)
         .body(ConnectVersionControlIdentityRequest { user_id: None })
         .send()
         .await?;
-    println!(
-        "{} unlinked: {}",
-        unlinked.username,
-        if unlinked.user.is_none() { "no Drata user" } else { "still linked" }
-    );
+    let user = if unlinked.user.is_none() { "no Drata user" } else { "still linked" };
+    out.line(&format!("{} unlinked: {user}", unlinked.username))?;
 
-    let dir = std::env::temp_dir().join(format!("drata-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Failure::Api(format!("cannot create {}: {e}", dir.display())))?;
+    let dir =
+        tempfile::tempdir().map_err(|e| Failure::Api(format!("cannot create a temporary folder: {e}")))?;
     let write = |name: &str, text: &str| -> Result<std::path::PathBuf, Failure> {
-        let path = dir.join(name);
+        let path = dir.path().join(name);
         std::fs::write(&path, text)
             .map_err(|e| Failure::Api(format!("cannot write {}: {e}", path.display())))?;
         Ok(path)
     };
-    let header = "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n";
+    let header = drata::personnel::CSV_COLUMNS.join(",");
 
-    step("Validate a personnel CSV with mistakes: every problem is reported, nothing is sent");
+    step(out, "Validate a personnel CSV with mistakes: every problem is reported, nothing is sent")?;
     let bad = write(
         "bad.csv",
         &format!(
-            "{header}1,Ada,Lovelace,ada@example.com,,no,yes,Engineer\n2,,Turing,alan-at-example,,maybe,yes,\n"
+            "{header}\n1,Ada,Lovelace,ada@example.com,,no,yes,Engineer\n2,,Turing,alan-at-example,,maybe,yes,\n"
         ),
     )?;
     match client.create_idp_connection_from_csv().file(&bad).send().await {
-        Err(e) => println!("{e}"),
-        Ok(_) => println!("unexpected: the invalid file was accepted"),
+        Err(e) => out.line(&e.to_string())?,
+        Ok(_) => out.line("unexpected: the invalid file was accepted")?,
     }
 
-    step("Import personnel from a CSV file: a new IdP connection");
+    step(out, "Import personnel from a CSV file: a new IdP connection")?;
     let good = write(
         "people.csv",
         &format!(
-            "{header}1,Ada,Lovelace,ada@example.com,,no,yes,Engineer\n2,Alan,Turing,alan@example.com,,yes,true,Cryptanalyst\n"
+            "{header}\n1,Ada,Lovelace,ada@example.com,,no,yes,Engineer\n2,Alan,Turing,alan@example.com,,yes,true,Cryptanalyst\n"
         ),
     )?;
     let before = client.list_connections().send().await?.total;
     client.create_idp_connection_from_csv().file(&good).send().await?;
     let after = client.list_connections().send().await?.into_inner();
-    println!("connections: {before} before, {} after", after.total);
+    out.line(&format!("connections: {before} before, {} after", after.total))?;
     let created = client
         .connections(ConnectionFilter::default().provider_type(ProviderType::Identity))
         .try_collect::<Vec<_>>()
@@ -159,9 +153,9 @@ pub async fn run_demo() -> Result<(), Failure> {
     let Some(created) = created else {
         return Err(Failure::Api("the new IdP connection is not in the listing".into()));
     };
-    println!("new IdP connection {} ({})", created.id, created.client_type);
+    out.line(&format!("new IdP connection {} ({})", created.id, created.client_type))?;
 
-    step("Replace its personnel with a JSON list (PUT /connections/{id}/upload/json)");
+    step(out, "Replace its personnel with a JSON list (PUT /connections/{id}/upload/json)")?;
     let import: PersonnelImport = serde_json::from_value(serde_json::json!({"personnelData": [
         {"id": "3", "firstName": "Grace", "lastName": "Hopper", "email": "grace@example.com",
          "contractor": false, "isMfaEnabled": true, "date": "1943-12-01T09:00:00", "jobTitle": "Rear Admiral"}
@@ -173,9 +167,9 @@ pub async fn run_demo() -> Result<(), Failure> {
         .parse()
         .map_err(|_| Failure::Api("the new connection's id is not a number".into()))?;
     let answer = client.update_idp_connection_from_json().id(id).body(import).send().await?;
-    println!("updated: HTTP {}", answer.status());
+    out.line(&format!("updated: HTTP {}", answer.status()))?;
 
-    step("An error and its hint: toggling an identity that does not exist");
+    step(out, "An error and its hint: toggling an identity that does not exist")?;
     match client
         .toggle_version_control_identity()
         .id(999_999)
@@ -186,14 +180,12 @@ pub async fn run_demo() -> Result<(), Failure> {
         .send()
         .await
     {
-        Err(e) => println!("{e}"),
-        Ok(_) => println!("unexpected: identity 999999 exists"),
+        Err(e) => out.line(&e.to_string())?,
+        Ok(_) => out.line("unexpected: identity 999999 exists")?,
     }
 
-    let _ = std::fs::remove_dir_all(&dir);
     server.shutdown().await;
-    println!(
-        "\nDone: every operation ran against the fake server. Point --base-url at it with `drata mock`, or use your API key against Drata."
-    );
-    Ok(())
+    out.line(
+        "\nDone: every operation ran against the fake server. Point --base-url at it with `drata mock`, or use your API key against Drata.",
+    )
 }

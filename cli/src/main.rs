@@ -1,7 +1,8 @@
 //! `drata`: Drata's public API from the shell.
 //!
 //! Exit codes: 0 success; 1 the API or the network failed; 2 usage or invalid
-//! input, with nothing sent. The API key is never printed.
+//! input, with nothing sent. The API key is never printed. Ctrl-C (130) and
+//! SIGTERM (143) stop at once and clear the progress line.
 
 mod args;
 mod commands;
@@ -26,11 +27,20 @@ pub enum Failure {
     Invalid(String),
     /// The API or the network failed.
     Api(String),
+    /// Standard output could not be written: a reader that went away (a
+    /// broken pipe, not an error) or a full disk.
+    Output(std::io::Error),
 }
 
 impl From<drata::Error> for Failure {
     fn from(e: drata::Error) -> Self {
-        if e.is_invalid_input() { Failure::Invalid(e.to_string()) } else { Failure::Api(e.to_string()) }
+        if e.is_invalid_input() {
+            Failure::Invalid(e.to_string())
+        } else if e.is_timeout() {
+            Failure::Api(format!("{e} (wait longer with --timeout SECONDS)"))
+        } else {
+            Failure::Api(e.to_string())
+        }
     }
 }
 
@@ -39,32 +49,80 @@ fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            output::eprint_line(&format!("error: cannot start the async runtime: {e}"));
             return ExitCode::from(EXIT_API);
         }
     };
-    match runtime.block_on(run(cli)) {
+    let outcome = runtime.block_on(async {
+        tokio::select! {
+            result = run(cli) => Ok(result),
+            code = stopped_by_signal() => Err(code),
+        }
+    });
+    let result = match outcome {
+        Ok(result) => result,
+        Err(code) => {
+            output::clear_progress_line();
+            output::eprint_line("interrupted");
+            return ExitCode::from(code);
+        }
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`drata … | head -1`): nothing is wrong.
+        Err(Failure::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Failure::Output(e)) => {
+            output::eprint_line(&format!("error: cannot write the output: {e}"));
+            ExitCode::from(EXIT_API)
+        }
         Err(Failure::Invalid(message)) => {
-            eprintln!("error: {message}");
+            output::eprint_line(&format!("error: {message}"));
             ExitCode::from(EXIT_INVALID)
         }
         Err(Failure::Api(message)) => {
-            eprintln!("error: {message}");
+            output::eprint_line(&format!("error: {message}"));
             ExitCode::from(EXIT_API)
         }
     }
 }
 
-async fn run(cli: Cli) -> Result<(), Failure> {
-    let context = commands::Context::new(&cli);
-    match cli.command {
-        Command::Connections(args::ConnectionsCommand::List(list)) => {
-            commands::list_connections(&context, list).await
+/// Waits for Ctrl-C or SIGTERM; the exit code they call for (128 + signal).
+async fn stopped_by_signal() -> u8 {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut interrupt), Ok(mut terminate)) =
+            (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
+        else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = interrupt.recv() => 130,
+            _ = terminate.recv() => 143,
         }
-        Command::VcsIdentities(command) => commands::vcs_identities(&context, command).await,
-        Command::Idp(command) => commands::idp(&context, command).await,
-        Command::Mock { port, api_keys } => demo::run_mock(port, api_keys).await,
-        Command::Demo => demo::run_demo().await,
     }
+    #[cfg(not(unix))]
+    {
+        match tokio::signal::ctrl_c().await {
+            Ok(()) => 130,
+            Err(_) => std::future::pending().await,
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let mut out = output::Stdout::new();
+    let context = commands::Context::new(&cli)?;
+    let result = match cli.command {
+        Command::Connections(args::ConnectionsCommand::List(list)) => {
+            commands::list_connections(&context, &mut out, list).await
+        }
+        Command::VcsIdentities(command) => commands::vcs_identities(&context, &mut out, command).await,
+        Command::Idp(command) => commands::idp(&context, &mut out, command).await,
+        Command::Mock { port } => demo::run_mock(&context, &mut out, port).await,
+        Command::Demo => demo::run_demo(&mut out).await,
+    };
+    // What was printed before a failure is still written out.
+    let flushed = out.flush();
+    result.and(flushed)
 }

@@ -167,10 +167,10 @@ fn idp_create_and_update_by_csv_and_json() {
     let fake = Fake::new();
     let created = fake.drata(&["idp", "create", "--csv", valid_csv().to_str().expect("path")]);
     assert_eq!(created.code, 0, "{}", created.stderr);
-    assert!(
-        created.stdout.contains("created an IdP connection from") && created.stdout.contains("(2 person(s))")
-    );
     let new_id = fake.server.inspect(|s| s.connections().len()) as i64;
+    assert_eq!(new_id, 26);
+    assert!(created.stdout.starts_with("created IdP connection 26 from "), "{}", created.stdout);
+    assert!(created.stdout.trim_end().ends_with("(2 person(s))"), "{}", created.stdout);
     assert_eq!(fake.server.personnel_of(new_id).map(|p| p.len()), Some(2));
 
     let updated =
@@ -182,8 +182,10 @@ fn idp_create_and_update_by_csv_and_json() {
     let by_csv =
         fake.drata(&["idp", "update", &new_id.to_string(), "--csv", valid_csv().to_str().expect("path")]);
     assert_eq!(by_csv.code, 0, "{}", by_csv.stderr);
-    let created_json = fake.drata(&["idp", "create", "--json", valid_json().to_str().expect("path")]);
+    let created_json =
+        fake.drata(&["--json", "idp", "create", "--json", valid_json().to_str().expect("path")]);
     assert_eq!(created_json.code, 0, "{}", created_json.stderr);
+    assert_eq!(created_json.json(), serde_json::json!({"created": true, "connectionId": 27, "rows": 1}));
     assert_eq!(fake.writes(), 4);
 }
 
@@ -272,6 +274,7 @@ fn invalid_settings_exit_2_before_anything_is_sent() {
     assert_eq!(region.code, 2);
     let usage = run(&["vcs-identities", "toggle", "1", "--field", "write-access"], Some(KEY));
     assert_eq!(usage.code, 2, "neither --on nor --off");
+    assert!(usage.stderr.contains("<--on|--off>"), "the error names both: {}", usage.stderr);
     let sort = fake.drata(&["connections", "list", "--sort", "NAME"]);
     assert_eq!(sort.code, 2);
     assert!(sort.stderr.contains("unknown sort field `NAME`"), "{}", sort.stderr);
@@ -301,20 +304,340 @@ fn the_demo_runs_every_operation_and_exits_0() {
 #[test]
 fn drata_mock_serves_until_stopped() {
     use std::io::BufRead;
+    // The key given to `drata` (here after the command) is the one the fake
+    // server accepts; its banner says where the key comes from, not the key.
     let mut child = Command::new(env!("CARGO_BIN_EXE_drata"))
         .args(["mock", "--port", "0", "--api-key", KEY])
+        .env_remove("DRATA_API_KEY")
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("drata mock starts");
     let mut first = String::new();
     let stdout = child.stdout.take().expect("stdout");
     std::io::BufReader::new(stdout).read_line(&mut first).expect("the base URL");
+    let mut banner = String::new();
+    std::io::BufReader::new(child.stderr.take().expect("stderr")).read_line(&mut banner).expect("banner");
     let base_url = first.trim().to_string();
     let listed = run(&["--base-url", &base_url, "--json", "connections", "list", "--limit", "1"], Some(KEY));
     let _ = child.kill();
     let _ = child.wait();
+    assert!(
+        banner.starts_with(
+            "fake Drata listening; it accepts the API key of --api-key or DRATA_API_KEY (not shown)"
+        ),
+        "{banner}"
+    );
+    assert!(!banner.contains(KEY));
     assert!(base_url.starts_with("http://127.0.0.1:") && base_url.ends_with("/public"), "{base_url}");
     assert_eq!(listed.code, 0, "{}", listed.stderr);
     assert_eq!(listed.json()["total"], 25);
+}
+
+// ------------------------------------------------ found by using it as a new user
+
+use drata_tests::raw::{Act, RawServer, json_answer};
+
+/// A raw server on its own runtime, for answers the fake server never gives.
+struct Raw {
+    server: RawServer,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Raw {
+    fn start(script: impl Fn(usize, &str) -> Act + Send + Sync + 'static) -> Self {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let server = runtime.block_on(RawServer::start_routed(script));
+        Self { server, _runtime: runtime }
+    }
+
+    fn drata(&self, args: &[&str]) -> Run {
+        run(&[&["--base-url", &format!("{}/public", self.server.uri)], args].concat(), Some(KEY))
+    }
+}
+
+fn page_of(connections: &[serde_json::Value]) -> Vec<u8> {
+    let body = serde_json::json!({"data": connections, "page": 1, "limit": 50, "total": connections.len()});
+    json_answer(200, &body.to_string())
+}
+
+fn connection(id: u32, alias: &str) -> serde_json::Value {
+    serde_json::json!({"id": id, "clientType": "CSV_IDP", "state": "ACTIVE", "connected": true,
+        "connectedAt": null, "failedAt": null, "clientId": null, "clientAlias": alias,
+        "aliasUpdatedAt": null, "deletedAt": null, "code": null,
+        "providerTypes": [{"value": "IDENTITY", "isEnabled": true}]})
+}
+
+#[test]
+fn a_create_whose_answer_is_lost_says_drata_may_have_acted_and_finds_the_new_connection() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let posted = std::sync::Arc::new(AtomicBool::new(false));
+    let seen = posted.clone();
+    // Lists connection 1; takes the POST and never answers; lists 1 and 2 after.
+    let raw = Raw::start(move |_, line| {
+        if line.starts_with("POST") {
+            seen.store(true, Ordering::SeqCst);
+            return Act::Silent;
+        }
+        let mut connections = vec![connection(1, "Okta")];
+        if seen.load(Ordering::SeqCst) {
+            connections.push(connection(2, "Manual IdP import"));
+        }
+        Act::Answer(page_of(&connections))
+    });
+    let run = raw.drata(&["--timeout", "1", "idp", "create", "--json", valid_json().to_str().expect("path")]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(posted.load(Ordering::SeqCst));
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert!(
+        lines[0].starts_with("error: POST /connections/upload/json: the request may have reached Drata, but its answer was lost (no answer within 1 s: "),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        lines[0].contains("Do not simply repeat it; first check whether it took effect"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        lines[1],
+        "A new connection appeared since: 2. Drata probably created it; do not create it again."
+    );
+    assert_eq!(run.stdout, "");
+    // One listing before, one POST, one listing after: the POST was not repeated.
+    assert_eq!(raw.server.requests(), 3);
+}
+
+#[test]
+fn text_from_the_server_is_shown_escaped_never_interpreted() {
+    let raw = Raw::start(|_, _| {
+        Act::Answer(page_of(&[
+            connection(1, "evil\u{1b}]0;pwned\u{7}"),
+            connection(2, "fake\nrow 3  X"),
+            connection(3, "日本語 alias"),
+        ]))
+    });
+    let table = raw.drata(&["connections", "list"]);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    assert!(!table.stdout.contains('\u{1b}') && !table.stdout.contains('\u{7}'), "{:?}", table.stdout);
+    let lines: Vec<&str> = table.stdout.lines().collect();
+    assert_eq!(lines.len(), 5, "a newline in an alias does not make a row: {:?}", table.stdout);
+    assert_eq!(lines[1], r"1   CSV_IDP      ACTIVE  yes        IDENTITY        evil\u{1b}]0;pwned\u{7}");
+    assert_eq!(lines[2], r"2   CSV_IDP      ACTIVE  yes        IDENTITY        fake\nrow 3  X");
+    // JSON keeps the exact value, escaped the JSON way.
+    let json = raw.drata(&["connections", "list", "--json"]);
+    assert!(json.stdout.contains(r#""clientAlias": "evil\u001b]0;pwned\u0007""#), "{}", json.stdout);
+    assert_eq!(json.json()["data"][2]["clientAlias"], "日本語 alias");
+}
+
+#[test]
+fn wide_characters_keep_the_table_aligned() {
+    let raw = Raw::start(|_, _| Act::Answer(page_of(&[connection(1, "日本語"), connection(22, "ab")])));
+    let run = raw.drata(&["connections", "list"]);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    // The ID column is as wide as "ID" and "22"; every row starts its
+    // second column at the same terminal column.
+    assert_eq!(lines[1], "1   CSV_IDP      ACTIVE  yes        IDENTITY        日本語");
+    assert_eq!(lines[2], "22  CSV_IDP      ACTIVE  yes        IDENTITY        ab");
+}
+
+#[test]
+fn json_means_json_on_stdout_for_dry_runs_and_failed_validations() {
+    let fake = Fake::new();
+    let csv = valid_csv();
+    let dry = fake.drata(&["--json", "idp", "create", "--csv", csv.to_str().expect("path"), "--dry-run"]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    let answer = dry.json();
+    assert_eq!(
+        (
+            answer["dryRun"].as_bool(),
+            answer["method"].as_str(),
+            answer["path"].as_str(),
+            answer["rows"].as_u64()
+        ),
+        (Some(true), Some("POST"), Some("/connections/upload/csv"), Some(2))
+    );
+    let dry = fake.drata(&[
+        "--json",
+        "idp",
+        "update",
+        "7",
+        "--json",
+        valid_json().to_str().expect("path"),
+        "--dry-run",
+    ]);
+    assert_eq!(dry.json()["body"]["personnelData"][0]["firstName"], "Neil");
+
+    let bad = temp_file("bad.csv", &format!("{HEADER}1,Ada,,ada@x,,no,yes,\n"));
+    let run = fake.drata(&["idp", "validate", "--json", bad.to_str().expect("path")]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.json(),
+        serde_json::json!({"file": bad.to_str(), "valid": false, "omitted": 0, "problems": [
+            {"row": 2, "column": "last_name", "message": "required, but empty"},
+            {"row": 2, "column": "email", "message": "\"ada@x\" is not an email address"},
+        ]})
+    );
+    assert!(run.stderr.starts_with("error: "), "errors stay on stderr: {}", run.stderr);
+    let create = fake.drata(&["--json", "idp", "create", "--csv", bad.to_str().expect("path")]);
+    assert_eq!((create.code, create.json()["valid"].as_bool()), (2, Some(false)));
+    let ok = fake.drata(&["idp", "validate", csv.to_str().expect("path"), "--json"]);
+    assert_eq!(ok.json()["valid"], true);
+    assert_eq!(fake.writes(), 0);
+}
+
+#[test]
+fn a_piped_csv_is_read_once_checked_and_uploaded() {
+    let fake = Fake::new();
+    let csv = std::fs::read(valid_csv()).expect("read");
+    for path in ["-", "/dev/stdin"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_drata"))
+            .args(["--base-url", &fake.server.base_url(), "idp", "create", "--csv", path])
+            .env("DRATA_API_KEY", KEY)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("drata runs");
+        std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), &csv).expect("write");
+        let output = child.wait_with_output().expect("drata ends");
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(String::from_utf8_lossy(&output.stdout).contains("(2 person(s))"));
+    }
+    assert_eq!(fake.writes(), 2);
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_and_a_full_disk_is_an_error() {
+    let fake = Fake::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_drata"))
+        .args(["--base-url", &fake.server.base_url(), "connections", "list", "--all"])
+        .env("DRATA_API_KEY", KEY)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("drata runs");
+    drop(child.stdout.take()); // the reader goes away at once, as `| head -0` would
+    let output = child.wait_with_output().expect("drata ends");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+
+    if std::path::Path::new("/dev/full").exists() {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+        let output = Command::new(env!("CARGO_BIN_EXE_drata"))
+            .args(["--base-url", &fake.server.base_url(), "--json", "connections", "list"])
+            .env("DRATA_API_KEY", KEY)
+            .stdout(full)
+            .output()
+            .expect("drata runs");
+        assert_eq!(output.status.code(), Some(1));
+        assert!(
+            String::from_utf8_lossy(&output.stderr)
+                .starts_with("error: cannot write the output: No space left on device"),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+#[test]
+fn empty_settings_are_unset_and_out_of_range_ids_are_usage_errors() {
+    let fake = Fake::new();
+    let empty_key =
+        run(&["--base-url", &fake.server.base_url(), "--api-key", "", "connections", "list"], None);
+    assert_eq!(empty_key.code, 2);
+    assert!(empty_key.stderr.contains("no API key"), "{}", empty_key.stderr);
+    // DRATA_REGION= and DRATA_TIMEOUT= are unset, not errors.
+    let output = Command::new(env!("CARGO_BIN_EXE_drata"))
+        .args(["connections", "list"])
+        .env("DRATA_API_KEY", KEY)
+        .env("DRATA_BASE_URL", fake.server.base_url())
+        .env("DRATA_REGION", "")
+        .env("DRATA_TIMEOUT", "")
+        .output()
+        .expect("drata runs");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    for args in [
+        &["vcs-identities", "toggle", "0", "--field", "write-access", "--on"][..],
+        &["vcs-identities", "connect", "1", "--user=-5"],
+        &["idp", "update", "0", "--csv", "x.csv"],
+        &["connections", "list", "--limit", "51"],
+    ] {
+        let run = fake.drata(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+    }
+    let timeout = fake.drata(&["--timeout", "soon", "connections", "list"]);
+    assert_eq!(timeout.code, 2);
+    assert!(timeout.stderr.contains("--timeout must be a number of seconds above 0, not `soon`"));
+    assert_eq!(fake.writes(), 0);
+}
+
+#[test]
+fn unknown_filter_values_are_sent_with_a_warning_as_drata_adds_them() {
+    let raw = Raw::start(|_, _| Act::Answer(page_of(&[])));
+    let run = raw.drata(&["connections", "list", "--provider-type", "quantum", "--state", "paused"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning: `quantum` is not a provider type this version of drata knows ("),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("warning: `paused` is not a connection state this version of drata knows"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout.trim(), "ID  CLIENT TYPE  STATE  CONNECTED  PROVIDER TYPES  ALIAS\nno connections");
+    assert_eq!(raw.server.requests(), 1);
+}
+
+#[test]
+fn a_hung_server_ends_after_the_timeout_with_what_timed_out() {
+    let raw = Raw::start(|_, _| Act::Silent);
+    let run = raw.drata(&["connections", "list", "--timeout", "1"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.starts_with("error: GET /connections: no answer within 1 s: "), "{}", run.stderr);
+    assert!(run.stderr.trim_end().ends_with("(wait longer with --timeout SECONDS)"), "{}", run.stderr);
+    assert_eq!(raw.server.requests(), 3, "three attempts of a second each");
+}
+
+#[test]
+fn global_options_are_accepted_after_the_command() {
+    let fake = Fake::new();
+    let run = run(
+        &["connections", "list", "--limit", "2", "--json", "--base-url", &fake.server.base_url()],
+        Some(KEY),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["limit"], 2);
+}
+
+#[test]
+fn file_problems_say_what_the_file_is() {
+    let fake = Fake::new();
+    let dir = tempfile::tempdir().expect("dir");
+    let run = fake.drata(&["idp", "validate", dir.path().to_str().expect("path")]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("it is a directory, not a file"), "{}", run.stderr);
+    let nested = temp_file("nested.json", r#"[[{"id": "1"}]]"#);
+    let run = fake.drata(&["idp", "validate", nested.to_str().expect("path")]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("must hold a JSON object"), "{}", run.stderr);
+    let bom = std::fs::read_to_string(valid_json()).expect("read");
+    let bom = temp_file("bom.json", &format!("\u{feff}{bom}"));
+    let run = fake.drata(&["idp", "validate", bom.to_str().expect("path")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let semicolons =
+        temp_file("semi.csv", "id;first_name;last_name;email;is_contractor;mfa\n1;A;B;a@b.co;no;no\n");
+    let run = fake.drata(&["idp", "validate", semicolons.to_str().expect("path")]);
+    assert!(run.stderr.contains("separated by `;`"), "{}", run.stderr);
+}
+
+#[test]
+fn the_help_shows_no_empty_env_values_or_internal_names() {
+    let help = run(&["--help"], None);
+    assert!(!help.stdout.contains("[env:") || !help.stdout.contains("=]"), "{}", help.stdout);
+    assert!(help.stdout.contains("--timeout <SECONDS>"), "{}", help.stdout);
+    let mock = run(&["mock", "--help"], None);
+    assert!(!mock.stdout.contains("mock_api_key"), "{}", mock.stdout);
 }

@@ -12,8 +12,8 @@ struct Args {
     /// Port on 127.0.0.1 (0: any free port).
     #[arg(long, default_value_t = 8080)]
     port: u16,
-    /// An accepted API key (repeatable) [default: mock-api-key].
-    #[arg(long = "api-key")]
+    /// An accepted API key (repeatable) [env: DRATA_API_KEY; default: mock-api-key].
+    #[arg(long = "api-key", value_name = "KEY", env = "DRATA_API_KEY", hide_env = true, value_delimiter = None)]
     api_keys: Vec<String>,
     /// Requests per minute before 429 (0: no limit).
     #[arg(long, default_value_t = 500)]
@@ -41,9 +41,13 @@ async fn main() -> ExitCode {
         .error_rate(args.error_rate)
         .drop_rate(args.drop_rate)
         .seed(args.seed);
-    if !args.api_keys.is_empty() {
-        config = config.api_keys(args.api_keys);
-    }
+    let keys: Vec<String> = args.api_keys.into_iter().filter(|k| !k.trim().is_empty()).collect();
+    let key_note = if keys.is_empty() {
+        format!("the API key `{}`", drata_mock::DEFAULT_API_KEY)
+    } else {
+        config = config.api_keys(keys);
+        "the API key(s) of --api-key or DRATA_API_KEY (not shown)".to_string()
+    };
     let server = match drata_mock::MockServer::start_on(config, args.port).await {
         Ok(server) => server,
         Err(e) => {
@@ -52,7 +56,7 @@ async fn main() -> ExitCode {
         }
     };
     println!("{}", server.base_url());
-    eprintln!("fake Drata listening; Ctrl-C stops it");
+    eprintln!("fake Drata listening; it accepts {key_note}. Ctrl-C stops it.");
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("error: cannot wait for Ctrl-C: {e}");
     }

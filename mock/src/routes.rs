@@ -30,7 +30,9 @@ pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> Response 
         402 => (10002, "PaymentRequiredException"),
         403 => (10003, "ForbiddenException"),
         404 => (10004, "NotFoundException"),
+        405 => (10005, "MethodNotAllowedException"),
         412 => (10012, "PreconditionFailedException"),
+        413 => (10013, "PayloadTooLargeException"),
         429 => (10029, "ThrottlerException"),
         _ => (10500, "InternalServerErrorException"),
     };
@@ -59,6 +61,11 @@ impl IntoResponse for Refusal {
     }
 }
 
+/// The largest request body the server takes: Drata documents uploads of
+/// hundreds of megabytes (a CSV is streamed to disk, a JSON list is read
+/// whole).
+pub const MAX_BODY_BYTES: usize = 1 << 30;
+
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let api = Router::new()
         .route("/user-identities/version-control/{id}/toggle", put(toggle))
@@ -69,12 +76,45 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/connections/upload/json", post(create_json))
         .route("/connections/{id}/upload/json", put(update_json))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "Not Found: no such route") })
+        .method_not_allowed_fallback(|| async {
+            error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed: the route has no such method")
+        })
         .layer(middleware::from_fn_with_state(shared.clone(), guard));
     Router::new()
         .route("/openapi.yaml", get(|| async { ([(header::CONTENT_TYPE, "application/yaml")], SPEC) }))
         .nest("/public", api)
         .fallback(|| async { error(StatusCode::NOT_FOUND, "Not Found: the API is under /public") })
+        .layer(middleware::from_fn(drata_error_bodies))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(shared)
+}
+
+/// Every error answer carries Drata's error JSON: an answer of the web
+/// framework's own (a body over the limit, an unreadable body) is rewritten.
+async fn drata_error_bodies(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
+    let body = axum::body::to_bytes(response.into_body(), 64 * 1024).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&body);
+    let message = if text.trim().is_empty() {
+        status.canonical_reason().unwrap_or("Error").to_string()
+    } else {
+        text.trim().to_string()
+    };
+    let mut rewritten = error(status, message);
+    if let Some(value) = retry_after {
+        rewritten.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    rewritten
 }
 
 /// Faults, rate limit, authentication and forced answers, in that order.
@@ -248,28 +288,57 @@ fn empty(status: StatusCode) -> Response {
     (status, Json(EmptyResponse(serde_json::Map::new()))).into_response()
 }
 
-/// The personnel of a multipart upload's `file` part.
+/// The personnel of a multipart upload's `file` part, streamed to a
+/// temporary file and read with the client's own checks.
 async fn csv_personnel(mut multipart: Multipart) -> Result<Vec<drata::types::PersonnelRecord>, Response> {
-    let mut file = None;
+    use tokio::io::AsyncWriteExt;
+    let mut spooled = None;
     loop {
         match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => {
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| bad_request(format!("cannot read the file part: {e}")))?;
-                file = Some(bytes);
+            Ok(Some(mut field)) if field.name() == Some("file") => {
+                let file = tempfile::NamedTempFile::new().map_err(|e| {
+                    error(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot store the file: {e}"))
+                })?;
+                let mut writer = tokio::fs::File::from_std(file.reopen().map_err(|e| {
+                    error(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot store the file: {e}"))
+                })?);
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) => writer.write_all(&chunk).await.map_err(|e| {
+                            error(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot store the file: {e}"))
+                        })?,
+                        Ok(None) => break,
+                        Err(e) => return Err(multipart_error(e)),
+                    }
+                }
+                writer.flush().await.map_err(|e| {
+                    error(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot store the file: {e}"))
+                })?;
+                spooled = Some(file.into_temp_path());
             }
             Ok(Some(_)) => {}
             Ok(None) => break,
-            Err(e) => return Err(bad_request(format!("invalid multipart body: {e}"))),
+            Err(e) => return Err(multipart_error(e)),
         }
     }
-    let file = file.ok_or_else(|| bad_request("the multipart part `file` is missing"))?;
+    let file = spooled.ok_or_else(|| bad_request("the multipart part `file` is missing"))?;
     let today = chrono::Utc::now().format("%Y-%m-%dT00:00:00").to_string();
-    drata::personnel::csv_to_import(file.as_ref(), &today)
-        .map(|import| import.personnel_data)
-        .map_err(|report| bad_request(format!("invalid personnel file: {report}")))
+    let read = tokio::task::spawn_blocking(move || drata::personnel::csv_file_to_import(&file, &today)).await;
+    match read {
+        Ok(Ok(import)) => Ok(import.personnel_data),
+        Ok(Err(drata::Error::Validation(report))) => {
+            Err(bad_request(format!("invalid personnel file: {report}")))
+        }
+        Ok(Err(e)) => Err(error(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot read the file: {e}"))),
+        Err(e) => Err(error(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot read the file: {e}"))),
+    }
+}
+
+/// A multipart body that cannot be read: too large (413) or malformed (400).
+fn multipart_error(e: axum::extract::multipart::MultipartError) -> Response {
+    let status = e.status();
+    let status = if status == StatusCode::PAYLOAD_TOO_LARGE { status } else { StatusCode::BAD_REQUEST };
+    error(status, format!("invalid multipart body: {}", e.body_text()))
 }
 
 async fn create_csv(
@@ -312,6 +381,8 @@ async fn update_csv(
     }
 }
 
+/// A personnel list: valid against the spec, then checked the way the
+/// client checks it (the same rules as a CSV's rows).
 fn json_personnel(
     headers: &HeaderMap,
     body: &Bytes,
@@ -319,6 +390,7 @@ fn json_personnel(
     path: &str,
 ) -> Result<Vec<drata::types::PersonnelRecord>, String> {
     let import: PersonnelImport = json_body(headers, body, method, path)?;
+    drata::personnel::validate_import(&import).map_err(|report| format!("invalid personnel: {report}"))?;
     Ok(import.personnel_data)
 }
 

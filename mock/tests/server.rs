@@ -201,3 +201,91 @@ async fn imports_create_and_replace_idp_connections() {
     assert_eq!(status, 404, "connection 3 is Jamf, not an IdP import");
     assert_eq!(mock.write_count(), 2);
 }
+
+#[tokio::test]
+async fn uploads_of_drata_size_are_taken_and_streamed() {
+    let mock = MockServer::start(MockConfig::default()).await.expect("start");
+    // 30,000 rows, about 2.2 MB: over the 2 MiB a web framework takes by default.
+    let mut csv = String::from("id,first_name,last_name,email,is_contractor,mfa,job_title\n");
+    for i in 0..30_000 {
+        csv.push_str(&format!("{i},Ada,Lovelace,ada{i}@example.com,no,yes,Analytical engine programmer\n"));
+    }
+    assert!(csv.len() > 2 * 1024 * 1024);
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("big.csv"));
+    let created = reqwest::Client::new()
+        .post(format!("{}/connections/upload/csv", mock.base_url()))
+        .bearer_auth(DEFAULT_API_KEY)
+        .multipart(form)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(created.status().as_u16(), 201, "{:?}", created.text().await);
+    assert_eq!(mock.personnel_of(26).map(|p| p.len()), Some(30_000));
+
+    let people: Vec<Value> = (0..30_000)
+        .map(|i| json!({"id": i.to_string(), "firstName": "Ada", "lastName": "Lovelace", "email": format!("ada{i}@example.com"),
+                        "contractor": false, "isMfaEnabled": true, "date": "2024-10-18T01:28:40", "jobTitle": "Analytical engine programmer"}))
+        .collect();
+    let (status, body) =
+        put_json(&mock, "/connections/26/upload/json", &json!({"personnelData": people})).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn json_imports_are_checked_like_csv_ones() {
+    let mock = MockServer::start(MockConfig::default()).await.expect("start");
+    let person = |id: &str, date: &str| {
+        json!({"id": id, "firstName": "Neil", "lastName": "Armstrong", "email": format!("n{id}@example.com"),
+               "contractor": false, "isMfaEnabled": true, "date": date})
+    };
+    for (body, problem) in [
+        (json!({"personnelData": []}), "row 1, personnelData: no personnel: the list is empty"),
+        (json!({"personnelData": [person("1", "31/12/2024")]}), "row 1, date: \"31/12/2024\" is not a date"),
+        (
+            json!({"personnelData": [person("1", "10/18/2024"), {"id": "1", "firstName": "A", "lastName": "B", "email": "x@y.zz", "contractor": false, "isMfaEnabled": true, "date": "10/18/2024"}]}),
+            "row 2, id: \"1\" is already used by record 1",
+        ),
+    ] {
+        let response = reqwest::Client::new()
+            .post(format!("{}/connections/upload/json", mock.base_url()))
+            .bearer_auth(DEFAULT_API_KEY)
+            .json(&body)
+            .send()
+            .await
+            .expect("answer");
+        assert_eq!(response.status().as_u16(), 400);
+        let error: Value = response.json().await.expect("Drata's error JSON");
+        assert!(error["message"].as_str().is_some_and(|m| m.contains(problem)), "{error}");
+    }
+    assert_eq!(mock.write_count(), 0);
+}
+
+#[tokio::test]
+async fn every_error_answer_is_drata_error_json() {
+    let mock = MockServer::start(MockConfig::default()).await.expect("start");
+    let response = reqwest::Client::new()
+        .delete(format!("{}/connections", mock.base_url()))
+        .bearer_auth(DEFAULT_API_KEY)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(response.status().as_u16(), 405);
+    let body: Value = response.json().await.expect("JSON");
+    assert_eq!(
+        body,
+        json!({"statusCode": 405, "message": "Method Not Allowed: the route has no such method", "code": 10005, "name": "MethodNotAllowedException"})
+    );
+    // A body the framework cannot read is answered with Drata's JSON too.
+    let response = reqwest::Client::new()
+        .post(format!("{}/connections/upload/csv", mock.base_url()))
+        .bearer_auth(DEFAULT_API_KEY)
+        .header("content-type", "multipart/form-data; boundary=x")
+        .body("not multipart")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(response.status().as_u16(), 400);
+    let body: Value = response.json().await.expect("JSON");
+    assert_eq!((body["statusCode"].clone(), body["code"].clone()), (json!(400), json!(10000)));
+}

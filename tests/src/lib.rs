@@ -70,8 +70,9 @@ pub mod raw {
         Silent,
     }
 
-    /// A raw HTTP/1.1 server on loopback; `script(n)` decides the n-th request
-    /// (0-based) across all connections.
+    /// A raw HTTP/1.1 server on loopback; its script decides each request
+    /// from its number (0-based, across all connections) and its request line
+    /// (`GET /public/connections?limit=5 HTTP/1.1`).
     pub struct RawServer {
         /// The server's address, `http://127.0.0.1:PORT` (for [`crate::builder_for`]).
         pub uri: String,
@@ -79,8 +80,15 @@ pub mod raw {
     }
 
     impl RawServer {
-        /// Starts the server on an ephemeral port.
+        /// Starts the server on an ephemeral port; `script(n)` decides the
+        /// n-th request.
         pub async fn start(script: impl Fn(usize) -> Act + Send + Sync + 'static) -> Self {
+            Self::start_routed(move |n, _| script(n)).await
+        }
+
+        /// Starts the server on an ephemeral port; `script(n, request_line)`
+        /// decides the n-th request.
+        pub async fn start_routed(script: impl Fn(usize, &str) -> Act + Send + Sync + 'static) -> Self {
             let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
             let addr = listener.local_addr().expect("address");
             let requests = Arc::new(AtomicUsize::new(0));
@@ -105,7 +113,7 @@ pub mod raw {
 
     async fn serve(
         mut stream: TcpStream,
-        script: &(impl Fn(usize) -> Act + ?Sized),
+        script: &(impl Fn(usize, &str) -> Act + ?Sized),
         count: &AtomicUsize,
     ) -> std::io::Result<()> {
         let mut buffer = Vec::new();
@@ -139,7 +147,8 @@ pub mod raw {
                 buffer.extend_from_slice(&chunk[..n]);
             }
             buffer.drain(..head_end + length);
-            match script(count.fetch_add(1, Ordering::SeqCst)) {
+            let request_line = head.lines().next().unwrap_or_default();
+            match script(count.fetch_add(1, Ordering::SeqCst), request_line) {
                 Act::Answer(bytes) => stream.write_all(&bytes).await?,
                 Act::ResetMidBody { head, part } => {
                     stream.write_all(&head).await?;

@@ -325,13 +325,24 @@ async fn create_from_csv_streams_the_checked_copy_as_the_multipart_part_file() {
         .mount(&server)
         .await;
     let file = temp_csv("people.csv", MESSY_CSV);
+    let progress = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = progress.clone();
 
-    let answer =
-        client_for(&server.uri()).create_idp_connection_from_csv().file(&file).send().await.expect("201");
+    let answer = client_for(&server.uri())
+        .create_idp_connection_from_csv()
+        .file(&file)
+        .on_progress(move |sent, total| seen.lock().expect("lock").push((sent, total)))
+        .send()
+        .await
+        .expect("201");
 
     assert_eq!(answer.status(), StatusCode::CREATED);
     assert!(answer.into_inner().is_empty());
     assert_csv_multipart(&only_request(&server).await, "people.csv");
+    // Progress in bytes of what is sent: the checked copy.
+    let total = SENT_CSV.len() as u64;
+    let progress = progress.lock().expect("lock").clone();
+    assert_eq!((progress.first(), progress.last()), (Some(&(0, total)), Some(&(total, total))));
 }
 
 #[tokio::test]

@@ -193,18 +193,18 @@ fn key_of<'r>(record: &'r csv::ByteRecord, columns: &Columns, key: Key) -> Optio
     (!value.is_empty() && value.chars().count() <= MAX_ID).then_some(value)
 }
 
-/// Reports the repeats of a row's id and email.
+/// Reports the repeats of a row's id and email; whether there was one.
 fn report_repeats(
     line: u64,
     record: &csv::ByteRecord,
     columns: &Columns,
     seen: &mut SeenKeys,
     report: &mut ValidationReport,
-) -> bool {
+) -> io::Result<bool> {
     let mut repeated = false;
     for key in [Key::Id, Key::Email] {
         if let Some(value) = key_of(record, columns, key)
-            && let Some(first) = seen.repeat(key, value, line)
+            && let Some(first) = seen.repeat(key, value, line)?
         {
             report.push(
                 line,
@@ -214,7 +214,7 @@ fn report_repeats(
             repeated = true;
         }
     }
-    repeated
+    Ok(repeated)
 }
 
 /// A reader of CSV records behind [`Guarded`]: the header is read as a
@@ -253,7 +253,8 @@ fn report_read_error(error: &csv::Error, report: &mut ValidationReport) -> bool 
 /// (at most [`super::MAX_RECORD_BYTES`]) and what `seen` keeps, not the rows.
 ///
 /// # Errors
-/// Only the errors of `each`; problems of the file are in the report.
+/// The errors of `each` and of `seen`'s spill file; problems of the file
+/// are in the report.
 pub(crate) fn walk<R: Read>(
     reader: R,
     seen: &mut SeenKeys,
@@ -299,7 +300,7 @@ pub(crate) fn walk<R: Read>(
             continue;
         }
         let person = check_row(line, &record, &columns, &mut report);
-        let repeated = report_repeats(line, &record, &columns, seen, &mut report);
+        let repeated = report_repeats(line, &record, &columns, seen, &mut report)?;
         if let Some(person) = person.filter(|_| !repeated) {
             each(&person)?;
         }
@@ -309,28 +310,6 @@ pub(crate) fn walk<R: Read>(
     }
     let summary = CsvSummary { rows, ignored_columns: columns.ignored };
     Ok((summary, report))
-}
-
-/// Reads the CSV again looking only for repeated keys of one partition
-/// (see [`SeenKeys`]); adds them to `report`.
-pub(crate) fn repeats_in_partition<R: Read>(
-    reader: R,
-    first: &SeenKeys,
-    part: u64,
-    report: &mut ValidationReport,
-) {
-    let mut csv = csv_reader(reader);
-    let mut records = csv.byte_records();
-    let Some(Ok(header)) = records.next() else { return };
-    let columns = read_header(&header, &mut ValidationReport::default());
-    let mut seen = SeenKeys::partition(first, part);
-    for record in records.map_while(Result::ok) {
-        if is_blank(&record) || record.len() != columns.width {
-            continue;
-        }
-        let line = record.position().map_or(0, csv::Position::line);
-        report_repeats(line, &record, &columns, &mut seen, report);
-    }
 }
 
 #[cfg(test)]

@@ -6,8 +6,7 @@ use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::CSV_COLUMNS;
-use super::csv::{CsvPerson, CsvSummary, repeats_in_partition, walk};
-use super::lines::Guarded;
+use super::csv::{CsvPerson, CsvSummary, walk};
 use super::report::ValidationReport;
 use super::seen::SeenKeys;
 use crate::Error;
@@ -19,8 +18,9 @@ use crate::Error;
 /// checked is exactly what Drata receives.
 ///
 /// The source is read once (a pipe such as `/dev/stdin` works), in memory
-/// bounded whatever its size; the copy lives in a temporary file that is
-/// removed when the value is dropped.
+/// bounded whatever its size; the copy (and, for a large file, a spill of
+/// its ids and emails) lives in temporary files removed when the value is
+/// dropped.
 ///
 /// ```
 /// # fn main() -> Result<(), drata::Error> {
@@ -57,19 +57,11 @@ impl PersonnelCsv {
 
     pub(crate) fn from_path_with_limit(path: &Path, limit: usize) -> Result<Self, Error> {
         let file_error = |source: io::Error| Error::File { path: PathBuf::from(path), source };
-        let metadata = std::fs::metadata(path).map_err(file_error)?;
-        if metadata.is_dir() {
+        if std::fs::metadata(path).map_err(file_error)?.is_dir() {
             return Err(file_error(io::Error::other("it is a directory, not a file")));
         }
-        let file_name = upload_file_name(path);
-        if metadata.is_file() {
-            let open = || File::open(path).map(BufReader::new).map_err(file_error);
-            return Self::from_source(open, file_name, limit);
-        }
-        // A pipe or a device can be read only once: its bytes are kept in a
-        // temporary file that later passes read again.
-        let source = File::open(path).map_err(file_error)?;
-        Self::from_reader_with_limit(source, file_name, limit)
+        let file = File::open(path).map_err(file_error)?;
+        Self::read(BufReader::new(file), upload_file_name(path), limit)
     }
 
     /// Reads, checks and rewrites a personnel CSV from `reader`; `file_name`
@@ -78,47 +70,22 @@ impl PersonnelCsv {
     /// # Errors
     /// As [`PersonnelCsv::from_path`].
     pub fn from_reader(reader: impl Read, file_name: &str) -> Result<Self, Error> {
-        Self::from_reader_with_limit(reader, upload_file_name(Path::new(file_name)), SeenKeys::LIMIT)
+        Self::read(reader, upload_file_name(Path::new(file_name)), SeenKeys::LIMIT)
     }
 
-    fn from_reader_with_limit(reader: impl Read, file_name: String, limit: usize) -> Result<Self, Error> {
-        let mut spool = tempfile::NamedTempFile::new().map_err(temp_error)?;
-        // Through the guard, so that an endless line stops the copy too.
-        match io::copy(&mut Guarded::new(reader), &mut BufWriter::new(spool.as_file_mut())) {
-            Ok(_) => {}
-            Err(e) if super::lines::Refusal::of_io(&e).is_some() => {
-                // Reported with its line by the walk, which meets it again.
-            }
-            Err(e) => return Err(Error::File { path: PathBuf::from(&file_name), source: e }),
-        }
-        let spooled = spool.into_temp_path();
-        let open = || File::open(&spooled).map(BufReader::new).map_err(temp_error);
-        Self::from_source(open, file_name, limit)
-    }
-
-    /// The walk over a source that `open` can open again for each pass.
-    fn from_source<R: Read>(
-        open: impl Fn() -> Result<R, Error>,
-        file_name: String,
-        limit: usize,
-    ) -> Result<Self, Error> {
+    /// The one read of the source: rows checked, the copy written, repeats
+    /// looked for (in the spill of keys past what memory holds).
+    fn read(source: impl Read, file_name: String, limit: usize) -> Result<Self, Error> {
         let copy = tempfile::NamedTempFile::new().map_err(temp_error)?;
         let mut writer = csv::Writer::from_writer(BufWriter::new(copy.as_file()));
         writer.write_record(CSV_COLUMNS).map_err(csv_temp_error)?;
-        let mut seen = SeenKeys::bounded(limit);
+        let mut seen = SeenKeys::bounded(limit).map_err(temp_error)?;
         let (summary, mut report) =
-            walk(open()?, &mut seen, |person| write_row(&mut writer, person)).map_err(temp_error)?;
+            walk(source, &mut seen, |person| write_row(&mut writer, person)).map_err(temp_error)?;
         let mut buffered = writer.into_inner().map_err(|e| temp_error(e.into_error()))?;
         buffered.flush().map_err(temp_error)?;
         drop(buffered);
-        if seen.passes() > 1 {
-            // Only one pass's table is held at a time.
-            seen.release();
-            for part in 1..seen.passes() {
-                repeats_in_partition(open()?, &seen, part, &mut report);
-            }
-            report.problems.sort_by_key(|problem| problem.row);
-        }
+        seen.check_other_partitions(&mut report).map_err(temp_error)?;
         if !report.is_empty() {
             return Err(Error::Validation(report));
         }
@@ -207,8 +174,8 @@ fn upload_file_name(path: &Path) -> String {
 }
 
 /// Validates the personnel CSV at `path` (see [`PersonnelCsv`]), in memory
-/// bounded whatever the file's size: past about 450,000 rows, repeated ids
-/// and emails are looked for in further passes over the file.
+/// bounded whatever the file's size: past about 450,000 ids and emails,
+/// repeats are looked for in passes over a spill of the keys.
 ///
 /// ```no_run
 /// let summary = drata::personnel::validate_csv_file("people.csv")?;
@@ -279,7 +246,7 @@ mod tests {
         // 28 repeated ids, 14 repeated emails, 1 invalid email (counted by brute force).
         assert_eq!(expected.problems.len(), 43, "{expected}");
         for limit in [2, 3, 8, 50, SeenKeys::LIMIT] {
-            let mut first = SeenKeys::bounded(limit);
+            let mut first = SeenKeys::bounded(limit).unwrap();
             let _ = walk(csv.as_bytes(), &mut first, |_| Ok(())).unwrap();
             match PersonnelCsv::from_path_with_limit(source.path(), limit) {
                 Err(Error::Validation(report)) => assert_eq!(report, expected, "limit {limit}"),

@@ -2,6 +2,33 @@
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+
+use super::fields::quoted;
+use super::report::ValidationReport;
+
+/// The table's hasher: its keys are hashes already, spread evenly, so
+/// hashing them again would only cost time.
+#[derive(Default, Clone, Copy)]
+struct AlreadyHashed(u64);
+
+impl std::hash::Hasher for AlreadyHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+type Table = HashMap<u64, u64, std::hash::BuildHasherDefault<AlreadyHashed>>;
 
 /// What must be unique in a personnel list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +48,17 @@ impl Key {
         }
     }
 
+    fn code(self) -> u8 {
+        match self {
+            Key::Id => 0,
+            Key::Email => 1,
+        }
+    }
+
+    fn from_code(code: u8) -> Self {
+        if code == 0 { Key::Id } else { Key::Email }
+    }
+
     fn hash(self, value: &str) -> u64 {
         let hasher = std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default();
         match self {
@@ -35,19 +73,27 @@ impl Key {
 /// It keeps a 64-bit hash of each key with the line it was first seen on.
 /// A bounded finder keeps at most its limit of them (at [`SeenKeys::LIMIT`],
 /// 17 MB): past that, only the keys of one partition (hash modulo `parts`)
-/// are tracked, and the file is read again for each other partition
-/// ([`SeenKeys::partition`]). An unbounded finder keeps every key (about 20
-/// bytes a key). Two different keys share a hash with a probability of
-/// about n²/2⁶⁵ (n = 10 million keys: 3 in a million).
+/// are tracked while the file is read, and every key is also written to a
+/// temporary spill file (hash, line, value: about 30 bytes a key); each
+/// other partition is then checked by one read of the spill
+/// ([`SeenKeys::check_other_partitions`]), not of the file. An unbounded
+/// finder keeps every key (about 20 bytes a key). Two different keys share
+/// a hash with a probability of about n²/2⁶⁵ (n = 10 million keys: 3 in a
+/// million).
 pub(crate) struct SeenKeys {
-    pub(crate) parts: u64,
-    part: u64,
+    parts: u64,
+    /// The partitions this pass tracks: `0..1` for the first pass.
+    tracked: std::ops::Range<u64>,
+    /// How many keys the first pass saw.
+    keys: u64,
     limit: Option<usize>,
-    first_line: HashMap<u64, u64>,
+    first_line: Table,
     /// The line after which `parts` became 2, 4, 8…: the first pass tracked
     /// a key whose hash has `z` trailing zero bits up to `splits[z]`, and
     /// reported its repeats up to there.
     splits: Vec<u64>,
+    /// Every key of the first pass of a bounded finder, for the later ones.
+    spill: Option<BufWriter<tempfile::NamedTempFile>>,
 }
 
 impl SeenKeys {
@@ -57,51 +103,131 @@ impl SeenKeys {
     pub(crate) const LIMIT: usize = 458_752;
 
     pub(crate) fn unbounded() -> Self {
-        Self { parts: 1, part: 0, limit: None, first_line: HashMap::new(), splits: Vec::new() }
+        Self {
+            parts: 1,
+            tracked: 0..1,
+            keys: 0,
+            limit: None,
+            first_line: Table::default(),
+            splits: Vec::new(),
+            spill: None,
+        }
     }
 
     /// The table is allocated at its full size once: grown step by step,
     /// the freed smaller tables would stay in the process as fragments.
-    pub(crate) fn bounded(limit: usize) -> Self {
+    ///
+    /// # Errors
+    /// When the spill file cannot be created.
+    pub(crate) fn bounded(limit: usize) -> io::Result<Self> {
         let limit = limit.max(1);
-        Self { limit: Some(limit), first_line: HashMap::with_capacity(2 * limit), ..Self::unbounded() }
+        let spill = BufWriter::with_capacity(1 << 16, tempfile::NamedTempFile::new()?);
+        Ok(Self {
+            limit: Some(limit),
+            first_line: Table::with_capacity_and_hasher(2 * limit, Default::default()),
+            spill: Some(spill),
+            ..Self::unbounded()
+        })
     }
 
-    /// How many partitions a bounded finder split its keys into: the file
-    /// must be read `passes() - 1` more times.
+    /// How many partitions the keys were split into.
+    #[cfg(test)]
     pub(crate) fn passes(&self) -> u64 {
         self.parts
     }
 
-    /// A later pass over partition `part` of the first pass's partitions.
-    pub(crate) fn partition(first: &SeenKeys, part: u64) -> Self {
-        let capacity = 2 * first.limit.unwrap_or(0);
-        Self {
-            parts: first.parts,
-            part,
-            splits: first.splits.clone(),
-            first_line: HashMap::with_capacity(capacity),
-            ..Self::unbounded()
-        }
-    }
-
-    /// Frees the first pass's table (its partitioning is kept).
-    pub(crate) fn release(&mut self) {
-        self.first_line = HashMap::new();
-    }
-
     /// The line `value` was first seen on as a `key`, if this is a repeat;
-    /// otherwise records it. Keys outside this pass's partition are not
-    /// looked at.
-    pub(crate) fn repeat(&mut self, key: Key, value: &str, line: u64) -> Option<u64> {
+    /// otherwise records it.
+    ///
+    /// # Errors
+    /// When the spill file cannot be written.
+    pub(crate) fn repeat(&mut self, key: Key, value: &str, line: u64) -> io::Result<Option<u64>> {
         let hash = key.hash(value);
-        if hash % self.parts != self.part {
+        self.keys += 1;
+        if let Some(spill) = &mut self.spill {
+            let length = u16::try_from(value.len()).unwrap_or(u16::MAX);
+            spill.write_all(&hash.to_le_bytes())?;
+            spill.write_all(&line.to_le_bytes())?;
+            spill.write_all(&[key.code()])?;
+            spill.write_all(&length.to_le_bytes())?;
+            spill.write_all(value.as_bytes().get(..usize::from(length)).unwrap_or_default())?;
+        }
+        Ok(self.repeat_hashed(hash, line))
+    }
+
+    /// Checks every partition but the first pass's against the spill, and
+    /// adds their repeats to `report` (which is then sorted by row).
+    ///
+    /// # Errors
+    /// When the spill file cannot be read.
+    pub(crate) fn check_other_partitions(mut self, report: &mut ValidationReport) -> io::Result<()> {
+        let Some(spill) = self.spill.take() else { return Ok(()) };
+        if self.parts == 1 {
+            return Ok(());
+        }
+        let spill = spill.into_inner().map_err(io::IntoInnerError::into_error)?;
+        self.first_line = Table::default();
+        // Each read of the spill checks as many partitions as the table
+        // holds: hashes spread keys evenly, with a quarter of slack.
+        let limit = self.limit.unwrap_or(1) as u64;
+        let per_part = (self.keys / self.parts).max(1);
+        let group = (limit / (per_part + per_part / 4)).max(1);
+        let mut start = 1;
+        while start < self.parts {
+            let tracked = start..(start + group).min(self.parts);
+            start = tracked.end;
+            let mut pass = SeenKeys {
+                parts: self.parts,
+                tracked,
+                splits: self.splits.clone(),
+                first_line: Table::with_capacity_and_hasher(2 * limit as usize, Default::default()),
+                ..SeenKeys::unbounded()
+            };
+            let mut reader = BufReader::with_capacity(1 << 16, spill.reopen()?);
+            let mut head = [0u8; 19];
+            let mut value = Vec::new();
+            loop {
+                match reader.read_exact(&mut head) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+                    Err(e) => return Err(e),
+                }
+                let number = |at: usize| {
+                    u64::from_le_bytes(
+                        head.get(at..at + 8).and_then(|b| b.try_into().ok()).unwrap_or_default(),
+                    )
+                };
+                let (hash, line) = (number(0), number(8));
+                let key = Key::from_code(head[16]);
+                let length = usize::from(u16::from_le_bytes([head[17], head[18]]));
+                value.resize(length, 0);
+                reader.read_exact(&mut value)?;
+                if let Some(first) = pass.repeat_hashed(hash, line) {
+                    let value = String::from_utf8_lossy(&value);
+                    report.push(
+                        line,
+                        Some(key.column()),
+                        format!("{} is already used on row {first}", quoted(&value)),
+                    );
+                }
+            }
+        }
+        report.problems.sort_by_key(|problem| problem.row);
+        Ok(())
+    }
+
+    /// [`SeenKeys::repeat`] for a hashed key. Keys outside this pass's
+    /// partition are not looked at.
+    fn repeat_hashed(&mut self, hash: u64, line: u64) -> Option<u64> {
+        // `parts` is a power of two: the partition is the hash's low bits.
+        if !self.tracked.contains(&(hash & (self.parts - 1))) {
             return None;
         }
         if let Some(&first) = self.first_line.get(&hash) {
             // A later pass leaves out what the first pass already reported.
             let reported_up_to = self.splits.get(hash.trailing_zeros() as usize).copied();
-            let already_reported = self.part != 0 && reported_up_to.is_some_and(|up_to| line <= up_to);
+            let later_pass = self.tracked.start > 0;
+            let already_reported = later_pass && reported_up_to.is_some_and(|up_to| line <= up_to);
             return (!already_reported).then_some(first);
         }
         self.first_line.insert(hash, line);
@@ -110,8 +236,8 @@ impl SeenKeys {
             // from the start, so this pass still finds every repeat among them.
             self.parts *= 2;
             self.splits.push(line);
-            let parts = self.parts;
-            self.first_line.retain(|hash, _| hash % parts == 0);
+            let mask = self.parts - 1;
+            self.first_line.retain(|hash, _| hash & mask == 0);
         }
         None
     }
