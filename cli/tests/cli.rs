@@ -641,3 +641,32 @@ fn the_help_shows_no_empty_env_values_or_internal_names() {
     let mock = run(&["mock", "--help"], None);
     assert!(!mock.stdout.contains("mock_api_key"), "{}", mock.stdout);
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_and_sigterm_stop_at_once_with_their_exit_codes() {
+    for (signal, code) in [("-INT", 130), ("-TERM", 143)] {
+        let raw = Raw::start(|_, _| Act::Silent);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_drata"))
+            .args(["--base-url", &format!("{}/public", raw.server.uri), "connections", "list"])
+            .env("DRATA_API_KEY", KEY)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("drata runs");
+        // Once the request is waiting on the server, the signal arrives
+        // (the bound only catches a drata that never sends it).
+        for _ in 0..6000 {
+            if raw.server.requests() > 0 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(raw.server.requests(), 1, "the request was sent");
+        let killed = Command::new("kill").args([signal, &child.id().to_string()]).status().expect("kill");
+        assert!(killed.success());
+        let output = child.wait_with_output().expect("drata ends");
+        assert_eq!(output.status.code(), Some(code), "{signal}");
+        assert_eq!(String::from_utf8_lossy(&output.stderr), "interrupted\n");
+    }
+}
