@@ -212,13 +212,8 @@ pub fn print_connections(out: &mut Stdout, connections: &[CompactConnection]) ->
     let rows: Vec<[String; 6]> = connections
         .iter()
         .map(|c| {
-            let providers = c
-                .provider_types
-                .iter()
-                .flatten()
-                .map(|p| if p.is_enabled { p.value.to_string() } else { format!("{} (off)", p.value) })
-                .collect::<Vec<_>>()
-                .join(",");
+            let providers =
+                c.provider_types.iter().flatten().map(ToString::to_string).collect::<Vec<_>>().join(",");
             [
                 text(&c.id.to_string()).into_owned(),
                 text(c.client_type.as_str()).into_owned(),

@@ -647,7 +647,7 @@ fn the_help_shows_no_empty_env_values_or_internal_names() {
 fn ctrl_c_and_sigterm_stop_at_once_with_their_exit_codes() {
     for (signal, code) in [("-INT", 130), ("-TERM", 143)] {
         let raw = Raw::start(|_, _| Act::Silent);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_drata"))
+        let child = Command::new(env!("CARGO_BIN_EXE_drata"))
             .args(["--base-url", &format!("{}/public", raw.server.uri), "connections", "list"])
             .env("DRATA_API_KEY", KEY)
             .stdout(std::process::Stdio::piped())

@@ -57,7 +57,7 @@ pub mod types {
         ///Where the check came from (e.g. DRATA).
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub source: ::std::option::Option<::std::string::String>,
-        ///The status of the background check case (e.g. PENDING, OK, ISSUE).
+        ///The status of the KarmaCheck case (e.g. PENDING, OK, ISSUE).
         pub status: ::std::string::String,
         ///The background-check provider (e.g. CERTN, CHECKR).
         #[serde(rename = "type")]
@@ -130,7 +130,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub provider_types: ::std::option::Option<
-            ::std::vec::Vec<ConnectionProviderType>,
+            ::std::vec::Vec<crate::types::ConnectionProviderTypeEntry>,
         >,
         pub state: crate::types::ConnectionState,
     }
@@ -563,12 +563,39 @@ properties, printed as `""`), so it is kept as raw JSON.
             Default::default()
         }
     }
+    /**One row of the personnel CSV of a manual IdP import, by column name
+(the header row names the columns). Values are text; a row is one line.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PersonnelCsvRow {
+        ///Full public URL to the user's avatar image.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub avatar_url: ::std::option::Option<::std::string::String>,
+        ///Email of the user.
+        pub email: ::std::string::String,
+        ///First name of user.
+        pub first_name: ::std::string::String,
+        ///Primary ID in the IdP.
+        pub id: ::std::string::String,
+        ///Indicate if user is a contractor (1, 0, yes, no, true, false; any case).
+        pub is_contractor: ::std::string::String,
+        ///Job title.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub job_title: ::std::option::Option<::std::string::String>,
+        ///Last name of user.
+        pub last_name: ::std::string::String,
+        ///Indicate if user enabled MFA for their IdP (1, 0, yes, no, true, false; any case).
+        pub mfa: ::std::string::String,
+    }
+    impl PersonnelCsvRow {
+        pub fn builder() -> builder::PersonnelCsvRow {
+            Default::default()
+        }
+    }
     ///A personnel CSV file, sent as the multipart part `file`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PersonnelCsvUpload {
-        /**The CSV file. Columns: id, first_name, last_name, email, avatar_url,
-is_contractor, mfa, job_title.
-*/
+        ///The CSV file; each row is a `PersonnelCsvRow`.
         pub file: ::std::string::String,
     }
     impl PersonnelCsvUpload {
@@ -708,6 +735,7 @@ is_contractor, mfa, job_title.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub avatar_url: ::std::option::Option<::std::string::String>,
+        ///The Background Checks array DTO.
         #[serde(
             rename = "backgroundChecks",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -851,9 +879,10 @@ is_contractor, mfa, job_title.
         )]
         pub connected_at: ::std::option::Option<crate::Timestamp>,
         pub connection: Connection,
+        ///created date timestamp
         #[serde(rename = "createdAt")]
         pub created_at: crate::Timestamp,
-        ///When this external user was unlinked from an application user.
+        ///When this external user was unlinked to an application user.
         #[serde(
             rename = "disconnectedAt",
             deserialize_with = "::std::option::Option::deserialize"
@@ -869,13 +898,13 @@ is_contractor, mfa, job_title.
         ///External service unique id.
         #[serde(rename = "identityId")]
         pub identity_id: ::std::string::String,
-        ///The last time the user identity was checked by the syncing service.
+        ///The last time the user identity was last checked by the syncing service.
         #[serde(
             rename = "lastCheckedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
         pub last_checked_at: ::std::option::Option<crate::Timestamp>,
-        ///Since when the external user may push code to production; null when it may not.
+        ///Indicates external user production code access ability (the time it was given).
         #[serde(
             rename = "pushProductionCodeAccess",
             deserialize_with = "::std::option::Option::deserialize"
@@ -899,6 +928,7 @@ is_contractor, mfa, job_title.
             deserialize_with = "::std::option::Option::deserialize"
         )]
         pub service_account_reason: ::std::option::Option<::std::string::String>,
+        ///updated date timestamp
         #[serde(rename = "updatedAt")]
         pub updated_at: crate::Timestamp,
         ///The Drata user this identity is linked to.
@@ -906,7 +936,7 @@ is_contractor, mfa, job_title.
         pub user: ::std::option::Option<User>,
         ///External service username.
         pub username: ::std::string::String,
-        ///Since when the external user has write access; null when it has none.
+        ///Indicates external user write access ability (the time it was given).
         #[serde(
             rename = "writeAccess",
             deserialize_with = "::std::option::Option::deserialize"
@@ -1355,7 +1385,9 @@ is_contractor, mfa, job_title.
             >,
             id: ::std::result::Result<crate::types::Id, ::std::string::String>,
             provider_types: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ConnectionProviderType>>,
+                ::std::option::Option<
+                    ::std::vec::Vec<crate::types::ConnectionProviderTypeEntry>,
+                >,
                 ::std::string::String,
             >,
             state: ::std::result::Result<
@@ -1520,7 +1552,9 @@ is_contractor, mfa, job_title.
             pub fn provider_types<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ConnectionProviderType>>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<crate::types::ConnectionProviderTypeEntry>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3066,6 +3100,175 @@ is_contractor, mfa, job_title.
                     total_in_scope_controls: Ok(value.total_in_scope_controls),
                     type_: Ok(value.type_),
                     updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PersonnelCsvRow {
+            avatar_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<::std::string::String, ::std::string::String>,
+            first_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            is_contractor: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            job_title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            mfa: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for PersonnelCsvRow {
+            fn default() -> Self {
+                Self {
+                    avatar_url: Ok(Default::default()),
+                    email: Err("no value supplied for email".to_string()),
+                    first_name: Err("no value supplied for first_name".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    is_contractor: Err(
+                        "no value supplied for is_contractor".to_string(),
+                    ),
+                    job_title: Ok(Default::default()),
+                    last_name: Err("no value supplied for last_name".to_string()),
+                    mfa: Err("no value supplied for mfa".to_string()),
+                }
+            }
+        }
+        impl PersonnelCsvRow {
+            pub fn avatar_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.avatar_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for avatar_url: {e}")
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_contractor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_contractor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_contractor: {e}")
+                    });
+                self
+            }
+            pub fn job_title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.job_title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for job_title: {e}")
+                    });
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+            pub fn mfa<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mfa = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mfa: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PersonnelCsvRow> for super::PersonnelCsvRow {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PersonnelCsvRow,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    avatar_url: value.avatar_url?,
+                    email: value.email?,
+                    first_name: value.first_name?,
+                    id: value.id?,
+                    is_contractor: value.is_contractor?,
+                    job_title: value.job_title?,
+                    last_name: value.last_name?,
+                    mfa: value.mfa?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PersonnelCsvRow> for PersonnelCsvRow {
+            fn from(value: super::PersonnelCsvRow) -> Self {
+                Self {
+                    avatar_url: Ok(value.avatar_url),
+                    email: Ok(value.email),
+                    first_name: Ok(value.first_name),
+                    id: Ok(value.id),
+                    is_contractor: Ok(value.is_contractor),
+                    job_title: Ok(value.job_title),
+                    last_name: Ok(value.last_name),
+                    mfa: Ok(value.mfa),
                 }
             }
         }
@@ -4622,439 +4825,1199 @@ is_contractor, mfa, job_title.
             }
         }
     }
-    /**The service a connection is to. Drata adds services often (245 values in
-April 2025, 294 in 2026); the known ones are listed, any other is kept as
-it came.
+    /**The service a connection is to. Drata adds services often (245 values
+in its v1 client of April 2025, 294 in its v2 document of 2026); any
+value not listed here is kept as it came.
 
 Drata adds values over time: a value this version of the client does not know is kept in [`ClientType::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum ClientType {
-        ///`APIDECK`
-        Apideck,
-        ///`ASANA`
-        Asana,
-        ///`ATLASSIAN`
-        Atlassian,
-        ///`AUTH0`
-        Auth0,
-        ///`AWS`
-        Aws,
-        ///`AWS_CODECOMMIT`
-        AwsCodecommit,
-        ///`AWS_GOV_CLOUD`
-        AwsGovCloud,
-        ///`AWS_INSPECTOR`
-        AwsInspector,
-        ///`AWS_ORG_UNITS`
-        AwsOrgUnits,
-        ///`AZURE`
-        Azure,
-        ///`AZURE_BOARDS`
-        AzureBoards,
-        ///`AZURE_DEVOPS`
-        AzureDevops,
-        ///`AZURE_ENTRA_ID`
-        AzureEntraId,
-        ///`AZURE_ORG_UNITS`
-        AzureOrgUnits,
-        ///`AZURE_REPOS`
-        AzureRepos,
-        ///`BAMBOO_HR`
-        BambooHr,
-        ///`BITBUCKET`
-        Bitbucket,
-        ///`BITBUCKET_CODE`
-        BitbucketCode,
-        ///`CERTN`
-        Certn,
-        ///`CHECKR`
-        Checkr,
-        ///`CLICKUP`
-        Clickup,
-        ///`CLOUDFLARE`
-        Cloudflare,
-        ///`CONFLUENCE`
-        Confluence,
-        ///`COVERDASH`
-        Coverdash,
-        ///`CROWDSTRIKE`
-        Crowdstrike,
-        ///`CSV_IDP`
-        CsvIdp,
-        ///`CURRICULA`
-        Curricula,
-        ///`CUSTOM`
-        Custom,
-        ///`CUSTOM_HRIS`
-        CustomHris,
-        ///`CUSTOM_MDM`
-        CustomMdm,
-        ///`DATADOG`
-        Datadog,
-        ///`DIGITAL_OCEAN`
-        DigitalOcean,
-        ///`DOCUSIGN`
-        Docusign,
-        ///`FIBERY`
-        Fibery,
-        ///`GCP`
-        Gcp,
-        ///`GITHUB`
-        Github,
-        ///`GITHUB_ACTIONS`
-        GithubActions,
-        ///`GITHUB_CODE`
-        GithubCode,
-        ///`GITHUB_ENTERPRISE`
-        GithubEnterprise,
-        ///`GITHUB_ISSUES`
-        GithubIssues,
-        ///`GITHUB_ISSUES_ENTERPRISE`
-        GithubIssuesEnterprise,
-        ///`GITLAB`
-        Gitlab,
-        ///`GITLAB_ISSUES`
-        GitlabIssues,
-        ///`GITLAB_ISSUES_ON_PREM`
-        GitlabIssuesOnPrem,
-        ///`GITLAB_ON_PREM`
-        GitlabOnPrem,
-        ///`GOODHIRE`
-        Goodhire,
         ///`GOOGLE`
         Google,
-        ///`GOOGLE_ADMIN_CONSOLE`
-        GoogleAdminConsole,
-        ///`GOOGLE_ADMIN_CONSOLE_OAUTH`
-        GoogleAdminConsoleOauth,
-        ///`GOOGLE_CLOUD_IDENTITY`
-        GoogleCloudIdentity,
-        ///`GOOGLE_OAUTH`
-        GoogleOauth,
-        ///`GUSTO`
-        Gusto,
-        ///`HEROKU`
-        Heroku,
-        ///`HEXNODE_UEM`
-        HexnodeUem,
-        ///`HIRERIGHT`
-        Hireright,
-        ///`HUBSPOT`
-        Hubspot,
-        ///`INTUNE`
-        Intune,
-        ///`INTUNE_GCC_HIGH`
-        IntuneGccHigh,
-        ///`JAMF`
-        Jamf,
-        ///`JIRA`
-        Jira,
-        ///`JUMPCLOUD`
-        Jumpcloud,
-        ///`KANDJI`
-        Kandji,
-        ///`KARMACHECK`
-        Karmacheck,
-        ///`KNOWBE4`
-        Knowbe4,
-        ///`KOLIDE`
-        Kolide,
-        ///`LINEAR`
-        Linear,
-        ///`MICROSOFT_365`
-        Microsoft365,
-        ///`MICROSOFT_365_GCC_HIGH`
-        Microsoft365GccHigh,
-        ///`MICROSOFT_TEAMS`
-        MicrosoftTeams,
-        ///`MIRO`
-        Miro,
-        ///`MONGO_DB_ATLAS`
-        MongoDbAtlas,
-        ///`NEW_RELIC`
-        NewRelic,
-        ///`NINJAONE_MDM`
-        NinjaoneMdm,
-        ///`NOTION`
-        Notion,
         ///`OKTA`
         Okta,
-        ///`OKTA_IDENTITY`
-        OktaIdentity,
-        ///`OKTA_OAUTH`
-        OktaOauth,
-        ///`PAGER_DUTY`
-        PagerDuty,
-        ///`PIVOTAL_TRACKER`
-        PivotalTracker,
-        ///`RAMP`
-        Ramp,
-        ///`RAPID7`
-        Rapid7,
-        ///`RIPPLING`
-        Rippling,
-        ///`RIPPLING_MDM`
-        RipplingMdm,
-        ///`SALESFORCE`
-        Salesforce,
-        ///`SALESFORCE_UAR`
-        SalesforceUar,
-        ///`SEGMENT`
-        Segment,
-        ///`SENTINEL_ONE`
-        SentinelOne,
-        ///`SENTRY`
-        Sentry,
+        ///`MICROSOFT_365`
+        Microsoft365,
+        ///`AWS`
+        Aws,
+        ///`GCP`
+        Gcp,
+        ///`AZURE`
+        Azure,
+        ///`HEROKU`
+        Heroku,
+        ///`GITHUB`
+        Github,
+        ///`GITLAB`
+        Gitlab,
+        ///`BITBUCKET`
+        Bitbucket,
         ///`SHORTCUT`
         Shortcut,
-        ///`SLACK`
-        Slack,
-        ///`SNOWFLAKE`
-        Snowflake,
-        ///`STERLING`
-        Sterling,
-        ///`TARGET_PROCESS`
-        TargetProcess,
+        ///`JIRA`
+        Jira,
+        ///`ASANA`
+        Asana,
+        ///`GUSTO`
+        Gusto,
+        ///`KARMACHECK`
+        Karmacheck,
+        ///`GITHUB_ISSUES`
+        GithubIssues,
+        ///`RIPPLING`
+        Rippling,
+        ///`CERTN`
+        Certn,
+        ///`MERGEDEV_ADP_WORKFORCE_NOW`
+        MergedevAdpWorkforceNow,
+        ///`MERGEDEV_BAMBOO_HR`
+        MergedevBambooHr,
+        ///`MERGEDEV_HR_PARTNER`
+        MergedevHrPartner,
+        ///`MERGEDEV_HI_BOB`
+        MergedevHiBob,
+        ///`MERGEDEV_HUMAANS`
+        MergedevHumaans,
+        ///`MERGEDEV_PERSONIO`
+        MergedevPersonio,
+        ///`MERGEDEV_SAGE`
+        MergedevSage,
+        ///`DIGITAL_OCEAN`
+        DigitalOcean,
+        ///`MERGEDEV_KALLIDUS`
+        MergedevKallidus,
+        ///`MERGEDEV_TRINET`
+        MergedevTrinet,
+        ///`MERGEDEV_TRINET_HR`
+        MergedevTrinetHr,
+        ///`MERGEDEV_FRESHTEAM`
+        MergedevFreshteam,
+        ///`MERGEDEV_SAP_SUCCESSFACTORS`
+        MergedevSapSuccessfactors,
         ///`TRELLO`
         Trello,
-        ///`UAR_CSV`
-        UarCsv,
-        ///`VERCEL`
-        Vercel,
-        ///`VETTY`
-        Vetty,
-        ///`WIZ`
-        Wiz,
-        ///`WORKSPACE_ONE`
-        WorkspaceOne,
+        ///`GITLAB_ISSUES`
+        GitlabIssues,
+        ///`MERGEDEV_JUSTWORKS`
+        MergedevJustworks,
+        ///`LINEAR`
+        Linear,
+        ///`PIVOTAL_TRACKER`
+        PivotalTracker,
         ///`WORK_OS`
         WorkOs,
-        ///`XERO`
-        Xero,
-        ///`ZAPIER`
-        Zapier,
+        ///`MERGEDEV_PAYLOCITY`
+        MergedevPaylocity,
+        ///`MONGO_DB_ATLAS`
+        MongoDbAtlas,
+        ///`TARGET_PROCESS`
+        TargetProcess,
+        ///`CLICKUP`
+        Clickup,
+        ///`CHECKR`
+        Checkr,
+        ///`MERGEDEV_WORKDAY`
+        MergedevWorkday,
         ///`ZOHO`
         Zoho,
+        ///`CLOUDFLARE`
+        Cloudflare,
+        ///`JAMF`
+        Jamf,
+        ///`AZURE_BOARDS`
+        AzureBoards,
+        ///`AZURE_REPOS`
+        AzureRepos,
+        ///`MERGEDEV_HR_CLOUD`
+        MergedevHrCloud,
+        ///`INTUNE`
+        Intune,
+        ///`OKTA_IDENTITY`
+        OktaIdentity,
+        ///`GOODHIRE`
+        Goodhire,
+        ///`KANDJI`
+        Kandji,
+        ///`AWS_CODECOMMIT`
+        AwsCodecommit,
+        ///`FIBERY`
+        Fibery,
+        ///`CURRICULA`
+        Curricula,
+        ///`JUMPCLOUD`
+        Jumpcloud,
+        ///`HEXNODE_UEM`
+        HexnodeUem,
+        ///`RIPPLING_MDM`
+        RipplingMdm,
+        ///`AWS_ORG_UNITS`
+        AwsOrgUnits,
+        ///`KNOWBE4`
+        Knowbe4,
+        ///`MERGEDEV_UKG_PRO`
+        MergedevUkgPro,
+        ///`MERGEDEV_UKG_READY`
+        MergedevUkgReady,
+        ///`DATADOG`
+        Datadog,
+        ///`SLACK`
+        Slack,
+        ///`DOCUSIGN`
+        Docusign,
+        ///`MICROSOFT_TEAMS`
+        MicrosoftTeams,
+        ///`AWS_INSPECTOR`
+        AwsInspector,
+        ///`MERGEDEV_ONELOGIN`
+        MergedevOnelogin,
+        ///`MERGEDEV_JUMPCLOUD`
+        MergedevJumpcloud,
+        ///`CONFLUENCE`
+        Confluence,
+        ///`WORKSPACE_ONE`
+        WorkspaceOne,
+        ///`NEW_RELIC`
+        NewRelic,
+        ///`MERGEDEV_SERVICENOW`
+        MergedevServicenow,
+        ///`RAPID7`
+        Rapid7,
+        ///`MERGEDEV_AHA`
+        MergedevAha,
+        ///`MERGEDEV_BASECAMP`
+        MergedevBasecamp,
+        ///`MERGEDEV_BITBUCKET`
+        MergedevBitbucket,
+        ///`MERGEDEV_FRESHDESK`
+        MergedevFreshdesk,
+        ///`MERGEDEV_FRESHSERVICE`
+        MergedevFreshservice,
+        ///`MERGEDEV_HEIGHT`
+        MergedevHeight,
+        ///`MERGEDEV_HIVE`
+        MergedevHive,
+        ///`MERGEDEV_TEAMWORK`
+        MergedevTeamwork,
+        ///`MERGEDEV_WRIKE`
+        MergedevWrike,
+        ///`MERGEDEV_ZENDESK`
+        MergedevZendesk,
+        ///`CSV_IDP`
+        CsvIdp,
+        ///`APIDECK`
+        Apideck,
+        ///`AWS_GOV_CLOUD`
+        AwsGovCloud,
+        ///`SENTINEL_ONE`
+        SentinelOne,
+        ///`MERGEDEV_NAMELY`
+        MergedevNamely,
+        ///`MERGEDEV_INSPERITY_PREMIER`
+        MergedevInsperityPremier,
+        ///`MERGEDEV_DAYFORCE`
+        MergedevDayforce,
+        ///`MERGEDEV_ALEXISHR`
+        MergedevAlexishr,
+        ///`MERGEDEV_BREATHE`
+        MergedevBreathe,
+        ///`MERGEDEV_CHARLIE`
+        MergedevCharlie,
+        ///`MERGEDEV_CHARTHOP`
+        MergedevCharthop,
+        ///`MERGEDEV_DEEL`
+        MergedevDeel,
+        ///`MERGEDEV_FACTORIAL`
+        MergedevFactorial,
+        ///`MERGEDEV_INTELLIHR`
+        MergedevIntellihr,
+        ///`MERGEDEV_KEKA`
+        MergedevKeka,
+        ///`MERGEDEV_LUCCA`
+        MergedevLucca,
+        ///`MERGEDEV_OFFICIENT`
+        MergedevOfficient,
+        ///`MERGEDEV_PAYCHEX`
+        MergedevPaychex,
+        ///`MERGEDEV_PEOPLE_HR`
+        MergedevPeopleHr,
+        ///`MERGEDEV_OYSTERHR`
+        MergedevOysterhr,
+        ///`MERGEDEV_PAYCOR`
+        MergedevPaycor,
+        ///`HUBSPOT`
+        Hubspot,
         ///`ZOOM`
         Zoom,
+        ///`AUTH0`
+        Auth0,
+        ///`SENTRY`
+        Sentry,
+        ///`ZAPIER`
+        Zapier,
+        ///`SNOWFLAKE`
+        Snowflake,
+        ///`MIRO`
+        Miro,
+        ///`MERGEDEV_EMPLOYMENT_HERO`
+        MergedevEmploymentHero,
+        ///`SEGMENT`
+        Segment,
+        ///`WIZ`
+        Wiz,
+        ///`XERO`
+        Xero,
+        ///`GITHUB_CODE`
+        GithubCode,
+        ///`ATLASSIAN`
+        Atlassian,
+        ///`PAGER_DUTY`
+        PagerDuty,
+        ///`STACKONE_SMARTRECRUITERS`
+        StackoneSmartrecruiters,
+        ///`STACKONE_TEAMTAILOR`
+        StackoneTeamtailor,
+        ///`CROWDSTRIKE`
+        Crowdstrike,
+        ///`GITHUB_ENTERPRISE`
+        GithubEnterprise,
+        ///`NOTION`
+        Notion,
+        ///`STACKONE_KLAVIYO`
+        StackoneKlaviyo,
+        ///`STACKONE_LASTPASS`
+        StackoneLastpass,
+        ///`STACKONE_LEAPSOME`
+        StackoneLeapsome,
+        ///`STACKONE_LEVER`
+        StackoneLever,
+        ///`STACKONE_ORACLEHCM`
+        StackoneOraclehcm,
+        ///`STACKONE_PINPOINT`
+        StackonePinpoint,
+        ///`STACKONE_PIPEDRIVE`
+        StackonePipedrive,
+        ///`STACKONE_RECRUITEE`
+        StackoneRecruitee,
+        ///`STACKONE_WEBEX`
+        StackoneWebex,
+        ///`STACKONE_WORKABLE`
+        StackoneWorkable,
+        ///`STACKONE_ZELT`
+        StackoneZelt,
+        ///`STACKONE_BITWARDEN`
+        StackoneBitwarden,
+        ///`STACKONE_SALESLOFT`
+        StackoneSalesloft,
+        ///`STACKONE_DIXA`
+        StackoneDixa,
+        ///`STACKONE_FRESHSALES`
+        StackoneFreshsales,
+        ///`STACKONE_CANVA`
+        StackoneCanva,
+        ///`STACKONE_GREENHOUSE`
+        StackoneGreenhouse,
+        ///`STACKONE_ASHBY`
+        StackoneAshby,
+        ///`STACKONE_ATTIO`
+        StackoneAttio,
+        ///`STACKONE_CONTENTFUL`
+        StackoneContentful,
+        ///`COVERDASH`
+        Coverdash,
+        ///`MERGEDEV_FRONT`
+        MergedevFront,
+        ///`SALESFORCE`
+        Salesforce,
+        ///`STACKONE_ELASTIC`
+        StackoneElastic,
+        ///`STACKONE_RENDER`
+        StackoneRender,
+        ///`STACKONE_TERRAFORM`
+        StackoneTerraform,
+        ///`STACKONE_DOMO`
+        StackoneDomo,
+        ///`STACKONE_ENVOY`
+        StackoneEnvoy,
+        ///`STACKONE_SCALEWAY`
+        StackoneScaleway,
+        ///`STACKONE_JETBRAINS`
+        StackoneJetbrains,
+        ///`STACKONE_FIVETRAN`
+        StackoneFivetran,
+        ///`STACKONE_INTERCOM`
+        StackoneIntercom,
+        ///`STACKONE_AUTODESK`
+        StackoneAutodesk,
+        ///`GITHUB_ACTIONS`
+        GithubActions,
+        ///`AZURE_ORG_UNITS`
+        AzureOrgUnits,
+        ///`MICROSOFT_365_GCC_HIGH`
+        Microsoft365GccHigh,
+        ///`STACKONE_AIRCALL`
+        StackoneAircall,
+        ///`STACKONE_15FIVE`
+        Stackone15five,
+        ///`STACKONE_ROLLBAR`
+        StackoneRollbar,
+        ///`STACKONE_EGNYTE`
+        StackoneEgnyte,
+        ///`STACKONE_QLIK`
+        StackoneQlik,
+        ///`STACKONE_BULLHORN`
+        StackoneBullhorn,
+        ///`STACKONE_OPENVPN`
+        StackoneOpenvpn,
+        ///`STACKONE_SOPHOS`
+        StackoneSophos,
+        ///`STACKONE_MEISTERTASK`
+        StackoneMeistertask,
+        ///`STACKONE_TALENTLMS`
+        StackoneTalentlms,
+        ///`STACKONE_ONEFLOW`
+        StackoneOneflow,
+        ///`STACKONE_RING_CENTRAL`
+        StackoneRingCentral,
+        ///`STACKONE_ARTICULATE`
+        StackoneArticulate,
+        ///`STACKONE_DIALPAD`
+        StackoneDialpad,
+        ///`STACKONE_TABLEAU`
+        StackoneTableau,
+        ///`AZURE_DEVOPS`
+        AzureDevops,
+        ///`STACKONE_1PASSWORD`
+        Stackone1password,
+        ///`STACKONE_MIXPANEL`
+        StackoneMixpanel,
+        ///`STACKONE_SONARCLOUD`
+        StackoneSonarcloud,
+        ///`STACKONE_TWILIO`
+        StackoneTwilio,
+        ///`STACKONE_ANSIBLE`
+        StackoneAnsible,
+        ///`STACKONE_LATTICE`
+        StackoneLattice,
+        ///`STACKONE_WEBFLOW`
+        StackoneWebflow,
+        ///`STACKONE_LACEWORK`
+        StackoneLacework,
+        ///`STACKONE_DATABRICKS`
+        StackoneDatabricks,
+        ///`STACKONE_IFS`
+        StackoneIfs,
+        ///`STACKONE_TRAVISCI`
+        StackoneTravisci,
+        ///`STACKONE_MATILLIONETL`
+        StackoneMatillionetl,
+        ///`STACKONE_OPTIMIZELY`
+        StackoneOptimizely,
+        ///`UAR_CSV`
+        UarCsv,
+        ///`STERLING`
+        Sterling,
+        ///`HIRERIGHT`
+        Hireright,
+        ///`VETTY`
+        Vetty,
+        ///`MERGEDEV_CYBERARK`
+        MergedevCyberark,
+        ///`SALESFORCE_UAR`
+        SalesforceUar,
+        ///`GOOGLE_ADMIN_CONSOLE`
+        GoogleAdminConsole,
+        ///`VERCEL`
+        Vercel,
+        ///`STACKONE_DUO`
+        StackoneDuo,
+        ///`STACKONE_GONG`
+        StackoneGong,
+        ///`STACKONE_IRONCLAD`
+        StackoneIronclad,
+        ///`STACKONE_SCORO`
+        StackoneScoro,
+        ///`STACKONE_TEAMVIEWER_REMOTE`
+        StackoneTeamviewerRemote,
+        ///`STACKONE_SPOTDRAFT`
+        StackoneSpotdraft,
+        ///`STACKONE_SPENDESK`
+        StackoneSpendesk,
+        ///`STACKONE_SENDGRID`
+        StackoneSendgrid,
+        ///`STACKONE_SMARTSHEET`
+        StackoneSmartsheet,
+        ///`STACKONE_CHECKMK`
+        StackoneCheckmk,
+        ///`LEEN_TENABLE`
+        LeenTenable,
+        ///`LEEN_QUALYS`
+        LeenQualys,
+        ///`LEEN_SEMGREP`
+        LeenSemgrep,
+        ///`LEEN_SNYK`
+        LeenSnyk,
+        ///`LEEN_CROWDSTRIKE_VMS`
+        LeenCrowdstrikeVms,
+        ///`LEEN_MS_DEFENDER_VMS`
+        LeenMsDefenderVms,
+        ///`LEEN_SENTINELONE_VMS`
+        LeenSentineloneVms,
+        ///`GITLAB_ON_PREM`
+        GitlabOnPrem,
+        ///`CUSTOM`
+        Custom,
+        ///`LEEN_RAPID7_VMS`
+        LeenRapid7Vms,
+        ///`BAMBOO_HR`
+        BambooHr,
+        ///`GITLAB_ISSUES_ON_PREM`
+        GitlabIssuesOnPrem,
+        ///`GITHUB_ISSUES_ENTERPRISE`
+        GithubIssuesEnterprise,
+        ///`BITBUCKET_CODE`
+        BitbucketCode,
+        ///`LEEN_ARNICA`
+        LeenArnica,
+        ///`STACKONE_NETLIFY`
+        StackoneNetlify,
+        ///`STACKONE_OPENAI`
+        StackoneOpenai,
+        ///`KOLIDE`
+        Kolide,
+        ///`MERGEDEV_JIRA_DATA_CENTER`
+        MergedevJiraDataCenter,
+        ///`MERGEDEV_PINGONE`
+        MergedevPingone,
+        ///`GOOGLE_ADMIN_CONSOLE_OAUTH`
+        GoogleAdminConsoleOauth,
+        ///`GOOGLE_OAUTH`
+        GoogleOauth,
+        ///`STACKONE_ANTHROPIC`
+        StackoneAnthropic,
+        ///`INTUNE_GCC_HIGH`
+        IntuneGccHigh,
+        ///`STACKONE_DROPBOX`
+        StackoneDropbox,
+        ///`STACKONE_DROPBOX_SIGN`
+        StackoneDropboxSign,
+        ///`STACKONE_HARVEST`
+        StackoneHarvest,
+        ///`STACKONE_KAMELEOON`
+        StackoneKameleoon,
+        ///`STACKONE_MAKE`
+        StackoneMake,
+        ///`STACKONE_RETOOL`
+        StackoneRetool,
+        ///`STACKONE_TOGGL`
+        StackoneToggl,
+        ///`STACKONE_BOX`
+        StackoneBox,
+        ///`MERGEDEV_ZOHO_PEOPLE`
+        MergedevZohoPeople,
+        ///`MERGEDEV_ZOHO_DESK`
+        MergedevZohoDesk,
+        ///`LEEN_WIZ_VMS`
+        LeenWizVms,
+        ///`LEEN_WIZ_CODE`
+        LeenWizCode,
+        ///`LEEN_AIKIDO`
+        LeenAikido,
+        ///`MERGEDEV_LATTICE_HRIS`
+        MergedevLatticeHris,
+        ///`MERGEDEV_DARWINBOX`
+        MergedevDarwinbox,
+        ///`MERGEDEV_PAYCOM`
+        MergedevPaycom,
+        ///`AZURE_GCC_HIGH`
+        AzureGccHigh,
+        ///`AZURE_MG_GCC_HIGH`
+        AzureMgGccHigh,
+        ///`STACKONE_EASY_LLAMA`
+        StackoneEasyLlama,
+        ///`MERGEDEV_LEAPSOME`
+        MergedevLeapsome,
+        ///`CUSTOM_XFA`
+        CustomXfa,
+        ///`LEEN_MS_DEFENDER_VMS_GCC_HIGH`
+        LeenMsDefenderVmsGccHigh,
+        ///`STACKONE_CORNERSTONE`
+        StackoneCornerstone,
+        ///`STACKONE_DOCEBO`
+        StackoneDocebo,
+        ///`STACKONE_GO1`
+        StackoneGo1,
+        ///`STACKONE_LINKEDIN_LEARNING`
+        StackoneLinkedinLearning,
+        ///`STACKONE_SAP_LEARNING`
+        StackoneSapLearning,
+        ///`STACKONE_WORKDAY_LEARNING`
+        StackoneWorkdayLearning,
+        ///`STACKONE_360LEARNING`
+        Stackone360learning,
+        ///`STACKONE_BRAINIER`
+        StackoneBrainier,
+        ///`STACKONE_COURSERA`
+        StackoneCoursera,
+        ///`STACKONE_XYLEME`
+        StackoneXyleme,
+        ///`STACKONE_INFOSEC`
+        StackoneInfosec,
+        ///`STACKONE_PEOPLE_FLUENT`
+        StackonePeopleFluent,
+        ///`STACKONE_UDEMY`
+        StackoneUdemy,
+        ///`AIKIDO`
+        Aikido,
+        ///`AZURE_ENTRA_ID`
+        AzureEntraId,
+        ///`GOOGLE_CLOUD_IDENTITY`
+        GoogleCloudIdentity,
+        ///`HYPERCOMPLY`
+        Hypercomply,
+        ///`INTRUDER`
+        Intruder,
+        ///`IRIS_AI`
+        IrisAi,
+        ///`JIT`
+        Jit,
+        ///`TINES`
+        Tines,
+        ///`TORQ`
+        Torq,
+        ///`TRAY`
+        Tray,
+        ///`SWIF`
+        Swif,
+        ///`LEEN_ORCA_SECURITY`
+        LeenOrcaSecurity,
+        ///`ZIP`
+        Zip,
+        ///`CUSTOM_MDM`
+        CustomMdm,
+        ///`LEEN_UPWIND`
+        LeenUpwind,
+        ///`WORK_OS_SCIM`
+        WorkOsScim,
+        ///`LEEN_GITLAB_VMS`
+        LeenGitlabVms,
+        ///`NINJAONE_MDM`
+        NinjaoneMdm,
+        ///`FIELDGUIDE`
+        Fieldguide,
+        ///`OKTA_OAUTH`
+        OktaOauth,
+        ///`IRONCLAD_VENDOR`
+        IroncladVendor,
+        ///`CUSTOM_HRIS`
+        CustomHris,
+        ///`RAMP`
+        Ramp,
+        ///`TROPIC_VENDOR`
+        TropicVendor,
+        ///`AZURE_BOARDS_ENTRA`
+        AzureBoardsEntra,
+        ///`AZURE_REPOS_ENTRA`
+        AzureReposEntra,
+        ///`AZURE_DEVOPS_ENTRA`
+        AzureDevopsEntra,
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
     impl ClientType {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
-            "APIDECK",
-            "ASANA",
-            "ATLASSIAN",
-            "AUTH0",
-            "AWS",
-            "AWS_CODECOMMIT",
-            "AWS_GOV_CLOUD",
-            "AWS_INSPECTOR",
-            "AWS_ORG_UNITS",
-            "AZURE",
-            "AZURE_BOARDS",
-            "AZURE_DEVOPS",
-            "AZURE_ENTRA_ID",
-            "AZURE_ORG_UNITS",
-            "AZURE_REPOS",
-            "BAMBOO_HR",
-            "BITBUCKET",
-            "BITBUCKET_CODE",
-            "CERTN",
-            "CHECKR",
-            "CLICKUP",
-            "CLOUDFLARE",
-            "CONFLUENCE",
-            "COVERDASH",
-            "CROWDSTRIKE",
-            "CSV_IDP",
-            "CURRICULA",
-            "CUSTOM",
-            "CUSTOM_HRIS",
-            "CUSTOM_MDM",
-            "DATADOG",
-            "DIGITAL_OCEAN",
-            "DOCUSIGN",
-            "FIBERY",
-            "GCP",
-            "GITHUB",
-            "GITHUB_ACTIONS",
-            "GITHUB_CODE",
-            "GITHUB_ENTERPRISE",
-            "GITHUB_ISSUES",
-            "GITHUB_ISSUES_ENTERPRISE",
-            "GITLAB",
-            "GITLAB_ISSUES",
-            "GITLAB_ISSUES_ON_PREM",
-            "GITLAB_ON_PREM",
-            "GOODHIRE",
             "GOOGLE",
-            "GOOGLE_ADMIN_CONSOLE",
-            "GOOGLE_ADMIN_CONSOLE_OAUTH",
-            "GOOGLE_CLOUD_IDENTITY",
-            "GOOGLE_OAUTH",
-            "GUSTO",
-            "HEROKU",
-            "HEXNODE_UEM",
-            "HIRERIGHT",
-            "HUBSPOT",
-            "INTUNE",
-            "INTUNE_GCC_HIGH",
-            "JAMF",
-            "JIRA",
-            "JUMPCLOUD",
-            "KANDJI",
-            "KARMACHECK",
-            "KNOWBE4",
-            "KOLIDE",
-            "LINEAR",
-            "MICROSOFT_365",
-            "MICROSOFT_365_GCC_HIGH",
-            "MICROSOFT_TEAMS",
-            "MIRO",
-            "MONGO_DB_ATLAS",
-            "NEW_RELIC",
-            "NINJAONE_MDM",
-            "NOTION",
             "OKTA",
-            "OKTA_IDENTITY",
-            "OKTA_OAUTH",
-            "PAGER_DUTY",
-            "PIVOTAL_TRACKER",
-            "RAMP",
-            "RAPID7",
-            "RIPPLING",
-            "RIPPLING_MDM",
-            "SALESFORCE",
-            "SALESFORCE_UAR",
-            "SEGMENT",
-            "SENTINEL_ONE",
-            "SENTRY",
+            "MICROSOFT_365",
+            "AWS",
+            "GCP",
+            "AZURE",
+            "HEROKU",
+            "GITHUB",
+            "GITLAB",
+            "BITBUCKET",
             "SHORTCUT",
-            "SLACK",
-            "SNOWFLAKE",
-            "STERLING",
-            "TARGET_PROCESS",
+            "JIRA",
+            "ASANA",
+            "GUSTO",
+            "KARMACHECK",
+            "GITHUB_ISSUES",
+            "RIPPLING",
+            "CERTN",
+            "MERGEDEV_ADP_WORKFORCE_NOW",
+            "MERGEDEV_BAMBOO_HR",
+            "MERGEDEV_HR_PARTNER",
+            "MERGEDEV_HI_BOB",
+            "MERGEDEV_HUMAANS",
+            "MERGEDEV_PERSONIO",
+            "MERGEDEV_SAGE",
+            "DIGITAL_OCEAN",
+            "MERGEDEV_KALLIDUS",
+            "MERGEDEV_TRINET",
+            "MERGEDEV_TRINET_HR",
+            "MERGEDEV_FRESHTEAM",
+            "MERGEDEV_SAP_SUCCESSFACTORS",
             "TRELLO",
-            "UAR_CSV",
-            "VERCEL",
-            "VETTY",
-            "WIZ",
-            "WORKSPACE_ONE",
+            "GITLAB_ISSUES",
+            "MERGEDEV_JUSTWORKS",
+            "LINEAR",
+            "PIVOTAL_TRACKER",
             "WORK_OS",
-            "XERO",
-            "ZAPIER",
+            "MERGEDEV_PAYLOCITY",
+            "MONGO_DB_ATLAS",
+            "TARGET_PROCESS",
+            "CLICKUP",
+            "CHECKR",
+            "MERGEDEV_WORKDAY",
             "ZOHO",
+            "CLOUDFLARE",
+            "JAMF",
+            "AZURE_BOARDS",
+            "AZURE_REPOS",
+            "MERGEDEV_HR_CLOUD",
+            "INTUNE",
+            "OKTA_IDENTITY",
+            "GOODHIRE",
+            "KANDJI",
+            "AWS_CODECOMMIT",
+            "FIBERY",
+            "CURRICULA",
+            "JUMPCLOUD",
+            "HEXNODE_UEM",
+            "RIPPLING_MDM",
+            "AWS_ORG_UNITS",
+            "KNOWBE4",
+            "MERGEDEV_UKG_PRO",
+            "MERGEDEV_UKG_READY",
+            "DATADOG",
+            "SLACK",
+            "DOCUSIGN",
+            "MICROSOFT_TEAMS",
+            "AWS_INSPECTOR",
+            "MERGEDEV_ONELOGIN",
+            "MERGEDEV_JUMPCLOUD",
+            "CONFLUENCE",
+            "WORKSPACE_ONE",
+            "NEW_RELIC",
+            "MERGEDEV_SERVICENOW",
+            "RAPID7",
+            "MERGEDEV_AHA",
+            "MERGEDEV_BASECAMP",
+            "MERGEDEV_BITBUCKET",
+            "MERGEDEV_FRESHDESK",
+            "MERGEDEV_FRESHSERVICE",
+            "MERGEDEV_HEIGHT",
+            "MERGEDEV_HIVE",
+            "MERGEDEV_TEAMWORK",
+            "MERGEDEV_WRIKE",
+            "MERGEDEV_ZENDESK",
+            "CSV_IDP",
+            "APIDECK",
+            "AWS_GOV_CLOUD",
+            "SENTINEL_ONE",
+            "MERGEDEV_NAMELY",
+            "MERGEDEV_INSPERITY_PREMIER",
+            "MERGEDEV_DAYFORCE",
+            "MERGEDEV_ALEXISHR",
+            "MERGEDEV_BREATHE",
+            "MERGEDEV_CHARLIE",
+            "MERGEDEV_CHARTHOP",
+            "MERGEDEV_DEEL",
+            "MERGEDEV_FACTORIAL",
+            "MERGEDEV_INTELLIHR",
+            "MERGEDEV_KEKA",
+            "MERGEDEV_LUCCA",
+            "MERGEDEV_OFFICIENT",
+            "MERGEDEV_PAYCHEX",
+            "MERGEDEV_PEOPLE_HR",
+            "MERGEDEV_OYSTERHR",
+            "MERGEDEV_PAYCOR",
+            "HUBSPOT",
             "ZOOM",
+            "AUTH0",
+            "SENTRY",
+            "ZAPIER",
+            "SNOWFLAKE",
+            "MIRO",
+            "MERGEDEV_EMPLOYMENT_HERO",
+            "SEGMENT",
+            "WIZ",
+            "XERO",
+            "GITHUB_CODE",
+            "ATLASSIAN",
+            "PAGER_DUTY",
+            "STACKONE_SMARTRECRUITERS",
+            "STACKONE_TEAMTAILOR",
+            "CROWDSTRIKE",
+            "GITHUB_ENTERPRISE",
+            "NOTION",
+            "STACKONE_KLAVIYO",
+            "STACKONE_LASTPASS",
+            "STACKONE_LEAPSOME",
+            "STACKONE_LEVER",
+            "STACKONE_ORACLEHCM",
+            "STACKONE_PINPOINT",
+            "STACKONE_PIPEDRIVE",
+            "STACKONE_RECRUITEE",
+            "STACKONE_WEBEX",
+            "STACKONE_WORKABLE",
+            "STACKONE_ZELT",
+            "STACKONE_BITWARDEN",
+            "STACKONE_SALESLOFT",
+            "STACKONE_DIXA",
+            "STACKONE_FRESHSALES",
+            "STACKONE_CANVA",
+            "STACKONE_GREENHOUSE",
+            "STACKONE_ASHBY",
+            "STACKONE_ATTIO",
+            "STACKONE_CONTENTFUL",
+            "COVERDASH",
+            "MERGEDEV_FRONT",
+            "SALESFORCE",
+            "STACKONE_ELASTIC",
+            "STACKONE_RENDER",
+            "STACKONE_TERRAFORM",
+            "STACKONE_DOMO",
+            "STACKONE_ENVOY",
+            "STACKONE_SCALEWAY",
+            "STACKONE_JETBRAINS",
+            "STACKONE_FIVETRAN",
+            "STACKONE_INTERCOM",
+            "STACKONE_AUTODESK",
+            "GITHUB_ACTIONS",
+            "AZURE_ORG_UNITS",
+            "MICROSOFT_365_GCC_HIGH",
+            "STACKONE_AIRCALL",
+            "STACKONE_15FIVE",
+            "STACKONE_ROLLBAR",
+            "STACKONE_EGNYTE",
+            "STACKONE_QLIK",
+            "STACKONE_BULLHORN",
+            "STACKONE_OPENVPN",
+            "STACKONE_SOPHOS",
+            "STACKONE_MEISTERTASK",
+            "STACKONE_TALENTLMS",
+            "STACKONE_ONEFLOW",
+            "STACKONE_RING_CENTRAL",
+            "STACKONE_ARTICULATE",
+            "STACKONE_DIALPAD",
+            "STACKONE_TABLEAU",
+            "AZURE_DEVOPS",
+            "STACKONE_1PASSWORD",
+            "STACKONE_MIXPANEL",
+            "STACKONE_SONARCLOUD",
+            "STACKONE_TWILIO",
+            "STACKONE_ANSIBLE",
+            "STACKONE_LATTICE",
+            "STACKONE_WEBFLOW",
+            "STACKONE_LACEWORK",
+            "STACKONE_DATABRICKS",
+            "STACKONE_IFS",
+            "STACKONE_TRAVISCI",
+            "STACKONE_MATILLIONETL",
+            "STACKONE_OPTIMIZELY",
+            "UAR_CSV",
+            "STERLING",
+            "HIRERIGHT",
+            "VETTY",
+            "MERGEDEV_CYBERARK",
+            "SALESFORCE_UAR",
+            "GOOGLE_ADMIN_CONSOLE",
+            "VERCEL",
+            "STACKONE_DUO",
+            "STACKONE_GONG",
+            "STACKONE_IRONCLAD",
+            "STACKONE_SCORO",
+            "STACKONE_TEAMVIEWER_REMOTE",
+            "STACKONE_SPOTDRAFT",
+            "STACKONE_SPENDESK",
+            "STACKONE_SENDGRID",
+            "STACKONE_SMARTSHEET",
+            "STACKONE_CHECKMK",
+            "LEEN_TENABLE",
+            "LEEN_QUALYS",
+            "LEEN_SEMGREP",
+            "LEEN_SNYK",
+            "LEEN_CROWDSTRIKE_VMS",
+            "LEEN_MS_DEFENDER_VMS",
+            "LEEN_SENTINELONE_VMS",
+            "GITLAB_ON_PREM",
+            "CUSTOM",
+            "LEEN_RAPID7_VMS",
+            "BAMBOO_HR",
+            "GITLAB_ISSUES_ON_PREM",
+            "GITHUB_ISSUES_ENTERPRISE",
+            "BITBUCKET_CODE",
+            "LEEN_ARNICA",
+            "STACKONE_NETLIFY",
+            "STACKONE_OPENAI",
+            "KOLIDE",
+            "MERGEDEV_JIRA_DATA_CENTER",
+            "MERGEDEV_PINGONE",
+            "GOOGLE_ADMIN_CONSOLE_OAUTH",
+            "GOOGLE_OAUTH",
+            "STACKONE_ANTHROPIC",
+            "INTUNE_GCC_HIGH",
+            "STACKONE_DROPBOX",
+            "STACKONE_DROPBOX_SIGN",
+            "STACKONE_HARVEST",
+            "STACKONE_KAMELEOON",
+            "STACKONE_MAKE",
+            "STACKONE_RETOOL",
+            "STACKONE_TOGGL",
+            "STACKONE_BOX",
+            "MERGEDEV_ZOHO_PEOPLE",
+            "MERGEDEV_ZOHO_DESK",
+            "LEEN_WIZ_VMS",
+            "LEEN_WIZ_CODE",
+            "LEEN_AIKIDO",
+            "MERGEDEV_LATTICE_HRIS",
+            "MERGEDEV_DARWINBOX",
+            "MERGEDEV_PAYCOM",
+            "AZURE_GCC_HIGH",
+            "AZURE_MG_GCC_HIGH",
+            "STACKONE_EASY_LLAMA",
+            "MERGEDEV_LEAPSOME",
+            "CUSTOM_XFA",
+            "LEEN_MS_DEFENDER_VMS_GCC_HIGH",
+            "STACKONE_CORNERSTONE",
+            "STACKONE_DOCEBO",
+            "STACKONE_GO1",
+            "STACKONE_LINKEDIN_LEARNING",
+            "STACKONE_SAP_LEARNING",
+            "STACKONE_WORKDAY_LEARNING",
+            "STACKONE_360LEARNING",
+            "STACKONE_BRAINIER",
+            "STACKONE_COURSERA",
+            "STACKONE_XYLEME",
+            "STACKONE_INFOSEC",
+            "STACKONE_PEOPLE_FLUENT",
+            "STACKONE_UDEMY",
+            "AIKIDO",
+            "AZURE_ENTRA_ID",
+            "GOOGLE_CLOUD_IDENTITY",
+            "HYPERCOMPLY",
+            "INTRUDER",
+            "IRIS_AI",
+            "JIT",
+            "TINES",
+            "TORQ",
+            "TRAY",
+            "SWIF",
+            "LEEN_ORCA_SECURITY",
+            "ZIP",
+            "CUSTOM_MDM",
+            "LEEN_UPWIND",
+            "WORK_OS_SCIM",
+            "LEEN_GITLAB_VMS",
+            "NINJAONE_MDM",
+            "FIELDGUIDE",
+            "OKTA_OAUTH",
+            "IRONCLAD_VENDOR",
+            "CUSTOM_HRIS",
+            "RAMP",
+            "TROPIC_VENDOR",
+            "AZURE_BOARDS_ENTRA",
+            "AZURE_REPOS_ENTRA",
+            "AZURE_DEVOPS_ENTRA",
         ];
         /// The value as Drata spells it.
         pub fn as_str(&self) -> &str {
             match self {
-                Self::Apideck => "APIDECK",
-                Self::Asana => "ASANA",
-                Self::Atlassian => "ATLASSIAN",
-                Self::Auth0 => "AUTH0",
-                Self::Aws => "AWS",
-                Self::AwsCodecommit => "AWS_CODECOMMIT",
-                Self::AwsGovCloud => "AWS_GOV_CLOUD",
-                Self::AwsInspector => "AWS_INSPECTOR",
-                Self::AwsOrgUnits => "AWS_ORG_UNITS",
-                Self::Azure => "AZURE",
-                Self::AzureBoards => "AZURE_BOARDS",
-                Self::AzureDevops => "AZURE_DEVOPS",
-                Self::AzureEntraId => "AZURE_ENTRA_ID",
-                Self::AzureOrgUnits => "AZURE_ORG_UNITS",
-                Self::AzureRepos => "AZURE_REPOS",
-                Self::BambooHr => "BAMBOO_HR",
-                Self::Bitbucket => "BITBUCKET",
-                Self::BitbucketCode => "BITBUCKET_CODE",
-                Self::Certn => "CERTN",
-                Self::Checkr => "CHECKR",
-                Self::Clickup => "CLICKUP",
-                Self::Cloudflare => "CLOUDFLARE",
-                Self::Confluence => "CONFLUENCE",
-                Self::Coverdash => "COVERDASH",
-                Self::Crowdstrike => "CROWDSTRIKE",
-                Self::CsvIdp => "CSV_IDP",
-                Self::Curricula => "CURRICULA",
-                Self::Custom => "CUSTOM",
-                Self::CustomHris => "CUSTOM_HRIS",
-                Self::CustomMdm => "CUSTOM_MDM",
-                Self::Datadog => "DATADOG",
-                Self::DigitalOcean => "DIGITAL_OCEAN",
-                Self::Docusign => "DOCUSIGN",
-                Self::Fibery => "FIBERY",
-                Self::Gcp => "GCP",
-                Self::Github => "GITHUB",
-                Self::GithubActions => "GITHUB_ACTIONS",
-                Self::GithubCode => "GITHUB_CODE",
-                Self::GithubEnterprise => "GITHUB_ENTERPRISE",
-                Self::GithubIssues => "GITHUB_ISSUES",
-                Self::GithubIssuesEnterprise => "GITHUB_ISSUES_ENTERPRISE",
-                Self::Gitlab => "GITLAB",
-                Self::GitlabIssues => "GITLAB_ISSUES",
-                Self::GitlabIssuesOnPrem => "GITLAB_ISSUES_ON_PREM",
-                Self::GitlabOnPrem => "GITLAB_ON_PREM",
-                Self::Goodhire => "GOODHIRE",
                 Self::Google => "GOOGLE",
-                Self::GoogleAdminConsole => "GOOGLE_ADMIN_CONSOLE",
-                Self::GoogleAdminConsoleOauth => "GOOGLE_ADMIN_CONSOLE_OAUTH",
-                Self::GoogleCloudIdentity => "GOOGLE_CLOUD_IDENTITY",
-                Self::GoogleOauth => "GOOGLE_OAUTH",
-                Self::Gusto => "GUSTO",
-                Self::Heroku => "HEROKU",
-                Self::HexnodeUem => "HEXNODE_UEM",
-                Self::Hireright => "HIRERIGHT",
-                Self::Hubspot => "HUBSPOT",
-                Self::Intune => "INTUNE",
-                Self::IntuneGccHigh => "INTUNE_GCC_HIGH",
-                Self::Jamf => "JAMF",
-                Self::Jira => "JIRA",
-                Self::Jumpcloud => "JUMPCLOUD",
-                Self::Kandji => "KANDJI",
-                Self::Karmacheck => "KARMACHECK",
-                Self::Knowbe4 => "KNOWBE4",
-                Self::Kolide => "KOLIDE",
-                Self::Linear => "LINEAR",
-                Self::Microsoft365 => "MICROSOFT_365",
-                Self::Microsoft365GccHigh => "MICROSOFT_365_GCC_HIGH",
-                Self::MicrosoftTeams => "MICROSOFT_TEAMS",
-                Self::Miro => "MIRO",
-                Self::MongoDbAtlas => "MONGO_DB_ATLAS",
-                Self::NewRelic => "NEW_RELIC",
-                Self::NinjaoneMdm => "NINJAONE_MDM",
-                Self::Notion => "NOTION",
                 Self::Okta => "OKTA",
-                Self::OktaIdentity => "OKTA_IDENTITY",
-                Self::OktaOauth => "OKTA_OAUTH",
-                Self::PagerDuty => "PAGER_DUTY",
-                Self::PivotalTracker => "PIVOTAL_TRACKER",
-                Self::Ramp => "RAMP",
-                Self::Rapid7 => "RAPID7",
-                Self::Rippling => "RIPPLING",
-                Self::RipplingMdm => "RIPPLING_MDM",
-                Self::Salesforce => "SALESFORCE",
-                Self::SalesforceUar => "SALESFORCE_UAR",
-                Self::Segment => "SEGMENT",
-                Self::SentinelOne => "SENTINEL_ONE",
-                Self::Sentry => "SENTRY",
+                Self::Microsoft365 => "MICROSOFT_365",
+                Self::Aws => "AWS",
+                Self::Gcp => "GCP",
+                Self::Azure => "AZURE",
+                Self::Heroku => "HEROKU",
+                Self::Github => "GITHUB",
+                Self::Gitlab => "GITLAB",
+                Self::Bitbucket => "BITBUCKET",
                 Self::Shortcut => "SHORTCUT",
-                Self::Slack => "SLACK",
-                Self::Snowflake => "SNOWFLAKE",
-                Self::Sterling => "STERLING",
-                Self::TargetProcess => "TARGET_PROCESS",
+                Self::Jira => "JIRA",
+                Self::Asana => "ASANA",
+                Self::Gusto => "GUSTO",
+                Self::Karmacheck => "KARMACHECK",
+                Self::GithubIssues => "GITHUB_ISSUES",
+                Self::Rippling => "RIPPLING",
+                Self::Certn => "CERTN",
+                Self::MergedevAdpWorkforceNow => "MERGEDEV_ADP_WORKFORCE_NOW",
+                Self::MergedevBambooHr => "MERGEDEV_BAMBOO_HR",
+                Self::MergedevHrPartner => "MERGEDEV_HR_PARTNER",
+                Self::MergedevHiBob => "MERGEDEV_HI_BOB",
+                Self::MergedevHumaans => "MERGEDEV_HUMAANS",
+                Self::MergedevPersonio => "MERGEDEV_PERSONIO",
+                Self::MergedevSage => "MERGEDEV_SAGE",
+                Self::DigitalOcean => "DIGITAL_OCEAN",
+                Self::MergedevKallidus => "MERGEDEV_KALLIDUS",
+                Self::MergedevTrinet => "MERGEDEV_TRINET",
+                Self::MergedevTrinetHr => "MERGEDEV_TRINET_HR",
+                Self::MergedevFreshteam => "MERGEDEV_FRESHTEAM",
+                Self::MergedevSapSuccessfactors => "MERGEDEV_SAP_SUCCESSFACTORS",
                 Self::Trello => "TRELLO",
-                Self::UarCsv => "UAR_CSV",
-                Self::Vercel => "VERCEL",
-                Self::Vetty => "VETTY",
-                Self::Wiz => "WIZ",
-                Self::WorkspaceOne => "WORKSPACE_ONE",
+                Self::GitlabIssues => "GITLAB_ISSUES",
+                Self::MergedevJustworks => "MERGEDEV_JUSTWORKS",
+                Self::Linear => "LINEAR",
+                Self::PivotalTracker => "PIVOTAL_TRACKER",
                 Self::WorkOs => "WORK_OS",
-                Self::Xero => "XERO",
-                Self::Zapier => "ZAPIER",
+                Self::MergedevPaylocity => "MERGEDEV_PAYLOCITY",
+                Self::MongoDbAtlas => "MONGO_DB_ATLAS",
+                Self::TargetProcess => "TARGET_PROCESS",
+                Self::Clickup => "CLICKUP",
+                Self::Checkr => "CHECKR",
+                Self::MergedevWorkday => "MERGEDEV_WORKDAY",
                 Self::Zoho => "ZOHO",
+                Self::Cloudflare => "CLOUDFLARE",
+                Self::Jamf => "JAMF",
+                Self::AzureBoards => "AZURE_BOARDS",
+                Self::AzureRepos => "AZURE_REPOS",
+                Self::MergedevHrCloud => "MERGEDEV_HR_CLOUD",
+                Self::Intune => "INTUNE",
+                Self::OktaIdentity => "OKTA_IDENTITY",
+                Self::Goodhire => "GOODHIRE",
+                Self::Kandji => "KANDJI",
+                Self::AwsCodecommit => "AWS_CODECOMMIT",
+                Self::Fibery => "FIBERY",
+                Self::Curricula => "CURRICULA",
+                Self::Jumpcloud => "JUMPCLOUD",
+                Self::HexnodeUem => "HEXNODE_UEM",
+                Self::RipplingMdm => "RIPPLING_MDM",
+                Self::AwsOrgUnits => "AWS_ORG_UNITS",
+                Self::Knowbe4 => "KNOWBE4",
+                Self::MergedevUkgPro => "MERGEDEV_UKG_PRO",
+                Self::MergedevUkgReady => "MERGEDEV_UKG_READY",
+                Self::Datadog => "DATADOG",
+                Self::Slack => "SLACK",
+                Self::Docusign => "DOCUSIGN",
+                Self::MicrosoftTeams => "MICROSOFT_TEAMS",
+                Self::AwsInspector => "AWS_INSPECTOR",
+                Self::MergedevOnelogin => "MERGEDEV_ONELOGIN",
+                Self::MergedevJumpcloud => "MERGEDEV_JUMPCLOUD",
+                Self::Confluence => "CONFLUENCE",
+                Self::WorkspaceOne => "WORKSPACE_ONE",
+                Self::NewRelic => "NEW_RELIC",
+                Self::MergedevServicenow => "MERGEDEV_SERVICENOW",
+                Self::Rapid7 => "RAPID7",
+                Self::MergedevAha => "MERGEDEV_AHA",
+                Self::MergedevBasecamp => "MERGEDEV_BASECAMP",
+                Self::MergedevBitbucket => "MERGEDEV_BITBUCKET",
+                Self::MergedevFreshdesk => "MERGEDEV_FRESHDESK",
+                Self::MergedevFreshservice => "MERGEDEV_FRESHSERVICE",
+                Self::MergedevHeight => "MERGEDEV_HEIGHT",
+                Self::MergedevHive => "MERGEDEV_HIVE",
+                Self::MergedevTeamwork => "MERGEDEV_TEAMWORK",
+                Self::MergedevWrike => "MERGEDEV_WRIKE",
+                Self::MergedevZendesk => "MERGEDEV_ZENDESK",
+                Self::CsvIdp => "CSV_IDP",
+                Self::Apideck => "APIDECK",
+                Self::AwsGovCloud => "AWS_GOV_CLOUD",
+                Self::SentinelOne => "SENTINEL_ONE",
+                Self::MergedevNamely => "MERGEDEV_NAMELY",
+                Self::MergedevInsperityPremier => "MERGEDEV_INSPERITY_PREMIER",
+                Self::MergedevDayforce => "MERGEDEV_DAYFORCE",
+                Self::MergedevAlexishr => "MERGEDEV_ALEXISHR",
+                Self::MergedevBreathe => "MERGEDEV_BREATHE",
+                Self::MergedevCharlie => "MERGEDEV_CHARLIE",
+                Self::MergedevCharthop => "MERGEDEV_CHARTHOP",
+                Self::MergedevDeel => "MERGEDEV_DEEL",
+                Self::MergedevFactorial => "MERGEDEV_FACTORIAL",
+                Self::MergedevIntellihr => "MERGEDEV_INTELLIHR",
+                Self::MergedevKeka => "MERGEDEV_KEKA",
+                Self::MergedevLucca => "MERGEDEV_LUCCA",
+                Self::MergedevOfficient => "MERGEDEV_OFFICIENT",
+                Self::MergedevPaychex => "MERGEDEV_PAYCHEX",
+                Self::MergedevPeopleHr => "MERGEDEV_PEOPLE_HR",
+                Self::MergedevOysterhr => "MERGEDEV_OYSTERHR",
+                Self::MergedevPaycor => "MERGEDEV_PAYCOR",
+                Self::Hubspot => "HUBSPOT",
                 Self::Zoom => "ZOOM",
+                Self::Auth0 => "AUTH0",
+                Self::Sentry => "SENTRY",
+                Self::Zapier => "ZAPIER",
+                Self::Snowflake => "SNOWFLAKE",
+                Self::Miro => "MIRO",
+                Self::MergedevEmploymentHero => "MERGEDEV_EMPLOYMENT_HERO",
+                Self::Segment => "SEGMENT",
+                Self::Wiz => "WIZ",
+                Self::Xero => "XERO",
+                Self::GithubCode => "GITHUB_CODE",
+                Self::Atlassian => "ATLASSIAN",
+                Self::PagerDuty => "PAGER_DUTY",
+                Self::StackoneSmartrecruiters => "STACKONE_SMARTRECRUITERS",
+                Self::StackoneTeamtailor => "STACKONE_TEAMTAILOR",
+                Self::Crowdstrike => "CROWDSTRIKE",
+                Self::GithubEnterprise => "GITHUB_ENTERPRISE",
+                Self::Notion => "NOTION",
+                Self::StackoneKlaviyo => "STACKONE_KLAVIYO",
+                Self::StackoneLastpass => "STACKONE_LASTPASS",
+                Self::StackoneLeapsome => "STACKONE_LEAPSOME",
+                Self::StackoneLever => "STACKONE_LEVER",
+                Self::StackoneOraclehcm => "STACKONE_ORACLEHCM",
+                Self::StackonePinpoint => "STACKONE_PINPOINT",
+                Self::StackonePipedrive => "STACKONE_PIPEDRIVE",
+                Self::StackoneRecruitee => "STACKONE_RECRUITEE",
+                Self::StackoneWebex => "STACKONE_WEBEX",
+                Self::StackoneWorkable => "STACKONE_WORKABLE",
+                Self::StackoneZelt => "STACKONE_ZELT",
+                Self::StackoneBitwarden => "STACKONE_BITWARDEN",
+                Self::StackoneSalesloft => "STACKONE_SALESLOFT",
+                Self::StackoneDixa => "STACKONE_DIXA",
+                Self::StackoneFreshsales => "STACKONE_FRESHSALES",
+                Self::StackoneCanva => "STACKONE_CANVA",
+                Self::StackoneGreenhouse => "STACKONE_GREENHOUSE",
+                Self::StackoneAshby => "STACKONE_ASHBY",
+                Self::StackoneAttio => "STACKONE_ATTIO",
+                Self::StackoneContentful => "STACKONE_CONTENTFUL",
+                Self::Coverdash => "COVERDASH",
+                Self::MergedevFront => "MERGEDEV_FRONT",
+                Self::Salesforce => "SALESFORCE",
+                Self::StackoneElastic => "STACKONE_ELASTIC",
+                Self::StackoneRender => "STACKONE_RENDER",
+                Self::StackoneTerraform => "STACKONE_TERRAFORM",
+                Self::StackoneDomo => "STACKONE_DOMO",
+                Self::StackoneEnvoy => "STACKONE_ENVOY",
+                Self::StackoneScaleway => "STACKONE_SCALEWAY",
+                Self::StackoneJetbrains => "STACKONE_JETBRAINS",
+                Self::StackoneFivetran => "STACKONE_FIVETRAN",
+                Self::StackoneIntercom => "STACKONE_INTERCOM",
+                Self::StackoneAutodesk => "STACKONE_AUTODESK",
+                Self::GithubActions => "GITHUB_ACTIONS",
+                Self::AzureOrgUnits => "AZURE_ORG_UNITS",
+                Self::Microsoft365GccHigh => "MICROSOFT_365_GCC_HIGH",
+                Self::StackoneAircall => "STACKONE_AIRCALL",
+                Self::Stackone15five => "STACKONE_15FIVE",
+                Self::StackoneRollbar => "STACKONE_ROLLBAR",
+                Self::StackoneEgnyte => "STACKONE_EGNYTE",
+                Self::StackoneQlik => "STACKONE_QLIK",
+                Self::StackoneBullhorn => "STACKONE_BULLHORN",
+                Self::StackoneOpenvpn => "STACKONE_OPENVPN",
+                Self::StackoneSophos => "STACKONE_SOPHOS",
+                Self::StackoneMeistertask => "STACKONE_MEISTERTASK",
+                Self::StackoneTalentlms => "STACKONE_TALENTLMS",
+                Self::StackoneOneflow => "STACKONE_ONEFLOW",
+                Self::StackoneRingCentral => "STACKONE_RING_CENTRAL",
+                Self::StackoneArticulate => "STACKONE_ARTICULATE",
+                Self::StackoneDialpad => "STACKONE_DIALPAD",
+                Self::StackoneTableau => "STACKONE_TABLEAU",
+                Self::AzureDevops => "AZURE_DEVOPS",
+                Self::Stackone1password => "STACKONE_1PASSWORD",
+                Self::StackoneMixpanel => "STACKONE_MIXPANEL",
+                Self::StackoneSonarcloud => "STACKONE_SONARCLOUD",
+                Self::StackoneTwilio => "STACKONE_TWILIO",
+                Self::StackoneAnsible => "STACKONE_ANSIBLE",
+                Self::StackoneLattice => "STACKONE_LATTICE",
+                Self::StackoneWebflow => "STACKONE_WEBFLOW",
+                Self::StackoneLacework => "STACKONE_LACEWORK",
+                Self::StackoneDatabricks => "STACKONE_DATABRICKS",
+                Self::StackoneIfs => "STACKONE_IFS",
+                Self::StackoneTravisci => "STACKONE_TRAVISCI",
+                Self::StackoneMatillionetl => "STACKONE_MATILLIONETL",
+                Self::StackoneOptimizely => "STACKONE_OPTIMIZELY",
+                Self::UarCsv => "UAR_CSV",
+                Self::Sterling => "STERLING",
+                Self::Hireright => "HIRERIGHT",
+                Self::Vetty => "VETTY",
+                Self::MergedevCyberark => "MERGEDEV_CYBERARK",
+                Self::SalesforceUar => "SALESFORCE_UAR",
+                Self::GoogleAdminConsole => "GOOGLE_ADMIN_CONSOLE",
+                Self::Vercel => "VERCEL",
+                Self::StackoneDuo => "STACKONE_DUO",
+                Self::StackoneGong => "STACKONE_GONG",
+                Self::StackoneIronclad => "STACKONE_IRONCLAD",
+                Self::StackoneScoro => "STACKONE_SCORO",
+                Self::StackoneTeamviewerRemote => "STACKONE_TEAMVIEWER_REMOTE",
+                Self::StackoneSpotdraft => "STACKONE_SPOTDRAFT",
+                Self::StackoneSpendesk => "STACKONE_SPENDESK",
+                Self::StackoneSendgrid => "STACKONE_SENDGRID",
+                Self::StackoneSmartsheet => "STACKONE_SMARTSHEET",
+                Self::StackoneCheckmk => "STACKONE_CHECKMK",
+                Self::LeenTenable => "LEEN_TENABLE",
+                Self::LeenQualys => "LEEN_QUALYS",
+                Self::LeenSemgrep => "LEEN_SEMGREP",
+                Self::LeenSnyk => "LEEN_SNYK",
+                Self::LeenCrowdstrikeVms => "LEEN_CROWDSTRIKE_VMS",
+                Self::LeenMsDefenderVms => "LEEN_MS_DEFENDER_VMS",
+                Self::LeenSentineloneVms => "LEEN_SENTINELONE_VMS",
+                Self::GitlabOnPrem => "GITLAB_ON_PREM",
+                Self::Custom => "CUSTOM",
+                Self::LeenRapid7Vms => "LEEN_RAPID7_VMS",
+                Self::BambooHr => "BAMBOO_HR",
+                Self::GitlabIssuesOnPrem => "GITLAB_ISSUES_ON_PREM",
+                Self::GithubIssuesEnterprise => "GITHUB_ISSUES_ENTERPRISE",
+                Self::BitbucketCode => "BITBUCKET_CODE",
+                Self::LeenArnica => "LEEN_ARNICA",
+                Self::StackoneNetlify => "STACKONE_NETLIFY",
+                Self::StackoneOpenai => "STACKONE_OPENAI",
+                Self::Kolide => "KOLIDE",
+                Self::MergedevJiraDataCenter => "MERGEDEV_JIRA_DATA_CENTER",
+                Self::MergedevPingone => "MERGEDEV_PINGONE",
+                Self::GoogleAdminConsoleOauth => "GOOGLE_ADMIN_CONSOLE_OAUTH",
+                Self::GoogleOauth => "GOOGLE_OAUTH",
+                Self::StackoneAnthropic => "STACKONE_ANTHROPIC",
+                Self::IntuneGccHigh => "INTUNE_GCC_HIGH",
+                Self::StackoneDropbox => "STACKONE_DROPBOX",
+                Self::StackoneDropboxSign => "STACKONE_DROPBOX_SIGN",
+                Self::StackoneHarvest => "STACKONE_HARVEST",
+                Self::StackoneKameleoon => "STACKONE_KAMELEOON",
+                Self::StackoneMake => "STACKONE_MAKE",
+                Self::StackoneRetool => "STACKONE_RETOOL",
+                Self::StackoneToggl => "STACKONE_TOGGL",
+                Self::StackoneBox => "STACKONE_BOX",
+                Self::MergedevZohoPeople => "MERGEDEV_ZOHO_PEOPLE",
+                Self::MergedevZohoDesk => "MERGEDEV_ZOHO_DESK",
+                Self::LeenWizVms => "LEEN_WIZ_VMS",
+                Self::LeenWizCode => "LEEN_WIZ_CODE",
+                Self::LeenAikido => "LEEN_AIKIDO",
+                Self::MergedevLatticeHris => "MERGEDEV_LATTICE_HRIS",
+                Self::MergedevDarwinbox => "MERGEDEV_DARWINBOX",
+                Self::MergedevPaycom => "MERGEDEV_PAYCOM",
+                Self::AzureGccHigh => "AZURE_GCC_HIGH",
+                Self::AzureMgGccHigh => "AZURE_MG_GCC_HIGH",
+                Self::StackoneEasyLlama => "STACKONE_EASY_LLAMA",
+                Self::MergedevLeapsome => "MERGEDEV_LEAPSOME",
+                Self::CustomXfa => "CUSTOM_XFA",
+                Self::LeenMsDefenderVmsGccHigh => "LEEN_MS_DEFENDER_VMS_GCC_HIGH",
+                Self::StackoneCornerstone => "STACKONE_CORNERSTONE",
+                Self::StackoneDocebo => "STACKONE_DOCEBO",
+                Self::StackoneGo1 => "STACKONE_GO1",
+                Self::StackoneLinkedinLearning => "STACKONE_LINKEDIN_LEARNING",
+                Self::StackoneSapLearning => "STACKONE_SAP_LEARNING",
+                Self::StackoneWorkdayLearning => "STACKONE_WORKDAY_LEARNING",
+                Self::Stackone360learning => "STACKONE_360LEARNING",
+                Self::StackoneBrainier => "STACKONE_BRAINIER",
+                Self::StackoneCoursera => "STACKONE_COURSERA",
+                Self::StackoneXyleme => "STACKONE_XYLEME",
+                Self::StackoneInfosec => "STACKONE_INFOSEC",
+                Self::StackonePeopleFluent => "STACKONE_PEOPLE_FLUENT",
+                Self::StackoneUdemy => "STACKONE_UDEMY",
+                Self::Aikido => "AIKIDO",
+                Self::AzureEntraId => "AZURE_ENTRA_ID",
+                Self::GoogleCloudIdentity => "GOOGLE_CLOUD_IDENTITY",
+                Self::Hypercomply => "HYPERCOMPLY",
+                Self::Intruder => "INTRUDER",
+                Self::IrisAi => "IRIS_AI",
+                Self::Jit => "JIT",
+                Self::Tines => "TINES",
+                Self::Torq => "TORQ",
+                Self::Tray => "TRAY",
+                Self::Swif => "SWIF",
+                Self::LeenOrcaSecurity => "LEEN_ORCA_SECURITY",
+                Self::Zip => "ZIP",
+                Self::CustomMdm => "CUSTOM_MDM",
+                Self::LeenUpwind => "LEEN_UPWIND",
+                Self::WorkOsScim => "WORK_OS_SCIM",
+                Self::LeenGitlabVms => "LEEN_GITLAB_VMS",
+                Self::NinjaoneMdm => "NINJAONE_MDM",
+                Self::Fieldguide => "FIELDGUIDE",
+                Self::OktaOauth => "OKTA_OAUTH",
+                Self::IroncladVendor => "IRONCLAD_VENDOR",
+                Self::CustomHris => "CUSTOM_HRIS",
+                Self::Ramp => "RAMP",
+                Self::TropicVendor => "TROPIC_VENDOR",
+                Self::AzureBoardsEntra => "AZURE_BOARDS_ENTRA",
+                Self::AzureReposEntra => "AZURE_REPOS_ENTRA",
+                Self::AzureDevopsEntra => "AZURE_DEVOPS_ENTRA",
                 Self::Unknown(value) => value.as_str(),
             }
         }
@@ -5073,110 +6036,300 @@ Drata adds values over time: a value this version of the client does not know is
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(
                 match value {
-                    "APIDECK" => Self::Apideck,
-                    "ASANA" => Self::Asana,
-                    "ATLASSIAN" => Self::Atlassian,
-                    "AUTH0" => Self::Auth0,
-                    "AWS" => Self::Aws,
-                    "AWS_CODECOMMIT" => Self::AwsCodecommit,
-                    "AWS_GOV_CLOUD" => Self::AwsGovCloud,
-                    "AWS_INSPECTOR" => Self::AwsInspector,
-                    "AWS_ORG_UNITS" => Self::AwsOrgUnits,
-                    "AZURE" => Self::Azure,
-                    "AZURE_BOARDS" => Self::AzureBoards,
-                    "AZURE_DEVOPS" => Self::AzureDevops,
-                    "AZURE_ENTRA_ID" => Self::AzureEntraId,
-                    "AZURE_ORG_UNITS" => Self::AzureOrgUnits,
-                    "AZURE_REPOS" => Self::AzureRepos,
-                    "BAMBOO_HR" => Self::BambooHr,
-                    "BITBUCKET" => Self::Bitbucket,
-                    "BITBUCKET_CODE" => Self::BitbucketCode,
-                    "CERTN" => Self::Certn,
-                    "CHECKR" => Self::Checkr,
-                    "CLICKUP" => Self::Clickup,
-                    "CLOUDFLARE" => Self::Cloudflare,
-                    "CONFLUENCE" => Self::Confluence,
-                    "COVERDASH" => Self::Coverdash,
-                    "CROWDSTRIKE" => Self::Crowdstrike,
-                    "CSV_IDP" => Self::CsvIdp,
-                    "CURRICULA" => Self::Curricula,
-                    "CUSTOM" => Self::Custom,
-                    "CUSTOM_HRIS" => Self::CustomHris,
-                    "CUSTOM_MDM" => Self::CustomMdm,
-                    "DATADOG" => Self::Datadog,
-                    "DIGITAL_OCEAN" => Self::DigitalOcean,
-                    "DOCUSIGN" => Self::Docusign,
-                    "FIBERY" => Self::Fibery,
-                    "GCP" => Self::Gcp,
-                    "GITHUB" => Self::Github,
-                    "GITHUB_ACTIONS" => Self::GithubActions,
-                    "GITHUB_CODE" => Self::GithubCode,
-                    "GITHUB_ENTERPRISE" => Self::GithubEnterprise,
-                    "GITHUB_ISSUES" => Self::GithubIssues,
-                    "GITHUB_ISSUES_ENTERPRISE" => Self::GithubIssuesEnterprise,
-                    "GITLAB" => Self::Gitlab,
-                    "GITLAB_ISSUES" => Self::GitlabIssues,
-                    "GITLAB_ISSUES_ON_PREM" => Self::GitlabIssuesOnPrem,
-                    "GITLAB_ON_PREM" => Self::GitlabOnPrem,
-                    "GOODHIRE" => Self::Goodhire,
                     "GOOGLE" => Self::Google,
-                    "GOOGLE_ADMIN_CONSOLE" => Self::GoogleAdminConsole,
-                    "GOOGLE_ADMIN_CONSOLE_OAUTH" => Self::GoogleAdminConsoleOauth,
-                    "GOOGLE_CLOUD_IDENTITY" => Self::GoogleCloudIdentity,
-                    "GOOGLE_OAUTH" => Self::GoogleOauth,
-                    "GUSTO" => Self::Gusto,
-                    "HEROKU" => Self::Heroku,
-                    "HEXNODE_UEM" => Self::HexnodeUem,
-                    "HIRERIGHT" => Self::Hireright,
-                    "HUBSPOT" => Self::Hubspot,
-                    "INTUNE" => Self::Intune,
-                    "INTUNE_GCC_HIGH" => Self::IntuneGccHigh,
-                    "JAMF" => Self::Jamf,
-                    "JIRA" => Self::Jira,
-                    "JUMPCLOUD" => Self::Jumpcloud,
-                    "KANDJI" => Self::Kandji,
-                    "KARMACHECK" => Self::Karmacheck,
-                    "KNOWBE4" => Self::Knowbe4,
-                    "KOLIDE" => Self::Kolide,
-                    "LINEAR" => Self::Linear,
-                    "MICROSOFT_365" => Self::Microsoft365,
-                    "MICROSOFT_365_GCC_HIGH" => Self::Microsoft365GccHigh,
-                    "MICROSOFT_TEAMS" => Self::MicrosoftTeams,
-                    "MIRO" => Self::Miro,
-                    "MONGO_DB_ATLAS" => Self::MongoDbAtlas,
-                    "NEW_RELIC" => Self::NewRelic,
-                    "NINJAONE_MDM" => Self::NinjaoneMdm,
-                    "NOTION" => Self::Notion,
                     "OKTA" => Self::Okta,
-                    "OKTA_IDENTITY" => Self::OktaIdentity,
-                    "OKTA_OAUTH" => Self::OktaOauth,
-                    "PAGER_DUTY" => Self::PagerDuty,
-                    "PIVOTAL_TRACKER" => Self::PivotalTracker,
-                    "RAMP" => Self::Ramp,
-                    "RAPID7" => Self::Rapid7,
-                    "RIPPLING" => Self::Rippling,
-                    "RIPPLING_MDM" => Self::RipplingMdm,
-                    "SALESFORCE" => Self::Salesforce,
-                    "SALESFORCE_UAR" => Self::SalesforceUar,
-                    "SEGMENT" => Self::Segment,
-                    "SENTINEL_ONE" => Self::SentinelOne,
-                    "SENTRY" => Self::Sentry,
+                    "MICROSOFT_365" => Self::Microsoft365,
+                    "AWS" => Self::Aws,
+                    "GCP" => Self::Gcp,
+                    "AZURE" => Self::Azure,
+                    "HEROKU" => Self::Heroku,
+                    "GITHUB" => Self::Github,
+                    "GITLAB" => Self::Gitlab,
+                    "BITBUCKET" => Self::Bitbucket,
                     "SHORTCUT" => Self::Shortcut,
-                    "SLACK" => Self::Slack,
-                    "SNOWFLAKE" => Self::Snowflake,
-                    "STERLING" => Self::Sterling,
-                    "TARGET_PROCESS" => Self::TargetProcess,
+                    "JIRA" => Self::Jira,
+                    "ASANA" => Self::Asana,
+                    "GUSTO" => Self::Gusto,
+                    "KARMACHECK" => Self::Karmacheck,
+                    "GITHUB_ISSUES" => Self::GithubIssues,
+                    "RIPPLING" => Self::Rippling,
+                    "CERTN" => Self::Certn,
+                    "MERGEDEV_ADP_WORKFORCE_NOW" => Self::MergedevAdpWorkforceNow,
+                    "MERGEDEV_BAMBOO_HR" => Self::MergedevBambooHr,
+                    "MERGEDEV_HR_PARTNER" => Self::MergedevHrPartner,
+                    "MERGEDEV_HI_BOB" => Self::MergedevHiBob,
+                    "MERGEDEV_HUMAANS" => Self::MergedevHumaans,
+                    "MERGEDEV_PERSONIO" => Self::MergedevPersonio,
+                    "MERGEDEV_SAGE" => Self::MergedevSage,
+                    "DIGITAL_OCEAN" => Self::DigitalOcean,
+                    "MERGEDEV_KALLIDUS" => Self::MergedevKallidus,
+                    "MERGEDEV_TRINET" => Self::MergedevTrinet,
+                    "MERGEDEV_TRINET_HR" => Self::MergedevTrinetHr,
+                    "MERGEDEV_FRESHTEAM" => Self::MergedevFreshteam,
+                    "MERGEDEV_SAP_SUCCESSFACTORS" => Self::MergedevSapSuccessfactors,
                     "TRELLO" => Self::Trello,
-                    "UAR_CSV" => Self::UarCsv,
-                    "VERCEL" => Self::Vercel,
-                    "VETTY" => Self::Vetty,
-                    "WIZ" => Self::Wiz,
-                    "WORKSPACE_ONE" => Self::WorkspaceOne,
+                    "GITLAB_ISSUES" => Self::GitlabIssues,
+                    "MERGEDEV_JUSTWORKS" => Self::MergedevJustworks,
+                    "LINEAR" => Self::Linear,
+                    "PIVOTAL_TRACKER" => Self::PivotalTracker,
                     "WORK_OS" => Self::WorkOs,
-                    "XERO" => Self::Xero,
-                    "ZAPIER" => Self::Zapier,
+                    "MERGEDEV_PAYLOCITY" => Self::MergedevPaylocity,
+                    "MONGO_DB_ATLAS" => Self::MongoDbAtlas,
+                    "TARGET_PROCESS" => Self::TargetProcess,
+                    "CLICKUP" => Self::Clickup,
+                    "CHECKR" => Self::Checkr,
+                    "MERGEDEV_WORKDAY" => Self::MergedevWorkday,
                     "ZOHO" => Self::Zoho,
+                    "CLOUDFLARE" => Self::Cloudflare,
+                    "JAMF" => Self::Jamf,
+                    "AZURE_BOARDS" => Self::AzureBoards,
+                    "AZURE_REPOS" => Self::AzureRepos,
+                    "MERGEDEV_HR_CLOUD" => Self::MergedevHrCloud,
+                    "INTUNE" => Self::Intune,
+                    "OKTA_IDENTITY" => Self::OktaIdentity,
+                    "GOODHIRE" => Self::Goodhire,
+                    "KANDJI" => Self::Kandji,
+                    "AWS_CODECOMMIT" => Self::AwsCodecommit,
+                    "FIBERY" => Self::Fibery,
+                    "CURRICULA" => Self::Curricula,
+                    "JUMPCLOUD" => Self::Jumpcloud,
+                    "HEXNODE_UEM" => Self::HexnodeUem,
+                    "RIPPLING_MDM" => Self::RipplingMdm,
+                    "AWS_ORG_UNITS" => Self::AwsOrgUnits,
+                    "KNOWBE4" => Self::Knowbe4,
+                    "MERGEDEV_UKG_PRO" => Self::MergedevUkgPro,
+                    "MERGEDEV_UKG_READY" => Self::MergedevUkgReady,
+                    "DATADOG" => Self::Datadog,
+                    "SLACK" => Self::Slack,
+                    "DOCUSIGN" => Self::Docusign,
+                    "MICROSOFT_TEAMS" => Self::MicrosoftTeams,
+                    "AWS_INSPECTOR" => Self::AwsInspector,
+                    "MERGEDEV_ONELOGIN" => Self::MergedevOnelogin,
+                    "MERGEDEV_JUMPCLOUD" => Self::MergedevJumpcloud,
+                    "CONFLUENCE" => Self::Confluence,
+                    "WORKSPACE_ONE" => Self::WorkspaceOne,
+                    "NEW_RELIC" => Self::NewRelic,
+                    "MERGEDEV_SERVICENOW" => Self::MergedevServicenow,
+                    "RAPID7" => Self::Rapid7,
+                    "MERGEDEV_AHA" => Self::MergedevAha,
+                    "MERGEDEV_BASECAMP" => Self::MergedevBasecamp,
+                    "MERGEDEV_BITBUCKET" => Self::MergedevBitbucket,
+                    "MERGEDEV_FRESHDESK" => Self::MergedevFreshdesk,
+                    "MERGEDEV_FRESHSERVICE" => Self::MergedevFreshservice,
+                    "MERGEDEV_HEIGHT" => Self::MergedevHeight,
+                    "MERGEDEV_HIVE" => Self::MergedevHive,
+                    "MERGEDEV_TEAMWORK" => Self::MergedevTeamwork,
+                    "MERGEDEV_WRIKE" => Self::MergedevWrike,
+                    "MERGEDEV_ZENDESK" => Self::MergedevZendesk,
+                    "CSV_IDP" => Self::CsvIdp,
+                    "APIDECK" => Self::Apideck,
+                    "AWS_GOV_CLOUD" => Self::AwsGovCloud,
+                    "SENTINEL_ONE" => Self::SentinelOne,
+                    "MERGEDEV_NAMELY" => Self::MergedevNamely,
+                    "MERGEDEV_INSPERITY_PREMIER" => Self::MergedevInsperityPremier,
+                    "MERGEDEV_DAYFORCE" => Self::MergedevDayforce,
+                    "MERGEDEV_ALEXISHR" => Self::MergedevAlexishr,
+                    "MERGEDEV_BREATHE" => Self::MergedevBreathe,
+                    "MERGEDEV_CHARLIE" => Self::MergedevCharlie,
+                    "MERGEDEV_CHARTHOP" => Self::MergedevCharthop,
+                    "MERGEDEV_DEEL" => Self::MergedevDeel,
+                    "MERGEDEV_FACTORIAL" => Self::MergedevFactorial,
+                    "MERGEDEV_INTELLIHR" => Self::MergedevIntellihr,
+                    "MERGEDEV_KEKA" => Self::MergedevKeka,
+                    "MERGEDEV_LUCCA" => Self::MergedevLucca,
+                    "MERGEDEV_OFFICIENT" => Self::MergedevOfficient,
+                    "MERGEDEV_PAYCHEX" => Self::MergedevPaychex,
+                    "MERGEDEV_PEOPLE_HR" => Self::MergedevPeopleHr,
+                    "MERGEDEV_OYSTERHR" => Self::MergedevOysterhr,
+                    "MERGEDEV_PAYCOR" => Self::MergedevPaycor,
+                    "HUBSPOT" => Self::Hubspot,
                     "ZOOM" => Self::Zoom,
+                    "AUTH0" => Self::Auth0,
+                    "SENTRY" => Self::Sentry,
+                    "ZAPIER" => Self::Zapier,
+                    "SNOWFLAKE" => Self::Snowflake,
+                    "MIRO" => Self::Miro,
+                    "MERGEDEV_EMPLOYMENT_HERO" => Self::MergedevEmploymentHero,
+                    "SEGMENT" => Self::Segment,
+                    "WIZ" => Self::Wiz,
+                    "XERO" => Self::Xero,
+                    "GITHUB_CODE" => Self::GithubCode,
+                    "ATLASSIAN" => Self::Atlassian,
+                    "PAGER_DUTY" => Self::PagerDuty,
+                    "STACKONE_SMARTRECRUITERS" => Self::StackoneSmartrecruiters,
+                    "STACKONE_TEAMTAILOR" => Self::StackoneTeamtailor,
+                    "CROWDSTRIKE" => Self::Crowdstrike,
+                    "GITHUB_ENTERPRISE" => Self::GithubEnterprise,
+                    "NOTION" => Self::Notion,
+                    "STACKONE_KLAVIYO" => Self::StackoneKlaviyo,
+                    "STACKONE_LASTPASS" => Self::StackoneLastpass,
+                    "STACKONE_LEAPSOME" => Self::StackoneLeapsome,
+                    "STACKONE_LEVER" => Self::StackoneLever,
+                    "STACKONE_ORACLEHCM" => Self::StackoneOraclehcm,
+                    "STACKONE_PINPOINT" => Self::StackonePinpoint,
+                    "STACKONE_PIPEDRIVE" => Self::StackonePipedrive,
+                    "STACKONE_RECRUITEE" => Self::StackoneRecruitee,
+                    "STACKONE_WEBEX" => Self::StackoneWebex,
+                    "STACKONE_WORKABLE" => Self::StackoneWorkable,
+                    "STACKONE_ZELT" => Self::StackoneZelt,
+                    "STACKONE_BITWARDEN" => Self::StackoneBitwarden,
+                    "STACKONE_SALESLOFT" => Self::StackoneSalesloft,
+                    "STACKONE_DIXA" => Self::StackoneDixa,
+                    "STACKONE_FRESHSALES" => Self::StackoneFreshsales,
+                    "STACKONE_CANVA" => Self::StackoneCanva,
+                    "STACKONE_GREENHOUSE" => Self::StackoneGreenhouse,
+                    "STACKONE_ASHBY" => Self::StackoneAshby,
+                    "STACKONE_ATTIO" => Self::StackoneAttio,
+                    "STACKONE_CONTENTFUL" => Self::StackoneContentful,
+                    "COVERDASH" => Self::Coverdash,
+                    "MERGEDEV_FRONT" => Self::MergedevFront,
+                    "SALESFORCE" => Self::Salesforce,
+                    "STACKONE_ELASTIC" => Self::StackoneElastic,
+                    "STACKONE_RENDER" => Self::StackoneRender,
+                    "STACKONE_TERRAFORM" => Self::StackoneTerraform,
+                    "STACKONE_DOMO" => Self::StackoneDomo,
+                    "STACKONE_ENVOY" => Self::StackoneEnvoy,
+                    "STACKONE_SCALEWAY" => Self::StackoneScaleway,
+                    "STACKONE_JETBRAINS" => Self::StackoneJetbrains,
+                    "STACKONE_FIVETRAN" => Self::StackoneFivetran,
+                    "STACKONE_INTERCOM" => Self::StackoneIntercom,
+                    "STACKONE_AUTODESK" => Self::StackoneAutodesk,
+                    "GITHUB_ACTIONS" => Self::GithubActions,
+                    "AZURE_ORG_UNITS" => Self::AzureOrgUnits,
+                    "MICROSOFT_365_GCC_HIGH" => Self::Microsoft365GccHigh,
+                    "STACKONE_AIRCALL" => Self::StackoneAircall,
+                    "STACKONE_15FIVE" => Self::Stackone15five,
+                    "STACKONE_ROLLBAR" => Self::StackoneRollbar,
+                    "STACKONE_EGNYTE" => Self::StackoneEgnyte,
+                    "STACKONE_QLIK" => Self::StackoneQlik,
+                    "STACKONE_BULLHORN" => Self::StackoneBullhorn,
+                    "STACKONE_OPENVPN" => Self::StackoneOpenvpn,
+                    "STACKONE_SOPHOS" => Self::StackoneSophos,
+                    "STACKONE_MEISTERTASK" => Self::StackoneMeistertask,
+                    "STACKONE_TALENTLMS" => Self::StackoneTalentlms,
+                    "STACKONE_ONEFLOW" => Self::StackoneOneflow,
+                    "STACKONE_RING_CENTRAL" => Self::StackoneRingCentral,
+                    "STACKONE_ARTICULATE" => Self::StackoneArticulate,
+                    "STACKONE_DIALPAD" => Self::StackoneDialpad,
+                    "STACKONE_TABLEAU" => Self::StackoneTableau,
+                    "AZURE_DEVOPS" => Self::AzureDevops,
+                    "STACKONE_1PASSWORD" => Self::Stackone1password,
+                    "STACKONE_MIXPANEL" => Self::StackoneMixpanel,
+                    "STACKONE_SONARCLOUD" => Self::StackoneSonarcloud,
+                    "STACKONE_TWILIO" => Self::StackoneTwilio,
+                    "STACKONE_ANSIBLE" => Self::StackoneAnsible,
+                    "STACKONE_LATTICE" => Self::StackoneLattice,
+                    "STACKONE_WEBFLOW" => Self::StackoneWebflow,
+                    "STACKONE_LACEWORK" => Self::StackoneLacework,
+                    "STACKONE_DATABRICKS" => Self::StackoneDatabricks,
+                    "STACKONE_IFS" => Self::StackoneIfs,
+                    "STACKONE_TRAVISCI" => Self::StackoneTravisci,
+                    "STACKONE_MATILLIONETL" => Self::StackoneMatillionetl,
+                    "STACKONE_OPTIMIZELY" => Self::StackoneOptimizely,
+                    "UAR_CSV" => Self::UarCsv,
+                    "STERLING" => Self::Sterling,
+                    "HIRERIGHT" => Self::Hireright,
+                    "VETTY" => Self::Vetty,
+                    "MERGEDEV_CYBERARK" => Self::MergedevCyberark,
+                    "SALESFORCE_UAR" => Self::SalesforceUar,
+                    "GOOGLE_ADMIN_CONSOLE" => Self::GoogleAdminConsole,
+                    "VERCEL" => Self::Vercel,
+                    "STACKONE_DUO" => Self::StackoneDuo,
+                    "STACKONE_GONG" => Self::StackoneGong,
+                    "STACKONE_IRONCLAD" => Self::StackoneIronclad,
+                    "STACKONE_SCORO" => Self::StackoneScoro,
+                    "STACKONE_TEAMVIEWER_REMOTE" => Self::StackoneTeamviewerRemote,
+                    "STACKONE_SPOTDRAFT" => Self::StackoneSpotdraft,
+                    "STACKONE_SPENDESK" => Self::StackoneSpendesk,
+                    "STACKONE_SENDGRID" => Self::StackoneSendgrid,
+                    "STACKONE_SMARTSHEET" => Self::StackoneSmartsheet,
+                    "STACKONE_CHECKMK" => Self::StackoneCheckmk,
+                    "LEEN_TENABLE" => Self::LeenTenable,
+                    "LEEN_QUALYS" => Self::LeenQualys,
+                    "LEEN_SEMGREP" => Self::LeenSemgrep,
+                    "LEEN_SNYK" => Self::LeenSnyk,
+                    "LEEN_CROWDSTRIKE_VMS" => Self::LeenCrowdstrikeVms,
+                    "LEEN_MS_DEFENDER_VMS" => Self::LeenMsDefenderVms,
+                    "LEEN_SENTINELONE_VMS" => Self::LeenSentineloneVms,
+                    "GITLAB_ON_PREM" => Self::GitlabOnPrem,
+                    "CUSTOM" => Self::Custom,
+                    "LEEN_RAPID7_VMS" => Self::LeenRapid7Vms,
+                    "BAMBOO_HR" => Self::BambooHr,
+                    "GITLAB_ISSUES_ON_PREM" => Self::GitlabIssuesOnPrem,
+                    "GITHUB_ISSUES_ENTERPRISE" => Self::GithubIssuesEnterprise,
+                    "BITBUCKET_CODE" => Self::BitbucketCode,
+                    "LEEN_ARNICA" => Self::LeenArnica,
+                    "STACKONE_NETLIFY" => Self::StackoneNetlify,
+                    "STACKONE_OPENAI" => Self::StackoneOpenai,
+                    "KOLIDE" => Self::Kolide,
+                    "MERGEDEV_JIRA_DATA_CENTER" => Self::MergedevJiraDataCenter,
+                    "MERGEDEV_PINGONE" => Self::MergedevPingone,
+                    "GOOGLE_ADMIN_CONSOLE_OAUTH" => Self::GoogleAdminConsoleOauth,
+                    "GOOGLE_OAUTH" => Self::GoogleOauth,
+                    "STACKONE_ANTHROPIC" => Self::StackoneAnthropic,
+                    "INTUNE_GCC_HIGH" => Self::IntuneGccHigh,
+                    "STACKONE_DROPBOX" => Self::StackoneDropbox,
+                    "STACKONE_DROPBOX_SIGN" => Self::StackoneDropboxSign,
+                    "STACKONE_HARVEST" => Self::StackoneHarvest,
+                    "STACKONE_KAMELEOON" => Self::StackoneKameleoon,
+                    "STACKONE_MAKE" => Self::StackoneMake,
+                    "STACKONE_RETOOL" => Self::StackoneRetool,
+                    "STACKONE_TOGGL" => Self::StackoneToggl,
+                    "STACKONE_BOX" => Self::StackoneBox,
+                    "MERGEDEV_ZOHO_PEOPLE" => Self::MergedevZohoPeople,
+                    "MERGEDEV_ZOHO_DESK" => Self::MergedevZohoDesk,
+                    "LEEN_WIZ_VMS" => Self::LeenWizVms,
+                    "LEEN_WIZ_CODE" => Self::LeenWizCode,
+                    "LEEN_AIKIDO" => Self::LeenAikido,
+                    "MERGEDEV_LATTICE_HRIS" => Self::MergedevLatticeHris,
+                    "MERGEDEV_DARWINBOX" => Self::MergedevDarwinbox,
+                    "MERGEDEV_PAYCOM" => Self::MergedevPaycom,
+                    "AZURE_GCC_HIGH" => Self::AzureGccHigh,
+                    "AZURE_MG_GCC_HIGH" => Self::AzureMgGccHigh,
+                    "STACKONE_EASY_LLAMA" => Self::StackoneEasyLlama,
+                    "MERGEDEV_LEAPSOME" => Self::MergedevLeapsome,
+                    "CUSTOM_XFA" => Self::CustomXfa,
+                    "LEEN_MS_DEFENDER_VMS_GCC_HIGH" => Self::LeenMsDefenderVmsGccHigh,
+                    "STACKONE_CORNERSTONE" => Self::StackoneCornerstone,
+                    "STACKONE_DOCEBO" => Self::StackoneDocebo,
+                    "STACKONE_GO1" => Self::StackoneGo1,
+                    "STACKONE_LINKEDIN_LEARNING" => Self::StackoneLinkedinLearning,
+                    "STACKONE_SAP_LEARNING" => Self::StackoneSapLearning,
+                    "STACKONE_WORKDAY_LEARNING" => Self::StackoneWorkdayLearning,
+                    "STACKONE_360LEARNING" => Self::Stackone360learning,
+                    "STACKONE_BRAINIER" => Self::StackoneBrainier,
+                    "STACKONE_COURSERA" => Self::StackoneCoursera,
+                    "STACKONE_XYLEME" => Self::StackoneXyleme,
+                    "STACKONE_INFOSEC" => Self::StackoneInfosec,
+                    "STACKONE_PEOPLE_FLUENT" => Self::StackonePeopleFluent,
+                    "STACKONE_UDEMY" => Self::StackoneUdemy,
+                    "AIKIDO" => Self::Aikido,
+                    "AZURE_ENTRA_ID" => Self::AzureEntraId,
+                    "GOOGLE_CLOUD_IDENTITY" => Self::GoogleCloudIdentity,
+                    "HYPERCOMPLY" => Self::Hypercomply,
+                    "INTRUDER" => Self::Intruder,
+                    "IRIS_AI" => Self::IrisAi,
+                    "JIT" => Self::Jit,
+                    "TINES" => Self::Tines,
+                    "TORQ" => Self::Torq,
+                    "TRAY" => Self::Tray,
+                    "SWIF" => Self::Swif,
+                    "LEEN_ORCA_SECURITY" => Self::LeenOrcaSecurity,
+                    "ZIP" => Self::Zip,
+                    "CUSTOM_MDM" => Self::CustomMdm,
+                    "LEEN_UPWIND" => Self::LeenUpwind,
+                    "WORK_OS_SCIM" => Self::WorkOsScim,
+                    "LEEN_GITLAB_VMS" => Self::LeenGitlabVms,
+                    "NINJAONE_MDM" => Self::NinjaoneMdm,
+                    "FIELDGUIDE" => Self::Fieldguide,
+                    "OKTA_OAUTH" => Self::OktaOauth,
+                    "IRONCLAD_VENDOR" => Self::IroncladVendor,
+                    "CUSTOM_HRIS" => Self::CustomHris,
+                    "RAMP" => Self::Ramp,
+                    "TROPIC_VENDOR" => Self::TropicVendor,
+                    "AZURE_BOARDS_ENTRA" => Self::AzureBoardsEntra,
+                    "AZURE_REPOS_ENTRA" => Self::AzureReposEntra,
+                    "AZURE_DEVOPS_ENTRA" => Self::AzureDevopsEntra,
                     other => Self::Unknown(other.to_string()),
                 },
             )
@@ -5193,110 +6346,300 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::convert::From<::std::string::String> for ClientType {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
-                "APIDECK" => Self::Apideck,
-                "ASANA" => Self::Asana,
-                "ATLASSIAN" => Self::Atlassian,
-                "AUTH0" => Self::Auth0,
-                "AWS" => Self::Aws,
-                "AWS_CODECOMMIT" => Self::AwsCodecommit,
-                "AWS_GOV_CLOUD" => Self::AwsGovCloud,
-                "AWS_INSPECTOR" => Self::AwsInspector,
-                "AWS_ORG_UNITS" => Self::AwsOrgUnits,
-                "AZURE" => Self::Azure,
-                "AZURE_BOARDS" => Self::AzureBoards,
-                "AZURE_DEVOPS" => Self::AzureDevops,
-                "AZURE_ENTRA_ID" => Self::AzureEntraId,
-                "AZURE_ORG_UNITS" => Self::AzureOrgUnits,
-                "AZURE_REPOS" => Self::AzureRepos,
-                "BAMBOO_HR" => Self::BambooHr,
-                "BITBUCKET" => Self::Bitbucket,
-                "BITBUCKET_CODE" => Self::BitbucketCode,
-                "CERTN" => Self::Certn,
-                "CHECKR" => Self::Checkr,
-                "CLICKUP" => Self::Clickup,
-                "CLOUDFLARE" => Self::Cloudflare,
-                "CONFLUENCE" => Self::Confluence,
-                "COVERDASH" => Self::Coverdash,
-                "CROWDSTRIKE" => Self::Crowdstrike,
-                "CSV_IDP" => Self::CsvIdp,
-                "CURRICULA" => Self::Curricula,
-                "CUSTOM" => Self::Custom,
-                "CUSTOM_HRIS" => Self::CustomHris,
-                "CUSTOM_MDM" => Self::CustomMdm,
-                "DATADOG" => Self::Datadog,
-                "DIGITAL_OCEAN" => Self::DigitalOcean,
-                "DOCUSIGN" => Self::Docusign,
-                "FIBERY" => Self::Fibery,
-                "GCP" => Self::Gcp,
-                "GITHUB" => Self::Github,
-                "GITHUB_ACTIONS" => Self::GithubActions,
-                "GITHUB_CODE" => Self::GithubCode,
-                "GITHUB_ENTERPRISE" => Self::GithubEnterprise,
-                "GITHUB_ISSUES" => Self::GithubIssues,
-                "GITHUB_ISSUES_ENTERPRISE" => Self::GithubIssuesEnterprise,
-                "GITLAB" => Self::Gitlab,
-                "GITLAB_ISSUES" => Self::GitlabIssues,
-                "GITLAB_ISSUES_ON_PREM" => Self::GitlabIssuesOnPrem,
-                "GITLAB_ON_PREM" => Self::GitlabOnPrem,
-                "GOODHIRE" => Self::Goodhire,
                 "GOOGLE" => Self::Google,
-                "GOOGLE_ADMIN_CONSOLE" => Self::GoogleAdminConsole,
-                "GOOGLE_ADMIN_CONSOLE_OAUTH" => Self::GoogleAdminConsoleOauth,
-                "GOOGLE_CLOUD_IDENTITY" => Self::GoogleCloudIdentity,
-                "GOOGLE_OAUTH" => Self::GoogleOauth,
-                "GUSTO" => Self::Gusto,
-                "HEROKU" => Self::Heroku,
-                "HEXNODE_UEM" => Self::HexnodeUem,
-                "HIRERIGHT" => Self::Hireright,
-                "HUBSPOT" => Self::Hubspot,
-                "INTUNE" => Self::Intune,
-                "INTUNE_GCC_HIGH" => Self::IntuneGccHigh,
-                "JAMF" => Self::Jamf,
-                "JIRA" => Self::Jira,
-                "JUMPCLOUD" => Self::Jumpcloud,
-                "KANDJI" => Self::Kandji,
-                "KARMACHECK" => Self::Karmacheck,
-                "KNOWBE4" => Self::Knowbe4,
-                "KOLIDE" => Self::Kolide,
-                "LINEAR" => Self::Linear,
-                "MICROSOFT_365" => Self::Microsoft365,
-                "MICROSOFT_365_GCC_HIGH" => Self::Microsoft365GccHigh,
-                "MICROSOFT_TEAMS" => Self::MicrosoftTeams,
-                "MIRO" => Self::Miro,
-                "MONGO_DB_ATLAS" => Self::MongoDbAtlas,
-                "NEW_RELIC" => Self::NewRelic,
-                "NINJAONE_MDM" => Self::NinjaoneMdm,
-                "NOTION" => Self::Notion,
                 "OKTA" => Self::Okta,
-                "OKTA_IDENTITY" => Self::OktaIdentity,
-                "OKTA_OAUTH" => Self::OktaOauth,
-                "PAGER_DUTY" => Self::PagerDuty,
-                "PIVOTAL_TRACKER" => Self::PivotalTracker,
-                "RAMP" => Self::Ramp,
-                "RAPID7" => Self::Rapid7,
-                "RIPPLING" => Self::Rippling,
-                "RIPPLING_MDM" => Self::RipplingMdm,
-                "SALESFORCE" => Self::Salesforce,
-                "SALESFORCE_UAR" => Self::SalesforceUar,
-                "SEGMENT" => Self::Segment,
-                "SENTINEL_ONE" => Self::SentinelOne,
-                "SENTRY" => Self::Sentry,
+                "MICROSOFT_365" => Self::Microsoft365,
+                "AWS" => Self::Aws,
+                "GCP" => Self::Gcp,
+                "AZURE" => Self::Azure,
+                "HEROKU" => Self::Heroku,
+                "GITHUB" => Self::Github,
+                "GITLAB" => Self::Gitlab,
+                "BITBUCKET" => Self::Bitbucket,
                 "SHORTCUT" => Self::Shortcut,
-                "SLACK" => Self::Slack,
-                "SNOWFLAKE" => Self::Snowflake,
-                "STERLING" => Self::Sterling,
-                "TARGET_PROCESS" => Self::TargetProcess,
+                "JIRA" => Self::Jira,
+                "ASANA" => Self::Asana,
+                "GUSTO" => Self::Gusto,
+                "KARMACHECK" => Self::Karmacheck,
+                "GITHUB_ISSUES" => Self::GithubIssues,
+                "RIPPLING" => Self::Rippling,
+                "CERTN" => Self::Certn,
+                "MERGEDEV_ADP_WORKFORCE_NOW" => Self::MergedevAdpWorkforceNow,
+                "MERGEDEV_BAMBOO_HR" => Self::MergedevBambooHr,
+                "MERGEDEV_HR_PARTNER" => Self::MergedevHrPartner,
+                "MERGEDEV_HI_BOB" => Self::MergedevHiBob,
+                "MERGEDEV_HUMAANS" => Self::MergedevHumaans,
+                "MERGEDEV_PERSONIO" => Self::MergedevPersonio,
+                "MERGEDEV_SAGE" => Self::MergedevSage,
+                "DIGITAL_OCEAN" => Self::DigitalOcean,
+                "MERGEDEV_KALLIDUS" => Self::MergedevKallidus,
+                "MERGEDEV_TRINET" => Self::MergedevTrinet,
+                "MERGEDEV_TRINET_HR" => Self::MergedevTrinetHr,
+                "MERGEDEV_FRESHTEAM" => Self::MergedevFreshteam,
+                "MERGEDEV_SAP_SUCCESSFACTORS" => Self::MergedevSapSuccessfactors,
                 "TRELLO" => Self::Trello,
-                "UAR_CSV" => Self::UarCsv,
-                "VERCEL" => Self::Vercel,
-                "VETTY" => Self::Vetty,
-                "WIZ" => Self::Wiz,
-                "WORKSPACE_ONE" => Self::WorkspaceOne,
+                "GITLAB_ISSUES" => Self::GitlabIssues,
+                "MERGEDEV_JUSTWORKS" => Self::MergedevJustworks,
+                "LINEAR" => Self::Linear,
+                "PIVOTAL_TRACKER" => Self::PivotalTracker,
                 "WORK_OS" => Self::WorkOs,
-                "XERO" => Self::Xero,
-                "ZAPIER" => Self::Zapier,
+                "MERGEDEV_PAYLOCITY" => Self::MergedevPaylocity,
+                "MONGO_DB_ATLAS" => Self::MongoDbAtlas,
+                "TARGET_PROCESS" => Self::TargetProcess,
+                "CLICKUP" => Self::Clickup,
+                "CHECKR" => Self::Checkr,
+                "MERGEDEV_WORKDAY" => Self::MergedevWorkday,
                 "ZOHO" => Self::Zoho,
+                "CLOUDFLARE" => Self::Cloudflare,
+                "JAMF" => Self::Jamf,
+                "AZURE_BOARDS" => Self::AzureBoards,
+                "AZURE_REPOS" => Self::AzureRepos,
+                "MERGEDEV_HR_CLOUD" => Self::MergedevHrCloud,
+                "INTUNE" => Self::Intune,
+                "OKTA_IDENTITY" => Self::OktaIdentity,
+                "GOODHIRE" => Self::Goodhire,
+                "KANDJI" => Self::Kandji,
+                "AWS_CODECOMMIT" => Self::AwsCodecommit,
+                "FIBERY" => Self::Fibery,
+                "CURRICULA" => Self::Curricula,
+                "JUMPCLOUD" => Self::Jumpcloud,
+                "HEXNODE_UEM" => Self::HexnodeUem,
+                "RIPPLING_MDM" => Self::RipplingMdm,
+                "AWS_ORG_UNITS" => Self::AwsOrgUnits,
+                "KNOWBE4" => Self::Knowbe4,
+                "MERGEDEV_UKG_PRO" => Self::MergedevUkgPro,
+                "MERGEDEV_UKG_READY" => Self::MergedevUkgReady,
+                "DATADOG" => Self::Datadog,
+                "SLACK" => Self::Slack,
+                "DOCUSIGN" => Self::Docusign,
+                "MICROSOFT_TEAMS" => Self::MicrosoftTeams,
+                "AWS_INSPECTOR" => Self::AwsInspector,
+                "MERGEDEV_ONELOGIN" => Self::MergedevOnelogin,
+                "MERGEDEV_JUMPCLOUD" => Self::MergedevJumpcloud,
+                "CONFLUENCE" => Self::Confluence,
+                "WORKSPACE_ONE" => Self::WorkspaceOne,
+                "NEW_RELIC" => Self::NewRelic,
+                "MERGEDEV_SERVICENOW" => Self::MergedevServicenow,
+                "RAPID7" => Self::Rapid7,
+                "MERGEDEV_AHA" => Self::MergedevAha,
+                "MERGEDEV_BASECAMP" => Self::MergedevBasecamp,
+                "MERGEDEV_BITBUCKET" => Self::MergedevBitbucket,
+                "MERGEDEV_FRESHDESK" => Self::MergedevFreshdesk,
+                "MERGEDEV_FRESHSERVICE" => Self::MergedevFreshservice,
+                "MERGEDEV_HEIGHT" => Self::MergedevHeight,
+                "MERGEDEV_HIVE" => Self::MergedevHive,
+                "MERGEDEV_TEAMWORK" => Self::MergedevTeamwork,
+                "MERGEDEV_WRIKE" => Self::MergedevWrike,
+                "MERGEDEV_ZENDESK" => Self::MergedevZendesk,
+                "CSV_IDP" => Self::CsvIdp,
+                "APIDECK" => Self::Apideck,
+                "AWS_GOV_CLOUD" => Self::AwsGovCloud,
+                "SENTINEL_ONE" => Self::SentinelOne,
+                "MERGEDEV_NAMELY" => Self::MergedevNamely,
+                "MERGEDEV_INSPERITY_PREMIER" => Self::MergedevInsperityPremier,
+                "MERGEDEV_DAYFORCE" => Self::MergedevDayforce,
+                "MERGEDEV_ALEXISHR" => Self::MergedevAlexishr,
+                "MERGEDEV_BREATHE" => Self::MergedevBreathe,
+                "MERGEDEV_CHARLIE" => Self::MergedevCharlie,
+                "MERGEDEV_CHARTHOP" => Self::MergedevCharthop,
+                "MERGEDEV_DEEL" => Self::MergedevDeel,
+                "MERGEDEV_FACTORIAL" => Self::MergedevFactorial,
+                "MERGEDEV_INTELLIHR" => Self::MergedevIntellihr,
+                "MERGEDEV_KEKA" => Self::MergedevKeka,
+                "MERGEDEV_LUCCA" => Self::MergedevLucca,
+                "MERGEDEV_OFFICIENT" => Self::MergedevOfficient,
+                "MERGEDEV_PAYCHEX" => Self::MergedevPaychex,
+                "MERGEDEV_PEOPLE_HR" => Self::MergedevPeopleHr,
+                "MERGEDEV_OYSTERHR" => Self::MergedevOysterhr,
+                "MERGEDEV_PAYCOR" => Self::MergedevPaycor,
+                "HUBSPOT" => Self::Hubspot,
                 "ZOOM" => Self::Zoom,
+                "AUTH0" => Self::Auth0,
+                "SENTRY" => Self::Sentry,
+                "ZAPIER" => Self::Zapier,
+                "SNOWFLAKE" => Self::Snowflake,
+                "MIRO" => Self::Miro,
+                "MERGEDEV_EMPLOYMENT_HERO" => Self::MergedevEmploymentHero,
+                "SEGMENT" => Self::Segment,
+                "WIZ" => Self::Wiz,
+                "XERO" => Self::Xero,
+                "GITHUB_CODE" => Self::GithubCode,
+                "ATLASSIAN" => Self::Atlassian,
+                "PAGER_DUTY" => Self::PagerDuty,
+                "STACKONE_SMARTRECRUITERS" => Self::StackoneSmartrecruiters,
+                "STACKONE_TEAMTAILOR" => Self::StackoneTeamtailor,
+                "CROWDSTRIKE" => Self::Crowdstrike,
+                "GITHUB_ENTERPRISE" => Self::GithubEnterprise,
+                "NOTION" => Self::Notion,
+                "STACKONE_KLAVIYO" => Self::StackoneKlaviyo,
+                "STACKONE_LASTPASS" => Self::StackoneLastpass,
+                "STACKONE_LEAPSOME" => Self::StackoneLeapsome,
+                "STACKONE_LEVER" => Self::StackoneLever,
+                "STACKONE_ORACLEHCM" => Self::StackoneOraclehcm,
+                "STACKONE_PINPOINT" => Self::StackonePinpoint,
+                "STACKONE_PIPEDRIVE" => Self::StackonePipedrive,
+                "STACKONE_RECRUITEE" => Self::StackoneRecruitee,
+                "STACKONE_WEBEX" => Self::StackoneWebex,
+                "STACKONE_WORKABLE" => Self::StackoneWorkable,
+                "STACKONE_ZELT" => Self::StackoneZelt,
+                "STACKONE_BITWARDEN" => Self::StackoneBitwarden,
+                "STACKONE_SALESLOFT" => Self::StackoneSalesloft,
+                "STACKONE_DIXA" => Self::StackoneDixa,
+                "STACKONE_FRESHSALES" => Self::StackoneFreshsales,
+                "STACKONE_CANVA" => Self::StackoneCanva,
+                "STACKONE_GREENHOUSE" => Self::StackoneGreenhouse,
+                "STACKONE_ASHBY" => Self::StackoneAshby,
+                "STACKONE_ATTIO" => Self::StackoneAttio,
+                "STACKONE_CONTENTFUL" => Self::StackoneContentful,
+                "COVERDASH" => Self::Coverdash,
+                "MERGEDEV_FRONT" => Self::MergedevFront,
+                "SALESFORCE" => Self::Salesforce,
+                "STACKONE_ELASTIC" => Self::StackoneElastic,
+                "STACKONE_RENDER" => Self::StackoneRender,
+                "STACKONE_TERRAFORM" => Self::StackoneTerraform,
+                "STACKONE_DOMO" => Self::StackoneDomo,
+                "STACKONE_ENVOY" => Self::StackoneEnvoy,
+                "STACKONE_SCALEWAY" => Self::StackoneScaleway,
+                "STACKONE_JETBRAINS" => Self::StackoneJetbrains,
+                "STACKONE_FIVETRAN" => Self::StackoneFivetran,
+                "STACKONE_INTERCOM" => Self::StackoneIntercom,
+                "STACKONE_AUTODESK" => Self::StackoneAutodesk,
+                "GITHUB_ACTIONS" => Self::GithubActions,
+                "AZURE_ORG_UNITS" => Self::AzureOrgUnits,
+                "MICROSOFT_365_GCC_HIGH" => Self::Microsoft365GccHigh,
+                "STACKONE_AIRCALL" => Self::StackoneAircall,
+                "STACKONE_15FIVE" => Self::Stackone15five,
+                "STACKONE_ROLLBAR" => Self::StackoneRollbar,
+                "STACKONE_EGNYTE" => Self::StackoneEgnyte,
+                "STACKONE_QLIK" => Self::StackoneQlik,
+                "STACKONE_BULLHORN" => Self::StackoneBullhorn,
+                "STACKONE_OPENVPN" => Self::StackoneOpenvpn,
+                "STACKONE_SOPHOS" => Self::StackoneSophos,
+                "STACKONE_MEISTERTASK" => Self::StackoneMeistertask,
+                "STACKONE_TALENTLMS" => Self::StackoneTalentlms,
+                "STACKONE_ONEFLOW" => Self::StackoneOneflow,
+                "STACKONE_RING_CENTRAL" => Self::StackoneRingCentral,
+                "STACKONE_ARTICULATE" => Self::StackoneArticulate,
+                "STACKONE_DIALPAD" => Self::StackoneDialpad,
+                "STACKONE_TABLEAU" => Self::StackoneTableau,
+                "AZURE_DEVOPS" => Self::AzureDevops,
+                "STACKONE_1PASSWORD" => Self::Stackone1password,
+                "STACKONE_MIXPANEL" => Self::StackoneMixpanel,
+                "STACKONE_SONARCLOUD" => Self::StackoneSonarcloud,
+                "STACKONE_TWILIO" => Self::StackoneTwilio,
+                "STACKONE_ANSIBLE" => Self::StackoneAnsible,
+                "STACKONE_LATTICE" => Self::StackoneLattice,
+                "STACKONE_WEBFLOW" => Self::StackoneWebflow,
+                "STACKONE_LACEWORK" => Self::StackoneLacework,
+                "STACKONE_DATABRICKS" => Self::StackoneDatabricks,
+                "STACKONE_IFS" => Self::StackoneIfs,
+                "STACKONE_TRAVISCI" => Self::StackoneTravisci,
+                "STACKONE_MATILLIONETL" => Self::StackoneMatillionetl,
+                "STACKONE_OPTIMIZELY" => Self::StackoneOptimizely,
+                "UAR_CSV" => Self::UarCsv,
+                "STERLING" => Self::Sterling,
+                "HIRERIGHT" => Self::Hireright,
+                "VETTY" => Self::Vetty,
+                "MERGEDEV_CYBERARK" => Self::MergedevCyberark,
+                "SALESFORCE_UAR" => Self::SalesforceUar,
+                "GOOGLE_ADMIN_CONSOLE" => Self::GoogleAdminConsole,
+                "VERCEL" => Self::Vercel,
+                "STACKONE_DUO" => Self::StackoneDuo,
+                "STACKONE_GONG" => Self::StackoneGong,
+                "STACKONE_IRONCLAD" => Self::StackoneIronclad,
+                "STACKONE_SCORO" => Self::StackoneScoro,
+                "STACKONE_TEAMVIEWER_REMOTE" => Self::StackoneTeamviewerRemote,
+                "STACKONE_SPOTDRAFT" => Self::StackoneSpotdraft,
+                "STACKONE_SPENDESK" => Self::StackoneSpendesk,
+                "STACKONE_SENDGRID" => Self::StackoneSendgrid,
+                "STACKONE_SMARTSHEET" => Self::StackoneSmartsheet,
+                "STACKONE_CHECKMK" => Self::StackoneCheckmk,
+                "LEEN_TENABLE" => Self::LeenTenable,
+                "LEEN_QUALYS" => Self::LeenQualys,
+                "LEEN_SEMGREP" => Self::LeenSemgrep,
+                "LEEN_SNYK" => Self::LeenSnyk,
+                "LEEN_CROWDSTRIKE_VMS" => Self::LeenCrowdstrikeVms,
+                "LEEN_MS_DEFENDER_VMS" => Self::LeenMsDefenderVms,
+                "LEEN_SENTINELONE_VMS" => Self::LeenSentineloneVms,
+                "GITLAB_ON_PREM" => Self::GitlabOnPrem,
+                "CUSTOM" => Self::Custom,
+                "LEEN_RAPID7_VMS" => Self::LeenRapid7Vms,
+                "BAMBOO_HR" => Self::BambooHr,
+                "GITLAB_ISSUES_ON_PREM" => Self::GitlabIssuesOnPrem,
+                "GITHUB_ISSUES_ENTERPRISE" => Self::GithubIssuesEnterprise,
+                "BITBUCKET_CODE" => Self::BitbucketCode,
+                "LEEN_ARNICA" => Self::LeenArnica,
+                "STACKONE_NETLIFY" => Self::StackoneNetlify,
+                "STACKONE_OPENAI" => Self::StackoneOpenai,
+                "KOLIDE" => Self::Kolide,
+                "MERGEDEV_JIRA_DATA_CENTER" => Self::MergedevJiraDataCenter,
+                "MERGEDEV_PINGONE" => Self::MergedevPingone,
+                "GOOGLE_ADMIN_CONSOLE_OAUTH" => Self::GoogleAdminConsoleOauth,
+                "GOOGLE_OAUTH" => Self::GoogleOauth,
+                "STACKONE_ANTHROPIC" => Self::StackoneAnthropic,
+                "INTUNE_GCC_HIGH" => Self::IntuneGccHigh,
+                "STACKONE_DROPBOX" => Self::StackoneDropbox,
+                "STACKONE_DROPBOX_SIGN" => Self::StackoneDropboxSign,
+                "STACKONE_HARVEST" => Self::StackoneHarvest,
+                "STACKONE_KAMELEOON" => Self::StackoneKameleoon,
+                "STACKONE_MAKE" => Self::StackoneMake,
+                "STACKONE_RETOOL" => Self::StackoneRetool,
+                "STACKONE_TOGGL" => Self::StackoneToggl,
+                "STACKONE_BOX" => Self::StackoneBox,
+                "MERGEDEV_ZOHO_PEOPLE" => Self::MergedevZohoPeople,
+                "MERGEDEV_ZOHO_DESK" => Self::MergedevZohoDesk,
+                "LEEN_WIZ_VMS" => Self::LeenWizVms,
+                "LEEN_WIZ_CODE" => Self::LeenWizCode,
+                "LEEN_AIKIDO" => Self::LeenAikido,
+                "MERGEDEV_LATTICE_HRIS" => Self::MergedevLatticeHris,
+                "MERGEDEV_DARWINBOX" => Self::MergedevDarwinbox,
+                "MERGEDEV_PAYCOM" => Self::MergedevPaycom,
+                "AZURE_GCC_HIGH" => Self::AzureGccHigh,
+                "AZURE_MG_GCC_HIGH" => Self::AzureMgGccHigh,
+                "STACKONE_EASY_LLAMA" => Self::StackoneEasyLlama,
+                "MERGEDEV_LEAPSOME" => Self::MergedevLeapsome,
+                "CUSTOM_XFA" => Self::CustomXfa,
+                "LEEN_MS_DEFENDER_VMS_GCC_HIGH" => Self::LeenMsDefenderVmsGccHigh,
+                "STACKONE_CORNERSTONE" => Self::StackoneCornerstone,
+                "STACKONE_DOCEBO" => Self::StackoneDocebo,
+                "STACKONE_GO1" => Self::StackoneGo1,
+                "STACKONE_LINKEDIN_LEARNING" => Self::StackoneLinkedinLearning,
+                "STACKONE_SAP_LEARNING" => Self::StackoneSapLearning,
+                "STACKONE_WORKDAY_LEARNING" => Self::StackoneWorkdayLearning,
+                "STACKONE_360LEARNING" => Self::Stackone360learning,
+                "STACKONE_BRAINIER" => Self::StackoneBrainier,
+                "STACKONE_COURSERA" => Self::StackoneCoursera,
+                "STACKONE_XYLEME" => Self::StackoneXyleme,
+                "STACKONE_INFOSEC" => Self::StackoneInfosec,
+                "STACKONE_PEOPLE_FLUENT" => Self::StackonePeopleFluent,
+                "STACKONE_UDEMY" => Self::StackoneUdemy,
+                "AIKIDO" => Self::Aikido,
+                "AZURE_ENTRA_ID" => Self::AzureEntraId,
+                "GOOGLE_CLOUD_IDENTITY" => Self::GoogleCloudIdentity,
+                "HYPERCOMPLY" => Self::Hypercomply,
+                "INTRUDER" => Self::Intruder,
+                "IRIS_AI" => Self::IrisAi,
+                "JIT" => Self::Jit,
+                "TINES" => Self::Tines,
+                "TORQ" => Self::Torq,
+                "TRAY" => Self::Tray,
+                "SWIF" => Self::Swif,
+                "LEEN_ORCA_SECURITY" => Self::LeenOrcaSecurity,
+                "ZIP" => Self::Zip,
+                "CUSTOM_MDM" => Self::CustomMdm,
+                "LEEN_UPWIND" => Self::LeenUpwind,
+                "WORK_OS_SCIM" => Self::WorkOsScim,
+                "LEEN_GITLAB_VMS" => Self::LeenGitlabVms,
+                "NINJAONE_MDM" => Self::NinjaoneMdm,
+                "FIELDGUIDE" => Self::Fieldguide,
+                "OKTA_OAUTH" => Self::OktaOauth,
+                "IRONCLAD_VENDOR" => Self::IroncladVendor,
+                "CUSTOM_HRIS" => Self::CustomHris,
+                "RAMP" => Self::Ramp,
+                "TROPIC_VENDOR" => Self::TropicVendor,
+                "AZURE_BOARDS_ENTRA" => Self::AzureBoardsEntra,
+                "AZURE_REPOS_ENTRA" => Self::AzureReposEntra,
+                "AZURE_DEVOPS_ENTRA" => Self::AzureDevopsEntra,
                 _ => Self::Unknown(value),
             }
         }
@@ -5338,7 +6681,7 @@ Drata adds values over time: a value this version of the client does not know is
             deserializer.deserialize_str(Visitor)
         }
     }
-    /**The state of a connection.
+    /**The state of a connection. Drata adds states.
 
 Drata adds values over time: a value this version of the client does not know is kept in [`ConnectionState::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5454,7 +6797,7 @@ Drata adds values over time: a value this version of the client does not know is
             deserializer.deserialize_str(Visitor)
         }
     }
-    /**What kind of provider a connection is.
+    /**What kind of provider a connection is. Drata adds kinds (22 in April 2025, 26 in 2026).
 
 Drata adds values over time: a value this version of the client does not know is kept in [`ProviderType::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5808,8 +7151,8 @@ Drata adds values over time: a value this version of the client does not know is
             deserializer.deserialize_str(Visitor)
         }
     }
-    /**An entry of a full connection's `providerTypes`: a provider-type object,
-or a bare number as Drata's sample prints (`"providerTypes": [5]`).*/
+    /**An entry of a connection's `providerTypes`: a provider-type object, or a
+bare number as Drata's older samples print (`"providerTypes": [5]`).*/
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ConnectionProviderTypeEntry {
@@ -5961,6 +7304,7 @@ both forms are accepted and sent back as they came.*/
             "ExceptionResponse",
             "Framework",
             "Id",
+            "PersonnelCsvRow",
             "PersonnelCsvUpload",
             "PersonnelImport",
             "PersonnelRecord",
@@ -6009,6 +7353,7 @@ both forms are accepted and sent back as they came.*/
                 }
                 "Framework" => Some(roundtrip_as::<super::Framework>(value)),
                 "Id" => Some(roundtrip_as::<super::Id>(value)),
+                "PersonnelCsvRow" => Some(roundtrip_as::<super::PersonnelCsvRow>(value)),
                 "PersonnelCsvUpload" => {
                     Some(roundtrip_as::<super::PersonnelCsvUpload>(value))
                 }
@@ -6050,7 +7395,7 @@ the connections listing and IdP personnel imports.
 
 Authenticate with an API key created in Drata under Settings → API Keys,
 sent as `Authorization: Bearer <key>`. Drata enforces a rate limit of
-500 requests per minute per source IP.
+500 requests per minute per source IP (help article "Drata Public API").
 
 
 Version: 1.0*/
@@ -6105,20 +7450,18 @@ impl Client {
 Find managed connections by provider type and current state, one page at
 a time (`page`, `limit`; the answer carries `total`).
 
-Requires the Connections: List Connections permission.
-
 
 Sends a `GET` request to `/connections`
 
 Arguments:
 - `limit`: How many items are you requesting (1 to 50, default 20).
 - `page`: Which page of data are you requesting (default 1).
-- `provider_types`: Only connections with one of these provider types. Repeat the
-parameter for several: `providerTypes=MDM&providerTypes=IDENTITY`.
+- `provider_types`: Only connections with one of these provider types, the parameter
+repeated for several: `providerTypes=MDM&providerTypes=IDENTITY`.
 
 - `sort`: Which type of sort. (Drata's description says the default is
 `CREATED`, which is not one of its values; the server's default order
-is unspecified.)
+is not documented.)
 
 - `sort_dir`: Which direction to sort (default `ASC`).
 - `state`: Only connections in this state.
@@ -6139,9 +7482,7 @@ let response = client.list_connections()
     /**Create an IdP connection with personnel list
 
 Create an IdP connection that requires personnel list to complete the
-process: the connection's personnel are the records of `personnelData`.
-
-Requires the Personnel: Import Personnel permission.
+process: `personnelData`, the list of personnel.
 
 
 Sends a `POST` request to `/connections/upload/json`
@@ -6160,10 +7501,7 @@ let response = client.create_idp_connection_from_json()
     /**Update an IdP connection with personnel list
 
 Update an IdP connection that requires personnel list to complete the
-process: the connection's personnel are replaced by the records of
-`personnelData`.
-
-Requires the Personnel: Import Personnel permission.
+process: `personnelData`, the list of personnel.
 
 
 Sends a `PUT` request to `/connections/{id}/upload/json`
@@ -6185,12 +7523,8 @@ let response = client.update_idp_connection_from_json()
     }
     /**Update version control user identity connection status
 
-Update the connection status for the target version control user identity:
-link the external account to a Drata user (`userId`), or unlink it
-(`userId: null`).
-
-Requires the Connections: Manage Version Control User Identities permission
-(inferred, as for the toggle endpoint).
+Update the connection status for the target version control user
+identity: `userId` is the desired user id to link, or null to unlink.
 
 
 Sends a `PUT` request to `/user-identities/version-control/{id}/connect`
@@ -6212,14 +7546,8 @@ let response = client.connect_version_control_identity()
     }
     /**Update target version control user identity toggle settings
 
-Update the toggle setting for the target version control user identity:
-whether the external account has write access, or can push code to
-production. Turning a setting on records the time in `writeAccess` /
-`pushProductionCodeAccess`; turning it off clears it.
-
-Requires the Connections: Manage Version Control User Identities permission
-(inferred: Drata documents this permission for the family of endpoints, the
-page of this one does not print it).
+Update the toggle setting for the target version control user identity
+(`toggleField`: write access, or pushing code to production).
 
 
 Sends a `PUT` request to `/user-identities/version-control/{id}/toggle`

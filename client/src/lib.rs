@@ -92,6 +92,7 @@ pub mod personnel;
 mod retry;
 pub mod runtime;
 mod timestamp;
+mod types_ext;
 mod upload;
 
 pub use config::{API_KEY_ENV, ApiKey, ClientBuilder, Region, USER_AGENT_VALUE};

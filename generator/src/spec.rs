@@ -67,6 +67,15 @@ pub enum SpecError {
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
+/// The component schema of JSON `null`: a value that may be null is
+/// `anyOf: [X, JsonNull]` in the spec (the form OpenAPI 3.0.3 validators
+/// read), which the generator hands progenitor as `nullable` + `allOf: [X]`
+/// (the form typify reads as `Option<X>`).
+pub const NULL_SCHEMA: &str = "JsonNull";
+
+/// The reference to [`NULL_SCHEMA`].
+const NULL_REF: &str = "#/components/schemas/JsonNull";
+
 impl Spec {
     /// Parses the document (YAML or JSON).
     ///
@@ -110,7 +119,11 @@ impl Spec {
 
     /// The document as progenitor is given it, and the operations set aside.
     ///
-    /// Three adaptations, each a generation setting of the project:
+    /// The adaptations, each a generation setting of the project:
+    /// - `anyOf: [X, JsonNull]` becomes `nullable` + `allOf: [X]` and
+    ///   `x-drata-timestamp` becomes `format: date-time` (the forms typify
+    ///   reads as `Option<X>` and as the client's timestamp type), and string
+    ///   lengths and patterns are dropped (the client checks them itself);
     /// - operations whose request body uses one of `unsupported_media_types`
     ///   are removed (progenitor cannot generate them; they are hand-written);
     /// - integer query and path parameters lose their bounds, so that the
@@ -152,6 +165,14 @@ impl Spec {
             }
         }
         relax_integer_parameter_bounds(&mut raw);
+        if let Some(schemas) = raw.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+            schemas.remove(NULL_SCHEMA);
+        }
+        if let Some(components) = raw.get_mut("components") {
+            nullable_for_typify(components);
+            timestamps_for_typify(components);
+            drop_string_constraints(components);
+        }
         if let Some(schemas) = raw.pointer_mut("/components/schemas") {
             make_optional_arrays_nullable(schemas);
         }
@@ -167,9 +188,10 @@ impl Spec {
             .collect()
     }
 
-    /// Names of every component schema.
+    /// Names of every component schema that becomes a Rust type (all but
+    /// [`NULL_SCHEMA`]).
     pub fn schema_names(&self) -> Vec<String> {
-        self.schemas().map(|(name, _)| name.clone()).collect()
+        self.schemas().map(|(name, _)| name.clone()).filter(|name| name != NULL_SCHEMA).collect()
     }
 
     /// The raw JSON of every component schema, by name.
@@ -236,6 +258,7 @@ impl Spec {
                 }
             }
         }
+        problems.extend(convention_problems(&self.raw));
         if error_schemas.len() > 1 {
             let detail = error_schemas
                 .iter()
@@ -333,6 +356,115 @@ fn relax_integer_parameter_bounds(raw: &mut Value) {
                 schema.remove(bound);
             }
         }
+    }
+}
+
+/// Every schema object of `value`, with its JSON pointer, depth first.
+fn visit_schemas<'a>(value: &'a Value, at: &str, out: &mut Vec<(String, &'a Value)>) {
+    match value {
+        Value::Object(map) => {
+            out.push((at.to_string(), value));
+            for (key, child) in map {
+                visit_schemas(child, &format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                visit_schemas(child, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The spec's own conventions, which keep it readable by every OpenAPI
+/// 3.0.3 tool: no `nullable` without a `type` beside it (3.0.3 ignores it;
+/// write `anyOf: [X, JsonNull]`), and no `format: date-time` (Drata's
+/// timestamps are not all RFC 3339; write `x-drata-timestamp: true`).
+fn convention_problems(raw: &Value) -> Vec<String> {
+    let mut objects = Vec::new();
+    for section in ["paths", "components"] {
+        if let Some(value) = raw.get(section) {
+            visit_schemas(value, &format!("#/{section}"), &mut objects);
+        }
+    }
+    let mut problems = Vec::new();
+    for (at, object) in objects {
+        if at.contains("/examples/") || at.contains("/example/") {
+            continue;
+        }
+        if object.get("nullable").and_then(Value::as_bool) == Some(true) && object.get("type").is_none() {
+            problems.push(format!(
+                "{at}: `nullable: true` without a `type` admits no null in OpenAPI 3.0.3; write `anyOf: [X, {{$ref: \"{NULL_REF}\"}}]`"
+            ));
+        }
+        if object.get("format").and_then(Value::as_str) == Some("date-time") {
+            problems.push(format!(
+                "{at}: `format: date-time` would make Drata's non-RFC 3339 timestamps invalid; write `x-drata-timestamp: true`"
+            ));
+        }
+    }
+    problems
+}
+
+/// `anyOf: [X, JsonNull]` → `nullable: true, allOf: [X]`, which typify reads
+/// as `Option<X>`.
+fn nullable_for_typify(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let nullable_any_of = map.get("anyOf").and_then(Value::as_array).and_then(|alternatives| {
+                let is_null = |v: &Value| v.get("$ref").and_then(Value::as_str) == Some(NULL_REF);
+                match alternatives.as_slice() {
+                    [x, null] | [null, x] if is_null(null) && !is_null(x) => Some(x.clone()),
+                    _ => None,
+                }
+            });
+            if let Some(x) = nullable_any_of {
+                map.remove("anyOf");
+                map.insert("nullable".into(), Value::Bool(true));
+                map.insert("allOf".into(), Value::Array(vec![x]));
+            }
+            map.values_mut().for_each(nullable_for_typify);
+        }
+        Value::Array(items) => items.iter_mut().for_each(nullable_for_typify),
+        _ => {}
+    }
+}
+
+/// Removes `minLength`, `maxLength` and `pattern` from string schemas:
+/// typify would turn each constrained string into a newtype of its own. The
+/// client checks those constraints itself, from the rules the generator
+/// derives from the same schemas (`personnel_rules`), with a message a
+/// person can act on.
+fn drop_string_constraints(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("type").and_then(Value::as_str) == Some("string") {
+                for keyword in ["minLength", "maxLength", "pattern"] {
+                    map.remove(keyword);
+                }
+            }
+            map.values_mut().for_each(drop_string_constraints);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_string_constraints),
+        _ => {}
+    }
+}
+
+/// `x-drata-timestamp: true` → `format: date-time`, which the generation
+/// settings map to the client's timestamp type.
+fn timestamps_for_typify(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            // The extension goes: the generation setting matches the schema
+            // `{type: string, format: date-time}` as it is, extensions included.
+            if map.remove("x-drata-timestamp").and_then(|v| v.as_bool()) == Some(true) {
+                map.insert("format".into(), Value::String("date-time".into()));
+            }
+            map.values_mut().for_each(timestamps_for_typify);
+        }
+        Value::Array(items) => items.iter_mut().for_each(timestamps_for_typify),
+        _ => {}
     }
 }
 

@@ -67,10 +67,9 @@ pub(crate) fn seed() -> State {
             alias_updated_at: Some(seeded_time(n + 1)),
             deleted_at: None,
             code: (state_value == "MISCONFIGURED").then_some(10010),
-            provider_types: Some(vec![ConnectionProviderType {
-                value: ProviderType::from(*provider),
-                is_enabled: true,
-            }]),
+            provider_types: Some(vec![
+                ConnectionProviderType { value: ProviderType::from(*provider), is_enabled: true }.into(),
+            ]),
             group_label: (*provider == "IDENTITY").then(|| "Everyone".to_string()),
         });
     }

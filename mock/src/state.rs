@@ -68,9 +68,7 @@ pub(crate) fn full_connection(c: &CompactConnection) -> Connection {
         alias_updated_at: c.alias_updated_at.clone(),
         code: c.code,
         group_label: c.group_label.clone(),
-        provider_types: c.provider_types.as_ref().map(|types| {
-            types.iter().cloned().map(ConnectionProviderTypeEntry::ConnectionProviderType).collect()
-        }),
+        provider_types: c.provider_types.as_ref().map(|types| types.to_vec()),
         write_access_enabled: Some(false),
         ..Connection::default()
     }
@@ -98,7 +96,11 @@ impl State {
             .filter(|c| query.state.as_ref().is_none_or(|s| &c.state == s))
             .filter(|c| {
                 query.provider_types.is_empty()
-                    || c.provider_types.iter().flatten().any(|p| query.provider_types.contains(&p.value))
+                    || c.provider_types
+                        .iter()
+                        .flatten()
+                        .filter_map(ConnectionProviderTypeEntry::provider_type)
+                        .any(|p| query.provider_types.contains(&p.value))
             })
             .collect();
         let key = |c: &CompactConnection| -> String {
@@ -107,7 +109,7 @@ impl State {
                     c.connected_at.as_ref().map(|t| t.to_string()).unwrap_or_default()
                 }
                 Some(ConnectionSort::ConnectionProviderType) => {
-                    c.provider_types.iter().flatten().next().map(|p| p.value.to_string()).unwrap_or_default()
+                    c.provider_types.iter().flatten().next().map(ToString::to_string).unwrap_or_default()
                 }
                 Some(ConnectionSort::ConnectionClientType) => c.client_type.to_string(),
                 Some(ConnectionSort::ConnectionState) => c.state.to_string(),
@@ -198,10 +200,9 @@ impl State {
             alias_updated_at: None,
             deleted_at: None,
             code: None,
-            provider_types: Some(vec![ConnectionProviderType {
-                value: ProviderType::Identity,
-                is_enabled: true,
-            }]),
+            provider_types: Some(vec![
+                ConnectionProviderType { value: ProviderType::Identity, is_enabled: true }.into(),
+            ]),
             group_label: None,
         });
         self.personnel.insert(id, personnel);

@@ -1,9 +1,9 @@
 //! Validating a JSON value against an OpenAPI 3.0 schema of the spec.
 //!
-//! It covers the keywords the spec uses (`type`, `nullable`, `enum`,
-//! `properties`, `required`, `items`, `oneOf`, `allOf`, `$ref`, bounds and
-//! lengths) and refuses any other, so that a new keyword cannot be silently
-//! ignored.
+//! It covers the keywords the spec uses (`type`, `nullable` as OpenAPI
+//! 3.0.3 reads it, `enum`, `properties`, `required`, `items`, `anyOf`,
+//! `oneOf`, `allOf`, `$ref`, bounds and lengths) and refuses any other, so
+//! that a new keyword cannot be silently ignored.
 
 use serde_json::Value;
 
@@ -30,14 +30,14 @@ fn check(spec: &Value, schema: &Value, value: &Value, at: &str, problems: &mut V
         }
         return;
     }
-    if value.is_null() {
-        if schema.get("nullable").and_then(Value::as_bool) != Some(true) {
-            problems.push(format!("{at}: null, but the schema is not nullable"));
-        }
-        return;
-    }
     for (keyword, rule) in schema {
         match keyword.as_str() {
+            // OpenAPI 3.0.3: `nullable: true` admits null only beside a `type`.
+            "type" if value.is_null() => {
+                if schema.get("nullable").and_then(Value::as_bool) != Some(true) {
+                    problems.push(format!("{at}: null, but the schema is not nullable"));
+                }
+            }
             "type" => check_type(rule.as_str().unwrap_or(""), value, at, problems),
             "enum" => {
                 if !rule.as_array().is_some_and(|values| values.contains(value)) {
@@ -68,6 +68,16 @@ fn check(spec: &Value, schema: &Value, value: &Value, at: &str, problems: &mut V
             "allOf" => {
                 for sub in rule.as_array().into_iter().flatten() {
                     check(spec, sub, value, at, problems);
+                }
+            }
+            "anyOf" => {
+                let any = rule
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|sub| validate_at(spec, sub, value, at).is_empty());
+                if !any {
+                    problems.push(format!("{at}: {value} matches none of the anyOf schemas"));
                 }
             }
             "oneOf" => {
@@ -144,11 +154,14 @@ mod tests {
                 "n": {"type": "integer", "maximum": 50},
                 "s": {"type": "string", "enum": ["A"]},
                 "t": {"type": "string", "nullable": true},
+                "u": {"anyOf": [{"$ref": "#/components/schemas/Id"}, {"type": "object", "nullable": true, "enum": [null]}]},
                 "list": {"type": "array", "items": {"type": "boolean"}}
             }
         });
-        assert!(validate(&spec, &schema, &json!({"id": "1", "n": 3, "t": null})).is_empty());
-        let problems = validate(&spec, &schema, &json!({"id": true, "n": 51, "s": "B", "list": [1]}));
+        assert!(validate(&spec, &schema, &json!({"id": "1", "n": 3, "t": null, "u": null})).is_empty());
+        assert!(validate(&spec, &schema, &json!({"id": "1", "n": 3, "u": 7})).is_empty());
+        let problems =
+            validate(&spec, &schema, &json!({"id": true, "n": 51, "s": "B", "list": [1], "u": false}));
         assert_eq!(
             problems,
             vec![
@@ -156,6 +169,7 @@ mod tests {
                 "$.list[0]: expected boolean, found 1",
                 "$.n: 51 breaks maximum 50",
                 "$.s: \"B\" is not one of the enum's values",
+                "$.u: false matches none of the anyOf schemas",
             ]
         );
         assert_eq!(validate(&spec, &schema, &json!({"n": 1})), vec!["$: the required field `id` is missing"]);

@@ -180,6 +180,7 @@ async fn list_encodes_every_query_parameter_and_repeats_provider_types() {
     assert_eq!(connection.code, Some(10010));
     assert_eq!(connection.group_label.as_deref(), Some("Everyone"));
     let provider = &connection.provider_types.as_ref().expect("providerTypes")[0];
+    let provider = provider.provider_type().expect("an object, not a bare number");
     assert_eq!((provider.value.clone(), provider.is_enabled), (ProviderType::Mdm, true));
     assert_eq!(
         connection.connected_at.as_ref().and_then(|t| t.to_utc()).map(|t| t.to_rfc3339()).as_deref(),
