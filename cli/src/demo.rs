@@ -119,7 +119,7 @@ pub async fn run_demo(out: &mut Stdout) -> Result<(), Failure> {
             .map_err(|e| Failure::Api(format!("cannot write {}: {e}", path.display())))?;
         Ok(path)
     };
-    let header = drata::personnel::CSV_COLUMNS.join(",");
+    let header = drata::personnel::csv_header();
 
     step(out, "Validate a personnel CSV with mistakes: every problem is reported, nothing is sent")?;
     let bad = write(

@@ -573,7 +573,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         pub avatar_url: ::std::option::Option<::std::string::String>,
         ///Email of the user.
         pub email: ::std::string::String,
-        ///First name of user.
+        ///First name of user; letters, digits, space and ' - | . , + : _ # & / ( ) [ ].
         pub first_name: ::std::string::String,
         ///Primary ID in the IdP.
         pub id: ::std::string::String,
@@ -582,7 +582,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         ///Job title.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub job_title: ::std::option::Option<::std::string::String>,
-        ///Last name of user.
+        ///Last name of user; letters, digits, space and ' - | . , + : _ # & / ( ) [ ].
         pub last_name: ::std::string::String,
         ///Indicate if user enabled MFA for their IdP (1, 0, yes, no, true, false; any case).
         pub mfa: ::std::string::String,
@@ -4825,6 +4825,476 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    /**Which version-control setting a toggle changes.
+
+Drata adds values over time: a value this version of the client does not know is kept in [`ToggleField::Unknown`] and sent back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum ToggleField {
+        ///`VERSION_CONTROL_WRITE_ACCESS`
+        VersionControlWriteAccess,
+        ///`VERSION_CONTROL_PUSH_PROD_CODE_ACCESS`
+        VersionControlPushProdCodeAccess,
+        /// A value this version of the client does not know, kept as Drata sent it.
+        Unknown(::std::string::String),
+    }
+    impl ToggleField {
+        /// Every value this version of the client knows, as Drata spells it.
+        pub const KNOWN_VALUES: &'static [&'static str] = &[
+            "VERSION_CONTROL_WRITE_ACCESS",
+            "VERSION_CONTROL_PUSH_PROD_CODE_ACCESS",
+        ];
+        /// The value as Drata spells it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::VersionControlWriteAccess => "VERSION_CONTROL_WRITE_ACCESS",
+                Self::VersionControlPushProdCodeAccess => {
+                    "VERSION_CONTROL_PUSH_PROD_CODE_ACCESS"
+                }
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this version of the client knows the value.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ToggleField {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for ToggleField {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(
+                match value {
+                    "VERSION_CONTROL_WRITE_ACCESS" => Self::VersionControlWriteAccess,
+                    "VERSION_CONTROL_PUSH_PROD_CODE_ACCESS" => {
+                        Self::VersionControlPushProdCodeAccess
+                    }
+                    other => Self::Unknown(other.to_string()),
+                },
+            )
+        }
+    }
+    impl ::std::convert::From<&str> for ToggleField {
+        fn from(value: &str) -> Self {
+            match value.parse() {
+                Ok(v) => v,
+                Err(never) => match never {}
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ToggleField {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "VERSION_CONTROL_WRITE_ACCESS" => Self::VersionControlWriteAccess,
+                "VERSION_CONTROL_PUSH_PROD_CODE_ACCESS" => {
+                    Self::VersionControlPushProdCodeAccess
+                }
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::serde::Serialize for ToggleField {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ToggleField {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ToggleField;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ToggleField, E> {
+                    Ok(ToggleField::from(value))
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ToggleField, E> {
+                    Ok(ToggleField::from(value))
+                }
+            }
+            deserializer.deserialize_str(Visitor)
+        }
+    }
+    /**What kind of provider a connection is. Drata adds kinds (22 in April 2025, 26 in 2026).
+
+Drata adds values over time: a value this version of the client does not know is kept in [`ProviderType::Unknown`] and sent back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum ProviderType {
+        ///`IDENTITY`
+        Identity,
+        ///`INFRASTRUCTURE`
+        Infrastructure,
+        ///`VERSION_CONTROL`
+        VersionControl,
+        ///`TICKETING`
+        Ticketing,
+        ///`HRIS`
+        Hris,
+        ///`BACKGROUND_CHECK`
+        BackgroundCheck,
+        ///`SINGLE_SIGN_ON`
+        SingleSignOn,
+        ///`ENTERPRISE_SSO`
+        EnterpriseSso,
+        ///`MDM`
+        Mdm,
+        ///`SECURITY_TRAINING`
+        SecurityTraining,
+        ///`OBSERVABILITY`
+        Observability,
+        ///`COMMUNICATION`
+        Communication,
+        ///`DIGITAL_SIGNATURE`
+        DigitalSignature,
+        ///`EXTERNAL_POLICY`
+        ExternalPolicy,
+        ///`VULNERABILITY`
+        Vulnerability,
+        ///`EDR`
+        Edr,
+        ///`USER_ACCESS_REVIEW`
+        UserAccessReview,
+        ///`CSPM`
+        Cspm,
+        ///`CODEBASE`
+        Codebase,
+        ///`CYBER_INSURANCE`
+        CyberInsurance,
+        ///`CRM`
+        Crm,
+        ///`CUSTOM`
+        Custom,
+        ///`AUTOMATION_TOOLS`
+        AutomationTools,
+        ///`SECURITY_REVIEWS`
+        SecurityReviews,
+        ///`PROCUREMENT`
+        Procurement,
+        ///`AUDITS`
+        Audits,
+        /// A value this version of the client does not know, kept as Drata sent it.
+        Unknown(::std::string::String),
+    }
+    impl ProviderType {
+        /// Every value this version of the client knows, as Drata spells it.
+        pub const KNOWN_VALUES: &'static [&'static str] = &[
+            "IDENTITY",
+            "INFRASTRUCTURE",
+            "VERSION_CONTROL",
+            "TICKETING",
+            "HRIS",
+            "BACKGROUND_CHECK",
+            "SINGLE_SIGN_ON",
+            "ENTERPRISE_SSO",
+            "MDM",
+            "SECURITY_TRAINING",
+            "OBSERVABILITY",
+            "COMMUNICATION",
+            "DIGITAL_SIGNATURE",
+            "EXTERNAL_POLICY",
+            "VULNERABILITY",
+            "EDR",
+            "USER_ACCESS_REVIEW",
+            "CSPM",
+            "CODEBASE",
+            "CYBER_INSURANCE",
+            "CRM",
+            "CUSTOM",
+            "AUTOMATION_TOOLS",
+            "SECURITY_REVIEWS",
+            "PROCUREMENT",
+            "AUDITS",
+        ];
+        /// The value as Drata spells it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Identity => "IDENTITY",
+                Self::Infrastructure => "INFRASTRUCTURE",
+                Self::VersionControl => "VERSION_CONTROL",
+                Self::Ticketing => "TICKETING",
+                Self::Hris => "HRIS",
+                Self::BackgroundCheck => "BACKGROUND_CHECK",
+                Self::SingleSignOn => "SINGLE_SIGN_ON",
+                Self::EnterpriseSso => "ENTERPRISE_SSO",
+                Self::Mdm => "MDM",
+                Self::SecurityTraining => "SECURITY_TRAINING",
+                Self::Observability => "OBSERVABILITY",
+                Self::Communication => "COMMUNICATION",
+                Self::DigitalSignature => "DIGITAL_SIGNATURE",
+                Self::ExternalPolicy => "EXTERNAL_POLICY",
+                Self::Vulnerability => "VULNERABILITY",
+                Self::Edr => "EDR",
+                Self::UserAccessReview => "USER_ACCESS_REVIEW",
+                Self::Cspm => "CSPM",
+                Self::Codebase => "CODEBASE",
+                Self::CyberInsurance => "CYBER_INSURANCE",
+                Self::Crm => "CRM",
+                Self::Custom => "CUSTOM",
+                Self::AutomationTools => "AUTOMATION_TOOLS",
+                Self::SecurityReviews => "SECURITY_REVIEWS",
+                Self::Procurement => "PROCUREMENT",
+                Self::Audits => "AUDITS",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this version of the client knows the value.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ProviderType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for ProviderType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(
+                match value {
+                    "IDENTITY" => Self::Identity,
+                    "INFRASTRUCTURE" => Self::Infrastructure,
+                    "VERSION_CONTROL" => Self::VersionControl,
+                    "TICKETING" => Self::Ticketing,
+                    "HRIS" => Self::Hris,
+                    "BACKGROUND_CHECK" => Self::BackgroundCheck,
+                    "SINGLE_SIGN_ON" => Self::SingleSignOn,
+                    "ENTERPRISE_SSO" => Self::EnterpriseSso,
+                    "MDM" => Self::Mdm,
+                    "SECURITY_TRAINING" => Self::SecurityTraining,
+                    "OBSERVABILITY" => Self::Observability,
+                    "COMMUNICATION" => Self::Communication,
+                    "DIGITAL_SIGNATURE" => Self::DigitalSignature,
+                    "EXTERNAL_POLICY" => Self::ExternalPolicy,
+                    "VULNERABILITY" => Self::Vulnerability,
+                    "EDR" => Self::Edr,
+                    "USER_ACCESS_REVIEW" => Self::UserAccessReview,
+                    "CSPM" => Self::Cspm,
+                    "CODEBASE" => Self::Codebase,
+                    "CYBER_INSURANCE" => Self::CyberInsurance,
+                    "CRM" => Self::Crm,
+                    "CUSTOM" => Self::Custom,
+                    "AUTOMATION_TOOLS" => Self::AutomationTools,
+                    "SECURITY_REVIEWS" => Self::SecurityReviews,
+                    "PROCUREMENT" => Self::Procurement,
+                    "AUDITS" => Self::Audits,
+                    other => Self::Unknown(other.to_string()),
+                },
+            )
+        }
+    }
+    impl ::std::convert::From<&str> for ProviderType {
+        fn from(value: &str) -> Self {
+            match value.parse() {
+                Ok(v) => v,
+                Err(never) => match never {}
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ProviderType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "IDENTITY" => Self::Identity,
+                "INFRASTRUCTURE" => Self::Infrastructure,
+                "VERSION_CONTROL" => Self::VersionControl,
+                "TICKETING" => Self::Ticketing,
+                "HRIS" => Self::Hris,
+                "BACKGROUND_CHECK" => Self::BackgroundCheck,
+                "SINGLE_SIGN_ON" => Self::SingleSignOn,
+                "ENTERPRISE_SSO" => Self::EnterpriseSso,
+                "MDM" => Self::Mdm,
+                "SECURITY_TRAINING" => Self::SecurityTraining,
+                "OBSERVABILITY" => Self::Observability,
+                "COMMUNICATION" => Self::Communication,
+                "DIGITAL_SIGNATURE" => Self::DigitalSignature,
+                "EXTERNAL_POLICY" => Self::ExternalPolicy,
+                "VULNERABILITY" => Self::Vulnerability,
+                "EDR" => Self::Edr,
+                "USER_ACCESS_REVIEW" => Self::UserAccessReview,
+                "CSPM" => Self::Cspm,
+                "CODEBASE" => Self::Codebase,
+                "CYBER_INSURANCE" => Self::CyberInsurance,
+                "CRM" => Self::Crm,
+                "CUSTOM" => Self::Custom,
+                "AUTOMATION_TOOLS" => Self::AutomationTools,
+                "SECURITY_REVIEWS" => Self::SecurityReviews,
+                "PROCUREMENT" => Self::Procurement,
+                "AUDITS" => Self::Audits,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::serde::Serialize for ProviderType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ProviderType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ProviderType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ProviderType, E> {
+                    Ok(ProviderType::from(value))
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ProviderType, E> {
+                    Ok(ProviderType::from(value))
+                }
+            }
+            deserializer.deserialize_str(Visitor)
+        }
+    }
+    /**The state of a connection. Drata adds states.
+
+Drata adds values over time: a value this version of the client does not know is kept in [`ConnectionState::Unknown`] and sent back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum ConnectionState {
+        ///`ACTIVE`
+        Active,
+        ///`MISCONFIGURED`
+        Misconfigured,
+        ///`CONFIGURED_PENDING_CONFIRMATION`
+        ConfiguredPendingConfirmation,
+        ///`IN_PROGRESS`
+        InProgress,
+        /// A value this version of the client does not know, kept as Drata sent it.
+        Unknown(::std::string::String),
+    }
+    impl ConnectionState {
+        /// Every value this version of the client knows, as Drata spells it.
+        pub const KNOWN_VALUES: &'static [&'static str] = &[
+            "ACTIVE",
+            "MISCONFIGURED",
+            "CONFIGURED_PENDING_CONFIRMATION",
+            "IN_PROGRESS",
+        ];
+        /// The value as Drata spells it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "ACTIVE",
+                Self::Misconfigured => "MISCONFIGURED",
+                Self::ConfiguredPendingConfirmation => "CONFIGURED_PENDING_CONFIRMATION",
+                Self::InProgress => "IN_PROGRESS",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this version of the client knows the value.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ConnectionState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for ConnectionState {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(
+                match value {
+                    "ACTIVE" => Self::Active,
+                    "MISCONFIGURED" => Self::Misconfigured,
+                    "CONFIGURED_PENDING_CONFIRMATION" => {
+                        Self::ConfiguredPendingConfirmation
+                    }
+                    "IN_PROGRESS" => Self::InProgress,
+                    other => Self::Unknown(other.to_string()),
+                },
+            )
+        }
+    }
+    impl ::std::convert::From<&str> for ConnectionState {
+        fn from(value: &str) -> Self {
+            match value.parse() {
+                Ok(v) => v,
+                Err(never) => match never {}
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ConnectionState {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "ACTIVE" => Self::Active,
+                "MISCONFIGURED" => Self::Misconfigured,
+                "CONFIGURED_PENDING_CONFIRMATION" => Self::ConfiguredPendingConfirmation,
+                "IN_PROGRESS" => Self::InProgress,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::serde::Serialize for ConnectionState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ConnectionState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ConnectionState;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ConnectionState, E> {
+                    Ok(ConnectionState::from(value))
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ConnectionState, E> {
+                    Ok(ConnectionState::from(value))
+                }
+            }
+            deserializer.deserialize_str(Visitor)
+        }
+    }
     /**The service a connection is to. Drata adds services often (245 values
 in its v1 client of April 2025, 294 in its v2 document of 2026); any
 value not listed here is kept as it came.
@@ -6681,537 +7151,6 @@ Drata adds values over time: a value this version of the client does not know is
             deserializer.deserialize_str(Visitor)
         }
     }
-    /**The state of a connection. Drata adds states.
-
-Drata adds values over time: a value this version of the client does not know is kept in [`ConnectionState::Unknown`] and sent back unchanged.*/
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub enum ConnectionState {
-        ///`ACTIVE`
-        Active,
-        ///`MISCONFIGURED`
-        Misconfigured,
-        ///`CONFIGURED_PENDING_CONFIRMATION`
-        ConfiguredPendingConfirmation,
-        ///`IN_PROGRESS`
-        InProgress,
-        /// A value this version of the client does not know, kept as Drata sent it.
-        Unknown(::std::string::String),
-    }
-    impl ConnectionState {
-        /// Every value this version of the client knows, as Drata spells it.
-        pub const KNOWN_VALUES: &'static [&'static str] = &[
-            "ACTIVE",
-            "MISCONFIGURED",
-            "CONFIGURED_PENDING_CONFIRMATION",
-            "IN_PROGRESS",
-        ];
-        /// The value as Drata spells it.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Active => "ACTIVE",
-                Self::Misconfigured => "MISCONFIGURED",
-                Self::ConfiguredPendingConfirmation => "CONFIGURED_PENDING_CONFIRMATION",
-                Self::InProgress => "IN_PROGRESS",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether this version of the client knows the value.
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unknown(_))
-        }
-    }
-    impl ::std::fmt::Display for ConnectionState {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::str::FromStr for ConnectionState {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "ACTIVE" => Self::Active,
-                    "MISCONFIGURED" => Self::Misconfigured,
-                    "CONFIGURED_PENDING_CONFIRMATION" => {
-                        Self::ConfiguredPendingConfirmation
-                    }
-                    "IN_PROGRESS" => Self::InProgress,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
-        }
-    }
-    impl ::std::convert::From<&str> for ConnectionState {
-        fn from(value: &str) -> Self {
-            match value.parse() {
-                Ok(v) => v,
-                Err(never) => match never {}
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ConnectionState {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "ACTIVE" => Self::Active,
-                "MISCONFIGURED" => Self::Misconfigured,
-                "CONFIGURED_PENDING_CONFIRMATION" => Self::ConfiguredPendingConfirmation,
-                "IN_PROGRESS" => Self::InProgress,
-                _ => Self::Unknown(value),
-            }
-        }
-    }
-    impl ::serde::Serialize for ConnectionState {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ConnectionState {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visitor;
-            impl ::serde::de::Visitor<'_> for Visitor {
-                type Value = ConnectionState;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a string")
-                }
-                fn visit_str<E: ::serde::de::Error>(
-                    self,
-                    value: &str,
-                ) -> ::std::result::Result<ConnectionState, E> {
-                    Ok(ConnectionState::from(value))
-                }
-                fn visit_string<E: ::serde::de::Error>(
-                    self,
-                    value: ::std::string::String,
-                ) -> ::std::result::Result<ConnectionState, E> {
-                    Ok(ConnectionState::from(value))
-                }
-            }
-            deserializer.deserialize_str(Visitor)
-        }
-    }
-    /**What kind of provider a connection is. Drata adds kinds (22 in April 2025, 26 in 2026).
-
-Drata adds values over time: a value this version of the client does not know is kept in [`ProviderType::Unknown`] and sent back unchanged.*/
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub enum ProviderType {
-        ///`IDENTITY`
-        Identity,
-        ///`INFRASTRUCTURE`
-        Infrastructure,
-        ///`VERSION_CONTROL`
-        VersionControl,
-        ///`TICKETING`
-        Ticketing,
-        ///`HRIS`
-        Hris,
-        ///`BACKGROUND_CHECK`
-        BackgroundCheck,
-        ///`SINGLE_SIGN_ON`
-        SingleSignOn,
-        ///`ENTERPRISE_SSO`
-        EnterpriseSso,
-        ///`MDM`
-        Mdm,
-        ///`SECURITY_TRAINING`
-        SecurityTraining,
-        ///`OBSERVABILITY`
-        Observability,
-        ///`COMMUNICATION`
-        Communication,
-        ///`DIGITAL_SIGNATURE`
-        DigitalSignature,
-        ///`EXTERNAL_POLICY`
-        ExternalPolicy,
-        ///`VULNERABILITY`
-        Vulnerability,
-        ///`EDR`
-        Edr,
-        ///`USER_ACCESS_REVIEW`
-        UserAccessReview,
-        ///`CSPM`
-        Cspm,
-        ///`CODEBASE`
-        Codebase,
-        ///`CYBER_INSURANCE`
-        CyberInsurance,
-        ///`CRM`
-        Crm,
-        ///`CUSTOM`
-        Custom,
-        ///`AUTOMATION_TOOLS`
-        AutomationTools,
-        ///`SECURITY_REVIEWS`
-        SecurityReviews,
-        ///`PROCUREMENT`
-        Procurement,
-        ///`AUDITS`
-        Audits,
-        /// A value this version of the client does not know, kept as Drata sent it.
-        Unknown(::std::string::String),
-    }
-    impl ProviderType {
-        /// Every value this version of the client knows, as Drata spells it.
-        pub const KNOWN_VALUES: &'static [&'static str] = &[
-            "IDENTITY",
-            "INFRASTRUCTURE",
-            "VERSION_CONTROL",
-            "TICKETING",
-            "HRIS",
-            "BACKGROUND_CHECK",
-            "SINGLE_SIGN_ON",
-            "ENTERPRISE_SSO",
-            "MDM",
-            "SECURITY_TRAINING",
-            "OBSERVABILITY",
-            "COMMUNICATION",
-            "DIGITAL_SIGNATURE",
-            "EXTERNAL_POLICY",
-            "VULNERABILITY",
-            "EDR",
-            "USER_ACCESS_REVIEW",
-            "CSPM",
-            "CODEBASE",
-            "CYBER_INSURANCE",
-            "CRM",
-            "CUSTOM",
-            "AUTOMATION_TOOLS",
-            "SECURITY_REVIEWS",
-            "PROCUREMENT",
-            "AUDITS",
-        ];
-        /// The value as Drata spells it.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Identity => "IDENTITY",
-                Self::Infrastructure => "INFRASTRUCTURE",
-                Self::VersionControl => "VERSION_CONTROL",
-                Self::Ticketing => "TICKETING",
-                Self::Hris => "HRIS",
-                Self::BackgroundCheck => "BACKGROUND_CHECK",
-                Self::SingleSignOn => "SINGLE_SIGN_ON",
-                Self::EnterpriseSso => "ENTERPRISE_SSO",
-                Self::Mdm => "MDM",
-                Self::SecurityTraining => "SECURITY_TRAINING",
-                Self::Observability => "OBSERVABILITY",
-                Self::Communication => "COMMUNICATION",
-                Self::DigitalSignature => "DIGITAL_SIGNATURE",
-                Self::ExternalPolicy => "EXTERNAL_POLICY",
-                Self::Vulnerability => "VULNERABILITY",
-                Self::Edr => "EDR",
-                Self::UserAccessReview => "USER_ACCESS_REVIEW",
-                Self::Cspm => "CSPM",
-                Self::Codebase => "CODEBASE",
-                Self::CyberInsurance => "CYBER_INSURANCE",
-                Self::Crm => "CRM",
-                Self::Custom => "CUSTOM",
-                Self::AutomationTools => "AUTOMATION_TOOLS",
-                Self::SecurityReviews => "SECURITY_REVIEWS",
-                Self::Procurement => "PROCUREMENT",
-                Self::Audits => "AUDITS",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether this version of the client knows the value.
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unknown(_))
-        }
-    }
-    impl ::std::fmt::Display for ProviderType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::str::FromStr for ProviderType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "IDENTITY" => Self::Identity,
-                    "INFRASTRUCTURE" => Self::Infrastructure,
-                    "VERSION_CONTROL" => Self::VersionControl,
-                    "TICKETING" => Self::Ticketing,
-                    "HRIS" => Self::Hris,
-                    "BACKGROUND_CHECK" => Self::BackgroundCheck,
-                    "SINGLE_SIGN_ON" => Self::SingleSignOn,
-                    "ENTERPRISE_SSO" => Self::EnterpriseSso,
-                    "MDM" => Self::Mdm,
-                    "SECURITY_TRAINING" => Self::SecurityTraining,
-                    "OBSERVABILITY" => Self::Observability,
-                    "COMMUNICATION" => Self::Communication,
-                    "DIGITAL_SIGNATURE" => Self::DigitalSignature,
-                    "EXTERNAL_POLICY" => Self::ExternalPolicy,
-                    "VULNERABILITY" => Self::Vulnerability,
-                    "EDR" => Self::Edr,
-                    "USER_ACCESS_REVIEW" => Self::UserAccessReview,
-                    "CSPM" => Self::Cspm,
-                    "CODEBASE" => Self::Codebase,
-                    "CYBER_INSURANCE" => Self::CyberInsurance,
-                    "CRM" => Self::Crm,
-                    "CUSTOM" => Self::Custom,
-                    "AUTOMATION_TOOLS" => Self::AutomationTools,
-                    "SECURITY_REVIEWS" => Self::SecurityReviews,
-                    "PROCUREMENT" => Self::Procurement,
-                    "AUDITS" => Self::Audits,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
-        }
-    }
-    impl ::std::convert::From<&str> for ProviderType {
-        fn from(value: &str) -> Self {
-            match value.parse() {
-                Ok(v) => v,
-                Err(never) => match never {}
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ProviderType {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "IDENTITY" => Self::Identity,
-                "INFRASTRUCTURE" => Self::Infrastructure,
-                "VERSION_CONTROL" => Self::VersionControl,
-                "TICKETING" => Self::Ticketing,
-                "HRIS" => Self::Hris,
-                "BACKGROUND_CHECK" => Self::BackgroundCheck,
-                "SINGLE_SIGN_ON" => Self::SingleSignOn,
-                "ENTERPRISE_SSO" => Self::EnterpriseSso,
-                "MDM" => Self::Mdm,
-                "SECURITY_TRAINING" => Self::SecurityTraining,
-                "OBSERVABILITY" => Self::Observability,
-                "COMMUNICATION" => Self::Communication,
-                "DIGITAL_SIGNATURE" => Self::DigitalSignature,
-                "EXTERNAL_POLICY" => Self::ExternalPolicy,
-                "VULNERABILITY" => Self::Vulnerability,
-                "EDR" => Self::Edr,
-                "USER_ACCESS_REVIEW" => Self::UserAccessReview,
-                "CSPM" => Self::Cspm,
-                "CODEBASE" => Self::Codebase,
-                "CYBER_INSURANCE" => Self::CyberInsurance,
-                "CRM" => Self::Crm,
-                "CUSTOM" => Self::Custom,
-                "AUTOMATION_TOOLS" => Self::AutomationTools,
-                "SECURITY_REVIEWS" => Self::SecurityReviews,
-                "PROCUREMENT" => Self::Procurement,
-                "AUDITS" => Self::Audits,
-                _ => Self::Unknown(value),
-            }
-        }
-    }
-    impl ::serde::Serialize for ProviderType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ProviderType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visitor;
-            impl ::serde::de::Visitor<'_> for Visitor {
-                type Value = ProviderType;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a string")
-                }
-                fn visit_str<E: ::serde::de::Error>(
-                    self,
-                    value: &str,
-                ) -> ::std::result::Result<ProviderType, E> {
-                    Ok(ProviderType::from(value))
-                }
-                fn visit_string<E: ::serde::de::Error>(
-                    self,
-                    value: ::std::string::String,
-                ) -> ::std::result::Result<ProviderType, E> {
-                    Ok(ProviderType::from(value))
-                }
-            }
-            deserializer.deserialize_str(Visitor)
-        }
-    }
-    /**Which version-control setting a toggle changes.
-
-Drata adds values over time: a value this version of the client does not know is kept in [`ToggleField::Unknown`] and sent back unchanged.*/
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub enum ToggleField {
-        ///`VERSION_CONTROL_WRITE_ACCESS`
-        VersionControlWriteAccess,
-        ///`VERSION_CONTROL_PUSH_PROD_CODE_ACCESS`
-        VersionControlPushProdCodeAccess,
-        /// A value this version of the client does not know, kept as Drata sent it.
-        Unknown(::std::string::String),
-    }
-    impl ToggleField {
-        /// Every value this version of the client knows, as Drata spells it.
-        pub const KNOWN_VALUES: &'static [&'static str] = &[
-            "VERSION_CONTROL_WRITE_ACCESS",
-            "VERSION_CONTROL_PUSH_PROD_CODE_ACCESS",
-        ];
-        /// The value as Drata spells it.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::VersionControlWriteAccess => "VERSION_CONTROL_WRITE_ACCESS",
-                Self::VersionControlPushProdCodeAccess => {
-                    "VERSION_CONTROL_PUSH_PROD_CODE_ACCESS"
-                }
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether this version of the client knows the value.
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unknown(_))
-        }
-    }
-    impl ::std::fmt::Display for ToggleField {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::std::str::FromStr for ToggleField {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "VERSION_CONTROL_WRITE_ACCESS" => Self::VersionControlWriteAccess,
-                    "VERSION_CONTROL_PUSH_PROD_CODE_ACCESS" => {
-                        Self::VersionControlPushProdCodeAccess
-                    }
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
-        }
-    }
-    impl ::std::convert::From<&str> for ToggleField {
-        fn from(value: &str) -> Self {
-            match value.parse() {
-                Ok(v) => v,
-                Err(never) => match never {}
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for ToggleField {
-        fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "VERSION_CONTROL_WRITE_ACCESS" => Self::VersionControlWriteAccess,
-                "VERSION_CONTROL_PUSH_PROD_CODE_ACCESS" => {
-                    Self::VersionControlPushProdCodeAccess
-                }
-                _ => Self::Unknown(value),
-            }
-        }
-    }
-    impl ::serde::Serialize for ToggleField {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ToggleField {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visitor;
-            impl ::serde::de::Visitor<'_> for Visitor {
-                type Value = ToggleField;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("a string")
-                }
-                fn visit_str<E: ::serde::de::Error>(
-                    self,
-                    value: &str,
-                ) -> ::std::result::Result<ToggleField, E> {
-                    Ok(ToggleField::from(value))
-                }
-                fn visit_string<E: ::serde::de::Error>(
-                    self,
-                    value: ::std::string::String,
-                ) -> ::std::result::Result<ToggleField, E> {
-                    Ok(ToggleField::from(value))
-                }
-            }
-            deserializer.deserialize_str(Visitor)
-        }
-    }
-    /**An entry of a connection's `providerTypes`: a provider-type object, or a
-bare number as Drata's older samples print (`"providerTypes": [5]`).*/
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum ConnectionProviderTypeEntry {
-        ConnectionProviderType(ConnectionProviderType),
-        Int64(i64),
-    }
-    impl<'de> ::serde::Deserialize<'de> for ConnectionProviderTypeEntry {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            struct Visitor;
-            impl<'de> ::serde::de::Visitor<'de> for Visitor {
-                type Value = ConnectionProviderTypeEntry;
-                fn expecting(
-                    &self,
-                    f: &mut ::std::fmt::Formatter<'_>,
-                ) -> ::std::fmt::Result {
-                    f.write_str("an object or an integer")
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                    self,
-                    map: A,
-                ) -> ::std::result::Result<ConnectionProviderTypeEntry, A::Error> {
-                    <ConnectionProviderType as ::serde::Deserialize>::deserialize(
-                            ::serde::de::value::MapAccessDeserializer::new(map),
-                        )
-                        .map(ConnectionProviderTypeEntry::ConnectionProviderType)
-                }
-                fn visit_i64<E: ::serde::de::Error>(
-                    self,
-                    value: i64,
-                ) -> ::std::result::Result<ConnectionProviderTypeEntry, E> {
-                    Ok(ConnectionProviderTypeEntry::Int64(value))
-                }
-                fn visit_u64<E: ::serde::de::Error>(
-                    self,
-                    value: u64,
-                ) -> ::std::result::Result<ConnectionProviderTypeEntry, E> {
-                    i64::try_from(value)
-                        .map(ConnectionProviderTypeEntry::Int64)
-                        .map_err(|_| E::invalid_value(
-                            ::serde::de::Unexpected::Unsigned(value),
-                            &self,
-                        ))
-                }
-            }
-            deserializer.deserialize_any(Visitor)
-        }
-    }
-    impl ::std::convert::From<ConnectionProviderType> for ConnectionProviderTypeEntry {
-        fn from(value: ConnectionProviderType) -> Self {
-            Self::ConnectionProviderType(value)
-        }
-    }
-    impl ::std::convert::From<i64> for ConnectionProviderTypeEntry {
-        fn from(value: i64) -> Self {
-            Self::Int64(value)
-        }
-    }
     /**A record id. Drata types ids `number`, but its own samples print them as
 strings (`"id": "1"`, `"companyId": "12341234"`, a UUID `requestorId`);
 both forms are accepted and sent back as they came.*/
@@ -7285,37 +7224,98 @@ both forms are accepted and sent back as they came.*/
             Self::String(value)
         }
     }
+    /**An entry of a connection's `providerTypes`: a provider-type object, or a
+bare number as Drata's older samples print (`"providerTypes": [5]`).*/
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ConnectionProviderTypeEntry {
+        ConnectionProviderType(ConnectionProviderType),
+        Int64(i64),
+    }
+    impl<'de> ::serde::Deserialize<'de> for ConnectionProviderTypeEntry {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                type Value = ConnectionProviderTypeEntry;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("an object or an integer")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    map: A,
+                ) -> ::std::result::Result<ConnectionProviderTypeEntry, A::Error> {
+                    <ConnectionProviderType as ::serde::Deserialize>::deserialize(
+                            ::serde::de::value::MapAccessDeserializer::new(map),
+                        )
+                        .map(ConnectionProviderTypeEntry::ConnectionProviderType)
+                }
+                fn visit_i64<E: ::serde::de::Error>(
+                    self,
+                    value: i64,
+                ) -> ::std::result::Result<ConnectionProviderTypeEntry, E> {
+                    Ok(ConnectionProviderTypeEntry::Int64(value))
+                }
+                fn visit_u64<E: ::serde::de::Error>(
+                    self,
+                    value: u64,
+                ) -> ::std::result::Result<ConnectionProviderTypeEntry, E> {
+                    i64::try_from(value)
+                        .map(ConnectionProviderTypeEntry::Int64)
+                        .map_err(|_| E::invalid_value(
+                            ::serde::de::Unexpected::Unsigned(value),
+                            &self,
+                        ))
+                }
+            }
+            deserializer.deserialize_any(Visitor)
+        }
+    }
+    impl ::std::convert::From<ConnectionProviderType> for ConnectionProviderTypeEntry {
+        fn from(value: ConnectionProviderType) -> Self {
+            Self::ConnectionProviderType(value)
+        }
+    }
+    impl ::std::convert::From<i64> for ConnectionProviderTypeEntry {
+        fn from(value: i64) -> Self {
+            Self::Int64(value)
+        }
+    }
     /// Every component schema of the spec, by name, mapped to its Rust type.
     pub mod schemas {
         /// The names of the spec's component schemas.
         pub const NAMES: &[&str] = &[
-            "BackgroundCheck",
-            "ClientType",
-            "CompactConnection",
-            "ConnectVersionControlIdentityRequest",
-            "Connection",
-            "ConnectionProviderType",
-            "ConnectionProviderTypeEntry",
-            "ConnectionSort",
-            "ConnectionState",
-            "ConnectionsPage",
+            "Id",
+            "ExceptionResponse",
             "DebugInfo",
             "EmptyResponse",
-            "ExceptionResponse",
-            "Framework",
-            "Id",
-            "PersonnelCsvRow",
-            "PersonnelCsvUpload",
+            "ToggleField",
+            "ProviderType",
+            "ConnectionState",
+            "ClientType",
+            "ConnectionSort",
+            "SortDirection",
+            "ToggleVersionControlIdentityRequest",
+            "ConnectVersionControlIdentityRequest",
             "PersonnelImport",
             "PersonnelRecord",
-            "ProviderType",
-            "SortDirection",
-            "ToggleField",
-            "ToggleVersionControlIdentityRequest",
-            "User",
-            "UserIdentity",
+            "PersonnelCsvUpload",
+            "PersonnelCsvRow",
+            "ConnectionsPage",
+            "CompactConnection",
+            "ConnectionProviderType",
+            "ConnectionProviderTypeEntry",
             "VersionControlIdentity",
+            "User",
+            "BackgroundCheck",
+            "UserIdentity",
+            "Connection",
             "Workspace",
+            "Framework",
         ];
         /// Deserializes `value` into the Rust type of the component schema
         /// `name` and serializes it back; `None` if there is no such schema.
@@ -7324,10 +7324,22 @@ both forms are accepted and sent back as they came.*/
             value: ::serde_json::Value,
         ) -> Option<Result<::serde_json::Value, ::serde_json::Error>> {
             match name {
-                "BackgroundCheck" => Some(roundtrip_as::<super::BackgroundCheck>(value)),
+                "Id" => Some(roundtrip_as::<super::Id>(value)),
+                "ExceptionResponse" => {
+                    Some(roundtrip_as::<super::ExceptionResponse>(value))
+                }
+                "DebugInfo" => Some(roundtrip_as::<super::DebugInfo>(value)),
+                "EmptyResponse" => Some(roundtrip_as::<super::EmptyResponse>(value)),
+                "ToggleField" => Some(roundtrip_as::<super::ToggleField>(value)),
+                "ProviderType" => Some(roundtrip_as::<super::ProviderType>(value)),
+                "ConnectionState" => Some(roundtrip_as::<super::ConnectionState>(value)),
                 "ClientType" => Some(roundtrip_as::<super::ClientType>(value)),
-                "CompactConnection" => {
-                    Some(roundtrip_as::<super::CompactConnection>(value))
+                "ConnectionSort" => Some(roundtrip_as::<super::ConnectionSort>(value)),
+                "SortDirection" => Some(roundtrip_as::<super::SortDirection>(value)),
+                "ToggleVersionControlIdentityRequest" => {
+                    Some(
+                        roundtrip_as::<super::ToggleVersionControlIdentityRequest>(value),
+                    )
                 }
                 "ConnectVersionControlIdentityRequest" => {
                     Some(
@@ -7336,43 +7348,31 @@ both forms are accepted and sent back as they came.*/
                         >(value),
                     )
                 }
-                "Connection" => Some(roundtrip_as::<super::Connection>(value)),
+                "PersonnelImport" => Some(roundtrip_as::<super::PersonnelImport>(value)),
+                "PersonnelRecord" => Some(roundtrip_as::<super::PersonnelRecord>(value)),
+                "PersonnelCsvUpload" => {
+                    Some(roundtrip_as::<super::PersonnelCsvUpload>(value))
+                }
+                "PersonnelCsvRow" => Some(roundtrip_as::<super::PersonnelCsvRow>(value)),
+                "ConnectionsPage" => Some(roundtrip_as::<super::ConnectionsPage>(value)),
+                "CompactConnection" => {
+                    Some(roundtrip_as::<super::CompactConnection>(value))
+                }
                 "ConnectionProviderType" => {
                     Some(roundtrip_as::<super::ConnectionProviderType>(value))
                 }
                 "ConnectionProviderTypeEntry" => {
                     Some(roundtrip_as::<super::ConnectionProviderTypeEntry>(value))
                 }
-                "ConnectionSort" => Some(roundtrip_as::<super::ConnectionSort>(value)),
-                "ConnectionState" => Some(roundtrip_as::<super::ConnectionState>(value)),
-                "ConnectionsPage" => Some(roundtrip_as::<super::ConnectionsPage>(value)),
-                "DebugInfo" => Some(roundtrip_as::<super::DebugInfo>(value)),
-                "EmptyResponse" => Some(roundtrip_as::<super::EmptyResponse>(value)),
-                "ExceptionResponse" => {
-                    Some(roundtrip_as::<super::ExceptionResponse>(value))
-                }
-                "Framework" => Some(roundtrip_as::<super::Framework>(value)),
-                "Id" => Some(roundtrip_as::<super::Id>(value)),
-                "PersonnelCsvRow" => Some(roundtrip_as::<super::PersonnelCsvRow>(value)),
-                "PersonnelCsvUpload" => {
-                    Some(roundtrip_as::<super::PersonnelCsvUpload>(value))
-                }
-                "PersonnelImport" => Some(roundtrip_as::<super::PersonnelImport>(value)),
-                "PersonnelRecord" => Some(roundtrip_as::<super::PersonnelRecord>(value)),
-                "ProviderType" => Some(roundtrip_as::<super::ProviderType>(value)),
-                "SortDirection" => Some(roundtrip_as::<super::SortDirection>(value)),
-                "ToggleField" => Some(roundtrip_as::<super::ToggleField>(value)),
-                "ToggleVersionControlIdentityRequest" => {
-                    Some(
-                        roundtrip_as::<super::ToggleVersionControlIdentityRequest>(value),
-                    )
-                }
-                "User" => Some(roundtrip_as::<super::User>(value)),
-                "UserIdentity" => Some(roundtrip_as::<super::UserIdentity>(value)),
                 "VersionControlIdentity" => {
                     Some(roundtrip_as::<super::VersionControlIdentity>(value))
                 }
+                "User" => Some(roundtrip_as::<super::User>(value)),
+                "BackgroundCheck" => Some(roundtrip_as::<super::BackgroundCheck>(value)),
+                "UserIdentity" => Some(roundtrip_as::<super::UserIdentity>(value)),
+                "Connection" => Some(roundtrip_as::<super::Connection>(value)),
                 "Workspace" => Some(roundtrip_as::<super::Workspace>(value)),
+                "Framework" => Some(roundtrip_as::<super::Framework>(value)),
                 _ => None,
             }
         }
@@ -7445,6 +7445,52 @@ const _: () = {
     {}
 };
 impl Client {
+    /**Update target version control user identity toggle settings
+
+Update the toggle setting for the target version control user identity
+(`toggleField`: write access, or pushing code to production).
+
+
+Sends a `PUT` request to `/user-identities/version-control/{id}/toggle`
+
+Arguments:
+- `id`: The version-control user identity's id.
+- `body`
+```ignore
+let response = client.toggle_version_control_identity()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn toggle_version_control_identity(
+        &self,
+    ) -> builder::ToggleVersionControlIdentity<'_> {
+        builder::ToggleVersionControlIdentity::new(self)
+    }
+    /**Update version control user identity connection status
+
+Update the connection status for the target version control user
+identity: `userId` is the desired user id to link, or null to unlink.
+
+
+Sends a `PUT` request to `/user-identities/version-control/{id}/connect`
+
+Arguments:
+- `id`: The version-control user identity's id.
+- `body`
+```ignore
+let response = client.connect_version_control_identity()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn connect_version_control_identity(
+        &self,
+    ) -> builder::ConnectVersionControlIdentity<'_> {
+        builder::ConnectVersionControlIdentity::new(self)
+    }
     /**List managed connections given the provided filters
 
 Find managed connections by provider type and current state, one page at
@@ -7479,25 +7525,6 @@ let response = client.list_connections()
     pub fn list_connections(&self) -> builder::ListConnections<'_> {
         builder::ListConnections::new(self)
     }
-    /**Create an IdP connection with personnel list
-
-Create an IdP connection that requires personnel list to complete the
-process: `personnelData`, the list of personnel.
-
-
-Sends a `POST` request to `/connections/upload/json`
-
-```ignore
-let response = client.create_idp_connection_from_json()
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_idp_connection_from_json(
-        &self,
-    ) -> builder::CreateIdpConnectionFromJson<'_> {
-        builder::CreateIdpConnectionFromJson::new(self)
-    }
     /**Update an IdP connection with personnel list
 
 Update an IdP connection that requires personnel list to complete the
@@ -7521,51 +7548,24 @@ let response = client.update_idp_connection_from_json()
     ) -> builder::UpdateIdpConnectionFromJson<'_> {
         builder::UpdateIdpConnectionFromJson::new(self)
     }
-    /**Update version control user identity connection status
+    /**Create an IdP connection with personnel list
 
-Update the connection status for the target version control user
-identity: `userId` is the desired user id to link, or null to unlink.
+Create an IdP connection that requires personnel list to complete the
+process: `personnelData`, the list of personnel.
 
 
-Sends a `PUT` request to `/user-identities/version-control/{id}/connect`
+Sends a `POST` request to `/connections/upload/json`
 
-Arguments:
-- `id`: The version-control user identity's id.
-- `body`
 ```ignore
-let response = client.connect_version_control_identity()
-    .id(id)
+let response = client.create_idp_connection_from_json()
     .body(body)
     .send()
     .await;
 ```*/
-    pub fn connect_version_control_identity(
+    pub fn create_idp_connection_from_json(
         &self,
-    ) -> builder::ConnectVersionControlIdentity<'_> {
-        builder::ConnectVersionControlIdentity::new(self)
-    }
-    /**Update target version control user identity toggle settings
-
-Update the toggle setting for the target version control user identity
-(`toggleField`: write access, or pushing code to production).
-
-
-Sends a `PUT` request to `/user-identities/version-control/{id}/toggle`
-
-Arguments:
-- `id`: The version-control user identity's id.
-- `body`
-```ignore
-let response = client.toggle_version_control_identity()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn toggle_version_control_identity(
-        &self,
-    ) -> builder::ToggleVersionControlIdentity<'_> {
-        builder::ToggleVersionControlIdentity::new(self)
+    ) -> builder::CreateIdpConnectionFromJson<'_> {
+        builder::CreateIdpConnectionFromJson::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -7578,6 +7578,268 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::toggle_version_control_identity`]
+
+[`Client::toggle_version_control_identity`]: super::Client::toggle_version_control_identity*/
+    #[derive(Debug, Clone)]
+    pub struct ToggleVersionControlIdentity<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::ToggleVersionControlIdentityRequest, String>,
+    }
+    impl<'a> ToggleVersionControlIdentity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ToggleVersionControlIdentityRequest>,
+            <V as std::convert::TryInto<
+                types::ToggleVersionControlIdentityRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ToggleVersionControlIdentityRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ToggleVersionControlIdentityRequest,
+            ) -> types::builder::ToggleVersionControlIdentityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        async fn send_unwrapped(
+            self,
+        ) -> Result<
+            ResponseValue<types::VersionControlIdentity>,
+            Error<types::ExceptionResponse>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ToggleVersionControlIdentityRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let info = OperationInfo {
+                operation_id: "toggle_version_control_identity",
+            };
+            let result = {
+                let url = format!(
+                    "{}/user-identities/version-control/{}/toggle", client.baseurl,
+                    encode_path(& id.to_string()),
+                );
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                client.exec(request, &info)
+            }
+                .await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::runtime::from_response(response).await,
+                400u16 | 401u16 | 402u16 | 403u16 | 404u16 | 412u16 | 429u16 | 500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::runtime::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PUT` request to `/user-identities/version-control/{id}/toggle`
+        ///
+        /// Failures are [`crate::Error`]s; the request goes through the
+        /// client's retries, rate limiter and tracing.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::VersionControlIdentity>,
+            crate::Error,
+        > {
+            crate::runtime::check_range(
+                &crate::operations::TOGGLE_VERSION_CONTROL_IDENTITY,
+                "id",
+                &self.id,
+                Some(1i64),
+                None,
+            )?;
+            let client = self.client;
+            crate::runtime::call(
+                    client,
+                    &crate::operations::TOGGLE_VERSION_CONTROL_IDENTITY,
+                    self.send_unwrapped(),
+                )
+                .await
+        }
+    }
+    /**Builder for [`Client::connect_version_control_identity`]
+
+[`Client::connect_version_control_identity`]: super::Client::connect_version_control_identity*/
+    #[derive(Debug, Clone)]
+    pub struct ConnectVersionControlIdentity<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::ConnectVersionControlIdentityRequest, String>,
+    }
+    impl<'a> ConnectVersionControlIdentity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ConnectVersionControlIdentityRequest>,
+            <V as std::convert::TryInto<
+                types::ConnectVersionControlIdentityRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ConnectVersionControlIdentityRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ConnectVersionControlIdentityRequest,
+            ) -> types::builder::ConnectVersionControlIdentityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        async fn send_unwrapped(
+            self,
+        ) -> Result<
+            ResponseValue<types::VersionControlIdentity>,
+            Error<types::ExceptionResponse>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ConnectVersionControlIdentityRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let info = OperationInfo {
+                operation_id: "connect_version_control_identity",
+            };
+            let result = {
+                let url = format!(
+                    "{}/user-identities/version-control/{}/connect", client.baseurl,
+                    encode_path(& id.to_string()),
+                );
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                client.pre(&mut request, &info).await?;
+                client.exec(request, &info)
+            }
+                .await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::runtime::from_response(response).await,
+                400u16 | 401u16 | 402u16 | 403u16 | 404u16 | 412u16 | 429u16 | 500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::runtime::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends a `PUT` request to `/user-identities/version-control/{id}/connect`
+        ///
+        /// Failures are [`crate::Error`]s; the request goes through the
+        /// client's retries, rate limiter and tracing.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::VersionControlIdentity>,
+            crate::Error,
+        > {
+            crate::runtime::check_range(
+                &crate::operations::CONNECT_VERSION_CONTROL_IDENTITY,
+                "id",
+                &self.id,
+                Some(1i64),
+                None,
+            )?;
+            let client = self.client;
+            crate::runtime::call(
+                    client,
+                    &crate::operations::CONNECT_VERSION_CONTROL_IDENTITY,
+                    self.send_unwrapped(),
+                )
+                .await
+        }
+    }
     /**Builder for [`Client::list_connections`]
 
 [`Client::list_connections`]: super::Client::list_connections*/
@@ -7759,108 +8021,6 @@ pub mod builder {
                 .await
         }
     }
-    /**Builder for [`Client::create_idp_connection_from_json`]
-
-[`Client::create_idp_connection_from_json`]: super::Client::create_idp_connection_from_json*/
-    #[derive(Debug, Clone)]
-    pub struct CreateIdpConnectionFromJson<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::PersonnelImport, String>,
-    }
-    impl<'a> CreateIdpConnectionFromJson<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::PersonnelImport>,
-            <V as std::convert::TryInto<
-                types::PersonnelImport,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `PersonnelImport` for body failed: {}", s)
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::PersonnelImport,
-            ) -> types::builder::PersonnelImport,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        async fn send_unwrapped(
-            self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponse>,
-            Error<types::ExceptionResponse>,
-        > {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::PersonnelImport::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let info = OperationInfo {
-                operation_id: "create_idp_connection_from_json",
-            };
-            let result = {
-                let url = format!("{}/connections/upload/json", client.baseurl,);
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                client.exec(request, &info)
-            }
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::from_response(response).await,
-                400u16 | 401u16 | 402u16 | 403u16 | 412u16 | 429u16 | 500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-        ///Sends a `POST` request to `/connections/upload/json`
-        ///
-        /// Failures are [`crate::Error`]s; the request goes through the
-        /// client's retries, rate limiter and tracing.
-        pub async fn send(
-            self,
-        ) -> ::std::result::Result<ResponseValue<types::EmptyResponse>, crate::Error> {
-            let client = self.client;
-            crate::runtime::call(
-                    client,
-                    &crate::operations::CREATE_IDP_CONNECTION_FROM_JSON,
-                    self.send_unwrapped(),
-                )
-                .await
-        }
-    }
     /**Builder for [`Client::update_idp_connection_from_json`]
 
 [`Client::update_idp_connection_from_json`]: super::Client::update_idp_connection_from_json*/
@@ -7985,55 +8145,41 @@ pub mod builder {
                 .await
         }
     }
-    /**Builder for [`Client::connect_version_control_identity`]
+    /**Builder for [`Client::create_idp_connection_from_json`]
 
-[`Client::connect_version_control_identity`]: super::Client::connect_version_control_identity*/
+[`Client::create_idp_connection_from_json`]: super::Client::create_idp_connection_from_json*/
     #[derive(Debug, Clone)]
-    pub struct ConnectVersionControlIdentity<'a> {
+    pub struct CreateIdpConnectionFromJson<'a> {
         client: &'a super::Client,
-        id: Result<i64, String>,
-        body: Result<types::builder::ConnectVersionControlIdentityRequest, String>,
+        body: Result<types::builder::PersonnelImport, String>,
     }
-    impl<'a> ConnectVersionControlIdentity<'a> {
+    impl<'a> CreateIdpConnectionFromJson<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ConnectVersionControlIdentityRequest>,
+            V: std::convert::TryInto<types::PersonnelImport>,
             <V as std::convert::TryInto<
-                types::ConnectVersionControlIdentityRequest,
+                types::PersonnelImport,
             >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!(
-                        "conversion to `ConnectVersionControlIdentityRequest` for body failed: {}",
-                        s
-                    )
+                    format!("conversion to `PersonnelImport` for body failed: {}", s)
                 });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::ConnectVersionControlIdentityRequest,
-            ) -> types::builder::ConnectVersionControlIdentityRequest,
+                types::builder::PersonnelImport,
+            ) -> types::builder::PersonnelImport,
         {
             self.body = self.body.map(f);
             self
@@ -8041,30 +8187,25 @@ pub mod builder {
         async fn send_unwrapped(
             self,
         ) -> Result<
-            ResponseValue<types::VersionControlIdentity>,
+            ResponseValue<types::EmptyResponse>,
             Error<types::ExceptionResponse>,
         > {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::ConnectVersionControlIdentityRequest::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::PersonnelImport::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
-                operation_id: "connect_version_control_identity",
+                operation_id: "create_idp_connection_from_json",
             };
             let result = {
-                let url = format!(
-                    "{}/user-identities/version-control/{}/connect", client.baseurl,
-                    encode_path(& id.to_string()),
-                );
+                let url = format!("{}/connections/upload/json", client.baseurl,);
                 let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
                 #[allow(unused_mut)]
                 let mut request = client
                     .client
-                    .put(url)
+                    .post(url)
                     .header(
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
@@ -8079,8 +8220,8 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::runtime::from_response(response).await,
-                400u16 | 401u16 | 402u16 | 403u16 | 404u16 | 412u16 | 429u16 | 500u16 => {
+                201u16 => crate::runtime::from_response(response).await,
+                400u16 | 401u16 | 402u16 | 403u16 | 412u16 | 429u16 | 500u16 => {
                     Err(
                         Error::ErrorResponse(
                             crate::runtime::from_response(response).await?,
@@ -8090,158 +8231,17 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        ///Sends a `PUT` request to `/user-identities/version-control/{id}/connect`
+        ///Sends a `POST` request to `/connections/upload/json`
         ///
         /// Failures are [`crate::Error`]s; the request goes through the
         /// client's retries, rate limiter and tracing.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::VersionControlIdentity>,
-            crate::Error,
-        > {
-            crate::runtime::check_range(
-                &crate::operations::CONNECT_VERSION_CONTROL_IDENTITY,
-                "id",
-                &self.id,
-                Some(1i64),
-                None,
-            )?;
+        ) -> ::std::result::Result<ResponseValue<types::EmptyResponse>, crate::Error> {
             let client = self.client;
             crate::runtime::call(
                     client,
-                    &crate::operations::CONNECT_VERSION_CONTROL_IDENTITY,
-                    self.send_unwrapped(),
-                )
-                .await
-        }
-    }
-    /**Builder for [`Client::toggle_version_control_identity`]
-
-[`Client::toggle_version_control_identity`]: super::Client::toggle_version_control_identity*/
-    #[derive(Debug, Clone)]
-    pub struct ToggleVersionControlIdentity<'a> {
-        client: &'a super::Client,
-        id: Result<i64, String>,
-        body: Result<types::builder::ToggleVersionControlIdentityRequest, String>,
-    }
-    impl<'a> ToggleVersionControlIdentity<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `i64` for id failed".to_string());
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ToggleVersionControlIdentityRequest>,
-            <V as std::convert::TryInto<
-                types::ToggleVersionControlIdentityRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `ToggleVersionControlIdentityRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::ToggleVersionControlIdentityRequest,
-            ) -> types::builder::ToggleVersionControlIdentityRequest,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        async fn send_unwrapped(
-            self,
-        ) -> Result<
-            ResponseValue<types::VersionControlIdentity>,
-            Error<types::ExceptionResponse>,
-        > {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ToggleVersionControlIdentityRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let info = OperationInfo {
-                operation_id: "toggle_version_control_identity",
-            };
-            let result = {
-                let url = format!(
-                    "{}/user-identities/version-control/{}/toggle", client.baseurl,
-                    encode_path(& id.to_string()),
-                );
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                client.exec(request, &info)
-            }
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::from_response(response).await,
-                400u16 | 401u16 | 402u16 | 403u16 | 404u16 | 412u16 | 429u16 | 500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-        ///Sends a `PUT` request to `/user-identities/version-control/{id}/toggle`
-        ///
-        /// Failures are [`crate::Error`]s; the request goes through the
-        /// client's retries, rate limiter and tracing.
-        pub async fn send(
-            self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::VersionControlIdentity>,
-            crate::Error,
-        > {
-            crate::runtime::check_range(
-                &crate::operations::TOGGLE_VERSION_CONTROL_IDENTITY,
-                "id",
-                &self.id,
-                Some(1i64),
-                None,
-            )?;
-            let client = self.client;
-            crate::runtime::call(
-                    client,
-                    &crate::operations::TOGGLE_VERSION_CONTROL_IDENTITY,
+                    &crate::operations::CREATE_IDP_CONNECTION_FROM_JSON,
                     self.send_unwrapped(),
                 )
                 .await
@@ -8255,6 +8255,24 @@ pub mod prelude {
 /// Every operation of the spec: method, path, required permission and
 /// Drata's operation id.
 pub mod operations {
+    ///`PUT /user-identities/version-control/{id}/toggle`
+    pub const TOGGLE_VERSION_CONTROL_IDENTITY: crate::runtime::Operation = crate::runtime::Operation {
+        id: "toggle_version_control_identity",
+        method: "PUT",
+        path: "/user-identities/version-control/{id}/toggle",
+        permission: Some("Connections: Manage Version Control User Identities"),
+        drata_operation_id: "UserIdentitiesPublicController_toggleUserIdentityVersionControlSetting",
+        if_unanswered: None,
+    };
+    ///`PUT /user-identities/version-control/{id}/connect`
+    pub const CONNECT_VERSION_CONTROL_IDENTITY: crate::runtime::Operation = crate::runtime::Operation {
+        id: "connect_version_control_identity",
+        method: "PUT",
+        path: "/user-identities/version-control/{id}/connect",
+        permission: Some("Connections: Manage Version Control User Identities"),
+        drata_operation_id: "UserIdentitiesPublicController_updateUserIdentityVersionControlConnection",
+        if_unanswered: None,
+    };
     ///`GET /connections`
     pub const LIST_CONNECTIONS: crate::runtime::Operation = crate::runtime::Operation {
         id: "list_connections",
@@ -8275,6 +8293,15 @@ pub mod operations {
             "list the connections (GET /connections) and look for a new IdP connection.",
         ),
     };
+    ///`PUT /connections/{id}/upload/csv`
+    pub const UPDATE_IDP_CONNECTION_FROM_CSV: crate::runtime::Operation = crate::runtime::Operation {
+        id: "update_idp_connection_from_csv",
+        method: "PUT",
+        path: "/connections/{id}/upload/csv",
+        permission: Some("Personnel: Import Personnel"),
+        drata_operation_id: "ConnectionsPublicController_updateIdpConnectionWithCsvFile",
+        if_unanswered: None,
+    };
     ///`POST /connections/upload/json`
     pub const CREATE_IDP_CONNECTION_FROM_JSON: crate::runtime::Operation = crate::runtime::Operation {
         id: "create_idp_connection_from_json",
@@ -8286,15 +8313,6 @@ pub mod operations {
             "list the connections (GET /connections) and look for a new IdP connection.",
         ),
     };
-    ///`PUT /connections/{id}/upload/csv`
-    pub const UPDATE_IDP_CONNECTION_FROM_CSV: crate::runtime::Operation = crate::runtime::Operation {
-        id: "update_idp_connection_from_csv",
-        method: "PUT",
-        path: "/connections/{id}/upload/csv",
-        permission: Some("Personnel: Import Personnel"),
-        drata_operation_id: "ConnectionsPublicController_updateIdpConnectionWithCsvFile",
-        if_unanswered: None,
-    };
     ///`PUT /connections/{id}/upload/json`
     pub const UPDATE_IDP_CONNECTION_FROM_JSON: crate::runtime::Operation = crate::runtime::Operation {
         id: "update_idp_connection_from_json",
@@ -8304,32 +8322,136 @@ pub mod operations {
         drata_operation_id: "ConnectionsPublicController_updateIdpConnectionWithJsonFile",
         if_unanswered: None,
     };
-    ///`PUT /user-identities/version-control/{id}/connect`
-    pub const CONNECT_VERSION_CONTROL_IDENTITY: crate::runtime::Operation = crate::runtime::Operation {
-        id: "connect_version_control_identity",
-        method: "PUT",
-        path: "/user-identities/version-control/{id}/connect",
-        permission: Some("Connections: Manage Version Control User Identities"),
-        drata_operation_id: "UserIdentitiesPublicController_updateUserIdentityVersionControlConnection",
-        if_unanswered: None,
-    };
-    ///`PUT /user-identities/version-control/{id}/toggle`
-    pub const TOGGLE_VERSION_CONTROL_IDENTITY: crate::runtime::Operation = crate::runtime::Operation {
-        id: "toggle_version_control_identity",
-        method: "PUT",
-        path: "/user-identities/version-control/{id}/toggle",
-        permission: Some("Connections: Manage Version Control User Identities"),
-        drata_operation_id: "UserIdentitiesPublicController_toggleUserIdentityVersionControlSetting",
-        if_unanswered: None,
-    };
     /// All of them, in spec order.
     pub const ALL: &[&crate::runtime::Operation] = &[
+        &TOGGLE_VERSION_CONTROL_IDENTITY,
+        &CONNECT_VERSION_CONTROL_IDENTITY,
         &LIST_CONNECTIONS,
         &CREATE_IDP_CONNECTION_FROM_CSV,
-        &CREATE_IDP_CONNECTION_FROM_JSON,
         &UPDATE_IDP_CONNECTION_FROM_CSV,
+        &CREATE_IDP_CONNECTION_FROM_JSON,
         &UPDATE_IDP_CONNECTION_FROM_JSON,
-        &CONNECT_VERSION_CONTROL_IDENTITY,
-        &TOGGLE_VERSION_CONTROL_IDENTITY,
+    ];
+}
+/// The checks of each field of the personnel schemas, derived from the
+/// spec (`x-drata-field-rules`).
+pub mod field_rules {
+    ///The fields of `PersonnelRecord`, in the spec's order, and their checks.
+    pub const PERSONNEL_RECORD: &[crate::personnel::FieldRule] = &[
+        crate::personnel::FieldRule {
+            name: "id",
+            required: true,
+            max_length: Some(191usize),
+            kind: crate::personnel::FieldKind::Text,
+        },
+        crate::personnel::FieldRule {
+            name: "firstName",
+            required: true,
+            max_length: Some(191usize),
+            kind: crate::personnel::FieldKind::Name {
+                punctuation: " '-|.,+:_#&/()[]",
+            },
+        },
+        crate::personnel::FieldRule {
+            name: "lastName",
+            required: true,
+            max_length: Some(191usize),
+            kind: crate::personnel::FieldKind::Name {
+                punctuation: " '-|.,+:_#&/()[]",
+            },
+        },
+        crate::personnel::FieldRule {
+            name: "email",
+            required: true,
+            max_length: Some(191usize),
+            kind: crate::personnel::FieldKind::Email,
+        },
+        crate::personnel::FieldRule {
+            name: "date",
+            required: true,
+            max_length: None,
+            kind: crate::personnel::FieldKind::Date {
+                formats: &["YYYY-MM-DDTHH:mm:ss", "MM/DD/YYYY", "RFC 3339"],
+            },
+        },
+        crate::personnel::FieldRule {
+            name: "avatarUrl",
+            required: false,
+            max_length: Some(768usize),
+            kind: crate::personnel::FieldKind::Url,
+        },
+        crate::personnel::FieldRule {
+            name: "jobTitle",
+            required: false,
+            max_length: Some(191usize),
+            kind: crate::personnel::FieldKind::Text,
+        },
+        crate::personnel::FieldRule {
+            name: "customerId",
+            required: false,
+            max_length: Some(191usize),
+            kind: crate::personnel::FieldKind::Text,
+        },
+    ];
+    ///The fields of `PersonnelCsvRow`, in the spec's order, and their checks.
+    pub const PERSONNEL_CSV_ROW: &[crate::personnel::FieldRule] = &[
+        crate::personnel::FieldRule {
+            name: "id",
+            required: true,
+            max_length: Some(191usize),
+            kind: crate::personnel::FieldKind::Text,
+        },
+        crate::personnel::FieldRule {
+            name: "first_name",
+            required: true,
+            max_length: Some(191usize),
+            kind: crate::personnel::FieldKind::Name {
+                punctuation: " '-|.,+:_#&/()[]",
+            },
+        },
+        crate::personnel::FieldRule {
+            name: "last_name",
+            required: true,
+            max_length: Some(191usize),
+            kind: crate::personnel::FieldKind::Name {
+                punctuation: " '-|.,+:_#&/()[]",
+            },
+        },
+        crate::personnel::FieldRule {
+            name: "email",
+            required: true,
+            max_length: Some(191usize),
+            kind: crate::personnel::FieldKind::Email,
+        },
+        crate::personnel::FieldRule {
+            name: "avatar_url",
+            required: false,
+            max_length: Some(768usize),
+            kind: crate::personnel::FieldKind::Url,
+        },
+        crate::personnel::FieldRule {
+            name: "is_contractor",
+            required: true,
+            max_length: Some(16usize),
+            kind: crate::personnel::FieldKind::Boolean {
+                yes: &["1", "yes", "true"],
+                no: &["0", "no", "false"],
+            },
+        },
+        crate::personnel::FieldRule {
+            name: "mfa",
+            required: true,
+            max_length: Some(16usize),
+            kind: crate::personnel::FieldKind::Boolean {
+                yes: &["1", "yes", "true"],
+                no: &["0", "no", "false"],
+            },
+        },
+        crate::personnel::FieldRule {
+            name: "job_title",
+            required: false,
+            max_length: Some(191usize),
+            kind: crate::personnel::FieldKind::Text,
+        },
     ];
 }

@@ -97,7 +97,7 @@ mod upload;
 
 pub use config::{API_KEY_ENV, ApiKey, ClientBuilder, Region, USER_AGENT_VALUE};
 pub use error::{ApiError, BODY_EXCERPT_CHARS, Error, OperationError, Result};
-pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, builder, operations, types};
+pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, builder, field_rules, operations, types};
 pub use limiter::RateLimit;
 pub use pagination::ConnectionFilter;
 pub use retry::RetryPolicy;

@@ -34,6 +34,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod field_rules;
 mod one_of;
 mod open_enum;
 mod postprocess;
@@ -177,6 +178,7 @@ pub fn generate(spec_text: &str) -> Result<Generated, Error> {
     let open_enums = open_enum::generate_all(&spec)?;
     let one_ofs = one_of::generate_all(&spec);
     let registry = schema_registry(&spec);
+    let rules = field_rules::generate(&spec)?;
     let mut file: syn::File = syn::parse2(client).map_err(|e| Error::Unparsable(e.to_string()))?;
     let types = file
         .items
@@ -190,6 +192,8 @@ pub fn generate(spec_text: &str) -> Result<Generated, Error> {
         .map_err(|e| Error::Unparsable(e.to_string()))?;
     types.1.extend(extra.items);
     postprocess::apply(&mut file, &spec.operations())?;
+    let rules: syn::File = syn::parse2(rules).map_err(|e| Error::Unparsable(e.to_string()))?;
+    file.items.extend(rules.items);
 
     let code = format!("{GENERATED_HEADER}\n{}", prettyplease::unparse(&file));
     Ok(Generated { code, set_aside, generated })

@@ -24,12 +24,13 @@ fn the_project_spec_generates_deterministically_and_sets_aside_the_multipart_upl
     let generated: Vec<_> = first.generated.iter().map(|op| op.method_name.as_str()).collect();
     assert_eq!(
         generated,
+        // In the spec's order.
         [
+            "toggle_version_control_identity",
+            "connect_version_control_identity",
             "list_connections",
             "create_idp_connection_from_json",
             "update_idp_connection_from_json",
-            "connect_version_control_identity",
-            "toggle_version_control_identity",
         ]
     );
     for op in &first.generated {

@@ -11,10 +11,12 @@ use serde_json::Value;
 const ANNOTATIONS: &[&str] = &["description", "example", "default", "format", "title"];
 
 /// Every problem of `value` against `schema` (which may `$ref` into `spec`),
-/// each with its JSON path; empty when `value` is valid.
+/// each with its JSON path, sorted (whatever the order of the maps); empty
+/// when `value` is valid.
 pub fn validate(spec: &Value, schema: &Value, value: &Value) -> Vec<String> {
     let mut problems = Vec::new();
     check(spec, schema, value, "$", &mut problems);
+    problems.sort();
     problems
 }
 

@@ -3,14 +3,13 @@
 use std::collections::HashMap;
 use std::io::{self, Read};
 
-use super::fields::{
-    MAX_ID, MAX_JOB_TITLE, control_problem, date_problem, email_problem, name_problem, parse_boolean, quoted,
-    required_text, too_long, url_problem,
-};
+use super::START_DATE_COLUMN;
+use super::fields::{control_problem, date_problem, quoted};
 use super::lines::{Guarded, Refusal};
 use super::report::ValidationReport;
+use super::rules::rule;
 use super::seen::{Key, SeenKeys};
-use super::{CSV_COLUMNS, REQUIRED_CSV_COLUMNS, START_DATE_COLUMN};
+use crate::field_rules::PERSONNEL_CSV_ROW;
 
 /// What a valid personnel CSV holds.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -61,15 +60,18 @@ fn read_header(header: &csv::ByteRecord, report: &mut ValidationReport) -> Colum
             );
             continue;
         }
-        match CSV_COLUMNS.iter().chain([&START_DATE_COLUMN]).find(|c| **c == name) {
+        match PERSONNEL_CSV_ROW.iter().map(|r| r.name).chain([START_DATE_COLUMN]).find(|c| *c == name) {
             Some(known) => {
-                index.insert(*known, i);
+                index.insert(known, i);
             }
             None => ignored.push(name),
         }
     }
-    let missing: Vec<&str> =
-        REQUIRED_CSV_COLUMNS.iter().copied().filter(|c| !index.contains_key(c)).collect();
+    let missing: Vec<&str> = PERSONNEL_CSV_ROW
+        .iter()
+        .filter(|r| r.required && !index.contains_key(r.name))
+        .map(|r| r.name)
+        .collect();
     let separator = header
         .iter()
         .flat_map(|field| field.iter())
@@ -111,7 +113,8 @@ pub(crate) struct CsvPerson {
     pub(crate) start_date: Option<String>,
 }
 
-/// Validates one CSV row; `None` if it has a problem (reported).
+/// Validates one CSV row against the spec's rules of each column; `None`
+/// if it has a problem (reported).
 fn check_row(
     line: u64,
     record: &csv::ByteRecord,
@@ -119,69 +122,52 @@ fn check_row(
     report: &mut ValidationReport,
 ) -> Option<CsvPerson> {
     let before = report.total();
-    // The trimmed text of a column; `None` when the column is absent (its
-    // absence was reported once, on line 1) or not UTF-8 (reported here).
-    let mut text = |column: &str| -> Option<String> {
-        let raw = columns.get(record, column)?;
-        match std::str::from_utf8(raw) {
-            Ok(s) => {
-                let value = s.trim();
-                if let Some(problem) = control_problem(value) {
-                    report.push(line, Some(column), problem);
-                    return None;
-                }
-                Some(value.to_string())
-            }
+    let mut values: HashMap<&'static str, String> = HashMap::with_capacity(PERSONNEL_CSV_ROW.len() + 1);
+    let rules = PERSONNEL_CSV_ROW.iter().map(|r| (r.name, Some(r))).chain([(START_DATE_COLUMN, None)]);
+    for (column, rule) in rules {
+        // An absent column was reported once, on line 1, if required.
+        let Some(raw) = columns.get(record, column) else { continue };
+        let value = match std::str::from_utf8(raw) {
+            Ok(s) => s.trim(),
             Err(e) => {
+                let at = e.valid_up_to() + 1;
                 report.push(
                     line,
                     Some(column),
-                    format!("not UTF-8 text (byte {} of the value); {ENCODING_HINT}", e.valid_up_to() + 1),
+                    format!("not UTF-8 text (byte {at} of the value); {ENCODING_HINT}"),
                 );
-                None
+                continue;
+            }
+        };
+        let problem = control_problem(value).or_else(|| match rule {
+            Some(rule) => rule.problem(value),
+            // Our own column: an optional start date.
+            None => (!value.is_empty()).then(|| date_problem(value)).flatten(),
+        });
+        match problem {
+            Some(message) => report.push(line, Some(column), message),
+            None => {
+                values.insert(column, value.to_string());
             }
         }
-    };
-    let id = text("id");
-    let first_name = text("first_name");
-    let last_name = text("last_name");
-    let email = text("email");
-    let avatar_url = text("avatar_url");
-    let is_contractor = text("is_contractor");
-    let mfa = text("mfa");
-    let job_title = text("job_title");
-    let start_date = text(START_DATE_COLUMN);
-
-    let mut check = |column: &str, problem: Option<String>| {
-        if let Some(message) = problem {
-            report.push(line, Some(column), message);
-        }
-    };
-    check("id", id.as_deref().and_then(|v| required_text(v, MAX_ID)));
-    check("first_name", first_name.as_deref().and_then(name_problem));
-    check("last_name", last_name.as_deref().and_then(name_problem));
-    check("email", email.as_deref().and_then(email_problem));
-    check("avatar_url", avatar_url.as_deref().filter(|u| !u.is_empty()).and_then(url_problem));
-    let contractor = is_contractor.as_deref().map(parse_boolean);
-    check("is_contractor", contractor.as_ref().and_then(|r| r.as_ref().err().cloned()));
-    let has_mfa = mfa.as_deref().map(parse_boolean);
-    check("mfa", has_mfa.as_ref().and_then(|r| r.as_ref().err().cloned()));
-    check("job_title", job_title.as_deref().and_then(|t| too_long(t, MAX_JOB_TITLE)));
-    check(START_DATE_COLUMN, start_date.as_deref().filter(|d| !d.is_empty()).and_then(date_problem));
-
+    }
     if report.total() != before {
         return None;
     }
+    let mut take = |column: &str| values.remove(column).filter(|v| !v.is_empty());
+    let flag = |column: &str, value: Option<String>| {
+        rule(PERSONNEL_CSV_ROW, column).and_then(|r| r.boolean(value.as_deref()?).ok())
+    };
     Some(CsvPerson {
-        id: id?,
-        first_name: first_name?,
-        last_name: last_name?,
-        email: email?,
-        avatar_url: avatar_url.filter(|s| !s.is_empty()),
-        contractor: contractor?.ok()?,
-        mfa: has_mfa?.ok()?,
-        job_title: job_title.filter(|s| !s.is_empty()),
-        start_date: start_date.filter(|s| !s.is_empty()),
+        id: take("id")?,
+        first_name: take("first_name")?,
+        last_name: take("last_name")?,
+        email: take("email")?,
+        avatar_url: take("avatar_url"),
+        contractor: flag("is_contractor", take("is_contractor"))?,
+        mfa: flag("mfa", take("mfa"))?,
+        job_title: take("job_title"),
+        start_date: take(START_DATE_COLUMN),
     })
 }
 
@@ -190,7 +176,8 @@ fn check_row(
 /// reported by [`check_row`]).
 fn key_of<'r>(record: &'r csv::ByteRecord, columns: &Columns, key: Key) -> Option<&'r str> {
     let value = std::str::from_utf8(columns.get(record, key.column())?).ok()?.trim();
-    (!value.is_empty() && value.chars().count() <= MAX_ID).then_some(value)
+    let max = rule(PERSONNEL_CSV_ROW, key.column()).and_then(|r| r.max_length).unwrap_or(usize::MAX);
+    (!value.is_empty() && value.chars().count() <= max).then_some(value)
 }
 
 /// Reports the repeats of a row's id and email; whether there was one.

@@ -1,15 +1,7 @@
-//! The checks of one personnel field, shared by CSV rows and JSON records.
+//! The checks of one personnel value, shared by CSV rows and JSON records
+//! (the rules that pick them are in `rules`, from the spec).
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
-
-pub(crate) const MAX_ID: usize = 191;
-pub(crate) const MAX_NAME: usize = 191;
-pub(crate) const MAX_EMAIL: usize = 191;
-pub(crate) const MAX_AVATAR_URL: usize = 768;
-pub(crate) const MAX_BOOLEAN: usize = 16;
-/// Drata documents no limit for the job title; 191 is our assumption, the
-/// limit of its other text columns.
-pub(crate) const MAX_JOB_TITLE: usize = 191;
 
 /// The most characters of a value a message quotes.
 const QUOTED_CHARS: usize = 60;
@@ -29,10 +21,6 @@ pub(crate) fn too_long(value: &str, max: usize) -> Option<String> {
     (length > max).then(|| format!("{length} characters; at most {max} are accepted"))
 }
 
-pub(crate) fn required_text(value: &str, max: usize) -> Option<String> {
-    if value.is_empty() { Some("required, but empty".into()) } else { too_long(value, max) }
-}
-
 /// A line break, tab or other control character: never part of a field.
 pub(crate) fn control_problem(value: &str) -> Option<String> {
     value
@@ -47,27 +35,24 @@ pub(crate) fn untrimmed_problem(value: &str) -> Option<String> {
     (value.trim() != value).then(|| format!("{} has spaces around it; remove them", quoted(value)))
 }
 
-/// Drata accepts letters and digits with space and `' - | . , + : _ # & / ( [`;
-/// we also accept the closing `)` and `]` of the pairs it allows to open.
-pub(crate) fn name_problem(value: &str) -> Option<String> {
-    required_text(value, MAX_NAME).or_else(|| {
-        let bad: String = value
-            .chars()
-            .filter(|c| !c.is_alphanumeric() && !" '-|.,+:_#&/()[]".contains(*c))
-            .take(5)
-            .collect();
-        (!bad.is_empty()).then(|| {
-            format!(
-                "{} has characters Drata does not accept ({}); use letters, digits, space and ' - | . , + : _ # & / ( ) [ ]",
-                quoted(value),
-                bad.escape_debug()
-            )
-        })
+/// Letters and digits with space and `punctuation` (Drata accepts
+/// `' - | . , + : _ # & / ( [`; the spec adds the closing `)` and `]`).
+pub(crate) fn name_problem(value: &str, punctuation: &str) -> Option<String> {
+    let allowed = |c: char| c.is_alphanumeric() || c == ' ' || punctuation.contains(c);
+    let bad: String = value.chars().filter(|c| !allowed(*c)).take(5).collect();
+    (!bad.is_empty()).then(|| {
+        let listed: Vec<String> = punctuation.chars().filter(|c| *c != ' ').map(String::from).collect();
+        format!(
+            "{} has characters Drata does not accept ({}); use letters, digits, space and {}",
+            quoted(value),
+            bad.escape_debug(),
+            listed.join(" ")
+        )
     })
 }
 
 pub(crate) fn email_problem(value: &str) -> Option<String> {
-    required_text(value, MAX_EMAIL).or_else(|| {
+    {
         let valid = value.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()
                 && !domain.contains('@')
@@ -75,30 +60,16 @@ pub(crate) fn email_problem(value: &str) -> Option<String> {
                 && domain.split('.').all(|part| !part.is_empty())
         }) && !value.chars().any(|c| c.is_whitespace() || c.is_control());
         (!valid).then(|| format!("{} is not an email address", quoted(value)))
-    })
+    }
 }
 
 pub(crate) fn url_problem(value: &str) -> Option<String> {
-    too_long(value, MAX_AVATAR_URL).or_else(|| {
+    {
         let valid = ["http://", "https://"].iter().any(|scheme| {
             value.get(..scheme.len()).is_some_and(|s| s.eq_ignore_ascii_case(scheme))
                 && value.len() > scheme.len()
         }) && !value.chars().any(|c| c.is_whitespace() || c.is_control());
         (!valid).then(|| format!("{} is not a full http(s):// URL", quoted(value)))
-    })
-}
-
-pub(crate) fn parse_boolean(value: &str) -> Result<bool, String> {
-    if value.is_empty() {
-        return Err("required, but empty; use 1, 0, yes, no, true or false".into());
-    }
-    if let Some(problem) = too_long(value, MAX_BOOLEAN) {
-        return Err(problem);
-    }
-    match value.to_ascii_lowercase().as_str() {
-        "1" | "yes" | "true" => Ok(true),
-        "0" | "no" | "false" => Ok(false),
-        _ => Err(format!("{} is not a boolean; use 1, 0, yes, no, true or false", quoted(value))),
     }
 }
 

@@ -6,13 +6,11 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::csv::walk;
-use super::fields::{
-    MAX_ID, MAX_JOB_TITLE, control_problem, date_problem, email_problem, name_problem, quoted, required_text,
-    too_long, untrimmed_problem, url_problem,
-};
+use super::fields::{control_problem, date_problem, quoted, untrimmed_problem};
 use super::report::ValidationReport;
 use super::seen::SeenKeys;
 use crate::Error;
+use crate::field_rules::PERSONNEL_RECORD;
 use crate::types::{PersonnelImport, PersonnelRecord};
 
 /// Validates a JSON import: every record, every field, exactly as it will
@@ -39,22 +37,15 @@ pub fn validate_import(import: &PersonnelImport) -> Result<(), ValidationReport>
     let mut emails: HashMap<String, u64> = HashMap::new();
     for (i, person) in import.personnel_data.iter().enumerate() {
         let row = i as u64 + 1;
-        let mut check = |column: &str, value: Option<&str>, rule: &dyn Fn(&str) -> Option<String>| {
-            let Some(value) = value else { return };
-            if let Some(message) =
-                control_problem(value).or_else(|| untrimmed_problem(value)).or_else(|| rule(value))
-            {
-                report.push(row, Some(column), message);
+        for rule in PERSONNEL_RECORD {
+            // An optional field that is absent has nothing to check.
+            let Some(value) = text_field(person, rule.name) else { continue };
+            let problem =
+                control_problem(value).or_else(|| untrimmed_problem(value)).or_else(|| rule.problem(value));
+            if let Some(message) = problem {
+                report.push(row, Some(rule.name), message);
             }
-        };
-        check("id", Some(&person.id), &|v| required_text(v, MAX_ID));
-        check("firstName", Some(&person.first_name), &name_problem);
-        check("lastName", Some(&person.last_name), &name_problem);
-        check("email", Some(&person.email), &email_problem);
-        check("avatarUrl", person.avatar_url.as_deref().filter(|u| !u.is_empty()), &url_problem);
-        check("jobTitle", person.job_title.as_deref(), &|t| too_long(t, MAX_JOB_TITLE));
-        check("customerId", person.customer_id.as_deref(), &|t| too_long(t, MAX_ID));
-        check("date", Some(&person.date), &date_problem);
+        }
         match ids.get(person.id.as_str()) {
             Some(first) => report.push(
                 row,
@@ -79,6 +70,23 @@ pub fn validate_import(import: &PersonnelImport) -> Result<(), ValidationReport>
         }
     }
     report.into_result(())
+}
+
+/// The text of a record's field, by its JSON name; `None` when it is absent.
+/// Every text field of the spec's `PersonnelRecord` is here: a test holds
+/// the generated rules to it.
+fn text_field<'r>(person: &'r PersonnelRecord, name: &str) -> Option<&'r str> {
+    match name {
+        "id" => Some(&person.id),
+        "firstName" => Some(&person.first_name),
+        "lastName" => Some(&person.last_name),
+        "email" => Some(&person.email),
+        "date" => Some(&person.date),
+        "avatarUrl" => person.avatar_url.as_deref(),
+        "jobTitle" => person.job_title.as_deref(),
+        "customerId" => person.customer_id.as_deref(),
+        _ => None,
+    }
 }
 
 /// Reads a personnel list file, `{"personnelData": [...]}`, and validates it
@@ -210,6 +218,20 @@ mod tests {
         match validate_import(import) {
             Ok(()) => Vec::new(),
             Err(report) => report.problems.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn every_field_of_the_generated_rules_is_read() {
+        let person = person("1", "a@b.co", "10/18/2024");
+        let person = PersonnelRecord {
+            avatar_url: Some("u".into()),
+            job_title: Some("j".into()),
+            customer_id: Some("c".into()),
+            ..person
+        };
+        for rule in PERSONNEL_RECORD {
+            assert!(text_field(&person, rule.name).is_some(), "`{}` of the spec is not read", rule.name);
         }
     }
 

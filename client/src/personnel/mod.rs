@@ -1,12 +1,14 @@
 //! Personnel validation: check an IdP import the way Drata documents it,
 //! before anything is sent, and convert a personnel CSV to a JSON list.
 //!
-//! Drata's CSV (article "Manual import connection for identity management"):
+//! Drata's CSV (article "Manual import connection for identity management"),
+//! as the spec's `PersonnelCsvRow` states it; the checks come from the spec
+//! through the generated [`crate::field_rules`] ([`FieldRule`]):
 //!
 //! | column | required | max length | accepted |
 //! |---|---|---|---|
 //! | `id` | yes | 191 | the person's primary id in the IdP |
-//! | `first_name`, `last_name` | yes | 191 | letters, digits, space and `' - \| . , + : _ # & / ( [` |
+//! | `first_name`, `last_name` | yes | 191 | letters, digits, space and `' - \| . , + : _ # & / ( ) [ ]` |
 //! | `email` | yes | 191 | an email address |
 //! | `avatar_url` | no | 768 | a full `http(s)://` URL |
 //! | `is_contractor`, `mfa` | yes | 16 | `1, 0, yes, no, true, false`, any case |
@@ -36,7 +38,8 @@
 //! UTF-8 text end the reading with a problem on their line. An upload sends
 //! the checked, rewritten copy ([`PersonnelCsv`]), never the raw file.
 //!
-//! Modules: `report` (problems), `fields` (the check of one value), `lines`
+//! Modules: `report` (problems), `rules` (what a field's rule accepts),
+//! `fields` (the check of one value), `lines`
 //! (the bounded reader), `csv` (header, rows, the walk over a file), `seen`
 //! (repeated ids and emails in bounded memory), `prepared` (the checked copy
 //! an upload sends), `import` (the JSON list).
@@ -47,6 +50,7 @@ mod import;
 mod lines;
 mod prepared;
 mod report;
+mod rules;
 mod seen;
 
 pub use self::csv::CsvSummary;
@@ -54,14 +58,29 @@ pub use import::{csv_file_to_import, csv_to_import, read_json_file, validate_imp
 pub use lines::MAX_RECORD_BYTES;
 pub use prepared::{PersonnelCsv, validate_csv, validate_csv_file};
 pub use report::{MAX_REPORTED_PROBLEMS, Problem, ValidationReport};
+pub use rules::{FieldKind, FieldRule};
 
-/// Drata's CSV columns, in documented order.
-pub const CSV_COLUMNS: [&str; 8] =
-    ["id", "first_name", "last_name", "email", "avatar_url", "is_contractor", "mfa", "job_title"];
+/// Drata's CSV columns, in documented order (from the spec).
+///
+/// ```
+/// let columns: Vec<&str> = drata::personnel::csv_columns().collect();
+/// assert_eq!(columns[..4], ["id", "first_name", "last_name", "email"]);
+/// ```
+pub fn csv_columns() -> impl Iterator<Item = &'static str> {
+    crate::field_rules::PERSONNEL_CSV_ROW.iter().map(|rule| rule.name)
+}
 
-/// The columns a personnel CSV must have.
-pub const REQUIRED_CSV_COLUMNS: [&str; 6] =
-    ["id", "first_name", "last_name", "email", "is_contractor", "mfa"];
+/// The header row of Drata's CSV: its columns, comma-separated.
+///
+/// ```
+/// assert_eq!(
+///     drata::personnel::csv_header(),
+///     "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title"
+/// );
+/// ```
+pub fn csv_header() -> String {
+    csv_columns().collect::<Vec<_>>().join(",")
+}
 
 /// An optional extra CSV column of ours: a per-row start date for
 /// [`csv_to_import`] (Drata's CSV has none; it is not uploaded).
@@ -71,7 +90,10 @@ pub const START_DATE_COLUMN: &str = "start_date";
 mod tests {
     use super::*;
 
-    const HEADER: &str = "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n";
+    /// Drata's header row, from the spec, and a line break.
+    fn header() -> String {
+        csv_header() + "\n"
+    }
 
     fn problems(csv: &str) -> Vec<String> {
         problems_of(csv.as_bytes())
@@ -86,8 +108,9 @@ mod tests {
 
     #[test]
     fn every_problem_of_every_row_is_reported_with_row_and_column() {
+        let header = header();
         let csv = format!(
-            "{HEADER}\
+            "{header}\
              1,Ada,Lovelace,ada@example.com,https://x.io/a.png,no,yes,Engineer\n\
              ,Al@n,Tur;ing,alan-at-example,ftp://x,maybe,,\n\
              3,Grace,Hopper,grace@example.com,,TRUE,2,\n\
@@ -122,6 +145,7 @@ mod tests {
 
     #[test]
     fn header_problems() {
+        let header = header();
         assert_eq!(
             problems("id,first_name,email,is_contractor,mfa,mfa\n1,A,a@b.co,0,0,0\n"),
             [
@@ -130,13 +154,14 @@ mod tests {
             ]
         );
         assert_eq!(problems(""), ["row 1: the file is empty; it needs a header row and one row per person"]);
-        assert_eq!(problems(HEADER), ["row 1: no personnel: the file has a header but no rows"]);
+        assert_eq!(problems(&header), ["row 1: no personnel: the file has a header but no rows"]);
     }
 
     #[test]
     fn length_limits_are_inclusive() {
+        let header = header();
         let ok = format!(
-            "{HEADER}{},{},B,a@b.co,https://{},yes,no,{}\n",
+            "{header}{},{},B,a@b.co,https://{},yes,no,{}\n",
             "i".repeat(191),
             "n".repeat(191),
             "u".repeat(760),
@@ -144,7 +169,7 @@ mod tests {
         );
         assert_eq!(problems(&ok), Vec::<String>::new());
         let over = format!(
-            "{HEADER}{},A,B,a@b.co,https://{},yes,no,{}\n",
+            "{header}{},A,B,a@b.co,https://{},yes,no,{}\n",
             "i".repeat(192),
             "u".repeat(761),
             "t".repeat(192)
@@ -161,8 +186,9 @@ mod tests {
 
     #[test]
     fn rows_with_a_field_count_other_than_the_header_are_problems() {
+        let header = header();
         assert_eq!(
-            problems(&format!("{HEADER}1,A,B\n2,Ada,Lovelace,ada@example.com,,no,yes,Engineer, Analyst\n")),
+            problems(&format!("{header}1,A,B\n2,Ada,Lovelace,ada@example.com,,no,yes,Engineer, Analyst\n")),
             [
                 "row 2: 3 field(s), but the header has 8 (a missing comma?)",
                 "row 3: 9 field(s), but the header has 8 (a value with a comma must be in double quotes)",
@@ -172,7 +198,8 @@ mod tests {
 
     #[test]
     fn a_byte_that_is_not_utf8_is_one_problem_naming_the_encoding() {
-        let mut bytes = format!("{HEADER}2,Jos").into_bytes();
+        let header = header();
+        let mut bytes = format!("{header}2,Jos").into_bytes();
         bytes.extend_from_slice(b"\xe9,B,a@b.co,,no,no,\n");
         assert_eq!(
             problems_of(&bytes),
@@ -184,6 +211,7 @@ mod tests {
 
     #[test]
     fn files_that_are_not_csv_text_stop_with_one_problem_on_their_line() {
+        let header = header();
         assert_eq!(
             problems_of(&vec![0u8; 4096]),
             [
@@ -191,12 +219,12 @@ mod tests {
             ]
         );
         let utf16: Vec<u8> =
-            [0xFF, 0xFE].into_iter().chain(HEADER.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+            [0xFF, 0xFE].into_iter().chain(header.encode_utf16().flat_map(u16::to_le_bytes)).collect();
         assert_eq!(
             problems_of(&utf16),
             ["row 1: the file is UTF-16 text; save it as CSV in UTF-8 (\"CSV UTF-8\" in Excel)"]
         );
-        let endless = format!("{HEADER}1,{}\n", "x".repeat(MAX_RECORD_BYTES));
+        let endless = format!("{header}1,{}\n", "x".repeat(MAX_RECORD_BYTES));
         assert_eq!(
             problems(&endless),
             [
@@ -204,7 +232,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            problems(&format!("{HEADER}1,\"Ada,Lovelace,ada@example.com,,no,yes,\n2,A,B,b@c.de,,no,no,\n")),
+            problems(&format!("{header}1,\"Ada,Lovelace,ada@example.com,,no,yes,\n2,A,B,b@c.de,,no,no,\n")),
             [
                 "row 2: a quoted field starts here and is never closed: add the closing `\"` (a quote inside a quoted field is written `\"\"`)"
             ]
@@ -213,8 +241,9 @@ mod tests {
 
     #[test]
     fn control_characters_in_values_are_problems() {
+        let header = header();
         assert_eq!(
-            problems(&format!("{HEADER}1,Ada,Lovelace,ada@example.com,,no,yes,\"Eng\u{1b}[31m\"\n")),
+            problems(&format!("{header}1,Ada,Lovelace,ada@example.com,,no,yes,\"Eng\u{1b}[31m\"\n")),
             [
                 "row 2, job_title: \"Eng\\u{1b}[31m\" has a control character (a line break or a tab?); remove it"
             ]
@@ -223,7 +252,8 @@ mod tests {
 
     #[test]
     fn the_report_is_capped_and_counts_the_rest() {
-        let mut csv = HEADER.to_string();
+        let header = header();
+        let mut csv = header;
         for i in 0..1100 {
             csv.push_str(&format!("{i},A,B,bad{i},,no,no,\n"));
         }

@@ -5,7 +5,6 @@ use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-use super::CSV_COLUMNS;
 use super::csv::{CsvPerson, CsvSummary, walk};
 use super::report::ValidationReport;
 use super::seen::SeenKeys;
@@ -78,7 +77,7 @@ impl PersonnelCsv {
     fn read(source: impl Read, file_name: String, limit: usize) -> Result<Self, Error> {
         let copy = tempfile::NamedTempFile::new().map_err(temp_error)?;
         let mut writer = csv::Writer::from_writer(BufWriter::new(copy.as_file()));
-        writer.write_record(CSV_COLUMNS).map_err(csv_temp_error)?;
+        writer.write_record(super::csv_columns()).map_err(csv_temp_error)?;
         let mut seen = SeenKeys::bounded(limit).map_err(temp_error)?;
         let (summary, mut report) =
             walk(source, &mut seen, |person| write_row(&mut writer, person)).map_err(temp_error)?;
@@ -222,13 +221,16 @@ fn unreachable_report(e: io::Error) -> ValidationReport {
 mod tests {
     use super::*;
 
-    const HEADER: &str = "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n";
+    /// Drata's header row, from the spec, and a line break.
+    fn header() -> String {
+        super::super::csv_header() + "\n"
+    }
 
     /// Files too big for the key table are checked in several passes and
     /// report exactly what one unbounded pass reports.
     #[test]
     fn repeated_keys_are_found_across_partitions_with_a_tiny_table() {
-        let mut csv = HEADER.to_string();
+        let mut csv = header();
         for i in 0..300 {
             // Every 7th row repeats an earlier id, every 11th an earlier
             // email (in other letters); row 100 is also invalid.
@@ -259,12 +261,13 @@ mod tests {
 
     #[test]
     fn a_pipe_is_read_once_and_checked_like_a_file() {
-        let csv = format!("{HEADER}1,Ada,Lovelace,ada@example.com,,no,yes,Engineer\n");
+        let header = header();
+        let csv = format!("{header}1,Ada,Lovelace,ada@example.com,,no,yes,Engineer\n");
         let prepared = PersonnelCsv::from_reader(csv.as_bytes(), "in\"put\n.csv").unwrap();
         assert_eq!((prepared.rows(), prepared.file_name()), (1, "in_put_.csv"));
         assert_eq!(
             std::fs::read_to_string(prepared.path()).unwrap(),
-            format!("{HEADER}1,Ada,Lovelace,ada@example.com,,false,true,Engineer\n")
+            format!("{header}1,Ada,Lovelace,ada@example.com,,false,true,Engineer\n")
         );
     }
 
