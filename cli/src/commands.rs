@@ -9,7 +9,7 @@ use drata::types::{
     CompactConnection, ConnectVersionControlIdentityRequest, ConnectionSort, ConnectionState,
     PersonnelImport, ProviderType, SortDirection, ToggleField, ToggleVersionControlIdentityRequest,
 };
-use drata::{Client, ConnectionFilter, Region};
+use drata::{Client, ConnectionFilter, Region, Tolerant};
 use futures::TryStreamExt;
 use serde_json::json;
 
@@ -207,24 +207,73 @@ fn page_footer(page: i64, limit: i64, total: i64, shown: usize) -> String {
     }
 }
 
-/// Prints connections as a table; server text is shown, never acted on.
-pub fn print_connections(out: &mut Stdout, connections: &[CompactConnection]) -> Result<(), Failure> {
-    let rows: Vec<[String; 6]> = connections
-        .iter()
-        .map(|c| {
-            let providers =
-                c.provider_types.iter().flatten().map(ToString::to_string).collect::<Vec<_>>().join(",");
+/// Prints connections as a table; server text is shown, never acted on. A
+/// connection that does not have the documented shape is printed from what
+/// Drata sent, and a note under the table says what did not fit.
+pub fn print_connections(
+    out: &mut Stdout,
+    connections: &[Tolerant<CompactConnection>],
+) -> Result<(), Failure> {
+    let rows: Vec<[String; 6]> = connections.iter().map(connection_row).collect();
+    out.table(["ID", "CLIENT TYPE", "STATE", "CONNECTED", "PROVIDER TYPES", "ALIAS"], &rows)?;
+    for (row, item) in rows.iter().zip(connections) {
+        // The parts set aside; the item itself only when nothing narrower is named.
+        let parts = item.unreadable();
+        let named: Vec<_> = parts.iter().filter(|p| !p.path.is_empty()).collect();
+        let shown = if named.is_empty() { parts.iter().collect() } else { named };
+        for part in shown {
+            let what = if part.path.is_empty() { "it".to_string() } else { format!("`{}`", part.path) };
+            let shown = if item.value().is_some() { "left out" } else { "shown as sent" };
+            out.line(&text(&format!(
+                "note: connection {} does not have the documented shape: {what} ({}) is {shown}: {}",
+                row[0], part.reason, part.value
+            )))?;
+        }
+    }
+    Ok(())
+}
+
+fn connection_row(item: &Tolerant<CompactConnection>) -> [String; 6] {
+    let yes_no = |b: bool| if b { "yes".to_string() } else { "no".to_string() };
+    let cells = match item.value() {
+        Some(c) => [
+            c.id.to_string(),
+            c.client_type.to_string(),
+            c.state.to_string(),
+            yes_no(c.connected),
+            c.provider_types.iter().flatten().map(ToString::to_string).collect::<Vec<_>>().join(","),
+            c.client_alias.clone().unwrap_or_default(),
+        ],
+        None => {
+            // What the item holds, as sent.
+            let field = |name: &str| match item.raw_field(name) {
+                Some(serde_json::Value::String(s)) => s,
+                Some(serde_json::Value::Null) | None => String::new(),
+                Some(serde_json::Value::Array(items)) => items
+                    .iter()
+                    .map(|v| match v.get("value").unwrap_or(v) {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(","),
+                Some(other) => other.to_string(),
+            };
+            let connected = match item.raw_field("connected") {
+                Some(serde_json::Value::Bool(b)) => yes_no(b),
+                _ => field("connected"),
+            };
             [
-                text(&c.id.to_string()).into_owned(),
-                text(c.client_type.as_str()).into_owned(),
-                text(c.state.as_str()).into_owned(),
-                if c.connected { "yes".into() } else { "no".into() },
-                text(&providers).into_owned(),
-                text(c.client_alias.as_deref().unwrap_or_default()).into_owned(),
+                field("id"),
+                field("clientType"),
+                field("state"),
+                connected,
+                field("providerTypes"),
+                field("clientAlias"),
             ]
-        })
-        .collect();
-    out.table(["ID", "CLIENT TYPE", "STATE", "CONNECTED", "PROVIDER TYPES", "ALIAS"], &rows)
+        }
+    };
+    cells.map(|cell| text(&cell).into_owned())
 }
 
 /// `drata vcs-identities …`
@@ -352,7 +401,7 @@ fn warn_ignored(columns: &[String]) {
 async fn connection_ids(client: &Client) -> Option<BTreeSet<String>> {
     let listed: Result<Vec<_>, _> = client.connections(ConnectionFilter::default()).try_collect().await;
     match listed {
-        Ok(all) => Some(all.into_iter().map(|c| c.id.to_string()).collect()),
+        Ok(all) => Some(all.iter().map(Tolerant::id_text).collect()),
         Err(e) => {
             output::warn(&format!("cannot list the connections to find the new one's id: {e}"));
             None

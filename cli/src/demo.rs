@@ -149,6 +149,7 @@ pub async fn run_demo(out: &mut Stdout) -> Result<(), Failure> {
         .try_collect::<Vec<_>>()
         .await?
         .into_iter()
+        .filter_map(drata::Tolerant::into_value)
         .max_by_key(|c| c.id.to_string().parse::<i64>().unwrap_or(0));
     let Some(created) = created else {
         return Err(Failure::Api("the new IdP connection is not in the listing".into()));

@@ -670,3 +670,41 @@ fn ctrl_c_and_sigterm_stop_at_once_with_their_exit_codes() {
         assert_eq!(String::from_utf8_lossy(&output.stderr), "interrupted\n");
     }
 }
+
+#[test]
+fn a_page_with_an_older_rendering_item_and_an_odd_one_is_listed_whole() {
+    let sample = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../openapi/samples/listConnections.200.full-assembled.json"
+    ))
+    .expect("sample");
+    let mut page: serde_json::Value = serde_json::from_str(&sample).expect("JSON");
+    // Beside Drata's older full rendering: a compact item, and one whose
+    // required `code` has an odd shape.
+    let mut odd = connection(3, "Odd one");
+    odd["code"] = serde_json::json!("E42");
+    page["data"].as_array_mut().expect("data").extend([connection(2, "Compact"), odd]);
+    page["total"] = serde_json::json!(3);
+    let body = page.to_string();
+    let raw = Raw::start(move |_, _| Act::Answer(json_answer(200, &body)));
+
+    let run = raw.drata(&["connections", "list", "--all"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "ID  CLIENT TYPE  STATE   CONNECTED  PROVIDER TYPES  ALIAS",
+            "1   GOOGLE       ACTIVE  no         5               My-connection-alias-1",
+            "2   CSV_IDP      ACTIVE  yes        IDENTITY        Compact",
+            "3   CSV_IDP      ACTIVE  yes        IDENTITY        Odd one",
+            "note: connection 3 does not have the documented shape: `code` (invalid type: string \"E42\", expected i64) is shown as sent: \"E42\"",
+            "3 connection(s)",
+        ]
+    );
+    // As JSON, every item as Drata sent it.
+    let json = raw.drata(&["connections", "list", "--all", "--json"]);
+    let items = json.json();
+    assert_eq!(items[0]["providerTypes"], serde_json::json!([5]));
+    assert_eq!(items[2]["code"], "E42");
+}

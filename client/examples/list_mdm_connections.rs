@@ -24,8 +24,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let filter = ConnectionFilter::default().provider_type(ProviderType::Mdm);
     let mut connections = client.connections(filter);
     let mut count = 0;
-    while let Some(connection) = connections.try_next().await? {
+    while let Some(item) = connections.try_next().await? {
         count += 1;
+        // A connection that does not have the documented shape is kept as sent.
+        let Some(connection) = item.value() else {
+            println!("{:>6}  (not in the documented shape: {})", item.id_text(), item.unreadable()[0].reason);
+            continue;
+        };
         println!(
             "{:>6}  {:<24} {:<12} {}",
             connection.id.to_string(),

@@ -367,7 +367,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ConnectionsPage {
         ///List of connections based on the pagination limits.
-        pub data: ::std::vec::Vec<CompactConnection>,
+        pub data: ::std::vec::Vec<crate::Tolerant<crate::types::CompactConnection>>,
         ///How many items are you requesting.
         pub limit: i64,
         ///Which page of data are you requesting.
@@ -2272,7 +2272,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[derive(Clone, Debug)]
         pub struct ConnectionsPage {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::CompactConnection>,
+                ::std::vec::Vec<crate::Tolerant<crate::types::CompactConnection>>,
                 ::std::string::String,
             >,
             limit: ::std::result::Result<i64, ::std::string::String>,
@@ -2292,7 +2292,9 @@ properties, printed as `""`), so it is kept as raw JSON.
         impl ConnectionsPage {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::CompactConnection>>,
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<crate::Tolerant<crate::types::CompactConnection>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value

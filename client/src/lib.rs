@@ -20,7 +20,8 @@
 //!     .limit(50)
 //!     .send()
 //!     .await?;
-//! for connection in &page.data {
+//! // Each item is kept even if it does not have the documented shape.
+//! for connection in page.data.iter().filter_map(|item| item.value()) {
 //!     println!("{} {} {}", connection.id, connection.client_type, connection.state);
 //! }
 //! # Ok(()) }
@@ -67,7 +68,10 @@
 //! ([`Timestamp`] keeps the text), ids as numbers or strings
 //! ([`types::Id`]), enums that grow (an unknown value is kept in an
 //! `Unknown(String)` variant and sent back unchanged), fields documented as
-//! required that real answers omit. Each such departure is written in the spec.
+//! required that real answers omit. Each such departure is written in the
+//! spec. Beyond what the spec foresees, one odd value never costs a whole
+//! page: each item of a listing is a [`Tolerant`], read on its own, with
+//! the parts that do not fit set aside and the item's JSON kept as sent.
 
 #![warn(missing_docs)]
 
@@ -92,6 +96,7 @@ pub mod personnel;
 mod retry;
 pub mod runtime;
 mod timestamp;
+mod tolerant;
 mod types_ext;
 mod upload;
 
@@ -102,4 +107,5 @@ pub use limiter::RateLimit;
 pub use pagination::ConnectionFilter;
 pub use retry::RetryPolicy;
 pub use timestamp::{Timestamp, TimestampFormat};
+pub use tolerant::{Tolerant, Unreadable};
 pub use upload::{CSV_PART_NAME, CsvUpload};

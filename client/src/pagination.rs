@@ -4,9 +4,9 @@ use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt, stream};
 
 use crate::types::{
-    CompactConnection, ConnectionSort, ConnectionState, ConnectionsPage, Id, ProviderType, SortDirection,
+    CompactConnection, ConnectionSort, ConnectionState, ConnectionsPage, ProviderType, SortDirection,
 };
-use crate::{Client, Error};
+use crate::{Client, Error, Tolerant};
 
 /// Which connections to list, and how. Every field is optional.
 ///
@@ -85,7 +85,7 @@ impl ConnectionFilter {
 struct Cursor {
     next_page: u32,
     seen: u64,
-    previous_ids: Option<Vec<Id>>,
+    previous_ids: Option<Vec<String>>,
     done: bool,
 }
 
@@ -94,7 +94,10 @@ impl Client {
     ///
     /// The stream stops when it has yielded `total` items or a page comes
     /// back empty. It ends with an error (instead of looping) when a page
-    /// repeats the previous one, or after `filter.max_pages` pages.
+    /// repeats the previous one, or after `filter.max_pages` pages. Each
+    /// connection is a [`Tolerant`]: one that does not have the documented
+    /// shape is kept (its odd parts set aside, or the whole item raw), and
+    /// the others are read as usual.
     ///
     /// ```no_run
     /// use futures::TryStreamExt;
@@ -104,10 +107,15 @@ impl Client {
     /// let client = drata::Client::builder().build()?;
     /// let filter = drata::ConnectionFilter::default().provider_type(ProviderType::Mdm);
     /// let all: Vec<_> = client.connections(filter).try_collect().await?;
-    /// println!("{} MDM connections", all.len());
+    /// for connection in all.iter().filter_map(|c| c.value()) {
+    ///     println!("{} {}", connection.id, connection.client_type);
+    /// }
     /// # Ok(()) }
     /// ```
-    pub fn connections(&self, filter: ConnectionFilter) -> BoxStream<'_, Result<CompactConnection, Error>> {
+    pub fn connections(
+        &self,
+        filter: ConnectionFilter,
+    ) -> BoxStream<'_, Result<Tolerant<CompactConnection>, Error>> {
         self.connection_pages(filter)
             .map_ok(|page| stream::iter(page.data.into_iter().map(Ok)))
             .try_flatten()
@@ -150,7 +158,7 @@ impl Client {
                 if page.data.is_empty() {
                     return Ok(None);
                 }
-                let ids: Vec<Id> = page.data.iter().map(|c| c.id.clone()).collect();
+                let ids: Vec<String> = page.data.iter().map(Tolerant::id_text).collect();
                 if cursor.previous_ids.as_ref() == Some(&ids) {
                     return Err(Error::Pagination(format!(
                         "page {} repeats page {}: the server ignores `page`; stopping instead of looping",

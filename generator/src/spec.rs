@@ -167,6 +167,7 @@ impl Spec {
         relax_integer_parameter_bounds(&mut raw);
         if let Some(schemas) = raw.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
             schemas.remove(NULL_SCHEMA);
+            tolerant_items_for_typify(schemas);
         }
         if let Some(components) = raw.get_mut("components") {
             nullable_for_typify(components);
@@ -178,6 +179,24 @@ impl Spec {
         }
         let openapi = serde_json::from_value(raw).map_err(|e| SpecError::Parse(e.to_string()))?;
         Ok((openapi, set_aside))
+    }
+
+    /// The component schemas whose lists are marked
+    /// `x-drata-tolerant-items: true` hold items of these schemas: each gets
+    /// a stand-in schema, [`tolerant_name`], that the generation settings
+    /// replace with `crate::Tolerant<X>`.
+    pub fn tolerant_item_schemas(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .schemas()
+            .flat_map(|(_, schema)| schema.get("properties").and_then(Value::as_object).into_iter().flatten())
+            .filter(|(_, property)| {
+                property.get("x-drata-tolerant-items").and_then(Value::as_bool) == Some(true)
+            })
+            .filter_map(|(_, property)| item_schema_name(property))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
     }
 
     /// Names of the component schemas marked `x-drata-open-enum: true`.
@@ -398,6 +417,14 @@ fn convention_problems(raw: &Value) -> Vec<String> {
                 "{at}: `nullable: true` without a `type` admits no null in OpenAPI 3.0.3; write `anyOf: [X, {{$ref: \"{NULL_REF}\"}}]`"
             ));
         }
+        if object.get("x-drata-tolerant-items").and_then(Value::as_bool) == Some(true)
+            && (object.get("type").and_then(Value::as_str) != Some("array")
+                || item_schema_name(object).is_none())
+        {
+            problems.push(format!(
+                "{at}: `x-drata-tolerant-items` needs an array whose items are a `$ref` to a component schema"
+            ));
+        }
         if object.get("format").and_then(Value::as_str) == Some("date-time") {
             problems.push(format!(
                 "{at}: `format: date-time` would make Drata's non-RFC 3339 timestamps invalid; write `x-drata-timestamp: true`"
@@ -448,6 +475,40 @@ fn drop_string_constraints(value: &mut Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(drop_string_constraints),
         _ => {}
+    }
+}
+
+/// The name of the stand-in schema of a tolerant list's items of `schema`.
+pub fn tolerant_name(schema: &str) -> String {
+    format!("Tolerant{schema}")
+}
+
+/// The component schema an array's items `$ref`, if they do.
+fn item_schema_name(array: &Value) -> Option<String> {
+    array.pointer("/items/$ref")?.as_str()?.strip_prefix("#/components/schemas/").map(str::to_string)
+}
+
+/// Points the items of every tolerant list at a stand-in schema of their
+/// own (see [`Spec::tolerant_item_schemas`]).
+fn tolerant_items_for_typify(schemas: &mut serde_json::Map<String, Value>) {
+    let mut stand_ins = Vec::new();
+    for schema in schemas.values_mut() {
+        let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else { continue };
+        for property in properties.values_mut() {
+            if property.get("x-drata-tolerant-items").and_then(Value::as_bool) != Some(true) {
+                continue;
+            }
+            if let Some(name) = item_schema_name(property) {
+                let stand_in = tolerant_name(&name);
+                if let Some(items) = property.get_mut("items") {
+                    *items = serde_json::json!({ "$ref": format!("#/components/schemas/{stand_in}") });
+                }
+                stand_ins.push(stand_in);
+            }
+        }
+    }
+    for stand_in in stand_ins {
+        schemas.insert(stand_in, serde_json::json!({ "type": "object" }));
     }
 }
 

@@ -281,6 +281,7 @@ async fn list(AxumState(shared): AxumState<Arc<Shared>>, RawQuery(raw): RawQuery
         Err(message) => return bad_request(message),
     };
     let (data, total) = shared.state().list(&query);
+    let data = data.into_iter().map(drata::Tolerant::from).collect();
     Json(ConnectionsPage { data, page: query.page, limit: query.limit, total }).into_response()
 }
 

@@ -173,7 +173,8 @@ async fn list_encodes_every_query_parameter_and_repeats_provider_types() {
         )
     );
     assert_eq!((page.page, page.limit, page.total), (1, 10, 100));
-    let connection = &page.data[0];
+    let connection = page.data[0].value().expect("an exact item");
+    assert!(page.data[0].is_exact());
     assert_eq!(connection.id, Id::String("1".into()));
     assert_eq!(connection.client_type, ClientType::Google);
     assert_eq!(connection.state, ConnectionState::Active);
@@ -228,7 +229,8 @@ async fn unknown_enum_values_are_kept_and_sent_back_unchanged() {
         .into_inner();
 
     assert_eq!(only_request(&server).await.url.query(), Some("providerTypes=QUANTUM"));
-    let connection = &page.data[0];
+    let connection = page.data[0].value().expect("an exact item");
+    assert!(page.data[0].is_exact());
     assert_eq!(connection.id, Id::Int64(9));
     assert_eq!(connection.client_type, ClientType::Unknown("BRAND_NEW_SERVICE".into()));
     assert_eq!(connection.state, ConnectionState::Unknown("PAUSED".into()));

@@ -232,3 +232,113 @@ fn arbitrary_answers_never_panic_the_client() {
         panic!("{failure}");
     }
 }
+
+/// A documented compact connection, as a JSON object.
+fn compact_connection(id: i64) -> Value {
+    serde_json::json!({
+        "id": id, "clientType": "GOOGLE", "state": "ACTIVE", "connected": true,
+        "connectedAt": "2025-07-01T16:45:55.246Z", "failedAt": null, "clientId": "abc123",
+        "clientAlias": format!("alias {id}"), "aliasUpdatedAt": null, "deletedAt": null,
+        "providerTypes": [{"value": "MDM", "isEnabled": true}], "code": 10010, "groupLabel": "Everyone"
+    })
+}
+
+/// A page of `n` documented connections.
+fn page_of(n: usize) -> Value {
+    let data: Vec<Value> = (1..=n as i64).map(compact_connection).collect();
+    serde_json::json!({"data": data, "page": 1, "limit": 50, "total": n})
+}
+
+/// How one field of an item is corrupted.
+#[derive(Debug, Clone)]
+enum Corruption {
+    /// The field gets a value of another shape.
+    Replace(Value),
+    /// The field is removed.
+    Remove,
+}
+
+proptest! {
+    /// One odd value never costs the page: every other item reads exactly
+    /// as before, and the corrupted one is kept, typed with its odd part set
+    /// aside or raw, its JSON reachable and written back as sent.
+    #[test]
+    fn corrupting_one_field_of_one_item_keeps_the_page_and_every_item(
+        size in 1usize..8,
+        which in any::<prop::sample::Index>(),
+        field in prop::sample::select(vec![
+            "id", "clientType", "state", "connected", "connectedAt", "failedAt", "clientId", "clientAlias",
+            "aliasUpdatedAt", "deletedAt", "providerTypes", "code", "groupLabel",
+        ]),
+        corruption in prop_oneof![
+            Just(Corruption::Remove),
+            any_json().prop_map(Corruption::Replace),
+            Just(Corruption::Replace(serde_json::json!([5, {"value": 7}]))),
+        ],
+    ) {
+        let clean = page_of(size);
+        let mut page = clean.clone();
+        let victim = which.index(size);
+        let item = &mut page["data"][victim];
+        let original = item[field].clone();
+        match &corruption {
+            Corruption::Remove => { item.as_object_mut().expect("object").shift_remove(field); }
+            Corruption::Replace(value) => item[field] = value.clone(),
+        }
+        let text = page.to_string();
+
+        let typed: ConnectionsPage = serde_json::from_str(&text).expect("the page is read whatever one item holds");
+        let expected: ConnectionsPage = serde_json::from_value(clean).expect("the clean page reads");
+        prop_assert_eq!(typed.data.len(), size);
+        for (i, (got, want)) in typed.data.iter().zip(&expected.data).enumerate() {
+            if i != victim {
+                prop_assert!(got.is_exact(), "item {} lost its shape: {:?}", i, got);
+                prop_assert_eq!(got, want);
+            }
+        }
+        let kept = &typed.data[victim];
+        let unchanged = matches!(&corruption, Corruption::Replace(v) if *v == original);
+        if !kept.is_exact() {
+            // The odd part is named, and the item as sent is reachable.
+            prop_assert!(!kept.unreadable().is_empty());
+            prop_assert!(kept.unreadable().iter().any(|u| u.path.is_empty() || u.path.starts_with(field)),
+                "{:?} does not point at `{}`", kept.unreadable(), field);
+            // Compared as text: the raw JSON is kept byte for byte.
+            prop_assert_eq!(kept.raw().expect("raw kept").get(), page["data"][victim].to_string());
+        } else if !unchanged {
+            // Read exactly: the corruption was a value the type accepts (an
+            // id as a string, an open enum's new value, a null where null
+            // is allowed, an optional field removed).
+            prop_assert!(kept.value().is_some());
+        }
+        // Written back, an odd item is what Drata sent, byte for byte.
+        if !kept.is_exact() {
+            prop_assert_eq!(serde_json::to_string(kept).expect("serializes"), page["data"][victim].to_string());
+        }
+    }
+}
+
+#[test]
+fn an_odd_part_is_set_aside_where_the_type_allows_it_and_the_item_kept_raw_where_not() {
+    let mut page = page_of(3);
+    page["data"][0]["providerTypes"] =
+        serde_json::json!([5, {"value": 7}, {"value": "MDM", "isEnabled": false}]);
+    page["data"][1]["code"] = serde_json::json!("E42");
+    let typed: ConnectionsPage = serde_json::from_value(page).expect("the page reads");
+
+    let first = &typed.data[0];
+    let listed: Vec<String> =
+        first.value().expect("typed").provider_types.iter().flatten().map(ToString::to_string).collect();
+    assert_eq!(listed, ["5", "MDM (off)"]);
+    assert_eq!(first.unreadable().len(), 1, "{:?}", first.unreadable());
+    assert_eq!(
+        (first.unreadable()[0].path.as_str(), &first.unreadable()[0].value),
+        ("providerTypes[1]", &serde_json::json!({"value": 7}))
+    );
+
+    let second = &typed.data[1];
+    assert!(second.value().is_none(), "`code` is required: the item cannot be typed");
+    assert_eq!(second.raw_field("code"), Some(serde_json::json!("E42")));
+    assert_eq!(second.id_text(), "2");
+    assert!(typed.data[2].is_exact());
+}

@@ -190,7 +190,7 @@ async fn the_stream_yields_every_item_of_a_three_page_listing_and_stops_at_total
 
     let all: Vec<_> = client_for(&server.uri()).connections(filter).try_collect().await.expect("5 items");
 
-    let ids: Vec<Id> = all.into_iter().map(|c| c.id).collect();
+    let ids: Vec<Id> = all.into_iter().filter_map(|c| c.into_value()).map(|c| c.id).collect();
     assert_eq!(ids, (1..=5).map(Id::Int64).collect::<Vec<_>>());
     assert_eq!(request_count(&server).await, 3, "no request past `total`");
 }
@@ -232,8 +232,8 @@ async fn the_stream_stops_at_an_empty_page_and_at_max_pages() {
 #[tokio::test]
 async fn a_decode_failure_names_the_status_and_json_path_with_a_short_excerpt() {
     let server = MockServer::start().await;
-    let mut body =
-        json!({"data": [{"id": 1, "clientType": "OKTA", "state": 7}], "page": 1, "limit": 20, "total": 1});
+    // An odd item is kept (see the fuzz tests); an odd page is not a page.
+    let mut body = json!({"data": [], "page": 1, "limit": 20, "total": "many"});
     body["padding"] = json!("x".repeat(5000));
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200).set_body_json(&body))
@@ -244,7 +244,7 @@ async fn a_decode_failure_names_the_status_and_json_path_with_a_short_excerpt() 
 
     let Error::Decode { status, path, excerpt, .. } = &err else { panic!("{err:?}") };
     assert_eq!(status.map(|s| s.as_u16()), Some(200));
-    assert_eq!(path, "data[0].state");
+    assert_eq!(path, "total");
     assert_eq!(excerpt.chars().count(), drata::BODY_EXCERPT_CHARS + 1, "an excerpt, not the body");
     assert!(err.to_string().len() < 600);
 }

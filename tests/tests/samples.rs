@@ -64,3 +64,52 @@ fn the_empty_import_answer() {
     let empty: EmptyResponse = round_trip("Empty");
     assert!(empty.is_empty());
 }
+
+/// A documented sample of `openapi/samples/`.
+fn documented(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/samples").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn both_renderings_of_the_listing_read_every_item_exactly() {
+    for (name, client_type, providers) in [
+        ("listConnections.200.compact.json", "GOOGLE", "MDM"),
+        // The older pages print full connections, with a bare `5` for a provider type.
+        ("listConnections.200.full-assembled.json", "GOOGLE", "5"),
+    ] {
+        let page: ConnectionsPage =
+            serde_json::from_str(&documented(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!((page.page, page.limit, page.total), (1, 10, 100), "{name}");
+        let item = &page.data[0];
+        assert!(item.is_exact(), "{name}: {item:?}");
+        let connection = item.value().expect("typed");
+        assert_eq!(
+            (connection.id.to_string(), connection.client_type.to_string()),
+            ("1".to_string(), client_type.to_string())
+        );
+        let listed: Vec<String> =
+            connection.provider_types.iter().flatten().map(ToString::to_string).collect();
+        assert_eq!(listed, [providers], "{name}");
+    }
+}
+
+#[test]
+fn every_documented_answer_and_request_reads() {
+    let identity: VersionControlIdentity =
+        serde_json::from_str(&documented("connectVersionControlIdentity.200.oldest.json")).expect("connect");
+    let workspace = &identity.connection.workspaces.as_ref().expect("workspaces")[0];
+    assert_eq!((workspace.name.as_str(), workspace.how_it_works.as_deref()), ("Drata", None));
+    let identity: VersionControlIdentity =
+        serde_json::from_str(&documented("toggleVersionControlIdentity.200.older.json")).expect("toggle");
+    assert_eq!(identity.write_access.map(|t| t.format()), Some(drata::TimestampFormat::SqlUtc));
+    let import: PersonnelImport =
+        serde_json::from_str(&documented("createIdpConnectionFromJson.request.newer-email-restored.json"))
+            .expect("list");
+    assert!(drata::personnel::validate_import(&import).is_ok());
+    let _: EmptyResponse =
+        serde_json::from_str(&documented("createIdpConnectionFromCsv.201.json")).expect("{}");
+    let error: drata::types::ExceptionResponse =
+        serde_json::from_str(&documented("error.any.custom-connections-page.json")).expect("error");
+    assert_eq!((error.name, error.debug_info.map(|d| d.name)), (None, Some("string".to_string())));
+}

@@ -5,7 +5,7 @@ use std::path::Path;
 use drata_generator::Spec;
 use serde_json::Value;
 
-use crate::{SPEC, examples, expected_files, read, relative};
+use crate::{SPEC, examples, expected_files, read, relative, samples, strict};
 
 /// Where hand-written client methods live.
 const CLIENT_SRC: &str = "client/src";
@@ -23,11 +23,20 @@ pub fn run(root: &Path) -> Result<(), String> {
     failures.extend(stale_files(root));
     failures.extend(missing_methods_and_tests(root, &spec_text, &spec));
     failures.extend(bad_examples(&spec));
+    let (samples, sample_problems) = samples::load(root, &spec);
+    failures.extend(sample_problems);
+    failures.extend(undecodable_samples(&samples));
+    match strict_problems(&spec, &samples) {
+        Ok(problems) => failures.extend(problems),
+        Err(e) => failures.push(e),
+    }
 
     if failures.is_empty() {
         let operations = spec.operations().len();
         println!(
-            "ok: {operations} operations, each with a client method and a test; generated code, fixtures and examples are current"
+            "ok: {operations} operations, each with a client method and a test; generated code and fixtures are current; \
+             every example and documented sample ({}) validates strictly and decodes",
+            samples.len()
         );
         Ok(())
     } else {
@@ -137,6 +146,54 @@ fn bad_examples(spec: &Spec) -> Vec<String> {
                 example.location, example.value, back
             )),
             Some(Ok(_)) => {}
+        }
+    }
+    out
+}
+
+/// Every example of the spec and every documented sample, through the
+/// strict OpenAPI 3.0.3 validator.
+fn strict_problems(spec: &Spec, samples: &[samples::Sample]) -> Result<Vec<String>, String> {
+    let mut items: Vec<strict::Item> = examples::example_uses(spec)
+        .into_iter()
+        .map(|e| strict::Item {
+            name: format!("example at {}", e.location),
+            schema: e.schema,
+            value: e.value,
+        })
+        .collect();
+    items.extend(samples.iter().map(|s| strict::Item {
+        name: format!("sample {}/{}", samples::SAMPLES, s.file),
+        schema: s.schema.clone(),
+        value: s.value.clone(),
+    }));
+    strict::validate(&spec.raw, &items)
+}
+
+/// Documented samples that the generated type of their schema cannot read.
+fn undecodable_samples(samples: &[samples::Sample]) -> Vec<String> {
+    let mut out = Vec::new();
+    for sample in samples {
+        let Some(name) = sample
+            .schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        else {
+            continue;
+        };
+        match drata::types::schemas::roundtrip(name, sample.value.clone()) {
+            Some(Ok(_)) => {}
+            Some(Err(e)) => out.push(format!(
+                "sample {}/{} does not decode as `drata::types::{name}`: {e}",
+                samples::SAMPLES,
+                sample.file
+            )),
+            None => out.push(format!(
+                "sample {}/{}: no generated type for `{name}`",
+                samples::SAMPLES,
+                sample.file
+            )),
         }
     }
     out

@@ -18,6 +18,8 @@
 mod check;
 mod conformance;
 mod examples;
+mod samples;
+mod strict;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
