@@ -162,7 +162,15 @@ async fn faults_give_5xx_answers_and_dropped_connections() {
         .send()
         .await
         .expect_err("the connection is closed without an answer");
-    assert!(!err.is_status() && !err.is_timeout(), "{err:?}");
+    // Connected, then closed before an answer: not refused, not timed out.
+    assert!(!err.is_connect() && !err.is_status() && !err.is_timeout(), "{err:?}");
+    let mut chain = err.to_string();
+    let mut source = std::error::Error::source(&err);
+    while let Some(s) = source {
+        chain.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    assert!(chain.contains("connection closed before message completed"), "{chain}");
 }
 
 #[tokio::test]

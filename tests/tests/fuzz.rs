@@ -13,6 +13,7 @@ use drata::{Error, RetryPolicy};
 use drata_tests::raw::{Act, RawServer, answer};
 use drata_tests::{TEST_KEY, builder_for, fixture};
 use proptest::prelude::*;
+use proptest::strategy::ValueTree;
 use serde_json::Value;
 
 /// Any JSON value, nested a few levels.
@@ -123,11 +124,18 @@ proptest! {
     }
 
     #[test]
-    fn arbitrary_json_never_panics_a_schema_type(value in any_json()) {
+    fn arbitrary_json_never_panics_a_schema_type_and_what_it_accepts_is_stable(value in any_json()) {
         for name in types::schemas::NAMES {
-            // Accepted values serialize back; rejected ones are an error.
+            // A rejected value is an error; an accepted one serializes to a
+            // value that reads back to itself.
             let result = types::schemas::roundtrip(name, value.clone());
-            prop_assert!(result.is_some(), "{name} is in NAMES but has no type");
+            let Some(result) = result else {
+                return Err(TestCaseError::fail(format!("{name} is in NAMES but has no type")));
+            };
+            if let Ok(back) = result {
+                let again = types::schemas::roundtrip(name, back.clone());
+                prop_assert_eq!(again.map(|r| r.map_err(|e| e.to_string())), Some(Ok(back)), "{}", name);
+            }
         }
     }
 
@@ -143,10 +151,24 @@ proptest! {
     }
 
     #[test]
-    fn timestamps_keep_any_text(text in ".{0,40}") {
+    fn timestamps_keep_any_text_and_read_it_when_they_can(text in prop_oneof![
+        ".{0,40}",
+        // Drata's three renderings, with any date and time in them.
+        (1i32..9999, 1u32..13, 1u32..29, 0u32..24, 0u32..60).prop_map(|(y, mo, d, h, mi)| format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:00.000Z")),
+        (1i32..9999, 1u32..13, 1u32..29, 0u32..24).prop_map(|(y, mo, d, h)| format!("{y:04}-{mo:02}-{d:02} {h:02}:00:00.000000")),
+        prop::sample::select(vec!["Fri Jan 31 2025", "Thu Feb 13 2025", "Mon Jul 06 2020"]).prop_map(String::from),
+    ]) {
         let t = drata::Timestamp::from(text.as_str());
-        let _ = (t.format(), t.to_utc());
         prop_assert_eq!(t.as_str(), text.as_str());
+        prop_assert_eq!(serde_json::to_value(&t).ok(), Some(Value::from(text.clone())));
+        // Read when its format is known, and only then.
+        prop_assert_eq!(t.to_utc().is_some(), t.format() != drata::TimestampFormat::Unrecognized);
+        if let Some(utc) = t.to_utc() {
+            // What it reads is the date written in the text.
+            let written = utc.format("%Y-%m-%d").to_string();
+            let named = utc.format("%a %b %d %Y").to_string();
+            prop_assert!(text.starts_with(&written) || text == named, "{} read as {}", text, utc);
+        }
     }
 
     #[test]
@@ -161,11 +183,130 @@ proptest! {
     }
 
     #[test]
-    fn arbitrary_personnel_lists_never_panic_the_validator(value in any_json()) {
-        if let Ok(import) = serde_json::from_value::<types::PersonnelImport>(value) {
-            let _ = drata::personnel::validate_import(&import);
+    fn personnel_lists_valid_and_broken_are_judged_consistently(value in personnel_list()) {
+        let import: types::PersonnelImport =
+            serde_json::from_value(value).map_err(|e| TestCaseError::fail(format!("not a list: {e}")))?;
+        check_personnel(&import)?;
+    }
+}
+
+/// One personnel record, each field valid nine times in ten, else one of
+/// the ways real files break it. `UNIQUE` and `REPEAT` are placeholders
+/// [`personnel_list`] fills with a unique or an earlier record's value.
+fn personnel_record() -> impl Strategy<Value = Value> {
+    fn field(
+        valid: &[&'static str],
+        broken: &[&'static str],
+    ) -> impl Strategy<Value = Value> + Clone + use<> {
+        prop_oneof![
+            9 => prop::sample::select(valid.to_vec()).prop_map(Value::from),
+            1 => prop::sample::select(broken.to_vec()).prop_map(Value::from),
+        ]
+    }
+    let long: &'static str = "x".repeat(192).leak();
+    let id = field(&["UNIQUE"], &["", " 7", long, "REPEAT"]);
+    let name = field(&["Ada", "O'Brien-Smith (Jr.)", "Zoë"], &["", "Al@n", "Tab\tbed", " Ada", long]);
+    let email = field(&["UNIQUE"], &["", "nope", "a@b", "two@@example.com", "REPEAT"]);
+    let date = field(
+        &["2024-10-18T01:28:40", "10/18/2024", "2024-10-18T01:28:40Z"],
+        &["31/12/2024", "", "2024-02-30T00:00:00"],
+    );
+    let url = prop::option::of(field(&["https://example.com/a.png"], &["ftp://x", "http://", long]));
+    let title = prop::option::of(field(&["Engineer", ""], &[long]));
+    (id, name.clone(), name, email, any::<bool>(), any::<bool>(), date, url, title).prop_map(
+        |(id, first, last, email, contractor, mfa, date, url, title)| {
+            let mut record = serde_json::json!({
+                "id": id, "firstName": first, "lastName": last, "email": email,
+                "contractor": contractor, "isMfaEnabled": mfa, "date": date,
+            });
+            if let Some(url) = url {
+                record["avatarUrl"] = url;
+            }
+            if let Some(title) = title {
+                record["jobTitle"] = title;
+            }
+            record
+        },
+    )
+}
+
+/// A personnel list `{"personnelData": [...]}` of 0 to 8 records, with
+/// unique ids and emails but where a record repeats an earlier one's.
+fn personnel_list() -> impl Strategy<Value = Value> {
+    prop::collection::vec(personnel_record(), 0..8).prop_map(|mut records| {
+        for i in 0..records.len() {
+            for (key, unique) in [("id", format!("{}", i + 1)), ("email", format!("p{}@example.com", i + 1))]
+            {
+                let earlier = if i == 0 {
+                    unique.clone()
+                } else {
+                    records[i - 1][key].as_str().unwrap_or("").to_string()
+                };
+                match records[i][key].as_str() {
+                    Some("UNIQUE") => records[i][key] = Value::from(unique),
+                    Some("REPEAT") => records[i][key] = Value::from(earlier),
+                    _ => {}
+                }
+            }
+        }
+        serde_json::json!({"personnelData": records})
+    })
+}
+
+/// What any verdict of the validator must satisfy: a rejection names rows
+/// and fields that exist; an acceptance means no empty required field, no
+/// repeated id or email.
+fn check_personnel(import: &types::PersonnelImport) -> Result<(), TestCaseError> {
+    let people = &import.personnel_data;
+    match drata::personnel::validate_import(import) {
+        Ok(()) => {
+            prop_assert!(!people.is_empty());
+            let mut ids = std::collections::HashSet::new();
+            let mut emails = std::collections::HashSet::new();
+            for p in people {
+                prop_assert!(!p.id.is_empty() && !p.first_name.is_empty() && p.email.contains('@'));
+                prop_assert!(ids.insert(p.id.clone()), "a repeated id was accepted");
+                prop_assert!(emails.insert(p.email.to_lowercase()), "a repeated email was accepted");
+            }
+        }
+        Err(report) => {
+            prop_assert!(!report.problems.is_empty());
+            let fields = [
+                "personnelData",
+                "id",
+                "firstName",
+                "lastName",
+                "email",
+                "date",
+                "avatarUrl",
+                "jobTitle",
+                "customerId",
+            ];
+            for problem in &report.problems {
+                prop_assert!(problem.row >= 1 && problem.row <= people.len().max(1) as u64, "{}", problem);
+                prop_assert!(problem.column.as_deref().is_some_and(|c| fields.contains(&c)), "{}", problem);
+            }
         }
     }
+    Ok(())
+}
+
+/// The personnel property reaches the validator, and with both verdicts:
+/// its lists are real lists, valid ones and broken ones.
+#[test]
+fn the_personnel_property_reaches_the_validator_with_both_verdicts() {
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let (mut accepted, mut rejected) = (0, 0);
+    for _ in 0..400 {
+        let value = personnel_list().new_tree(&mut runner).expect("a case").current();
+        let import: types::PersonnelImport =
+            serde_json::from_value(value).expect("every case is a personnel list");
+        match drata::personnel::validate_import(&import) {
+            Ok(()) => accepted += 1,
+            Err(_) => rejected += 1,
+        }
+    }
+    assert!(accepted >= 10 && rejected >= 10, "{accepted} accepted, {rejected} rejected");
 }
 
 const VALID_CSV: &str = "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n\
