@@ -14,10 +14,13 @@
 //!   upload memory, rate-limited bulk and generation (see `bench/`).
 //! - `fuzz [CASES]` — the property tests of `tests/tests/fuzz.rs` with CASES
 //!   cases each (default 20,000; CI runs them with 512).
+//! - `mutants [PATHS]` — mutation testing of the hand-written runtime
+//!   (`client/src`, `generator/src`) with cargo-mutants; see `mutants.rs`.
 
 mod check;
 mod conformance;
 mod examples;
+mod mutants;
 mod samples;
 mod strict;
 
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
         Some("bench") => {
             cargo(&root, &["run", "--release", "--quiet", "-p", "drata-bench", "--"], &args[1..], &[])
         }
+        Some("mutants") => mutants::run(&root, &args[1..]),
         Some("fuzz") => {
             let cases = args.get(1).map_or("20000", String::as_str);
             if cases.parse::<u32>().is_err() {
@@ -62,7 +66,8 @@ fn main() -> ExitCode {
                  check      check that spec, generated code, client and tests agree\n  \
                  conformance [N]  run schemathesis against the fake server (N examples per operation, default 50)\n  \
                  bench [--json] [--with-build] [--only GROUP]  measure the client (release build)\n  \
-                 fuzz [CASES]     run the property tests longer (default 20000 cases each)"
+                 fuzz [CASES]     run the property tests longer (default 20000 cases each)\n  \
+                 mutants [PATHS]  mutation testing of client/src and generator/src (cargo-mutants)"
             );
             return ExitCode::from(2);
         }

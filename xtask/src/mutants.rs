@@ -1,0 +1,146 @@
+//! `cargo xtask mutants [PATHS] [-- ARGS]`: mutation testing of the
+//! hand-written runtime with cargo-mutants (installed on first use, at a
+//! pinned version); ARGS go to cargo-mutants (`-- --in-place` mutates and
+//! builds in this tree, sharing its target directory: leave the tree alone
+//! while it runs).
+//!
+//! Each path is a file or folder of `client/src` (crate `drata`) or
+//! `generator/src` (crate `drata-generator`, whose passes shape the
+//! generated client); default: both. Each mutant is built and the tests of
+//! the packages that exercise it are run: the client's own tests, the
+//! contract, runtime, fault, fuzz, sample and security suites, the fake
+//! server's and the CLI's end-to-end tests. The summary gives caught,
+//! missed, unviable and timed-out mutants per file, then every missed one.
+//!
+//! Mutants that cannot change behaviour are listed in `.cargo/mutants.toml`
+//! (`exclude_re`), each with the reason it is equivalent.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// The cargo-mutants version the project's configuration is written for.
+const VERSION: &str = "27.1.0";
+
+/// The packages whose tests run for every mutant.
+const TEST_PACKAGES: &[&str] = &["drata", "drata-tests", "drata-mock", "drata-cli"];
+
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    ensure_installed()?;
+    // `cargo xtask mutants [PATHS] [-- CARGO-MUTANTS ARGS]`, e.g. `-- --in-place`.
+    let (paths, extra) = match args.iter().position(|a| a == "--") {
+        Some(at) => (&args[..at], &args[at + 1..]),
+        None => (args, &[][..]),
+    };
+    let paths: Vec<String> =
+        if paths.is_empty() { vec!["client/src".into(), "generator/src".into()] } else { paths.to_vec() };
+    let mut packages = Vec::new();
+    let mut files = Vec::new();
+    for path in &paths {
+        let path = path.trim_end_matches('/');
+        let package = if path.starts_with("client/src") {
+            "drata"
+        } else if path.starts_with("generator/src") {
+            "drata-generator"
+        } else {
+            return Err(format!("`{path}` is not under client/src or generator/src"));
+        };
+        if !packages.contains(&package) {
+            packages.push(package);
+        }
+        let glob = if root.join(path).is_dir() { format!("{path}/**/*.rs") } else { path.to_string() };
+        files.push(glob);
+    }
+    let mut command = Command::new(env!("CARGO"));
+    command.current_dir(root).args([
+        "mutants",
+        "--no-shuffle",
+        "--colors",
+        "never",
+        "--minimum-test-timeout",
+        "120",
+    ]);
+    for package in &packages {
+        command.args(["--package", package]);
+    }
+    for package in TEST_PACKAGES.iter().chain(packages.iter().filter(|p| **p == "drata-generator")) {
+        command.args(["--test-package", package]);
+    }
+    for file in &files {
+        command.args(["--file", file]);
+    }
+    command.args(extra);
+    // cargo-mutants exits non-zero when a mutant is missed: the summary below says which.
+    let status = command.status().map_err(|e| format!("cannot run cargo mutants: {e}"))?;
+    let summary = summarize(&root.join("mutants.out/outcomes.json"))?;
+    println!("{summary}");
+    if status.success() { Ok(()) } else { Err(format!("cargo mutants: {status}; see mutants.out/")) }
+}
+
+fn ensure_installed() -> Result<(), String> {
+    let installed = Command::new(env!("CARGO"))
+        .args(["mutants", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).contains(VERSION));
+    if installed {
+        return Ok(());
+    }
+    println!("installing cargo-mutants {VERSION} (once)");
+    let status = Command::new(env!("CARGO"))
+        .args(["install", "cargo-mutants", "--locked", "--version", VERSION])
+        .status()
+        .map_err(|e| format!("cannot run cargo install: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("cargo install cargo-mutants failed: {status}")) }
+}
+
+/// Caught, missed, unviable and timed-out mutants per file, and each missed one.
+fn summarize(outcomes: &Path) -> Result<String, String> {
+    let text =
+        std::fs::read_to_string(outcomes).map_err(|e| format!("cannot read {}: {e}", outcomes.display()))?;
+    let report: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", outcomes.display()))?;
+    let mut by_file: BTreeMap<String, [u32; 4]> = BTreeMap::new();
+    let mut missed = Vec::new();
+    for outcome in report["outcomes"].as_array().into_iter().flatten() {
+        let Some(mutant) = outcome.pointer("/scenario/Mutant") else { continue };
+        let file = mutant["file"].as_str().unwrap_or("?").to_string();
+        let column = match outcome["summary"].as_str().unwrap_or("") {
+            "CaughtMutant" => 0,
+            "MissedMutant" => 1,
+            "Unviable" => 2,
+            "Timeout" => 3,
+            _ => continue,
+        };
+        if let Some(counts) = by_file.get_mut(&file) {
+            counts[column] += 1;
+        } else {
+            let mut counts = [0; 4];
+            counts[column] = 1;
+            by_file.insert(file.clone(), counts);
+        }
+        if column == 1 {
+            let line = mutant.pointer("/span/start/line").and_then(Value::as_u64).unwrap_or(0);
+            let name = mutant["name"].as_str().unwrap_or("?");
+            missed.push(format!("  {file}:{line}: {name}"));
+        }
+    }
+    let mut out =
+        format!("{:<44} {:>7} {:>7} {:>9} {:>8}\n", "file", "caught", "missed", "unviable", "timeout");
+    let mut total = [0; 4];
+    for (file, counts) in &by_file {
+        out.push_str(&format!(
+            "{file:<44} {:>7} {:>7} {:>9} {:>8}\n",
+            counts[0], counts[1], counts[2], counts[3]
+        ));
+        for (sum, n) in total.iter_mut().zip(counts) {
+            *sum += n;
+        }
+    }
+    out.push_str(&format!("{:<44} {:>7} {:>7} {:>9} {:>8}\n", "all", total[0], total[1], total[2], total[3]));
+    if !missed.is_empty() {
+        out.push_str("\nmissed (a test should notice, or .cargo/mutants.toml should say why it cannot):\n");
+        out.push_str(&missed.join("\n"));
+    }
+    Ok(out)
+}
