@@ -344,6 +344,49 @@ mod tests {
     }
 
     #[test]
+    fn the_region_chooses_the_api_root_unless_a_base_url_is_given() {
+        use progenitor_client::ClientInfo;
+        for region in Region::ALL {
+            let client = Client::builder().api_key("k").region(region).build().unwrap();
+            assert_eq!(client.baseurl(), region.base_url());
+            assert_eq!(region.to_string(), region.as_str());
+        }
+        let local = Client::builder().api_key("k").region(Region::Eu).base_url("http://127.0.0.1:9/public/");
+        assert_eq!(local.build().unwrap().baseurl(), "http://127.0.0.1:9/public");
+    }
+
+    #[test]
+    fn every_setting_of_the_builder_is_kept() {
+        let builder = Client::builder()
+            .api_key("k")
+            .region(Region::Apac)
+            .base_url("http://127.0.0.1:9/public")
+            .connect_timeout(Duration::from_secs(3))
+            .timeout(Duration::from_secs(4))
+            .upload_min_speed(5)
+            .deadline(Some(Duration::from_secs(6)))
+            .upload_deadline(Some(Duration::from_secs(7)))
+            .retry(RetryPolicy::none())
+            .rate_limit(Some(RateLimit::per_second(8)));
+        let text = format!("{builder:?}");
+        for setting in [
+            "region: Apac",
+            "base_url: Some(\"http://127.0.0.1:9/public\")",
+            "connect_timeout: 3s",
+            "upload_min_speed: 5",
+            "attempt_timeout: 4s",
+            "deadline: Some(6s)",
+            "upload_deadline: Some(7s)",
+            "retry: RetryPolicy { max_attempts: 1,",
+            "rate_limit: Some(RateLimit { requests: 8, per: 1s, burst: 8 })",
+        ] {
+            assert!(text.contains(setting), "{setting} not in {text}");
+        }
+        let zero = format!("{:?}", Client::builder().upload_min_speed(0));
+        assert!(zero.contains("upload_min_speed: 1,"), "a speed of 0 is 1 B/s: {zero}");
+    }
+
+    #[test]
     fn regions_parse_in_any_case() {
         assert_eq!("EU".parse::<Region>().unwrap(), Region::Eu);
         assert_eq!("apac".parse::<Region>().unwrap().base_url(), "https://public-api.apac.drata.com/public");
@@ -368,5 +411,8 @@ mod tests {
         {
             assert!(!text.contains("SECRET"), "{text}");
         }
+        assert_eq!(format!("{:?}", ApiKey::new("sk_live_SECRET")), "ApiKey(<redacted>)");
+        assert_eq!(ApiKey::new("sk_live_SECRET").to_string(), "<redacted>");
+        assert!(format!("{builder:?}").contains("api_key: Some(ApiKey(<redacted>))"), "{builder:?}");
     }
 }

@@ -147,6 +147,16 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_rate_of_zero_requests_or_zero_time_is_one_request_per_the_time() {
+        let none = RateLimit::new(0, Duration::from_secs(1));
+        assert_eq!((none.interval(), none.burst_size()), (Duration::from_secs(1), 1));
+        let instant = RateLimit::new(10, Duration::ZERO);
+        assert_eq!(instant.interval(), Duration::ZERO, "1 ns over 10 requests rounds down");
+        assert_eq!(RateLimit::per_minute(500), RateLimit::DRATA);
+        assert_eq!(RateLimit::per_second(50).burst(0).burst_size(), 1, "a burst is at least one request");
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_wait_longer_than_allowed_takes_no_token() {
         let bucket = TokenBucket::new(RateLimit::per_second(1).burst(1));

@@ -252,6 +252,48 @@ mod tests {
     }
 
     #[test]
+    fn a_retry_after_equal_to_the_cap_is_still_waited_for() {
+        let p = RetryPolicy::default().max_retry_after(Duration::from_secs(30));
+        let wait = |seconds: &str| {
+            let h = headers(Some(seconds));
+            p.next_delay(&Method::GET, 1, Outcome::Answer(StatusCode::TOO_MANY_REQUESTS, &h), || 0.5)
+        };
+        assert_eq!(wait("30"), Some(Duration::from_secs(30)));
+        assert_eq!(wait("31"), None);
+    }
+
+    #[test]
+    fn backoff_past_many_attempts_stays_at_the_maximum_without_overflowing() {
+        let p = RetryPolicy::default()
+            .max_attempts(100)
+            .base_delay(Duration::from_millis(1))
+            .max_delay(Duration::from_secs(3600));
+        for attempt in [21, 33, 64, 99] {
+            let delay = p.next_delay(&Method::GET, attempt, Outcome::NotConnected, || 0.999_999);
+            // 2^20 ms is the most the doubling goes to: about 17.5 minutes.
+            assert_eq!(delay, Some(Duration::from_millis(1 << 20).mul_f64(0.999_999)), "attempt {attempt}");
+        }
+    }
+
+    #[tokio::test]
+    async fn outcomes_tell_a_refused_connection_from_a_lost_answer() {
+        // Nothing listens on port 1 of loopback: the connection is refused.
+        let result = reqwest::Client::new().get("http://127.0.0.1:1/").send().await;
+        assert!(matches!(Outcome::of(&result), Outcome::NotConnected), "{result:?}");
+        // A server that takes the request and closes: the answer is lost.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            if let Ok((mut stream, _)) = listener.accept().await {
+                let mut buffer = [0u8; 1024];
+                let _ = tokio::io::AsyncReadExt::read(&mut stream, &mut buffer).await;
+            }
+        });
+        let result = reqwest::Client::new().get(format!("http://{address}/")).send().await;
+        assert!(matches!(Outcome::of(&result), Outcome::Lost), "{result:?}");
+    }
+
+    #[test]
     fn jitter_is_in_range_and_varies() {
         let values: Vec<f64> = (0..100).map(|_| jitter()).collect();
         assert!(values.iter().all(|v| (0.0..1.0).contains(v)));

@@ -361,3 +361,99 @@ async fn an_invalid_personnel_list_is_refused_before_sending() {
     assert_eq!(rows, [(2, Some("email")), (2, Some("date"))]);
     assert_eq!(request_count(&server).await, 0);
 }
+
+#[tokio::test]
+async fn every_streamed_page_sends_the_whole_filter() {
+    let server = MockServer::start().await;
+    five_items_in_pages_of_two(&server, false).await;
+    let filter = ConnectionFilter::default()
+        .state(ConnectionState::Active)
+        .provider_type(drata::types::ProviderType::Mdm)
+        .provider_type(drata::types::ProviderType::Edr)
+        .sort(drata::types::ConnectionSort::ConnectionClientType, drata::types::SortDirection::Desc)
+        .page_size(2);
+    let all: Vec<_> = client_for(&server.uri()).connections(filter).try_collect().await.expect("5 items");
+    assert_eq!(all.len(), 5);
+    let queries: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| r.url.query().unwrap_or("").to_string())
+        .collect();
+    let expected = |page: u32| {
+        format!(
+            "limit=2&page={page}&providerTypes=MDM&providerTypes=EDR&sort=CONNECTION_CLIENT_TYPE&sortDir=DESC&state=ACTIVE"
+        )
+    };
+    assert_eq!(queries, [expected(1), expected(2), expected(3)]);
+}
+
+#[tokio::test]
+async fn max_pages_is_the_number_of_pages_fetched() {
+    for (max_pages, requests, items, ends_in_error) in [(3, 3, 5, false), (2, 2, 4, true), (0, 0, 0, true)] {
+        let server = MockServer::start().await;
+        five_items_in_pages_of_two(&server, false).await;
+        let filter =
+            ConnectionFilter::default().state(ConnectionState::Active).page_size(2).max_pages(max_pages);
+        let client = client_for(&server.uri());
+        let mut stream = client.connections(filter);
+        let mut got = 0;
+        let mut error = None;
+        while let Some(item) = stream.try_next().await.transpose() {
+            match item {
+                Ok(_) => got += 1,
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        assert_eq!(
+            (request_count(&server).await, got, error.is_some()),
+            (requests, items, ends_in_error),
+            "max {max_pages}"
+        );
+        if let Some(error) = error {
+            assert_eq!(
+                error.to_string(),
+                format!(
+                    "pagination stopped: stopped after {max_pages} pages without reaching the end of the listing (raise `max_pages` if that many is expected)"
+                )
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn uploads_have_their_own_deadline_and_the_calls_deadline_does_not_cut_them() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({})).set_delay(Duration::from_millis(400)),
+        )
+        .mount(&server)
+        .await;
+    let csv = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(
+        csv.path(),
+        format!("{}\n1,Ada,Lovelace,ada@example.com,,no,yes,\n", drata::personnel::csv_header()),
+    )
+    .expect("write");
+    // The call deadline (100 ms) is not the upload's: no upload deadline by default.
+    let patient =
+        builder_for(&server.uri()).deadline(Some(Duration::from_millis(100))).build().expect("client");
+    patient.update_idp_connection_from_csv().id(5).file(csv.path()).send().await.expect("not cut");
+    // An upload deadline shorter than the answer ends the call.
+    let hasty =
+        builder_for(&server.uri()).upload_deadline(Some(Duration::from_millis(150))).build().expect("client");
+    let error = hasty.update_idp_connection_from_csv().id(5).file(csv.path()).send().await.expect_err("cut");
+    assert!(
+        matches!(&error, Error::Deadline { after, attempts: 1, .. } if *after == Duration::from_millis(150)),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "PUT /connections/5/upload/csv: no answer within the deadline of 150 ms (1 attempt(s)); raise it with `ClientBuilder::deadline` or retry later"
+    );
+}

@@ -62,6 +62,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         "--minimum-test-timeout",
         "120",
     ]);
+    // nextest runs the suites' tests side by side: most of their time is
+    // waiting on sockets and timers, so a mutant's tests take seconds, not
+    // the sum of every suite (doctests are left out; they are examples).
+    if nextest_installed() {
+        command.args(["--test-tool", "nextest"]);
+    }
     for package in &packages {
         command.args(["--package", package]);
     }
@@ -77,6 +83,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let summary = summarize(&root.join("mutants.out/outcomes.json"))?;
     println!("{summary}");
     if status.success() { Ok(()) } else { Err(format!("cargo mutants: {status}; see mutants.out/")) }
+}
+
+fn nextest_installed() -> bool {
+    Command::new(env!("CARGO")).args(["nextest", "--version"]).output().is_ok_and(|o| o.status.success())
 }
 
 fn ensure_installed() -> Result<(), String> {
