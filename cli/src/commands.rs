@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use drata::personnel::{PersonnelCsv, ValidationReport};
+use drata::personnel::{PersonnelCsv, PersonnelError, ValidationReport};
 use drata::types::{
     CompactConnection, ConnectVersionControlIdentityRequest, ConnectionSort, ConnectionState,
     PersonnelImport, ProviderType, SortDirection, ToggleField, ToggleVersionControlIdentityRequest,
@@ -83,7 +83,7 @@ impl Context {
             // Each answer may take `timeout`; the call as a whole, its
             // retries included, at least as long as the default allows.
             let deadline = timeout.saturating_mul(4).max(Duration::from_secs(120));
-            builder = builder.timeout(timeout).deadline(Some(deadline));
+            builder = builder.attempt_timeout(timeout).call_deadline(Some(deadline));
         }
         Ok(builder.build()?)
     }
@@ -341,8 +341,8 @@ fn is_stdin(path: &Path) -> bool {
 
 /// A personnel file that could not be used: its problems as JSON on stdout
 /// when asked for, and as text in the error.
-fn file_failure(out: &mut Stdout, json: bool, file: &Path, error: drata::Error) -> Failure {
-    let drata::Error::Validation(report) = error else { return error.into() };
+fn file_failure(out: &mut Stdout, json: bool, file: &Path, error: PersonnelError) -> Failure {
+    let PersonnelError::Invalid(report) = error else { return drata::Error::from(error).into() };
     if json && let Err(failure) = out.json(&report_json(file, &report)) {
         return failure;
     }
@@ -359,8 +359,9 @@ fn report_json(file: &Path, report: &ValidationReport) -> serde_json::Value {
 }
 
 /// Checks a personnel CSV (off the async threads: it reads the whole file).
-async fn checked_csv(path: &Path) -> Result<PersonnelCsv, drata::Error> {
+async fn checked_csv(path: &Path) -> Result<PersonnelCsv, PersonnelError> {
     let path = path.to_path_buf();
+    let file = path.clone();
     let checked = tokio::task::spawn_blocking(move || {
         if is_stdin(&path) {
             PersonnelCsv::from_reader(std::io::stdin().lock(), "personnel.csv")
@@ -369,7 +370,7 @@ async fn checked_csv(path: &Path) -> Result<PersonnelCsv, drata::Error> {
         }
     })
     .await;
-    checked.map_err(|e| drata::Error::InvalidRequest(format!("the check of the file stopped: {e}")))?
+    checked.map_err(|e| PersonnelError::File { path: file, source: std::io::Error::other(e) })?
 }
 
 async fn validate(out: &mut Stdout, file: &Path, json: bool) -> Result<(), Failure> {

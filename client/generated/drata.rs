@@ -7439,13 +7439,7 @@ impl ClientInfo<crate::runtime::Runtime> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::runtime::Runtime>,
-    {}
-};
+impl ClientHooks<crate::runtime::Runtime> for &Client {}
 impl Client {
     /**Update target version control user identity toggle settings
 
@@ -7573,7 +7567,6 @@ let response = client.create_idp_connection_from_json()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
-    use crate::runtime::OptionalQuery as _;
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -7633,82 +7626,41 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        async fn send_unwrapped(
-            self,
-        ) -> Result<
-            ResponseValue<types::VersionControlIdentity>,
-            Error<types::ExceptionResponse>,
-        > {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ToggleVersionControlIdentityRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let info = OperationInfo {
-                operation_id: "toggle_version_control_identity",
-            };
-            let result = {
-                let url = format!(
-                    "{}/user-identities/version-control/{}/toggle", client.baseurl,
-                    encode_path(& id.to_string()),
-                );
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                client.exec(request, &info)
-            }
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::from_response(response).await,
-                400u16 | 401u16 | 402u16 | 403u16 | 404u16 | 412u16 | 429u16 | 500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
         ///Sends a `PUT` request to `/user-identities/version-control/{id}/toggle`
         ///
-        /// Failures are [`crate::Error`]s; the request goes through the
-        /// client's retries, rate limiter and tracing.
+        /// Checks every parameter and the body first (nothing is sent when
+        /// one is invalid); the request then goes through the client's
+        /// rate limiter, retries, timeouts and tracing. Failures are
+        /// [`crate::Error`]s.
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::VersionControlIdentity>,
+            crate::Response<types::VersionControlIdentity>,
             crate::Error,
         > {
-            crate::runtime::check_range(
-                &crate::operations::TOGGLE_VERSION_CONTROL_IDENTITY,
-                "id",
-                &self.id,
-                Some(1i64),
-                None,
+            let op = &crate::operations::TOGGLE_VERSION_CONTROL_IDENTITY;
+            let Self { client, id, body } = self;
+            let id = crate::request::field(op, "id", id)?;
+            crate::request::check_range(op, "id", &id, Some(1i64), None)?;
+            let body = crate::request::field(
+                op,
+                "body",
+                body
+                    .and_then(|v| {
+                        types::ToggleVersionControlIdentityRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    }),
             )?;
-            let client = self.client;
-            crate::runtime::call(
+            let request = crate::request::Request::new(
                     client,
-                    &crate::operations::TOGGLE_VERSION_CONTROL_IDENTITY,
-                    self.send_unwrapped(),
+                    op,
+                    format!(
+                        "/user-identities/version-control/{}/toggle", crate
+                        ::request::encode_path(& id)
+                    ),
                 )
-                .await
+                .json(&body)?;
+            crate::runtime::execute(client, request).await
         }
     }
     /**Builder for [`Client::connect_version_control_identity`]
@@ -7764,82 +7716,41 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        async fn send_unwrapped(
-            self,
-        ) -> Result<
-            ResponseValue<types::VersionControlIdentity>,
-            Error<types::ExceptionResponse>,
-        > {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ConnectVersionControlIdentityRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let info = OperationInfo {
-                operation_id: "connect_version_control_identity",
-            };
-            let result = {
-                let url = format!(
-                    "{}/user-identities/version-control/{}/connect", client.baseurl,
-                    encode_path(& id.to_string()),
-                );
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                client.exec(request, &info)
-            }
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::from_response(response).await,
-                400u16 | 401u16 | 402u16 | 403u16 | 404u16 | 412u16 | 429u16 | 500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
         ///Sends a `PUT` request to `/user-identities/version-control/{id}/connect`
         ///
-        /// Failures are [`crate::Error`]s; the request goes through the
-        /// client's retries, rate limiter and tracing.
+        /// Checks every parameter and the body first (nothing is sent when
+        /// one is invalid); the request then goes through the client's
+        /// rate limiter, retries, timeouts and tracing. Failures are
+        /// [`crate::Error`]s.
         pub async fn send(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::VersionControlIdentity>,
+            crate::Response<types::VersionControlIdentity>,
             crate::Error,
         > {
-            crate::runtime::check_range(
-                &crate::operations::CONNECT_VERSION_CONTROL_IDENTITY,
-                "id",
-                &self.id,
-                Some(1i64),
-                None,
+            let op = &crate::operations::CONNECT_VERSION_CONTROL_IDENTITY;
+            let Self { client, id, body } = self;
+            let id = crate::request::field(op, "id", id)?;
+            crate::request::check_range(op, "id", &id, Some(1i64), None)?;
+            let body = crate::request::field(
+                op,
+                "body",
+                body
+                    .and_then(|v| {
+                        types::ConnectVersionControlIdentityRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    }),
             )?;
-            let client = self.client;
-            crate::runtime::call(
+            let request = crate::request::Request::new(
                     client,
-                    &crate::operations::CONNECT_VERSION_CONTROL_IDENTITY,
-                    self.send_unwrapped(),
+                    op,
+                    format!(
+                        "/user-identities/version-control/{}/connect", crate
+                        ::request::encode_path(& id)
+                    ),
                 )
-                .await
+                .json(&body)?;
+            crate::runtime::execute(client, request).await
         }
     }
     /**Builder for [`Client::list_connections`]
@@ -7940,87 +7851,44 @@ pub mod builder {
                 });
             self
         }
-        async fn send_unwrapped(
-            self,
-        ) -> Result<
-            ResponseValue<types::ConnectionsPage>,
-            Error<types::ExceptionResponse>,
-        > {
-            let Self { client, limit, page, provider_types, sort, sort_dir, state } = self;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let page = page.map_err(Error::InvalidRequest)?;
-            let provider_types = provider_types.map_err(Error::InvalidRequest)?;
-            let sort = sort.map_err(Error::InvalidRequest)?;
-            let sort_dir = sort_dir.map_err(Error::InvalidRequest)?;
-            let state = state.map_err(Error::InvalidRequest)?;
-            let info = OperationInfo {
-                operation_id: "list_connections",
-            };
-            let result = {
-                let url = format!("{}/connections", client.baseurl,);
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .optional_query("limit", &limit)
-                    .optional_query("page", &page)
-                    .optional_query("providerTypes", &provider_types)
-                    .optional_query("sort", &sort)
-                    .optional_query("sortDir", &sort_dir)
-                    .optional_query("state", &state)
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                client.exec(request, &info)
-            }
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::from_response(response).await,
-                400u16 | 401u16 | 402u16 | 403u16 | 412u16 | 429u16 | 500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
         ///Sends a `GET` request to `/connections`
         ///
-        /// Failures are [`crate::Error`]s; the request goes through the
-        /// client's retries, rate limiter and tracing.
+        /// Checks every parameter and the body first (nothing is sent when
+        /// one is invalid); the request then goes through the client's
+        /// rate limiter, retries, timeouts and tracing. Failures are
+        /// [`crate::Error`]s.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<types::ConnectionsPage>, crate::Error> {
-            crate::runtime::check_range(
-                &crate::operations::LIST_CONNECTIONS,
-                "page",
-                &self.page,
-                Some(1i64),
-                None,
+        ) -> ::std::result::Result<
+            crate::Response<types::ConnectionsPage>,
+            crate::Error,
+        > {
+            let op = &crate::operations::LIST_CONNECTIONS;
+            let Self { client, limit, page, provider_types, sort, sort_dir, state } = self;
+            let limit = crate::request::field(op, "limit", limit)?;
+            crate::request::check_range(op, "limit", &limit, Some(1i64), Some(50i64))?;
+            let page = crate::request::field(op, "page", page)?;
+            crate::request::check_range(op, "page", &page, Some(1i64), None)?;
+            let provider_types = crate::request::field(
+                op,
+                "providerTypes",
+                provider_types,
             )?;
-            crate::runtime::check_range(
-                &crate::operations::LIST_CONNECTIONS,
-                "limit",
-                &self.limit,
-                Some(1i64),
-                Some(50i64),
-            )?;
-            let client = self.client;
-            crate::runtime::call(
+            let sort = crate::request::field(op, "sort", sort)?;
+            let sort_dir = crate::request::field(op, "sortDir", sort_dir)?;
+            let state = crate::request::field(op, "state", state)?;
+            let request = crate::request::Request::new(
                     client,
-                    &crate::operations::LIST_CONNECTIONS,
-                    self.send_unwrapped(),
+                    op,
+                    format!("/connections"),
                 )
-                .await
+                .query_opt("limit", &limit)
+                .query_opt("page", &page)
+                .query_opt("providerTypes", &provider_types)
+                .query_opt("sort", &sort)
+                .query_opt("sortDir", &sort_dir)
+                .query_opt("state", &state);
+            crate::runtime::execute(client, request).await
         }
     }
     /**Builder for [`Client::update_idp_connection_from_json`]
@@ -8073,78 +7941,37 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        async fn send_unwrapped(
-            self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponse>,
-            Error<types::ExceptionResponse>,
-        > {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::PersonnelImport::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let info = OperationInfo {
-                operation_id: "update_idp_connection_from_json",
-            };
-            let result = {
-                let url = format!(
-                    "{}/connections/{}/upload/json", client.baseurl, encode_path(& id
-                    .to_string()),
-                );
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .put(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                client.exec(request, &info)
-            }
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::from_response(response).await,
-                400u16 | 401u16 | 402u16 | 403u16 | 404u16 | 412u16 | 429u16 | 500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
         ///Sends a `PUT` request to `/connections/{id}/upload/json`
         ///
-        /// Failures are [`crate::Error`]s; the request goes through the
-        /// client's retries, rate limiter and tracing.
+        /// Checks every parameter and the body first (nothing is sent when
+        /// one is invalid); the request then goes through the client's
+        /// rate limiter, retries, timeouts and tracing. Failures are
+        /// [`crate::Error`]s.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<types::EmptyResponse>, crate::Error> {
-            crate::runtime::check_range(
-                &crate::operations::UPDATE_IDP_CONNECTION_FROM_JSON,
-                "id",
-                &self.id,
-                Some(1i64),
-                None,
+        ) -> ::std::result::Result<crate::Response<types::EmptyResponse>, crate::Error> {
+            let op = &crate::operations::UPDATE_IDP_CONNECTION_FROM_JSON;
+            let Self { client, id, body } = self;
+            let id = crate::request::field(op, "id", id)?;
+            crate::request::check_range(op, "id", &id, Some(1i64), None)?;
+            let body = crate::request::field(
+                op,
+                "body",
+                body
+                    .and_then(|v| {
+                        types::PersonnelImport::try_from(v).map_err(|e| e.to_string())
+                    }),
             )?;
-            let client = self.client;
-            crate::runtime::call(
+            crate::checks::personnel_list(&body)?;
+            let request = crate::request::Request::new(
                     client,
-                    &crate::operations::UPDATE_IDP_CONNECTION_FROM_JSON,
-                    self.send_unwrapped(),
+                    op,
+                    format!(
+                        "/connections/{}/upload/json", crate ::request::encode_path(& id)
+                    ),
                 )
-                .await
+                .json(&body)?;
+            crate::runtime::execute(client, request).await
         }
     }
     /**Builder for [`Client::create_idp_connection_from_json`]
@@ -8186,67 +8013,33 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        async fn send_unwrapped(
-            self,
-        ) -> Result<
-            ResponseValue<types::EmptyResponse>,
-            Error<types::ExceptionResponse>,
-        > {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::PersonnelImport::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let info = OperationInfo {
-                operation_id: "create_idp_connection_from_json",
-            };
-            let result = {
-                let url = format!("{}/connections/upload/json", client.baseurl,);
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .headers(header_map)
-                    .build()?;
-                client.pre(&mut request, &info).await?;
-                client.exec(request, &info)
-            }
-                .await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::from_response(response).await,
-                400u16 | 401u16 | 402u16 | 403u16 | 412u16 | 429u16 | 500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
         ///Sends a `POST` request to `/connections/upload/json`
         ///
-        /// Failures are [`crate::Error`]s; the request goes through the
-        /// client's retries, rate limiter and tracing.
+        /// Checks every parameter and the body first (nothing is sent when
+        /// one is invalid); the request then goes through the client's
+        /// rate limiter, retries, timeouts and tracing. Failures are
+        /// [`crate::Error`]s.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<types::EmptyResponse>, crate::Error> {
-            let client = self.client;
-            crate::runtime::call(
+        ) -> ::std::result::Result<crate::Response<types::EmptyResponse>, crate::Error> {
+            let op = &crate::operations::CREATE_IDP_CONNECTION_FROM_JSON;
+            let Self { client, body } = self;
+            let body = crate::request::field(
+                op,
+                "body",
+                body
+                    .and_then(|v| {
+                        types::PersonnelImport::try_from(v).map_err(|e| e.to_string())
+                    }),
+            )?;
+            crate::checks::personnel_list(&body)?;
+            let request = crate::request::Request::new(
                     client,
-                    &crate::operations::CREATE_IDP_CONNECTION_FROM_JSON,
-                    self.send_unwrapped(),
+                    op,
+                    format!("/connections/upload/json"),
                 )
-                .await
+                .json(&body)?;
+            crate::runtime::execute(client, request).await
         }
     }
 }
@@ -8254,41 +8047,53 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-/// Every operation of the spec: method, path, required permission and
-/// Drata's operation id.
+/// Every operation of the spec: method, path, documented statuses,
+/// body, required permission and Drata's operation id.
 pub mod operations {
     ///`PUT /user-identities/version-control/{id}/toggle`
-    pub const TOGGLE_VERSION_CONTROL_IDENTITY: crate::runtime::Operation = crate::runtime::Operation {
+    pub const TOGGLE_VERSION_CONTROL_IDENTITY: crate::Operation = crate::Operation {
         id: "toggle_version_control_identity",
-        method: "PUT",
+        method: crate::Method::Put,
         path: "/user-identities/version-control/{id}/toggle",
+        success: 200u16,
+        errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
+        body: crate::BodyKind::Json,
         permission: Some("Connections: Manage Version Control User Identities"),
         drata_operation_id: "UserIdentitiesPublicController_toggleUserIdentityVersionControlSetting",
         if_unanswered: None,
     };
     ///`PUT /user-identities/version-control/{id}/connect`
-    pub const CONNECT_VERSION_CONTROL_IDENTITY: crate::runtime::Operation = crate::runtime::Operation {
+    pub const CONNECT_VERSION_CONTROL_IDENTITY: crate::Operation = crate::Operation {
         id: "connect_version_control_identity",
-        method: "PUT",
+        method: crate::Method::Put,
         path: "/user-identities/version-control/{id}/connect",
+        success: 200u16,
+        errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
+        body: crate::BodyKind::Json,
         permission: Some("Connections: Manage Version Control User Identities"),
         drata_operation_id: "UserIdentitiesPublicController_updateUserIdentityVersionControlConnection",
         if_unanswered: None,
     };
     ///`GET /connections`
-    pub const LIST_CONNECTIONS: crate::runtime::Operation = crate::runtime::Operation {
+    pub const LIST_CONNECTIONS: crate::Operation = crate::Operation {
         id: "list_connections",
-        method: "GET",
+        method: crate::Method::Get,
         path: "/connections",
+        success: 200u16,
+        errors: &[400u16, 401u16, 402u16, 403u16, 412u16, 429u16, 500u16],
+        body: crate::BodyKind::None,
         permission: Some("Connections: List Connections"),
         drata_operation_id: "ConnectionsPublicController_getConnections",
         if_unanswered: None,
     };
     ///`POST /connections/upload/csv`
-    pub const CREATE_IDP_CONNECTION_FROM_CSV: crate::runtime::Operation = crate::runtime::Operation {
+    pub const CREATE_IDP_CONNECTION_FROM_CSV: crate::Operation = crate::Operation {
         id: "create_idp_connection_from_csv",
-        method: "POST",
+        method: crate::Method::Post,
         path: "/connections/upload/csv",
+        success: 201u16,
+        errors: &[400u16, 401u16, 402u16, 403u16, 412u16, 429u16, 500u16],
+        body: crate::BodyKind::Multipart,
         permission: Some("Personnel: Import Personnel"),
         drata_operation_id: "ConnectionsPublicController_createIdpConnectionWithCsvFile",
         if_unanswered: Some(
@@ -8296,19 +8101,25 @@ pub mod operations {
         ),
     };
     ///`PUT /connections/{id}/upload/csv`
-    pub const UPDATE_IDP_CONNECTION_FROM_CSV: crate::runtime::Operation = crate::runtime::Operation {
+    pub const UPDATE_IDP_CONNECTION_FROM_CSV: crate::Operation = crate::Operation {
         id: "update_idp_connection_from_csv",
-        method: "PUT",
+        method: crate::Method::Put,
         path: "/connections/{id}/upload/csv",
+        success: 200u16,
+        errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
+        body: crate::BodyKind::Multipart,
         permission: Some("Personnel: Import Personnel"),
         drata_operation_id: "ConnectionsPublicController_updateIdpConnectionWithCsvFile",
         if_unanswered: None,
     };
     ///`POST /connections/upload/json`
-    pub const CREATE_IDP_CONNECTION_FROM_JSON: crate::runtime::Operation = crate::runtime::Operation {
+    pub const CREATE_IDP_CONNECTION_FROM_JSON: crate::Operation = crate::Operation {
         id: "create_idp_connection_from_json",
-        method: "POST",
+        method: crate::Method::Post,
         path: "/connections/upload/json",
+        success: 201u16,
+        errors: &[400u16, 401u16, 402u16, 403u16, 412u16, 429u16, 500u16],
+        body: crate::BodyKind::Json,
         permission: Some("Personnel: Import Personnel"),
         drata_operation_id: "ConnectionsPublicController_createIdpConnectionWithJsonFile",
         if_unanswered: Some(
@@ -8316,16 +8127,19 @@ pub mod operations {
         ),
     };
     ///`PUT /connections/{id}/upload/json`
-    pub const UPDATE_IDP_CONNECTION_FROM_JSON: crate::runtime::Operation = crate::runtime::Operation {
+    pub const UPDATE_IDP_CONNECTION_FROM_JSON: crate::Operation = crate::Operation {
         id: "update_idp_connection_from_json",
-        method: "PUT",
+        method: crate::Method::Put,
         path: "/connections/{id}/upload/json",
+        success: 200u16,
+        errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
+        body: crate::BodyKind::Json,
         permission: Some("Personnel: Import Personnel"),
         drata_operation_id: "ConnectionsPublicController_updateIdpConnectionWithJsonFile",
         if_unanswered: None,
     };
     /// All of them, in spec order.
-    pub const ALL: &[&crate::runtime::Operation] = &[
+    pub const ALL: &[&crate::Operation] = &[
         &TOGGLE_VERSION_CONTROL_IDENTITY,
         &CONNECT_VERSION_CONTROL_IDENTITY,
         &LIST_CONNECTIONS,

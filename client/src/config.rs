@@ -69,35 +69,34 @@ impl FromStr for Region {
         Region::ALL
             .into_iter()
             .find(|r| r.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| Error::Config(format!("unknown region `{s}`: use us, eu or apac")))
+            .ok_or_else(|| Error::Config { message: format!("unknown region `{s}`: use us, eu or apac") })
     }
 }
 
 /// A Drata API key. Its `Debug` and `Display` never show it.
 #[derive(Clone)]
-pub struct ApiKey(String);
+pub(crate) struct ApiKey(String);
 
 impl ApiKey {
     /// Wraps a key.
-    pub fn new(key: impl Into<String>) -> Self {
+    pub(crate) fn new(key: impl Into<String>) -> Self {
         Self(key.into())
     }
 
     /// Reads the key from `DRATA_API_KEY`, if set and not empty.
-    pub fn from_env() -> Option<Self> {
+    pub(crate) fn from_env() -> Option<Self> {
         std::env::var(API_KEY_ENV).ok().filter(|k| !k.trim().is_empty()).map(Self)
     }
 
     /// The `Authorization` header value, marked sensitive so that `http`
     /// never prints it.
     fn header_value(&self) -> Result<HeaderValue, Error> {
-        let mut value = HeaderValue::from_str(&format!("Bearer {}", self.0.trim())).map_err(|_| {
-            Error::Config(
-                "the API key contains characters that cannot be sent in a header (a newline or a \
-                 control character?)"
+        let mut value =
+            HeaderValue::from_str(&format!("Bearer {}", self.0.trim())).map_err(|_| Error::Config {
+                message: "the API key contains characters that cannot be sent in a header (a newline \
+                          or a control character?)"
                     .into(),
-            )
-        })?;
+            })?;
         value.set_sensitive(true);
         Ok(value)
     }
@@ -136,8 +135,8 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     upload_min_speed: u64,
     attempt_timeout: Duration,
-    deadline: Option<Duration>,
-    upload_deadline: Option<Duration>,
+    call_deadline: Option<Duration>,
+    upload_call_deadline: Option<Duration>,
     retry: RetryPolicy,
     rate_limit: Option<RateLimit>,
 }
@@ -151,8 +150,8 @@ impl Default for ClientBuilder {
             connect_timeout: Duration::from_secs(10),
             upload_min_speed: 64 * 1024,
             attempt_timeout: Duration::from_secs(30),
-            deadline: Some(Duration::from_secs(120)),
-            upload_deadline: None,
+            call_deadline: Some(Duration::from_secs(120)),
+            upload_call_deadline: None,
             retry: RetryPolicy::default(),
             rate_limit: Some(RateLimit::DRATA),
         }
@@ -189,14 +188,14 @@ impl ClientBuilder {
     /// How long one attempt of a request may take in all, from connecting to
     /// the last byte of the answer (default 30 s). An upload's attempt gets
     /// more: see [`Self::upload_min_speed`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = timeout;
         self
     }
 
     /// The slowest upload, in bytes per second, that is waited for (default
     /// 64 KiB/s, half a megabit). One attempt of a CSV upload may take the
-    /// [timeout](Self::timeout) plus the file's size at this speed: 30 s +
+    /// [attempt timeout](Self::attempt_timeout) plus the file's size at this speed: 30 s +
     /// 53 min for a 200 MB file. A stalled upload ends then; a slow one
     /// above this speed is never cut short.
     pub fn upload_min_speed(mut self, bytes_per_second: u64) -> Self {
@@ -205,17 +204,18 @@ impl ClientBuilder {
     }
 
     /// The overall deadline of a call, retries and waits included (default
-    /// 120 s); `None` for no deadline. Uploads use [`Self::upload_deadline`].
-    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
-        self.deadline = deadline;
+    /// 120 s); `None` for no deadline. Uploads use
+    /// [`Self::upload_call_deadline`].
+    pub fn call_deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.call_deadline = deadline;
         self
     }
 
     /// The overall deadline of a CSV upload (default: none, so a large file
     /// on a slow link is not cut short; each attempt is still bounded, see
     /// [`Self::upload_min_speed`]).
-    pub fn upload_deadline(mut self, deadline: Option<Duration>) -> Self {
-        self.upload_deadline = deadline;
+    pub fn upload_call_deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.upload_call_deadline = deadline;
         self
     }
 
@@ -243,11 +243,11 @@ impl ClientBuilder {
         // An empty key (`--api-key ""`, `DRATA_API_KEY=`) is no key: sending
         // `Bearer ` would only earn a 401.
         let given = self.api_key.filter(|k| !k.0.trim().is_empty());
-        let key = given.or_else(ApiKey::from_env).ok_or_else(|| {
-            Error::Config(format!(
+        let key = given.or_else(ApiKey::from_env).ok_or_else(|| Error::Config {
+            message: format!(
                 "no API key: pass one to the builder or set {API_KEY_ENV} (create keys in Drata \
                  under Settings → API Keys)"
-            ))
+            ),
         })?;
         let base_url = match &self.base_url {
             Some(url) => checked_base_url(url)?,
@@ -262,14 +262,14 @@ impl ClientBuilder {
             .timeout(self.attempt_timeout)
             .https_only(!base_url.starts_with("http://"))
             .build()
-            .map_err(|e| Error::Config(format!("cannot set up the HTTP client: {e}")))?;
+            .map_err(|e| Error::Config { message: format!("cannot set up the HTTP client: {e}") })?;
         let runtime = Runtime::new(
             self.retry,
             self.rate_limit,
             self.attempt_timeout,
             self.upload_min_speed,
-            self.deadline,
-            self.upload_deadline,
+            self.call_deadline,
+            self.upload_call_deadline,
         );
         Ok(Client::new_with_client(&base_url, http, runtime))
     }
@@ -278,7 +278,7 @@ impl ClientBuilder {
 /// Accepts `https://…`, or `http://` to a loopback address; strips a trailing `/`.
 fn checked_base_url(url: &str) -> Result<String, Error> {
     let parsed = reqwest::Url::parse(url.trim())
-        .map_err(|e| Error::Config(format!("base URL `{url}` is not a URL: {e}")))?;
+        .map_err(|e| Error::Config { message: format!("base URL `{url}` is not a URL: {e}") })?;
     let loopback = match parsed.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
@@ -289,23 +289,29 @@ fn checked_base_url(url: &str) -> Result<String, Error> {
         "https" if parsed.host().is_some() => {}
         "http" if loopback => {}
         "http" => {
-            return Err(Error::Config(format!(
-                "base URL `{url}` is plain http to a host that is not loopback; the API key would \
+            return Err(Error::Config {
+                message: format!(
+                    "base URL `{url}` is plain http to a host that is not loopback; the API key would \
                  travel unencrypted. Use https:// (plain http is only for local servers on \
                  127.0.0.1, ::1 or localhost)"
-            )));
+                ),
+            });
         }
         other => {
-            return Err(Error::Config(format!("base URL `{url}` has scheme `{other}`; use https://")));
+            return Err(Error::Config {
+                message: format!("base URL `{url}` has scheme `{other}`; use https://"),
+            });
         }
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(Error::Config("the base URL must not carry credentials".into()));
+        return Err(Error::Config { message: "the base URL must not carry credentials".into() });
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(Error::Config(format!(
-            "base URL `{url}` has a query or a fragment (`?…`, `#…`); give the API root alone, e.g. https://public-api.drata.com/public"
-        )));
+        return Err(Error::Config {
+            message: format!(
+                "base URL `{url}` has a query or a fragment (`?…`, `#…`); give the API root alone, e.g. https://public-api.drata.com/public"
+            ),
+        });
     }
     Ok(parsed.as_str().trim_end_matches('/').to_string())
 }
@@ -314,6 +320,17 @@ impl Client {
     /// Starts building a client: see [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// The API root requests go to, `/public` included, without a trailing `/`.
+    ///
+    /// ```
+    /// let client = drata::Client::builder().api_key("k").region(drata::Region::Eu).build()?;
+    /// assert_eq!(client.base_url(), "https://public-api.eu.drata.com/public");
+    /// # Ok::<(), drata::Error>(())
+    /// ```
+    pub fn base_url(&self) -> &str {
+        &self.baseurl
     }
 }
 
@@ -339,20 +356,19 @@ mod tests {
             "https://public-api.drata.com/public?x=1",
             "https://public-api.drata.com/public#top",
         ] {
-            assert!(matches!(checked_base_url(bad), Err(Error::Config(_))), "{bad}");
+            assert!(matches!(checked_base_url(bad), Err(Error::Config { .. })), "{bad}");
         }
     }
 
     #[test]
     fn the_region_chooses_the_api_root_unless_a_base_url_is_given() {
-        use progenitor_client::ClientInfo;
         for region in Region::ALL {
             let client = Client::builder().api_key("k").region(region).build().unwrap();
-            assert_eq!(client.baseurl(), region.base_url());
+            assert_eq!(client.base_url(), region.base_url());
             assert_eq!(region.to_string(), region.as_str());
         }
         let local = Client::builder().api_key("k").region(Region::Eu).base_url("http://127.0.0.1:9/public/");
-        assert_eq!(local.build().unwrap().baseurl(), "http://127.0.0.1:9/public");
+        assert_eq!(local.build().unwrap().base_url(), "http://127.0.0.1:9/public");
     }
 
     #[test]
@@ -362,10 +378,10 @@ mod tests {
             .region(Region::Apac)
             .base_url("http://127.0.0.1:9/public")
             .connect_timeout(Duration::from_secs(3))
-            .timeout(Duration::from_secs(4))
+            .attempt_timeout(Duration::from_secs(4))
             .upload_min_speed(5)
-            .deadline(Some(Duration::from_secs(6)))
-            .upload_deadline(Some(Duration::from_secs(7)))
+            .call_deadline(Some(Duration::from_secs(6)))
+            .upload_call_deadline(Some(Duration::from_secs(7)))
             .retry(RetryPolicy::none())
             .rate_limit(Some(RateLimit::per_second(8)));
         let text = format!("{builder:?}");
@@ -375,8 +391,8 @@ mod tests {
             "connect_timeout: 3s",
             "upload_min_speed: 5",
             "attempt_timeout: 4s",
-            "deadline: Some(6s)",
-            "upload_deadline: Some(7s)",
+            "call_deadline: Some(6s)",
+            "upload_call_deadline: Some(7s)",
             "retry: RetryPolicy { max_attempts: 1,",
             "rate_limit: Some(RateLimit { requests: 8, per: 1s, burst: 8 })",
         ] {

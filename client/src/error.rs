@@ -4,31 +4,27 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use reqwest::StatusCode;
-
-use crate::runtime::{CallRecord, Operation};
+use crate::operation::{BodyKind, Operation};
+use crate::personnel::{PersonnelError, ValidationReport};
 use crate::types::ExceptionResponse;
-
-/// progenitor's error, which the generated code produces before the client
-/// turns it into an [`Error`].
-pub type OperationError = progenitor_client::Error<ExceptionResponse>;
 
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The longest part of a response body an error message quotes.
-pub const BODY_EXCERPT_CHARS: usize = 200;
+pub(crate) const BODY_EXCERPT_CHARS: usize = 200;
 
 /// Everything that can go wrong when talking to Drata.
 ///
 /// `Display` says what happened and what to do; it never contains the API key
-/// nor more than [`BODY_EXCERPT_CHARS`] characters of a response body.
+/// nor more than 200 characters of a response body. [`Error::operation`],
+/// [`Error::status`] and [`Error::attempts`] give the facts to a program.
 ///
 /// ```
 /// # async fn run(client: drata::Client) {
 /// match client.list_connections().send().await {
 ///     Ok(page) => println!("{} connections", page.total),
-///     Err(drata::Error::Api(e)) if e.status.as_u16() == 401 => eprintln!("{e}"), // says to check the key
+///     Err(e) if e.status() == Some(401) => eprintln!("{e}"), // says to check the key
 ///     Err(e) => eprintln!("{e}"),
 /// }
 /// # }
@@ -37,14 +33,22 @@ pub const BODY_EXCERPT_CHARS: usize = 200;
 #[non_exhaustive]
 pub enum Error {
     /// The client's configuration is invalid; nothing was sent.
-    #[error("invalid client configuration: {0}")]
-    Config(String),
-    /// The request is invalid (a parameter or a body); nothing was sent.
-    #[error("invalid request, nothing was sent: {0}")]
-    InvalidRequest(String),
+    #[error("invalid client configuration: {message}")]
+    Config {
+        /// What is wrong and how to set it.
+        message: String,
+    },
+    /// A parameter or a body is invalid; nothing was sent.
+    #[error("invalid request, nothing was sent: {message}")]
+    InvalidRequest {
+        /// The operation, when the request was one's.
+        operation: Option<&'static Operation>,
+        /// What is wrong, naming the parameter.
+        message: String,
+    },
     /// The personnel to import are invalid; nothing was sent.
     #[error("invalid personnel, nothing was sent: {0}")]
-    Validation(crate::personnel::ValidationReport),
+    Validation(ValidationReport),
     /// A file to upload could not be read; nothing was sent.
     #[error("cannot read `{}`: {source}; nothing was sent", path.display())]
     File {
@@ -59,70 +63,68 @@ pub enum Error {
     Api(Box<ApiError>),
     /// Drata's answer did not have the documented shape.
     #[error(
-        "{}Drata's answer{} does not have the documented shape at `{path}`: {message}; the body starts with: {excerpt}",
-        operation_prefix(*.operation, .request_path),
-        status.map(|s| format!(" ({s})")).unwrap_or_default()
+        "{} {request_path}: Drata's answer ({}) does not have the documented shape at `{path}`: {message}; the body starts with: {excerpt}",
+        operation.method,
+        status_text(*status)
     )]
     Decode {
         /// The operation.
-        operation: Option<&'static Operation>,
+        operation: &'static Operation,
         /// The path the request went to, relative to the API root.
         request_path: String,
-        /// The status, when known.
-        status: Option<StatusCode>,
+        /// The answer's status.
+        status: u16,
         /// The JSON path of the value that did not match, e.g. `data[3].clientType`.
         path: String,
         /// What did not match.
         message: String,
-        /// The start of the body, at most [`BODY_EXCERPT_CHARS`] characters.
+        /// The start of the body, at most 200 characters.
         excerpt: String,
     },
     /// Drata answered with a success or redirect status its documentation
     /// does not list for the operation.
     #[error(
-        "{}Drata answered with the undocumented status {status} after {attempts} attempt(s); the body starts with: {excerpt}",
-        operation_prefix(*.operation, .request_path)
+        "{} {request_path}: Drata answered with the undocumented status {} after {attempts} attempt(s); the body starts with: {excerpt}",
+        operation.method,
+        status_text(*status)
     )]
     UnexpectedStatus {
         /// The operation.
-        operation: Option<&'static Operation>,
+        operation: &'static Operation,
         /// The path the request went to, relative to the API root.
         request_path: String,
         /// The status.
-        status: StatusCode,
+        status: u16,
         /// How many attempts were made.
         attempts: u32,
-        /// The start of the body, at most [`BODY_EXCERPT_CHARS`] characters.
+        /// The start of the body, at most 200 characters.
         excerpt: String,
     },
     /// Drata could not be reached, or no answer came, and the request was
     /// one that is safe to repeat (or could not have reached Drata).
-    #[error(
-        "{}{} ({attempts} attempt(s)){}",
-        operation_prefix(*.operation, .request_path),
-        transport_reason(.source, *.timeout),
-        transport_advice(.source)
-    )]
+    #[error("{} {request_path}: {} ({attempts} attempt(s)){}", operation.method, transport_reason(*kind, source.as_ref(), *timeout), kind.advice())]
     Transport {
         /// The operation.
-        operation: Option<&'static Operation>,
+        operation: &'static Operation,
         /// The path the request went to, relative to the API root.
         request_path: String,
         /// How many attempts were made.
         attempts: u32,
+        /// What went wrong.
+        kind: TransportKind,
         /// How long the last attempt waited, when it timed out.
         timeout: Option<Duration>,
         /// The underlying error.
         #[source]
-        source: reqwest::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A request that changes something (a `POST`) may have reached Drata,
     /// but its answer was lost: Drata may have acted on it. It is never
     /// retried; check before repeating it.
     #[error(
-        "{}the request may have reached Drata, but its answer was lost ({}): Drata may have acted on it. Do not simply repeat it; first check whether it took effect{}",
-        operation_prefix(Some(*.operation), .request_path),
-        transport_reason(.source, *.timeout),
+        "{} {request_path}: the request may have reached Drata, but its answer was lost ({}): Drata may have acted on it. Do not simply repeat it; first check whether it took effect{}",
+        operation.method,
+        transport_reason(*kind, source.as_ref(), *timeout),
         operation.if_unanswered.map(|check| format!(": {check}")).unwrap_or_default()
     )]
     OutcomeUnknown {
@@ -130,23 +132,30 @@ pub enum Error {
         operation: &'static Operation,
         /// The path the request went to, relative to the API root.
         request_path: String,
+        /// What went wrong.
+        kind: TransportKind,
         /// How long the attempt waited, when it timed out.
         timeout: Option<Duration>,
         /// The underlying error.
         #[source]
-        source: reqwest::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A listing did not end the way a paginated listing must.
-    #[error("pagination stopped: {0}")]
-    Pagination(String),
-    /// The call's overall deadline passed before it finished, or would have
-    /// passed during the pause before a retry or the wait for the rate
-    /// limiter (then the call ends at once; `attempts` is 0 when nothing was
-    /// sent).
+    #[error("pagination stopped: {message}")]
+    Pagination {
+        /// The listing's operation.
+        operation: &'static Operation,
+        /// What happened.
+        message: String,
+    },
+    /// The call's deadline passed before it finished, or would have passed
+    /// during the pause before a retry or the wait for the rate limiter (then
+    /// the call ends at once; `attempts` is 0 when nothing was sent).
     #[error(
-        "{}no answer within the deadline of {} ({attempts} attempt(s)); raise it with `ClientBuilder::deadline` or retry later",
-        operation_prefix(Some(*.operation), .request_path),
-        seconds(*.after)
+        "{} {request_path}: no answer within the deadline of {} ({attempts} attempt(s)); raise it with `ClientBuilder::{}` or retry later",
+        operation.method,
+        seconds(*after),
+        deadline_setting(operation)
     )]
     Deadline {
         /// The operation.
@@ -160,22 +169,78 @@ pub enum Error {
     },
 }
 
+/// What went wrong when no answer (or no whole answer) came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// No connection could be made: the request cannot have reached Drata.
+    Connect,
+    /// No answer came within the timeout.
+    Timeout,
+    /// The answer began, then stopped arriving within the timeout.
+    AnswerTimeout,
+    /// The connection broke while the answer was arriving.
+    AnswerCut,
+    /// Anything else on the way.
+    Other,
+}
+
+impl TransportKind {
+    pub(crate) fn of(error: &reqwest::Error) -> Self {
+        match (error.is_timeout(), error.is_connect(), error.is_body() || error.is_decode()) {
+            (true, _, true) => TransportKind::AnswerTimeout,
+            (true, _, false) => TransportKind::Timeout,
+            (false, true, _) => TransportKind::Connect,
+            (false, false, true) => TransportKind::AnswerCut,
+            (false, false, false) => TransportKind::Other,
+        }
+    }
+
+    fn is_timeout(self) -> bool {
+        matches!(self, TransportKind::Timeout | TransportKind::AnswerTimeout)
+    }
+
+    /// What to do after such a failure.
+    fn advice(self) -> &'static str {
+        match self {
+            TransportKind::Timeout | TransportKind::AnswerTimeout => {
+                "; Drata or the network is slow or down: allow more time or try later"
+            }
+            TransportKind::Connect => "; check the network, the base URL and the region",
+            TransportKind::AnswerCut | TransportKind::Other => "; try again later",
+        }
+    }
+}
+
+impl From<PersonnelError> for Error {
+    fn from(e: PersonnelError) -> Self {
+        match e {
+            PersonnelError::File { path, source } => Error::File { path, source },
+            PersonnelError::NotAList { path, message } => Error::InvalidRequest {
+                operation: None,
+                message: format!("`{}` is not a personnel list: {message}", path.display()),
+            },
+            PersonnelError::Invalid(report) => Error::Validation(report),
+        }
+    }
+}
+
 /// An error answer: its status, Drata's error body when it sent one, and a
 /// hint for a person.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
-    /// The operation that failed, when known.
-    pub operation: Option<&'static Operation>,
+    /// The operation that failed.
+    pub operation: &'static Operation,
     /// The path the request went to, relative to the API root, e.g.
     /// `/user-identities/version-control/7/toggle`.
     pub request_path: String,
     /// The HTTP status.
-    pub status: StatusCode,
+    pub status: u16,
     /// Drata's error body; `None` when the body is not Drata's error JSON
     /// (a proxy's HTML page, an empty body): see [`ApiError::excerpt`].
     pub body: Option<ExceptionResponse>,
-    /// The start of a body that is not Drata's error JSON, at most
-    /// [`BODY_EXCERPT_CHARS`] characters.
+    /// The start of a body that is not Drata's error JSON, at most 200
+    /// characters.
     pub excerpt: Option<String>,
     /// How many attempts were made (retried statuses are 429 and 5xx).
     pub attempts: u32,
@@ -208,15 +273,14 @@ impl ApiError {
     /// operation names no record, or the answer is not Drata's record error
     /// (a proxy's page, or a web framework's `Cannot GET /…`).
     fn is_unknown_route(&self) -> bool {
-        let names_a_record = self.operation.is_none_or(|op| op.path.contains('{'));
+        let names_a_record = self.operation.path.contains('{');
         let framework_404 = self.message().is_none_or(|m| m.starts_with("Cannot "));
         !names_a_record || framework_404
     }
 
     /// What a person should do about it.
     pub fn hint(&self) -> Option<String> {
-        let permission = self.operation.and_then(|op| op.permission);
-        Some(match (self.status.as_u16(), permission) {
+        Some(match (self.status, self.operation.permission) {
             (403, Some(permission)) => format!(
                 "The API key lacks the permission this operation requires: \"{permission}\". Add it to the key's scopes in Drata (Settings → API Keys)."
             ),
@@ -233,8 +297,13 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&operation_prefix(self.operation, &self.request_path))?;
-        write!(f, "Drata answered {}", self.status)?;
+        write!(
+            f,
+            "{} {}: Drata answered {}",
+            self.operation.method,
+            self.request_path,
+            status_text(self.status)
+        )?;
         match &self.body {
             Some(body) => {
                 write!(f, ": {} (code {}", body.message, body.code)?;
@@ -261,8 +330,8 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 /// The advice for an error status, whatever the operation.
-fn status_hint(status: StatusCode) -> Option<&'static str> {
-    Some(match status.as_u16() {
+fn status_hint(status: u16) -> Option<&'static str> {
+    Some(match status {
         400 => "Check the request against the operation's documentation.",
         401 => {
             "Check the API key (Settings → API Keys in Drata) and that the region matches your Drata account."
@@ -277,12 +346,38 @@ fn status_hint(status: StatusCode) -> Option<&'static str> {
 }
 
 impl Error {
+    /// The operation of the call that failed, when the error is a call's.
+    pub fn operation(&self) -> Option<&'static Operation> {
+        match self {
+            Error::InvalidRequest { operation, .. } => *operation,
+            Error::Api(e) => Some(e.operation),
+            Error::Decode { operation, .. }
+            | Error::UnexpectedStatus { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::OutcomeUnknown { operation, .. }
+            | Error::Pagination { operation, .. }
+            | Error::Deadline { operation, .. } => Some(operation),
+            Error::Config { .. } | Error::Validation(_) | Error::File { .. } => None,
+        }
+    }
+
     /// The HTTP status of Drata's answer, if there was one.
-    pub fn status(&self) -> Option<StatusCode> {
+    pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::Decode { status, .. } => *status,
-            Error::UnexpectedStatus { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::UnexpectedStatus { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// How many attempts the call made, when it made any.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Api(e) => Some(e.attempts),
+            Error::UnexpectedStatus { attempts, .. }
+            | Error::Transport { attempts, .. }
+            | Error::Deadline { attempts, .. } => Some(*attempts),
+            Error::OutcomeUnknown { .. } => Some(1),
             _ => None,
         }
     }
@@ -291,144 +386,35 @@ impl Error {
     pub fn is_invalid_input(&self) -> bool {
         matches!(
             self,
-            Error::Config(_) | Error::InvalidRequest(_) | Error::Validation(_) | Error::File { .. }
+            Error::Config { .. } | Error::InvalidRequest { .. } | Error::Validation(_) | Error::File { .. }
         )
-    }
-
-    /// Builds the error of a failed call from progenitor's error and what the
-    /// hooks recorded. `T` is the success body's type, used to locate a
-    /// decoding failure.
-    pub(crate) async fn from_operation<T: serde::de::DeserializeOwned>(
-        e: OperationError,
-        op: &'static Operation,
-        record: &CallRecord,
-    ) -> Self {
-        use progenitor_client::Error as P;
-        let operation = Some(op);
-        let attempts = record.attempts;
-        let request_path = record.request_path.clone().unwrap_or_else(|| op.path.to_string());
-        let api = |status: StatusCode, body: Option<ExceptionResponse>, excerpt: Option<String>| {
-            Error::Api(Box::new(ApiError {
-                operation,
-                request_path: request_path.clone(),
-                status,
-                body,
-                excerpt,
-                attempts,
-                retry_after: record.retry_after,
-            }))
-        };
-        match e {
-            P::ErrorResponse(response) => api(response.status(), Some(response.into_inner()), None),
-            P::InvalidRequest(message) | P::Custom(message) => match &record.validation {
-                Some(report) => Error::Validation(report.clone()),
-                None => Error::InvalidRequest(message),
-            },
-            P::CommunicationError(source) | P::ResponseBodyError(source) | P::InvalidUpgrade(source) => {
-                let timeout = source.is_timeout().then_some(record.timeout).flatten();
-                if record.maybe_acted {
-                    Error::OutcomeUnknown { operation: op, request_path, timeout, source }
-                } else {
-                    Error::Transport { operation, request_path, attempts, timeout, source }
-                }
-            }
-            P::InvalidResponsePayload(body, e) => match record.status {
-                // An error status whose body is not Drata's error JSON keeps
-                // what the status says.
-                Some(status) if status.is_client_error() || status.is_server_error() => {
-                    api(status, None, Some(excerpt(&body)))
-                }
-                status => Error::Decode {
-                    operation,
-                    request_path,
-                    status,
-                    path: json_path::<T>(&body),
-                    message: e.to_string(),
-                    excerpt: excerpt(&body),
-                },
-            },
-            P::UnexpectedResponse(response) => {
-                let status = response.status();
-                let body = read_limited(record.body.as_deref(), response, UNEXPECTED_BODY_LIMIT).await;
-                if status.is_client_error() || status.is_server_error() {
-                    // An undocumented error status may still carry Drata's error body.
-                    match serde_json::from_slice::<ExceptionResponse>(&body) {
-                        Ok(body) => api(status, Some(body), None),
-                        Err(_) => api(status, None, Some(excerpt(&body))),
-                    }
-                } else {
-                    Error::UnexpectedStatus {
-                        operation,
-                        request_path,
-                        status,
-                        attempts,
-                        excerpt: excerpt(&body),
-                    }
-                }
-            }
-        }
     }
 
     /// Whether the error is a timeout: no answer, or no whole answer, came
     /// within the time allowed.
     pub fn is_timeout(&self) -> bool {
         match self {
-            Error::Transport { source, .. } | Error::OutcomeUnknown { source, .. } => source.is_timeout(),
+            Error::Transport { kind, .. } | Error::OutcomeUnknown { kind, .. } => kind.is_timeout(),
             Error::Deadline { .. } => true,
             _ => false,
         }
     }
 }
 
-/// The most of an undocumented answer's body that is read.
-const UNEXPECTED_BODY_LIMIT: usize = 64 * 1024;
-
-/// The JSON path at which `body` fails to deserialize as `T` (`$` when it
-/// is not JSON at all).
-pub(crate) fn json_path<T: serde::de::DeserializeOwned>(body: &[u8]) -> String {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Ok(_) => "$".into(),
-        Err(e) => match e.path().to_string().as_str() {
-            "." => "$".into(),
-            path => path.to_string(),
-        },
+/// The builder setting of an operation's deadline.
+fn deadline_setting(operation: &Operation) -> &'static str {
+    match operation.body {
+        BodyKind::Multipart => "upload_call_deadline",
+        BodyKind::None | BodyKind::Json => "call_deadline",
     }
 }
 
-/// Reads at most `limit` bytes of a body (more only if one chunk carries it).
-/// The start of an answer's body: the one `exec` read (`read`), or else read
-/// from the response.
-async fn read_limited(read: Option<&[u8]>, mut response: reqwest::Response, limit: usize) -> Vec<u8> {
-    if let Some(body) = read {
-        return body.get(..limit).unwrap_or(body).to_vec();
-    }
-    let mut bytes = Vec::new();
-    while bytes.len() < limit {
-        match response.chunk().await {
-            Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
-            _ => break,
-        }
-    }
-    bytes.truncate(limit);
-    bytes
-}
-
-/// The start of a body, cut at [`BODY_EXCERPT_CHARS`] characters.
-pub fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut out: String = text.chars().take(BODY_EXCERPT_CHARS).collect();
-    if text.chars().nth(BODY_EXCERPT_CHARS).is_some() {
-        out.push('…');
-    }
-    if out.is_empty() { "(empty)".into() } else { out }
-}
-
-fn operation_prefix(op: Option<&Operation>, request_path: &str) -> String {
-    match op {
-        Some(op) if request_path.is_empty() => format!("{} {}: ", op.method, op.path),
-        Some(op) => format!("{} {request_path}: ", op.method),
-        None => String::new(),
+/// A status with its reason phrase: `404 Not Found`.
+fn status_text(status: u16) -> String {
+    let reason = http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason());
+    match reason {
+        Some(reason) => format!("{status} {reason}"),
+        None => status.to_string(),
     }
 }
 
@@ -443,40 +429,49 @@ pub(crate) fn seconds(duration: Duration) -> String {
     }
 }
 
-/// What went wrong on the way, in words: what timed out or broke, then
-/// reqwest's own chain of causes (which names the URL, never headers: the
-/// key is not in it).
-fn transport_reason(e: &reqwest::Error, timeout: Option<Duration>) -> String {
-    let what = if e.is_timeout() {
-        let within = timeout.map(|t| format!(" within {}", seconds(t))).unwrap_or_default();
-        if e.is_body() || e.is_decode() {
-            format!("the answer stopped arriving: no whole answer{within}")
-        } else {
-            format!("no answer{within}")
-        }
-    } else if e.is_connect() {
-        "could not connect to Drata".to_string()
-    } else if e.is_body() || e.is_decode() {
-        "the connection broke while the answer was arriving".to_string()
-    } else {
-        "the request failed".to_string()
+/// What went wrong on the way, in words, then the underlying error's chain
+/// of causes (reqwest's names the URL, never headers: the key is not in it).
+fn transport_reason(
+    kind: TransportKind,
+    source: &(dyn std::error::Error + 'static),
+    timeout: Option<Duration>,
+) -> String {
+    let within = timeout.map(|t| format!(" within {}", seconds(t))).unwrap_or_default();
+    let what = match kind {
+        TransportKind::Timeout => format!("no answer{within}"),
+        TransportKind::AnswerTimeout => format!("the answer stopped arriving: no whole answer{within}"),
+        TransportKind::Connect => "could not connect to Drata".to_string(),
+        TransportKind::AnswerCut => "the connection broke while the answer was arriving".to_string(),
+        TransportKind::Other => "the request failed".to_string(),
     };
-    let mut message = format!("{what}: {e}");
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        message.push_str(&format!(": {s}"));
-        source = s.source();
+    let mut message = format!("{what}: {source}");
+    let mut cause = source.source();
+    while let Some(c) = cause {
+        message.push_str(&format!(": {c}"));
+        cause = c.source();
     }
     message
 }
 
-/// What to do after a transport failure.
-fn transport_advice(e: &reqwest::Error) -> &'static str {
-    if e.is_timeout() {
-        "; Drata or the network is slow or down: allow more time (`ClientBuilder::timeout`) or try later"
-    } else if e.is_connect() {
-        "; check the network, the base URL and the region"
-    } else {
-        "; try again later"
+/// The start of a body, cut at 200 characters.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text.chars().take(BODY_EXCERPT_CHARS).collect();
+    if text.chars().nth(BODY_EXCERPT_CHARS).is_some() {
+        out.push('…');
+    }
+    if out.is_empty() { "(empty)".into() } else { out }
+}
+
+/// The JSON path at which `body` fails to deserialize as `T` (`$` when it
+/// is not JSON at all).
+pub(crate) fn json_path<T: serde::de::DeserializeOwned>(body: &[u8]) -> String {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(_) => "$".into(),
+        Err(e) => match e.path().to_string().as_str() {
+            "." => "$".into(),
+            path => path.to_string(),
+        },
     }
 }

@@ -40,8 +40,11 @@
 //!   the rate limiter that could not finish in time is not started
 //!   ([`ClientBuilder`]).
 //! - **Errors** ([`Error`]): one type for every method, with Drata's message,
-//!   code, the attempt count and a hint ([`ApiError::hint`]); decode failures
-//!   name the JSON path. The API key never appears in `Debug`, errors or logs.
+//!   code, the attempt count and a hint ([`ApiError::hint`]), and the facts
+//!   for a program ([`Error::operation`], [`Error::status`]); decode failures
+//!   name the JSON path; a create whose answer was lost is
+//!   [`Error::OutcomeUnknown`], never a plain failure. The API key never
+//!   appears in `Debug`, errors or logs.
 //! - **Tracing**: a `drata.request` span per attempt with the operation,
 //!   method, path template, attempt, status and latency.
 //! - **Pagination** ([`Client::connections`]): every connection across pages
@@ -55,11 +58,17 @@
 //!   returns a builder (`client.list_connections()…send()`) are generated at
 //!   build time from the spec by `drata-generator` (progenitor plus a few
 //!   passes of ours).
+//!   Each generated `send()` checks the parameters and hands a request to
+//!   the one attempt loop every call goes through; [`Operation`] says what
+//!   the loop needs to know of each operation.
 //! - Hand-written, in this crate: the [`ClientBuilder`] (key, region, base
-//!   URL, TLS, timeouts), the [`runtime`] hooks, the multipart CSV uploads
-//!   progenitor cannot generate ([`Client::create_idp_connection_from_csv`],
-//!   [`Client::update_idp_connection_from_csv`]), [`Client::connections`],
-//!   [`personnel`], [`Timestamp`] and [`Error`].
+//!   URL, TLS, timeouts), the attempt loop (retries, rate limit, deadline),
+//!   the multipart CSV uploads progenitor cannot generate
+//!   ([`Client::create_idp_connection_from_csv`],
+//!   [`Client::update_idp_connection_from_csv`], builders ending in `.send()`
+//!   like every other operation), [`Client::connections`], [`personnel`],
+//!   [`Timestamp`], [`Tolerant`] and [`Error`]. See ARCHITECTURE.md for the
+//!   path of a request.
 //!
 //! # Tolerance
 //!
@@ -88,24 +97,30 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/drata.rs"));
 }
 
+mod checks;
 mod config;
 mod error;
 mod limiter;
+mod operation;
 mod pagination;
 pub mod personnel;
+mod request;
+mod response;
 mod retry;
-pub mod runtime;
+mod runtime;
 mod timestamp;
 mod tolerant;
 mod types_ext;
 mod upload;
 
-pub use config::{API_KEY_ENV, ApiKey, ClientBuilder, Region, USER_AGENT_VALUE};
-pub use error::{ApiError, BODY_EXCERPT_CHARS, Error, OperationError, Result};
-pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, builder, field_rules, operations, types};
-pub use limiter::RateLimit;
+pub use config::{API_KEY_ENV, ClientBuilder, Region, USER_AGENT_VALUE};
+pub use error::{ApiError, Error, Result, TransportKind};
+pub use generated::{Client, builder, field_rules, operations, types};
+pub use limiter::{RateLimit, RateLimiter};
+pub use operation::{BodyKind, Method, Operation};
 pub use pagination::ConnectionFilter;
+pub use response::Response;
 pub use retry::RetryPolicy;
 pub use timestamp::{Timestamp, TimestampFormat};
 pub use tolerant::{Tolerant, Unreadable};
-pub use upload::{CSV_PART_NAME, CsvUpload};
+pub use upload::CsvUpload;

@@ -1,4 +1,6 @@
-//! A client-side rate limiter: a token bucket shared by every clone of a client.
+//! [`RateLimit`] and [`RateLimiter`]: a token bucket. The client waits on
+//! it (shared by every clone of a client); the fake server answers 429 from
+//! the same bucket, and the bench paces with it: one bucket, three users.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -76,16 +78,64 @@ impl RateLimit {
     }
 }
 
-/// The bucket: `tokens` available at `updated`.
+/// A token bucket at a [`RateLimit`]: `tokens` available at `updated`.
+///
+/// ```
+/// use std::time::Duration;
+/// let limiter = drata::RateLimiter::new(drata::RateLimit::per_second(10).burst(2));
+/// assert!(limiter.try_acquire().is_ok());
+/// assert!(limiter.try_acquire().is_ok());
+/// // The burst is spent: the next token is a tenth of a second away.
+/// let wait = limiter.try_acquire().unwrap_err();
+/// assert!(wait > Duration::ZERO && wait <= Duration::from_millis(100));
+/// ```
 #[derive(Debug)]
-pub(crate) struct TokenBucket {
+pub struct RateLimiter {
     limit: RateLimit,
     state: Mutex<(f64, Instant)>,
 }
 
-impl TokenBucket {
-    pub(crate) fn new(limit: RateLimit) -> Self {
+impl RateLimiter {
+    /// A bucket at `limit`, full (its burst available at once).
+    pub fn new(limit: RateLimit) -> Self {
         Self { limit, state: Mutex::new((f64::from(limit.burst), Instant::now())) }
+    }
+
+    /// The bucket's tokens now, refilled for the time since the last look,
+    /// and the wait for the next whole token (zero when one is there).
+    fn refill(&self, tokens: &mut f64, updated: &mut Instant) -> Duration {
+        let now = Instant::now();
+        let rate = f64::from(self.limit.requests) / self.limit.per.as_secs_f64();
+        *tokens =
+            (*tokens + now.duration_since(*updated).as_secs_f64() * rate).min(f64::from(self.limit.burst));
+        *updated = now;
+        if *tokens >= 1.0 {
+            Duration::ZERO
+        } else {
+            // A rate of one per centuries may not fit a Duration: wait "forever".
+            Duration::try_from_secs_f64((1.0 - *tokens) / rate).unwrap_or(Duration::MAX)
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, (f64, Instant)> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Takes a token if one is there now; otherwise takes none and returns
+    /// how long until one is (what a server answering 429 tells its caller).
+    ///
+    /// # Errors
+    /// The wait for the next token.
+    pub fn try_acquire(&self) -> Result<(), Duration> {
+        let mut state = self.lock();
+        let (tokens, updated) = &mut *state;
+        match self.refill(tokens, updated) {
+            Duration::ZERO => {
+                *tokens -= 1.0;
+                Ok(())
+            }
+            wait => Err(wait),
+        }
     }
 
     /// Takes a token, waiting until one is available; waiters are served in
@@ -93,24 +143,11 @@ impl TokenBucket {
     /// negative) and sleeps until it is due. Takes no token and returns
     /// `false` at once when the wait would be longer than `max_wait` (a
     /// call's deadline would pass while it waits).
-    pub(crate) async fn acquire_within(&self, max_wait: Option<Duration>) -> bool {
+    pub async fn acquire_within(&self, max_wait: Option<Duration>) -> bool {
         let wait = {
-            let mut state = match self.state.lock() {
-                Ok(guard) => guard,
-                Err(poisoned) => poisoned.into_inner(),
-            };
+            let mut state = self.lock();
             let (tokens, updated) = &mut *state;
-            let now = Instant::now();
-            let rate = f64::from(self.limit.requests) / self.limit.per.as_secs_f64();
-            *tokens = (*tokens + now.duration_since(*updated).as_secs_f64() * rate)
-                .min(f64::from(self.limit.burst));
-            *updated = now;
-            let wait = if *tokens >= 1.0 {
-                Duration::ZERO
-            } else {
-                // A rate of one per centuries may not fit a Duration: wait "forever".
-                Duration::try_from_secs_f64((1.0 - *tokens) / rate).unwrap_or(Duration::MAX)
-            };
+            let wait = self.refill(tokens, updated);
             if max_wait.is_some_and(|max| wait > max) {
                 return false;
             }
@@ -131,7 +168,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_burst_goes_at_once_then_requests_are_spaced_at_the_rate() {
-        let bucket = TokenBucket::new(RateLimit::per_second(10).burst(3));
+        let bucket = RateLimiter::new(RateLimit::per_second(10).burst(3));
         let start = Instant::now();
         for _ in 0..3 {
             bucket.acquire_within(None).await;
@@ -158,8 +195,19 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn try_acquire_takes_no_token_when_none_is_there() {
+        let limiter = RateLimiter::new(RateLimit::per_second(2).burst(1));
+        assert_eq!(limiter.try_acquire(), Ok(()));
+        assert_eq!(limiter.try_acquire(), Err(Duration::from_millis(500)));
+        tokio::time::advance(Duration::from_millis(250)).await;
+        assert_eq!(limiter.try_acquire(), Err(Duration::from_millis(250)), "the refused try took nothing");
+        tokio::time::advance(Duration::from_millis(250)).await;
+        assert_eq!(limiter.try_acquire(), Ok(()));
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_wait_longer_than_allowed_takes_no_token() {
-        let bucket = TokenBucket::new(RateLimit::per_second(1).burst(1));
+        let bucket = RateLimiter::new(RateLimit::per_second(1).burst(1));
         assert!(bucket.acquire_within(Some(Duration::ZERO)).await, "the burst's token is there");
         assert!(!bucket.acquire_within(Some(Duration::from_millis(500))).await, "the next is 1 s away");
         // The refused caller took nothing: the next token is still due at 1 s.
@@ -170,7 +218,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn concurrent_waiters_share_the_rate() {
-        let bucket = std::sync::Arc::new(TokenBucket::new(RateLimit::per_second(100).burst(1)));
+        let bucket = std::sync::Arc::new(RateLimiter::new(RateLimit::per_second(100).burst(1)));
         let start = Instant::now();
         let tasks: Vec<_> = (0..50)
             .map(|_| {

@@ -136,10 +136,13 @@ impl Client {
                     return Ok(None);
                 }
                 if cursor.next_page > filter.max_pages {
-                    return Err(Error::Pagination(format!(
-                        "stopped after {} pages without reaching the end of the listing (raise `max_pages` if that many is expected)",
-                        filter.max_pages
-                    )));
+                    return Err(Error::Pagination {
+                        operation: &crate::operations::LIST_CONNECTIONS,
+                        message: format!(
+                            "stopped after {} pages without reaching the end of the listing (raise `max_pages` if that many is expected)",
+                            filter.max_pages
+                        ),
+                    });
                 }
                 let mut request = self.list_connections().page(cursor.next_page).limit(filter.page_size);
                 if !filter.provider_types.is_empty() {
@@ -160,11 +163,14 @@ impl Client {
                 }
                 let ids: Vec<String> = page.data.iter().map(Tolerant::id_text).collect();
                 if cursor.previous_ids.as_ref() == Some(&ids) {
-                    return Err(Error::Pagination(format!(
-                        "page {} repeats page {}: the server ignores `page`; stopping instead of looping",
-                        cursor.next_page,
-                        cursor.next_page - 1
-                    )));
+                    return Err(Error::Pagination {
+                        operation: &crate::operations::LIST_CONNECTIONS,
+                        message: format!(
+                            "page {} repeats page {}: the server ignores `page`; stopping instead of looping",
+                            cursor.next_page,
+                            cursor.next_page - 1
+                        ),
+                    });
                 }
                 cursor.seen += page.data.len() as u64;
                 cursor.done = cursor.seen >= u64::try_from(page.total).unwrap_or(0);

@@ -3,35 +3,22 @@
 //! The generator sets aside every operation whose request body is
 //! `multipart/form-data` (progenitor 0.15 has no multipart support);
 //! `cargo xtask check` fails unless each has a method here. Like generated
-//! operations, each returns a builder that ends in `.send()`, goes through
-//! the same hooks (rate limit, retries, tracing), and fails with [`Error`].
-//! What is uploaded is the checked, rewritten copy of the file
-//! ([`PersonnelCsv`]), streamed from disk and rebuilt for each attempt.
+//! operations, each returns a builder that ends in `.send()`, and the request
+//! goes through the same attempt loop ([`crate::runtime`]): rate limit,
+//! retries (the form rebuilt for each attempt), timeouts, tracing, and
+//! [`Error`]. What is uploaded is the checked, rewritten copy of the file
+//! ([`PersonnelCsv`]), streamed from disk.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use futures::StreamExt;
-use progenitor_client::{ClientHooks, OperationInfo, ResponseValue};
-use reqwest::multipart::{Form, Part};
-use reqwest::{Method, StatusCode};
-
-use crate::error::{Error, OperationError};
+use crate::error::Error;
+use crate::operation::Operation;
 use crate::personnel::PersonnelCsv;
-use crate::retry::{self, Outcome};
-use crate::runtime::Operation;
-use crate::types::{EmptyResponse, ExceptionResponse};
+use crate::request::{Progress, Request, check_range, encode_path, invalid};
+use crate::response::Response;
+use crate::types::EmptyResponse;
 use crate::{Client, operations};
-
-/// The multipart part that carries the file.
-pub const CSV_PART_NAME: &str = "file";
-
-/// Error statuses the spec documents for the upload operations: their body is
-/// Drata's error body.
-const DOCUMENTED_ERRORS: &[u16] = &[400, 401, 402, 403, 404, 412, 429, 500];
-
-/// Called as an upload's bytes leave: `(sent, total)`, from 0 again on a retry.
-type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
 
 /// What a CSV upload sends: a file to check first, or a checked copy.
 enum Source {
@@ -138,107 +125,25 @@ impl<'a> CsvUpload<'a> {
     /// from 1), [`Error::File`] when the file cannot be read and
     /// [`Error::Validation`] when it is invalid (nothing is sent), and the
     /// errors of any request.
-    pub async fn send(self) -> Result<ResponseValue<EmptyResponse>, Error> {
+    pub async fn send(self) -> Result<Response<EmptyResponse>, Error> {
         let Self { client, operation, id, source, progress } = self;
         let path = match (operation.path.contains("{id}"), id) {
             (false, _) => operation.path.to_string(),
             (true, Some(id)) => {
-                crate::runtime::check_range(operation, "id", &Ok::<_, String>(id), Some(1), None)?;
-                operation.path.replace("{id}", &progenitor_client::encode_path(&id.to_string()))
+                check_range(operation, "id", &id, Some(1), None)?;
+                operation.path.replace("{id}", &encode_path(&id))
             }
-            (true, None) => {
-                return Err(Error::InvalidRequest("the connection id is required: `.id(…)`".into()));
-            }
+            (true, None) => return Err(invalid(operation, "the connection id is required: `.id(…)`".into())),
         };
         let csv = match source {
-            None => {
-                return Err(Error::InvalidRequest("no file to upload: `.file(path)` or `.csv(…)`".into()));
-            }
+            None => return Err(invalid(operation, "no file to upload: `.file(path)` or `.csv(…)`".into())),
             Some(Source::Checked(csv)) => csv,
             // Checking reads the whole file: off the async threads.
             Some(Source::File(file)) => tokio::task::spawn_blocking(move || PersonnelCsv::from_path(file))
                 .await
-                .map_err(|e| Error::InvalidRequest(format!("the check of the file stopped: {e}")))??,
+                .map_err(|e| invalid(operation, format!("the check of the file stopped: {e}")))??,
         };
-        let url = format!("{}{path}", client.baseurl);
-        crate::runtime::call(client, operation, client.send_csv(operation, url, &csv, progress)).await
+        let request = Request::new(client, operation, path).csv(&csv, progress);
+        crate::runtime::execute(client, request).await
     }
-}
-
-impl Client {
-    /// The exchange, the way generated methods do it, retried by rebuilding
-    /// the streamed form for each attempt.
-    async fn send_csv(
-        &self,
-        op: &'static Operation,
-        url: String,
-        csv: &PersonnelCsv,
-        progress: Option<Progress>,
-    ) -> Result<ResponseValue<EmptyResponse>, OperationError> {
-        let method = Method::from_bytes(op.method.as_bytes()).unwrap_or(Method::POST);
-        let success = if method == Method::POST { StatusCode::CREATED } else { StatusCode::OK };
-        let info = OperationInfo { operation_id: op.id };
-        let mut attempt = 0;
-        let response = loop {
-            attempt += 1;
-            let form = csv_form(csv, progress.clone())
-                .await
-                .map_err(|e| OperationError::InvalidRequest(e.to_string()))?;
-            let mut request = self
-                .client
-                .request(method.clone(), &url)
-                .header(reqwest::header::ACCEPT, "application/json")
-                .timeout(self.inner.upload_timeout(csv.len()))
-                .multipart(form)
-                .build()?;
-            self.pre::<ExceptionResponse>(&mut request, &info).await?;
-            let result = self.exec(request, &info).await;
-            self.post::<ExceptionResponse>(&result, &info).await?;
-            match self.inner.retry().next_delay(&method, attempt, Outcome::of(&result), retry::jitter) {
-                Some(delay) if crate::runtime::time_to_retry_after(delay) => {
-                    tracing::warn!(
-                        operation = op.id,
-                        attempt,
-                        delay_ms = delay.as_millis() as u64,
-                        "retrying"
-                    );
-                    tokio::time::sleep(delay).await;
-                }
-                _ => break result?,
-            }
-        };
-        match response.status() {
-            status if status == success => crate::runtime::from_response(response).await,
-            status if DOCUMENTED_ERRORS.contains(&status.as_u16()) => {
-                Err(OperationError::ErrorResponse(crate::runtime::from_response(response).await?))
-            }
-            _ => Err(OperationError::UnexpectedResponse(response)),
-        }
-    }
-}
-
-/// A multipart form whose `file` part streams the checked copy.
-async fn csv_form(csv: &PersonnelCsv, progress: Option<Progress>) -> std::io::Result<Form> {
-    let file = tokio::fs::File::open(csv.path()).await?;
-    let total = csv.len();
-    let chunks = tokio_util::io::ReaderStream::new(file);
-    let body = match progress {
-        None => reqwest::Body::wrap_stream(chunks),
-        Some(progress) => {
-            let mut sent = 0;
-            progress(0, total);
-            reqwest::Body::wrap_stream(chunks.map(move |chunk| {
-                if let Ok(bytes) = &chunk {
-                    sent += bytes.len() as u64;
-                    progress(sent, total);
-                }
-                chunk
-            }))
-        }
-    };
-    let part = Part::stream_with_length(body, total)
-        .file_name(csv.file_name().to_string())
-        .mime_str("text/csv")
-        .map_err(std::io::Error::other)?;
-    Ok(Form::new().part(CSV_PART_NAME, part))
 }

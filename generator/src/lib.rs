@@ -40,10 +40,8 @@ mod open_enum;
 mod postprocess;
 mod spec;
 
-use std::panic::{self, AssertUnwindSafe};
-
 use openapiv3::OpenAPI;
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 
 pub use spec::{Operation, Parameter, Spec, SpecError};
@@ -121,9 +119,9 @@ fn settings(spec: &Spec) -> GenerationSettings {
         // better than six positional `None`s.
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        // The client must implement the hooks (auth, retries, tracing); a
-        // missing impl is a compile error instead of a silent default.
-        .with_hooks(HooksMode::Expected)
+        // The client's settings (retries, limiter, timeouts), reached as
+        // `client.inner`; progenitor's hooks are not used: our `send()`s
+        // (see `postprocess`) go through the client's own attempt loop.
         .with_inner_type(quote!(crate::runtime::Runtime))
         .with_derive("PartialEq")
         .with_conversion(
@@ -168,18 +166,17 @@ fn settings(spec: &Spec) -> GenerationSettings {
 pub fn generate(spec_text: &str) -> Result<Generated, Error> {
     let spec = Spec::parse(spec_text)?;
     let (generatable, set_aside) = spec.for_progenitor(UNSUPPORTED_MEDIA_TYPES)?;
-    let generated = spec
+    let generated: Vec<Operation> = spec
         .operations()
         .into_iter()
         .filter(|op| !set_aside.iter().any(|s| s.operation_id == op.operation_id))
         .collect();
 
-    let settings = settings(&spec);
-    let client = run_progenitor(&settings, &generatable).map_err(|err| {
+    let client = run_progenitor(&spec, &generatable).map_err(|err| {
         // Find the operation at fault by generating each one alone.
         let operation = spec::single_operation_specs(&generatable)
             .into_iter()
-            .find(|(_, single)| run_progenitor(&settings, single).is_err())
+            .find(|(_, single)| run_progenitor(&spec, single).is_err())
             .map(|(id, _)| id);
         match err {
             Failure::Error(message) => Error::Progenitor { operation, message },
@@ -203,7 +200,7 @@ pub fn generate(spec_text: &str) -> Result<Generated, Error> {
     let extra: syn::File = syn::parse2(quote! { #open_enums #one_ofs #registry })
         .map_err(|e| Error::Unparsable(e.to_string()))?;
     types.1.extend(extra.items);
-    postprocess::apply(&mut file, &spec.operations())?;
+    postprocess::apply(&mut file, &spec.operations(), &generated)?;
     let rules: syn::File = syn::parse2(rules).map_err(|e| Error::Unparsable(e.to_string()))?;
     file.items.extend(rules.items);
 
@@ -216,19 +213,25 @@ enum Failure {
     Panic(String),
 }
 
-fn run_progenitor(
-    settings: &GenerationSettings,
-    spec: &OpenAPI,
-) -> Result<proc_macro2::TokenStream, Failure> {
-    // progenitor panics (todo!, assert!) on some shapes; turn them into errors
-    // without the default hook printing a backtrace notice in the middle of a
-    // build.
-    let previous_hook = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
-    let result = panic::catch_unwind(AssertUnwindSafe(|| Generator::new(settings).generate_tokens(spec)));
-    panic::set_hook(previous_hook);
-    match result {
-        Ok(Ok(tokens)) => Ok(tokens),
+/// Runs progenitor on a thread of its own: progenitor panics (`todo!`,
+/// `assert!`) on some shapes, and the thread's end turns a panic into an
+/// error naming it. The process-wide panic hook is left alone (it prints the
+/// panic's message on stderr, next to the error that names the operation).
+fn run_progenitor(spec: &Spec, openapi: &OpenAPI) -> Result<proc_macro2::TokenStream, Failure> {
+    let (spec, openapi) = (spec.clone(), openapi.clone());
+    let run = std::thread::Builder::new()
+        .name("progenitor".into())
+        // Settings and tokens hold `proc_macro2` values, which are not
+        // `Send`: the settings are made on the thread, the tokens leave it
+        // as text.
+        .spawn(move || {
+            Generator::new(&settings(&spec)).generate_tokens(&openapi).map(|tokens| tokens.to_string())
+        })
+        .map_err(|e| Failure::Error(format!("cannot start progenitor's thread: {e}")))?;
+    match run.join() {
+        Ok(Ok(text)) => {
+            text.parse().map_err(|e| Failure::Error(format!("progenitor's output does not parse: {e}")))
+        }
         Ok(Err(e)) => Err(Failure::Error(e.to_string())),
         Err(payload) => Err(Failure::Panic(
             payload

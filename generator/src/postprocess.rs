@@ -1,74 +1,117 @@
-//! Changes to progenitor's output that its settings cannot express.
+//! Changes to progenitor's output that its settings cannot express. Each
+//! pass looks for a syntax structure (an `impl` block, a function by name, a
+//! struct's fields) and fails with a named error when progenitor's output
+//! has a shape it does not know, instead of silently not applying; the
+//! generator's tests hold each pass to having applied.
 //!
-//! - Every builder's `send()` returns the client's own `crate::Error` instead
-//!   of progenitor's: the generated `send` is renamed `send_unwrapped` (kept
-//!   private) and a new `send` runs it through `crate::runtime::call`, which
-//!   adds the context an error needs (operation, status, attempts).
 //! - `Client::new` (which panics if TLS cannot start and skips the project's
 //!   configuration checks) is removed, and `Client::new_with_client` becomes
 //!   `pub(crate)`: clients are built with the hand-written builder.
+//! - Every builder's `send()` is replaced by one of ours, written from the
+//!   builder's fields (progenitor's) and the operation's typed facts (the
+//!   spec's): each parameter is read from its field, checked against the
+//!   spec's bounds, put in the path or the query; the body is checked (the
+//!   spec's `x-drata-check`) and serialized; and the request goes through the
+//!   client's one attempt loop, `crate::runtime::execute`, which returns the
+//!   client's `Response` or `Error`. progenitor's request code, hooks and
+//!   error type are not used.
 //! - `operations`: one constant per operation of the spec (generated or set
-//!   aside) with its method, path, permission and Drata operation id.
-//! - Requests carry no `api-version` header (progenitor sends the spec's
-//!   version under that name; Drata defines no such header), and an optional
-//!   query parameter that is not set costs nothing: progenitor passes every
-//!   one to `RequestBuilder::query`, which rewrites the URL even for `None`.
-//! - The request is built in a block of its own, so that it takes no room in
-//!   the future while the exchange is awaited.
-//! - Answers are decoded by `crate::runtime::from_response`, which moves the
-//!   headers where progenitor's `ResponseValue::from_response` copies them,
-//!   and the error statuses that are decoded alike share one `match` arm.
+//!   aside) with its method, path, statuses, body, permission and Drata
+//!   operation id.
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use std::collections::{HashMap, HashSet};
 
-use syn::visit_mut::VisitMut;
 use syn::{Ident, ImplItem, Item};
 
 use crate::{Error, Operation};
 
 /// The type of the entries of the generated `operations` module.
-const OPERATION_TYPE: &str = "crate::runtime::Operation";
+const OPERATION_TYPE: &str = "crate::Operation";
 
-pub(crate) fn apply(file: &mut syn::File, operations: &[Operation]) -> Result<(), Error> {
+/// The client functions the checks named by `x-drata-check` call, on a
+/// JSON body, before it is serialized.
+const JSON_CHECKS: &[(&str, &str)] = &[("personnel-list", "crate::checks::personnel_list")];
+
+/// The checks a hand-written operation runs (multipart bodies).
+const OTHER_CHECKS: &[&str] = &["personnel-csv"];
+
+pub(crate) fn apply(
+    file: &mut syn::File,
+    operations: &[Operation],
+    generated: &[Operation],
+) -> Result<(), Error> {
+    let mut constructors = false;
+    let mut sends = Vec::new();
     for item in &mut file.items {
         match item {
             Item::Impl(block) if is_client(&block.self_ty) && block.trait_.is_none() => {
-                restrict_constructors(block);
+                constructors |= restrict_constructors(block)?;
             }
             Item::Mod(module) if module.ident == "builder" => {
-                if let Some((_, items)) = module.content.as_mut() {
-                    let optional = optional_fields(items);
-                    let all = struct_fields(items);
-                    for item in items.iter_mut() {
-                        if let Item::Impl(block) = item {
-                            wrap_send(block, &optional, &all, operations)?;
-                        }
+                let Some((_, items)) = module.content.as_mut() else {
+                    return Err(unknown_shape("`mod builder` has no items"));
+                };
+                let structs = builder_structs(items);
+                for item in items.iter_mut() {
+                    if let Item::Impl(block) = item
+                        && let Some(name) = replace_send(block, &structs, generated)?
+                    {
+                        sends.push(name);
                     }
-                    items.insert(
-                        0,
-                        syn::parse_quote!(
-                            use crate::runtime::OptionalQuery as _;
-                        ),
-                    );
                 }
             }
             _ => {}
         }
     }
+    if !constructors {
+        return Err(unknown_shape("no `impl Client` with `new` and `new_with_client`"));
+    }
+    for op in generated {
+        if !sends.contains(&op.method_name) {
+            return Err(unknown_shape(&format!(
+                "no builder with a `send` for `{}` (expected `builder::{}`)",
+                op.operation_id,
+                op.method_name.to_upper_camel_case()
+            )));
+        }
+    }
+    for op in operations {
+        if let Some(check) = &op.check
+            && !JSON_CHECKS.iter().any(|(name, _)| name == check)
+            && !OTHER_CHECKS.contains(&check.as_str())
+        {
+            return Err(Error::Spec(crate::SpecError::Rules(vec![format!(
+                "`{}`: the client has no check named `x-drata-check: {check}`",
+                op.operation_id
+            )])));
+        }
+    }
     let table: syn::File =
-        syn::parse2(operations_module(operations)).map_err(|e| Error::Unparsable(e.to_string()))?;
+        syn::parse2(operations_module(operations)?).map_err(|e| Error::Unparsable(e.to_string()))?;
     file.items.extend(table.items);
     Ok(())
+}
+
+fn unknown_shape(what: &str) -> Error {
+    Error::Unparsable(format!(
+        "progenitor's output has a shape the generator does not know: {what}; the generator's passes \
+         (generator/src/postprocess.rs) must follow progenitor's"
+    ))
 }
 
 fn is_client(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.is_ident("Client"))
 }
 
-fn restrict_constructors(block: &mut syn::ItemImpl) {
+/// Removes `Client::new` and makes `new_with_client` crate-private; whether
+/// both were there.
+fn restrict_constructors(block: &mut syn::ItemImpl) -> Result<bool, Error> {
+    let has = |name: &str| block.items.iter().any(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == name));
+    if !(has("new") && has("new_with_client")) {
+        return Ok(false);
+    }
     block.items.retain(|item| !matches!(item, ImplItem::Fn(f) if f.sig.ident == "new"));
     for item in &mut block.items {
         if let ImplItem::Fn(f) = item
@@ -77,19 +120,13 @@ fn restrict_constructors(block: &mut syn::ItemImpl) {
             f.vis = syn::parse_quote!(pub(crate));
         }
     }
+    Ok(true)
 }
 
-/// For each builder struct, its fields of type `Result<Option<_>, _>`: the
-/// optional parameters.
-fn optional_fields(items: &[Item]) -> HashMap<String, HashSet<String>> {
-    let is_optional = |ty: &syn::Type| {
-        let syn::Type::Path(path) = ty else { return false };
-        let Some(last) = path.path.segments.last() else { return false };
-        let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return false };
-        last.ident == "Result"
-            && matches!(args.args.first(), Some(syn::GenericArgument::Type(syn::Type::Path(inner)))
-                if inner.path.segments.last().is_some_and(|s| s.ident == "Option"))
-    };
+/// A builder's fields: name and type, in order, the client excluded.
+type Fields = Vec<(Ident, syn::Type)>;
+
+fn builder_structs(items: &[Item]) -> Vec<(String, Fields)> {
     items
         .iter()
         .filter_map(|item| match item {
@@ -97,8 +134,8 @@ fn optional_fields(items: &[Item]) -> HashMap<String, HashSet<String>> {
                 s.ident.to_string(),
                 s.fields
                     .iter()
-                    .filter(|f| is_optional(&f.ty))
-                    .filter_map(|f| f.ident.as_ref().map(Ident::to_string))
+                    .filter_map(|f| Some((f.ident.clone()?, f.ty.clone())))
+                    .filter(|(name, _)| name != "client")
                     .collect(),
             )),
             _ => None,
@@ -106,275 +143,233 @@ fn optional_fields(items: &[Item]) -> HashMap<String, HashSet<String>> {
         .collect()
 }
 
-/// For each builder struct, the names of all its fields.
-fn struct_fields(items: &[Item]) -> HashMap<String, HashSet<String>> {
-    items
-        .iter()
-        .filter_map(|item| match item {
-            Item::Struct(s) => Some((
-                s.ident.to_string(),
-                s.fields.iter().filter_map(|f| f.ident.as_ref().map(Ident::to_string)).collect(),
-            )),
-            _ => None,
-        })
-        .collect()
+/// `T` of `Outer<T, …>`: the first type argument of the last path segment.
+fn first_type_argument(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else { return None };
+    args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
 }
 
-/// The checks of an operation's bounded integer parameters, run before the
-/// request is built: a value outside the spec's bounds is refused with a
-/// clear error and nothing is sent.
-fn range_checks(
-    builder_name: &str,
-    fields: Option<&HashSet<String>>,
-    operation: &Operation,
-    meta: &Ident,
-) -> Result<Vec<TokenStream>, Error> {
-    let mut checks = Vec::new();
-    for parameter in &operation.parameters {
-        if parameter.minimum.is_none() && parameter.maximum.is_none() {
-            continue;
-        }
-        let field = parameter.name.to_snake_case();
-        if !fields.is_some_and(|f| f.contains(&field)) {
-            return Err(Error::Unparsable(format!(
-                "builder `{builder_name}` has no field `{field}` for the parameter `{}` of `{}`",
-                parameter.name, operation.operation_id
-            )));
-        }
-        let field = Ident::new(&field, Span::call_site());
-        let name = &parameter.name;
-        let bound = |b: Option<i64>| match b {
-            Some(b) => quote!(Some(#b)),
-            None => quote!(None),
-        };
-        let (min, max) = (bound(parameter.minimum), bound(parameter.maximum));
-        checks.push(quote! {
-            crate::runtime::check_range(&crate::operations::#meta, #name, &self.#field, #min, #max)?;
-        });
-    }
-    Ok(checks)
+fn last_ident(ty: &syn::Type) -> Option<&Ident> {
+    let syn::Type::Path(path) = ty else { return None };
+    Some(&path.path.segments.last()?.ident)
 }
 
-/// Rewrites the request building of one `send`: see the module's docs.
-struct RequestBuilding<'a> {
-    optional: Option<&'a HashSet<String>>,
-}
-
-impl VisitMut for RequestBuilding<'_> {
-    fn visit_block_mut(&mut self, block: &mut syn::Block) {
-        block.stmts.retain(|stmt| !quote!(#stmt).to_string().contains("\"api-version\""));
-        syn::visit_mut::visit_block_mut(self, block);
-    }
-
-    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
-        syn::visit_mut::visit_expr_mut(self, expr);
-        if let syn::Expr::Match(by_status) = expr {
-            merge_equal_arms(by_status);
-            return;
-        }
-        // `ResponseValue::from_response(response)` copies the headers it could move.
-        if let syn::Expr::Call(call) = expr
-            && let syn::Expr::Path(func) = &*call.func
-            && func.path.segments.len() == 2
-            && func.path.segments.last().is_some_and(|s| s.ident == "from_response")
-        {
-            call.func = syn::parse_quote!(crate::runtime::from_response);
-            return;
-        }
-        // `HeaderMap::with_capacity(n)`, where n counted the `api-version` header.
-        if let syn::Expr::Call(call) = expr
-            && let syn::Expr::Path(func) = &*call.func
-            && func.path.segments.last().is_some_and(|s| s.ident == "with_capacity")
-            && let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(n), .. })) = call.args.first_mut()
-            && let Ok(value) = n.base10_parse::<usize>()
-        {
-            *n = syn::LitInt::new(&format!("{}usize", value.saturating_sub(1)), n.span());
-            return;
-        }
-        let syn::Expr::MethodCall(call) = expr else { return };
-        if call.method != "query" {
-            return;
-        }
-        // `.query(&progenitor_client::QueryParam::new("name", &field))`
-        let Some(syn::Expr::Reference(param)) = call.args.first() else { return };
-        let syn::Expr::Call(new) = &*param.expr else { return };
-        let (Some(name), Some(syn::Expr::Reference(value))) = (new.args.first(), new.args.get(1)) else {
-            return;
-        };
-        let syn::Expr::Path(field) = &*value.expr else { return };
-        let optional =
-            field.path.get_ident().is_some_and(|i| self.optional.is_some_and(|o| o.contains(&i.to_string())));
-        if optional {
-            let receiver = &call.receiver;
-            let field = &field.path;
-            *expr = syn::parse_quote!(#receiver.optional_query(#name, &#field));
-        }
-    }
-}
-
-/// Moves the building of the request into a block that ends before the
-/// exchange is awaited: the request, its URL and headers then take no room in
-/// the future while it waits (a local moved away still keeps its place until
-/// its scope ends). Code of another shape is left as it is.
-fn scope_request_building(block: &mut syn::Block) {
-    let text = |stmt: &syn::Stmt| quote!(#stmt).to_string();
-    let position = |needle: &str| block.stmts.iter().position(|s| text(s).starts_with(needle));
-    let (Some(url), Some(info), Some(pre), Some(exec)) = (
-        position("let url ="),
-        position("let info = OperationInfo"),
-        position("client . pre ("),
-        position("let result = client . exec (request , & info) . await ;"),
-    ) else {
-        return;
-    };
-    if !(url < info && info < pre && pre + 1 == exec) {
-        return;
-    }
-    let info_stmt = block.stmts.remove(info);
-    // Indices after `info` moved down by one.
-    let building: Vec<syn::Stmt> = block.stmts.drain(url..exec - 1).collect();
-    block.stmts.remove(url); // the `let result = … exec … .await;`
-    let scoped: syn::Stmt = syn::parse_quote! {
-        let result = {
-            #(#building)*
-            client.exec(request, &info)
-        }
-        .await;
-    };
-    block.stmts.insert(url, scoped);
-    block.stmts.insert(url, info_stmt);
-}
-
-/// Joins the arms of a `match` on literals that do the same thing into one
-/// (`400u16 | 401u16 | … => …`): progenitor writes one arm per documented
-/// error status, each with its own copy of the decoding code.
-fn merge_equal_arms(by_status: &mut syn::ExprMatch) {
-    let mut merged: Vec<syn::Arm> = Vec::new();
-    for arm in std::mem::take(&mut by_status.arms) {
-        let mergeable = |a: &syn::Arm| matches!(a.pat, syn::Pat::Lit(_) | syn::Pat::Or(_));
-        let body = &arm.body;
-        let same = merged.iter_mut().find(|m| {
-            let other = &m.body;
-            mergeable(m) && mergeable(&arm) && quote!(#other).to_string() == quote!(#body).to_string()
-        });
-        match same {
-            Some(m) => {
-                let mut cases = match std::mem::replace(&mut m.pat, syn::Pat::Verbatim(TokenStream::new())) {
-                    syn::Pat::Or(or) => or.cases,
-                    single => std::iter::once(single).collect(),
-                };
-                cases.push(arm.pat);
-                m.pat = syn::Pat::Or(syn::PatOr { attrs: Vec::new(), leading_vert: None, cases });
-            }
-            None => merged.push(arm),
-        }
-    }
-    by_status.arms = merged;
-}
-
-fn wrap_send(
+/// Replaces the `send` of a builder's `impl` with ours; the operation's
+/// method name, or `None` for an `impl` that is not an operation builder's.
+fn replace_send(
     block: &mut syn::ItemImpl,
-    optional: &HashMap<String, HashSet<String>>,
-    all_fields: &HashMap<String, HashSet<String>>,
-    operations: &[Operation],
-) -> Result<(), Error> {
-    let syn::Type::Path(builder) = &*block.self_ty else { return Ok(()) };
-    let Some(builder_name) = builder.path.segments.last().map(|s| s.ident.to_string()) else {
-        return Ok(());
+    structs: &[(String, Fields)],
+    generated: &[Operation],
+) -> Result<Option<String>, Error> {
+    let Some(builder) = last_ident(&block.self_ty).map(Ident::to_string) else { return Ok(None) };
+    let Some(position) =
+        block.items.iter().position(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == "send"))
+    else {
+        return Ok(None);
     };
-    let operation =
-        operations.iter().find(|op| op.method_name.to_upper_camel_case() == builder_name).ok_or_else(
-            || Error::Unparsable(format!("builder `{builder_name}` matches no operation of the spec")),
-        )?;
-    let meta = Ident::new(&builder_name.to_snake_case().to_shouty_snake_case(), Span::call_site());
-    let checks = range_checks(&builder_name, all_fields.get(&builder_name), operation, &meta)?;
-    let mut wrapper = None;
-    for item in &mut block.items {
-        let ImplItem::Fn(f) = item else { continue };
-        if f.sig.ident != "send" {
-            continue;
-        }
-        RequestBuilding { optional: optional.get(&builder_name) }.visit_block_mut(&mut f.block);
-        scope_request_building(&mut f.block);
-        let ok_type = ok_type_of(&f.sig.output).ok_or_else(|| {
-            Error::Unparsable(format!("`{builder_name}::send` does not return `Result<ResponseValue<_>, _>`"))
-        })?;
-        let docs: Vec<_> = f.attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect();
-        f.sig.ident = Ident::new("send_unwrapped", Span::call_site());
-        f.vis = syn::Visibility::Inherited;
-        f.attrs.retain(|a| !a.path().is_ident("doc"));
-        wrapper = Some(quote! {
+    let op = generated
+        .iter()
+        .find(|op| op.method_name.to_upper_camel_case() == builder)
+        .ok_or_else(|| unknown_shape(&format!("builder `{builder}` matches no operation of the spec")))?;
+    let fields = structs
+        .iter()
+        .find(|(name, _)| *name == builder)
+        .map(|(_, fields)| fields)
+        .ok_or_else(|| unknown_shape(&format!("no struct `builder::{builder}`")))?;
+    let ImplItem::Fn(progenitors) = block.items.remove(position) else {
+        return Err(unknown_shape(&format!("`{builder}::send` is not a function")));
+    };
+    // `Result<ResponseValue<T>, Error<E>>` → `T`.
+    let answer = match &progenitors.sig.output {
+        syn::ReturnType::Type(_, ty) => first_type_argument(ty).and_then(first_type_argument),
+        syn::ReturnType::Default => None,
+    }
+    .ok_or_else(|| {
+        unknown_shape(&format!("`{builder}::send` does not return `Result<ResponseValue<T>, _>`"))
+    })?;
+    let docs: Vec<_> = progenitors.attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect();
+    let send = send_of(op, fields, answer)?;
+    block.items.push(
+        syn::parse2(quote! {
             #(#docs)*
             ///
-            /// Failures are [`crate::Error`]s; the request goes through the
-            /// client's retries, rate limiter and tracing.
-            pub async fn send(self) -> ::std::result::Result<#ok_type, crate::Error> {
-                #(#checks)*
-                let client = self.client;
-                crate::runtime::call(client, &crate::operations::#meta, self.send_unwrapped()).await
+            /// Checks every parameter and the body first (nothing is sent when
+            /// one is invalid); the request then goes through the client's
+            /// rate limiter, retries, timeouts and tracing. Failures are
+            /// [`crate::Error`]s.
+            #send
+        })
+        .map_err(|e| Error::Unparsable(e.to_string()))?,
+    );
+    Ok(Some(op.method_name.clone()))
+}
+
+/// Our `send`: parameters and body from the builder's fields, the request
+/// from the operation's facts.
+fn send_of(op: &Operation, fields: &Fields, answer: &syn::Type) -> Result<TokenStream, Error> {
+    let meta = Ident::new(&op.method_name.to_shouty_snake_case(), Span::call_site());
+    let names: Vec<&Ident> = fields.iter().map(|(name, _)| name).collect();
+    let mut reads = Vec::new();
+    let mut path_args = Vec::new();
+    let mut queries = Vec::new();
+    let mut body = None;
+    for (field, ty) in fields {
+        let label = field.to_string();
+        if field == "body" {
+            // `Result<types::builder::X, String>` → `types::X`.
+            let builder_type = first_type_argument(ty).ok_or_else(|| {
+                unknown_shape(&format!("`{}`'s body field is not a `Result`", op.method_name))
+            })?;
+            let body_type = last_ident(builder_type)
+                .ok_or_else(|| unknown_shape(&format!("`{}`'s body has no type name", op.method_name)))?;
+            reads.push(quote! {
+                let body = crate::request::field(op, "body", body.and_then(|v| types::#body_type::try_from(v).map_err(|e| e.to_string())))?;
+            });
+            body = Some(body_type.clone());
+            continue;
+        }
+        let parameter = op.parameters.iter().find(|p| p.name.to_snake_case() == label).ok_or_else(|| {
+            unknown_shape(&format!(
+                "`{}` has a field `{label}` that is no parameter of the spec",
+                op.method_name
+            ))
+        })?;
+        let wire = &parameter.name;
+        reads.push(quote! { let #field = crate::request::field(op, #wire, #field)?; });
+        if parameter.minimum.is_some() || parameter.maximum.is_some() {
+            let bound = |b: Option<i64>| match b {
+                Some(b) => quote!(Some(#b)),
+                None => quote!(None),
+            };
+            let (min, max) = (bound(parameter.minimum), bound(parameter.maximum));
+            reads.push(quote! { crate::request::check_range(op, #wire, &#field, #min, #max)?; });
+        }
+        match parameter.location.as_str() {
+            "path" => path_args.push((wire.clone(), field.clone())),
+            _ => {
+                let optional = first_type_argument(ty).and_then(last_ident).is_some_and(|i| i == "Option");
+                queries.push(if optional {
+                    quote! { .query_opt(#wire, &#field) }
+                } else {
+                    quote! { .query(#wire, &#field) }
+                });
             }
-        });
+        }
     }
-    if let Some(wrapper) = wrapper {
-        block.items.push(syn::parse2(wrapper).map_err(|e| Error::Unparsable(e.to_string()))?);
+    // The path template with each `{name}` filled in, percent-encoded.
+    let mut template = op.path.clone();
+    let mut args = Vec::new();
+    while let Some(start) = template.find('{') {
+        let end = template[start..].find('}').map(|e| start + e).ok_or_else(|| {
+            Error::Spec(crate::SpecError::Rules(vec![format!("`{}`: unclosed `{{` in its path", op.path)]))
+        })?;
+        let name = template[start + 1..end].to_string();
+        let field = path_args
+            .iter()
+            .find(|(wire, _)| *wire == name)
+            .map(|(_, field)| field.clone())
+            .ok_or_else(|| {
+                unknown_shape(&format!("`{}` has no field for the path parameter `{name}`", op.method_name))
+            })?;
+        args.push(quote! { crate::request::encode_path(&#field) });
+        template.replace_range(start..=end, "\u{0}");
     }
-    Ok(())
+    let template = template.replace('\u{0}', "{}");
+    let check = match (&op.check, &body) {
+        (Some(check), Some(_)) => {
+            let function =
+                JSON_CHECKS.iter().find(|(name, _)| name == check).map(|(_, f)| *f).ok_or_else(|| {
+                    Error::Spec(crate::SpecError::Rules(vec![format!(
+                        "`{}`: no JSON check named `{check}`",
+                        op.operation_id
+                    )]))
+                })?;
+            let function: syn::Path =
+                syn::parse_str(function).map_err(|e| Error::Unparsable(e.to_string()))?;
+            quote! { #function(&body)?; }
+        }
+        _ => quote! {},
+    };
+    let attach_body = body.as_ref().map(|_| quote! { .json(&body)? });
+    Ok(quote! {
+        pub async fn send(self) -> ::std::result::Result<crate::Response<#answer>, crate::Error> {
+            let op = &crate::operations::#meta;
+            let Self { client, #(#names),* } = self;
+            #(#reads)*
+            #check
+            let request = crate::request::Request::new(client, op, format!(#template #(, #args)*))
+                #(#queries)*
+                #attach_body;
+            crate::runtime::execute(client, request).await
+        }
+    })
 }
 
-/// `T` of a `Result<T, _>` return type.
-fn ok_type_of(output: &syn::ReturnType) -> Option<syn::Type> {
-    let syn::ReturnType::Type(_, ty) = output else { return None };
-    let syn::Type::Path(path) = &**ty else { return None };
-    let last = path.path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
-    match args.args.first()? {
-        syn::GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
-    }
-}
-
-fn operations_module(operations: &[Operation]) -> TokenStream {
-    let ty: syn::Path = syn::parse_str(OPERATION_TYPE).unwrap_or_else(|_| syn::parse_quote!(Operation));
-    let consts = operations.iter().map(|op| {
+fn operations_module(operations: &[Operation]) -> Result<TokenStream, Error> {
+    let ty: syn::Path = syn::parse_str(OPERATION_TYPE).map_err(|e| Error::Unparsable(e.to_string()))?;
+    let mut consts = Vec::new();
+    for op in operations {
         let name = Ident::new(&op.method_name.to_shouty_snake_case(), Span::call_site());
         let id = &op.method_name;
-        let method = &op.method;
+        let method = Ident::new(&op.method.to_lowercase().to_upper_camel_case(), Span::call_site());
         let path = &op.path;
-        let permission = match &op.permission {
-            Some(p) => quote!(Some(#p)),
-            None => quote!(None),
-        };
-        let drata = op.drata_operation_id.clone().unwrap_or_default();
-        let if_unanswered = match &op.if_unanswered {
+        let option = |value: &Option<String>| match value {
             Some(text) => {
                 let text = text.trim();
                 quote!(Some(#text))
             }
             None => quote!(None),
         };
-        let doc = format!("`{method} {path}`");
-        quote! {
+        let (permission, if_unanswered) = (option(&op.permission), option(&op.if_unanswered));
+        let drata = op.drata_operation_id.clone().unwrap_or_default();
+        let success = op.success.ok_or_else(|| {
+            Error::Spec(crate::SpecError::Rules(vec![format!(
+                "`{}` documents no 2xx answer",
+                op.operation_id
+            )]))
+        })?;
+        let errors = &op.errors;
+        let body = match op.body.as_deref() {
+            None => quote!(crate::BodyKind::None),
+            Some("application/json") => quote!(crate::BodyKind::Json),
+            Some("multipart/form-data") => quote!(crate::BodyKind::Multipart),
+            Some(other) => {
+                return Err(Error::Spec(crate::SpecError::Rules(vec![format!(
+                    "`{}`: the client sends no `{other}` body",
+                    op.operation_id
+                )])));
+            }
+        };
+        let doc = format!("`{} {path}`", op.method);
+        consts.push(quote! {
             #[doc = #doc]
             pub const #name: #ty = #ty {
                 id: #id,
-                method: #method,
+                method: crate::Method::#method,
                 path: #path,
+                success: #success,
+                errors: &[#(#errors),*],
+                body: #body,
                 permission: #permission,
                 drata_operation_id: #drata,
                 if_unanswered: #if_unanswered,
             };
-        }
-    });
+        });
+    }
     let names =
         operations.iter().map(|op| Ident::new(&op.method_name.to_shouty_snake_case(), Span::call_site()));
-    quote! {
-        /// Every operation of the spec: method, path, required permission and
-        /// Drata's operation id.
+    Ok(quote! {
+        /// Every operation of the spec: method, path, documented statuses,
+        /// body, required permission and Drata's operation id.
         pub mod operations {
             #(#consts)*
 
             /// All of them, in spec order.
             pub const ALL: &[&#ty] = &[#(&#names),*];
         }
-    }
+    })
 }

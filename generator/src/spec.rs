@@ -37,6 +37,15 @@ pub struct Operation {
     /// What to check before trying again when a request may have reached
     /// Drata but its answer was lost, from `x-drata-if-unanswered`.
     pub if_unanswered: Option<String>,
+    /// The documented success status (the first 2xx of `responses`).
+    pub success: Option<u16>,
+    /// The documented error statuses (4xx and 5xx), in order.
+    pub errors: Vec<u16>,
+    /// The request body's media type, if the operation has a body.
+    pub body: Option<String>,
+    /// The check the client runs on the body before sending it, from the
+    /// request body's `x-drata-check`.
+    pub check: Option<String>,
 }
 
 /// A path or query parameter of an operation.
@@ -102,7 +111,23 @@ impl Spec {
                 let own = op.get("parameters").and_then(Value::as_array).into_iter().flatten();
                 let parameters =
                     shared.chain(own).filter_map(|p| self.resolve(p)).filter_map(parameter).collect();
+                let statuses: Vec<u16> = op
+                    .get("responses")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flat_map(|r| r.keys())
+                    .filter_map(|status| status.parse().ok())
+                    .collect();
+                let body = op.get("requestBody").and_then(|b| self.resolve(b));
+                let media = body
+                    .and_then(|b| b.get("content"))
+                    .and_then(Value::as_object)
+                    .and_then(|content| content.keys().next().cloned());
                 out.push(Operation {
+                    success: statuses.iter().copied().find(|s| (200..300).contains(s)),
+                    errors: statuses.iter().copied().filter(|s| *s >= 400).collect(),
+                    body: media,
+                    check: body.and_then(|b| str_field(b, "x-drata-check")),
                     method_name: operation_id.to_snake_case(),
                     operation_id,
                     drata_operation_id: str_field(op, "x-drata-operation-id"),

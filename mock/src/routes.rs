@@ -327,7 +327,7 @@ async fn csv_personnel(mut multipart: Multipart) -> Result<Vec<drata::types::Per
     let read = tokio::task::spawn_blocking(move || drata::personnel::csv_file_to_import(&file, &today)).await;
     match read {
         Ok(Ok(import)) => Ok(import.personnel_data),
-        Ok(Err(drata::Error::Validation(report))) => {
+        Ok(Err(drata::personnel::PersonnelError::Invalid(report))) => {
             Err(bad_request(format!("invalid personnel file: {report}")))
         }
         Ok(Err(e)) => Err(error(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot read the file: {e}"))),

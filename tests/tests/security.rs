@@ -48,7 +48,7 @@ fn plain_http_off_loopback_is_refused_before_any_request() {
         ["http://public-api.drata.com/public", "http://10.0.0.7:8080/public", "http://192.168.1.1/public"]
     {
         match drata::Client::builder().api_key(TEST_KEY).base_url(url).build() {
-            Err(Error::Config(message)) => {
+            Err(Error::Config { message }) => {
                 assert!(message.contains(url.trim_end_matches("/public")), "{message}");
                 assert!(!message.contains(TEST_KEY), "{message}");
             }

@@ -6,10 +6,10 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::csv::walk;
+use super::error::PersonnelError;
 use super::fields::{control_problem, date_problem, quoted, untrimmed_problem};
 use super::report::ValidationReport;
 use super::seen::SeenKeys;
-use crate::Error;
 use crate::field_rules::PERSONNEL_RECORD;
 use crate::types::{PersonnelImport, PersonnelRecord};
 
@@ -95,24 +95,24 @@ fn text_field<'r>(person: &'r PersonnelRecord, name: &str) -> Option<&'r str> {
 /// ```no_run
 /// let import = drata::personnel::read_json_file("people.json")?;
 /// println!("{} people", import.personnel_data.len());
-/// # Ok::<(), drata::Error>(())
+/// # Ok::<(), drata::personnel::PersonnelError>(())
 /// ```
 ///
 /// # Errors
-/// [`Error::File`] if the file cannot be read; [`Error::InvalidRequest`]
+/// [`PersonnelError::File`] if the file cannot be read; [`PersonnelError::NotAList`]
 /// if it is not a personnel list (naming the JSON path at fault);
-/// [`Error::Validation`] if a record is invalid.
-pub fn read_json_file(path: impl AsRef<Path>) -> Result<PersonnelImport, Error> {
+/// [`PersonnelError::Invalid`] if a record is invalid.
+pub fn read_json_file(path: impl AsRef<Path>) -> Result<PersonnelImport, PersonnelError> {
     let path = path.as_ref();
-    let file_error = |source: std::io::Error| Error::File { path: PathBuf::from(path), source };
+    let file_error = |source: std::io::Error| PersonnelError::File { path: PathBuf::from(path), source };
     if std::fs::metadata(path).map_err(file_error)?.is_dir() {
         return Err(file_error(std::io::Error::other("it is a directory, not a file")));
     }
     let mut bytes = Vec::new();
     std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)).map_err(file_error)?;
     let import = parse_import(&bytes)
-        .map_err(|e| Error::InvalidRequest(format!("`{}` is not a personnel list: {e}", path.display())))?;
-    validate_import(&import).map_err(Error::Validation)?;
+        .map_err(|message| PersonnelError::NotAList { path: PathBuf::from(path), message })?;
+    validate_import(&import).map_err(PersonnelError::Invalid)?;
     Ok(import)
 }
 
@@ -183,16 +183,19 @@ pub fn csv_to_import<R: Read>(reader: R, start_date: &str) -> Result<PersonnelIm
 ///
 /// ```no_run
 /// let import = drata::personnel::csv_file_to_import("people.csv", "2024-01-01T00:00:00")?;
-/// # Ok::<(), drata::Error>(())
+/// # Ok::<(), drata::personnel::PersonnelError>(())
 /// ```
 ///
 /// # Errors
-/// [`Error::File`] if the file cannot be read, [`Error::Validation`] if it is invalid.
-pub fn csv_file_to_import(path: impl AsRef<Path>, start_date: &str) -> Result<PersonnelImport, Error> {
+/// [`PersonnelError::File`] if the file cannot be read, [`PersonnelError::Invalid`] if it is invalid.
+pub fn csv_file_to_import(
+    path: impl AsRef<Path>,
+    start_date: &str,
+) -> Result<PersonnelImport, PersonnelError> {
     let path = path.as_ref();
-    let file =
-        std::fs::File::open(path).map_err(|source| Error::File { path: PathBuf::from(path), source })?;
-    csv_to_import(std::io::BufReader::new(file), start_date).map_err(Error::Validation)
+    let file = std::fs::File::open(path)
+        .map_err(|source| PersonnelError::File { path: PathBuf::from(path), source })?;
+    csv_to_import(std::io::BufReader::new(file), start_date).map_err(PersonnelError::Invalid)
 }
 
 #[cfg(test)]

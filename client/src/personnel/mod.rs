@@ -38,13 +38,14 @@
 //! UTF-8 text end the reading with a problem on their line. An upload sends
 //! the checked, rewritten copy ([`PersonnelCsv`]), never the raw file.
 //!
-//! Modules: `report` (problems), `rules` (what a field's rule accepts),
+//! Modules: `error` (why a file could not be used), `report` (problems), `rules` (what a field's rule accepts),
 //! `fields` (the check of one value), `lines`
 //! (the bounded reader), `csv` (header, rows, the walk over a file), `seen`
 //! (repeated ids and emails in bounded memory), `prepared` (the checked copy
 //! an upload sends), `import` (the JSON list).
 
 mod csv;
+mod error;
 mod fields;
 mod import;
 mod lines;
@@ -54,6 +55,7 @@ mod rules;
 mod seen;
 
 pub use self::csv::CsvSummary;
+pub use error::PersonnelError;
 pub use import::{csv_file_to_import, csv_to_import, read_json_file, validate_import};
 pub use lines::MAX_RECORD_BYTES;
 pub use prepared::{PersonnelCsv, validate_csv, validate_csv_file};

@@ -6,9 +6,9 @@ use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::csv::{CsvPerson, CsvSummary, walk};
+use super::error::PersonnelError;
 use super::report::ValidationReport;
 use super::seen::SeenKeys;
-use crate::Error;
 
 /// A personnel CSV, checked the way Drata documents it and rewritten in
 /// Drata's form: the documented columns in the documented order, values
@@ -22,7 +22,7 @@ use crate::Error;
 /// dropped.
 ///
 /// ```
-/// # fn main() -> Result<(), drata::Error> {
+/// # fn main() -> Result<(), drata::personnel::PersonnelError> {
 /// let text = "ID, First_Name,last_name,email,is_contractor,mfa,notes\n\
 ///             233,  Neil ,Armstrong,neil@example.com,No,YES,first man on the moon\n";
 /// let csv = drata::personnel::PersonnelCsv::from_reader(text.as_bytes(), "people.csv")?;
@@ -47,15 +47,15 @@ impl PersonnelCsv {
     /// Reads, checks and rewrites the personnel CSV at `path`.
     ///
     /// # Errors
-    /// [`Error::File`] when the file cannot be read (or is a directory) or
-    /// the copy cannot be written; [`Error::Validation`] with every problem
+    /// [`PersonnelError::File`] when the file cannot be read (or is a directory) or
+    /// the copy cannot be written; [`PersonnelError::Invalid`] with every problem
     /// when the file is invalid.
-    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, Error> {
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, PersonnelError> {
         Self::from_path_with_limit(path.as_ref(), SeenKeys::LIMIT)
     }
 
-    pub(crate) fn from_path_with_limit(path: &Path, limit: usize) -> Result<Self, Error> {
-        let file_error = |source: io::Error| Error::File { path: PathBuf::from(path), source };
+    pub(crate) fn from_path_with_limit(path: &Path, limit: usize) -> Result<Self, PersonnelError> {
+        let file_error = |source: io::Error| PersonnelError::File { path: PathBuf::from(path), source };
         if std::fs::metadata(path).map_err(file_error)?.is_dir() {
             return Err(file_error(io::Error::other("it is a directory, not a file")));
         }
@@ -68,13 +68,13 @@ impl PersonnelCsv {
     ///
     /// # Errors
     /// As [`PersonnelCsv::from_path`].
-    pub fn from_reader(reader: impl Read, file_name: &str) -> Result<Self, Error> {
+    pub fn from_reader(reader: impl Read, file_name: &str) -> Result<Self, PersonnelError> {
         Self::read(reader, upload_file_name(Path::new(file_name)), SeenKeys::LIMIT)
     }
 
     /// The one read of the source: rows checked, the copy written, repeats
     /// looked for (in the spill of keys past what memory holds).
-    fn read(source: impl Read, file_name: String, limit: usize) -> Result<Self, Error> {
+    fn read(source: impl Read, file_name: String, limit: usize) -> Result<Self, PersonnelError> {
         let copy = tempfile::NamedTempFile::new().map_err(temp_error)?;
         let mut writer = csv::Writer::from_writer(BufWriter::new(copy.as_file()));
         writer.write_record(super::csv_columns()).map_err(csv_temp_error)?;
@@ -86,7 +86,7 @@ impl PersonnelCsv {
         drop(buffered);
         seen.check_other_partitions(&mut report).map_err(temp_error)?;
         if !report.is_empty() {
-            return Err(Error::Validation(report));
+            return Err(PersonnelError::Invalid(report));
         }
         let bytes = copy.as_file().metadata().map_err(temp_error)?.len();
         Ok(Self { copy: copy.into_temp_path(), bytes, summary, file_name })
@@ -148,11 +148,11 @@ fn write_row<W: Write>(writer: &mut csv::Writer<W>, p: &CsvPerson) -> io::Result
         })
 }
 
-fn temp_error(source: io::Error) -> Error {
-    Error::File { path: std::env::temp_dir().join("(temporary copy of the CSV)"), source }
+fn temp_error(source: io::Error) -> PersonnelError {
+    PersonnelError::File { path: std::env::temp_dir().join("(temporary copy of the CSV)"), source }
 }
 
-fn csv_temp_error(error: csv::Error) -> Error {
+fn csv_temp_error(error: csv::Error) -> PersonnelError {
     match error.into_kind() {
         csv::ErrorKind::Io(source) => temp_error(source),
         other => temp_error(io::Error::other(format!("{other:?}"))),
@@ -179,12 +179,12 @@ fn upload_file_name(path: &Path) -> String {
 /// ```no_run
 /// let summary = drata::personnel::validate_csv_file("people.csv")?;
 /// println!("{} people", summary.rows);
-/// # Ok::<(), drata::Error>(())
+/// # Ok::<(), drata::personnel::PersonnelError>(())
 /// ```
 ///
 /// # Errors
-/// [`Error::File`] if the file cannot be read, [`Error::Validation`] if it is invalid.
-pub fn validate_csv_file(path: impl AsRef<Path>) -> Result<CsvSummary, Error> {
+/// [`PersonnelError::File`] if the file cannot be read, [`PersonnelError::Invalid`] if it is invalid.
+pub fn validate_csv_file(path: impl AsRef<Path>) -> Result<CsvSummary, PersonnelError> {
     PersonnelCsv::from_path(path).map(|csv| csv.summary.clone())
 }
 
@@ -251,7 +251,7 @@ mod tests {
             let mut first = SeenKeys::bounded(limit).unwrap();
             let _ = walk(csv.as_bytes(), &mut first, |_| Ok(())).unwrap();
             match PersonnelCsv::from_path_with_limit(source.path(), limit) {
-                Err(Error::Validation(report)) => assert_eq!(report, expected, "limit {limit}"),
+                Err(PersonnelError::Invalid(report)) => assert_eq!(report, expected, "limit {limit}"),
                 other => panic!("expected a validation error, got {other:?}"),
             }
             // The small tables really split the work into passes.
@@ -277,7 +277,7 @@ mod tests {
         // as the first refusal.
         let file = tempfile::NamedTempFile::new().unwrap();
         file.as_file().set_len(1 << 30).unwrap();
-        let Err(Error::Validation(report)) = PersonnelCsv::from_path(file.path()) else {
+        let Err(PersonnelError::Invalid(report)) = PersonnelCsv::from_path(file.path()) else {
             panic!("a file of NUL bytes is not a CSV")
         };
         assert_eq!(
@@ -290,7 +290,7 @@ mod tests {
         for _ in 0..16 {
             std::io::Write::write_all(&mut text, &line).unwrap();
         }
-        let Err(Error::Validation(report)) = PersonnelCsv::from_path(file.path()) else {
+        let Err(PersonnelError::Invalid(report)) = PersonnelCsv::from_path(file.path()) else {
             panic!("a 16 MiB line is not a row")
         };
         assert!(report.problems[0].message.starts_with("the line is longer than 64 KiB"), "{report}");

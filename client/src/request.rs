@@ -1,0 +1,159 @@
+//! [`Request`]: a call described before anything is sent: its operation, URL
+//! and query, and body. The generated `send()`s and the upload builders make
+//! one; [`crate::runtime::execute`] sends it. Parameters are read and
+//! checked here, so that an invalid one ends the call before it starts.
+
+use std::fmt::Display;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
+
+use crate::Client;
+use crate::error::Error;
+use crate::operation::Operation;
+use crate::personnel::PersonnelCsv;
+
+/// Called as an upload's bytes leave: `(sent, total)`, from 0 again on a retry.
+pub(crate) type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
+
+/// What a request carries.
+pub(crate) enum Body<'a> {
+    None,
+    /// Serialized once; each attempt shares the bytes.
+    Json(Bytes),
+    /// A checked CSV, streamed from disk, its form rebuilt for each attempt.
+    Csv {
+        csv: &'a PersonnelCsv,
+        progress: Option<Progress>,
+    },
+}
+
+/// A call described: see the module's docs.
+pub(crate) struct Request<'a> {
+    pub(crate) operation: &'static Operation,
+    http: reqwest::RequestBuilder,
+    pub(crate) body: Body<'a>,
+}
+
+impl<'a> Request<'a> {
+    /// A request of `operation` to `path` (relative to the client's API root).
+    pub(crate) fn new(client: &Client, operation: &'static Operation, path: String) -> Self {
+        let http = client
+            .client
+            .request(operation.method.to_http(), format!("{}{path}", client.baseurl))
+            .header(ACCEPT, HeaderValue::from_static("application/json"));
+        Self { operation, http, body: Body::None }
+    }
+
+    /// Adds `name=value` to the query (an array as the name repeated).
+    pub(crate) fn query<T: serde::Serialize>(mut self, name: &str, value: &T) -> Self {
+        self.http = self.http.query(&progenitor_client::QueryParam::new(name, value));
+        self
+    }
+
+    /// Adds `name=value` to the query when `value` is set.
+    pub(crate) fn query_opt<T: serde::Serialize>(self, name: &str, value: &Option<T>) -> Self {
+        match value {
+            Some(value) => self.query(name, value),
+            None => self,
+        }
+    }
+
+    /// A JSON body.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when `body` does not serialize.
+    pub(crate) fn json<T: serde::Serialize>(mut self, body: &T) -> Result<Self, Error> {
+        let bytes =
+            serde_json::to_vec(body).map_err(|e| invalid(self.operation, format!("the body: {e}")))?;
+        self.http = self.http.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        self.body = Body::Json(Bytes::from(bytes));
+        Ok(self)
+    }
+
+    /// A checked CSV as the multipart part `file`.
+    pub(crate) fn csv(mut self, csv: &'a PersonnelCsv, progress: Option<Progress>) -> Self {
+        self.body = Body::Csv { csv, progress };
+        self
+    }
+
+    /// The request without its body (which each attempt adds), and the body.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when the URL cannot be made.
+    pub(crate) fn into_parts(self) -> Result<(&'static Operation, reqwest::Request, Body<'a>), Error> {
+        let operation = self.operation;
+        let http =
+            self.http.build().map_err(|e| invalid(operation, format!("the request cannot be made: {e}")))?;
+        Ok((operation, http, self.body))
+    }
+}
+
+/// [`Error::InvalidRequest`] of `operation`: `METHOD /path: message`.
+pub(crate) fn invalid(operation: &'static Operation, message: String) -> Error {
+    Error::InvalidRequest {
+        operation: Some(operation),
+        message: format!("{}: {message}", operation.describe()),
+    }
+}
+
+/// A builder field's value: a setter's conversion that failed (or a
+/// required value never given) ends the call.
+///
+/// # Errors
+/// [`Error::InvalidRequest`] naming the parameter.
+pub(crate) fn field<T>(
+    operation: &'static Operation,
+    name: &str,
+    value: Result<T, String>,
+) -> Result<T, Error> {
+    value.map_err(|message| invalid(operation, format!("`{name}`: {message}")))
+}
+
+/// A path parameter, percent-encoded as one segment.
+pub(crate) fn encode_path(value: &impl Display) -> String {
+    progenitor_client::encode_path(&value.to_string())
+}
+
+/// Checks a bounded integer parameter against the spec's bounds.
+///
+/// # Errors
+/// [`Error::InvalidRequest`] naming the parameter, its bounds and the value.
+pub(crate) fn check_range<V: IntegerParameter>(
+    operation: &'static Operation,
+    name: &str,
+    value: &V,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Result<(), Error> {
+    let Some(value) = value.value() else { return Ok(()) };
+    if min.is_some_and(|min| value < min) || max.is_some_and(|max| value > max) {
+        let range = match (min, max) {
+            (Some(min), Some(max)) => format!("from {min} to {max}"),
+            (Some(min), None) => format!("from {min}"),
+            (None, Some(max)) => format!("up to {max}"),
+            (None, None) => String::new(),
+        };
+        return Err(invalid(operation, format!("`{name}` must be a whole number {range}, not {value}")));
+    }
+    Ok(())
+}
+
+/// A parameter value [`check_range`] can check: an integer, set or not.
+pub(crate) trait IntegerParameter {
+    /// The value, if set.
+    fn value(&self) -> Option<i64>;
+}
+
+impl IntegerParameter for i64 {
+    fn value(&self) -> Option<i64> {
+        Some(*self)
+    }
+}
+
+impl IntegerParameter for Option<i64> {
+    fn value(&self) -> Option<i64> {
+        *self
+    }
+}

@@ -1,0 +1,63 @@
+//! How a call ends: its last attempt's answer decoded into a
+//! [`crate::Response`], or the [`Error`] it amounts to.
+
+use serde::de::DeserializeOwned;
+
+use super::attempt::Answer;
+use super::context::CallContext;
+use crate::error::{ApiError, Error, TransportKind, excerpt, json_path};
+use crate::response::Response;
+use crate::types::ExceptionResponse;
+
+/// The call's result from its last attempt.
+pub(crate) fn finish<T: DeserializeOwned>(
+    context: CallContext,
+    result: Result<Answer, reqwest::Error>,
+) -> Result<Response<T>, Error> {
+    let CallContext { operation, request_path, attempts, retry_after, maybe_acted, timeout, .. } = context;
+    let answer = match result {
+        Ok(answer) => answer,
+        Err(e) => {
+            let kind = TransportKind::of(&e);
+            let timeout =
+                matches!(kind, TransportKind::Timeout | TransportKind::AnswerTimeout).then_some(timeout);
+            let source = Box::new(e);
+            return Err(if maybe_acted {
+                Error::OutcomeUnknown { operation, request_path, kind, timeout, source }
+            } else {
+                Error::Transport { operation, request_path, attempts, kind, timeout, source }
+            });
+        }
+    };
+    let Answer { status, headers, body } = answer;
+    if status == operation.success {
+        return match serde_json::from_slice::<T>(&body) {
+            Ok(value) => Ok(Response::new(value, status, headers)),
+            Err(e) => Err(Error::Decode {
+                operation,
+                request_path,
+                status,
+                path: json_path::<T>(&body),
+                message: e.to_string(),
+                excerpt: excerpt(&body),
+            }),
+        };
+    }
+    if (400..600).contains(&status) {
+        // Drata's error JSON when it is that; a proxy's page otherwise.
+        let (body, excerpt) = match serde_json::from_slice::<ExceptionResponse>(&body) {
+            Ok(body) => (Some(body), None),
+            Err(_) => (None, Some(excerpt(&body))),
+        };
+        return Err(Error::Api(Box::new(ApiError {
+            operation,
+            request_path,
+            status,
+            body,
+            excerpt,
+            attempts,
+            retry_after,
+        })));
+    }
+    Err(Error::UnexpectedStatus { operation, request_path, status, attempts, excerpt: excerpt(&body) })
+}

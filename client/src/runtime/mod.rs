@@ -1,0 +1,185 @@
+//! The one attempt loop every call goes through, generated operation or
+//! upload alike: [`execute`]. Around each attempt: a token of the rate
+//! limiter, the attempt's timeout (cut to the call's deadline), a tracing
+//! span; after it, the retry decision. The call's state is a
+//! [`CallContext`] the loop owns and hands to the decoding of the answer.
+//!
+//! Modules: `context` (the call's state and deadline), `attempt` (sending
+//! one attempt and reading its answer), `decode` (the answer, or the error,
+//! a call ends with).
+
+mod attempt;
+mod context;
+mod decode;
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+use tracing::Instrument;
+
+use crate::Client;
+use crate::error::Error;
+use crate::limiter::{RateLimit, RateLimiter};
+use crate::operation::BodyKind;
+use crate::request::{Body, Request};
+use crate::response::Response;
+use crate::retry::{Outcome, RetryPolicy, policy};
+
+use context::CallContext;
+
+/// The settings every call of a client follows; shared by its clones.
+#[derive(Debug, Clone)]
+pub struct Runtime {
+    shared: Arc<Settings>,
+}
+
+#[derive(Debug)]
+struct Settings {
+    retry: RetryPolicy,
+    limiter: Option<RateLimiter>,
+    attempt_timeout: Duration,
+    upload_min_speed: u64,
+    call_deadline: Option<Duration>,
+    upload_call_deadline: Option<Duration>,
+}
+
+impl Runtime {
+    pub(crate) fn new(
+        retry: RetryPolicy,
+        rate_limit: Option<RateLimit>,
+        attempt_timeout: Duration,
+        upload_min_speed: u64,
+        call_deadline: Option<Duration>,
+        upload_call_deadline: Option<Duration>,
+    ) -> Self {
+        Self {
+            shared: Arc::new(Settings {
+                retry,
+                limiter: rate_limit.map(RateLimiter::new),
+                attempt_timeout,
+                upload_min_speed,
+                call_deadline,
+                upload_call_deadline,
+            }),
+        }
+    }
+
+    /// How long one attempt of `body` may take: the attempt timeout, plus,
+    /// for an upload, its size at the slowest speed waited for.
+    fn attempt_timeout(&self, body: &Body<'_>) -> Duration {
+        let settings = &self.shared;
+        match body {
+            Body::Csv { csv, .. } => settings
+                .attempt_timeout
+                .saturating_add(Duration::from_secs(csv.len() / settings.upload_min_speed.max(1))),
+            Body::None | Body::Json(_) => settings.attempt_timeout,
+        }
+    }
+}
+
+/// Runs one call: attempts until an answer that is not retried, the
+/// retries run out, or the deadline leaves no time for the next.
+///
+/// # Errors
+/// Every [`Error`] a call can end in.
+pub(crate) async fn execute<T: DeserializeOwned>(
+    client: &Client,
+    request: Request<'_>,
+) -> Result<Response<T>, Error> {
+    let settings = &client.inner.shared;
+    let (operation, template, body) = request.into_parts()?;
+    let request_path = relative_path(&client.baseurl, template.url());
+    let deadline = match operation.body {
+        BodyKind::Multipart => settings.upload_call_deadline,
+        BodyKind::None | BodyKind::Json => settings.call_deadline,
+    };
+    let mut context = CallContext::new(operation, request_path, deadline);
+    loop {
+        // The attempt's token, taken within the deadline: a wait that would
+        // outlive it ends the call without sending anything more.
+        if let Some(limiter) = &settings.limiter
+            && !limiter.acquire_within(context.time_left()).await
+        {
+            return Err(out_of_time(context));
+        }
+        context.attempts += 1;
+        let (timeout, cut) = context.attempt_timeout(client.inner.attempt_timeout(&body));
+        let span = attempt_span(&context);
+        let sending = attempt::send(&client.client, &template, &body, timeout);
+        let result = if span.is_disabled() {
+            sending.await?
+        } else {
+            let started = Instant::now();
+            let result = sending.instrument(span.clone()).await?;
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            result
+        };
+        let outcome = match &result {
+            Ok(answer) => {
+                span.record("status", answer.status);
+                Outcome::answer(answer.status, &answer.headers, SystemTime::now())
+            }
+            Err(e) => Outcome::failure(e),
+        };
+        if let Outcome::Answer { retry_after, .. } = outcome {
+            context.retry_after = retry_after;
+        }
+        // A request that is not safe to repeat and got no answer may have
+        // been acted on: it is never retried, and its error says so.
+        if outcome == Outcome::Lost && !operation.method.is_idempotent() {
+            context.maybe_acted = true;
+        }
+        if cut && result.as_ref().is_err_and(reqwest::Error::is_timeout) && !context.maybe_acted {
+            span.in_scope(|| tracing::info!("the deadline passed"));
+            return Err(out_of_time(context));
+        }
+        let Some(delay) =
+            settings.retry.next_delay(operation.method, context.attempts, outcome, policy::jitter)
+        else {
+            span.in_scope(|| match &result {
+                Ok(answer) if answer.status == operation.success => tracing::debug!("done"),
+                Ok(answer) => tracing::info!(status = answer.status, "failed"),
+                Err(e) => tracing::info!(error = %e, "failed"),
+            });
+            return decode::finish(context, result);
+        };
+        if !context.fits(delay) {
+            span.in_scope(|| tracing::info!(delay_ms = delay.as_millis() as u64, "no time left to retry"));
+            return Err(out_of_time(context));
+        }
+        span.in_scope(|| tracing::warn!(delay_ms = delay.as_millis() as u64, "retrying"));
+        tokio::time::sleep(delay).await;
+    }
+}
+
+/// The call's deadline passed, or would during what came next.
+fn out_of_time(context: CallContext) -> Error {
+    Error::Deadline {
+        operation: context.operation,
+        request_path: context.request_path,
+        after: context.deadline.map_or(Duration::ZERO, |d| d.limit),
+        attempts: context.attempts,
+    }
+}
+
+/// The `drata.request` span of one attempt.
+fn attempt_span(context: &CallContext) -> tracing::Span {
+    tracing::info_span!(
+        "drata.request",
+        operation = context.operation.id,
+        method = context.operation.method.as_str(),
+        path = context.operation.path,
+        attempt = context.attempts,
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    )
+}
+
+/// The URL's path relative to the API root: `/connections/7/upload/csv`.
+fn relative_path(base_url: &str, url: &reqwest::Url) -> String {
+    let base_path = reqwest::Url::parse(base_url).map(|u| u.path().trim_end_matches('/').to_string());
+    let full = url.path();
+    base_path.as_deref().ok().and_then(|base| full.strip_prefix(base)).unwrap_or(full).to_string()
+}
