@@ -99,6 +99,14 @@ pub enum Error {
         /// The panic message.
         message: String,
     },
+    /// progenitor's output has a shape a pass of the generator does not
+    /// know: the pass (in `generator/src/postprocess/`) must be updated to
+    /// follow progenitor's output.
+    #[error(
+        "progenitor's output has a shape the generator does not know: {0}; the generator's passes \
+         (generator/src/postprocess/) must follow progenitor's"
+    )]
+    UnknownShape(String),
     /// The generated tokens did not parse as Rust (a generator bug).
     #[error("the generated code does not parse as Rust: {0}")]
     Unparsable(String),

@@ -1,130 +1,31 @@
-//! Changes to progenitor's output that its settings cannot express. Each
-//! pass looks for a syntax structure (an `impl` block, a function by name, a
-//! struct's fields) and fails with a named error when progenitor's output
-//! has a shape it does not know, instead of silently not applying; the
-//! generator's tests hold each pass to having applied.
-//!
-//! - `Client::new` (which panics if TLS cannot start and skips the project's
-//!   configuration checks) is removed, and `Client::new_with_client` becomes
-//!   `pub(crate)`: clients are built with the hand-written builder.
-//! - Every builder's `send()` is replaced by one of ours, written from the
-//!   builder's fields (progenitor's) and the operation's typed facts (the
-//!   spec's): each parameter is read from its field, checked against the
-//!   spec's bounds, put in the path or the query; the body is checked (the
-//!   spec's `x-drata-check`) and serialized; and the request goes through the
-//!   client's one attempt loop, `crate::runtime::execute`, which returns the
-//!   client's `Response` or `Error`. progenitor's request code, hooks and
-//!   error type are not used.
-//! - `operations`: one constant per operation of the spec (generated or set
-//!   aside) with its method, path, statuses, body, permission and Drata
-//!   operation id.
+//! Our `send()` for each operation builder, written from the builder's
+//! fields (progenitor's) and the operation's facts (the spec's).
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-
 use syn::{Ident, ImplItem, Item};
 
+use super::{JSON_CHECKS, unknown_shape};
 use crate::{Error, Operation};
-
-/// The type of the entries of the generated `operations` module.
-const OPERATION_TYPE: &str = "crate::Operation";
-
-/// The client functions the checks named by `x-drata-check` call, on a
-/// JSON body, before it is serialized.
-const JSON_CHECKS: &[(&str, &str)] = &[("personnel-list", "crate::checks::personnel_list")];
-
-/// The checks a hand-written operation runs (multipart bodies).
-const OTHER_CHECKS: &[&str] = &["personnel-csv"];
-
-pub(crate) fn apply(
-    file: &mut syn::File,
-    operations: &[Operation],
-    generated: &[Operation],
-) -> Result<(), Error> {
-    let mut constructors = false;
-    let mut sends = Vec::new();
-    for item in &mut file.items {
-        match item {
-            Item::Impl(block) if is_client(&block.self_ty) && block.trait_.is_none() => {
-                constructors |= restrict_constructors(block)?;
-            }
-            Item::Mod(module) if module.ident == "builder" => {
-                let Some((_, items)) = module.content.as_mut() else {
-                    return Err(unknown_shape("`mod builder` has no items"));
-                };
-                let structs = builder_structs(items);
-                for item in items.iter_mut() {
-                    if let Item::Impl(block) = item
-                        && let Some(name) = replace_send(block, &structs, generated)?
-                    {
-                        sends.push(name);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    if !constructors {
-        return Err(unknown_shape("no `impl Client` with `new` and `new_with_client`"));
-    }
-    for op in generated {
-        if !sends.contains(&op.method_name) {
-            return Err(unknown_shape(&format!(
-                "no builder with a `send` for `{}` (expected `builder::{}`)",
-                op.operation_id,
-                op.method_name.to_upper_camel_case()
-            )));
-        }
-    }
-    for op in operations {
-        if let Some(check) = &op.check
-            && !JSON_CHECKS.iter().any(|(name, _)| name == check)
-            && !OTHER_CHECKS.contains(&check.as_str())
-        {
-            return Err(Error::Spec(crate::SpecError::Rules(vec![format!(
-                "`{}`: the client has no check named `x-drata-check: {check}`",
-                op.operation_id
-            )])));
-        }
-    }
-    let table: syn::File =
-        syn::parse2(operations_module(operations)?).map_err(|e| Error::Unparsable(e.to_string()))?;
-    file.items.extend(table.items);
-    Ok(())
-}
-
-fn unknown_shape(what: &str) -> Error {
-    Error::Unparsable(format!(
-        "progenitor's output has a shape the generator does not know: {what}; the generator's passes \
-         (generator/src/postprocess.rs) must follow progenitor's"
-    ))
-}
-
-fn is_client(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Path(p) if p.path.is_ident("Client"))
-}
-
-/// Removes `Client::new` and makes `new_with_client` crate-private; whether
-/// both were there.
-fn restrict_constructors(block: &mut syn::ItemImpl) -> Result<bool, Error> {
-    let has = |name: &str| block.items.iter().any(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == name));
-    if !(has("new") && has("new_with_client")) {
-        return Ok(false);
-    }
-    block.items.retain(|item| !matches!(item, ImplItem::Fn(f) if f.sig.ident == "new"));
-    for item in &mut block.items {
-        if let ImplItem::Fn(f) = item
-            && f.sig.ident == "new_with_client"
-        {
-            f.vis = syn::parse_quote!(pub(crate));
-        }
-    }
-    Ok(true)
-}
 
 /// A builder's fields: name and type, in order, the client excluded.
 type Fields = Vec<(Ident, syn::Type)>;
+
+/// Replaces the `send` of every operation builder in `mod builder`'s
+/// `items`; the method names of the operations whose `send` was replaced.
+pub(super) fn replace_all(items: &mut [Item], generated: &[Operation]) -> Result<Vec<String>, Error> {
+    let structs = builder_structs(items);
+    let mut sends = Vec::new();
+    for item in items.iter_mut() {
+        if let Item::Impl(block) = item
+            && let Some(name) = replace_send(block, &structs, generated)?
+        {
+            sends.push(name);
+        }
+    }
+    Ok(sends)
+}
 
 fn builder_structs(items: &[Item]) -> Vec<(String, Fields)> {
     items
@@ -305,71 +206,6 @@ fn send_of(op: &Operation, fields: &Fields, answer: &syn::Type) -> Result<TokenS
                 #(#queries)*
                 #attach_body;
             crate::runtime::execute(client, request).await
-        }
-    })
-}
-
-fn operations_module(operations: &[Operation]) -> Result<TokenStream, Error> {
-    let ty: syn::Path = syn::parse_str(OPERATION_TYPE).map_err(|e| Error::Unparsable(e.to_string()))?;
-    let mut consts = Vec::new();
-    for op in operations {
-        let name = Ident::new(&op.method_name.to_shouty_snake_case(), Span::call_site());
-        let id = &op.method_name;
-        let method = Ident::new(&op.method.to_lowercase().to_upper_camel_case(), Span::call_site());
-        let path = &op.path;
-        let option = |value: &Option<String>| match value {
-            Some(text) => {
-                let text = text.trim();
-                quote!(Some(#text))
-            }
-            None => quote!(None),
-        };
-        let (permission, if_unanswered) = (option(&op.permission), option(&op.if_unanswered));
-        let drata = op.drata_operation_id.clone().unwrap_or_default();
-        let success = op.success.ok_or_else(|| {
-            Error::Spec(crate::SpecError::Rules(vec![format!(
-                "`{}` documents no 2xx answer",
-                op.operation_id
-            )]))
-        })?;
-        let errors = &op.errors;
-        let body = match op.body.as_deref() {
-            None => quote!(crate::BodyKind::None),
-            Some("application/json") => quote!(crate::BodyKind::Json),
-            Some("multipart/form-data") => quote!(crate::BodyKind::Multipart),
-            Some(other) => {
-                return Err(Error::Spec(crate::SpecError::Rules(vec![format!(
-                    "`{}`: the client sends no `{other}` body",
-                    op.operation_id
-                )])));
-            }
-        };
-        let doc = format!("`{} {path}`", op.method);
-        consts.push(quote! {
-            #[doc = #doc]
-            pub const #name: #ty = #ty {
-                id: #id,
-                method: crate::Method::#method,
-                path: #path,
-                success: #success,
-                errors: &[#(#errors),*],
-                body: #body,
-                permission: #permission,
-                drata_operation_id: #drata,
-                if_unanswered: #if_unanswered,
-            };
-        });
-    }
-    let names =
-        operations.iter().map(|op| Ident::new(&op.method_name.to_shouty_snake_case(), Span::call_site()));
-    Ok(quote! {
-        /// Every operation of the spec: method, path, documented statuses,
-        /// body, required permission and Drata's operation id.
-        pub mod operations {
-            #(#consts)*
-
-            /// All of them, in spec order.
-            pub const ALL: &[&#ty] = &[#(&#names),*];
         }
     })
 }

@@ -1,0 +1,229 @@
+//! Reading the OpenAPI document: its operations and the project's
+//! extensions (`x-drata-*`).
+//!
+//! Modules: `rules` (the project's rules about the document), `adapt` (the
+//! document as progenitor is given it).
+
+mod adapt;
+mod rules;
+
+pub use adapt::single_operation_specs;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use openapiv3::OpenAPI;
+use serde_json::Value;
+
+/// The OpenAPI document, parsed twice: as [`OpenAPI`] for progenitor and as
+/// raw JSON for the project's extensions (`x-drata-*`), which `openapiv3`
+/// keeps only on some objects.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// The typed document.
+    pub openapi: OpenAPI,
+    /// The same document as JSON.
+    pub raw: Value,
+}
+
+/// One operation of the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// The spec's `operationId` (camelCase).
+    pub operation_id: String,
+    /// The Rust method name of the client, snake_case.
+    pub method_name: String,
+    /// Drata's own operationId, from `x-drata-operation-id`.
+    pub drata_operation_id: Option<String>,
+    /// The permission the API key needs, from `x-drata-permission`.
+    pub permission: Option<String>,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path template relative to the server URL, e.g. `/connections/{id}/upload/csv`.
+    pub path: String,
+    /// The path and query parameters, in spec order.
+    pub parameters: Vec<Parameter>,
+    /// What to check before trying again when a request may have reached
+    /// Drata but its answer was lost, from `x-drata-if-unanswered`.
+    pub if_unanswered: Option<String>,
+    /// The documented success status (the first 2xx of `responses`).
+    pub success: Option<u16>,
+    /// The documented error statuses (4xx and 5xx), in order.
+    pub errors: Vec<u16>,
+    /// The request body's media type, if the operation has a body.
+    pub body: Option<String>,
+    /// The check the client runs on the body before sending it, from the
+    /// request body's `x-drata-check`.
+    pub check: Option<String>,
+}
+
+/// A path or query parameter of an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parameter {
+    /// The name on the wire, e.g. `sortDir`.
+    pub name: String,
+    /// `path` or `query`.
+    pub location: String,
+    /// Whether it must be given.
+    pub required: bool,
+    /// The smallest value of an integer parameter, if bounded.
+    pub minimum: Option<i64>,
+    /// The largest value of an integer parameter, if bounded.
+    pub maximum: Option<i64>,
+}
+
+/// Why the spec was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum SpecError {
+    /// The text is not YAML/JSON, or not an OpenAPI 3.0 document.
+    #[error("the OpenAPI document does not parse: {0}")]
+    Parse(String),
+    /// The document breaks one of the project's rules.
+    #[error("the OpenAPI document breaks the project's rules:\n  - {}", .0.join("\n  - "))]
+    Rules(Vec<String>),
+}
+
+pub(crate) const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// The component schema of JSON `null`: a value that may be null is
+/// `anyOf: [X, JsonNull]` in the spec (the form OpenAPI 3.0.3 validators
+/// read), which the generator hands progenitor as `nullable` + `allOf: [X]`
+/// (the form typify reads as `Option<X>`).
+pub const NULL_SCHEMA: &str = "JsonNull";
+
+/// The reference to [`NULL_SCHEMA`].
+pub(crate) const NULL_REF: &str = "#/components/schemas/JsonNull";
+
+impl Spec {
+    /// Parses the document (YAML or JSON).
+    ///
+    /// # Errors
+    /// [`SpecError::Parse`] when the text is not a readable OpenAPI document.
+    pub fn parse(text: &str) -> Result<Self, SpecError> {
+        let raw: Value = serde_yaml::from_str(text).map_err(|e| SpecError::Parse(e.to_string()))?;
+        let openapi: OpenAPI =
+            serde_json::from_value(raw.clone()).map_err(|e| SpecError::Parse(e.to_string()))?;
+        Ok(Self { openapi, raw })
+    }
+
+    /// Every operation, in path order then method order.
+    pub fn operations(&self) -> Vec<Operation> {
+        let mut out = Vec::new();
+        let Some(paths) = self.raw.get("paths").and_then(Value::as_object) else {
+            return out;
+        };
+        for (path, item) in paths {
+            for method in METHODS {
+                let Some(op) = item.get(*method) else { continue };
+                let operation_id = str_field(op, "operationId").unwrap_or_default();
+                let shared = item.get("parameters").and_then(Value::as_array).into_iter().flatten();
+                let own = op.get("parameters").and_then(Value::as_array).into_iter().flatten();
+                let parameters =
+                    shared.chain(own).filter_map(|p| self.resolve(p)).filter_map(parameter).collect();
+                let statuses: Vec<u16> = op
+                    .get("responses")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flat_map(|r| r.keys())
+                    .filter_map(|status| status.parse().ok())
+                    .collect();
+                let body = op.get("requestBody").and_then(|b| self.resolve(b));
+                let media = body
+                    .and_then(|b| b.get("content"))
+                    .and_then(Value::as_object)
+                    .and_then(|content| content.keys().next().cloned());
+                out.push(Operation {
+                    success: statuses.iter().copied().find(|s| (200..300).contains(s)),
+                    errors: statuses.iter().copied().filter(|s| *s >= 400).collect(),
+                    body: media,
+                    check: body.and_then(|b| str_field(b, "x-drata-check")),
+                    method_name: operation_id.to_snake_case(),
+                    operation_id,
+                    drata_operation_id: str_field(op, "x-drata-operation-id"),
+                    permission: str_field(op, "x-drata-permission"),
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                    parameters,
+                    if_unanswered: str_field(op, "x-drata-if-unanswered"),
+                });
+            }
+        }
+        out
+    }
+
+    /// The component schemas whose lists are marked
+    /// `x-drata-tolerant-items: true` hold items of these schemas: each gets
+    /// a stand-in schema, [`tolerant_name`], that the generation settings
+    /// replace with `crate::Tolerant<X>`.
+    pub fn tolerant_item_schemas(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .schemas()
+            .flat_map(|(_, schema)| schema.get("properties").and_then(Value::as_object).into_iter().flatten())
+            .filter(|(_, property)| {
+                property.get("x-drata-tolerant-items").and_then(Value::as_bool) == Some(true)
+            })
+            .filter_map(|(_, property)| item_schema_name(property))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Names of the component schemas marked `x-drata-open-enum: true`.
+    pub fn open_enum_names(&self) -> Vec<String> {
+        self.schemas()
+            .filter(|(_, s)| s.get("x-drata-open-enum").and_then(Value::as_bool) == Some(true))
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
+    /// Names of every component schema that becomes a Rust type (all but
+    /// [`NULL_SCHEMA`]).
+    pub fn schema_names(&self) -> Vec<String> {
+        self.schemas().map(|(name, _)| name.clone()).filter(|name| name != NULL_SCHEMA).collect()
+    }
+
+    /// The raw JSON of every component schema, by name.
+    pub fn schemas(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.raw.pointer("/components/schemas").and_then(Value::as_object).into_iter().flat_map(|m| m.iter())
+    }
+
+    /// Follows a local `$ref`, if any.
+    pub fn resolve<'a>(&'a self, value: &'a Value) -> Option<&'a Value> {
+        match str_field(value, "$ref") {
+            Some(reference) => self.raw.pointer(reference.strip_prefix('#')?),
+            None => Some(value),
+        }
+    }
+}
+
+/// The Rust type name progenitor gives a component schema.
+pub fn rust_type_name(schema_name: &str) -> String {
+    schema_name.to_upper_camel_case()
+}
+
+/// The name of the stand-in schema of a tolerant list's items of `schema`.
+pub fn tolerant_name(schema: &str) -> String {
+    format!("Tolerant{schema}")
+}
+
+/// The component schema an array's items `$ref`, if they do.
+pub(crate) fn item_schema_name(array: &Value) -> Option<String> {
+    array.pointer("/items/$ref")?.as_str()?.strip_prefix("#/components/schemas/").map(str::to_string)
+}
+
+/// A path or query parameter of the spec (others are not generated).
+fn parameter(value: &Value) -> Option<Parameter> {
+    let location = str_field(value, "in").filter(|l| l == "path" || l == "query")?;
+    let schema = value.get("schema");
+    let bound = |key: &str| schema.and_then(|s| s.get(key)).and_then(Value::as_i64);
+    Some(Parameter {
+        name: str_field(value, "name")?,
+        required: value.get("required").and_then(Value::as_bool).unwrap_or(location == "path"),
+        location,
+        minimum: bound("minimum"),
+        maximum: bound("maximum"),
+    })
+}
+
+pub(crate) fn str_field(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(Value::as_str).map(str::to_string)
+}

@@ -1,0 +1,146 @@
+//! The project's rules about the document, checked before generation.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use serde_json::Value;
+
+use super::{METHODS, NULL_REF, Spec, SpecError, item_schema_name, str_field};
+
+impl Spec {
+    /// Checks the project's rules: OpenAPI 3.0.x, unique operation ids that
+    /// are camelCase, a Drata operation id and a description on every
+    /// operation, one error schema for every error status.
+    ///
+    /// # Errors
+    /// [`SpecError::Rules`] listing every broken rule.
+    pub fn check_rules(&self) -> Result<(), SpecError> {
+        let mut problems = Vec::new();
+        if !self.openapi.openapi.starts_with("3.0.") {
+            problems.push(format!(
+                "`openapi: {}`: only OpenAPI 3.0.x is accepted (progenitor cannot read 3.1)",
+                self.openapi.openapi
+            ));
+        }
+        let mut seen = BTreeSet::new();
+        let mut error_schemas: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let paths = self.raw.get("paths").and_then(Value::as_object);
+        for (path, item) in paths.into_iter().flat_map(|m| m.iter()) {
+            for method in METHODS {
+                let Some(op) = item.get(*method) else { continue };
+                let here = format!("{} {path}", method.to_uppercase());
+                match str_field(op, "operationId") {
+                    None => problems.push(format!("{here}: no operationId")),
+                    Some(id) => {
+                        if !seen.insert(id.clone()) {
+                            problems.push(format!("{here}: operationId `{id}` is used twice"));
+                        }
+                        if id.to_snake_case().to_upper_camel_case() != id.to_upper_camel_case()
+                            || id.contains('_')
+                        {
+                            problems.push(format!(
+                                "{here}: operationId `{id}` should be camelCase (it names the Rust method)"
+                            ));
+                        }
+                    }
+                }
+                if str_field(op, "x-drata-operation-id").is_none() {
+                    problems.push(format!(
+                        "{here}: no `x-drata-operation-id` (Drata's own operationId, so the operation traces back to its docs)"
+                    ));
+                }
+                if str_field(op, "description").is_none_or(|d| d.trim().is_empty()) {
+                    problems.push(format!("{here}: no description"));
+                }
+                let responses = op.get("responses").and_then(Value::as_object);
+                for (status, response) in responses.into_iter().flat_map(|m| m.iter()) {
+                    if status == "default" {
+                        problems.push(format!(
+                            "{here}: a `default` response makes progenitor panic; declare the status"
+                        ));
+                        continue;
+                    }
+                    if status.starts_with('4') || status.starts_with('5') {
+                        let schema = self.error_schema_of(response).unwrap_or_else(|| "(none)".into());
+                        error_schemas.entry(schema).or_default().push(format!("{here} {status}"));
+                    }
+                }
+            }
+        }
+        problems.extend(convention_problems(&self.raw));
+        if error_schemas.len() > 1 {
+            let detail = error_schemas
+                .iter()
+                .map(|(schema, uses)| format!("{schema} ({})", uses.len()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            problems.push(format!(
+                "every error status must use one error schema (progenitor panics otherwise); found {detail}"
+            ));
+        }
+        if problems.is_empty() { Ok(()) } else { Err(SpecError::Rules(problems)) }
+    }
+
+    /// The `$ref` (or `inline`) of the JSON schema of an error response.
+    fn error_schema_of(&self, response: &Value) -> Option<String> {
+        let response = self.resolve(response)?;
+        let schema = response.pointer("/content/application~1json/schema")?;
+        Some(str_field(schema, "$ref").unwrap_or_else(|| "(inline schema)".into()))
+    }
+}
+
+/// Every schema object of `value`, with its JSON pointer, depth first.
+fn visit_schemas<'a>(value: &'a Value, at: &str, out: &mut Vec<(String, &'a Value)>) {
+    match value {
+        Value::Object(map) => {
+            out.push((at.to_string(), value));
+            for (key, child) in map {
+                visit_schemas(child, &format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                visit_schemas(child, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The spec's own conventions, which keep it readable by every OpenAPI
+/// 3.0.3 tool: no `nullable` without a `type` beside it (3.0.3 ignores it;
+/// write `anyOf: [X, JsonNull]`), and no `format: date-time` (Drata's
+/// timestamps are not all RFC 3339; write `x-drata-timestamp: true`).
+fn convention_problems(raw: &Value) -> Vec<String> {
+    let mut objects = Vec::new();
+    for section in ["paths", "components"] {
+        if let Some(value) = raw.get(section) {
+            visit_schemas(value, &format!("#/{section}"), &mut objects);
+        }
+    }
+    let mut problems = Vec::new();
+    for (at, object) in objects {
+        if at.contains("/examples/") || at.contains("/example/") {
+            continue;
+        }
+        if object.get("nullable").and_then(Value::as_bool) == Some(true) && object.get("type").is_none() {
+            problems.push(format!(
+                "{at}: `nullable: true` without a `type` admits no null in OpenAPI 3.0.3; write `anyOf: [X, {{$ref: \"{NULL_REF}\"}}]`"
+            ));
+        }
+        if object.get("x-drata-tolerant-items").and_then(Value::as_bool) == Some(true)
+            && (object.get("type").and_then(Value::as_str) != Some("array")
+                || item_schema_name(object).is_none())
+        {
+            problems.push(format!(
+                "{at}: `x-drata-tolerant-items` needs an array whose items are a `$ref` to a component schema"
+            ));
+        }
+        if object.get("format").and_then(Value::as_str) == Some("date-time") {
+            problems.push(format!(
+                "{at}: `format: date-time` would make Drata's non-RFC 3339 timestamps invalid; write `x-drata-timestamp: true`"
+            ));
+        }
+    }
+    problems
+}
