@@ -282,8 +282,7 @@ fn write_csv(path: &Path, megabytes: u64) -> Result<(), String> {
     let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
     let mut out = std::io::BufWriter::new(file);
     let mut written = 0u64;
-    let header = "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n";
-    out.write_all(header.as_bytes()).map_err(|e| e.to_string())?;
+    writeln!(out, "{}", drata::personnel::csv_header()).map_err(|e| e.to_string())?;
     let mut i = 0u64;
     while written < megabytes * 1024 * 1024 {
         let row = format!(
@@ -298,14 +297,13 @@ fn write_csv(path: &Path, megabytes: u64) -> Result<(), String> {
 
 async fn upload_memory(report: &mut Report) -> Result<(), String> {
     let base = servers::spawn(servers::discarding_uploads()).await?;
-    let dir = std::env::temp_dir().join(format!("drata-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let csv = dir.join("personnel.csv");
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let csv = dir.path().join("personnel.csv");
     write_csv(&csv, CSV_MB)?;
     let file_mb = std::fs::metadata(&csv).map_err(|e| e.to_string())?.len() as f64 / (1024.0 * 1024.0);
     let csv_rss = child_peak_rss(&["csv", &path_text(&csv), &base]).await;
     let json_rss = child_peak_rss(&["json", &JSON_ROWS.to_string(), &base]).await;
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(dir);
     report.add("upload_csv_peak_rss_mb", csv_rss?, Some(Target::AtMost(64.0)));
     report.add("upload_csv_file_mb", file_mb, None);
     report.add("upload_json_peak_rss_mb", json_rss?, None);
@@ -385,7 +383,7 @@ pub async fn upload_child(args: &[String]) -> Result<(), String> {
 
 async fn bulk(report: &mut Report) -> Result<(), String> {
     let rejected = Arc::new(AtomicU64::new(0));
-    let base = servers::spawn(servers::rate_limited(f64::from(BULK_RATE), rejected.clone())).await?;
+    let base = servers::spawn(servers::rate_limited(BULK_RATE, rejected.clone())).await?;
     let client = Client::builder()
         .api_key(KEY)
         .base_url(&base)

@@ -1,8 +1,7 @@
 //! Loopback servers the benchmarks talk to.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use axum::Router;
 use axum::body::Body;
@@ -59,28 +58,17 @@ pub fn discarding_uploads() -> Router {
 
 /// A server enforcing `rate` requests per second (burst `rate`), answering
 /// 429 with `Retry-After: 1` beyond it; counts the 429s.
-pub fn rate_limited(rate: f64, rejected: Arc<AtomicU64>) -> Router {
-    let bucket = Arc::new(Mutex::new((rate, Instant::now())));
+/// The bucket is the client's own ([`drata::RateLimiter`]), as in the fake
+/// server.
+pub fn rate_limited(rate: u32, rejected: Arc<AtomicU64>) -> Router {
+    let bucket = Arc::new(drata::RateLimiter::new(drata::RateLimit::per_second(rate).burst(rate)));
     Router::new().route(
         "/public/connections",
         get(move || {
             let bucket = bucket.clone();
             let rejected = rejected.clone();
             async move {
-                let allowed = {
-                    let mut state = bucket.lock().unwrap_or_else(|p| p.into_inner());
-                    let (tokens, updated) = &mut *state;
-                    let now = Instant::now();
-                    *tokens = (*tokens + now.duration_since(*updated).as_secs_f64() * rate).min(rate);
-                    *updated = now;
-                    if *tokens >= 1.0 {
-                        *tokens -= 1.0;
-                        true
-                    } else {
-                        false
-                    }
-                };
-                if allowed {
+                if bucket.try_acquire().is_ok() {
                     (
                         [(header::CONTENT_TYPE, "application/json")],
                         r#"{"data":[],"page":1,"limit":20,"total":0}"#,

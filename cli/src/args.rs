@@ -6,8 +6,11 @@
 //! (there, give it first: `drata --json idp create --json people.json`).
 
 use std::path::PathBuf;
+use std::str::FromStr;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+use drata::types::{ConnectionSort, SortDirection};
 
 /// Drata's public API from the shell.
 ///
@@ -60,11 +63,7 @@ pub enum Command {
     Idp(IdpCommand),
     /// Run the fake Drata server until Ctrl-C. It accepts the key given with
     /// --api-key or DRATA_API_KEY, or else `mock-api-key`.
-    Mock {
-        /// Port on 127.0.0.1 (0: any free port).
-        #[arg(long, default_value_t = 8080)]
-        port: u16,
-    },
+    Mock(#[command(flatten)] drata_mock::ServeArgs),
     /// Walk through every operation against an in-process fake server.
     Demo,
 }
@@ -88,12 +87,12 @@ pub struct ListArgs {
     /// anyway, with a warning).
     #[arg(long, value_name = "S")]
     pub state: Option<String>,
-    /// Order by CREATED_AT, CONNECTED_AT, CONNECTION_PROVIDER_TYPE, CONNECTION_CLIENT_TYPE or CONNECTION_STATE.
-    #[arg(long, value_name = "F")]
-    pub sort: Option<String>,
-    /// Order direction.
-    #[arg(long, value_enum)]
-    pub sort_dir: Option<SortDir>,
+    /// Order by this field (any case).
+    #[arg(long, value_name = "F", ignore_case = true, value_parser = closed::<ConnectionSort>(ConnectionSort::KNOWN_VALUES))]
+    pub sort: Option<ConnectionSort>,
+    /// Order direction (any case).
+    #[arg(long, value_name = "D", ignore_case = true, value_parser = closed::<SortDirection>(SortDirection::KNOWN_VALUES))]
+    pub sort_dir: Option<SortDirection>,
     /// Page to fetch (from 1).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), conflicts_with = "all")]
     pub page: Option<u32>,
@@ -107,13 +106,16 @@ pub struct ListArgs {
     pub output: Output,
 }
 
-/// Sort direction.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum SortDir {
-    /// Ascending.
-    Asc,
-    /// Descending.
-    Desc,
+/// The values of one of the spec's closed enums (`values`, its generated
+/// `KNOWN_VALUES`), as clap offers and checks them, parsed into its type.
+fn closed<T>(values: &'static [&'static str]) -> impl TypedValueParser<Value = T>
+where
+    T: FromStr + Clone + Send + Sync + 'static,
+{
+    // With `ignore_case`, clap accepts any case and passes the value on as typed.
+    PossibleValuesParser::new(values).try_map(|value| {
+        value.to_ascii_uppercase().parse::<T>().map_err(|_| format!("`{value}` is not a value of the spec"))
+    })
 }
 
 /// `drata vcs-identities …`

@@ -15,24 +15,19 @@ use crate::output::{self, Stdout};
 /// `drata mock`: serves the fake Drata until Ctrl-C. It accepts the key of
 /// --api-key or DRATA_API_KEY when one is given (its banner says where the
 /// key comes from, never the key), else `mock-api-key`.
-pub async fn run_mock(context: &Context, out: &mut Stdout, port: u16) -> Result<(), Failure> {
-    let mut config = drata_mock::MockConfig::default();
-    let key_note = match context.api_key() {
-        Some(key) => {
-            config = config.api_keys([key]);
-            "the API key of --api-key or DRATA_API_KEY (not shown)".to_string()
-        }
-        None => format!("the API key `{}`", drata_mock::DEFAULT_API_KEY),
-    };
-    let server = drata_mock::MockServer::start_on(config, port)
+pub async fn run_mock(
+    context: &Context,
+    out: &mut Stdout,
+    serve: &drata_mock::ServeArgs,
+) -> Result<(), Failure> {
+    let keys: Vec<&str> = context.api_key().into_iter().collect();
+    let started = drata_mock::start(serve, &keys, "--api-key or DRATA_API_KEY")
         .await
-        .map_err(|e| Failure::Invalid(format!("cannot start the fake server on port {port}: {e}")))?;
-    out.line(&server.base_url())?;
+        .map_err(|e| Failure::Invalid(format!("cannot start the fake server: {e}")))?;
+    out.line(&started.server.base_url())?;
     out.flush()?;
-    output::eprint_line(&format!(
-        "fake Drata listening; it accepts {key_note}. Use --base-url {}. Ctrl-C stops it.",
-        server.base_url()
-    ));
+    output::eprint_line(&started.banner);
+    // Until Ctrl-C or SIGTERM, which end every command the same way.
     std::future::pending::<()>().await;
     Ok(())
 }

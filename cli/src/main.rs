@@ -119,7 +119,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::VcsIdentities(command) => commands::vcs_identities(&context, &mut out, command).await,
         Command::Idp(command) => commands::idp(&context, &mut out, command).await,
-        Command::Mock { port } => demo::run_mock(&context, &mut out, port).await,
+        Command::Mock(serve) => demo::run_mock(&context, &mut out, &serve).await,
         Command::Demo => demo::run_demo(&mut out).await,
     };
     // What was printed before a failure is still written out.

@@ -80,13 +80,12 @@ fn temp_file(name: &str, content: &str) -> tempfile::TempPath {
     file.into_temp_path()
 }
 
-const HEADER: &str = "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n";
-
 fn valid_csv() -> tempfile::TempPath {
     temp_file(
         "people.csv",
         &format!(
-            "{HEADER}1,Ada,Lovelace,ada@example.com,,no,yes,Engineer\n2,Alan,Turing,alan@example.com,,1,0,\n"
+            "{}\n1,Ada,Lovelace,ada@example.com,,no,yes,Engineer\n2,Alan,Turing,alan@example.com,,1,0,\n",
+            drata::personnel::csv_header()
         ),
     )
 }
@@ -215,7 +214,10 @@ fn idp_validate_reports_every_problem_with_exit_2() {
     assert_eq!((ok.code, ok.stdout.trim_end().ends_with(": valid, 2 person(s)")), (0, true), "{}", ok.stdout);
     let bad = temp_file(
         "bad.csv",
-        &format!("{HEADER}1,Ada,,ada@x,,no,yes,\n2,Alan,Turing,alan@example.com,,perhaps,1,\n"),
+        &format!(
+            "{}\n1,Ada,,ada@x,,no,yes,\n2,Alan,Turing,alan@example.com,,perhaps,1,\n",
+            drata::personnel::csv_header()
+        ),
     );
     let run = fake.drata(&["idp", "validate", bad.to_str().expect("path")]);
     assert_eq!(run.code, 2);
@@ -277,7 +279,8 @@ fn invalid_settings_exit_2_before_anything_is_sent() {
     assert!(usage.stderr.contains("<--on|--off>"), "the error names both: {}", usage.stderr);
     let sort = fake.drata(&["connections", "list", "--sort", "NAME"]);
     assert_eq!(sort.code, 2);
-    assert!(sort.stderr.contains("unknown sort field `NAME`"), "{}", sort.stderr);
+    assert!(sort.stderr.contains("invalid value 'NAME' for '--sort <F>'"), "{}", sort.stderr);
+    assert!(sort.stderr.contains("[possible values: CREATED_AT, CONNECTED_AT,"), "{}", sort.stderr);
     assert_eq!(fake.writes(), 0);
 }
 
@@ -468,7 +471,7 @@ fn json_means_json_on_stdout_for_dry_runs_and_failed_validations() {
     ]);
     assert_eq!(dry.json()["body"]["personnelData"][0]["firstName"], "Neil");
 
-    let bad = temp_file("bad.csv", &format!("{HEADER}1,Ada,,ada@x,,no,yes,\n"));
+    let bad = temp_file("bad.csv", &format!("{}\n1,Ada,,ada@x,,no,yes,\n", drata::personnel::csv_header()));
     let run = fake.drata(&["idp", "validate", "--json", bad.to_str().expect("path")]);
     assert_eq!(run.code, 2);
     assert_eq!(

@@ -7149,6 +7149,20 @@ Drata adds values over time: a value this version of the client does not know is
             deserializer.deserialize_str(Visitor)
         }
     }
+    impl ConnectionSort {
+        /// Every value, as Drata spells it.
+        pub const KNOWN_VALUES: &'static [&'static str] = &[
+            "CREATED_AT",
+            "CONNECTED_AT",
+            "CONNECTION_PROVIDER_TYPE",
+            "CONNECTION_CLIENT_TYPE",
+            "CONNECTION_STATE",
+        ];
+    }
+    impl SortDirection {
+        /// Every value, as Drata spells it.
+        pub const KNOWN_VALUES: &'static [&'static str] = &["ASC", "DESC"];
+    }
     /**A record id. Drata types ids `number`, but its own samples print them as
 strings (`"id": "1"`, `"companyId": "12341234"`, a UUID `requestorId`);
 both forms are accepted and sent back as they came.*/

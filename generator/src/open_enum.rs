@@ -5,6 +5,11 @@
 //! `x-drata-open-enum: true` is generated here instead, with a final
 //! `Unknown(String)` variant that keeps any other value and serializes it back
 //! unchanged; progenitor is told to use it in place of its own type.
+//!
+//! Every other string enum (closed: its values are all there is, e.g. a sort
+//! order) keeps typify's type and gains the same `KNOWN_VALUES`, so that a
+//! command line or a check lists the values from the spec instead of typing
+//! them again.
 
 use std::collections::BTreeSet;
 
@@ -21,6 +26,7 @@ pub(crate) fn generate_all(spec: &Spec) -> Result<TokenStream, Error> {
     let mut problems = Vec::new();
     for (name, schema) in spec.schemas() {
         if schema.get("x-drata-open-enum").and_then(Value::as_bool) != Some(true) {
+            out.extend(closed_values(name, schema));
             continue;
         }
         match generate_one(name, schema) {
@@ -29,6 +35,21 @@ pub(crate) fn generate_all(spec: &Spec) -> Result<TokenStream, Error> {
         }
     }
     if problems.is_empty() { Ok(out) } else { Err(Error::Spec(SpecError::Rules(problems))) }
+}
+
+/// `KNOWN_VALUES` of a closed string enum; nothing for other schemas.
+fn closed_values(name: &str, schema: &Value) -> Option<TokenStream> {
+    if schema.get("type").and_then(Value::as_str) != Some("string") {
+        return None;
+    }
+    let values: Vec<&str> = schema.get("enum")?.as_array()?.iter().filter_map(Value::as_str).collect();
+    let ident = syn::Ident::new(&crate::spec::rust_type_name(name), Span::call_site());
+    Some(quote! {
+        impl #ident {
+            /// Every value, as Drata spells it.
+            pub const KNOWN_VALUES: &'static [&'static str] = &[#(#values),*];
+        }
+    })
 }
 
 fn generate_one(name: &str, schema: &Value) -> Result<TokenStream, String> {

@@ -28,6 +28,7 @@
 #![warn(missing_docs)]
 
 mod config;
+mod front;
 mod routes;
 mod seed;
 mod state;
@@ -36,34 +37,32 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use drata::{RateLimit, RateLimiter};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tokio::time::Instant;
 use tower::ServiceExt;
 
 pub use config::{DEFAULT_API_KEY, MockConfig};
-pub use routes::SPEC;
+pub use front::{ServeArgs, Started, start};
 pub use state::{ListQuery, Refusal, State};
 
 /// What every request handler shares.
 pub(crate) struct Shared {
     pub(crate) config: MockConfig,
     state: Mutex<State>,
-    bucket: Mutex<(f64, Instant)>,
-    rng: Mutex<u64>,
+    /// Drata's limit, enforced with the client's own token bucket.
+    limiter: Option<RateLimiter>,
+    rng: Mutex<fastrand::Rng>,
 }
 
 impl Shared {
     fn new(config: MockConfig) -> Self {
-        let tokens = f64::from(config.rate_limit_per_minute.unwrap_or(0));
-        let seed = config.seed.max(1);
-        Self {
-            config,
-            state: Mutex::new(seed::seed()),
-            bucket: Mutex::new((tokens, Instant::now())),
-            rng: Mutex::new(seed),
-        }
+        // Drata's limit is per minute, the whole minute's worth at once.
+        let limiter =
+            config.rate_limit_per_minute.map(|n| RateLimiter::new(RateLimit::per_minute(n).burst(n)));
+        let rng = Mutex::new(fastrand::Rng::with_seed(config.seed));
+        Self { config, state: Mutex::new(seed::seed()), limiter, rng }
     }
 
     /// The account (a poisoned lock is recovered: the state stays usable).
@@ -71,30 +70,14 @@ impl Shared {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// A pseudo-random number in `[0, 1)` (xorshift, from the configured seed).
+    /// A pseudo-random number in `[0, 1)`, from the configured seed.
     pub(crate) fn draw(&self) -> f64 {
-        let mut x = self.rng.lock().unwrap_or_else(|p| p.into_inner());
-        *x ^= *x << 13;
-        *x ^= *x >> 7;
-        *x ^= *x << 17;
-        (*x >> 11) as f64 / (1u64 << 53) as f64
+        self.rng.lock().unwrap_or_else(|p| p.into_inner()).f64()
     }
 
     /// Takes a request token; `Some(wait)` when the limit is exceeded.
     pub(crate) fn take_token(&self) -> Option<Duration> {
-        let limit = f64::from(self.config.rate_limit_per_minute?);
-        let rate = limit / 60.0;
-        let mut bucket = self.bucket.lock().unwrap_or_else(|p| p.into_inner());
-        let (tokens, updated) = &mut *bucket;
-        let now = Instant::now();
-        *tokens = (*tokens + now.duration_since(*updated).as_secs_f64() * rate).min(limit);
-        *updated = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            None
-        } else {
-            Some(Duration::from_secs_f64((1.0 - *tokens) / rate))
-        }
+        self.limiter.as_ref()?.try_acquire().err()
     }
 }
 
@@ -164,6 +147,12 @@ impl MockServer {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+    }
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer").field("addr", &self.addr).finish_non_exhaustive()
     }
 }
 

@@ -19,9 +19,6 @@ use serde::de::DeserializeOwned;
 use crate::Shared;
 use crate::state::{ListQuery, Refusal};
 
-/// The spec the server follows, served at `/openapi.yaml`.
-pub const SPEC: &str = include_str!("../../openapi/drata.yaml");
-
 /// An error answer with Drata's body.
 pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> Response {
     let (code, name) = match status.as_u16() {
@@ -81,7 +78,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         })
         .layer(middleware::from_fn_with_state(shared.clone(), guard));
     Router::new()
-        .route("/openapi.yaml", get(|| async { ([(header::CONTENT_TYPE, "application/yaml")], SPEC) }))
+        .route(
+            "/openapi.yaml",
+            get(|| async { ([(header::CONTENT_TYPE, "application/yaml")], drata_openapi::SPEC_YAML) }),
+        )
         .nest("/public", api)
         .fallback(|| async { error(StatusCode::NOT_FOUND, "Not Found: the API is under /public") })
         .layer(middleware::from_fn(drata_error_bodies))
@@ -180,8 +180,8 @@ fn json_body<T: DeserializeOwned>(
     }
     let value: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
-    if let Some(schema) = drata_openapi::request_schema(method, path) {
-        let problems = drata_openapi::validate(drata_openapi::document(), schema, &value);
+    if let Some(validator) = drata_openapi::request_validator(method, path) {
+        let problems = validator?.problems(&value);
         if !problems.is_empty() {
             return Err(format!("invalid body: {}", problems.join("; ")));
         }

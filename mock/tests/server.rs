@@ -130,7 +130,7 @@ async fn auth_and_forced_answers_per_key() {
     }
     let spec = reqwest::get(format!("http://{}/openapi.yaml", mock.addr())).await.expect("spec");
     assert_eq!(spec.status().as_u16(), 200);
-    assert_eq!(spec.text().await.expect("text"), drata_mock::SPEC);
+    assert_eq!(spec.text().await.expect("text"), drata_openapi::SPEC_YAML);
 }
 
 #[tokio::test]

@@ -1,179 +1,140 @@
-//! Validating a JSON value against an OpenAPI 3.0 schema of the spec.
+//! Validating a JSON value against an OpenAPI 3.0 schema of the spec, with
+//! the `jsonschema` crate.
 //!
-//! It covers the keywords the spec uses (`type`, `nullable` as OpenAPI
-//! 3.0.3 reads it, `enum`, `properties`, `required`, `items`, `anyOf`,
-//! `oneOf`, `allOf`, `$ref`, bounds and lengths) and refuses any other, so
-//! that a new keyword cannot be silently ignored.
+//! An OpenAPI 3.0 schema is JSON Schema (draft 4's keywords, with
+//! `exclusiveMinimum` as a boolean) plus `nullable`, which JSON Schema does
+//! not have. The document's schemas are translated once: `nullable: true`
+//! beside a `type` becomes that type or `"null"` (and `null` joins an
+//! `enum`), exactly as OpenAPI 3.0.3 reads it (`nullable` without a `type`
+//! admits nothing more). Annotations (`example`, `x-*`) are ignored; `format`
+//! is not checked (OpenAPI 3.0 leaves formats open; the client checks the
+//! ones it cares about).
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-/// Keywords that do not constrain a value.
-const ANNOTATIONS: &[&str] = &["description", "example", "default", "format", "title"];
+/// A compiled schema of the spec.
+pub struct SchemaValidator {
+    validator: jsonschema::Validator,
+}
+
+impl std::fmt::Debug for SchemaValidator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SchemaValidator").finish_non_exhaustive()
+    }
+}
+
+impl SchemaValidator {
+    /// Compiles `schema`, whose `$ref`s point into `spec` (`#/components/…`).
+    ///
+    /// # Errors
+    /// The schema is not a valid JSON Schema once translated.
+    pub fn new(spec: &Value, schema: &Value) -> Result<Self, String> {
+        let mut root = Map::new();
+        root.insert("allOf".into(), Value::Array(vec![translated(schema)]));
+        if let Some(components) = spec.get("components") {
+            root.insert("components".into(), translated(components));
+        }
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft4)
+            .should_validate_formats(false)
+            .build(&Value::Object(root))
+            .map_err(|e| format!("the schema does not compile: {e}"))?;
+        Ok(Self { validator })
+    }
+
+    /// Every problem of `value`, each with its JSON path (`$.a[0].b: …`),
+    /// sorted; empty when `value` is valid.
+    pub fn problems(&self, value: &Value) -> Vec<String> {
+        let mut problems: Vec<String> = self
+            .validator
+            .iter_errors(value)
+            .map(|e| format!("{}: {e}", json_path(&e.instance_path.to_string())))
+            .collect();
+        problems.sort();
+        problems.dedup();
+        problems
+    }
+}
 
 /// Every problem of `value` against `schema` (which may `$ref` into `spec`),
-/// each with its JSON path, sorted (whatever the order of the maps); empty
-/// when `value` is valid.
+/// each with its JSON path, sorted; empty when `value` is valid. A schema
+/// that does not compile is one problem.
 pub fn validate(spec: &Value, schema: &Value, value: &Value) -> Vec<String> {
-    let mut problems = Vec::new();
-    check(spec, schema, value, "$", &mut problems);
-    problems.sort();
-    problems
+    match SchemaValidator::new(spec, schema) {
+        Ok(validator) => validator.problems(value),
+        Err(problem) => vec![problem],
+    }
 }
 
-fn check(spec: &Value, schema: &Value, value: &Value, at: &str, problems: &mut Vec<String>) {
-    let Some(schema) = schema.as_object() else {
-        problems.push(format!("{at}: the schema is not an object"));
-        return;
-    };
-    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        match reference.strip_prefix('#').and_then(|p| spec.pointer(p)) {
-            Some(target) => check(spec, target, value, at, problems),
-            None => problems.push(format!("{at}: unresolvable $ref `{reference}`")),
+/// The OpenAPI 3.0 schema `value` (or a tree of them) as JSON Schema.
+fn translated(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut out: Map<String, Value> = map.iter().map(|(k, v)| (k.clone(), translated(v))).collect();
+            if out.remove("nullable") == Some(Value::Bool(true))
+                && let Some(Value::String(ty)) = out.get("type").cloned()
+            {
+                out.insert(
+                    "type".into(),
+                    Value::Array(vec![Value::String(ty), Value::String("null".into())]),
+                );
+                if let Some(Value::Array(values)) = out.get_mut("enum")
+                    && !values.contains(&Value::Null)
+                {
+                    values.push(Value::Null);
+                }
+            }
+            Value::Object(out)
         }
-        return;
+        Value::Array(items) => Value::Array(items.iter().map(translated).collect()),
+        other => other.clone(),
     }
-    for (keyword, rule) in schema {
-        match keyword.as_str() {
-            // OpenAPI 3.0.3: `nullable: true` admits null only beside a `type`.
-            "type" if value.is_null() => {
-                if schema.get("nullable").and_then(Value::as_bool) != Some(true) {
-                    problems.push(format!("{at}: null, but the schema is not nullable"));
-                }
-            }
-            "type" => check_type(rule.as_str().unwrap_or(""), value, at, problems),
-            "enum" => {
-                if !rule.as_array().is_some_and(|values| values.contains(value)) {
-                    problems.push(format!("{at}: {value} is not one of the enum's values"));
-                }
-            }
-            "properties" => {
-                let (Some(props), Some(object)) = (rule.as_object(), value.as_object()) else { continue };
-                for (name, prop_schema) in props {
-                    if let Some(v) = object.get(name) {
-                        check(spec, prop_schema, v, &format!("{at}.{name}"), problems);
-                    }
-                }
-            }
-            "required" => {
-                let Some(object) = value.as_object() else { continue };
-                for name in rule.as_array().into_iter().flatten().filter_map(Value::as_str) {
-                    if !object.contains_key(name) {
-                        problems.push(format!("{at}: the required field `{name}` is missing"));
-                    }
-                }
-            }
-            "items" => {
-                for (i, item) in value.as_array().into_iter().flatten().enumerate() {
-                    check(spec, rule, item, &format!("{at}[{i}]"), problems);
-                }
-            }
-            "allOf" => {
-                for sub in rule.as_array().into_iter().flatten() {
-                    check(spec, sub, value, at, problems);
-                }
-            }
-            "anyOf" => {
-                let any = rule
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .any(|sub| validate_at(spec, sub, value, at).is_empty());
-                if !any {
-                    problems.push(format!("{at}: {value} matches none of the anyOf schemas"));
-                }
-            }
-            "oneOf" => {
-                let matching = rule
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter(|sub| validate_at(spec, sub, value, at).is_empty())
-                    .count();
-                if matching != 1 {
-                    problems.push(format!(
-                        "{at}: {value} matches {matching} of the oneOf schemas, not exactly one"
-                    ));
-                }
-            }
-            "minimum" | "maximum" => {
-                let (Some(bound), Some(n)) = (rule.as_f64(), value.as_f64()) else { continue };
-                if (keyword == "minimum" && n < bound) || (keyword == "maximum" && n > bound) {
-                    problems.push(format!("{at}: {n} breaks {keyword} {bound}"));
-                }
-            }
-            "maxLength" | "minLength" => {
-                let (Some(bound), Some(s)) = (rule.as_u64(), value.as_str()) else { continue };
-                let len = s.chars().count() as u64;
-                if (keyword == "maxLength" && len > bound) || (keyword == "minLength" && len < bound) {
-                    problems.push(format!("{at}: length {len} breaks {keyword} {bound}"));
-                }
-            }
-            "nullable" | "additionalProperties" => {}
-            k if k.starts_with("x-") || ANNOTATIONS.contains(&k) => {}
-            other => problems.push(format!("{at}: the validator does not know the keyword `{other}`")),
+}
+
+/// A JSON pointer (`/a/0/b`) as a JSON path (`$.a[0].b`).
+fn json_path(pointer: &str) -> String {
+    let mut out = String::from("$");
+    for token in pointer.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        if token.parse::<usize>().is_ok() {
+            out.push_str(&format!("[{token}]"));
+        } else {
+            out.push('.');
+            out.push_str(&token);
         }
     }
-}
-
-fn validate_at(spec: &Value, schema: &Value, value: &Value, at: &str) -> Vec<String> {
-    let mut problems = Vec::new();
-    check(spec, schema, value, at, &mut problems);
-    problems
-}
-
-fn check_type(expected: &str, value: &Value, at: &str, problems: &mut Vec<String>) {
-    let ok = match expected {
-        "string" => value.is_string(),
-        "integer" => value.is_i64() || value.is_u64(),
-        "number" => value.is_number(),
-        "boolean" => value.is_boolean(),
-        "array" => value.is_array(),
-        "object" => value.is_object(),
-        _ => false,
-    };
-    if !ok {
-        problems.push(format!("{at}: expected {expected}, found {value}"));
-    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use serde_json::json;
 
-    fn spec() -> Value {
-        json!({"components": {"schemas": {"Id": {"oneOf": [{"type": "integer"}, {"type": "string"}]}}}})
+    use super::*;
+
+    #[test]
+    fn nullable_admits_null_only_beside_a_type() {
+        let spec = json!({"components": {"schemas": {
+            "N": {"type": "string", "nullable": true},
+            "E": {"type": "string", "nullable": true, "enum": ["A"]},
+            "Bare": {"nullable": true, "allOf": [{"type": "string"}]},
+        }}});
+        let of = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+        assert_eq!(validate(&spec, &of("N"), &Value::Null), Vec::<String>::new());
+        assert_eq!(validate(&spec, &of("E"), &Value::Null), Vec::<String>::new());
+        assert_eq!(validate(&spec, &of("E"), &json!("B")).len(), 1);
+        assert_eq!(validate(&spec, &of("Bare"), &Value::Null), ["$: null is not of type \"string\""]);
     }
 
     #[test]
-    fn finds_each_kind_of_problem() {
-        let spec = spec();
-        let schema = json!({
-            "type": "object",
-            "required": ["id", "n"],
-            "properties": {
-                "id": {"$ref": "#/components/schemas/Id"},
-                "n": {"type": "integer", "maximum": 50},
-                "s": {"type": "string", "enum": ["A"]},
-                "t": {"type": "string", "nullable": true},
-                "u": {"anyOf": [{"$ref": "#/components/schemas/Id"}, {"type": "object", "nullable": true, "enum": [null]}]},
-                "list": {"type": "array", "items": {"type": "boolean"}}
-            }
-        });
-        assert!(validate(&spec, &schema, &json!({"id": "1", "n": 3, "t": null, "u": null})).is_empty());
-        assert!(validate(&spec, &schema, &json!({"id": "1", "n": 3, "u": 7})).is_empty());
-        let problems =
-            validate(&spec, &schema, &json!({"id": true, "n": 51, "s": "B", "list": [1], "u": false}));
+    fn problems_name_their_json_path() {
+        let spec = json!({});
+        let schema =
+            json!({"type": "object", "properties": {"a": {"type": "array", "items": {"type": "integer"}}}});
         assert_eq!(
-            problems,
-            vec![
-                "$.id: true matches 0 of the oneOf schemas, not exactly one",
-                "$.list[0]: expected boolean, found 1",
-                "$.n: 51 breaks maximum 50",
-                "$.s: \"B\" is not one of the enum's values",
-                "$.u: false matches none of the anyOf schemas",
-            ]
+            validate(&spec, &schema, &json!({"a": [1, "x"]})),
+            ["$.a[1]: \"x\" is not of type \"integer\""]
         );
-        assert_eq!(validate(&spec, &schema, &json!({"n": 1})), vec!["$: the required field `id` is missing"]);
+        assert_eq!(json_path("/a~1b/0/c~0"), "$.a/b[0].c~");
     }
 }

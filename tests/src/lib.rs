@@ -37,6 +37,18 @@ pub fn client_without_retries(uri: &str) -> drata::Client {
     builder_for(uri).retry(drata::RetryPolicy::none()).build().expect("a loopback base URL is accepted")
 }
 
+/// Drata's CSV header (from the spec, through the client) and `rows`.
+pub fn csv_text(rows: &str) -> String {
+    format!("{}\n{rows}", drata::personnel::csv_header())
+}
+
+/// A personnel CSV file of [`csv_text`], removed when dropped.
+pub fn csv_file(rows: &str) -> tempfile::TempPath {
+    let file = tempfile::Builder::new().suffix(".csv").tempfile().expect("a temp file");
+    std::fs::write(file.path(), csv_text(rows)).expect("the temp file is written");
+    file.into_temp_path()
+}
+
 /// A raw HTTP/1.1 server for faults an HTTP framework will not produce.
 pub mod raw {
     use std::sync::Arc;

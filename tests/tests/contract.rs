@@ -7,7 +7,7 @@ use drata::types::{
     ToggleVersionControlIdentityRequest, VersionControlIdentity,
 };
 use drata::{Error, TimestampFormat};
-use drata_tests::{TEST_KEY, client_for, client_without_retries, fixture, fixture_json};
+use drata_tests::{TEST_KEY, client_for, client_without_retries, csv_text, fixture, fixture_json};
 use reqwest::StatusCode;
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
@@ -275,23 +275,25 @@ async fn parameters_outside_the_documented_bounds_are_refused_and_nothing_is_sen
 
 // --------------------------------------------------------------- CSV upload
 
-fn temp_csv(name: &str, content: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("drata-contract-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
+/// A file `name` holding `content`, in a directory removed when dropped.
+fn temp_csv(name: &str, content: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(name);
     std::fs::write(&path, content).expect("temp file");
-    path
+    (dir, path)
 }
 
-const CSV: &str = "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n\
-                   233,Neil,Armstrong,neil@example.com,,no,yes,Astronaut\n";
+fn csv() -> String {
+    csv_text("233,Neil,Armstrong,neil@example.com,,no,yes,Astronaut\n")
+}
 
-/// What Drata receives for [`CSV`] and for [`MESSY_CSV`]: the checked copy,
+/// What Drata receives for [`csv`] and for [`MESSY_CSV`]: the checked copy,
 /// in Drata's column order, trimmed, with `true`/`false`.
-const SENT_CSV: &str = "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n\
-                        233,Neil,Armstrong,neil@example.com,,false,true,Astronaut\n";
+fn sent_csv() -> String {
+    csv_text("233,Neil,Armstrong,neil@example.com,,false,true,Astronaut\n")
+}
 
-/// [`CSV`] as a spreadsheet may save it: a byte-order mark, columns in
+/// [`csv`] as a spreadsheet may save it: a byte-order mark, columns in
 /// another order and case, spaces, a blank line and a column of its own.
 const MESSY_CSV: &str = "\u{feff}Email, ID ,first_name,last_name,MFA,is_contractor,job_title,notes\n\n\
                          neil@example.com , 233,Neil,Armstrong,yes,no,Astronaut,not sent\n\n";
@@ -305,7 +307,8 @@ fn assert_csv_multipart(request: &Request, file_name: &str) {
     let body = String::from_utf8_lossy(&request.body);
     let expected = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
-         Content-Type: text/csv\r\n\r\n{SENT_CSV}\r\n--{boundary}--\r\n"
+         Content-Type: text/csv\r\n\r\n{}\r\n--{boundary}--\r\n",
+        sent_csv()
     );
     assert_eq!(body, expected);
 }
@@ -327,7 +330,7 @@ async fn create_from_csv_streams_the_checked_copy_as_the_multipart_part_file() {
         .expect(1)
         .mount(&server)
         .await;
-    let file = temp_csv("people.csv", MESSY_CSV);
+    let (_dir, file) = temp_csv("people.csv", MESSY_CSV);
     let progress = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = progress.clone();
 
@@ -343,7 +346,7 @@ async fn create_from_csv_streams_the_checked_copy_as_the_multipart_part_file() {
     assert!(answer.into_inner().is_empty());
     assert_csv_multipart(&only_request(&server).await, "people.csv");
     // Progress in bytes of what is sent: the checked copy.
-    let total = SENT_CSV.len() as u64;
+    let total = sent_csv().len() as u64;
     let progress = progress.lock().expect("lock").clone();
     assert_eq!((progress.first(), progress.last()), (Some(&(0, total)), Some(&(total, total))));
 }
@@ -357,7 +360,7 @@ async fn update_from_csv_puts_the_file_to_the_connection() {
         .expect(1)
         .mount(&server)
         .await;
-    let file = temp_csv("update.csv", CSV);
+    let (_dir, file) = temp_csv("update.csv", &csv());
 
     let answer = client_for(&server.uri())
         .update_idp_connection_from_csv()
@@ -421,7 +424,7 @@ async fn create_and_update_from_json_send_the_personnel_list() {
 
 /// Each operation, called once with valid input.
 async fn call(op: &str, client: &drata::Client) -> Result<u16, Error> {
-    let csv = temp_csv("errors.csv", CSV);
+    let (_dir, csv) = temp_csv("errors.csv", &csv());
     let personnel: PersonnelImport = serde_json::from_value(fixture_json("PersonnelImport")).expect("sample");
     let toggle = ToggleVersionControlIdentityRequest { toggle: true, toggle_field: None };
     Ok(match op {
@@ -444,15 +447,16 @@ async fn call(op: &str, client: &drata::Client) -> Result<u16, Error> {
     })
 }
 
-/// The error statuses the spec documents for each operation.
-const DOCUMENTED_ERRORS: &[(&str, &[u16])] = &[
-    ("toggle", &[400, 401, 402, 403, 404, 412, 429, 500]),
-    ("connect", &[400, 401, 402, 403, 404, 412, 429, 500]),
-    ("list", &[400, 401, 402, 403, 412, 429, 500]),
-    ("create_csv", &[400, 401, 402, 403, 412, 429, 500]),
-    ("update_csv", &[400, 401, 402, 403, 404, 412, 429, 500]),
-    ("create_json", &[400, 401, 402, 403, 412, 429, 500]),
-    ("update_json", &[400, 401, 402, 403, 404, 412, 429, 500]),
+/// Each operation [`call`] makes, with its facts from the spec (the
+/// generated [`drata::operations`]): its documented error statuses.
+const CALLS: &[(&str, &drata::Operation)] = &[
+    ("toggle", &drata::operations::TOGGLE_VERSION_CONTROL_IDENTITY),
+    ("connect", &drata::operations::CONNECT_VERSION_CONTROL_IDENTITY),
+    ("list", &drata::operations::LIST_CONNECTIONS),
+    ("create_csv", &drata::operations::CREATE_IDP_CONNECTION_FROM_CSV),
+    ("update_csv", &drata::operations::UPDATE_IDP_CONNECTION_FROM_CSV),
+    ("create_json", &drata::operations::CREATE_IDP_CONNECTION_FROM_JSON),
+    ("update_json", &drata::operations::UPDATE_IDP_CONNECTION_FROM_JSON),
 ];
 
 /// The hint a person reads for `status` on `op`, written out in full: the
@@ -490,8 +494,14 @@ fn expected_hint(op: &str, status: u16) -> String {
 
 #[tokio::test]
 async fn every_documented_error_status_becomes_a_typed_error_with_message_and_code() {
-    for (op, statuses) in DOCUMENTED_ERRORS {
-        for &status in *statuses {
+    // Only operations that name a record document a 404.
+    assert_eq!(drata::operations::LIST_CONNECTIONS.errors, [400, 401, 402, 403, 412, 429, 500]);
+    assert_eq!(
+        drata::operations::UPDATE_IDP_CONNECTION_FROM_CSV.errors,
+        [400, 401, 402, 403, 404, 412, 429, 500]
+    );
+    for (op, operation) in CALLS {
+        for &status in operation.errors {
             let server = MockServer::start().await;
             // Real error bodies sometimes lack `name` and carry `debugInfo: null`.
             let body = json!({"statusCode": status, "message": format!("{op} failed"), "code": 10000 + status, "debugInfo": null});
@@ -504,6 +514,7 @@ async fn every_documented_error_status_becomes_a_typed_error_with_message_and_co
 
             let Error::Api(api) = &err else { panic!("{op} {status}: {err:?}") };
             assert_eq!(api.status, status, "{op}");
+            assert_eq!(err.operation(), Some(*operation));
             assert_eq!(api.message(), Some(format!("{op} failed").as_str()));
             assert_eq!(api.code(), Some(10000 + i64::from(status)));
             assert_eq!(api.name(), None);

@@ -350,14 +350,10 @@ async fn slow_reading_server() -> String {
 }
 
 /// A valid personnel CSV of about 320 KB.
-fn large_csv() -> std::path::PathBuf {
-    let mut csv = String::from("id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n");
-    for i in 0..7000 {
-        csv.push_str(&format!("{i},Ada,Lovelace,ada{i}@example.com,,no,yes,Engineer\n"));
-    }
-    let path = std::env::temp_dir().join(format!("drata-faults-large-{}.csv", std::process::id()));
-    std::fs::write(&path, csv).expect("write the CSV");
-    path
+fn large_csv() -> tempfile::TempPath {
+    let rows: String =
+        (0..7000).map(|i| format!("{i},Ada,Lovelace,ada{i}@example.com,,no,yes,Engineer\n")).collect();
+    drata_tests::csv_file(&rows)
 }
 
 #[tokio::test]
@@ -386,7 +382,6 @@ async fn an_upload_is_given_the_time_its_size_needs_and_no_more() {
         Error::OutcomeUnknown { kind, .. } => assert_eq!(kind, TransportKind::Timeout),
         other => panic!("expected a timed-out upload of unknown outcome, got {other:?}"),
     }
-    let _ = std::fs::remove_file(csv);
 }
 
 #[tokio::test]

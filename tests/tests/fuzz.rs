@@ -177,7 +177,7 @@ proptest! {
     }
 
     #[test]
-    fn mutated_csv_never_panics_the_validator(bytes in mutated(VALID_CSV.as_bytes().to_vec())) {
+    fn mutated_csv_never_panics_the_validator(bytes in mutated(valid_csv().into_bytes())) {
         check_report(drata::personnel::validate_csv(bytes.as_slice()));
         let _ = drata::personnel::csv_to_import(bytes.as_slice(), "2024-10-18T01:28:40");
     }
@@ -309,10 +309,13 @@ fn the_personnel_property_reaches_the_validator_with_both_verdicts() {
     assert!(accepted >= 10 && rejected >= 10, "{accepted} accepted, {rejected} rejected");
 }
 
-const VALID_CSV: &str = "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n\
-    1,Ada,Lovelace,ada@example.com,https://example.com/a.png,no,yes,Engineer\n\
+fn valid_csv() -> String {
+    drata_tests::csv_text(
+        "1,Ada,Lovelace,ada@example.com,https://example.com/a.png,no,yes,Engineer\n\
     2,Alan,Turing,alan@example.com,,TRUE,0,\n\
-    3,Grace,Hopper,grace@example.com,,1,No,Admiral\n";
+    3,Grace,Hopper,grace@example.com,,1,No,Admiral\n",
+    )
+}
 
 fn check_report(result: Result<drata::personnel::CsvSummary, drata::personnel::ValidationReport>) {
     if let Err(report) = result {

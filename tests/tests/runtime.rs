@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use drata::types::{ConnectionState, Id, ToggleVersionControlIdentityRequest};
 use drata::{ConnectionFilter, Error, RetryPolicy};
-use drata_tests::{TEST_KEY, builder_for, client_for, client_without_retries};
+use drata_tests::{TEST_KEY, builder_for, client_for, client_without_retries, csv_file, csv_text};
 use futures::TryStreamExt;
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
@@ -102,12 +102,7 @@ async fn a_post_that_the_server_may_have_acted_on_is_not_retried_but_a_429_is() 
         .respond_with(error_body(503, "busy"))
         .mount(&server)
         .await;
-    let csv = std::env::temp_dir().join(format!("drata-runtime-{}.csv", std::process::id()));
-    std::fs::write(
-        &csv,
-        "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n1,A,B,a@b.co,,no,no,\n",
-    )
-    .expect("temp file");
+    let csv = csv_file("1,A,B,a@b.co,,no,no,\n");
 
     let err =
         client_for(&server.uri()).create_idp_connection_from_csv().file(&csv).send().await.expect_err("503");
@@ -136,7 +131,8 @@ async fn a_post_that_the_server_may_have_acted_on_is_not_retried_but_a_429_is() 
     assert_eq!(requests.len(), 2);
     for request in &requests {
         let body = String::from_utf8_lossy(&request.body);
-        assert!(body.contains("\r\n\r\nid,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n1,A,B,a@b.co,,false,false,\n\r\n--"), "{body}");
+        let sent = csv_text("1,A,B,a@b.co,,false,false,\n");
+        assert!(body.contains(&format!("\r\n\r\n{sent}\r\n--")), "{body}");
     }
 }
 
@@ -308,16 +304,12 @@ async fn an_invalid_csv_reports_every_bad_row_and_the_server_receives_nothing() 
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({})))
         .mount(&server)
         .await;
-    let csv = std::env::temp_dir().join(format!("drata-runtime-invalid-{}.csv", std::process::id()));
-    std::fs::write(
-        &csv,
-        "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n\
-         1,Ada,Lovelace,ada@example.com,,no,yes,\n\
+    let csv = csv_file(
+        "1,Ada,Lovelace,ada@example.com,,no,yes,\n\
          2,Alan,Turing,alan-at-example,,no,yes,\n\
          3,Grace,Hopper,grace@example.com,,perhaps,yes,\n\
          4,,Hamilton,mh@example.com,,no,maybe,\n",
-    )
-    .expect("temp file");
+    );
     let client = client_for(&server.uri());
 
     for err in [

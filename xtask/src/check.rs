@@ -222,9 +222,10 @@ mod tests {
     use crate::{FIXTURES, GENERATED};
 
     /// A copy of the project's spec and committed files in a temp directory.
-    fn copy_project(name: &str) -> std::path::PathBuf {
+    fn copy_project() -> tempfile::TempDir {
         let root = crate::project_root();
-        let tmp = std::env::temp_dir().join(format!("drata-xtask-{name}-{}", std::process::id()));
+        let dir = tempfile::tempdir().expect("temp dir");
+        let tmp = dir.path();
         for file in [SPEC, GENERATED] {
             let to = tmp.join(file);
             std::fs::create_dir_all(to.parent().expect("parent")).expect("dir");
@@ -234,26 +235,26 @@ mod tests {
         for entry in std::fs::read_dir(root.join(FIXTURES)).expect("fixtures").flatten() {
             std::fs::copy(entry.path(), tmp.join(FIXTURES).join(entry.file_name())).expect("copy");
         }
-        tmp
+        dir
     }
 
     #[test]
     fn current_files_are_not_stale() {
-        let tmp = copy_project("fresh");
-        assert_eq!(stale_files(&tmp), Vec::<String>::new());
+        let tmp = copy_project();
+        assert_eq!(stale_files(tmp.path()), Vec::<String>::new());
     }
 
     #[test]
     fn a_spec_edit_without_regenerating_is_reported_with_what_to_run() {
-        let tmp = copy_project("edited");
-        let spec_path = tmp.join(SPEC);
+        let tmp = copy_project();
+        let spec_path = tmp.path().join(SPEC);
         let spec = std::fs::read_to_string(&spec_path).expect("spec");
         let edited =
             spec.replacen("description: External service username.", "description: The username.", 1);
         assert_ne!(spec, edited, "the edit applies");
         std::fs::write(&spec_path, edited).expect("write");
 
-        let problems = stale_files(&tmp);
+        let problems = stale_files(tmp.path());
 
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].starts_with("client/generated/drata.rs is stale"), "{}", problems[0]);
