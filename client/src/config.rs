@@ -253,6 +253,7 @@ impl ClientBuilder {
             Some(url) => checked_base_url(url)?,
             None => self.region.base_url().to_string(),
         };
+        prepare_tls(&base_url)?;
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, key.header_value()?);
         headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
@@ -273,6 +274,29 @@ impl ClientBuilder {
         );
         Ok(Client::new_with_client(&base_url, http, runtime))
     }
+}
+
+/// Makes sure rustls has its cryptography, as the crate's features chose it:
+/// `tls-aws-lc-rs` (the default) is reqwest's own; `tls-ring` installs ring
+/// as the process's rustls provider unless the program installed one.
+///
+/// # Errors
+/// [`Error::Config`] for an `https://` API root in a build without TLS.
+fn prepare_tls(base_url: &str) -> Result<(), Error> {
+    #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc-rs")))]
+    {
+        // An error means a provider is installed already: it is used.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+    #[cfg(not(any(feature = "tls-ring", feature = "tls-aws-lc-rs")))]
+    if base_url.starts_with("https://") {
+        return Err(Error::Config {
+            message: "this build of `drata` has no TLS: enable its feature `tls-aws-lc-rs` (the default) or `tls-ring`"
+                .into(),
+        });
+    }
+    let _ = base_url;
+    Ok(())
 }
 
 /// Accepts `https://…`, or `http://` to a loopback address; strips a trailing `/`.
