@@ -253,11 +253,10 @@ impl ClientBuilder {
             Some(url) => checked_base_url(url)?,
             None => self.region.base_url().to_string(),
         };
-        prepare_tls(&base_url)?;
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, key.header_value()?);
         headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
-        let http = reqwest::Client::builder()
+        let http = with_tls(reqwest::Client::builder(), &base_url)?
             .default_headers(headers)
             .connect_timeout(self.connect_timeout)
             .timeout(self.attempt_timeout)
@@ -276,27 +275,48 @@ impl ClientBuilder {
     }
 }
 
-/// Makes sure rustls has its cryptography, as the crate's features chose it:
-/// `tls-aws-lc-rs` (the default) is reqwest's own; `tls-ring` installs ring
-/// as the process's rustls provider unless the program installed one.
+/// TLS as the crate's features chose it: rustls with ring (`tls-ring`, the
+/// default), given to reqwest as a ready configuration so that nothing
+/// process-wide (rustls's default provider) is touched; or reqwest's own
+/// rustls with aws-lc-rs (`tls-aws-lc-rs`, which wins when both are on).
+/// Either way certificates are checked by the operating system's verifier.
 ///
 /// # Errors
-/// [`Error::Config`] for an `https://` API root in a build without TLS.
-fn prepare_tls(base_url: &str) -> Result<(), Error> {
+/// [`Error::Config`] when TLS cannot be set up, or for an `https://` API
+/// root in a build without TLS.
+fn with_tls(builder: reqwest::ClientBuilder, base_url: &str) -> Result<reqwest::ClientBuilder, Error> {
     #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc-rs")))]
     {
-        // An error means a provider is installed already: it is used.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        use rustls_platform_verifier::BuilderVerifierExt;
+        let _ = base_url;
+        let tls_error = |e: rustls::Error| Error::Config { message: format!("cannot set up TLS: {e}") };
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(tls_error)?
+            .with_platform_verifier()
+            .map_err(tls_error)?
+            .with_no_client_auth();
+        // What reqwest offers with its own configuration: HTTP/2, else 1.1.
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        Ok(builder.tls_backend_preconfigured(config))
+    }
+    #[cfg(feature = "tls-aws-lc-rs")]
+    {
+        let _ = base_url;
+        Ok(builder)
     }
     #[cfg(not(any(feature = "tls-ring", feature = "tls-aws-lc-rs")))]
-    if base_url.starts_with("https://") {
-        return Err(Error::Config {
-            message: "this build of `drata` has no TLS: enable its feature `tls-aws-lc-rs` (the default) or `tls-ring`"
-                .into(),
-        });
+    {
+        if base_url.starts_with("https://") {
+            return Err(Error::Config {
+                message: "this build of `drata` has no TLS: enable its feature `tls-ring` (the default) or \
+                          `tls-aws-lc-rs`"
+                    .into(),
+            });
+        }
+        Ok(builder)
     }
-    let _ = base_url;
-    Ok(())
 }
 
 /// Accepts `https://…`, or `http://` to a loopback address; strips a trailing `/`.

@@ -68,3 +68,34 @@ fn debug_output_of_the_client_and_its_builder_hides_the_key() {
         assert!(!text.contains("7f3a9c"), "part of the key is in {text}");
     }
 }
+
+#[tokio::test]
+async fn https_speaks_tls_offering_http2_and_sends_nothing_in_clear() {
+    use tokio::io::AsyncReadExt;
+    // A server that reads what the client sends first, then hangs up.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let server = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.expect("a connection");
+        let mut first = vec![0; 8192];
+        let read = stream.read(&mut first).await.expect("the client speaks first");
+        first.truncate(read);
+        first
+    });
+    let client = drata::Client::builder()
+        .api_key(TEST_KEY)
+        .base_url(format!("https://127.0.0.1:{port}/public"))
+        .retry(drata::RetryPolicy::none())
+        .build()
+        .expect("https to any host is accepted");
+
+    let error = client.list_connections().send().await.expect_err("no TLS server");
+
+    let hello = server.await.expect("the server ran");
+    let has = |needle: &[u8]| hello.windows(needle.len()).any(|w| w == needle);
+    assert_eq!(hello.first(), Some(&0x16), "a TLS handshake record");
+    assert_eq!(hello.get(5), Some(&0x01), "a ClientHello");
+    assert!(has(b"\x02h2\x08http/1.1"), "ALPN offers HTTP/2, then HTTP/1.1");
+    assert!(!has(TEST_KEY.as_bytes()) && !has(b"/connections"), "nothing of the request in clear");
+    assert!(matches!(&error, Error::Transport { .. }), "{error:?}");
+}
