@@ -32,6 +32,8 @@ pub(crate) enum Body<'a> {
 /// A call described: see the module's docs.
 pub(crate) struct Request<'a> {
     pub(crate) operation: &'static Operation,
+    /// The path, relative to the API root, as sent: `/connections/7/upload/csv`.
+    path: String,
     http: reqwest::RequestBuilder,
     pub(crate) body: Body<'a>,
 }
@@ -43,7 +45,7 @@ impl<'a> Request<'a> {
             .client
             .request(operation.method.to_http(), format!("{}{path}", client.baseurl))
             .header(ACCEPT, HeaderValue::from_static("application/json"));
-        Self { operation, http, body: Body::None }
+        Self { operation, path, http, body: Body::None }
     }
 
     /// Adds `name=value` to the query (an array as the name repeated).
@@ -78,15 +80,18 @@ impl<'a> Request<'a> {
         self
     }
 
-    /// The request without its body (which each attempt adds), and the body.
+    /// The operation, the path, the request without its body (which each
+    /// attempt adds), and the body.
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] when the URL cannot be made.
-    pub(crate) fn into_parts(self) -> Result<(&'static Operation, reqwest::Request, Body<'a>), Error> {
-        let operation = self.operation;
+    pub(crate) fn into_parts(
+        self,
+    ) -> Result<(&'static Operation, String, reqwest::Request, Body<'a>), Error> {
+        let Self { operation, path, http, body } = self;
         let http =
-            self.http.build().map_err(|e| invalid(operation, format!("the request cannot be made: {e}")))?;
-        Ok((operation, http, self.body))
+            http.build().map_err(|e| invalid(operation, format!("the request cannot be made: {e}")))?;
+        Ok((operation, path, http, body))
     }
 }
 

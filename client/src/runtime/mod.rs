@@ -89,8 +89,7 @@ pub(crate) async fn execute<T: DeserializeOwned>(
     request: Request<'_>,
 ) -> Result<Response<T>, Error> {
     let settings = &client.inner.shared;
-    let (operation, template, body) = request.into_parts()?;
-    let request_path = relative_path(&client.baseurl, template.url());
+    let (operation, request_path, template, body) = request.into_parts()?;
     let deadline = match operation.body {
         BodyKind::Multipart => settings.upload_call_deadline,
         BodyKind::None | BodyKind::Json => settings.call_deadline,
@@ -175,11 +174,4 @@ fn attempt_span(context: &CallContext) -> tracing::Span {
         status = tracing::field::Empty,
         latency_ms = tracing::field::Empty,
     )
-}
-
-/// The URL's path relative to the API root: `/connections/7/upload/csv`.
-fn relative_path(base_url: &str, url: &reqwest::Url) -> String {
-    let base_path = reqwest::Url::parse(base_url).map(|u| u.path().trim_end_matches('/').to_string());
-    let full = url.path();
-    base_path.as_deref().ok().and_then(|base| full.strip_prefix(base)).unwrap_or(full).to_string()
 }
