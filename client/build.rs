@@ -1,26 +1,17 @@
 //! Generates the Drata client from the OpenAPI document at build time.
 //!
-//! The generated code goes to `$OUT_DIR/drata.rs` and is included by
-//! `src/lib.rs`. The same function writes the committed copy
-//! (`client/generated/drata.rs`, via `cargo xtask generate`), so the two never
-//! differ; `cargo xtask check` proves it.
+//! The document is `drata_openapi::SPEC_YAML` (a build dependency, so the
+//! packaged crate builds from what it depends on, and a change of the spec
+//! reruns this script). The generated code goes to `$OUT_DIR/drata.rs` and
+//! is included by `src/lib.rs`. The same function writes the committed copy
+//! (`client/generated/drata.rs`, via `cargo xtask generate`), so the two
+//! never differ; `cargo xtask check` proves it.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
-    let spec_path = manifest_dir.join("../openapi/drata.yaml");
-    println!("cargo::rerun-if-changed={}", spec_path.display());
-
-    let spec = match std::fs::read_to_string(&spec_path) {
-        Ok(spec) => spec,
-        Err(e) => {
-            println!("cargo::error=cannot read the OpenAPI document {}: {e}", spec_path.display());
-            return ExitCode::FAILURE;
-        }
-    };
-    let generated = match drata_generator::generate(&spec) {
+    let generated = match drata_generator::generate(drata_openapi::SPEC_YAML) {
         Ok(generated) => generated,
         Err(e) => {
             for line in e.to_string().lines() {

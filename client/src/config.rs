@@ -275,11 +275,11 @@ impl ClientBuilder {
     }
 }
 
-/// TLS as the crate's features chose it: rustls with ring (`tls-ring`, the
-/// default), given to reqwest as a ready configuration so that nothing
-/// process-wide (rustls's default provider) is touched; or reqwest's own
-/// rustls with aws-lc-rs (`tls-aws-lc-rs`, which wins when both are on).
-/// Either way certificates are checked by the operating system's verifier.
+/// TLS as the crate's features chose it: reqwest's own rustls with aws-lc-rs
+/// (`tls-aws-lc-rs`, the default, which wins when both are on), or rustls
+/// with ring (`tls-ring`), given to reqwest as a ready configuration so that
+/// nothing process-wide (rustls's default provider) is touched. Either way
+/// certificates are checked by the operating system's verifier.
 ///
 /// # Errors
 /// [`Error::Config`] when TLS cannot be set up, or for an `https://` API
@@ -310,9 +310,10 @@ fn with_tls(builder: reqwest::ClientBuilder, base_url: &str) -> Result<reqwest::
     {
         if base_url.starts_with("https://") {
             return Err(Error::Config {
-                message: "this build of `drata` has no TLS: enable its feature `tls-ring` (the default) or \
-                          `tls-aws-lc-rs`"
-                    .into(),
+                message:
+                    "this build of `drata` has no TLS: enable its feature `tls-aws-lc-rs` (the default) or \
+                          `tls-ring`"
+                        .into(),
             });
         }
         Ok(builder)

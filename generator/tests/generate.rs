@@ -2,7 +2,7 @@
 
 use drata_generator::{Error, generate};
 
-const SPEC: &str = include_str!("../../openapi/drata.yaml");
+const SPEC: &str = drata_openapi::SPEC_YAML;
 
 fn minimal_spec(paths: &str) -> String {
     format!(

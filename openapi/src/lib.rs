@@ -1,11 +1,18 @@
-//! The project's OpenAPI document (`openapi/drata.yaml`), and a validator of
-//! JSON values against its schemas (the `jsonschema` crate, with OpenAPI
-//! 3.0's `nullable` translated).
+//! The project's OpenAPI document (`drata.yaml`): the source the `drata`
+//! client is generated from ([`SPEC_YAML`]), and, with the feature
+//! `validate`, a validator of JSON values against its schemas (the
+//! `jsonschema` crate, with OpenAPI 3.0's `nullable` translated).
 //!
-//! The fake server validates request bodies with it, exactly as the spec
-//! says; `cargo xtask check` validates the spec's examples with it.
+//! The client's build script generates from [`SPEC_YAML`]; the fake server
+//! validates request bodies against it, exactly as the spec says; `cargo
+//! xtask check` validates the spec's examples with it.
 //!
 //! ```
+//! assert!(drata_openapi::SPEC_YAML.contains("\nopenapi: 3.0.3\n"));
+//! ```
+//!
+#![cfg_attr(feature = "validate", doc = "```")]
+#![cfg_attr(not(feature = "validate"), doc = "```ignore")]
 //! let spec = drata_openapi::document();
 //! let schema = serde_json::json!({"$ref": "#/components/schemas/ToggleVersionControlIdentityRequest"});
 //! assert!(drata_openapi::validate(spec, &schema, &serde_json::json!({"toggle": true})).is_empty());
@@ -15,14 +22,15 @@
 //! );
 //! ```
 
+#[cfg(feature = "validate")]
 mod schema;
 
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
-pub use schema::{SchemaValidator, validate};
+#[cfg(feature = "validate")]
+pub use schema::{SchemaValidator, request_validator, validate};
 
 /// The OpenAPI document, as written.
 pub const SPEC_YAML: &str = include_str!("../drata.yaml");
@@ -41,29 +49,6 @@ pub fn request_schema(method: &str, path: &str) -> Option<&'static Value> {
     item.get(method.to_ascii_lowercase())?.pointer("/requestBody/content/application~1json/schema")
 }
 
-/// The compiled validator of the request body of `method` `path`, if it
-/// has a JSON one (compiled once per operation, then kept).
-///
-/// # Errors
-/// The schema does not compile (the tests make sure every one does).
-pub fn request_validator(method: &str, path: &str) -> Option<Result<&'static SchemaValidator, String>> {
-    type Compiled = Mutex<HashMap<(String, String), &'static SchemaValidator>>;
-    static COMPILED: OnceLock<Compiled> = OnceLock::new();
-    let schema = request_schema(method, path)?;
-    let key = (method.to_ascii_uppercase(), path.to_string());
-    let mut compiled = COMPILED.get_or_init(Compiled::default).lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(validator) = compiled.get(&key) {
-        return Some(Ok(*validator));
-    }
-    // One per operation of the spec, for the life of the process.
-    let validator: &'static SchemaValidator = match SchemaValidator::new(document(), schema) {
-        Ok(validator) => Box::leak(Box::new(validator)),
-        Err(e) => return Some(Err(e)),
-    };
-    compiled.insert(key, validator);
-    Some(Ok(validator))
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -73,6 +58,11 @@ mod tests {
         assert_eq!(operations, 7);
         assert!(super::request_schema("PUT", "/connections/{id}/upload/json").is_some());
         assert!(super::request_schema("GET", "/connections").is_none());
+    }
+
+    #[cfg(feature = "validate")]
+    #[test]
+    fn every_json_request_body_has_a_validator() {
         for (method, path) in [("PUT", "/connections/{id}/upload/json"), ("POST", "/connections/upload/json")]
         {
             let validator = super::request_validator(method, path).expect("a JSON body").expect("compiles");

@@ -10,7 +10,12 @@
 //! is not checked (OpenAPI 3.0 leaves formats open; the client checks the
 //! ones it cares about).
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use serde_json::{Map, Value};
+
+use crate::{document, request_schema};
 
 /// A compiled schema of the spec.
 pub struct SchemaValidator {
@@ -64,6 +69,29 @@ pub fn validate(spec: &Value, schema: &Value, value: &Value) -> Vec<String> {
         Ok(validator) => validator.problems(value),
         Err(problem) => vec![problem],
     }
+}
+
+/// The compiled validator of the request body of `method` `path`, if it
+/// has a JSON one (compiled once per operation, then kept).
+///
+/// # Errors
+/// The schema does not compile (the tests make sure every one does).
+pub fn request_validator(method: &str, path: &str) -> Option<Result<&'static SchemaValidator, String>> {
+    type Compiled = Mutex<HashMap<(String, String), &'static SchemaValidator>>;
+    static COMPILED: OnceLock<Compiled> = OnceLock::new();
+    let schema = request_schema(method, path)?;
+    let key = (method.to_ascii_uppercase(), path.to_string());
+    let mut compiled = COMPILED.get_or_init(Compiled::default).lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(validator) = compiled.get(&key) {
+        return Some(Ok(*validator));
+    }
+    // One per operation of the spec, for the life of the process.
+    let validator: &'static SchemaValidator = match SchemaValidator::new(document(), schema) {
+        Ok(validator) => Box::leak(Box::new(validator)),
+        Err(e) => return Some(Err(e)),
+    };
+    compiled.insert(key, validator);
+    Some(Ok(validator))
 }
 
 /// The OpenAPI 3.0 schema `value` (or a tree of them) as JSON Schema.

@@ -16,11 +16,16 @@
 //!   cases each (default 20,000; CI runs them with 512).
 //! - `mutants [PATHS]` — mutation testing of the hand-written runtime
 //!   (`client/src`, `generator/src`) with cargo-mutants; see `mutants.rs`.
+//! - `package` — package and verify `drata-openapi`, `drata-generator` and
+//!   `drata`, then build and run a crate outside the workspace on the
+//!   packaged `drata` against the fake server; see `package.rs`.
 
 mod check;
 mod conformance;
 mod examples;
+mod fake;
 mod mutants;
+mod package;
 mod samples;
 mod strict;
 
@@ -45,6 +50,7 @@ fn main() -> ExitCode {
             cargo(&root, &["run", "--release", "--quiet", "-p", "drata-bench", "--"], &args[1..], &[])
         }
         Some("mutants") => mutants::run(&root, &args[1..]),
+        Some("package") => package::run(&root, &args[1..]),
         Some("fuzz") => {
             let cases = args.get(1).map_or("20000", String::as_str);
             if cases.parse::<u32>().is_err() {
@@ -67,7 +73,8 @@ fn main() -> ExitCode {
                  conformance [N]  run schemathesis against the fake server (N examples per operation, default 50)\n  \
                  bench [--json] [--with-build] [--only GROUP]  measure the client (release build)\n  \
                  fuzz [CASES]     run the property tests longer (default 20000 cases each)\n  \
-                 mutants [PATHS]  mutation testing of client/src and generator/src (cargo-mutants)"
+                 mutants [PATHS]  mutation testing of client/src and generator/src (cargo-mutants)\n  \
+                 package    package and verify the publishable crates; build a crate outside the workspace on them"
             );
             return ExitCode::from(2);
         }
@@ -79,6 +86,12 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Runs `command`; an error naming `what` unless it succeeds.
+fn status(mut command: std::process::Command, what: &str) -> Result<(), String> {
+    let status = command.status().map_err(|e| format!("cannot run {what}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("`{what}` failed ({status})")) }
 }
 
 /// Runs cargo with `args` then `extra`, in the project root.

@@ -9,7 +9,7 @@ use super::apply;
 use crate::spec::Spec;
 use crate::{Error, Operation, UNSUPPORTED_MEDIA_TYPES, run_progenitor};
 
-const SPEC: &str = include_str!("../../../openapi/drata.yaml");
+const SPEC: &str = drata_openapi::SPEC_YAML;
 
 /// progenitor's output for the project's spec, before any pass, with the
 /// spec's operations and the generated ones.
