@@ -66,6 +66,20 @@ pub enum Command {
     Mock(#[command(flatten)] drata_mock::ServeArgs),
     /// Walk through every operation against an in-process fake server.
     Demo,
+    /// Any operation of the spec: `drata op <operation> [--<param> VALUE]...
+    /// [--body JSON|@FILE]`, the answer printed as JSON. `drata op --list`
+    /// lists them; `drata op <operation> --help` shows its parameters.
+    #[command(arg_required_else_help = true)]
+    Op(OpArgs),
+}
+
+/// `drata op` options; each operation is a subcommand, added from the
+/// operations table when the command line is built (`op.rs`).
+#[derive(Debug, Args)]
+pub struct OpArgs {
+    /// List every operation with its method, path and summary.
+    #[arg(long)]
+    pub list: bool,
 }
 
 /// `drata connections …`

@@ -7,11 +7,12 @@
 mod args;
 mod commands;
 mod demo;
+mod op;
 mod output;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
 use args::{Cli, Command};
 
@@ -45,7 +46,13 @@ impl From<drata::Error> for Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // The derived command line, with one `op` subcommand per operation of the spec.
+    let matches = Cli::command().mut_subcommand("op", op::with_operations).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let operation = matches
+        .subcommand_matches("op")
+        .and_then(ArgMatches::subcommand)
+        .map(|(name, matches)| (name.to_string(), matches.clone()));
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -55,7 +62,7 @@ fn main() -> ExitCode {
     };
     let outcome = runtime.block_on(async {
         tokio::select! {
-            result = run(cli) => Ok(result),
+            result = run(cli, operation) => Ok(result),
             code = stopped_by_signal() => Err(code),
         }
     });
@@ -110,7 +117,7 @@ async fn stopped_by_signal() -> u8 {
     }
 }
 
-async fn run(cli: Cli) -> Result<(), Failure> {
+async fn run(cli: Cli, operation: Option<(String, ArgMatches)>) -> Result<(), Failure> {
     let mut out = output::Stdout::new();
     let context = commands::Context::new(&cli)?;
     let result = match cli.command {
@@ -121,6 +128,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Idp(command) => commands::idp(&context, &mut out, command).await,
         Command::Mock(serve) => demo::run_mock(&context, &mut out, &serve).await,
         Command::Demo => demo::run_demo(&mut out).await,
+        Command::Op(args) => op::run(&context, &mut out, args.list, operation).await,
     };
     // What was printed before a failure is still written out.
     let flushed = out.flush();

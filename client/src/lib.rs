@@ -97,6 +97,7 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/drata.rs"));
 }
 
+mod call;
 mod checks;
 mod config;
 mod error;
@@ -113,11 +114,12 @@ mod tolerant;
 mod types_ext;
 mod upload;
 
+pub use call::Call;
 pub use config::{API_KEY_ENV, ClientBuilder, Region, USER_AGENT_VALUE};
 pub use error::{ApiError, Error, Result, TransportKind};
 pub use generated::{Client, builder, field_rules, operations, types};
 pub use limiter::{RateLimit, RateLimiter};
-pub use operation::{BodyKind, Method, Operation};
+pub use operation::{BodyKind, Method, Operation, Parameter, ParameterKind, ParameterLocation};
 pub use pagination::ConnectionFilter;
 pub use response::Response;
 pub use retry::RetryPolicy;

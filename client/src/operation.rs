@@ -94,11 +94,88 @@ pub struct Operation {
     /// What to check before trying again when the request may have reached
     /// Drata but its answer was lost (see [`crate::Error::OutcomeUnknown`]).
     pub if_unanswered: Option<&'static str>,
+    /// The spec's one-line summary.
+    pub summary: &'static str,
+    /// Its path and query parameters, in spec order.
+    pub parameters: &'static [Parameter],
+    /// The component schema of its JSON body (a type of [`crate::types`]).
+    pub body_schema: Option<&'static str>,
+    /// The check the client runs on its body before sending it (the spec's
+    /// `x-drata-check`, e.g. `personnel-list`).
+    pub check: Option<&'static str>,
+    /// The component schema of its success answer (a type of [`crate::types`]).
+    pub answer_schema: Option<&'static str>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParameterLocation {
+    /// In the path, in place of `{name}`.
+    Path,
+    /// In the query string.
+    Query,
+}
+
+/// What a parameter's value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParameterKind {
+    /// A whole number.
+    Integer,
+    /// Text (an enum's values are text).
+    String,
+    /// `true` or `false`.
+    Boolean,
+}
+
+/// A path or query parameter of an operation, as the spec declares it.
+///
+/// ```
+/// let limit = drata::operations::LIST_CONNECTIONS.parameter("limit").unwrap();
+/// assert_eq!((limit.minimum, limit.maximum), (Some(1), Some(50)));
+/// let types = drata::operations::LIST_CONNECTIONS.parameter("providerTypes").unwrap();
+/// assert!(types.array && types.open && types.values.contains(&"MDM"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Parameter {
+    /// The name on the wire, e.g. `sortDir` or `roles[]`.
+    pub name: &'static str,
+    /// Path or query.
+    pub location: ParameterLocation,
+    /// Whether it must be given.
+    pub required: bool,
+    /// What each value is.
+    pub kind: ParameterKind,
+    /// Whether it takes several values (the name repeated in the query).
+    pub array: bool,
+    /// The values it takes, when they are a list (empty: any).
+    pub values: &'static [&'static str],
+    /// Whether Drata adds values over time: an unknown one is still sent.
+    pub open: bool,
+    /// The smallest whole number it takes.
+    pub minimum: Option<i64>,
+    /// The largest whole number it takes.
+    pub maximum: Option<i64>,
+    /// What it means, on one line.
+    pub description: &'static str,
 }
 
 impl Operation {
     /// `METHOD /path/template`.
     pub fn describe(&self) -> String {
         format!("{} {}", self.method, self.path)
+    }
+
+    /// The parameter named `name` on the wire.
+    pub fn parameter(&self, name: &str) -> Option<&'static Parameter> {
+        self.parameters.iter().find(|p| p.name == name)
+    }
+
+    /// The operation whose client method is `id` (`list_connections`).
+    ///
+    /// ```
+    /// assert_eq!(drata::Operation::find("list_connections").map(|op| op.path), Some("/connections"));
+    /// ```
+    pub fn find(id: &str) -> Option<&'static Operation> {
+        crate::operations::ALL.iter().copied().find(|op| op.id == id)
     }
 }

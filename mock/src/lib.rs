@@ -29,6 +29,7 @@
 
 mod config;
 mod front;
+mod generic;
 mod routes;
 mod seed;
 mod state;

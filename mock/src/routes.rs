@@ -1,4 +1,5 @@
-//! The seven operations, `/openapi.yaml`, and the checks every request passes.
+//! The operations with state, `/openapi.yaml`, and the checks every request
+//! passes; every other operation of the spec is served by `generic`.
 
 use std::sync::Arc;
 
@@ -72,10 +73,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/connections/{id}/upload/csv", put(update_csv))
         .route("/connections/upload/json", post(create_json))
         .route("/connections/{id}/upload/json", put(update_json))
-        .fallback(|| async { error(StatusCode::NOT_FOUND, "Not Found: no such route") })
-        .method_not_allowed_fallback(|| async {
-            error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed: the route has no such method")
-        })
+        // Every other operation of the spec, from the spec alone.
+        .fallback(crate::generic::serve)
+        .method_not_allowed_fallback(crate::generic::serve)
         .layer(middleware::from_fn_with_state(shared.clone(), guard));
     Router::new()
         .route(

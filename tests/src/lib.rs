@@ -50,6 +50,8 @@ pub fn csv_file(rows: &str) -> tempfile::TempPath {
 }
 
 /// A raw HTTP/1.1 server for faults an HTTP framework will not produce.
+pub mod spec_contract;
+
 pub mod raw {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};

@@ -10,6 +10,45 @@ use crate::{Error, Operation};
 /// The type of the entries of the generated `operations` module.
 const OPERATION_TYPE: &str = "crate::Operation";
 
+/// A `crate::Parameter` of the table.
+fn parameter(p: &crate::Parameter) -> Result<TokenStream, Error> {
+    let location = match p.location.as_str() {
+        "path" => quote!(crate::ParameterLocation::Path),
+        _ => quote!(crate::ParameterLocation::Query),
+    };
+    let kind = match p.kind.as_str() {
+        "integer" => quote!(crate::ParameterKind::Integer),
+        "boolean" => quote!(crate::ParameterKind::Boolean),
+        "string" => quote!(crate::ParameterKind::String),
+        other => {
+            return Err(Error::Spec(crate::SpecError::Rules(vec![format!(
+                "parameter `{}`: the client sends no parameter of type `{other}`",
+                p.name
+            )])));
+        }
+    };
+    let bound = |b: Option<i64>| match b {
+        Some(b) => quote!(Some(#b)),
+        None => quote!(None),
+    };
+    let (name, required, array, open, description) = (&p.name, p.required, p.array, p.open, &p.description);
+    let (minimum, maximum, values) = (bound(p.minimum), bound(p.maximum), &p.values);
+    Ok(quote! {
+        crate::Parameter {
+            name: #name,
+            location: #location,
+            required: #required,
+            kind: #kind,
+            array: #array,
+            values: &[#(#values),*],
+            open: #open,
+            minimum: #minimum,
+            maximum: #maximum,
+            description: #description,
+        }
+    })
+}
+
 /// The `operations` module of `operations`.
 pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
     let ty: syn::Path = syn::parse_str(OPERATION_TYPE).map_err(|e| Error::Unparsable(e.to_string()))?;
@@ -46,7 +85,11 @@ pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
                 )])));
             }
         };
-        let doc = format!("`{} {path}`", op.method);
+        let summary = op.summary.trim();
+        let (body_schema, answer_schema) = (option(&op.body_schema), option(&op.answer_schema));
+        let check = option(&op.check);
+        let parameters = op.parameters.iter().map(parameter).collect::<Result<Vec<_>, _>>()?;
+        let doc = format!("`{} {path}`: {summary}", op.method);
         consts.push(quote! {
             #[doc = #doc]
             pub const #name: #ty = #ty {
@@ -59,14 +102,19 @@ pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
                 permission: #permission,
                 drata_operation_id: #drata,
                 if_unanswered: #if_unanswered,
+                summary: #summary,
+                parameters: &[#(#parameters),*],
+                body_schema: #body_schema,
+                check: #check,
+                answer_schema: #answer_schema,
             };
         });
     }
     let names =
         operations.iter().map(|op| Ident::new(&op.method_name.to_shouty_snake_case(), Span::call_site()));
     Ok(quote! {
-        /// Every operation of the spec: method, path, documented statuses,
-        /// body, required permission and Drata's operation id.
+        /// Every operation of the spec: method, path, parameters, documented
+        /// statuses, body, required permission and Drata's operation id.
         pub mod operations {
             #(#consts)*
 

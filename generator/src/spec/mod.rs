@@ -53,6 +53,12 @@ pub struct Operation {
     /// The check the client runs on the body before sending it, from the
     /// request body's `x-drata-check`.
     pub check: Option<String>,
+    /// The one-line summary.
+    pub summary: String,
+    /// The component schema of a JSON request body, when it is one.
+    pub body_schema: Option<String>,
+    /// The component schema of the success answer, when it is one.
+    pub answer_schema: Option<String>,
 }
 
 /// A path or query parameter of an operation.
@@ -68,6 +74,17 @@ pub struct Parameter {
     pub minimum: Option<i64>,
     /// The largest value of an integer parameter, if bounded.
     pub maximum: Option<i64>,
+    /// The JSON type of a value (of each item, for an array): `integer`,
+    /// `number`, `string` or `boolean`.
+    pub kind: String,
+    /// Whether it takes several values (an array, the name repeated).
+    pub array: bool,
+    /// The values it takes, when its schema (or its items') is an enum.
+    pub values: Vec<String>,
+    /// Whether Drata adds values over time (`x-drata-open-enum`).
+    pub open: bool,
+    /// The description, on one line.
+    pub description: String,
 }
 
 /// Why the spec was refused.
@@ -116,8 +133,11 @@ impl Spec {
                 let operation_id = str_field(op, "operationId").unwrap_or_default();
                 let shared = item.get("parameters").and_then(Value::as_array).into_iter().flatten();
                 let own = op.get("parameters").and_then(Value::as_array).into_iter().flatten();
-                let parameters =
-                    shared.chain(own).filter_map(|p| self.resolve(p)).filter_map(parameter).collect();
+                let parameters = shared
+                    .chain(own)
+                    .filter_map(|p| self.resolve(p))
+                    .filter_map(|p| self.parameter(p))
+                    .collect();
                 let statuses: Vec<u16> = op
                     .get("responses")
                     .and_then(Value::as_object)
@@ -143,6 +163,17 @@ impl Spec {
                     path: path.clone(),
                     parameters,
                     if_unanswered: str_field(op, "x-drata-if-unanswered"),
+                    summary: str_field(op, "summary").unwrap_or_default(),
+                    body_schema: body
+                        .and_then(|b| b.pointer("/content/application~1json/schema"))
+                        .and_then(schema_name),
+                    answer_schema: statuses
+                        .iter()
+                        .find(|s| (200..300).contains(*s))
+                        .and_then(|s| op.pointer(&format!("/responses/{s}")))
+                        .and_then(|r| self.resolve(r))
+                        .and_then(|r| r.pointer("/content/application~1json/schema"))
+                        .and_then(schema_name),
                 });
             }
         }
@@ -211,17 +242,42 @@ pub(crate) fn item_schema_name(array: &Value) -> Option<String> {
 }
 
 /// A path or query parameter of the spec (others are not generated).
-fn parameter(value: &Value) -> Option<Parameter> {
-    let location = str_field(value, "in").filter(|l| l == "path" || l == "query")?;
-    let schema = value.get("schema");
-    let bound = |key: &str| schema.and_then(|s| s.get(key)).and_then(Value::as_i64);
-    Some(Parameter {
-        name: str_field(value, "name")?,
-        required: value.get("required").and_then(Value::as_bool).unwrap_or(location == "path"),
-        location,
-        minimum: bound("minimum"),
-        maximum: bound("maximum"),
-    })
+impl Spec {
+    /// A path or query parameter of the spec (others are not generated).
+    fn parameter(&self, value: &Value) -> Option<Parameter> {
+        let location = str_field(value, "in").filter(|l| l == "path" || l == "query")?;
+        let schema = value.get("schema").and_then(|s| self.resolve(s));
+        let bound = |key: &str| schema.and_then(|s| s.get(key)).and_then(Value::as_i64);
+        let array = schema.and_then(|s| s.get("type")).and_then(Value::as_str) == Some("array");
+        // An array's items say what each value is.
+        let values_schema =
+            if array { schema.and_then(|s| s.get("items")).and_then(|i| self.resolve(i)) } else { schema };
+        let of = |key: &str| values_schema.and_then(|s| s.get(key));
+        Some(Parameter {
+            name: str_field(value, "name")?,
+            required: value.get("required").and_then(Value::as_bool).unwrap_or(location == "path"),
+            location,
+            minimum: bound("minimum"),
+            maximum: bound("maximum"),
+            kind: of("type").and_then(Value::as_str).unwrap_or("string").to_string(),
+            array,
+            values: of("enum")
+                .and_then(Value::as_array)
+                .map(|values| values.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                .unwrap_or_default(),
+            open: of("x-drata-open-enum").and_then(Value::as_bool) == Some(true),
+            description: str_field(value, "description")
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        })
+    }
+}
+
+/// The component schema a schema `$ref`s, if it does.
+fn schema_name(schema: &Value) -> Option<String> {
+    str_field(schema, "$ref")?.strip_prefix("#/components/schemas/").map(str::to_string)
 }
 
 pub(crate) fn str_field(value: &Value, key: &str) -> Option<String> {

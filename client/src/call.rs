@@ -1,0 +1,196 @@
+//! [`Call`]: any operation of the spec from its entry in
+//! [`crate::operations`], with its parameters as text and its body as JSON;
+//! what a generic tool needs (the CLI's `drata op`). It checks what the
+//! typed builders check (required parameters, bounds, the closed lists of
+//! values, the body's shape and the spec's `x-drata-check`) before anything
+//! is sent, then goes through the same attempt loop.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::Client;
+use crate::error::Error;
+use crate::operation::{BodyKind, Operation, Parameter, ParameterKind, ParameterLocation};
+use crate::personnel::PersonnelCsv;
+use crate::request::{Request, check_range, encode_path, invalid};
+use crate::response::Response;
+
+/// A call of any operation: see the module's docs. Start with
+/// [`Client::call`].
+///
+/// ```no_run
+/// # async fn run(client: drata::Client) -> drata::Result<()> {
+/// let page = client
+///     .call(&drata::operations::LIST_CONNECTIONS)
+///     .param("limit", "5")
+///     .param("providerTypes", "MDM")
+///     .param("providerTypes", "identity") // any case: sent as Drata writes it
+///     .send()
+///     .await?;
+/// println!("{}", page["total"]);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a call does nothing until `.send()` is awaited"]
+pub struct Call<'a> {
+    client: &'a Client,
+    operation: &'static Operation,
+    params: Vec<(String, String)>,
+    body: Option<Value>,
+    file: Option<PathBuf>,
+}
+
+impl Client {
+    /// A call of `operation`, any operation of the spec ([`crate::operations`]).
+    pub fn call(&self, operation: &'static Operation) -> Call<'_> {
+        Call { client: self, operation, params: Vec::new(), body: None, file: None }
+    }
+}
+
+impl Call<'_> {
+    /// A parameter by its name on the wire (`sortDir`, `roles[]`); given
+    /// again, an array parameter takes another value.
+    pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.params.push((name.into(), value.into()));
+        self
+    }
+
+    /// The JSON body of an operation that takes one.
+    pub fn body(mut self, body: Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    /// The file an upload (a multipart operation) sends, checked first.
+    pub fn file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.file = Some(path.into());
+        self
+    }
+
+    /// Checks the parameters and the body, then sends the request; the answer
+    /// is the JSON Drata sent.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] or [`Error::Validation`] when something is
+    /// invalid (nothing is sent), and the errors of any request.
+    pub async fn send(self) -> Result<Response<Value>, Error> {
+        let Self { client, operation, params, body, file } = self;
+        for (name, _) in &params {
+            if operation.parameter(name).is_none() {
+                let known: Vec<&str> = operation.parameters.iter().map(|p| p.name).collect();
+                return Err(invalid(
+                    operation,
+                    format!("`{name}` is not one of its parameters ({})", list_or_none(&known)),
+                ));
+            }
+        }
+        let mut path = operation.path.to_string();
+        let mut query = Vec::new();
+        for parameter in operation.parameters {
+            let given: Vec<&str> =
+                params.iter().filter(|(name, _)| name == parameter.name).map(|(_, v)| v.as_str()).collect();
+            let values = given
+                .iter()
+                .map(|value| parsed(operation, parameter, value))
+                .collect::<Result<Vec<Value>, Error>>()?;
+            match (values.as_slice(), parameter.location) {
+                ([], _) if parameter.required => {
+                    return Err(invalid(operation, format!("`{}` is required", parameter.name)));
+                }
+                ([], _) => {}
+                ([_, _, ..], _) if !parameter.array => {
+                    return Err(invalid(operation, format!("`{}` takes one value", parameter.name)));
+                }
+                ([value], ParameterLocation::Path) => {
+                    let text = match value {
+                        Value::String(text) => text.clone(),
+                        other => other.to_string(),
+                    };
+                    path = path.replace(&format!("{{{}}}", parameter.name), &encode_path(&text));
+                }
+                (_, _) => query.push((parameter.name, values)),
+            }
+        }
+        let mut request = Request::new(client, operation, path);
+        for (name, values) in &query {
+            request = match values.as_slice() {
+                [one] if !operation.parameter(name).is_some_and(|p| p.array) => request.query(name, one),
+                many => request.query(name, &many),
+            };
+        }
+        match (operation.body, body, file) {
+            (BodyKind::None, None, None) => crate::runtime::execute(client, request).await,
+            (BodyKind::Json, Some(body), None) => {
+                let body = checked_body(operation, body)?;
+                crate::runtime::execute(client, request.json(&body)?).await
+            }
+            (BodyKind::Multipart, None, Some(file)) => {
+                // Checking reads the whole file: off the async threads.
+                let csv = tokio::task::spawn_blocking(move || PersonnelCsv::from_path(file))
+                    .await
+                    .map_err(|e| invalid(operation, format!("the check of the file stopped: {e}")))??;
+                crate::runtime::execute(client, request.csv(&csv, None)).await
+            }
+            (BodyKind::Json, None, _) => Err(invalid(operation, "a JSON body is required".into())),
+            (BodyKind::Multipart, _, None) => Err(invalid(operation, "a file to upload is required".into())),
+            (BodyKind::None, _, _) => Err(invalid(operation, "it takes no body".into())),
+            (BodyKind::Json, _, Some(_)) => {
+                Err(invalid(operation, "it takes a JSON body, not a file".into()))
+            }
+            (BodyKind::Multipart, Some(_), _) => {
+                Err(invalid(operation, "it takes a file, not a JSON body".into()))
+            }
+        }
+    }
+}
+
+/// `value` read as `parameter` takes it.
+fn parsed(operation: &'static Operation, parameter: &Parameter, value: &str) -> Result<Value, Error> {
+    let name = parameter.name;
+    let value = value.trim();
+    match parameter.kind {
+        ParameterKind::Integer => {
+            let number: i64 = value
+                .parse()
+                .map_err(|_| invalid(operation, format!("`{name}` must be a whole number, not `{value}`")))?;
+            check_range(operation, name, &number, parameter.minimum, parameter.maximum)?;
+            Ok(Value::from(number))
+        }
+        ParameterKind::Boolean => match value.to_ascii_lowercase().as_str() {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err(invalid(operation, format!("`{name}` must be true or false, not `{value}`"))),
+        },
+        ParameterKind::String if parameter.values.is_empty() => Ok(Value::from(value)),
+        ParameterKind::String => {
+            // Any case; sent as Drata writes it.
+            match parameter.values.iter().find(|known| known.eq_ignore_ascii_case(value)) {
+                Some(known) => Ok(Value::from(*known)),
+                // Drata adds values to an open list faster than clients follow.
+                None if parameter.open => Ok(Value::from(value)),
+                None => Err(invalid(
+                    operation,
+                    format!("`{name}` must be one of {}, not `{value}`", parameter.values.join(", ")),
+                )),
+            }
+        }
+    }
+}
+
+/// The body as the operation's type reads it (what is checked is what is
+/// sent), after the spec's `x-drata-check`.
+fn checked_body(operation: &'static Operation, body: Value) -> Result<Value, Error> {
+    let Some(schema) = operation.body_schema else { return Ok(body) };
+    let typed = match crate::types::schemas::roundtrip(schema, body) {
+        Some(Ok(typed)) => typed,
+        Some(Err(e)) => return Err(invalid(operation, format!("the body is not a `{schema}`: {e}"))),
+        None => return Err(invalid(operation, format!("no type for the body's schema `{schema}`"))),
+    };
+    crate::checks::by_name(operation, &typed)?;
+    Ok(typed)
+}
+
+fn list_or_none(names: &[&str]) -> String {
+    if names.is_empty() { "it has none".into() } else { names.join(", ") }
+}

@@ -1,0 +1,299 @@
+//! Every operation of the spec without a stateful handler is still served,
+//! from the spec alone: parameters and body checked against it (Drata's
+//! 400 error body when they do not match), then the example of its success
+//! answer. An operation added to the spec is served the moment the server
+//! is rebuilt. (Authentication, rate limit and faults are checked before, by
+//! the guard every route passes.)
+
+use axum::body::Bytes;
+use axum::extract::Request;
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use crate::routes::{MAX_BODY_BYTES, error};
+
+/// HTTP methods an OpenAPI path item may hold.
+const METHODS: &[&str] = &["get", "put", "post", "delete", "patch"];
+
+/// An operation of the spec that matched a request.
+struct Matched {
+    template: String,
+    operation: &'static Value,
+    path_params: Vec<(String, String)>,
+}
+
+/// The fallback of the API's routes: see the module's docs.
+pub(crate) async fn serve(request: Request) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let query = request.uri().query().unwrap_or("").to_string();
+    let content_type =
+        request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let matched = match find(&method, &path) {
+        Ok(matched) => matched,
+        Err(response) => return response,
+    };
+    let body = match axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES).await {
+        Ok(body) => body,
+        Err(e) => return error(StatusCode::BAD_REQUEST, format!("cannot read the body: {e}")),
+    };
+    if let Err(message) = check(&method, &matched, &query, &content_type, &body) {
+        return error(StatusCode::BAD_REQUEST, message);
+    }
+    answer(matched.operation)
+}
+
+/// The operation of `method` `path` (relative to `/public`), or the 404 or
+/// 405 Drata's framework answers.
+fn find(method: &Method, path: &str) -> Result<Matched, Response> {
+    let paths = drata_openapi::document().get("paths").and_then(Value::as_object);
+    let mut other_method = false;
+    for (template, item) in paths.into_iter().flatten() {
+        let Some(path_params) = match_template(template, path) else { continue };
+        match item.get(method.as_str().to_ascii_lowercase()) {
+            Some(operation) => return Ok(Matched { template: template.clone(), operation, path_params }),
+            None => other_method |= METHODS.iter().any(|m| item.get(*m).is_some()),
+        }
+    }
+    Err(if other_method {
+        error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed: the route has no such method")
+    } else {
+        error(StatusCode::NOT_FOUND, "Not Found: no such route")
+    })
+}
+
+/// The path parameters if `path` fits `template` (`/users/{id}`).
+fn match_template(template: &str, path: &str) -> Option<Vec<(String, String)>> {
+    let (wanted, given): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    if wanted.len() != given.len() {
+        return None;
+    }
+    let mut params = Vec::new();
+    for (want, got) in wanted.iter().zip(&given) {
+        match want.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
+            Some(name) if !got.is_empty() => {
+                let value = percent_decoded(got)?;
+                params.push((name.to_string(), value));
+            }
+            Some(_) => return None,
+            None if want == got => {}
+            None => return None,
+        }
+    }
+    Some(params)
+}
+
+fn percent_decoded(segment: &str) -> Option<String> {
+    url::form_urlencoded::parse(format!("x={}", segment.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, value)| value.into_owned())
+}
+
+/// The request against the operation's parameters and body.
+fn check(
+    method: &Method,
+    matched: &Matched,
+    query: &str,
+    content_type: &str,
+    body: &Bytes,
+) -> Result<(), String> {
+    let spec = drata_openapi::document();
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let parameters = matched.operation.get("parameters").and_then(Value::as_array);
+    for parameter in parameters.into_iter().flatten().filter_map(|p| resolve(spec, p)) {
+        let name = parameter.get("name").and_then(Value::as_str).unwrap_or("");
+        let location = parameter.get("in").and_then(Value::as_str).unwrap_or("");
+        let required = parameter.get("required").and_then(Value::as_bool).unwrap_or(location == "path");
+        let schema = parameter.get("schema").cloned().unwrap_or(Value::Bool(true));
+        let texts: Vec<&str> = match location {
+            "path" => {
+                matched.path_params.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect()
+            }
+            "query" => pairs.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect(),
+            _ => continue,
+        };
+        if texts.is_empty() {
+            if required {
+                return Err(format!("{name} is required"));
+            }
+            continue;
+        }
+        let is_array =
+            resolve(spec, &schema).and_then(|s| s.get("type")).and_then(Value::as_str) == Some("array");
+        let value = if is_array {
+            let items =
+                resolve(spec, &schema).and_then(|s| s.get("items")).cloned().unwrap_or(Value::Bool(true));
+            Value::Array(texts.iter().map(|t| typed(spec, &items, t)).collect())
+        } else {
+            typed(spec, &schema, texts[texts.len() - 1])
+        };
+        let problems = drata_openapi::validate(spec, &schema, &value);
+        if !problems.is_empty() {
+            // `$: 51 is greater…` → `limit: 51 is greater…`
+            let named: Vec<String> = problems.iter().map(|p| p.replacen('$', name, 1)).collect();
+            return Err(named.join("; "));
+        }
+    }
+    let Some(request_body) = matched.operation.get("requestBody").and_then(|b| resolve(spec, b)) else {
+        return Ok(());
+    };
+    let content = request_body.get("content").and_then(Value::as_object);
+    let declared: Vec<&String> = content.into_iter().flat_map(|c| c.keys()).collect();
+    let media = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if !declared.iter().any(|d| **d == media) {
+        return Err(format!(
+            "the body must be {}, not `{content_type}`",
+            declared.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(" or ")
+        ));
+    }
+    if media == "application/json" {
+        let value: Value = serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
+        if let Some(validator) = drata_openapi::request_validator(method.as_str(), &matched.template) {
+            let problems = validator?.problems(&value);
+            if !problems.is_empty() {
+                return Err(format!("invalid body: {}", problems.join("; ")));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A parameter's text as the JSON value its schema says it is.
+fn typed(spec: &Value, schema: &Value, text: &str) -> Value {
+    match resolve(spec, schema).and_then(|s| s.get("type")).and_then(Value::as_str) {
+        Some("integer" | "number") => {
+            text.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(text))
+        }
+        Some("boolean") => match text {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            other => Value::from(other),
+        },
+        _ => Value::from(text),
+    }
+}
+
+/// The example of the operation's success answer (`{}` when it has none).
+fn answer(operation: &Value) -> Response {
+    let spec = drata_openapi::document();
+    let responses = operation.get("responses").and_then(Value::as_object);
+    let success = responses
+        .into_iter()
+        .flatten()
+        .find(|(status, _)| status.starts_with('2'))
+        .and_then(|(status, response)| Some((status.parse::<u16>().ok()?, resolve(spec, response)?)));
+    let Some((status, response)) = success else {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "the spec documents no success answer");
+    };
+    let media = response.pointer("/content/application~1json");
+    let example = media
+        .and_then(|m| m.get("example").cloned())
+        .or_else(|| {
+            let examples = media?.get("examples")?.as_object()?;
+            let first = resolve(spec, examples.values().next()?)?;
+            first.get("value").cloned()
+        })
+        .unwrap_or_else(|| Value::Object(serde_json::Map::new()));
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    (status, axum::Json(example)).into_response()
+}
+
+/// Follows a local `$ref`.
+fn resolve<'a>(spec: &'a Value, value: &'a Value) -> Option<&'a Value> {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => spec.pointer(reference.strip_prefix('#')?),
+        None => Some(value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use serde_json::json;
+
+    use super::*;
+
+    async fn served(method: &str, uri: &str, content_type: &str, body: &str) -> (u16, Value) {
+        let request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body.to_string()))
+            .expect("a request");
+        let response = serve(request).await;
+        let status = response.status().as_u16();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("the body");
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    fn message(answer: &Value) -> &str {
+        answer["message"].as_str().unwrap_or("")
+    }
+
+    #[tokio::test]
+    async fn an_operation_is_answered_with_its_documented_example() {
+        let (status, answer) =
+            served("GET", "/connections?limit=5&providerTypes=MDM&providerTypes=IDENTITY", "", "").await;
+        let example =
+            drata_openapi::document().pointer("/components/examples/ConnectionsPage/value").cloned();
+        assert_eq!((status, Some(answer)), (200, example));
+        let (status, answer) = served(
+            "POST",
+            "/connections/upload/json",
+            "application/json",
+            &json!({"personnelData": []}).to_string(),
+        )
+        .await;
+        assert_eq!((status, answer), (201, json!({})));
+    }
+
+    #[tokio::test]
+    async fn parameters_and_bodies_are_checked_against_the_spec() {
+        let (status, answer) = served("GET", "/connections?limit=51", "", "").await;
+        assert_eq!(status, 400);
+        assert_eq!(message(&answer), "limit: 51 is greater than the maximum of 50");
+        let (status, answer) = served("GET", "/connections?sortDir=UP", "", "").await;
+        assert_eq!((status, message(&answer).starts_with("sortDir: \"UP\" is not one of")), (400, true));
+        let (status, answer) = served(
+            "PUT",
+            "/user-identities/version-control/0/toggle",
+            "application/json",
+            r#"{"toggle": true}"#,
+        )
+        .await;
+        assert_eq!((status, message(&answer)), (400, "id: 0 is less than the minimum of 1"));
+        let (status, answer) = served(
+            "PUT",
+            "/user-identities/version-control/3/toggle",
+            "application/json",
+            r#"{"toggle": "yes"}"#,
+        )
+        .await;
+        assert_eq!(
+            (status, message(&answer)),
+            (400, "invalid body: $.toggle: \"yes\" is not of type \"boolean\"")
+        );
+        let (status, answer) =
+            served("PUT", "/user-identities/version-control/3/toggle", "text/plain", "x").await;
+        assert_eq!((status, message(&answer)), (400, "the body must be application/json, not `text/plain`"));
+    }
+
+    #[tokio::test]
+    async fn routes_outside_the_spec_are_404_and_other_methods_405() {
+        let (status, answer) = served("GET", "/nothing/here", "", "").await;
+        assert_eq!((status, message(&answer)), (404, "Not Found: no such route"));
+        let (status, _) = served("DELETE", "/connections", "", "").await;
+        assert_eq!(status, 405);
+    }
+
+    #[test]
+    fn path_templates_match_segment_by_segment() {
+        assert_eq!(
+            match_template("/users/{email}/email", "/users/a%2Bb%40x.com/email"),
+            Some(vec![("email".to_string(), "a+b@x.com".to_string())])
+        );
+        assert_eq!(match_template("/users/{id}", "/users/"), None);
+        assert_eq!(match_template("/users/{id}", "/users/7/x"), None);
+    }
+}
