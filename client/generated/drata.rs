@@ -8033,10 +8033,10 @@ pub mod builder {
         }
     }
 }
-/// Every operation of the spec: method, path, documented statuses,
-/// body, required permission and Drata's operation id.
+/// Every operation of the spec: method, path, parameters, documented
+/// statuses, body, required permission and Drata's operation id.
 pub mod operations {
-    ///`PUT /user-identities/version-control/{id}/toggle`
+    ///`PUT /user-identities/version-control/{id}/toggle`: Update target version control user identity toggle settings
     pub const TOGGLE_VERSION_CONTROL_IDENTITY: crate::Operation = crate::Operation {
         id: "toggle_version_control_identity",
         method: crate::Method::Put,
@@ -8047,8 +8047,26 @@ pub mod operations {
         permission: Some("Connections: Manage Version Control User Identities"),
         drata_operation_id: "UserIdentitiesPublicController_toggleUserIdentityVersionControlSetting",
         if_unanswered: None,
+        summary: "Update target version control user identity toggle settings",
+        parameters: &[
+            crate::Parameter {
+                name: "id",
+                location: crate::ParameterLocation::Path,
+                required: true,
+                kind: crate::ParameterKind::Integer,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: Some(1i64),
+                maximum: None,
+                description: "The version-control user identity's id.",
+            },
+        ],
+        body_schema: Some("ToggleVersionControlIdentityRequest"),
+        check: None,
+        answer_schema: Some("VersionControlIdentity"),
     };
-    ///`PUT /user-identities/version-control/{id}/connect`
+    ///`PUT /user-identities/version-control/{id}/connect`: Update version control user identity connection status
     pub const CONNECT_VERSION_CONTROL_IDENTITY: crate::Operation = crate::Operation {
         id: "connect_version_control_identity",
         method: crate::Method::Put,
@@ -8059,8 +8077,26 @@ pub mod operations {
         permission: Some("Connections: Manage Version Control User Identities"),
         drata_operation_id: "UserIdentitiesPublicController_updateUserIdentityVersionControlConnection",
         if_unanswered: None,
+        summary: "Update version control user identity connection status",
+        parameters: &[
+            crate::Parameter {
+                name: "id",
+                location: crate::ParameterLocation::Path,
+                required: true,
+                kind: crate::ParameterKind::Integer,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: Some(1i64),
+                maximum: None,
+                description: "The version-control user identity's id.",
+            },
+        ],
+        body_schema: Some("ConnectVersionControlIdentityRequest"),
+        check: None,
+        answer_schema: Some("VersionControlIdentity"),
     };
-    ///`GET /connections`
+    ///`GET /connections`: List managed connections given the provided filters
     pub const LIST_CONNECTIONS: crate::Operation = crate::Operation {
         id: "list_connections",
         method: crate::Method::Get,
@@ -8071,8 +8107,124 @@ pub mod operations {
         permission: Some("Connections: List Connections"),
         drata_operation_id: "ConnectionsPublicController_getConnections",
         if_unanswered: None,
+        summary: "List managed connections given the provided filters",
+        parameters: &[
+            crate::Parameter {
+                name: "page",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::Integer,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: Some(1i64),
+                maximum: None,
+                description: "Which page of data are you requesting (default 1).",
+            },
+            crate::Parameter {
+                name: "limit",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::Integer,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: Some(1i64),
+                maximum: Some(50i64),
+                description: "How many items are you requesting (1 to 50, default 20).",
+            },
+            crate::Parameter {
+                name: "sort",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::String,
+                array: false,
+                values: &[
+                    "CREATED_AT",
+                    "CONNECTED_AT",
+                    "CONNECTION_PROVIDER_TYPE",
+                    "CONNECTION_CLIENT_TYPE",
+                    "CONNECTION_STATE",
+                ],
+                open: false,
+                minimum: None,
+                maximum: None,
+                description: "Which type of sort. (Drata's description says the default is `CREATED`, which is not one of its values; the server's default order is not documented.)",
+            },
+            crate::Parameter {
+                name: "sortDir",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::String,
+                array: false,
+                values: &["ASC", "DESC"],
+                open: false,
+                minimum: None,
+                maximum: None,
+                description: "Which direction to sort (default `ASC`).",
+            },
+            crate::Parameter {
+                name: "providerTypes",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::String,
+                array: true,
+                values: &[
+                    "IDENTITY",
+                    "INFRASTRUCTURE",
+                    "VERSION_CONTROL",
+                    "TICKETING",
+                    "HRIS",
+                    "BACKGROUND_CHECK",
+                    "SINGLE_SIGN_ON",
+                    "ENTERPRISE_SSO",
+                    "MDM",
+                    "SECURITY_TRAINING",
+                    "OBSERVABILITY",
+                    "COMMUNICATION",
+                    "DIGITAL_SIGNATURE",
+                    "EXTERNAL_POLICY",
+                    "VULNERABILITY",
+                    "EDR",
+                    "USER_ACCESS_REVIEW",
+                    "CSPM",
+                    "CODEBASE",
+                    "CYBER_INSURANCE",
+                    "CRM",
+                    "CUSTOM",
+                    "AUTOMATION_TOOLS",
+                    "SECURITY_REVIEWS",
+                    "PROCUREMENT",
+                    "AUDITS",
+                ],
+                open: true,
+                minimum: None,
+                maximum: None,
+                description: "Only connections with one of these provider types, the parameter repeated for several: `providerTypes=MDM&providerTypes=IDENTITY`.",
+            },
+            crate::Parameter {
+                name: "state",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::String,
+                array: false,
+                values: &[
+                    "ACTIVE",
+                    "MISCONFIGURED",
+                    "CONFIGURED_PENDING_CONFIRMATION",
+                    "IN_PROGRESS",
+                ],
+                open: true,
+                minimum: None,
+                maximum: None,
+                description: "Only connections in this state.",
+            },
+        ],
+        body_schema: None,
+        check: None,
+        answer_schema: Some("ConnectionsPage"),
     };
-    ///`POST /connections/upload/csv`
+    ///`POST /connections/upload/csv`: Create an IdP connection with file
     pub const CREATE_IDP_CONNECTION_FROM_CSV: crate::Operation = crate::Operation {
         id: "create_idp_connection_from_csv",
         method: crate::Method::Post,
@@ -8085,8 +8237,13 @@ pub mod operations {
         if_unanswered: Some(
             "list the connections (GET /connections) and look for a new IdP connection.",
         ),
+        summary: "Create an IdP connection with file",
+        parameters: &[],
+        body_schema: None,
+        check: Some("personnel-csv"),
+        answer_schema: Some("EmptyResponse"),
     };
-    ///`PUT /connections/{id}/upload/csv`
+    ///`PUT /connections/{id}/upload/csv`: update an IdP connection with file
     pub const UPDATE_IDP_CONNECTION_FROM_CSV: crate::Operation = crate::Operation {
         id: "update_idp_connection_from_csv",
         method: crate::Method::Put,
@@ -8097,8 +8254,26 @@ pub mod operations {
         permission: Some("Personnel: Import Personnel"),
         drata_operation_id: "ConnectionsPublicController_updateIdpConnectionWithCsvFile",
         if_unanswered: None,
+        summary: "update an IdP connection with file",
+        parameters: &[
+            crate::Parameter {
+                name: "id",
+                location: crate::ParameterLocation::Path,
+                required: true,
+                kind: crate::ParameterKind::Integer,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: Some(1i64),
+                maximum: None,
+                description: "The IdP connection's id.",
+            },
+        ],
+        body_schema: None,
+        check: Some("personnel-csv"),
+        answer_schema: Some("EmptyResponse"),
     };
-    ///`POST /connections/upload/json`
+    ///`POST /connections/upload/json`: Create an IdP connection with personnel list
     pub const CREATE_IDP_CONNECTION_FROM_JSON: crate::Operation = crate::Operation {
         id: "create_idp_connection_from_json",
         method: crate::Method::Post,
@@ -8111,8 +8286,13 @@ pub mod operations {
         if_unanswered: Some(
             "list the connections (GET /connections) and look for a new IdP connection.",
         ),
+        summary: "Create an IdP connection with personnel list",
+        parameters: &[],
+        body_schema: Some("PersonnelImport"),
+        check: Some("personnel-list"),
+        answer_schema: Some("EmptyResponse"),
     };
-    ///`PUT /connections/{id}/upload/json`
+    ///`PUT /connections/{id}/upload/json`: Update an IdP connection with personnel list
     pub const UPDATE_IDP_CONNECTION_FROM_JSON: crate::Operation = crate::Operation {
         id: "update_idp_connection_from_json",
         method: crate::Method::Put,
@@ -8123,6 +8303,24 @@ pub mod operations {
         permission: Some("Personnel: Import Personnel"),
         drata_operation_id: "ConnectionsPublicController_updateIdpConnectionWithJsonFile",
         if_unanswered: None,
+        summary: "Update an IdP connection with personnel list",
+        parameters: &[
+            crate::Parameter {
+                name: "id",
+                location: crate::ParameterLocation::Path,
+                required: true,
+                kind: crate::ParameterKind::Integer,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: Some(1i64),
+                maximum: None,
+                description: "The IdP connection's id.",
+            },
+        ],
+        body_schema: Some("PersonnelImport"),
+        check: Some("personnel-list"),
+        answer_schema: Some("EmptyResponse"),
     };
     /// All of them, in spec order.
     pub const ALL: &[&crate::Operation] = &[

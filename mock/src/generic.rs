@@ -32,7 +32,10 @@ pub(crate) async fn serve(request: Request) -> Response {
         request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let matched = match find(&method, &path) {
         Ok(matched) => matched,
-        Err(response) => return response,
+        Err(Missing::Method) => {
+            return error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed: the route has no such method");
+        }
+        Err(Missing::Route) => return error(StatusCode::NOT_FOUND, "Not Found: no such route"),
     };
     let body = match axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES).await {
         Ok(body) => body,
@@ -44,9 +47,16 @@ pub(crate) async fn serve(request: Request) -> Response {
     answer(matched.operation)
 }
 
-/// The operation of `method` `path` (relative to `/public`), or the 404 or
-/// 405 Drata's framework answers.
-fn find(method: &Method, path: &str) -> Result<Matched, Response> {
+/// Why no operation matched.
+enum Missing {
+    /// No path of the spec fits (404).
+    Route,
+    /// A path fits, with other methods (405).
+    Method,
+}
+
+/// The operation of `method` `path` (relative to `/public`).
+fn find(method: &Method, path: &str) -> Result<Matched, Missing> {
     let paths = drata_openapi::document().get("paths").and_then(Value::as_object);
     let mut other_method = false;
     for (template, item) in paths.into_iter().flatten() {
@@ -56,11 +66,7 @@ fn find(method: &Method, path: &str) -> Result<Matched, Response> {
             None => other_method |= METHODS.iter().any(|m| item.get(*m).is_some()),
         }
     }
-    Err(if other_method {
-        error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed: the route has no such method")
-    } else {
-        error(StatusCode::NOT_FOUND, "Not Found: no such route")
-    })
+    Err(if other_method { Missing::Method } else { Missing::Route })
 }
 
 /// The path parameters if `path` fits `template` (`/users/{id}`).

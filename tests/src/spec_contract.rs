@@ -17,7 +17,11 @@ use crate::{TEST_KEY, client_for, csv_file};
 pub async fn check(operation: &'static Operation) {
     let spec = drata_openapi::document();
     let entry = spec
-        .pointer(&format!("/paths/{}/{}", pointer_token(operation.path), operation.method.as_str().to_lowercase()))
+        .pointer(&format!(
+            "/paths/{}/{}",
+            pointer_token(operation.path),
+            operation.method.as_str().to_lowercase()
+        ))
         .unwrap_or_else(|| panic!("{} is not in the spec", operation.describe()));
 
     // The example of each parameter, as text and as sent.
@@ -54,7 +58,8 @@ pub async fn check(operation: &'static Operation) {
     let csv = csv_file("1,Ada,Lovelace,ada@example.com,,no,yes,Engineer\n");
     match operation.body {
         BodyKind::Json => {
-            let body = body.clone().unwrap_or_else(|| panic!("{}: the spec has no request example", operation.id));
+            let body =
+                body.clone().unwrap_or_else(|| panic!("{}: the spec has no request example", operation.id));
             call = call.body(body);
         }
         BodyKind::Multipart => call = call.file(&*csv),
@@ -78,7 +83,11 @@ pub async fn check(operation: &'static Operation) {
         }
         BodyKind::Multipart => {
             let content_type = header("content-type").unwrap_or_default();
-            assert!(content_type.starts_with("multipart/form-data; boundary="), "{}: {content_type}", operation.id);
+            assert!(
+                content_type.starts_with("multipart/form-data; boundary="),
+                "{}: {content_type}",
+                operation.id
+            );
             let sent = String::from_utf8_lossy(&request.body);
             assert!(sent.contains("name=\"file\""), "{}: the part is `file`", operation.id);
         }
@@ -89,7 +98,12 @@ pub async fn check(operation: &'static Operation) {
     assert_eq!((received.status(), &*received), (operation.success, &answer), "{}", operation.id);
     if let Some(schema) = operation.answer_schema {
         let typed = drata::types::schemas::roundtrip(schema, answer.clone());
-        assert_eq!(typed.map(|r| r.map_err(|e| e.to_string())), Some(Ok(answer)), "{}: as `{schema}`", operation.id);
+        assert_eq!(
+            typed.map(|r| r.map_err(|e| e.to_string())),
+            Some(Ok(answer)),
+            "{}: as `{schema}`",
+            operation.id
+        );
     }
 }
 
@@ -129,7 +143,9 @@ fn example_value(spec: &Value, declared: &Value, parameter: &drata::Parameter) -
     let default = schema.and_then(|s| s.get("default")).map(text_of);
     match (parameter.values.first(), parameter.kind) {
         (Some(first), _) => first.to_string(),
-        (None, ParameterKind::Integer) => default.unwrap_or_else(|| parameter.minimum.unwrap_or(1).to_string()),
+        (None, ParameterKind::Integer) => {
+            default.unwrap_or_else(|| parameter.minimum.unwrap_or(1).to_string())
+        }
         (None, ParameterKind::Boolean) => "true".into(),
         (None, ParameterKind::String) => default.unwrap_or_else(|| "example".into()),
     }
