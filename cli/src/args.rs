@@ -80,6 +80,8 @@ pub struct OpArgs {
     /// List every operation with its method, path and summary.
     #[arg(long)]
     pub list: bool,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 /// `drata connections …`

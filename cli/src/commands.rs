@@ -14,8 +14,8 @@ use futures::TryStreamExt;
 use serde_json::json;
 
 use crate::Failure;
-use crate::args::{Cli, IdpCommand, ListArgs, Output, Source, ToggleFieldArg, VcsCommand};
 use crate::output::{self, Stdout, text};
+use drata_cli::args::{Cli, IdpCommand, ListArgs, Output, Source, ToggleFieldArg, VcsCommand};
 
 /// The options every command shares, read once.
 pub struct Context {

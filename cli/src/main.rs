@@ -4,7 +4,6 @@
 //! input, with nothing sent. The API key is never printed. Ctrl-C (130) and
 //! SIGTERM (143) stop at once and clear the progress line.
 
-mod args;
 mod commands;
 mod demo;
 mod op;
@@ -12,9 +11,9 @@ mod output;
 
 use std::process::ExitCode;
 
-use clap::{ArgMatches, CommandFactory, FromArgMatches};
+use clap::{ArgMatches, FromArgMatches};
 
-use args::{Cli, Command};
+use drata_cli::args::{self, Cli, Command};
 
 /// Exit code when the API or the network failed.
 const EXIT_API: u8 = 1;
@@ -47,7 +46,7 @@ impl From<drata::Error> for Failure {
 
 fn main() -> ExitCode {
     // The derived command line, with one `op` subcommand per operation of the spec.
-    let matches = Cli::command().mut_subcommand("op", op::with_operations).get_matches();
+    let matches = drata_cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let operation = matches
         .subcommand_matches("op")
@@ -128,7 +127,7 @@ async fn run(cli: Cli, operation: Option<(String, ArgMatches)>) -> Result<(), Fa
         Command::Idp(command) => commands::idp(&context, &mut out, command).await,
         Command::Mock(serve) => demo::run_mock(&context, &mut out, &serve).await,
         Command::Demo => demo::run_demo(&mut out).await,
-        Command::Op(args) => op::run(&context, &mut out, args.list, operation).await,
+        Command::Op(args) => op::run(&context, &mut out, &args, operation).await,
     };
     // What was printed before a failure is still written out.
     let flushed = out.flush();

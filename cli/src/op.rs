@@ -1,107 +1,32 @@
-//! `drata op`: every operation of the spec as a command, derived from the
-//! generated operations table ([`drata::operations`]), so an operation added
-//! to the spec is a command the moment the client is rebuilt. The
-//! hand-written commands are porcelain on top.
-//!
-//! `drata op <operation> [--<param> VALUE]... [--body JSON|@FILE | --file PATH]`:
-//! the operation is the client method's name in kebab-case, each parameter a
-//! kebab-case flag (repeated for an array; the values of a closed list
-//! offered and checked in any case), and the output the JSON answer.
+//! `drata op`: runs the operation chosen among the commands of
+//! `drata_cli::operations`, or lists them.
 
-use clap::builder::PossibleValuesParser;
-use clap::{Arg, ArgAction, ArgMatches};
-use drata::{BodyKind, Operation, Parameter, ParameterKind};
-use heck::ToKebabCase;
+use clap::ArgMatches;
+
+use drata_cli::args::OpArgs;
+use drata_cli::operations::command_name;
 
 use crate::Failure;
 use crate::commands::Context;
 use crate::output::Stdout;
 
-/// The `op` command with one subcommand per operation.
-pub fn with_operations(op: clap::Command) -> clap::Command {
-    op.subcommands(drata::operations::ALL.iter().map(|operation| subcommand(operation)))
-}
-
-/// The command of `operation`: `list-connections`.
-fn command_name(operation: &Operation) -> String {
-    operation.id.to_kebab_case()
-}
-
-/// The flag of `parameter`: `sortDir` → `sort-dir`, `roles[]` → `roles`.
-fn flag(parameter: &Parameter) -> String {
-    parameter.name.trim_end_matches("[]").to_kebab_case()
-}
-
-fn subcommand(operation: &'static Operation) -> clap::Command {
-    let permission = operation.permission.map(|p| format!("\nPermission: {p}.")).unwrap_or_default();
-    let mut command = clap::Command::new(command_name(operation))
-        .about(operation.summary)
-        .long_about(format!("{}\n\n{}{permission}", operation.summary, operation.describe()));
-    for parameter in operation.parameters {
-        command = command.arg(argument(parameter));
-    }
-    match operation.body {
-        BodyKind::Json => {
-            command = command.arg(
-                Arg::new("body").long("body").value_name("JSON|@FILE").required(true).help(format!(
-                    "The JSON body{}, inline or from a file (`@people.json`, `@-` for standard input)",
-                    operation.body_schema.map(|s| format!(" (`{s}`)")).unwrap_or_default()
-                )),
-            );
-        }
-        BodyKind::Multipart => {
-            command = command.arg(
-                Arg::new("file")
-                    .long("file")
-                    .value_name("PATH")
-                    .required(true)
-                    .help("The file to upload (checked first; nothing is sent if it is invalid)"),
-            );
-        }
-        BodyKind::None => {}
-    }
-    command.arg(Arg::new("json").long("json").action(ArgAction::SetTrue).hide(true))
-}
-
-fn argument(parameter: &'static Parameter) -> Arg {
-    let mut help = parameter.description.to_string();
-    if parameter.open && !parameter.values.is_empty() {
-        help.push_str(&format!(" [known values: {}; others are sent too]", parameter.values.join(", ")));
-    }
-    let value_name = match parameter.kind {
-        ParameterKind::Integer => "N",
-        ParameterKind::Boolean => "true|false",
-        ParameterKind::String => "VALUE",
-    };
-    let mut arg = Arg::new(parameter.name)
-        .long(flag(parameter))
-        .value_name(value_name)
-        .required(parameter.required)
-        .help(help)
-        .action(if parameter.array { ArgAction::Append } else { ArgAction::Set });
-    if !parameter.open && !parameter.values.is_empty() {
-        arg = arg.value_parser(PossibleValuesParser::new(parameter.values)).ignore_case(true);
-    }
-    arg
-}
-
 /// `drata op --list`, or an operation with its matches.
 pub async fn run(
     context: &Context,
     out: &mut Stdout,
-    list: bool,
+    args: &OpArgs,
     chosen: Option<(String, ArgMatches)>,
 ) -> Result<(), Failure> {
     match chosen {
         Some((name, matches)) => call(context, out, &name, &matches).await,
-        None if list => list_operations(context, out),
+        None if args.list => list_operations(context.json(args.output), out),
         None => Err(Failure::Invalid("name an operation, or list them with `drata op --list`".into())),
     }
 }
 
-fn list_operations(context: &Context, out: &mut Stdout) -> Result<(), Failure> {
+fn list_operations(json: bool, out: &mut Stdout) -> Result<(), Failure> {
     let all = drata::operations::ALL;
-    if context.json(crate::args::Output { json: false }) {
+    if json {
         let listed: Vec<_> = all
             .iter()
             .map(|op| {

@@ -711,3 +711,93 @@ fn a_page_with_an_older_rendering_item_and_an_odd_one_is_listed_whole() {
     assert_eq!(items[0]["providerTypes"], serde_json::json!([5]));
     assert_eq!(items[2]["code"], "E42");
 }
+
+#[test]
+fn drata_op_lists_and_calls_every_operation_of_the_spec() {
+    let fake = Fake::new();
+    let list = fake.drata(&["op", "--list", "--json"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let listed = list.json();
+    let names: Vec<&str> =
+        listed.as_array().expect("a list").iter().filter_map(|o| o["operation"].as_str()).collect();
+    assert_eq!(names.len(), drata::operations::ALL.len());
+    assert!(
+        names.contains(&"list-connections") && names.contains(&"update-idp-connection-from-json"),
+        "{names:?}"
+    );
+    let listing = listed.as_array().and_then(|all| all.iter().find(|o| o["operation"] == "list-connections"));
+    assert_eq!(
+        listing,
+        Some(
+            &serde_json::json!({"operation": "list-connections", "method": "GET", "path": "/connections", "summary": "List managed connections given the provided filters"})
+        )
+    );
+
+    // Parameters as kebab-case flags, closed values in any case, an array repeated.
+    let page = fake.drata(&[
+        "op",
+        "list-connections",
+        "--limit",
+        "2",
+        "--sort-dir",
+        "desc",
+        "--provider-types",
+        "mdm",
+        "--provider-types",
+        "IDENTITY",
+    ]);
+    assert_eq!(page.code, 0, "{}", page.stderr);
+    assert_eq!(page.json()["limit"], 2);
+
+    // A body inline; the answer printed as JSON.
+    let toggled = fake.drata(&[
+        "op",
+        "toggle-version-control-identity",
+        "--id",
+        "1",
+        "--body",
+        r#"{"toggle": false, "toggleField": "VERSION_CONTROL_WRITE_ACCESS"}"#,
+    ]);
+    assert_eq!(toggled.code, 0, "{}", toggled.stderr);
+    assert_eq!(
+        toggled.json()["writeAccess"],
+        serde_json::Value::Null,
+        "turning write access off clears its timestamp"
+    );
+    assert_eq!(fake.writes(), 1);
+
+    // Invalid input: exit 2, nothing sent.
+    for (args, says) in [
+        (
+            vec!["op", "list-connections", "--limit", "51"],
+            "`limit` must be a whole number from 1 to 50, not 51",
+        ),
+        (
+            vec!["op", "toggle-version-control-identity", "--id", "1", "--body", r#"{"toggle": "yes"}"#],
+            "the body is not a `ToggleVersionControlIdentityRequest`",
+        ),
+        (
+            vec!["op", "toggle-version-control-identity", "--id", "1", "--body", "not json"],
+            "--body is not JSON",
+        ),
+        (
+            vec!["op", "create-idp-connection-from-json", "--body", r#"{"personnelData": []}"#],
+            "no personnel: the list is empty",
+        ),
+        (vec!["op", "list-connections", "--sort", "NAME"], "invalid value 'NAME' for '--sort <VALUE>'"),
+        (vec!["op", "toggle-version-control-identity", "--body", "{}"], "--id <N>"),
+    ] {
+        let run = fake.drata(&args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+    }
+    assert_eq!(fake.writes(), 1, "nothing more was sent");
+    let help = fake.drata(&["op", "list-connections", "--help"]);
+    assert_eq!(help.code, 0);
+    assert!(
+        help.stdout.contains("GET /connections")
+            && help.stdout.contains("Permission: Connections: List Connections."),
+        "{}",
+        help.stdout
+    );
+}

@@ -135,6 +135,21 @@ pub mod types {
             Default::default()
         }
     }
+    ///`ConnectInfrastructureIdentityRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ConnectInfrastructureIdentityRequest {
+        ///The desired user id to link or null to unlink.
+        #[serde(
+            rename = "userId",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub user_id: ::std::option::Option<i64>,
+    }
+    impl ConnectInfrastructureIdentityRequest {
+        pub fn builder() -> builder::ConnectInfrastructureIdentityRequest {
+            Default::default()
+        }
+    }
     ///`ConnectVersionControlIdentityRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ConnectVersionControlIdentityRequest {
@@ -559,6 +574,284 @@ properties, printed as `""`), so it is kept as raw JSON.
             Default::default()
         }
     }
+    ///One page of infrastructure identities.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct InfrastructureIdentitiesPage {
+        ///Data set based on the pagination limits.
+        pub data: ::std::vec::Vec<crate::Tolerant<crate::types::InfrastructureIdentity>>,
+        pub limit: PageSize,
+        pub page: PageNumber,
+        pub total: Total,
+    }
+    impl InfrastructureIdentitiesPage {
+        pub fn builder() -> builder::InfrastructureIdentitiesPage {
+            Default::default()
+        }
+    }
+    ///An infrastructure account (AWS, GCP, Azure, …) known to Drata.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct InfrastructureIdentity {
+        ///Indicates external user admin access ability (the time it was given).
+        #[serde(
+            rename = "adminAccess",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub admin_access: ::std::option::Option<crate::Timestamp>,
+        ///When this external user was linked to an application user.
+        #[serde(
+            rename = "connectedAt",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub connected_at: ::std::option::Option<crate::Timestamp>,
+        pub connection: Connection,
+        ///created date timestamp
+        #[serde(rename = "createdAt")]
+        pub created_at: crate::Timestamp,
+        ///Indicates external user production database access ability (the time it was given).
+        #[serde(
+            rename = "dbAccess",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub db_access: ::std::option::Option<crate::Timestamp>,
+        ///When this external user was unlinked to an application user.
+        #[serde(
+            rename = "disconnectedAt",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub disconnected_at: ::std::option::Option<crate::Timestamp>,
+        ///External service email.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        ///Indicates the external user MFA status.
+        #[serde(rename = "hasMfa")]
+        pub has_mfa: bool,
+        pub id: crate::types::Id,
+        ///External service unique id.
+        #[serde(rename = "identityId")]
+        pub identity_id: ::std::string::String,
+        ///The last time the user identity was last checked by the syncing service.
+        #[serde(
+            rename = "lastCheckedAt",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub last_checked_at: ::std::option::Option<crate::Timestamp>,
+        ///When this external user was marked a service account.
+        #[serde(
+            rename = "serviceAccount",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub service_account: ::std::option::Option<crate::Timestamp>,
+        ///The Drata user who marked this identity a service account.
+        #[serde(
+            rename = "serviceAccountDesignator",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub service_account_designator: ::std::option::Option<User>,
+        ///Why this external user is a service account.
+        #[serde(
+            rename = "serviceAccountReason",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub service_account_reason: ::std::option::Option<::std::string::String>,
+        ///updated date timestamp
+        #[serde(rename = "updatedAt")]
+        pub updated_at: crate::Timestamp,
+        ///The Drata user this identity is linked to.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub user: ::std::option::Option<User>,
+        ///External service username.
+        pub username: ::std::string::String,
+    }
+    impl InfrastructureIdentity {
+        pub fn builder() -> builder::InfrastructureIdentity {
+            Default::default()
+        }
+    }
+    ///Which field orders the infrastructure identities (default USERNAME).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum InfrastructureIdentitySort {
+        #[serde(rename = "IDENTITY_ID")]
+        IdentityId,
+        #[serde(rename = "USERNAME")]
+        Username,
+        #[serde(rename = "EMAIL")]
+        Email,
+        #[serde(rename = "CONNECTED_AT")]
+        ConnectedAt,
+        #[serde(rename = "DISCONNECTED_AT")]
+        DisconnectedAt,
+        #[serde(rename = "SERVICE_ACCOUNT")]
+        ServiceAccount,
+        #[serde(rename = "HAS_MFA")]
+        HasMfa,
+        #[serde(rename = "ADMIN_ACCESS")]
+        AdminAccess,
+        #[serde(rename = "DB_ACCESS")]
+        DbAccess,
+        #[serde(rename = "USER")]
+        User,
+        #[serde(rename = "CLIENT_ID")]
+        ClientId,
+        #[serde(rename = "CLIENT_ALIAS")]
+        ClientAlias,
+        #[serde(rename = "CONNECTION_STATUS")]
+        ConnectionStatus,
+    }
+    impl ::std::fmt::Display for InfrastructureIdentitySort {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::IdentityId => f.write_str("IDENTITY_ID"),
+                Self::Username => f.write_str("USERNAME"),
+                Self::Email => f.write_str("EMAIL"),
+                Self::ConnectedAt => f.write_str("CONNECTED_AT"),
+                Self::DisconnectedAt => f.write_str("DISCONNECTED_AT"),
+                Self::ServiceAccount => f.write_str("SERVICE_ACCOUNT"),
+                Self::HasMfa => f.write_str("HAS_MFA"),
+                Self::AdminAccess => f.write_str("ADMIN_ACCESS"),
+                Self::DbAccess => f.write_str("DB_ACCESS"),
+                Self::User => f.write_str("USER"),
+                Self::ClientId => f.write_str("CLIENT_ID"),
+                Self::ClientAlias => f.write_str("CLIENT_ALIAS"),
+                Self::ConnectionStatus => f.write_str("CONNECTION_STATUS"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for InfrastructureIdentitySort {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "IDENTITY_ID" => Ok(Self::IdentityId),
+                "USERNAME" => Ok(Self::Username),
+                "EMAIL" => Ok(Self::Email),
+                "CONNECTED_AT" => Ok(Self::ConnectedAt),
+                "DISCONNECTED_AT" => Ok(Self::DisconnectedAt),
+                "SERVICE_ACCOUNT" => Ok(Self::ServiceAccount),
+                "HAS_MFA" => Ok(Self::HasMfa),
+                "ADMIN_ACCESS" => Ok(Self::AdminAccess),
+                "DB_ACCESS" => Ok(Self::DbAccess),
+                "USER" => Ok(Self::User),
+                "CLIENT_ID" => Ok(Self::ClientId),
+                "CLIENT_ALIAS" => Ok(Self::ClientAlias),
+                "CONNECTION_STATUS" => Ok(Self::ConnectionStatus),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for InfrastructureIdentitySort {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for InfrastructureIdentitySort {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Which page of data this is.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct PageNumber(pub i64);
+    impl ::std::ops::Deref for PageNumber {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PageNumber> for i64 {
+        fn from(value: PageNumber) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<i64> for PageNumber {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for PageNumber {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for PageNumber {
+        type Err = <i64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PageNumber {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for PageNumber {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    ///How many items a page holds at most.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct PageSize(pub i64);
+    impl ::std::ops::Deref for PageSize {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PageSize> for i64 {
+        fn from(value: PageSize) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<i64> for PageSize {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for PageSize {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for PageSize {
+        type Err = <i64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PageSize {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for PageSize {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
     /**One row of the personnel CSV of a manual IdP import, by column name
 (the header row names the columns). Values are text; a row is one line.
 */
@@ -652,6 +945,23 @@ properties, printed as `""`), so it is kept as raw JSON.
             Default::default()
         }
     }
+    ///Marks an identity as a service account, or not, with the reason.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ServiceAccountRequest {
+        ///Determines service account state.
+        #[serde(rename = "serviceAccount")]
+        pub service_account: bool,
+        /**Reason why this account is being marked as a service account.
+Drata requires the field even when unmarking; an empty reason is accepted.
+*/
+        #[serde(rename = "serviceAccountReason")]
+        pub service_account_reason: ::std::string::String,
+    }
+    impl ServiceAccountRequest {
+        pub fn builder() -> builder::ServiceAccountRequest {
+            Default::default()
+        }
+    }
     ///Ascending or descending order.
     #[derive(
         ::serde::Deserialize,
@@ -707,6 +1017,22 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    ///`ToggleInfrastructureIdentityRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ToggleInfrastructureIdentityRequest {
+        ///Toggle value for the setting.
+        pub toggle: bool,
+        #[serde(
+            rename = "toggleField",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub toggle_field: ::std::option::Option<crate::types::InfrastructureToggleField>,
+    }
+    impl ToggleInfrastructureIdentityRequest {
+        pub fn builder() -> builder::ToggleInfrastructureIdentityRequest {
+            Default::default()
+        }
+    }
     ///`ToggleVersionControlIdentityRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToggleVersionControlIdentityRequest {
@@ -721,6 +1047,49 @@ properties, printed as `""`), so it is kept as raw JSON.
     impl ToggleVersionControlIdentityRequest {
         pub fn builder() -> builder::ToggleVersionControlIdentityRequest {
             Default::default()
+        }
+    }
+    ///How many items are in the overall set.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct Total(pub i64);
+    impl ::std::ops::Deref for Total {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Total> for i64 {
+        fn from(value: Total) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<i64> for Total {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for Total {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for Total {
+        type Err = <i64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for Total {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for Total {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
         }
     }
     ///A Drata user.
@@ -865,6 +1234,34 @@ properties, printed as `""`), so it is kept as raw JSON.
             Default::default()
         }
     }
+    ///One page of users.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct UsersPage {
+        ///Data set based on the pagination limits.
+        pub data: ::std::vec::Vec<crate::Tolerant<crate::types::User>>,
+        pub limit: PageSize,
+        pub page: PageNumber,
+        pub total: Total,
+    }
+    impl UsersPage {
+        pub fn builder() -> builder::UsersPage {
+            Default::default()
+        }
+    }
+    ///One page of version-control identities.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct VersionControlIdentitiesPage {
+        ///Data set based on the pagination limits.
+        pub data: ::std::vec::Vec<crate::Tolerant<crate::types::VersionControlIdentity>>,
+        pub limit: PageSize,
+        pub page: PageNumber,
+        pub total: Total,
+    }
+    impl VersionControlIdentitiesPage {
+        pub fn builder() -> builder::VersionControlIdentitiesPage {
+            Default::default()
+        }
+    }
     ///A version-control account (GitHub, GitLab, …) known to Drata.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct VersionControlIdentity {
@@ -942,6 +1339,101 @@ properties, printed as `""`), so it is kept as raw JSON.
     impl VersionControlIdentity {
         pub fn builder() -> builder::VersionControlIdentity {
             Default::default()
+        }
+    }
+    ///Which field orders the version-control identities.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum VersionControlIdentitySort {
+        #[serde(rename = "CLIENT_ID")]
+        ClientId,
+        #[serde(rename = "CONNECTED_AT")]
+        ConnectedAt,
+        #[serde(rename = "CONNECTION_STATUS")]
+        ConnectionStatus,
+        #[serde(rename = "DISCONNECTED_AT")]
+        DisconnectedAt,
+        #[serde(rename = "EMAIL")]
+        Email,
+        #[serde(rename = "HAS_MFA")]
+        HasMfa,
+        #[serde(rename = "IDENTITY_ID")]
+        IdentityId,
+        #[serde(rename = "PUSH_PROD_CODE_ACCESS")]
+        PushProdCodeAccess,
+        #[serde(rename = "SERVICE_ACCOUNT")]
+        ServiceAccount,
+        #[serde(rename = "USER")]
+        User,
+        #[serde(rename = "USERNAME")]
+        Username,
+        #[serde(rename = "WRITE_ACCESS")]
+        WriteAccess,
+    }
+    impl ::std::fmt::Display for VersionControlIdentitySort {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ClientId => f.write_str("CLIENT_ID"),
+                Self::ConnectedAt => f.write_str("CONNECTED_AT"),
+                Self::ConnectionStatus => f.write_str("CONNECTION_STATUS"),
+                Self::DisconnectedAt => f.write_str("DISCONNECTED_AT"),
+                Self::Email => f.write_str("EMAIL"),
+                Self::HasMfa => f.write_str("HAS_MFA"),
+                Self::IdentityId => f.write_str("IDENTITY_ID"),
+                Self::PushProdCodeAccess => f.write_str("PUSH_PROD_CODE_ACCESS"),
+                Self::ServiceAccount => f.write_str("SERVICE_ACCOUNT"),
+                Self::User => f.write_str("USER"),
+                Self::Username => f.write_str("USERNAME"),
+                Self::WriteAccess => f.write_str("WRITE_ACCESS"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for VersionControlIdentitySort {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CLIENT_ID" => Ok(Self::ClientId),
+                "CONNECTED_AT" => Ok(Self::ConnectedAt),
+                "CONNECTION_STATUS" => Ok(Self::ConnectionStatus),
+                "DISCONNECTED_AT" => Ok(Self::DisconnectedAt),
+                "EMAIL" => Ok(Self::Email),
+                "HAS_MFA" => Ok(Self::HasMfa),
+                "IDENTITY_ID" => Ok(Self::IdentityId),
+                "PUSH_PROD_CODE_ACCESS" => Ok(Self::PushProdCodeAccess),
+                "SERVICE_ACCOUNT" => Ok(Self::ServiceAccount),
+                "USER" => Ok(Self::User),
+                "USERNAME" => Ok(Self::Username),
+                "WRITE_ACCESS" => Ok(Self::WriteAccess),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for VersionControlIdentitySort {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for VersionControlIdentitySort {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///A Drata workspace.
@@ -1615,6 +2107,49 @@ properties, printed as `""`), so it is kept as raw JSON.
                     provider_types: Ok(value.provider_types),
                     state: Ok(value.state),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ConnectInfrastructureIdentityRequest {
+            user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ConnectInfrastructureIdentityRequest {
+            fn default() -> Self {
+                Self {
+                    user_id: Err("no value supplied for user_id".to_string()),
+                }
+            }
+        }
+        impl ConnectInfrastructureIdentityRequest {
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ConnectInfrastructureIdentityRequest>
+        for super::ConnectInfrastructureIdentityRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ConnectInfrastructureIdentityRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { user_id: value.user_id? })
+            }
+        }
+        impl ::std::convert::From<super::ConnectInfrastructureIdentityRequest>
+        for ConnectInfrastructureIdentityRequest {
+            fn from(value: super::ConnectInfrastructureIdentityRequest) -> Self {
+                Self { user_id: Ok(value.user_id) }
             }
         }
         #[derive(Clone, Debug)]
@@ -3102,6 +3637,459 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct InfrastructureIdentitiesPage {
+            data: ::std::result::Result<
+                ::std::vec::Vec<crate::Tolerant<crate::types::InfrastructureIdentity>>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<super::PageSize, ::std::string::String>,
+            page: ::std::result::Result<super::PageNumber, ::std::string::String>,
+            total: ::std::result::Result<super::Total, ::std::string::String>,
+        }
+        impl ::std::default::Default for InfrastructureIdentitiesPage {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    limit: Err("no value supplied for limit".to_string()),
+                    page: Err("no value supplied for page".to_string()),
+                    total: Err("no value supplied for total".to_string()),
+                }
+            }
+        }
+        impl InfrastructureIdentitiesPage {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<
+                        crate::Tolerant<crate::types::InfrastructureIdentity>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PageSize>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PageNumber>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for page: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Total>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<InfrastructureIdentitiesPage>
+        for super::InfrastructureIdentitiesPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InfrastructureIdentitiesPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    limit: value.limit?,
+                    page: value.page?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::InfrastructureIdentitiesPage>
+        for InfrastructureIdentitiesPage {
+            fn from(value: super::InfrastructureIdentitiesPage) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    limit: Ok(value.limit),
+                    page: Ok(value.page),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct InfrastructureIdentity {
+            admin_access: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            connected_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            connection: ::std::result::Result<super::Connection, ::std::string::String>,
+            created_at: ::std::result::Result<crate::Timestamp, ::std::string::String>,
+            db_access: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            disconnected_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            has_mfa: ::std::result::Result<bool, ::std::string::String>,
+            id: ::std::result::Result<crate::types::Id, ::std::string::String>,
+            identity_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            last_checked_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            service_account: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            service_account_designator: ::std::result::Result<
+                ::std::option::Option<super::User>,
+                ::std::string::String,
+            >,
+            service_account_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<crate::Timestamp, ::std::string::String>,
+            user: ::std::result::Result<
+                ::std::option::Option<super::User>,
+                ::std::string::String,
+            >,
+            username: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for InfrastructureIdentity {
+            fn default() -> Self {
+                Self {
+                    admin_access: Err("no value supplied for admin_access".to_string()),
+                    connected_at: Err("no value supplied for connected_at".to_string()),
+                    connection: Err("no value supplied for connection".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    db_access: Err("no value supplied for db_access".to_string()),
+                    disconnected_at: Err(
+                        "no value supplied for disconnected_at".to_string(),
+                    ),
+                    email: Ok(Default::default()),
+                    has_mfa: Err("no value supplied for has_mfa".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    identity_id: Err("no value supplied for identity_id".to_string()),
+                    last_checked_at: Err(
+                        "no value supplied for last_checked_at".to_string(),
+                    ),
+                    service_account: Err(
+                        "no value supplied for service_account".to_string(),
+                    ),
+                    service_account_designator: Err(
+                        "no value supplied for service_account_designator".to_string(),
+                    ),
+                    service_account_reason: Err(
+                        "no value supplied for service_account_reason".to_string(),
+                    ),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    user: Err("no value supplied for user".to_string()),
+                    username: Err("no value supplied for username".to_string()),
+                }
+            }
+        }
+        impl InfrastructureIdentity {
+            pub fn admin_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.admin_access = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for admin_access: {e}")
+                    });
+                self
+            }
+            pub fn connected_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connected_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for connected_at: {e}")
+                    });
+                self
+            }
+            pub fn connection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Connection>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for connection: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Timestamp>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn db_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.db_access = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for db_access: {e}")
+                    });
+                self
+            }
+            pub fn disconnected_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.disconnected_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for disconnected_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn has_mfa<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_mfa = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_mfa: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::types::Id>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn identity_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.identity_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for identity_id: {e}")
+                    });
+                self
+            }
+            pub fn last_checked_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_checked_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for last_checked_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn service_account<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_account = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for service_account: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn service_account_designator<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::User>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_account_designator = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for service_account_designator: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn service_account_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_account_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for service_account_reason: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Timestamp>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::User>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user: {e}")
+                    });
+                self
+            }
+            pub fn username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.username = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for username: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<InfrastructureIdentity>
+        for super::InfrastructureIdentity {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InfrastructureIdentity,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    admin_access: value.admin_access?,
+                    connected_at: value.connected_at?,
+                    connection: value.connection?,
+                    created_at: value.created_at?,
+                    db_access: value.db_access?,
+                    disconnected_at: value.disconnected_at?,
+                    email: value.email?,
+                    has_mfa: value.has_mfa?,
+                    id: value.id?,
+                    identity_id: value.identity_id?,
+                    last_checked_at: value.last_checked_at?,
+                    service_account: value.service_account?,
+                    service_account_designator: value.service_account_designator?,
+                    service_account_reason: value.service_account_reason?,
+                    updated_at: value.updated_at?,
+                    user: value.user?,
+                    username: value.username?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::InfrastructureIdentity>
+        for InfrastructureIdentity {
+            fn from(value: super::InfrastructureIdentity) -> Self {
+                Self {
+                    admin_access: Ok(value.admin_access),
+                    connected_at: Ok(value.connected_at),
+                    connection: Ok(value.connection),
+                    created_at: Ok(value.created_at),
+                    db_access: Ok(value.db_access),
+                    disconnected_at: Ok(value.disconnected_at),
+                    email: Ok(value.email),
+                    has_mfa: Ok(value.has_mfa),
+                    id: Ok(value.id),
+                    identity_id: Ok(value.identity_id),
+                    last_checked_at: Ok(value.last_checked_at),
+                    service_account: Ok(value.service_account),
+                    service_account_designator: Ok(value.service_account_designator),
+                    service_account_reason: Ok(value.service_account_reason),
+                    updated_at: Ok(value.updated_at),
+                    user: Ok(value.user),
+                    username: Ok(value.username),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct PersonnelCsvRow {
             avatar_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -3557,6 +4545,142 @@ properties, printed as `""`), so it is kept as raw JSON.
                     is_mfa_enabled: Ok(value.is_mfa_enabled),
                     job_title: Ok(value.job_title),
                     last_name: Ok(value.last_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ServiceAccountRequest {
+            service_account: ::std::result::Result<bool, ::std::string::String>,
+            service_account_reason: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ServiceAccountRequest {
+            fn default() -> Self {
+                Self {
+                    service_account: Err(
+                        "no value supplied for service_account".to_string(),
+                    ),
+                    service_account_reason: Err(
+                        "no value supplied for service_account_reason".to_string(),
+                    ),
+                }
+            }
+        }
+        impl ServiceAccountRequest {
+            pub fn service_account<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_account = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for service_account: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn service_account_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_account_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for service_account_reason: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ServiceAccountRequest>
+        for super::ServiceAccountRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ServiceAccountRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    service_account: value.service_account?,
+                    service_account_reason: value.service_account_reason?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ServiceAccountRequest>
+        for ServiceAccountRequest {
+            fn from(value: super::ServiceAccountRequest) -> Self {
+                Self {
+                    service_account: Ok(value.service_account),
+                    service_account_reason: Ok(value.service_account_reason),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ToggleInfrastructureIdentityRequest {
+            toggle: ::std::result::Result<bool, ::std::string::String>,
+            toggle_field: ::std::result::Result<
+                ::std::option::Option<crate::types::InfrastructureToggleField>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ToggleInfrastructureIdentityRequest {
+            fn default() -> Self {
+                Self {
+                    toggle: Err("no value supplied for toggle".to_string()),
+                    toggle_field: Ok(Default::default()),
+                }
+            }
+        }
+        impl ToggleInfrastructureIdentityRequest {
+            pub fn toggle<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.toggle = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for toggle: {e}")
+                    });
+                self
+            }
+            pub fn toggle_field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::types::InfrastructureToggleField>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.toggle_field = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for toggle_field: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ToggleInfrastructureIdentityRequest>
+        for super::ToggleInfrastructureIdentityRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ToggleInfrastructureIdentityRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    toggle: value.toggle?,
+                    toggle_field: value.toggle_field?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ToggleInfrastructureIdentityRequest>
+        for ToggleInfrastructureIdentityRequest {
+            fn from(value: super::ToggleInfrastructureIdentityRequest) -> Self {
+                Self {
+                    toggle: Ok(value.toggle),
+                    toggle_field: Ok(value.toggle_field),
                 }
             }
         }
@@ -4260,6 +5384,200 @@ properties, printed as `""`), so it is kept as raw JSON.
                     started_at: Ok(value.started_at),
                     user: Ok(value.user),
                     username: Ok(value.username),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UsersPage {
+            data: ::std::result::Result<
+                ::std::vec::Vec<crate::Tolerant<crate::types::User>>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<super::PageSize, ::std::string::String>,
+            page: ::std::result::Result<super::PageNumber, ::std::string::String>,
+            total: ::std::result::Result<super::Total, ::std::string::String>,
+        }
+        impl ::std::default::Default for UsersPage {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    limit: Err("no value supplied for limit".to_string()),
+                    page: Err("no value supplied for page".to_string()),
+                    total: Err("no value supplied for total".to_string()),
+                }
+            }
+        }
+        impl UsersPage {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<crate::Tolerant<crate::types::User>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PageSize>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PageNumber>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for page: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Total>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UsersPage> for super::UsersPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UsersPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    limit: value.limit?,
+                    page: value.page?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UsersPage> for UsersPage {
+            fn from(value: super::UsersPage) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    limit: Ok(value.limit),
+                    page: Ok(value.page),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VersionControlIdentitiesPage {
+            data: ::std::result::Result<
+                ::std::vec::Vec<crate::Tolerant<crate::types::VersionControlIdentity>>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<super::PageSize, ::std::string::String>,
+            page: ::std::result::Result<super::PageNumber, ::std::string::String>,
+            total: ::std::result::Result<super::Total, ::std::string::String>,
+        }
+        impl ::std::default::Default for VersionControlIdentitiesPage {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    limit: Err("no value supplied for limit".to_string()),
+                    page: Err("no value supplied for page".to_string()),
+                    total: Err("no value supplied for total".to_string()),
+                }
+            }
+        }
+        impl VersionControlIdentitiesPage {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<
+                        crate::Tolerant<crate::types::VersionControlIdentity>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PageSize>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PageNumber>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for page: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Total>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VersionControlIdentitiesPage>
+        for super::VersionControlIdentitiesPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VersionControlIdentitiesPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    limit: value.limit?,
+                    page: value.page?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VersionControlIdentitiesPage>
+        for VersionControlIdentitiesPage {
+            fn from(value: super::VersionControlIdentitiesPage) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    limit: Ok(value.limit),
+                    page: Ok(value.page),
+                    total: Ok(value.total),
                 }
             }
         }
@@ -7163,6 +8481,617 @@ Drata adds values over time: a value this version of the client does not know is
         /// Every value, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &["ASC", "DESC"];
     }
+    /**The client type of a version-control identity's connection.
+
+Drata adds values over time: a value this version of the client does not know is kept in [`VersionControlClientType::Unknown`] and sent back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum VersionControlClientType {
+        ///`AWS_CODECOMMIT`
+        AwsCodecommit,
+        ///`AZURE_REPOS`
+        AzureRepos,
+        ///`BITBUCKET`
+        Bitbucket,
+        ///`GITHUB`
+        Github,
+        ///`GITHUB_ENTERPRISE`
+        GithubEnterprise,
+        ///`GITLAB`
+        Gitlab,
+        ///`GITLAB_ON_PREM`
+        GitlabOnPrem,
+        /// A value this version of the client does not know, kept as Drata sent it.
+        Unknown(::std::string::String),
+    }
+    impl VersionControlClientType {
+        /// Every value this version of the client knows, as Drata spells it.
+        pub const KNOWN_VALUES: &'static [&'static str] = &[
+            "AWS_CODECOMMIT",
+            "AZURE_REPOS",
+            "BITBUCKET",
+            "GITHUB",
+            "GITHUB_ENTERPRISE",
+            "GITLAB",
+            "GITLAB_ON_PREM",
+        ];
+        /// The value as Drata spells it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::AwsCodecommit => "AWS_CODECOMMIT",
+                Self::AzureRepos => "AZURE_REPOS",
+                Self::Bitbucket => "BITBUCKET",
+                Self::Github => "GITHUB",
+                Self::GithubEnterprise => "GITHUB_ENTERPRISE",
+                Self::Gitlab => "GITLAB",
+                Self::GitlabOnPrem => "GITLAB_ON_PREM",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this version of the client knows the value.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for VersionControlClientType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for VersionControlClientType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(
+                match value {
+                    "AWS_CODECOMMIT" => Self::AwsCodecommit,
+                    "AZURE_REPOS" => Self::AzureRepos,
+                    "BITBUCKET" => Self::Bitbucket,
+                    "GITHUB" => Self::Github,
+                    "GITHUB_ENTERPRISE" => Self::GithubEnterprise,
+                    "GITLAB" => Self::Gitlab,
+                    "GITLAB_ON_PREM" => Self::GitlabOnPrem,
+                    other => Self::Unknown(other.to_string()),
+                },
+            )
+        }
+    }
+    impl ::std::convert::From<&str> for VersionControlClientType {
+        fn from(value: &str) -> Self {
+            match value.parse() {
+                Ok(v) => v,
+                Err(never) => match never {}
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for VersionControlClientType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "AWS_CODECOMMIT" => Self::AwsCodecommit,
+                "AZURE_REPOS" => Self::AzureRepos,
+                "BITBUCKET" => Self::Bitbucket,
+                "GITHUB" => Self::Github,
+                "GITHUB_ENTERPRISE" => Self::GithubEnterprise,
+                "GITLAB" => Self::Gitlab,
+                "GITLAB_ON_PREM" => Self::GitlabOnPrem,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::serde::Serialize for VersionControlClientType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VersionControlClientType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = VersionControlClientType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<VersionControlClientType, E> {
+                    Ok(VersionControlClientType::from(value))
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<VersionControlClientType, E> {
+                    Ok(VersionControlClientType::from(value))
+                }
+            }
+            deserializer.deserialize_str(Visitor)
+        }
+    }
+    impl VersionControlIdentitySort {
+        /// Every value, as Drata spells it.
+        pub const KNOWN_VALUES: &'static [&'static str] = &[
+            "CLIENT_ID",
+            "CONNECTED_AT",
+            "CONNECTION_STATUS",
+            "DISCONNECTED_AT",
+            "EMAIL",
+            "HAS_MFA",
+            "IDENTITY_ID",
+            "PUSH_PROD_CODE_ACCESS",
+            "SERVICE_ACCOUNT",
+            "USER",
+            "USERNAME",
+            "WRITE_ACCESS",
+        ];
+    }
+    /**The client type of an infrastructure identity's connection.
+
+Drata adds values over time: a value this version of the client does not know is kept in [`InfrastructureClientType::Unknown`] and sent back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum InfrastructureClientType {
+        ///`AWS`
+        Aws,
+        ///`AWS_GOV_CLOUD`
+        AwsGovCloud,
+        ///`DIGITAL_OCEAN`
+        DigitalOcean,
+        ///`GCP`
+        Gcp,
+        ///`HEROKU`
+        Heroku,
+        ///`AZURE`
+        Azure,
+        ///`AZURE_ORG_UNITS`
+        AzureOrgUnits,
+        ///`MONGO_DB_ATLAS`
+        MongoDbAtlas,
+        ///`CLOUDFLARE`
+        Cloudflare,
+        ///`AWS_ORG_UNITS`
+        AwsOrgUnits,
+        /// A value this version of the client does not know, kept as Drata sent it.
+        Unknown(::std::string::String),
+    }
+    impl InfrastructureClientType {
+        /// Every value this version of the client knows, as Drata spells it.
+        pub const KNOWN_VALUES: &'static [&'static str] = &[
+            "AWS",
+            "AWS_GOV_CLOUD",
+            "DIGITAL_OCEAN",
+            "GCP",
+            "HEROKU",
+            "AZURE",
+            "AZURE_ORG_UNITS",
+            "MONGO_DB_ATLAS",
+            "CLOUDFLARE",
+            "AWS_ORG_UNITS",
+        ];
+        /// The value as Drata spells it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Aws => "AWS",
+                Self::AwsGovCloud => "AWS_GOV_CLOUD",
+                Self::DigitalOcean => "DIGITAL_OCEAN",
+                Self::Gcp => "GCP",
+                Self::Heroku => "HEROKU",
+                Self::Azure => "AZURE",
+                Self::AzureOrgUnits => "AZURE_ORG_UNITS",
+                Self::MongoDbAtlas => "MONGO_DB_ATLAS",
+                Self::Cloudflare => "CLOUDFLARE",
+                Self::AwsOrgUnits => "AWS_ORG_UNITS",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this version of the client knows the value.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for InfrastructureClientType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for InfrastructureClientType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(
+                match value {
+                    "AWS" => Self::Aws,
+                    "AWS_GOV_CLOUD" => Self::AwsGovCloud,
+                    "DIGITAL_OCEAN" => Self::DigitalOcean,
+                    "GCP" => Self::Gcp,
+                    "HEROKU" => Self::Heroku,
+                    "AZURE" => Self::Azure,
+                    "AZURE_ORG_UNITS" => Self::AzureOrgUnits,
+                    "MONGO_DB_ATLAS" => Self::MongoDbAtlas,
+                    "CLOUDFLARE" => Self::Cloudflare,
+                    "AWS_ORG_UNITS" => Self::AwsOrgUnits,
+                    other => Self::Unknown(other.to_string()),
+                },
+            )
+        }
+    }
+    impl ::std::convert::From<&str> for InfrastructureClientType {
+        fn from(value: &str) -> Self {
+            match value.parse() {
+                Ok(v) => v,
+                Err(never) => match never {}
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for InfrastructureClientType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "AWS" => Self::Aws,
+                "AWS_GOV_CLOUD" => Self::AwsGovCloud,
+                "DIGITAL_OCEAN" => Self::DigitalOcean,
+                "GCP" => Self::Gcp,
+                "HEROKU" => Self::Heroku,
+                "AZURE" => Self::Azure,
+                "AZURE_ORG_UNITS" => Self::AzureOrgUnits,
+                "MONGO_DB_ATLAS" => Self::MongoDbAtlas,
+                "CLOUDFLARE" => Self::Cloudflare,
+                "AWS_ORG_UNITS" => Self::AwsOrgUnits,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::serde::Serialize for InfrastructureClientType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for InfrastructureClientType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = InfrastructureClientType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<InfrastructureClientType, E> {
+                    Ok(InfrastructureClientType::from(value))
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<InfrastructureClientType, E> {
+                    Ok(InfrastructureClientType::from(value))
+                }
+            }
+            deserializer.deserialize_str(Visitor)
+        }
+    }
+    impl InfrastructureIdentitySort {
+        /// Every value, as Drata spells it.
+        pub const KNOWN_VALUES: &'static [&'static str] = &[
+            "IDENTITY_ID",
+            "USERNAME",
+            "EMAIL",
+            "CONNECTED_AT",
+            "DISCONNECTED_AT",
+            "SERVICE_ACCOUNT",
+            "HAS_MFA",
+            "ADMIN_ACCESS",
+            "DB_ACCESS",
+            "USER",
+            "CLIENT_ID",
+            "CLIENT_ALIAS",
+            "CONNECTION_STATUS",
+        ];
+    }
+    /**Which infrastructure setting a toggle changes.
+
+Drata adds values over time: a value this version of the client does not know is kept in [`InfrastructureToggleField::Unknown`] and sent back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum InfrastructureToggleField {
+        ///`INFRASTRUCTURE_ADMIN_ACCESS`
+        InfrastructureAdminAccess,
+        ///`INFRASTRUCTURE_DB_ACCESS`
+        InfrastructureDbAccess,
+        /// A value this version of the client does not know, kept as Drata sent it.
+        Unknown(::std::string::String),
+    }
+    impl InfrastructureToggleField {
+        /// Every value this version of the client knows, as Drata spells it.
+        pub const KNOWN_VALUES: &'static [&'static str] = &[
+            "INFRASTRUCTURE_ADMIN_ACCESS",
+            "INFRASTRUCTURE_DB_ACCESS",
+        ];
+        /// The value as Drata spells it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::InfrastructureAdminAccess => "INFRASTRUCTURE_ADMIN_ACCESS",
+                Self::InfrastructureDbAccess => "INFRASTRUCTURE_DB_ACCESS",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this version of the client knows the value.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for InfrastructureToggleField {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for InfrastructureToggleField {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(
+                match value {
+                    "INFRASTRUCTURE_ADMIN_ACCESS" => Self::InfrastructureAdminAccess,
+                    "INFRASTRUCTURE_DB_ACCESS" => Self::InfrastructureDbAccess,
+                    other => Self::Unknown(other.to_string()),
+                },
+            )
+        }
+    }
+    impl ::std::convert::From<&str> for InfrastructureToggleField {
+        fn from(value: &str) -> Self {
+            match value.parse() {
+                Ok(v) => v,
+                Err(never) => match never {}
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for InfrastructureToggleField {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "INFRASTRUCTURE_ADMIN_ACCESS" => Self::InfrastructureAdminAccess,
+                "INFRASTRUCTURE_DB_ACCESS" => Self::InfrastructureDbAccess,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::serde::Serialize for InfrastructureToggleField {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for InfrastructureToggleField {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = InfrastructureToggleField;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<InfrastructureToggleField, E> {
+                    Ok(InfrastructureToggleField::from(value))
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<InfrastructureToggleField, E> {
+                    Ok(InfrastructureToggleField::from(value))
+                }
+            }
+            deserializer.deserialize_str(Visitor)
+        }
+    }
+    /**A role of a Drata user.
+
+Drata adds values over time: a value this version of the client does not know is kept in [`UserRole::Unknown`] and sent back unchanged.*/
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum UserRole {
+        ///`EMPLOYEE`
+        Employee,
+        ///`TECHGOV`
+        Techgov,
+        ///`AUDITOR`
+        Auditor,
+        ///`ADMIN`
+        Admin,
+        ///`ACT_AS_READ_ONLY`
+        ActAsReadOnly,
+        ///`APP`
+        App,
+        ///`RISK_MANAGER`
+        RiskManager,
+        ///`WORKSPACE_ADMINISTRATOR`
+        WorkspaceAdministrator,
+        ///`SERVICE_USER`
+        ServiceUser,
+        ///`REVIEWER`
+        Reviewer,
+        ///`CONTROL_MANAGER`
+        ControlManager,
+        ///`PEOPLE_OPS`
+        PeopleOps,
+        ///`POLICY_MANAGER`
+        PolicyManager,
+        ///`DEVOPS_ENGINEER`
+        DevopsEngineer,
+        ///`KNOWLEDGE_BASE`
+        KnowledgeBase,
+        ///`TRUST_CENTER_MANAGER`
+        TrustCenterManager,
+        ///`TRUST_CENTER_REVIEWER`
+        TrustCenterReviewer,
+        /// A value this version of the client does not know, kept as Drata sent it.
+        Unknown(::std::string::String),
+    }
+    impl UserRole {
+        /// Every value this version of the client knows, as Drata spells it.
+        pub const KNOWN_VALUES: &'static [&'static str] = &[
+            "EMPLOYEE",
+            "TECHGOV",
+            "AUDITOR",
+            "ADMIN",
+            "ACT_AS_READ_ONLY",
+            "APP",
+            "RISK_MANAGER",
+            "WORKSPACE_ADMINISTRATOR",
+            "SERVICE_USER",
+            "REVIEWER",
+            "CONTROL_MANAGER",
+            "PEOPLE_OPS",
+            "POLICY_MANAGER",
+            "DEVOPS_ENGINEER",
+            "KNOWLEDGE_BASE",
+            "TRUST_CENTER_MANAGER",
+            "TRUST_CENTER_REVIEWER",
+        ];
+        /// The value as Drata spells it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Employee => "EMPLOYEE",
+                Self::Techgov => "TECHGOV",
+                Self::Auditor => "AUDITOR",
+                Self::Admin => "ADMIN",
+                Self::ActAsReadOnly => "ACT_AS_READ_ONLY",
+                Self::App => "APP",
+                Self::RiskManager => "RISK_MANAGER",
+                Self::WorkspaceAdministrator => "WORKSPACE_ADMINISTRATOR",
+                Self::ServiceUser => "SERVICE_USER",
+                Self::Reviewer => "REVIEWER",
+                Self::ControlManager => "CONTROL_MANAGER",
+                Self::PeopleOps => "PEOPLE_OPS",
+                Self::PolicyManager => "POLICY_MANAGER",
+                Self::DevopsEngineer => "DEVOPS_ENGINEER",
+                Self::KnowledgeBase => "KNOWLEDGE_BASE",
+                Self::TrustCenterManager => "TRUST_CENTER_MANAGER",
+                Self::TrustCenterReviewer => "TRUST_CENTER_REVIEWER",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this version of the client knows the value.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for UserRole {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for UserRole {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(
+                match value {
+                    "EMPLOYEE" => Self::Employee,
+                    "TECHGOV" => Self::Techgov,
+                    "AUDITOR" => Self::Auditor,
+                    "ADMIN" => Self::Admin,
+                    "ACT_AS_READ_ONLY" => Self::ActAsReadOnly,
+                    "APP" => Self::App,
+                    "RISK_MANAGER" => Self::RiskManager,
+                    "WORKSPACE_ADMINISTRATOR" => Self::WorkspaceAdministrator,
+                    "SERVICE_USER" => Self::ServiceUser,
+                    "REVIEWER" => Self::Reviewer,
+                    "CONTROL_MANAGER" => Self::ControlManager,
+                    "PEOPLE_OPS" => Self::PeopleOps,
+                    "POLICY_MANAGER" => Self::PolicyManager,
+                    "DEVOPS_ENGINEER" => Self::DevopsEngineer,
+                    "KNOWLEDGE_BASE" => Self::KnowledgeBase,
+                    "TRUST_CENTER_MANAGER" => Self::TrustCenterManager,
+                    "TRUST_CENTER_REVIEWER" => Self::TrustCenterReviewer,
+                    other => Self::Unknown(other.to_string()),
+                },
+            )
+        }
+    }
+    impl ::std::convert::From<&str> for UserRole {
+        fn from(value: &str) -> Self {
+            match value.parse() {
+                Ok(v) => v,
+                Err(never) => match never {}
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for UserRole {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "EMPLOYEE" => Self::Employee,
+                "TECHGOV" => Self::Techgov,
+                "AUDITOR" => Self::Auditor,
+                "ADMIN" => Self::Admin,
+                "ACT_AS_READ_ONLY" => Self::ActAsReadOnly,
+                "APP" => Self::App,
+                "RISK_MANAGER" => Self::RiskManager,
+                "WORKSPACE_ADMINISTRATOR" => Self::WorkspaceAdministrator,
+                "SERVICE_USER" => Self::ServiceUser,
+                "REVIEWER" => Self::Reviewer,
+                "CONTROL_MANAGER" => Self::ControlManager,
+                "PEOPLE_OPS" => Self::PeopleOps,
+                "POLICY_MANAGER" => Self::PolicyManager,
+                "DEVOPS_ENGINEER" => Self::DevopsEngineer,
+                "KNOWLEDGE_BASE" => Self::KnowledgeBase,
+                "TRUST_CENTER_MANAGER" => Self::TrustCenterManager,
+                "TRUST_CENTER_REVIEWER" => Self::TrustCenterReviewer,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::serde::Serialize for UserRole {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UserRole {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = UserRole;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<UserRole, E> {
+                    Ok(UserRole::from(value))
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<UserRole, E> {
+                    Ok(UserRole::from(value))
+                }
+            }
+            deserializer.deserialize_str(Visitor)
+        }
+    }
     /**A record id. Drata types ids `number`, but its own samples print them as
 strings (`"id": "1"`, `"companyId": "12341234"`, a UUID `requestorId`);
 both forms are accepted and sent back as they came.*/
@@ -7311,12 +9240,28 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             "ClientType",
             "ConnectionSort",
             "SortDirection",
+            "VersionControlClientType",
+            "VersionControlIdentitySort",
+            "InfrastructureClientType",
+            "InfrastructureIdentitySort",
+            "InfrastructureToggleField",
+            "UserRole",
             "ToggleVersionControlIdentityRequest",
             "ConnectVersionControlIdentityRequest",
             "PersonnelImport",
             "PersonnelRecord",
             "PersonnelCsvUpload",
             "PersonnelCsvRow",
+            "ServiceAccountRequest",
+            "ToggleInfrastructureIdentityRequest",
+            "ConnectInfrastructureIdentityRequest",
+            "VersionControlIdentitiesPage",
+            "InfrastructureIdentitiesPage",
+            "UsersPage",
+            "PageNumber",
+            "PageSize",
+            "Total",
+            "InfrastructureIdentity",
             "ConnectionsPage",
             "CompactConnection",
             "ConnectionProviderType",
@@ -7348,6 +9293,22 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
                 "ClientType" => Some(roundtrip_as::<super::ClientType>(value)),
                 "ConnectionSort" => Some(roundtrip_as::<super::ConnectionSort>(value)),
                 "SortDirection" => Some(roundtrip_as::<super::SortDirection>(value)),
+                "VersionControlClientType" => {
+                    Some(roundtrip_as::<super::VersionControlClientType>(value))
+                }
+                "VersionControlIdentitySort" => {
+                    Some(roundtrip_as::<super::VersionControlIdentitySort>(value))
+                }
+                "InfrastructureClientType" => {
+                    Some(roundtrip_as::<super::InfrastructureClientType>(value))
+                }
+                "InfrastructureIdentitySort" => {
+                    Some(roundtrip_as::<super::InfrastructureIdentitySort>(value))
+                }
+                "InfrastructureToggleField" => {
+                    Some(roundtrip_as::<super::InfrastructureToggleField>(value))
+                }
+                "UserRole" => Some(roundtrip_as::<super::UserRole>(value)),
                 "ToggleVersionControlIdentityRequest" => {
                     Some(
                         roundtrip_as::<super::ToggleVersionControlIdentityRequest>(value),
@@ -7366,6 +9327,34 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
                     Some(roundtrip_as::<super::PersonnelCsvUpload>(value))
                 }
                 "PersonnelCsvRow" => Some(roundtrip_as::<super::PersonnelCsvRow>(value)),
+                "ServiceAccountRequest" => {
+                    Some(roundtrip_as::<super::ServiceAccountRequest>(value))
+                }
+                "ToggleInfrastructureIdentityRequest" => {
+                    Some(
+                        roundtrip_as::<super::ToggleInfrastructureIdentityRequest>(value),
+                    )
+                }
+                "ConnectInfrastructureIdentityRequest" => {
+                    Some(
+                        roundtrip_as::<
+                            super::ConnectInfrastructureIdentityRequest,
+                        >(value),
+                    )
+                }
+                "VersionControlIdentitiesPage" => {
+                    Some(roundtrip_as::<super::VersionControlIdentitiesPage>(value))
+                }
+                "InfrastructureIdentitiesPage" => {
+                    Some(roundtrip_as::<super::InfrastructureIdentitiesPage>(value))
+                }
+                "UsersPage" => Some(roundtrip_as::<super::UsersPage>(value)),
+                "PageNumber" => Some(roundtrip_as::<super::PageNumber>(value)),
+                "PageSize" => Some(roundtrip_as::<super::PageSize>(value)),
+                "Total" => Some(roundtrip_as::<super::Total>(value)),
+                "InfrastructureIdentity" => {
+                    Some(roundtrip_as::<super::InfrastructureIdentity>(value))
+                }
                 "ConnectionsPage" => Some(roundtrip_as::<super::ConnectionsPage>(value)),
                 "CompactConnection" => {
                     Some(roundtrip_as::<super::CompactConnection>(value))
@@ -7402,8 +9391,8 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
 #[derive(Clone, Debug)]
 /**Client for Drata Public API (supported subset)
 
-Drata's public REST API, version 1: version-control user identities,
-the connections listing and IdP personnel imports.
+Drata's public REST API, version 1: version-control and infrastructure
+user identities, users, the connections listing and IdP personnel imports.
 
 Authenticate with an API key created in Drata under Settings → API Keys,
 sent as `Authorization: Bearer <key>`. Drata enforces a rate limit of
@@ -7482,6 +9471,164 @@ let response = client.connect_version_control_identity()
     ) -> builder::ConnectVersionControlIdentity<'_> {
         builder::ConnectVersionControlIdentity::new(self)
     }
+    /**Find version control user identities
+
+List user version control identities for the target client type, one
+page at a time (`page`, `limit`; the answer carries `total`).
+
+
+Sends a `GET` request to `/user-identities/version-control`
+
+Arguments:
+- `client_type`: The target client type.
+- `connection_id`: The target connection id (more granular than client type).
+- `limit`: How many items are you requesting (1 to 50, default 20).
+- `page`: Which page of data are you requesting (default 1).
+- `q`: Filter data by searching for identity id, username or email.
+- `sort`: Which type of sort.
+- `sort_dir`: Which direction to sort the data (default ASC).
+```ignore
+let response = client.list_version_control_identities()
+    .client_type(client_type)
+    .connection_id(connection_id)
+    .limit(limit)
+    .page(page)
+    .q(q)
+    .sort(sort)
+    .sort_dir(sort_dir)
+    .send()
+    .await;
+```*/
+    pub fn list_version_control_identities(
+        &self,
+    ) -> builder::ListVersionControlIdentities<'_> {
+        builder::ListVersionControlIdentities::new(self)
+    }
+    /**Update version control user identity to a service account
+
+Update the target version control user identity to a service account
+(`serviceAccount: true`, with the reason), or back (`false`).
+
+
+Sends a `PUT` request to `/user-identities/version-control/{id}/service-account`
+
+Arguments:
+- `id`: The version-control user identity's id.
+- `body`
+```ignore
+let response = client.set_version_control_identity_service_account()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn set_version_control_identity_service_account(
+        &self,
+    ) -> builder::SetVersionControlIdentityServiceAccount<'_> {
+        builder::SetVersionControlIdentityServiceAccount::new(self)
+    }
+    /**Find infrastructure user identities
+
+List infrastructure user identities (AWS, GCP, Azure… accounts) by
+username or email, one page at a time.
+
+
+Sends a `GET` request to `/user-identities/infrastructure`
+
+Arguments:
+- `client_type`: The target client type.
+- `connection_id`: The target connection id (more granular than client type).
+- `limit`: How many items are you requesting (1 to 50, default 20).
+- `page`: Which page of data are you requesting (default 1).
+- `q`: Filter data by searching for identity id, username or email.
+- `sort`: Which type of sort (default USERNAME).
+- `sort_dir`: Which direction to sort the data (default ASC).
+```ignore
+let response = client.list_infrastructure_identities()
+    .client_type(client_type)
+    .connection_id(connection_id)
+    .limit(limit)
+    .page(page)
+    .q(q)
+    .sort(sort)
+    .sort_dir(sort_dir)
+    .send()
+    .await;
+```*/
+    pub fn list_infrastructure_identities(
+        &self,
+    ) -> builder::ListInfrastructureIdentities<'_> {
+        builder::ListInfrastructureIdentities::new(self)
+    }
+    /**Update target infrastructure user identity toggle settings
+
+Update the toggle setting for the target infrastructure user identity
+(`toggleField`: admin access, or production database access).
+
+
+Sends a `PUT` request to `/user-identities/infrastructure/{id}/toggle`
+
+Arguments:
+- `id`: The infrastructure user identity's id.
+- `body`
+```ignore
+let response = client.toggle_infrastructure_identity()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn toggle_infrastructure_identity(
+        &self,
+    ) -> builder::ToggleInfrastructureIdentity<'_> {
+        builder::ToggleInfrastructureIdentity::new(self)
+    }
+    /**Update infrastructure user identity connection status
+
+Update the connection status for the target infrastructure user
+identity: `userId` is the desired user id to link, or null to unlink.
+
+
+Sends a `PUT` request to `/user-identities/infrastructure/{id}/connect`
+
+Arguments:
+- `id`: The infrastructure user identity's id.
+- `body`
+```ignore
+let response = client.connect_infrastructure_identity()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn connect_infrastructure_identity(
+        &self,
+    ) -> builder::ConnectInfrastructureIdentity<'_> {
+        builder::ConnectInfrastructureIdentity::new(self)
+    }
+    /**Update infrastructure user identity to a service account
+
+Update the target infrastructure user identity to a service account
+(`serviceAccount: true`, with the reason), or back (`false`).
+
+
+Sends a `PUT` request to `/user-identities/infrastructure/{id}/service-account`
+
+Arguments:
+- `id`: The infrastructure user identity's id.
+- `body`
+```ignore
+let response = client.set_infrastructure_identity_service_account()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn set_infrastructure_identity_service_account(
+        &self,
+    ) -> builder::SetInfrastructureIdentityServiceAccount<'_> {
+        builder::SetInfrastructureIdentityServiceAccount::new(self)
+    }
     /**List managed connections given the provided filters
 
 Find managed connections by provider type and current state, one page at
@@ -7516,6 +9663,62 @@ let response = client.list_connections()
     pub fn list_connections(&self) -> builder::ListConnections<'_> {
         builder::ListConnections::new(self)
     }
+    /**Get user by email
+
+Get the full detail of a user record, by email address. The address is
+one path segment, percent-encoded as one (`@` and `+` may stay as
+they are).
+
+
+Sends a `GET` request to `/users/{email}/email`
+
+Arguments:
+- `email`: The user's email address (not empty).
+```ignore
+let response = client.get_user_by_email()
+    .email(email)
+    .send()
+    .await;
+```*/
+    pub fn get_user_by_email(&self) -> builder::GetUserByEmail<'_> {
+        builder::GetUserByEmail::new(self)
+    }
+    /**Get user by id
+
+Get the full detail of a user record.
+
+Sends a `GET` request to `/users/{id}`
+
+Arguments:
+- `id`: The user's id.
+```ignore
+let response = client.get_user()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn get_user(&self) -> builder::GetUser<'_> {
+        builder::GetUser::new(self)
+    }
+    /**Create an IdP connection with personnel list
+
+Create an IdP connection that requires personnel list to complete the
+process: `personnelData`, the list of personnel.
+
+
+Sends a `POST` request to `/connections/upload/json`
+
+```ignore
+let response = client.create_idp_connection_from_json()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_idp_connection_from_json(
+        &self,
+    ) -> builder::CreateIdpConnectionFromJson<'_> {
+        builder::CreateIdpConnectionFromJson::new(self)
+    }
     /**Update an IdP connection with personnel list
 
 Update an IdP connection that requires personnel list to complete the
@@ -7539,24 +9742,37 @@ let response = client.update_idp_connection_from_json()
     ) -> builder::UpdateIdpConnectionFromJson<'_> {
         builder::UpdateIdpConnectionFromJson::new(self)
     }
-    /**Create an IdP connection with personnel list
+    /**Find users by search terms and filters
 
-Create an IdP connection that requires personnel list to complete the
-process: `personnelData`, the list of personnel.
+List users given the provided search terms and filters, one page at a
+time. The array filters are sent as their name with brackets,
+repeated: `roles[]=ADMIN&roles[]=TECHGOV`.
 
 
-Sends a `POST` request to `/connections/upload/json`
+Sends a `GET` request to `/users`
 
+Arguments:
+- `exclude_roles`: A set of roles to exclude from the returned set.
+- `exclude_user_ids`: A set of user ids to exclude from the returned set.
+- `include_user_ids`: A set of users to return.
+- `limit`: How many items are you requesting (1 to 50, default 20).
+- `page`: Which page of data are you requesting (default 1).
+- `q`: User first name, or last name, or email, or full name.
+- `roles`: A set of user roles to filter to.
 ```ignore
-let response = client.create_idp_connection_from_json()
-    .body(body)
+let response = client.list_users()
+    .exclude_roles(exclude_roles)
+    .exclude_user_ids(exclude_user_ids)
+    .include_user_ids(include_user_ids)
+    .limit(limit)
+    .page(page)
+    .q(q)
+    .roles(roles)
     .send()
     .await;
 ```*/
-    pub fn create_idp_connection_from_json(
-        &self,
-    ) -> builder::CreateIdpConnectionFromJson<'_> {
-        builder::CreateIdpConnectionFromJson::new(self)
+    pub fn list_users(&self) -> builder::ListUsers<'_> {
+        builder::ListUsers::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -7646,7 +9862,7 @@ pub mod builder {
                     op,
                     format!(
                         "/user-identities/version-control/{}/toggle", crate
-                        ::request::encode_path(& id)
+                        ::request::path_segment(op, "id", & id) ?
                     ),
                 )
                 .json(&body)?;
@@ -7736,7 +9952,695 @@ pub mod builder {
                     op,
                     format!(
                         "/user-identities/version-control/{}/connect", crate
-                        ::request::encode_path(& id)
+                        ::request::path_segment(op, "id", & id) ?
+                    ),
+                )
+                .json(&body)?;
+            crate::runtime::execute(client, request).await
+        }
+    }
+    /**Builder for [`Client::list_version_control_identities`]
+
+[`Client::list_version_control_identities`]: super::Client::list_version_control_identities*/
+    #[derive(Debug, Clone)]
+    pub struct ListVersionControlIdentities<'a> {
+        client: &'a super::Client,
+        client_type: Result<Option<crate::types::VersionControlClientType>, String>,
+        connection_id: Result<Option<i64>, String>,
+        limit: Result<Option<i64>, String>,
+        page: Result<Option<i64>, String>,
+        q: Result<Option<::std::string::String>, String>,
+        sort: Result<Option<types::VersionControlIdentitySort>, String>,
+        sort_dir: Result<Option<types::SortDirection>, String>,
+    }
+    impl<'a> ListVersionControlIdentities<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                client_type: Ok(None),
+                connection_id: Ok(None),
+                limit: Ok(None),
+                page: Ok(None),
+                q: Ok(None),
+                sort: Ok(None),
+                sort_dir: Ok(None),
+            }
+        }
+        pub fn client_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::types::VersionControlClientType>,
+        {
+            self.client_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: types :: VersionControlClientType` for client_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn connection_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.connection_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for connection_id failed".to_string());
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self
+        }
+        pub fn q<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.q = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for q failed".to_string()
+                });
+            self
+        }
+        pub fn sort<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::VersionControlIdentitySort>,
+        {
+            self.sort = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `VersionControlIdentitySort` for sort failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort_dir<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SortDirection>,
+        {
+            self.sort_dir = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `SortDirection` for sort_dir failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/user-identities/version-control`
+        ///
+        /// Checks every parameter and the body first (nothing is sent when
+        /// one is invalid); the request then goes through the client's
+        /// rate limiter, retries, timeouts and tracing. Failures are
+        /// [`crate::Error`]s.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            crate::Response<types::VersionControlIdentitiesPage>,
+            crate::Error,
+        > {
+            let op = &crate::operations::LIST_VERSION_CONTROL_IDENTITIES;
+            let Self {
+                client,
+                client_type,
+                connection_id,
+                limit,
+                page,
+                q,
+                sort,
+                sort_dir,
+            } = self;
+            let client_type = crate::request::field(op, "clientType", client_type)?;
+            let connection_id = crate::request::field(
+                op,
+                "connectionId",
+                connection_id,
+            )?;
+            crate::request::check_range(
+                op,
+                "connectionId",
+                &connection_id,
+                Some(1i64),
+                None,
+            )?;
+            let limit = crate::request::field(op, "limit", limit)?;
+            crate::request::check_range(op, "limit", &limit, Some(1i64), Some(50i64))?;
+            let page = crate::request::field(op, "page", page)?;
+            crate::request::check_range(op, "page", &page, Some(1i64), None)?;
+            let q = crate::request::field(op, "q", q)?;
+            let sort = crate::request::field(op, "sort", sort)?;
+            let sort_dir = crate::request::field(op, "sortDir", sort_dir)?;
+            let request = crate::request::Request::new(
+                    client,
+                    op,
+                    format!("/user-identities/version-control"),
+                )
+                .query_opt("clientType", &client_type)
+                .query_opt("connectionId", &connection_id)
+                .query_opt("limit", &limit)
+                .query_opt("page", &page)
+                .query_opt("q", &q)
+                .query_opt("sort", &sort)
+                .query_opt("sortDir", &sort_dir);
+            crate::runtime::execute(client, request).await
+        }
+    }
+    /**Builder for [`Client::set_version_control_identity_service_account`]
+
+[`Client::set_version_control_identity_service_account`]: super::Client::set_version_control_identity_service_account*/
+    #[derive(Debug, Clone)]
+    pub struct SetVersionControlIdentityServiceAccount<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::ServiceAccountRequest, String>,
+    }
+    impl<'a> SetVersionControlIdentityServiceAccount<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ServiceAccountRequest>,
+            <V as std::convert::TryInto<
+                types::ServiceAccountRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ServiceAccountRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ServiceAccountRequest,
+            ) -> types::builder::ServiceAccountRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/user-identities/version-control/{id}/service-account`
+        ///
+        /// Checks every parameter and the body first (nothing is sent when
+        /// one is invalid); the request then goes through the client's
+        /// rate limiter, retries, timeouts and tracing. Failures are
+        /// [`crate::Error`]s.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            crate::Response<types::VersionControlIdentity>,
+            crate::Error,
+        > {
+            let op = &crate::operations::SET_VERSION_CONTROL_IDENTITY_SERVICE_ACCOUNT;
+            let Self { client, id, body } = self;
+            let id = crate::request::field(op, "id", id)?;
+            crate::request::check_range(op, "id", &id, Some(1i64), None)?;
+            let body = crate::request::field(
+                op,
+                "body",
+                body
+                    .and_then(|v| {
+                        types::ServiceAccountRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    }),
+            )?;
+            let request = crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/user-identities/version-control/{}/service-account", crate
+                        ::request::path_segment(op, "id", & id) ?
+                    ),
+                )
+                .json(&body)?;
+            crate::runtime::execute(client, request).await
+        }
+    }
+    /**Builder for [`Client::list_infrastructure_identities`]
+
+[`Client::list_infrastructure_identities`]: super::Client::list_infrastructure_identities*/
+    #[derive(Debug, Clone)]
+    pub struct ListInfrastructureIdentities<'a> {
+        client: &'a super::Client,
+        client_type: Result<Option<crate::types::InfrastructureClientType>, String>,
+        connection_id: Result<Option<i64>, String>,
+        limit: Result<Option<i64>, String>,
+        page: Result<Option<i64>, String>,
+        q: Result<Option<::std::string::String>, String>,
+        sort: Result<Option<types::InfrastructureIdentitySort>, String>,
+        sort_dir: Result<Option<types::SortDirection>, String>,
+    }
+    impl<'a> ListInfrastructureIdentities<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                client_type: Ok(None),
+                connection_id: Ok(None),
+                limit: Ok(None),
+                page: Ok(None),
+                q: Ok(None),
+                sort: Ok(None),
+                sort_dir: Ok(None),
+            }
+        }
+        pub fn client_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::types::InfrastructureClientType>,
+        {
+            self.client_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: types :: InfrastructureClientType` for client_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn connection_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.connection_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for connection_id failed".to_string());
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self
+        }
+        pub fn q<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.q = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for q failed".to_string()
+                });
+            self
+        }
+        pub fn sort<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::InfrastructureIdentitySort>,
+        {
+            self.sort = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `InfrastructureIdentitySort` for sort failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort_dir<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SortDirection>,
+        {
+            self.sort_dir = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `SortDirection` for sort_dir failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/user-identities/infrastructure`
+        ///
+        /// Checks every parameter and the body first (nothing is sent when
+        /// one is invalid); the request then goes through the client's
+        /// rate limiter, retries, timeouts and tracing. Failures are
+        /// [`crate::Error`]s.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            crate::Response<types::InfrastructureIdentitiesPage>,
+            crate::Error,
+        > {
+            let op = &crate::operations::LIST_INFRASTRUCTURE_IDENTITIES;
+            let Self {
+                client,
+                client_type,
+                connection_id,
+                limit,
+                page,
+                q,
+                sort,
+                sort_dir,
+            } = self;
+            let client_type = crate::request::field(op, "clientType", client_type)?;
+            let connection_id = crate::request::field(
+                op,
+                "connectionId",
+                connection_id,
+            )?;
+            crate::request::check_range(
+                op,
+                "connectionId",
+                &connection_id,
+                Some(1i64),
+                None,
+            )?;
+            let limit = crate::request::field(op, "limit", limit)?;
+            crate::request::check_range(op, "limit", &limit, Some(1i64), Some(50i64))?;
+            let page = crate::request::field(op, "page", page)?;
+            crate::request::check_range(op, "page", &page, Some(1i64), None)?;
+            let q = crate::request::field(op, "q", q)?;
+            let sort = crate::request::field(op, "sort", sort)?;
+            let sort_dir = crate::request::field(op, "sortDir", sort_dir)?;
+            let request = crate::request::Request::new(
+                    client,
+                    op,
+                    format!("/user-identities/infrastructure"),
+                )
+                .query_opt("clientType", &client_type)
+                .query_opt("connectionId", &connection_id)
+                .query_opt("limit", &limit)
+                .query_opt("page", &page)
+                .query_opt("q", &q)
+                .query_opt("sort", &sort)
+                .query_opt("sortDir", &sort_dir);
+            crate::runtime::execute(client, request).await
+        }
+    }
+    /**Builder for [`Client::toggle_infrastructure_identity`]
+
+[`Client::toggle_infrastructure_identity`]: super::Client::toggle_infrastructure_identity*/
+    #[derive(Debug, Clone)]
+    pub struct ToggleInfrastructureIdentity<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::ToggleInfrastructureIdentityRequest, String>,
+    }
+    impl<'a> ToggleInfrastructureIdentity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ToggleInfrastructureIdentityRequest>,
+            <V as std::convert::TryInto<
+                types::ToggleInfrastructureIdentityRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ToggleInfrastructureIdentityRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ToggleInfrastructureIdentityRequest,
+            ) -> types::builder::ToggleInfrastructureIdentityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/user-identities/infrastructure/{id}/toggle`
+        ///
+        /// Checks every parameter and the body first (nothing is sent when
+        /// one is invalid); the request then goes through the client's
+        /// rate limiter, retries, timeouts and tracing. Failures are
+        /// [`crate::Error`]s.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            crate::Response<types::InfrastructureIdentity>,
+            crate::Error,
+        > {
+            let op = &crate::operations::TOGGLE_INFRASTRUCTURE_IDENTITY;
+            let Self { client, id, body } = self;
+            let id = crate::request::field(op, "id", id)?;
+            crate::request::check_range(op, "id", &id, Some(1i64), None)?;
+            let body = crate::request::field(
+                op,
+                "body",
+                body
+                    .and_then(|v| {
+                        types::ToggleInfrastructureIdentityRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    }),
+            )?;
+            let request = crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/user-identities/infrastructure/{}/toggle", crate
+                        ::request::path_segment(op, "id", & id) ?
+                    ),
+                )
+                .json(&body)?;
+            crate::runtime::execute(client, request).await
+        }
+    }
+    /**Builder for [`Client::connect_infrastructure_identity`]
+
+[`Client::connect_infrastructure_identity`]: super::Client::connect_infrastructure_identity*/
+    #[derive(Debug, Clone)]
+    pub struct ConnectInfrastructureIdentity<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::ConnectInfrastructureIdentityRequest, String>,
+    }
+    impl<'a> ConnectInfrastructureIdentity<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ConnectInfrastructureIdentityRequest>,
+            <V as std::convert::TryInto<
+                types::ConnectInfrastructureIdentityRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ConnectInfrastructureIdentityRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ConnectInfrastructureIdentityRequest,
+            ) -> types::builder::ConnectInfrastructureIdentityRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/user-identities/infrastructure/{id}/connect`
+        ///
+        /// Checks every parameter and the body first (nothing is sent when
+        /// one is invalid); the request then goes through the client's
+        /// rate limiter, retries, timeouts and tracing. Failures are
+        /// [`crate::Error`]s.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            crate::Response<types::InfrastructureIdentity>,
+            crate::Error,
+        > {
+            let op = &crate::operations::CONNECT_INFRASTRUCTURE_IDENTITY;
+            let Self { client, id, body } = self;
+            let id = crate::request::field(op, "id", id)?;
+            crate::request::check_range(op, "id", &id, Some(1i64), None)?;
+            let body = crate::request::field(
+                op,
+                "body",
+                body
+                    .and_then(|v| {
+                        types::ConnectInfrastructureIdentityRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    }),
+            )?;
+            let request = crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/user-identities/infrastructure/{}/connect", crate
+                        ::request::path_segment(op, "id", & id) ?
+                    ),
+                )
+                .json(&body)?;
+            crate::runtime::execute(client, request).await
+        }
+    }
+    /**Builder for [`Client::set_infrastructure_identity_service_account`]
+
+[`Client::set_infrastructure_identity_service_account`]: super::Client::set_infrastructure_identity_service_account*/
+    #[derive(Debug, Clone)]
+    pub struct SetInfrastructureIdentityServiceAccount<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::ServiceAccountRequest, String>,
+    }
+    impl<'a> SetInfrastructureIdentityServiceAccount<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ServiceAccountRequest>,
+            <V as std::convert::TryInto<
+                types::ServiceAccountRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ServiceAccountRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ServiceAccountRequest,
+            ) -> types::builder::ServiceAccountRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/user-identities/infrastructure/{id}/service-account`
+        ///
+        /// Checks every parameter and the body first (nothing is sent when
+        /// one is invalid); the request then goes through the client's
+        /// rate limiter, retries, timeouts and tracing. Failures are
+        /// [`crate::Error`]s.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            crate::Response<types::InfrastructureIdentity>,
+            crate::Error,
+        > {
+            let op = &crate::operations::SET_INFRASTRUCTURE_IDENTITY_SERVICE_ACCOUNT;
+            let Self { client, id, body } = self;
+            let id = crate::request::field(op, "id", id)?;
+            crate::request::check_range(op, "id", &id, Some(1i64), None)?;
+            let body = crate::request::field(
+                op,
+                "body",
+                body
+                    .and_then(|v| {
+                        types::ServiceAccountRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    }),
+            )?;
+            let request = crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/user-identities/infrastructure/{}/service-account", crate
+                        ::request::path_segment(op, "id", & id) ?
                     ),
                 )
                 .json(&body)?;
@@ -7881,6 +10785,169 @@ pub mod builder {
             crate::runtime::execute(client, request).await
         }
     }
+    /**Builder for [`Client::get_user_by_email`]
+
+[`Client::get_user_by_email`]: super::Client::get_user_by_email*/
+    #[derive(Debug, Clone)]
+    pub struct GetUserByEmail<'a> {
+        client: &'a super::Client,
+        email: Result<::std::string::String, String>,
+    }
+    impl<'a> GetUserByEmail<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                email: Err("email was not initialized".to_string()),
+            }
+        }
+        pub fn email<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.email = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for email failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/users/{email}/email`
+        ///
+        /// Checks every parameter and the body first (nothing is sent when
+        /// one is invalid); the request then goes through the client's
+        /// rate limiter, retries, timeouts and tracing. Failures are
+        /// [`crate::Error`]s.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<crate::Response<types::User>, crate::Error> {
+            let op = &crate::operations::GET_USER_BY_EMAIL;
+            let Self { client, email } = self;
+            let email = crate::request::field(op, "email", email)?;
+            let request = crate::request::Request::new(
+                client,
+                op,
+                format!(
+                    "/users/{}/email", crate ::request::path_segment(op, "email", &
+                    email) ?
+                ),
+            );
+            crate::runtime::execute(client, request).await
+        }
+    }
+    /**Builder for [`Client::get_user`]
+
+[`Client::get_user`]: super::Client::get_user*/
+    #[derive(Debug, Clone)]
+    pub struct GetUser<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> GetUser<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/users/{id}`
+        ///
+        /// Checks every parameter and the body first (nothing is sent when
+        /// one is invalid); the request then goes through the client's
+        /// rate limiter, retries, timeouts and tracing. Failures are
+        /// [`crate::Error`]s.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<crate::Response<types::User>, crate::Error> {
+            let op = &crate::operations::GET_USER;
+            let Self { client, id } = self;
+            let id = crate::request::field(op, "id", id)?;
+            crate::request::check_range(op, "id", &id, Some(1i64), None)?;
+            let request = crate::request::Request::new(
+                client,
+                op,
+                format!("/users/{}", crate ::request::path_segment(op, "id", & id) ?),
+            );
+            crate::runtime::execute(client, request).await
+        }
+    }
+    /**Builder for [`Client::create_idp_connection_from_json`]
+
+[`Client::create_idp_connection_from_json`]: super::Client::create_idp_connection_from_json*/
+    #[derive(Debug, Clone)]
+    pub struct CreateIdpConnectionFromJson<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::PersonnelImport, String>,
+    }
+    impl<'a> CreateIdpConnectionFromJson<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::PersonnelImport>,
+            <V as std::convert::TryInto<
+                types::PersonnelImport,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `PersonnelImport` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::PersonnelImport,
+            ) -> types::builder::PersonnelImport,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/connections/upload/json`
+        ///
+        /// Checks every parameter and the body first (nothing is sent when
+        /// one is invalid); the request then goes through the client's
+        /// rate limiter, retries, timeouts and tracing. Failures are
+        /// [`crate::Error`]s.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<crate::Response<types::EmptyResponse>, crate::Error> {
+            let op = &crate::operations::CREATE_IDP_CONNECTION_FROM_JSON;
+            let Self { client, body } = self;
+            let body = crate::request::field(
+                op,
+                "body",
+                body
+                    .and_then(|v| {
+                        types::PersonnelImport::try_from(v).map_err(|e| e.to_string())
+                    }),
+            )?;
+            crate::checks::personnel_list(&body)?;
+            let request = crate::request::Request::new(
+                    client,
+                    op,
+                    format!("/connections/upload/json"),
+                )
+                .json(&body)?;
+            crate::runtime::execute(client, request).await
+        }
+    }
     /**Builder for [`Client::update_idp_connection_from_json`]
 
 [`Client::update_idp_connection_from_json`]: super::Client::update_idp_connection_from_json*/
@@ -7957,53 +11024,126 @@ pub mod builder {
                     client,
                     op,
                     format!(
-                        "/connections/{}/upload/json", crate ::request::encode_path(& id)
+                        "/connections/{}/upload/json", crate ::request::path_segment(op,
+                        "id", & id) ?
                     ),
                 )
                 .json(&body)?;
             crate::runtime::execute(client, request).await
         }
     }
-    /**Builder for [`Client::create_idp_connection_from_json`]
+    /**Builder for [`Client::list_users`]
 
-[`Client::create_idp_connection_from_json`]: super::Client::create_idp_connection_from_json*/
+[`Client::list_users`]: super::Client::list_users*/
     #[derive(Debug, Clone)]
-    pub struct CreateIdpConnectionFromJson<'a> {
+    pub struct ListUsers<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::PersonnelImport, String>,
+        exclude_roles: Result<Option<::std::vec::Vec<crate::types::UserRole>>, String>,
+        exclude_user_ids: Result<Option<::std::vec::Vec<i64>>, String>,
+        include_user_ids: Result<Option<::std::vec::Vec<i64>>, String>,
+        limit: Result<Option<i64>, String>,
+        page: Result<Option<i64>, String>,
+        q: Result<Option<::std::string::String>, String>,
+        roles: Result<Option<::std::vec::Vec<crate::types::UserRole>>, String>,
     }
-    impl<'a> CreateIdpConnectionFromJson<'a> {
+    impl<'a> ListUsers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                exclude_roles: Ok(None),
+                exclude_user_ids: Ok(None),
+                include_user_ids: Ok(None),
+                limit: Ok(None),
+                page: Ok(None),
+                q: Ok(None),
+                roles: Ok(None),
             }
         }
-        pub fn body<V>(mut self, value: V) -> Self
+        pub fn exclude_roles<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::PersonnelImport>,
-            <V as std::convert::TryInto<
-                types::PersonnelImport,
-            >>::Error: std::fmt::Display,
+            V: std::convert::TryInto<::std::vec::Vec<crate::types::UserRole>>,
         {
-            self.body = value
+            self.exclude_roles = value
                 .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `PersonnelImport` for body failed: {}", s)
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < crate :: types :: UserRole >` for exclude_roles failed"
+                        .to_string()
                 });
             self
         }
-        pub fn body_map<F>(mut self, f: F) -> Self
+        pub fn exclude_user_ids<V>(mut self, value: V) -> Self
         where
-            F: std::ops::FnOnce(
-                types::builder::PersonnelImport,
-            ) -> types::builder::PersonnelImport,
+            V: std::convert::TryInto<::std::vec::Vec<i64>>,
         {
-            self.body = self.body.map(f);
+            self.exclude_user_ids = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < i64 >` for exclude_user_ids failed"
+                        .to_string()
+                });
             self
         }
-        ///Sends a `POST` request to `/connections/upload/json`
+        pub fn include_user_ids<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<i64>>,
+        {
+            self.include_user_ids = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < i64 >` for include_user_ids failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self
+        }
+        pub fn q<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.q = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for q failed".to_string()
+                });
+            self
+        }
+        pub fn roles<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<crate::types::UserRole>>,
+        {
+            self.roles = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < crate :: types :: UserRole >` for roles failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/users`
         ///
         /// Checks every parameter and the body first (nothing is sent when
         /// one is invalid); the request then goes through the client's
@@ -8011,24 +11151,47 @@ pub mod builder {
         /// [`crate::Error`]s.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::EmptyResponse>, crate::Error> {
-            let op = &crate::operations::CREATE_IDP_CONNECTION_FROM_JSON;
-            let Self { client, body } = self;
-            let body = crate::request::field(
+        ) -> ::std::result::Result<crate::Response<types::UsersPage>, crate::Error> {
+            let op = &crate::operations::LIST_USERS;
+            let Self {
+                client,
+                exclude_roles,
+                exclude_user_ids,
+                include_user_ids,
+                limit,
+                page,
+                q,
+                roles,
+            } = self;
+            let exclude_roles = crate::request::field(
                 op,
-                "body",
-                body
-                    .and_then(|v| {
-                        types::PersonnelImport::try_from(v).map_err(|e| e.to_string())
-                    }),
+                "excludeRoles[]",
+                exclude_roles,
             )?;
-            crate::checks::personnel_list(&body)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!("/connections/upload/json"),
-                )
-                .json(&body)?;
+            let exclude_user_ids = crate::request::field(
+                op,
+                "excludeUserIds[]",
+                exclude_user_ids,
+            )?;
+            let include_user_ids = crate::request::field(
+                op,
+                "includeUserIds[]",
+                include_user_ids,
+            )?;
+            let limit = crate::request::field(op, "limit", limit)?;
+            crate::request::check_range(op, "limit", &limit, Some(1i64), Some(50i64))?;
+            let page = crate::request::field(op, "page", page)?;
+            crate::request::check_range(op, "page", &page, Some(1i64), None)?;
+            let q = crate::request::field(op, "q", q)?;
+            let roles = crate::request::field(op, "roles[]", roles)?;
+            let request = crate::request::Request::new(client, op, format!("/users"))
+                .query_opt("excludeRoles[]", &exclude_roles)
+                .query_opt("excludeUserIds[]", &exclude_user_ids)
+                .query_opt("includeUserIds[]", &include_user_ids)
+                .query_opt("limit", &limit)
+                .query_opt("page", &page)
+                .query_opt("q", &q)
+                .query_opt("roles[]", &roles);
             crate::runtime::execute(client, request).await
         }
     }
@@ -8095,6 +11258,376 @@ pub mod operations {
         body_schema: Some("ConnectVersionControlIdentityRequest"),
         check: None,
         answer_schema: Some("VersionControlIdentity"),
+    };
+    ///`GET /user-identities/version-control`: Find version control user identities
+    pub const LIST_VERSION_CONTROL_IDENTITIES: crate::Operation = crate::Operation {
+        id: "list_version_control_identities",
+        method: crate::Method::Get,
+        path: "/user-identities/version-control",
+        success: 200u16,
+        errors: &[400u16, 401u16, 402u16, 403u16, 412u16, 429u16, 500u16],
+        body: crate::BodyKind::None,
+        permission: Some("Connections: Manage Version Control User Identities"),
+        drata_operation_id: "UserIdentitiesPublicController_listUsersIdentitiesVersionControl",
+        if_unanswered: None,
+        summary: "Find version control user identities",
+        parameters: &[
+            crate::Parameter {
+                name: "page",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::Integer,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: Some(1i64),
+                maximum: None,
+                description: "Which page of data are you requesting (default 1).",
+            },
+            crate::Parameter {
+                name: "limit",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::Integer,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: Some(1i64),
+                maximum: Some(50i64),
+                description: "How many items are you requesting (1 to 50, default 20).",
+            },
+            crate::Parameter {
+                name: "q",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::String,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: None,
+                maximum: None,
+                description: "Filter data by searching for identity id, username or email.",
+            },
+            crate::Parameter {
+                name: "clientType",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::String,
+                array: false,
+                values: &[
+                    "AWS_CODECOMMIT",
+                    "AZURE_REPOS",
+                    "BITBUCKET",
+                    "GITHUB",
+                    "GITHUB_ENTERPRISE",
+                    "GITLAB",
+                    "GITLAB_ON_PREM",
+                ],
+                open: true,
+                minimum: None,
+                maximum: None,
+                description: "The target client type.",
+            },
+            crate::Parameter {
+                name: "connectionId",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::Integer,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: Some(1i64),
+                maximum: None,
+                description: "The target connection id (more granular than client type).",
+            },
+            crate::Parameter {
+                name: "sort",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::String,
+                array: false,
+                values: &[
+                    "CLIENT_ID",
+                    "CONNECTED_AT",
+                    "CONNECTION_STATUS",
+                    "DISCONNECTED_AT",
+                    "EMAIL",
+                    "HAS_MFA",
+                    "IDENTITY_ID",
+                    "PUSH_PROD_CODE_ACCESS",
+                    "SERVICE_ACCOUNT",
+                    "USER",
+                    "USERNAME",
+                    "WRITE_ACCESS",
+                ],
+                open: false,
+                minimum: None,
+                maximum: None,
+                description: "Which type of sort.",
+            },
+            crate::Parameter {
+                name: "sortDir",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::String,
+                array: false,
+                values: &["ASC", "DESC"],
+                open: false,
+                minimum: None,
+                maximum: None,
+                description: "Which direction to sort the data (default ASC).",
+            },
+        ],
+        body_schema: None,
+        check: None,
+        answer_schema: Some("VersionControlIdentitiesPage"),
+    };
+    ///`PUT /user-identities/version-control/{id}/service-account`: Update version control user identity to a service account
+    pub const SET_VERSION_CONTROL_IDENTITY_SERVICE_ACCOUNT: crate::Operation = crate::Operation {
+        id: "set_version_control_identity_service_account",
+        method: crate::Method::Put,
+        path: "/user-identities/version-control/{id}/service-account",
+        success: 200u16,
+        errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
+        body: crate::BodyKind::Json,
+        permission: Some("Connections: Manage Version Control User Identities"),
+        drata_operation_id: "UserIdentitiesPublicController_setUserIdentityVersionControlServiceStatus",
+        if_unanswered: None,
+        summary: "Update version control user identity to a service account",
+        parameters: &[
+            crate::Parameter {
+                name: "id",
+                location: crate::ParameterLocation::Path,
+                required: true,
+                kind: crate::ParameterKind::Integer,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: Some(1i64),
+                maximum: None,
+                description: "The version-control user identity's id.",
+            },
+        ],
+        body_schema: Some("ServiceAccountRequest"),
+        check: None,
+        answer_schema: Some("VersionControlIdentity"),
+    };
+    ///`GET /user-identities/infrastructure`: Find infrastructure user identities
+    pub const LIST_INFRASTRUCTURE_IDENTITIES: crate::Operation = crate::Operation {
+        id: "list_infrastructure_identities",
+        method: crate::Method::Get,
+        path: "/user-identities/infrastructure",
+        success: 200u16,
+        errors: &[400u16, 401u16, 402u16, 403u16, 412u16, 429u16, 500u16],
+        body: crate::BodyKind::None,
+        permission: Some("Connections: Manage Infrastructure User Identities"),
+        drata_operation_id: "UserIdentitiesPublicController_listInfrastructureUsersIdentities",
+        if_unanswered: None,
+        summary: "Find infrastructure user identities",
+        parameters: &[
+            crate::Parameter {
+                name: "page",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::Integer,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: Some(1i64),
+                maximum: None,
+                description: "Which page of data are you requesting (default 1).",
+            },
+            crate::Parameter {
+                name: "limit",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::Integer,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: Some(1i64),
+                maximum: Some(50i64),
+                description: "How many items are you requesting (1 to 50, default 20).",
+            },
+            crate::Parameter {
+                name: "q",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::String,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: None,
+                maximum: None,
+                description: "Filter data by searching for identity id, username or email.",
+            },
+            crate::Parameter {
+                name: "clientType",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::String,
+                array: false,
+                values: &[
+                    "AWS",
+                    "AWS_GOV_CLOUD",
+                    "DIGITAL_OCEAN",
+                    "GCP",
+                    "HEROKU",
+                    "AZURE",
+                    "AZURE_ORG_UNITS",
+                    "MONGO_DB_ATLAS",
+                    "CLOUDFLARE",
+                    "AWS_ORG_UNITS",
+                ],
+                open: true,
+                minimum: None,
+                maximum: None,
+                description: "The target client type.",
+            },
+            crate::Parameter {
+                name: "connectionId",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::Integer,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: Some(1i64),
+                maximum: None,
+                description: "The target connection id (more granular than client type).",
+            },
+            crate::Parameter {
+                name: "sort",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::String,
+                array: false,
+                values: &[
+                    "IDENTITY_ID",
+                    "USERNAME",
+                    "EMAIL",
+                    "CONNECTED_AT",
+                    "DISCONNECTED_AT",
+                    "SERVICE_ACCOUNT",
+                    "HAS_MFA",
+                    "ADMIN_ACCESS",
+                    "DB_ACCESS",
+                    "USER",
+                    "CLIENT_ID",
+                    "CLIENT_ALIAS",
+                    "CONNECTION_STATUS",
+                ],
+                open: false,
+                minimum: None,
+                maximum: None,
+                description: "Which type of sort (default USERNAME).",
+            },
+            crate::Parameter {
+                name: "sortDir",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::String,
+                array: false,
+                values: &["ASC", "DESC"],
+                open: false,
+                minimum: None,
+                maximum: None,
+                description: "Which direction to sort the data (default ASC).",
+            },
+        ],
+        body_schema: None,
+        check: None,
+        answer_schema: Some("InfrastructureIdentitiesPage"),
+    };
+    ///`PUT /user-identities/infrastructure/{id}/toggle`: Update target infrastructure user identity toggle settings
+    pub const TOGGLE_INFRASTRUCTURE_IDENTITY: crate::Operation = crate::Operation {
+        id: "toggle_infrastructure_identity",
+        method: crate::Method::Put,
+        path: "/user-identities/infrastructure/{id}/toggle",
+        success: 200u16,
+        errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
+        body: crate::BodyKind::Json,
+        permission: Some("Connections: Manage Infrastructure User Identities"),
+        drata_operation_id: "UserIdentitiesPublicController_toggleUserIdentityInfrastructureSetting",
+        if_unanswered: None,
+        summary: "Update target infrastructure user identity toggle settings",
+        parameters: &[
+            crate::Parameter {
+                name: "id",
+                location: crate::ParameterLocation::Path,
+                required: true,
+                kind: crate::ParameterKind::Integer,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: Some(1i64),
+                maximum: None,
+                description: "The infrastructure user identity's id.",
+            },
+        ],
+        body_schema: Some("ToggleInfrastructureIdentityRequest"),
+        check: None,
+        answer_schema: Some("InfrastructureIdentity"),
+    };
+    ///`PUT /user-identities/infrastructure/{id}/connect`: Update infrastructure user identity connection status
+    pub const CONNECT_INFRASTRUCTURE_IDENTITY: crate::Operation = crate::Operation {
+        id: "connect_infrastructure_identity",
+        method: crate::Method::Put,
+        path: "/user-identities/infrastructure/{id}/connect",
+        success: 200u16,
+        errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
+        body: crate::BodyKind::Json,
+        permission: Some("Connections: Manage Infrastructure User Identities"),
+        drata_operation_id: "UserIdentitiesPublicController_updateUserIdentityInfrastructureConnection",
+        if_unanswered: None,
+        summary: "Update infrastructure user identity connection status",
+        parameters: &[
+            crate::Parameter {
+                name: "id",
+                location: crate::ParameterLocation::Path,
+                required: true,
+                kind: crate::ParameterKind::Integer,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: Some(1i64),
+                maximum: None,
+                description: "The infrastructure user identity's id.",
+            },
+        ],
+        body_schema: Some("ConnectInfrastructureIdentityRequest"),
+        check: None,
+        answer_schema: Some("InfrastructureIdentity"),
+    };
+    ///`PUT /user-identities/infrastructure/{id}/service-account`: Update infrastructure user identity to a service account
+    pub const SET_INFRASTRUCTURE_IDENTITY_SERVICE_ACCOUNT: crate::Operation = crate::Operation {
+        id: "set_infrastructure_identity_service_account",
+        method: crate::Method::Put,
+        path: "/user-identities/infrastructure/{id}/service-account",
+        success: 200u16,
+        errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
+        body: crate::BodyKind::Json,
+        permission: Some("Connections: Manage infrastructure accounts"),
+        drata_operation_id: "UserIdentitiesPublicController_setUserIdentityInfrastructureServiceStatus",
+        if_unanswered: None,
+        summary: "Update infrastructure user identity to a service account",
+        parameters: &[
+            crate::Parameter {
+                name: "id",
+                location: crate::ParameterLocation::Path,
+                required: true,
+                kind: crate::ParameterKind::Integer,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: Some(1i64),
+                maximum: None,
+                description: "The infrastructure user identity's id.",
+            },
+        ],
+        body_schema: Some("ServiceAccountRequest"),
+        check: None,
+        answer_schema: Some("InfrastructureIdentity"),
     };
     ///`GET /connections`: List managed connections given the provided filters
     pub const LIST_CONNECTIONS: crate::Operation = crate::Operation {
@@ -8322,15 +11855,222 @@ pub mod operations {
         check: Some("personnel-list"),
         answer_schema: Some("EmptyResponse"),
     };
+    ///`GET /users`: Find users by search terms and filters
+    pub const LIST_USERS: crate::Operation = crate::Operation {
+        id: "list_users",
+        method: crate::Method::Get,
+        path: "/users",
+        success: 200u16,
+        errors: &[400u16, 401u16, 402u16, 403u16, 412u16, 429u16, 500u16],
+        body: crate::BodyKind::None,
+        permission: Some("Users: List Users"),
+        drata_operation_id: "UsersPublicController_listUsers",
+        if_unanswered: None,
+        summary: "Find users by search terms and filters",
+        parameters: &[
+            crate::Parameter {
+                name: "page",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::Integer,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: Some(1i64),
+                maximum: None,
+                description: "Which page of data are you requesting (default 1).",
+            },
+            crate::Parameter {
+                name: "limit",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::Integer,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: Some(1i64),
+                maximum: Some(50i64),
+                description: "How many items are you requesting (1 to 50, default 20).",
+            },
+            crate::Parameter {
+                name: "q",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::String,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: None,
+                maximum: None,
+                description: "User first name, or last name, or email, or full name.",
+            },
+            crate::Parameter {
+                name: "roles[]",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::String,
+                array: true,
+                values: &[
+                    "EMPLOYEE",
+                    "TECHGOV",
+                    "AUDITOR",
+                    "ADMIN",
+                    "ACT_AS_READ_ONLY",
+                    "APP",
+                    "RISK_MANAGER",
+                    "WORKSPACE_ADMINISTRATOR",
+                    "SERVICE_USER",
+                    "REVIEWER",
+                    "CONTROL_MANAGER",
+                    "PEOPLE_OPS",
+                    "POLICY_MANAGER",
+                    "DEVOPS_ENGINEER",
+                    "KNOWLEDGE_BASE",
+                    "TRUST_CENTER_MANAGER",
+                    "TRUST_CENTER_REVIEWER",
+                ],
+                open: true,
+                minimum: None,
+                maximum: None,
+                description: "A set of user roles to filter to.",
+            },
+            crate::Parameter {
+                name: "excludeUserIds[]",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::Integer,
+                array: true,
+                values: &[],
+                open: false,
+                minimum: None,
+                maximum: None,
+                description: "A set of user ids to exclude from the returned set.",
+            },
+            crate::Parameter {
+                name: "excludeRoles[]",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::String,
+                array: true,
+                values: &[
+                    "EMPLOYEE",
+                    "TECHGOV",
+                    "AUDITOR",
+                    "ADMIN",
+                    "ACT_AS_READ_ONLY",
+                    "APP",
+                    "RISK_MANAGER",
+                    "WORKSPACE_ADMINISTRATOR",
+                    "SERVICE_USER",
+                    "REVIEWER",
+                    "CONTROL_MANAGER",
+                    "PEOPLE_OPS",
+                    "POLICY_MANAGER",
+                    "DEVOPS_ENGINEER",
+                    "KNOWLEDGE_BASE",
+                    "TRUST_CENTER_MANAGER",
+                    "TRUST_CENTER_REVIEWER",
+                ],
+                open: true,
+                minimum: None,
+                maximum: None,
+                description: "A set of roles to exclude from the returned set.",
+            },
+            crate::Parameter {
+                name: "includeUserIds[]",
+                location: crate::ParameterLocation::Query,
+                required: false,
+                kind: crate::ParameterKind::Integer,
+                array: true,
+                values: &[],
+                open: false,
+                minimum: None,
+                maximum: None,
+                description: "A set of users to return.",
+            },
+        ],
+        body_schema: None,
+        check: None,
+        answer_schema: Some("UsersPage"),
+    };
+    ///`GET /users/{id}`: Get user by id
+    pub const GET_USER: crate::Operation = crate::Operation {
+        id: "get_user",
+        method: crate::Method::Get,
+        path: "/users/{id}",
+        success: 200u16,
+        errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
+        body: crate::BodyKind::None,
+        permission: Some("Users: List Users"),
+        drata_operation_id: "UsersPublicController_getUserById",
+        if_unanswered: None,
+        summary: "Get user by id",
+        parameters: &[
+            crate::Parameter {
+                name: "id",
+                location: crate::ParameterLocation::Path,
+                required: true,
+                kind: crate::ParameterKind::Integer,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: Some(1i64),
+                maximum: None,
+                description: "The user's id.",
+            },
+        ],
+        body_schema: None,
+        check: None,
+        answer_schema: Some("User"),
+    };
+    ///`GET /users/{email}/email`: Get user by email
+    pub const GET_USER_BY_EMAIL: crate::Operation = crate::Operation {
+        id: "get_user_by_email",
+        method: crate::Method::Get,
+        path: "/users/{email}/email",
+        success: 200u16,
+        errors: &[401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
+        body: crate::BodyKind::None,
+        permission: Some("Users: List Users"),
+        drata_operation_id: "UsersPublicController_getUserByEmail",
+        if_unanswered: None,
+        summary: "Get user by email",
+        parameters: &[
+            crate::Parameter {
+                name: "email",
+                location: crate::ParameterLocation::Path,
+                required: true,
+                kind: crate::ParameterKind::String,
+                array: false,
+                values: &[],
+                open: false,
+                minimum: None,
+                maximum: None,
+                description: "The user's email address (not empty).",
+            },
+        ],
+        body_schema: None,
+        check: None,
+        answer_schema: Some("User"),
+    };
     /// All of them, in spec order.
     pub const ALL: &[&crate::Operation] = &[
         &TOGGLE_VERSION_CONTROL_IDENTITY,
         &CONNECT_VERSION_CONTROL_IDENTITY,
+        &LIST_VERSION_CONTROL_IDENTITIES,
+        &SET_VERSION_CONTROL_IDENTITY_SERVICE_ACCOUNT,
+        &LIST_INFRASTRUCTURE_IDENTITIES,
+        &TOGGLE_INFRASTRUCTURE_IDENTITY,
+        &CONNECT_INFRASTRUCTURE_IDENTITY,
+        &SET_INFRASTRUCTURE_IDENTITY_SERVICE_ACCOUNT,
         &LIST_CONNECTIONS,
         &CREATE_IDP_CONNECTION_FROM_CSV,
         &UPDATE_IDP_CONNECTION_FROM_CSV,
         &CREATE_IDP_CONNECTION_FROM_JSON,
         &UPDATE_IDP_CONNECTION_FROM_JSON,
+        &LIST_USERS,
+        &GET_USER,
+        &GET_USER_BY_EMAIL,
     ];
 }
 /// The checks of each field of the personnel schemas, derived from the

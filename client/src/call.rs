@@ -13,7 +13,7 @@ use crate::Client;
 use crate::error::Error;
 use crate::operation::{BodyKind, Operation, Parameter, ParameterKind, ParameterLocation};
 use crate::personnel::PersonnelCsv;
-use crate::request::{Request, check_range, encode_path, invalid};
+use crate::request::{Request, check_range, invalid, path_segment};
 use crate::response::Response;
 
 /// A call of any operation: see the module's docs. Start with
@@ -107,7 +107,8 @@ impl Call<'_> {
                         Value::String(text) => text.clone(),
                         other => other.to_string(),
                     };
-                    path = path.replace(&format!("{{{}}}", parameter.name), &encode_path(&text));
+                    let segment = path_segment(operation, parameter.name, &text)?;
+                    path = path.replace(&format!("{{{}}}", parameter.name), &segment);
                 }
                 (_, _) => query.push((parameter.name, values)),
             }

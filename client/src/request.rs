@@ -116,9 +116,21 @@ pub(crate) fn field<T>(
     value.map_err(|message| invalid(operation, format!("`{name}`: {message}")))
 }
 
-/// A path parameter, percent-encoded as one segment.
-pub(crate) fn encode_path(value: &impl Display) -> String {
-    progenitor_client::encode_path(&value.to_string())
+/// A path parameter of `operation`, percent-encoded as one segment; an
+/// empty one would change which route the request goes to.
+///
+/// # Errors
+/// [`Error::InvalidRequest`] naming the parameter when it is empty.
+pub(crate) fn path_segment(
+    operation: &'static Operation,
+    name: &str,
+    value: &impl Display,
+) -> Result<String, Error> {
+    let text = value.to_string();
+    if text.trim().is_empty() {
+        return Err(invalid(operation, format!("`{name}` must not be empty")));
+    }
+    Ok(progenitor_client::encode_path(&text))
 }
 
 /// Checks a bounded integer parameter against the spec's bounds.

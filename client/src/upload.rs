@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::error::Error;
 use crate::operation::Operation;
 use crate::personnel::PersonnelCsv;
-use crate::request::{Progress, Request, check_range, encode_path, invalid};
+use crate::request::{Progress, Request, check_range, invalid, path_segment};
 use crate::response::Response;
 use crate::types::EmptyResponse;
 use crate::{Client, operations};
@@ -131,7 +131,7 @@ impl<'a> CsvUpload<'a> {
             (false, _) => operation.path.to_string(),
             (true, Some(id)) => {
                 check_range(operation, "id", &id, Some(1), None)?;
-                operation.path.replace("{id}", &encode_path(&id))
+                operation.path.replace("{id}", &path_segment(operation, "id", &id)?)
             }
             (true, None) => return Err(invalid(operation, "the connection id is required: `.id(…)`".into())),
         };

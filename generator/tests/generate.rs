@@ -28,9 +28,18 @@ fn the_project_spec_generates_deterministically_and_sets_aside_the_multipart_upl
         [
             "toggle_version_control_identity",
             "connect_version_control_identity",
+            "list_version_control_identities",
+            "set_version_control_identity_service_account",
+            "list_infrastructure_identities",
+            "toggle_infrastructure_identity",
+            "connect_infrastructure_identity",
+            "set_infrastructure_identity_service_account",
             "list_connections",
             "create_idp_connection_from_json",
             "update_idp_connection_from_json",
+            "list_users",
+            "get_user",
+            "get_user_by_email",
         ]
     );
     for op in &first.generated {
@@ -78,6 +87,6 @@ fn openapi_3_1_is_refused_by_the_rules() {
 fn the_project_spec_follows_the_rules() {
     let spec = drata_generator::Spec::parse(SPEC).expect("parses");
     spec.check_rules().expect("rules hold");
-    assert_eq!(spec.operations().len(), 7);
+    assert_eq!(spec.operations().len(), 16);
     assert!(spec.operations().iter().all(|op| op.drata_operation_id.is_some() && op.permission.is_some()));
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::Command;
 
 pub fn run(root: &Path, max_examples: u32) -> Result<(), String> {
-    let server = crate::fake::start(root, &["--rate-limit", "0"])?;
+    let server = crate::fake::start(root, &crate::target_dir(root), &["--rate-limit", "0"])?;
     println!(
         "fake server at {}; running schemathesis ({max_examples} examples per operation)",
         server.base_url

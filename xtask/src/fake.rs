@@ -23,19 +23,19 @@ impl Drop for FakeServer {
 /// The API key a fake server started here accepts.
 pub const KEY: &str = "mock-api-key";
 
-/// Builds `drata-mock` in the workspace at `root` (its target directory:
-/// `CARGO_TARGET_DIR` or `root/target`) and starts it on a free port with
-/// `args`; returns once it prints its API root (it listens by then).
-pub fn start(root: &Path, args: &[&str]) -> Result<FakeServer, String> {
+/// Builds `drata-mock` in the workspace at `root` into `target` and starts
+/// it on a free port with `args`; returns once it prints its API root (it
+/// listens by then).
+pub fn start(root: &Path, target: &Path, args: &[&str]) -> Result<FakeServer, String> {
     let status = Command::new(env!("CARGO"))
         .args(["build", "--quiet", "-p", "drata-mock", "--bin", "drata-mock"])
         .current_dir(root)
+        .env("CARGO_TARGET_DIR", target)
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !status.success() {
         return Err("building drata-mock failed".into());
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into);
     let binary = target.join("debug").join("drata-mock");
     let mut child = Command::new(&binary)
         .args(["--port", "0"])

@@ -19,13 +19,18 @@
 //! - `package` — package and verify `drata-openapi`, `drata-generator` and
 //!   `drata`, then build and run a crate outside the workspace on the
 //!   packaged `drata` against the fake server; see `package.rs`.
+//! - `add-operation` — in a copy of the workspace, add an operation to the
+//!   spec, regenerate, and call it through the client and `drata op`
+//!   against the fake server; see `proof.rs`.
 
 mod check;
 mod conformance;
+mod docs;
 mod examples;
 mod fake;
 mod mutants;
 mod package;
+mod proof;
 mod samples;
 mod strict;
 
@@ -51,6 +56,7 @@ fn main() -> ExitCode {
         }
         Some("mutants") => mutants::run(&root, &args[1..]),
         Some("package") => package::run(&root, &args[1..]),
+        Some("add-operation") => proof::run(&root),
         Some("fuzz") => {
             let cases = args.get(1).map_or("20000", String::as_str);
             if cases.parse::<u32>().is_err() {
@@ -74,7 +80,8 @@ fn main() -> ExitCode {
                  bench [--json] [--with-build] [--only GROUP]  measure the client (release build)\n  \
                  fuzz [CASES]     run the property tests longer (default 20000 cases each)\n  \
                  mutants [PATHS]  mutation testing of client/src and generator/src (cargo-mutants)\n  \
-                 package    package and verify the publishable crates; build a crate outside the workspace on them"
+                 package    package and verify the publishable crates; build a crate outside the workspace on them\n  \
+                 add-operation  prove in a copy of the workspace that an operation added to the spec reaches everything"
             );
             return ExitCode::from(2);
         }
@@ -106,6 +113,11 @@ fn cargo(root: &Path, args: &[&str], extra: &[String], env: &[(&str, &str)]) -> 
     if status.success() { Ok(()) } else { Err(format!("`cargo {}` failed ({status})", args.join(" "))) }
 }
 
+/// The workspace's target directory: `CARGO_TARGET_DIR` or `root/target`.
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into)
+}
+
 fn project_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -123,6 +135,8 @@ pub(crate) fn expected_files(root: &Path) -> Result<Vec<(PathBuf, String)>, Stri
         let text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())? + "\n";
         files.push((root.join(FIXTURES).join(format!("{name}.json")), text));
     }
+    files.push((root.join(docs::README), docs::readme(&read(&root.join(docs::README))?)?));
+    files.push((root.join(docs::CLI_REFERENCE), docs::cli_reference()));
     Ok(files)
 }
 

@@ -32,7 +32,7 @@ pub fn run(root: &Path, extra: &[String]) -> Result<(), String> {
     }
     crate::status(package, "cargo package")?;
 
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into);
+    let target = crate::target_dir(root);
     let packaged = target.join("package");
     let dir = tempfile::tempdir().map_err(|e| format!("no temp dir: {e}"))?;
     let outside = dir.path().join("outside");
@@ -52,7 +52,7 @@ pub fn run(root: &Path, extra: &[String]) -> Result<(), String> {
     // The workspace's lock pins the same versions of everything else.
     std::fs::copy(root.join("Cargo.lock"), outside.join("Cargo.lock")).map_err(|e| e.to_string())?;
 
-    let server = crate::fake::start(root, &[])?;
+    let server = crate::fake::start(root, &target, &[])?;
     let mut build = Command::new(env!("CARGO"));
     build
         .args(["run", "--quiet", "--manifest-path"])

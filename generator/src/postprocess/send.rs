@@ -176,7 +176,7 @@ fn send_of(op: &Operation, fields: &Fields, answer: &syn::Type) -> Result<TokenS
             .ok_or_else(|| {
                 unknown_shape(&format!("`{}` has no field for the path parameter `{name}`", op.method_name))
             })?;
-        args.push(quote! { crate::request::encode_path(&#field) });
+        args.push(quote! { crate::request::path_segment(op, #name, &#field)? });
         template.replace_range(start..=end, "\u{0}");
     }
     let template = template.replace('\u{0}', "{}");
