@@ -579,9 +579,12 @@ properties, printed as `""`), so it is kept as raw JSON.
     pub struct InfrastructureIdentitiesPage {
         ///Data set based on the pagination limits.
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::InfrastructureIdentity>>,
-        pub limit: PageSize,
-        pub page: PageNumber,
-        pub total: Total,
+        ///How many items a page holds at most.
+        pub limit: i64,
+        ///Which page of data this is.
+        pub page: i64,
+        ///How many items are in the overall set.
+        pub total: i64,
     }
     impl InfrastructureIdentitiesPage {
         pub fn builder() -> builder::InfrastructureIdentitiesPage {
@@ -763,92 +766,6 @@ properties, printed as `""`), so it is kept as raw JSON.
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///Which page of data this is.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(transparent)]
-    pub struct PageNumber(pub i64);
-    impl ::std::ops::Deref for PageNumber {
-        type Target = i64;
-        fn deref(&self) -> &i64 {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<PageNumber> for i64 {
-        fn from(value: PageNumber) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<i64> for PageNumber {
-        fn from(value: i64) -> Self {
-            Self(value)
-        }
-    }
-    impl ::std::fmt::Display for PageNumber {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            self.0.fmt(f)
-        }
-    }
-    impl ::std::str::FromStr for PageNumber {
-        type Err = <i64 as ::std::str::FromStr>::Err;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.parse()?))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PageNumber {
-        type Error = <i64 as ::std::str::FromStr>::Err;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<String> for PageNumber {
-        type Error = <i64 as ::std::str::FromStr>::Err;
-        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
-    ///How many items a page holds at most.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(transparent)]
-    pub struct PageSize(pub i64);
-    impl ::std::ops::Deref for PageSize {
-        type Target = i64;
-        fn deref(&self) -> &i64 {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<PageSize> for i64 {
-        fn from(value: PageSize) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<i64> for PageSize {
-        fn from(value: i64) -> Self {
-            Self(value)
-        }
-    }
-    impl ::std::fmt::Display for PageSize {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            self.0.fmt(f)
-        }
-    }
-    impl ::std::str::FromStr for PageSize {
-        type Err = <i64 as ::std::str::FromStr>::Err;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.parse()?))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PageSize {
-        type Error = <i64 as ::std::str::FromStr>::Err;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<String> for PageSize {
-        type Error = <i64 as ::std::str::FromStr>::Err;
-        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
@@ -1049,49 +966,6 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             Default::default()
         }
     }
-    ///How many items are in the overall set.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(transparent)]
-    pub struct Total(pub i64);
-    impl ::std::ops::Deref for Total {
-        type Target = i64;
-        fn deref(&self) -> &i64 {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<Total> for i64 {
-        fn from(value: Total) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<i64> for Total {
-        fn from(value: i64) -> Self {
-            Self(value)
-        }
-    }
-    impl ::std::fmt::Display for Total {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            self.0.fmt(f)
-        }
-    }
-    impl ::std::str::FromStr for Total {
-        type Err = <i64 as ::std::str::FromStr>::Err;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.parse()?))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for Total {
-        type Error = <i64 as ::std::str::FromStr>::Err;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<String> for Total {
-        type Error = <i64 as ::std::str::FromStr>::Err;
-        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
     ///A Drata user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct User {
@@ -1239,9 +1113,12 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     pub struct UsersPage {
         ///Data set based on the pagination limits.
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::User>>,
-        pub limit: PageSize,
-        pub page: PageNumber,
-        pub total: Total,
+        ///How many items a page holds at most.
+        pub limit: i64,
+        ///Which page of data this is.
+        pub page: i64,
+        ///How many items are in the overall set.
+        pub total: i64,
     }
     impl UsersPage {
         pub fn builder() -> builder::UsersPage {
@@ -1253,9 +1130,12 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     pub struct VersionControlIdentitiesPage {
         ///Data set based on the pagination limits.
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::VersionControlIdentity>>,
-        pub limit: PageSize,
-        pub page: PageNumber,
-        pub total: Total,
+        ///How many items a page holds at most.
+        pub limit: i64,
+        ///Which page of data this is.
+        pub page: i64,
+        ///How many items are in the overall set.
+        pub total: i64,
     }
     impl VersionControlIdentitiesPage {
         pub fn builder() -> builder::VersionControlIdentitiesPage {
@@ -3642,9 +3522,9 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::vec::Vec<crate::Tolerant<crate::types::InfrastructureIdentity>>,
                 ::std::string::String,
             >,
-            limit: ::std::result::Result<super::PageSize, ::std::string::String>,
-            page: ::std::result::Result<super::PageNumber, ::std::string::String>,
-            total: ::std::result::Result<super::Total, ::std::string::String>,
+            limit: ::std::result::Result<i64, ::std::string::String>,
+            page: ::std::result::Result<i64, ::std::string::String>,
+            total: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for InfrastructureIdentitiesPage {
             fn default() -> Self {
@@ -3675,7 +3555,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
             pub fn limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::PageSize>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.limit = value
@@ -3687,7 +3567,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
             pub fn page<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::PageNumber>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.page = value
@@ -3699,7 +3579,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
             pub fn total<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Total>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.total = value
@@ -5393,9 +5273,9 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::vec::Vec<crate::Tolerant<crate::types::User>>,
                 ::std::string::String,
             >,
-            limit: ::std::result::Result<super::PageSize, ::std::string::String>,
-            page: ::std::result::Result<super::PageNumber, ::std::string::String>,
-            total: ::std::result::Result<super::Total, ::std::string::String>,
+            limit: ::std::result::Result<i64, ::std::string::String>,
+            page: ::std::result::Result<i64, ::std::string::String>,
+            total: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for UsersPage {
             fn default() -> Self {
@@ -5424,7 +5304,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
             pub fn limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::PageSize>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.limit = value
@@ -5436,7 +5316,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
             pub fn page<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::PageNumber>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.page = value
@@ -5448,7 +5328,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
             pub fn total<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Total>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.total = value
@@ -5488,9 +5368,9 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::vec::Vec<crate::Tolerant<crate::types::VersionControlIdentity>>,
                 ::std::string::String,
             >,
-            limit: ::std::result::Result<super::PageSize, ::std::string::String>,
-            page: ::std::result::Result<super::PageNumber, ::std::string::String>,
-            total: ::std::result::Result<super::Total, ::std::string::String>,
+            limit: ::std::result::Result<i64, ::std::string::String>,
+            page: ::std::result::Result<i64, ::std::string::String>,
+            total: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for VersionControlIdentitiesPage {
             fn default() -> Self {
@@ -5521,7 +5401,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
             pub fn limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::PageSize>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.limit = value
@@ -5533,7 +5413,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
             pub fn page<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::PageNumber>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.page = value
@@ -5545,7 +5425,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
             pub fn total<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Total>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.total = value
@@ -9258,9 +9138,6 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             "VersionControlIdentitiesPage",
             "InfrastructureIdentitiesPage",
             "UsersPage",
-            "PageNumber",
-            "PageSize",
-            "Total",
             "InfrastructureIdentity",
             "ConnectionsPage",
             "CompactConnection",
@@ -9349,9 +9226,6 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
                     Some(roundtrip_as::<super::InfrastructureIdentitiesPage>(value))
                 }
                 "UsersPage" => Some(roundtrip_as::<super::UsersPage>(value)),
-                "PageNumber" => Some(roundtrip_as::<super::PageNumber>(value)),
-                "PageSize" => Some(roundtrip_as::<super::PageSize>(value)),
-                "Total" => Some(roundtrip_as::<super::Total>(value)),
                 "InfrastructureIdentity" => {
                     Some(roundtrip_as::<super::InfrastructureIdentity>(value))
                 }
@@ -9385,6 +9259,74 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
         {
             let typed: T = ::serde_json::from_value(value)?;
             ::serde_json::to_value(&typed)
+        }
+    }
+    impl crate::Page for VersionControlIdentitiesPage {
+        type Item = VersionControlIdentity;
+        fn items(&self) -> &[crate::Tolerant<VersionControlIdentity>] {
+            &self.data
+        }
+        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<VersionControlIdentity>> {
+            self.data
+        }
+        fn total(&self) -> i64 {
+            self.total
+        }
+    }
+    impl crate::Item for VersionControlIdentity {
+        fn id_text(&self) -> ::std::string::String {
+            self.id.to_string()
+        }
+    }
+    impl crate::Page for InfrastructureIdentitiesPage {
+        type Item = InfrastructureIdentity;
+        fn items(&self) -> &[crate::Tolerant<InfrastructureIdentity>] {
+            &self.data
+        }
+        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<InfrastructureIdentity>> {
+            self.data
+        }
+        fn total(&self) -> i64 {
+            self.total
+        }
+    }
+    impl crate::Item for InfrastructureIdentity {
+        fn id_text(&self) -> ::std::string::String {
+            self.id.to_string()
+        }
+    }
+    impl crate::Page for UsersPage {
+        type Item = User;
+        fn items(&self) -> &[crate::Tolerant<User>] {
+            &self.data
+        }
+        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<User>> {
+            self.data
+        }
+        fn total(&self) -> i64 {
+            self.total
+        }
+    }
+    impl crate::Item for User {
+        fn id_text(&self) -> ::std::string::String {
+            self.id.as_ref().map(::std::string::ToString::to_string).unwrap_or_default()
+        }
+    }
+    impl crate::Page for ConnectionsPage {
+        type Item = CompactConnection;
+        fn items(&self) -> &[crate::Tolerant<CompactConnection>] {
+            &self.data
+        }
+        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<CompactConnection>> {
+            self.data
+        }
+        fn total(&self) -> i64 {
+            self.total
+        }
+    }
+    impl crate::Item for CompactConnection {
+        fn id_text(&self) -> ::std::string::String {
+            self.id.to_string()
         }
     }
 }
@@ -10123,6 +10065,36 @@ pub mod builder {
                 .query_opt("sortDir", &sort_dir);
             crate::runtime::execute(client, request).await
         }
+        /// Every page of the listing, from page 1 (a `page` set on the
+        /// builder is ignored), each fetched as `send()` does. The stream
+        /// stops when it has yielded `total` items or a page comes back
+        /// empty, and ends with an error instead of looping when a page
+        /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        pub fn pages(
+            self,
+        ) -> ::futures::stream::BoxStream<
+            'a,
+            ::std::result::Result<types::VersionControlIdentitiesPage, crate::Error>,
+        > {
+            crate::pagination::pages(
+                &crate::operations::LIST_VERSION_CONTROL_IDENTITIES,
+                crate::MAX_PAGES,
+                move |page| self.clone().page(page).send(),
+            )
+        }
+        /// Every item of every page (see [`Self::pages`]); an item that does
+        /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        pub fn items(
+            self,
+        ) -> ::futures::stream::BoxStream<
+            'a,
+            ::std::result::Result<
+                crate::Tolerant<types::VersionControlIdentity>,
+                crate::Error,
+            >,
+        > {
+            crate::pagination::items(self.pages())
+        }
     }
     /**Builder for [`Client::set_version_control_identity_service_account`]
 
@@ -10376,6 +10348,36 @@ pub mod builder {
                 .query_opt("sort", &sort)
                 .query_opt("sortDir", &sort_dir);
             crate::runtime::execute(client, request).await
+        }
+        /// Every page of the listing, from page 1 (a `page` set on the
+        /// builder is ignored), each fetched as `send()` does. The stream
+        /// stops when it has yielded `total` items or a page comes back
+        /// empty, and ends with an error instead of looping when a page
+        /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        pub fn pages(
+            self,
+        ) -> ::futures::stream::BoxStream<
+            'a,
+            ::std::result::Result<types::InfrastructureIdentitiesPage, crate::Error>,
+        > {
+            crate::pagination::pages(
+                &crate::operations::LIST_INFRASTRUCTURE_IDENTITIES,
+                crate::MAX_PAGES,
+                move |page| self.clone().page(page).send(),
+            )
+        }
+        /// Every item of every page (see [`Self::pages`]); an item that does
+        /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        pub fn items(
+            self,
+        ) -> ::futures::stream::BoxStream<
+            'a,
+            ::std::result::Result<
+                crate::Tolerant<types::InfrastructureIdentity>,
+                crate::Error,
+            >,
+        > {
+            crate::pagination::items(self.pages())
         }
     }
     /**Builder for [`Client::toggle_infrastructure_identity`]
@@ -10783,6 +10785,36 @@ pub mod builder {
                 .query_opt("sortDir", &sort_dir)
                 .query_opt("state", &state);
             crate::runtime::execute(client, request).await
+        }
+        /// Every page of the listing, from page 1 (a `page` set on the
+        /// builder is ignored), each fetched as `send()` does. The stream
+        /// stops when it has yielded `total` items or a page comes back
+        /// empty, and ends with an error instead of looping when a page
+        /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        pub fn pages(
+            self,
+        ) -> ::futures::stream::BoxStream<
+            'a,
+            ::std::result::Result<types::ConnectionsPage, crate::Error>,
+        > {
+            crate::pagination::pages(
+                &crate::operations::LIST_CONNECTIONS,
+                crate::MAX_PAGES,
+                move |page| self.clone().page(page).send(),
+            )
+        }
+        /// Every item of every page (see [`Self::pages`]); an item that does
+        /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        pub fn items(
+            self,
+        ) -> ::futures::stream::BoxStream<
+            'a,
+            ::std::result::Result<
+                crate::Tolerant<types::CompactConnection>,
+                crate::Error,
+            >,
+        > {
+            crate::pagination::items(self.pages())
         }
     }
     /**Builder for [`Client::get_user_by_email`]
@@ -11193,6 +11225,33 @@ pub mod builder {
                 .query_opt("q", &q)
                 .query_opt("roles[]", &roles);
             crate::runtime::execute(client, request).await
+        }
+        /// Every page of the listing, from page 1 (a `page` set on the
+        /// builder is ignored), each fetched as `send()` does. The stream
+        /// stops when it has yielded `total` items or a page comes back
+        /// empty, and ends with an error instead of looping when a page
+        /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        pub fn pages(
+            self,
+        ) -> ::futures::stream::BoxStream<
+            'a,
+            ::std::result::Result<types::UsersPage, crate::Error>,
+        > {
+            crate::pagination::pages(
+                &crate::operations::LIST_USERS,
+                crate::MAX_PAGES,
+                move |page| self.clone().page(page).send(),
+            )
+        }
+        /// Every item of every page (see [`Self::pages`]); an item that does
+        /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        pub fn items(
+            self,
+        ) -> ::futures::stream::BoxStream<
+            'a,
+            ::std::result::Result<crate::Tolerant<types::User>, crate::Error>,
+        > {
+            crate::pagination::items(self.pages())
         }
     }
 }

@@ -120,7 +120,7 @@ pub use error::{ApiError, Error, Result, TransportKind};
 pub use generated::{Client, builder, field_rules, operations, types};
 pub use limiter::{RateLimit, RateLimiter};
 pub use operation::{BodyKind, Method, Operation, Parameter, ParameterKind, ParameterLocation};
-pub use pagination::ConnectionFilter;
+pub use pagination::{ConnectionFilter, Item, MAX_PAGES, Page};
 pub use response::Response;
 pub use retry::RetryPolicy;
 pub use timestamp::{Timestamp, TimestampFormat};

@@ -1,12 +1,129 @@
-//! `GET /connections` as a stream of every connection, across pages.
+//! Every listing as a stream, across pages, by one mechanism: a listing's
+//! answer is a [`Page`] (its `data` and `total`, implemented by the
+//! generator for every page schema of the spec), and [`pages`] fetches page
+//! after page with the listing's own builder. Each list builder gets
+//! `.pages()` and `.items()` (generated); [`Client::connections`] and its
+//! [`ConnectionFilter`] are the connections listing's on top.
+
+use std::future::Future;
 
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt, stream};
 
+use crate::operation::Operation;
+use crate::response::Response;
 use crate::types::{
     CompactConnection, ConnectionSort, ConnectionState, ConnectionsPage, ProviderType, SortDirection,
 };
 use crate::{Client, Error, Tolerant};
+
+/// The most pages a stream fetches before giving up with an error, unless
+/// told otherwise ([`ConnectionFilter::max_pages`]).
+pub const MAX_PAGES: u32 = 10_000;
+
+/// One page of a listing: its items and the listing's total. The generator
+/// implements it for every page schema of the spec.
+pub trait Page {
+    /// The type of the listing's items.
+    type Item;
+    /// The items of the page.
+    fn items(&self) -> &[Tolerant<Self::Item>];
+    /// The items, owned.
+    fn into_items(self) -> Vec<Tolerant<Self::Item>>;
+    /// How many items the whole listing holds.
+    fn total(&self) -> i64;
+}
+
+/// An item of a listing: what tells it apart (its `id`). The generator
+/// implements it for every item of a listing.
+pub trait Item {
+    /// The id, as text (empty when it has none).
+    fn id_text(&self) -> String;
+}
+
+impl<T: Item> Tolerant<T> {
+    /// The item's id as text, whether the item was typed or kept as sent
+    /// (empty when it has none): what tells the items of a listing apart.
+    ///
+    /// ```
+    /// let item: drata::Tolerant<drata::types::CompactConnection> =
+    ///     serde_json::from_str(r#"{"id": "7", "odd": true}"#).unwrap();
+    /// assert_eq!(item.id_text(), "7");
+    /// ```
+    pub fn id_text(&self) -> String {
+        match (self.value(), self.raw_field("id")) {
+            (Some(item), _) => item.id_text(),
+            (None, Some(serde_json::Value::String(id))) => id,
+            (None, Some(id)) => id.to_string(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// Page after page of a listing, from page 1: `fetch(n)` sends the
+/// listing's request for page `n` (the generated `.pages()` of a list
+/// builder passes its own `send`).
+///
+/// The stream stops when it has yielded `total` items or a page comes back
+/// empty. It ends with an [`Error::Pagination`] (instead of looping) when a
+/// page repeats the previous one, or after `max_pages` pages.
+pub fn pages<'a, P, F, Fut>(operation: &'static Operation, max_pages: u32, fetch: F) -> BoxStream<'a, Result<P, Error>>
+where
+    P: Page + Send + 'a,
+    P::Item: Item,
+    F: Fn(u32) -> Fut + Send + Sync + 'a,
+    Fut: Future<Output = Result<Response<P>, Error>> + Send + 'a,
+{
+    let start = Cursor { next_page: 1, seen: 0, previous_ids: None, done: false };
+    let fetch = std::sync::Arc::new(fetch);
+    stream::try_unfold(start, move |mut cursor| {
+        let fetch = fetch.clone();
+        async move {
+            if cursor.done {
+                return Ok(None);
+            }
+            if cursor.next_page > max_pages {
+                return Err(Error::Pagination {
+                    operation,
+                    message: format!(
+                        "stopped after {max_pages} pages without reaching the end of the listing (raise `max_pages` if that many is expected)"
+                    ),
+                });
+            }
+            let page = fetch(cursor.next_page).await?.into_inner();
+            if page.items().is_empty() {
+                return Ok(None);
+            }
+            let ids: Vec<String> = page.items().iter().map(Tolerant::id_text).collect();
+            if cursor.previous_ids.as_ref() == Some(&ids) {
+                return Err(Error::Pagination {
+                    operation,
+                    message: format!(
+                        "page {} repeats page {}: the server ignores `page`; stopping instead of looping",
+                        cursor.next_page,
+                        cursor.next_page - 1
+                    ),
+                });
+            }
+            cursor.seen += page.items().len() as u64;
+            cursor.done = cursor.seen >= u64::try_from(page.total()).unwrap_or(0);
+            cursor.previous_ids = Some(ids);
+            cursor.next_page += 1;
+            Ok(Some((page, cursor)))
+        }
+    })
+    .boxed()
+}
+
+/// Every item of every page of `pages`.
+pub fn items<'a, P>(pages: BoxStream<'a, Result<P, Error>>) -> BoxStream<'a, Result<Tolerant<P::Item>, Error>>
+where
+    P: Page + Send + 'a,
+    P::Item: Send + 'a,
+{
+    pages.map_ok(|page| stream::iter(page.into_items().into_iter().map(Ok))).try_flatten().boxed()
+}
+
 
 /// Which connections to list, and how. Every field is optional.
 ///
@@ -44,7 +161,7 @@ impl Default for ConnectionFilter {
             sort: None,
             sort_dir: None,
             page_size: 50,
-            max_pages: 10_000,
+            max_pages: MAX_PAGES,
         }
     }
 }
@@ -90,14 +207,12 @@ struct Cursor {
 }
 
 impl Client {
-    /// Every connection matching `filter`, page after page.
-    ///
-    /// The stream stops when it has yielded `total` items or a page comes
-    /// back empty. It ends with an error (instead of looping) when a page
-    /// repeats the previous one, or after `filter.max_pages` pages. Each
-    /// connection is a [`Tolerant`]: one that does not have the documented
-    /// shape is kept (its odd parts set aside, or the whole item raw), and
-    /// the others are read as usual.
+    /// Every connection matching `filter`, page after page. The stream
+    /// stops when it has yielded `total` items or a page comes back empty,
+    /// and ends with an error (instead of looping) when a page repeats the
+    /// previous one, or after `filter.max_pages` pages. Each connection is a [`Tolerant`]: one
+    /// that does not have the documented shape is kept (its odd parts set
+    /// aside, or the whole item raw), and the others are read as usual.
     ///
     /// ```no_run
     /// use futures::TryStreamExt;
@@ -116,69 +231,25 @@ impl Client {
         &self,
         filter: ConnectionFilter,
     ) -> BoxStream<'_, Result<Tolerant<CompactConnection>, Error>> {
-        self.connection_pages(filter)
-            .map_ok(|page| stream::iter(page.data.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        items(self.connection_pages(filter))
     }
 
     /// The pages of the listing matching `filter`, with the same stopping
     /// rules as [`Client::connections`].
-    pub fn connection_pages(
-        &self,
-        filter: ConnectionFilter,
-    ) -> BoxStream<'_, Result<ConnectionsPage, Error>> {
-        let start = Cursor { next_page: 1, seen: 0, previous_ids: None, done: false };
-        stream::try_unfold(start, move |mut cursor| {
-            let filter = filter.clone();
-            async move {
-                if cursor.done {
-                    return Ok(None);
-                }
-                if cursor.next_page > filter.max_pages {
-                    return Err(Error::Pagination {
-                        operation: &crate::operations::LIST_CONNECTIONS,
-                        message: format!(
-                            "stopped after {} pages without reaching the end of the listing (raise `max_pages` if that many is expected)",
-                            filter.max_pages
-                        ),
-                    });
-                }
-                let mut request = self.list_connections().page(cursor.next_page).limit(filter.page_size);
-                if !filter.provider_types.is_empty() {
-                    request = request.provider_types(filter.provider_types.clone());
-                }
-                if let Some(state) = filter.state.clone() {
-                    request = request.state(state);
-                }
-                if let Some(sort) = filter.sort {
-                    request = request.sort(sort);
-                }
-                if let Some(direction) = filter.sort_dir {
-                    request = request.sort_dir(direction);
-                }
-                let page = request.send().await?.into_inner();
-                if page.data.is_empty() {
-                    return Ok(None);
-                }
-                let ids: Vec<String> = page.data.iter().map(Tolerant::id_text).collect();
-                if cursor.previous_ids.as_ref() == Some(&ids) {
-                    return Err(Error::Pagination {
-                        operation: &crate::operations::LIST_CONNECTIONS,
-                        message: format!(
-                            "page {} repeats page {}: the server ignores `page`; stopping instead of looping",
-                            cursor.next_page,
-                            cursor.next_page - 1
-                        ),
-                    });
-                }
-                cursor.seen += page.data.len() as u64;
-                cursor.done = cursor.seen >= u64::try_from(page.total).unwrap_or(0);
-                cursor.previous_ids = Some(ids);
-                cursor.next_page += 1;
-                Ok(Some((page, cursor)))
-            }
-        })
-        .boxed()
+    pub fn connection_pages(&self, filter: ConnectionFilter) -> BoxStream<'_, Result<ConnectionsPage, Error>> {
+        let mut request = self.list_connections().limit(filter.page_size);
+        if !filter.provider_types.is_empty() {
+            request = request.provider_types(filter.provider_types.clone());
+        }
+        if let Some(state) = filter.state.clone() {
+            request = request.state(state);
+        }
+        if let Some(sort) = filter.sort {
+            request = request.sort(sort);
+        }
+        if let Some(direction) = filter.sort_dir {
+            request = request.sort_dir(direction);
+        }
+        pages(&crate::operations::LIST_CONNECTIONS, filter.max_pages, move |page| request.clone().page(page).send())
     }
 }

@@ -1,8 +1,7 @@
 //! Hand-written methods on generated types, for what every user of them
 //! needs and the spec cannot say.
 
-use crate::Tolerant;
-use crate::types::{CompactConnection, ConnectionProviderType, ConnectionProviderTypeEntry};
+use crate::types::{ConnectionProviderType, ConnectionProviderTypeEntry};
 
 impl ConnectionProviderTypeEntry {
     /// The provider type, when the entry is one (Drata's older samples print
@@ -34,25 +33,6 @@ impl std::fmt::Display for ConnectionProviderTypeEntry {
             }
             ConnectionProviderTypeEntry::ConnectionProviderType(p) => write!(f, "{} (off)", p.value),
             ConnectionProviderTypeEntry::Int64(n) => write!(f, "{n}"),
-        }
-    }
-}
-
-impl Tolerant<CompactConnection> {
-    /// The connection's id as text, whether the connection was typed or kept
-    /// as sent (empty when it has none): what tells connections apart.
-    ///
-    /// ```
-    /// let item: drata::Tolerant<drata::types::CompactConnection> =
-    ///     serde_json::from_str(r#"{"id": "7", "odd": true}"#).unwrap();
-    /// assert_eq!(item.id_text(), "7");
-    /// ```
-    pub fn id_text(&self) -> String {
-        match (self.value(), self.raw_field("id")) {
-            (Some(connection), _) => connection.id.to_string(),
-            (None, Some(serde_json::Value::String(id))) => id,
-            (None, Some(id)) => id.to_string(),
-            (None, None) => String::new(),
         }
     }
 }

@@ -37,6 +37,7 @@
 mod field_rules;
 mod one_of;
 mod open_enum;
+mod pages;
 mod postprocess;
 mod spec;
 
@@ -195,6 +196,7 @@ pub fn generate(spec_text: &str) -> Result<Generated, Error> {
     let open_enums = open_enum::generate_all(&spec)?;
     let one_ofs = one_of::generate_all(&spec);
     let registry = schema_registry(&spec);
+    let page_impls = pages::impls(&spec)?;
     let rules = field_rules::generate(&spec)?;
     let mut file: syn::File = syn::parse2(client).map_err(|e| Error::Unparsable(e.to_string()))?;
     let types = file
@@ -205,10 +207,10 @@ pub fn generate(spec_text: &str) -> Result<Generated, Error> {
             _ => None,
         })
         .ok_or_else(|| Error::Unparsable("no `mod types` in progenitor's output".into()))?;
-    let extra: syn::File = syn::parse2(quote! { #open_enums #one_ofs #registry })
+    let extra: syn::File = syn::parse2(quote! { #open_enums #one_ofs #registry #page_impls })
         .map_err(|e| Error::Unparsable(e.to_string()))?;
     types.1.extend(extra.items);
-    postprocess::apply(&mut file, &spec.operations(), &generated)?;
+    postprocess::apply(&mut file, &spec.operations(), &generated, &pages::page_schemas(&spec))?;
     let rules: syn::File = syn::parse2(rules).map_err(|e| Error::Unparsable(e.to_string()))?;
     file.items.extend(rules.items);
 

@@ -53,6 +53,7 @@ pub(crate) fn apply(
     file: &mut syn::File,
     operations: &[Operation],
     generated: &[Operation],
+    pages: &[crate::pages::PageSchema],
 ) -> Result<(), Error> {
     check_names(operations)?;
     let mut constructors = false;
@@ -66,7 +67,7 @@ pub(crate) fn apply(
                 let Some((_, items)) = module.content.as_mut() else {
                     return Err(unknown_shape("`mod builder` has no items"));
                 };
-                sends.extend(send::replace_all(items, generated)?);
+                sends.extend(send::replace_all(items, generated, pages)?);
             }
             _ => {}
         }

@@ -14,12 +14,16 @@ type Fields = Vec<(Ident, syn::Type)>;
 
 /// Replaces the `send` of every operation builder in `mod builder`'s
 /// `items`; the method names of the operations whose `send` was replaced.
-pub(super) fn replace_all(items: &mut [Item], generated: &[Operation]) -> Result<Vec<String>, Error> {
+pub(super) fn replace_all(
+    items: &mut [Item],
+    generated: &[Operation],
+    pages: &[crate::pages::PageSchema],
+) -> Result<Vec<String>, Error> {
     let structs = builder_structs(items);
     let mut sends = Vec::new();
     for item in items.iter_mut() {
         if let Item::Impl(block) = item
-            && let Some(name) = replace_send(block, &structs, generated)?
+            && let Some(name) = replace_send(block, &structs, generated, pages)?
         {
             sends.push(name);
         }
@@ -65,6 +69,7 @@ fn replace_send(
     block: &mut syn::ItemImpl,
     structs: &[(String, Fields)],
     generated: &[Operation],
+    pages: &[crate::pages::PageSchema],
 ) -> Result<Option<String>, Error> {
     let Some(builder) = last_ident(&block.self_ty).map(Ident::to_string) else { return Ok(None) };
     let Some(position) =
@@ -106,6 +111,12 @@ fn replace_send(
         })
         .map_err(|e| Error::Unparsable(e.to_string()))?,
     );
+    // A listing's builder streams its pages and items too.
+    if let Some(methods) = crate::pages::builder_methods(op, pages) {
+        let methods: syn::ItemImpl =
+            syn::parse2(quote! { impl X { #methods } }).map_err(|e| Error::Unparsable(e.to_string()))?;
+        block.items.extend(methods.items);
+    }
     Ok(Some(op.method_name.clone()))
 }
 
