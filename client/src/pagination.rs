@@ -67,7 +67,11 @@ impl<T: Item> Tolerant<T> {
 /// The stream stops when it has yielded `total` items or a page comes back
 /// empty. It ends with an [`Error::Pagination`] (instead of looping) when a
 /// page repeats the previous one, or after `max_pages` pages.
-pub fn pages<'a, P, F, Fut>(operation: &'static Operation, max_pages: u32, fetch: F) -> BoxStream<'a, Result<P, Error>>
+pub fn pages<'a, P, F, Fut>(
+    operation: &'static Operation,
+    max_pages: u32,
+    fetch: F,
+) -> BoxStream<'a, Result<P, Error>>
 where
     P: Page + Send + 'a,
     P::Item: Item,
@@ -123,7 +127,6 @@ where
 {
     pages.map_ok(|page| stream::iter(page.into_items().into_iter().map(Ok))).try_flatten().boxed()
 }
-
 
 /// Which connections to list, and how. Every field is optional.
 ///
@@ -236,7 +239,10 @@ impl Client {
 
     /// The pages of the listing matching `filter`, with the same stopping
     /// rules as [`Client::connections`].
-    pub fn connection_pages(&self, filter: ConnectionFilter) -> BoxStream<'_, Result<ConnectionsPage, Error>> {
+    pub fn connection_pages(
+        &self,
+        filter: ConnectionFilter,
+    ) -> BoxStream<'_, Result<ConnectionsPage, Error>> {
         let mut request = self.list_connections().limit(filter.page_size);
         if !filter.provider_types.is_empty() {
             request = request.provider_types(filter.provider_types.clone());
@@ -250,6 +256,8 @@ impl Client {
         if let Some(direction) = filter.sort_dir {
             request = request.sort_dir(direction);
         }
-        pages(&crate::operations::LIST_CONNECTIONS, filter.max_pages, move |page| request.clone().page(page).send())
+        pages(&crate::operations::LIST_CONNECTIONS, filter.max_pages, move |page| {
+            request.clone().page(page).send()
+        })
     }
 }

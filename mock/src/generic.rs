@@ -55,6 +55,30 @@ enum Missing {
     Method,
 }
 
+/// A request to one of the spec's operations, checked against the spec
+/// (what the stateful handlers do before acting on it).
+///
+/// # Errors
+/// Drata's 400 (or 404, 405) answer (boxed: an answer is large).
+pub(crate) fn validate(
+    method: &Method,
+    uri: &axum::http::Uri,
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> Result<(), Box<Response>> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let matched = find(method, uri.path())
+        .map_err(|missing| match missing {
+            Missing::Method => {
+                error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed: the route has no such method")
+            }
+            Missing::Route => error(StatusCode::NOT_FOUND, "Not Found: no such route"),
+        })
+        .map_err(Box::new)?;
+    check(method, &matched, uri.query().unwrap_or(""), content_type, &Bytes::copy_from_slice(body))
+        .map_err(|message| Box::new(error(StatusCode::BAD_REQUEST, message)))
+}
+
 /// The operation of `method` `path` (relative to `/public`).
 fn find(method: &Method, path: &str) -> Result<Matched, Missing> {
     let paths = drata_openapi::document().get("paths").and_then(Value::as_object);

@@ -30,6 +30,8 @@
 mod config;
 mod front;
 mod generic;
+mod people;
+mod people_routes;
 mod routes;
 mod seed;
 mod state;
@@ -46,6 +48,7 @@ use tower::ServiceExt;
 
 pub use config::{DEFAULT_API_KEY, MockConfig};
 pub use front::{ServeArgs, Started, start};
+pub use people::{IdentityQuery, UserQuery};
 pub use state::{ListQuery, Refusal, State};
 
 /// What every request handler shares.

@@ -44,7 +44,7 @@ pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> Response 
     (status, Json(body)).into_response()
 }
 
-fn bad_request(message: impl Into<String>) -> Response {
+pub(crate) fn bad_request(message: impl Into<String>) -> Response {
     error(StatusCode::BAD_REQUEST, message)
 }
 
@@ -73,6 +73,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/connections/{id}/upload/csv", put(update_csv))
         .route("/connections/upload/json", post(create_json))
         .route("/connections/{id}/upload/json", put(update_json))
+        .merge(crate::people_routes::routes())
         // Every other operation of the spec, from the spec alone.
         .fallback(crate::generic::serve)
         .method_not_allowed_fallback(crate::generic::serve)
@@ -228,7 +229,7 @@ async fn connect(
             Ok(request) => request,
             Err(message) => return bad_request(message),
         };
-    match shared.state().connect(id, request.user_id) {
+    match shared.state().link(|s| &mut s.identities, id, request.user_id) {
         Ok(identity) => Json(identity).into_response(),
         Err(refusal) => refusal.into_response(),
     }

@@ -2,8 +2,8 @@
 
 use drata::Timestamp;
 use drata::types::{
-    ClientType, CompactConnection, ConnectionProviderType, ConnectionState, Id, ProviderType, User,
-    VersionControlIdentity,
+    ClientType, CompactConnection, ConnectionProviderType, ConnectionState, Id, InfrastructureIdentity,
+    ProviderType, User, VersionControlIdentity,
 };
 
 use crate::state::{State, full_connection};
@@ -73,31 +73,23 @@ pub(crate) fn seed() -> State {
             group_label: (*provider == "IDENTITY").then(|| "Everyone".to_string()),
         });
     }
-    for (i, (first, last, role)) in [
-        ("Sally", "Smith", "CEO"),
-        ("Ada", "Lovelace", "Engineer"),
-        ("Alan", "Turing", "Engineer"),
-        ("Grace", "Hopper", "Engineering Manager"),
-        ("Katherine", "Johnson", "Security Lead"),
-    ]
-    .iter()
-    .enumerate()
-    {
+    for (i, (first, last, title, roles)) in USERS.iter().enumerate() {
         let n = i as u32 + 1;
         state.users.push(User {
             id: Some(Id::Int64(i64::from(n))),
             email: Some(format!("{}@example.com", first.to_ascii_lowercase())),
             first_name: Some((*first).to_string()),
             last_name: Some((*last).to_string()),
-            job_title: Some((*role).to_string()),
-            roles: Some(vec!["EMPLOYEE".to_string()]),
+            job_title: Some((*title).to_string()),
+            roles: Some(roles.iter().map(ToString::to_string).collect()),
             created_at: Some(seeded_time(n)),
             updated_at: Some(seeded_time(n + 2)),
             ..User::default()
         });
     }
     // Version-control identities on the GitHub (5) and GitLab (6) connections.
-    for n in 1..=6u32 {
+    for (i, username) in VERSION_CONTROL_USERNAMES.iter().enumerate() {
+        let n = i as u32 + 1;
         let connection_id = if n <= 4 { 5 } else { 6 };
         let linked_user = (n <= 4).then(|| i64::from(n));
         let connection = state.connection(connection_id).map(full_connection).unwrap_or_default();
@@ -105,8 +97,8 @@ pub(crate) fn seed() -> State {
         state.identities.push(VersionControlIdentity {
             id: Id::Int64(i64::from(n)),
             identity_id: format!("gh-{:04}", 1000 + n),
-            username: format!("dev{n}"),
-            email: Some(format!("dev{n}@users.example.com")),
+            username: (*username).to_string(),
+            email: Some(format!("{username}@users.example.com")),
             connected_at: user.as_ref().map(|_| seeded_time(n + 3)),
             disconnected_at: None,
             service_account: (n == 6).then(|| seeded_time(n)),
@@ -122,5 +114,57 @@ pub(crate) fn seed() -> State {
             push_production_code_access: (n == 1).then(|| seeded_time(n + 7)),
         });
     }
+    // Infrastructure identities on the AWS (7), GCP (8) and Azure (21) connections.
+    for (i, (username, connection_id, user_id)) in INFRASTRUCTURE.iter().enumerate() {
+        let n = i as u32 + 1;
+        let connection = state.connection(*connection_id).map(full_connection).unwrap_or_default();
+        let user = user_id.and_then(|id| state.user(id).cloned());
+        let bot = username.contains("bot");
+        state.infrastructure.push(InfrastructureIdentity {
+            id: Id::Int64(i64::from(n)),
+            identity_id: format!("arn:aws:iam::123456789012:user/{username}"),
+            username: (*username).to_string(),
+            email: (!bot).then(|| format!("{username}@example.com")),
+            connected_at: user.as_ref().map(|_| seeded_time(n + 2)),
+            disconnected_at: None,
+            service_account: None,
+            service_account_reason: None,
+            service_account_designator: None,
+            user,
+            has_mfa: !bot,
+            connection,
+            last_checked_at: Some(seeded_time(n + 4)),
+            created_at: seeded_time(n),
+            updated_at: seeded_time(n + 3),
+            admin_access: (n <= 2).then(|| seeded_time(n + 5)),
+            db_access: (n == 1 || bot).then(|| seeded_time(n + 6)),
+        });
+    }
     state
 }
+
+/// `(first name, last name, job title, roles)` of the seeded users, in id order.
+const USERS: &[(&str, &str, &str, &[&str])] = &[
+    ("Sally", "Smith", "CEO", &["ADMIN", "EMPLOYEE"]),
+    ("Ada", "Lovelace", "Engineer", &["EMPLOYEE", "DEVOPS_ENGINEER"]),
+    ("Alan", "Turing", "Engineer", &["EMPLOYEE"]),
+    ("Grace", "Hopper", "Engineering Manager", &["EMPLOYEE", "TECHGOV"]),
+    ("Katherine", "Johnson", "Security Lead", &["EMPLOYEE", "TECHGOV", "RISK_MANAGER"]),
+    ("Margaret", "Hamilton", "Auditor", &["AUDITOR"]),
+    ("Linus", "Torvalds", "Engineer", &["EMPLOYEE"]),
+];
+
+/// Usernames of the seeded version-control identities, in id order (the
+/// first four linked to users 1 to 4, the last a bot).
+const VERSION_CONTROL_USERNAMES: &[&str] =
+    &["sally-s", "ada-lovelace", "aturing", "ghopper", "unlinked-dev", "release-bot"];
+
+/// `(username, connection id, linked user)` of the seeded infrastructure identities.
+const INFRASTRUCTURE: &[(&str, i64, Option<i64>)] = &[
+    ("ada.lovelace", 7, Some(2)),
+    ("grace.hopper", 7, Some(4)),
+    ("ci-deploy-bot", 7, None),
+    ("alan.turing", 8, Some(3)),
+    ("data-pipeline-bot", 8, None),
+    ("kjohnson", 21, Some(5)),
+];

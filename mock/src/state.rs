@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use drata::Timestamp;
 use drata::types::{
     ClientType, CompactConnection, Connection, ConnectionProviderType, ConnectionProviderTypeEntry,
-    ConnectionSort, ConnectionState, Id, PersonnelRecord, ProviderType, SortDirection, ToggleField, User,
-    VersionControlIdentity,
+    ConnectionSort, ConnectionState, Id, InfrastructureIdentity, PersonnelRecord, ProviderType,
+    SortDirection, ToggleField, User, VersionControlIdentity,
 };
 
 /// Why an operation could not be done.
@@ -18,12 +18,14 @@ pub enum Refusal {
     Invalid(String),
 }
 
-/// The account: connections, users, version-control identities, imported personnel.
+/// The account: connections, users, version-control and infrastructure
+/// identities, imported personnel.
 #[derive(Debug, Default)]
 pub struct State {
     pub(crate) connections: Vec<CompactConnection>,
     pub(crate) users: Vec<User>,
     pub(crate) identities: Vec<VersionControlIdentity>,
+    pub(crate) infrastructure: Vec<InfrastructureIdentity>,
     /// Personnel of the IdP connections created by imports, by connection id.
     pub(crate) personnel: BTreeMap<i64, Vec<PersonnelRecord>>,
     /// Successful writes so far.
@@ -47,7 +49,7 @@ pub struct ListQuery {
     pub state: Option<ConnectionState>,
 }
 
-fn id_number(id: &Id) -> i64 {
+pub(crate) fn id_number(id: &Id) -> i64 {
     match id {
         Id::Int64(n) => *n,
         Id::String(s) => s.parse().unwrap_or(i64::MAX),
@@ -149,34 +151,6 @@ impl State {
                 return Err(Refusal::Invalid(format!(
                     "toggleField must be one of VERSION_CONTROL_WRITE_ACCESS, VERSION_CONTROL_PUSH_PROD_CODE_ACCESS, not {other}"
                 )));
-            }
-        }
-        identity.updated_at = now();
-        let identity = identity.clone();
-        self.writes += 1;
-        Ok(identity)
-    }
-
-    /// `PUT /user-identities/version-control/{id}/connect`
-    pub fn connect(&mut self, id: i64, user_id: Option<i64>) -> Result<VersionControlIdentity, Refusal> {
-        let user = match user_id {
-            Some(user_id) => Some(
-                self.user(user_id)
-                    .cloned()
-                    .ok_or_else(|| Refusal::NotFound(format!("No user with id {user_id}")))?,
-            ),
-            None => None,
-        };
-        let identity = self.identity_mut(id)?;
-        match user {
-            Some(user) => {
-                identity.user = Some(user);
-                identity.connected_at = Some(now());
-                identity.disconnected_at = None;
-            }
-            None => {
-                identity.user = None;
-                identity.disconnected_at = Some(now());
             }
         }
         identity.updated_at = now();

@@ -24,7 +24,13 @@ fn progenitor_output() -> (syn::File, Vec<Operation>, Vec<Operation>) {
 
 fn passed() -> syn::File {
     let (mut file, operations, generated) = progenitor_output();
-    apply(&mut file, &operations, &generated, &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses"))).expect("every pass applies");
+    apply(
+        &mut file,
+        &operations,
+        &generated,
+        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")),
+    )
+    .expect("every pass applies");
     file
 }
 
@@ -169,7 +175,12 @@ fn a_missing_constructor_is_an_unknown_shape() {
     }) {
         block.items.retain(|i| !matches!(i, ImplItem::Fn(f) if f.sig.ident == "new"));
     }
-    let what = unknown_shape(apply(&mut file, &operations, &generated, &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses"))));
+    let what = unknown_shape(apply(
+        &mut file,
+        &operations,
+        &generated,
+        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")),
+    ));
     assert_eq!(what, "no `impl Client` with `new` and `new_with_client`");
 }
 
@@ -190,7 +201,12 @@ fn a_builder_without_send_is_an_unknown_shape() {
             }
         }
     }
-    let what = unknown_shape(apply(&mut file, &operations, &generated, &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses"))));
+    let what = unknown_shape(apply(
+        &mut file,
+        &operations,
+        &generated,
+        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")),
+    ));
     assert_eq!(what, "no builder with a `send` for `listConnections` (expected `builder::ListConnections`)");
 }
 
@@ -215,7 +231,12 @@ fn a_send_of_another_signature_is_an_unknown_shape() {
             }
         }
     }
-    let what = unknown_shape(apply(&mut file, &operations, &generated, &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses"))));
+    let what = unknown_shape(apply(
+        &mut file,
+        &operations,
+        &generated,
+        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")),
+    ));
     assert!(what.ends_with("::send` does not return `Result<ResponseValue<T>, _>`"), "{what}");
 }
 
@@ -227,7 +248,12 @@ fn a_progenitor_runtime_path_left_behind_is_an_unknown_shape() {
             ::std::mem::size_of::<progenitor_client::ByteStream>()
         }
     ));
-    let what = unknown_shape(apply(&mut file, &operations, &generated, &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses"))));
+    let what = unknown_shape(apply(
+        &mut file,
+        &operations,
+        &generated,
+        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")),
+    ));
     assert_eq!(what, "a path into progenitor's runtime is left: `progenitor_client::ByteStream`");
 }
 
@@ -235,7 +261,12 @@ fn a_progenitor_runtime_path_left_behind_is_an_unknown_shape() {
 fn a_runtime_import_that_is_not_there_is_an_unknown_shape() {
     let (mut file, operations, generated) = progenitor_output();
     file.items.retain(|item| !matches!(item, Item::Mod(m) if m.ident == "prelude"));
-    let what = unknown_shape(apply(&mut file, &operations, &generated, &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses"))));
+    let what = unknown_shape(apply(
+        &mut file,
+        &operations,
+        &generated,
+        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")),
+    ));
     assert!(what.ends_with("removed 4 item(s)"), "{what}");
 }
 
@@ -243,7 +274,12 @@ fn a_runtime_import_that_is_not_there_is_an_unknown_shape() {
 fn an_unknown_check_is_a_spec_error() {
     let (mut file, mut operations, generated) = progenitor_output();
     operations[0].check = Some("telepathy".into());
-    match apply(&mut file, &operations, &generated, &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses"))) {
+    match apply(
+        &mut file,
+        &operations,
+        &generated,
+        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")),
+    ) {
         Err(Error::Spec(e)) => assert!(
             e.to_string().ends_with("the client has no check named `x-drata-check: telepathy`"),
             "{e}"

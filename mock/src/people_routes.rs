@@ -1,0 +1,267 @@
+//! The routes of the identities and users operations, with state: each
+//! request is first checked against the spec (`generic::validate`), then
+//! acts on the account (`people`).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State as AxumState};
+use axum::http::{HeaderMap, Method, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use drata::Tolerant;
+use drata::types::{
+    ConnectInfrastructureIdentityRequest, InfrastructureIdentitiesPage, InfrastructureToggleField,
+    ServiceAccountRequest, ToggleInfrastructureIdentityRequest, UsersPage, VersionControlIdentitiesPage,
+};
+use serde::de::DeserializeOwned;
+
+use crate::Shared;
+use crate::generic::validate;
+use crate::people::{self, IdentityQuery, UserQuery};
+use crate::routes::bad_request;
+use crate::state::State;
+
+/// The routes, for the API's router.
+pub(crate) fn routes() -> axum::Router<Arc<Shared>> {
+    axum::Router::new()
+        .route("/user-identities/version-control", get(list_version_control))
+        .route("/user-identities/version-control/{id}/service-account", put(version_control_service_account))
+        .route("/user-identities/infrastructure", get(list_infrastructure))
+        .route("/user-identities/infrastructure/{id}/toggle", put(toggle_infrastructure))
+        .route("/user-identities/infrastructure/{id}/connect", put(connect_infrastructure))
+        .route("/user-identities/infrastructure/{id}/service-account", put(infrastructure_service_account))
+        .route("/users", get(list_users))
+        .route("/users/{id}", get(user_by_id))
+        .route("/users/{email}/email", get(user_by_email))
+}
+
+/// The request checked against the spec, then its JSON body, if it has one.
+fn checked<T: DeserializeOwned>(
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Option<T>, Box<Response>> {
+    validate(method, uri, headers, body)?;
+    if body.is_empty() {
+        return Ok(None);
+    }
+    serde_json::from_slice(body).map(Some).map_err(|e| Box::new(bad_request(format!("invalid body: {e}"))))
+}
+
+fn pairs(uri: &Uri) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()).into_owned().collect()
+}
+
+fn one(pairs: &[(String, String)], name: &str) -> Option<String> {
+    pairs.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+}
+
+fn all(pairs: &[(String, String)], name: &str) -> Vec<String> {
+    pairs.iter().filter(|(n, _)| n == name).map(|(_, v)| v.clone()).collect()
+}
+
+/// Page and limit, defaults 1 and 20 (the spec checked their bounds).
+fn paging(pairs: &[(String, String)]) -> (i64, i64) {
+    let number = |name: &str, default: i64| one(pairs, name).and_then(|v| v.parse().ok()).unwrap_or(default);
+    (number("page", 1), number("limit", 20))
+}
+
+fn identity_query(uri: &Uri) -> IdentityQuery {
+    let pairs = pairs(uri);
+    let (page, limit) = paging(&pairs);
+    IdentityQuery {
+        page,
+        limit,
+        search: one(&pairs, "q"),
+        client_type: one(&pairs, "clientType"),
+        connection_id: one(&pairs, "connectionId").and_then(|v| v.parse().ok()),
+        sort: one(&pairs, "sort"),
+        descending: one(&pairs, "sortDir").as_deref() == Some("DESC"),
+    }
+}
+
+/// A path id (the spec checked it is a whole number from 1).
+fn id(raw: &str) -> i64 {
+    raw.parse().unwrap_or(0)
+}
+
+async fn list_version_control(
+    AxumState(shared): AxumState<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(refused) = checked::<serde_json::Value>(&method, &uri, &headers, &body) {
+        return *refused;
+    }
+    let query = identity_query(&uri);
+    let (data, total) = people::list(&shared.state().identities, &query);
+    let data = data.into_iter().map(Tolerant::from).collect();
+    Json(VersionControlIdentitiesPage { data, page: query.page, limit: query.limit, total }).into_response()
+}
+
+async fn list_infrastructure(
+    AxumState(shared): AxumState<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(refused) = checked::<serde_json::Value>(&method, &uri, &headers, &body) {
+        return *refused;
+    }
+    let query = identity_query(&uri);
+    let (data, total) = people::list(&shared.state().infrastructure, &query);
+    let data = data.into_iter().map(Tolerant::from).collect();
+    Json(InfrastructureIdentitiesPage { data, page: query.page, limit: query.limit, total }).into_response()
+}
+
+/// A write: the body checked, then `act` on the account, its result as the answer.
+fn write<B: DeserializeOwned, T: serde::Serialize>(
+    shared: &Shared,
+    request: (&Method, &Uri, &HeaderMap, &Bytes),
+    act: impl FnOnce(&mut State, B) -> Result<T, crate::state::Refusal>,
+) -> Response {
+    let (method, uri, headers, body) = request;
+    let body = match checked::<B>(method, uri, headers, body) {
+        Ok(Some(body)) => body,
+        Ok(None) => return bad_request("a JSON body is required"),
+        Err(refused) => return *refused,
+    };
+    match act(&mut shared.state(), body) {
+        Ok(answer) => Json(answer).into_response(),
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+async fn version_control_service_account(
+    AxumState(shared): AxumState<Arc<Shared>>,
+    Path(raw): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    write(&shared, (&method, &uri, &headers, &body), |state, request: ServiceAccountRequest| {
+        state.mark_service_account(
+            |s| &mut s.identities,
+            id(&raw),
+            request.service_account,
+            request.service_account_reason,
+        )
+    })
+}
+
+async fn infrastructure_service_account(
+    AxumState(shared): AxumState<Arc<Shared>>,
+    Path(raw): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    write(&shared, (&method, &uri, &headers, &body), |state, request: ServiceAccountRequest| {
+        state.mark_service_account(
+            |s| &mut s.infrastructure,
+            id(&raw),
+            request.service_account,
+            request.service_account_reason,
+        )
+    })
+}
+
+async fn toggle_infrastructure(
+    AxumState(shared): AxumState<Arc<Shared>>,
+    Path(raw): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    write(&shared, (&method, &uri, &headers, &body), |state, request: ToggleInfrastructureIdentityRequest| {
+        // Drata does not say what a missing toggleField does; the fake
+        // server reads it as admin access.
+        let field = request.toggle_field.unwrap_or(InfrastructureToggleField::InfrastructureAdminAccess);
+        state.toggle_infrastructure(id(&raw), request.toggle, &field)
+    })
+}
+
+async fn connect_infrastructure(
+    AxumState(shared): AxumState<Arc<Shared>>,
+    Path(raw): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    write(
+        &shared,
+        (&method, &uri, &headers, &body),
+        |state, request: ConnectInfrastructureIdentityRequest| {
+            state.link(|s| &mut s.infrastructure, id(&raw), request.user_id)
+        },
+    )
+}
+
+async fn list_users(
+    AxumState(shared): AxumState<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(refused) = checked::<serde_json::Value>(&method, &uri, &headers, &body) {
+        return *refused;
+    }
+    let pairs = pairs(&uri);
+    let (page, limit) = paging(&pairs);
+    let ids = |name: &str| all(&pairs, name).iter().filter_map(|v| v.parse().ok()).collect();
+    let query = UserQuery {
+        page,
+        limit,
+        search: one(&pairs, "q"),
+        roles: all(&pairs, "roles[]"),
+        exclude_roles: all(&pairs, "excludeRoles[]"),
+        exclude_ids: ids("excludeUserIds[]"),
+        include_ids: ids("includeUserIds[]"),
+    };
+    let (data, total) = shared.state().list_users(&query);
+    let data = data.into_iter().map(Tolerant::from).collect();
+    Json(UsersPage { data, page, limit, total }).into_response()
+}
+
+async fn user_by_id(
+    AxumState(shared): AxumState<Arc<Shared>>,
+    Path(raw): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refused) = validate(&method, &uri, &headers, &[]) {
+        return *refused;
+    }
+    match shared.state().user_by_id(id(&raw)) {
+        Ok(user) => Json(user).into_response(),
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+async fn user_by_email(
+    AxumState(shared): AxumState<Arc<Shared>>,
+    Path(email): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refused) = validate(&method, &uri, &headers, &[]) {
+        return *refused;
+    }
+    match shared.state().user_by_email(&email) {
+        Ok(user) => Json(user).into_response(),
+        Err(refusal) => refusal.into_response(),
+    }
+}
