@@ -58,6 +58,16 @@ pub enum Command {
     /// Version-control user identities (GitHub, GitLab… accounts).
     #[command(subcommand, name = "vcs-identities")]
     VcsIdentities(VcsCommand),
+    /// Infrastructure user identities (AWS, GCP, Azure… accounts).
+    #[command(subcommand, name = "infra-identities")]
+    InfraIdentities(InfraCommand),
+    /// Drata users.
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Any endpoint of Drata's API under the API root, through the same
+    /// client (key, region, retries, rate limit, errors, exit codes); the
+    /// answer printed as JSON.
+    Api(ApiArgs),
     /// Manual IdP personnel imports.
     #[command(subcommand)]
     Idp(IdpCommand),
@@ -134,15 +144,196 @@ where
     })
 }
 
+/// Which identity: its id, or its username (looked up first).
+#[derive(Debug, Clone, Args)]
+#[group(id = "identity", required = true, multiple = false)]
+pub struct IdentityRef {
+    /// The identity's id.
+    #[arg(value_parser = clap::value_parser!(i64).range(1..), group = "identity")]
+    pub id: Option<i64>,
+    /// The identity's username instead of its id (exactly one identity
+    /// must have it).
+    #[arg(long, value_name = "NAME", group = "identity")]
+    pub username: Option<String>,
+}
+
+/// Options of the identity listings.
+#[derive(Debug, Args)]
+pub struct IdentityListArgs {
+    /// Only identities whose id, username or email contains Q.
+    #[arg(long, value_name = "Q")]
+    pub search: Option<String>,
+    /// Only identities of this client type, e.g. GITHUB, AWS (any case; a
+    /// value this version does not know is sent anyway, with a warning).
+    #[arg(long, value_name = "T")]
+    pub client_type: Option<String>,
+    /// Only identities of this connection.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..))]
+    pub connection_id: Option<i64>,
+    /// Order by this field (any case): see `--help` for the values.
+    #[arg(long, value_name = "F")]
+    pub sort: Option<String>,
+    /// Order direction (any case).
+    #[arg(long, value_name = "D", ignore_case = true, value_parser = closed::<SortDirection>(SortDirection::KNOWN_VALUES))]
+    pub sort_dir: Option<SortDirection>,
+    #[command(flatten)]
+    pub paging: Paging,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+/// Which page of a listing, or all.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Paging {
+    /// Page to fetch (from 1).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), conflicts_with = "all")]
+    pub page: Option<u32>,
+    /// Items per page, 1 to 50.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub limit: Option<u32>,
+    /// Fetch every page.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// Mark a service account, or unmark it.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("mark").args(["on", "off"]).required(true)))]
+pub struct ServiceAccountArgs {
+    #[command(flatten)]
+    pub identity: IdentityRef,
+    /// Mark it a service account (give --reason).
+    #[arg(long, requires = "reason")]
+    pub on: bool,
+    /// Unmark it.
+    #[arg(long, conflicts_with = "reason")]
+    pub off: bool,
+    /// Why it is a service account (up to 30,000 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+/// Link an identity to a Drata user, or unlink it.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("link").args(["user", "user_email", "unlink"]).required(true)))]
+pub struct ConnectArgs {
+    #[command(flatten)]
+    pub identity: IdentityRef,
+    /// The Drata user to link to.
+    #[arg(long = "user", value_name = "USER_ID", value_parser = clap::value_parser!(i64).range(1..))]
+    pub user: Option<i64>,
+    /// The Drata user to link to, by email (looked up first).
+    #[arg(long, value_name = "EMAIL")]
+    pub user_email: Option<String>,
+    /// Unlink the identity.
+    #[arg(long)]
+    pub unlink: bool,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+/// `drata infra-identities …`
+#[derive(Debug, Subcommand)]
+pub enum InfraCommand {
+    /// List infrastructure identities, one page or --all.
+    List(IdentityListArgs),
+    /// Turn admin access or production database access on or off.
+    #[command(group(ArgGroup::new("switch").args(["on", "off"]).required(true)))]
+    Toggle {
+        #[command(flatten)]
+        identity: IdentityRef,
+        /// Which access.
+        #[arg(long, value_enum)]
+        field: InfraToggleFieldArg,
+        /// Turn it on.
+        #[arg(long)]
+        on: bool,
+        /// Turn it off.
+        #[arg(long)]
+        off: bool,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Link the identity to a Drata user, or unlink it.
+    Connect(ConnectArgs),
+    /// Mark the identity a service account (with the reason), or unmark it.
+    ServiceAccount(ServiceAccountArgs),
+}
+
+/// Which infrastructure access a toggle changes.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum InfraToggleFieldArg {
+    /// INFRASTRUCTURE_ADMIN_ACCESS
+    AdminAccess,
+    /// INFRASTRUCTURE_DB_ACCESS
+    DbAccess,
+}
+
+/// `drata users …`
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// List users, one page or --all.
+    List {
+        /// Only users whose first, last or full name or email contains Q.
+        #[arg(long, value_name = "Q")]
+        search: Option<String>,
+        /// Only users with this role, e.g. ADMIN, TECHGOV (repeatable; any case).
+        #[arg(long = "role", value_name = "R")]
+        roles: Vec<String>,
+        #[command(flatten)]
+        paging: Paging,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// One user, by id or by email.
+    #[command(group(ArgGroup::new("user").args(["id", "email"]).required(true)))]
+    Get {
+        /// The user's id.
+        #[arg(value_parser = clap::value_parser!(i64).range(1..))]
+        id: Option<i64>,
+        /// The user's email address.
+        #[arg(long, value_name = "EMAIL")]
+        email: Option<String>,
+        #[command(flatten)]
+        output: Output,
+    },
+}
+
+/// `drata api METHOD PATH …`
+#[derive(Debug, Args)]
+pub struct ApiArgs {
+    /// GET, POST, PUT, PATCH or DELETE (any case).
+    #[arg(value_name = "METHOD")]
+    pub method: String,
+    /// The path under the API root, e.g. `/users/7`.
+    #[arg(value_name = "PATH")]
+    pub path: String,
+    /// A parameter: the query's for GET and DELETE, the JSON body's
+    /// otherwise. `true`, `false`, `null` and integers are JSON literals,
+    /// anything else a string; a repeated key is an array (repeatable).
+    #[arg(long = "field", short = 'F', value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
+    /// The JSON body from a file (`-`: standard input).
+    #[arg(long, value_name = "FILE", conflicts_with = "fields")]
+    pub input: Option<PathBuf>,
+    /// Follow page/limit/total to the end and print one JSON array of every
+    /// `data` item (GET).
+    #[arg(long)]
+    pub paginate: bool,
+}
+
 /// `drata vcs-identities …`
 #[derive(Debug, Subcommand)]
 pub enum VcsCommand {
+    /// List version-control identities, one page or --all.
+    List(IdentityListArgs),
     /// Turn write access or push-to-production access on or off.
     #[command(group(ArgGroup::new("switch").args(["on", "off"]).required(true)))]
     Toggle {
-        /// The identity's id.
-        #[arg(value_parser = clap::value_parser!(i64).range(1..))]
-        id: i64,
+        #[command(flatten)]
+        identity: IdentityRef,
         /// Which access.
         #[arg(long, value_enum)]
         field: ToggleFieldArg,
@@ -156,20 +347,9 @@ pub enum VcsCommand {
         output: Output,
     },
     /// Link the identity to a Drata user, or unlink it.
-    #[command(group(ArgGroup::new("link").args(["user", "unlink"]).required(true)))]
-    Connect {
-        /// The identity's id.
-        #[arg(value_parser = clap::value_parser!(i64).range(1..))]
-        id: i64,
-        /// The Drata user to link to.
-        #[arg(long = "user", value_name = "USER_ID", value_parser = clap::value_parser!(i64).range(1..))]
-        user: Option<i64>,
-        /// Unlink the identity.
-        #[arg(long)]
-        unlink: bool,
-        #[command(flatten)]
-        output: Output,
-    },
+    Connect(ConnectArgs),
+    /// Mark the identity a service account (with the reason), or unmark it.
+    ServiceAccount(ServiceAccountArgs),
 }
 
 /// Which access a toggle changes.

@@ -5,17 +5,14 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use drata::personnel::{PersonnelCsv, PersonnelError, ValidationReport};
-use drata::types::{
-    CompactConnection, ConnectVersionControlIdentityRequest, ConnectionState, PersonnelImport, ProviderType,
-    ToggleField, ToggleVersionControlIdentityRequest,
-};
+use drata::types::{CompactConnection, ConnectionState, PersonnelImport, ProviderType};
 use drata::{Client, ConnectionFilter, Region, Tolerant};
 use futures::TryStreamExt;
 use serde_json::json;
 
 use crate::Failure;
 use crate::output::{self, Stdout, text};
-use drata_cli::args::{Cli, IdpCommand, ListArgs, Output, Source, ToggleFieldArg, VcsCommand};
+use drata_cli::args::{Cli, IdpCommand, ListArgs, Output, Source};
 
 /// The options every command shares, read once.
 pub struct Context {
@@ -100,7 +97,12 @@ fn upper(value: &str) -> String {
 
 /// A value of one of Drata's growing enums: an unknown one is sent anyway
 /// (Drata adds values faster than clients follow), with a warning.
-fn open_value<T: From<String>>(value: &str, what: &str, known: &[&str], is_known: impl Fn(&T) -> bool) -> T {
+pub fn open_value<T: From<String>>(
+    value: &str,
+    what: &str,
+    known: &[&str],
+    is_known: impl Fn(&T) -> bool,
+) -> T {
     let parsed = T::from(upper(value));
     if !is_known(&parsed) {
         output::warn(&format!(
@@ -176,19 +178,7 @@ pub async fn list_connections(context: &Context, out: &mut Stdout, args: ListArg
             return out.json(&page);
         }
         print_connections(out, &page.data)?;
-        out.line(&page_footer(page.page, page.limit, page.total, page.data.len()))
-    }
-}
-
-/// The line under one page of a listing.
-fn page_footer(page: i64, limit: i64, total: i64, shown: usize) -> String {
-    let pages = if limit > 0 { (total + limit - 1) / limit } else { 0 };
-    match (total, pages) {
-        (0, _) => "no connections".to_string(),
-        (_, pages) if page > pages => {
-            format!("page {page} is past the last page ({pages}); {total} connection(s) in all")
-        }
-        _ => format!("page {page} of {pages} ({shown} of {total} connection(s))"),
+        out.line(&crate::listing::footer("connection(s)", page.page, page.limit, page.total, page.data.len()))
     }
 }
 
@@ -259,50 +249,6 @@ fn connection_row(item: &Tolerant<CompactConnection>) -> [String; 6] {
         }
     };
     cells.map(|cell| text(&cell).into_owned())
-}
-
-/// `drata vcs-identities …`
-pub async fn vcs_identities(context: &Context, out: &mut Stdout, command: VcsCommand) -> Result<(), Failure> {
-    let client = context.client()?;
-    let (identity, summary, output) = match command {
-        VcsCommand::Toggle { id, field, on, off: _, output } => {
-            let (toggle_field, label) = match field {
-                ToggleFieldArg::WriteAccess => (ToggleField::VersionControlWriteAccess, "write access"),
-                ToggleFieldArg::PushProdCodeAccess => {
-                    (ToggleField::VersionControlPushProdCodeAccess, "push-to-production access")
-                }
-            };
-            let body = ToggleVersionControlIdentityRequest { toggle: on, toggle_field: Some(toggle_field) };
-            let identity =
-                client.toggle_version_control_identity().id(id).body(body).send().await?.into_inner();
-            let since = match field {
-                ToggleFieldArg::WriteAccess => identity.write_access.clone(),
-                ToggleFieldArg::PushProdCodeAccess => identity.push_production_code_access.clone(),
-            };
-            let state = match since {
-                Some(since) => format!("on since {since}"),
-                None => "off".to_string(),
-            };
-            let summary = format!("identity {id} ({}): {label} {state}", identity.username);
-            (identity, summary, output)
-        }
-        VcsCommand::Connect { id, user, unlink: _, output } => {
-            let body = ConnectVersionControlIdentityRequest { user_id: user };
-            let identity =
-                client.connect_version_control_identity().id(id).body(body).send().await?.into_inner();
-            let summary = match &identity.user {
-                Some(linked) => format!(
-                    "identity {id} ({}) linked to user {} {}",
-                    identity.username,
-                    linked.id.as_ref().map(ToString::to_string).unwrap_or_default(),
-                    linked.email.as_deref().unwrap_or("")
-                ),
-                None => format!("identity {id} ({}) unlinked", identity.username),
-            };
-            (identity, summary, output)
-        }
-    };
-    if context.json(output) { out.json(&identity) } else { out.line(&text(summary.trim_end())) }
 }
 
 /// `drata idp …`
@@ -543,19 +489,4 @@ async fn import(
 async fn new_ids(client: &Client, before: &BTreeSet<String>) -> Option<Vec<String>> {
     let after = connection_ids(client).await?;
     Some(after.difference(before).cloned().collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_page_footer_says_when_a_page_is_past_the_end_or_there_is_nothing() {
-        assert_eq!(page_footer(2, 3, 25, 3), "page 2 of 9 (3 of 25 connection(s))");
-        assert_eq!(
-            page_footer(999, 20, 25, 0),
-            "page 999 is past the last page (2); 25 connection(s) in all"
-        );
-        assert_eq!(page_footer(1, 20, 0, 0), "no connections");
-    }
 }

@@ -4,10 +4,13 @@
 //! input, with nothing sent. The API key is never printed. Ctrl-C (130) and
 //! SIGTERM (143) stop at once and clear the progress line.
 
+mod api;
 mod commands;
 mod demo;
+mod listing;
 mod op;
 mod output;
+mod people;
 
 use std::process::ExitCode;
 
@@ -123,7 +126,10 @@ async fn run(cli: Cli, operation: Option<(String, ArgMatches)>) -> Result<(), Fa
         Command::Connections(args::ConnectionsCommand::List(list)) => {
             commands::list_connections(&context, &mut out, list).await
         }
-        Command::VcsIdentities(command) => commands::vcs_identities(&context, &mut out, command).await,
+        Command::VcsIdentities(command) => people::vcs_identities(&context, &mut out, command).await,
+        Command::InfraIdentities(command) => people::infra_identities(&context, &mut out, command).await,
+        Command::Users(command) => people::users(&context, &mut out, command).await,
+        Command::Api(args) => api::run(&context, &mut out, args).await,
         Command::Idp(command) => commands::idp(&context, &mut out, command).await,
         Command::Mock(serve) => demo::run_mock(&context, &mut out, &serve).await,
         Command::Demo => demo::run_demo(&mut out).await,

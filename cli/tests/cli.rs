@@ -148,16 +148,16 @@ fn vcs_identities_toggle_and_connect() {
     let fake = Fake::new();
     let on = fake.drata(&["vcs-identities", "toggle", "3", "--field", "write-access", "--on"]);
     assert_eq!(on.code, 0, "{}", on.stderr);
-    assert!(on.stdout.starts_with("identity 3 (dev3): write access on since 20"), "{}", on.stdout);
+    assert!(on.stdout.starts_with("identity 3 (aturing): write access on since 20"), "{}", on.stdout);
     let off =
         fake.drata(&["--json", "vcs-identities", "toggle", "1", "--field", "push-prod-code-access", "--off"]);
     assert_eq!(off.code, 0, "{}", off.stderr);
     assert_eq!(off.json()["pushProductionCodeAccess"], serde_json::Value::Null);
 
     let linked = fake.drata(&["vcs-identities", "connect", "5", "--user", "3"]);
-    assert_eq!(linked.stdout.trim(), "identity 5 (dev5) linked to user 3 alan@example.com");
+    assert_eq!(linked.stdout.trim(), "identity 5 (unlinked-dev) linked to user 3 alan@example.com");
     let unlinked = fake.drata(&["vcs-identities", "connect", "5", "--unlink"]);
-    assert_eq!(unlinked.stdout.trim(), "identity 5 (dev5) unlinked");
+    assert_eq!(unlinked.stdout.trim(), "identity 5 (unlinked-dev) unlinked");
     assert_eq!(fake.writes(), 4);
 }
 

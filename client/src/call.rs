@@ -36,6 +36,8 @@ use crate::response::Response;
 pub struct Call<'a> {
     client: &'a Client,
     operation: &'static Operation,
+    /// A path given as is ([`Client::raw`]): no parameter table applies.
+    raw_path: Option<String>,
     params: Vec<(String, String)>,
     body: Option<Value>,
     file: Option<PathBuf>,
@@ -44,7 +46,32 @@ pub struct Call<'a> {
 impl Client {
     /// A call of `operation`, any operation of the spec ([`crate::operations`]).
     pub fn call(&self, operation: &'static Operation) -> Call<'_> {
-        Call { client: self, operation, params: Vec::new(), body: None, file: None }
+        Call { client: self, operation, raw_path: None, params: Vec::new(), body: None, file: None }
+    }
+
+    /// A request to any path under the API root (`/users/7`), the way
+    /// `gh api` does it: parameters go to the query as given, a body is any
+    /// JSON, and the answer is any JSON. It goes through the same attempt
+    /// loop; when the path is one of the spec's operations, that
+    /// operation's facts (success status, permission, retry safety) apply,
+    /// else any 2xx is a success.
+    ///
+    /// ```no_run
+    /// # async fn run(client: drata::Client) -> drata::Result<()> {
+    /// let user = client.raw(drata::Method::Get, "/users/7").send().await?;
+    /// println!("{}", user["email"]);
+    /// # Ok(()) }
+    /// ```
+    pub fn raw(&self, method: crate::Method, path: impl Into<String>) -> Call<'_> {
+        let path = path.into();
+        Call {
+            client: self,
+            operation: Operation::matching(method, path.split('?').next().unwrap_or("")),
+            raw_path: Some(path),
+            params: Vec::new(),
+            body: None,
+            file: None,
+        }
     }
 }
 
@@ -75,7 +102,10 @@ impl Call<'_> {
     /// [`Error::InvalidRequest`] or [`Error::Validation`] when something is
     /// invalid (nothing is sent), and the errors of any request.
     pub async fn send(self) -> Result<Response<Value>, Error> {
-        let Self { client, operation, params, body, file } = self;
+        if let Some(path) = self.raw_path {
+            return send_raw(self.client, self.operation, path, self.params, self.body).await;
+        }
+        let Self { client, operation, params, body, file, .. } = self;
         for (name, _) in &params {
             if operation.parameter(name).is_none() {
                 let known: Vec<&str> = operation.parameters.iter().map(|p| p.name).collect();
@@ -143,6 +173,35 @@ impl Call<'_> {
                 Err(invalid(operation, "it takes a file, not a JSON body".into()))
             }
         }
+    }
+}
+
+/// A request to a path given as is: see [`Client::raw`].
+async fn send_raw(
+    client: &Client,
+    operation: &'static Operation,
+    path: String,
+    params: Vec<(String, String)>,
+    body: Option<Value>,
+) -> Result<Response<Value>, Error> {
+    if !path.starts_with('/') || path.contains("..") || path.contains(['?', '#']) {
+        return Err(invalid(
+            operation,
+            format!(
+                "the path must start with `/`, relative to the API root, without `..`, `?` or `#`, not `{path}`"
+            ),
+        ));
+    }
+    let mut request = Request::new(client, operation, path);
+    for (name, value) in &params {
+        request = request.query(name, value);
+    }
+    match (body, operation.method) {
+        (Some(_), crate::Method::Get | crate::Method::Delete) => {
+            Err(invalid(operation, format!("a {} request takes no body", operation.method)))
+        }
+        (Some(body), _) => crate::runtime::execute(client, request.json(&body)?).await,
+        (None, _) => crate::runtime::execute(client, request).await,
     }
 }
 

@@ -107,6 +107,45 @@ pub struct Operation {
     pub answer_schema: Option<&'static str>,
 }
 
+/// The path of the operations that stand for requests outside the spec.
+const RAW_PATH: &str = "*";
+
+/// A request outside the spec, of `method`: any path, any 2xx a success.
+fn raw(method: Method) -> &'static Operation {
+    const fn of(method: Method, body: BodyKind) -> Operation {
+        Operation {
+            id: "api",
+            method,
+            path: RAW_PATH,
+            success: 200,
+            errors: &[],
+            body,
+            permission: None,
+            drata_operation_id: "",
+            if_unanswered: Some("list what the request creates and look for the new record"),
+            summary: "A request outside the spec",
+            parameters: &[],
+            body_schema: None,
+            check: None,
+            answer_schema: None,
+        }
+    }
+    static RAW: [Operation; 5] = [
+        of(Method::Get, BodyKind::None),
+        of(Method::Put, BodyKind::Json),
+        of(Method::Post, BodyKind::Json),
+        of(Method::Delete, BodyKind::None),
+        of(Method::Patch, BodyKind::Json),
+    ];
+    match method {
+        Method::Get => &RAW[0],
+        Method::Put => &RAW[1],
+        Method::Post => &RAW[2],
+        Method::Delete => &RAW[3],
+        Method::Patch => &RAW[4],
+    }
+}
+
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ParameterLocation {
@@ -163,6 +202,29 @@ impl Operation {
     /// `METHOD /path/template`.
     pub fn describe(&self) -> String {
         format!("{} {}", self.method, self.path)
+    }
+
+    /// Whether `status` is this operation's success: its documented one, or
+    /// any 2xx for a request outside the spec ([`crate::Client::raw`]).
+    pub fn is_success(&self, status: u16) -> bool {
+        status == self.success || (self.path == RAW_PATH && (200..300).contains(&status))
+    }
+
+    /// The operation a request outside the typed methods goes to: the
+    /// spec's operation whose method and path template match `path`
+    /// (`/users/7` → `GET /users/{id}`), else one that stands for any path.
+    pub fn matching(method: Method, path: &str) -> &'static Operation {
+        let fits = |template: &str| {
+            let (want, got): (Vec<&str>, Vec<&str>) =
+                (template.split('/').collect(), path.split('/').collect());
+            want.len() == got.len()
+                && want.iter().zip(&got).all(|(w, g)| (w.starts_with('{') && !g.is_empty()) || w == g)
+        };
+        crate::operations::ALL
+            .iter()
+            .copied()
+            .find(|op| op.method == method && fits(op.path))
+            .unwrap_or_else(|| raw(method))
     }
 
     /// The parameter named `name` on the wire.

@@ -30,7 +30,7 @@ pub(crate) fn finish<T: DeserializeOwned>(
         }
     };
     let Answer { status, headers, body } = answer;
-    if status == operation.success {
+    if operation.is_success(status) {
         return match serde_json::from_slice::<T>(&body) {
             Ok(value) => Ok(Response::new(value, status, headers)),
             Err(e) => Err(Error::Decode {

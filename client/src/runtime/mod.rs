@@ -138,7 +138,7 @@ pub(crate) async fn execute<T: DeserializeOwned>(
             settings.retry.next_delay(operation.method, context.attempts, outcome, policy::jitter)
         else {
             span.in_scope(|| match &result {
-                Ok(answer) if answer.status == operation.success => tracing::debug!("done"),
+                Ok(answer) if operation.is_success(answer.status) => tracing::debug!("done"),
                 Ok(answer) => tracing::info!(status = answer.status, "failed"),
                 Err(e) => tracing::info!(error = %e, "failed"),
             });

@@ -1,0 +1,160 @@
+//! `drata api METHOD PATH [--field KEY=VALUE]... [--input FILE] [--paginate]`:
+//! any endpoint of Drata's API under the API root, through the same client
+//! (`drata::Client::raw`), the way `gh api` works.
+
+use std::collections::BTreeMap;
+
+use drata::Method;
+use drata_cli::args::ApiArgs;
+use serde_json::Value;
+
+use crate::Failure;
+use crate::commands::Context;
+use crate::output::Stdout;
+
+/// The most pages `--paginate` follows before giving up (as the client's streams).
+const MAX_PAGES: u32 = drata::MAX_PAGES;
+
+pub async fn run(context: &Context, out: &mut Stdout, args: ApiArgs) -> Result<(), Failure> {
+    let method = method(&args.method)?;
+    let fields = fields(&args.fields)?;
+    let takes_query = matches!(method, Method::Get | Method::Delete);
+    let body = match (&args.input, takes_query, fields.is_empty()) {
+        (Some(file), true, _) => {
+            return Err(Failure::Invalid(format!(
+                "--input {}: a {method} request takes no body; give its parameters with --field",
+                file.display()
+            )));
+        }
+        (Some(file), false, _) => Some(read_input(file)?),
+        (None, false, false) => {
+            Some(Value::Object(fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect()))
+        }
+        (None, _, _) => None,
+    };
+    if args.paginate && method != Method::Get {
+        return Err(Failure::Invalid("--paginate follows the pages of a GET listing".into()));
+    }
+    let client = context.client()?;
+    let query: Vec<(String, String)> = if takes_query { query_pairs(&fields) } else { Vec::new() };
+    if !args.paginate {
+        let mut call = client.raw(method, args.path.clone());
+        for (name, value) in &query {
+            call = call.param(name.clone(), value.clone());
+        }
+        if let Some(body) = body {
+            call = call.body(body);
+        }
+        let answer = call.send().await?;
+        return out.json(&*answer);
+    }
+    // --paginate: page after page until `total` items came or a page is empty.
+    let query: Vec<_> = query.into_iter().filter(|(name, _)| name != "page").collect();
+    let mut items: Vec<Value> = Vec::new();
+    let mut previous: Option<Vec<Value>> = None;
+    for page in 1..=MAX_PAGES {
+        let mut call = client.raw(method, args.path.clone()).param("page", page.to_string());
+        for (name, value) in &query {
+            call = call.param(name.clone(), value.clone());
+        }
+        let answer = call.send().await?.into_inner();
+        let Some(data) = answer.get("data").and_then(Value::as_array) else {
+            return Err(Failure::Api(format!(
+                "--paginate: page {page} of {} has no `data` list; it is not a paginated listing",
+                args.path
+            )));
+        };
+        if data.is_empty() {
+            return out.json(&items);
+        }
+        let ids: Vec<Value> =
+            data.iter().map(|item| item.get("id").cloned().unwrap_or(Value::Null)).collect();
+        if previous.as_ref() == Some(&ids) {
+            return Err(Failure::Api(format!(
+                "--paginate: page {page} repeats page {}: the server ignores `page`; stopping instead of looping",
+                page - 1
+            )));
+        }
+        previous = Some(ids);
+        items.extend(data.iter().cloned());
+        let total = answer.get("total").and_then(Value::as_u64).unwrap_or(0);
+        if items.len() as u64 >= total {
+            return out.json(&items);
+        }
+    }
+    Err(Failure::Api(format!(
+        "--paginate: stopped after {MAX_PAGES} pages without reaching the end of the listing"
+    )))
+}
+
+fn method(text: &str) -> Result<Method, Failure> {
+    match text.to_ascii_uppercase().as_str() {
+        "GET" => Ok(Method::Get),
+        "POST" => Ok(Method::Post),
+        "PUT" => Ok(Method::Put),
+        "PATCH" => Ok(Method::Patch),
+        "DELETE" => Ok(Method::Delete),
+        _ => Err(Failure::Invalid(format!("unknown method `{text}`; use GET, POST, PUT, PATCH or DELETE"))),
+    }
+}
+
+/// `KEY=VALUE`s typed like `gh api -F`: `true`, `false`, `null` and
+/// integers as JSON literals, anything else a string; a repeated key an
+/// array. Keys keep their brackets (`roles[]`).
+fn fields(given: &[String]) -> Result<BTreeMap<String, Value>, Failure> {
+    let mut out: BTreeMap<String, Value> = BTreeMap::new();
+    for field in given {
+        let Some((key, value)) = field.split_once('=') else {
+            return Err(Failure::Invalid(format!("--field `{field}` is not KEY=VALUE")));
+        };
+        if key.is_empty() {
+            return Err(Failure::Invalid(format!("--field `{field}` has no key")));
+        }
+        let value = match value {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            "null" => Value::Null,
+            number if number.parse::<i64>().is_ok() => Value::from(number.parse::<i64>().unwrap_or_default()),
+            text => Value::from(text),
+        };
+        match out.get_mut(key) {
+            Some(Value::Array(values)) => values.push(value),
+            Some(first) => *first = Value::Array(vec![first.take(), value]),
+            None => {
+                out.insert(key.to_string(), value);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The fields as query parameters: an array as the name repeated.
+fn query_pairs(fields: &BTreeMap<String, Value>) -> Vec<(String, String)> {
+    let text = |value: &Value| match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut out = Vec::new();
+    for (key, value) in fields {
+        match value {
+            Value::Array(values) => out.extend(values.iter().map(|v| (key.clone(), text(v)))),
+            one => out.push((key.clone(), text(one))),
+        }
+    }
+    out
+}
+
+/// `--input FILE` (`-`: standard input) as JSON.
+fn read_input(file: &std::path::Path) -> Result<Value, Failure> {
+    let text = if file.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text)
+            .map_err(|e| Failure::Invalid(format!("cannot read standard input: {e}")))?;
+        text
+    } else {
+        std::fs::read_to_string(file)
+            .map_err(|e| Failure::Invalid(format!("cannot read `{}`: {e}", file.display())))?
+    };
+    serde_json::from_str::<Value>(&text)
+        .map_err(|e| Failure::Invalid(format!("`{}` is not JSON: {e}; nothing was sent", file.display())))
+}

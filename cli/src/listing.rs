@@ -1,0 +1,173 @@
+//! Printing a listing of the API, any of them: one page (with a footer
+//! saying where it is) or every page (with progress on stderr), as a table
+//! or as JSON. Each row is read from the item's JSON, so an item that does
+//! not have the documented shape prints what Drata sent, with a note.
+
+use drata::{Page, Tolerant};
+use futures::TryStreamExt;
+use futures::future::BoxFuture;
+use futures::stream::BoxStream;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::Failure;
+use crate::output::{self, Stdout, text};
+
+/// How a column shows its field.
+#[derive(Debug, Clone, Copy)]
+pub enum Show {
+    /// The value as text.
+    Text,
+    /// A timestamp meaning "on since": the time, or `no` when null or absent.
+    Since,
+    /// `yes` or `no`.
+    YesNo,
+}
+
+/// A column: its header, the JSON pointer of its field in an item, how it shows.
+pub type Column = (&'static str, &'static str, Show);
+
+/// What to fetch: one page, or every page.
+pub enum Fetch<'a, P> {
+    /// One page (the request as the user gave it).
+    One(BoxFuture<'a, Result<drata::Response<P>, drata::Error>>),
+    /// Every page.
+    All(BoxStream<'a, Result<P, drata::Error>>),
+}
+
+/// Prints the listing; `what` names its items in the plural (`identities`).
+pub async fn print<P, const N: usize>(
+    out: &mut Stdout,
+    json: bool,
+    what: &str,
+    columns: &[Column; N],
+    fetch: Fetch<'_, P>,
+) -> Result<(), Failure>
+where
+    P: Page + Serialize,
+    P::Item: Serialize,
+{
+    match fetch {
+        Fetch::One(request) => {
+            let page = request.await?.into_inner();
+            if json {
+                return out.json(&page);
+            }
+            table(out, columns, page.items())?;
+            let numbers = serde_json::to_value(&page).unwrap_or_default();
+            let number = |name: &str| numbers.get(name).and_then(Value::as_i64).unwrap_or(0);
+            out.line(&footer(what, number("page"), number("limit"), page.total(), page.items().len()))
+        }
+        Fetch::All(mut pages) => {
+            let progress = output::items_bar(what);
+            let mut all = Vec::new();
+            while let Some(page) = pages.try_next().await? {
+                output::set_items_total(&progress, what, u64::try_from(page.total()).unwrap_or(0));
+                progress.inc(page.items().len() as u64);
+                all.extend(page.into_items());
+            }
+            progress.finish_and_clear();
+            if json {
+                return out.json(&all);
+            }
+            table(out, columns, &all)?;
+            out.line(&format!("{} {what}", all.len()))
+        }
+    }
+}
+
+/// The line under one page of a listing.
+pub fn footer(what: &str, page: i64, limit: i64, total: i64, shown: usize) -> String {
+    let pages = if limit > 0 { (total + limit - 1) / limit } else { 0 };
+    match (total, pages) {
+        (0, _) => format!("no {}", what.replace("(s)", "s")),
+        (_, pages) if page > pages => {
+            format!("page {page} is past the last page ({pages}); {total} {what} in all")
+        }
+        _ => format!("page {page} of {pages} ({shown} of {total} {what})"),
+    }
+}
+
+fn table<T: Serialize, const N: usize>(
+    out: &mut Stdout,
+    columns: &[Column; N],
+    items: &[Tolerant<T>],
+) -> Result<(), Failure> {
+    let json: Vec<Value> = items.iter().map(|item| serde_json::to_value(item).unwrap_or_default()).collect();
+    let rows: Vec<[String; N]> =
+        json.iter().map(|item| columns.map(|(_, pointer, show)| cell(item, pointer, show))).collect();
+    out.table(columns.map(|(header, _, _)| header), &rows)?;
+    for (item, value) in items.iter().zip(&json) {
+        notes(out, value, item)?;
+    }
+    Ok(())
+}
+
+fn cell(item: &Value, pointer: &str, show: Show) -> String {
+    let value = item.pointer(pointer).unwrap_or(&Value::Null);
+    let shown = match (show, value) {
+        (Show::Since, Value::Null) | (Show::YesNo, Value::Bool(false) | Value::Null) => "no".to_string(),
+        (Show::Since, Value::String(since)) => format!("since {since}"),
+        (Show::YesNo, Value::Bool(true)) => "yes".to_string(),
+        (_, Value::Null) => String::new(),
+        (_, Value::String(text)) => text.clone(),
+        (_, Value::Array(items)) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+        (_, other) => other.to_string(),
+    };
+    text(&shown).into_owned()
+}
+
+/// A line under the table for each part of an item that did not fit.
+fn notes<T>(out: &mut Stdout, value: &Value, item: &Tolerant<T>) -> Result<(), Failure> {
+    let parts = item.unreadable();
+    let named: Vec<_> = parts.iter().filter(|p| !p.path.is_empty()).collect();
+    let shown = if named.is_empty() { parts.iter().collect() } else { named };
+    let id = match value.get("id") {
+        Some(Value::String(id)) => id.clone(),
+        Some(id) => id.to_string(),
+        None => "?".into(),
+    };
+    for part in shown {
+        let what = if part.path.is_empty() { "it".to_string() } else { format!("`{}`", part.path) };
+        let how = if item.value().is_some() { "left out" } else { "shown as sent" };
+        out.line(&text(&format!(
+            "note: item {id} does not have the documented shape: {what} ({}) is {how}: {}",
+            part.reason, part.value
+        )))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_footer_says_when_a_page_is_past_the_end_or_there_is_nothing() {
+        assert_eq!(footer("connection(s)", 2, 3, 25, 3), "page 2 of 9 (3 of 25 connection(s))");
+        assert_eq!(
+            footer("connection(s)", 999, 20, 25, 0),
+            "page 999 is past the last page (2); 25 connection(s) in all"
+        );
+        assert_eq!(footer("connection(s)", 1, 20, 0, 0), "no connections");
+        assert_eq!(footer("users", 1, 20, 0, 0), "no users");
+    }
+
+    #[test]
+    fn cells_show_timestamps_as_since_and_escape_server_text() {
+        let item = serde_json::json!({"a": null, "b": "2025-01-01", "c": true, "d": "evil\u{1b}]0;x\u{7}", "e": ["A", "B"]});
+        assert_eq!(cell(&item, "/a", Show::Since), "no");
+        assert_eq!(cell(&item, "/b", Show::Since), "since 2025-01-01");
+        assert_eq!(cell(&item, "/c", Show::YesNo), "yes");
+        assert_eq!(cell(&item, "/missing", Show::YesNo), "no");
+        assert_eq!(cell(&item, "/d", Show::Text), r"evil\u{1b}]0;x\u{7}");
+        assert_eq!(cell(&item, "/e", Show::Text), "A,B");
+    }
+}
