@@ -2,10 +2,10 @@
 //! through every operation.
 
 use drata::types::{
-    ConnectVersionControlIdentityRequest, ConnectionState, PersonnelImport, ProviderType, ToggleField,
-    ToggleVersionControlIdentityRequest,
+    ConnectVersionControlIdentityRequest, ConnectionState, PersonnelImport, ProviderType,
+    ServiceAccountRequest, ToggleField, ToggleVersionControlIdentityRequest,
 };
-use drata::{Client, ConnectionFilter};
+use drata::{Client, ConnectionFilter, Tolerant};
 use futures::TryStreamExt;
 
 use crate::Failure;
@@ -30,6 +30,78 @@ pub async fn run_mock(
     // Until Ctrl-C or SIGTERM, which end every command the same way.
     std::future::pending::<()>().await;
     Ok(())
+}
+
+/// The workflow around the identities: find an engineer's identity by
+/// name, revoke its push-to-production access, mark a CI bot a service
+/// account, find a user by email and link an identity to them.
+async fn workflow(out: &mut Stdout, client: &Client) -> Result<(), Failure> {
+    let step = |out: &mut Stdout, title: &str| out.line(&format!("\n==> {title}"));
+
+    step(out, "Find Ada's version-control identity by name (GET /user-identities/version-control?q=ada)")?;
+    let found: Vec<_> = client.list_version_control_identities().q("ada").items().try_collect().await?;
+    let Some(ada) = found.iter().filter_map(Tolerant::value).find(|i| i.username == "ada-lovelace") else {
+        return Err(Failure::Api("ada-lovelace is not in the listing".into()));
+    };
+    let ada_id: i64 =
+        ada.id.to_string().parse().map_err(|_| Failure::Api("an id that is not a number".into()))?;
+    let linked_to = ada.user.as_ref().and_then(|u| u.email.clone()).unwrap_or_else(|| "nobody".into());
+    out.line(&format!("{} is identity {ada_id}, linked to {linked_to}", ada.username))?;
+
+    step(
+        out,
+        "Revoke its push-to-production access (drata vcs-identities toggle --username ada-lovelace …)",
+    )?;
+    let revoked = client
+        .toggle_version_control_identity()
+        .id(ada_id)
+        .body(ToggleVersionControlIdentityRequest {
+            toggle: false,
+            toggle_field: Some(ToggleField::VersionControlPushProdCodeAccess),
+        })
+        .send()
+        .await?;
+    let state = if revoked.push_production_code_access.is_some() { "still on" } else { "off" };
+    out.line(&format!("{}: push-to-production access {state}", revoked.username))?;
+
+    step(out, "Mark the CI bot's AWS account a service account, with the reason")?;
+    let bots: Vec<_> =
+        client.list_infrastructure_identities().q("ci-deploy-bot").items().try_collect().await?;
+    let Some(bot) = bots.iter().filter_map(Tolerant::value).next() else {
+        return Err(Failure::Api("ci-deploy-bot is not in the listing".into()));
+    };
+    let bot_id: i64 =
+        bot.id.to_string().parse().map_err(|_| Failure::Api("an id that is not a number".into()))?;
+    let marked = client
+        .set_infrastructure_identity_service_account()
+        .id(bot_id)
+        .body(ServiceAccountRequest {
+            service_account: true,
+            service_account_reason: "Deploys from CI; no person behind it".into(),
+        })
+        .send()
+        .await?;
+    let since = marked.service_account.as_ref().map(ToString::to_string).unwrap_or_default();
+    out.line(&format!("{} is a service account since {since}", marked.username))?;
+
+    step(out, "Find a user by email and link an unlinked identity to them")?;
+    let grace = client.get_user_by_email().email("grace@example.com").send().await?;
+    let grace_id: i64 = grace
+        .id
+        .as_ref()
+        .and_then(|id| id.to_string().parse().ok())
+        .ok_or_else(|| Failure::Api("the user has no id".into()))?;
+    let linked = client
+        .connect_version_control_identity()
+        .id(5)
+        .body(ConnectVersionControlIdentityRequest { user_id: Some(grace_id) })
+        .send()
+        .await?;
+    out.line(&format!(
+        "{} (user {grace_id}) now owns identity {}",
+        grace.email.as_deref().unwrap_or_default(),
+        linked.username
+    ))
 }
 
 /// `drata demo`: every operation against an in-process fake server.
@@ -105,6 +177,8 @@ pub async fn run_demo(out: &mut Stdout) -> Result<(), Failure> {
         .await?;
     let user = if unlinked.user.is_none() { "no Drata user" } else { "still linked" };
     out.line(&format!("{} unlinked: {user}", unlinked.username))?;
+
+    workflow(out, &client).await?;
 
     let dir =
         tempfile::tempdir().map_err(|e| Failure::Api(format!("cannot create a temporary folder: {e}")))?;

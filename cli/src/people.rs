@@ -442,15 +442,25 @@ fn one_by_username<T: Serialize>(kind: &str, username: &str, found: &[Tolerant<T
             .join(", ")
     };
     match exact.as_slice() {
-        [(id, _, _)] => id.parse().map_err(|_| Failure::Api(format!("the {kind} `{username}` has the id `{id}`, not a number"))),
+        [(id, _, _)] => id
+            .parse()
+            .map_err(|_| Failure::Api(format!("the {kind} `{username}` has the id `{id}`, not a number"))),
         [] => {
             let close: Vec<&(String, String, String)> = candidates.iter().collect();
-            let hint = if close.is_empty() { String::new() } else { format!("; usernames that contain it: {}", describe(&close)) };
-            Err(Failure::Invalid(text(&format!("no {kind} has the username `{username}`{hint}; nothing was changed")).into_owned()))
+            let hint = if close.is_empty() {
+                String::new()
+            } else {
+                format!("; usernames that contain it: {}", describe(&close))
+            };
+            Err(Failure::Invalid(
+                text(&format!("no {kind} has the username `{username}`{hint}; nothing was changed"))
+                    .into_owned(),
+            ))
         }
         several => Err(Failure::Invalid(
             text(&format!(
-                "several {kind}s have the username `{username}`: {}; give the id instead; nothing was changed",
+                "several {} have the username `{username}`: {}; give the id instead; nothing was changed",
+                kind.replace("identity", "identities"),
                 describe(several)
             ))
             .into_owned(),

@@ -1,84 +1,12 @@
 //! The real `drata` binary against the fake server: every command, its
 //! output, its exit code, and that nothing is sent for invalid input.
 
-use std::process::{Command, Output};
+mod common;
 
-use drata_mock::{MockConfig, MockServer};
+use std::process::Command;
 
-const KEY: &str = "cli-test-key-5b1e";
-
-/// A fake server running on its own runtime for the duration of a test.
-struct Fake {
-    server: MockServer,
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl Fake {
-    fn start(config: MockConfig) -> Self {
-        let runtime = tokio::runtime::Runtime::new().expect("runtime");
-        let server = runtime.block_on(MockServer::start(config)).expect("fake server");
-        Self { server, _runtime: runtime }
-    }
-
-    fn new() -> Self {
-        Self::start(MockConfig::default().api_keys([KEY]))
-    }
-
-    /// Runs `drata --base-url <fake> <args>` with the test key in the environment.
-    fn drata(&self, args: &[&str]) -> Run {
-        run(&[&["--base-url", &self.server.base_url()], args].concat(), Some(KEY))
-    }
-
-    fn writes(&self) -> u64 {
-        self.server.write_count()
-    }
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
-    }
-}
-
-fn run(args: &[&str], key: Option<&str>) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_drata"));
-    command.args(args).env_remove("DRATA_API_KEY").env_remove("DRATA_BASE_URL").env_remove("DRATA_REGION");
-    if let Some(key) = key {
-        command.env("DRATA_API_KEY", key);
-    }
-    let Output { status, stdout, stderr } = command.output().expect("the drata binary runs");
-    let run = Run {
-        code: status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-    };
-    assert!(
-        !run.stdout.contains(KEY) && !run.stderr.contains(KEY),
-        "the key leaked:\n{}\n{}",
-        run.stdout,
-        run.stderr
-    );
-    run
-}
-
-/// Writes `content` to a new file of its own (tests run in parallel and must
-/// never read each other's half-written files), removed when dropped.
-fn temp_file(name: &str, content: &str) -> tempfile::TempPath {
-    let mut file = tempfile::Builder::new()
-        .prefix("drata-cli-")
-        .suffix(&format!("-{name}"))
-        .tempfile()
-        .expect("temp file");
-    std::io::Write::write_all(&mut file, content.as_bytes()).expect("write temp file");
-    file.into_temp_path()
-}
+use common::*;
+use drata_mock::MockConfig;
 
 fn valid_csv() -> tempfile::TempPath {
     temp_file(

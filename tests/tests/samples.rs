@@ -113,3 +113,27 @@ fn every_documented_answer_and_request_reads() {
         serde_json::from_str(&documented("error.any.custom-connections-page.json")).expect("error");
     assert_eq!((error.name, error.debug_info.map(|d| d.name)), (None, Some("string".to_string())));
 }
+
+#[test]
+fn the_identities_and_users_samples_read() {
+    // The older listing prints its one user collapsed, `{ }`: still a user.
+    let users: drata::types::UsersPage =
+        serde_json::from_str(&documented("listUsers.200.older.json")).expect("users");
+    assert_eq!((users.data.len(), users.total, users.limit), (1, 100, 10));
+    assert!(users.data[0].is_exact(), "an empty user is a user: every field is optional");
+    assert_eq!(users.data[0].value().map(|u| u.id.is_none()), Some(true));
+    for name in [
+        "setVersionControlIdentityServiceAccount.request.json",
+        "setInfrastructureIdentityServiceAccount.request.json",
+    ] {
+        let request: drata::types::ServiceAccountRequest =
+            serde_json::from_str(&documented(name)).expect(name);
+        assert_eq!(
+            (request.service_account, request.service_account_reason.as_str()),
+            (true, "This account is used to deploy")
+        );
+    }
+    let connect: drata::types::ConnectInfrastructureIdentityRequest =
+        serde_json::from_str(&documented("connectInfrastructureIdentity.request.json")).expect("connect");
+    assert_eq!(connect.user_id, Some(1));
+}

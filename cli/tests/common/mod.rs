@@ -1,0 +1,83 @@
+//! The `drata` binary run as a user would: against a fake server, with the
+//! test key in the environment, its output and exit code kept.
+
+#![allow(dead_code)]
+
+use std::process::{Command, Output};
+
+use drata_mock::{MockConfig, MockServer};
+
+pub const KEY: &str = "cli-test-key-5b1e";
+
+/// A fake server running on its own runtime for the duration of a test.
+pub struct Fake {
+    pub server: MockServer,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Fake {
+    pub fn start(config: MockConfig) -> Self {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let server = runtime.block_on(MockServer::start(config)).expect("fake server");
+        Self { server, _runtime: runtime }
+    }
+
+    pub fn new() -> Self {
+        Self::start(MockConfig::default().api_keys([KEY]))
+    }
+
+    /// Runs `drata --base-url <fake> <args>` with the test key in the environment.
+    pub fn drata(&self, args: &[&str]) -> Run {
+        run(&[&["--base-url", &self.server.base_url()], args].concat(), Some(KEY))
+    }
+
+    pub fn writes(&self) -> u64 {
+        self.server.write_count()
+    }
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+pub fn run(args: &[&str], key: Option<&str>) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_drata"));
+    command.args(args).env_remove("DRATA_API_KEY").env_remove("DRATA_BASE_URL").env_remove("DRATA_REGION");
+    if let Some(key) = key {
+        command.env("DRATA_API_KEY", key);
+    }
+    let Output { status, stdout, stderr } = command.output().expect("the drata binary runs");
+    let run = Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    };
+    assert!(
+        !run.stdout.contains(KEY) && !run.stderr.contains(KEY),
+        "the key leaked:\n{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    run
+}
+
+/// Writes `content` to a new file of its own (tests run in parallel and must
+/// never read each other's half-written files), removed when dropped.
+pub fn temp_file(name: &str, content: &str) -> tempfile::TempPath {
+    let mut file = tempfile::Builder::new()
+        .prefix("drata-cli-")
+        .suffix(&format!("-{name}"))
+        .tempfile()
+        .expect("temp file");
+    std::io::Write::write_all(&mut file, content.as_bytes()).expect("write temp file");
+    file.into_temp_path()
+}
