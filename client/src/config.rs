@@ -398,6 +398,8 @@ mod tests {
             "ftp://x/y",
             "not a url",
             "https://u:p@x.com",
+            "https://u@x.com",
+            "https://:p@x.com",
             "https://public-api.drata.com/public?x=1",
             "https://public-api.drata.com/public#top",
         ] {
