@@ -2,8 +2,9 @@
 //!
 //! Drata is a compliance-automation platform; its API lets a company push data
 //! Drata cannot collect itself and manage what it has. This crate covers the
-//! version-control identity operations, the connections listing and IdP
-//! personnel imports, generated from the OpenAPI document in `openapi/`.
+//! version-control and infrastructure user identities, users, the
+//! connections listing and IdP personnel imports, generated from the OpenAPI
+//! document of `drata-openapi`.
 //!
 //! # Quick example
 //!
@@ -47,8 +48,13 @@
 //!   appears in `Debug`, errors or logs.
 //! - **Tracing**: a `drata.request` span per attempt with the operation,
 //!   method, path template, attempt, status and latency.
-//! - **Pagination** ([`Client::connections`]): every connection across pages
-//!   as a stream that cannot loop forever.
+//! - **Pagination**: every listing's builder streams its items across pages
+//!   (`.items()`, `.pages()`) by one mechanism that cannot loop forever
+//!   ([`Page`]); [`Client::connections`] adds the connections filter.
+//! - **Any operation, any path**: [`Client::call`] calls an operation from
+//!   its table entry ([`operations`]) with text parameters and a JSON body,
+//!   [`Client::raw`] any path under the API root; both check what they can
+//!   and go through the same runtime.
 //! - **Validation** ([`personnel`]): personnel are checked the way Drata
 //!   documents them before any upload; nothing invalid is sent.
 //!

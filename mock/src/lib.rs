@@ -1,11 +1,14 @@
 //! A stateful fake Drata server that follows the project's OpenAPI document.
 //!
-//! It serves the seven operations of `openapi/drata.yaml` under `/public`,
+//! It serves every operation of `openapi/drata.yaml` under `/public`,
 //! built on the client's generated types so it cannot drift from the spec,
 //! with an in-memory account: connections (filters, sort, pages),
-//! version-control identities (toggles set or clear their timestamps, connect
-//! links or unlinks a user), and IdP connections created or updated by
-//! personnel imports. It checks `Authorization: Bearer` (401), validates
+//! version-control and infrastructure identities (listings with Drata's
+//! filters, toggles set or clear their timestamps, connect links or unlinks
+//! a user, service-account marks), users (roles and id filters, by id, by
+//! email), and IdP connections created or updated by personnel imports. An
+//! operation without a handler of its own is served from the spec alone
+//! (`generic`): parameters and body checked, its example answered. It checks `Authorization: Bearer` (401), validates
 //! bodies and parameters (400 with Drata's error body), answers 404 for
 //! unknown ids, can force 402/403/412 for chosen keys, enforces a rate limit
 //! (429 with `Retry-After`), and injects faults on demand: latency, a share of

@@ -182,7 +182,7 @@ impl Spec {
 
     /// The component schemas whose lists are marked
     /// `x-drata-tolerant-items: true` hold items of these schemas: each gets
-    /// a stand-in schema, [`tolerant_name`], that the generation settings
+    /// a stand-in schema, `tolerant_name`, that the generation settings
     /// replace with `crate::Tolerant<X>`.
     pub fn tolerant_item_schemas(&self) -> Vec<String> {
         let mut names: Vec<String> = self
@@ -207,7 +207,7 @@ impl Spec {
     }
 
     /// Names of every component schema that becomes a Rust type (all but
-    /// [`NULL_SCHEMA`]).
+    /// `NULL_SCHEMA`).
     pub fn schema_names(&self) -> Vec<String> {
         self.schemas().map(|(name, _)| name.clone()).filter(|name| name != NULL_SCHEMA).collect()
     }
