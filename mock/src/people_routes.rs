@@ -5,9 +5,8 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, State as AxumState};
-use axum::http::{HeaderMap, Method, Uri};
+use axum::extract::{Path, Request, State as AxumState};
+use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use drata::Tolerant;
@@ -20,7 +19,7 @@ use serde::de::DeserializeOwned;
 use crate::Shared;
 use crate::generic::validate;
 use crate::people::{self, IdentityQuery, UserQuery};
-use crate::routes::bad_request;
+use crate::routes::{MAX_BODY_BYTES, bad_request};
 use crate::state::State;
 
 /// The routes, for the API's router.
@@ -37,18 +36,20 @@ pub(crate) fn routes() -> axum::Router<Arc<Shared>> {
         .route("/users/{email}/email", get(user_by_email))
 }
 
-/// The request checked against the spec, then its JSON body, if it has one.
-fn checked<T: DeserializeOwned>(
-    method: &Method,
-    uri: &Uri,
-    headers: &HeaderMap,
-    body: &Bytes,
-) -> Result<Option<T>, Box<Response>> {
-    validate(method, uri, headers, body)?;
+/// The request checked against the spec: its URI and its JSON body, if it
+/// has one.
+async fn checked<T: DeserializeOwned>(request: Request) -> Result<(Uri, Option<T>), Box<Response>> {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|e| Box::new(bad_request(format!("cannot read the body: {e}"))))?;
+    validate(&parts.method, &parts.uri, &parts.headers, &body)?;
     if body.is_empty() {
-        return Ok(None);
+        return Ok((parts.uri, None));
     }
-    serde_json::from_slice(body).map(Some).map_err(|e| Box::new(bad_request(format!("invalid body: {e}"))))
+    let value =
+        serde_json::from_slice(&body).map_err(|e| Box::new(bad_request(format!("invalid body: {e}"))))?;
+    Ok((parts.uri, Some(value)))
 }
 
 fn pairs(uri: &Uri) -> Vec<(String, String)> {
@@ -88,48 +89,41 @@ fn id(raw: &str) -> i64 {
     raw.parse().unwrap_or(0)
 }
 
-async fn list_version_control(
-    AxumState(shared): AxumState<Arc<Shared>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Err(refused) = checked::<serde_json::Value>(&method, &uri, &headers, &body) {
-        return *refused;
-    }
+/// The extractor of the server's shared state.
+type SharedState = AxumState<Arc<Shared>>;
+
+async fn list_version_control(AxumState(shared): SharedState, request: Request) -> Response {
+    let uri = match checked::<serde_json::Value>(request).await {
+        Ok((uri, _)) => uri,
+        Err(refused) => return *refused,
+    };
     let query = identity_query(&uri);
     let (data, total) = people::list(&shared.state().identities, &query);
     let data = data.into_iter().map(Tolerant::from).collect();
     Json(VersionControlIdentitiesPage { data, page: query.page, limit: query.limit, total }).into_response()
 }
 
-async fn list_infrastructure(
-    AxumState(shared): AxumState<Arc<Shared>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Err(refused) = checked::<serde_json::Value>(&method, &uri, &headers, &body) {
-        return *refused;
-    }
+async fn list_infrastructure(AxumState(shared): SharedState, request: Request) -> Response {
+    let uri = match checked::<serde_json::Value>(request).await {
+        Ok((uri, _)) => uri,
+        Err(refused) => return *refused,
+    };
     let query = identity_query(&uri);
     let (data, total) = people::list(&shared.state().infrastructure, &query);
     let data = data.into_iter().map(Tolerant::from).collect();
     Json(InfrastructureIdentitiesPage { data, page: query.page, limit: query.limit, total }).into_response()
 }
 
-/// A write: the body checked, then `act` on the account, its result as the answer.
-fn write<B: DeserializeOwned, T: serde::Serialize>(
+/// A write: the request checked, then `act` on the account with its body,
+/// and the result as the answer.
+async fn write<B: DeserializeOwned, T: serde::Serialize>(
     shared: &Shared,
-    request: (&Method, &Uri, &HeaderMap, &Bytes),
+    request: Request,
     act: impl FnOnce(&mut State, B) -> Result<T, crate::state::Refusal>,
 ) -> Response {
-    let (method, uri, headers, body) = request;
-    let body = match checked::<B>(method, uri, headers, body) {
-        Ok(Some(body)) => body,
-        Ok(None) => return bad_request("a JSON body is required"),
+    let body = match checked::<B>(request).await {
+        Ok((_, Some(body))) => body,
+        Ok((_, None)) => return bad_request("a JSON body is required"),
         Err(refused) => return *refused,
     };
     match act(&mut shared.state(), body) {
@@ -139,84 +133,67 @@ fn write<B: DeserializeOwned, T: serde::Serialize>(
 }
 
 async fn version_control_service_account(
-    AxumState(shared): AxumState<Arc<Shared>>,
+    AxumState(shared): SharedState,
     Path(raw): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Request,
 ) -> Response {
-    write(&shared, (&method, &uri, &headers, &body), |state, request: ServiceAccountRequest| {
+    write(&shared, request, |state, body: ServiceAccountRequest| {
         state.mark_service_account(
             |s| &mut s.identities,
             id(&raw),
-            request.service_account,
-            request.service_account_reason,
+            body.service_account,
+            body.service_account_reason,
         )
     })
+    .await
 }
 
 async fn infrastructure_service_account(
-    AxumState(shared): AxumState<Arc<Shared>>,
+    AxumState(shared): SharedState,
     Path(raw): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Request,
 ) -> Response {
-    write(&shared, (&method, &uri, &headers, &body), |state, request: ServiceAccountRequest| {
+    write(&shared, request, |state, body: ServiceAccountRequest| {
         state.mark_service_account(
             |s| &mut s.infrastructure,
             id(&raw),
-            request.service_account,
-            request.service_account_reason,
+            body.service_account,
+            body.service_account_reason,
         )
     })
+    .await
 }
 
 async fn toggle_infrastructure(
-    AxumState(shared): AxumState<Arc<Shared>>,
+    AxumState(shared): SharedState,
     Path(raw): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Request,
 ) -> Response {
-    write(&shared, (&method, &uri, &headers, &body), |state, request: ToggleInfrastructureIdentityRequest| {
+    write(&shared, request, |state, body: ToggleInfrastructureIdentityRequest| {
         // Drata does not say what a missing toggleField does; the fake
         // server reads it as admin access.
-        let field = request.toggle_field.unwrap_or(InfrastructureToggleField::InfrastructureAdminAccess);
-        state.toggle_infrastructure(id(&raw), request.toggle, &field)
+        let field = body.toggle_field.unwrap_or(InfrastructureToggleField::InfrastructureAdminAccess);
+        state.toggle_infrastructure(id(&raw), body.toggle, &field)
     })
+    .await
 }
 
 async fn connect_infrastructure(
-    AxumState(shared): AxumState<Arc<Shared>>,
+    AxumState(shared): SharedState,
     Path(raw): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Request,
 ) -> Response {
-    write(
-        &shared,
-        (&method, &uri, &headers, &body),
-        |state, request: ConnectInfrastructureIdentityRequest| {
-            state.link(|s| &mut s.infrastructure, id(&raw), request.user_id)
-        },
-    )
+    write(&shared, request, |state, body: ConnectInfrastructureIdentityRequest| {
+        state.link(|s| &mut s.infrastructure, id(&raw), body.user_id)
+    })
+    .await
 }
 
-async fn list_users(
-    AxumState(shared): AxumState<Arc<Shared>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Err(refused) = checked::<serde_json::Value>(&method, &uri, &headers, &body) {
-        return *refused;
-    }
+async fn list_users(AxumState(shared): SharedState, request: Request) -> Response {
+    let uri = match checked::<serde_json::Value>(request).await {
+        Ok((uri, _)) => uri,
+        Err(refused) => return *refused,
+    };
     let pairs = pairs(&uri);
     let (page, limit) = paging(&pairs);
     let ids = |name: &str| all(&pairs, name).iter().filter_map(|v| v.parse().ok()).collect();
@@ -234,14 +211,8 @@ async fn list_users(
     Json(UsersPage { data, page, limit, total }).into_response()
 }
 
-async fn user_by_id(
-    AxumState(shared): AxumState<Arc<Shared>>,
-    Path(raw): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(refused) = validate(&method, &uri, &headers, &[]) {
+async fn user_by_id(AxumState(shared): SharedState, Path(raw): Path<String>, request: Request) -> Response {
+    if let Err(refused) = checked::<serde_json::Value>(request).await {
         return *refused;
     }
     match shared.state().user_by_id(id(&raw)) {
@@ -251,13 +222,11 @@ async fn user_by_id(
 }
 
 async fn user_by_email(
-    AxumState(shared): AxumState<Arc<Shared>>,
+    AxumState(shared): SharedState,
     Path(email): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
+    request: Request,
 ) -> Response {
-    if let Err(refused) = validate(&method, &uri, &headers, &[]) {
+    if let Err(refused) = checked::<serde_json::Value>(request).await {
         return *refused;
     }
     match shared.state().user_by_email(&email) {
