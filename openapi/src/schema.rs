@@ -6,9 +6,8 @@
 //! not have. The document's schemas are translated once: `nullable: true`
 //! beside a `type` becomes that type or `"null"` (and `null` joins an
 //! `enum`), exactly as OpenAPI 3.0.3 reads it (`nullable` without a `type`
-//! admits nothing more). Annotations (`example`, `x-*`) are ignored; `format`
-//! is not checked (OpenAPI 3.0 leaves formats open; the client checks the
-//! ones it cares about).
+//! admits nothing more). Annotations (`example`, `x-*`) are ignored; the
+//! formats the document uses (`email`, `uri`) are checked.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -41,7 +40,7 @@ impl SchemaValidator {
         }
         let validator = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft4)
-            .should_validate_formats(false)
+            .should_validate_formats(true)
             .build(&Value::Object(root))
             .map_err(|e| format!("the schema does not compile: {e}"))?;
         Ok(Self { validator })
