@@ -268,10 +268,17 @@ mod tests {
         let example =
             drata_openapi::document().pointer("/components/examples/ConnectionsPage/value").cloned();
         assert_eq!((status, Some(answer)), (200, example));
-        let (status, answer) =
-            served("POST", "/connections/upload/json", "application/json", &json!({"personnelData": []}).to_string())
-                .await;
-        assert_eq!((status, message(&answer)), (400, "invalid body: $.personnelData: [] has less than 1 item"));
+        let (status, answer) = served(
+            "POST",
+            "/connections/upload/json",
+            "application/json",
+            &json!({"personnelData": []}).to_string(),
+        )
+        .await;
+        assert_eq!(
+            (status, message(&answer)),
+            (400, "invalid body: $.personnelData: [] has less than 1 item")
+        );
     }
 
     #[tokio::test]

@@ -248,7 +248,7 @@ async fn json_imports_are_checked_like_csv_ones() {
                "contractor": false, "isMfaEnabled": true, "date": date})
     };
     for (body, problem) in [
-        (json!({"personnelData": []}), "row 1, personnelData: no personnel: the list is empty"),
+        (json!({"personnelData": []}), "invalid body: $.personnelData: [] has less than 1 item"),
         (json!({"personnelData": [person("1", "31/12/2024")]}), "row 1, date: \"31/12/2024\" is not a date"),
         (
             json!({"personnelData": [person("1", "10/18/2024"), {"id": "1", "firstName": "A", "lastName": "B", "email": "x@y.zz", "contractor": false, "isMfaEnabled": true, "date": "10/18/2024"}]}),

@@ -66,7 +66,10 @@ mod tests {
         for (method, path) in [("PUT", "/connections/{id}/upload/json"), ("POST", "/connections/upload/json")]
         {
             let validator = super::request_validator(method, path).expect("a JSON body").expect("compiles");
-            assert_eq!(validator.problems(&serde_json::json!({"personnelData": []})), Vec::<String>::new());
+            assert_eq!(
+                validator.problems(&serde_json::json!({"personnelData": []})),
+                ["$.personnelData: [] has less than 1 item"]
+            );
         }
     }
 }
