@@ -145,10 +145,8 @@ impl Call<'_> {
         }
         let mut request = Request::new(client, operation, path);
         for (name, values) in &query {
-            request = match values.as_slice() {
-                [one] if !operation.parameter(name).is_some_and(|p| p.array) => request.query(name, one),
-                many => request.query(name, &many),
-            };
+            // A list is the name repeated; a single value is a list of one.
+            request = request.query(name, values);
         }
         match (operation.body, body, file) {
             (BodyKind::None, None, None) => crate::runtime::execute(client, request).await,
@@ -253,4 +251,58 @@ fn checked_body(operation: &'static Operation, body: Value) -> Result<Value, Err
 
 fn list_or_none(names: &[&str]) -> String {
     if names.is_empty() { "it has none".into() } else { names.join(", ") }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::operations::LIST_CONNECTIONS as OP;
+
+    const fn parameter(kind: ParameterKind, values: &'static [&'static str], open: bool) -> Parameter {
+        Parameter {
+            name: "p",
+            location: ParameterLocation::Query,
+            required: false,
+            kind,
+            array: false,
+            values,
+            open,
+            minimum: Some(1),
+            maximum: Some(9),
+            description: "",
+        }
+    }
+
+    fn error(result: Result<Value, Error>) -> String {
+        result.expect_err("refused").to_string()
+    }
+
+    #[test]
+    fn values_are_read_as_their_parameter_takes_them() {
+        let boolean = parameter(ParameterKind::Boolean, &[], false);
+        assert_eq!(parsed(&OP, &boolean, "TRUE").ok(), Some(json!(true)));
+        assert_eq!(parsed(&OP, &boolean, " false ").ok(), Some(json!(false)));
+        assert!(error(parsed(&OP, &boolean, "yes")).ends_with("`p` must be true or false, not `yes`"));
+        let integer = parameter(ParameterKind::Integer, &[], false);
+        assert_eq!(parsed(&OP, &integer, "9").ok(), Some(json!(9)));
+        assert!(
+            error(parsed(&OP, &integer, "10")).ends_with("`p` must be a whole number from 1 to 9, not 10")
+        );
+        let closed = parameter(ParameterKind::String, &["ASC", "DESC"], false);
+        assert_eq!(parsed(&OP, &closed, "desc").ok(), Some(json!("DESC")));
+        assert!(error(parsed(&OP, &closed, "up")).ends_with("`p` must be one of ASC, DESC, not `up`"));
+        let open = parameter(ParameterKind::String, &["MDM"], true);
+        assert_eq!(parsed(&OP, &open, "mdm").ok(), Some(json!("MDM")));
+        assert_eq!(parsed(&OP, &open, "Brand_New").ok(), Some(json!("Brand_New")));
+        let free = parameter(ParameterKind::String, &[], false);
+        assert_eq!(parsed(&OP, &free, " any text ").ok(), Some(json!("any text")));
+    }
+
+    #[test]
+    fn an_operation_without_parameters_says_so() {
+        assert_eq!(list_or_none(&[]), "it has none");
+        assert_eq!(list_or_none(&["a", "b"]), "a, b");
+    }
 }

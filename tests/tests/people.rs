@@ -223,3 +223,33 @@ fn a_path_finds_the_operation_it_belongs_to() {
     assert_eq!(Operation::find("get_user"), Some(&operations::GET_USER));
     assert_eq!(Operation::find("nope"), None);
 }
+
+#[tokio::test]
+async fn a_generic_call_repeats_an_array_parameter_and_sends_one_value_once() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": [], "page": 1, "limit": 5, "total": 0})),
+        )
+        .mount(&server)
+        .await;
+    let client = client_for(&server.uri());
+    client
+        .call(&operations::LIST_CONNECTIONS)
+        .param("providerTypes", "mdm")
+        .param("providerTypes", "IDENTITY")
+        .param("state", "active")
+        .send()
+        .await
+        .expect("sent");
+    let requests = server.received_requests().await.unwrap_or_default();
+    let query: Vec<(String, String)> = requests[0].url.query_pairs().into_owned().collect();
+    assert_eq!(
+        query,
+        [
+            ("providerTypes".into(), "MDM".into()),
+            ("providerTypes".into(), "IDENTITY".into()),
+            ("state".into(), "ACTIVE".into())
+        ]
+    );
+}
