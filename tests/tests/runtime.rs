@@ -1,13 +1,12 @@
 //! The client's runtime against a local server: retries, Retry-After, what is
-//! never retried, deadlines, pagination, decode errors, and that the API key
-//! never shows in logs or errors.
+//! never retried, deadlines, pagination, decode errors. (That the API key
+//! never shows in logs or errors is `logs.rs`.)
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use drata::types::{ConnectionState, Id, ToggleVersionControlIdentityRequest};
 use drata::{ConnectionFilter, Error, RetryPolicy};
-use drata_tests::{TEST_KEY, builder_for, client_for, client_without_retries, csv_file, csv_text};
+use drata_tests::{builder_for, client_for, client_without_retries, csv_file, csv_text};
 use futures::TryStreamExt;
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
@@ -246,55 +245,6 @@ async fn a_decode_failure_names_the_status_and_json_path_with_a_short_excerpt() 
     assert_eq!(path, "total");
     assert_eq!(excerpt.chars().count(), 200 + 1, "an excerpt, not the body");
     assert!(err.to_string().len() < 600);
-}
-
-/// Collects every log line of every target at TRACE level.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-#[tokio::test]
-async fn the_api_key_appears_in_no_log_line_and_no_error() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
-    let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(error_body(401, "Invalid Authorization")).mount(&server).await;
-    Mock::given(method("PUT")).respond_with(error_body(503, "down")).mount(&server).await;
-    let client = client_for(&server.uri());
-    let mut texts = vec![format!("{client:?}")];
-    let err = client.list_connections().send().await.expect_err("401");
-    texts.push(err.to_string());
-    texts.push(format!("{err:?}"));
-    let err = client.toggle_version_control_identity().id(1).body(toggle()).send().await.expect_err("503");
-    texts.push(err.to_string());
-    texts.push(format!("{err:?}"));
-    let unreachable = builder_for("http://127.0.0.1:9").build().expect("client");
-    let err = unreachable.list_connections().send().await.expect_err("refused");
-    texts.push(err.to_string());
-    texts.push(format!("{err:?}"));
-
-    let logs = String::from_utf8_lossy(&captured.0.lock().expect("logs")).into_owned();
-    assert!(logs.contains("drata.request") && logs.contains("attempt=3"), "spans are logged:\n{logs}");
-    assert!(!logs.contains(TEST_KEY), "the key leaked into the logs:\n{logs}");
-    for text in texts {
-        assert!(!text.contains(TEST_KEY), "the key leaked: {text}");
-    }
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 //! Where the API key may go: only in the `Authorization` header of requests
 //! to the configured host. (Logs at trace level and error texts are checked
-//! in `runtime.rs`, the CLI's output in the CLI's tests.)
+//! in `logs.rs`, the CLI's output in the CLI's tests.)
 
 use drata::Error;
 use drata_tests::{TEST_KEY, builder_for, client_for};

@@ -64,7 +64,7 @@ fn main() -> ExitCode {
             } else {
                 cargo(
                     &root,
-                    &["test", "--release", "-p", "drata-tests", "--test", "fuzz"],
+                    &["test", "--release", "-p", "drata-tests", "--test", "suites", "fuzz::"],
                     &[],
                     &[("PROPTEST_CASES", cases)],
                 )

@@ -62,8 +62,8 @@ pub fn run(root: &Path) -> Result<(), String> {
             "-p",
             "drata-tests",
             "--test",
-            "spec_contracts",
-            "list_proof_connections",
+            "suites",
+            "spec_contracts::list_proof_connections",
         ]),
         "the new operation's contract test (in the copy)",
     )?;
