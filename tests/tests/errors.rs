@@ -26,7 +26,7 @@ async fn a_429_names_the_wait_drata_asks_for() {
         error.to_string(),
         "GET /connections: Drata answered 429 Too Many Requests: ThrottlerException: Too Many Requests (code 10029). Rate limited: Drata asks to wait 7 s before retrying (it allows 500 requests per minute per IP)."
     );
-    assert_eq!(error.status(), Some(429));
+    assert_eq!((error.status(), error.attempts()), (Some(429), Some(1)));
     assert!(!error.is_invalid_input() && !error.is_timeout());
 }
 
@@ -54,6 +54,7 @@ async fn a_retried_error_counts_its_attempts_and_a_single_one_does_not_say_so() 
         once.to_string(),
         "PUT /user-identities/version-control/3/toggle: Drata answered 503 Service Unavailable: busy (code 10500). Drata had a server error; retry later."
     );
+    assert_eq!((twice.attempts(), once.attempts()), (Some(2), Some(1)));
     assert_eq!(server.requests(), 3);
 }
 
@@ -77,7 +78,7 @@ async fn decode_and_unexpected_status_errors_keep_their_status() {
         "{decode}"
     );
     let unexpected = client.list_connections().send().await.expect_err("204");
-    assert_eq!(unexpected.status(), Some(204));
+    assert_eq!((unexpected.status(), unexpected.attempts()), (Some(204), Some(1)));
     assert_eq!(
         unexpected.to_string(),
         "GET /connections: Drata answered with the undocumented status 204 No Content after 1 attempt(s); the body starts with: (empty)"
@@ -95,7 +96,7 @@ async fn a_refused_connection_names_the_failure_and_has_no_status() {
         .expect("client");
     let error = client.list_connections().send().await.expect_err("refused");
     let Error::Transport { attempts, timeout, .. } = &error else { panic!("{error:?}") };
-    assert_eq!((*attempts, *timeout), (2, None));
+    assert_eq!((*attempts, *timeout, error.attempts()), (2, None, Some(2)));
     let text = error.to_string();
     assert!(text.starts_with("GET /connections: could not connect to Drata: "), "{text}");
     assert!(text.ends_with("(2 attempt(s)); check the network, the base URL and the region"), "{text}");
@@ -108,4 +109,28 @@ async fn a_refused_connection_names_the_failure_and_has_no_status() {
         serde_json::from_value(drata_tests::fixture_json("PersonnelImport")).expect("sample");
     let error = client.create_idp_connection_from_json().body(personnel).send().await.expect_err("refused");
     assert!(matches!(&error, Error::Transport { attempts: 2, .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_403_outside_the_spec_gets_the_general_advice_and_drata_s_error_name() {
+    let body =
+        r#"{"statusCode":403,"message":"Forbidden resource","code":10403,"name":"ForbiddenException"}"#;
+    let server = RawServer::start(move |_| Act::Answer(json_answer(403, body))).await;
+    // No operation of the spec has this path: no documented permission to name.
+    let error = client_without_retries(&server.uri)
+        .raw(drata::Method::Get, "/controls")
+        .send()
+        .await
+        .expect_err("403");
+    let Error::Api(api) = &error else { panic!("{error:?}") };
+    assert_eq!(api.name(), Some("ForbiddenException"));
+    assert_eq!(
+        api.hint().as_deref(),
+        Some("The API key lacks the permission this operation requires; edit the key's scopes in Drata.")
+    );
+    assert_eq!(
+        error.to_string(),
+        "GET /controls: Drata answered 403 Forbidden: Forbidden resource (code 10403, ForbiddenException). The API key lacks the permission this operation requires; edit the key's scopes in Drata."
+    );
+    assert_eq!((error.status(), error.attempts(), error.is_timeout()), (Some(403), Some(1), false));
 }

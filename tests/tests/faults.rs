@@ -33,9 +33,15 @@ fn client(server: &RawServer, attempts: u32) -> Client {
 }
 
 /// The deadline and attempt count of an `Error::Deadline`.
+/// The deadline and the attempts of a deadline error, checked against what
+/// its accessors answer.
 fn deadline_of(error: &Error) -> (Duration, u32) {
     match error {
-        Error::Deadline { after, attempts, .. } => (*after, *attempts),
+        Error::Deadline { after, attempts, .. } => {
+            assert!(error.is_timeout(), "a passed deadline is a timeout");
+            assert_eq!(error.attempts(), Some(*attempts));
+            (*after, *attempts)
+        }
         other => panic!("expected the deadline, got {other:?}"),
     }
 }
@@ -169,6 +175,8 @@ async fn a_create_whose_answer_never_comes_is_reported_as_possibly_done_and_not_
         (operation.id, request_path.as_str(), *timeout),
         ("create_idp_connection_from_json", "/connections/upload/json", Some(Duration::from_millis(300)))
     );
+    // A create is never repeated: one attempt, and a timeout.
+    assert_eq!((error.attempts(), error.is_timeout(), server.requests()), (Some(1), true, 1));
     let text = error.to_string();
     assert!(
         text.starts_with("POST /connections/upload/json: the request may have reached Drata, but its answer was lost (no answer within 300 ms: "),
