@@ -31,6 +31,23 @@ async fn a_429_names_the_wait_drata_asks_for() {
 }
 
 #[tokio::test]
+async fn waits_are_worded_in_whole_seconds_from_one_second_up() {
+    let body = r#"{"statusCode":429,"message":"slow down","code":10029}"#;
+    let server = RawServer::start(move |_| {
+        Act::Answer(answer(429, "application/json", "retry-after: 1\r\n", body.as_bytes()))
+    })
+    .await;
+    let error = client_without_retries(&server.uri).list_connections().send().await.expect_err("429");
+    let Error::Api(api) = &error else { panic!("{error:?}") };
+    assert_eq!(
+        api.hint().as_deref(),
+        Some(
+            "Rate limited: Drata asks to wait 1 s before retrying (it allows 500 requests per minute per IP)."
+        )
+    );
+}
+
+#[tokio::test]
 async fn a_retried_error_counts_its_attempts_and_a_single_one_does_not_say_so() {
     let body = r#"{"statusCode":503,"message":"busy","code":10500}"#;
     let server = RawServer::start(move |_| Act::Answer(json_answer(503, body))).await;

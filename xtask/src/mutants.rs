@@ -6,12 +6,13 @@
 //!
 //! Each path is a file or folder of `client/src` (crate `drata`) or
 //! `generator/src` (crate `drata-generator`, whose passes shape the
-//! generated client); default: both. Each mutant is built and the tests of
-//! the packages that exercise it are run: the client's own tests, the
-//! contract, runtime, fault, fuzz, sample and security suites (see
+//! generated client); default: both. In two rounds (see [`Round`]): every
+//! mutant against the mutated crate's own tests, then what they did not
+//! catch against every package that exercises it: the client's own tests
+//! and the contract, runtime, fault, fuzz, sample and security suites (see
 //! `TEST_PACKAGES` for why not the CLI's and the fake server's). The
-//! summary gives caught,
-//! missed, unviable and timed-out mutants per file, then every missed one.
+//! summary gives caught, missed, unviable and timed-out mutants per file,
+//! then every missed one.
 //!
 //! Mutants that cannot change behaviour are listed in `.cargo/mutants.toml`
 //! (`exclude_re`), each with the reason it is equivalent.
@@ -60,36 +61,75 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         let glob = if root.join(path).is_dir() { format!("{path}/**/*.rs") } else { path.to_string() };
         files.push(glob);
     }
-    let mut command = Command::new(env!("CARGO"));
-    command.current_dir(root).args([
-        "mutants",
-        "--no-shuffle",
-        "--colors",
-        "never",
-        "--minimum-test-timeout",
-        "120",
-    ]);
-    // nextest runs the suites' tests side by side: most of their time is
-    // waiting on sockets and timers, so a mutant's tests take seconds, not
-    // the sum of every suite (doctests are left out; they are examples).
-    if nextest_installed() {
-        command.args(["--test-tool", "nextest"]);
-    }
-    for package in &packages {
-        command.args(["--package", package]);
-    }
-    for package in TEST_PACKAGES.iter().chain(packages.iter().filter(|p| **p == "drata-generator")) {
-        command.args(["--test-package", package]);
-    }
-    for file in &files {
-        command.args(["--file", file]);
-    }
-    command.args(extra);
+    let test_packages = |round: Round| -> Vec<&str> {
+        match round {
+            Round::Own => packages.clone(),
+            Round::Every => TEST_PACKAGES
+                .iter()
+                .copied()
+                .chain(packages.iter().copied().filter(|p| *p == "drata-generator"))
+                .collect(),
+        }
+    };
+    let mutants = |round: Round| {
+        let mut command = Command::new(env!("CARGO"));
+        command.current_dir(root).args([
+            "mutants",
+            "--no-shuffle",
+            "--colors",
+            "never",
+            "--minimum-test-timeout",
+            "120",
+        ]);
+        // nextest runs the suites' tests side by side: most of their time is
+        // waiting on sockets and timers, so a mutant's tests take seconds, not
+        // the sum of every suite (doctests are left out; they are examples).
+        if nextest_installed() {
+            command.args(["--test-tool", "nextest"]);
+        }
+        for package in &packages {
+            command.args(["--package", package]);
+        }
+        for package in test_packages(round) {
+            command.args(["--test-package", package]);
+        }
+        for file in &files {
+            command.args(["--file", file]);
+        }
+        if round == Round::Every {
+            command.arg("--iterate");
+        }
+        command.args(extra);
+        command.status().map_err(|e| format!("cannot run cargo mutants: {e}"))
+    };
+    println!("round 1: every mutant against the mutated crates' own tests");
     // cargo-mutants exits non-zero when a mutant is missed: the summary below says which.
-    let status = command.status().map_err(|e| format!("cannot run cargo mutants: {e}"))?;
-    let summary = summarize(&root.join("mutants.out/outcomes.json"))?;
+    let first = mutants(Round::Own)?;
+    let own = root.join("mutants.out/outcomes.json");
+    let (status, outcomes) = if first.success() {
+        (first, vec![own])
+    } else {
+        println!("round 2: what round 1 did not catch, against every test package");
+        // `--iterate` skips what round 1 caught or found unviable, and moves
+        // round 1's results to mutants.out.old.
+        let second = mutants(Round::Every)?;
+        (second, vec![root.join("mutants.out.old/outcomes.json"), own])
+    };
+    let summary = summarize(&outcomes)?;
     println!("{summary}");
     if status.success() { Ok(()) } else { Err(format!("cargo mutants: {status}; see mutants.out/")) }
+}
+
+/// The two rounds of a run. Round 1 builds only the mutated crate and runs
+/// its own unit tests: a build there is the client twice, against the
+/// client, the fake server and every suite in round 2, and the pure parts
+/// (personnel checks, timestamps, the limiter) are caught there. Round 2
+/// runs every test package over what round 1 did not catch, so a mutant
+/// counts as missed only when no test notices it.
+#[derive(Clone, Copy, PartialEq)]
+enum Round {
+    Own,
+    Every,
 }
 
 fn nextest_installed() -> bool {
@@ -112,14 +152,23 @@ fn ensure_installed() -> Result<(), String> {
     if status.success() { Ok(()) } else { Err(format!("cargo install cargo-mutants failed: {status}")) }
 }
 
-/// Caught, missed, unviable and timed-out mutants per file, and each missed one.
-fn summarize(outcomes: &Path) -> Result<String, String> {
-    let text =
-        std::fs::read_to_string(outcomes).map_err(|e| format!("cannot read {}: {e}", outcomes.display()))?;
-    let report: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", outcomes.display()))?;
+/// Caught, missed, unviable and timed-out mutants per file, and each missed
+/// one, from the rounds' reports: a mutant's last outcome counts.
+fn summarize(reports: &[std::path::PathBuf]) -> Result<String, String> {
+    let mut last: BTreeMap<String, Value> = BTreeMap::new();
+    for path in reports {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let report: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        for outcome in report["outcomes"].as_array().into_iter().flatten() {
+            if let Some(mutant) = outcome.pointer("/scenario/Mutant") {
+                last.insert(mutant.to_string(), outcome.clone());
+            }
+        }
+    }
     let mut by_file: BTreeMap<String, [u32; 4]> = BTreeMap::new();
     let mut missed = Vec::new();
-    for outcome in report["outcomes"].as_array().into_iter().flatten() {
+    for outcome in last.values() {
         let Some(mutant) = outcome.pointer("/scenario/Mutant") else { continue };
         let file = mutant["file"].as_str().unwrap_or("?").to_string();
         let column = match outcome["summary"].as_str().unwrap_or("") {
