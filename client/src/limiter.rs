@@ -192,6 +192,7 @@ mod tests {
         assert_eq!(instant.interval(), Duration::ZERO, "1 ns over 10 requests rounds down");
         assert_eq!(RateLimit::per_minute(500), RateLimit::DRATA);
         assert_eq!(RateLimit::per_second(50).burst(0).burst_size(), 1, "a burst is at least one request");
+        assert_eq!(RateLimit::per_second(50).burst_size(), 45, "nine tenths of the allowance by default");
     }
 
     #[tokio::test(start_paused = true)]
@@ -203,6 +204,9 @@ mod tests {
         assert_eq!(limiter.try_acquire(), Err(Duration::from_millis(250)), "the refused try took nothing");
         tokio::time::advance(Duration::from_millis(250)).await;
         assert_eq!(limiter.try_acquire(), Ok(()));
+        // Over a window other than a second: one request per two seconds.
+        let slow = RateLimiter::new(RateLimit::new(1, Duration::from_secs(2)));
+        assert_eq!((slow.try_acquire(), slow.try_acquire()), (Ok(()), Err(Duration::from_secs(2))));
     }
 
     #[tokio::test(start_paused = true)]
