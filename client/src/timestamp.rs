@@ -161,6 +161,7 @@ mod tests {
         assert_eq!(t.format(), TimestampFormat::Unrecognized);
         assert_eq!(t.to_utc(), None);
         assert_eq!(t.as_str(), "next tuesday");
+        assert_eq!(t.to_string(), "next tuesday", "printed as sent");
     }
 
     #[test]

@@ -96,6 +96,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         for file in &files {
             command.args(["--file", file]);
         }
+        // Test targets only: the client's examples are built by `cargo test`
+        // but test nothing, and each mutant would rebuild and relink them.
+        command.arg("--cargo-arg=--tests");
         if round == Round::Every {
             command.arg("--iterate");
         }
