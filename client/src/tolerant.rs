@@ -131,7 +131,7 @@ impl<T: DeserializeOwned> Tolerant<T> {
             // A missing field's path is the object that misses it: the
             // object goes, then its parent may miss it in turn.
             match remove_at(&mut value, &path) {
-                Some(removed) if !path.is_empty() => {
+                Some(removed) => {
                     unreadable.push(Unreadable { path: display(&path), value: removed, reason });
                 }
                 _ => {
@@ -296,6 +296,37 @@ mod tests {
             ("tags[1]", &serde_json::json!("two"))
         );
         assert_eq!(serde_json::to_string(&item).unwrap(), text, "written back exactly as sent");
+        assert!(!item.is_exact(), "a part was set aside");
+    }
+
+    #[test]
+    fn a_path_inside_a_nested_object_is_written_with_dots() {
+        let item = read(r#"{"id": 1, "nested": {"required": "yes"}}"#);
+        let paths: Vec<&str> = item.unreadable().iter().map(|u| u.path.as_str()).collect();
+        // The odd field goes first; then the object misses it and goes too.
+        assert_eq!(paths, ["nested.required", "nested"]);
+        assert_eq!(item.into_value(), Some(Item { id: 1, tags: None, nested: None }));
+    }
+
+    #[test]
+    fn only_an_existing_element_is_removed() {
+        let mut list = serde_json::json!([1]);
+        assert_eq!(remove_at(&mut list, &[Step::Index(1)]), None);
+        assert_eq!(remove_at(&mut list, &[Step::Index(0)]), Some(serde_json::json!(1)));
+        assert_eq!(remove_at(&mut list, &[]), None, "the root is never removed");
+    }
+
+    #[test]
+    fn items_are_equal_when_value_parts_set_aside_and_raw_text_all_are() {
+        let odd = r#"{"id": 1, "tags": [1, "two", 3]}"#;
+        assert_eq!(read(odd), read(odd));
+        assert_eq!(read(r#"{"id": 1}"#), read(r#"{"id": 1}"#));
+        // The same typed value, but one had a part set aside.
+        assert_ne!(read(odd), read(r#"{"id": 1, "tags": [1, 3]}"#));
+        // Exact items (no raw copy) with different values.
+        assert_ne!(read(r#"{"id": 1}"#), read(r#"{"id": 2}"#));
+        // The same parts set aside, from different text.
+        assert_ne!(read(odd), read(r#"{"id": 1, "tags": [1, "two", 3] }"#));
     }
 
     #[test]
@@ -312,7 +343,7 @@ mod tests {
             let item = read(text);
             assert_eq!(item.value(), None, "{text}");
             assert_eq!(item.raw().map(RawValue::get), Some(text));
-            assert!(!item.unreadable().is_empty());
+            assert!(!item.unreadable().is_empty() && !item.is_exact());
         }
         assert_eq!(read(r#"{"id": "x"}"#).raw_field("id"), Some(serde_json::json!("x")));
     }
