@@ -309,6 +309,18 @@ mod tests {
     }
 
     #[test]
+    fn debug_shows_parts_set_aside_and_the_raw_text_only_when_there_are_any() {
+        assert_eq!(
+            format!("{:?}", read(r#"{"id": 1}"#)),
+            "Tolerant { value: Some(Item { id: 1, tags: None, nested: None }) }"
+        );
+        assert_eq!(
+            format!("{:?}", read(r#"{"id": "x"}"#)),
+            r#"Tolerant { value: None, unreadable: [Unreadable { path: "id", value: String("x"), reason: "invalid type: string \"x\", expected i64" }, Unreadable { path: "", value: Null, reason: "missing field `id`" }], raw: "{\"id\": \"x\"}" }"#
+        );
+    }
+
+    #[test]
     fn only_an_existing_element_is_removed() {
         let mut list = serde_json::json!([1]);
         assert_eq!(remove_at(&mut list, &[Step::Index(1)]), None);
