@@ -146,6 +146,31 @@ mod tests {
     }
 
     #[test]
+    fn a_separator_inside_one_column_of_a_comma_separated_header_is_no_problem() {
+        let csv = "id,first_name,last_name,email,is_contractor,mfa,notes;misc\n1,A,B,a@b.co,0,0,x\n";
+        assert_eq!(problems(csv), Vec::<String>::new());
+    }
+
+    #[test]
+    fn rows_of_whitespace_are_skipped_and_empty_keys_are_not_repeats() {
+        let header = header();
+        let csv = format!("{header}   \n1,A,B,a@b.co,,0,0,\n \t \n");
+        assert_eq!(validate_csv(csv.as_bytes()), Ok(CsvSummary { rows: 1, ignored_columns: vec![] }));
+        let csv = format!("{header},A,B,a@b.co,,0,0,\n,C,D,c@d.co,,0,0,\n");
+        assert_eq!(problems(&csv), ["row 2, id: required, but empty", "row 3, id: required, but empty"]);
+    }
+
+    #[test]
+    fn a_start_date_is_checked_when_given() {
+        let given = "id,first_name,last_name,email,is_contractor,mfa,start_date\n1,A,B,a@b.co,0,0,someday\n";
+        let problems_given = problems(given);
+        assert_eq!(problems_given.len(), 1, "{problems_given:?}");
+        assert!(problems_given[0].starts_with("row 2, start_date: \"someday\""), "{problems_given:?}");
+        let blank = "id,first_name,last_name,email,is_contractor,mfa,start_date\n1,A,B,a@b.co,0,0,\n";
+        assert_eq!(problems(blank), Vec::<String>::new());
+    }
+
+    #[test]
     fn header_problems() {
         let header = header();
         assert_eq!(
