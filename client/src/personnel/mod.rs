@@ -171,6 +171,21 @@ mod tests {
     }
 
     #[test]
+    fn a_file_that_fails_to_read_midway_stops_with_the_reason() {
+        struct Failing;
+        impl std::io::Read for Failing {
+            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("the disk went away"))
+            }
+        }
+        let header = header();
+        let file = std::io::Read::chain(header.as_bytes(), Failing);
+        let report = validate_csv(file).expect_err("unreadable");
+        let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(problems, ["cannot read the file: the disk went away"]);
+    }
+
+    #[test]
     fn header_problems() {
         let header = header();
         assert_eq!(

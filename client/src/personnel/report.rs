@@ -10,7 +10,8 @@ pub const MAX_REPORTED_PROBLEMS: usize = 1000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// For a CSV file, the 1-based line number (the header is line 1); for a
-    /// JSON `personnelData` list, the 1-based position of the record.
+    /// JSON `personnelData` list, the 1-based position of the record; 0
+    /// for the file as a whole (it could not be read; no column then).
     pub row: u64,
     /// The column (CSV) or field (JSON) at fault, when there is one.
     pub column: Option<String>,
@@ -20,9 +21,11 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.column {
-            Some(column) => write!(f, "row {}, {column}: {}", self.row, self.message),
-            None => write!(f, "row {}: {}", self.row, self.message),
+        match (self.row, &self.column) {
+            // The file as a whole (it could not be read): no row, no column.
+            (0, _) => f.write_str(&self.message),
+            (row, Some(column)) => write!(f, "row {row}, {column}: {}", self.message),
+            (row, None) => write!(f, "row {row}: {}", self.message),
         }
     }
 }
