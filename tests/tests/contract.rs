@@ -194,12 +194,18 @@ async fn list_without_filters_sends_no_query() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/public/connections"))
-        .respond_with(json_response(200, r#"{"data":[],"page":1,"limit":20,"total":0}"#))
+        .respond_with(
+            json_response(200, r#"{"data":[],"page":1,"limit":20,"total":0}"#)
+                .insert_header("x-request-id", "req-7"),
+        )
         .mount(&server)
         .await;
-    let page = client_for(&server.uri()).list_connections().send().await.expect("ok").into_inner();
+    let response = client_for(&server.uri()).list_connections().send().await.expect("ok");
     assert_eq!(only_request(&server).await.url.query(), None);
-    assert!(page.data.is_empty());
+    // The answer's headers stay readable beside its body.
+    assert_eq!((response.status(), response.header("x-request-id")), (200, Some("req-7")));
+    assert_eq!(response.header("x-absent"), None);
+    assert!(response.into_inner().data.is_empty());
 }
 
 #[tokio::test]

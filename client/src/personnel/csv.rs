@@ -273,12 +273,12 @@ pub(crate) fn walk<R: Read>(
             continue;
         }
         rows += 1;
-        if record.len() != columns.width {
-            let hint = if record.len() > columns.width {
-                "a value with a comma must be in double quotes"
-            } else {
-                "a missing comma?"
-            };
+        let hint = match record.len().cmp(&columns.width) {
+            std::cmp::Ordering::Equal => None,
+            std::cmp::Ordering::Greater => Some("a value with a comma must be in double quotes"),
+            std::cmp::Ordering::Less => Some("a missing comma?"),
+        };
+        if let Some(hint) = hint {
             report.push(
                 line,
                 None,

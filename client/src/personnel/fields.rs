@@ -113,6 +113,39 @@ mod tests {
     }
 
     #[test]
+    fn emails() {
+        for ok in ["a@b.co", "first.last+tag@sub.example.com"] {
+            assert_eq!(email_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "alan-at-example",
+            "@b.co",
+            "a@b@c.co",
+            "a@localhost",
+            "a@b..co",
+            "a@.co",
+            "a b@c.co",
+            "a@b.co\u{7}",
+        ] {
+            assert_eq!(email_problem(bad), Some(format!("{} is not an email address", quoted(bad))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn urls() {
+        for ok in ["https://x.io/a.png", "HTTP://X"] {
+            assert_eq!(url_problem(ok), None, "{ok}");
+        }
+        for bad in ["http://", "https://", "ftp://x", "ftp://example.com/a.png", "http://a b", "", "x"] {
+            assert_eq!(
+                url_problem(bad),
+                Some(format!("{} is not a full http(s):// URL", quoted(bad))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn quoted_values_are_escaped_and_cut() {
         assert_eq!(quoted("evil\u{1b}]0;x\u{7}"), r#""evil\u{1b}]0;x\u{7}""#);
         assert_eq!(quoted(&"a".repeat(100)), format!("\"{}…\"", "a".repeat(60)));
