@@ -302,6 +302,25 @@ async fn a_server_that_never_answers_ends_at_the_deadline() {
 }
 
 #[tokio::test]
+async fn a_create_cut_by_the_deadline_is_reported_as_possibly_done() {
+    let server = RawServer::start(|_| Act::Silent).await;
+    let client = builder_for(&server.uri)
+        .attempt_timeout(Duration::from_secs(30))
+        .call_deadline(Some(Duration::from_millis(300)))
+        .build()
+        .expect("client");
+    let error =
+        client.create_idp_connection_from_json().body(personnel()).send().await.expect_err("no answer");
+    // The request went out whole: the deadline does not make its outcome known.
+    let Error::OutcomeUnknown { timeout, .. } = &error else {
+        panic!("expected an unknown outcome, got {error:?}")
+    };
+    assert_eq!((error.attempts(), server.requests()), (Some(1), 1));
+    // The attempt was given what was left of the 300 ms, not its own 30 s.
+    assert!(timeout.is_some_and(|t| t <= Duration::from_millis(300)), "{timeout:?}");
+}
+
+#[tokio::test]
 async fn a_retry_whose_pause_would_pass_the_deadline_ends_the_call_at_once() {
     let server = RawServer::start(|_| {
         Act::Answer(answer(503, "application/json", "retry-after: 600\r\n", error_json(503).as_bytes()))

@@ -36,7 +36,7 @@ impl std::io::Write for Captured {
 }
 
 #[tokio::test]
-async fn the_api_key_appears_in_no_log_line_and_no_error() {
+async fn calls_log_how_they_ended_and_the_api_key_appears_in_no_line_and_no_error() {
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -62,7 +62,20 @@ async fn the_api_key_appears_in_no_log_line_and_no_error() {
     texts.push(err.to_string());
     texts.push(format!("{err:?}"));
 
+    let answering = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": [], "page": 1, "limit": 20, "total": 0})),
+        )
+        .mount(&answering)
+        .await;
+    client_for(&answering.uri()).list_connections().send().await.expect("200");
+
     let logs = String::from_utf8_lossy(&captured.0.lock().expect("logs")).into_owned();
+    // Each call's last attempt says how it ended: done, or failed with the status.
+    assert!(logs.lines().any(|l| l.contains("drata.request") && l.ends_with(": done")), "{logs}");
+    assert!(logs.lines().any(|l| l.contains("failed status=401")), "{logs}");
+    assert!(!logs.lines().any(|l| l.contains("failed status=200")), "{logs}");
     assert!(logs.contains("drata.request") && logs.contains("attempt=3"), "spans are logged:\n{logs}");
     assert!(!logs.contains(TEST_KEY), "the key leaked into the logs:\n{logs}");
     for text in texts {

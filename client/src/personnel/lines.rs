@@ -210,6 +210,16 @@ mod tests {
     }
 
     #[test]
+    fn lines_are_counted_inside_quoted_fields_and_records_end_at_any_line_break() {
+        // Line 2 opens a quoted field over two lines; the NUL is on line 4.
+        assert_eq!(read_all(b"h\n\"a\nb\",c\nd\0\n", 100), Err(Refusal::NotText { line: 4, utf16: false }));
+        // An escaped quote keeps the field open: its line break is inside the record.
+        assert_eq!(read_all(b"x\n\"a\"\"b\nc\"\n", 5), Err(Refusal::TooLong { line: 2, cap: 5 }));
+        // A lone carriage return ends a record, as for the CSV reader.
+        assert_eq!(read_all(b"abc\rdef\rghi\r", 5).map(|b| b.len()), Ok(12));
+    }
+
+    #[test]
     fn a_quote_in_the_middle_of_a_field_is_a_character_as_for_the_csv_reader() {
         // `5" tall` does not open a quoted field: the record ends at the line break.
         assert_eq!(read_all(b"1,5\" tall\n2,x\n", 9).map(|b| b.len()), Ok(14));
