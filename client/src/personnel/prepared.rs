@@ -226,6 +226,24 @@ mod tests {
         super::super::csv_header() + "\n"
     }
 
+    #[test]
+    fn the_checked_copy_is_described_by_its_accessors() {
+        let text = "ID, First_Name,last_name,email,is_contractor,mfa,notes\n\
+                    233,  Neil ,Armstrong,neil@example.com,No,YES,first man on the moon\n\
+                    234,Buzz,Aldrin,buzz@example.com,no,yes,\n";
+        let csv = PersonnelCsv::from_reader(text.as_bytes(), "people.csv").unwrap();
+        let copy = std::fs::read_to_string(csv.path()).unwrap();
+        assert_eq!(
+            copy,
+            "id,first_name,last_name,email,avatar_url,is_contractor,mfa,job_title\n\
+             233,Neil,Armstrong,neil@example.com,,false,true,\n\
+             234,Buzz,Aldrin,buzz@example.com,,false,true,\n"
+        );
+        assert_eq!((csv.rows(), csv.len(), csv.is_empty()), (2, copy.len() as u64, false));
+        assert_eq!(csv.ignored_columns(), ["notes"]);
+        assert_eq!(csv.summary(), &CsvSummary { rows: 2, ignored_columns: vec!["notes".into()] });
+    }
+
     /// Files too big for the key table are checked in several passes and
     /// report exactly what one unbounded pass reports.
     #[test]
