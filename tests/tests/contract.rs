@@ -380,6 +380,24 @@ async fn update_from_csv_puts_the_file_to_the_connection() {
     assert_csv_multipart(&only_request(&server).await, "update.csv");
 }
 
+#[test]
+fn an_upload_shows_what_it_will_send_in_debug() {
+    let client = client_for("http://127.0.0.1:9");
+    let checked = drata::personnel::PersonnelCsv::from_reader(csv().as_bytes(), "people.csv").expect("valid");
+    assert_eq!(
+        format!("{:?}", client.update_idp_connection_from_csv().id(42).file("people.csv")),
+        r#"CsvUpload { operation: "update_idp_connection_from_csv", id: Some(42), source: "file people.csv", .. }"#
+    );
+    assert_eq!(
+        format!("{:?}", client.create_idp_connection_from_csv().csv(checked)),
+        r#"CsvUpload { operation: "create_idp_connection_from_csv", id: None, source: "checked CSV of 1 row(s)", .. }"#
+    );
+    assert_eq!(
+        format!("{:?}", client.create_idp_connection_from_csv()),
+        r#"CsvUpload { operation: "create_idp_connection_from_csv", id: None, source: "none", .. }"#
+    );
+}
+
 #[tokio::test]
 async fn a_missing_csv_file_is_an_error_and_nothing_is_sent() {
     let server = MockServer::start().await;
