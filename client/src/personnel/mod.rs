@@ -300,7 +300,11 @@ mod tests {
             csv.push_str(&format!("{i},A,B,bad{i},,no,no,\n"));
         }
         let report = validate_csv(csv.as_bytes()).unwrap_err();
-        assert_eq!((report.problems.len(), report.omitted), (MAX_REPORTED_PROBLEMS, 100));
+        assert_eq!(
+            (report.problems.len(), report.omitted, report.total()),
+            (MAX_REPORTED_PROBLEMS, 100, 1100)
+        );
+        assert!(report.to_string().starts_with("1100 problem(s)\n  row 2, email:"), "{report}");
         assert!(report.to_string().ends_with("… and 100 more"));
     }
 }
