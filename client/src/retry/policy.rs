@@ -164,6 +164,7 @@ mod tests {
         assert_eq!(p.next_delay(Method::Get, 2, Outcome::NotConnected, || 0.5), None);
         assert_eq!(RetryPolicy::default().max_attempts(0).attempts(), 1, "at least one attempt");
         assert_eq!(RetryPolicy::none().attempts(), 1);
+        assert_eq!((p.attempts(), RetryPolicy::default().max_attempts(5).attempts()), (2, 5));
     }
 
     #[test]
