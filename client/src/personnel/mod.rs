@@ -149,6 +149,14 @@ mod tests {
     fn a_separator_inside_one_column_of_a_comma_separated_header_is_no_problem() {
         let csv = "id,first_name,last_name,email,is_contractor,mfa,notes;misc\n1,A,B,a@b.co,0,0,x\n";
         assert_eq!(problems(csv), Vec::<String>::new());
+        // Several columns, some missing: the missing ones are named.
+        assert_eq!(
+            problems("id,first_name,last_name,email,is_contractor;mfa\n1,A,B,a@b.co,0\n"),
+            [
+                "row 1, is_contractor: required column missing from the header",
+                "row 1, mfa: required column missing from the header",
+            ]
+        );
     }
 
     #[test]
