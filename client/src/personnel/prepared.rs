@@ -320,4 +320,21 @@ mod tests {
         let error = PersonnelCsv::from_path(dir.path()).unwrap_err();
         assert!(error.to_string().contains("it is a directory, not a file"), "{error}");
     }
+
+    #[test]
+    fn a_file_is_validated_with_what_it_holds_or_every_problem() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), header() + "7,Ada,Lovelace,ada@example.com,,no,yes,\n").unwrap();
+        assert_eq!(validate_csv_file(file.path()).unwrap(), CsvSummary { rows: 1, ignored_columns: vec![] });
+        std::fs::write(file.path(), header() + "7,Ada,Lovelace,ada,,no,yes,\n").unwrap();
+        match validate_csv_file(file.path()) {
+            Err(PersonnelError::Invalid(report)) => {
+                assert_eq!(
+                    report.to_string(),
+                    "1 problem(s)\n  row 2, email: \"ada\" is not an email address"
+                );
+            }
+            other => panic!("expected the problem, got {other:?}"),
+        }
+    }
 }
