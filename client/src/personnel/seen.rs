@@ -122,12 +122,9 @@ impl SeenKeys {
     pub(crate) fn bounded(limit: usize) -> io::Result<Self> {
         let limit = limit.max(1);
         let spill = BufWriter::with_capacity(1 << 16, tempfile::NamedTempFile::new()?);
-        Ok(Self {
-            limit: Some(limit),
-            first_line: Table::with_capacity_and_hasher(2 * limit, Default::default()),
-            spill: Some(spill),
-            ..Self::unbounded()
-        })
+        let mut keys = Self { limit: Some(limit), spill: Some(spill), ..Self::unbounded() };
+        keys.first_line = full_table(limit);
+        Ok(keys)
     }
 
     /// How many partitions the keys were split into.
@@ -169,29 +166,19 @@ impl SeenKeys {
         self.first_line = Table::default();
         // Each read of the spill checks as many partitions as the table
         // holds: hashes spread keys evenly, with a quarter of slack.
-        let limit = self.limit.unwrap_or(1) as u64;
-        let per_part = (self.keys / self.parts).max(1);
-        let group = (limit / (per_part + per_part / 4)).max(1);
+        let limit = self.limit.unwrap_or(1);
+        let group = partitions_per_read(limit as u64, self.keys, self.parts);
         let mut start = 1;
         while start < self.parts {
             let tracked = start..(start + group).min(self.parts);
             start = tracked.end;
-            let mut pass = SeenKeys {
-                parts: self.parts,
-                tracked,
-                splits: self.splits.clone(),
-                first_line: Table::with_capacity_and_hasher(2 * limit as usize, Default::default()),
-                ..SeenKeys::unbounded()
-            };
+            let mut pass =
+                SeenKeys { parts: self.parts, tracked, splits: self.splits.clone(), ..SeenKeys::unbounded() };
+            pass.first_line = full_table(limit);
             let mut reader = BufReader::with_capacity(1 << 16, spill.reopen()?);
             let mut head = [0u8; 19];
             let mut value = Vec::new();
-            loop {
-                match reader.read_exact(&mut head) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
-                    Err(e) => return Err(e),
-                }
+            while read_head(&mut reader, &mut head)? {
                 let number = |at: usize| {
                     u64::from_le_bytes(
                         head.get(at..at + 8).and_then(|b| b.try_into().ok()).unwrap_or_default(),
@@ -225,9 +212,10 @@ impl SeenKeys {
         }
         if let Some(&first) = self.first_line.get(&hash) {
             // A later pass leaves out what the first pass already reported.
+            // (In the first pass no tracked hash has a split of its own: its
+            // low bits, one per split, are all zero.)
             let reported_up_to = self.splits.get(hash.trailing_zeros() as usize).copied();
-            let later_pass = self.tracked.start > 0;
-            let already_reported = later_pass && reported_up_to.is_some_and(|up_to| line <= up_to);
+            let already_reported = reported_up_to.is_some_and(|up_to| line <= up_to);
             return (!already_reported).then_some(first);
         }
         self.first_line.insert(hash, line);
@@ -240,5 +228,68 @@ impl SeenKeys {
             self.first_line.retain(|hash, _| hash & mask == 0);
         }
         None
+    }
+}
+
+/// The duplicate finder's table for `limit` keys, allocated at its full size
+/// once: grown step by step, the freed smaller tables would stay in the
+/// process as fragments (twice the room, so it stays at most half full).
+fn full_table(limit: usize) -> Table {
+    Table::with_capacity_and_hasher(2 * limit, Default::default())
+}
+
+/// How many partitions one read of the spill checks: as many as a table of
+/// `limit` keys holds, with a quarter of slack (hashes spread the `keys`
+/// evenly over the `parts`); at least one.
+fn partitions_per_read(limit: u64, keys: u64, parts: u64) -> u64 {
+    let per_part = (keys / parts).max(1);
+    (limit / (per_part + per_part / 4)).max(1)
+}
+
+/// Reads the fixed head of the spill's next record; `false` at its end.
+fn read_head(reader: &mut impl Read, head: &mut [u8; 19]) -> io::Result<bool> {
+    match reader.read_exact(head) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_of_the_spill_checks_what_a_full_table_holds() {
+        // 800 keys over 8 partitions: 100 each, 125 with slack; 1000 / 125.
+        assert_eq!(partitions_per_read(1000, 800, 8), 8);
+        assert_eq!(partitions_per_read(1000, 8000, 8), 1, "at least one");
+        assert_eq!(partitions_per_read(10, 0, 4), 10, "an empty partition counts as one key");
+    }
+
+    #[test]
+    fn the_spill_ends_at_its_end_and_its_read_errors_are_errors() {
+        let mut head = [0u8; 19];
+        let record = [7u8; 19];
+        let mut spill: &[u8] = &record;
+        assert!(read_head(&mut spill, &mut head).unwrap());
+        assert_eq!(head, record);
+        assert!(!read_head(&mut spill, &mut head).unwrap(), "the end");
+        struct Failing;
+        impl Read for Failing {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(io::Error::other("the disk went away"))
+            }
+        }
+        assert_eq!(read_head(&mut Failing, &mut head).unwrap_err().to_string(), "the disk went away");
+    }
+
+    #[test]
+    fn the_first_pass_counts_every_key() {
+        let mut keys = SeenKeys::unbounded();
+        for (line, value) in [(2, "a"), (3, "b"), (4, "a")] {
+            let _ = keys.repeat(Key::Id, value, line).unwrap();
+        }
+        assert_eq!(keys.keys, 3);
     }
 }
