@@ -25,6 +25,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// `extra`: arguments for `cargo package` (`--allow-dirty` while working).
 pub fn run(root: &Path, extra: &[String]) -> Result<(), String> {
+    let target = crate::target_dir(root);
+    // Cargo verifies each crate against the others as a registry would
+    // serve them, and takes a registry crate of a given version as never
+    // changing: a verification build left by an earlier run would be reused
+    // even after the crate's sources changed. Each run starts clean.
+    let verification = target.join("package/tmp-crate");
+    if verification.exists() {
+        std::fs::remove_dir_all(&verification)
+            .map_err(|e| format!("cannot remove {}: {e}", verification.display()))?;
+    }
     let mut package = Command::new(env!("CARGO"));
     package.arg("package").arg("--locked").args(extra).current_dir(root);
     for name in CRATES {
@@ -32,7 +42,6 @@ pub fn run(root: &Path, extra: &[String]) -> Result<(), String> {
     }
     crate::status(package, "cargo package")?;
 
-    let target = crate::target_dir(root);
     let packaged = target.join("package");
     let dir = tempfile::tempdir().map_err(|e| format!("no temp dir: {e}"))?;
     let outside = dir.path().join("outside");
