@@ -26,15 +26,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// `extra`: arguments for `cargo package` (`--allow-dirty` while working).
 pub fn run(root: &Path, extra: &[String]) -> Result<(), String> {
     let target = crate::target_dir(root);
-    // Cargo verifies each crate against the others as a registry would
-    // serve them, and takes a registry crate of a given version as never
-    // changing: a verification build left by an earlier run would be reused
-    // even after the crate's sources changed. Each run starts clean.
-    let verification = target.join("package/tmp-crate");
-    if verification.exists() {
-        std::fs::remove_dir_all(&verification)
-            .map_err(|e| format!("cannot remove {}: {e}", verification.display()))?;
-    }
+    forget_packaged_builds(&target)?;
     let mut package = Command::new(env!("CARGO"));
     package.arg("package").arg("--locked").args(extra).current_dir(root);
     for name in CRATES {
@@ -85,5 +77,41 @@ pub fn run(root: &Path, extra: &[String]) -> Result<(), String> {
         CRATES.join(", "),
         stdout.trim()
     );
+    Ok(())
+}
+
+/// Cargo verifies each crate against the others as a registry would serve
+/// them, and takes a registry crate of a given version as never changing:
+/// its sources, unpacked once into cargo's home by an earlier run, and its
+/// build in the target directory would be reused even after the crate
+/// changed. Forgetting both for our publishable crates makes cargo unpack
+/// and build them again from what was just packaged; everything else is
+/// reused. (A fresh machine has neither.)
+fn forget_packaged_builds(target: &Path) -> Result<(), String> {
+    let ours = |name: &str| name.rsplit_once('-').is_some_and(|(package, _)| CRATES.contains(&package));
+    let mut stale = Vec::new();
+    for entry in std::fs::read_dir(target.join("debug/.fingerprint")).into_iter().flatten().flatten() {
+        if entry.file_name().to_str().is_some_and(ours) {
+            stale.push(entry.path());
+        }
+    }
+    // The local registries `cargo package` makes have no host in their name.
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
+    let sources = home.map(|h| h.join("registry/src"));
+    for registry in sources.iter().flat_map(std::fs::read_dir).flatten().flatten() {
+        if !registry.file_name().to_str().is_some_and(|n| n.starts_with('-')) {
+            continue;
+        }
+        for entry in std::fs::read_dir(registry.path()).into_iter().flatten().flatten() {
+            if entry.file_name().to_str().is_some_and(ours) {
+                stale.push(entry.path());
+            }
+        }
+    }
+    for path in stale {
+        std::fs::remove_dir_all(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+    }
     Ok(())
 }
