@@ -96,64 +96,33 @@ impl Call<'_> {
     }
 
     /// Checks the parameters and the body, then sends the request; the answer
-    /// is the JSON Drata sent.
+    /// is the JSON Drata sent ([`Response::bytes`] holds it as it came).
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] or [`Error::Validation`] when something is
     /// invalid (nothing is sent), and the errors of any request.
     pub async fn send(self) -> Result<Response<Value>, Error> {
-        if let Some(path) = self.raw_path {
-            return send_raw(self.client, self.operation, path, self.params, self.body).await;
-        }
-        let Self { client, operation, params, body, file, .. } = self;
-        for (name, _) in &params {
-            if operation.parameter(name).is_none() {
-                let known: Vec<&str> = operation.parameters.iter().map(|p| p.name).collect();
-                return Err(invalid(
-                    operation,
-                    format!("`{name}` is not one of its parameters ({})", list_or_none(&known)),
-                ));
-            }
-        }
-        let mut path = operation.path.to_string();
-        let mut query = Vec::new();
-        for parameter in operation.parameters {
-            let given: Vec<&str> =
-                params.iter().filter(|(name, _)| name == parameter.name).map(|(_, v)| v.as_str()).collect();
-            let values = given
-                .iter()
-                .map(|value| parsed(operation, parameter, value))
-                .collect::<Result<Vec<Value>, Error>>()?;
-            match (values.as_slice(), parameter.location) {
-                ([], _) if parameter.required => {
-                    return Err(invalid(operation, format!("`{}` is required", parameter.name)));
-                }
-                ([], _) => {}
-                ([_, _, ..], _) if !parameter.array => {
-                    return Err(invalid(operation, format!("`{}` takes one value", parameter.name)));
-                }
-                ([value], ParameterLocation::Path) => {
-                    let text = match value {
-                        Value::String(text) => text.clone(),
-                        other => other.to_string(),
-                    };
-                    let segment = path_segment(operation, parameter.name, &text)?;
-                    path = path.replace(&format!("{{{}}}", parameter.name), &segment);
-                }
-                (_, _) => query.push((parameter.name, values)),
-            }
-        }
+        let Self { client, operation, raw_path, params, body, file } = self;
+        let (path, query) = match raw_path {
+            Some(path) => raw_target(operation, path, params)?,
+            None => spec_target(operation, &params)?,
+        };
         let mut request = Request::new(client, operation, path);
         for (name, values) in &query {
             // A list is the name repeated; a single value is a list of one.
             request = request.query(name, values);
         }
+        let outside_spec = operation.is_outside_spec();
         match (operation.body, body, file) {
             (BodyKind::None, None, None) => crate::runtime::execute(client, request).await,
             (BodyKind::Json, Some(body), None) => {
-                let body = checked_body(operation, body)?;
+                // The body as given is what is checked and what is sent: the
+                // spec's `x-drata-check` first, as the typed builders run it,
+                // then its shape.
+                crate::checks::by_name(operation, &body)?;
                 crate::runtime::execute(client, request.json(&body)?).await
             }
+            (BodyKind::Json, None, None) if outside_spec => crate::runtime::execute(client, request).await,
             (BodyKind::Multipart, None, Some(file)) => {
                 // Checking reads the whole file: off the async threads.
                 let csv = tokio::task::spawn_blocking(move || PersonnelCsv::from_path(file))
@@ -163,7 +132,9 @@ impl Call<'_> {
             }
             (BodyKind::Json, None, _) => Err(invalid(operation, "a JSON body is required".into())),
             (BodyKind::Multipart, _, None) => Err(invalid(operation, "a file to upload is required".into())),
-            (BodyKind::None, _, _) => Err(invalid(operation, "it takes no body".into())),
+            (BodyKind::None, _, _) => {
+                Err(invalid(operation, format!("a {} request takes no body", operation.method)))
+            }
             (BodyKind::Json, _, Some(_)) => {
                 Err(invalid(operation, "it takes a JSON body, not a file".into()))
             }
@@ -174,51 +145,121 @@ impl Call<'_> {
     }
 }
 
-/// A request to a path given as is: see [`Client::raw`].
-async fn send_raw(
-    client: &Client,
+/// The query of a request: each parameter with its values.
+type Query = Vec<(String, Vec<Value>)>;
+
+/// The path and query of a call of the spec's `operation`: each parameter
+/// checked as the spec declares it, the path template filled.
+fn spec_target(operation: &'static Operation, params: &[(String, String)]) -> Result<(String, Query), Error> {
+    for (name, _) in params {
+        if operation.parameter(name).is_none() {
+            return Err(unknown_parameter(operation, name));
+        }
+    }
+    let mut path = operation.path.to_string();
+    let mut query = Vec::new();
+    for parameter in operation.parameters {
+        let given: Vec<&str> =
+            params.iter().filter(|(name, _)| name == parameter.name).map(|(_, v)| v.as_str()).collect();
+        let values = given
+            .iter()
+            .map(|value| parsed(operation, parameter, value))
+            .collect::<Result<Vec<Value>, Error>>()?;
+        match (values.as_slice(), parameter.location) {
+            ([], _) if parameter.required => {
+                return Err(invalid(operation, format!("`{}` is required", parameter.name)));
+            }
+            ([], _) => {}
+            ([_, _, ..], _) if !parameter.array => {
+                return Err(invalid(operation, format!("`{}` takes one value", parameter.name)));
+            }
+            ([value], ParameterLocation::Path) => {
+                let text = match value {
+                    Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                };
+                let segment = path_segment(operation, parameter.name, &text)?;
+                path = path.replace(&format!("{{{}}}", parameter.name), &segment);
+            }
+            (_, _) => query.push((parameter.name.to_string(), values)),
+        }
+    }
+    Ok((path, query))
+}
+
+/// The path and query of a request to a path given as is ([`Client::raw`]):
+/// when the path is one of the spec's operations, its path parameters and
+/// query are checked as that operation declares them; else they go as given.
+fn raw_target(
     operation: &'static Operation,
     path: String,
     params: Vec<(String, String)>,
-    body: Option<Value>,
-) -> Result<Response<Value>, Error> {
+) -> Result<(String, Query), Error> {
     if !path.starts_with('/') || path.contains("..") || path.contains(['?', '#']) {
         return Err(invalid(
             operation,
             format!(
-                "the path must start with `/`, relative to the API root, without `..`, `?` or `#`, not `{path}`"
+                "the path must start with `/`, relative to the API root, without `..`, `?` or `#`, not `{}`",
+                crate::error::cut(&path)
             ),
         ));
     }
-    let mut request = Request::new(client, operation, path);
-    for (name, value) in &params {
-        request = request.query(name, value);
+    if operation.is_outside_spec() {
+        let query = params.into_iter().map(|(name, value)| (name, vec![Value::String(value)])).collect();
+        return Ok((path, query));
     }
-    match (body, operation.method) {
-        (Some(_), crate::Method::Get | crate::Method::Delete) => {
-            Err(invalid(operation, format!("a {} request takes no body", operation.method)))
+    for (name, value) in operation.path_values(&path) {
+        if let Some(parameter) = operation.parameter(name) {
+            parsed(operation, parameter, &value)?;
         }
-        (Some(body), _) => crate::runtime::execute(client, request.json(&body)?).await,
-        (None, _) => crate::runtime::execute(client, request).await,
     }
+    let mut query: Query = Vec::new();
+    for (name, value) in &params {
+        let parameter = operation
+            .parameter(name)
+            .filter(|p| p.location == ParameterLocation::Query)
+            .ok_or_else(|| unknown_parameter(operation, name))?;
+        let value = parsed(operation, parameter, value)?;
+        match query.iter_mut().find(|(known, _)| known == parameter.name) {
+            Some((_, values)) if parameter.array => values.push(value),
+            Some(_) => return Err(invalid(operation, format!("`{name}` takes one value"))),
+            None => query.push((parameter.name.to_string(), vec![value])),
+        }
+    }
+    Ok((path, query))
+}
+
+/// A parameter the operation does not have: named, with the closest it has.
+fn unknown_parameter(operation: &'static Operation, name: &str) -> Error {
+    let known: Vec<&str> = operation.parameters.iter().map(|p| p.name).collect();
+    let message = match crate::shape::closest(name, &known) {
+        Some(close) => format!(
+            "`{}` is not one of its parameters; did you mean `{close}`? (its parameters: {})",
+            crate::error::cut(name),
+            known.join(", ")
+        ),
+        None => format!("`{}` is not one of its parameters (it has none)", crate::error::cut(name)),
+    };
+    invalid(operation, message)
 }
 
 /// `value` read as `parameter` takes it.
 fn parsed(operation: &'static Operation, parameter: &Parameter, value: &str) -> Result<Value, Error> {
     let name = parameter.name;
     let value = value.trim();
+    let shown = crate::error::cut(value);
     match parameter.kind {
         ParameterKind::Integer => {
             let number: i64 = value
                 .parse()
-                .map_err(|_| invalid(operation, format!("`{name}` must be a whole number, not `{value}`")))?;
+                .map_err(|_| invalid(operation, format!("`{name}` must be a whole number, not `{shown}`")))?;
             check_range(operation, name, &number, parameter.minimum, parameter.maximum)?;
             Ok(Value::from(number))
         }
         ParameterKind::Boolean => match value.to_ascii_lowercase().as_str() {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),
-            _ => Err(invalid(operation, format!("`{name}` must be true or false, not `{value}`"))),
+            _ => Err(invalid(operation, format!("`{name}` must be true or false, not `{shown}`"))),
         },
         ParameterKind::String if parameter.values.is_empty() => Ok(Value::from(value)),
         ParameterKind::String => {
@@ -229,28 +270,11 @@ fn parsed(operation: &'static Operation, parameter: &Parameter, value: &str) -> 
                 None if parameter.open => Ok(Value::from(value)),
                 None => Err(invalid(
                     operation,
-                    format!("`{name}` must be one of {}, not `{value}`", parameter.values.join(", ")),
+                    format!("`{name}` must be one of {}, not `{shown}`", parameter.values.join(", ")),
                 )),
             }
         }
     }
-}
-
-/// The body as the operation's type reads it (what is checked is what is
-/// sent), after the spec's `x-drata-check`.
-fn checked_body(operation: &'static Operation, body: Value) -> Result<Value, Error> {
-    let Some(schema) = operation.body_schema else { return Ok(body) };
-    let typed = match crate::types::schemas::roundtrip(schema, body) {
-        Some(Ok(typed)) => typed,
-        Some(Err(e)) => return Err(invalid(operation, format!("the body is not a `{schema}`: {e}"))),
-        None => return Err(invalid(operation, format!("no type for the body's schema `{schema}`"))),
-    };
-    crate::checks::by_name(operation, &typed)?;
-    Ok(typed)
-}
-
-fn list_or_none(names: &[&str]) -> String {
-    if names.is_empty() { "it has none".into() } else { names.join(", ") }
 }
 
 #[cfg(test)]
@@ -298,11 +322,5 @@ mod tests {
         assert_eq!(parsed(&OP, &open, "Brand_New").ok(), Some(json!("Brand_New")));
         let free = parameter(ParameterKind::String, &[], false);
         assert_eq!(parsed(&OP, &free, " any text ").ok(), Some(json!("any text")));
-    }
-
-    #[test]
-    fn an_operation_without_parameters_says_so() {
-        assert_eq!(list_or_none(&[]), "it has none");
-        assert_eq!(list_or_none(&["a", "b"]), "a, b");
     }
 }

@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 
-use crate::runtime::Runtime;
-use crate::{Client, Error, RateLimit, RetryPolicy};
+use crate::runtime::{Runtime, Settings};
+use crate::wait::{Wait, WaitObserver};
+use crate::{Client, Error, RateLimit, RateLimiter, RetryPolicy};
 
 /// The environment variable read for the API key when none is given.
 pub const API_KEY_ENV: &str = "DRATA_API_KEY";
@@ -139,6 +140,7 @@ pub struct ClientBuilder {
     upload_call_deadline: Option<Duration>,
     retry: RetryPolicy,
     rate_limit: Option<RateLimit>,
+    on_wait: Option<WaitObserver>,
 }
 
 impl Default for ClientBuilder {
@@ -154,6 +156,7 @@ impl Default for ClientBuilder {
             upload_call_deadline: None,
             retry: RetryPolicy::default(),
             rate_limit: Some(RateLimit::DRATA),
+            on_wait: None,
         }
     }
 }
@@ -234,6 +237,28 @@ impl ClientBuilder {
         self
     }
 
+    /// Calls `observer` before every pause a call makes (a wait for the
+    /// rate limiter, the pause before a retry), with how long and why: a
+    /// program that should not fall silent can say so.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let client = drata::Client::builder()
+    ///     .api_key("k")
+    ///     .on_wait(|wait| {
+    ///         if wait.duration > Duration::from_secs(1) {
+    ///             eprintln!("{wait}");
+    ///         }
+    ///     })
+    ///     .build()?;
+    /// # Ok::<(), drata::Error>(())
+    /// ```
+    pub fn on_wait(mut self, observer: impl Fn(&Wait) + Send + Sync + 'static) -> Self {
+        self.on_wait = Some(WaitObserver(std::sync::Arc::new(observer)));
+        self
+    }
+
     /// Checks the configuration and builds the client. Nothing is sent.
     ///
     /// # Errors
@@ -263,14 +288,15 @@ impl ClientBuilder {
             .https_only(!base_url.starts_with("http://"))
             .build()
             .map_err(|e| Error::Config { message: format!("cannot set up the HTTP client: {e}") })?;
-        let runtime = Runtime::new(
-            self.retry,
-            self.rate_limit,
-            self.attempt_timeout,
-            self.upload_min_speed,
-            self.call_deadline,
-            self.upload_call_deadline,
-        );
+        let runtime = Runtime::new(Settings {
+            retry: self.retry,
+            limiter: self.rate_limit.map(RateLimiter::new),
+            attempt_timeout: self.attempt_timeout,
+            upload_min_speed: self.upload_min_speed,
+            call_deadline: self.call_deadline,
+            upload_call_deadline: self.upload_call_deadline,
+            on_wait: self.on_wait,
+        });
         Ok(Client::new_with_client(&base_url, http, runtime))
     }
 }

@@ -62,11 +62,7 @@ pub enum Error {
     #[error(transparent)]
     Api(Box<ApiError>),
     /// Drata's answer did not have the documented shape.
-    #[error(
-        "{} {request_path}: Drata's answer ({}) does not have the documented shape at `{path}`: {message}; the body starts with: {excerpt}",
-        operation.method,
-        status_text(*status)
-    )]
+    #[error("{} {request_path}: {}; the body starts with: {excerpt}", operation.method, decode_text(*status, path, message))]
     Decode {
         /// The operation.
         operation: &'static Operation,
@@ -74,7 +70,8 @@ pub enum Error {
         request_path: String,
         /// The answer's status.
         status: u16,
-        /// The JSON path of the value that did not match, e.g. `data[3].clientType`.
+        /// The JSON path of the value that did not match, e.g. `data[3].clientType`
+        /// (`$` for the body itself); empty when the body is not JSON at all.
         path: String,
         /// What did not match.
         message: String,
@@ -122,7 +119,7 @@ pub enum Error {
     /// but its answer was lost: Drata may have acted on it. It is never
     /// retried; check before repeating it.
     #[error(
-        "{} {request_path}: the request may have reached Drata, but its answer was lost ({}): Drata may have acted on it. Do not simply repeat it; first check whether it took effect{}",
+        "{} {request_path}: the request may have reached Drata, but its answer was lost ({}; attempt {attempts}): Drata may have acted on it. Do not simply repeat it; first check whether it took effect{}",
         operation.method,
         transport_reason(*kind, source.as_ref(), *timeout),
         operation.if_unanswered.map(|check| format!(": {check}")).unwrap_or_default()
@@ -132,6 +129,10 @@ pub enum Error {
         operation: &'static Operation,
         /// The path the request went to, relative to the API root.
         request_path: String,
+        /// How many attempts were made (the last one's answer was lost;
+        /// earlier ones failed before the request could have reached Drata,
+        /// or were answered with a status worth retrying).
+        attempts: u32,
         /// What went wrong.
         kind: TransportKind,
         /// How long the attempt waited, when it timed out.
@@ -152,9 +153,9 @@ pub enum Error {
     /// during the pause before a retry or the wait for the rate limiter (then
     /// the call ends at once; `attempts` is 0 when nothing was sent).
     #[error(
-        "{} {request_path}: no answer within the deadline of {} ({attempts} attempt(s)); raise it with `ClientBuilder::{}` or retry later",
+        "{} {request_path}: {} ({attempts} attempt(s)); raise it with `ClientBuilder::{}` or retry later",
         operation.method,
-        seconds(*after),
+        waiting.describe(*after),
         deadline_setting(operation)
     )]
     Deadline {
@@ -166,7 +167,39 @@ pub enum Error {
         after: Duration,
         /// How many attempts were started.
         attempts: u32,
+        /// What the call was waiting for when the deadline ended it.
+        waiting: Waiting,
     },
+}
+
+/// What a call was waiting for when its deadline ended it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Waiting {
+    /// An answer: the deadline passed during an attempt.
+    Answer,
+    /// The rate limiter: its next token was this far off, past the deadline.
+    RateLimit(Duration),
+    /// The pause before a retry, this long, which would have passed the deadline.
+    Retry(Duration),
+}
+
+impl Waiting {
+    /// What happened, for a deadline of `after`.
+    pub fn describe(self, after: Duration) -> String {
+        let deadline = seconds(after);
+        match self {
+            Waiting::Answer => format!("no answer within the deadline of {deadline}"),
+            Waiting::RateLimit(wait) => format!(
+                "not sent: the rate limit's next free request is {} away, past the deadline of {deadline}",
+                seconds(wait)
+            ),
+            Waiting::Retry(delay) => format!(
+                "no answer within the deadline of {deadline}: the pause of {} before the next retry would pass it",
+                seconds(delay)
+            ),
+        }
+    }
 }
 
 /// What went wrong when no answer (or no whole answer) came.
@@ -278,14 +311,64 @@ impl ApiError {
         !names_a_record || framework_404
     }
 
+    /// Whether the body is not JSON at all: a web page, a proxy's or a
+    /// gateway's, not Drata's API.
+    fn is_not_json(&self) -> bool {
+        self.body.is_none()
+            && self.excerpt.as_deref().is_some_and(|e| {
+                let start = e.trim_start();
+                !start.is_empty() && start != "(empty)" && !start.starts_with(['{', '['])
+            })
+    }
+
+    /// What a 404 of an unknown route means: a method the path does not
+    /// have, or a path the API does not have.
+    fn unknown_route_hint(&self) -> String {
+        let methods: Vec<String> = Operation::methods_of_path(&self.request_path)
+            .into_iter()
+            .filter(|m| *m != self.operation.method)
+            .map(|m| m.to_string())
+            .collect();
+        if methods.is_empty() {
+            "Drata has no such route: check the path, the base URL (it ends in `/public`, e.g. https://public-api.drata.com/public) and the region.".to_string()
+        } else {
+            format!(
+                "Drata's API has no {} on {}: that path takes {}.",
+                self.operation.method,
+                self.request_path,
+                methods.join(", ")
+            )
+        }
+    }
+
+    /// What a 404 of a known operation means: no record with the values
+    /// its path names (and, with a body, maybe an id the body names).
+    fn no_record_hint(&self) -> String {
+        let named: Vec<String> = self
+            .operation
+            .path_values(&self.request_path)
+            .into_iter()
+            .map(|(name, value)| format!("{name} `{}`", cut(&value)))
+            .collect();
+        let body = if self.operation.body_shape.is_some() { ", or for a record the body names" } else { "" };
+        format!("No such record: Drata found nothing for the {}{body}.", named.join(" and "))
+    }
+
     /// What a person should do about it.
     pub fn hint(&self) -> Option<String> {
+        // A 4xx page that is not JSON (a 5xx one is a gateway's answer for
+        // Drata, a 404 and a 429 have hints of their own).
+        if self.is_not_json() && (400..500).contains(&self.status) && !matches!(self.status, 404 | 429) {
+            return Some(
+                "The answer is not JSON, so it did not come from Drata's API but from something in front of it (a proxy, a gateway, a login page): check the base URL and any proxy between you and Drata.".to_string(),
+            );
+        }
         Some(match (self.status, self.operation.permission) {
             (403, Some(permission)) => format!(
                 "The API key lacks the permission this operation requires: \"{permission}\". Add it to the key's scopes in Drata (Settings → API Keys)."
             ),
-            (404, _) if self.is_unknown_route() => "Drata has no such route: check the base URL (it ends in `/public`, e.g. https://public-api.drata.com/public) and the region.".to_string(),
-            (404, _) => format!("No such record: check the id in {}.", self.request_path),
+            (404, _) if self.is_unknown_route() => self.unknown_route_hint(),
+            (404, _) => self.no_record_hint(),
             (429, _) if self.retry_after.is_some() => format!(
                 "Rate limited: Drata asks to wait {} before retrying (it allows 500 requests per minute per IP).",
                 seconds(self.retry_after.unwrap_or_default())
@@ -376,8 +459,8 @@ impl Error {
             Error::Api(e) => Some(e.attempts),
             Error::UnexpectedStatus { attempts, .. }
             | Error::Transport { attempts, .. }
+            | Error::OutcomeUnknown { attempts, .. }
             | Error::Deadline { attempts, .. } => Some(*attempts),
-            Error::OutcomeUnknown { .. } => Some(1),
             _ => None,
         }
     }
@@ -400,6 +483,24 @@ impl Error {
         }
     }
 }
+
+/// What a [`Error::Decode`] says happened.
+fn decode_text(status: u16, path: &str, message: &str) -> String {
+    if path == NOT_JSON {
+        format!(
+            "the answer ({}) is not JSON, so it did not come from Drata's API: the base URL may point to a web page or a proxy ({message})",
+            status_text(status)
+        )
+    } else {
+        format!(
+            "Drata's answer ({}) does not have the documented shape at `{path}`: {message}",
+            status_text(status)
+        )
+    }
+}
+
+/// The path of a [`Error::Decode`] whose body is not JSON at all.
+pub(crate) const NOT_JSON: &str = "";
 
 /// The builder setting of an operation's deadline.
 fn deadline_setting(operation: &Operation) -> &'static str {
@@ -451,6 +552,18 @@ fn transport_reason(
         cause = c.source();
     }
     message
+}
+
+/// The longest part of a value a message quotes (a user's or a server's).
+pub(crate) const QUOTED_CHARS: usize = 100;
+
+/// A value for a message: its first 100 characters, then how long it is.
+pub(crate) fn cut(value: &str) -> String {
+    let mut chars = value.char_indices();
+    match chars.nth(QUOTED_CHARS) {
+        Some((end, _)) => format!("{}… ({} characters)", &value[..end], value.chars().count()),
+        None => value.to_string(),
+    }
 }
 
 /// The start of a body, cut at 200 characters.

@@ -49,6 +49,16 @@ impl RateLimit {
         Self { requests, per, burst }
     }
 
+    /// How many requests it allows per [`RateLimit::period`].
+    pub fn requests(&self) -> u32 {
+        self.requests
+    }
+
+    /// The time over which it allows [`RateLimit::requests`].
+    pub fn period(&self) -> Duration {
+        self.per
+    }
+
     /// `requests` per second.
     pub fn per_second(requests: u32) -> Self {
         Self::new(requests, Duration::from_secs(1))
@@ -144,21 +154,37 @@ impl RateLimiter {
     /// `false` at once when the wait would be longer than `max_wait` (a
     /// call's deadline would pass while it waits).
     pub async fn acquire_within(&self, max_wait: Option<Duration>) -> bool {
-        let wait = {
-            let mut state = self.lock();
-            let (tokens, updated) = &mut *state;
-            let wait = self.refill(tokens, updated);
-            if max_wait.is_some_and(|max| wait > max) {
-                return false;
+        match self.reserve_within(max_wait) {
+            Ok(wait) => {
+                if !wait.is_zero() {
+                    tokio::time::sleep(wait).await;
+                }
+                true
             }
-            *tokens -= 1.0;
-            wait
-        };
-        if !wait.is_zero() {
-            tracing::debug!(wait_ms = wait.as_millis() as u64, "rate limiter: waiting for a token");
-            tokio::time::sleep(wait).await;
+            Err(_) => false,
         }
-        true
+    }
+
+    /// Reserves a token (the count may go negative) and returns how long to
+    /// wait before it is due, without waiting: what a caller that reports
+    /// its waits uses ([`RateLimiter::acquire_within`] waits itself).
+    ///
+    /// # Errors
+    /// The wait, when it would be longer than `max_wait`; no token is taken.
+    pub fn reserve_within(&self, max_wait: Option<Duration>) -> Result<Duration, Duration> {
+        let mut state = self.lock();
+        let (tokens, updated) = &mut *state;
+        let wait = self.refill(tokens, updated);
+        if max_wait.is_some_and(|max| wait > max) {
+            return Err(wait);
+        }
+        *tokens -= 1.0;
+        Ok(wait)
+    }
+
+    /// The limit it keeps.
+    pub fn limit(&self) -> RateLimit {
+        self.limit
     }
 }
 

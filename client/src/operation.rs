@@ -100,6 +100,9 @@ pub struct Operation {
     pub parameters: &'static [Parameter],
     /// The component schema of its JSON body (a type of [`crate::types`]).
     pub body_schema: Option<&'static str>,
+    /// What its JSON body may hold ([`crate::shapes`]): every body is
+    /// checked against it before it is sent.
+    pub body_shape: Option<&'static crate::Shape>,
     /// The check the client runs on its body before sending it (the spec's
     /// `x-drata-check`, e.g. `personnel-list`).
     pub check: Option<&'static str>,
@@ -126,6 +129,7 @@ fn raw(method: Method) -> &'static Operation {
             summary: "A request outside the spec",
             parameters: &[],
             body_schema: None,
+            body_shape: None,
             check: None,
             answer_schema: None,
         }
@@ -207,23 +211,49 @@ impl Operation {
     /// Whether `status` is this operation's success: its documented one, or
     /// any 2xx for a request outside the spec ([`crate::Client::raw`]).
     pub fn is_success(&self, status: u16) -> bool {
-        status == self.success || (self.path == RAW_PATH && (200..300).contains(&status))
+        status == self.success || (self.is_outside_spec() && (200..300).contains(&status))
+    }
+
+    /// Whether this stands for a request to a path the spec does not have
+    /// ([`crate::Client::raw`] to any other path).
+    pub fn is_outside_spec(&self) -> bool {
+        self.path == RAW_PATH
+    }
+
+    /// The values `path` gives the path parameters of this operation's
+    /// template, by name (`/users/7` of `/users/{id}`: `id` = `7`), decoded;
+    /// empty when `path` does not fit the template.
+    pub fn path_values(&self, path: &str) -> Vec<(&'static str, String)> {
+        let (template, given): (Vec<&'static str>, Vec<&str>) =
+            (self.path.split('/').collect(), path.split('/').collect());
+        if template.len() != given.len() {
+            return Vec::new();
+        }
+        let mut values = Vec::new();
+        for (want, got) in template.iter().zip(&given) {
+            match want.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
+                Some(name) => values.push((name, percent_decoded(got))),
+                None if want == got => {}
+                None => return Vec::new(),
+            }
+        }
+        values
+    }
+
+    /// The other methods the spec has on the path template `path` fits,
+    /// when it has none of `method`'s: what a 404 of an unknown route means.
+    pub fn methods_of_path(path: &str) -> Vec<Method> {
+        crate::operations::ALL.iter().filter(|op| fits(op.path, path)).map(|op| op.method).collect()
     }
 
     /// The operation a request outside the typed methods goes to: the
     /// spec's operation whose method and path template match `path`
     /// (`/users/7` → `GET /users/{id}`), else one that stands for any path.
     pub fn matching(method: Method, path: &str) -> &'static Operation {
-        let fits = |template: &str| {
-            let (want, got): (Vec<&str>, Vec<&str>) =
-                (template.split('/').collect(), path.split('/').collect());
-            want.len() == got.len()
-                && want.iter().zip(&got).all(|(w, g)| (w.starts_with('{') && !g.is_empty()) || w == g)
-        };
         crate::operations::ALL
             .iter()
             .copied()
-            .find(|op| op.method == method && fits(op.path))
+            .find(|op| op.method == method && fits(op.path, path))
             .unwrap_or_else(|| raw(method))
     }
 
@@ -240,4 +270,32 @@ impl Operation {
     pub fn find(id: &str) -> Option<&'static Operation> {
         crate::operations::ALL.iter().copied().find(|op| op.id == id)
     }
+}
+
+/// Whether `path` fits the path `template` (`/users/7` fits `/users/{id}`).
+fn fits(template: &str, path: &str) -> bool {
+    let (want, got): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    want.len() == got.len()
+        && want.iter().zip(&got).all(|(w, g)| (w.starts_with('{') && !g.is_empty()) || w == g)
+}
+
+/// A path segment with its `%XX` escapes decoded (invalid ones kept as written).
+fn percent_decoded(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

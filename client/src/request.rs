@@ -62,13 +62,23 @@ impl<'a> Request<'a> {
         }
     }
 
-    /// A JSON body.
+    /// A JSON body, checked against the operation's [`crate::Shape`] (the
+    /// bytes sent are those checked).
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] when `body` does not serialize.
+    /// [`Error::InvalidRequest`] when `body` does not serialize or does not
+    /// have the shape the spec gives it, naming every problem.
     pub(crate) fn json<T: serde::Serialize>(mut self, body: &T) -> Result<Self, Error> {
-        let bytes =
-            serde_json::to_vec(body).map_err(|e| invalid(self.operation, format!("the body: {e}")))?;
+        let operation = self.operation;
+        let value = serde_json::to_value(body).map_err(|e| invalid(operation, format!("the body: {e}")))?;
+        if let Some(shape) = operation.body_shape {
+            let problems = shape.problems(&value);
+            if !problems.is_empty() {
+                let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                return Err(invalid(operation, format!("the body: {}", listed.join("; "))));
+            }
+        }
+        let bytes = serde_json::to_vec(&value).map_err(|e| invalid(operation, format!("the body: {e}")))?;
         self.http = self.http.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         self.body = Body::Json(Bytes::from(bytes));
         Ok(self)
@@ -91,8 +101,27 @@ impl<'a> Request<'a> {
         let Self { operation, path, http, body } = self;
         let http =
             http.build().map_err(|e| invalid(operation, format!("the request cannot be made: {e}")))?;
-        Ok((operation, path, http, body))
+        let length = http.url().as_str().len();
+        if length > MAX_URL_BYTES {
+            return Err(invalid(
+                operation,
+                format!(
+                    "its URL would be {length} bytes long, more than the {MAX_URL_BYTES} servers in front of web APIs accept; a value given is too long"
+                ),
+            ));
+        }
+        Ok((operation, cut_path(path), http, body))
     }
+}
+
+/// The longest URL sent: proxies and load balancers in front of web APIs
+/// commonly refuse a request line longer than 16 KiB (a refusal that would
+/// otherwise come back as an error page, or a dropped connection).
+pub(crate) const MAX_URL_BYTES: usize = 16 * 1024;
+
+/// A path as errors and logs show it: cut when a value made it long.
+fn cut_path(path: String) -> String {
+    if path.len() <= 2 * crate::error::QUOTED_CHARS { path } else { crate::error::cut(&path) }
 }
 
 /// [`Error::InvalidRequest`] of `operation`: `METHOD /path: message`.

@@ -18,11 +18,26 @@ pub struct Response<T> {
     value: T,
     status: u16,
     headers: http::HeaderMap,
+    body: bytes::Bytes,
 }
 
 impl<T> Response<T> {
-    pub(crate) fn new(value: T, status: u16, headers: http::HeaderMap) -> Self {
-        Self { value, status, headers }
+    pub(crate) fn new(value: T, status: u16, headers: http::HeaderMap, body: bytes::Bytes) -> Self {
+        Self { value, status, headers, body }
+    }
+
+    /// The body exactly as Drata sent it: every field, those the typed value
+    /// leaves out (unknown to this version, or null) included.
+    ///
+    /// ```no_run
+    /// # async fn run(client: drata::Client) -> drata::Result<()> {
+    /// let user = client.get_user().id(7).send().await?;
+    /// let sent: serde_json::Value = serde_json::from_slice(user.bytes()).unwrap_or_default();
+    /// println!("{sent}");
+    /// # Ok(()) }
+    /// ```
+    pub fn bytes(&self) -> &[u8] {
+        &self.body
     }
 
     /// The body.

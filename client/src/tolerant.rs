@@ -5,12 +5,13 @@
 //! must not cost the whole page: each item of a list the spec marks
 //! `x-drata-tolerant-items` is read on its own. An item that has the
 //! documented shape is read as usual (the common case costs one copy of its
-//! text). Otherwise the parts that do not fit are set aside (a field, or a
+//! text, which is kept). Otherwise the parts that do not fit are set aside (a field, or a
 //! whole element of a list), deepest first, until the rest reads; each part
 //! set aside is kept with its raw value ([`Unreadable`]). When even that fails (the item is not an object, or a
 //! required field of its own is unreadable), the item is kept raw only.
 //! Either way the item's exact JSON stays reachable ([`Tolerant::raw`]) and
-//! is what serializing it writes back.
+//! is what serializing it writes back: every field Drata sent, those the
+//! typed value leaves out (unknown to this version, or null) included.
 
 use std::fmt;
 
@@ -44,7 +45,7 @@ const MAX_SET_ASIDE: usize = 32;
 pub struct Tolerant<T> {
     value: Option<T>,
     unreadable: Vec<Unreadable>,
-    /// The item as sent, kept when anything in it did not fit.
+    /// The item as sent (`None` for an item made in Rust, not read).
     raw: Option<Box<RawValue>>,
 }
 
@@ -84,13 +85,13 @@ impl<T> Tolerant<T> {
         self.value.is_some() && self.unreadable.is_empty()
     }
 
-    /// The item's JSON exactly as sent, when any part of it did not fit.
+    /// The item's JSON exactly as sent (`None` for an item made in Rust
+    /// with `From`).
     pub fn raw(&self) -> Option<&RawValue> {
         self.raw.as_deref()
     }
 
-    /// A top-level field of the item as sent, when the item was not exact
-    /// (for an exact item, read [`Tolerant::value`]).
+    /// A top-level field of the item as sent.
     pub fn raw_field(&self, name: &str) -> Option<Value> {
         let raw = self.raw.as_deref()?;
         let mut object: serde_json::Map<String, Value> = serde_json::from_str(raw.get()).ok()?;
@@ -102,7 +103,7 @@ impl<T: DeserializeOwned> Tolerant<T> {
     /// Reads one item from its JSON text.
     pub fn from_raw(raw: Box<RawValue>) -> Self {
         match serde_json::from_str::<T>(raw.get()) {
-            Ok(value) => Self { value: Some(value), unreadable: Vec::new(), raw: None },
+            Ok(value) => Self { value: Some(value), unreadable: Vec::new(), raw: Some(raw) },
             Err(_) => Self::set_aside(raw),
         }
     }
@@ -217,8 +218,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Tolerant<T> {
 }
 
 impl<T: Serialize> Serialize for Tolerant<T> {
-    /// The item exactly as sent when any part of it did not fit, else the
-    /// typed item.
+    /// The item exactly as sent; an item made in Rust, as typed.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match (&self.raw, &self.value) {
             (Some(raw), _) => raw.serialize(serializer),
@@ -235,10 +235,13 @@ impl<T> From<T> for Tolerant<T> {
 }
 
 impl<T: PartialEq> PartialEq for Tolerant<T> {
+    /// Equal values with the same parts set aside; for items that did not
+    /// have their documented shape, the same text as sent too.
     fn eq(&self, other: &Self) -> bool {
-        self.value == other.value
-            && self.unreadable == other.unreadable
-            && self.raw.as_deref().map(RawValue::get) == other.raw.as_deref().map(RawValue::get)
+        fn odd_text<T>(t: &Tolerant<T>) -> Option<&str> {
+            if t.is_exact() { None } else { t.raw.as_deref().map(RawValue::get) }
+        }
+        self.value == other.value && self.unreadable == other.unreadable && odd_text(self) == odd_text(other)
     }
 }
 
@@ -249,7 +252,7 @@ impl<T: fmt::Debug> fmt::Debug for Tolerant<T> {
         if !self.unreadable.is_empty() {
             debug.field("unreadable", &self.unreadable);
         }
-        if let Some(raw) = &self.raw {
+        if let Some(raw) = self.raw.as_ref().filter(|_| !self.is_exact()) {
             debug.field("raw", &raw.get());
         }
         debug.finish()
@@ -279,10 +282,15 @@ mod tests {
     }
 
     #[test]
-    fn an_item_of_the_documented_shape_is_exact_and_keeps_no_copy() {
-        let item = read(r#"{"id": 1, "tags": [1, 2]}"#);
-        assert!(item.is_exact() && item.raw().is_none());
+    fn an_item_of_the_documented_shape_is_exact_and_written_back_as_sent() {
+        let text = r#"{"id": 1, "tags": [1, 2], "unknown": null, "nested": null}"#;
+        let item = read(text);
+        assert!(item.is_exact());
+        assert_eq!(item.raw().map(RawValue::get), Some(text));
         assert_eq!(item.value(), Some(&Item { id: 1, tags: Some(vec![1, 2]), nested: None }));
+        assert_eq!(serde_json::to_string(&item).unwrap(), text, "unknown and null fields kept");
+        let made = Tolerant::from(Item { id: 2, tags: None, nested: None });
+        assert_eq!(serde_json::to_string(&made).unwrap(), r#"{"id":2,"tags":null,"nested":null}"#);
     }
 
     #[test]
@@ -335,8 +343,9 @@ mod tests {
         assert_eq!(read(r#"{"id": 1}"#), read(r#"{"id": 1}"#));
         // The same typed value, but one had a part set aside.
         assert_ne!(read(odd), read(r#"{"id": 1, "tags": [1, 3]}"#));
-        // Exact items (no raw copy) with different values.
+        // Exact items with different values; exact items read from other text.
         assert_ne!(read(r#"{"id": 1}"#), read(r#"{"id": 2}"#));
+        assert_eq!(read(r#"{"id": 1}"#), read(r#"{ "id": 1 }"#));
         // The same parts set aside, from different text.
         assert_ne!(read(odd), read(r#"{"id": 1, "tags": [1, "two", 3] }"#));
     }

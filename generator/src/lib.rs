@@ -39,6 +39,7 @@ mod one_of;
 mod open_enum;
 mod pages;
 mod postprocess;
+mod shapes;
 mod spec;
 
 use openapiv3::OpenAPI;
@@ -213,6 +214,9 @@ pub fn generate(spec_text: &str) -> Result<Generated, Error> {
     postprocess::apply(&mut file, &spec.operations(), &generated, &pages::page_schemas(&spec))?;
     let rules: syn::File = syn::parse2(rules).map_err(|e| Error::Unparsable(e.to_string()))?;
     file.items.extend(rules.items);
+    let shapes: syn::File =
+        syn::parse2(shapes::module(&spec)?).map_err(|e| Error::Unparsable(e.to_string()))?;
+    file.items.extend(shapes.items);
 
     let code = format!("{GENERATED_HEADER}\n{}", prettyplease::unparse(&file));
     Ok(Generated { code, set_aside, generated })

@@ -13,11 +13,9 @@ use serde_json::Value;
 
 use crate::routes::{MAX_BODY_BYTES, error};
 
-/// HTTP methods an OpenAPI path item may hold.
-const METHODS: &[&str] = &["get", "put", "post", "delete", "patch"];
-
 /// An operation of the spec that matched a request.
 struct Matched {
+    method: Method,
     template: String,
     operation: &'static Value,
     path_params: Vec<(String, String)>,
@@ -30,13 +28,7 @@ pub(crate) async fn serve(request: Request) -> Response {
     let query = request.uri().query().unwrap_or("").to_string();
     let content_type =
         request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let matched = match find(&method, &path) {
-        Ok(matched) => matched,
-        Err(Missing::Method) => {
-            return error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed: the route has no such method");
-        }
-        Err(Missing::Route) => return error(StatusCode::NOT_FOUND, "Not Found: no such route"),
-    };
+    let Some(matched) = find(&method, &path) else { return no_route(&method, &path) };
     let body = match axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES).await {
         Ok(body) => body,
         Err(e) => return error(StatusCode::BAD_REQUEST, format!("cannot read the body: {e}")),
@@ -44,22 +36,20 @@ pub(crate) async fn serve(request: Request) -> Response {
     if let Err(message) = check(&method, &matched, &query, &content_type, &body) {
         return error(StatusCode::BAD_REQUEST, message);
     }
-    answer(matched.operation)
+    answer(&matched)
 }
 
-/// Why no operation matched.
-enum Missing {
-    /// No path of the spec fits (404).
-    Route,
-    /// A path fits, with other methods (405).
-    Method,
+/// What Drata's web framework answers a request no route of the API takes,
+/// whether no path fits or the path has other methods: 404 `Cannot GET /…`.
+fn no_route(method: &Method, path: &str) -> Response {
+    error(StatusCode::NOT_FOUND, format!("Cannot {method} /public{path}"))
 }
 
 /// A request to one of the spec's operations, checked against the spec
 /// (what the stateful handlers do before acting on it).
 ///
 /// # Errors
-/// Drata's 400 (or 404, 405) answer (boxed: an answer is large).
+/// Drata's 400 (or 404) answer (boxed: an answer is large).
 pub(crate) fn validate(
     method: &Method,
     uri: &axum::http::Uri,
@@ -67,30 +57,26 @@ pub(crate) fn validate(
     body: &[u8],
 ) -> Result<(), Box<Response>> {
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let matched = find(method, uri.path())
-        .map_err(|missing| match missing {
-            Missing::Method => {
-                error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed: the route has no such method")
-            }
-            Missing::Route => error(StatusCode::NOT_FOUND, "Not Found: no such route"),
-        })
-        .map_err(Box::new)?;
+    let matched = find(method, uri.path()).ok_or_else(|| Box::new(no_route(method, uri.path())))?;
     check(method, &matched, uri.query().unwrap_or(""), content_type, &Bytes::copy_from_slice(body))
         .map_err(|message| Box::new(error(StatusCode::BAD_REQUEST, message)))
 }
 
 /// The operation of `method` `path` (relative to `/public`).
-fn find(method: &Method, path: &str) -> Result<Matched, Missing> {
+fn find(method: &Method, path: &str) -> Option<Matched> {
     let paths = drata_openapi::document().get("paths").and_then(Value::as_object);
-    let mut other_method = false;
     for (template, item) in paths.into_iter().flatten() {
         let Some(path_params) = match_template(template, path) else { continue };
-        match item.get(method.as_str().to_ascii_lowercase()) {
-            Some(operation) => return Ok(Matched { template: template.clone(), operation, path_params }),
-            None => other_method |= METHODS.iter().any(|m| item.get(*m).is_some()),
+        if let Some(operation) = item.get(method.as_str().to_ascii_lowercase()) {
+            return Some(Matched {
+                method: method.clone(),
+                template: template.clone(),
+                operation,
+                path_params,
+            });
         }
     }
-    Err(if other_method { Missing::Method } else { Missing::Route })
+    None
 }
 
 /// The path parameters if `path` fits `template` (`/users/{id}`).
@@ -130,8 +116,26 @@ fn check(
 ) -> Result<(), String> {
     let spec = drata_openapi::document();
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-    let parameters = matched.operation.get("parameters").and_then(Value::as_array);
-    for parameter in parameters.into_iter().flatten().filter_map(|p| resolve(spec, p)) {
+    let parameters: Vec<&Value> = matched
+        .operation
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| resolve(spec, p))
+        .collect();
+    // A query parameter the operation does not have is refused, as Drata
+    // refuses it: a misspelled filter would otherwise list everything.
+    for (name, _) in &pairs {
+        let known = parameters.iter().any(|p| {
+            p.get("in").and_then(Value::as_str) == Some("query")
+                && p.get("name").and_then(Value::as_str) == Some(name)
+        });
+        if !known {
+            return Err(format!("property {name} should not exist"));
+        }
+    }
+    for parameter in parameters {
         let name = parameter.get("name").and_then(Value::as_str).unwrap_or("");
         let location = parameter.get("in").and_then(Value::as_str).unwrap_or("");
         let required = parameter.get("required").and_then(Value::as_bool).unwrap_or(location == "path");
@@ -205,26 +209,11 @@ fn typed(spec: &Value, schema: &Value, text: &str) -> Value {
 }
 
 /// The example of the operation's success answer (`{}` when it has none).
-fn answer(operation: &Value) -> Response {
-    let spec = drata_openapi::document();
-    let responses = operation.get("responses").and_then(Value::as_object);
-    let success = responses
-        .into_iter()
-        .flatten()
-        .find(|(status, _)| status.starts_with('2'))
-        .and_then(|(status, response)| Some((status.parse::<u16>().ok()?, resolve(spec, response)?)));
-    let Some((status, response)) = success else {
+fn answer(matched: &Matched) -> Response {
+    let method = matched.method.as_str();
+    let Some((status, example)) = drata_openapi::example_answer(method, &matched.template) else {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "the spec documents no success answer");
     };
-    let media = response.pointer("/content/application~1json");
-    let example = media
-        .and_then(|m| m.get("example").cloned())
-        .or_else(|| {
-            let examples = media?.get("examples")?.as_object()?;
-            let first = resolve(spec, examples.values().next()?)?;
-            first.get("value").cloned()
-        })
-        .unwrap_or_else(|| Value::Object(serde_json::Map::new()));
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
     (status, axum::Json(example)).into_response()
 }
@@ -313,11 +302,26 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn routes_outside_the_spec_are_404_and_other_methods_405() {
+    async fn routes_and_methods_outside_the_spec_are_answered_as_drata_does() {
         let (status, answer) = served("GET", "/nothing/here", "", "").await;
-        assert_eq!((status, message(&answer)), (404, "Not Found: no such route"));
-        let (status, _) = served("DELETE", "/connections", "", "").await;
-        assert_eq!(status, 405);
+        assert_eq!((status, message(&answer)), (404, "Cannot GET /public/nothing/here"));
+        let (status, answer) = served("DELETE", "/connections", "", "").await;
+        assert_eq!((status, message(&answer)), (404, "Cannot DELETE /public/connections"));
+    }
+
+    #[tokio::test]
+    async fn unknown_query_parameters_and_body_fields_are_refused() {
+        let (status, answer) = served("GET", "/connections?limt=5", "", "").await;
+        assert_eq!((status, message(&answer)), (400, "property limt should not exist"));
+        let (status, answer) = served(
+            "PUT",
+            "/user-identities/infrastructure/3/toggle",
+            "application/json",
+            r#"{"toggle": true, "toggleFeild": "INFRASTRUCTURE_DB_ACCESS"}"#,
+        )
+        .await;
+        assert_eq!(status, 400);
+        assert!(message(&answer).contains("toggleFeild"), "{answer}");
     }
 
     #[test]

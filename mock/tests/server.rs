@@ -278,11 +278,12 @@ async fn every_error_answer_is_drata_error_json() {
         .send()
         .await
         .expect("answer");
-    assert_eq!(response.status().as_u16(), 405);
+    // A method the path does not have: Drata's web framework answers 404.
+    assert_eq!(response.status().as_u16(), 404);
     let body: Value = response.json().await.expect("JSON");
     assert_eq!(
         body,
-        json!({"statusCode": 405, "message": "Method Not Allowed: the route has no such method", "code": 10005, "name": "MethodNotAllowedException"})
+        json!({"statusCode": 404, "message": "Cannot DELETE /public/connections", "code": 10004, "name": "NotFoundException"})
     );
     // A body the framework cannot read is answered with Drata's JSON too.
     let response = reqwest::Client::new()

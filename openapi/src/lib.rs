@@ -22,6 +22,7 @@
 //! );
 //! ```
 
+mod examples;
 #[cfg(feature = "validate")]
 mod schema;
 
@@ -29,6 +30,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+pub use examples::{ExampleRequest, example_answer, example_request};
 #[cfg(feature = "validate")]
 pub use schema::{SchemaValidator, request_validator, validate};
 

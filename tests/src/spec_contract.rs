@@ -6,7 +6,7 @@
 //! (`tests/tests/spec_contracts.rs`), so a new operation is tested the
 //! moment it is in the spec.
 
-use drata::{BodyKind, Operation, ParameterKind, ParameterLocation};
+use drata::{BodyKind, Operation, ParameterLocation};
 use serde_json::Value;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -15,32 +15,17 @@ use crate::{TEST_KEY, client_for, csv_file};
 
 /// Runs the contract test of `operation`; panics naming what differs.
 pub async fn check(operation: &'static Operation) {
-    let spec = drata_openapi::document();
-    let entry = spec
-        .pointer(&format!(
-            "/paths/{}/{}",
-            pointer_token(operation.path),
-            operation.method.as_str().to_lowercase()
-        ))
+    let example = drata_openapi::example_request(operation.method.as_str(), operation.path)
         .unwrap_or_else(|| panic!("{} is not in the spec", operation.describe()));
-
-    // The example of each parameter, as text and as sent.
-    let mut sent_path = operation.path.to_string();
-    let mut expected_query = Vec::new();
-    let mut params = Vec::new();
-    for parameter in operation.parameters {
-        let declared = declared_parameter(spec, entry, parameter.name);
-        let value = example_value(spec, declared, parameter);
-        match parameter.location {
-            ParameterLocation::Path => {
-                sent_path = sent_path.replace(&format!("{{{}}}", parameter.name), &value);
-            }
-            ParameterLocation::Query => expected_query.push((parameter.name.to_string(), value.clone())),
-        }
-        params.push((parameter.name, value));
-    }
-
-    let answer = success_example(spec, entry).unwrap_or_else(|| Value::Object(Default::default()));
+    let expected_query: Vec<(String, String)> = example
+        .params
+        .iter()
+        .filter(|(name, _)| operation.parameter(name).is_some_and(|p| p.location == ParameterLocation::Query))
+        .cloned()
+        .collect();
+    let (_, answer) = drata_openapi::example_answer(operation.method.as_str(), operation.path)
+        .unwrap_or_else(|| panic!("{}: no success answer", operation.id));
+    let sent_path = example.path.clone();
     let server = MockServer::start().await;
     Mock::given(method(operation.method.as_str()))
         .and(path(format!("/public{sent_path}")))
@@ -51,10 +36,10 @@ pub async fn check(operation: &'static Operation) {
 
     let client = client_for(&server.uri());
     let mut call = client.call(operation);
-    for (name, value) in &params {
-        call = call.param(*name, value.as_str());
+    for (name, value) in &example.params {
+        call = call.param(name.as_str(), value.as_str());
     }
-    let body = request_example(spec, entry);
+    let body = example.body.clone();
     let csv = csv_file("1,Ada,Lovelace,ada@example.com,,no,yes,Engineer\n");
     match operation.body {
         BodyKind::Json => {
@@ -105,77 +90,4 @@ pub async fn check(operation: &'static Operation) {
             operation.id
         );
     }
-}
-
-fn pointer_token(text: &str) -> String {
-    text.replace('~', "~0").replace('/', "~1")
-}
-
-fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
-    match value.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
-        Some(pointer) => spec.pointer(pointer).unwrap_or(value),
-        None => value,
-    }
-}
-
-/// The parameter's declaration in the spec (the operation's or the path's).
-fn declared_parameter<'a>(spec: &'a Value, entry: &'a Value, name: &str) -> &'a Value {
-    entry
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|p| resolve(spec, p))
-        .find(|p| p.get("name").and_then(Value::as_str) == Some(name))
-        .unwrap_or(&Value::Null)
-}
-
-/// The parameter's `example`, or one its schema allows.
-fn example_value(spec: &Value, declared: &Value, parameter: &drata::Parameter) -> String {
-    if let Some(example) = declared.get("example") {
-        return match example {
-            Value::String(text) => text.clone(),
-            Value::Array(items) => items.first().map(text_of).unwrap_or_default(),
-            other => other.to_string(),
-        };
-    }
-    let schema = declared.get("schema").map(|s| resolve(spec, s));
-    let default = schema.and_then(|s| s.get("default")).map(text_of);
-    match (parameter.values.first(), parameter.kind) {
-        (Some(first), _) => first.to_string(),
-        (None, ParameterKind::Integer) => {
-            default.unwrap_or_else(|| parameter.minimum.unwrap_or(1).to_string())
-        }
-        (None, ParameterKind::Boolean) => "true".into(),
-        (None, ParameterKind::String) => default.unwrap_or_else(|| "example".into()),
-    }
-}
-
-fn text_of(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// The first example of a JSON request body.
-fn request_example(spec: &Value, entry: &Value) -> Option<Value> {
-    let media = resolve(spec, entry.get("requestBody")?).pointer("/content/application~1json")?;
-    first_example(spec, media)
-}
-
-/// The first example of the success answer.
-fn success_example(spec: &Value, entry: &Value) -> Option<Value> {
-    let responses = entry.get("responses")?.as_object()?;
-    let (_, response) = responses.iter().find(|(status, _)| status.starts_with('2'))?;
-    let media = resolve(spec, response).pointer("/content/application~1json")?;
-    first_example(spec, media)
-}
-
-fn first_example(spec: &Value, media: &Value) -> Option<Value> {
-    if let Some(example) = media.get("example") {
-        return Some(example.clone());
-    }
-    let examples = media.get("examples")?.as_object()?;
-    resolve(spec, examples.values().next()?).get("value").cloned()
 }

@@ -491,13 +491,6 @@ fn expected_hint(op: &str, status: u16) -> String {
         "list" => "Connections: List Connections",
         _ => "Personnel: Import Personnel",
     };
-    let record_path = match op {
-        "toggle" => "/user-identities/version-control/1/toggle",
-        "connect" => "/user-identities/version-control/1/connect",
-        "update_csv" => "/connections/1/upload/csv",
-        "update_json" => "/connections/1/upload/json",
-        _ => "(no record)",
-    };
     match status {
         400 => "Check the request against the operation's documentation.".into(),
         401 => {
@@ -508,7 +501,10 @@ fn expected_hint(op: &str, status: u16) -> String {
         403 => format!(
             "The API key lacks the permission this operation requires: \"{permission}\". Add it to the key's scopes in Drata (Settings → API Keys)."
         ),
-        404 => format!("No such record: check the id in {record_path}."),
+        // Written out: the record the path names, and the body's for an
+        // operation that takes a JSON body.
+        404 if op == "update_csv" => "No such record: Drata found nothing for the id `1`.".into(),
+        404 => "No such record: Drata found nothing for the id `1`, or for a record the body names.".into(),
         412 => "The key's owner must accept Drata's terms and conditions in the Drata web app.".into(),
         429 => "Rate limited: Drata allows 500 requests per minute per IP; wait and retry.".into(),
         500 => "Drata had a server error; retry later.".into(),
@@ -559,7 +555,7 @@ async fn a_404_for_a_route_says_to_check_the_base_url_not_the_id() {
     let err = call("toggle", &client_without_retries(&server.uri())).await.expect_err("404");
     assert_eq!(
         err.to_string(),
-        "PUT /user-identities/version-control/1/toggle: Drata answered 404 Not Found with a body that is not Drata's error JSON ({\"statusCode\":404,\"message\":\"Cannot PUT /user-identities/version-control/1/toggle\",\"error\":\"Not Found\"}). Drata has no such route: check the base URL (it ends in `/public`, e.g. https://public-api.drata.com/public) and the region."
+        "PUT /user-identities/version-control/1/toggle: Drata answered 404 Not Found with a body that is not Drata's error JSON ({\"statusCode\":404,\"message\":\"Cannot PUT /user-identities/version-control/1/toggle\",\"error\":\"Not Found\"}). Drata has no such route: check the path, the base URL (it ends in `/public`, e.g. https://public-api.drata.com/public) and the region."
     );
     // A listing names no record: its 404 is always the route's.
     let server = MockServer::start().await;
@@ -573,7 +569,7 @@ async fn a_404_for_a_route_says_to_check_the_base_url_not_the_id() {
     assert_eq!(
         api.hint().as_deref(),
         Some(
-            "Drata has no such route: check the base URL (it ends in `/public`, e.g. https://public-api.drata.com/public) and the region."
+            "Drata has no such route: check the path, the base URL (it ends in `/public`, e.g. https://public-api.drata.com/public) and the region."
         )
     );
 }
@@ -600,10 +596,11 @@ async fn an_error_answer_that_is_not_drata_json_keeps_its_status_hint() {
         err.to_string(),
         "POST /connections/upload/csv: Drata answered 502 Bad Gateway with a body that is not Drata's error JSON (<html>Bad gateway</html>). Drata had a server error; retry later."
     );
+    // A proxy's HTML 401 is not blamed on the key.
     let err = call("list", &client).await.expect_err("401 html");
     assert_eq!(
         err.to_string(),
-        "GET /connections: Drata answered 401 Unauthorized with a body that is not Drata's error JSON (<html>Unauthorized</html>). Check the API key (Settings → API Keys in Drata) and that the region matches your Drata account."
+        "GET /connections: Drata answered 401 Unauthorized with a body that is not Drata's error JSON (<html>Unauthorized</html>). The answer is not JSON, so it did not come from Drata's API but from something in front of it (a proxy, a gateway, a login page): check the base URL and any proxy between you and Drata."
     );
     assert_eq!(err.status(), Some(401));
     // A documented status whose body lacks `code`.

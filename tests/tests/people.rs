@@ -114,7 +114,7 @@ async fn a_generic_call_checks_what_the_typed_builders_check_and_sends_nothing_e
     let cases: Vec<(drata::Call<'_>, &str)> = vec![
         (
             client.call(list).param("color", "red"),
-            "`color` is not one of its parameters (page, limit, q, clientType, connectionId, sort, sortDir)",
+            "`color` is not one of its parameters; did you mean `sort`? (its parameters: page, limit, q, clientType, connectionId, sort, sortDir)",
         ),
         (client.call(list).param("limit", "0"), "`limit` must be a whole number from 1 to 50, not 0"),
         (client.call(list).param("limit", "ten"), "`limit` must be a whole number, not `ten`"),
@@ -123,12 +123,46 @@ async fn a_generic_call_checks_what_the_typed_builders_check_and_sends_nothing_e
             client.call(list).param("sort", "NAME"),
             "`sort` must be one of IDENTITY_ID, USERNAME, EMAIL, CONNECTED_AT, DISCONNECTED_AT, SERVICE_ACCOUNT, HAS_MFA, ADMIN_ACCESS, DB_ACCESS, USER, CLIENT_ID, CLIENT_ALIAS, CONNECTION_STATUS, not `NAME`",
         ),
-        (client.call(list).body(json!({})), "it takes no body"),
+        (client.call(list).body(json!({})), "a GET request takes no body"),
         (client.call(toggle).body(json!({"toggle": true})), "`id` is required"),
         (client.call(toggle).param("id", "3"), "a JSON body is required"),
         (
             client.call(toggle).param("id", "3").body(json!({"toggle": "on"})),
-            "the body is not a `ToggleInfrastructureIdentityRequest`: invalid type: string \"on\", expected a boolean",
+            "the body: `toggle`: must be true or false, not `on`",
+        ),
+        // A misspelled field is refused, never dropped (issue: `toggleFeild`
+        // sent as `{"toggle": true}` gave admin access instead of database access).
+        (
+            client
+                .call(toggle)
+                .param("id", "3")
+                .body(json!({"toggle": true, "toggleFeild": "INFRASTRUCTURE_DB_ACCESS"})),
+            "the body: `toggleFeild`: not a field of ToggleInfrastructureIdentityRequest; did you mean `toggleField`? (its fields: toggle, toggleField)",
+        ),
+        (
+            client
+                .call(&operations::CONNECT_INFRASTRUCTURE_IDENTITY)
+                .param("id", "3")
+                .body(json!({"userId": -5})),
+            "the body: `userId`: must be a whole number from 1, not -5",
+        ),
+        (
+            client
+                .call(&operations::SET_INFRASTRUCTURE_IDENTITY_SERVICE_ACCOUNT)
+                .param("id", "3")
+                .body(json!({"serviceAccount": true, "serviceAccountReason": "x".repeat(30_001)})),
+            "the body: `serviceAccountReason`: must be up to 30000 character(s) long, not 30001",
+        ),
+        (
+            client.raw(Method::Get, "/users").param("rolse[]", "ADMIN"),
+            "`rolse[]` is not one of its parameters; did you mean `roles[]`? (its parameters: page, limit, q, roles[], excludeUserIds[], excludeRoles[], includeUserIds[])",
+        ),
+        (client.raw(Method::Get, "/users/0"), "`id` must be a whole number from 1, not 0"),
+        (
+            client
+                .raw(Method::Put, "/user-identities/infrastructure/3/toggle")
+                .body(json!({"toggle": true, "extra": 1})),
+            "the body: `extra`: not a field of ToggleInfrastructureIdentityRequest; did you mean `toggle`? (its fields: toggle, toggleField)",
         ),
         (client.call(toggle).param("id", "3").file("x.csv"), "a JSON body is required"),
         (

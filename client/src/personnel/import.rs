@@ -124,14 +124,24 @@ pub(crate) fn parse_import(bytes: &[u8]) -> Result<PersonnelImport, String> {
     if first != Some(&b'{') {
         return Err("the file must hold a JSON object `{\"personnelData\": [...]}`".into());
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let import: PersonnelImport = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    // A key the list's schema does not name is refused, never dropped: the
+    // list is sent as read, and `"jobtitle"` for `"jobTitle"` would lose
+    // every job title without a word.
+    let unknown: Vec<String> = crate::shapes::PERSONNEL_IMPORT
+        .problems(&value)
+        .into_iter()
+        .filter(|p| p.kind == crate::shape::ProblemKind::UnknownField)
+        .map(|p| p.to_string())
+        .collect();
+    if !unknown.is_empty() {
+        return Err(unknown.join("; "));
+    }
+    serde_path_to_error::deserialize::<_, PersonnelImport>(value).map_err(|e| {
         let path = e.path().to_string();
         let at = if path == "." { String::new() } else { format!(" at `{path}`") };
         format!("{}{at}", e.into_inner())
-    })?;
-    deserializer.end().map_err(|e| e.to_string())?;
-    Ok(import)
+    })
 }
 
 /// Converts a valid personnel CSV to the JSON import body. The CSV has no

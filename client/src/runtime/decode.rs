@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 
 use super::attempt::Answer;
 use super::context::CallContext;
-use crate::error::{ApiError, Error, TransportKind, excerpt, json_path};
+use crate::error::{ApiError, Error, NOT_JSON, TransportKind, excerpt, json_path};
 use crate::response::Response;
 use crate::types::ExceptionResponse;
 
@@ -23,7 +23,7 @@ pub(crate) fn finish<T: DeserializeOwned>(
                 matches!(kind, TransportKind::Timeout | TransportKind::AnswerTimeout).then_some(timeout);
             let source = Box::new(e);
             return Err(if maybe_acted {
-                Error::OutcomeUnknown { operation, request_path, kind, timeout, source }
+                Error::OutcomeUnknown { operation, request_path, attempts, kind, timeout, source }
             } else {
                 Error::Transport { operation, request_path, attempts, kind, timeout, source }
             });
@@ -32,15 +32,21 @@ pub(crate) fn finish<T: DeserializeOwned>(
     let Answer { status, headers, body } = answer;
     if operation.is_success(status) {
         return match serde_json::from_slice::<T>(&body) {
-            Ok(value) => Ok(Response::new(value, status, headers)),
-            Err(e) => Err(Error::Decode {
-                operation,
-                request_path,
-                status,
-                path: json_path::<T>(&body),
-                message: e.to_string(),
-                excerpt: excerpt(&body),
-            }),
+            Ok(value) => Ok(Response::new(value, status, headers, body)),
+            Err(e) => {
+                let path = match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
+                    Ok(_) => json_path::<T>(&body),
+                    Err(_) => NOT_JSON.to_string(),
+                };
+                Err(Error::Decode {
+                    operation,
+                    request_path,
+                    status,
+                    path,
+                    message: e.to_string(),
+                    excerpt: excerpt(&body),
+                })
+            }
         };
     }
     if (400..600).contains(&status) {

@@ -20,12 +20,13 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::Client;
-use crate::error::Error;
-use crate::limiter::{RateLimit, RateLimiter};
+use crate::error::{Error, Waiting};
+use crate::limiter::RateLimiter;
 use crate::operation::BodyKind;
 use crate::request::{Body, Request};
 use crate::response::Response;
 use crate::retry::{Outcome, RetryPolicy, policy};
+use crate::wait::{Wait, WaitObserver, WaitReason};
 
 use context::CallContext;
 
@@ -35,34 +36,27 @@ pub struct Runtime {
     shared: Arc<Settings>,
 }
 
+/// What every call of a client follows, as the builder set it.
 #[derive(Debug)]
-struct Settings {
-    retry: RetryPolicy,
-    limiter: Option<RateLimiter>,
-    attempt_timeout: Duration,
-    upload_min_speed: u64,
-    call_deadline: Option<Duration>,
-    upload_call_deadline: Option<Duration>,
+pub(crate) struct Settings {
+    pub(crate) retry: RetryPolicy,
+    pub(crate) limiter: Option<RateLimiter>,
+    pub(crate) attempt_timeout: Duration,
+    pub(crate) upload_min_speed: u64,
+    pub(crate) call_deadline: Option<Duration>,
+    pub(crate) upload_call_deadline: Option<Duration>,
+    pub(crate) on_wait: Option<WaitObserver>,
 }
 
 impl Runtime {
-    pub(crate) fn new(
-        retry: RetryPolicy,
-        rate_limit: Option<RateLimit>,
-        attempt_timeout: Duration,
-        upload_min_speed: u64,
-        call_deadline: Option<Duration>,
-        upload_call_deadline: Option<Duration>,
-    ) -> Self {
-        Self {
-            shared: Arc::new(Settings {
-                retry,
-                limiter: rate_limit.map(RateLimiter::new),
-                attempt_timeout,
-                upload_min_speed,
-                call_deadline,
-                upload_call_deadline,
-            }),
+    pub(crate) fn new(settings: Settings) -> Self {
+        Self { shared: Arc::new(settings) }
+    }
+
+    /// Tells the observer of waits, if any, that `wait` begins.
+    fn tell(&self, wait: Wait) {
+        if let Some(observer) = &self.shared.on_wait {
+            (observer.0)(&wait);
         }
     }
 
@@ -98,10 +92,20 @@ pub(crate) async fn execute<T: DeserializeOwned>(
     loop {
         // The attempt's token, taken within the deadline: a wait that would
         // outlive it ends the call without sending anything more.
-        if let Some(limiter) = &settings.limiter
-            && !limiter.acquire_within(context.time_left()).await
-        {
-            return Err(out_of_time(context));
+        if let Some(limiter) = &settings.limiter {
+            match limiter.reserve_within(context.time_left()) {
+                Ok(wait) if wait.is_zero() => {}
+                Ok(wait) => {
+                    client.inner.tell(Wait {
+                        operation,
+                        duration: wait,
+                        reason: WaitReason::RateLimit(limiter.limit()),
+                    });
+                    tracing::debug!(wait_ms = wait.as_millis() as u64, "rate limiter: waiting for a token");
+                    tokio::time::sleep(wait).await;
+                }
+                Err(wait) => return Err(out_of_time(context, Waiting::RateLimit(wait))),
+            }
         }
         context.attempts += 1;
         let (timeout, cut) = context.attempt_timeout(client.inner.attempt_timeout(&body));
@@ -130,9 +134,16 @@ pub(crate) async fn execute<T: DeserializeOwned>(
         if outcome == Outcome::Lost && !operation.method.is_idempotent() {
             context.maybe_acted = true;
         }
+        if let Err(e) = &result
+            && e.is_builder()
+        {
+            // reqwest could not make the request: nothing left, and nothing
+            // would change on a retry.
+            return Err(crate::request::invalid(operation, format!("the request cannot be made: {e}")));
+        }
         if cut && result.as_ref().is_err_and(reqwest::Error::is_timeout) && !context.maybe_acted {
             span.in_scope(|| tracing::info!("the deadline passed"));
-            return Err(out_of_time(context));
+            return Err(out_of_time(context, Waiting::Answer));
         }
         let Some(delay) =
             settings.retry.next_delay(operation.method, context.attempts, outcome, policy::jitter)
@@ -146,20 +157,27 @@ pub(crate) async fn execute<T: DeserializeOwned>(
         };
         if !context.fits(delay) {
             span.in_scope(|| tracing::info!(delay_ms = delay.as_millis() as u64, "no time left to retry"));
-            return Err(out_of_time(context));
+            return Err(out_of_time(context, Waiting::Retry(delay)));
         }
         span.in_scope(|| tracing::warn!(delay_ms = delay.as_millis() as u64, "retrying"));
+        let (status, asked) = match outcome {
+            Outcome::Answer { status, retry_after } => (Some(status), retry_after.is_some()),
+            Outcome::NotConnected | Outcome::Lost => (None, false),
+        };
+        let reason = WaitReason::Retry { attempt: context.attempts, status, asked };
+        client.inner.tell(Wait { operation, duration: delay, reason });
         tokio::time::sleep(delay).await;
     }
 }
 
 /// The call's deadline passed, or would during what came next.
-fn out_of_time(context: CallContext) -> Error {
+fn out_of_time(context: CallContext, waiting: Waiting) -> Error {
     Error::Deadline {
         operation: context.operation,
         request_path: context.request_path,
         after: context.deadline.map_or(Duration::ZERO, |d| d.limit),
         attempts: context.attempts,
+        waiting,
     }
 }
 

@@ -88,6 +88,13 @@ pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
         let summary = op.summary.trim();
         let (body_schema, answer_schema) = (option(&op.body_schema), option(&op.answer_schema));
         let check = option(&op.check);
+        let body_shape = match (&op.body_schema, op.body.as_deref()) {
+            (Some(schema), Some("application/json")) => {
+                let reference = crate::shapes::reference(schema);
+                quote!(Some(#reference))
+            }
+            _ => quote!(None),
+        };
         let parameters = op.parameters.iter().map(parameter).collect::<Result<Vec<_>, _>>()?;
         let doc = format!("`{} {path}`: {summary}", op.method);
         consts.push(quote! {
@@ -105,6 +112,7 @@ pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
                 summary: #summary,
                 parameters: &[#(#parameters),*],
                 body_schema: #body_schema,
+                body_shape: #body_shape,
                 check: #check,
                 answer_schema: #answer_schema,
             };

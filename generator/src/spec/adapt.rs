@@ -12,8 +12,10 @@ impl Spec {
     /// The adaptations, each a generation setting of the project:
     /// - `anyOf: [X, JsonNull]` becomes `nullable` + `allOf: [X]` and
     ///   `x-drata-timestamp` becomes `format: date-time` (the forms typify
-    ///   reads as `Option<X>` and as the client's timestamp type), and string
-    ///   lengths and patterns are dropped (the client checks them itself);
+    ///   reads as `Option<X>` and as the client's timestamp type), and the
+    ///   bounds of strings and numbers are dropped, so that a field is a
+    ///   plain `String` or `i64` (the client checks the bounds itself,
+    ///   against the spec's `shapes`);
     /// - operations whose request body uses one of `unsupported_media_types`
     ///   are removed (progenitor cannot generate them; they are hand-written);
     /// - integer query and path parameters lose their bounds, so that the
@@ -62,7 +64,7 @@ impl Spec {
         if let Some(components) = raw.get_mut("components") {
             nullable_for_typify(components);
             timestamps_for_typify(components);
-            drop_string_constraints(components);
+            drop_value_constraints(components);
         }
         if let Some(schemas) = raw.pointer_mut("/components/schemas") {
             make_optional_arrays_nullable(schemas);
@@ -162,22 +164,26 @@ fn nullable_for_typify(value: &mut Value) {
     }
 }
 
-/// Removes `minLength`, `maxLength` and `pattern` from string schemas:
-/// typify would turn each constrained string into a newtype of its own. The
-/// client checks those constraints itself, from the rules the generator
-/// derives from the same schemas (`personnel_rules`), with a message a
-/// person can act on.
-fn drop_string_constraints(value: &mut Value) {
+/// Removes `minLength`, `maxLength` and `pattern` from string schemas and
+/// the bounds from number schemas: typify would turn each constrained
+/// string into a newtype of its own, and a number from 1 into a
+/// `NonZeroU64`. The client checks those constraints itself, from what the
+/// generator derives from the same schemas (`shapes`, `field_rules`), with
+/// a message a person can act on.
+fn drop_value_constraints(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            if map.get("type").and_then(Value::as_str) == Some("string") {
-                for keyword in ["minLength", "maxLength", "pattern"] {
-                    map.remove(keyword);
-                }
+            let dropped: &[&str] = match map.get("type").and_then(Value::as_str) {
+                Some("string") => &["minLength", "maxLength", "pattern"],
+                Some("integer" | "number") => &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"],
+                _ => &[],
+            };
+            for keyword in dropped {
+                map.remove(*keyword);
             }
-            map.values_mut().for_each(drop_string_constraints);
+            map.values_mut().for_each(drop_value_constraints);
         }
-        Value::Array(items) => items.iter_mut().for_each(drop_string_constraints),
+        Value::Array(items) => items.iter_mut().for_each(drop_value_constraints),
         _ => {}
     }
 }
@@ -211,9 +217,11 @@ fn tolerant_items_for_typify(schemas: &mut serde_json::Map<String, Value>) {
 fn timestamps_for_typify(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            // The extension goes: the generation setting matches the schema
-            // `{type: string, format: date-time}` as it is, extensions included.
+            // Every extension goes: the generation setting matches the schema
+            // `{type: string, format: date-time}` as it is, extensions
+            // included (a departure note beside it would hide it).
             if map.remove("x-drata-timestamp").and_then(|v| v.as_bool()) == Some(true) {
+                map.retain(|key, _| !key.starts_with("x-"));
                 map.insert("format".into(), Value::String("date-time".into()));
             }
             map.values_mut().for_each(timestamps_for_typify);

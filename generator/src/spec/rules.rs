@@ -68,6 +68,7 @@ impl Spec {
             }
         }
         problems.extend(convention_problems(&self.raw));
+        problems.extend(open_request_objects(self));
         if error_schemas.len() > 1 {
             let detail = error_schemas
                 .iter()
@@ -105,6 +106,29 @@ fn visit_schemas<'a>(value: &'a Value, at: &str, out: &mut Vec<(String, &'a Valu
         }
         _ => {}
     }
+}
+
+/// Every object a JSON request body holds is closed
+/// (`additionalProperties: false`): a field it does not name is refused,
+/// never dropped (see the document's `x-drata-departure`).
+fn open_request_objects(spec: &Spec) -> Vec<String> {
+    let mut problems = Vec::new();
+    for name in crate::shapes::request_schemas(spec) {
+        let at = format!("#/components/schemas/{name}");
+        let Some(schema) = spec.raw.pointer(&at[1..]) else { continue };
+        let mut objects = Vec::new();
+        visit_schemas(schema, &at, &mut objects);
+        for (at, object) in objects {
+            let is_object = object.get("type").and_then(Value::as_str) == Some("object")
+                && object.get("properties").is_some();
+            if is_object && object.get("additionalProperties") != Some(&Value::Bool(false)) {
+                problems.push(format!(
+                    "{at}: an object of a request body must be closed (`additionalProperties: false`), so that a misspelled field is refused"
+                ));
+            }
+        }
+    }
+    problems
 }
 
 /// The spec's own conventions, which keep it readable by every OpenAPI
