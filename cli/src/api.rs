@@ -17,7 +17,7 @@ const MAX_PAGES: u32 = drata::MAX_PAGES;
 
 pub async fn run(context: &Context, out: &mut Stdout, args: ApiArgs) -> Result<(), Failure> {
     let method = method(&args.method)?;
-    let fields = fields(&args.fields)?;
+    let fields = fields(&args.fields, &args.raw_fields)?;
     let takes_query = matches!(method, Method::Get | Method::Delete);
     let body = match (&args.input, takes_query, fields.is_empty()) {
         (Some(file), true, _) => {
@@ -45,8 +45,9 @@ pub async fn run(context: &Context, out: &mut Stdout, args: ApiArgs) -> Result<(
         if let Some(body) = body {
             call = call.body(body);
         }
-        let answer = call.send().await?;
-        return out.json(&*answer);
+        let operation = drata::Operation::matching(method, &args.path);
+        let answer = crate::inflight::call(operation, &args.path, call.send()).await?;
+        return out.raw_json(answer.bytes());
     }
     // --paginate: page after page until `total` items came or a page is empty.
     let query: Vec<_> = query.into_iter().filter(|(name, _)| name != "page").collect();
@@ -98,19 +99,23 @@ fn method(text: &str) -> Result<Method, Failure> {
     }
 }
 
-/// `KEY=VALUE`s typed like `gh api -F`: `true`, `false`, `null` and
-/// integers as JSON literals, anything else a string; a repeated key an
-/// array. Keys keep their brackets (`roles[]`).
-fn fields(given: &[String]) -> Result<BTreeMap<String, Value>, Failure> {
+/// `KEY=VALUE`s as `gh api` reads them: `typed` (`-F`) with `true`,
+/// `false`, `null` and integers as JSON literals and anything else a
+/// string, `raw` (`-f`) always strings; a repeated key an array. Keys keep
+/// their brackets (`roles[]`).
+fn fields(typed: &[String], raw: &[String]) -> Result<BTreeMap<String, Value>, Failure> {
     let mut out: BTreeMap<String, Value> = BTreeMap::new();
-    for field in given {
+    let given =
+        typed.iter().map(|f| (f, "--field", true)).chain(raw.iter().map(|f| (f, "--raw-field", false)));
+    for (field, flag, is_typed) in given {
         let Some((key, value)) = field.split_once('=') else {
-            return Err(Failure::Invalid(format!("--field `{field}` is not KEY=VALUE")));
+            return Err(Failure::Invalid(format!("{flag} `{field}` is not KEY=VALUE")));
         };
         if key.is_empty() {
-            return Err(Failure::Invalid(format!("--field `{field}` has no key")));
+            return Err(Failure::Invalid(format!("{flag} `{field}` has no key")));
         }
         let value = match value {
+            text if !is_typed => Value::from(text),
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
             "null" => Value::Null,

@@ -1,9 +1,7 @@
 //! The command line, as users script against it.
 //!
-//! Global options (`--api-key`, `--region`, `--base-url`, `--timeout`) may
-//! come before or after the command; so may `--json`, except after
-//! `idp create` and `idp update`, whose `--json FILE` names a personnel list
-//! (there, give it first: `drata --json idp create --json people.json`).
+//! Global options (`--api-key`, `--region`, `--base-url`, `--timeout`,
+//! `--json`) may come before or after the command.
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -29,24 +27,19 @@ pub struct Cli {
     /// --region [env: DRATA_BASE_URL].
     #[arg(long, global = true, env = "DRATA_BASE_URL", hide_env = true, value_name = "URL")]
     pub base_url: Option<String>,
-    /// The longest to wait for each answer, in seconds (default 30; uploads
-    /// also get the time their size needs) [env: DRATA_TIMEOUT].
+    /// The longest to wait for each answer, in seconds (default 30; an
+    /// upload also gets the time its size needs). A call, with its retries
+    /// and its waits for the rate limit, ends after four times as long (so
+    /// 2 minutes by default) [env: DRATA_TIMEOUT].
     #[arg(long, global = true, env = "DRATA_TIMEOUT", hide_env = true, value_name = "SECONDS")]
     pub timeout: Option<String>,
-    /// Print JSON on stdout: the API's answer, or the command's result.
-    #[arg(long)]
+    /// Print JSON on stdout: Drata's answer as it came, or the command's
+    /// result; a failure as `{"error": {...}}` (the exit code is the same).
+    #[arg(long, global = true)]
     pub json: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// `--json` after a command.
-#[derive(Debug, Args, Clone, Copy)]
-pub struct Output {
-    /// Print JSON on stdout: the API's answer, or the command's result.
-    #[arg(long)]
-    pub json: bool,
 }
 
 /// The commands.
@@ -90,8 +83,6 @@ pub struct OpArgs {
     /// List every operation with its method, path and summary.
     #[arg(long)]
     pub list: bool,
-    #[command(flatten)]
-    pub output: Output,
 }
 
 /// `drata connections …`
@@ -128,8 +119,6 @@ pub struct ListArgs {
     /// Fetch every page.
     #[arg(long)]
     pub all: bool,
-    #[command(flatten)]
-    pub output: Output,
 }
 
 /// The values of one of the spec's closed enums (`values`, its generated
@@ -178,8 +167,6 @@ pub struct IdentityListArgs {
     pub sort_dir: Option<SortDirection>,
     #[command(flatten)]
     pub paging: Paging,
-    #[command(flatten)]
-    pub output: Output,
 }
 
 /// Which page of a listing, or all.
@@ -211,8 +198,6 @@ pub struct ServiceAccountArgs {
     /// Why it is a service account (up to 30,000 characters).
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
-    #[command(flatten)]
-    pub output: Output,
 }
 
 /// Link an identity to a Drata user, or unlink it.
@@ -230,8 +215,6 @@ pub struct ConnectArgs {
     /// Unlink the identity.
     #[arg(long)]
     pub unlink: bool,
-    #[command(flatten)]
-    pub output: Output,
 }
 
 /// `drata infra-identities …`
@@ -253,8 +236,6 @@ pub enum InfraCommand {
         /// Turn it off.
         #[arg(long)]
         off: bool,
-        #[command(flatten)]
-        output: Output,
     },
     /// Link the identity to a Drata user, or unlink it.
     Connect(ConnectArgs),
@@ -284,8 +265,6 @@ pub enum UsersCommand {
         roles: Vec<String>,
         #[command(flatten)]
         paging: Paging,
-        #[command(flatten)]
-        output: Output,
     },
     /// One user, by id or by email.
     #[command(group(ArgGroup::new("user").args(["id", "email"]).required(true)))]
@@ -296,8 +275,6 @@ pub enum UsersCommand {
         /// The user's email address.
         #[arg(long, value_name = "EMAIL")]
         email: Option<String>,
-        #[command(flatten)]
-        output: Output,
     },
 }
 
@@ -310,13 +287,17 @@ pub struct ApiArgs {
     /// The path under the API root, e.g. `/users/7`.
     #[arg(value_name = "PATH")]
     pub path: String,
-    /// A parameter: the query's for GET and DELETE, the JSON body's
+    /// A typed parameter: the query's for GET and DELETE, the JSON body's
     /// otherwise. `true`, `false`, `null` and integers are JSON literals,
     /// anything else a string; a repeated key is an array (repeatable).
     #[arg(long = "field", short = 'F', value_name = "KEY=VALUE")]
     pub fields: Vec<String>,
+    /// A parameter sent as the text given, always a string (`-f reason=2024`
+    /// sends `"2024"`); repeatable, and a repeated key is an array.
+    #[arg(long = "raw-field", short = 'f', value_name = "KEY=VALUE")]
+    pub raw_fields: Vec<String>,
     /// The JSON body from a file (`-`: standard input).
-    #[arg(long, value_name = "FILE", conflicts_with = "fields")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["fields", "raw_fields"])]
     pub input: Option<PathBuf>,
     /// Follow page/limit/total to the end and print one JSON array of every
     /// `data` item (GET).
@@ -343,8 +324,6 @@ pub enum VcsCommand {
         /// Turn it off.
         #[arg(long)]
         off: bool,
-        #[command(flatten)]
-        output: Output,
     },
     /// Link the identity to a Drata user, or unlink it.
     Connect(ConnectArgs),
@@ -390,8 +369,6 @@ pub enum IdpCommand {
         /// The file; `.json` files are read as JSON, any other as CSV (`-` or
         /// `/dev/stdin` for standard input).
         file: PathBuf,
-        #[command(flatten)]
-        output: Output,
     },
 }
 
@@ -403,7 +380,7 @@ pub struct Source {
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
     /// A JSON file holding `{"personnelData": [...]}`.
-    #[arg(long = "json", value_name = "FILE", id = "json_file")]
+    #[arg(long = "json-file", value_name = "FILE")]
     pub json_file: Option<PathBuf>,
 }
 

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::Failure;
 use crate::output::{self, Stdout, text};
-use drata_cli::args::{Cli, IdpCommand, ListArgs, Output, Source};
+use drata_cli::args::{Cli, IdpCommand, ListArgs, Source};
 
 /// The options every command shares, read once.
 pub struct Context {
@@ -20,7 +20,7 @@ pub struct Context {
     region: Region,
     base_url: Option<String>,
     timeout: Option<Duration>,
-    /// `--json` before the command.
+    /// `--json`, wherever it was given.
     json: bool,
 }
 
@@ -56,9 +56,9 @@ impl Context {
         })
     }
 
-    /// Whether to print JSON: `--json` before or after the command.
-    pub fn json(&self, output: Output) -> bool {
-        self.json || output.json
+    /// Whether to print JSON (`--json`).
+    pub fn json(&self) -> bool {
+        self.json
     }
 
     /// The key given with --api-key or DRATA_API_KEY, if any.
@@ -67,20 +67,28 @@ impl Context {
     }
 
     /// A client for the chosen region or base URL; invalid settings fail
-    /// before anything is sent.
+    /// before anything is sent. A pause of over a second (the rate limit, a
+    /// retry) is said on stderr, so that the command never falls silent.
     pub fn client(&self) -> Result<Client, Failure> {
-        let mut builder = Client::builder().region(self.region);
-        if let Some(key) = &self.api_key {
-            builder = builder.api_key(key);
-        }
+        let Some(key) = self.api_key() else {
+            return Err(invalid(format!(
+                "no API key: give --api-key KEY or set {} (create keys in Drata under Settings → API Keys)",
+                drata::API_KEY_ENV
+            )));
+        };
+        let mut builder = Client::builder().region(self.region).api_key(key).on_wait(|wait| {
+            if wait.duration > Duration::from_secs(1) {
+                output::eprint_line(&format!("note: {wait}"));
+            }
+        });
         if let Some(url) = &self.base_url {
             builder = builder.base_url(url);
         }
         if let Some(timeout) = self.timeout {
             // Each answer may take `timeout`; the call as a whole, its
-            // retries included, at least as long as the default allows.
-            let deadline = timeout.saturating_mul(4).max(Duration::from_secs(120));
-            builder = builder.attempt_timeout(timeout).call_deadline(Some(deadline));
+            // retries and waits for the rate limit included, four times as
+            // long, as the defaults do (30 s and 2 minutes).
+            builder = builder.attempt_timeout(timeout).call_deadline(Some(timeout.saturating_mul(4)));
         }
         Ok(builder.build()?)
     }
@@ -126,7 +134,7 @@ pub async fn list_connections(context: &Context, out: &mut Stdout, args: ListArg
         .map(|s| open_value(s, "connection state", ConnectionState::KNOWN_VALUES, ConnectionState::is_known));
     // The sort order is a closed list: clap refused an unknown one.
     let (sort, sort_dir) = (args.sort, args.sort_dir);
-    let json = context.json(args.output);
+    let json = context.json();
     let client = context.client()?;
 
     if args.all {
@@ -173,10 +181,11 @@ pub async fn list_connections(context: &Context, out: &mut Stdout, args: ListArg
         if let Some(direction) = sort_dir {
             request = request.sort_dir(direction);
         }
-        let page = request.send().await?.into_inner();
+        let answer = request.send().await?;
         if json {
-            return out.json(&page);
+            return out.raw_json(answer.bytes());
         }
+        let page = answer.into_inner();
         print_connections(out, &page.data)?;
         out.line(&crate::listing::footer("connection(s)", page.page, page.limit, page.total, page.data.len()))
     }
@@ -254,7 +263,7 @@ fn connection_row(item: &Tolerant<CompactConnection>) -> [String; 6] {
 /// `drata idp …`
 pub async fn idp(context: &Context, out: &mut Stdout, command: IdpCommand) -> Result<(), Failure> {
     match command {
-        IdpCommand::Validate { file, output } => validate(out, &file, context.json(output)).await,
+        IdpCommand::Validate { file } => validate(out, &file, context.json()).await,
         IdpCommand::Create { source, dry_run } => import(context, out, None, source, dry_run).await,
         IdpCommand::Update { connection_id, source, dry_run } => {
             import(context, out, Some(connection_id), source, dry_run).await
@@ -270,14 +279,11 @@ fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
-/// A personnel file that could not be used: its problems as JSON on stdout
-/// when asked for, and as text in the error.
-fn file_failure(out: &mut Stdout, json: bool, file: &Path, error: PersonnelError) -> Failure {
+/// A personnel file that could not be used: its problems as text, and as
+/// the JSON report `--json` prints.
+fn file_failure(file: &Path, error: PersonnelError) -> Failure {
     let PersonnelError::Invalid(report) = error else { return drata::Error::from(error).into() };
-    if json && let Err(failure) = out.json(&report_json(file, &report)) {
-        return failure;
-    }
-    invalid(format!("`{}`: {report}\nnothing was sent", file.display()))
+    Failure::Report(format!("`{}`: {report}\nnothing was sent", file.display()), report_json(file, &report))
 }
 
 fn report_json(file: &Path, report: &ValidationReport) -> serde_json::Value {
@@ -306,10 +312,10 @@ async fn checked_csv(path: &Path) -> Result<PersonnelCsv, PersonnelError> {
 
 async fn validate(out: &mut Stdout, file: &Path, json: bool) -> Result<(), Failure> {
     let (rows, ignored) = if is_json_file(file) {
-        let import = drata::personnel::read_json_file(file).map_err(|e| file_failure(out, json, file, e))?;
+        let import = drata::personnel::read_json_file(file).map_err(|e| file_failure(file, e))?;
         (import.personnel_data.len() as u64, Vec::new())
     } else {
-        let csv = checked_csv(file).await.map_err(|e| file_failure(out, json, file, e))?;
+        let csv = checked_csv(file).await.map_err(|e| file_failure(file, e))?;
         (csv.rows(), csv.ignored_columns().to_vec())
     };
     if json {
@@ -328,16 +334,27 @@ fn warn_ignored(columns: &[String]) {
     }
 }
 
-/// The ids of every connection, to tell which one an import created; `None`
-/// (with a warning) when the key may not list them.
-async fn connection_ids(client: &Client) -> Option<BTreeSet<String>> {
-    let listed: Result<Vec<_>, _> = client.connections(ConnectionFilter::default()).try_collect().await;
-    match listed {
-        Ok(all) => Some(all.iter().map(Tolerant::id_text).collect()),
-        Err(e) => {
+/// The ids of every connection, to tell which one an import created.
+async fn connection_ids(client: &Client) -> Result<BTreeSet<String>, drata::Error> {
+    let all: Vec<_> = client.connections(ConnectionFilter::default()).try_collect().await?;
+    Ok(all.iter().map(Tolerant::id_text).collect())
+}
+
+/// The connections before a create, to tell which one it made: `None` (with
+/// a warning) when the key may not list them (403). Any other failure stops
+/// the command before it creates anything: a create whose result could not
+/// be told apart would otherwise follow a listing that timed out.
+async fn connections_before(client: &Client) -> Result<Option<BTreeSet<String>>, Failure> {
+    match connection_ids(client).await {
+        Ok(ids) => Ok(Some(ids)),
+        Err(e) if e.status() == Some(403) => {
             output::warn(&format!("cannot list the connections to find the new one's id: {e}"));
-            None
+            Ok(None)
         }
+        Err(e) => Err(Failure::Api(format!(
+            "{}\nthe connections could not be listed before the import, so nothing was created; try again",
+            Failure::from(e).message()
+        ))),
     }
 }
 
@@ -354,16 +371,16 @@ async fn import(
     source: Source,
     dry_run: bool,
 ) -> Result<(), Failure> {
-    let json = context.json;
+    let json = context.json();
     let personnel = match (source.csv, source.json_file) {
         (Some(file), _) => {
-            Personnel::Csv(checked_csv(&file).await.map_err(|e| file_failure(out, json, &file, e))?, file)
+            Personnel::Csv(checked_csv(&file).await.map_err(|e| file_failure(&file, e))?, file)
         }
         (None, Some(file)) => Personnel::Json(
-            drata::personnel::read_json_file(&file).map_err(|e| file_failure(out, json, &file, e))?,
+            drata::personnel::read_json_file(&file).map_err(|e| file_failure(&file, e))?,
             file,
         ),
-        (None, None) => return Err(invalid("give --csv FILE or --json FILE")),
+        (None, None) => return Err(invalid("give --csv FILE or --json-file FILE")),
     };
     let (method, kind) = if id.is_some() { ("PUT", "update") } else { ("POST", "create") };
     let path = |format: &str| match id {
@@ -405,34 +422,46 @@ async fn import(
     }
 
     let client = context.client()?;
-    let before = if id.is_none() { connection_ids(&client).await } else { None };
+    let before = if id.is_none() { connections_before(&client).await? } else { None };
     let (rows, file) = match &personnel {
         Personnel::Csv(csv, file) => (csv.rows(), file.clone()),
         Personnel::Json(import, file) => (import.personnel_data.len() as u64, file.clone()),
     };
-    let sent = match personnel {
-        Personnel::Csv(csv, _) => {
-            let bar =
-                output::bytes_bar(&format!("uploading {}", text(&file.display().to_string())), csv.len());
-            let progress = bar.clone();
-            let upload = match id {
-                Some(id) => client.update_idp_connection_from_csv().id(id),
-                None => client.create_idp_connection_from_csv(),
-            };
-            let result = upload.csv(csv).on_progress(move |sent, _| progress.set_position(sent)).send().await;
-            bar.finish_and_clear();
-            result.map(|_| ())
-        }
-        Personnel::Json(import, _) => {
-            let spinner = output::spinner(&format!("uploading {}", file.display()));
-            let result = match id {
-                Some(id) => client.update_idp_connection_from_json().id(id).body(import).send().await,
-                None => client.create_idp_connection_from_json().body(import).send().await,
-            };
-            spinner.finish_and_clear();
-            result.map(|_| ())
+    let operation = match (&personnel, id) {
+        (Personnel::Csv(..), None) => &drata::operations::CREATE_IDP_CONNECTION_FROM_CSV,
+        (Personnel::Csv(..), Some(_)) => &drata::operations::UPDATE_IDP_CONNECTION_FROM_CSV,
+        (Personnel::Json(..), None) => &drata::operations::CREATE_IDP_CONNECTION_FROM_JSON,
+        (Personnel::Json(..), Some(_)) => &drata::operations::UPDATE_IDP_CONNECTION_FROM_JSON,
+    };
+    let target = path(if matches!(personnel, Personnel::Csv(..)) { "csv" } else { "json" });
+    let (client_ref, shown) = (&client, file.display().to_string());
+    let sending = async move {
+        let client = client_ref;
+        match personnel {
+            Personnel::Csv(csv, _) => {
+                let bar = output::bytes_bar(&format!("uploading {}", text(&shown)), csv.len());
+                let progress = bar.clone();
+                let upload = match id {
+                    Some(id) => client.update_idp_connection_from_csv().id(id),
+                    None => client.create_idp_connection_from_csv(),
+                };
+                let result =
+                    upload.csv(csv).on_progress(move |sent, _| progress.set_position(sent)).send().await;
+                bar.finish_and_clear();
+                result.map(|_| ())
+            }
+            Personnel::Json(import, _) => {
+                let spinner = output::spinner(&format!("uploading {shown}"));
+                let result = match id {
+                    Some(id) => client.update_idp_connection_from_json().id(id).body(import).send().await,
+                    None => client.create_idp_connection_from_json().body(import).send().await,
+                };
+                spinner.finish_and_clear();
+                result.map(|_| ())
+            }
         }
     };
+    let sent = crate::inflight::call(operation, &target, sending).await;
     if let Err(error) = sent {
         return Err(match (&error, before) {
             (drata::Error::OutcomeUnknown { .. }, Some(before)) => {
@@ -484,9 +513,14 @@ async fn import(
     out.line(&text(&line))
 }
 
-/// Connection ids listed now that were not in `before`; `None` if the
-/// listing failed.
+/// Connection ids listed now that were not in `before`; `None` (with a
+/// warning) if the listing failed.
 async fn new_ids(client: &Client, before: &BTreeSet<String>) -> Option<Vec<String>> {
-    let after = connection_ids(client).await?;
-    Some(after.difference(before).cloned().collect())
+    match connection_ids(client).await {
+        Ok(after) => Some(after.difference(before).cloned().collect()),
+        Err(e) => {
+            output::warn(&format!("cannot list the connections to find the new one's id: {e}"));
+            None
+        }
+    }
 }

@@ -11,6 +11,7 @@ use futures::TryStreamExt;
 use crate::Failure;
 use crate::commands::{Context, print_connections};
 use crate::output::{self, Stdout};
+use drata_cli::operations::command_name;
 
 /// `drata mock`: serves the fake Drata until Ctrl-C. It accepts the key of
 /// --api-key or DRATA_API_KEY when one is given (its banner says where the
@@ -104,8 +105,13 @@ async fn workflow(out: &mut Stdout, client: &Client) -> Result<(), Failure> {
     ))
 }
 
-/// `drata demo`: every operation against an in-process fake server.
-pub async fn run_demo(out: &mut Stdout) -> Result<(), Failure> {
+/// `drata demo`: a tour of the operations against an in-process fake
+/// server, then every operation of the spec the tour did not call, from the
+/// spec's examples; it fails when one was not reached. With `--json`, the
+/// tour goes to stderr and stdout gets `{"operations": [...], "every": true}`.
+pub async fn run_demo(stdout: &mut Stdout, json: bool) -> Result<(), Failure> {
+    let mut narrative = Stdout::stderr();
+    let out: &mut Stdout = if json { &mut narrative } else { &mut *stdout };
     let server = drata_mock::MockServer::start(drata_mock::MockConfig::default())
         .await
         .map_err(|e| Failure::Api(format!("cannot start the fake server: {e}")))?;
@@ -239,6 +245,10 @@ pub async fn run_demo(out: &mut Stdout) -> Result<(), Failure> {
     let answer = client.update_idp_connection_from_json().id(id).body(import).send().await?;
     out.line(&format!("updated: HTTP {}", answer.status()))?;
 
+    step(out, "And back to the CSV's personnel (PUT /connections/{id}/upload/csv)")?;
+    let answer = client.update_idp_connection_from_csv().id(id).file(&good).send().await?;
+    out.line(&format!("updated: HTTP {}", answer.status()))?;
+
     step(out, "An error and its hint: toggling an identity that does not exist")?;
     match client
         .toggle_version_control_identity()
@@ -254,8 +264,61 @@ pub async fn run_demo(out: &mut Stdout) -> Result<(), Failure> {
         Ok(_) => out.line("unexpected: identity 999999 exists")?,
     }
 
+    step(out, "Every other operation of the spec, from its documented example")?;
+    every_other_operation(out, &client, &server, &good).await?;
+    let served = server.served_operations();
     server.shutdown().await;
-    out.line(
-        "\nDone: every operation ran against the fake server. Point --base-url at it with `drata mock`, or use your API key against Drata.",
-    )
+    let missed: Vec<&str> =
+        drata::operations::ALL.iter().map(|op| op.id).filter(|id| !served.contains(id)).collect();
+    if !missed.is_empty() {
+        return Err(Failure::Api(format!("the demo did not reach every operation: {}", missed.join(", "))));
+    }
+    out.line(&format!(
+        "\nDone: all {} operations ran against the fake server. Point --base-url at it with `drata mock`, or use your API key against Drata.",
+        served.len()
+    ))?;
+    out.flush()?;
+    if json {
+        // What the fake server answered, in the spec's order.
+        let operations: Vec<String> = drata::operations::ALL
+            .iter()
+            .filter(|op| served.contains(&op.id))
+            .map(|op| command_name(op))
+            .collect();
+        stdout.json(&serde_json::json!({"operations": operations, "every": true}))?;
+    }
+    Ok(())
+}
+
+/// Calls each operation of the spec the fake server has not answered yet,
+/// with the spec's example parameters and body (`csv` for an upload).
+async fn every_other_operation(
+    out: &mut Stdout,
+    client: &Client,
+    server: &drata_mock::MockServer,
+    csv: &std::path::Path,
+) -> Result<(), Failure> {
+    let served = server.served_operations();
+    for operation in drata::operations::ALL.iter().copied().filter(|op| !served.contains(&op.id)) {
+        let example = drata_openapi::example_request(operation.method.as_str(), operation.path)
+            .ok_or_else(|| Failure::Api(format!("{} is not in the spec", operation.describe())))?;
+        let mut call = client.call(operation);
+        for (name, value) in &example.params {
+            call = call.param(name.as_str(), value.as_str());
+        }
+        call = match (operation.body, example.body) {
+            (drata::BodyKind::Json, Some(body)) => call.body(body),
+            (drata::BodyKind::Multipart, _) => call.file(csv),
+            _ => call,
+        };
+        let answer = call.send().await?;
+        out.line(&format!(
+            "drata op {}: {} {} answered {}",
+            command_name(operation),
+            operation.method,
+            example.path,
+            answer.status()
+        ))?;
+    }
+    Ok(())
 }

@@ -49,10 +49,11 @@ where
 {
     match fetch {
         Fetch::One(request) => {
-            let page = request.await?.into_inner();
+            let answer = request.await?;
             if json {
-                return out.json(&page);
+                return out.raw_json(answer.bytes());
             }
+            let page = answer.into_inner();
             table(out, columns, page.items())?;
             let numbers = serde_json::to_value(&page).unwrap_or_default();
             let number = |name: &str| numbers.get(name).and_then(Value::as_i64).unwrap_or(0);
@@ -68,6 +69,7 @@ where
             }
             progress.finish_and_clear();
             if json {
+                // Each item as Drata sent it (a `Tolerant` writes its text back).
                 return out.json(&all);
             }
             table(out, columns, &all)?;
@@ -107,7 +109,7 @@ fn cell(item: &Value, pointer: &str, show: Show) -> String {
     let value = item.pointer(pointer).unwrap_or(&Value::Null);
     let shown = match (show, value) {
         (Show::Since, Value::Null) | (Show::YesNo, Value::Bool(false) | Value::Null) => "no".to_string(),
-        (Show::Since, Value::String(since)) => format!("since {since}"),
+        (Show::Since, Value::String(since)) => format!("since {}", crate::output::timestamp(since)),
         (Show::YesNo, Value::Bool(true)) => "yes".to_string(),
         (_, Value::Null) => String::new(),
         (_, Value::String(text)) => text.clone(),
@@ -165,6 +167,9 @@ mod tests {
         let item = serde_json::json!({"a": null, "b": "2025-01-01", "c": true, "d": "evil\u{1b}]0;x\u{7}", "e": ["A", "B"]});
         assert_eq!(cell(&item, "/a", Show::Since), "no");
         assert_eq!(cell(&item, "/b", Show::Since), "since 2025-01-01");
+        let stamps = serde_json::json!({"a": "2025-07-01T16:45:55.246Z", "b": "2020-07-06 12:00:00.000000"});
+        assert_eq!(cell(&stamps, "/a", Show::Since), "since 2025-07-01 16:45 UTC");
+        assert_eq!(cell(&stamps, "/b", Show::Since), "since 2020-07-06 12:00 UTC");
         assert_eq!(cell(&item, "/c", Show::YesNo), "yes");
         assert_eq!(cell(&item, "/missing", Show::YesNo), "no");
         assert_eq!(cell(&item, "/d", Show::Text), r"evil\u{1b}]0;x\u{7}");

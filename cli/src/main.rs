@@ -2,11 +2,14 @@
 //!
 //! Exit codes: 0 success; 1 the API or the network failed; 2 usage or invalid
 //! input, with nothing sent. The API key is never printed. Ctrl-C (130) and
-//! SIGTERM (143) stop at once and clear the progress line.
+//! SIGTERM (143) stop at once and clear the progress line; a write on its
+//! way then is reported as an unknown outcome.
 
 mod api;
 mod commands;
 mod demo;
+mod failure;
+mod inflight;
 mod listing;
 mod op;
 mod output;
@@ -17,39 +20,20 @@ use std::process::ExitCode;
 use clap::{ArgMatches, FromArgMatches};
 
 use drata_cli::args::{self, Cli, Command};
-
-/// Exit code when the API or the network failed.
-const EXIT_API: u8 = 1;
-/// Exit code for usage errors and invalid input (nothing was sent).
-const EXIT_INVALID: u8 = 2;
-
-/// How a command failed.
-#[derive(Debug)]
-pub enum Failure {
-    /// Usage or input error; nothing was sent.
-    Invalid(String),
-    /// The API or the network failed.
-    Api(String),
-    /// Standard output could not be written: a reader that went away (a
-    /// broken pipe, not an error) or a full disk.
-    Output(std::io::Error),
-}
-
-impl From<drata::Error> for Failure {
-    fn from(e: drata::Error) -> Self {
-        if e.is_invalid_input() {
-            Failure::Invalid(e.to_string())
-        } else if e.is_timeout() {
-            Failure::Api(format!("{e} (wait longer with --timeout SECONDS)"))
-        } else {
-            Failure::Api(e.to_string())
-        }
-    }
-}
+pub use failure::Failure;
 
 fn main() -> ExitCode {
     // The derived command line, with one `op` subcommand per operation of the spec.
-    let matches = drata_cli::command().get_matches();
+    let matches = match drata_cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(e) => {
+            if let Some(hint) = usage_hint(&e) {
+                output::eprint_line(&format!("error: {hint}"));
+                return ExitCode::from(failure::EXIT_INVALID);
+            }
+            e.exit()
+        }
+    };
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let operation = matches
         .subcommand_matches("op")
@@ -59,40 +43,55 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(e) => {
             output::eprint_line(&format!("error: cannot start the async runtime: {e}"));
-            return ExitCode::from(EXIT_API);
+            return ExitCode::from(failure::EXIT_API);
         }
     };
+    let json = cli.json;
     let outcome = runtime.block_on(async {
         tokio::select! {
             result = run(cli, operation) => Ok(result),
             code = stopped_by_signal() => Err(code),
         }
     });
-    let result = match outcome {
-        Ok(result) => result,
+    let failure = match outcome {
+        Ok(Ok(())) => return ExitCode::SUCCESS,
+        Ok(Err(failure)) => failure,
         Err(code) => {
             output::clear_progress_line();
-            output::eprint_line("interrupted");
+            // A write on its way may have reached Drata: said as a lost answer is.
+            let message = inflight::under_way().unwrap_or_else(|| "interrupted".to_string());
+            if json {
+                output::print_json_line(
+                    &serde_json::json!({"error": {"kind": "interrupted", "message": message, "exitCode": code}}),
+                );
+            }
+            output::eprint_line(&message);
             return ExitCode::from(code);
         }
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
+    match failure {
         // The reader went away (`drata … | head -1`): nothing is wrong.
-        Err(Failure::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(Failure::Output(e)) => {
-            output::eprint_line(&format!("error: cannot write the output: {e}"));
-            ExitCode::from(EXIT_API)
-        }
-        Err(Failure::Invalid(message)) => {
-            output::eprint_line(&format!("error: {message}"));
-            ExitCode::from(EXIT_INVALID)
-        }
-        Err(Failure::Api(message)) => {
-            output::eprint_line(&format!("error: {message}"));
-            ExitCode::from(EXIT_API)
+        Failure::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        failure => {
+            // A script reading stdout gets the error as JSON too.
+            if json && !matches!(failure, Failure::Output(_)) {
+                output::print_json_line(&failure.to_json());
+            }
+            output::eprint_line(&format!("error: {}", failure.message()));
+            ExitCode::from(failure.exit_code())
         }
     }
+}
+
+/// A clearer word than clap's for a usage error it cannot know the cause
+/// of: `idp create --json people.json`, the form older versions took.
+fn usage_hint(error: &clap::Error) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    let idp_import = args.iter().any(|a| a == "idp") && args.iter().any(|a| a == "create" || a == "update");
+    let json_file = args.windows(2).any(|pair| pair[0] == "--json" && !pair[1].starts_with('-'));
+    (error.kind() == clap::error::ErrorKind::UnknownArgument && idp_import && json_file).then(|| {
+        "`--json` prints JSON on stdout and takes no file: name the personnel list with --json-file FILE (or a CSV with --csv FILE)".to_string()
+    })
 }
 
 /// Waits for Ctrl-C or SIGTERM; the exit code they call for (128 + signal).
@@ -132,7 +131,7 @@ async fn run(cli: Cli, operation: Option<(String, ArgMatches)>) -> Result<(), Fa
         Command::Api(args) => api::run(&context, &mut out, args).await,
         Command::Idp(command) => commands::idp(&context, &mut out, command).await,
         Command::Mock(serve) => demo::run_mock(&context, &mut out, &serve).await,
-        Command::Demo => demo::run_demo(&mut out).await,
+        Command::Demo => demo::run_demo(&mut out, context.json()).await,
         Command::Op(args) => op::run(&context, &mut out, &args, operation).await,
     };
     // What was printed before a failure is still written out.

@@ -19,7 +19,7 @@ pub async fn run(
 ) -> Result<(), Failure> {
     match chosen {
         Some((name, matches)) => call(context, out, &name, &matches).await,
-        None if args.list => list_operations(context.json(args.output), out),
+        None if args.list => list_operations(context.json(), out),
         None => Err(Failure::Invalid("name an operation, or list them with `drata op --list`".into())),
     }
 }
@@ -66,8 +66,8 @@ async fn call(context: &Context, out: &mut Stdout, name: &str, matches: &ArgMatc
     if let Ok(Some(file)) = matches.try_get_one::<String>("file") {
         call = call.file(file);
     }
-    let answer = call.send().await?;
-    out.json(&*answer)
+    let answer = crate::inflight::call(operation, operation.path, call.send()).await?;
+    out.raw_json(answer.bytes())
 }
 
 /// `--body`: JSON inline, or `@FILE` (`@-`: standard input).

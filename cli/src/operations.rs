@@ -56,7 +56,7 @@ fn subcommand(operation: &'static Operation) -> clap::Command {
         }
         BodyKind::None => {}
     }
-    command.arg(Arg::new("json").long("json").action(ArgAction::SetTrue).hide(true))
+    command
 }
 
 fn argument(parameter: &'static Parameter) -> Arg {

@@ -21,12 +21,18 @@ use crate::Failure;
 
 /// Standard output, buffered, with write errors as [`Failure`]s.
 pub struct Stdout {
-    out: std::io::BufWriter<std::io::Stdout>,
+    out: std::io::BufWriter<Box<dyn Write + Send>>,
 }
 
 impl Stdout {
     pub fn new() -> Self {
-        Self { out: std::io::BufWriter::new(std::io::stdout()) }
+        Self { out: std::io::BufWriter::new(Box::new(std::io::stdout())) }
+    }
+
+    /// The same writes, to standard error: a command's narrative when its
+    /// standard output is one JSON document (`drata --json demo`).
+    pub fn stderr() -> Self {
+        Self { out: std::io::BufWriter::new(Box::new(std::io::stderr())) }
     }
 
     /// Writes a line (the text as given: callers pass server text through [`text`]).
@@ -46,14 +52,29 @@ impl Stdout {
         self.line("")
     }
 
+    /// Writes the JSON `body` Drata sent, exactly as it came (every field,
+    /// unknown and null ones included), pretty-printed.
+    pub fn raw_json(&mut self, body: &[u8]) -> Result<(), Failure> {
+        match serde_json::from_slice::<serde_json::Value>(body) {
+            Ok(value) => self.json(&value),
+            // Only a body the client decoded comes here; keep it as it is.
+            Err(_) => self.line(&text(&String::from_utf8_lossy(body))),
+        }
+    }
+
     /// Writes rows as a table: a header, then columns padded to their
-    /// widest cell (as a terminal shows it: wide characters count twice).
+    /// widest cell (as a terminal shows it: wide characters count twice),
+    /// narrowed to the terminal's width when it is one (or to `COLUMNS`):
+    /// the widest columns first, their long cells cut with `…`.
     pub fn table<const N: usize>(&mut self, header: [&str; N], rows: &[[String; N]]) -> Result<(), Failure> {
         let mut widths = header.map(UnicodeWidthStr::width);
         for row in rows {
             for (width, cell) in widths.iter_mut().zip(row) {
                 *width = (*width).max(cell.width());
             }
+        }
+        if let Some(limit) = table_width() {
+            fit(&mut widths, limit);
         }
         let header = header.map(str::to_string);
         for row in std::iter::once(&header).chain(rows) {
@@ -62,7 +83,8 @@ impl Stdout {
                 if i > 0 {
                     line.push_str("  ");
                 }
-                line.push_str(cell);
+                let cell = cut_to(cell, width);
+                line.push_str(&cell);
                 line.extend(std::iter::repeat_n(' ', width.saturating_sub(cell.width())));
             }
             self.line(line.trim_end())?;
@@ -73,6 +95,71 @@ impl Stdout {
     /// Writes everything out.
     pub fn flush(&mut self) -> Result<(), Failure> {
         self.out.flush().map_err(Failure::Output)
+    }
+}
+
+/// The narrowest a column is cut to.
+const MIN_COLUMN: usize = 6;
+
+/// The width tables fit: the terminal's when stdout is one, else `COLUMNS`
+/// when set (a script or a test that wants a width), else none.
+fn table_width() -> Option<usize> {
+    if std::io::stdout().is_terminal() {
+        let (_, columns) = console::Term::stdout().size_checked()?;
+        return Some(usize::from(columns));
+    }
+    std::env::var("COLUMNS").ok()?.trim().parse().ok().filter(|w| *w > 0)
+}
+
+/// Narrows `widths` (with two spaces between columns) to `limit`, taking a
+/// character at a time from the widest column, none below [`MIN_COLUMN`].
+fn fit<const N: usize>(widths: &mut [usize; N], limit: usize) {
+    let total = |widths: &[usize; N]| widths.iter().sum::<usize>() + 2 * N.saturating_sub(1);
+    while total(widths) > limit {
+        let Some(widest) = widths.iter_mut().filter(|w| **w > MIN_COLUMN).max_by_key(|w| **w) else { break };
+        *widest -= 1;
+    }
+}
+
+/// `cell` cut to `width` columns, ending in `…` when cut.
+fn cut_to(cell: &str, width: usize) -> Cow<'_, str> {
+    if cell.width() <= width {
+        return Cow::Borrowed(cell);
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in cell.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    Cow::Owned(out)
+}
+
+/// Writes `value` as pretty JSON on stdout, outside any [`Stdout`]: the
+/// error document of a failed command (what cannot be written is dropped).
+pub fn print_json_line(value: &serde_json::Value) {
+    let mut out = std::io::stdout().lock();
+    if serde_json::to_writer_pretty(&mut out, value).is_ok() {
+        let _ = writeln!(out);
+    }
+}
+
+/// A timestamp as tables show every one, whatever Drata's rendering:
+/// `2025-07-01 16:45 UTC`, or `2025-01-31` for a calendar day; as sent
+/// when it is none of Drata's renderings.
+pub fn timestamp(text: &str) -> String {
+    let stamp = drata::Timestamp::from(text);
+    match (stamp.format(), stamp.to_utc()) {
+        (drata::TimestampFormat::DateString | drata::TimestampFormat::Date, Some(t)) => {
+            t.format("%Y-%m-%d").to_string()
+        }
+        (_, Some(t)) => t.format("%Y-%m-%d %H:%M UTC").to_string(),
+        (_, None) => text.to_string(),
     }
 }
 
@@ -174,6 +261,27 @@ pub fn clear_progress_line() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_narrow_their_widest_columns_and_cut_long_cells() {
+        let mut widths = [2, 40, 10];
+        fit(&mut widths, 30);
+        assert_eq!(widths, [2, 14, 10]);
+        let mut narrow = [10, 10];
+        fit(&mut narrow, 5);
+        assert_eq!(narrow, [MIN_COLUMN, MIN_COLUMN], "never below the narrowest column");
+        assert_eq!(cut_to("ada-lovelace@example.com", 10), "ada-lovel…");
+        assert_eq!(cut_to("short", 10), "short");
+        assert_eq!(cut_to("日本語のテキスト", 7), "日本語…");
+    }
+
+    #[test]
+    fn every_timestamp_rendering_shows_the_same_way() {
+        assert_eq!(timestamp("2025-07-01T16:45:55.246Z"), "2025-07-01 16:45 UTC");
+        assert_eq!(timestamp("2020-07-06 12:00:00.000000"), "2020-07-06 12:00 UTC");
+        assert_eq!(timestamp("Fri Jan 31 2025"), "2025-01-31");
+        assert_eq!(timestamp("soon"), "soon");
+    }
 
     #[test]
     fn control_characters_are_shown_not_acted_on() {

@@ -8,7 +8,7 @@ use drata::types::{
     ToggleInfrastructureIdentityRequest, ToggleVersionControlIdentityRequest, UserRole,
     VersionControlClientType, VersionControlIdentitySort,
 };
-use drata::{Client, Tolerant};
+use drata::{Client, Tolerant, operations};
 use drata_cli::args::{
     ConnectArgs, IdentityListArgs, IdentityRef, InfraCommand, InfraToggleFieldArg, ServiceAccountArgs,
     ToggleFieldArg, UsersCommand, VcsCommand,
@@ -99,7 +99,7 @@ pub async fn vcs_identities(context: &Context, out: &mut Stdout, command: VcsCom
             if let Some(direction) = args.sort_dir {
                 request = request.sort_dir(direction);
             }
-            let json = context.json(args.output);
+            let json = context.json();
             let fetch = paged(
                 args.paging,
                 request,
@@ -110,7 +110,7 @@ pub async fn vcs_identities(context: &Context, out: &mut Stdout, command: VcsCom
             );
             listing::print(out, json, "identities", &VCS_COLUMNS, fetch).await
         }
-        VcsCommand::Toggle { identity, field, on, off: _, output } => {
+        VcsCommand::Toggle { identity, field, on, off: _ } => {
             let id = vcs_id(&client, &identity).await?;
             let (toggle_field, label) = match field {
                 ToggleFieldArg::WriteAccess => (ToggleField::VersionControlWriteAccess, "write access"),
@@ -119,35 +119,32 @@ pub async fn vcs_identities(context: &Context, out: &mut Stdout, command: VcsCom
                 }
             };
             let body = ToggleVersionControlIdentityRequest { toggle: on, toggle_field: Some(toggle_field) };
-            let answer =
-                client.toggle_version_control_identity().id(id).body(body).send().await?.into_inner();
+            let request = client.toggle_version_control_identity().id(id).body(body);
+            let answer = write(&operations::TOGGLE_VERSION_CONTROL_IDENTITY, id, request.send()).await?;
             let since = match field {
                 ToggleFieldArg::WriteAccess => answer.write_access.clone(),
                 ToggleFieldArg::PushProdCodeAccess => answer.push_production_code_access.clone(),
             };
             let summary = toggled(id, &answer.username, label, since.as_ref());
-            print(out, context.json(output), &answer, &summary)
+            print(out, context.json(), &answer, &summary)
         }
         VcsCommand::Connect(args) => {
             let id = vcs_id(&client, &args.identity).await?;
             let user = user_to_link(&client, &args).await?;
             let body = ConnectVersionControlIdentityRequest { user_id: user };
-            let answer =
-                client.connect_version_control_identity().id(id).body(body).send().await?.into_inner();
+            let request = client.connect_version_control_identity().id(id).body(body);
+            let answer = write(&operations::CONNECT_VERSION_CONTROL_IDENTITY, id, request.send()).await?;
             let summary = linked(id, &answer.username, answer.user.as_ref());
-            print(out, context.json(args.output), &answer, &summary)
+            print(out, context.json(), &answer, &summary)
         }
         VcsCommand::ServiceAccount(args) => {
+            let body = service_account_body(&args)?;
             let id = vcs_id(&client, &args.identity).await?;
-            let answer = client
-                .set_version_control_identity_service_account()
-                .id(id)
-                .body(service_account_body(&args))
-                .send()
-                .await?
-                .into_inner();
+            let request = client.set_version_control_identity_service_account().id(id).body(body);
+            let answer =
+                write(&operations::SET_VERSION_CONTROL_IDENTITY_SERVICE_ACCOUNT, id, request.send()).await?;
             let summary = marked(id, &answer.username, answer.service_account_reason.as_deref(), args.on);
-            print(out, context.json(args.output), &answer, &summary)
+            print(out, context.json(), &answer, &summary)
         }
     }
 }
@@ -161,7 +158,7 @@ pub async fn infra_identities(
     let client = context.client()?;
     match command {
         InfraCommand::List(args) => list_infrastructure(context, out, &client, args).await,
-        InfraCommand::Toggle { identity, field, on, off: _, output } => {
+        InfraCommand::Toggle { identity, field, on, off: _ } => {
             let id = infra_id(&client, &identity).await?;
             let (toggle_field, label) = match field {
                 InfraToggleFieldArg::AdminAccess => {
@@ -172,34 +169,32 @@ pub async fn infra_identities(
                 }
             };
             let body = ToggleInfrastructureIdentityRequest { toggle: on, toggle_field: Some(toggle_field) };
-            let answer = client.toggle_infrastructure_identity().id(id).body(body).send().await?.into_inner();
+            let request = client.toggle_infrastructure_identity().id(id).body(body);
+            let answer = write(&operations::TOGGLE_INFRASTRUCTURE_IDENTITY, id, request.send()).await?;
             let since = match field {
                 InfraToggleFieldArg::AdminAccess => answer.admin_access.clone(),
                 InfraToggleFieldArg::DbAccess => answer.db_access.clone(),
             };
             let summary = toggled(id, &answer.username, label, since.as_ref());
-            print(out, context.json(output), &answer, &summary)
+            print(out, context.json(), &answer, &summary)
         }
         InfraCommand::Connect(args) => {
             let id = infra_id(&client, &args.identity).await?;
             let user = user_to_link(&client, &args).await?;
             let body = ConnectInfrastructureIdentityRequest { user_id: user };
-            let answer =
-                client.connect_infrastructure_identity().id(id).body(body).send().await?.into_inner();
+            let request = client.connect_infrastructure_identity().id(id).body(body);
+            let answer = write(&operations::CONNECT_INFRASTRUCTURE_IDENTITY, id, request.send()).await?;
             let summary = linked(id, &answer.username, answer.user.as_ref());
-            print(out, context.json(args.output), &answer, &summary)
+            print(out, context.json(), &answer, &summary)
         }
         InfraCommand::ServiceAccount(args) => {
+            let body = service_account_body(&args)?;
             let id = infra_id(&client, &args.identity).await?;
-            let answer = client
-                .set_infrastructure_identity_service_account()
-                .id(id)
-                .body(service_account_body(&args))
-                .send()
-                .await?
-                .into_inner();
+            let request = client.set_infrastructure_identity_service_account().id(id).body(body);
+            let answer =
+                write(&operations::SET_INFRASTRUCTURE_IDENTITY_SERVICE_ACCOUNT, id, request.send()).await?;
             let summary = marked(id, &answer.username, answer.service_account_reason.as_deref(), args.on);
-            print(out, context.json(args.output), &answer, &summary)
+            print(out, context.json(), &answer, &summary)
         }
     }
 }
@@ -239,7 +234,7 @@ async fn list_infrastructure(
     if let Some(direction) = args.sort_dir {
         request = request.sort_dir(direction);
     }
-    let json = context.json(args.output);
+    let json = context.json();
     let fetch =
         paged(args.paging, request, |r, p| r.page(p), |r, l| r.limit(l), |r| r.send().boxed(), |r| r.pages());
     listing::print(out, json, "identities", &INFRA_COLUMNS, fetch).await
@@ -249,7 +244,7 @@ async fn list_infrastructure(
 pub async fn users(context: &Context, out: &mut Stdout, command: UsersCommand) -> Result<(), Failure> {
     let client = context.client()?;
     match command {
-        UsersCommand::List { search, roles, paging, output } => {
+        UsersCommand::List { search, roles, paging } => {
             let roles: Vec<UserRole> = roles
                 .iter()
                 .map(|r| open_value(r, "user role", UserRole::KNOWN_VALUES, UserRole::is_known))
@@ -261,7 +256,7 @@ pub async fn users(context: &Context, out: &mut Stdout, command: UsersCommand) -
             if !roles.is_empty() {
                 request = request.roles(roles);
             }
-            let json = context.json(output);
+            let json = context.json();
             let fetch = paged(
                 paging,
                 request,
@@ -272,15 +267,16 @@ pub async fn users(context: &Context, out: &mut Stdout, command: UsersCommand) -
             );
             listing::print(out, json, "users", &USER_COLUMNS, fetch).await
         }
-        UsersCommand::Get { id, email, output } => {
-            let user = match (id, email) {
-                (Some(id), _) => client.get_user().id(id).send().await?.into_inner(),
-                (None, Some(email)) => client.get_user_by_email().email(email).send().await?.into_inner(),
+        UsersCommand::Get { id, email } => {
+            let answer = match (id, email) {
+                (Some(id), _) => client.get_user().id(id).send().await?,
+                (None, Some(email)) => client.get_user_by_email().email(email).send().await?,
                 (None, None) => return Err(Failure::Invalid("give a user id or --email".into())),
             };
-            if context.json(output) {
-                return out.json(&user);
+            if context.json() {
+                return out.raw_json(answer.bytes());
             }
+            let user = answer.into_inner();
             let value = serde_json::to_value(&user).unwrap_or_default();
             let field = |name: &str| match value.get(name) {
                 Some(Value::String(s)) => s.clone(),
@@ -332,8 +328,20 @@ fn paged<'a, B, P>(
     }
 }
 
-fn print<T: Serialize>(out: &mut Stdout, json: bool, answer: &T, summary: &str) -> Result<(), Failure> {
-    if json { out.json(answer) } else { out.line(&text(summary.trim_end())) }
+/// The answer as Drata sent it (`--json`), or the summary of what changed.
+fn print<T>(out: &mut Stdout, json: bool, answer: &drata::Response<T>, summary: &str) -> Result<(), Failure> {
+    if json { out.raw_json(answer.bytes()) } else { out.line(&text(summary.trim_end())) }
+}
+
+/// Sends a write of `operation` to the identity `id`, marked as under way
+/// (an interrupt then says its outcome is unknown).
+async fn write<T>(
+    operation: &'static drata::Operation,
+    id: i64,
+    send: impl std::future::Future<Output = Result<drata::Response<T>, drata::Error>>,
+) -> Result<drata::Response<T>, Failure> {
+    let path = format!("{} (identity {id})", operation.path);
+    Ok(crate::inflight::call(operation, &path, send).await?)
 }
 
 fn toggled(id: i64, username: &str, label: &str, since: Option<&drata::Timestamp>) -> String {
@@ -364,18 +372,46 @@ fn marked(id: i64, username: &str, reason: Option<&str>, on: bool) -> String {
 }
 
 /// `--on --reason TEXT` or `--off` (Drata requires the reason even then:
-/// an empty one is sent).
-fn service_account_body(args: &ServiceAccountArgs) -> ServiceAccountRequest {
-    ServiceAccountRequest {
-        service_account: args.on,
-        service_account_reason: args.reason.clone().unwrap_or_default(),
+/// an empty one is sent). A reason must say something, and fit the
+/// length the spec allows.
+fn service_account_body(args: &ServiceAccountArgs) -> Result<ServiceAccountRequest, Failure> {
+    let reason = args.reason.clone().unwrap_or_default();
+    if args.on && reason.trim().is_empty() {
+        return Err(Failure::Invalid("--reason must say why it is a service account; it is empty".into()));
+    }
+    let most = reason_limit();
+    let length = reason.chars().count() as u64;
+    if most.is_some_and(|most| length > most) {
+        return Err(Failure::Invalid(format!(
+            "--reason is {length} characters long; Drata takes at most {}",
+            most.unwrap_or_default()
+        )));
+    }
+    Ok(ServiceAccountRequest { service_account: args.on, service_account_reason: reason })
+}
+
+/// The longest reason the spec allows (its `maxLength`).
+fn reason_limit() -> Option<u64> {
+    let drata::Shape::Object(body) = &drata::shapes::SERVICE_ACCOUNT_REQUEST else { return None };
+    let reason = body.properties.iter().find(|p| p.name == "serviceAccountReason")?;
+    match reason.shape {
+        drata::Shape::String(text) => text.max_length,
+        _ => None,
     }
 }
 
-/// The user `connect` links: `--user`, `--user-email` (looked up), or none.
+/// The user `connect` links: `--user` (looked up, so that a user who does
+/// not exist is named as such, not taken for a missing identity),
+/// `--user-email` (looked up), or none.
 async fn user_to_link(client: &Client, args: &ConnectArgs) -> Result<Option<i64>, Failure> {
     match (&args.user, &args.user_email) {
-        (Some(id), _) => Ok(Some(*id)),
+        (Some(id), _) => match client.get_user().id(*id).send().await {
+            Ok(_) => Ok(Some(*id)),
+            Err(e) if e.status() == Some(404) => {
+                Err(Failure::Invalid(format!("no Drata user has the id {id}; nothing was changed")))
+            }
+            Err(e) => Err(e.into()),
+        },
         (None, Some(email)) => match client.get_user_by_email().email(email.clone()).send().await {
             Ok(user) => user
                 .id
@@ -394,7 +430,7 @@ async fn user_to_link(client: &Client, args: &ConnectArgs) -> Result<Option<i64>
 
 /// The version-control identity `reference` names.
 async fn vcs_id(client: &Client, reference: &IdentityRef) -> Result<i64, Failure> {
-    let Some(username) = &reference.username else { return given_id(reference) };
+    let Some(username) = username(reference)? else { return given_id(reference) };
     let found: Vec<_> =
         client.list_version_control_identities().q(username.clone()).limit(50).items().try_collect().await?;
     one_by_username("version-control identity", username, &found)
@@ -402,10 +438,21 @@ async fn vcs_id(client: &Client, reference: &IdentityRef) -> Result<i64, Failure
 
 /// The infrastructure identity `reference` names.
 async fn infra_id(client: &Client, reference: &IdentityRef) -> Result<i64, Failure> {
-    let Some(username) = &reference.username else { return given_id(reference) };
+    let Some(username) = username(reference)? else { return given_id(reference) };
     let found: Vec<_> =
         client.list_infrastructure_identities().q(username.clone()).limit(50).items().try_collect().await?;
     one_by_username("infrastructure identity", username, &found)
+}
+
+/// `--username`, when given; an empty one names nobody and is refused
+/// (it would match every identity).
+fn username(reference: &IdentityRef) -> Result<Option<&String>, Failure> {
+    match &reference.username {
+        Some(name) if name.trim().is_empty() => {
+            Err(Failure::Invalid("--username is empty; give the identity's username or its id".into()))
+        }
+        other => Ok(other.as_ref()),
+    }
 }
 
 fn given_id(reference: &IdentityRef) -> Result<i64, Failure> {
@@ -446,7 +493,11 @@ fn one_by_username<T: Serialize>(kind: &str, username: &str, found: &[Tolerant<T
             .parse()
             .map_err(|_| Failure::Api(format!("the {kind} `{username}` has the id `{id}`, not a number"))),
         [] => {
-            let close: Vec<&(String, String, String)> = candidates.iter().collect();
+            // Drata's search also matches ids and emails: only usernames
+            // that contain the name are offered.
+            let wanted = username.to_lowercase();
+            let close: Vec<&(String, String, String)> =
+                candidates.iter().filter(|(_, name, _)| name.to_lowercase().contains(&wanted)).collect();
             let hint = if close.is_empty() {
                 String::new()
             } else {

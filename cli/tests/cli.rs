@@ -100,8 +100,13 @@ fn idp_create_and_update_by_csv_and_json() {
     assert!(created.stdout.trim_end().ends_with("(2 person(s))"), "{}", created.stdout);
     assert_eq!(fake.server.personnel_of(new_id).map(|p| p.len()), Some(2));
 
-    let updated =
-        fake.drata(&["idp", "update", &new_id.to_string(), "--json", valid_json().to_str().expect("path")]);
+    let updated = fake.drata(&[
+        "idp",
+        "update",
+        &new_id.to_string(),
+        "--json-file",
+        valid_json().to_str().expect("path"),
+    ]);
     assert_eq!(updated.code, 0, "{}", updated.stderr);
     let personnel = fake.server.personnel_of(new_id).expect("personnel");
     assert_eq!(personnel.iter().map(|p| p.first_name.as_str()).collect::<Vec<_>>(), ["Neil"]);
@@ -110,7 +115,7 @@ fn idp_create_and_update_by_csv_and_json() {
         fake.drata(&["idp", "update", &new_id.to_string(), "--csv", valid_csv().to_str().expect("path")]);
     assert_eq!(by_csv.code, 0, "{}", by_csv.stderr);
     let created_json =
-        fake.drata(&["--json", "idp", "create", "--json", valid_json().to_str().expect("path")]);
+        fake.drata(&["--json", "idp", "create", "--json-file", valid_json().to_str().expect("path")]);
     assert_eq!(created_json.code, 0, "{}", created_json.stderr);
     assert_eq!(created_json.json(), serde_json::json!({"created": true, "connectionId": 27, "rows": 1}));
     assert_eq!(fake.writes(), 4);
@@ -126,8 +131,14 @@ fn dry_runs_validate_and_send_nothing() {
         "{}",
         csv.stdout
     );
-    let json =
-        fake.drata(&["idp", "update", "26", "--json", valid_json().to_str().expect("path"), "--dry-run"]);
+    let json = fake.drata(&[
+        "idp",
+        "update",
+        "26",
+        "--json-file",
+        valid_json().to_str().expect("path"),
+        "--dry-run",
+    ]);
     assert_eq!(json.code, 0, "{}", json.stderr);
     assert!(json.stdout.contains("would send PUT /connections/26/upload/json with 1 person(s)"));
     assert!(json.stdout.contains("\"firstName\": \"Neil\""));
@@ -157,7 +168,7 @@ fn idp_validate_reports_every_problem_with_exit_2() {
     assert_eq!(create.code, 2, "{}", create.stderr);
     assert!(create.stderr.contains("nothing was sent"));
     let bad_json = temp_file("bad.json", r#"{"personnelData": [{"id": "1"}]}"#);
-    let create = fake.drata(&["idp", "create", "--json", bad_json.to_str().expect("path")]);
+    let create = fake.drata(&["idp", "create", "--json-file", bad_json.to_str().expect("path")]);
     assert_eq!(create.code, 2, "{}", create.stderr);
     assert!(create.stderr.contains("missing field"), "{}", create.stderr);
     assert_eq!(fake.writes(), 0);
@@ -227,9 +238,19 @@ fn the_demo_runs_every_operation_and_exits_0() {
         assert!(run.stdout.contains(step), "missing step {step}:\n{}", run.stdout);
     }
     assert!(
+        run.stdout.contains("No such record: Drata found nothing for the id `999999`."),
+        "{}",
         run.stdout
-            .contains("No such record: check the id in /user-identities/version-control/999999/toggle.")
     );
+    assert!(run.stdout.contains("Done: all 16 operations ran against the fake server."), "{}", run.stdout);
+    // With --json: one JSON document naming every operation the fake server
+    // answered (each of the spec's) on stdout, the tour on stderr.
+    let json = self::run(&["--json", "demo"], None);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let every: Vec<String> =
+        drata::operations::ALL.iter().map(|op| drata_cli::operations::command_name(op)).collect();
+    assert_eq!(json.json(), serde_json::json!({"operations": every, "every": true}));
+    assert!(json.stderr.contains("==> List the first page"), "{}", json.stderr);
 }
 
 #[test]
@@ -267,37 +288,7 @@ fn drata_mock_serves_until_stopped() {
 
 // ------------------------------------------------ found by using it as a new user
 
-use drata_tests::raw::{Act, RawServer, json_answer};
-
-/// A raw server on its own runtime, for answers the fake server never gives.
-struct Raw {
-    server: RawServer,
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl Raw {
-    fn start(script: impl Fn(usize, &str) -> Act + Send + Sync + 'static) -> Self {
-        let runtime = tokio::runtime::Runtime::new().expect("runtime");
-        let server = runtime.block_on(RawServer::start_routed(script));
-        Self { server, _runtime: runtime }
-    }
-
-    fn drata(&self, args: &[&str]) -> Run {
-        run(&[&["--base-url", &format!("{}/public", self.server.uri)], args].concat(), Some(KEY))
-    }
-}
-
-fn page_of(connections: &[serde_json::Value]) -> Vec<u8> {
-    let body = serde_json::json!({"data": connections, "page": 1, "limit": 50, "total": connections.len()});
-    json_answer(200, &body.to_string())
-}
-
-fn connection(id: u32, alias: &str) -> serde_json::Value {
-    serde_json::json!({"id": id, "clientType": "CSV_IDP", "state": "ACTIVE", "connected": true,
-        "connectedAt": null, "failedAt": null, "clientId": null, "clientAlias": alias,
-        "aliasUpdatedAt": null, "deletedAt": null, "code": null,
-        "providerTypes": [{"value": "IDENTITY", "isEnabled": true}]})
-}
+use drata_tests::raw::{Act, json_answer};
 
 #[test]
 fn a_create_whose_answer_is_lost_says_drata_may_have_acted_and_finds_the_new_connection() {
@@ -316,7 +307,8 @@ fn a_create_whose_answer_is_lost_says_drata_may_have_acted_and_finds_the_new_con
         }
         Act::Answer(page_of(&connections))
     });
-    let run = raw.drata(&["--timeout", "1", "idp", "create", "--json", valid_json().to_str().expect("path")]);
+    let run =
+        raw.drata(&["--timeout", "1", "idp", "create", "--json-file", valid_json().to_str().expect("path")]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(posted.load(Ordering::SeqCst));
     let lines: Vec<&str> = run.stderr.lines().collect();
@@ -393,7 +385,7 @@ fn json_means_json_on_stdout_for_dry_runs_and_failed_validations() {
         "idp",
         "update",
         "7",
-        "--json",
+        "--json-file",
         valid_json().to_str().expect("path"),
         "--dry-run",
     ]);
@@ -702,7 +694,33 @@ fn drata_op_lists_and_calls_every_operation_of_the_spec() {
         ),
         (
             vec!["op", "toggle-version-control-identity", "--id", "1", "--body", r#"{"toggle": "yes"}"#],
-            "the body is not a `ToggleVersionControlIdentityRequest`",
+            "the body: `toggle`: must be true or false, not `yes`",
+        ),
+        (
+            vec![
+                "op",
+                "toggle-infrastructure-identity",
+                "--id",
+                "2",
+                "--body",
+                r#"{"toggle":true,"toggleFeild":"INFRASTRUCTURE_DB_ACCESS"}"#,
+            ],
+            "`toggleFeild`: not a field of ToggleInfrastructureIdentityRequest; did you mean `toggleField`?",
+        ),
+        (
+            vec![
+                "op",
+                "set-version-control-identity-service-account",
+                "--id",
+                "1",
+                "--body",
+                r#"{"serviceAccount":true,"serviceAccountReason":"ci","extra":1}"#,
+            ],
+            "`extra`: not a field of ServiceAccountRequest",
+        ),
+        (
+            vec!["op", "connect-infrastructure-identity", "--id", "2", "--body", r#"{"userId":-5}"#],
+            "`userId`: must be a whole number from 1, not -5",
         ),
         (
             vec!["op", "toggle-version-control-identity", "--id", "1", "--body", "not json"],

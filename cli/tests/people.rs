@@ -161,7 +161,7 @@ fn an_identity_page_in_another_rendering_prints_odd_values_and_nulls() {
         "{}",
         lines[1]
     );
-    assert!(lines[1].contains("since 2020-07-06 12:00:00.000000"), "timestamps as written: {}", lines[1]);
+    assert!(lines[1].contains("since 2020-07-06 12:00 UTC"), "timestamps in one rendering: {}", lines[1]);
     assert!(lines[2].starts_with("8 ") && lines[2].contains("odd"), "the odd item is kept: {}", lines[2]);
     assert_eq!(
         lines[3],
@@ -268,7 +268,25 @@ fn drata_api_sends_typed_fields_and_paginates() {
         );
     }
 
+    drata.mount(
+        Mock::given(method("POST"))
+            .and(path("/public/not-in-the-spec"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"made": true}))),
+    );
+    // `-f` sends the text as given, `-F` reads `true` and numbers as JSON.
     let put = drata.drata(&[
+        "api",
+        "put",
+        "/user-identities/version-control/3/service-account",
+        "-F",
+        "serviceAccount=true",
+        "-f",
+        "serviceAccountReason=2024",
+    ]);
+    assert_eq!(put.code, 0, "{}", put.stderr);
+    assert_eq!(put.json(), json!({"id": 3}));
+    // A field the operation does not have is refused before sending.
+    let refused = drata.drata(&[
         "api",
         "put",
         "/user-identities/version-control/3/service-account",
@@ -278,22 +296,26 @@ fn drata_api_sends_typed_fields_and_paginates() {
         "serviceAccountReason=CI",
         "-F",
         "tags=a",
-        "-F",
-        "tags=7",
     ]);
-    assert_eq!(put.code, 0, "{}", put.stderr);
-    assert_eq!(put.json(), json!({"id": 3}));
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(refused.stderr.contains("`tags`: not a field of ServiceAccountRequest"), "{}", refused.stderr);
+    // Outside the spec, anything goes: a repeated key is an array.
+    let post = drata.drata(&["api", "POST", "/not-in-the-spec", "-F", "tags=a", "-F", "tags=7", "-f", "n=7"]);
+    assert_eq!(post.code, 0, "{}", post.stderr);
     let all = drata.drata(&["api", "GET", "/users", "--paginate", "-F", "limit=2", "-F", "roles[]=ADMIN"]);
     assert_eq!(all.code, 0, "{}", all.stderr);
     assert_eq!(all.json().as_array().map(Vec::len), Some(3));
 
     let requests = drata.requests();
     let body: Value = serde_json::from_slice(&requests[0].body).expect("a JSON body");
-    assert_eq!(body, json!({"serviceAccount": true, "serviceAccountReason": "CI", "tags": ["a", 7]}));
+    assert_eq!(body, json!({"serviceAccount": true, "serviceAccountReason": "2024"}));
     assert_eq!(
         requests[0].headers.get("content-type").and_then(|v| v.to_str().ok()),
         Some("application/json")
     );
+    let body: Value = serde_json::from_slice(&requests[1].body).expect("a JSON body");
+    assert_eq!(body, json!({"n": "7", "tags": ["a", 7]}));
+    let requests = &requests[1..];
     assert_eq!(
         query(&requests[1]),
         [("page".into(), "1".into()), ("limit".into(), "2".into()), ("roles[]".into(), "ADMIN".into())]

@@ -137,6 +137,7 @@ pub mod types {
     }
     ///`ConnectInfrastructureIdentityRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ConnectInfrastructureIdentityRequest {
         ///The desired user id to link or null to unlink.
         #[serde(
@@ -152,6 +153,7 @@ pub mod types {
     }
     ///`ConnectVersionControlIdentityRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ConnectVersionControlIdentityRequest {
         ///The desired user id to link or null to unlink.
         #[serde(
@@ -811,6 +813,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///A list of personnel for an IdP connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct PersonnelImport {
         ///The list of personnel.
         #[serde(rename = "personnelData")]
@@ -823,6 +826,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///One person of an IdP connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct PersonnelRecord {
         #[serde(
             rename = "avatarUrl",
@@ -864,6 +868,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///Marks an identity as a service account, or not, with the reason.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ServiceAccountRequest {
         ///Determines service account state.
         #[serde(rename = "serviceAccount")]
@@ -936,6 +941,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`ToggleInfrastructureIdentityRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ToggleInfrastructureIdentityRequest {
         ///Toggle value for the setting.
         pub toggle: bool,
@@ -952,6 +958,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`ToggleVersionControlIdentityRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct ToggleVersionControlIdentityRequest {
         ///Toggle value for the setting.
         pub toggle: bool,
@@ -11285,6 +11292,7 @@ pub mod operations {
             },
         ],
         body_schema: Some("ToggleVersionControlIdentityRequest"),
+        body_shape: Some(&crate::shapes::TOGGLE_VERSION_CONTROL_IDENTITY_REQUEST),
         check: None,
         answer_schema: Some("VersionControlIdentity"),
     };
@@ -11315,6 +11323,7 @@ pub mod operations {
             },
         ],
         body_schema: Some("ConnectVersionControlIdentityRequest"),
+        body_shape: Some(&crate::shapes::CONNECT_VERSION_CONTROL_IDENTITY_REQUEST),
         check: None,
         answer_schema: Some("VersionControlIdentity"),
     };
@@ -11438,6 +11447,7 @@ pub mod operations {
             },
         ],
         body_schema: None,
+        body_shape: None,
         check: None,
         answer_schema: Some("VersionControlIdentitiesPage"),
     };
@@ -11468,6 +11478,7 @@ pub mod operations {
             },
         ],
         body_schema: Some("ServiceAccountRequest"),
+        body_shape: Some(&crate::shapes::SERVICE_ACCOUNT_REQUEST),
         check: None,
         answer_schema: Some("VersionControlIdentity"),
     };
@@ -11595,6 +11606,7 @@ pub mod operations {
             },
         ],
         body_schema: None,
+        body_shape: None,
         check: None,
         answer_schema: Some("InfrastructureIdentitiesPage"),
     };
@@ -11625,6 +11637,7 @@ pub mod operations {
             },
         ],
         body_schema: Some("ToggleInfrastructureIdentityRequest"),
+        body_shape: Some(&crate::shapes::TOGGLE_INFRASTRUCTURE_IDENTITY_REQUEST),
         check: None,
         answer_schema: Some("InfrastructureIdentity"),
     };
@@ -11655,6 +11668,7 @@ pub mod operations {
             },
         ],
         body_schema: Some("ConnectInfrastructureIdentityRequest"),
+        body_shape: Some(&crate::shapes::CONNECT_INFRASTRUCTURE_IDENTITY_REQUEST),
         check: None,
         answer_schema: Some("InfrastructureIdentity"),
     };
@@ -11685,6 +11699,7 @@ pub mod operations {
             },
         ],
         body_schema: Some("ServiceAccountRequest"),
+        body_shape: Some(&crate::shapes::SERVICE_ACCOUNT_REQUEST),
         check: None,
         answer_schema: Some("InfrastructureIdentity"),
     };
@@ -11813,6 +11828,7 @@ pub mod operations {
             },
         ],
         body_schema: None,
+        body_shape: None,
         check: None,
         answer_schema: Some("ConnectionsPage"),
     };
@@ -11832,6 +11848,7 @@ pub mod operations {
         summary: "Create an IdP connection with file",
         parameters: &[],
         body_schema: None,
+        body_shape: None,
         check: Some("personnel-csv"),
         answer_schema: Some("EmptyResponse"),
     };
@@ -11862,6 +11879,7 @@ pub mod operations {
             },
         ],
         body_schema: None,
+        body_shape: None,
         check: Some("personnel-csv"),
         answer_schema: Some("EmptyResponse"),
     };
@@ -11881,6 +11899,7 @@ pub mod operations {
         summary: "Create an IdP connection with personnel list",
         parameters: &[],
         body_schema: Some("PersonnelImport"),
+        body_shape: Some(&crate::shapes::PERSONNEL_IMPORT),
         check: Some("personnel-list"),
         answer_schema: Some("EmptyResponse"),
     };
@@ -11911,6 +11930,7 @@ pub mod operations {
             },
         ],
         body_schema: Some("PersonnelImport"),
+        body_shape: Some(&crate::shapes::PERSONNEL_IMPORT),
         check: Some("personnel-list"),
         answer_schema: Some("EmptyResponse"),
     };
@@ -12049,6 +12069,7 @@ pub mod operations {
             },
         ],
         body_schema: None,
+        body_shape: None,
         check: None,
         answer_schema: Some("UsersPage"),
     };
@@ -12079,6 +12100,7 @@ pub mod operations {
             },
         ],
         body_schema: None,
+        body_shape: None,
         check: None,
         answer_schema: Some("User"),
     };
@@ -12109,6 +12131,7 @@ pub mod operations {
             },
         ],
         body_schema: None,
+        body_shape: None,
         check: None,
         answer_schema: Some("User"),
     };
@@ -12253,4 +12276,247 @@ pub mod field_rules {
             kind: crate::personnel::FieldKind::Text,
         },
     ];
+}
+/// What the spec says each request body may hold: one [`crate::Shape`]
+/// per schema a JSON body uses, checked before the body is sent.
+pub mod shapes {
+    ///The shape of `ConnectInfrastructureIdentityRequest`.
+    pub static CONNECT_INFRASTRUCTURE_IDENTITY_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
+        name: "ConnectInfrastructureIdentityRequest",
+        properties: &[
+            crate::shape::Property {
+                name: "userId",
+                required: true,
+                shape: &crate::Shape::Nullable(
+                    &crate::Shape::Integer(crate::shape::Bounds {
+                        minimum: Some(1i64),
+                        maximum: None,
+                    }),
+                ),
+                description: "The desired user id to link or null to unlink.",
+            },
+        ],
+        closed: true,
+    });
+    ///The shape of `ConnectVersionControlIdentityRequest`.
+    pub static CONNECT_VERSION_CONTROL_IDENTITY_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
+        name: "ConnectVersionControlIdentityRequest",
+        properties: &[
+            crate::shape::Property {
+                name: "userId",
+                required: true,
+                shape: &crate::Shape::Nullable(
+                    &crate::Shape::Integer(crate::shape::Bounds {
+                        minimum: Some(1i64),
+                        maximum: None,
+                    }),
+                ),
+                description: "The desired user id to link or null to unlink.",
+            },
+        ],
+        closed: true,
+    });
+    ///The shape of `InfrastructureToggleField`.
+    pub static INFRASTRUCTURE_TOGGLE_FIELD: crate::Shape = crate::Shape::String(crate::shape::Text {
+        min_length: None,
+        max_length: None,
+        values: &["INFRASTRUCTURE_ADMIN_ACCESS", "INFRASTRUCTURE_DB_ACCESS"],
+        open: true,
+    });
+    ///The shape of `PersonnelImport`.
+    pub static PERSONNEL_IMPORT: crate::Shape = crate::Shape::Object(crate::shape::Object {
+        name: "PersonnelImport",
+        properties: &[
+            crate::shape::Property {
+                name: "personnelData",
+                required: true,
+                shape: &crate::Shape::Array(crate::shape::List {
+                    items: &crate::shapes::PERSONNEL_RECORD,
+                    min_items: Some(1u64),
+                    max_items: None,
+                }),
+                description: "The list of personnel.",
+            },
+        ],
+        closed: true,
+    });
+    ///The shape of `PersonnelRecord`.
+    pub static PERSONNEL_RECORD: crate::Shape = crate::Shape::Object(crate::shape::Object {
+        name: "PersonnelRecord",
+        properties: &[
+            crate::shape::Property {
+                name: "id",
+                required: true,
+                shape: &crate::Shape::String(crate::shape::Text {
+                    min_length: None,
+                    max_length: Some(191u64),
+                    values: &[],
+                    open: false,
+                }),
+                description: "The personnel identifier (the person's primary id in the IdP).",
+            },
+            crate::shape::Property {
+                name: "firstName",
+                required: true,
+                shape: &crate::Shape::String(crate::shape::Text {
+                    min_length: None,
+                    max_length: Some(191u64),
+                    values: &[],
+                    open: false,
+                }),
+                description: "",
+            },
+            crate::shape::Property {
+                name: "lastName",
+                required: true,
+                shape: &crate::Shape::String(crate::shape::Text {
+                    min_length: None,
+                    max_length: Some(191u64),
+                    values: &[],
+                    open: false,
+                }),
+                description: "",
+            },
+            crate::shape::Property {
+                name: "email",
+                required: true,
+                shape: &crate::Shape::String(crate::shape::Text {
+                    min_length: None,
+                    max_length: Some(191u64),
+                    values: &[],
+                    open: false,
+                }),
+                description: "",
+            },
+            crate::shape::Property {
+                name: "contractor",
+                required: true,
+                shape: &crate::Shape::Boolean,
+                description: "Indicates if the personnel is contractor.",
+            },
+            crate::shape::Property {
+                name: "isMfaEnabled",
+                required: true,
+                shape: &crate::Shape::Boolean,
+                description: "true for enabled, false for disabled.",
+            },
+            crate::shape::Property {
+                name: "date",
+                required: true,
+                shape: &crate::Shape::String(crate::shape::Text {
+                    min_length: None,
+                    max_length: None,
+                    values: &[],
+                    open: false,
+                }),
+                description: "The employment start date for the personnel. Format is ISO 8601 (YYYY-MM-DDTHH:mm:ss), American (MM/DD/YYYY), or RFC 3339 (YYYY-MM-DDTHH:mm:ssZ).",
+            },
+            crate::shape::Property {
+                name: "avatarUrl",
+                required: false,
+                shape: &crate::Shape::String(crate::shape::Text {
+                    min_length: None,
+                    max_length: Some(768u64),
+                    values: &[],
+                    open: false,
+                }),
+                description: "",
+            },
+            crate::shape::Property {
+                name: "jobTitle",
+                required: false,
+                shape: &crate::Shape::String(crate::shape::Text {
+                    min_length: None,
+                    max_length: Some(191u64),
+                    values: &[],
+                    open: false,
+                }),
+                description: "",
+            },
+            crate::shape::Property {
+                name: "customerId",
+                required: false,
+                shape: &crate::Shape::String(crate::shape::Text {
+                    min_length: None,
+                    max_length: Some(191u64),
+                    values: &[],
+                    open: false,
+                }),
+                description: "",
+            },
+        ],
+        closed: true,
+    });
+    ///The shape of `ServiceAccountRequest`.
+    pub static SERVICE_ACCOUNT_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
+        name: "ServiceAccountRequest",
+        properties: &[
+            crate::shape::Property {
+                name: "serviceAccount",
+                required: true,
+                shape: &crate::Shape::Boolean,
+                description: "Determines service account state.",
+            },
+            crate::shape::Property {
+                name: "serviceAccountReason",
+                required: true,
+                shape: &crate::Shape::String(crate::shape::Text {
+                    min_length: None,
+                    max_length: Some(30000u64),
+                    values: &[],
+                    open: false,
+                }),
+                description: "Reason why this account is being marked as a service account. Drata requires the field even when unmarking; an empty reason is accepted.",
+            },
+        ],
+        closed: true,
+    });
+    ///The shape of `ToggleField`.
+    pub static TOGGLE_FIELD: crate::Shape = crate::Shape::String(crate::shape::Text {
+        min_length: None,
+        max_length: None,
+        values: &[
+            "VERSION_CONTROL_WRITE_ACCESS",
+            "VERSION_CONTROL_PUSH_PROD_CODE_ACCESS",
+        ],
+        open: true,
+    });
+    ///The shape of `ToggleInfrastructureIdentityRequest`.
+    pub static TOGGLE_INFRASTRUCTURE_IDENTITY_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
+        name: "ToggleInfrastructureIdentityRequest",
+        properties: &[
+            crate::shape::Property {
+                name: "toggle",
+                required: true,
+                shape: &crate::Shape::Boolean,
+                description: "Toggle value for the setting.",
+            },
+            crate::shape::Property {
+                name: "toggleField",
+                required: false,
+                shape: &crate::shapes::INFRASTRUCTURE_TOGGLE_FIELD,
+                description: "",
+            },
+        ],
+        closed: true,
+    });
+    ///The shape of `ToggleVersionControlIdentityRequest`.
+    pub static TOGGLE_VERSION_CONTROL_IDENTITY_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
+        name: "ToggleVersionControlIdentityRequest",
+        properties: &[
+            crate::shape::Property {
+                name: "toggle",
+                required: true,
+                shape: &crate::Shape::Boolean,
+                description: "Toggle value for the setting.",
+            },
+            crate::shape::Property {
+                name: "toggleField",
+                required: false,
+                shape: &crate::shapes::TOGGLE_FIELD,
+                description: "",
+            },
+        ],
+        closed: true,
+    });
 }

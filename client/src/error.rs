@@ -350,7 +350,12 @@ impl ApiError {
             .into_iter()
             .map(|(name, value)| format!("{name} `{}`", cut(&value)))
             .collect();
-        let body = if self.operation.body_shape.is_some() { ", or for a record the body names" } else { "" };
+        let ids = self.operation.body_shape.map(body_ids).unwrap_or_default();
+        let body = if ids.is_empty() {
+            String::new()
+        } else {
+            format!(", or for the {} in the body", ids.join(", "))
+        };
         format!("No such record: Drata found nothing for the {}{body}.", named.join(" and "))
     }
 
@@ -411,6 +416,18 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// The fields of a body that name records (`userId`, `controlIds`): what
+/// else a 404 may be about.
+fn body_ids(shape: &'static crate::Shape) -> Vec<String> {
+    let crate::Shape::Object(object) = shape else { return Vec::new() };
+    object
+        .properties
+        .iter()
+        .filter(|p| p.name.ends_with("Id") || p.name.ends_with("Ids"))
+        .map(|p| format!("`{}`", p.name))
+        .collect()
+}
 
 /// The advice for an error status, whatever the operation.
 fn status_hint(status: u16) -> Option<&'static str> {

@@ -272,7 +272,7 @@ impl Shape {
                     path.truncate(length);
                 }
             }
-            (Shape::Object(object), Value::Object(fields)) => object.walk(fields, path, found),
+            (Shape::Object(object), Value::Object(fields)) => object.walk(fields, path.as_str(), found),
             (_, other) => {
                 problem(ProblemKind::WrongType, format!("must be {}, not {}", self.describe(), quoted(other)))
             }
@@ -314,14 +314,14 @@ impl Text {
 }
 
 impl Object {
-    fn walk(&self, fields: &serde_json::Map<String, Value>, path: &mut String, found: &mut Vec<Problem>) {
+    fn walk(&self, fields: &serde_json::Map<String, Value>, path: &str, found: &mut Vec<Problem>) {
         let here = |path: &str, name: &str| {
             if path.is_empty() { name.to_string() } else { format!("{path}.{name}") }
         };
         for property in self.properties {
             if property.required && !fields.contains_key(property.name) {
                 found.push(Problem {
-                    path: path.clone(),
+                    path: path.to_string(),
                     kind: ProblemKind::Missing,
                     message: format!("`{}` is required", property.name),
                 });

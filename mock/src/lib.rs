@@ -138,6 +138,12 @@ impl MockServer {
         self.shared.state().writes
     }
 
+    /// The operations of the spec answered with a success so far, by their
+    /// client method's name (`list_connections`), in name order.
+    pub fn served_operations(&self) -> Vec<&'static str> {
+        self.shared.state().served.iter().copied().collect()
+    }
+
     /// Reads the account: `mock.inspect(|state| state.list(&query))`.
     pub fn inspect<T>(&self, read: impl FnOnce(&State) -> T) -> T {
         read(&self.shared.state())

@@ -156,7 +156,25 @@ async fn guard(AxumState(shared): AxumState<Arc<Shared>>, request: Request, next
         };
         return error(StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN), message);
     }
-    next.run(request).await
+    let operation = served_operation(request.method(), request.uri().path());
+    let response = next.run(request).await;
+    if let Some(operation) = operation.filter(|_| response.status().is_success()) {
+        shared.state().served.insert(operation.id);
+    }
+    response
+}
+
+/// The operation of the spec a request goes to, if any.
+fn served_operation(method: &axum::http::Method, path: &str) -> Option<&'static drata::Operation> {
+    let method = match method.as_str() {
+        "GET" => drata::Method::Get,
+        "PUT" => drata::Method::Put,
+        "POST" => drata::Method::Post,
+        "DELETE" => drata::Method::Delete,
+        "PATCH" => drata::Method::Patch,
+        _ => return None,
+    };
+    Some(drata::Operation::matching(method, path)).filter(|op| !op.is_outside_spec())
 }
 
 /// A path id: a whole number from 1.

@@ -30,6 +30,8 @@ pub struct State {
     pub(crate) personnel: BTreeMap<i64, Vec<PersonnelRecord>>,
     /// Successful writes so far.
     pub(crate) writes: u64,
+    /// The operations answered with a success so far (client method names).
+    pub(crate) served: std::collections::BTreeSet<&'static str>,
 }
 
 /// What `GET /connections` asks for.

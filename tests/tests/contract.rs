@@ -503,8 +503,10 @@ fn expected_hint(op: &str, status: u16) -> String {
         ),
         // Written out: the record the path names, and the body's for an
         // operation that takes a JSON body.
-        404 if op == "update_csv" => "No such record: Drata found nothing for the id `1`.".into(),
-        404 => "No such record: Drata found nothing for the id `1`, or for a record the body names.".into(),
+        404 if op == "connect" => {
+            "No such record: Drata found nothing for the id `1`, or for the `userId` in the body.".into()
+        }
+        404 => "No such record: Drata found nothing for the id `1`.".into(),
         412 => "The key's owner must accept Drata's terms and conditions in the Drata web app.".into(),
         429 => "Rate limited: Drata allows 500 requests per minute per IP; wait and retry.".into(),
         500 => "Drata had a server error; retry later.".into(),

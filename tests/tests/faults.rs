@@ -441,3 +441,76 @@ async fn dropped_connections_of_the_fake_server_never_duplicate_a_write() {
     assert_eq!(after - before, created, "connections created vs successful calls");
     assert_eq!(mock.write_count(), created as u64);
 }
+
+#[tokio::test]
+async fn an_unknown_outcome_counts_every_attempt_made() {
+    // The first attempt is throttled (a POST may be repeated then: Drata did
+    // not act on it); the second is taken and never answered.
+    let server = RawServer::start(|n| match n {
+        0 => Act::Answer(answer(429, "application/json", "retry-after: 0\r\n", error_json(429).as_bytes())),
+        _ => Act::Silent,
+    })
+    .await;
+    let client =
+        builder_for(&server.uri).attempt_timeout(Duration::from_millis(300)).build().expect("client");
+    let error =
+        client.create_idp_connection_from_json().body(personnel()).send().await.expect_err("no answer");
+    assert!(matches!(&error, Error::OutcomeUnknown { attempts: 2, .. }), "{error:?}");
+    assert_eq!((error.attempts(), server.requests()), (Some(2), 2));
+    assert!(error.to_string().contains("; attempt 2): Drata may have acted on it"), "{error}");
+}
+
+#[tokio::test]
+async fn every_pause_is_told_before_it_begins_with_how_long_and_why() {
+    let server = RawServer::start(|n| match n {
+        0 => Act::Answer(answer(429, "application/json", "retry-after: 1\r\n", error_json(429).as_bytes())),
+        _ => Act::Answer(json_answer(200, EMPTY_PAGE)),
+    })
+    .await;
+    let client_told = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let told = client_told.clone();
+    let client = builder_for(&server.uri)
+        .rate_limit(Some(RateLimit::new(1, Duration::from_millis(200)).burst(1)))
+        .on_wait(move |wait| told.lock().expect("lock").push(wait.to_string()))
+        .build()
+        .expect("client");
+    client.list_connections().send().await.expect("answered after the retry");
+    let waits = told_waits(&client_told);
+    assert_eq!(
+        waits[0],
+        "attempt 1 of GET /connections answered 429; waiting 1 s before retrying, as Drata asked"
+    );
+    assert_eq!(waits.len(), 1, "{waits:?}");
+    // The retry spent the limiter's token: the next call waits for one.
+    client.list_connections().send().await.expect("answered");
+    let waits = told_waits(&client_told);
+    assert_eq!(waits.len(), 2, "{waits:?}");
+    assert!(
+        waits[1].starts_with("waiting ")
+            && waits[1].ends_with(" for the rate limit (1 requests per 200 ms) before GET /connections"),
+        "{}",
+        waits[1]
+    );
+}
+
+#[tokio::test]
+async fn a_success_that_is_not_json_is_named_a_web_page_not_a_shape() {
+    let server =
+        RawServer::start(|_| Act::Answer(answer(200, "text/html", "", b"<!DOCTYPE html><p>Sign in</p>")))
+            .await;
+    let error = client(&server, 1).list_connections().send().await.expect_err("not JSON");
+    let Error::Decode { path, status, .. } = &error else { panic!("{error:?}") };
+    assert_eq!((path.as_str(), *status), ("", 200));
+    assert_eq!(
+        error.to_string(),
+        "GET /connections: the answer (200 OK) is not JSON, so it did not come from Drata's API: the base URL may point to a web page or a proxy (expected value at line 1 column 1); the body starts with: <!DOCTYPE html><p>Sign in</p>"
+    );
+    // JSON of another shape still names where it departs.
+    let server = RawServer::start(|_| Act::Answer(json_answer(200, "[]"))).await;
+    let error = client(&server, 1).list_connections().send().await.expect_err("a list");
+    assert!(matches!(&error, Error::Decode { path, .. } if path == "$"), "{error:?}");
+}
+
+fn told_waits(told: &std::sync::Mutex<Vec<String>>) -> Vec<String> {
+    told.lock().expect("lock").clone()
+}

@@ -137,3 +137,24 @@ fn the_identities_and_users_samples_read() {
         serde_json::from_str(&documented("connectInfrastructureIdentity.request.json")).expect("connect");
     assert_eq!(connect.user_id, Some(1));
 }
+
+#[test]
+fn timestamps_of_events_that_have_not_happened_may_be_null() {
+    // A connection never updated by hand, never renamed, not deleted; an
+    // identity with no start or separation date.
+    let connection =
+        serde_json::json!({"id": 1, "manuallyUpdatedAt": null, "aliasUpdatedAt": null, "deletedAt": null});
+    let identity = serde_json::json!({"id": 1, "identityId": "x1", "username": "ada", "connectedAt": null,
+        "disconnectedAt": null, "hasMfa": true, "hasIdp": false, "user": {}, "connection": {},
+        "startedAt": null, "separatedAt": null});
+    for (schema, value) in [("Connection", connection), ("UserIdentity", identity)] {
+        let reference = serde_json::json!({"$ref": format!("#/components/schemas/{schema}")});
+        assert_eq!(
+            drata_openapi::validate(drata_openapi::document(), &reference, &value),
+            Vec::<String>::new(),
+            "{schema}: a strict reading of the spec"
+        );
+        let typed = drata::types::schemas::roundtrip(schema, value.clone()).expect("a schema");
+        assert!(typed.is_ok(), "{schema}: {typed:?}");
+    }
+}

@@ -81,3 +81,44 @@ pub fn temp_file(name: &str, content: &str) -> tempfile::TempPath {
     std::io::Write::write_all(&mut file, content.as_bytes()).expect("write temp file");
     file.into_temp_path()
 }
+
+// ------------------------------------------------ answers the fake server never gives
+
+pub use drata_tests::raw::Act;
+use drata_tests::raw::{RawServer, json_answer};
+
+/// A raw server on its own runtime, for answers the fake server never gives.
+pub struct Raw {
+    pub server: RawServer,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Raw {
+    pub fn start(script: impl Fn(usize, &str) -> Act + Send + Sync + 'static) -> Self {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let server = runtime.block_on(RawServer::start_routed(script));
+        Self { server, _runtime: runtime }
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("{}/public", self.server.uri)
+    }
+
+    pub fn drata(&self, args: &[&str]) -> Run {
+        run(&[&["--base-url", &self.base_url()], args].concat(), Some(KEY))
+    }
+}
+
+/// A page of the connections listing holding `connections`.
+pub fn page_of(connections: &[serde_json::Value]) -> Vec<u8> {
+    let body = serde_json::json!({"data": connections, "page": 1, "limit": 50, "total": connections.len()});
+    json_answer(200, &body.to_string())
+}
+
+/// A manual IdP connection as the listing shows it.
+pub fn connection(id: u32, alias: &str) -> serde_json::Value {
+    serde_json::json!({"id": id, "clientType": "CSV_IDP", "state": "ACTIVE", "connected": true,
+        "connectedAt": null, "failedAt": null, "clientId": null, "clientAlias": alias,
+        "aliasUpdatedAt": null, "deletedAt": null, "code": null,
+        "providerTypes": [{"value": "IDENTITY", "isEnabled": true}]})
+}
