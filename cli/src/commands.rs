@@ -441,10 +441,10 @@ async fn import(
             Personnel::Csv(csv, _) => {
                 let bar = output::bytes_bar(&format!("uploading {}", text(&shown)), csv.len());
                 let progress = bar.clone();
-                let upload = match id {
-                    Some(id) => client.update_idp_connection_from_csv().id(id),
-                    None => client.create_idp_connection_from_csv(),
-                };
+                let mut upload = client.upload(operation);
+                if let Some(id) = id {
+                    upload = upload.param("id", id);
+                }
                 let result =
                     upload.csv(csv).on_progress(move |sent, _| progress.set_position(sent)).send().await;
                 bar.finish_and_clear();

@@ -65,7 +65,7 @@ fn argument(parameter: &'static Parameter) -> Arg {
         help.push_str(&format!(" [known values: {}; others are sent too]", parameter.values.join(", ")));
     }
     let value_name = match parameter.kind {
-        ParameterKind::Integer => "N",
+        ParameterKind::Integer | ParameterKind::Number => "N",
         ParameterKind::Boolean => "true|false",
         ParameterKind::String => "VALUE",
     };

@@ -12,7 +12,6 @@ use serde_json::Value;
 use crate::Client;
 use crate::error::Error;
 use crate::operation::{BodyKind, Operation, Parameter, ParameterKind, ParameterLocation};
-use crate::personnel::PersonnelCsv;
 use crate::request::{Request, check_range, invalid, path_segment};
 use crate::response::Response;
 
@@ -103,16 +102,29 @@ impl Call<'_> {
     /// invalid (nothing is sent), and the errors of any request.
     pub async fn send(self) -> Result<Response<Value>, Error> {
         let Self { client, operation, raw_path, params, body, file } = self;
-        let (path, query) = match raw_path {
-            Some(path) => raw_target(operation, path, params)?,
+        let target = match raw_path {
+            Some(path) => raw_target(operation, path, params.clone())?,
             None => spec_target(operation, &params)?,
         };
-        let mut request = Request::new(client, operation, path);
-        for (name, values) in &query {
+        let mut request = Request::new(client, operation, target.path);
+        for (name, values) in &target.query {
             // A list is the name repeated; a single value is a list of one.
             request = request.query(name, values);
         }
+        for (name, value) in &target.headers {
+            request = request.header(name, Some(value))?;
+        }
         let outside_spec = operation.is_outside_spec();
+        if let (Some(file), None) = (&file, &body)
+            && operation.form_shape.is_some()
+        {
+            // A file goes as the form's file part.
+            let mut upload = client.upload(operation);
+            for (name, value) in &params {
+                upload = upload.param(name.clone(), value);
+            }
+            return upload.file(file_part(operation), file).send().await;
+        }
         match (operation.body, body, file) {
             (BodyKind::None, None, None) => crate::runtime::execute(client, request).await,
             (BodyKind::Json, Some(body), None) => {
@@ -123,14 +135,10 @@ impl Call<'_> {
                 crate::runtime::execute(client, request.json(&body)?).await
             }
             (BodyKind::Json, None, None) if outside_spec => crate::runtime::execute(client, request).await,
-            (BodyKind::Multipart, None, Some(file)) => {
-                // Checking reads the whole file: off the async threads.
-                let csv = tokio::task::spawn_blocking(move || PersonnelCsv::from_path(file))
-                    .await
-                    .map_err(|e| invalid(operation, format!("the check of the file stopped: {e}")))??;
-                crate::runtime::execute(client, request.csv(&csv, None)).await
-            }
             (BodyKind::Json, None, _) => Err(invalid(operation, "a JSON body is required".into())),
+            (BodyKind::Multipart, None, Some(_)) => {
+                Err(invalid(operation, "its form is not one the client knows".into()))
+            }
             (BodyKind::Multipart, _, None) => Err(invalid(operation, "a file to upload is required".into())),
             (BodyKind::None, _, _) => {
                 Err(invalid(operation, format!("a {} request takes no body", operation.method)))
@@ -148,9 +156,32 @@ impl Call<'_> {
 /// The query of a request: each parameter with its values.
 type Query = Vec<(String, Vec<Value>)>;
 
+/// Where a request goes: its path, query and header parameters.
+pub(crate) struct Target {
+    pub(crate) path: String,
+    pub(crate) query: Query,
+    pub(crate) headers: Vec<(&'static str, String)>,
+}
+
+/// The name of the file part of `operation`'s form (`file` when it names none).
+fn file_part(operation: &'static Operation) -> String {
+    match operation.form_shape {
+        Some(crate::Shape::Object(form)) => form
+            .properties
+            .iter()
+            .find(|p| matches!(p.shape, crate::Shape::File | crate::Shape::Nullable(crate::Shape::File)) || matches!(p.shape, crate::Shape::Array(list) if matches!(list.items, crate::Shape::File)))
+            .map_or("file", |p| p.name)
+            .to_string(),
+        _ => "file".to_string(),
+    }
+}
+
 /// The path and query of a call of the spec's `operation`: each parameter
 /// checked as the spec declares it, the path template filled.
-fn spec_target(operation: &'static Operation, params: &[(String, String)]) -> Result<(String, Query), Error> {
+pub(crate) fn spec_target(
+    operation: &'static Operation,
+    params: &[(String, String)],
+) -> Result<Target, Error> {
     for (name, _) in params {
         if operation.parameter(name).is_none() {
             return Err(unknown_parameter(operation, name));
@@ -158,6 +189,7 @@ fn spec_target(operation: &'static Operation, params: &[(String, String)]) -> Re
     }
     let mut path = operation.path.to_string();
     let mut query = Vec::new();
+    let mut headers = Vec::new();
     for parameter in operation.parameters {
         let given: Vec<&str> =
             params.iter().filter(|(name, _)| name == parameter.name).map(|(_, v)| v.as_str()).collect();
@@ -181,10 +213,17 @@ fn spec_target(operation: &'static Operation, params: &[(String, String)]) -> Re
                 let segment = path_segment(operation, parameter.name, &text)?;
                 path = path.replace(&format!("{{{}}}", parameter.name), &segment);
             }
+            ([value], ParameterLocation::Header) => {
+                let text = match value {
+                    Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                };
+                headers.push((parameter.name, text));
+            }
             (_, _) => query.push((parameter.name.to_string(), values)),
         }
     }
-    Ok((path, query))
+    Ok(Target { path, query, headers })
 }
 
 /// The path and query of a request to a path given as is ([`Client::raw`]):
@@ -194,7 +233,7 @@ fn raw_target(
     operation: &'static Operation,
     path: String,
     params: Vec<(String, String)>,
-) -> Result<(String, Query), Error> {
+) -> Result<Target, Error> {
     if !path.starts_with('/') || path.contains("..") || path.contains(['?', '#']) {
         return Err(invalid(
             operation,
@@ -206,7 +245,7 @@ fn raw_target(
     }
     if operation.is_outside_spec() {
         let query = params.into_iter().map(|(name, value)| (name, vec![Value::String(value)])).collect();
-        return Ok((path, query));
+        return Ok(Target { path, query, headers: Vec::new() });
     }
     for (name, value) in operation.path_values(&path) {
         if let Some(parameter) = operation.parameter(name) {
@@ -226,7 +265,7 @@ fn raw_target(
             None => query.push((parameter.name.to_string(), vec![value])),
         }
     }
-    Ok((path, query))
+    Ok(Target { path, query, headers: Vec::new() })
 }
 
 /// A parameter the operation does not have: named, with the closest it has.
@@ -255,6 +294,21 @@ fn parsed(operation: &'static Operation, parameter: &Parameter, value: &str) -> 
                 .map_err(|_| invalid(operation, format!("`{name}` must be a whole number, not `{shown}`")))?;
             check_range(operation, name, &number, parameter.minimum, parameter.maximum)?;
             Ok(Value::from(number))
+        }
+        ParameterKind::Number => {
+            let number = value
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .and_then(serde_json::Number::from_f64)
+                .ok_or_else(|| invalid(operation, format!("`{name}` must be a number, not `{shown}`")))?;
+            let below = parameter.minimum.is_some_and(|min| number.as_f64() < Some(min as f64));
+            let above = parameter.maximum.is_some_and(|max| number.as_f64() > Some(max as f64));
+            if below || above {
+                return Err(invalid(operation, format!("`{name}` is out of its range: {value}")));
+            }
+            // A whole number is sent as one (`5`, not `5.0`).
+            Ok(value.parse::<i64>().map_or(Value::Number(number), Value::from))
         }
         ParameterKind::Boolean => match value.to_ascii_lowercase().as_str() {
             "true" => Ok(Value::Bool(true)),

@@ -62,7 +62,8 @@ pub enum BodyKind {
     None,
     /// A JSON body.
     Json,
-    /// A `multipart/form-data` body: a file, streamed (an upload).
+    /// A `multipart/form-data` body: files streamed from disk and fields
+    /// (an upload; see [`Operation::form_shape`]).
     Multipart,
 }
 
@@ -103,6 +104,10 @@ pub struct Operation {
     /// What its JSON body may hold ([`crate::shapes`]): every body is
     /// checked against it before it is sent.
     pub body_shape: Option<&'static crate::Shape>,
+    /// The parts of its `multipart/form-data` body, when it takes one (as
+    /// its only body, or beside a JSON one): each part is a field of this
+    /// object shape, a file part [`crate::Shape::File`].
+    pub form_shape: Option<&'static crate::Shape>,
     /// The check the client runs on its body before sending it (the spec's
     /// `x-drata-check`, e.g. `personnel-list`).
     pub check: Option<&'static str>,
@@ -130,6 +135,7 @@ fn raw(method: Method) -> &'static Operation {
             parameters: &[],
             body_schema: None,
             body_shape: None,
+            form_shape: None,
             check: None,
             answer_schema: None,
         }
@@ -157,6 +163,8 @@ pub enum ParameterLocation {
     Path,
     /// In the query string.
     Query,
+    /// In a request header.
+    Header,
 }
 
 /// What a parameter's value is.
@@ -164,6 +172,8 @@ pub enum ParameterLocation {
 pub enum ParameterKind {
     /// A whole number.
     Integer,
+    /// A number, whole or not.
+    Number,
     /// Text (an enum's values are text).
     String,
     /// `true` or `false`.

@@ -12,33 +12,56 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 use crate::Client;
 use crate::error::Error;
 use crate::operation::Operation;
-use crate::personnel::PersonnelCsv;
 
 /// Called as an upload's bytes leave: `(sent, total)`, from 0 again on a retry.
 pub(crate) type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
 
 /// What a request carries.
-pub(crate) enum Body<'a> {
+pub(crate) enum Body {
     None,
     /// Serialized once; each attempt shares the bytes.
     Json(Bytes),
-    /// A checked CSV, streamed from disk, its form rebuilt for each attempt.
-    Csv {
-        csv: &'a PersonnelCsv,
-        progress: Option<Progress>,
-    },
+    /// A multipart form, its files streamed from disk, rebuilt for each attempt.
+    Form(FormBody),
+}
+
+/// A multipart form: its parts, in order, and who hears of the bytes sent.
+pub(crate) struct FormBody {
+    pub(crate) parts: Vec<FormPart>,
+    pub(crate) progress: Option<Progress>,
+}
+
+impl FormBody {
+    /// The bytes of its files.
+    pub(crate) fn file_bytes(&self) -> u64 {
+        self.parts.iter().map(|p| if let PartValue::File { len, .. } = p.value { len } else { 0 }).sum()
+    }
+}
+
+/// A part of a form: its name and what it holds.
+pub(crate) struct FormPart {
+    pub(crate) name: String,
+    pub(crate) value: PartValue,
+}
+
+/// What a form part holds.
+pub(crate) enum PartValue {
+    /// A file, streamed from `path` (its size read before sending).
+    File { path: std::path::PathBuf, file_name: String, media_type: &'static str, len: u64 },
+    /// Text (a number or a flag as JSON writes it, an object as JSON).
+    Text(String),
 }
 
 /// A call described: see the module's docs.
-pub(crate) struct Request<'a> {
+pub(crate) struct Request {
     pub(crate) operation: &'static Operation,
     /// The path, relative to the API root, as sent: `/connections/7/upload/csv`.
     path: String,
     http: reqwest::RequestBuilder,
-    pub(crate) body: Body<'a>,
+    pub(crate) body: Body,
 }
 
-impl<'a> Request<'a> {
+impl Request {
     /// A request of `operation` to `path` (relative to the client's API root).
     pub(crate) fn new(client: &Client, operation: &'static Operation, path: String) -> Self {
         let http = client
@@ -60,6 +83,23 @@ impl<'a> Request<'a> {
             Some(value) => self.query(name, value),
             None => self,
         }
+    }
+
+    /// Adds the header `name: value`, when there is a value.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when the value cannot be a header's.
+    pub(crate) fn header<T: Display>(mut self, name: &str, value: Option<&T>) -> Result<Self, Error> {
+        let Some(value) = value else { return Ok(self) };
+        let text = value.to_string();
+        let header = HeaderValue::from_str(&text).map_err(|_| {
+            invalid(
+                self.operation,
+                format!("`{name}` cannot be sent in a header: `{}`", crate::error::cut(&text)),
+            )
+        })?;
+        self.http = self.http.header(name, header);
+        Ok(self)
     }
 
     /// A JSON body, checked against the operation's [`crate::Shape`] (the
@@ -84,9 +124,9 @@ impl<'a> Request<'a> {
         Ok(self)
     }
 
-    /// A checked CSV as the multipart part `file`.
-    pub(crate) fn csv(mut self, csv: &'a PersonnelCsv, progress: Option<Progress>) -> Self {
-        self.body = Body::Csv { csv, progress };
+    /// A multipart form.
+    pub(crate) fn form(mut self, form: FormBody) -> Self {
+        self.body = Body::Form(form);
         self
     }
 
@@ -95,9 +135,7 @@ impl<'a> Request<'a> {
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] when the URL cannot be made.
-    pub(crate) fn into_parts(
-        self,
-    ) -> Result<(&'static Operation, String, reqwest::Request, Body<'a>), Error> {
+    pub(crate) fn into_parts(self) -> Result<(&'static Operation, String, reqwest::Request, Body), Error> {
         let Self { operation, path, http, body } = self;
         let http =
             http.build().map_err(|e| invalid(operation, format!("the request cannot be made: {e}")))?;

@@ -38,6 +38,8 @@ pub enum Shape {
     Number(Bounds<f64>),
     /// Text.
     String(Text),
+    /// A file: a part of a multipart form (`format: binary`).
+    File,
     /// A list.
     Array(List),
     /// An object with named fields.
@@ -196,6 +198,7 @@ impl Shape {
             Shape::Integer(_) => "a whole number".into(),
             Shape::Number(_) => "a number".into(),
             Shape::String(_) => "text".into(),
+            Shape::File => "a file".into(),
             Shape::Array(_) => "a list".into(),
             Shape::Object(o) if o.name.is_empty() => "an object".into(),
             Shape::Object(o) => format!("an object ({})", o.name),
@@ -210,7 +213,7 @@ impl Shape {
             (Shape::Any, _)
             | (Shape::Boolean, Value::Bool(_))
             | (Shape::Integer(_) | Shape::Number(_), Value::Number(_))
-            | (Shape::String(_), Value::String(_))
+            | (Shape::String(_) | Shape::File, Value::String(_))
             | (Shape::Array(_), Value::Array(_))
             | (Shape::Object(_), Value::Object(_))
             | (Shape::Nullable(_), Value::Null) => true,
@@ -255,6 +258,8 @@ impl Shape {
                 }
             }
             (Shape::String(text), Value::String(s)) => text.check(s, &mut problem),
+            // A form's file part: what stands for it is checked elsewhere.
+            (Shape::File, Value::String(_)) => {}
             (Shape::Array(list), Value::Array(items)) => {
                 let count = items.len() as u64;
                 if list.min_items.is_some_and(|min| count < min)

@@ -1,149 +1,361 @@
-//! The multipart operations progenitor cannot generate: personnel CSV uploads.
+//! [`Upload`]: a `multipart/form-data` request of any operation of the
+//! spec that takes one, with its files streamed from disk and rebuilt for
+//! each attempt. The generator gives each such operation a typed builder
+//! on top (`client.upload_vendor_document().id(7).file("soc2.pdf")`); the
+//! generic form is what `drata op` uses.
 //!
-//! The generator sets aside every operation whose request body is
-//! `multipart/form-data` (progenitor 0.15 has no multipart support);
-//! `cargo xtask check` fails unless each has a method here. Like generated
-//! operations, each returns a builder that ends in `.send()`, and the request
-//! goes through the same attempt loop ([`crate::runtime`]): rate limit,
-//! retries (the form rebuilt for each attempt), timeouts, tracing, and
-//! [`Error`]. What is uploaded is the checked, rewritten copy of the file
-//! ([`PersonnelCsv`]), streamed from disk.
+//! Before anything is sent: the parameters are checked as a [`crate::Call`]
+//! checks them; the parts against the form's shape (an unknown part named
+//! with the closest the form has, a missing required one, a value of the
+//! wrong type or out of bounds); every file is found and its size read; and
+//! the check the spec names (`x-drata-check: personnel-csv`) runs on the
+//! file, whose checked, rewritten copy is what is sent.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::Client;
 use crate::error::Error;
 use crate::operation::Operation;
 use crate::personnel::PersonnelCsv;
-use crate::request::{Progress, Request, check_range, invalid, path_segment};
+use crate::request::{FormBody, FormPart, PartValue, Progress, Request, invalid};
 use crate::response::Response;
-use crate::types::EmptyResponse;
-use crate::{Client, operations};
+use crate::shape::Shape;
 
-/// What a CSV upload sends: a file to check first, or a checked copy.
-enum Source {
-    File(PathBuf),
-    Checked(PersonnelCsv),
-}
-
-/// A personnel CSV upload: [`Client::create_idp_connection_from_csv`] or
-/// [`Client::update_idp_connection_from_csv`]. Give the file with
-/// [`CsvUpload::file`] (checked when sent) or [`CsvUpload::csv`] (checked
-/// already), then [`CsvUpload::send`].
+/// A multipart upload of an operation: see the module's docs. Start with
+/// [`Client::upload`], or an operation's own builder.
+///
+/// ```no_run
+/// # async fn run(client: drata::Client) -> drata::Result<()> {
+/// let answer = client
+///     .upload(&drata::operations::UPLOAD_VENDOR_DOCUMENT)
+///     .param("id", 7)
+///     .file("file", "soc2-report.pdf")
+///     .field("type", "COMPLIANCE_REPORT")
+///     .send()
+///     .await?;
+/// println!("{}", answer["id"]);
+/// # Ok(()) }
+/// ```
 #[must_use = "an upload does nothing until `.send()` is awaited"]
-pub struct CsvUpload<'a> {
+pub struct Upload<'a> {
     client: &'a Client,
     operation: &'static Operation,
-    id: Option<i64>,
-    source: Option<Source>,
+    params: Vec<(String, String)>,
+    parts: Vec<(String, Given)>,
+    checked: Option<PersonnelCsv>,
     progress: Option<Progress>,
 }
 
-impl std::fmt::Debug for CsvUpload<'_> {
+/// What a part was given.
+#[derive(Debug, Clone)]
+enum Given {
+    File(PathBuf),
+    Value(Value),
+}
+
+impl std::fmt::Debug for Upload<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let source = match &self.source {
-            Some(Source::File(path)) => format!("file {}", path.display()),
-            Some(Source::Checked(csv)) => format!("checked CSV of {} row(s)", csv.rows()),
-            None => "none".into(),
-        };
-        f.debug_struct("CsvUpload")
+        f.debug_struct("Upload")
             .field("operation", &self.operation.id)
-            .field("id", &self.id)
-            .field("source", &source)
+            .field("params", &self.params)
+            .field("parts", &self.parts)
+            .field(
+                "checked",
+                &self.checked.as_ref().map(|csv| format!("checked CSV of {} row(s)", csv.rows())),
+            )
             .finish_non_exhaustive()
     }
 }
 
 impl Client {
-    /// Creates an IdP connection from a personnel CSV file
-    /// (`POST /connections/upload/csv`, answered `201`). Requires the
-    /// Personnel: Import Personnel permission.
-    ///
-    /// The file is checked the way Drata documents it ([`PersonnelCsv`]):
-    /// if any row is invalid, nothing is sent and the error lists every
-    /// problem. Drata receives the checked copy, streamed from disk.
-    ///
-    /// ```no_run
-    /// # async fn run() -> drata::Result<()> {
-    /// let client = drata::Client::builder().build()?;
-    /// client.create_idp_connection_from_csv().file("personnel.csv").send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn create_idp_connection_from_csv(&self) -> CsvUpload<'_> {
-        CsvUpload::new(self, &operations::CREATE_IDP_CONNECTION_FROM_CSV)
-    }
-
-    /// Replaces the personnel of IdP connection `id` with a CSV file
-    /// (`PUT /connections/{id}/upload/csv`, answered `200`).
-    ///
-    /// ```no_run
-    /// # async fn run() -> drata::Result<()> {
-    /// let client = drata::Client::builder().build()?;
-    /// client.update_idp_connection_from_csv().id(42).file("personnel.csv").send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn update_idp_connection_from_csv(&self) -> CsvUpload<'_> {
-        CsvUpload::new(self, &operations::UPDATE_IDP_CONNECTION_FROM_CSV)
+    /// A multipart upload of `operation`, any operation of the spec that
+    /// takes a form ([`Operation::form_shape`]).
+    pub fn upload(&self, operation: &'static Operation) -> Upload<'_> {
+        Upload {
+            client: self,
+            operation,
+            params: Vec::new(),
+            parts: Vec::new(),
+            checked: None,
+            progress: None,
+        }
     }
 }
 
-impl<'a> CsvUpload<'a> {
-    fn new(client: &'a Client, operation: &'static Operation) -> Self {
-        Self { client, operation, id: None, source: None, progress: None }
-    }
-
-    /// The IdP connection to update (required by the update, ignored by the create).
-    pub fn id(mut self, id: i64) -> Self {
-        self.id = Some(id);
+impl<'a> Upload<'a> {
+    /// A path, query or header parameter by its name on the wire.
+    pub fn param(mut self, name: impl Into<String>, value: impl ToString) -> Self {
+        self.params.push((name.into(), value.to_string()));
         self
     }
 
-    /// The personnel CSV file to check and upload (a pipe such as
-    /// `/dev/stdin` works: it is read once).
-    pub fn file(mut self, path: impl AsRef<Path>) -> Self {
-        self.source = Some(Source::File(path.as_ref().to_path_buf()));
+    /// A file for the part `part`, streamed from disk (given again, a part
+    /// that takes several files takes another; `-` and pipes are read once).
+    pub fn file(mut self, part: impl Into<String>, path: impl AsRef<Path>) -> Self {
+        self.parts.push((part.into(), Given::File(path.as_ref().to_path_buf())));
         self
     }
 
-    /// A CSV checked already, e.g. to show its row count before sending.
+    /// A value for the part `part`: text, a number, a flag, a list (each
+    /// item a part of that name) or an object (sent as JSON).
+    pub fn field(mut self, part: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.parts.push((part.into(), Given::Value(value.into())));
+        self
+    }
+
+    /// A personnel CSV checked already (see [`PersonnelCsv`]), for an
+    /// operation whose file the spec has checked as one
+    /// (`x-drata-check: personnel-csv`): its checked copy is what is sent.
     pub fn csv(mut self, csv: PersonnelCsv) -> Self {
-        self.source = Some(Source::Checked(csv));
+        self.checked = Some(csv);
         self
     }
 
-    /// Called as the file's bytes leave, with the bytes sent so far and the
+    /// Called as the files' bytes leave, with the bytes sent so far and the
     /// total (from 0 again if the upload is retried).
     pub fn on_progress(mut self, progress: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
         self.progress = Some(Arc::new(progress));
         self
     }
 
-    /// Checks the file (unless given checked), then uploads it.
+    /// Checks everything, then sends the form; the answer is the JSON Drata
+    /// sent.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] without a file (or, for the update, an id
-    /// from 1), [`Error::File`] when the file cannot be read and
-    /// [`Error::Validation`] when it is invalid (nothing is sent), and the
-    /// errors of any request.
-    pub async fn send(self) -> Result<Response<EmptyResponse>, Error> {
-        let Self { client, operation, id, source, progress } = self;
-        let path = match (operation.path.contains("{id}"), id) {
-            (false, _) => operation.path.to_string(),
-            (true, Some(id)) => {
-                check_range(operation, "id", &id, Some(1), None)?;
-                operation.path.replace("{id}", &path_segment(operation, "id", &id)?)
+    /// [`Error::InvalidRequest`], [`Error::File`] or [`Error::Validation`]
+    /// when something is invalid or cannot be read (nothing is sent), and
+    /// the errors of any request.
+    pub async fn send(self) -> Result<Response<Value>, Error> {
+        self.send_as().await
+    }
+
+    /// [`Upload::send`], its answer read as `T` (what a typed builder returns).
+    pub(crate) async fn send_as<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
+        let Self { client, operation, params, parts, checked, progress } = self;
+        let Some(shape) = operation.form_shape else {
+            return Err(invalid(operation, "it takes no multipart form (no file to upload)".into()));
+        };
+        let target = crate::call::spec_target(operation, &params)?;
+        check_parts(operation, shape, &parts, checked.is_some())?;
+        // The spec's check of the file (the personnel CSV): off the async
+        // threads, as it reads the whole file. The checked copy is kept until
+        // the call ends: it is the file sent.
+        let checked = match (operation.check, checked) {
+            (Some("personnel-csv"), Some(csv)) => Some(csv),
+            (Some("personnel-csv"), None) => {
+                let file = parts.iter().find_map(|(_, given)| match given {
+                    Given::File(path) => Some(path.clone()),
+                    Given::Value(_) => None,
+                });
+                let file = file.ok_or_else(|| invalid(operation, "a file to upload is required".into()))?;
+                let csv = tokio::task::spawn_blocking(move || PersonnelCsv::from_path(file))
+                    .await
+                    .map_err(|e| invalid(operation, format!("the check of the file stopped: {e}")))??;
+                Some(csv)
             }
-            (true, None) => return Err(invalid(operation, "the connection id is required: `.id(…)`".into())),
+            (_, Some(_)) => return Err(invalid(operation, "its file is not a personnel CSV".into())),
+            (_, None) => None,
         };
-        let csv = match source {
-            None => return Err(invalid(operation, "no file to upload: `.file(path)` or `.csv(…)`".into())),
-            Some(Source::Checked(csv)) => csv,
-            // Checking reads the whole file: off the async threads.
-            Some(Source::File(file)) => tokio::task::spawn_blocking(move || PersonnelCsv::from_path(file))
-                .await
-                .map_err(|e| invalid(operation, format!("the check of the file stopped: {e}")))??,
+        let form = form(operation, parts, checked.as_ref(), progress).await?;
+        let mut request = Request::new(client, operation, target.path);
+        for (name, values) in &target.query {
+            request = request.query(name, values);
+        }
+        for (name, value) in &target.headers {
+            request = request.header(name, Some(value))?;
+        }
+        let answer = crate::runtime::execute(client, request.form(form)).await;
+        drop(checked);
+        answer
+    }
+}
+
+/// The parts against the form's shape: a file where a file goes, values
+/// elsewhere, every required part there, nothing the form does not have.
+fn check_parts(
+    operation: &'static Operation,
+    shape: &'static Shape,
+    parts: &[(String, Given)],
+    checked_file: bool,
+) -> Result<(), Error> {
+    let Shape::Object(form) = shape else {
+        return Err(invalid(operation, "its form has no parts the client knows".into()));
+    };
+    // The form as JSON: a file stands as its path, a repeated part as a list.
+    let mut object = serde_json::Map::new();
+    for (name, given) in parts {
+        let part = form.properties.iter().find(|p| p.name == name);
+        let takes_file = part.is_some_and(|p| is_file(p.shape));
+        let value = match given {
+            Given::File(path) if part.is_none() || takes_file => Value::String(path.display().to_string()),
+            Given::File(_) => {
+                return Err(invalid(operation, format!("`{name}` is not a file part: give it a value")));
+            }
+            Given::Value(_) if takes_file => {
+                return Err(invalid(operation, format!("`{name}` is a file part: give it a file")));
+            }
+            Given::Value(value) => value.clone(),
         };
-        let request = Request::new(client, operation, path).csv(&csv, progress);
-        crate::runtime::execute(client, request).await
+        let repeated = part.is_some_and(|p| matches!(strip_null(p.shape), Shape::Array(_)));
+        match object.get_mut(name) {
+            Some(Value::Array(items)) if repeated => items.push(value),
+            Some(_) => return Err(invalid(operation, format!("`{name}` takes one value"))),
+            None if repeated && !value.is_array() => {
+                object.insert(name.clone(), Value::Array(vec![value]));
+            }
+            None => {
+                object.insert(name.clone(), value);
+            }
+        }
+    }
+    // A file checked already stands for the form's file part.
+    if checked_file && let Some(part) = form.properties.iter().find(|p| is_file(p.shape)) {
+        object.entry(part.name.to_string()).or_insert_with(|| Value::String("(checked)".into()));
+    }
+    let problems = shape.problems(&Value::Object(object));
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    Err(invalid(operation, format!("the form: {}", listed.join("; "))))
+}
+
+/// The shape inside a `Nullable`.
+fn strip_null(shape: &'static Shape) -> &'static Shape {
+    match shape {
+        Shape::Nullable(inner) => strip_null(inner),
+        other => other,
+    }
+}
+
+/// Whether a part takes files: a file, or a list of files.
+fn is_file(shape: &'static Shape) -> bool {
+    match strip_null(shape) {
+        Shape::File => true,
+        Shape::Array(list) => matches!(strip_null(list.items), Shape::File),
+        _ => false,
+    }
+}
+
+/// The form sent: each file found and measured (`checked` stands for the
+/// file when the spec checked it), each value as text.
+async fn form(
+    operation: &'static Operation,
+    parts: Vec<(String, Given)>,
+    checked: Option<&PersonnelCsv>,
+    progress: Option<Progress>,
+) -> Result<FormBody, Error> {
+    let mut out = Vec::new();
+    let mut checked = checked;
+    for (name, given) in parts {
+        match given {
+            Given::File(path) => {
+                if let Some(csv) = checked.take() {
+                    let file_name = csv.file_name().to_string();
+                    let value = PartValue::File {
+                        path: csv.path().to_path_buf(),
+                        file_name,
+                        media_type: "text/csv",
+                        len: csv.len(),
+                    };
+                    out.push(FormPart { name, value });
+                    continue;
+                }
+                let metadata = tokio::fs::metadata(&path)
+                    .await
+                    .map_err(|source| Error::File { path: path.clone(), source })?;
+                if metadata.is_dir() {
+                    return Err(Error::File {
+                        path,
+                        source: std::io::Error::other("it is a directory, not a file"),
+                    });
+                }
+                let file_name =
+                    path.file_name().map_or_else(|| "file".to_string(), |n| n.to_string_lossy().into_owned());
+                let media_type = media_type(&path);
+                out.push(FormPart {
+                    name,
+                    value: PartValue::File { path, file_name, media_type, len: metadata.len() },
+                });
+            }
+            Given::Value(Value::Array(items)) => {
+                out.extend(
+                    items
+                        .into_iter()
+                        .map(|item| FormPart { name: name.clone(), value: PartValue::Text(text(item)) }),
+                );
+            }
+            Given::Value(value) => out.push(FormPart { name, value: PartValue::Text(text(value)) }),
+        }
+    }
+    if let (Some(csv), Some(shape)) = (checked, operation.form_shape) {
+        // Given with `.csv(…)` alone: the form's file part carries it.
+        let Shape::Object(form) = shape else {
+            return Err(invalid(operation, "its form has no file part".into()));
+        };
+        let name = form.properties.iter().find(|p| is_file(p.shape)).map_or("file", |p| p.name).to_string();
+        let value = PartValue::File {
+            path: csv.path().to_path_buf(),
+            file_name: csv.file_name().to_string(),
+            media_type: "text/csv",
+            len: csv.len(),
+        };
+        out.push(FormPart { name, value });
+    }
+    Ok(FormBody { parts: out, progress })
+}
+
+/// A value as a form part's text: strings as they are, anything else as JSON.
+fn text(value: Value) -> String {
+    match value {
+        Value::String(text) => text,
+        other => other.to_string(),
+    }
+}
+
+/// The media type of a file, from its extension (what Drata's upload pages
+/// accept); `application/octet-stream` otherwise.
+fn media_type(path: &Path) -> &'static str {
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("pdf") => "application/pdf",
+        Some("csv") => "text/csv",
+        Some("txt") => "text/plain",
+        Some("json") => "application/json",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("doc") => "application/msword",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Some("pptx") => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        Some("odt") => "application/vnd.oasis.opendocument.text",
+        Some("ods") => "application/vnd.oasis.opendocument.spreadsheet",
+        Some("odp") => "application/vnd.oasis.opendocument.presentation",
+        Some("zip") => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_types_come_from_the_extension() {
+        assert_eq!(media_type(Path::new("a/report.PDF")), "application/pdf");
+        assert_eq!(media_type(Path::new("people.csv")), "text/csv");
+        assert_eq!(media_type(Path::new("noext")), "application/octet-stream");
+    }
+
+    #[test]
+    fn values_are_sent_as_text() {
+        assert_eq!(text(Value::from("x")), "x");
+        assert_eq!(text(Value::from(7)), "7");
+        assert_eq!(text(serde_json::json!({"a": 1})), r#"{"a":1}"#);
     }
 }

@@ -70,7 +70,12 @@ fn generate_one(name: &str, schema: &Value) -> Result<TokenStream, String> {
         if variant.starts_with(|c: char| c.is_ascii_digit()) {
             variant.insert(0, 'V');
         }
-        if variant.is_empty() || variant == "Unknown" {
+        // `Unknown(String)` holds the values the client does not know: a
+        // value spelled `UNKNOWN` is the variant `UnknownValue`, and `SELF` (a keyword as `Self`) is `SelfValue`.
+        if variant == "Unknown" || variant == "Self" {
+            variant.push_str("Value");
+        }
+        if variant.is_empty() {
             return Err(format!("value `{value}` cannot be a variant name"));
         }
         if !seen.insert(variant.clone()) {

@@ -14,11 +14,14 @@ use syn::Ident;
 use crate::spec::{Spec, rust_type_name};
 use crate::{Error, Operation, SpecError};
 
-/// A page schema: its name and its items' schema.
+/// A page schema: its name, its items' schema, and whether its `data` and
+/// `total` are required (else the generated fields are `Option`s).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PageSchema {
     pub(crate) name: String,
     pub(crate) item: String,
+    pub(crate) data_required: bool,
+    pub(crate) total_required: bool,
 }
 
 /// Every page schema of the spec.
@@ -32,7 +35,18 @@ pub(crate) fn page_schemas(spec: &Spec) -> Vec<PageSchema> {
                 return None;
             }
             let item = data.pointer("/items/$ref")?.as_str()?.strip_prefix("#/components/schemas/")?;
-            Some(PageSchema { name: name.clone(), item: item.to_string() })
+            let required = |field: &str| {
+                schema
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .is_some_and(|r| r.iter().any(|f| f.as_str() == Some(field)))
+            };
+            Some(PageSchema {
+                name: name.clone(),
+                item: item.to_string(),
+                data_required: required("data"),
+                total_required: required("total"),
+            })
         })
         .collect()
 }
@@ -44,12 +58,19 @@ pub(crate) fn impls(spec: &Spec) -> Result<TokenStream, Error> {
     let mut items_done: Vec<String> = Vec::new();
     for page in page_schemas(spec) {
         let (name, item) = (ident(&page.name), ident(&page.item));
+        let (items, into_items) = if page.data_required {
+            (quote!(&self.data), quote!(self.data))
+        } else {
+            (quote!(self.data.as_deref().unwrap_or_default()), quote!(self.data.unwrap_or_default()))
+        };
+        let total =
+            if page.total_required { quote!(self.total) } else { quote!(self.total.unwrap_or_default()) };
         out.extend(quote! {
             impl crate::Page for #name {
                 type Item = #item;
-                fn items(&self) -> &[crate::Tolerant<#item>] { &self.data }
-                fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<#item>> { self.data }
-                fn total(&self) -> i64 { self.total }
+                fn items(&self) -> &[crate::Tolerant<#item>] { #items }
+                fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<#item>> { #into_items }
+                fn total(&self) -> i64 { #total }
             }
         });
         if items_done.contains(&page.item) {
@@ -65,16 +86,14 @@ pub(crate) fn impls(spec: &Spec) -> Result<TokenStream, Error> {
             .get("required")
             .and_then(Value::as_array)
             .is_some_and(|r| r.iter().any(|f| f.as_str() == Some("id")));
-        if schema.pointer("/properties/id").is_none() {
-            return Err(Error::Spec(SpecError::Rules(vec![format!(
-                "`{}`: the items of a listing need an `id` (it tells a repeated page)",
-                page.item
-            )])));
-        }
-        let id_text = if required {
-            quote!(self.id.to_string())
-        } else {
-            quote!(self.id.as_ref().map(::std::string::ToString::to_string).unwrap_or_default())
+        // What tells the items of a page apart: their id, or, for items
+        // without one, their whole JSON.
+        let id_text = match (schema.pointer("/properties/id").is_some(), required) {
+            (true, true) => quote!(self.id.to_string()),
+            (true, false) => {
+                quote!(self.id.as_ref().map(::std::string::ToString::to_string).unwrap_or_default())
+            }
+            (false, _) => quote!(::serde_json::to_string(self).unwrap_or_default()),
         };
         out.extend(quote! {
             impl crate::Item for #item {

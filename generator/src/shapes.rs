@@ -36,7 +36,11 @@ pub(crate) fn reference(name: &str) -> TokenStream {
 /// their fields, sorted.
 pub(crate) fn request_schemas(spec: &Spec) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
-    let mut pending: Vec<String> = spec.operations().into_iter().filter_map(|op| op.body_schema).collect();
+    let mut pending: Vec<String> = spec
+        .operations()
+        .into_iter()
+        .flat_map(|op| op.body_schema.into_iter().chain(op.form_schema))
+        .collect();
     while let Some(name) = pending.pop() {
         if !found.insert(name.clone()) {
             continue;
@@ -202,6 +206,9 @@ fn core(
             };
             let (minimum, maximum) = (bound("minimum")?, bound("maximum")?);
             quote!(crate::Shape::Number(crate::shape::Bounds { minimum: #minimum, maximum: #maximum }))
+        }
+        Some("string") if schema.get("format").and_then(Value::as_str) == Some("binary") => {
+            quote!(crate::Shape::File)
         }
         Some("string") => {
             let (min, max) = (integer("minLength")?, integer("maxLength")?);

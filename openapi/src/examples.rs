@@ -4,8 +4,9 @@
 //!
 //! A parameter's value is its `example`, else the first of its values (an
 //! enum), else its `default`, else its smallest value (`1` for an id), else
-//! `example`. A JSON body is the first example of the request body. An
-//! answer is the first example of the first success status.
+//! `example`. A JSON body is the first example of the request body, and an
+//! answer the first example of the first success status; without one, a
+//! value is made from the schema ([`example_of`]).
 
 use serde_json::Value;
 
@@ -16,7 +17,7 @@ use crate::document;
 pub struct ExampleRequest {
     /// The path with every path parameter filled in (not percent-encoded).
     pub path: String,
-    /// Every parameter, path and query, by name, with its example as text.
+    /// Every parameter, path, query and header, by name, with its example as text.
     pub params: Vec<(String, String)>,
     /// The first example of its JSON body, if it has one.
     pub body: Option<Value>,
@@ -42,7 +43,7 @@ pub fn example_request(method: &str, path: &str) -> Option<ExampleRequest> {
         else {
             continue;
         };
-        if location != "path" && location != "query" {
+        if !matches!(location, "path" | "query" | "header") {
             continue;
         }
         let value = parameter_example(spec, declared);
@@ -55,7 +56,11 @@ pub fn example_request(method: &str, path: &str) -> Option<ExampleRequest> {
         .get("requestBody")
         .map(|b| resolve(spec, b))
         .and_then(|b| b.pointer("/content/application~1json"))
-        .and_then(|media| first_example(spec, media));
+        .map(|media| {
+            first_example(spec, media).unwrap_or_else(|| {
+                media.get("schema").map_or(Value::Null, |schema| made(spec, schema, Fields::Required, 0))
+            })
+        });
     Some(ExampleRequest { path: filled, params, body })
 }
 
@@ -72,11 +77,131 @@ pub fn example_answer(method: &str, path: &str) -> Option<(u16, Value)> {
     let entry = operation(spec, method, path)?;
     let responses = entry.get("responses")?.as_object()?;
     let (status, response) = responses.iter().find(|(status, _)| status.starts_with('2'))?;
-    let example = resolve(spec, response)
-        .pointer("/content/application~1json")
-        .and_then(|media| first_example(spec, media))
-        .unwrap_or_else(|| Value::Object(serde_json::Map::new()));
+    let media = resolve(spec, response).pointer("/content/application~1json");
+    let example = match media {
+        Some(media) => first_example(spec, media).unwrap_or_else(|| {
+            media.get("schema").map_or(Value::Null, |schema| made(spec, schema, Fields::All, 0))
+        }),
+        None => Value::Object(serde_json::Map::new()),
+    };
     Some((status.parse().ok()?, example))
+}
+
+/// A value of `schema` (a schema of the document, or one that `$ref`s into
+/// it) made from the schema alone: its first `example` or enum value where
+/// it gives one, else the smallest value its type and bounds allow (`1`,
+/// `true`, `example`, a timestamp, an email or a URL by its format), a list
+/// of one item, an object with every field.
+///
+/// ```
+/// let schema = serde_json::json!({"$ref": "#/components/schemas/ToggleVersionControlIdentityRequest"});
+/// let value = drata_openapi::example_of(&schema);
+/// assert_eq!(value["toggle"], true);
+/// ```
+pub fn example_of(schema: &Value) -> Value {
+    made(document(), schema, Fields::All, 0)
+}
+
+/// Which fields a made object has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fields {
+    /// Every field (an answer: the fuller, the better it shows).
+    All,
+    /// The required fields only (a request: the least that is valid).
+    Required,
+}
+
+/// How deep a made value goes before objects are left empty (schemas can
+/// refer to each other in a cycle).
+const MAX_DEPTH: usize = 6;
+
+fn made(spec: &Value, schema: &Value, fields: Fields, depth: usize) -> Value {
+    let schema = resolve(spec, schema);
+    if let Some(example) = schema.get("example") {
+        return example.clone();
+    }
+    for key in ["anyOf", "oneOf", "allOf"] {
+        if let Some(options) = schema.get(key).and_then(Value::as_array) {
+            // The first option that is not `JsonNull`.
+            let option =
+                options.iter().find(|o| resolve(spec, o).get("enum") != Some(&serde_json::json!([null])));
+            if let Some(option) = option {
+                return made(spec, option, fields, depth);
+            }
+        }
+    }
+    if let Some(first) =
+        schema.get("enum").and_then(Value::as_array).and_then(|v| v.iter().find(|v| !v.is_null()))
+    {
+        return first.clone();
+    }
+    let number = |key: &str| schema.get(key).and_then(Value::as_f64);
+    match schema.get("type").and_then(Value::as_str) {
+        Some("boolean") => Value::Bool(true),
+        Some("integer") => Value::from(
+            number("minimum")
+                .map_or(1, |m| m.ceil() as i64)
+                .max(1)
+                .min(number("maximum").map_or(i64::MAX, |m| m as i64)),
+        ),
+        Some("number") => Value::from(
+            number("minimum")
+                .map_or(1, |m| m.ceil() as i64)
+                .max(1)
+                .min(number("maximum").map_or(i64::MAX, |m| m as i64)),
+        ),
+        Some("string") => {
+            let text = if schema.get("x-drata-timestamp").and_then(Value::as_bool) == Some(true) {
+                "2025-07-01T16:45:55.246Z".to_string()
+            } else {
+                match schema.get("format").and_then(Value::as_str) {
+                    Some("email") => "ada@example.com".into(),
+                    Some("uri" | "url") => "https://example.com/".into(),
+                    Some("uuid") => "aaaaaaaa-bbbb-4000-8000-dddddddddddd".into(),
+                    Some("date-time") => "2025-07-01T16:45:55.246Z".into(),
+                    Some("date") => "2025-07-01".into(),
+                    _ => "example".into(),
+                }
+            };
+            let shortest = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+            let longest = schema.get("maxLength").and_then(Value::as_u64).map_or(usize::MAX, |m| m as usize);
+            let mut text = text;
+            while text.chars().count() < shortest {
+                text.push('x');
+            }
+            Value::String(text.chars().take(longest).collect())
+        }
+        Some("array") => {
+            let count = schema.get("minItems").and_then(Value::as_u64).unwrap_or(1).max(1) as usize;
+            let item = schema.get("items").map_or(Value::Null, |items| made(spec, items, fields, depth + 1));
+            Value::Array(vec![item; count])
+        }
+        _ => {
+            let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+                // A map with any keys: one entry shows it.
+                return serde_json::json!({"key": "example"});
+            };
+            let required: Vec<&str> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            let mut out = serde_json::Map::new();
+            for (name, property) in properties {
+                let wanted = fields == Fields::All || required.contains(&name.as_str());
+                // Deep down, required fields only: a cycle ends.
+                if wanted && (depth < MAX_DEPTH || required.contains(&name.as_str())) {
+                    if depth >= 2 * MAX_DEPTH {
+                        break;
+                    }
+                    out.insert(name.clone(), made(spec, property, fields, depth + 1));
+                }
+            }
+            Value::Object(out)
+        }
+    }
 }
 
 fn operation<'a>(spec: &'a Value, method: &str, path: &str) -> Option<&'a Value> {
@@ -102,20 +227,11 @@ fn parameter_example(spec: &Value, declared: &Value) -> String {
             other => text(other),
         };
     }
-    let mut schema = declared.get("schema").map_or(&Value::Null, |s| resolve(spec, s));
-    if schema.get("type").and_then(Value::as_str) == Some("array") {
-        schema = schema.get("items").map_or(&Value::Null, |s| resolve(spec, s));
-    }
-    if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|values| values.first()) {
-        return text(first);
-    }
-    if let Some(default) = schema.get("default") {
-        return text(default);
-    }
-    match schema.get("type").and_then(Value::as_str) {
-        Some("integer" | "number") => schema.get("minimum").map_or_else(|| "1".to_string(), text),
-        Some("boolean") => "true".into(),
-        _ => "example".into(),
+    // A value made from the schema: an array's first item.
+    match declared.get("schema").map(|schema| made(spec, schema, Fields::Required, 0)) {
+        Some(Value::Array(items)) => items.first().map(text).unwrap_or_default(),
+        Some(Value::Null) | None => "example".into(),
+        Some(other) => text(&other),
     }
 }
 

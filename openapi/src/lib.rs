@@ -30,7 +30,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-pub use examples::{ExampleRequest, example_answer, example_request};
+pub use examples::{ExampleRequest, example_answer, example_of, example_request};
 #[cfg(feature = "validate")]
 pub use schema::{SchemaValidator, request_validator, validate};
 
@@ -54,10 +54,10 @@ pub fn request_schema(method: &str, path: &str) -> Option<&'static Value> {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn the_document_parses_and_has_its_sixteen_operations() {
+    fn the_document_parses_and_has_every_operation_of_drata_s_v1() {
         let paths = super::document().get("paths").and_then(|p| p.as_object()).expect("paths");
         let operations: usize = paths.values().filter_map(|i| i.as_object()).map(|i| i.len()).sum();
-        assert_eq!(operations, 16);
+        assert_eq!(operations, 116);
         assert!(super::request_schema("PUT", "/connections/{id}/upload/json").is_some());
         assert!(super::request_schema("GET", "/connections").is_none());
     }

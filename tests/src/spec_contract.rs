@@ -58,6 +58,16 @@ pub async fn check(operation: &'static Operation) {
     let query: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
     assert_eq!(query, expected_query, "{}: the query", operation.id);
     let header = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    for (name, value) in &example.params {
+        if operation.parameter(name).is_some_and(|p| p.location == drata::ParameterLocation::Header) {
+            assert_eq!(
+                header(name).as_deref(),
+                Some(value.as_str()),
+                "{}: the header `{name}`",
+                operation.id
+            );
+        }
+    }
     assert_eq!(header("authorization"), Some(format!("Bearer {TEST_KEY}")), "{}", operation.id);
     assert_eq!(header("accept").as_deref(), Some("application/json"), "{}", operation.id);
     match operation.body {
@@ -73,8 +83,17 @@ pub async fn check(operation: &'static Operation) {
                 "{}: {content_type}",
                 operation.id
             );
+            // The file goes as the form's file part.
+            let part = match operation.form_shape {
+                Some(drata::Shape::Object(form)) => form
+                    .properties
+                    .iter()
+                    .find(|p| matches!(p.shape, drata::Shape::File) || matches!(p.shape, drata::Shape::Array(list) if matches!(list.items, drata::Shape::File)))
+                    .map_or("file", |p| p.name),
+                _ => "file",
+            };
             let sent = String::from_utf8_lossy(&request.body);
-            assert!(sent.contains("name=\"file\""), "{}: the part is `file`", operation.id);
+            assert!(sent.contains(&format!("name=\"{part}\"")), "{}: the part is `{part}`", operation.id);
         }
         BodyKind::None => assert!(request.body.is_empty(), "{}: no body", operation.id),
     }

@@ -271,7 +271,7 @@ async fn parameters_outside_the_documented_bounds_are_refused_and_nothing_is_sen
             "invalid request, nothing was sent: PUT /user-identities/version-control/{id}/connect: `id` must be a whole number from 1, not -5",
             "invalid request, nothing was sent: GET /connections: `limit` must be a whole number from 1 to 50, not 51",
             "invalid request, nothing was sent: GET /connections: `page` must be a whole number from 1, not 0",
-            "invalid request, nothing was sent: POST /connections/upload/csv: no file to upload: `.file(path)` or `.csv(…)`",
+            "invalid request, nothing was sent: POST /connections/upload/csv: the form: `file` is required",
             "invalid request, nothing was sent: PUT /connections/{id}/upload/csv: `id` must be a whole number from 1, not 0",
         ]
     );
@@ -386,15 +386,15 @@ fn an_upload_shows_what_it_will_send_in_debug() {
     let checked = drata::personnel::PersonnelCsv::from_reader(csv().as_bytes(), "people.csv").expect("valid");
     assert_eq!(
         format!("{:?}", client.update_idp_connection_from_csv().id(42).file("people.csv")),
-        r#"CsvUpload { operation: "update_idp_connection_from_csv", id: Some(42), source: "file people.csv", .. }"#
+        r#"UpdateIdpConnectionFromCsv(Upload { operation: "update_idp_connection_from_csv", params: [("id", "42")], parts: [("file", File("people.csv"))], checked: None, .. })"#
     );
     assert_eq!(
         format!("{:?}", client.create_idp_connection_from_csv().csv(checked)),
-        r#"CsvUpload { operation: "create_idp_connection_from_csv", id: None, source: "checked CSV of 1 row(s)", .. }"#
+        r#"CreateIdpConnectionFromCsv(Upload { operation: "create_idp_connection_from_csv", params: [], parts: [], checked: Some("checked CSV of 1 row(s)"), .. })"#
     );
     assert_eq!(
         format!("{:?}", client.create_idp_connection_from_csv()),
-        r#"CsvUpload { operation: "create_idp_connection_from_csv", id: None, source: "none", .. }"#
+        r#"CreateIdpConnectionFromCsv(Upload { operation: "create_idp_connection_from_csv", params: [], parts: [], checked: None, .. })"#
     );
 }
 

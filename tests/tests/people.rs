@@ -121,7 +121,7 @@ async fn a_generic_call_checks_what_the_typed_builders_check_and_sends_nothing_e
         (client.call(list).param("limit", "1").param("limit", "2"), "`limit` takes one value"),
         (
             client.call(list).param("sort", "NAME"),
-            "`sort` must be one of IDENTITY_ID, USERNAME, EMAIL, CONNECTED_AT, DISCONNECTED_AT, SERVICE_ACCOUNT, HAS_MFA, ADMIN_ACCESS, DB_ACCESS, USER, CLIENT_ID, CLIENT_ALIAS, CONNECTION_STATUS, not `NAME`",
+            "`sort` must be one of IDENTITY_ID, USERNAME, EMAIL, CONNECTED_AT, DISCONNECTED_AT, SERVICE_ACCOUNT, HAS_MFA, ADMIN_ACCESS, DB_ACCESS, USER, CLIENT_ID, CLIENT_ALIAS, CONNECTION_STATUS, CONNECTION_STATUS_MULTIVERSE, not `NAME`",
         ),
         (client.call(list).body(json!({})), "a GET request takes no body"),
         (client.call(toggle).body(json!({"toggle": true})), "`id` is required"),

@@ -35,11 +35,36 @@ pub fn example_uses(spec: &Spec) -> Vec<ExampleUse> {
             let here = format!("{} {path}", method.to_uppercase());
             if let Some(body) = op.get("requestBody").and_then(|b| spec.resolve(b)) {
                 media_examples(spec, &format!("{here} request"), body, &mut out);
+                // Without an example, the one made from the schema (what the
+                // contract test and `drata demo` send) is held to it too.
+                let schema = body.pointer("/content/application~1json/schema");
+                let documented = body.pointer("/content/application~1json").is_some_and(has_examples);
+                if let (Some(schema), false) = (schema, documented)
+                    && let Some(request) = drata_openapi::example_request(method, path)
+                    && let Some(value) = request.body
+                {
+                    out.push(ExampleUse {
+                        location: format!("{here} request (made from its schema)"),
+                        schema: schema.clone(),
+                        value,
+                    });
+                }
             }
             let responses = op.get("responses").and_then(Value::as_object);
             for (status, response) in responses.into_iter().flat_map(|m| m.iter()) {
                 if let Some(response) = spec.resolve(response) {
                     media_examples(spec, &format!("{here} {status}"), response, &mut out);
+                    let media = response.pointer("/content/application~1json");
+                    if status.starts_with('2')
+                        && let Some(schema) = media.filter(|m| !has_examples(m)).and_then(|m| m.get("schema"))
+                        && let Some((_, value)) = drata_openapi::example_answer(method, path)
+                    {
+                        out.push(ExampleUse {
+                            location: format!("{here} {status} (made from its schema)"),
+                            schema: schema.clone(),
+                            value,
+                        });
+                    }
                 }
             }
             let params = op.get("parameters").and_then(Value::as_array);
@@ -68,6 +93,11 @@ pub fn example_uses(spec: &Spec) -> Vec<ExampleUse> {
         }
     }
     out
+}
+
+/// Whether a media object documents an example.
+fn has_examples(media: &Value) -> bool {
+    media.get("example").is_some() || media.get("examples").is_some()
 }
 
 fn media_examples(spec: &Spec, here: &str, holder: &Value, out: &mut Vec<ExampleUse>) {

@@ -22,7 +22,12 @@
 //! - `add-operation` — in a copy of the workspace, add an operation to the
 //!   spec, regenerate, and call it through the client and `drata op`
 //!   against the fake server; see `proof.rs`.
+//! - `build-cost [FEATURES]...` — clean release builds of a crate that
+//!   depends on `drata` (each feature set) beside a bare reqwest + serde +
+//!   tokio program with the same TLS: CPU time and stripped size; see
+//!   `build_cost.rs`.
 
+mod build_cost;
 mod check;
 mod conformance;
 mod docs;
@@ -33,6 +38,7 @@ mod package;
 mod proof;
 mod samples;
 mod strict;
+mod upstream;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -57,6 +63,8 @@ fn main() -> ExitCode {
         Some("mutants") => mutants::run(&root, &args[1..]),
         Some("package") => package::run(&root, &args[1..]),
         Some("add-operation") => proof::run(&root),
+        Some("build-cost") => build_cost::run(&root, &args[1..]),
+        Some("upstream") => upstream::run(&root, &args[1..]),
         Some("fuzz") => {
             let cases = args.get(1).map_or("20000", String::as_str);
             if cases.parse::<u32>().is_err() {
@@ -81,7 +89,8 @@ fn main() -> ExitCode {
                  fuzz [CASES]     run the property tests longer (default 20000 cases each)\n  \
                  mutants [PATHS]  mutation testing of client/src and generator/src (cargo-mutants)\n  \
                  package    package and verify the publishable crates; build a crate outside the workspace on them\n  \
-                 add-operation  prove in a copy of the workspace that an operation added to the spec reaches everything"
+                 add-operation  prove in a copy of the workspace that an operation added to the spec reaches everything\n  \
+                 build-cost [FEATURES]...  clean release builds of a crate using drata beside a bare reqwest app (CPU time, size)"
             );
             return ExitCode::from(2);
         }
@@ -141,6 +150,16 @@ pub(crate) fn expected_files(root: &Path) -> Result<Vec<(PathBuf, String)>, Stri
 }
 
 fn generate(root: &Path) -> Result<(), String> {
+    // The client's code first: the docs are written from the client this
+    // program was built with, so a change of it builds and runs it again.
+    let spec_text = read(&root.join(SPEC))?;
+    let code = drata_generator::generate(&spec_text).map_err(|e| e.to_string())?.code;
+    let generated = root.join(GENERATED);
+    if std::fs::read_to_string(&generated).ok().as_deref() != Some(code.as_str()) {
+        std::fs::write(&generated, code).map_err(|e| format!("cannot write {}: {e}", generated.display()))?;
+        println!("wrote {GENERATED}; building the new client to write what derives from it");
+        return cargo(root, &["run", "--quiet", "--package", "xtask", "--", "generate"], &[], &[]);
+    }
     let files = expected_files(root)?;
     let fixtures = root.join(FIXTURES);
     // Drop fixtures whose example left the spec.

@@ -9,10 +9,7 @@ use futures::StreamExt;
 use reqwest::multipart::{Form, Part};
 
 use crate::error::Error;
-use crate::request::{Body, Progress};
-
-/// The multipart part that carries an uploaded file.
-const FILE_PART: &str = "file";
+use crate::request::{Body, FormBody, PartValue};
 
 /// A whole answer.
 pub(crate) struct Answer {
@@ -30,7 +27,7 @@ pub(crate) struct Answer {
 pub(crate) async fn send(
     http: &reqwest::Client,
     template: &reqwest::Request,
-    body: &Body<'_>,
+    body: &Body,
     timeout: Duration,
 ) -> Result<Result<Answer, reqwest::Error>, Error> {
     let mut request = match body {
@@ -42,10 +39,8 @@ pub(crate) async fn send(
             }
             request
         }
-        Body::Csv { csv, progress } => {
-            let form = csv_form(csv, progress.clone())
-                .await
-                .map_err(|source| Error::File { path: csv.path().to_path_buf(), source })?;
+        Body::Form(form) => {
+            let form = multipart(form).await?;
             let built = http
                 .request(template.method().clone(), template.url().clone())
                 .headers(template.headers().clone())
@@ -90,29 +85,49 @@ async fn read(mut response: reqwest::Response) -> Result<Answer, reqwest::Error>
     Ok(Answer { status, headers, body })
 }
 
-/// A multipart form whose `file` part streams the checked copy of a CSV,
-/// reporting the bytes sent.
-async fn csv_form(csv: &crate::personnel::PersonnelCsv, progress: Option<Progress>) -> std::io::Result<Form> {
-    let file = tokio::fs::File::open(csv.path()).await?;
-    let total = csv.len();
-    let chunks = tokio_util::io::ReaderStream::new(file);
-    let body = match progress {
-        None => reqwest::Body::wrap_stream(chunks),
-        Some(progress) => {
-            let mut sent = 0;
-            progress(0, total);
-            reqwest::Body::wrap_stream(chunks.map(move |chunk| {
-                if let Ok(bytes) = &chunk {
-                    sent += bytes.len() as u64;
-                    progress(sent, total);
-                }
-                chunk
-            }))
-        }
-    };
-    let part = Part::stream_with_length(body, total)
-        .file_name(csv.file_name().to_string())
-        .mime_str("text/csv")
-        .map_err(std::io::Error::other)?;
-    Ok(Form::new().part(FILE_PART, part))
+/// The reqwest form of `form`, made anew for each attempt: each file
+/// opened and streamed from disk, the bytes sent told to `form.progress`
+/// (all files together, from 0 again on a retry).
+///
+/// # Errors
+/// [`Error::File`] when a file cannot be opened: nothing was sent.
+async fn multipart(form: &FormBody) -> Result<Form, Error> {
+    let total = form.file_bytes();
+    let sent = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    if let Some(progress) = &form.progress {
+        progress(0, total);
+    }
+    let mut out = Form::new();
+    for part in &form.parts {
+        let made = match &part.value {
+            PartValue::Text(text) => Part::text(text.clone()),
+            PartValue::File { path, file_name, media_type, len } => {
+                let file = tokio::fs::File::open(path)
+                    .await
+                    .map_err(|source| Error::File { path: path.clone(), source })?;
+                let chunks = tokio_util::io::ReaderStream::new(file);
+                let body = match form.progress.clone() {
+                    None => reqwest::Body::wrap_stream(chunks),
+                    Some(progress) => {
+                        let sent = sent.clone();
+                        reqwest::Body::wrap_stream(chunks.map(move |chunk| {
+                            if let Ok(bytes) = &chunk {
+                                let now = sent
+                                    .fetch_add(bytes.len() as u64, std::sync::atomic::Ordering::Relaxed)
+                                    + bytes.len() as u64;
+                                progress(now, total);
+                            }
+                            chunk
+                        }))
+                    }
+                };
+                Part::stream_with_length(body, *len)
+                    .file_name(file_name.clone())
+                    .mime_str(media_type)
+                    .map_err(|e| Error::File { path: path.clone(), source: std::io::Error::other(e) })?
+            }
+        };
+        out = out.part(part.name.clone(), made);
+    }
+    Ok(out)
 }

@@ -62,12 +62,12 @@ impl Runtime {
 
     /// How long one attempt of `body` may take: the attempt timeout, plus,
     /// for an upload, its size at the slowest speed waited for.
-    fn attempt_timeout(&self, body: &Body<'_>) -> Duration {
+    fn attempt_timeout(&self, body: &Body) -> Duration {
         let settings = &self.shared;
         match body {
-            Body::Csv { csv, .. } => settings
+            Body::Form(form) => settings
                 .attempt_timeout
-                .saturating_add(Duration::from_secs(csv.len() / settings.upload_min_speed.max(1))),
+                .saturating_add(Duration::from_secs(form.file_bytes() / settings.upload_min_speed.max(1))),
             Body::None | Body::Json(_) => settings.attempt_timeout,
         }
     }
@@ -80,7 +80,7 @@ impl Runtime {
 /// Every [`Error`] a call can end in.
 pub(crate) async fn execute<T: DeserializeOwned>(
     client: &Client,
-    request: Request<'_>,
+    request: Request,
 ) -> Result<Response<T>, Error> {
     let settings = &client.inner.shared;
     let (operation, request_path, template, body) = request.into_parts()?;

@@ -25,6 +25,7 @@
 
 mod operations;
 mod send;
+mod struct_builders;
 #[cfg(test)]
 mod tests;
 
@@ -56,6 +57,7 @@ pub(crate) fn apply(
     pages: &[crate::pages::PageSchema],
 ) -> Result<(), Error> {
     check_names(operations)?;
+    drop_struct_builders(file)?;
     let mut constructors = false;
     let mut sends = Vec::new();
     for item in &mut file.items {
@@ -89,6 +91,32 @@ pub(crate) fn apply(
         syn::parse2(operations::module(operations)?).map_err(|e| Error::Unparsable(e.to_string()))?;
     file.items.extend(table.items);
     Ok(())
+}
+
+/// Pass 0: typify's struct builders go (see `struct_builders`).
+fn drop_struct_builders(file: &mut syn::File) -> Result<(), Error> {
+    let module_items = |file: &mut syn::File, name: &str| {
+        file.items.iter_mut().find_map(|item| match item {
+            Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| std::mem::take(items)),
+            _ => None,
+        })
+    };
+    let mut types = module_items(file, "types").ok_or_else(|| unknown_shape("no `mod types`"))?;
+    let mut builder =
+        module_items(file, "builder").ok_or_else(|| unknown_shape("no top-level `mod builder`"))?;
+    let result = struct_builders::drop(&mut types, &mut builder);
+    for item in &mut file.items {
+        if let Item::Mod(m) = item
+            && let Some((_, items)) = m.content.as_mut()
+        {
+            if m.ident == "types" {
+                *items = std::mem::take(&mut types);
+            } else if m.ident == "builder" {
+                *items = std::mem::take(&mut builder);
+            }
+        }
+    }
+    result
 }
 
 /// Every `x-drata-check` must name a check the client has.

@@ -14,10 +14,12 @@ const OPERATION_TYPE: &str = "crate::Operation";
 fn parameter(p: &crate::Parameter) -> Result<TokenStream, Error> {
     let location = match p.location.as_str() {
         "path" => quote!(crate::ParameterLocation::Path),
+        "header" => quote!(crate::ParameterLocation::Header),
         _ => quote!(crate::ParameterLocation::Query),
     };
     let kind = match p.kind.as_str() {
         "integer" => quote!(crate::ParameterKind::Integer),
+        "number" => quote!(crate::ParameterKind::Number),
         "boolean" => quote!(crate::ParameterKind::Boolean),
         "string" => quote!(crate::ParameterKind::String),
         other => {
@@ -95,6 +97,13 @@ pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
             }
             _ => quote!(None),
         };
+        let form_shape = match &op.form_schema {
+            Some(schema) => {
+                let reference = crate::shapes::reference(schema);
+                quote!(Some(#reference))
+            }
+            None => quote!(None),
+        };
         let parameters = op.parameters.iter().map(parameter).collect::<Result<Vec<_>, _>>()?;
         let doc = format!("`{} {path}`: {summary}", op.method);
         consts.push(quote! {
@@ -113,6 +122,7 @@ pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
                 parameters: &[#(#parameters),*],
                 body_schema: #body_schema,
                 body_shape: #body_shape,
+                form_shape: #form_shape,
                 check: #check,
                 answer_schema: #answer_schema,
             };

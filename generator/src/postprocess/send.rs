@@ -144,12 +144,16 @@ fn send_of(op: &Operation, fields: &Fields, answer: &syn::Type) -> Result<TokenS
             body = Some(body_type.clone());
             continue;
         }
-        let parameter = op.parameters.iter().find(|p| p.name.to_snake_case() == label).ok_or_else(|| {
-            unknown_shape(&format!(
-                "`{}` has a field `{label}` that is no parameter of the spec",
-                op.method_name
-            ))
-        })?;
+        // progenitor writes a keyword's field with a `_` after it (`type_`).
+        let parameter =
+            op.parameters.iter().find(|p| p.name.to_snake_case() == label.trim_end_matches('_')).ok_or_else(
+                || {
+                    unknown_shape(&format!(
+                        "`{}` has a field `{label}` that is no parameter of the spec",
+                        op.method_name
+                    ))
+                },
+            )?;
         let wire = &parameter.name;
         reads.push(quote! { let #field = crate::request::field(op, #wire, #field)?; });
         if parameter.minimum.is_some() || parameter.maximum.is_some() {
@@ -160,16 +164,13 @@ fn send_of(op: &Operation, fields: &Fields, answer: &syn::Type) -> Result<TokenS
             let (min, max) = (bound(parameter.minimum), bound(parameter.maximum));
             reads.push(quote! { crate::request::check_range(op, #wire, &#field, #min, #max)?; });
         }
-        match parameter.location.as_str() {
-            "path" => path_args.push((wire.clone(), field.clone())),
-            _ => {
-                let optional = first_type_argument(ty).and_then(last_ident).is_some_and(|i| i == "Option");
-                queries.push(if optional {
-                    quote! { .query_opt(#wire, &#field) }
-                } else {
-                    quote! { .query(#wire, &#field) }
-                });
-            }
+        let optional = first_type_argument(ty).and_then(last_ident).is_some_and(|i| i == "Option");
+        match (parameter.location.as_str(), optional) {
+            ("path", _) => path_args.push((wire.clone(), field.clone())),
+            ("header", true) => queries.push(quote! { .header(#wire, #field.as_ref())? }),
+            ("header", false) => queries.push(quote! { .header(#wire, Some(&#field))? }),
+            (_, true) => queries.push(quote! { .query_opt(#wire, &#field) }),
+            (_, false) => queries.push(quote! { .query(#wire, &#field) }),
         }
     }
     // The path template with each `{name}` filled in, percent-encoded.

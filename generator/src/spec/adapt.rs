@@ -32,20 +32,28 @@ impl Spec {
         unsupported_media_types: &[&str],
     ) -> Result<(OpenAPI, Vec<Operation>), SpecError> {
         let mut raw = self.raw.clone();
-        let set_aside: Vec<Operation> = self
-            .operations()
-            .into_iter()
-            .filter(|op| {
-                let pointer = format!(
-                    "/paths/{}/{}/requestBody/content",
-                    op.path.replace('~', "~0").replace('/', "~1"),
-                    op.method.to_lowercase()
-                );
-                self.raw.pointer(&pointer).and_then(Value::as_object).is_some_and(|content| {
-                    content.keys().any(|m| unsupported_media_types.contains(&m.as_str()))
-                })
-            })
-            .collect();
+        let content_of = |op: &Operation| {
+            format!(
+                "/paths/{}/{}/requestBody/content",
+                op.path.replace('~', "~0").replace('/', "~1"),
+                op.method.to_lowercase()
+            )
+        };
+        // An operation whose every media type progenitor cannot take is set
+        // aside; one that also takes JSON is given to progenitor as JSON
+        // only (its form is generated beside, in `uploads`).
+        let mut set_aside = Vec::new();
+        for op in self.operations() {
+            let Some(content) = raw.pointer_mut(&content_of(&op)).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let unsupported = |m: &String| unsupported_media_types.contains(&m.as_str());
+            if content.keys().all(unsupported) {
+                set_aside.push(op);
+            } else {
+                content.retain(|m, _| !unsupported(m));
+            }
+        }
         if let Some(paths) = raw.get_mut("paths").and_then(Value::as_object_mut) {
             for op in &set_aside {
                 if let Some(item) = paths.get_mut(&op.path).and_then(Value::as_object_mut) {

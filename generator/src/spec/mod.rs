@@ -57,6 +57,8 @@ pub struct Operation {
     pub summary: String,
     /// The component schema of a JSON request body, when it is one.
     pub body_schema: Option<String>,
+    /// The component schema of a multipart form body, when it is one.
+    pub form_schema: Option<String>,
     /// The component schema of the success answer, when it is one.
     pub answer_schema: Option<String>,
 }
@@ -66,7 +68,7 @@ pub struct Operation {
 pub struct Parameter {
     /// The name on the wire, e.g. `sortDir`.
     pub name: String,
-    /// `path` or `query`.
+    /// `path`, `query` or `header`.
     pub location: String,
     /// Whether it must be given.
     pub required: bool,
@@ -146,10 +148,16 @@ impl Spec {
                     .filter_map(|status| status.parse().ok())
                     .collect();
                 let body = op.get("requestBody").and_then(|b| self.resolve(b));
-                let media = body
-                    .and_then(|b| b.get("content"))
-                    .and_then(Value::as_object)
-                    .and_then(|content| content.keys().next().cloned());
+                // A body that is JSON or a form is JSON first (the form is the
+                // operation's upload, `form_schema`).
+                let content = body.and_then(|b| b.get("content")).and_then(Value::as_object);
+                let media = content.and_then(|content| {
+                    if content.contains_key("application/json") {
+                        Some("application/json".to_string())
+                    } else {
+                        content.keys().next().cloned()
+                    }
+                });
                 out.push(Operation {
                     success: statuses.iter().copied().find(|s| (200..300).contains(s)),
                     errors: statuses.iter().copied().filter(|s| *s >= 400).collect(),
@@ -166,6 +174,9 @@ impl Spec {
                     summary: str_field(op, "summary").unwrap_or_default(),
                     body_schema: body
                         .and_then(|b| b.pointer("/content/application~1json/schema"))
+                        .and_then(schema_name),
+                    form_schema: body
+                        .and_then(|b| b.pointer("/content/multipart~1form-data/schema"))
                         .and_then(schema_name),
                     answer_schema: statuses
                         .iter()
@@ -245,7 +256,7 @@ pub(crate) fn item_schema_name(array: &Value) -> Option<String> {
 impl Spec {
     /// A path or query parameter of the spec (others are not generated).
     fn parameter(&self, value: &Value) -> Option<Parameter> {
-        let location = str_field(value, "in").filter(|l| l == "path" || l == "query")?;
+        let location = str_field(value, "in").filter(|l| l == "path" || l == "query" || l == "header")?;
         let schema = value.get("schema").and_then(|s| self.resolve(s));
         let bound = |key: &str| schema.and_then(|s| s.get(key)).and_then(Value::as_i64);
         let array = schema.and_then(|s| s.get("type")).and_then(Value::as_str) == Some("array");

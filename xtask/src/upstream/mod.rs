@@ -1,0 +1,91 @@
+//! `cargo xtask upstream …`: Drata's own OpenAPI document beside ours.
+//!
+//! - `snapshot FILE` — writes the facts of Drata's document FILE (its
+//!   structure: paths, operations, parameters, schemas, enums, statuses,
+//!   permissions; no descriptions, summaries or examples) to the committed
+//!   snapshot, `openapi/upstream/v1.json`. Refreshing is this, then `diff`:
+//!   the snapshot's own diff in git shows what Drata changed.
+//! - `diff [FILE]` — every structural difference between Drata's document
+//!   (FILE, or the snapshot) and our spec that no departure explains; exits
+//!   1 when there is one. `.ci/run` runs it on the snapshot.
+//! - `import ID[=NAME]... [--from FILE]` — writes Drata's operations (by
+//!   Drata's operation id; `=NAME` names ours) into our spec in its
+//!   normalized form, with every schema they need, for review.
+//!
+//! Modules: `facts` (the snapshot), `compare` (the diff), `import` (the
+//! import and its normalization rules).
+
+mod compare;
+mod facts;
+mod import;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// The committed facts of Drata's v1 document.
+pub(crate) const SNAPSHOT: &str = "openapi/upstream/v1.json";
+
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    match args.first().map(String::as_str) {
+        Some("snapshot") => {
+            let file = args.get(1).ok_or("usage: cargo xtask upstream snapshot FILE")?;
+            let drata = read_json(Path::new(file))?;
+            let facts = facts::of(&drata);
+            let text = serde_json::to_string_pretty(&facts).map_err(|e| e.to_string())? + "\n";
+            let path = root.join(SNAPSHOT);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+            }
+            std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            println!("wrote {SNAPSHOT} ({} operations)", compare::operations(&facts).len());
+            Ok(())
+        }
+        Some("diff") => {
+            let drata = read_json(&args.get(1).map_or_else(|| root.join(SNAPSHOT), PathBuf::from))?;
+            let ours = ours(root)?;
+            let differences = compare::differences(&drata, &ours);
+            for difference in &differences {
+                println!("{difference}");
+            }
+            if differences.is_empty() {
+                println!(
+                    "ok: every operation of Drata's document is in the spec, and every difference is a departure with its evidence"
+                );
+                Ok(())
+            } else {
+                Err(format!("{} difference(s) that no departure explains", differences.len()))
+            }
+        }
+        Some("import") => {
+            let mut from = root.join(SNAPSHOT);
+            let mut ids = Vec::new();
+            let mut rest = args[1..].iter();
+            while let Some(arg) = rest.next() {
+                match arg.as_str() {
+                    "--from" => from = PathBuf::from(rest.next().ok_or("--from takes a FILE")?),
+                    id => ids.push(id.to_string()),
+                }
+            }
+            if ids.is_empty() {
+                return Err("usage: cargo xtask upstream import ID[=NAME]... [--from FILE]".into());
+            }
+            import::run(root, &read_json(&from)?, &ids)
+        }
+        _ => {
+            Err("usage: cargo xtask upstream snapshot FILE | diff [FILE] | import ID[=NAME]... [--from FILE]"
+                .into())
+        }
+    }
+}
+
+fn read_json(path: &Path) -> Result<Value, String> {
+    let text = crate::read(path)?;
+    serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))
+}
+
+/// Our spec, as JSON.
+fn ours(root: &Path) -> Result<Value, String> {
+    let text = crate::read(&root.join(crate::SPEC))?;
+    serde_yaml::from_str(&text).map_err(|e| format!("{} does not parse: {e}", crate::SPEC))
+}
