@@ -6,14 +6,12 @@ use std::collections::BTreeMap;
 
 use drata::Method;
 use drata_cli::args::ApiArgs;
+use futures::TryStreamExt;
 use serde_json::Value;
 
 use crate::Failure;
 use crate::commands::Context;
 use crate::output::Stdout;
-
-/// The most pages `--paginate` follows before giving up (as the client's streams).
-const MAX_PAGES: u32 = drata::MAX_PAGES;
 
 pub async fn run(context: &Context, out: &mut Stdout, args: ApiArgs) -> Result<(), Failure> {
     let method = method(&args.method)?;
@@ -49,43 +47,14 @@ pub async fn run(context: &Context, out: &mut Stdout, args: ApiArgs) -> Result<(
         let answer = crate::inflight::call(operation, &args.path, call.send()).await?;
         return out.raw_json(answer.bytes());
     }
-    // --paginate: page after page until `total` items came or a page is empty.
-    let query: Vec<_> = query.into_iter().filter(|(name, _)| name != "page").collect();
-    let mut items: Vec<Value> = Vec::new();
-    let mut previous: Option<Vec<Value>> = None;
-    for page in 1..=MAX_PAGES {
-        let mut call = client.raw(method, args.path.clone()).param("page", page.to_string());
-        for (name, value) in &query {
-            call = call.param(name.clone(), value.clone());
-        }
-        let answer = call.send().await?.into_inner();
-        let Some(data) = answer.get("data").and_then(Value::as_array) else {
-            return Err(Failure::Api(format!(
-                "--paginate: page {page} of {} has no `data` list; it is not a paginated listing",
-                args.path
-            )));
-        };
-        if data.is_empty() {
-            return out.json(&items);
-        }
-        let ids: Vec<Value> =
-            data.iter().map(|item| item.get("id").cloned().unwrap_or(Value::Null)).collect();
-        if previous.as_ref() == Some(&ids) {
-            return Err(Failure::Api(format!(
-                "--paginate: page {page} repeats page {}: the server ignores `page`; stopping instead of looping",
-                page - 1
-            )));
-        }
-        previous = Some(ids);
-        items.extend(data.iter().cloned());
-        let total = answer.get("total").and_then(Value::as_u64).unwrap_or(0);
-        if items.len() as u64 >= total {
-            return out.json(&items);
-        }
+    // --paginate: every page, by the client's one paginator (it stops at
+    // `total` or an empty page, and never loops on a repeated page).
+    let mut call = client.raw(method, args.path.clone());
+    for (name, value) in &query {
+        call = call.param(name.clone(), value.clone());
     }
-    Err(Failure::Api(format!(
-        "--paginate: stopped after {MAX_PAGES} pages without reaching the end of the listing"
-    )))
+    let items: Vec<Value> = call.items().try_collect().await?;
+    out.json(&items)
 }
 
 fn method(text: &str) -> Result<Method, Failure> {

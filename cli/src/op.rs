@@ -2,6 +2,7 @@
 //! `drata_cli::operations`, or lists them.
 
 use clap::ArgMatches;
+use futures::TryStreamExt;
 
 use drata_cli::args::OpArgs;
 use drata_cli::operations::command_name;
@@ -65,6 +66,10 @@ async fn call(context: &Context, out: &mut Stdout, name: &str, matches: &ArgMatc
     }
     if let Ok(Some(file)) = matches.try_get_one::<String>("file") {
         call = call.file(file);
+    }
+    if matches.try_get_one::<bool>("all").ok().flatten() == Some(&true) {
+        let items: Vec<serde_json::Value> = call.items().try_collect().await?;
+        return out.json(&items);
     }
     let answer = crate::inflight::call(operation, operation.path, call.send()).await?;
     out.raw_json(answer.bytes())

@@ -56,6 +56,14 @@ fn subcommand(operation: &'static Operation) -> clap::Command {
         }
         BodyKind::None => {}
     }
+    if operation.pagination.is_some() {
+        command = command.arg(
+            Arg::new("all")
+                .long("all")
+                .action(ArgAction::SetTrue)
+                .help("Fetch every page, and print every item as one JSON array (`page` is ignored)"),
+        );
+    }
     command
 }
 

@@ -318,9 +318,9 @@ fn drata_api_sends_typed_fields_and_paginates() {
     let requests = &requests[1..];
     assert_eq!(
         query(&requests[1]),
-        [("page".into(), "1".into()), ("limit".into(), "2".into()), ("roles[]".into(), "ADMIN".into())]
+        [("limit".into(), "2".into()), ("roles[]".into(), "ADMIN".into()), ("page".into(), "1".into())]
     );
-    assert_eq!(query(&requests[2])[0], ("page".to_string(), "2".to_string()));
+    assert_eq!(query(&requests[2])[2], ("page".to_string(), "2".to_string()));
 }
 
 #[test]

@@ -17426,6 +17426,35 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub workspaces: ::std::option::Option<::std::vec::Vec<SessionWorkspacesItem>>,
     }
+    ///One piece of evidence of a custom-connection session (its fields are not documented).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct SessionEvidence(
+        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    );
+    impl ::std::ops::Deref for SessionEvidence {
+        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SessionEvidence>
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn from(value: SessionEvidence) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for SessionEvidence {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(value)
+        }
+    }
     ///`SessionEvidencePaginatedPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SessionEvidencePaginatedPage {
@@ -17433,9 +17462,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         pub connection_id: crate::types::Id,
         #[serde(rename = "customResourceId")]
         pub custom_resource_id: crate::types::Id,
-        pub data: ::std::vec::Vec<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub data: ::std::vec::Vec<crate::Tolerant<crate::types::SessionEvidence>>,
         pub limit: i64,
         pub page: i64,
         #[serde(rename = "sessionId")]
@@ -39229,6 +39256,7 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             "UpdateCustomerRequestDetailsRequest",
             "UploadEvidenceRequest",
             "UserAllDocuments",
+            "SessionEvidence",
             "UserDocumentsPage",
             "UserCard",
             "UserCardCompact",
@@ -39753,6 +39781,7 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
                 "UserAllDocuments" => {
                     Some(roundtrip_as::<super::UserAllDocuments>(value))
                 }
+                "SessionEvidence" => Some(roundtrip_as::<super::SessionEvidence>(value)),
                 "UserDocumentsPage" => {
                     Some(roundtrip_as::<super::UserDocumentsPage>(value))
                 }
@@ -39921,23 +39950,6 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.id.to_string()
         }
     }
-    impl crate::Page for UsersPage {
-        type Item = User;
-        fn items(&self) -> &[crate::Tolerant<User>] {
-            &self.data
-        }
-        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<User>> {
-            self.data
-        }
-        fn total(&self) -> i64 {
-            self.total
-        }
-    }
-    impl crate::Item for User {
-        fn id_text(&self) -> ::std::string::String {
-            self.id.as_ref().map(::std::string::ToString::to_string).unwrap_or_default()
-        }
-    }
     impl crate::Page for ConnectionsPage {
         type Item = CompactConnection;
         fn items(&self) -> &[crate::Tolerant<CompactConnection>] {
@@ -39955,6 +39967,23 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.id.to_string()
         }
     }
+    impl crate::Page for UsersPage {
+        type Item = User;
+        fn items(&self) -> &[crate::Tolerant<User>] {
+            &self.data
+        }
+        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<User>> {
+            self.data
+        }
+        fn total(&self) -> i64 {
+            self.total
+        }
+    }
+    impl crate::Item for User {
+        fn id_text(&self) -> ::std::string::String {
+            self.id.as_ref().map(::std::string::ToString::to_string).unwrap_or_default()
+        }
+    }
     impl crate::Page for AssetsPage {
         type Item = Asset;
         fn items(&self) -> &[crate::Tolerant<Asset>] {
@@ -39968,23 +39997,6 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
         }
     }
     impl crate::Item for Asset {
-        fn id_text(&self) -> ::std::string::String {
-            self.id.to_string()
-        }
-    }
-    impl crate::Page for ControlOwnersPage {
-        type Item = UserCard;
-        fn items(&self) -> &[crate::Tolerant<UserCard>] {
-            &self.data
-        }
-        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<UserCard>> {
-            self.data
-        }
-        fn total(&self) -> i64 {
-            self.total
-        }
-    }
-    impl crate::Item for UserCard {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
@@ -40006,53 +40018,53 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.id.to_string()
         }
     }
-    impl crate::Page for ControlTestsPaginatedPage {
-        type Item = ControlTest;
-        fn items(&self) -> &[crate::Tolerant<ControlTest>] {
+    impl crate::Page for MappedExternalEvidencePaginatedPage {
+        type Item = ExternalEvidence;
+        fn items(&self) -> &[crate::Tolerant<ExternalEvidence>] {
             &self.data
         }
-        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<ControlTest>> {
+        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<ExternalEvidence>> {
             self.data
         }
         fn total(&self) -> i64 {
             self.total
         }
     }
-    impl crate::Item for ControlTest {
+    impl crate::Item for ExternalEvidence {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
     }
-    impl crate::Page for CustomerRequestListPage {
-        type Item = Response;
-        fn items(&self) -> &[crate::Tolerant<Response>] {
+    impl crate::Page for ControlOwnersPage {
+        type Item = UserCard;
+        fn items(&self) -> &[crate::Tolerant<UserCard>] {
             &self.data
         }
-        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<Response>> {
+        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<UserCard>> {
             self.data
         }
         fn total(&self) -> i64 {
             self.total
         }
     }
-    impl crate::Item for Response {
+    impl crate::Item for UserCard {
         fn id_text(&self) -> ::std::string::String {
-            ::serde_json::to_string(self).unwrap_or_default()
+            self.id.to_string()
         }
     }
-    impl crate::Page for DeviceAppsPaginatedPage {
-        type Item = DeviceApp;
-        fn items(&self) -> &[crate::Tolerant<DeviceApp>] {
-            &self.data
+    impl crate::Page for RequirementPaginatedPage {
+        type Item = RequirementList;
+        fn items(&self) -> &[crate::Tolerant<RequirementList>] {
+            self.data.as_deref().unwrap_or_default()
         }
-        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<DeviceApp>> {
-            self.data
+        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<RequirementList>> {
+            self.data.unwrap_or_default()
         }
         fn total(&self) -> i64 {
             self.total
         }
     }
-    impl crate::Item for DeviceApp {
+    impl crate::Item for RequirementList {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
@@ -40074,6 +40086,23 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.id.to_string()
         }
     }
+    impl crate::Page for DeviceAppsPaginatedPage {
+        type Item = DeviceApp;
+        fn items(&self) -> &[crate::Tolerant<DeviceApp>] {
+            &self.data
+        }
+        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<DeviceApp>> {
+            self.data
+        }
+        fn total(&self) -> i64 {
+            self.total
+        }
+    }
+    impl crate::Item for DeviceApp {
+        fn id_text(&self) -> ::std::string::String {
+            self.id.to_string()
+        }
+    }
     impl crate::Page for EventsPage {
         type Item = Event;
         fn items(&self) -> &[crate::Tolerant<Event>] {
@@ -40091,53 +40120,19 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.id.to_string()
         }
     }
-    impl crate::Page for EvidenceLibraryPage {
-        type Item = Evidence;
-        fn items(&self) -> &[crate::Tolerant<Evidence>] {
+    impl crate::Page for ControlTestsPaginatedPage {
+        type Item = ControlTest;
+        fn items(&self) -> &[crate::Tolerant<ControlTest>] {
             &self.data
         }
-        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<Evidence>> {
+        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<ControlTest>> {
             self.data
         }
         fn total(&self) -> i64 {
             self.total
         }
     }
-    impl crate::Item for Evidence {
-        fn id_text(&self) -> ::std::string::String {
-            self.id.to_string()
-        }
-    }
-    impl crate::Page for MappedExternalEvidencePaginatedPage {
-        type Item = ExternalEvidence;
-        fn items(&self) -> &[crate::Tolerant<ExternalEvidence>] {
-            &self.data
-        }
-        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<ExternalEvidence>> {
-            self.data
-        }
-        fn total(&self) -> i64 {
-            self.total
-        }
-    }
-    impl crate::Item for ExternalEvidence {
-        fn id_text(&self) -> ::std::string::String {
-            self.id.to_string()
-        }
-    }
-    impl crate::Page for NotesPaginatedPage {
-        type Item = Note;
-        fn items(&self) -> &[crate::Tolerant<Note>] {
-            &self.data
-        }
-        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<Note>> {
-            self.data
-        }
-        fn total(&self) -> i64 {
-            self.total
-        }
-    }
-    impl crate::Item for Note {
+    impl crate::Item for ControlTest {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
@@ -40176,40 +40171,6 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.id.to_string()
         }
     }
-    impl crate::Page for QuestionnairesSentPage {
-        type Item = QuestionnaireSent;
-        fn items(&self) -> &[crate::Tolerant<QuestionnaireSent>] {
-            &self.data
-        }
-        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<QuestionnaireSent>> {
-            self.data
-        }
-        fn total(&self) -> i64 {
-            self.total
-        }
-    }
-    impl crate::Item for QuestionnaireSent {
-        fn id_text(&self) -> ::std::string::String {
-            self.id.to_string()
-        }
-    }
-    impl crate::Page for RequirementPaginatedPage {
-        type Item = RequirementList;
-        fn items(&self) -> &[crate::Tolerant<RequirementList>] {
-            self.data.as_deref().unwrap_or_default()
-        }
-        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<RequirementList>> {
-            self.data.unwrap_or_default()
-        }
-        fn total(&self) -> i64 {
-            self.total
-        }
-    }
-    impl crate::Item for RequirementList {
-        fn id_text(&self) -> ::std::string::String {
-            self.id.to_string()
-        }
-    }
     impl crate::Page for SessionsPaginatedPage {
         type Item = Session;
         fn items(&self) -> &[crate::Tolerant<Session>] {
@@ -40225,6 +40186,23 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
     impl crate::Item for Session {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
+        }
+    }
+    impl crate::Page for SessionEvidencePaginatedPage {
+        type Item = SessionEvidence;
+        fn items(&self) -> &[crate::Tolerant<SessionEvidence>] {
+            &self.data
+        }
+        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<SessionEvidence>> {
+            self.data
+        }
+        fn total(&self) -> i64 {
+            self.total
+        }
+    }
+    impl crate::Item for SessionEvidence {
+        fn id_text(&self) -> ::std::string::String {
+            ::serde_json::to_string(self).unwrap_or_default()
         }
     }
     impl crate::Page for TrustCenterRequestsPage {
@@ -40244,23 +40222,6 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             ::serde_json::to_string(self).unwrap_or_default()
         }
     }
-    impl crate::Page for UserDocumentsPage {
-        type Item = UserDocument;
-        fn items(&self) -> &[crate::Tolerant<UserDocument>] {
-            &self.data
-        }
-        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<UserDocument>> {
-            self.data
-        }
-        fn total(&self) -> i64 {
-            self.total
-        }
-    }
-    impl crate::Item for UserDocument {
-        fn id_text(&self) -> ::std::string::String {
-            self.id.to_string()
-        }
-    }
     impl crate::Page for VendorsPage {
         type Item = VendorDirectory;
         fn items(&self) -> &[crate::Tolerant<VendorDirectory>] {
@@ -40278,6 +40239,23 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.id.to_string()
         }
     }
+    impl crate::Page for QuestionnairesSentPage {
+        type Item = QuestionnaireSent;
+        fn items(&self) -> &[crate::Tolerant<QuestionnaireSent>] {
+            &self.data
+        }
+        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<QuestionnaireSent>> {
+            self.data
+        }
+        fn total(&self) -> i64 {
+            self.total
+        }
+    }
+    impl crate::Item for QuestionnaireSent {
+        fn id_text(&self) -> ::std::string::String {
+            self.id.to_string()
+        }
+    }
     impl crate::Page for WorkspacesPage {
         type Item = Workspace;
         fn items(&self) -> &[crate::Tolerant<Workspace>] {
@@ -40291,6 +40269,40 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
         }
     }
     impl crate::Item for Workspace {
+        fn id_text(&self) -> ::std::string::String {
+            self.id.to_string()
+        }
+    }
+    impl crate::Page for NotesPaginatedPage {
+        type Item = Note;
+        fn items(&self) -> &[crate::Tolerant<Note>] {
+            &self.data
+        }
+        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<Note>> {
+            self.data
+        }
+        fn total(&self) -> i64 {
+            self.total
+        }
+    }
+    impl crate::Item for Note {
+        fn id_text(&self) -> ::std::string::String {
+            self.id.to_string()
+        }
+    }
+    impl crate::Page for EvidenceLibraryPage {
+        type Item = Evidence;
+        fn items(&self) -> &[crate::Tolerant<Evidence>] {
+            &self.data
+        }
+        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<Evidence>> {
+            self.data
+        }
+        fn total(&self) -> i64 {
+            self.total
+        }
+    }
+    impl crate::Item for Evidence {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
@@ -51978,6 +51990,33 @@ pub mod builder {
                 .query_opt("page", &page);
             crate::runtime::execute(client, request).await
         }
+        /// Every page of the listing, from page 1 (a `page` set on the
+        /// builder is ignored), each fetched as `send()` does. The stream
+        /// stops when it has yielded `total` items or a page comes back
+        /// empty, and ends with an error instead of looping when a page
+        /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        pub fn pages(
+            self,
+        ) -> ::futures::stream::BoxStream<
+            'a,
+            ::std::result::Result<types::SessionEvidencePaginatedPage, crate::Error>,
+        > {
+            crate::pagination::pages(
+                &crate::operations::GET_SESSION_EVIDENCE,
+                crate::MAX_PAGES,
+                move |page| self.clone().page(page).send(),
+            )
+        }
+        /// Every item of every page (see [`Self::pages`]); an item that does
+        /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        pub fn items(
+            self,
+        ) -> ::futures::stream::BoxStream<
+            'a,
+            ::std::result::Result<crate::Tolerant<types::SessionEvidence>, crate::Error>,
+        > {
+            crate::pagination::items(self.pages())
+        }
     }
     /**Builder for [`Client::create_ticket`]
 
@@ -57037,6 +57076,7 @@ pub mod operations {
         body_schema: Some("ToggleVersionControlIdentityRequest"),
         body_shape: Some(&crate::shapes::TOGGLE_VERSION_CONTROL_IDENTITY_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("VersionControlIdentity"),
     };
@@ -57069,6 +57109,7 @@ pub mod operations {
         body_schema: Some("ConnectVersionControlIdentityRequest"),
         body_shape: Some(&crate::shapes::CONNECT_VERSION_CONTROL_IDENTITY_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("VersionControlIdentity"),
     };
@@ -57195,6 +57236,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("VersionControlIdentitiesPage"),
     };
@@ -57227,6 +57269,7 @@ pub mod operations {
         body_schema: Some("ServiceAccountRequest"),
         body_shape: Some(&crate::shapes::SERVICE_ACCOUNT_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("VersionControlIdentity"),
     };
@@ -57357,6 +57400,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("InfrastructureIdentitiesPage"),
     };
@@ -57389,6 +57433,7 @@ pub mod operations {
         body_schema: Some("ToggleInfrastructureIdentityRequest"),
         body_shape: Some(&crate::shapes::TOGGLE_INFRASTRUCTURE_IDENTITY_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("InfrastructureIdentity"),
     };
@@ -57421,6 +57466,7 @@ pub mod operations {
         body_schema: Some("ConnectInfrastructureIdentityRequest"),
         body_shape: Some(&crate::shapes::CONNECT_INFRASTRUCTURE_IDENTITY_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("InfrastructureIdentity"),
     };
@@ -57453,6 +57499,7 @@ pub mod operations {
         body_schema: Some("ServiceAccountRequest"),
         body_shape: Some(&crate::shapes::SERVICE_ACCOUNT_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("InfrastructureIdentity"),
     };
@@ -57583,6 +57630,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("ConnectionsPage"),
     };
@@ -57604,6 +57652,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: Some(&crate::shapes::PERSONNEL_CSV_UPLOAD),
+        pagination: None,
         check: Some("personnel-csv"),
         answer_schema: Some("EmptyResponse"),
     };
@@ -57636,6 +57685,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: Some(&crate::shapes::PERSONNEL_CSV_UPLOAD),
+        pagination: None,
         check: Some("personnel-csv"),
         answer_schema: Some("EmptyResponse"),
     };
@@ -57657,6 +57707,7 @@ pub mod operations {
         body_schema: Some("PersonnelImport"),
         body_shape: Some(&crate::shapes::PERSONNEL_IMPORT),
         form_shape: None,
+        pagination: None,
         check: Some("personnel-list"),
         answer_schema: Some("EmptyResponse"),
     };
@@ -57689,6 +57740,7 @@ pub mod operations {
         body_schema: Some("PersonnelImport"),
         body_shape: Some(&crate::shapes::PERSONNEL_IMPORT),
         form_shape: None,
+        pagination: None,
         check: Some("personnel-list"),
         answer_schema: Some("EmptyResponse"),
     };
@@ -57863,6 +57915,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("UsersPage"),
     };
@@ -57895,6 +57948,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("User"),
     };
@@ -57927,6 +57981,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("User"),
     };
@@ -58131,6 +58186,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("AssetsPage"),
     };
@@ -58150,6 +58206,7 @@ pub mod operations {
         body_schema: Some("AssetRequest"),
         body_shape: Some(&crate::shapes::ASSET_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("Asset"),
     };
@@ -58182,6 +58239,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("Asset"),
     };
@@ -58214,6 +58272,7 @@ pub mod operations {
         body_schema: Some("ManualBackgroundCheckRequest"),
         body_shape: Some(&crate::shapes::MANUAL_BACKGROUND_CHECK_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("PersonnelDetails"),
     };
@@ -58233,6 +58292,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("Company"),
     };
@@ -59486,6 +59546,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("ControlPaginatedPage"),
     };
@@ -59505,6 +59566,7 @@ pub mod operations {
         body_schema: Some("ControlOwnerBulkRequest"),
         body_shape: Some(&crate::shapes::CONTROL_OWNER_BULK_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("ControlOwnersPage"),
     };
@@ -59573,6 +59635,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("MappedExternalEvidencePaginatedPage"),
     };
@@ -59677,6 +59740,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("ControlOwnersPage"),
     };
@@ -59709,6 +59773,7 @@ pub mod operations {
         body_schema: Some("ControlOwnerRequest"),
         body_shape: Some(&crate::shapes::CONTROL_OWNER_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("ControlOwnersPage"),
     };
@@ -59847,6 +59912,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("RequirementPaginatedPage"),
     };
@@ -59963,6 +60029,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("DevicesPaginatedPage"),
     };
@@ -59997,6 +60064,7 @@ pub mod operations {
         body_schema: Some("CreateDeviceRequest"),
         body_shape: Some(&crate::shapes::CREATE_DEVICE_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("DeviceResponseV11"),
     };
@@ -60077,6 +60145,7 @@ pub mod operations {
         body_schema: Some("CreateCustomDataRequest"),
         body_shape: Some(&crate::shapes::CREATE_CUSTOM_DATA_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: None,
     };
@@ -60133,6 +60202,7 @@ pub mod operations {
         body_schema: Some("UpdateCustomDataRequest"),
         body_shape: Some(&crate::shapes::UPDATE_CUSTOM_DATA_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("CustomData"),
     };
@@ -60189,6 +60259,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: None,
     };
@@ -60305,6 +60376,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("CustomerRequests"),
     };
@@ -60337,6 +60409,7 @@ pub mod operations {
         body_schema: Some("UpdateCustomerRequestDetailsRequest"),
         body_shape: Some(&crate::shapes::UPDATE_CUSTOMER_REQUEST_DETAILS_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("UpdateCustomerRequestDetails"),
     };
@@ -60468,6 +60541,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("DevicesPaginatedPage"),
     };
@@ -60500,6 +60574,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: None,
     };
@@ -60532,6 +60607,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("SignedUrl"),
     };
@@ -60582,6 +60658,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("DeviceResponseId"),
     };
@@ -60638,6 +60715,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("DeviceAppsPaginatedPage"),
     };
@@ -60688,6 +60766,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("DeviceDocuments"),
     };
@@ -60722,6 +60801,7 @@ pub mod operations {
         body_schema: Some("DeviceDocumentRequest"),
         body_shape: Some(&crate::shapes::DEVICE_DOCUMENT_REQUEST),
         form_shape: Some(&crate::shapes::DEVICE_DOCUMENT_REQUEST),
+        pagination: None,
         check: None,
         answer_schema: Some("DeviceDocument"),
     };
@@ -61746,6 +61826,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("EventsPage"),
     };
@@ -61778,6 +61859,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("Event"),
     };
@@ -61810,6 +61892,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("MappedExternalEvidence"),
     };
@@ -61842,6 +61925,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("SignedUrl"),
     };
@@ -62729,6 +62813,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("RequirementPaginatedPage"),
     };
@@ -62964,6 +63049,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("ControlTestsPaginatedPage"),
     };
@@ -63395,6 +63481,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("PersonnelTablePage"),
     };
@@ -63414,6 +63501,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("PersonnelDetails"),
     };
@@ -63446,6 +63534,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("PersonnelDetails"),
     };
@@ -63465,6 +63554,7 @@ pub mod operations {
         body_schema: Some("PersonnelResetStatusRequest"),
         body_shape: Some(&crate::shapes::PERSONNEL_RESET_STATUS_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("PersonnelDetails"),
     };
@@ -63497,6 +63587,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("PersonnelDetails"),
     };
@@ -63529,6 +63620,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("PersonnelDetails"),
     };
@@ -63561,6 +63653,7 @@ pub mod operations {
         body_schema: Some("PersonnelContractDateRequest"),
         body_shape: Some(&crate::shapes::PERSONNEL_CONTRACT_DATE_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("PersonnelDetails"),
     };
@@ -63593,6 +63686,7 @@ pub mod operations {
         body_schema: Some("PersonnelStatusRequest"),
         body_shape: Some(&crate::shapes::PERSONNEL_STATUS_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("PersonnelDetails"),
     };
@@ -63724,6 +63818,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("DeviceResponseV11"),
     };
@@ -63816,6 +63911,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("PoliciesPage"),
     };
@@ -63860,6 +63956,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("UserSignedUrl"),
     };
@@ -63892,6 +63989,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("UserSignedUrl"),
     };
@@ -63924,6 +64022,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("PolicyWithReplace"),
     };
@@ -63956,6 +64055,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("UserSignedUrl"),
     };
@@ -63988,6 +64088,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("QuestionnairesVendors"),
     };
@@ -64032,6 +64133,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("QuestionnaireVendorAnswers"),
     };
@@ -64100,6 +64202,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("SessionsPaginatedPage"),
     };
@@ -64156,6 +64259,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("SessionEvidencePaginatedPage"),
     };
@@ -64175,6 +64279,7 @@ pub mod operations {
         body_schema: Some("TicketsCreateRequest"),
         body_shape: Some(&crate::shapes::TICKETS_CREATE_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("TicketCreate"),
     };
@@ -64207,6 +64312,7 @@ pub mod operations {
         body_schema: Some("CompanyInfoPrivateAccessRequest"),
         body_shape: Some(&crate::shapes::COMPANY_INFO_PRIVATE_ACCESS_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("CompanyInfo"),
     };
@@ -64239,6 +64345,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("MonitoringControls"),
     };
@@ -64271,6 +64378,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("TrustCenterPrivateAccess"),
     };
@@ -64315,6 +64423,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("TrustCenterAllPrivateDocuments"),
     };
@@ -64390,6 +64499,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: None,
     };
@@ -64482,6 +64592,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("TrustCenterRequestsPage"),
     };
@@ -64501,6 +64612,7 @@ pub mod operations {
         body_schema: Some("TrustCenterRequestRequest"),
         body_shape: Some(&crate::shapes::TRUST_CENTER_REQUEST_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: None,
     };
@@ -64545,6 +64657,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("TrustCenterRequestDocumentWithName"),
     };
@@ -64577,6 +64690,7 @@ pub mod operations {
         body_schema: Some("TrustCenterApproveRequestRequest"),
         body_shape: Some(&crate::shapes::TRUST_CENTER_APPROVE_REQUEST_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("TrustCenterRequestApprove"),
     };
@@ -64609,6 +64723,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("TrustCenterRequestDenied"),
     };
@@ -64653,6 +64768,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: None,
     };
@@ -64685,6 +64801,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("SignedUrl"),
     };
@@ -64776,6 +64893,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("UserAllDocuments"),
     };
@@ -64810,6 +64928,7 @@ pub mod operations {
         body_schema: Some("UserDocumentRequest"),
         body_shape: Some(&crate::shapes::USER_DOCUMENT_REQUEST),
         form_shape: Some(&crate::shapes::USER_DOCUMENT_REQUEST),
+        pagination: None,
         check: None,
         answer_schema: Some("UserDocument"),
     };
@@ -64842,6 +64961,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("UserPolicyVersions"),
     };
@@ -65220,6 +65340,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("VendorsPage"),
     };
@@ -65239,6 +65360,7 @@ pub mod operations {
         body_schema: Some("VendorCreateRequest"),
         body_shape: Some(&crate::shapes::VENDOR_CREATE_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("Vendor"),
     };
@@ -65305,6 +65427,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("VendorsStats"),
     };
@@ -65337,6 +65460,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("Vendor"),
     };
@@ -65369,6 +65493,7 @@ pub mod operations {
         body_schema: Some("VendorModifyRequest"),
         body_shape: Some(&crate::shapes::VENDOR_MODIFY_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("Vendor"),
     };
@@ -65401,6 +65526,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: None,
     };
@@ -65433,6 +65559,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: Some(&crate::shapes::VENDOR_DOCUMENT_REQUEST),
+        pagination: None,
         check: None,
         answer_schema: Some("VendorsPage"),
     };
@@ -65489,6 +65616,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("QuestionnairesSentPage"),
     };
@@ -65521,6 +65649,7 @@ pub mod operations {
         body_schema: Some("QuestionnaireSentRequest"),
         body_shape: Some(&crate::shapes::QUESTIONNAIRE_SENT_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("QuestionnairesSentPage"),
     };
@@ -65553,6 +65682,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: Some(&crate::shapes::QUESTIONNAIRE_UPLOAD_REQUEST),
+        pagination: None,
         check: None,
         answer_schema: Some("QuestionnaireSent"),
     };
@@ -65585,6 +65715,7 @@ pub mod operations {
         body_schema: Some("VendorStatusRequest"),
         body_shape: Some(&crate::shapes::VENDOR_STATUS_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("Vendor"),
     };
@@ -65617,6 +65748,7 @@ pub mod operations {
         body_schema: Some("VendorSecurityReviewRequest"),
         body_shape: Some(&crate::shapes::VENDOR_SECURITY_REVIEW_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("VendorSecurityReview"),
     };
@@ -65673,6 +65805,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("WorkspacesPage"),
     };
@@ -65789,6 +65922,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("WorkspaceFrameworkReady"),
     };
@@ -65833,6 +65967,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: None,
     };
@@ -65868,6 +66003,7 @@ pub mod operations {
         body_schema: Some("CreateControlRequest"),
         body_shape: Some(&crate::shapes::CREATE_CONTROL_REQUEST),
         form_shape: Some(&crate::shapes::CREATE_CONTROL_REQUEST),
+        pagination: None,
         check: None,
         answer_schema: Some("Control"),
     };
@@ -65912,6 +66048,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("ControlShort"),
     };
@@ -65956,6 +66093,7 @@ pub mod operations {
         body_schema: Some("EditControlRequest"),
         body_shape: Some(&crate::shapes::EDIT_CONTROL_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("ControlShort"),
     };
@@ -66000,6 +66138,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("SignedUrl"),
     };
@@ -66080,6 +66219,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("NotesPaginatedPage"),
     };
@@ -66124,6 +66264,7 @@ pub mod operations {
         body_schema: Some("CreateControlNoteRequest"),
         body_shape: Some(&crate::shapes::CREATE_CONTROL_NOTE_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("Note"),
     };
@@ -66180,6 +66321,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("Note"),
     };
@@ -66236,6 +66378,7 @@ pub mod operations {
         body_schema: Some("NoteRequest"),
         body_shape: Some(&crate::shapes::NOTE_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("Note"),
     };
@@ -66292,6 +66435,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: None,
     };
@@ -66338,6 +66482,7 @@ pub mod operations {
         body_schema: Some("UploadEvidenceRequest"),
         body_shape: Some(&crate::shapes::UPLOAD_EVIDENCE_REQUEST),
         form_shape: Some(&crate::shapes::UPLOAD_EVIDENCE_REQUEST),
+        pagination: None,
         check: None,
         answer_schema: Some("MappedExternalEvidence"),
     };
@@ -66507,6 +66652,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: Some(crate::Pagination::Page),
         check: None,
         answer_schema: Some("EvidenceLibraryPage"),
     };
@@ -66539,6 +66685,7 @@ pub mod operations {
         body_schema: Some("EvidenceRequest"),
         body_shape: Some(&crate::shapes::EVIDENCE_REQUEST),
         form_shape: Some(&crate::shapes::EVIDENCE_REQUEST),
+        pagination: None,
         check: None,
         answer_schema: Some("Evidence"),
     };
@@ -66583,6 +66730,7 @@ pub mod operations {
         body_schema: Some("EvidenceSyncRequest"),
         body_shape: Some(&crate::shapes::EVIDENCE_SYNC_REQUEST),
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("EvidenceSync"),
     };
@@ -66639,6 +66787,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("SignedUrl"),
     };
@@ -66683,6 +66832,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("Evidence"),
     };
@@ -66727,6 +66877,7 @@ pub mod operations {
         body_schema: Some("EvidenceRequest"),
         body_shape: Some(&crate::shapes::EVIDENCE_REQUEST),
         form_shape: Some(&crate::shapes::EVIDENCE_REQUEST),
+        pagination: None,
         check: None,
         answer_schema: Some("Evidence"),
     };
@@ -66771,6 +66922,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: None,
     };
@@ -66815,6 +66967,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("ControlTestInstance"),
     };
@@ -66894,6 +67047,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("MonitorFailedResultsResponses"),
     };
@@ -66962,6 +67116,7 @@ pub mod operations {
         body_schema: None,
         body_shape: None,
         form_shape: None,
+        pagination: None,
         check: None,
         answer_schema: Some("PolicyAssociatedControls"),
     };

@@ -7,6 +7,8 @@
 
 use std::path::PathBuf;
 
+use futures::stream::BoxStream;
+use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;
 
 use crate::Client;
@@ -150,6 +152,52 @@ impl Call<'_> {
                 Err(invalid(operation, "it takes a file, not a JSON body".into()))
             }
         }
+    }
+}
+
+impl<'a> Call<'a> {
+    /// Every page of a listing, from page 1 (a `page` given is replaced),
+    /// each as its JSON answer, by the paginator of the typed listings
+    /// (see [`crate::Page`]): it stops when `total` items came or a page is
+    /// empty, and ends with an error instead of looping when a page repeats
+    /// the previous one or after [`crate::MAX_PAGES`] pages. A path outside
+    /// the spec ([`Client::raw`]) is paged as Drata's v1 listings are.
+    ///
+    /// # Errors
+    /// The stream's first item is [`Error::Pagination`] when the operation
+    /// is not a listing.
+    pub fn pages(self) -> BoxStream<'a, Result<Value, Error>> {
+        let operation = self.operation;
+        if operation.pagination.is_none() && !operation.is_outside_spec() {
+            let error = Error::Pagination {
+                operation,
+                message: format!("{} is not a listing: it has no pages", operation.describe()),
+            };
+            return futures::stream::once(async move { Err(error) }).boxed();
+        }
+        crate::pagination::pages(operation, crate::MAX_PAGES, move |page| {
+            let mut call = self.clone();
+            call.params.retain(|(name, _)| name != "page");
+            call.params.push(("page".into(), page.to_string()));
+            call.send()
+        })
+    }
+
+    /// Every item of every page of a listing (see [`Call::pages`]), as sent.
+    pub fn items(self) -> BoxStream<'a, Result<Value, Error>> {
+        self.pages()
+            .map_ok(|page| {
+                let items = match page {
+                    Value::Object(mut object) => match object.remove("data") {
+                        Some(Value::Array(items)) => items,
+                        _ => Vec::new(),
+                    },
+                    _ => Vec::new(),
+                };
+                futures::stream::iter(items.into_iter().map(Ok))
+            })
+            .try_flatten()
+            .boxed()
     }
 }
 

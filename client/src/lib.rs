@@ -133,7 +133,7 @@ pub use config::{API_KEY_ENV, ClientBuilder, Region, USER_AGENT_VALUE};
 pub use error::{ApiError, Error, Result, TransportKind, Waiting};
 pub use generated::{Client, builder, field_rules, operations, shapes, types};
 pub use limiter::{RateLimit, RateLimiter};
-pub use operation::{BodyKind, Method, Operation, Parameter, ParameterKind, ParameterLocation};
+pub use operation::{BodyKind, Method, Operation, Pagination, Parameter, ParameterKind, ParameterLocation};
 pub use pagination::{ConnectionFilter, Item, MAX_PAGES, Page};
 pub use response::Response;
 pub use retry::RetryPolicy;

@@ -108,6 +108,8 @@ pub struct Operation {
     /// its only body, or beside a JSON one): each part is a field of this
     /// object shape, a file part [`crate::Shape::File`].
     pub form_shape: Option<&'static crate::Shape>,
+    /// How it pages, when it is a listing.
+    pub pagination: Option<Pagination>,
     /// The check the client runs on its body before sending it (the spec's
     /// `x-drata-check`, e.g. `personnel-list`).
     pub check: Option<&'static str>,
@@ -136,6 +138,7 @@ fn raw(method: Method) -> &'static Operation {
             body_schema: None,
             body_shape: None,
             form_shape: None,
+            pagination: None,
             check: None,
             answer_schema: None,
         }
@@ -154,6 +157,15 @@ fn raw(method: Method) -> &'static Operation {
         Method::Delete => &RAW[3],
         Method::Patch => &RAW[4],
     }
+}
+
+/// How a listing pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Pagination {
+    /// By number: the `page` (from 1) and `limit` parameters; each answer
+    /// holds `data` and the listing's `total`.
+    Page,
 }
 
 /// Where a parameter goes.

@@ -60,6 +60,50 @@ impl<T: Item> Tolerant<T> {
     }
 }
 
+/// What the paginator reads of a page: its items' ids (what tells a
+/// repeated page), and the listing's total when the page says it. Typed
+/// pages ([`Page`]) and pages read as JSON (`{"data": [...], "total": N}`,
+/// what [`crate::Call::pages`] streams) both are one.
+pub(crate) trait PageView {
+    /// What tells each item apart, in order.
+    fn item_ids(&self) -> Vec<String>;
+    /// How many items the listing holds, when the page says it.
+    fn listing_total(&self) -> Option<u64>;
+}
+
+impl<P: Page> PageView for P
+where
+    P::Item: Item,
+{
+    fn item_ids(&self) -> Vec<String> {
+        self.items().iter().map(Tolerant::id_text).collect()
+    }
+
+    fn listing_total(&self) -> Option<u64> {
+        u64::try_from(self.total()).ok()
+    }
+}
+
+impl PageView for serde_json::Value {
+    fn item_ids(&self) -> Vec<String> {
+        let items =
+            self.get("data").and_then(serde_json::Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        items
+            .iter()
+            .map(|item| match item.get("id") {
+                Some(serde_json::Value::String(id)) => id.clone(),
+                Some(id) => id.to_string(),
+                // Without an id, the whole item tells it apart.
+                None => item.to_string(),
+            })
+            .collect()
+    }
+
+    fn listing_total(&self) -> Option<u64> {
+        self.get("total").and_then(serde_json::Value::as_u64)
+    }
+}
+
 /// Page after page of a listing, from page 1: `fetch(n)` sends the
 /// listing's request for page `n` (the generated `.pages()` of a list
 /// builder passes its own `send`).
@@ -67,14 +111,13 @@ impl<T: Item> Tolerant<T> {
 /// The stream stops when it has yielded `total` items or a page comes back
 /// empty. It ends with an [`Error::Pagination`] (instead of looping) when a
 /// page repeats the previous one, or after `max_pages` pages.
-pub fn pages<'a, P, F, Fut>(
+pub(crate) fn pages<'a, P, F, Fut>(
     operation: &'static Operation,
     max_pages: u32,
     fetch: F,
 ) -> BoxStream<'a, Result<P, Error>>
 where
-    P: Page + Send + 'a,
-    P::Item: Item,
+    P: PageView + Send + 'a,
     F: Fn(u32) -> Fut + Send + Sync + 'a,
     Fut: Future<Output = Result<Response<P>, Error>> + Send + 'a,
 {
@@ -95,10 +138,10 @@ where
                 });
             }
             let page = fetch(cursor.next_page).await?.into_inner();
-            if page.items().is_empty() {
+            let ids = page.item_ids();
+            if ids.is_empty() {
                 return Ok(None);
             }
-            let ids: Vec<String> = page.items().iter().map(Tolerant::id_text).collect();
             if cursor.previous_ids.as_ref() == Some(&ids) {
                 return Err(Error::Pagination {
                     operation,
@@ -109,8 +152,9 @@ where
                     ),
                 });
             }
-            cursor.seen += page.items().len() as u64;
-            cursor.done = cursor.seen >= u64::try_from(page.total()).unwrap_or(0);
+            cursor.seen += ids.len() as u64;
+            // Without a total, an empty page ends the listing.
+            cursor.done = page.listing_total().is_some_and(|total| cursor.seen >= total);
             cursor.previous_ids = Some(ids);
             cursor.next_page += 1;
             Ok(Some((page, cursor)))

@@ -250,6 +250,11 @@ impl Shape {
                     format!("must be a whole number {}, not {n}", range(bounds.minimum, bounds.maximum)),
                 ),
                 None if n.is_u64() => {}
+                // `1.0` is a whole number written as a float (as many JSON
+                // writers write every number): taken, and sent as written.
+                None if n.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15) => {
+                    bounds.check("a whole number", n.as_f64().unwrap_or_default() as i64, &mut problem);
+                }
                 None => problem(ProblemKind::WrongType, format!("must be a whole number, not {n}")),
             },
             (Shape::Number(bounds), Value::Number(n)) => {
@@ -511,6 +516,11 @@ mod tests {
             ["`name`: must be text, not 5", "`count`: must be a whole number or null, not `x`"]
         );
         assert_eq!(said(json!({"name": "a", "count": 18446744073709551615u64})), Vec::<String>::new());
+        assert_eq!(said(json!({"name": "a", "count": 2.0})), Vec::<String>::new(), "a whole float");
+        assert_eq!(
+            said(json!({"name": "a", "count": 0.0})),
+            ["`count`: must be a whole number from 1, not 0"]
+        );
         static SMALL: Shape = Shape::Integer(Bounds { minimum: None, maximum: Some(10) });
         assert_eq!(
             SMALL.problems(&json!(18446744073709551615u64))[0].to_string(),

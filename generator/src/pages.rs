@@ -1,9 +1,9 @@
-//! Listings as streams: the spec's page schemas (an object with a list
-//! marked `x-drata-tolerant-items` as its `data`, and a `total`) implement
-//! the client's `Page`, their items its `Item` (their `id`), and every list
-//! operation's builder (an operation with a `page` query parameter whose
-//! answer is a page) gets `.pages()` and `.items()`, all through one
-//! hand-written mechanism (`crate::pagination::pages`).
+//! Listings as streams: every operation the spec declares a listing
+//! (`x-drata-pagination: page`) has its answer's schema (its `data` list,
+//! its `total`) implement the client's `Page`, the items its `Item` (their
+//! `id`), and its builder `.pages()` and `.items()`, all through one
+//! hand-written mechanism (`crate::pagination::pages`). A declared listing
+//! that cannot be paged through, or an undeclared one, stops generation.
 
 use heck::ToShoutySnakeCase;
 use proc_macro2::{Span, TokenStream};
@@ -24,31 +24,73 @@ pub(crate) struct PageSchema {
     pub(crate) total_required: bool,
 }
 
-/// Every page schema of the spec.
-pub(crate) fn page_schemas(spec: &Spec) -> Vec<PageSchema> {
-    spec.schemas()
-        .filter_map(|(name, schema)| {
-            let properties = schema.get("properties")?;
-            let data = properties.get("data")?;
-            properties.get("total")?;
-            if data.get("x-drata-tolerant-items").and_then(Value::as_bool) != Some(true) {
-                return None;
+/// Every page schema of the spec: the answers of its listings (the
+/// operations with `x-drata-pagination`).
+///
+/// # Errors
+/// [`Error::Spec`] for a listing the client cannot page through (a style
+/// it does not know, no `page` parameter, an answer without `data` items of
+/// a component schema and a `total`), and for an operation that looks like
+/// one (a `page` parameter, an answer with `data` and `total`) but does not
+/// say it is (it would silently get no `.pages()`).
+pub(crate) fn page_schemas(spec: &Spec) -> Result<Vec<PageSchema>, Error> {
+    let mut problems = Vec::new();
+    let mut out: Vec<PageSchema> = Vec::new();
+    for op in spec.operations() {
+        let has_page = op.parameters.iter().any(|p| p.name == "page" && p.location == "query");
+        let answer = op.answer_schema.as_ref().and_then(|name| {
+            spec.raw.pointer(&format!("/components/schemas/{name}")).map(|schema| (name, schema))
+        });
+        let page_shaped = answer.is_some_and(|(_, schema)| {
+            schema.pointer("/properties/data").is_some() && schema.pointer("/properties/total").is_some()
+        });
+        let Some(style) = &op.pagination else {
+            if has_page && page_shaped {
+                problems.push(format!(
+                    "`{}` takes `page` and answers a page: declare `x-drata-pagination: page`, so that it gets `.pages()`",
+                    op.operation_id
+                ));
             }
-            let item = data.pointer("/items/$ref")?.as_str()?.strip_prefix("#/components/schemas/")?;
-            let required = |field: &str| {
-                schema
-                    .get("required")
-                    .and_then(Value::as_array)
-                    .is_some_and(|r| r.iter().any(|f| f.as_str() == Some(field)))
-            };
-            Some(PageSchema {
-                name: name.clone(),
-                item: item.to_string(),
-                data_required: required("data"),
-                total_required: required("total"),
-            })
-        })
-        .collect()
+            continue;
+        };
+        let listing = match (style.as_str(), answer) {
+            ("page", _) if !has_page => Err("it has no `page` query parameter".to_string()),
+            ("page", Some((name, schema))) => page_schema(name, schema),
+            ("page", None) => Err("its answer is not a component schema".to_string()),
+            (other, _) => Err(format!("the client pages no listing `{other}` (it knows `page`)")),
+        };
+        match listing {
+            Ok(page) if !out.contains(&page) => out.push(page),
+            Ok(_) => {}
+            Err(why) => problems.push(format!("`{}` cannot be paged through: {why}", op.operation_id)),
+        }
+    }
+    if problems.is_empty() { Ok(out) } else { Err(Error::Spec(SpecError::Rules(problems))) }
+}
+
+/// A page schema, if `schema` is one: `data` a list of a component
+/// schema's items, and a `total`.
+fn page_schema(name: &str, schema: &Value) -> Result<PageSchema, String> {
+    let properties = schema.get("properties").ok_or("its answer has no fields")?;
+    let data = properties.get("data").ok_or("its answer has no `data`")?;
+    properties.get("total").ok_or("its answer has no `total`")?;
+    let item = data
+        .pointer("/items/$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .ok_or("its `data` items are not a component schema")?;
+    let required = |field: &str| {
+        schema
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|r| r.iter().any(|f| f.as_str() == Some(field)))
+    };
+    Ok(PageSchema {
+        name: name.to_string(),
+        item: item.to_string(),
+        data_required: required("data"),
+        total_required: required("total"),
+    })
 }
 
 /// `impl Page` for each page schema and `impl Item` for each item schema,
@@ -56,7 +98,7 @@ pub(crate) fn page_schemas(spec: &Spec) -> Vec<PageSchema> {
 pub(crate) fn impls(spec: &Spec) -> Result<TokenStream, Error> {
     let mut out = TokenStream::new();
     let mut items_done: Vec<String> = Vec::new();
-    for page in page_schemas(spec) {
+    for page in page_schemas(spec)? {
         let (name, item) = (ident(&page.name), ident(&page.item));
         let (items, into_items) = if page.data_required {
             (quote!(&self.data), quote!(self.data))
@@ -106,9 +148,9 @@ pub(crate) fn impls(spec: &Spec) -> Result<TokenStream, Error> {
 
 /// `pages()` and `items()` for the builder of `op`, if it is a listing.
 pub(crate) fn builder_methods(op: &Operation, pages: &[PageSchema]) -> Option<TokenStream> {
+    op.pagination.as_ref()?;
     let answer = op.answer_schema.as_ref()?;
     let page = pages.iter().find(|p| p.name == *answer)?;
-    op.parameters.iter().find(|p| p.name == "page" && p.location == "query")?;
     let (page_type, item_type) = (ident(&page.name), ident(&page.item));
     let meta = Ident::new(&op.method_name.to_shouty_snake_case(), Span::call_site());
     Some(quote! {

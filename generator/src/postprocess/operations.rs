@@ -97,6 +97,16 @@ pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
             }
             _ => quote!(None),
         };
+        let pagination = match op.pagination.as_deref() {
+            None => quote!(None),
+            Some("page") => quote!(Some(crate::Pagination::Page)),
+            Some(other) => {
+                return Err(Error::Spec(crate::SpecError::Rules(vec![format!(
+                    "`{}`: the client pages no listing `{other}`",
+                    op.operation_id
+                )])));
+            }
+        };
         let form_shape = match &op.form_schema {
             Some(schema) => {
                 let reference = crate::shapes::reference(schema);
@@ -123,6 +133,7 @@ pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
                 body_schema: #body_schema,
                 body_shape: #body_shape,
                 form_shape: #form_shape,
+                pagination: #pagination,
                 check: #check,
                 answer_schema: #answer_schema,
             };

@@ -28,7 +28,7 @@ fn passed() -> syn::File {
         &mut file,
         &operations,
         &generated,
-        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")),
+        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
     )
     .expect("every pass applies");
     file
@@ -179,7 +179,7 @@ fn a_missing_constructor_is_an_unknown_shape() {
         &mut file,
         &operations,
         &generated,
-        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")),
+        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
     ));
     assert_eq!(what, "no `impl Client` with `new` and `new_with_client`");
 }
@@ -205,7 +205,7 @@ fn a_builder_without_send_is_an_unknown_shape() {
         &mut file,
         &operations,
         &generated,
-        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")),
+        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
     ));
     assert_eq!(what, "no builder with a `send` for `listConnections` (expected `builder::ListConnections`)");
 }
@@ -235,7 +235,7 @@ fn a_send_of_another_signature_is_an_unknown_shape() {
         &mut file,
         &operations,
         &generated,
-        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")),
+        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
     ));
     assert!(what.ends_with("::send` does not return `Result<ResponseValue<T>, _>`"), "{what}");
 }
@@ -252,7 +252,7 @@ fn a_progenitor_runtime_path_left_behind_is_an_unknown_shape() {
         &mut file,
         &operations,
         &generated,
-        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")),
+        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
     ));
     assert_eq!(what, "a path into progenitor's runtime is left: `progenitor_client::ByteStream`");
 }
@@ -265,7 +265,7 @@ fn a_runtime_import_that_is_not_there_is_an_unknown_shape() {
         &mut file,
         &operations,
         &generated,
-        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")),
+        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
     ));
     assert!(what.ends_with("removed 4 item(s)"), "{what}");
 }
@@ -278,7 +278,7 @@ fn an_unknown_check_is_a_spec_error() {
         &mut file,
         &operations,
         &generated,
-        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")),
+        &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
     ) {
         Err(Error::Spec(e)) => assert!(
             e.to_string().ends_with("the client has no check named `x-drata-check: telepathy`"),

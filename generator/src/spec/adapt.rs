@@ -65,9 +65,10 @@ impl Spec {
             }
         }
         relax_integer_parameter_bounds(&mut raw);
+        let tolerant = self.tolerant_lists();
         if let Some(schemas) = raw.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
             schemas.remove(NULL_SCHEMA);
-            tolerant_items_for_typify(schemas);
+            tolerant_items_for_typify(schemas, &tolerant);
         }
         if let Some(components) = raw.get_mut("components") {
             nullable_for_typify(components);
@@ -198,12 +199,12 @@ fn drop_value_constraints(value: &mut Value) {
 
 /// Points the items of every tolerant list at a stand-in schema of their
 /// own (see [`Spec::tolerant_item_schemas`]).
-fn tolerant_items_for_typify(schemas: &mut serde_json::Map<String, Value>) {
+fn tolerant_items_for_typify(schemas: &mut serde_json::Map<String, Value>, lists: &[(String, String)]) {
     let mut stand_ins = Vec::new();
-    for schema in schemas.values_mut() {
+    for (schema_name, schema) in schemas.iter_mut() {
         let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else { continue };
-        for property in properties.values_mut() {
-            if property.get("x-drata-tolerant-items").and_then(Value::as_bool) != Some(true) {
+        for (property_name, property) in properties.iter_mut() {
+            if !lists.iter().any(|(s, p)| s == schema_name && p == property_name) {
                 continue;
             }
             if let Some(name) = item_schema_name(property) {

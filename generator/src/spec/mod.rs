@@ -61,6 +61,8 @@ pub struct Operation {
     pub form_schema: Option<String>,
     /// The component schema of the success answer, when it is one.
     pub answer_schema: Option<String>,
+    /// How it pages, when it is a listing (`x-drata-pagination`: `page`).
+    pub pagination: Option<String>,
 }
 
 /// A path or query parameter of an operation.
@@ -185,24 +187,47 @@ impl Spec {
                         .and_then(|r| self.resolve(r))
                         .and_then(|r| r.pointer("/content/application~1json/schema"))
                         .and_then(schema_name),
+                    pagination: str_field(op, "x-drata-pagination"),
                 });
             }
         }
         out
     }
 
-    /// The component schemas whose lists are marked
-    /// `x-drata-tolerant-items: true` hold items of these schemas: each gets
+    /// The lists whose items are kept one by one, as `(schema, property)`:
+    /// every list marked `x-drata-tolerant-items: true`, and, by default, the
+    /// `data` of every listing's answer (`x-drata-pagination`).
+    pub fn tolerant_lists(&self) -> Vec<(String, String)> {
+        let mut lists: Vec<(String, String)> = self
+            .schemas()
+            .flat_map(|(name, schema)| {
+                let properties = schema.get("properties").and_then(Value::as_object).into_iter().flatten();
+                properties
+                    .filter(|(_, p)| p.get("x-drata-tolerant-items").and_then(Value::as_bool) == Some(true))
+                    .map(move |(property, _)| (name.clone(), property.clone()))
+            })
+            .collect();
+        for op in self.operations() {
+            if let (Some(_), Some(answer)) = (&op.pagination, &op.answer_schema) {
+                lists.push((answer.clone(), "data".into()));
+            }
+        }
+        lists.sort();
+        lists.dedup();
+        lists
+    }
+
+    /// The item schemas of the lists of [`Spec::tolerant_lists`]: each gets
     /// a stand-in schema, `tolerant_name`, that the generation settings
     /// replace with `crate::Tolerant<X>`.
     pub fn tolerant_item_schemas(&self) -> Vec<String> {
         let mut names: Vec<String> = self
-            .schemas()
-            .flat_map(|(_, schema)| schema.get("properties").and_then(Value::as_object).into_iter().flatten())
-            .filter(|(_, property)| {
-                property.get("x-drata-tolerant-items").and_then(Value::as_bool) == Some(true)
+            .tolerant_lists()
+            .iter()
+            .filter_map(|(schema, property)| {
+                self.raw.pointer(&format!("/components/schemas/{schema}/properties/{property}"))
             })
-            .filter_map(|(_, property)| item_schema_name(property))
+            .filter_map(item_schema_name)
             .collect();
         names.sort();
         names.dedup();

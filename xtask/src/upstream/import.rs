@@ -17,8 +17,10 @@
 //!   body's objects are closed; an answer's enums are open components of
 //!   their own; a `default` outside its enum is left out; every error
 //!   status answers the one error schema, and 429 is added;
-//! - a page of a listing (`data`, `page`, `limit`, `total`) is named
-//!   `…Page` and its items are tolerant.
+//! - an operation with a `page` parameter answering a page (`data`,
+//!   `page`, `limit`, `total`) is a listing (`x-drata-pagination: page`);
+//!   the page is named `…Page`, and items without a schema of their own
+//!   get one (`…Item`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -131,6 +133,9 @@ impl<'a> Importer<'a> {
         }
         if let Some(tags) = drata.get("tags") {
             op.insert("tags".into(), tags.clone());
+        }
+        if is_listing(self.drata, drata) {
+            op.insert("x-drata-pagination".into(), json!("page"));
         }
         let summary = sentence(name);
         op.insert("summary".into(), json!(summary));
@@ -380,12 +385,18 @@ impl<'a> Importer<'a> {
         };
         if let Some(map) = schema.as_object_mut() {
             map.insert("x-drata-schema".into(), json!(name));
+            // A page's items without a schema of their own get one, so that
+            // the listing keeps them one by one.
             if is_page(drata)
                 && let Some(data) =
                     map.get_mut("properties").and_then(|p| p.get_mut("data")).and_then(Value::as_object_mut)
-                && data.get("items").is_some_and(|items| items.get("$ref").is_some())
+                && data.get("items").is_some_and(|items| items.get("$ref").is_none())
             {
-                data.insert("x-drata-tolerant-items".into(), json!(true));
+                let item_name = format!("{}Item", ours.trim_end_matches("Page"));
+                let item = data.remove("items").unwrap_or(json!({}));
+                data.remove("additionalProperties");
+                data.insert("items".into(), json!({"$ref": format!("#/components/schemas/{item_name}")}));
+                self.schemas.insert(item_name, item);
             }
         }
         self.schemas.insert(ours.clone(), schema);
@@ -468,6 +479,30 @@ fn our_name(name: &str, schema: &Value, side: Side) -> String {
         return format!("{base}Request");
     }
     base
+}
+
+/// Whether an operation of Drata's lists pages: a `page` query parameter
+/// and an answer that is a page.
+fn is_listing(document: &Value, operation: &Value) -> bool {
+    let has_page = operation
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|p| resolve(document, p))
+        .any(|p| {
+            p.get("name").and_then(Value::as_str) == Some("page")
+                && p.get("in").and_then(Value::as_str) == Some("query")
+        });
+    let answer = operation
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .find(|(status, _)| status.starts_with('2'))
+        .and_then(|(_, r)| resolve(document, r).pointer("/content/application~1json/schema"))
+        .map(|schema| resolve(document, schema));
+    has_page && answer.is_some_and(is_page)
 }
 
 /// Whether a schema is a listing's page: `data`, `page`, `limit`, `total`.
