@@ -131,13 +131,15 @@ fn call_details(e: &drata::Error, error: &mut Map<String, Value>) {
                 error.insert("hint".into(), json!(hint));
             }
         }
-        drata::Error::Validation(report) => {
-            let problems: Vec<Value> = report
-                .problems
-                .iter()
-                .map(|p| json!({"row": p.row, "column": p.column, "message": p.message}))
-                .collect();
-            error.insert("problems".into(), Value::Array(problems));
+        drata::Error::Rejected { .. } => {
+            if let Some(report) = e.validation_report() {
+                let problems: Vec<Value> = report
+                    .problems
+                    .iter()
+                    .map(|p| json!({"row": p.row, "column": p.column, "message": p.message}))
+                    .collect();
+                error.insert("problems".into(), Value::Array(problems));
+            }
         }
         drata::Error::OutcomeUnknown { request_path, .. }
         | drata::Error::Transport { request_path, .. }

@@ -100,7 +100,7 @@ impl Call<'_> {
     /// is the JSON Drata sent ([`Response::bytes`] holds it as it came).
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] or [`Error::Validation`] when something is
+    /// [`Error::InvalidRequest`] or [`Error::Rejected`] when something is
     /// invalid (nothing is sent), and the errors of any request.
     pub async fn send(self) -> Result<Response<Value>, Error> {
         let Self { client, operation, raw_path, params, body, file } = self;

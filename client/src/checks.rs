@@ -31,7 +31,7 @@ pub(crate) fn by_name(operation: &'static Operation, body: &serde_json::Value) -
 /// the way Drata documents them.
 ///
 /// # Errors
-/// [`Error::Validation`] listing every problem; nothing is sent.
+/// [`Error::Rejected`] listing every problem; nothing is sent.
 pub(crate) fn personnel_list(import: &PersonnelImport) -> Result<(), Error> {
-    crate::personnel::validate_import(import).map_err(Error::Validation)
+    crate::personnel::validate_import(import).map_err(|report| Error::rejected_personnel(None, report))
 }

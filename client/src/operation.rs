@@ -71,7 +71,7 @@ pub enum BodyKind {
 ///
 /// ```
 /// let op = &drata::operations::LIST_CONNECTIONS;
-/// assert_eq!((op.method.as_str(), op.path, op.success), ("GET", "/connections", 200));
+/// assert_eq!((op.method.as_str(), op.path, op.success), ("GET", "/connections", &[200][..]));
 /// assert!(op.errors.contains(&401));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -82,8 +82,9 @@ pub struct Operation {
     pub method: Method,
     /// The path template, relative to the API root, e.g. `/connections/{id}/upload/csv`.
     pub path: &'static str,
-    /// The status of its documented success answer.
-    pub success: u16,
+    /// The statuses of its documented success answers (most have one; some
+    /// answer 200 or 201).
+    pub success: &'static [u16],
     /// The error statuses the spec documents for it.
     pub errors: &'static [u16],
     /// What its request carries.
@@ -127,7 +128,7 @@ fn raw(method: Method) -> &'static Operation {
             id: "api",
             method,
             path: RAW_PATH,
-            success: 200,
+            success: &[200],
             errors: &[],
             body,
             permission: None,
@@ -233,7 +234,7 @@ impl Operation {
     /// Whether `status` is this operation's success: its documented one, or
     /// any 2xx for a request outside the spec ([`crate::Client::raw`]).
     pub fn is_success(&self, status: u16) -> bool {
-        status == self.success || (self.is_outside_spec() && (200..300).contains(&status))
+        self.success.contains(&status) || (self.is_outside_spec() && (200..300).contains(&status))
     }
 
     /// Whether this stands for a request to a path the spec does not have

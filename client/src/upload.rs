@@ -126,7 +126,7 @@ impl<'a> Upload<'a> {
     /// sent.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`], [`Error::File`] or [`Error::Validation`]
+    /// [`Error::InvalidRequest`], [`Error::File`] or [`Error::Rejected`]
     /// when something is invalid or cannot be read (nothing is sent), and
     /// the errors of any request.
     pub async fn send(self) -> Result<Response<Value>, Error> {

@@ -190,7 +190,7 @@ async fn a_generic_call_checks_what_the_typed_builders_check_and_sends_nothing_e
         .send()
         .await
         .expect_err("an empty list");
-    assert!(matches!(invalid, Error::Validation(_)), "{invalid:?}");
+    assert!(matches!(invalid, Error::Rejected { .. }), "{invalid:?}");
     assert_eq!(server.received_requests().await.unwrap_or_default().len(), 0, "nothing was sent");
 }
 

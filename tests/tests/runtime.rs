@@ -266,7 +266,7 @@ async fn an_invalid_csv_reports_every_bad_row_and_the_server_receives_nothing() 
         client.create_idp_connection_from_csv().file(&csv).send().await.expect_err("invalid"),
         client.update_idp_connection_from_csv().id(5).file(&csv).send().await.expect_err("invalid"),
     ] {
-        let Error::Validation(report) = &err else { panic!("{err:?}") };
+        let Some(report) = err.validation_report() else { panic!("{err:?}") };
         let rows: Vec<(u64, Option<&str>)> =
             report.problems.iter().map(|p| (p.row, p.column.as_deref())).collect();
         assert_eq!(
@@ -300,7 +300,7 @@ async fn an_invalid_personnel_list_is_refused_before_sending() {
         .await
         .expect_err("invalid");
 
-    let Error::Validation(report) = &err else { panic!("{err:?}") };
+    let Some(report) = err.validation_report() else { panic!("{err:?}") };
     let rows: Vec<(u64, Option<&str>)> =
         report.problems.iter().map(|p| (p.row, p.column.as_deref())).collect();
     assert_eq!(rows, [(2, Some("email")), (2, Some("date"))]);

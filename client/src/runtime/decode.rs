@@ -31,7 +31,10 @@ pub(crate) fn finish<T: DeserializeOwned>(
     };
     let Answer { status, headers, body } = answer;
     if operation.is_success(status) {
-        return match serde_json::from_slice::<T>(&body) {
+        // An answer without a body (a 204) reads as JSON `null`: `()` or an
+        // empty value to a typed call, `null` to an untyped one.
+        let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { &body };
+        return match serde_json::from_slice::<T>(text) {
             Ok(value) => Ok(Response::new(value, status, headers, body)),
             Err(e) => {
                 let path = match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {

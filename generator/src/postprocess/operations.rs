@@ -69,12 +69,13 @@ pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
         };
         let (permission, if_unanswered) = (option(&op.permission), option(&op.if_unanswered));
         let drata = op.drata_operation_id.clone().unwrap_or_default();
-        let success = op.success.ok_or_else(|| {
-            Error::Spec(crate::SpecError::Rules(vec![format!(
+        let success = &op.success;
+        if success.is_empty() {
+            return Err(Error::Spec(crate::SpecError::Rules(vec![format!(
                 "`{}` documents no 2xx answer",
                 op.operation_id
-            )]))
-        })?;
+            )])));
+        }
         let errors = &op.errors;
         let body = match op.body.as_deref() {
             None => quote!(crate::BodyKind::None),
@@ -122,7 +123,7 @@ pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
                 id: #id,
                 method: crate::Method::#method,
                 path: #path,
-                success: #success,
+                success: &[#(#success),*],
                 errors: &[#(#errors),*],
                 body: #body,
                 permission: #permission,

@@ -44,8 +44,8 @@ pub struct Operation {
     /// What to check before trying again when a request may have reached
     /// Drata but its answer was lost, from `x-drata-if-unanswered`.
     pub if_unanswered: Option<String>,
-    /// The documented success status (the first 2xx of `responses`).
-    pub success: Option<u16>,
+    /// The documented success statuses (the 2xx of `responses`).
+    pub success: Vec<u16>,
     /// The documented error statuses (4xx and 5xx), in order.
     pub errors: Vec<u16>,
     /// The request body's media type, if the operation has a body.
@@ -161,7 +161,7 @@ impl Spec {
                     }
                 });
                 out.push(Operation {
-                    success: statuses.iter().copied().find(|s| (200..300).contains(s)),
+                    success: statuses.iter().copied().filter(|s| (200..300).contains(s)).collect(),
                     errors: statuses.iter().copied().filter(|s| *s >= 400).collect(),
                     body: media,
                     check: body.and_then(|b| str_field(b, "x-drata-check")),

@@ -1,18 +1,22 @@
-//! [`Error`]: everything that can go wrong, with what to do about it.
+//! [`Error`]: everything that can go wrong, and the facts a program reads
+//! of it (its operation, status, attempts, kind). What it says to a person
+//! (its wording, the hints of an error answer) is in `wording`.
 
-use std::fmt;
+mod wording;
+
+pub(crate) use wording::QUOTED_CHARS;
+pub(crate) use wording::{cut, excerpt, json_path, seconds};
+use wording::{deadline_setting, decode_text, status_text, transport_reason};
+
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::operation::{BodyKind, Operation};
+use crate::operation::Operation;
 use crate::personnel::{PersonnelError, ValidationReport};
 use crate::types::ExceptionResponse;
 
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// The longest part of a response body an error message quotes.
-pub(crate) const BODY_EXCERPT_CHARS: usize = 200;
 
 /// Everything that can go wrong when talking to Drata.
 ///
@@ -46,9 +50,20 @@ pub enum Error {
         /// What is wrong, naming the parameter.
         message: String,
     },
-    /// The personnel to import are invalid; nothing was sent.
-    #[error("invalid personnel, nothing was sent: {0}")]
-    Validation(ValidationReport),
+    /// What was to be sent failed a check the spec names for it (the
+    /// personnel of an import, checked the way Drata documents them);
+    /// nothing was sent. The finding is the source: for personnel, a
+    /// [`ValidationReport`] ([`Error::validation_report`]).
+    #[error("invalid {what}, nothing was sent: {source}")]
+    Rejected {
+        /// The operation, when the request was one's.
+        operation: Option<&'static Operation>,
+        /// What was checked, e.g. `personnel`.
+        what: &'static str,
+        /// What the check found.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// A file to upload could not be read; nothing was sent.
     #[error("cannot read `{}`: {source}; nothing was sent", path.display())]
     File {
@@ -184,24 +199,6 @@ pub enum Waiting {
     Retry(Duration),
 }
 
-impl Waiting {
-    /// What happened, for a deadline of `after`.
-    pub fn describe(self, after: Duration) -> String {
-        let deadline = seconds(after);
-        match self {
-            Waiting::Answer => format!("no answer within the deadline of {deadline}"),
-            Waiting::RateLimit(wait) => format!(
-                "not sent: the rate limit's next free request is {} away, past the deadline of {deadline}",
-                seconds(wait)
-            ),
-            Waiting::Retry(delay) => format!(
-                "no answer within the deadline of {deadline}: the pause of {} before the next retry would pass it",
-                seconds(delay)
-            ),
-        }
-    }
-}
-
 /// What went wrong when no answer (or no whole answer) came.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -232,17 +229,6 @@ impl TransportKind {
     fn is_timeout(self) -> bool {
         matches!(self, TransportKind::Timeout | TransportKind::AnswerTimeout)
     }
-
-    /// What to do after such a failure.
-    fn advice(self) -> &'static str {
-        match self {
-            TransportKind::Timeout | TransportKind::AnswerTimeout => {
-                "; Drata or the network is slow or down: allow more time or try later"
-            }
-            TransportKind::Connect => "; check the network, the base URL and the region",
-            TransportKind::AnswerCut | TransportKind::Other => "; try again later",
-        }
-    }
 }
 
 impl From<PersonnelError> for Error {
@@ -253,7 +239,7 @@ impl From<PersonnelError> for Error {
                 operation: None,
                 message: format!("`{}` is not a personnel list: {message}", path.display()),
             },
-            PersonnelError::Invalid(report) => Error::Validation(report),
+            PersonnelError::Invalid(report) => Error::rejected_personnel(None, report),
         }
     }
 }
@@ -301,149 +287,9 @@ impl ApiError {
     pub fn excerpt(&self) -> Option<&str> {
         self.excerpt.as_deref()
     }
-
-    /// Whether a 404 means the route, not a record, does not exist: the
-    /// operation names no record, or the answer is not Drata's record error
-    /// (a proxy's page, or a web framework's `Cannot GET /…`).
-    fn is_unknown_route(&self) -> bool {
-        let names_a_record = self.operation.path.contains('{');
-        let framework_404 = self.message().is_none_or(|m| m.starts_with("Cannot "));
-        !names_a_record || framework_404
-    }
-
-    /// Whether the body is not JSON at all: a web page, a proxy's or a
-    /// gateway's, not Drata's API.
-    fn is_not_json(&self) -> bool {
-        self.body.is_none()
-            && self.excerpt.as_deref().is_some_and(|e| {
-                let start = e.trim_start();
-                !start.is_empty() && start != "(empty)" && !start.starts_with(['{', '['])
-            })
-    }
-
-    /// What a 404 of an unknown route means: a method the path does not
-    /// have, or a path the API does not have.
-    fn unknown_route_hint(&self) -> String {
-        let methods: Vec<String> = Operation::methods_of_path(&self.request_path)
-            .into_iter()
-            .filter(|m| *m != self.operation.method)
-            .map(|m| m.to_string())
-            .collect();
-        if methods.is_empty() {
-            "Drata has no such route: check the path, the base URL (it ends in `/public`, e.g. https://public-api.drata.com/public) and the region.".to_string()
-        } else {
-            format!(
-                "Drata's API has no {} on {}: that path takes {}.",
-                self.operation.method,
-                self.request_path,
-                methods.join(", ")
-            )
-        }
-    }
-
-    /// What a 404 of a known operation means: no record with the values
-    /// its path names (and, with a body, maybe an id the body names).
-    fn no_record_hint(&self) -> String {
-        let named: Vec<String> = self
-            .operation
-            .path_values(&self.request_path)
-            .into_iter()
-            .map(|(name, value)| format!("{name} `{}`", cut(&value)))
-            .collect();
-        let ids = self.operation.body_shape.map(body_ids).unwrap_or_default();
-        let body = if ids.is_empty() {
-            String::new()
-        } else {
-            format!(", or for the {} in the body", ids.join(", "))
-        };
-        format!("No such record: Drata found nothing for the {}{body}.", named.join(" and "))
-    }
-
-    /// What a person should do about it.
-    pub fn hint(&self) -> Option<String> {
-        // A 4xx page that is not JSON (a 5xx one is a gateway's answer for
-        // Drata, a 404 and a 429 have hints of their own).
-        if self.is_not_json() && (400..500).contains(&self.status) && !matches!(self.status, 404 | 429) {
-            return Some(
-                "The answer is not JSON, so it did not come from Drata's API but from something in front of it (a proxy, a gateway, a login page): check the base URL and any proxy between you and Drata.".to_string(),
-            );
-        }
-        Some(match (self.status, self.operation.permission) {
-            (403, Some(permission)) => format!(
-                "The API key lacks the permission this operation requires: \"{permission}\". Add it to the key's scopes in Drata (Settings → API Keys)."
-            ),
-            (404, _) if self.is_unknown_route() => self.unknown_route_hint(),
-            (404, _) => self.no_record_hint(),
-            (429, _) if self.retry_after.is_some() => format!(
-                "Rate limited: Drata asks to wait {} before retrying (it allows 500 requests per minute per IP).",
-                seconds(self.retry_after.unwrap_or_default())
-            ),
-            _ => status_hint(self.status)?.to_string(),
-        })
-    }
-}
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {}: Drata answered {}",
-            self.operation.method,
-            self.request_path,
-            status_text(self.status)
-        )?;
-        match &self.body {
-            Some(body) => {
-                write!(f, ": {} (code {}", body.message, body.code)?;
-                if let Some(name) = &body.name {
-                    write!(f, ", {name}")?;
-                }
-            }
-            None => {
-                let excerpt = self.excerpt.as_deref().unwrap_or("(empty)");
-                write!(f, " with a body that is not Drata's error JSON ({excerpt}")?;
-            }
-        }
-        if self.attempts > 1 {
-            write!(f, ", after {} attempts", self.attempts)?;
-        }
-        f.write_str(")")?;
-        if let Some(hint) = self.hint() {
-            write!(f, ". {hint}")?;
-        }
-        Ok(())
-    }
 }
 
 impl std::error::Error for ApiError {}
-
-/// The fields of a body that name records (`userId`, `controlIds`): what
-/// else a 404 may be about.
-fn body_ids(shape: &'static crate::Shape) -> Vec<String> {
-    let crate::Shape::Object(object) = shape else { return Vec::new() };
-    object
-        .properties
-        .iter()
-        .filter(|p| p.name.ends_with("Id") || p.name.ends_with("Ids"))
-        .map(|p| format!("`{}`", p.name))
-        .collect()
-}
-
-/// The advice for an error status, whatever the operation.
-fn status_hint(status: u16) -> Option<&'static str> {
-    Some(match status {
-        400 => "Check the request against the operation's documentation.",
-        401 => {
-            "Check the API key (Settings → API Keys in Drata) and that the region matches your Drata account."
-        }
-        402 => "This feature needs a Drata plan upgrade.",
-        403 => "The API key lacks the permission this operation requires; edit the key's scopes in Drata.",
-        412 => "The key's owner must accept Drata's terms and conditions in the Drata web app.",
-        429 => "Rate limited: Drata allows 500 requests per minute per IP; wait and retry.",
-        500..=599 => "Drata had a server error; retry later.",
-        _ => return None,
-    })
-}
 
 impl Error {
     /// The operation of the call that failed, when the error is a call's.
@@ -457,7 +303,8 @@ impl Error {
             | Error::OutcomeUnknown { operation, .. }
             | Error::Pagination { operation, .. }
             | Error::Deadline { operation, .. } => Some(operation),
-            Error::Config { .. } | Error::Validation(_) | Error::File { .. } => None,
+            Error::Rejected { operation, .. } => *operation,
+            Error::Config { .. } | Error::File { .. } => None,
         }
     }
 
@@ -482,11 +329,28 @@ impl Error {
         }
     }
 
+    /// The personnel an import found invalid, every problem with its row
+    /// and column, when that is why nothing was sent.
+    pub fn validation_report(&self) -> Option<&ValidationReport> {
+        match self {
+            Error::Rejected { source, .. } => source.downcast_ref::<ValidationReport>(),
+            _ => None,
+        }
+    }
+
+    /// A personnel list or file found invalid.
+    pub(crate) fn rejected_personnel(
+        operation: Option<&'static Operation>,
+        report: ValidationReport,
+    ) -> Self {
+        Error::Rejected { operation, what: "personnel", source: Box::new(report) }
+    }
+
     /// Whether nothing was sent because the input or configuration is invalid.
     pub fn is_invalid_input(&self) -> bool {
         matches!(
             self,
-            Error::Config { .. } | Error::InvalidRequest { .. } | Error::Validation(_) | Error::File { .. }
+            Error::Config { .. } | Error::InvalidRequest { .. } | Error::Rejected { .. } | Error::File { .. }
         )
     }
 
@@ -501,107 +365,5 @@ impl Error {
     }
 }
 
-/// What a [`Error::Decode`] says happened.
-fn decode_text(status: u16, path: &str, message: &str) -> String {
-    if path == NOT_JSON {
-        format!(
-            "the answer ({}) is not JSON, so it did not come from Drata's API: the base URL may point to a web page or a proxy ({message})",
-            status_text(status)
-        )
-    } else {
-        format!(
-            "Drata's answer ({}) does not have the documented shape at `{path}`: {message}",
-            status_text(status)
-        )
-    }
-}
-
 /// The path of a [`Error::Decode`] whose body is not JSON at all.
 pub(crate) const NOT_JSON: &str = "";
-
-/// The builder setting of an operation's deadline.
-fn deadline_setting(operation: &Operation) -> &'static str {
-    match operation.body {
-        BodyKind::Multipart => "upload_call_deadline",
-        BodyKind::None | BodyKind::Json => "call_deadline",
-    }
-}
-
-/// A status with its reason phrase: `404 Not Found`.
-fn status_text(status: u16) -> String {
-    let reason = http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason());
-    match reason {
-        Some(reason) => format!("{status} {reason}"),
-        None => status.to_string(),
-    }
-}
-
-/// A duration for a person: `2 s`, `1.5 s`, `250 ms`.
-pub(crate) fn seconds(duration: Duration) -> String {
-    if duration < Duration::from_secs(1) {
-        format!("{} ms", duration.as_millis())
-    } else if duration.subsec_millis() == 0 {
-        format!("{} s", duration.as_secs())
-    } else {
-        format!("{:.1} s", duration.as_secs_f64())
-    }
-}
-
-/// What went wrong on the way, in words, then the underlying error's chain
-/// of causes (reqwest's names the URL, never headers: the key is not in it).
-fn transport_reason(
-    kind: TransportKind,
-    source: &(dyn std::error::Error + 'static),
-    timeout: Option<Duration>,
-) -> String {
-    let within = timeout.map(|t| format!(" within {}", seconds(t))).unwrap_or_default();
-    let what = match kind {
-        TransportKind::Timeout => format!("no answer{within}"),
-        TransportKind::AnswerTimeout => format!("the answer stopped arriving: no whole answer{within}"),
-        TransportKind::Connect => "could not connect to Drata".to_string(),
-        TransportKind::AnswerCut => "the connection broke while the answer was arriving".to_string(),
-        TransportKind::Other => "the request failed".to_string(),
-    };
-    let mut message = format!("{what}: {source}");
-    let mut cause = source.source();
-    while let Some(c) = cause {
-        message.push_str(&format!(": {c}"));
-        cause = c.source();
-    }
-    message
-}
-
-/// The longest part of a value a message quotes (a user's or a server's).
-pub(crate) const QUOTED_CHARS: usize = 100;
-
-/// A value for a message: its first 100 characters, then how long it is.
-pub(crate) fn cut(value: &str) -> String {
-    let mut chars = value.char_indices();
-    match chars.nth(QUOTED_CHARS) {
-        Some((end, _)) => format!("{}… ({} characters)", &value[..end], value.chars().count()),
-        None => value.to_string(),
-    }
-}
-
-/// The start of a body, cut at 200 characters.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut out: String = text.chars().take(BODY_EXCERPT_CHARS).collect();
-    if text.chars().nth(BODY_EXCERPT_CHARS).is_some() {
-        out.push('…');
-    }
-    if out.is_empty() { "(empty)".into() } else { out }
-}
-
-/// The JSON path at which `body` fails to deserialize as `T` (`$` when it
-/// is not JSON at all).
-pub(crate) fn json_path<T: serde::de::DeserializeOwned>(body: &[u8]) -> String {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Ok(_) => "$".into(),
-        Err(e) => match e.path().to_string().as_str() {
-            "." => "$".into(),
-            path => path.to_string(),
-        },
-    }
-}
