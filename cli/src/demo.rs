@@ -290,6 +290,41 @@ pub async fn run_demo(stdout: &mut Stdout, json: bool) -> Result<(), Failure> {
     Ok(())
 }
 
+/// When `operation` acts on an item of a listing (`/vendors/{id}` below
+/// the listing `/vendors`), the example's id becomes that of the listing's
+/// first item: one that exists.
+async fn existing_item(
+    client: &Client,
+    operation: &'static drata::Operation,
+    example: &mut drata_openapi::ExampleRequest,
+) -> Result<(), Failure> {
+    let Some((parent, last)) = operation.path.rsplit_once('/') else { return Ok(()) };
+    let Some(name) = last.strip_prefix('{').and_then(|l| l.strip_suffix('}')) else { return Ok(()) };
+    let listing = drata::operations::ALL
+        .iter()
+        .copied()
+        .find(|op| op.path == parent && op.method == drata::Method::Get && op.pagination.is_some());
+    let Some(listing) = listing else { return Ok(()) };
+    let mut call = client.call(listing);
+    for (param, value) in &example.params {
+        if listing.parameter(param).is_some_and(|p| p.location == drata::ParameterLocation::Path) {
+            call = call.param(param.as_str(), value.as_str());
+        }
+    }
+    let page = call.send().await?;
+    let id = match page.pointer("/data/0/id") {
+        Some(serde_json::Value::String(id)) => id.clone(),
+        Some(id) => id.to_string(),
+        None => return Ok(()),
+    };
+    for (param, value) in &mut example.params {
+        if param == name {
+            *value = id.clone();
+        }
+    }
+    Ok(())
+}
+
 /// Calls each operation of the spec the fake server has not answered yet,
 /// with the spec's example parameters and body (`csv` for an upload).
 async fn every_other_operation(
@@ -300,8 +335,9 @@ async fn every_other_operation(
 ) -> Result<(), Failure> {
     let served = server.served_operations();
     for operation in drata::operations::ALL.iter().copied().filter(|op| !served.contains(&op.id)) {
-        let example = drata_openapi::example_request(operation.method.as_str(), operation.path)
+        let mut example = drata_openapi::example_request(operation.method.as_str(), operation.path)
             .ok_or_else(|| Failure::Api(format!("{} is not in the spec", operation.describe())))?;
+        existing_item(client, operation, &mut example).await?;
         let mut call = client.call(operation);
         for (name, value) in &example.params {
             call = call.param(name.as_str(), value.as_str());

@@ -54,18 +54,39 @@ async fn call(context: &Context, out: &mut Stdout, name: &str, matches: &ArgMatc
             Failure::Invalid(format!("no operation `{name}`; list them with `drata op --list`"))
         })?;
     let client = context.client()?;
-    let mut call = client.call(operation);
-    for parameter in operation.parameters {
-        for value in matches.get_many::<String>(parameter.name).into_iter().flatten() {
-            call = call.param(parameter.name, value.as_str());
+    let params: Vec<(&str, &String)> = operation
+        .parameters
+        .iter()
+        .flat_map(|p| matches.get_many::<String>(p.name).into_iter().flatten().map(|v| (p.name, v)))
+        .collect();
+    // A form: its files and fields, through the client's upload.
+    let files: Vec<&String> =
+        matches.try_get_many::<String>("file").ok().flatten().into_iter().flatten().collect();
+    let fields: Vec<&String> =
+        matches.try_get_many::<String>("field").ok().flatten().into_iter().flatten().collect();
+    if !files.is_empty() || !fields.is_empty() {
+        let mut upload = client.upload(operation);
+        for (name, value) in &params {
+            upload = upload.param(*name, value);
         }
+        for file in files {
+            let (part, path) = file_part(operation, file);
+            upload = upload.file(part, path);
+        }
+        for field in fields {
+            let (part, value) = form_field(operation, field)?;
+            upload = upload.field(part, value);
+        }
+        let answer = crate::inflight::call(operation, operation.path, upload.send()).await?;
+        return out.raw_json(answer.bytes());
     }
-    // Only an operation with a body has `--body`, only an upload `--file`.
+    let mut call = client.call(operation);
+    for (name, value) in &params {
+        call = call.param(*name, value.as_str());
+    }
+    // Only an operation with a body has `--body`.
     if let Ok(Some(body)) = matches.try_get_one::<String>("body") {
         call = call.body(read_body(body)?);
-    }
-    if let Ok(Some(file)) = matches.try_get_one::<String>("file") {
-        call = call.file(file);
     }
     if matches.try_get_one::<bool>("all").ok().flatten() == Some(&true) {
         let items: Vec<serde_json::Value> = call.items().try_collect().await?;
@@ -73,6 +94,51 @@ async fn call(context: &Context, out: &mut Stdout, name: &str, matches: &ArgMatc
     }
     let answer = crate::inflight::call(operation, operation.path, call.send()).await?;
     out.raw_json(answer.bytes())
+}
+
+/// `--file [PART=]PATH`: the part it names (when the form has such a
+/// part), else the form's file part, and the path.
+fn file_part<'a>(operation: &'static drata::Operation, given: &'a str) -> (String, &'a str) {
+    let Some(drata::Shape::Object(form)) = operation.form_shape else { return ("file".into(), given) };
+    if let Some((part, path)) = given.split_once('=')
+        && form.properties.iter().any(|p| p.name == part)
+    {
+        return (part.to_string(), path);
+    }
+    let part =
+        form.properties.iter().find(|p| drata_cli::operations::is_file(p.shape)).map_or("file", |p| p.name);
+    (part.to_string(), given)
+}
+
+/// `--field PART=VALUE`: the value as the part takes it (a number, a flag,
+/// JSON for an object part, text otherwise).
+fn form_field(
+    operation: &'static drata::Operation,
+    given: &str,
+) -> Result<(String, serde_json::Value), Failure> {
+    let (part, text) = given.split_once('=').ok_or_else(|| {
+        Failure::Invalid(format!("--field `{}` is not PART=VALUE", crate::output::text(given)))
+    })?;
+    let shape = match operation.form_shape {
+        Some(drata::Shape::Object(form)) => form.properties.iter().find(|p| p.name == part).map(|p| p.shape),
+        _ => None,
+    };
+    let mut shape = shape;
+    while let Some(
+        drata::Shape::Nullable(inner) | drata::Shape::Array(drata::shape::List { items: inner, .. }),
+    ) = shape
+    {
+        shape = Some(inner);
+    }
+    let value = match shape {
+        Some(drata::Shape::Integer(_) | drata::Shape::Number(_) | drata::Shape::Boolean) => {
+            serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::from(text))
+        }
+        Some(drata::Shape::Object(_) | drata::Shape::Any) => serde_json::from_str(text)
+            .map_err(|e| Failure::Invalid(format!("--field {part}: not JSON: {e}")))?,
+        _ => serde_json::Value::from(text),
+    };
+    Ok((part.to_string(), value))
 }
 
 /// `--body`: JSON inline, or `@FILE` (`@-`: standard input).

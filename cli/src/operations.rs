@@ -38,23 +38,46 @@ fn subcommand(operation: &'static Operation) -> clap::Command {
     }
     match operation.body {
         BodyKind::Json => {
+            // With a form beside it, the body is the JSON or the form.
+            let form = operation.form_shape.is_some();
             command = command.arg(
-                Arg::new("body").long("body").value_name("JSON|@FILE").required(true).help(format!(
-                    "The JSON body{}, inline or from a file (`@people.json`, `@-` for standard input)",
-                    operation.body_schema.map(|s| format!(" (`{s}`)")).unwrap_or_default()
-                )),
+                Arg::new("body")
+                    .long("body")
+                    .value_name("JSON|@FILE")
+                    .required(!form)
+                    .required_unless_present_any(if form { vec!["file", "field"] } else { vec![] })
+                    .conflicts_with_all(if form { vec!["file", "field"] } else { vec![] })
+                    .help(format!(
+                        "The JSON body{}, inline or from a file (`@people.json`, `@-` for standard input){}",
+                        operation.body_schema.map(|s| format!(" (`{s}`)")).unwrap_or_default(),
+                        if form { "; or send the form with --file and --field" } else { "" }
+                    )),
             );
         }
-        BodyKind::Multipart => {
-            command = command.arg(
+        BodyKind::Multipart | BodyKind::None => {}
+    }
+    if let Some(drata::Shape::Object(form)) = operation.form_shape {
+        let parts: Vec<&str> = form.properties.iter().map(|p| p.name).collect();
+        let only_json_too = operation.body == BodyKind::Json;
+        command = command
+            .arg(
                 Arg::new("file")
                     .long("file")
-                    .value_name("PATH")
-                    .required(true)
-                    .help("The file to upload (checked first; nothing is sent if it is invalid)"),
+                    .value_name("[PART=]PATH")
+                    .action(ArgAction::Append)
+                    .required(!only_json_too && form.properties.iter().any(|p| p.required && is_file(p.shape)))
+                    .help(format!(
+                        "A file to upload: PATH for the form's file part, PART=PATH for another (repeatable; parts: {}). Checked before anything is sent",
+                        parts.join(", ")
+                    )),
+            )
+            .arg(
+                Arg::new("field")
+                    .long("field")
+                    .value_name("PART=VALUE")
+                    .action(ArgAction::Append)
+                    .help("A value of the form's other parts (repeatable; a list part takes the flag again)"),
             );
-        }
-        BodyKind::None => {}
     }
     if operation.pagination.is_some() {
         command = command.arg(
@@ -87,4 +110,14 @@ fn argument(parameter: &'static Parameter) -> Arg {
         arg = arg.value_parser(PossibleValuesParser::new(parameter.values)).ignore_case(true);
     }
     arg
+}
+
+/// Whether a form part takes files.
+pub fn is_file(shape: &drata::Shape) -> bool {
+    match shape {
+        drata::Shape::File => true,
+        drata::Shape::Nullable(inner) => is_file(inner),
+        drata::Shape::Array(list) => is_file(list.items),
+        _ => false,
+    }
 }

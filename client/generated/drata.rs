@@ -13,6 +13,11 @@ pub mod types {
         pub name: ::std::string::String,
         pub version: ::std::string::String,
     }
+    impl AppTypeRequest {
+        pub fn builder() -> builder::AppTypeRequest {
+            Default::default()
+        }
+    }
     ///`Asset`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Asset {
@@ -99,6 +104,11 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub unique_id: ::std::option::Option<::std::string::String>,
+    }
+    impl AssetRequest {
+        pub fn builder() -> builder::AssetRequest {
+            Default::default()
+        }
     }
     ///`AssetRequestAssetClassTypesItem`
     #[derive(
@@ -588,6 +598,11 @@ pub mod types {
         )]
         pub security_emails: ::std::option::Option<::std::string::String>,
     }
+    impl CompanyInfoPrivateAccessRequest {
+        pub fn builder() -> builder::CompanyInfoPrivateAccessRequest {
+            Default::default()
+        }
+    }
     ///`ComplianceCheck`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ComplianceCheck {
@@ -650,6 +665,11 @@ pub mod types {
         )]
         pub user_id: ::std::option::Option<i64>,
     }
+    impl ConnectInfrastructureIdentityRequest {
+        pub fn builder() -> builder::ConnectInfrastructureIdentityRequest {
+            Default::default()
+        }
+    }
     ///`ConnectVersionControlIdentityRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
@@ -660,6 +680,11 @@ pub mod types {
             deserialize_with = "::std::option::Option::deserialize"
         )]
         pub user_id: ::std::option::Option<i64>,
+    }
+    impl ConnectVersionControlIdentityRequest {
+        pub fn builder() -> builder::ConnectVersionControlIdentityRequest {
+            Default::default()
+        }
     }
     ///A connection with all of its details.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -958,12 +983,22 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "ownerIds")]
         pub owner_ids: ::std::vec::Vec<i64>,
     }
+    impl ControlOwnerBulkRequest {
+        pub fn builder() -> builder::ControlOwnerBulkRequest {
+            Default::default()
+        }
+    }
     ///`ControlOwnerRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct ControlOwnerRequest {
         #[serde(rename = "ownerIds")]
         pub owner_ids: ::std::vec::Vec<i64>,
+    }
+    impl ControlOwnerRequest {
+        pub fn builder() -> builder::ControlOwnerRequest {
+            Default::default()
+        }
     }
     ///`ControlOwnersPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1099,6 +1134,11 @@ properties, printed as `""`), so it is kept as raw JSON.
     pub struct CreateControlNoteRequest {
         pub comment: ::std::string::String,
     }
+    impl CreateControlNoteRequest {
+        pub fn builder() -> builder::CreateControlNoteRequest {
+            Default::default()
+        }
+    }
     ///`CreateControlRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
@@ -1150,11 +1190,21 @@ properties, printed as `""`), so it is kept as raw JSON.
         )]
         pub test_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     }
+    impl CreateControlRequest {
+        pub fn builder() -> builder::CreateControlRequest {
+            Default::default()
+        }
+    }
     ///`CreateCustomDataRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct CreateCustomDataRequest {
         pub data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl CreateCustomDataRequest {
+        pub fn builder() -> builder::CreateCustomDataRequest {
+            Default::default()
+        }
     }
     ///`CreateCustomDataResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1357,6 +1407,11 @@ properties, printed as `""`), so it is kept as raw JSON.
         pub windows_services: ::std::option::Option<
             ::std::vec::Vec<WindowsServiceRequest>,
         >,
+    }
+    impl CreateDeviceRequest {
+        pub fn builder() -> builder::CreateDeviceRequest {
+            Default::default()
+        }
     }
     ///`CurrentPublishedPolicyVersion`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1595,6 +1650,11 @@ properties, printed as `""`), so it is kept as raw JSON.
         pub file: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type")]
         pub type_: DeviceDocumentRequestType,
+    }
+    impl DeviceDocumentRequest {
+        pub fn builder() -> builder::DeviceDocumentRequest {
+            Default::default()
+        }
     }
     ///`DeviceDocumentRequestType`
     #[derive(
@@ -2002,6 +2062,11 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub question: ::std::option::Option<::std::string::String>,
     }
+    impl EditControlRequest {
+        pub fn builder() -> builder::EditControlRequest {
+            Default::default()
+        }
+    }
     ///An empty JSON object, `{}`, the success body of the IdP import operations.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
@@ -2247,6 +2312,11 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
+    impl EvidenceRequest {
+        pub fn builder() -> builder::EvidenceRequest {
+            Default::default()
+        }
+    }
     ///`EvidenceRequestRenewalScheduleType`
     #[derive(
         ::serde::Deserialize,
@@ -2426,6 +2496,11 @@ properties, printed as `""`), so it is kept as raw JSON.
         pub safe_base_document_id: ::std::option::Option<::std::string::String>,
         #[serde(rename = "safeBaseSyncStatus")]
         pub safe_base_sync_status: EvidenceSyncRequestSafeBaseSyncStatus,
+    }
+    impl EvidenceSyncRequest {
+        pub fn builder() -> builder::EvidenceSyncRequest {
+            Default::default()
+        }
     }
     ///`EvidenceSyncRequestSafeBaseSyncStatus`
     #[derive(
@@ -16122,6 +16197,11 @@ properties, printed as `""`), so it is kept as raw JSON.
         pub filed_at: ::std::string::String,
         pub url: ::std::string::String,
     }
+    impl ManualBackgroundCheckRequest {
+        pub fn builder() -> builder::ManualBackgroundCheckRequest {
+            Default::default()
+        }
+    }
     ///`MappedExternalEvidence`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MappedExternalEvidence {
@@ -16329,6 +16409,11 @@ properties, printed as `""`), so it is kept as raw JSON.
     pub struct NoteRequest {
         pub comment: ::std::string::String,
     }
+    impl NoteRequest {
+        pub fn builder() -> builder::NoteRequest {
+            Default::default()
+        }
+    }
     ///`NotesPaginatedPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NotesPaginatedPage {
@@ -16365,6 +16450,11 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "startDate")]
         pub start_date: ::std::string::String,
     }
+    impl PersonnelContractDateRequest {
+        pub fn builder() -> builder::PersonnelContractDateRequest {
+            Default::default()
+        }
+    }
     /**One row of the personnel CSV of a manual IdP import, by column name
 (the header row names the columns). Values are text; a row is one line.
 */
@@ -16395,6 +16485,11 @@ properties, printed as `""`), so it is kept as raw JSON.
     pub struct PersonnelCsvUpload {
         ///The CSV file; each row is a `PersonnelCsvRow`.
         pub file: ::std::string::String,
+    }
+    impl PersonnelCsvUpload {
+        pub fn builder() -> builder::PersonnelCsvUpload {
+            Default::default()
+        }
     }
     ///`PersonnelData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -16562,6 +16657,11 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "personnelData")]
         pub personnel_data: ::std::vec::Vec<PersonnelRecord>,
     }
+    impl PersonnelImport {
+        pub fn builder() -> builder::PersonnelImport {
+            Default::default()
+        }
+    }
     ///One person of an IdP connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
@@ -16599,6 +16699,11 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "lastName")]
         pub last_name: ::std::string::String,
     }
+    impl PersonnelRecord {
+        pub fn builder() -> builder::PersonnelRecord {
+            Default::default()
+        }
+    }
     ///`PersonnelResetStatusRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
@@ -16608,6 +16713,11 @@ properties, printed as `""`), so it is kept as raw JSON.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub personnel_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    }
+    impl PersonnelResetStatusRequest {
+        pub fn builder() -> builder::PersonnelResetStatusRequest {
+            Default::default()
+        }
     }
     ///`PersonnelStatusRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -16625,6 +16735,11 @@ properties, printed as `""`), so it is kept as raw JSON.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub separation_date: ::std::option::Option<::std::string::String>,
+    }
+    impl PersonnelStatusRequest {
+        pub fn builder() -> builder::PersonnelStatusRequest {
+            Default::default()
+        }
     }
     ///`PersonnelStatusRequestEmploymentStatus`
     #[derive(
@@ -17134,6 +17249,11 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "securityReviewId")]
         pub security_review_id: i64,
     }
+    impl QuestionnaireSentRequest {
+        pub fn builder() -> builder::QuestionnaireSentRequest {
+            Default::default()
+        }
+    }
     ///`QuestionnaireUploadRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
@@ -17144,6 +17264,11 @@ properties, printed as `""`), so it is kept as raw JSON.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub security_review_id: ::std::option::Option<i64>,
+    }
+    impl QuestionnaireUploadRequest {
+        pub fn builder() -> builder::QuestionnaireUploadRequest {
+            Default::default()
+        }
     }
     ///`QuestionnaireVendor`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -17398,6 +17523,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "serviceAccountReason")]
         pub service_account_reason: ::std::string::String,
     }
+    impl ServiceAccountRequest {
+        pub fn builder() -> builder::ServiceAccountRequest {
+            Default::default()
+        }
+    }
     ///`Session`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Session {
@@ -17573,6 +17703,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         pub type_: ::std::string::String,
         pub value: ::std::string::String,
     }
+    impl TicketsCreateFieldRequest {
+        pub fn builder() -> builder::TicketsCreateFieldRequest {
+            Default::default()
+        }
+    }
     ///`TicketsCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
@@ -17594,6 +17729,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "projectId")]
         pub project_id: ::std::string::String,
     }
+    impl TicketsCreateRequest {
+        pub fn builder() -> builder::TicketsCreateRequest {
+            Default::default()
+        }
+    }
     ///`ToggleInfrastructureIdentityRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
@@ -17606,6 +17746,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         )]
         pub toggle_field: ::std::option::Option<crate::types::InfrastructureToggleField>,
     }
+    impl ToggleInfrastructureIdentityRequest {
+        pub fn builder() -> builder::ToggleInfrastructureIdentityRequest {
+            Default::default()
+        }
+    }
     ///`ToggleVersionControlIdentityRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
@@ -17617,6 +17762,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub toggle_field: ::std::option::Option<crate::types::ToggleField>,
+    }
+    impl ToggleVersionControlIdentityRequest {
+        pub fn builder() -> builder::ToggleVersionControlIdentityRequest {
+            Default::default()
+        }
     }
     ///`TrustCenterAllPrivateDocuments`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -17723,6 +17873,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_new_expiration: ::std::option::Option<bool>,
+    }
+    impl TrustCenterApproveRequestRequest {
+        pub fn builder() -> builder::TrustCenterApproveRequestRequest {
+            Default::default()
+        }
     }
     ///`TrustCenterApproveRequestRequestExpirationType`
     #[derive(
@@ -17866,6 +18021,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         pub document_id: i64,
         #[serde(rename = "type")]
         pub type_: TrustCenterRequestDocumentTypeRequestType,
+    }
+    impl TrustCenterRequestDocumentTypeRequest {
+        pub fn builder() -> builder::TrustCenterRequestDocumentTypeRequest {
+            Default::default()
+        }
     }
     ///`TrustCenterRequestDocumentTypeRequestType`
     #[derive(
@@ -18053,6 +18213,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         pub lastname: ::std::string::String,
         pub name: ::std::string::String,
     }
+    impl TrustCenterRequestRequest {
+        pub fn builder() -> builder::TrustCenterRequestRequest {
+            Default::default()
+        }
+    }
     ///`TrustCenterRequestRequestFlowType`
     #[derive(
         ::serde::Deserialize,
@@ -18141,6 +18306,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     pub struct UpdateCustomDataRequest {
         pub data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
+    impl UpdateCustomDataRequest {
+        pub fn builder() -> builder::UpdateCustomDataRequest {
+            Default::default()
+        }
+    }
     ///`UpdateCustomerRequestDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UpdateCustomerRequestDetails {
@@ -18160,6 +18330,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "ownerIds")]
         pub owner_ids: ::std::vec::Vec<i64>,
         pub title: ::std::string::String,
+    }
+    impl UpdateCustomerRequestDetailsRequest {
+        pub fn builder() -> builder::UpdateCustomerRequestDetailsRequest {
+            Default::default()
+        }
     }
     ///`UploadEvidenceRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -18184,6 +18359,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         pub renewal_schedule_type: UploadEvidenceRequestRenewalScheduleType,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl UploadEvidenceRequest {
+        pub fn builder() -> builder::UploadEvidenceRequest {
+            Default::default()
+        }
     }
     ///`UploadEvidenceRequestRenewalScheduleType`
     #[derive(
@@ -18422,6 +18602,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         pub file: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type")]
         pub type_: UserDocumentRequestType,
+    }
+    impl UserDocumentRequest {
+        pub fn builder() -> builder::UserDocumentRequest {
+            Default::default()
+        }
     }
     ///`UserDocumentRequestType`
     #[derive(
@@ -18937,6 +19122,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_id: ::std::option::Option<i64>,
+    }
+    impl VendorCreateRequest {
+        pub fn builder() -> builder::VendorCreateRequest {
+            Default::default()
+        }
     }
     ///`VendorCreateRequestCategory`
     #[derive(
@@ -19937,6 +20127,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<VendorDocumentRequestType>,
     }
+    impl VendorDocumentRequest {
+        pub fn builder() -> builder::VendorDocumentRequest {
+            Default::default()
+        }
+    }
     ///`VendorDocumentRequestType`
     #[derive(
         ::serde::Deserialize,
@@ -20243,6 +20438,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_id: ::std::option::Option<i64>,
+    }
+    impl VendorModifyRequest {
+        pub fn builder() -> builder::VendorModifyRequest {
+            Default::default()
+        }
     }
     ///`VendorModifyRequestCategory`
     #[derive(
@@ -21241,6 +21441,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
     }
+    impl VendorSecurityReviewRequest {
+        pub fn builder() -> builder::VendorSecurityReviewRequest {
+            Default::default()
+        }
+    }
     ///`VendorSecurityReviewRequestSecurityReviewStatus`
     #[derive(
         ::serde::Deserialize,
@@ -21373,6 +21578,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     pub struct VendorStatusRequest {
         #[serde(rename = "vendorStatus")]
         pub vendor_status: VendorStatusRequestVendorStatus,
+    }
+    impl VendorStatusRequest {
+        pub fn builder() -> builder::VendorStatusRequest {
+            Default::default()
+        }
     }
     ///`VendorStatusRequestVendorStatus`
     #[derive(
@@ -21749,6 +21959,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         pub start_type: ::std::string::String,
         pub status: ::std::string::String,
     }
+    impl WindowsServiceRequest {
+        pub fn builder() -> builder::WindowsServiceRequest {
+            Default::default()
+        }
+    }
     ///A Drata workspace.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Workspace {
@@ -21781,6 +21996,5899 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         pub limit: i64,
         pub page: i64,
         pub total: i64,
+    }
+    /// Types for composing complex structures.
+    pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct AppTypeRequest {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            version: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for AppTypeRequest {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    version: Err("no value supplied for version".to_string()),
+                }
+            }
+        }
+        impl AppTypeRequest {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AppTypeRequest> for super::AppTypeRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AppTypeRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    name: value.name?,
+                    version: value.version?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AppTypeRequest> for AppTypeRequest {
+            fn from(value: super::AppTypeRequest) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    version: Ok(value.version),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AssetRequest {
+            asset_class_types: ::std::result::Result<
+                ::std::vec::Vec<super::AssetRequestAssetClassTypesItem>,
+                ::std::string::String,
+            >,
+            asset_type: ::std::result::Result<
+                super::AssetRequestAssetType,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            external_owner_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            notes: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            owner_id: ::std::result::Result<i64, ::std::string::String>,
+            removed_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            unique_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AssetRequest {
+            fn default() -> Self {
+                Self {
+                    asset_class_types: Err(
+                        "no value supplied for asset_class_types".to_string(),
+                    ),
+                    asset_type: Err("no value supplied for asset_type".to_string()),
+                    description: Err("no value supplied for description".to_string()),
+                    external_id: Ok(Default::default()),
+                    external_owner_id: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    notes: Ok(Default::default()),
+                    owner_id: Err("no value supplied for owner_id".to_string()),
+                    removed_at: Ok(Default::default()),
+                    unique_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl AssetRequest {
+            pub fn asset_class_types<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::AssetRequestAssetClassTypesItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.asset_class_types = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for asset_class_types: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn asset_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AssetRequestAssetType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.asset_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for asset_type: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn external_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for external_id: {e}")
+                    });
+                self
+            }
+            pub fn external_owner_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_owner_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for external_owner_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn notes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.notes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for notes: {e}")
+                    });
+                self
+            }
+            pub fn owner_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.owner_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for owner_id: {e}")
+                    });
+                self
+            }
+            pub fn removed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.removed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for removed_at: {e}")
+                    });
+                self
+            }
+            pub fn unique_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unique_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for unique_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AssetRequest> for super::AssetRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AssetRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    asset_class_types: value.asset_class_types?,
+                    asset_type: value.asset_type?,
+                    description: value.description?,
+                    external_id: value.external_id?,
+                    external_owner_id: value.external_owner_id?,
+                    name: value.name?,
+                    notes: value.notes?,
+                    owner_id: value.owner_id?,
+                    removed_at: value.removed_at?,
+                    unique_id: value.unique_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AssetRequest> for AssetRequest {
+            fn from(value: super::AssetRequest) -> Self {
+                Self {
+                    asset_class_types: Ok(value.asset_class_types),
+                    asset_type: Ok(value.asset_type),
+                    description: Ok(value.description),
+                    external_id: Ok(value.external_id),
+                    external_owner_id: Ok(value.external_owner_id),
+                    name: Ok(value.name),
+                    notes: Ok(value.notes),
+                    owner_id: Ok(value.owner_id),
+                    removed_at: Ok(value.removed_at),
+                    unique_id: Ok(value.unique_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CompanyInfoPrivateAccessRequest {
+            preapproved_email_domains: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            remove_nda: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            security_emails: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CompanyInfoPrivateAccessRequest {
+            fn default() -> Self {
+                Self {
+                    preapproved_email_domains: Ok(Default::default()),
+                    remove_nda: Ok(Default::default()),
+                    security_emails: Ok(Default::default()),
+                }
+            }
+        }
+        impl CompanyInfoPrivateAccessRequest {
+            pub fn preapproved_email_domains<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.preapproved_email_domains = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for preapproved_email_domains: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn remove_nda<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remove_nda = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for remove_nda: {e}")
+                    });
+                self
+            }
+            pub fn security_emails<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.security_emails = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for security_emails: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CompanyInfoPrivateAccessRequest>
+        for super::CompanyInfoPrivateAccessRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CompanyInfoPrivateAccessRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    preapproved_email_domains: value.preapproved_email_domains?,
+                    remove_nda: value.remove_nda?,
+                    security_emails: value.security_emails?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CompanyInfoPrivateAccessRequest>
+        for CompanyInfoPrivateAccessRequest {
+            fn from(value: super::CompanyInfoPrivateAccessRequest) -> Self {
+                Self {
+                    preapproved_email_domains: Ok(value.preapproved_email_domains),
+                    remove_nda: Ok(value.remove_nda),
+                    security_emails: Ok(value.security_emails),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ConnectInfrastructureIdentityRequest {
+            user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ConnectInfrastructureIdentityRequest {
+            fn default() -> Self {
+                Self {
+                    user_id: Err("no value supplied for user_id".to_string()),
+                }
+            }
+        }
+        impl ConnectInfrastructureIdentityRequest {
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ConnectInfrastructureIdentityRequest>
+        for super::ConnectInfrastructureIdentityRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ConnectInfrastructureIdentityRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { user_id: value.user_id? })
+            }
+        }
+        impl ::std::convert::From<super::ConnectInfrastructureIdentityRequest>
+        for ConnectInfrastructureIdentityRequest {
+            fn from(value: super::ConnectInfrastructureIdentityRequest) -> Self {
+                Self { user_id: Ok(value.user_id) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ConnectVersionControlIdentityRequest {
+            user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ConnectVersionControlIdentityRequest {
+            fn default() -> Self {
+                Self {
+                    user_id: Err("no value supplied for user_id".to_string()),
+                }
+            }
+        }
+        impl ConnectVersionControlIdentityRequest {
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ConnectVersionControlIdentityRequest>
+        for super::ConnectVersionControlIdentityRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ConnectVersionControlIdentityRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { user_id: value.user_id? })
+            }
+        }
+        impl ::std::convert::From<super::ConnectVersionControlIdentityRequest>
+        for ConnectVersionControlIdentityRequest {
+            fn from(value: super::ConnectVersionControlIdentityRequest) -> Self {
+                Self { user_id: Ok(value.user_id) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ControlOwnerBulkRequest {
+            control_ids: ::std::result::Result<
+                ::std::vec::Vec<i64>,
+                ::std::string::String,
+            >,
+            owner_ids: ::std::result::Result<
+                ::std::vec::Vec<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ControlOwnerBulkRequest {
+            fn default() -> Self {
+                Self {
+                    control_ids: Err("no value supplied for control_ids".to_string()),
+                    owner_ids: Err("no value supplied for owner_ids".to_string()),
+                }
+            }
+        }
+        impl ControlOwnerBulkRequest {
+            pub fn control_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.control_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for control_ids: {e}")
+                    });
+                self
+            }
+            pub fn owner_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.owner_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for owner_ids: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ControlOwnerBulkRequest>
+        for super::ControlOwnerBulkRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ControlOwnerBulkRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    control_ids: value.control_ids?,
+                    owner_ids: value.owner_ids?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ControlOwnerBulkRequest>
+        for ControlOwnerBulkRequest {
+            fn from(value: super::ControlOwnerBulkRequest) -> Self {
+                Self {
+                    control_ids: Ok(value.control_ids),
+                    owner_ids: Ok(value.owner_ids),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ControlOwnerRequest {
+            owner_ids: ::std::result::Result<
+                ::std::vec::Vec<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ControlOwnerRequest {
+            fn default() -> Self {
+                Self {
+                    owner_ids: Err("no value supplied for owner_ids".to_string()),
+                }
+            }
+        }
+        impl ControlOwnerRequest {
+            pub fn owner_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.owner_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for owner_ids: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ControlOwnerRequest>
+        for super::ControlOwnerRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ControlOwnerRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    owner_ids: value.owner_ids?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ControlOwnerRequest> for ControlOwnerRequest {
+            fn from(value: super::ControlOwnerRequest) -> Self {
+                Self {
+                    owner_ids: Ok(value.owner_ids),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateControlNoteRequest {
+            comment: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateControlNoteRequest {
+            fn default() -> Self {
+                Self {
+                    comment: Err("no value supplied for comment".to_string()),
+                }
+            }
+        }
+        impl CreateControlNoteRequest {
+            pub fn comment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.comment = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for comment: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateControlNoteRequest>
+        for super::CreateControlNoteRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateControlNoteRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { comment: value.comment? })
+            }
+        }
+        impl ::std::convert::From<super::CreateControlNoteRequest>
+        for CreateControlNoteRequest {
+            fn from(value: super::CreateControlNoteRequest) -> Self {
+                Self { comment: Ok(value.comment) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateControlRequest {
+            activity: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            base64_files: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            code: ::std::result::Result<::std::string::String, ::std::string::String>,
+            description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            external_evidence: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            external_evidence_metadata: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            owners: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::serde_json::Number>>,
+                ::std::string::String,
+            >,
+            policy_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::string::String,
+            >,
+            question: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            report_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::string::String,
+            >,
+            requirement_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::string::String,
+            >,
+            test_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateControlRequest {
+            fn default() -> Self {
+                Self {
+                    activity: Ok(Default::default()),
+                    base64_files: Ok(Default::default()),
+                    code: Err("no value supplied for code".to_string()),
+                    description: Err("no value supplied for description".to_string()),
+                    external_evidence: Ok(Default::default()),
+                    external_evidence_metadata: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    owners: Ok(Default::default()),
+                    policy_ids: Ok(Default::default()),
+                    question: Ok(Default::default()),
+                    report_ids: Ok(Default::default()),
+                    requirement_ids: Ok(Default::default()),
+                    test_ids: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateControlRequest {
+            pub fn activity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for activity: {e}")
+                    });
+                self
+            }
+            pub fn base64_files<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.base64_files = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for base64_files: {e}")
+                    });
+                self
+            }
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn external_evidence<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_evidence = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for external_evidence: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn external_evidence_metadata<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_evidence_metadata = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for external_evidence_metadata: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn owners<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::serde_json::Number>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.owners = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for owners: {e}")
+                    });
+                self
+            }
+            pub fn policy_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.policy_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for policy_ids: {e}")
+                    });
+                self
+            }
+            pub fn question<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.question = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for question: {e}")
+                    });
+                self
+            }
+            pub fn report_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.report_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for report_ids: {e}")
+                    });
+                self
+            }
+            pub fn requirement_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requirement_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for requirement_ids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn test_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.test_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for test_ids: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateControlRequest>
+        for super::CreateControlRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateControlRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    activity: value.activity?,
+                    base64_files: value.base64_files?,
+                    code: value.code?,
+                    description: value.description?,
+                    external_evidence: value.external_evidence?,
+                    external_evidence_metadata: value.external_evidence_metadata?,
+                    name: value.name?,
+                    owners: value.owners?,
+                    policy_ids: value.policy_ids?,
+                    question: value.question?,
+                    report_ids: value.report_ids?,
+                    requirement_ids: value.requirement_ids?,
+                    test_ids: value.test_ids?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateControlRequest> for CreateControlRequest {
+            fn from(value: super::CreateControlRequest) -> Self {
+                Self {
+                    activity: Ok(value.activity),
+                    base64_files: Ok(value.base64_files),
+                    code: Ok(value.code),
+                    description: Ok(value.description),
+                    external_evidence: Ok(value.external_evidence),
+                    external_evidence_metadata: Ok(value.external_evidence_metadata),
+                    name: Ok(value.name),
+                    owners: Ok(value.owners),
+                    policy_ids: Ok(value.policy_ids),
+                    question: Ok(value.question),
+                    report_ids: Ok(value.report_ids),
+                    requirement_ids: Ok(value.requirement_ids),
+                    test_ids: Ok(value.test_ids),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateCustomDataRequest {
+            data: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateCustomDataRequest {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl CreateCustomDataRequest {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateCustomDataRequest>
+        for super::CreateCustomDataRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateCustomDataRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::CreateCustomDataRequest>
+        for CreateCustomDataRequest {
+            fn from(value: super::CreateCustomDataRequest) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateDeviceRequest {
+            alias: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            antivirus_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            antivirus_explanation: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            app_list: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AppTypeRequest>>,
+                ::std::string::String,
+            >,
+            auto_update_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            auto_update_explanation: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            browser_extensions: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::AppTypeRequest>>,
+                ::std::string::String,
+            >,
+            encryption_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            encryption_explanation: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            firewall_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            firewall_explanation: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            mac_address: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            model: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            password_manager_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            password_manager_explanation: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            personnel_id: ::std::result::Result<i64, ::std::string::String>,
+            platform_name: ::std::result::Result<
+                crate::types::AgentPlatform,
+                ::std::string::String,
+            >,
+            platform_version: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            screen_lock_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            screen_lock_explanation: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            screen_lock_time: ::std::result::Result<
+                ::std::option::Option<::serde_json::Number>,
+                ::std::string::String,
+            >,
+            serial_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            windows_services: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::WindowsServiceRequest>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateDeviceRequest {
+            fn default() -> Self {
+                Self {
+                    alias: Ok(Default::default()),
+                    antivirus_enabled: Ok(Default::default()),
+                    antivirus_explanation: Ok(Default::default()),
+                    app_list: Ok(Default::default()),
+                    auto_update_enabled: Ok(Default::default()),
+                    auto_update_explanation: Ok(Default::default()),
+                    browser_extensions: Ok(Default::default()),
+                    encryption_enabled: Ok(Default::default()),
+                    encryption_explanation: Ok(Default::default()),
+                    external_id: Ok(Default::default()),
+                    firewall_enabled: Ok(Default::default()),
+                    firewall_explanation: Ok(Default::default()),
+                    mac_address: Ok(Default::default()),
+                    model: Ok(Default::default()),
+                    password_manager_enabled: Ok(Default::default()),
+                    password_manager_explanation: Ok(Default::default()),
+                    personnel_id: Err("no value supplied for personnel_id".to_string()),
+                    platform_name: Err(
+                        "no value supplied for platform_name".to_string(),
+                    ),
+                    platform_version: Err(
+                        "no value supplied for platform_version".to_string(),
+                    ),
+                    screen_lock_enabled: Ok(Default::default()),
+                    screen_lock_explanation: Ok(Default::default()),
+                    screen_lock_time: Ok(Default::default()),
+                    serial_number: Ok(Default::default()),
+                    windows_services: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateDeviceRequest {
+            pub fn alias<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.alias = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for alias: {e}")
+                    });
+                self
+            }
+            pub fn antivirus_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.antivirus_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for antivirus_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn antivirus_explanation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.antivirus_explanation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for antivirus_explanation: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn app_list<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AppTypeRequest>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_list = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for app_list: {e}")
+                    });
+                self
+            }
+            pub fn auto_update_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_update_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_update_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn auto_update_explanation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_update_explanation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_update_explanation: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn browser_extensions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AppTypeRequest>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.browser_extensions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for browser_extensions: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn encryption_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.encryption_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for encryption_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn encryption_explanation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.encryption_explanation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for encryption_explanation: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn external_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for external_id: {e}")
+                    });
+                self
+            }
+            pub fn firewall_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.firewall_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for firewall_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn firewall_explanation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.firewall_explanation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for firewall_explanation: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn mac_address<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mac_address = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mac_address: {e}")
+                    });
+                self
+            }
+            pub fn model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model: {e}")
+                    });
+                self
+            }
+            pub fn password_manager_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password_manager_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for password_manager_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn password_manager_explanation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password_manager_explanation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for password_manager_explanation: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn personnel_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.personnel_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for personnel_id: {e}")
+                    });
+                self
+            }
+            pub fn platform_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::types::AgentPlatform>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.platform_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for platform_name: {e}")
+                    });
+                self
+            }
+            pub fn platform_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.platform_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for platform_version: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn screen_lock_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.screen_lock_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for screen_lock_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn screen_lock_explanation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.screen_lock_explanation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for screen_lock_explanation: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn screen_lock_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Number>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.screen_lock_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for screen_lock_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn serial_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.serial_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for serial_number: {e}")
+                    });
+                self
+            }
+            pub fn windows_services<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::WindowsServiceRequest>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.windows_services = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for windows_services: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateDeviceRequest>
+        for super::CreateDeviceRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateDeviceRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    alias: value.alias?,
+                    antivirus_enabled: value.antivirus_enabled?,
+                    antivirus_explanation: value.antivirus_explanation?,
+                    app_list: value.app_list?,
+                    auto_update_enabled: value.auto_update_enabled?,
+                    auto_update_explanation: value.auto_update_explanation?,
+                    browser_extensions: value.browser_extensions?,
+                    encryption_enabled: value.encryption_enabled?,
+                    encryption_explanation: value.encryption_explanation?,
+                    external_id: value.external_id?,
+                    firewall_enabled: value.firewall_enabled?,
+                    firewall_explanation: value.firewall_explanation?,
+                    mac_address: value.mac_address?,
+                    model: value.model?,
+                    password_manager_enabled: value.password_manager_enabled?,
+                    password_manager_explanation: value.password_manager_explanation?,
+                    personnel_id: value.personnel_id?,
+                    platform_name: value.platform_name?,
+                    platform_version: value.platform_version?,
+                    screen_lock_enabled: value.screen_lock_enabled?,
+                    screen_lock_explanation: value.screen_lock_explanation?,
+                    screen_lock_time: value.screen_lock_time?,
+                    serial_number: value.serial_number?,
+                    windows_services: value.windows_services?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateDeviceRequest> for CreateDeviceRequest {
+            fn from(value: super::CreateDeviceRequest) -> Self {
+                Self {
+                    alias: Ok(value.alias),
+                    antivirus_enabled: Ok(value.antivirus_enabled),
+                    antivirus_explanation: Ok(value.antivirus_explanation),
+                    app_list: Ok(value.app_list),
+                    auto_update_enabled: Ok(value.auto_update_enabled),
+                    auto_update_explanation: Ok(value.auto_update_explanation),
+                    browser_extensions: Ok(value.browser_extensions),
+                    encryption_enabled: Ok(value.encryption_enabled),
+                    encryption_explanation: Ok(value.encryption_explanation),
+                    external_id: Ok(value.external_id),
+                    firewall_enabled: Ok(value.firewall_enabled),
+                    firewall_explanation: Ok(value.firewall_explanation),
+                    mac_address: Ok(value.mac_address),
+                    model: Ok(value.model),
+                    password_manager_enabled: Ok(value.password_manager_enabled),
+                    password_manager_explanation: Ok(value.password_manager_explanation),
+                    personnel_id: Ok(value.personnel_id),
+                    platform_name: Ok(value.platform_name),
+                    platform_version: Ok(value.platform_version),
+                    screen_lock_enabled: Ok(value.screen_lock_enabled),
+                    screen_lock_explanation: Ok(value.screen_lock_explanation),
+                    screen_lock_time: Ok(value.screen_lock_time),
+                    serial_number: Ok(value.serial_number),
+                    windows_services: Ok(value.windows_services),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DeviceDocumentRequest {
+            base64_file: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            file: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::DeviceDocumentRequestType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DeviceDocumentRequest {
+            fn default() -> Self {
+                Self {
+                    base64_file: Ok(Default::default()),
+                    file: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl DeviceDocumentRequest {
+            pub fn base64_file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.base64_file = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for base64_file: {e}")
+                    });
+                self
+            }
+            pub fn file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DeviceDocumentRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeviceDocumentRequest>
+        for super::DeviceDocumentRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeviceDocumentRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    base64_file: value.base64_file?,
+                    file: value.file?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DeviceDocumentRequest>
+        for DeviceDocumentRequest {
+            fn from(value: super::DeviceDocumentRequest) -> Self {
+                Self {
+                    base64_file: Ok(value.base64_file),
+                    file: Ok(value.file),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EditControlRequest {
+            activity: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            question: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EditControlRequest {
+            fn default() -> Self {
+                Self {
+                    activity: Ok(Default::default()),
+                    code: Ok(Default::default()),
+                    description: Err("no value supplied for description".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    question: Ok(Default::default()),
+                }
+            }
+        }
+        impl EditControlRequest {
+            pub fn activity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for activity: {e}")
+                    });
+                self
+            }
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn question<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.question = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for question: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EditControlRequest> for super::EditControlRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EditControlRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    activity: value.activity?,
+                    code: value.code?,
+                    description: value.description?,
+                    name: value.name?,
+                    question: value.question?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EditControlRequest> for EditControlRequest {
+            fn from(value: super::EditControlRequest) -> Self {
+                Self {
+                    activity: Ok(value.activity),
+                    code: Ok(value.code),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    question: Ok(value.question),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EvidenceRequest {
+            base64_file: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            control_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            file: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            filed_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            owner_id: ::std::result::Result<i64, ::std::string::String>,
+            renewal_date: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            renewal_schedule_type: ::std::result::Result<
+                super::EvidenceRequestRenewalScheduleType,
+                ::std::string::String,
+            >,
+            source: ::std::result::Result<
+                super::EvidenceRequestSource,
+                ::std::string::String,
+            >,
+            ticket_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EvidenceRequest {
+            fn default() -> Self {
+                Self {
+                    base64_file: Ok(Default::default()),
+                    control_ids: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    file: Ok(Default::default()),
+                    filed_at: Err("no value supplied for filed_at".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    owner_id: Err("no value supplied for owner_id".to_string()),
+                    renewal_date: Err("no value supplied for renewal_date".to_string()),
+                    renewal_schedule_type: Err(
+                        "no value supplied for renewal_schedule_type".to_string(),
+                    ),
+                    source: Err("no value supplied for source".to_string()),
+                    ticket_url: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl EvidenceRequest {
+            pub fn base64_file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.base64_file = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for base64_file: {e}")
+                    });
+                self
+            }
+            pub fn control_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.control_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for control_ids: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file: {e}")
+                    });
+                self
+            }
+            pub fn filed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for filed_at: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn owner_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.owner_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for owner_id: {e}")
+                    });
+                self
+            }
+            pub fn renewal_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.renewal_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for renewal_date: {e}")
+                    });
+                self
+            }
+            pub fn renewal_schedule_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EvidenceRequestRenewalScheduleType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.renewal_schedule_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for renewal_schedule_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EvidenceRequestSource>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source: {e}")
+                    });
+                self
+            }
+            pub fn ticket_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ticket_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ticket_url: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EvidenceRequest> for super::EvidenceRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EvidenceRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    base64_file: value.base64_file?,
+                    control_ids: value.control_ids?,
+                    description: value.description?,
+                    file: value.file?,
+                    filed_at: value.filed_at?,
+                    name: value.name?,
+                    owner_id: value.owner_id?,
+                    renewal_date: value.renewal_date?,
+                    renewal_schedule_type: value.renewal_schedule_type?,
+                    source: value.source?,
+                    ticket_url: value.ticket_url?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EvidenceRequest> for EvidenceRequest {
+            fn from(value: super::EvidenceRequest) -> Self {
+                Self {
+                    base64_file: Ok(value.base64_file),
+                    control_ids: Ok(value.control_ids),
+                    description: Ok(value.description),
+                    file: Ok(value.file),
+                    filed_at: Ok(value.filed_at),
+                    name: Ok(value.name),
+                    owner_id: Ok(value.owner_id),
+                    renewal_date: Ok(value.renewal_date),
+                    renewal_schedule_type: Ok(value.renewal_schedule_type),
+                    source: Ok(value.source),
+                    ticket_url: Ok(value.ticket_url),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EvidenceSyncRequest {
+            safe_base_document_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            safe_base_sync_status: ::std::result::Result<
+                super::EvidenceSyncRequestSafeBaseSyncStatus,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EvidenceSyncRequest {
+            fn default() -> Self {
+                Self {
+                    safe_base_document_id: Ok(Default::default()),
+                    safe_base_sync_status: Err(
+                        "no value supplied for safe_base_sync_status".to_string(),
+                    ),
+                }
+            }
+        }
+        impl EvidenceSyncRequest {
+            pub fn safe_base_document_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.safe_base_document_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for safe_base_document_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn safe_base_sync_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EvidenceSyncRequestSafeBaseSyncStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.safe_base_sync_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for safe_base_sync_status: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EvidenceSyncRequest>
+        for super::EvidenceSyncRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EvidenceSyncRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    safe_base_document_id: value.safe_base_document_id?,
+                    safe_base_sync_status: value.safe_base_sync_status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EvidenceSyncRequest> for EvidenceSyncRequest {
+            fn from(value: super::EvidenceSyncRequest) -> Self {
+                Self {
+                    safe_base_document_id: Ok(value.safe_base_document_id),
+                    safe_base_sync_status: Ok(value.safe_base_sync_status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ManualBackgroundCheckRequest {
+            filed_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ManualBackgroundCheckRequest {
+            fn default() -> Self {
+                Self {
+                    filed_at: Err("no value supplied for filed_at".to_string()),
+                    url: Err("no value supplied for url".to_string()),
+                }
+            }
+        }
+        impl ManualBackgroundCheckRequest {
+            pub fn filed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for filed_at: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ManualBackgroundCheckRequest>
+        for super::ManualBackgroundCheckRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ManualBackgroundCheckRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    filed_at: value.filed_at?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ManualBackgroundCheckRequest>
+        for ManualBackgroundCheckRequest {
+            fn from(value: super::ManualBackgroundCheckRequest) -> Self {
+                Self {
+                    filed_at: Ok(value.filed_at),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct NoteRequest {
+            comment: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for NoteRequest {
+            fn default() -> Self {
+                Self {
+                    comment: Err("no value supplied for comment".to_string()),
+                }
+            }
+        }
+        impl NoteRequest {
+            pub fn comment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.comment = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for comment: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<NoteRequest> for super::NoteRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: NoteRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { comment: value.comment? })
+            }
+        }
+        impl ::std::convert::From<super::NoteRequest> for NoteRequest {
+            fn from(value: super::NoteRequest) -> Self {
+                Self { comment: Ok(value.comment) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PersonnelContractDateRequest {
+            separation_date: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            start_date: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PersonnelContractDateRequest {
+            fn default() -> Self {
+                Self {
+                    separation_date: Ok(Default::default()),
+                    start_date: Err("no value supplied for start_date".to_string()),
+                }
+            }
+        }
+        impl PersonnelContractDateRequest {
+            pub fn separation_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.separation_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for separation_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn start_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_date: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PersonnelContractDateRequest>
+        for super::PersonnelContractDateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PersonnelContractDateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    separation_date: value.separation_date?,
+                    start_date: value.start_date?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PersonnelContractDateRequest>
+        for PersonnelContractDateRequest {
+            fn from(value: super::PersonnelContractDateRequest) -> Self {
+                Self {
+                    separation_date: Ok(value.separation_date),
+                    start_date: Ok(value.start_date),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PersonnelCsvUpload {
+            file: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for PersonnelCsvUpload {
+            fn default() -> Self {
+                Self {
+                    file: Err("no value supplied for file".to_string()),
+                }
+            }
+        }
+        impl PersonnelCsvUpload {
+            pub fn file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PersonnelCsvUpload> for super::PersonnelCsvUpload {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PersonnelCsvUpload,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { file: value.file? })
+            }
+        }
+        impl ::std::convert::From<super::PersonnelCsvUpload> for PersonnelCsvUpload {
+            fn from(value: super::PersonnelCsvUpload) -> Self {
+                Self { file: Ok(value.file) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PersonnelImport {
+            personnel_data: ::std::result::Result<
+                ::std::vec::Vec<super::PersonnelRecord>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PersonnelImport {
+            fn default() -> Self {
+                Self {
+                    personnel_data: Err(
+                        "no value supplied for personnel_data".to_string(),
+                    ),
+                }
+            }
+        }
+        impl PersonnelImport {
+            pub fn personnel_data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PersonnelRecord>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.personnel_data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for personnel_data: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PersonnelImport> for super::PersonnelImport {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PersonnelImport,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    personnel_data: value.personnel_data?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PersonnelImport> for PersonnelImport {
+            fn from(value: super::PersonnelImport) -> Self {
+                Self {
+                    personnel_data: Ok(value.personnel_data),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PersonnelRecord {
+            avatar_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            contractor: ::std::result::Result<bool, ::std::string::String>,
+            customer_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date: ::std::result::Result<::std::string::String, ::std::string::String>,
+            email: ::std::result::Result<::std::string::String, ::std::string::String>,
+            first_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            is_mfa_enabled: ::std::result::Result<bool, ::std::string::String>,
+            job_title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PersonnelRecord {
+            fn default() -> Self {
+                Self {
+                    avatar_url: Ok(Default::default()),
+                    contractor: Err("no value supplied for contractor".to_string()),
+                    customer_id: Ok(Default::default()),
+                    date: Err("no value supplied for date".to_string()),
+                    email: Err("no value supplied for email".to_string()),
+                    first_name: Err("no value supplied for first_name".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    is_mfa_enabled: Err(
+                        "no value supplied for is_mfa_enabled".to_string(),
+                    ),
+                    job_title: Ok(Default::default()),
+                    last_name: Err("no value supplied for last_name".to_string()),
+                }
+            }
+        }
+        impl PersonnelRecord {
+            pub fn avatar_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.avatar_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for avatar_url: {e}")
+                    });
+                self
+            }
+            pub fn contractor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contractor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contractor: {e}")
+                    });
+                self
+            }
+            pub fn customer_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for customer_id: {e}")
+                    });
+                self
+            }
+            pub fn date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date: {e}")
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_mfa_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_mfa_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_mfa_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn job_title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.job_title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for job_title: {e}")
+                    });
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PersonnelRecord> for super::PersonnelRecord {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PersonnelRecord,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    avatar_url: value.avatar_url?,
+                    contractor: value.contractor?,
+                    customer_id: value.customer_id?,
+                    date: value.date?,
+                    email: value.email?,
+                    first_name: value.first_name?,
+                    id: value.id?,
+                    is_mfa_enabled: value.is_mfa_enabled?,
+                    job_title: value.job_title?,
+                    last_name: value.last_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PersonnelRecord> for PersonnelRecord {
+            fn from(value: super::PersonnelRecord) -> Self {
+                Self {
+                    avatar_url: Ok(value.avatar_url),
+                    contractor: Ok(value.contractor),
+                    customer_id: Ok(value.customer_id),
+                    date: Ok(value.date),
+                    email: Ok(value.email),
+                    first_name: Ok(value.first_name),
+                    id: Ok(value.id),
+                    is_mfa_enabled: Ok(value.is_mfa_enabled),
+                    job_title: Ok(value.job_title),
+                    last_name: Ok(value.last_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PersonnelResetStatusRequest {
+            personnel_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PersonnelResetStatusRequest {
+            fn default() -> Self {
+                Self {
+                    personnel_ids: Ok(Default::default()),
+                }
+            }
+        }
+        impl PersonnelResetStatusRequest {
+            pub fn personnel_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.personnel_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for personnel_ids: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PersonnelResetStatusRequest>
+        for super::PersonnelResetStatusRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PersonnelResetStatusRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    personnel_ids: value.personnel_ids?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PersonnelResetStatusRequest>
+        for PersonnelResetStatusRequest {
+            fn from(value: super::PersonnelResetStatusRequest) -> Self {
+                Self {
+                    personnel_ids: Ok(value.personnel_ids),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PersonnelStatusRequest {
+            employment_status: ::std::result::Result<
+                super::PersonnelStatusRequestEmploymentStatus,
+                ::std::string::String,
+            >,
+            not_human_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            separation_date: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PersonnelStatusRequest {
+            fn default() -> Self {
+                Self {
+                    employment_status: Err(
+                        "no value supplied for employment_status".to_string(),
+                    ),
+                    not_human_reason: Ok(Default::default()),
+                    separation_date: Ok(Default::default()),
+                }
+            }
+        }
+        impl PersonnelStatusRequest {
+            pub fn employment_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::PersonnelStatusRequestEmploymentStatus,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.employment_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for employment_status: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn not_human_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.not_human_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for not_human_reason: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn separation_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.separation_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for separation_date: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PersonnelStatusRequest>
+        for super::PersonnelStatusRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PersonnelStatusRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    employment_status: value.employment_status?,
+                    not_human_reason: value.not_human_reason?,
+                    separation_date: value.separation_date?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PersonnelStatusRequest>
+        for PersonnelStatusRequest {
+            fn from(value: super::PersonnelStatusRequest) -> Self {
+                Self {
+                    employment_status: Ok(value.employment_status),
+                    not_human_reason: Ok(value.not_human_reason),
+                    separation_date: Ok(value.separation_date),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct QuestionnaireSentRequest {
+            email: ::std::result::Result<::std::string::String, ::std::string::String>,
+            email_content: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            email_subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            questionnaire_id: ::std::result::Result<i64, ::std::string::String>,
+            security_review_id: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for QuestionnaireSentRequest {
+            fn default() -> Self {
+                Self {
+                    email: Err("no value supplied for email".to_string()),
+                    email_content: Err(
+                        "no value supplied for email_content".to_string(),
+                    ),
+                    email_subject: Ok(Default::default()),
+                    questionnaire_id: Err(
+                        "no value supplied for questionnaire_id".to_string(),
+                    ),
+                    security_review_id: Err(
+                        "no value supplied for security_review_id".to_string(),
+                    ),
+                }
+            }
+        }
+        impl QuestionnaireSentRequest {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn email_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email_content: {e}")
+                    });
+                self
+            }
+            pub fn email_subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_subject = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email_subject: {e}")
+                    });
+                self
+            }
+            pub fn questionnaire_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.questionnaire_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for questionnaire_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn security_review_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.security_review_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for security_review_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<QuestionnaireSentRequest>
+        for super::QuestionnaireSentRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: QuestionnaireSentRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    email_content: value.email_content?,
+                    email_subject: value.email_subject?,
+                    questionnaire_id: value.questionnaire_id?,
+                    security_review_id: value.security_review_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::QuestionnaireSentRequest>
+        for QuestionnaireSentRequest {
+            fn from(value: super::QuestionnaireSentRequest) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    email_content: Ok(value.email_content),
+                    email_subject: Ok(value.email_subject),
+                    questionnaire_id: Ok(value.questionnaire_id),
+                    security_review_id: Ok(value.security_review_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct QuestionnaireUploadRequest {
+            files: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            security_review_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for QuestionnaireUploadRequest {
+            fn default() -> Self {
+                Self {
+                    files: Err("no value supplied for files".to_string()),
+                    security_review_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl QuestionnaireUploadRequest {
+            pub fn files<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.files = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for files: {e}")
+                    });
+                self
+            }
+            pub fn security_review_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.security_review_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for security_review_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<QuestionnaireUploadRequest>
+        for super::QuestionnaireUploadRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: QuestionnaireUploadRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    files: value.files?,
+                    security_review_id: value.security_review_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::QuestionnaireUploadRequest>
+        for QuestionnaireUploadRequest {
+            fn from(value: super::QuestionnaireUploadRequest) -> Self {
+                Self {
+                    files: Ok(value.files),
+                    security_review_id: Ok(value.security_review_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ServiceAccountRequest {
+            service_account: ::std::result::Result<bool, ::std::string::String>,
+            service_account_reason: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ServiceAccountRequest {
+            fn default() -> Self {
+                Self {
+                    service_account: Err(
+                        "no value supplied for service_account".to_string(),
+                    ),
+                    service_account_reason: Err(
+                        "no value supplied for service_account_reason".to_string(),
+                    ),
+                }
+            }
+        }
+        impl ServiceAccountRequest {
+            pub fn service_account<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_account = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for service_account: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn service_account_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_account_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for service_account_reason: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ServiceAccountRequest>
+        for super::ServiceAccountRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ServiceAccountRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    service_account: value.service_account?,
+                    service_account_reason: value.service_account_reason?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ServiceAccountRequest>
+        for ServiceAccountRequest {
+            fn from(value: super::ServiceAccountRequest) -> Self {
+                Self {
+                    service_account: Ok(value.service_account),
+                    service_account_reason: Ok(value.service_account_reason),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TicketsCreateFieldRequest {
+            field: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for TicketsCreateFieldRequest {
+            fn default() -> Self {
+                Self {
+                    field: Err("no value supplied for field".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+        impl TicketsCreateFieldRequest {
+            pub fn field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.field = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for field: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TicketsCreateFieldRequest>
+        for super::TicketsCreateFieldRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TicketsCreateFieldRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    field: value.field?,
+                    type_: value.type_?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TicketsCreateFieldRequest>
+        for TicketsCreateFieldRequest {
+            fn from(value: super::TicketsCreateFieldRequest) -> Self {
+                Self {
+                    field: Ok(value.field),
+                    type_: Ok(value.type_),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TicketsCreateRequest {
+            connection_id: ::std::result::Result<i64, ::std::string::String>,
+            control_id: ::std::result::Result<i64, ::std::string::String>,
+            fields: ::std::result::Result<
+                ::std::vec::Vec<super::TicketsCreateFieldRequest>,
+                ::std::string::String,
+            >,
+            get_parsed_request_dto: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            issue_type_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            monitor_instance_id: ::std::result::Result<i64, ::std::string::String>,
+            project_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TicketsCreateRequest {
+            fn default() -> Self {
+                Self {
+                    connection_id: Err(
+                        "no value supplied for connection_id".to_string(),
+                    ),
+                    control_id: Err("no value supplied for control_id".to_string()),
+                    fields: Err("no value supplied for fields".to_string()),
+                    get_parsed_request_dto: Err(
+                        "no value supplied for get_parsed_request_dto".to_string(),
+                    ),
+                    issue_type_id: Err(
+                        "no value supplied for issue_type_id".to_string(),
+                    ),
+                    monitor_instance_id: Err(
+                        "no value supplied for monitor_instance_id".to_string(),
+                    ),
+                    project_id: Err("no value supplied for project_id".to_string()),
+                }
+            }
+        }
+        impl TicketsCreateRequest {
+            pub fn connection_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for connection_id: {e}")
+                    });
+                self
+            }
+            pub fn control_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.control_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for control_id: {e}")
+                    });
+                self
+            }
+            pub fn fields<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::TicketsCreateFieldRequest>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fields = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fields: {e}")
+                    });
+                self
+            }
+            pub fn get_parsed_request_dto<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.get_parsed_request_dto = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for get_parsed_request_dto: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn issue_type_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.issue_type_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for issue_type_id: {e}")
+                    });
+                self
+            }
+            pub fn monitor_instance_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.monitor_instance_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for monitor_instance_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TicketsCreateRequest>
+        for super::TicketsCreateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TicketsCreateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connection_id: value.connection_id?,
+                    control_id: value.control_id?,
+                    fields: value.fields?,
+                    get_parsed_request_dto: value.get_parsed_request_dto?,
+                    issue_type_id: value.issue_type_id?,
+                    monitor_instance_id: value.monitor_instance_id?,
+                    project_id: value.project_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TicketsCreateRequest> for TicketsCreateRequest {
+            fn from(value: super::TicketsCreateRequest) -> Self {
+                Self {
+                    connection_id: Ok(value.connection_id),
+                    control_id: Ok(value.control_id),
+                    fields: Ok(value.fields),
+                    get_parsed_request_dto: Ok(value.get_parsed_request_dto),
+                    issue_type_id: Ok(value.issue_type_id),
+                    monitor_instance_id: Ok(value.monitor_instance_id),
+                    project_id: Ok(value.project_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ToggleInfrastructureIdentityRequest {
+            toggle: ::std::result::Result<bool, ::std::string::String>,
+            toggle_field: ::std::result::Result<
+                ::std::option::Option<crate::types::InfrastructureToggleField>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ToggleInfrastructureIdentityRequest {
+            fn default() -> Self {
+                Self {
+                    toggle: Err("no value supplied for toggle".to_string()),
+                    toggle_field: Ok(Default::default()),
+                }
+            }
+        }
+        impl ToggleInfrastructureIdentityRequest {
+            pub fn toggle<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.toggle = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for toggle: {e}")
+                    });
+                self
+            }
+            pub fn toggle_field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::types::InfrastructureToggleField>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.toggle_field = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for toggle_field: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ToggleInfrastructureIdentityRequest>
+        for super::ToggleInfrastructureIdentityRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ToggleInfrastructureIdentityRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    toggle: value.toggle?,
+                    toggle_field: value.toggle_field?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ToggleInfrastructureIdentityRequest>
+        for ToggleInfrastructureIdentityRequest {
+            fn from(value: super::ToggleInfrastructureIdentityRequest) -> Self {
+                Self {
+                    toggle: Ok(value.toggle),
+                    toggle_field: Ok(value.toggle_field),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ToggleVersionControlIdentityRequest {
+            toggle: ::std::result::Result<bool, ::std::string::String>,
+            toggle_field: ::std::result::Result<
+                ::std::option::Option<crate::types::ToggleField>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ToggleVersionControlIdentityRequest {
+            fn default() -> Self {
+                Self {
+                    toggle: Err("no value supplied for toggle".to_string()),
+                    toggle_field: Ok(Default::default()),
+                }
+            }
+        }
+        impl ToggleVersionControlIdentityRequest {
+            pub fn toggle<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.toggle = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for toggle: {e}")
+                    });
+                self
+            }
+            pub fn toggle_field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::types::ToggleField>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.toggle_field = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for toggle_field: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ToggleVersionControlIdentityRequest>
+        for super::ToggleVersionControlIdentityRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ToggleVersionControlIdentityRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    toggle: value.toggle?,
+                    toggle_field: value.toggle_field?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ToggleVersionControlIdentityRequest>
+        for ToggleVersionControlIdentityRequest {
+            fn from(value: super::ToggleVersionControlIdentityRequest) -> Self {
+                Self {
+                    toggle: Ok(value.toggle),
+                    toggle_field: Ok(value.toggle_field),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TrustCenterApproveRequestRequest {
+            expiration: ::std::result::Result<
+                ::std::option::Option<::serde_json::Number>,
+                ::std::string::String,
+            >,
+            expiration_type: ::std::result::Result<
+                super::TrustCenterApproveRequestRequestExpirationType,
+                ::std::string::String,
+            >,
+            is_new_expiration: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TrustCenterApproveRequestRequest {
+            fn default() -> Self {
+                Self {
+                    expiration: Ok(Default::default()),
+                    expiration_type: Err(
+                        "no value supplied for expiration_type".to_string(),
+                    ),
+                    is_new_expiration: Ok(Default::default()),
+                }
+            }
+        }
+        impl TrustCenterApproveRequestRequest {
+            pub fn expiration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Number>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expiration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expiration: {e}")
+                    });
+                self
+            }
+            pub fn expiration_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::TrustCenterApproveRequestRequestExpirationType,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expiration_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expiration_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_new_expiration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_new_expiration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_new_expiration: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TrustCenterApproveRequestRequest>
+        for super::TrustCenterApproveRequestRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TrustCenterApproveRequestRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    expiration: value.expiration?,
+                    expiration_type: value.expiration_type?,
+                    is_new_expiration: value.is_new_expiration?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TrustCenterApproveRequestRequest>
+        for TrustCenterApproveRequestRequest {
+            fn from(value: super::TrustCenterApproveRequestRequest) -> Self {
+                Self {
+                    expiration: Ok(value.expiration),
+                    expiration_type: Ok(value.expiration_type),
+                    is_new_expiration: Ok(value.is_new_expiration),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TrustCenterRequestDocumentTypeRequest {
+            document_id: ::std::result::Result<i64, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::TrustCenterRequestDocumentTypeRequestType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TrustCenterRequestDocumentTypeRequest {
+            fn default() -> Self {
+                Self {
+                    document_id: Err("no value supplied for document_id".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl TrustCenterRequestDocumentTypeRequest {
+            pub fn document_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.document_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for document_id: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::TrustCenterRequestDocumentTypeRequestType,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TrustCenterRequestDocumentTypeRequest>
+        for super::TrustCenterRequestDocumentTypeRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TrustCenterRequestDocumentTypeRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    document_id: value.document_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TrustCenterRequestDocumentTypeRequest>
+        for TrustCenterRequestDocumentTypeRequest {
+            fn from(value: super::TrustCenterRequestDocumentTypeRequest) -> Self {
+                Self {
+                    document_id: Ok(value.document_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TrustCenterRequestRequest {
+            accept_terms: ::std::result::Result<bool, ::std::string::String>,
+            company: ::std::result::Result<::std::string::String, ::std::string::String>,
+            documents: ::std::result::Result<
+                ::std::vec::Vec<super::TrustCenterRequestDocumentTypeRequest>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<::std::string::String, ::std::string::String>,
+            flow_type: ::std::result::Result<
+                super::TrustCenterRequestRequestFlowType,
+                ::std::string::String,
+            >,
+            lastname: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for TrustCenterRequestRequest {
+            fn default() -> Self {
+                Self {
+                    accept_terms: Err("no value supplied for accept_terms".to_string()),
+                    company: Err("no value supplied for company".to_string()),
+                    documents: Err("no value supplied for documents".to_string()),
+                    email: Err("no value supplied for email".to_string()),
+                    flow_type: Err("no value supplied for flow_type".to_string()),
+                    lastname: Err("no value supplied for lastname".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                }
+            }
+        }
+        impl TrustCenterRequestRequest {
+            pub fn accept_terms<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.accept_terms = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for accept_terms: {e}")
+                    });
+                self
+            }
+            pub fn company<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.company = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for company: {e}")
+                    });
+                self
+            }
+            pub fn documents<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::TrustCenterRequestDocumentTypeRequest>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.documents = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for documents: {e}")
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn flow_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TrustCenterRequestRequestFlowType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flow_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for flow_type: {e}")
+                    });
+                self
+            }
+            pub fn lastname<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lastname = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lastname: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TrustCenterRequestRequest>
+        for super::TrustCenterRequestRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TrustCenterRequestRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    accept_terms: value.accept_terms?,
+                    company: value.company?,
+                    documents: value.documents?,
+                    email: value.email?,
+                    flow_type: value.flow_type?,
+                    lastname: value.lastname?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TrustCenterRequestRequest>
+        for TrustCenterRequestRequest {
+            fn from(value: super::TrustCenterRequestRequest) -> Self {
+                Self {
+                    accept_terms: Ok(value.accept_terms),
+                    company: Ok(value.company),
+                    documents: Ok(value.documents),
+                    email: Ok(value.email),
+                    flow_type: Ok(value.flow_type),
+                    lastname: Ok(value.lastname),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateCustomDataRequest {
+            data: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateCustomDataRequest {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl UpdateCustomDataRequest {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateCustomDataRequest>
+        for super::UpdateCustomDataRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateCustomDataRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::UpdateCustomDataRequest>
+        for UpdateCustomDataRequest {
+            fn from(value: super::UpdateCustomDataRequest) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateCustomerRequestDetailsRequest {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            owner_ids: ::std::result::Result<
+                ::std::vec::Vec<i64>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for UpdateCustomerRequestDetailsRequest {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    owner_ids: Err("no value supplied for owner_ids".to_string()),
+                    title: Err("no value supplied for title".to_string()),
+                }
+            }
+        }
+        impl UpdateCustomerRequestDetailsRequest {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn owner_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.owner_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for owner_ids: {e}")
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateCustomerRequestDetailsRequest>
+        for super::UpdateCustomerRequestDetailsRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateCustomerRequestDetailsRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    owner_ids: value.owner_ids?,
+                    title: value.title?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateCustomerRequestDetailsRequest>
+        for UpdateCustomerRequestDetailsRequest {
+            fn from(value: super::UpdateCustomerRequestDetailsRequest) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    owner_ids: Ok(value.owner_ids),
+                    title: Ok(value.title),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UploadEvidenceRequest {
+            base64_file: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            creation_date: ::std::result::Result<
+                crate::Timestamp,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            file: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            filename: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            renewal_date: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            renewal_schedule_type: ::std::result::Result<
+                super::UploadEvidenceRequestRenewalScheduleType,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UploadEvidenceRequest {
+            fn default() -> Self {
+                Self {
+                    base64_file: Ok(Default::default()),
+                    creation_date: Err(
+                        "no value supplied for creation_date".to_string(),
+                    ),
+                    description: Ok(Default::default()),
+                    file: Ok(Default::default()),
+                    filename: Ok(Default::default()),
+                    renewal_date: Err("no value supplied for renewal_date".to_string()),
+                    renewal_schedule_type: Err(
+                        "no value supplied for renewal_schedule_type".to_string(),
+                    ),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl UploadEvidenceRequest {
+            pub fn base64_file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.base64_file = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for base64_file: {e}")
+                    });
+                self
+            }
+            pub fn creation_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Timestamp>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creation_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for creation_date: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file: {e}")
+                    });
+                self
+            }
+            pub fn filename<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filename = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for filename: {e}")
+                    });
+                self
+            }
+            pub fn renewal_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.renewal_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for renewal_date: {e}")
+                    });
+                self
+            }
+            pub fn renewal_schedule_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::UploadEvidenceRequestRenewalScheduleType,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.renewal_schedule_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for renewal_schedule_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UploadEvidenceRequest>
+        for super::UploadEvidenceRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UploadEvidenceRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    base64_file: value.base64_file?,
+                    creation_date: value.creation_date?,
+                    description: value.description?,
+                    file: value.file?,
+                    filename: value.filename?,
+                    renewal_date: value.renewal_date?,
+                    renewal_schedule_type: value.renewal_schedule_type?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UploadEvidenceRequest>
+        for UploadEvidenceRequest {
+            fn from(value: super::UploadEvidenceRequest) -> Self {
+                Self {
+                    base64_file: Ok(value.base64_file),
+                    creation_date: Ok(value.creation_date),
+                    description: Ok(value.description),
+                    file: Ok(value.file),
+                    filename: Ok(value.filename),
+                    renewal_date: Ok(value.renewal_date),
+                    renewal_schedule_type: Ok(value.renewal_schedule_type),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UserDocumentRequest {
+            base64_file: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            completion_date: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            file: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::UserDocumentRequestType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UserDocumentRequest {
+            fn default() -> Self {
+                Self {
+                    base64_file: Ok(Default::default()),
+                    completion_date: Ok(Default::default()),
+                    file: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl UserDocumentRequest {
+            pub fn base64_file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.base64_file = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for base64_file: {e}")
+                    });
+                self
+            }
+            pub fn completion_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.completion_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for completion_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UserDocumentRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserDocumentRequest>
+        for super::UserDocumentRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserDocumentRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    base64_file: value.base64_file?,
+                    completion_date: value.completion_date?,
+                    file: value.file?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserDocumentRequest> for UserDocumentRequest {
+            fn from(value: super::UserDocumentRequest) -> Self {
+                Self {
+                    base64_file: Ok(value.base64_file),
+                    completion_date: Ok(value.completion_date),
+                    file: Ok(value.file),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VendorCreateRequest {
+            account_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            category: ::std::result::Result<
+                ::std::option::Option<super::VendorCreateRequestCategory>,
+                ::std::string::String,
+            >,
+            confirmed: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            contact_at_vendor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            contacts_email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            cost: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            critical: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            data_accessed_or_processed_list: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<
+                        super::VendorCreateRequestDataAccessedOrProcessedListItem,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            data_stored: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            environment_access: ::std::result::Result<
+                ::std::option::Option<super::VendorCreateRequestEnvironmentAccess>,
+                ::std::string::String,
+            >,
+            exclude_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::string::String,
+            >,
+            has_pii: ::std::result::Result<bool, ::std::string::String>,
+            impact_level: ::std::result::Result<
+                ::std::option::Option<super::VendorCreateRequestImpactLevel>,
+                ::std::string::String,
+            >,
+            integrations: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::serde_json::Number>>,
+                ::std::string::String,
+            >,
+            is_sub_processor: ::std::result::Result<bool, ::std::string::String>,
+            is_sub_processor_active: ::std::result::Result<bool, ::std::string::String>,
+            location: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            notes: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            operational_impact: ::std::result::Result<
+                ::std::option::Option<super::VendorCreateRequestOperationalImpact>,
+                ::std::string::String,
+            >,
+            password_mfa_enabled: ::std::result::Result<bool, ::std::string::String>,
+            password_min_length: ::std::result::Result<
+                ::std::option::Option<::serde_json::Number>,
+                ::std::string::String,
+            >,
+            password_policy: ::std::result::Result<
+                ::std::option::Option<super::VendorCreateRequestPasswordPolicy>,
+                ::std::string::String,
+            >,
+            password_requires_min_length: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
+            password_requires_number: ::std::result::Result<bool, ::std::string::String>,
+            password_requires_symbol: ::std::result::Result<bool, ::std::string::String>,
+            privacy_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            renewal_date: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            renewal_schedule_type: ::std::result::Result<
+                ::std::option::Option<super::VendorCreateRequestRenewalScheduleType>,
+                ::std::string::String,
+            >,
+            risk: ::std::result::Result<
+                ::std::option::Option<super::VendorCreateRequestRisk>,
+                ::std::string::String,
+            >,
+            services_provided: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::VendorCreateRequestStatus>,
+                ::std::string::String,
+            >,
+            terms_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::VendorCreateRequestType>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VendorCreateRequest {
+            fn default() -> Self {
+                Self {
+                    account_id: Ok(Default::default()),
+                    category: Ok(Default::default()),
+                    confirmed: Ok(Default::default()),
+                    contact_at_vendor: Ok(Default::default()),
+                    contacts_email: Ok(Default::default()),
+                    cost: Ok(Default::default()),
+                    critical: Ok(Default::default()),
+                    data_accessed_or_processed_list: Ok(Default::default()),
+                    data_stored: Ok(Default::default()),
+                    environment_access: Ok(Default::default()),
+                    exclude_ids: Ok(Default::default()),
+                    has_pii: Ok(Default::default()),
+                    impact_level: Ok(Default::default()),
+                    integrations: Ok(Default::default()),
+                    is_sub_processor: Ok(Default::default()),
+                    is_sub_processor_active: Ok(Default::default()),
+                    location: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    notes: Ok(Default::default()),
+                    operational_impact: Ok(Default::default()),
+                    password_mfa_enabled: Ok(Default::default()),
+                    password_min_length: Ok(Default::default()),
+                    password_policy: Ok(Default::default()),
+                    password_requires_min_length: Ok(Default::default()),
+                    password_requires_number: Ok(Default::default()),
+                    password_requires_symbol: Ok(Default::default()),
+                    privacy_url: Ok(Default::default()),
+                    renewal_date: Ok(Default::default()),
+                    renewal_schedule_type: Ok(Default::default()),
+                    risk: Ok(Default::default()),
+                    services_provided: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    terms_url: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl VendorCreateRequest {
+            pub fn account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
+                self
+            }
+            pub fn category<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VendorCreateRequestCategory>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.category = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for category: {e}")
+                    });
+                self
+            }
+            pub fn confirmed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.confirmed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for confirmed: {e}")
+                    });
+                self
+            }
+            pub fn contact_at_vendor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_at_vendor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for contact_at_vendor: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn contacts_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contacts_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for contacts_email: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cost<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cost = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cost: {e}")
+                    });
+                self
+            }
+            pub fn critical<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.critical = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for critical: {e}")
+                    });
+                self
+            }
+            pub fn data_accessed_or_processed_list<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            super::VendorCreateRequestDataAccessedOrProcessedListItem,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data_accessed_or_processed_list = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for data_accessed_or_processed_list: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn data_stored<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data_stored = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data_stored: {e}")
+                    });
+                self
+            }
+            pub fn environment_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VendorCreateRequestEnvironmentAccess>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.environment_access = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for environment_access: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn exclude_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.exclude_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for exclude_ids: {e}")
+                    });
+                self
+            }
+            pub fn has_pii<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_pii = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_pii: {e}")
+                    });
+                self
+            }
+            pub fn impact_level<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VendorCreateRequestImpactLevel>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.impact_level = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for impact_level: {e}")
+                    });
+                self
+            }
+            pub fn integrations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::serde_json::Number>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integrations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for integrations: {e}")
+                    });
+                self
+            }
+            pub fn is_sub_processor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_sub_processor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_sub_processor: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_sub_processor_active<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_sub_processor_active = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_sub_processor_active: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn location<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.location = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for location: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn notes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.notes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for notes: {e}")
+                    });
+                self
+            }
+            pub fn operational_impact<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VendorCreateRequestOperationalImpact>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.operational_impact = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for operational_impact: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn password_mfa_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password_mfa_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for password_mfa_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn password_min_length<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Number>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password_min_length = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for password_min_length: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn password_policy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VendorCreateRequestPasswordPolicy>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password_policy = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for password_policy: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn password_requires_min_length<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password_requires_min_length = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for password_requires_min_length: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn password_requires_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password_requires_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for password_requires_number: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn password_requires_symbol<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password_requires_symbol = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for password_requires_symbol: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn privacy_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.privacy_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for privacy_url: {e}")
+                    });
+                self
+            }
+            pub fn renewal_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.renewal_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for renewal_date: {e}")
+                    });
+                self
+            }
+            pub fn renewal_schedule_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VendorCreateRequestRenewalScheduleType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.renewal_schedule_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for renewal_schedule_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn risk<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VendorCreateRequestRisk>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.risk = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for risk: {e}")
+                    });
+                self
+            }
+            pub fn services_provided<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.services_provided = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for services_provided: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VendorCreateRequestStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn terms_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.terms_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for terms_url: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VendorCreateRequestType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VendorCreateRequest>
+        for super::VendorCreateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VendorCreateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_id: value.account_id?,
+                    category: value.category?,
+                    confirmed: value.confirmed?,
+                    contact_at_vendor: value.contact_at_vendor?,
+                    contacts_email: value.contacts_email?,
+                    cost: value.cost?,
+                    critical: value.critical?,
+                    data_accessed_or_processed_list: value
+                        .data_accessed_or_processed_list?,
+                    data_stored: value.data_stored?,
+                    environment_access: value.environment_access?,
+                    exclude_ids: value.exclude_ids?,
+                    has_pii: value.has_pii?,
+                    impact_level: value.impact_level?,
+                    integrations: value.integrations?,
+                    is_sub_processor: value.is_sub_processor?,
+                    is_sub_processor_active: value.is_sub_processor_active?,
+                    location: value.location?,
+                    name: value.name?,
+                    notes: value.notes?,
+                    operational_impact: value.operational_impact?,
+                    password_mfa_enabled: value.password_mfa_enabled?,
+                    password_min_length: value.password_min_length?,
+                    password_policy: value.password_policy?,
+                    password_requires_min_length: value.password_requires_min_length?,
+                    password_requires_number: value.password_requires_number?,
+                    password_requires_symbol: value.password_requires_symbol?,
+                    privacy_url: value.privacy_url?,
+                    renewal_date: value.renewal_date?,
+                    renewal_schedule_type: value.renewal_schedule_type?,
+                    risk: value.risk?,
+                    services_provided: value.services_provided?,
+                    status: value.status?,
+                    terms_url: value.terms_url?,
+                    type_: value.type_?,
+                    url: value.url?,
+                    user_id: value.user_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VendorCreateRequest> for VendorCreateRequest {
+            fn from(value: super::VendorCreateRequest) -> Self {
+                Self {
+                    account_id: Ok(value.account_id),
+                    category: Ok(value.category),
+                    confirmed: Ok(value.confirmed),
+                    contact_at_vendor: Ok(value.contact_at_vendor),
+                    contacts_email: Ok(value.contacts_email),
+                    cost: Ok(value.cost),
+                    critical: Ok(value.critical),
+                    data_accessed_or_processed_list: Ok(
+                        value.data_accessed_or_processed_list,
+                    ),
+                    data_stored: Ok(value.data_stored),
+                    environment_access: Ok(value.environment_access),
+                    exclude_ids: Ok(value.exclude_ids),
+                    has_pii: Ok(value.has_pii),
+                    impact_level: Ok(value.impact_level),
+                    integrations: Ok(value.integrations),
+                    is_sub_processor: Ok(value.is_sub_processor),
+                    is_sub_processor_active: Ok(value.is_sub_processor_active),
+                    location: Ok(value.location),
+                    name: Ok(value.name),
+                    notes: Ok(value.notes),
+                    operational_impact: Ok(value.operational_impact),
+                    password_mfa_enabled: Ok(value.password_mfa_enabled),
+                    password_min_length: Ok(value.password_min_length),
+                    password_policy: Ok(value.password_policy),
+                    password_requires_min_length: Ok(value.password_requires_min_length),
+                    password_requires_number: Ok(value.password_requires_number),
+                    password_requires_symbol: Ok(value.password_requires_symbol),
+                    privacy_url: Ok(value.privacy_url),
+                    renewal_date: Ok(value.renewal_date),
+                    renewal_schedule_type: Ok(value.renewal_schedule_type),
+                    risk: Ok(value.risk),
+                    services_provided: Ok(value.services_provided),
+                    status: Ok(value.status),
+                    terms_url: Ok(value.terms_url),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                    user_id: Ok(value.user_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VendorDocumentRequest {
+            file: ::std::result::Result<::std::string::String, ::std::string::String>,
+            security_review_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::VendorDocumentRequestType>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VendorDocumentRequest {
+            fn default() -> Self {
+                Self {
+                    file: Err("no value supplied for file".to_string()),
+                    security_review_id: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl VendorDocumentRequest {
+            pub fn file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file: {e}")
+                    });
+                self
+            }
+            pub fn security_review_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.security_review_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for security_review_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VendorDocumentRequestType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VendorDocumentRequest>
+        for super::VendorDocumentRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VendorDocumentRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    file: value.file?,
+                    security_review_id: value.security_review_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VendorDocumentRequest>
+        for VendorDocumentRequest {
+            fn from(value: super::VendorDocumentRequest) -> Self {
+                Self {
+                    file: Ok(value.file),
+                    security_review_id: Ok(value.security_review_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VendorModifyRequest {
+            account_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            category: ::std::result::Result<
+                ::std::option::Option<super::VendorModifyRequestCategory>,
+                ::std::string::String,
+            >,
+            confirmed: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            contact_at_vendor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            contacts_email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            cost: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            critical: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            data_accessed_or_processed_list: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<
+                        super::VendorModifyRequestDataAccessedOrProcessedListItem,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            data_stored: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            environment_access: ::std::result::Result<
+                ::std::option::Option<super::VendorModifyRequestEnvironmentAccess>,
+                ::std::string::String,
+            >,
+            exclude_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::string::String,
+            >,
+            has_pii: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            impact_level: ::std::result::Result<
+                ::std::option::Option<super::VendorModifyRequestImpactLevel>,
+                ::std::string::String,
+            >,
+            integrations: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::serde_json::Number>>,
+                ::std::string::String,
+            >,
+            is_sub_processor: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_sub_processor_active: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            location: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            notes: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            operational_impact: ::std::result::Result<
+                ::std::option::Option<super::VendorModifyRequestOperationalImpact>,
+                ::std::string::String,
+            >,
+            password_mfa_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            password_min_length: ::std::result::Result<
+                ::std::option::Option<::serde_json::Number>,
+                ::std::string::String,
+            >,
+            password_policy: ::std::result::Result<
+                ::std::option::Option<super::VendorModifyRequestPasswordPolicy>,
+                ::std::string::String,
+            >,
+            password_requires_min_length: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            password_requires_number: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            password_requires_symbol: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            privacy_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            renewal_date: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            renewal_schedule_type: ::std::result::Result<
+                ::std::option::Option<super::VendorModifyRequestRenewalScheduleType>,
+                ::std::string::String,
+            >,
+            risk: ::std::result::Result<
+                ::std::option::Option<super::VendorModifyRequestRisk>,
+                ::std::string::String,
+            >,
+            services_provided: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::VendorModifyRequestStatus>,
+                ::std::string::String,
+            >,
+            terms_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::VendorModifyRequestType>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VendorModifyRequest {
+            fn default() -> Self {
+                Self {
+                    account_id: Ok(Default::default()),
+                    category: Ok(Default::default()),
+                    confirmed: Ok(Default::default()),
+                    contact_at_vendor: Ok(Default::default()),
+                    contacts_email: Ok(Default::default()),
+                    cost: Ok(Default::default()),
+                    critical: Ok(Default::default()),
+                    data_accessed_or_processed_list: Ok(Default::default()),
+                    data_stored: Ok(Default::default()),
+                    environment_access: Ok(Default::default()),
+                    exclude_ids: Ok(Default::default()),
+                    has_pii: Ok(Default::default()),
+                    impact_level: Ok(Default::default()),
+                    integrations: Ok(Default::default()),
+                    is_sub_processor: Ok(Default::default()),
+                    is_sub_processor_active: Ok(Default::default()),
+                    location: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    notes: Ok(Default::default()),
+                    operational_impact: Ok(Default::default()),
+                    password_mfa_enabled: Ok(Default::default()),
+                    password_min_length: Ok(Default::default()),
+                    password_policy: Ok(Default::default()),
+                    password_requires_min_length: Ok(Default::default()),
+                    password_requires_number: Ok(Default::default()),
+                    password_requires_symbol: Ok(Default::default()),
+                    privacy_url: Ok(Default::default()),
+                    renewal_date: Ok(Default::default()),
+                    renewal_schedule_type: Ok(Default::default()),
+                    risk: Ok(Default::default()),
+                    services_provided: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    terms_url: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl VendorModifyRequest {
+            pub fn account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
+                self
+            }
+            pub fn category<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VendorModifyRequestCategory>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.category = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for category: {e}")
+                    });
+                self
+            }
+            pub fn confirmed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.confirmed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for confirmed: {e}")
+                    });
+                self
+            }
+            pub fn contact_at_vendor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_at_vendor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for contact_at_vendor: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn contacts_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contacts_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for contacts_email: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cost<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cost = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cost: {e}")
+                    });
+                self
+            }
+            pub fn critical<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.critical = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for critical: {e}")
+                    });
+                self
+            }
+            pub fn data_accessed_or_processed_list<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            super::VendorModifyRequestDataAccessedOrProcessedListItem,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data_accessed_or_processed_list = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for data_accessed_or_processed_list: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn data_stored<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data_stored = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data_stored: {e}")
+                    });
+                self
+            }
+            pub fn environment_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VendorModifyRequestEnvironmentAccess>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.environment_access = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for environment_access: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn exclude_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.exclude_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for exclude_ids: {e}")
+                    });
+                self
+            }
+            pub fn has_pii<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_pii = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for has_pii: {e}")
+                    });
+                self
+            }
+            pub fn impact_level<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VendorModifyRequestImpactLevel>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.impact_level = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for impact_level: {e}")
+                    });
+                self
+            }
+            pub fn integrations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::serde_json::Number>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integrations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for integrations: {e}")
+                    });
+                self
+            }
+            pub fn is_sub_processor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_sub_processor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_sub_processor: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_sub_processor_active<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_sub_processor_active = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_sub_processor_active: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn location<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.location = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for location: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn notes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.notes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for notes: {e}")
+                    });
+                self
+            }
+            pub fn operational_impact<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VendorModifyRequestOperationalImpact>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.operational_impact = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for operational_impact: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn password_mfa_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password_mfa_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for password_mfa_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn password_min_length<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Number>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password_min_length = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for password_min_length: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn password_policy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VendorModifyRequestPasswordPolicy>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password_policy = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for password_policy: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn password_requires_min_length<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password_requires_min_length = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for password_requires_min_length: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn password_requires_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password_requires_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for password_requires_number: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn password_requires_symbol<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password_requires_symbol = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for password_requires_symbol: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn privacy_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.privacy_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for privacy_url: {e}")
+                    });
+                self
+            }
+            pub fn renewal_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.renewal_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for renewal_date: {e}")
+                    });
+                self
+            }
+            pub fn renewal_schedule_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VendorModifyRequestRenewalScheduleType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.renewal_schedule_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for renewal_schedule_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn risk<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VendorModifyRequestRisk>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.risk = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for risk: {e}")
+                    });
+                self
+            }
+            pub fn services_provided<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.services_provided = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for services_provided: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VendorModifyRequestStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn terms_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.terms_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for terms_url: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VendorModifyRequestType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VendorModifyRequest>
+        for super::VendorModifyRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VendorModifyRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_id: value.account_id?,
+                    category: value.category?,
+                    confirmed: value.confirmed?,
+                    contact_at_vendor: value.contact_at_vendor?,
+                    contacts_email: value.contacts_email?,
+                    cost: value.cost?,
+                    critical: value.critical?,
+                    data_accessed_or_processed_list: value
+                        .data_accessed_or_processed_list?,
+                    data_stored: value.data_stored?,
+                    environment_access: value.environment_access?,
+                    exclude_ids: value.exclude_ids?,
+                    has_pii: value.has_pii?,
+                    impact_level: value.impact_level?,
+                    integrations: value.integrations?,
+                    is_sub_processor: value.is_sub_processor?,
+                    is_sub_processor_active: value.is_sub_processor_active?,
+                    location: value.location?,
+                    name: value.name?,
+                    notes: value.notes?,
+                    operational_impact: value.operational_impact?,
+                    password_mfa_enabled: value.password_mfa_enabled?,
+                    password_min_length: value.password_min_length?,
+                    password_policy: value.password_policy?,
+                    password_requires_min_length: value.password_requires_min_length?,
+                    password_requires_number: value.password_requires_number?,
+                    password_requires_symbol: value.password_requires_symbol?,
+                    privacy_url: value.privacy_url?,
+                    renewal_date: value.renewal_date?,
+                    renewal_schedule_type: value.renewal_schedule_type?,
+                    risk: value.risk?,
+                    services_provided: value.services_provided?,
+                    status: value.status?,
+                    terms_url: value.terms_url?,
+                    type_: value.type_?,
+                    url: value.url?,
+                    user_id: value.user_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VendorModifyRequest> for VendorModifyRequest {
+            fn from(value: super::VendorModifyRequest) -> Self {
+                Self {
+                    account_id: Ok(value.account_id),
+                    category: Ok(value.category),
+                    confirmed: Ok(value.confirmed),
+                    contact_at_vendor: Ok(value.contact_at_vendor),
+                    contacts_email: Ok(value.contacts_email),
+                    cost: Ok(value.cost),
+                    critical: Ok(value.critical),
+                    data_accessed_or_processed_list: Ok(
+                        value.data_accessed_or_processed_list,
+                    ),
+                    data_stored: Ok(value.data_stored),
+                    environment_access: Ok(value.environment_access),
+                    exclude_ids: Ok(value.exclude_ids),
+                    has_pii: Ok(value.has_pii),
+                    impact_level: Ok(value.impact_level),
+                    integrations: Ok(value.integrations),
+                    is_sub_processor: Ok(value.is_sub_processor),
+                    is_sub_processor_active: Ok(value.is_sub_processor_active),
+                    location: Ok(value.location),
+                    name: Ok(value.name),
+                    notes: Ok(value.notes),
+                    operational_impact: Ok(value.operational_impact),
+                    password_mfa_enabled: Ok(value.password_mfa_enabled),
+                    password_min_length: Ok(value.password_min_length),
+                    password_policy: Ok(value.password_policy),
+                    password_requires_min_length: Ok(value.password_requires_min_length),
+                    password_requires_number: Ok(value.password_requires_number),
+                    password_requires_symbol: Ok(value.password_requires_symbol),
+                    privacy_url: Ok(value.privacy_url),
+                    renewal_date: Ok(value.renewal_date),
+                    renewal_schedule_type: Ok(value.renewal_schedule_type),
+                    risk: Ok(value.risk),
+                    services_provided: Ok(value.services_provided),
+                    status: Ok(value.status),
+                    terms_url: Ok(value.terms_url),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                    user_id: Ok(value.user_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VendorSecurityReviewRequest {
+            requested_at: ::std::result::Result<
+                ::std::option::Option<crate::Timestamp>,
+                ::std::string::String,
+            >,
+            requester_user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            review_deadline_at: ::std::result::Result<
+                crate::Timestamp,
+                ::std::string::String,
+            >,
+            security_review_status: ::std::result::Result<
+                super::VendorSecurityReviewRequestSecurityReviewStatus,
+                ::std::string::String,
+            >,
+            security_review_type: ::std::result::Result<
+                super::VendorSecurityReviewRequestSecurityReviewType,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VendorSecurityReviewRequest {
+            fn default() -> Self {
+                Self {
+                    requested_at: Ok(Default::default()),
+                    requester_user_id: Ok(Default::default()),
+                    review_deadline_at: Err(
+                        "no value supplied for review_deadline_at".to_string(),
+                    ),
+                    security_review_status: Err(
+                        "no value supplied for security_review_status".to_string(),
+                    ),
+                    security_review_type: Err(
+                        "no value supplied for security_review_type".to_string(),
+                    ),
+                    title: Ok(Default::default()),
+                }
+            }
+        }
+        impl VendorSecurityReviewRequest {
+            pub fn requested_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requested_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for requested_at: {e}")
+                    });
+                self
+            }
+            pub fn requester_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requester_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for requester_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn review_deadline_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Timestamp>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.review_deadline_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for review_deadline_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn security_review_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::VendorSecurityReviewRequestSecurityReviewStatus,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.security_review_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for security_review_status: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn security_review_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::VendorSecurityReviewRequestSecurityReviewType,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.security_review_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for security_review_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VendorSecurityReviewRequest>
+        for super::VendorSecurityReviewRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VendorSecurityReviewRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    requested_at: value.requested_at?,
+                    requester_user_id: value.requester_user_id?,
+                    review_deadline_at: value.review_deadline_at?,
+                    security_review_status: value.security_review_status?,
+                    security_review_type: value.security_review_type?,
+                    title: value.title?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VendorSecurityReviewRequest>
+        for VendorSecurityReviewRequest {
+            fn from(value: super::VendorSecurityReviewRequest) -> Self {
+                Self {
+                    requested_at: Ok(value.requested_at),
+                    requester_user_id: Ok(value.requester_user_id),
+                    review_deadline_at: Ok(value.review_deadline_at),
+                    security_review_status: Ok(value.security_review_status),
+                    security_review_type: Ok(value.security_review_type),
+                    title: Ok(value.title),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VendorStatusRequest {
+            vendor_status: ::std::result::Result<
+                super::VendorStatusRequestVendorStatus,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VendorStatusRequest {
+            fn default() -> Self {
+                Self {
+                    vendor_status: Err("no value supplied for vendor_status".to_string()),
+                }
+            }
+        }
+        impl VendorStatusRequest {
+            pub fn vendor_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VendorStatusRequestVendorStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vendor_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for vendor_status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VendorStatusRequest>
+        for super::VendorStatusRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VendorStatusRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    vendor_status: value.vendor_status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VendorStatusRequest> for VendorStatusRequest {
+            fn from(value: super::VendorStatusRequest) -> Self {
+                Self {
+                    vendor_status: Ok(value.vendor_status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WindowsServiceRequest {
+            description: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            start_type: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for WindowsServiceRequest {
+            fn default() -> Self {
+                Self {
+                    description: Err("no value supplied for description".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    start_type: Err("no value supplied for start_type".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl WindowsServiceRequest {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn start_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_type: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WindowsServiceRequest>
+        for super::WindowsServiceRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WindowsServiceRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    name: value.name?,
+                    start_type: value.start_type?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WindowsServiceRequest>
+        for WindowsServiceRequest {
+            fn from(value: super::WindowsServiceRequest) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    start_type: Ok(value.start_type),
+                    status: Ok(value.status),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -42862,14 +48970,14 @@ pub mod builder {
     pub struct ToggleVersionControlIdentity<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
-        body: Result<types::ToggleVersionControlIdentityRequest, String>,
+        body: Result<types::builder::ToggleVersionControlIdentityRequest, String>,
     }
     impl<'a> ToggleVersionControlIdentity<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -42897,6 +49005,15 @@ pub mod builder {
                         s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ToggleVersionControlIdentityRequest,
+            ) -> types::builder::ToggleVersionControlIdentityRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/user-identities/version-control/{id}/toggle`
@@ -42943,14 +49060,14 @@ pub mod builder {
     pub struct ConnectVersionControlIdentity<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
-        body: Result<types::ConnectVersionControlIdentityRequest, String>,
+        body: Result<types::builder::ConnectVersionControlIdentityRequest, String>,
     }
     impl<'a> ConnectVersionControlIdentity<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -42978,6 +49095,15 @@ pub mod builder {
                         s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ConnectVersionControlIdentityRequest,
+            ) -> types::builder::ConnectVersionControlIdentityRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/user-identities/version-control/{id}/connect`
@@ -43219,14 +49345,14 @@ pub mod builder {
     pub struct SetVersionControlIdentityServiceAccount<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
-        body: Result<types::ServiceAccountRequest, String>,
+        body: Result<types::builder::ServiceAccountRequest, String>,
     }
     impl<'a> SetVersionControlIdentityServiceAccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -43253,6 +49379,15 @@ pub mod builder {
                         "conversion to `ServiceAccountRequest` for body failed: {}", s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ServiceAccountRequest,
+            ) -> types::builder::ServiceAccountRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/user-identities/version-control/{id}/service-account`
@@ -43494,14 +49629,14 @@ pub mod builder {
     pub struct ToggleInfrastructureIdentity<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
-        body: Result<types::ToggleInfrastructureIdentityRequest, String>,
+        body: Result<types::builder::ToggleInfrastructureIdentityRequest, String>,
     }
     impl<'a> ToggleInfrastructureIdentity<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -43529,6 +49664,15 @@ pub mod builder {
                         s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ToggleInfrastructureIdentityRequest,
+            ) -> types::builder::ToggleInfrastructureIdentityRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/user-identities/infrastructure/{id}/toggle`
@@ -43575,14 +49719,14 @@ pub mod builder {
     pub struct ConnectInfrastructureIdentity<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
-        body: Result<types::ConnectInfrastructureIdentityRequest, String>,
+        body: Result<types::builder::ConnectInfrastructureIdentityRequest, String>,
     }
     impl<'a> ConnectInfrastructureIdentity<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -43610,6 +49754,15 @@ pub mod builder {
                         s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ConnectInfrastructureIdentityRequest,
+            ) -> types::builder::ConnectInfrastructureIdentityRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/user-identities/infrastructure/{id}/connect`
@@ -43656,14 +49809,14 @@ pub mod builder {
     pub struct SetInfrastructureIdentityServiceAccount<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
-        body: Result<types::ServiceAccountRequest, String>,
+        body: Result<types::builder::ServiceAccountRequest, String>,
     }
     impl<'a> SetInfrastructureIdentityServiceAccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -43690,6 +49843,15 @@ pub mod builder {
                         "conversion to `ServiceAccountRequest` for body failed: {}", s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ServiceAccountRequest,
+            ) -> types::builder::ServiceAccountRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/user-identities/infrastructure/{id}/service-account`
@@ -44114,13 +50276,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateIdpConnectionFromJson<'a> {
         client: &'a super::Client,
-        body: Result<types::PersonnelImport, String>,
+        body: Result<types::builder::PersonnelImport, String>,
     }
     impl<'a> CreateIdpConnectionFromJson<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -44136,6 +50298,15 @@ pub mod builder {
                 .map_err(|s| {
                     format!("conversion to `PersonnelImport` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::PersonnelImport,
+            ) -> types::builder::PersonnelImport,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/connections/upload/json`
@@ -44174,14 +50345,14 @@ pub mod builder {
     pub struct UpdateIdpConnectionFromJson<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
-        body: Result<types::PersonnelImport, String>,
+        body: Result<types::builder::PersonnelImport, String>,
     }
     impl<'a> UpdateIdpConnectionFromJson<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -44206,6 +50377,15 @@ pub mod builder {
                 .map_err(|s| {
                     format!("conversion to `PersonnelImport` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::PersonnelImport,
+            ) -> types::builder::PersonnelImport,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/connections/{id}/upload/json`
@@ -44779,13 +50959,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateAsset<'a> {
         client: &'a super::Client,
-        body: Result<types::AssetRequest, String>,
+        body: Result<types::builder::AssetRequest, String>,
     }
     impl<'a> CreateAsset<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -44799,6 +50979,15 @@ pub mod builder {
                 .map_err(|s| {
                     format!("conversion to `AssetRequest` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AssetRequest,
+            ) -> types::builder::AssetRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/assets`
@@ -44877,14 +51066,14 @@ pub mod builder {
     pub struct UpdateBackgroundCheck<'a> {
         client: &'a super::Client,
         user_id: Result<i64, String>,
-        body: Result<types::ManualBackgroundCheckRequest, String>,
+        body: Result<types::builder::ManualBackgroundCheckRequest, String>,
     }
     impl<'a> UpdateBackgroundCheck<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_id: Err("user_id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn user_id<V>(mut self, value: V) -> Self
@@ -44912,6 +51101,15 @@ pub mod builder {
                         s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ManualBackgroundCheckRequest,
+            ) -> types::builder::ManualBackgroundCheckRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/background-check/{userId}/manual`
@@ -46523,13 +52721,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct BulkDeleteControlOwners<'a> {
         client: &'a super::Client,
-        body: Result<types::ControlOwnerBulkRequest, String>,
+        body: Result<types::builder::ControlOwnerBulkRequest, String>,
     }
     impl<'a> BulkDeleteControlOwners<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -46547,6 +52745,15 @@ pub mod builder {
                         "conversion to `ControlOwnerBulkRequest` for body failed: {}", s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ControlOwnerBulkRequest,
+            ) -> types::builder::ControlOwnerBulkRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `DELETE` request to `/controls/owners`
@@ -46908,14 +53115,14 @@ pub mod builder {
     pub struct PutControlOwners<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
-        body: Result<types::ControlOwnerRequest, String>,
+        body: Result<types::builder::ControlOwnerRequest, String>,
     }
     impl<'a> PutControlOwners<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -46940,6 +53147,15 @@ pub mod builder {
                 .map_err(|s| {
                     format!("conversion to `ControlOwnerRequest` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ControlOwnerRequest,
+            ) -> types::builder::ControlOwnerRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/controls/{id}/owners`
@@ -47386,14 +53602,14 @@ pub mod builder {
     pub struct CreateDeviceForCustomConnection<'a> {
         client: &'a super::Client,
         connection_id: Result<i64, String>,
-        body: Result<types::CreateDeviceRequest, String>,
+        body: Result<types::builder::CreateDeviceRequest, String>,
     }
     impl<'a> CreateDeviceForCustomConnection<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 connection_id: Err("connection_id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn connection_id<V>(mut self, value: V) -> Self
@@ -47418,6 +53634,15 @@ pub mod builder {
                 .map_err(|s| {
                     format!("conversion to `CreateDeviceRequest` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateDeviceRequest,
+            ) -> types::builder::CreateDeviceRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/custom-connections/{connectionId}/devices`
@@ -47478,7 +53703,7 @@ pub mod builder {
         x_session_abort: Result<::std::string::String, String>,
         x_session_complete: Result<::std::string::String, String>,
         x_session_id: Result<::std::string::String, String>,
-        body: Result<types::CreateCustomDataRequest, String>,
+        body: Result<types::builder::CreateCustomDataRequest, String>,
     }
     impl<'a> CreateCustomData<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -47491,7 +53716,7 @@ pub mod builder {
                     "x_session_complete was not initialized".to_string(),
                 ),
                 x_session_id: Err("x_session_id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn connection_id<V>(mut self, value: V) -> Self
@@ -47563,6 +53788,15 @@ pub mod builder {
                         "conversion to `CreateCustomDataRequest` for body failed: {}", s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateCustomDataRequest,
+            ) -> types::builder::CreateCustomDataRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/custom-connections/{connectionId}/resources/{resourceId}/records`
@@ -47652,7 +53886,7 @@ pub mod builder {
         connection_id: Result<i64, String>,
         resource_id: Result<i64, String>,
         record_id: Result<::std::string::String, String>,
-        body: Result<types::UpdateCustomDataRequest, String>,
+        body: Result<types::builder::UpdateCustomDataRequest, String>,
     }
     impl<'a> UpdateCustomData<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -47661,7 +53895,7 @@ pub mod builder {
                 connection_id: Err("connection_id was not initialized".to_string()),
                 resource_id: Err("resource_id was not initialized".to_string()),
                 record_id: Err("record_id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn connection_id<V>(mut self, value: V) -> Self
@@ -47709,6 +53943,15 @@ pub mod builder {
                         "conversion to `UpdateCustomDataRequest` for body failed: {}", s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateCustomDataRequest,
+            ) -> types::builder::UpdateCustomDataRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/custom-connections/{connectionId}/resources/{resourceId}/records/{recordId}`
@@ -48047,7 +54290,7 @@ pub mod builder {
     pub struct UpdateCustomerRequestDetails<'a> {
         client: &'a super::Client,
         customer_request_id: Result<i64, String>,
-        body: Result<types::UpdateCustomerRequestDetailsRequest, String>,
+        body: Result<types::builder::UpdateCustomerRequestDetailsRequest, String>,
     }
     impl<'a> UpdateCustomerRequestDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -48056,7 +54299,7 @@ pub mod builder {
                 customer_request_id: Err(
                     "customer_request_id was not initialized".to_string(),
                 ),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn customer_request_id<V>(mut self, value: V) -> Self
@@ -48086,6 +54329,15 @@ pub mod builder {
                         s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateCustomerRequestDetailsRequest,
+            ) -> types::builder::UpdateCustomerRequestDetailsRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/customer-request/{customerRequestId}/details`
@@ -48698,14 +54950,14 @@ pub mod builder {
     pub struct UploadDocumentForDevice<'a> {
         client: &'a super::Client,
         device_id: Result<i64, String>,
-        body: Result<types::DeviceDocumentRequest, String>,
+        body: Result<types::builder::DeviceDocumentRequest, String>,
     }
     impl<'a> UploadDocumentForDevice<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 device_id: Err("device_id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn device_id<V>(mut self, value: V) -> Self
@@ -48732,6 +54984,15 @@ pub mod builder {
                         "conversion to `DeviceDocumentRequest` for body failed: {}", s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::DeviceDocumentRequest,
+            ) -> types::builder::DeviceDocumentRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/devices/{deviceId}/documents`
@@ -50768,13 +57029,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ResetSyncForSomePersonnel<'a> {
         client: &'a super::Client,
-        body: Result<types::PersonnelResetStatusRequest, String>,
+        body: Result<types::builder::PersonnelResetStatusRequest, String>,
     }
     impl<'a> ResetSyncForSomePersonnel<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -50793,6 +57054,15 @@ pub mod builder {
                         s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::PersonnelResetStatusRequest,
+            ) -> types::builder::PersonnelResetStatusRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/personnel/some/reset-sync`
@@ -50935,14 +57205,14 @@ pub mod builder {
     pub struct UpdateContractDates<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
-        body: Result<types::PersonnelContractDateRequest, String>,
+        body: Result<types::builder::PersonnelContractDateRequest, String>,
     }
     impl<'a> UpdateContractDates<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -50970,6 +57240,15 @@ pub mod builder {
                         s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::PersonnelContractDateRequest,
+            ) -> types::builder::PersonnelContractDateRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/personnel/{id}/contract-dates`
@@ -51016,14 +57295,14 @@ pub mod builder {
     pub struct UpdateStatus<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
-        body: Result<types::PersonnelStatusRequest, String>,
+        body: Result<types::builder::PersonnelStatusRequest, String>,
     }
     impl<'a> UpdateStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -51050,6 +57329,15 @@ pub mod builder {
                         "conversion to `PersonnelStatusRequest` for body failed: {}", s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::PersonnelStatusRequest,
+            ) -> types::builder::PersonnelStatusRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/personnel/{id}/status`
@@ -52024,13 +58312,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateTicket<'a> {
         client: &'a super::Client,
-        body: Result<types::TicketsCreateRequest, String>,
+        body: Result<types::builder::TicketsCreateRequest, String>,
     }
     impl<'a> CreateTicket<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -52048,6 +58336,15 @@ pub mod builder {
                         "conversion to `TicketsCreateRequest` for body failed: {}", s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::TicketsCreateRequest,
+            ) -> types::builder::TicketsCreateRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/tickets`
@@ -52082,14 +58379,14 @@ pub mod builder {
     pub struct UpdateCompanyInfoPrivateAccess<'a> {
         client: &'a super::Client,
         workspace_id: Result<Option<i64>, String>,
-        body: Result<types::CompanyInfoPrivateAccessRequest, String>,
+        body: Result<types::builder::CompanyInfoPrivateAccessRequest, String>,
     }
     impl<'a> UpdateCompanyInfoPrivateAccess<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 workspace_id: Ok(None),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn workspace_id<V>(mut self, value: V) -> Self
@@ -52118,6 +58415,15 @@ pub mod builder {
                         s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CompanyInfoPrivateAccessRequest,
+            ) -> types::builder::CompanyInfoPrivateAccessRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/trust-center/company-info/private-access`
@@ -52564,13 +58870,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateTrustCenterAccessRequest<'a> {
         client: &'a super::Client,
-        body: Result<types::TrustCenterRequestRequest, String>,
+        body: Result<types::builder::TrustCenterRequestRequest, String>,
     }
     impl<'a> CreateTrustCenterAccessRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -52589,6 +58895,15 @@ pub mod builder {
                         s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::TrustCenterRequestRequest,
+            ) -> types::builder::TrustCenterRequestRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/trust-center/requests`
@@ -52693,14 +59008,14 @@ pub mod builder {
     pub struct ApproveRequest<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        body: Result<types::TrustCenterApproveRequestRequest, String>,
+        body: Result<types::builder::TrustCenterApproveRequestRequest, String>,
     }
     impl<'a> ApproveRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -52731,6 +59046,15 @@ pub mod builder {
                         s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::TrustCenterApproveRequestRequest,
+            ) -> types::builder::TrustCenterApproveRequestRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/trust-center/requests/{id}/approve`
@@ -53051,14 +59375,14 @@ pub mod builder {
     pub struct UploadDocumentForUser<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
-        body: Result<types::UserDocumentRequest, String>,
+        body: Result<types::builder::UserDocumentRequest, String>,
     }
     impl<'a> UploadDocumentForUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -53083,6 +59407,15 @@ pub mod builder {
                 .map_err(|s| {
                     format!("conversion to `UserDocumentRequest` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UserDocumentRequest,
+            ) -> types::builder::UserDocumentRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/users/{id}/documents`
@@ -53712,13 +60045,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateVendor<'a> {
         client: &'a super::Client,
-        body: Result<types::VendorCreateRequest, String>,
+        body: Result<types::builder::VendorCreateRequest, String>,
     }
     impl<'a> CreateVendor<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -53734,6 +60067,15 @@ pub mod builder {
                 .map_err(|s| {
                     format!("conversion to `VendorCreateRequest` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::VendorCreateRequest,
+            ) -> types::builder::VendorCreateRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/vendors`
@@ -53897,14 +60239,14 @@ pub mod builder {
     pub struct UpdateVendor<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
-        body: Result<types::VendorModifyRequest, String>,
+        body: Result<types::builder::VendorModifyRequest, String>,
     }
     impl<'a> UpdateVendor<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -53929,6 +60271,15 @@ pub mod builder {
                 .map_err(|s| {
                     format!("conversion to `VendorModifyRequest` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::VendorModifyRequest,
+            ) -> types::builder::VendorModifyRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/vendors/{id}`
@@ -54198,14 +60549,14 @@ pub mod builder {
     pub struct SendQuestionnaireEmail<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
-        body: Result<types::QuestionnaireSentRequest, String>,
+        body: Result<types::builder::QuestionnaireSentRequest, String>,
     }
     impl<'a> SendQuestionnaireEmail<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -54232,6 +60583,15 @@ pub mod builder {
                         "conversion to `QuestionnaireSentRequest` for body failed: {}", s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::QuestionnaireSentRequest,
+            ) -> types::builder::QuestionnaireSentRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/vendors/{id}/questionnaires`
@@ -54347,7 +60707,7 @@ pub mod builder {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         id: Result<i64, String>,
-        body: Result<types::EvidenceRequest, String>,
+        body: Result<types::builder::EvidenceRequest, String>,
     }
     impl<'a> UpdateEvidence<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -54355,7 +60715,7 @@ pub mod builder {
                 client: client,
                 workspace_id: Err("workspace_id was not initialized".to_string()),
                 id: Err("id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn workspace_id<V>(mut self, value: V) -> Self
@@ -54389,6 +60749,15 @@ pub mod builder {
                 .map_err(|s| {
                     format!("conversion to `EvidenceRequest` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::EvidenceRequest,
+            ) -> types::builder::EvidenceRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/workspaces/{workspaceId}/evidence-library/{id}`
@@ -54508,14 +60877,14 @@ pub mod builder {
     pub struct UpdateVendorStatus<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
-        body: Result<types::VendorStatusRequest, String>,
+        body: Result<types::builder::VendorStatusRequest, String>,
     }
     impl<'a> UpdateVendorStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -54540,6 +60909,15 @@ pub mod builder {
                 .map_err(|s| {
                     format!("conversion to `VendorStatusRequest` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::VendorStatusRequest,
+            ) -> types::builder::VendorStatusRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/vendors/{id}/status`
@@ -54583,14 +60961,14 @@ pub mod builder {
     pub struct CreateVendorSecurityReview<'a> {
         client: &'a super::Client,
         vendor_id: Result<i64, String>,
-        body: Result<types::VendorSecurityReviewRequest, String>,
+        body: Result<types::builder::VendorSecurityReviewRequest, String>,
     }
     impl<'a> CreateVendorSecurityReview<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 vendor_id: Err("vendor_id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn vendor_id<V>(mut self, value: V) -> Self
@@ -54618,6 +60996,15 @@ pub mod builder {
                         s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::VendorSecurityReviewRequest,
+            ) -> types::builder::VendorSecurityReviewRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/vendors/{vendorId}/security-reviews`
@@ -55006,14 +61393,14 @@ pub mod builder {
     pub struct CreateControl<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
-        body: Result<types::CreateControlRequest, String>,
+        body: Result<types::builder::CreateControlRequest, String>,
     }
     impl<'a> CreateControl<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 workspace_id: Err("workspace_id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn workspace_id<V>(mut self, value: V) -> Self
@@ -55040,6 +61427,15 @@ pub mod builder {
                         "conversion to `CreateControlRequest` for body failed: {}", s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateControlRequest,
+            ) -> types::builder::CreateControlRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/workspaces/{workspaceId}/controls`
@@ -55158,7 +61554,7 @@ pub mod builder {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         control_id: Result<i64, String>,
-        body: Result<types::EditControlRequest, String>,
+        body: Result<types::builder::EditControlRequest, String>,
     }
     impl<'a> EditControl<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -55166,7 +61562,7 @@ pub mod builder {
                 client: client,
                 workspace_id: Err("workspace_id was not initialized".to_string()),
                 control_id: Err("control_id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn workspace_id<V>(mut self, value: V) -> Self
@@ -55200,6 +61596,15 @@ pub mod builder {
                 .map_err(|s| {
                     format!("conversion to `EditControlRequest` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::EditControlRequest,
+            ) -> types::builder::EditControlRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/workspaces/{workspaceId}/controls/{controlId}`
@@ -55465,7 +61870,7 @@ pub mod builder {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         control_id: Result<i64, String>,
-        body: Result<types::CreateControlNoteRequest, String>,
+        body: Result<types::builder::CreateControlNoteRequest, String>,
     }
     impl<'a> CreateControlNote<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -55473,7 +61878,7 @@ pub mod builder {
                 client: client,
                 workspace_id: Err("workspace_id was not initialized".to_string()),
                 control_id: Err("control_id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn workspace_id<V>(mut self, value: V) -> Self
@@ -55509,6 +61914,15 @@ pub mod builder {
                         "conversion to `CreateControlNoteRequest` for body failed: {}", s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateControlNoteRequest,
+            ) -> types::builder::CreateControlNoteRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/workspaces/{workspaceId}/controls/{controlId}/notes`
@@ -55647,7 +62061,7 @@ pub mod builder {
         workspace_id: Result<i64, String>,
         control_id: Result<i64, String>,
         note_id: Result<::std::string::String, String>,
-        body: Result<types::NoteRequest, String>,
+        body: Result<types::builder::NoteRequest, String>,
     }
     impl<'a> UpdateNote<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -55656,7 +62070,7 @@ pub mod builder {
                 workspace_id: Err("workspace_id was not initialized".to_string()),
                 control_id: Err("control_id was not initialized".to_string()),
                 note_id: Err("note_id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn workspace_id<V>(mut self, value: V) -> Self
@@ -55700,6 +62114,15 @@ pub mod builder {
                 .map_err(|s| {
                     format!("conversion to `NoteRequest` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::NoteRequest,
+            ) -> types::builder::NoteRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/workspaces/{workspaceId}/controls/{controlId}/notes/{noteId}`
@@ -55838,7 +62261,7 @@ pub mod builder {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         id: Result<i64, String>,
-        body: Result<types::UploadEvidenceRequest, String>,
+        body: Result<types::builder::UploadEvidenceRequest, String>,
     }
     impl<'a> UploadExternalEvidence<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -55846,7 +62269,7 @@ pub mod builder {
                 client: client,
                 workspace_id: Err("workspace_id was not initialized".to_string()),
                 id: Err("id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn workspace_id<V>(mut self, value: V) -> Self
@@ -55882,6 +62305,15 @@ pub mod builder {
                         "conversion to `UploadEvidenceRequest` for body failed: {}", s
                     )
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UploadEvidenceRequest,
+            ) -> types::builder::UploadEvidenceRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/workspaces/{workspaceId}/controls/{id}/external-evidence`
@@ -56208,14 +62640,14 @@ pub mod builder {
     pub struct CreateEvidence<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
-        body: Result<types::EvidenceRequest, String>,
+        body: Result<types::builder::EvidenceRequest, String>,
     }
     impl<'a> CreateEvidence<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 workspace_id: Err("workspace_id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn workspace_id<V>(mut self, value: V) -> Self
@@ -56240,6 +62672,15 @@ pub mod builder {
                 .map_err(|s| {
                     format!("conversion to `EvidenceRequest` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::EvidenceRequest,
+            ) -> types::builder::EvidenceRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/workspaces/{workspaceId}/evidence-library`
@@ -56289,7 +62730,7 @@ pub mod builder {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         id: Result<i64, String>,
-        body: Result<types::EvidenceSyncRequest, String>,
+        body: Result<types::builder::EvidenceSyncRequest, String>,
     }
     impl<'a> UpdateEvidenceSync<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -56297,7 +62738,7 @@ pub mod builder {
                 client: client,
                 workspace_id: Err("workspace_id was not initialized".to_string()),
                 id: Err("id was not initialized".to_string()),
-                body: Err("no body was given: `.body(…)`".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
         }
         pub fn workspace_id<V>(mut self, value: V) -> Self
@@ -56331,6 +62772,15 @@ pub mod builder {
                 .map_err(|s| {
                     format!("conversion to `EvidenceSyncRequest` for body failed: {}", s)
                 });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::EvidenceSyncRequest,
+            ) -> types::builder::EvidenceSyncRequest,
+        {
+            self.body = self.body.map(f);
             self
         }
         ///Sends a `PUT` request to `/workspaces/{workspaceId}/evidence-library/sync/{id}`
@@ -57077,6 +63527,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::TOGGLE_VERSION_CONTROL_IDENTITY_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("VersionControlIdentity"),
     };
@@ -57110,6 +63561,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::CONNECT_VERSION_CONTROL_IDENTITY_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("VersionControlIdentity"),
     };
@@ -57237,6 +63689,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("VersionControlIdentitiesPage"),
     };
@@ -57270,6 +63723,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::SERVICE_ACCOUNT_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("VersionControlIdentity"),
     };
@@ -57401,6 +63855,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("InfrastructureIdentitiesPage"),
     };
@@ -57434,6 +63889,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::TOGGLE_INFRASTRUCTURE_IDENTITY_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("InfrastructureIdentity"),
     };
@@ -57467,6 +63923,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::CONNECT_INFRASTRUCTURE_IDENTITY_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("InfrastructureIdentity"),
     };
@@ -57500,6 +63957,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::SERVICE_ACCOUNT_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("InfrastructureIdentity"),
     };
@@ -57631,6 +64089,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("ConnectionsPage"),
     };
@@ -57653,6 +64112,7 @@ pub mod operations {
         body_shape: None,
         form_shape: Some(&crate::shapes::PERSONNEL_CSV_UPLOAD),
         pagination: None,
+        answer_content: true,
         check: Some("personnel-csv"),
         answer_schema: Some("EmptyResponse"),
     };
@@ -57686,6 +64146,7 @@ pub mod operations {
         body_shape: None,
         form_shape: Some(&crate::shapes::PERSONNEL_CSV_UPLOAD),
         pagination: None,
+        answer_content: true,
         check: Some("personnel-csv"),
         answer_schema: Some("EmptyResponse"),
     };
@@ -57708,6 +64169,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::PERSONNEL_IMPORT),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: Some("personnel-list"),
         answer_schema: Some("EmptyResponse"),
     };
@@ -57741,6 +64203,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::PERSONNEL_IMPORT),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: Some("personnel-list"),
         answer_schema: Some("EmptyResponse"),
     };
@@ -57916,6 +64379,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("UsersPage"),
     };
@@ -57949,6 +64413,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("User"),
     };
@@ -57982,6 +64447,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("User"),
     };
@@ -58187,6 +64653,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("AssetsPage"),
     };
@@ -58207,6 +64674,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::ASSET_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("Asset"),
     };
@@ -58240,6 +64708,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("Asset"),
     };
@@ -58273,6 +64742,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::MANUAL_BACKGROUND_CHECK_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("PersonnelDetails"),
     };
@@ -58293,6 +64763,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("Company"),
     };
@@ -59547,6 +66018,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("ControlPaginatedPage"),
     };
@@ -59567,6 +66039,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::CONTROL_OWNER_BULK_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("ControlOwnersPage"),
     };
@@ -59636,6 +66109,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("MappedExternalEvidencePaginatedPage"),
     };
@@ -59741,6 +66215,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("ControlOwnersPage"),
     };
@@ -59774,6 +66249,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::CONTROL_OWNER_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("ControlOwnersPage"),
     };
@@ -59913,6 +66389,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("RequirementPaginatedPage"),
     };
@@ -60030,6 +66507,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("DevicesPaginatedPage"),
     };
@@ -60065,6 +66543,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::CREATE_DEVICE_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("DeviceResponseV11"),
     };
@@ -60146,6 +66625,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::CREATE_CUSTOM_DATA_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: None,
     };
@@ -60203,6 +66683,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::UPDATE_CUSTOM_DATA_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("CustomData"),
     };
@@ -60260,6 +66741,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: false,
         check: None,
         answer_schema: None,
     };
@@ -60377,6 +66859,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("CustomerRequests"),
     };
@@ -60410,6 +66893,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::UPDATE_CUSTOMER_REQUEST_DETAILS_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("UpdateCustomerRequestDetails"),
     };
@@ -60542,6 +67026,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("DevicesPaginatedPage"),
     };
@@ -60575,6 +67060,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: false,
         check: None,
         answer_schema: None,
     };
@@ -60608,6 +67094,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("SignedUrl"),
     };
@@ -60659,6 +67146,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("DeviceResponseId"),
     };
@@ -60716,6 +67204,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("DeviceAppsPaginatedPage"),
     };
@@ -60767,6 +67256,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("DeviceDocuments"),
     };
@@ -60802,6 +67292,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::DEVICE_DOCUMENT_REQUEST),
         form_shape: Some(&crate::shapes::DEVICE_DOCUMENT_REQUEST),
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("DeviceDocument"),
     };
@@ -61827,6 +68318,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("EventsPage"),
     };
@@ -61860,6 +68352,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("Event"),
     };
@@ -61893,6 +68386,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("MappedExternalEvidence"),
     };
@@ -61926,6 +68420,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("SignedUrl"),
     };
@@ -62814,6 +69309,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("RequirementPaginatedPage"),
     };
@@ -63050,6 +69546,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("ControlTestsPaginatedPage"),
     };
@@ -63482,6 +69979,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("PersonnelTablePage"),
     };
@@ -63502,6 +70000,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("PersonnelDetails"),
     };
@@ -63535,6 +70034,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("PersonnelDetails"),
     };
@@ -63555,6 +70055,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::PERSONNEL_RESET_STATUS_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("PersonnelDetails"),
     };
@@ -63588,6 +70089,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("PersonnelDetails"),
     };
@@ -63621,6 +70123,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("PersonnelDetails"),
     };
@@ -63654,6 +70157,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::PERSONNEL_CONTRACT_DATE_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("PersonnelDetails"),
     };
@@ -63687,6 +70191,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::PERSONNEL_STATUS_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("PersonnelDetails"),
     };
@@ -63819,6 +70324,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("DeviceResponseV11"),
     };
@@ -63912,6 +70418,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("PoliciesPage"),
     };
@@ -63957,6 +70464,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("UserSignedUrl"),
     };
@@ -63990,6 +70498,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("UserSignedUrl"),
     };
@@ -64023,6 +70532,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("PolicyWithReplace"),
     };
@@ -64056,6 +70566,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("UserSignedUrl"),
     };
@@ -64089,6 +70600,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("QuestionnairesVendors"),
     };
@@ -64134,6 +70646,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("QuestionnaireVendorAnswers"),
     };
@@ -64203,6 +70716,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("SessionsPaginatedPage"),
     };
@@ -64260,6 +70774,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("SessionEvidencePaginatedPage"),
     };
@@ -64280,6 +70795,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::TICKETS_CREATE_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("TicketCreate"),
     };
@@ -64313,6 +70829,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::COMPANY_INFO_PRIVATE_ACCESS_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("CompanyInfo"),
     };
@@ -64346,6 +70863,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("MonitoringControls"),
     };
@@ -64379,6 +70897,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("TrustCenterPrivateAccess"),
     };
@@ -64424,6 +70943,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("TrustCenterAllPrivateDocuments"),
     };
@@ -64500,6 +71020,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: false,
         check: None,
         answer_schema: None,
     };
@@ -64593,6 +71114,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("TrustCenterRequestsPage"),
     };
@@ -64613,6 +71135,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::TRUST_CENTER_REQUEST_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: false,
         check: None,
         answer_schema: None,
     };
@@ -64658,6 +71181,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("TrustCenterRequestDocumentWithName"),
     };
@@ -64691,6 +71215,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::TRUST_CENTER_APPROVE_REQUEST_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("TrustCenterRequestApprove"),
     };
@@ -64724,6 +71249,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("TrustCenterRequestDenied"),
     };
@@ -64769,6 +71295,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: false,
         check: None,
         answer_schema: None,
     };
@@ -64802,6 +71329,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("SignedUrl"),
     };
@@ -64894,6 +71422,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("UserAllDocuments"),
     };
@@ -64929,6 +71458,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::USER_DOCUMENT_REQUEST),
         form_shape: Some(&crate::shapes::USER_DOCUMENT_REQUEST),
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("UserDocument"),
     };
@@ -64962,6 +71492,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("UserPolicyVersions"),
     };
@@ -65341,6 +71872,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("VendorsPage"),
     };
@@ -65361,6 +71893,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::VENDOR_CREATE_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("Vendor"),
     };
@@ -65428,6 +71961,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("VendorsStats"),
     };
@@ -65461,6 +71995,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("Vendor"),
     };
@@ -65494,6 +72029,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::VENDOR_MODIFY_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("Vendor"),
     };
@@ -65527,6 +72063,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: false,
         check: None,
         answer_schema: None,
     };
@@ -65560,6 +72097,7 @@ pub mod operations {
         body_shape: None,
         form_shape: Some(&crate::shapes::VENDOR_DOCUMENT_REQUEST),
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("VendorsPage"),
     };
@@ -65617,6 +72155,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("QuestionnairesSentPage"),
     };
@@ -65650,6 +72189,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::QUESTIONNAIRE_SENT_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("QuestionnairesSentPage"),
     };
@@ -65683,6 +72223,7 @@ pub mod operations {
         body_shape: None,
         form_shape: Some(&crate::shapes::QUESTIONNAIRE_UPLOAD_REQUEST),
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("QuestionnaireSent"),
     };
@@ -65716,6 +72257,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::VENDOR_STATUS_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("Vendor"),
     };
@@ -65749,6 +72291,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::VENDOR_SECURITY_REVIEW_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("VendorSecurityReview"),
     };
@@ -65806,6 +72349,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("WorkspacesPage"),
     };
@@ -65923,6 +72467,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("WorkspaceFrameworkReady"),
     };
@@ -65968,6 +72513,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: false,
         check: None,
         answer_schema: None,
     };
@@ -66004,6 +72550,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::CREATE_CONTROL_REQUEST),
         form_shape: Some(&crate::shapes::CREATE_CONTROL_REQUEST),
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("Control"),
     };
@@ -66049,6 +72596,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("ControlShort"),
     };
@@ -66094,6 +72642,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::EDIT_CONTROL_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("ControlShort"),
     };
@@ -66139,6 +72688,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("SignedUrl"),
     };
@@ -66220,6 +72770,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("NotesPaginatedPage"),
     };
@@ -66265,6 +72816,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::CREATE_CONTROL_NOTE_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("Note"),
     };
@@ -66322,6 +72874,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("Note"),
     };
@@ -66379,6 +72932,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::NOTE_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("Note"),
     };
@@ -66436,6 +72990,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: false,
         check: None,
         answer_schema: None,
     };
@@ -66483,6 +73038,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::UPLOAD_EVIDENCE_REQUEST),
         form_shape: Some(&crate::shapes::UPLOAD_EVIDENCE_REQUEST),
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("MappedExternalEvidence"),
     };
@@ -66653,6 +73209,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: Some(crate::Pagination::Page),
+        answer_content: true,
         check: None,
         answer_schema: Some("EvidenceLibraryPage"),
     };
@@ -66686,6 +73243,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::EVIDENCE_REQUEST),
         form_shape: Some(&crate::shapes::EVIDENCE_REQUEST),
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("Evidence"),
     };
@@ -66731,6 +73289,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::EVIDENCE_SYNC_REQUEST),
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("EvidenceSync"),
     };
@@ -66788,6 +73347,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("SignedUrl"),
     };
@@ -66833,6 +73393,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("Evidence"),
     };
@@ -66878,6 +73439,7 @@ pub mod operations {
         body_shape: Some(&crate::shapes::EVIDENCE_REQUEST),
         form_shape: Some(&crate::shapes::EVIDENCE_REQUEST),
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("Evidence"),
     };
@@ -66923,6 +73485,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: false,
         check: None,
         answer_schema: None,
     };
@@ -66968,6 +73531,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("ControlTestInstance"),
     };
@@ -67048,6 +73612,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("MonitorFailedResultsResponses"),
     };
@@ -67117,6 +73682,7 @@ pub mod operations {
         body_shape: None,
         form_shape: None,
         pagination: None,
+        answer_content: true,
         check: None,
         answer_schema: Some("PolicyAssociatedControls"),
     };

@@ -111,6 +111,9 @@ pub struct Operation {
     pub form_shape: Option<&'static crate::Shape>,
     /// How it pages, when it is a listing.
     pub pagination: Option<Pagination>,
+    /// Whether its success answer has a documented body (without one,
+    /// whatever body comes is not read).
+    pub answer_content: bool,
     /// The check the client runs on its body before sending it (the spec's
     /// `x-drata-check`, e.g. `personnel-list`).
     pub check: Option<&'static str>,
@@ -140,6 +143,7 @@ fn raw(method: Method) -> &'static Operation {
             body_shape: None,
             form_shape: None,
             pagination: None,
+            answer_content: true,
             check: None,
             answer_schema: None,
         }

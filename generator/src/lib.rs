@@ -229,7 +229,16 @@ pub fn generate(spec_text: &str) -> Result<Generated, Error> {
     let extra: syn::File = syn::parse2(quote! { #open_enums #one_ofs #registry #page_impls })
         .map_err(|e| Error::Unparsable(e.to_string()))?;
     types.1.extend(extra.items);
-    postprocess::apply(&mut file, &spec.operations(), &generated, &pages::page_schemas(&spec)?)?;
+    // A request body's types keep their struct builders; an answer's go.
+    let keep_builders =
+        shapes::request_schemas(&spec).iter().map(|name| spec::rust_type_name(name)).collect();
+    postprocess::apply(
+        &mut file,
+        &spec.operations(),
+        &generated,
+        &pages::page_schemas(&spec)?,
+        &keep_builders,
+    )?;
     let rules: syn::File = syn::parse2(rules).map_err(|e| Error::Unparsable(e.to_string()))?;
     file.items.extend(rules.items);
     let shapes: syn::File =

@@ -11,6 +11,11 @@ use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
+use std::sync::Arc;
+
+use axum::extract::State as AxumState;
+
+use crate::Shared;
 use crate::routes::{MAX_BODY_BYTES, error};
 
 /// An operation of the spec that matched a request.
@@ -22,21 +27,117 @@ struct Matched {
 }
 
 /// The fallback of the API's routes: see the module's docs.
-pub(crate) async fn serve(request: Request) -> Response {
+pub(crate) async fn serve(AxumState(shared): AxumState<Arc<Shared>>, request: Request) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_string();
     let query = request.uri().query().unwrap_or("").to_string();
     let content_type =
         request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let headers = request.headers().clone();
     let Some(matched) = find(&method, &path) else { return no_route(&method, &path) };
     let body = match axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES).await {
         Ok(body) => body,
         Err(e) => return error(StatusCode::BAD_REQUEST, format!("cannot read the body: {e}")),
     };
-    if let Err(message) = check(&method, &matched, &query, &content_type, &body) {
+    if let Err(message) = check(&method, &matched, &query, &headers, &content_type, &body) {
         return error(StatusCode::BAD_REQUEST, message);
     }
-    answer(&matched)
+    let mut json: Option<Value> = serde_json::from_slice(&body).ok();
+    if is_form(&content_type) {
+        match check_form(&matched, &content_type, body).await {
+            // The form's fields are what the request says, as a JSON body would.
+            Ok(fields) => json = Some(fields),
+            Err(message) => return error(StatusCode::BAD_REQUEST, message),
+        }
+    }
+    // A collection's state (vendors, assets, evidence…), else the example.
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let mut state = shared.state();
+    let collections = &mut state.collections;
+    crate::collections::serve(
+        collections,
+        &method,
+        &matched.template,
+        &path,
+        &matched.path_params,
+        &pairs,
+        json.as_ref(),
+    )
+    .unwrap_or_else(|| answer(&matched))
+}
+
+fn is_form(content_type: &str) -> bool {
+    content_type.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("multipart/form-data"))
+}
+
+/// A multipart body against the operation's form schema: each part read
+/// (a file as its name, text as the value its part's schema says), then
+/// the whole form validated as one object, so that an unknown part or a
+/// missing required one is refused as Drata refuses it. The form's fields
+/// as that object.
+async fn check_form(matched: &Matched, content_type: &str, body: Bytes) -> Result<Value, String> {
+    use axum::extract::{FromRequest, Multipart};
+    let spec = drata_openapi::document();
+    let Some(schema) = matched.operation.pointer("/requestBody/content/multipart~1form-data/schema") else {
+        return Ok(Value::Null);
+    };
+    let form_schema = resolve(spec, schema).unwrap_or(schema);
+    let request = Request::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .body(axum::body::Body::from(body))
+        .map_err(|e| format!("cannot read the form: {e}"))?;
+    let mut form = Multipart::from_request(request, &())
+        .await
+        .map_err(|e| format!("cannot read the form: {}", e.body_text()))?;
+    let mut object = serde_json::Map::new();
+    while let Some(field) =
+        form.next_field().await.map_err(|e| format!("cannot read the form: {}", e.body_text()))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        let is_file = field.file_name().is_some();
+        let part_schema =
+            form_schema.pointer(&format!("/properties/{}", name.replace('~', "~0").replace('/', "~1")));
+        let value = if is_file {
+            // The file's bytes are not kept: only that it came.
+            let _ = field
+                .bytes()
+                .await
+                .map_err(|e| format!("cannot read the part `{name}`: {}", e.body_text()))?;
+            Value::String("(file)".into())
+        } else {
+            let text = field
+                .text()
+                .await
+                .map_err(|e| format!("cannot read the part `{name}`: {}", e.body_text()))?;
+            let item_schema = part_schema
+                .and_then(|s| resolve(spec, s))
+                .and_then(|s| {
+                    if s.get("type").and_then(Value::as_str) == Some("array") {
+                        s.get("items")
+                    } else {
+                        Some(s)
+                    }
+                })
+                .cloned()
+                .unwrap_or(Value::Bool(true));
+            typed(spec, &item_schema, &text)
+        };
+        let is_list =
+            part_schema.and_then(|s| resolve(spec, s)).and_then(|s| s.get("type")).and_then(Value::as_str)
+                == Some("array");
+        match object.get_mut(&name) {
+            Some(Value::Array(items)) if is_list => items.push(value),
+            _ if is_list => {
+                object.insert(name, Value::Array(vec![value]));
+            }
+            _ => {
+                object.insert(name, value);
+            }
+        }
+    }
+    let form = Value::Object(object);
+    let problems = drata_openapi::validate(spec, schema, &form);
+    if problems.is_empty() { Ok(form) } else { Err(format!("invalid form: {}", problems.join("; "))) }
 }
 
 /// What Drata's web framework answers a request no route of the API takes,
@@ -58,7 +159,7 @@ pub(crate) fn validate(
 ) -> Result<(), Box<Response>> {
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let matched = find(method, uri.path()).ok_or_else(|| Box::new(no_route(method, uri.path())))?;
-    check(method, &matched, uri.query().unwrap_or(""), content_type, &Bytes::copy_from_slice(body))
+    check(method, &matched, uri.query().unwrap_or(""), headers, content_type, &Bytes::copy_from_slice(body))
         .map_err(|message| Box::new(error(StatusCode::BAD_REQUEST, message)))
 }
 
@@ -111,6 +212,7 @@ fn check(
     method: &Method,
     matched: &Matched,
     query: &str,
+    headers: &axum::http::HeaderMap,
     content_type: &str,
     body: &Bytes,
 ) -> Result<(), String> {
@@ -145,6 +247,7 @@ fn check(
                 matched.path_params.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect()
             }
             "query" => pairs.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect(),
+            "header" => headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect(),
             _ => continue,
         };
         if texts.is_empty() {
@@ -215,6 +318,10 @@ fn answer(matched: &Matched) -> Response {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "the spec documents no success answer");
     };
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    if example.is_null() {
+        // No body documented: none sent.
+        return status.into_response();
+    }
     (status, axum::Json(example)).into_response()
 }
 
@@ -240,7 +347,8 @@ mod tests {
             .header(header::CONTENT_TYPE, content_type)
             .body(Body::from(body.to_string()))
             .expect("a request");
-        let response = serve(request).await;
+        let shared = Arc::new(Shared::new(crate::MockConfig::default()));
+        let response = serve(AxumState(shared), request).await;
         let status = response.status().as_u16();
         let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("the body");
         (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))

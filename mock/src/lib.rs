@@ -30,6 +30,7 @@
 
 #![warn(missing_docs)]
 
+mod collections;
 mod config;
 mod front;
 mod generic;
@@ -64,7 +65,7 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    fn new(config: MockConfig) -> Self {
+    pub(crate) fn new(config: MockConfig) -> Self {
         // Drata's limit is per minute, the whole minute's worth at once.
         let limiter =
             config.rate_limit_per_minute.map(|n| RateLimiter::new(RateLimit::per_minute(n).burst(n)));

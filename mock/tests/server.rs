@@ -298,3 +298,66 @@ async fn every_error_answer_is_drata_error_json() {
     let body: Value = response.json().await.expect("JSON");
     assert_eq!((body["statusCode"].clone(), body["code"].clone()), (json!(400), json!(10000)));
 }
+
+#[tokio::test]
+async fn vendors_assets_and_evidence_are_created_read_listed_and_deleted() {
+    use futures::TryStreamExt;
+    let mock = MockServer::start(MockConfig::default()).await.expect("start");
+    let client =
+        drata::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build().expect("client");
+    let id_of = |id: &drata::types::Id| id.to_string().parse::<i64>().expect("a numeric id");
+
+    // A vendor: created, read, listed, deleted, then gone.
+    let created = client.create_vendor().body_map(|b| b.name("Acme Cloud")).send().await.expect("created");
+    assert_eq!(created.status(), 201);
+    let id = id_of(&created.id);
+    let read = client.get_vendor().id(id).send().await.expect("read");
+    assert_eq!(read.name, "Acme Cloud");
+    let listed: Vec<_> = client.list_vendors().items().try_collect().await.expect("listed");
+    let names: Vec<String> = listed
+        .iter()
+        .filter_map(|item| item.raw_field("name").and_then(|n| n.as_str().map(str::to_string)))
+        .collect();
+    assert!(names.contains(&"Acme Cloud".to_string()), "{names:?}");
+    client.delete_vendor().id(id).send().await.expect("deleted");
+    let gone = client.get_vendor().id(id).send().await.expect_err("deleted");
+    assert_eq!(gone.status(), Some(404));
+
+    // An asset: created, listed, deleted; deleting it again is a 404.
+    let asset = client
+        .call(&drata::operations::CREATE_ASSET)
+        .body(serde_json::json!({"name": "Laptop 7", "description": "A laptop", "assetType": "PHYSICAL",
+            "assetClassTypes": ["HARDWARE"], "ownerId": 1}))
+        .send()
+        .await
+        .expect("created");
+    let asset_id = asset["id"].as_i64().expect("an id");
+    let assets: Vec<serde_json::Value> =
+        client.call(&drata::operations::LIST_ASSETS).items().try_collect().await.expect("listed");
+    assert!(assets.iter().any(|a| a["name"] == "Laptop 7"), "{assets:?}");
+    client.delete_asset().id(asset_id).send().await.expect("deleted");
+    assert_eq!(client.delete_asset().id(asset_id).send().await.expect_err("gone").status(), Some(404));
+
+    // Evidence of a workspace, uploaded as a form with its file.
+    let file = tempfile::NamedTempFile::new().expect("a file");
+    std::fs::write(file.path(), b"%PDF-1.4 training record").expect("written");
+    let evidence = client
+        .create_evidence_multipart()
+        .workspace_id(1)
+        .file(file.path())
+        .name("Security training 2026".into())
+        .renewal_date("2027-01-01".into())
+        .renewal_schedule_type("ONE_YEAR".into())
+        .source("S3_FILE".into())
+        .filed_at("2026-01-01".into())
+        .owner_id(1)
+        .send()
+        .await
+        .expect("uploaded");
+    let evidence_id = id_of(&evidence.id);
+    let read = client.get_evidence().workspace_id(1).id(evidence_id).send().await.expect("read");
+    assert_eq!(read.name, "Security training 2026");
+    client.delete_library_evidence().workspace_id(1).id(evidence_id).send().await.expect("deleted");
+    let gone = client.get_evidence().workspace_id(1).id(evidence_id).send().await.expect_err("deleted");
+    assert_eq!(gone.status(), Some(404));
+}

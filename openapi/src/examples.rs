@@ -64,8 +64,8 @@ pub fn example_request(method: &str, path: &str) -> Option<ExampleRequest> {
     Some(ExampleRequest { path: filled, params, body })
 }
 
-/// The status and first example of `method` `path`'s success answer (`{}`
-/// when the document gives none), or `None` without a success answer.
+/// The status and first example of `method` `path`'s success answer
+/// (`null` when it documents no body), or `None` without a success answer.
 ///
 /// ```
 /// let (status, answer) = drata_openapi::example_answer("GET", "/connections").unwrap();
@@ -82,7 +82,8 @@ pub fn example_answer(method: &str, path: &str) -> Option<(u16, Value)> {
         Some(media) => first_example(spec, media).unwrap_or_else(|| {
             media.get("schema").map_or(Value::Null, |schema| made(spec, schema, Fields::All, 0))
         }),
-        None => Value::Object(serde_json::Map::new()),
+        // No body documented: `null`, for none.
+        None => Value::Null,
     };
     Some((status.parse().ok()?, example))
 }

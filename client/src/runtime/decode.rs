@@ -31,9 +31,10 @@ pub(crate) fn finish<T: DeserializeOwned>(
     };
     let Answer { status, headers, body } = answer;
     if operation.is_success(status) {
-        // An answer without a body (a 204) reads as JSON `null`: `()` or an
-        // empty value to a typed call, `null` to an untyped one.
-        let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { &body };
+        // An answer without a body (a 204), or one documented without one
+        // (whatever its body), reads as JSON `null`: `()` to a typed call.
+        let empty = body.iter().all(u8::is_ascii_whitespace);
+        let text: &[u8] = if empty || !operation.answer_content { b"null" } else { &body };
         return match serde_json::from_slice::<T>(text) {
             Ok(value) => Ok(Response::new(value, status, headers, body)),
             Err(e) => {

@@ -55,9 +55,10 @@ pub(crate) fn apply(
     operations: &[Operation],
     generated: &[Operation],
     pages: &[crate::pages::PageSchema],
+    keep_builders: &std::collections::BTreeSet<String>,
 ) -> Result<(), Error> {
     check_names(operations)?;
-    drop_struct_builders(file)?;
+    prune_struct_builders(file, keep_builders)?;
     let mut constructors = false;
     let mut sends = Vec::new();
     for item in &mut file.items {
@@ -93,30 +94,21 @@ pub(crate) fn apply(
     Ok(())
 }
 
-/// Pass 0: typify's struct builders go (see `struct_builders`).
-fn drop_struct_builders(file: &mut syn::File) -> Result<(), Error> {
-    let module_items = |file: &mut syn::File, name: &str| {
-        file.items.iter_mut().find_map(|item| match item {
-            Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| std::mem::take(items)),
+/// Pass 0: typify's struct builders of answers go (see `struct_builders`);
+/// `keep` names the types whose builders stay.
+fn prune_struct_builders(
+    file: &mut syn::File,
+    keep: &std::collections::BTreeSet<String>,
+) -> Result<(), Error> {
+    let types = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
             _ => None,
         })
-    };
-    let mut types = module_items(file, "types").ok_or_else(|| unknown_shape("no `mod types`"))?;
-    let mut builder =
-        module_items(file, "builder").ok_or_else(|| unknown_shape("no top-level `mod builder`"))?;
-    let result = struct_builders::drop(&mut types, &mut builder);
-    for item in &mut file.items {
-        if let Item::Mod(m) = item
-            && let Some((_, items)) = m.content.as_mut()
-        {
-            if m.ident == "types" {
-                *items = std::mem::take(&mut types);
-            } else if m.ident == "builder" {
-                *items = std::mem::take(&mut builder);
-            }
-        }
-    }
-    result
+        .ok_or_else(|| unknown_shape("no `mod types`"))?;
+    struct_builders::prune(&mut types.1, keep)
 }
 
 /// Every `x-drata-check` must name a check the client has.

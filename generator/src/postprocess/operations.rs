@@ -108,6 +108,7 @@ pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
                 )])));
             }
         };
+        let answer_content = op.answer_content;
         let form_shape = match &op.form_schema {
             Some(schema) => {
                 let reference = crate::shapes::reference(schema);
@@ -135,6 +136,7 @@ pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
                 body_shape: #body_shape,
                 form_shape: #form_shape,
                 pagination: #pagination,
+                answer_content: #answer_content,
                 check: #check,
                 answer_schema: #answer_schema,
             };

@@ -29,6 +29,7 @@ fn passed() -> syn::File {
         &operations,
         &generated,
         &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
+        &Default::default(),
     )
     .expect("every pass applies");
     file
@@ -180,6 +181,7 @@ fn a_missing_constructor_is_an_unknown_shape() {
         &operations,
         &generated,
         &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
+        &Default::default(),
     ));
     assert_eq!(what, "no `impl Client` with `new` and `new_with_client`");
 }
@@ -206,6 +208,7 @@ fn a_builder_without_send_is_an_unknown_shape() {
         &operations,
         &generated,
         &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
+        &Default::default(),
     ));
     assert_eq!(what, "no builder with a `send` for `listConnections` (expected `builder::ListConnections`)");
 }
@@ -236,6 +239,7 @@ fn a_send_of_another_signature_is_an_unknown_shape() {
         &operations,
         &generated,
         &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
+        &Default::default(),
     ));
     assert!(what.ends_with("::send` does not return `Result<ResponseValue<T>, _>`"), "{what}");
 }
@@ -253,6 +257,7 @@ fn a_progenitor_runtime_path_left_behind_is_an_unknown_shape() {
         &operations,
         &generated,
         &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
+        &Default::default(),
     ));
     assert_eq!(what, "a path into progenitor's runtime is left: `progenitor_client::ByteStream`");
 }
@@ -266,6 +271,7 @@ fn a_runtime_import_that_is_not_there_is_an_unknown_shape() {
         &operations,
         &generated,
         &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
+        &Default::default(),
     ));
     assert!(what.ends_with("removed 4 item(s)"), "{what}");
 }
@@ -279,6 +285,7 @@ fn an_unknown_check_is_a_spec_error() {
         &operations,
         &generated,
         &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
+        &Default::default(),
     ) {
         Err(Error::Spec(e)) => assert!(
             e.to_string().ends_with("the client has no check named `x-drata-check: telepathy`"),

@@ -63,6 +63,8 @@ pub struct Operation {
     pub answer_schema: Option<String>,
     /// How it pages, when it is a listing (`x-drata-pagination`: `page`).
     pub pagination: Option<String>,
+    /// Whether its success answer documents a body.
+    pub answer_content: bool,
 }
 
 /// A path or query parameter of an operation.
@@ -187,6 +189,12 @@ impl Spec {
                         .and_then(|r| self.resolve(r))
                         .and_then(|r| r.pointer("/content/application~1json/schema"))
                         .and_then(schema_name),
+                    answer_content: statuses
+                        .iter()
+                        .find(|s| (200..300).contains(*s))
+                        .and_then(|s| op.pointer(&format!("/responses/{s}")))
+                        .and_then(|r| self.resolve(r))
+                        .is_some_and(|r| r.get("content").is_some()),
                     pagination: str_field(op, "x-drata-pagination"),
                 });
             }
