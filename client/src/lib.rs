@@ -1,10 +1,11 @@
 //! A typed client for [Drata](https://drata.com)'s public REST API (v1).
 //!
 //! Drata is a compliance-automation platform; its API lets a company push data
-//! Drata cannot collect itself and manage what it has. This crate covers the
-//! version-control and infrastructure user identities, users, the
-//! connections listing and IdP personnel imports, generated from the OpenAPI
-//! document of `drata-openapi`.
+//! Drata cannot collect itself and manage what it has. This crate covers
+//! every operation of Drata's v1 reference (116: controls, evidence,
+//! vendors, risks, policies, personnel, devices, assets, monitors, events,
+//! the trust center, users and their identities, connections and IdP
+//! imports…), generated from the OpenAPI document of `drata-openapi`.
 //!
 //! # Quick example
 //!
@@ -60,21 +61,35 @@
 //!
 //! # What is generated and what is not
 //!
-//! - [`types`], [`operations`] and every operation method of [`Client`] that
-//!   returns a builder (`client.list_connections()…send()`) are generated at
-//!   build time from the spec by `drata-generator` (progenitor plus a few
-//!   passes of ours).
-//!   Each generated `send()` checks the parameters and hands a request to
-//!   the one attempt loop every call goes through; [`Operation`] says what
-//!   the loop needs to know of each operation.
+//! - [`types`], [`operations`], [`shapes`] and every operation method of
+//!   [`Client`] (`client.list_connections()…send()`) are generated from the
+//!   spec by `drata-generator` (progenitor plus passes of ours), into the
+//!   committed `generated/drata.rs` this crate compiles (with the feature
+//!   `generate`, at build time instead). Each generated `send()` checks the
+//!   parameters and the body and hands a request to the one attempt loop
+//!   every call goes through; [`Operation`] says what the loop needs to know
+//!   of each operation. The `multipart/form-data` uploads progenitor cannot
+//!   generate have typed builders generated beside its own, on the generic
+//!   [`Upload`] (`client.upload_vendor_document().id(7).file("soc2.pdf")`).
 //! - Hand-written, in this crate: the [`ClientBuilder`] (key, region, base
 //!   URL, TLS, timeouts), the attempt loop (retries, rate limit, deadline),
-//!   the multipart CSV uploads progenitor cannot generate
-//!   ([`Client::create_idp_connection_from_csv`],
-//!   [`Client::update_idp_connection_from_csv`], builders ending in `.send()`
-//!   like every other operation), [`Client::connections`], [`personnel`],
-//!   [`Timestamp`], [`Tolerant`] and [`Error`]. See ARCHITECTURE.md for the
-//!   path of a request.
+//!   [`Upload`], [`Call`], [`Shape`], [`Client::connections`],
+//!   [`personnel`], [`Timestamp`], [`Tolerant`] and [`Error`]. See
+//!   ARCHITECTURE.md for the path of a request.
+//!
+//! # Finding an operation
+//!
+//! Every operation of Drata's v1 reference is a method of [`Client`], named
+//! after it in snake case (`listVendors` → [`Client::list_vendors`]); the
+//! README's table lists each with its method and path. From Drata's own
+//! operation id (the last part of its reference's URLs), or from a path:
+//!
+//! ```
+//! let op = drata::Operation::by_drata_id("VendorsPublicController_getVendor").unwrap();
+//! assert_eq!((op.id, op.method, op.path), ("get_vendor", drata::Method::Get, "/vendors/{id}"));
+//! let same = drata::Operation::matching(drata::Method::Get, "/vendors/7");
+//! assert_eq!(same.id, "get_vendor");
+//! ```
 //!
 //! # Tolerance
 //!

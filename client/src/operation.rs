@@ -289,6 +289,17 @@ impl Operation {
         self.parameters.iter().find(|p| p.name == name)
     }
 
+    /// The operation Drata's documentation names `drata_id` (its operation
+    /// id, as its reference's URLs and `x-drata-operation-id` write it).
+    ///
+    /// ```
+    /// let op = drata::Operation::by_drata_id("VendorsPublicController_listVendors").unwrap();
+    /// assert_eq!((op.id, op.path), ("list_vendors", "/vendors"));
+    /// ```
+    pub fn by_drata_id(drata_id: &str) -> Option<&'static Operation> {
+        crate::operations::ALL.iter().copied().find(|op| op.drata_operation_id == drata_id)
+    }
+
     /// The operation whose client method is `id` (`list_connections`).
     ///
     /// ```

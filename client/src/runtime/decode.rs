@@ -9,11 +9,39 @@ use crate::error::{ApiError, Error, NOT_JSON, TransportKind, excerpt, json_path}
 use crate::response::Response;
 use crate::types::ExceptionResponse;
 
-/// The call's result from its last attempt.
-pub(crate) fn finish<T: DeserializeOwned>(
-    context: CallContext,
-    result: Result<Answer, reqwest::Error>,
-) -> Result<Response<T>, Error> {
+/// A success answer, not read yet.
+pub(crate) struct Success {
+    operation: &'static crate::Operation,
+    request_path: String,
+    status: u16,
+    headers: http::HeaderMap,
+    body: bytes::Bytes,
+}
+
+/// The answer read as `T` (the only generic step of a call).
+///
+/// # Errors
+/// [`Error::Decode`] when the answer does not have the shape of `T`.
+pub(crate) fn read<T: DeserializeOwned>(answer: Success) -> Result<Response<T>, Error> {
+    let Success { operation, request_path, status, headers, body } = answer;
+    // An answer without a body (a 204), or one documented without one
+    // (whatever its body), reads as JSON `null`: `()` to a typed call.
+    let empty = body.iter().all(u8::is_ascii_whitespace);
+    let text: &[u8] = if empty || !operation.answer_content { b"null" } else { &body };
+    match serde_json::from_slice::<T>(text) {
+        Ok(value) => Ok(Response::new(value, status, headers, body)),
+        Err(e) => {
+            let path = match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
+                Ok(_) => json_path::<T>(&body),
+                Err(_) => NOT_JSON.to_string(),
+            };
+            Err(Error::Decode { operation, request_path, status, path, message: e.to_string(), excerpt: excerpt(&body) })
+        }
+    }
+}
+
+/// The call's end from its last attempt: a success to read, or its error.
+pub(crate) fn finish(context: CallContext, result: Result<Answer, reqwest::Error>) -> Result<Success, Error> {
     let CallContext { operation, request_path, attempts, retry_after, maybe_acted, timeout, .. } = context;
     let answer = match result {
         Ok(answer) => answer,
@@ -31,27 +59,7 @@ pub(crate) fn finish<T: DeserializeOwned>(
     };
     let Answer { status, headers, body } = answer;
     if operation.is_success(status) {
-        // An answer without a body (a 204), or one documented without one
-        // (whatever its body), reads as JSON `null`: `()` to a typed call.
-        let empty = body.iter().all(u8::is_ascii_whitespace);
-        let text: &[u8] = if empty || !operation.answer_content { b"null" } else { &body };
-        return match serde_json::from_slice::<T>(text) {
-            Ok(value) => Ok(Response::new(value, status, headers, body)),
-            Err(e) => {
-                let path = match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
-                    Ok(_) => json_path::<T>(&body),
-                    Err(_) => NOT_JSON.to_string(),
-                };
-                Err(Error::Decode {
-                    operation,
-                    request_path,
-                    status,
-                    path,
-                    message: e.to_string(),
-                    excerpt: excerpt(&body),
-                })
-            }
-        };
+        return Ok(Success { operation, request_path, status, headers, body });
     }
     if (400..600).contains(&status) {
         // Drata's error JSON when it is that; a proxy's page otherwise.
