@@ -33,6 +33,7 @@ fn list_operations(json: bool, out: &mut Stdout) -> Result<(), Failure> {
             .map(|op| {
                 serde_json::json!({
                     "operation": command_name(op),
+                    "drataOperationId": op.drata_operation_id,
                     "method": op.method.as_str(),
                     "path": op.path,
                     "summary": op.summary,

@@ -4,8 +4,8 @@
 //! hand-written commands are porcelain on top.
 //!
 //! `drata op <operation> [--<param> VALUE]... [--body JSON|@FILE | --file PATH]`:
-//! the operation is the client method's name in kebab-case, each parameter a
-//! kebab-case flag (repeated for an array; the values of a closed list
+//! the operation is the client method's name in kebab-case (or Drata's
+//! operation id), each parameter a kebab-case flag (or its name in the spec) (repeated for an array; the values of a closed list
 //! offered and checked in any case), and the output the JSON answer.
 
 use clap::builder::PossibleValuesParser;
@@ -31,6 +31,8 @@ fn flag(parameter: &Parameter) -> String {
 fn subcommand(operation: &'static Operation) -> clap::Command {
     let permission = operation.permission.map(|p| format!("\nPermission: {p}.")).unwrap_or_default();
     let mut command = clap::Command::new(command_name(operation))
+        // Drata's own name for it works too: `drata op VendorsPublicController_listVendors`.
+        .aliases(Some(operation.drata_operation_id).filter(|id| !id.is_empty()))
         .about(operation.summary)
         .long_about(format!("{}\n\n{}{permission}", operation.summary, operation.describe()));
     for parameter in operation.parameters {
@@ -102,6 +104,8 @@ fn argument(parameter: &'static Parameter) -> Arg {
     };
     let mut arg = Arg::new(parameter.name)
         .long(flag(parameter))
+        // The spec's spelling works too: `--workspaceId` as `--workspace-id`.
+        .aliases(Some(parameter.name).filter(|name| *name != flag(parameter) && !name.ends_with("[]")))
         .value_name(value_name)
         .required(parameter.required)
         .help(help)

@@ -53,8 +53,13 @@ impl Stdout {
     }
 
     /// Writes the JSON `body` Drata sent, exactly as it came (every field,
-    /// unknown and null ones included), pretty-printed.
+    /// unknown and null ones included), pretty-printed; `null` for none.
     pub fn raw_json(&mut self, body: &[u8]) -> Result<(), Failure> {
+        // An answer without a body (a 204, an empty 200) is JSON's `null`,
+        // as the client reads it, so a script's JSON parser always has a value.
+        if body.trim_ascii().is_empty() {
+            return self.json(&serde_json::Value::Null);
+        }
         match serde_json::from_slice::<serde_json::Value>(body) {
             Ok(value) => self.json(&value),
             // Only a body the client decoded comes here; keep it as it is.

@@ -650,7 +650,7 @@ fn drata_op_lists_and_calls_every_operation_of_the_spec() {
     assert_eq!(
         listing,
         Some(
-            &serde_json::json!({"operation": "list-connections", "method": "GET", "path": "/connections", "summary": "List managed connections given the provided filters"})
+            &serde_json::json!({"operation": "list-connections", "drataOperationId": "ConnectionsPublicController_getConnections", "method": "GET", "path": "/connections", "summary": "List the connections, filtered by provider and state"})
         )
     );
 
@@ -746,5 +746,41 @@ fn drata_op_lists_and_calls_every_operation_of_the_spec() {
             && help.stdout.contains("Permission: Connections: List Connections."),
         "{}",
         help.stdout
+    );
+}
+
+#[test]
+fn drata_op_takes_dratas_names_and_prints_an_empty_answer_as_null() {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let record = seen.clone();
+    let raw = Raw::start(move |_, line| {
+        record.lock().expect("lock").push(line.to_string());
+        if line.starts_with("DELETE") {
+            Act::Answer(drata_tests::raw::answer(204, "application/json", "", b""))
+        } else {
+            Act::Answer(page_of(&[]))
+        }
+    });
+
+    // Drata's operation id names the operation; the spec's spelling of a
+    // parameter is its flag too.
+    let deleted = raw.drata(&["op", "VendorsPublicController_deleteVendor", "--id", "7"]);
+    assert_eq!((deleted.code, deleted.stdout.as_str()), (0, "null\n"), "{}", deleted.stderr);
+    let listed = raw.drata(&[
+        "op",
+        "ConnectionsPublicController_getConnections",
+        "--sortDir",
+        "DESC",
+        "--provider-types",
+        "MDM",
+    ]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert_eq!(listed.json()["total"], 0);
+    assert_eq!(
+        *seen.lock().expect("lock"),
+        [
+            "DELETE /public/vendors/7 HTTP/1.1",
+            "GET /public/connections?sortDir=DESC&providerTypes=MDM HTTP/1.1"
+        ]
     );
 }

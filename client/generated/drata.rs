@@ -16480,11 +16480,12 @@ properties, printed as `""`), so it is kept as raw JSON.
         pub mfa: ::std::string::String,
     }
     ///A personnel CSV file, sent as the multipart part `file`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct PersonnelCsvUpload {
         ///The CSV file; each row is a `PersonnelCsvRow`.
-        pub file: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub file: ::std::option::Option<::std::string::String>,
     }
     impl PersonnelCsvUpload {
         pub fn builder() -> builder::PersonnelCsvUpload {
@@ -24177,19 +24178,22 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         }
         #[derive(Clone, Debug)]
         pub struct PersonnelCsvUpload {
-            file: ::std::result::Result<::std::string::String, ::std::string::String>,
+            file: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for PersonnelCsvUpload {
             fn default() -> Self {
                 Self {
-                    file: Err("no value supplied for file".to_string()),
+                    file: Ok(Default::default()),
                 }
             }
         }
         impl PersonnelCsvUpload {
             pub fn file<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.file = value
@@ -46453,10 +46457,10 @@ impl Client {
     }
 }
 impl Client {
-    /**Update target version control user identity toggle settings
+    /**Switch a repository-access flag on a version control identity
 
-Update the toggle setting for the target version control user identity
-(`toggleField`: write access, or pushing code to production).
+Turns one of a version control identity's access flags on or off: `toggleField`
+names which (write access, or pushing code to production), `toggle` says on or off.
 
 
 Sends a `PUT` request to `/user-identities/version-control/{id}/toggle`
@@ -46476,10 +46480,10 @@ let response = client.toggle_version_control_identity()
     ) -> builder::ToggleVersionControlIdentity<'_> {
         builder::ToggleVersionControlIdentity::new(self)
     }
-    /**Update version control user identity connection status
+    /**Link a version control identity to a user, or unlink it
 
-Update the connection status for the target version control user
-identity: `userId` is the desired user id to link, or null to unlink.
+Sets the Drata user a version control identity belongs to: `userId` is that
+user, or null to leave the identity unlinked.
 
 
 Sends a `PUT` request to `/user-identities/version-control/{id}/connect`
@@ -46499,10 +46503,10 @@ let response = client.connect_version_control_identity()
     ) -> builder::ConnectVersionControlIdentity<'_> {
         builder::ConnectVersionControlIdentity::new(self)
     }
-    /**Find version control user identities
+    /**List the version control identities of one provider
 
-List user version control identities for the target client type, one
-page at a time (`page`, `limit`; the answer carries `total`).
+Lists the accounts Drata found in one version control provider (`clientType`),
+one page at a time (`page`, `limit`; the answer carries `total`).
 
 
 Sends a `GET` request to `/user-identities/version-control`
@@ -46532,10 +46536,10 @@ let response = client.list_version_control_identities()
     ) -> builder::ListVersionControlIdentities<'_> {
         builder::ListVersionControlIdentities::new(self)
     }
-    /**Update version control user identity to a service account
+    /**Mark a version control identity as a service account, or unmark it
 
-Update the target version control user identity to a service account
-(`serviceAccount: true`, with the reason), or back (`false`).
+Records whether a version control identity is a service account rather than a
+person: `serviceAccount: true` with the reason for it, or `false` to undo.
 
 
 Sends a `PUT` request to `/user-identities/version-control/{id}/service-account`
@@ -46555,10 +46559,10 @@ let response = client.set_version_control_identity_service_account()
     ) -> builder::SetVersionControlIdentityServiceAccount<'_> {
         builder::SetVersionControlIdentityServiceAccount::new(self)
     }
-    /**Find infrastructure user identities
+    /**List the infrastructure identities
 
-List infrastructure user identities (AWS, GCP, Azure… accounts) by
-username or email, one page at a time.
+Lists the accounts Drata found in cloud infrastructure (AWS, GCP, Azure…),
+searchable by username or email, one page at a time.
 
 
 Sends a `GET` request to `/user-identities/infrastructure`
@@ -46588,10 +46592,10 @@ let response = client.list_infrastructure_identities()
     ) -> builder::ListInfrastructureIdentities<'_> {
         builder::ListInfrastructureIdentities::new(self)
     }
-    /**Update target infrastructure user identity toggle settings
+    /**Switch an access flag on an infrastructure identity
 
-Update the toggle setting for the target infrastructure user identity
-(`toggleField`: admin access, or production database access).
+Turns one of an infrastructure identity's access flags on or off: `toggleField`
+names which (admin access, or production database access), `toggle` says on or off.
 
 
 Sends a `PUT` request to `/user-identities/infrastructure/{id}/toggle`
@@ -46611,10 +46615,10 @@ let response = client.toggle_infrastructure_identity()
     ) -> builder::ToggleInfrastructureIdentity<'_> {
         builder::ToggleInfrastructureIdentity::new(self)
     }
-    /**Update infrastructure user identity connection status
+    /**Link an infrastructure identity to a user, or unlink it
 
-Update the connection status for the target infrastructure user
-identity: `userId` is the desired user id to link, or null to unlink.
+Sets the Drata user an infrastructure identity belongs to: `userId` is that
+user, or null to leave the identity unlinked.
 
 
 Sends a `PUT` request to `/user-identities/infrastructure/{id}/connect`
@@ -46634,10 +46638,10 @@ let response = client.connect_infrastructure_identity()
     ) -> builder::ConnectInfrastructureIdentity<'_> {
         builder::ConnectInfrastructureIdentity::new(self)
     }
-    /**Update infrastructure user identity to a service account
+    /**Mark an infrastructure identity as a service account, or unmark it
 
-Update the target infrastructure user identity to a service account
-(`serviceAccount: true`, with the reason), or back (`false`).
+Records whether an infrastructure identity is a service account rather than a
+person: `serviceAccount: true` with the reason for it, or `false` to undo.
 
 
 Sends a `PUT` request to `/user-identities/infrastructure/{id}/service-account`
@@ -46657,10 +46661,10 @@ let response = client.set_infrastructure_identity_service_account()
     ) -> builder::SetInfrastructureIdentityServiceAccount<'_> {
         builder::SetInfrastructureIdentityServiceAccount::new(self)
     }
-    /**List managed connections given the provided filters
+    /**List the connections, filtered by provider and state
 
-Find managed connections by provider type and current state, one page at
-a time (`page`, `limit`; the answer carries `total`).
+Lists the integrations connected to the account, filtered by provider type and
+current state, one page at a time (`page`, `limit`; the answer carries `total`).
 
 
 Sends a `GET` request to `/connections`
@@ -46736,10 +46740,10 @@ let response = client.get_monitor_failed_results_report()
     ) -> builder::GetMonitorFailedResultsReport<'_> {
         builder::GetMonitorFailedResultsReport::new(self)
     }
-    /**Create an IdP connection with personnel list
+    /**Start a manual personnel import from a JSON list
 
-Create an IdP connection that requires personnel list to complete the
-process: `personnelData`, the list of personnel.
+Creates the identity-provider connection of a manual personnel import, with the
+people given as JSON in `personnelData`.
 
 
 Sends a `POST` request to `/connections/upload/json`
@@ -46755,10 +46759,10 @@ let response = client.create_idp_connection_from_json()
     ) -> builder::CreateIdpConnectionFromJson<'_> {
         builder::CreateIdpConnectionFromJson::new(self)
     }
-    /**Update an IdP connection with personnel list
+    /**Replace the manually imported personnel with a JSON list
 
-Update an IdP connection that requires personnel list to complete the
-process: `personnelData`, the list of personnel.
+Sends a new personnel list (`personnelData`) to the identity-provider
+connection of a manual import.
 
 
 Sends a `PUT` request to `/connections/{id}/upload/json`
@@ -46778,10 +46782,10 @@ let response = client.update_idp_connection_from_json()
     ) -> builder::UpdateIdpConnectionFromJson<'_> {
         builder::UpdateIdpConnectionFromJson::new(self)
     }
-    /**Find users by search terms and filters
+    /**List users, searched and filtered
 
-List users given the provided search terms and filters, one page at a
-time. The array filters are sent as their name with brackets,
+Lists the account's users matching a search text and filters, one page at a
+time. The array filters go on the query as their name with brackets,
 repeated: `roles[]=ADMIN&roles[]=TECHGOV`.
 
 
@@ -46810,9 +46814,10 @@ let response = client.list_users()
     pub fn list_users(&self) -> builder::ListUsers<'_> {
         builder::ListUsers::new(self)
     }
-    /**Get user by id
+    /**Get one user by id
 
-Get the full detail of a user record.
+The whole record of one user, found by its id.
+
 
 Sends a `GET` request to `/users/{id}`
 
@@ -46827,11 +46832,10 @@ let response = client.get_user()
     pub fn get_user(&self) -> builder::GetUser<'_> {
         builder::GetUser::new(self)
     }
-    /**Get user by email
+    /**Get one user by email address
 
-Get the full detail of a user record, by email address. The address is
-one path segment, percent-encoded as one (`@` and `+` may stay as
-they are).
+The whole record of one user, found by email address. The address is one
+path segment, percent-encoded as one (`@` and `+` may stay as they are).
 
 
 Sends a `GET` request to `/users/{email}/email`
@@ -47439,7 +47443,7 @@ let response = client.get_device()
     pub fn get_device(&self) -> builder::GetDevice<'_> {
         builder::GetDevice::new(self)
     }
-    /**Get device apps
+    /**List the apps found on devices
 
 Get device apps. The API key needs the permission `devices-get`.
 
@@ -47896,7 +47900,7 @@ let response = client.get_devices_for_personnel()
     pub fn get_devices_for_personnel(&self) -> builder::GetDevicesForPersonnel<'_> {
         builder::GetDevicesForPersonnel::new(self)
     }
-    /**Get policies
+    /**List policies
 
 Get policies. The API key needs the permission `policies-get-policies`.
 
@@ -48130,7 +48134,7 @@ let response = client.get_private_access_data()
     pub fn get_private_access_data(&self) -> builder::GetPrivateAccessData<'_> {
         builder::GetPrivateAccessData::new(self)
     }
-    /**Get all private documents
+    /**List the private documents of the Trust Center
 
 Get all private documents. The API key needs the permission `trust-center-get-private-documents`.
 
@@ -48589,7 +48593,7 @@ let response = client.delete_library_evidence()
     pub fn delete_library_evidence(&self) -> builder::DeleteLibraryEvidence<'_> {
         builder::DeleteLibraryEvidence::new(self)
     }
-    /**Update vendor status
+    /**Change a vendor's status
 
 Update vendor status. The API key needs the permission `vendors-patch-status`.
 
@@ -48623,7 +48627,7 @@ let response = client.create_vendor_security_review()
     ) -> builder::CreateVendorSecurityReview<'_> {
         builder::CreateVendorSecurityReview::new(self)
     }
-    /**List workspaces
+    /**List the workspaces
 
 List workspaces. The API key needs the permission `workspaces-get`.
 
@@ -63497,7 +63501,7 @@ pub mod builder {
 /// Every operation of the spec: method, path, parameters, documented
 /// statuses, body, required permission and Drata's operation id.
 pub mod operations {
-    ///`PUT /user-identities/version-control/{id}/toggle`: Update target version control user identity toggle settings
+    ///`PUT /user-identities/version-control/{id}/toggle`: Switch a repository-access flag on a version control identity
     pub const TOGGLE_VERSION_CONTROL_IDENTITY: crate::Operation = crate::Operation {
         id: "toggle_version_control_identity",
         method: crate::Method::Put,
@@ -63508,7 +63512,7 @@ pub mod operations {
         permission: Some("Connections: Manage Version Control User Identities"),
         drata_operation_id: "UserIdentitiesPublicController_toggleUserIdentityVersionControlSetting",
         if_unanswered: None,
-        summary: "Update target version control user identity toggle settings",
+        summary: "Switch a repository-access flag on a version control identity",
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -63531,7 +63535,7 @@ pub mod operations {
         check: None,
         answer_schema: Some("VersionControlIdentity"),
     };
-    ///`PUT /user-identities/version-control/{id}/connect`: Update version control user identity connection status
+    ///`PUT /user-identities/version-control/{id}/connect`: Link a version control identity to a user, or unlink it
     pub const CONNECT_VERSION_CONTROL_IDENTITY: crate::Operation = crate::Operation {
         id: "connect_version_control_identity",
         method: crate::Method::Put,
@@ -63542,7 +63546,7 @@ pub mod operations {
         permission: Some("Connections: Manage Version Control User Identities"),
         drata_operation_id: "UserIdentitiesPublicController_updateUserIdentityVersionControlConnection",
         if_unanswered: None,
-        summary: "Update version control user identity connection status",
+        summary: "Link a version control identity to a user, or unlink it",
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -63565,7 +63569,7 @@ pub mod operations {
         check: None,
         answer_schema: Some("VersionControlIdentity"),
     };
-    ///`GET /user-identities/version-control`: Find version control user identities
+    ///`GET /user-identities/version-control`: List the version control identities of one provider
     pub const LIST_VERSION_CONTROL_IDENTITIES: crate::Operation = crate::Operation {
         id: "list_version_control_identities",
         method: crate::Method::Get,
@@ -63576,7 +63580,7 @@ pub mod operations {
         permission: Some("Connections: Manage Version Control User Identities"),
         drata_operation_id: "UserIdentitiesPublicController_listUsersIdentitiesVersionControl",
         if_unanswered: None,
-        summary: "Find version control user identities",
+        summary: "List the version control identities of one provider",
         parameters: &[
             crate::Parameter {
                 name: "page",
@@ -63693,7 +63697,7 @@ pub mod operations {
         check: None,
         answer_schema: Some("VersionControlIdentitiesPage"),
     };
-    ///`PUT /user-identities/version-control/{id}/service-account`: Update version control user identity to a service account
+    ///`PUT /user-identities/version-control/{id}/service-account`: Mark a version control identity as a service account, or unmark it
     pub const SET_VERSION_CONTROL_IDENTITY_SERVICE_ACCOUNT: crate::Operation = crate::Operation {
         id: "set_version_control_identity_service_account",
         method: crate::Method::Put,
@@ -63704,7 +63708,7 @@ pub mod operations {
         permission: Some("Connections: Manage Version Control User Identities"),
         drata_operation_id: "UserIdentitiesPublicController_setUserIdentityVersionControlServiceStatus",
         if_unanswered: None,
-        summary: "Update version control user identity to a service account",
+        summary: "Mark a version control identity as a service account, or unmark it",
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -63727,7 +63731,7 @@ pub mod operations {
         check: None,
         answer_schema: Some("VersionControlIdentity"),
     };
-    ///`GET /user-identities/infrastructure`: Find infrastructure user identities
+    ///`GET /user-identities/infrastructure`: List the infrastructure identities
     pub const LIST_INFRASTRUCTURE_IDENTITIES: crate::Operation = crate::Operation {
         id: "list_infrastructure_identities",
         method: crate::Method::Get,
@@ -63738,7 +63742,7 @@ pub mod operations {
         permission: Some("Connections: Manage Infrastructure User Identities"),
         drata_operation_id: "UserIdentitiesPublicController_listInfrastructureUsersIdentities",
         if_unanswered: None,
-        summary: "Find infrastructure user identities",
+        summary: "List the infrastructure identities",
         parameters: &[
             crate::Parameter {
                 name: "page",
@@ -63859,7 +63863,7 @@ pub mod operations {
         check: None,
         answer_schema: Some("InfrastructureIdentitiesPage"),
     };
-    ///`PUT /user-identities/infrastructure/{id}/toggle`: Update target infrastructure user identity toggle settings
+    ///`PUT /user-identities/infrastructure/{id}/toggle`: Switch an access flag on an infrastructure identity
     pub const TOGGLE_INFRASTRUCTURE_IDENTITY: crate::Operation = crate::Operation {
         id: "toggle_infrastructure_identity",
         method: crate::Method::Put,
@@ -63870,7 +63874,7 @@ pub mod operations {
         permission: Some("Connections: Manage Infrastructure User Identities"),
         drata_operation_id: "UserIdentitiesPublicController_toggleUserIdentityInfrastructureSetting",
         if_unanswered: None,
-        summary: "Update target infrastructure user identity toggle settings",
+        summary: "Switch an access flag on an infrastructure identity",
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -63893,7 +63897,7 @@ pub mod operations {
         check: None,
         answer_schema: Some("InfrastructureIdentity"),
     };
-    ///`PUT /user-identities/infrastructure/{id}/connect`: Update infrastructure user identity connection status
+    ///`PUT /user-identities/infrastructure/{id}/connect`: Link an infrastructure identity to a user, or unlink it
     pub const CONNECT_INFRASTRUCTURE_IDENTITY: crate::Operation = crate::Operation {
         id: "connect_infrastructure_identity",
         method: crate::Method::Put,
@@ -63904,7 +63908,7 @@ pub mod operations {
         permission: Some("Connections: Manage Infrastructure User Identities"),
         drata_operation_id: "UserIdentitiesPublicController_updateUserIdentityInfrastructureConnection",
         if_unanswered: None,
-        summary: "Update infrastructure user identity connection status",
+        summary: "Link an infrastructure identity to a user, or unlink it",
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -63927,7 +63931,7 @@ pub mod operations {
         check: None,
         answer_schema: Some("InfrastructureIdentity"),
     };
-    ///`PUT /user-identities/infrastructure/{id}/service-account`: Update infrastructure user identity to a service account
+    ///`PUT /user-identities/infrastructure/{id}/service-account`: Mark an infrastructure identity as a service account, or unmark it
     pub const SET_INFRASTRUCTURE_IDENTITY_SERVICE_ACCOUNT: crate::Operation = crate::Operation {
         id: "set_infrastructure_identity_service_account",
         method: crate::Method::Put,
@@ -63938,7 +63942,7 @@ pub mod operations {
         permission: Some("Connections: Manage infrastructure accounts"),
         drata_operation_id: "UserIdentitiesPublicController_setUserIdentityInfrastructureServiceStatus",
         if_unanswered: None,
-        summary: "Update infrastructure user identity to a service account",
+        summary: "Mark an infrastructure identity as a service account, or unmark it",
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -63961,7 +63965,7 @@ pub mod operations {
         check: None,
         answer_schema: Some("InfrastructureIdentity"),
     };
-    ///`GET /connections`: List managed connections given the provided filters
+    ///`GET /connections`: List the connections, filtered by provider and state
     pub const LIST_CONNECTIONS: crate::Operation = crate::Operation {
         id: "list_connections",
         method: crate::Method::Get,
@@ -63972,7 +63976,7 @@ pub mod operations {
         permission: Some("Connections: List Connections"),
         drata_operation_id: "ConnectionsPublicController_getConnections",
         if_unanswered: None,
-        summary: "List managed connections given the provided filters",
+        summary: "List the connections, filtered by provider and state",
         parameters: &[
             crate::Parameter {
                 name: "page",
@@ -64093,7 +64097,7 @@ pub mod operations {
         check: None,
         answer_schema: Some("ConnectionsPage"),
     };
-    ///`POST /connections/upload/csv`: Create an IdP connection with file
+    ///`POST /connections/upload/csv`: Start a manual personnel import from a CSV file
     pub const CREATE_IDP_CONNECTION_FROM_CSV: crate::Operation = crate::Operation {
         id: "create_idp_connection_from_csv",
         method: crate::Method::Post,
@@ -64106,7 +64110,7 @@ pub mod operations {
         if_unanswered: Some(
             "list the connections (GET /connections) and look for a new IdP connection.",
         ),
-        summary: "Create an IdP connection with file",
+        summary: "Start a manual personnel import from a CSV file",
         parameters: &[],
         body_schema: None,
         body_shape: None,
@@ -64116,7 +64120,7 @@ pub mod operations {
         check: Some("personnel-csv"),
         answer_schema: Some("EmptyResponse"),
     };
-    ///`PUT /connections/{id}/upload/csv`: update an IdP connection with file
+    ///`PUT /connections/{id}/upload/csv`: Replace the manually imported personnel with a CSV file
     pub const UPDATE_IDP_CONNECTION_FROM_CSV: crate::Operation = crate::Operation {
         id: "update_idp_connection_from_csv",
         method: crate::Method::Put,
@@ -64127,7 +64131,7 @@ pub mod operations {
         permission: Some("Personnel: Import Personnel"),
         drata_operation_id: "ConnectionsPublicController_updateIdpConnectionWithCsvFile",
         if_unanswered: None,
-        summary: "update an IdP connection with file",
+        summary: "Replace the manually imported personnel with a CSV file",
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -64150,7 +64154,7 @@ pub mod operations {
         check: Some("personnel-csv"),
         answer_schema: Some("EmptyResponse"),
     };
-    ///`POST /connections/upload/json`: Create an IdP connection with personnel list
+    ///`POST /connections/upload/json`: Start a manual personnel import from a JSON list
     pub const CREATE_IDP_CONNECTION_FROM_JSON: crate::Operation = crate::Operation {
         id: "create_idp_connection_from_json",
         method: crate::Method::Post,
@@ -64163,7 +64167,7 @@ pub mod operations {
         if_unanswered: Some(
             "list the connections (GET /connections) and look for a new IdP connection.",
         ),
-        summary: "Create an IdP connection with personnel list",
+        summary: "Start a manual personnel import from a JSON list",
         parameters: &[],
         body_schema: Some("PersonnelImport"),
         body_shape: Some(&crate::shapes::PERSONNEL_IMPORT),
@@ -64173,7 +64177,7 @@ pub mod operations {
         check: Some("personnel-list"),
         answer_schema: Some("EmptyResponse"),
     };
-    ///`PUT /connections/{id}/upload/json`: Update an IdP connection with personnel list
+    ///`PUT /connections/{id}/upload/json`: Replace the manually imported personnel with a JSON list
     pub const UPDATE_IDP_CONNECTION_FROM_JSON: crate::Operation = crate::Operation {
         id: "update_idp_connection_from_json",
         method: crate::Method::Put,
@@ -64184,7 +64188,7 @@ pub mod operations {
         permission: Some("Personnel: Import Personnel"),
         drata_operation_id: "ConnectionsPublicController_updateIdpConnectionWithJsonFile",
         if_unanswered: None,
-        summary: "Update an IdP connection with personnel list",
+        summary: "Replace the manually imported personnel with a JSON list",
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -64207,7 +64211,7 @@ pub mod operations {
         check: Some("personnel-list"),
         answer_schema: Some("EmptyResponse"),
     };
-    ///`GET /users`: Find users by search terms and filters
+    ///`GET /users`: List users, searched and filtered
     pub const LIST_USERS: crate::Operation = crate::Operation {
         id: "list_users",
         method: crate::Method::Get,
@@ -64218,7 +64222,7 @@ pub mod operations {
         permission: Some("Users: List Users"),
         drata_operation_id: "UsersPublicController_listUsers",
         if_unanswered: None,
-        summary: "Find users by search terms and filters",
+        summary: "List users, searched and filtered",
         parameters: &[
             crate::Parameter {
                 name: "page",
@@ -64383,7 +64387,7 @@ pub mod operations {
         check: None,
         answer_schema: Some("UsersPage"),
     };
-    ///`GET /users/{id}`: Get user by id
+    ///`GET /users/{id}`: Get one user by id
     pub const GET_USER: crate::Operation = crate::Operation {
         id: "get_user",
         method: crate::Method::Get,
@@ -64394,7 +64398,7 @@ pub mod operations {
         permission: Some("Users: List Users"),
         drata_operation_id: "UsersPublicController_getUserById",
         if_unanswered: None,
-        summary: "Get user by id",
+        summary: "Get one user by id",
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -64417,7 +64421,7 @@ pub mod operations {
         check: None,
         answer_schema: Some("User"),
     };
-    ///`GET /users/{email}/email`: Get user by email
+    ///`GET /users/{email}/email`: Get one user by email address
     pub const GET_USER_BY_EMAIL: crate::Operation = crate::Operation {
         id: "get_user_by_email",
         method: crate::Method::Get,
@@ -64428,7 +64432,7 @@ pub mod operations {
         permission: Some("Users: List Users"),
         drata_operation_id: "UsersPublicController_getUserByEmail",
         if_unanswered: None,
-        summary: "Get user by email",
+        summary: "Get one user by email address",
         parameters: &[
             crate::Parameter {
                 name: "email",
@@ -67150,7 +67154,7 @@ pub mod operations {
         check: None,
         answer_schema: Some("DeviceResponseId"),
     };
-    ///`GET /devices/{deviceId}/apps`: Get device apps
+    ///`GET /devices/{deviceId}/apps`: List the apps found on devices
     pub const GET_DEVICE_APPS: crate::Operation = crate::Operation {
         id: "get_device_apps",
         method: crate::Method::Get,
@@ -67161,7 +67165,7 @@ pub mod operations {
         permission: None,
         drata_operation_id: "DevicePublicController_getDeviceApps",
         if_unanswered: None,
-        summary: "Get device apps",
+        summary: "List the apps found on devices",
         parameters: &[
             crate::Parameter {
                 name: "page",
@@ -70328,7 +70332,7 @@ pub mod operations {
         check: None,
         answer_schema: Some("DeviceResponseV11"),
     };
-    ///`GET /policies`: Get policies
+    ///`GET /policies`: List policies
     pub const GET_POLICIES: crate::Operation = crate::Operation {
         id: "get_policies",
         method: crate::Method::Get,
@@ -70339,7 +70343,7 @@ pub mod operations {
         permission: None,
         drata_operation_id: "PoliciesPublicController_getPolicies",
         if_unanswered: None,
-        summary: "Get policies",
+        summary: "List policies",
         parameters: &[
             crate::Parameter {
                 name: "page",
@@ -70901,7 +70905,7 @@ pub mod operations {
         check: None,
         answer_schema: Some("TrustCenterPrivateAccess"),
     };
-    ///`GET /trust-center/private-documents`: Get all private documents
+    ///`GET /trust-center/private-documents`: List the private documents of the Trust Center
     pub const GET_ALL_PRIVATE_DOCUMENTS: crate::Operation = crate::Operation {
         id: "get_all_private_documents",
         method: crate::Method::Get,
@@ -70912,7 +70916,7 @@ pub mod operations {
         permission: None,
         drata_operation_id: "TrustCenterPublicController_getAllPrivateDocuments",
         if_unanswered: None,
-        summary: "Get all private documents",
+        summary: "List the private documents of the Trust Center",
         parameters: &[
             crate::Parameter {
                 name: "q",
@@ -72227,7 +72231,7 @@ pub mod operations {
         check: None,
         answer_schema: Some("QuestionnaireSent"),
     };
-    ///`PUT /vendors/{id}/status`: Update vendor status
+    ///`PUT /vendors/{id}/status`: Change a vendor's status
     pub const UPDATE_VENDOR_STATUS: crate::Operation = crate::Operation {
         id: "update_vendor_status",
         method: crate::Method::Put,
@@ -72238,7 +72242,7 @@ pub mod operations {
         permission: None,
         drata_operation_id: "VendorsPublicController_updateVendorStatus",
         if_unanswered: None,
-        summary: "Update vendor status",
+        summary: "Change a vendor's status",
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -72295,7 +72299,7 @@ pub mod operations {
         check: None,
         answer_schema: Some("VendorSecurityReview"),
     };
-    ///`GET /workspaces`: List workspaces
+    ///`GET /workspaces`: List the workspaces
     pub const LIST_WORKSPACES: crate::Operation = crate::Operation {
         id: "list_workspaces",
         method: crate::Method::Get,
@@ -72306,7 +72310,7 @@ pub mod operations {
         permission: None,
         drata_operation_id: "WorkspacesPublicController_listWorkspaces",
         if_unanswered: None,
-        summary: "List workspaces",
+        summary: "List the workspaces",
         parameters: &[
             crate::Parameter {
                 name: "page",
@@ -75014,7 +75018,7 @@ pub mod shapes {
         properties: &[
             crate::shape::Property {
                 name: "file",
-                required: true,
+                required: false,
                 shape: &crate::Shape::File,
                 description: "The CSV file; each row is a `PersonnelCsvRow`.",
             },
@@ -76980,7 +76984,7 @@ pub mod shapes {
     });
 }
 impl Client {
-    ///`POST /connections/upload/csv`: Create an IdP connection with file, as a `multipart/form-data` upload.
+    ///`POST /connections/upload/csv`: Start a manual personnel import from a CSV file, as a `multipart/form-data` upload.
     ///
     /// Its files are streamed from disk; everything is checked before
     /// anything is sent (see [`crate::Upload`]).
@@ -76991,7 +76995,7 @@ impl Client {
             self.upload(&crate::operations::CREATE_IDP_CONNECTION_FROM_CSV),
         )
     }
-    ///`PUT /connections/{id}/upload/csv`: update an IdP connection with file, as a `multipart/form-data` upload.
+    ///`PUT /connections/{id}/upload/csv`: Replace the manually imported personnel with a CSV file, as a `multipart/form-data` upload.
     ///
     /// Its files are streamed from disk; everything is checked before
     /// anything is sent (see [`crate::Upload`]).

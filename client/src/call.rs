@@ -117,15 +117,19 @@ impl Call<'_> {
             request = request.header(name, Some(value))?;
         }
         let outside_spec = operation.is_outside_spec();
-        if let (Some(file), None) = (&file, &body)
-            && operation.form_shape.is_some()
-        {
-            // A file goes as the form's file part.
+        // A form goes through `Upload`: a file as the form's file part, or,
+        // when no part is required, nothing (see `Upload::send`).
+        let upload = || {
             let mut upload = client.upload(operation);
             for (name, value) in &params {
                 upload = upload.param(name.clone(), value);
             }
-            return upload.file(file_part(operation), file).send().await;
+            upload
+        };
+        if let (Some(file), None) = (&file, &body)
+            && operation.form_shape.is_some()
+        {
+            return upload().file(file_part(operation), file).send().await;
         }
         match (operation.body, body, file) {
             (BodyKind::None, None, None) => crate::runtime::execute(client, request).await,
@@ -141,6 +145,7 @@ impl Call<'_> {
             (BodyKind::Multipart, None, Some(_)) => {
                 Err(invalid(operation, "its form is not one the client knows".into()))
             }
+            (BodyKind::Multipart, None, None) if !requires_a_part(operation) => upload().send().await,
             (BodyKind::Multipart, _, None) => Err(invalid(operation, "a file to upload is required".into())),
             (BodyKind::None, _, _) => {
                 Err(invalid(operation, format!("a {} request takes no body", operation.method)))
@@ -152,6 +157,14 @@ impl Call<'_> {
                 Err(invalid(operation, "it takes a file, not a JSON body".into()))
             }
         }
+    }
+}
+
+/// Whether the operation's form has a part that must be sent.
+fn requires_a_part(operation: &Operation) -> bool {
+    match operation.form_shape {
+        Some(crate::Shape::Object(form)) => form.properties.iter().any(|part| part.required),
+        _ => true,
     }
 }
 

@@ -123,7 +123,8 @@ impl<'a> Upload<'a> {
     }
 
     /// Checks everything, then sends the form; the answer is the JSON Drata
-    /// sent.
+    /// sent. With no part given, when the spec requires none, the request
+    /// goes without a body (as Drata documents its CSV imports).
     ///
     /// # Errors
     /// [`Error::InvalidRequest`], [`Error::File`] or [`Error::Rejected`]
@@ -151,16 +152,25 @@ impl<'a> Upload<'a> {
                     Given::File(path) => Some(path.clone()),
                     Given::Value(_) => None,
                 });
-                let file = file.ok_or_else(|| invalid(operation, "a file to upload is required".into()))?;
-                let csv = tokio::task::spawn_blocking(move || PersonnelCsv::from_path(file))
-                    .await
-                    .map_err(|e| invalid(operation, format!("the check of the file stopped: {e}")))??;
-                Some(csv)
+                match file {
+                    Some(file) => Some(
+                        tokio::task::spawn_blocking(move || PersonnelCsv::from_path(file)).await.map_err(
+                            |e| invalid(operation, format!("the check of the file stopped: {e}")),
+                        )??,
+                    ),
+                    // Without a file (the spec may leave it out) there is nothing to check.
+                    None => None,
+                }
             }
             (_, Some(_)) => return Err(invalid(operation, "its file is not a personnel CSV".into())),
             (_, None) => None,
         };
-        let form = form(operation, parts, checked.as_ref(), progress).await?;
+        // A form with no part given (the spec requires none) is sent as no
+        // body at all: the call Drata documents for its CSV imports.
+        let form = match parts.is_empty() && checked.is_none() {
+            true => None,
+            false => Some(form(operation, parts, checked.as_ref(), progress).await?),
+        };
         let mut request = Request::new(client, operation, target.path);
         for (name, values) in &target.query {
             request = request.query(name, values);
@@ -168,7 +178,11 @@ impl<'a> Upload<'a> {
         for (name, value) in &target.headers {
             request = request.header(name, Some(value))?;
         }
-        let answer = crate::runtime::execute(client, request.form(form)).await;
+        let request = match form {
+            Some(form) => request.form(form),
+            None => request,
+        };
+        let answer = crate::runtime::execute(client, request).await;
         drop(checked);
         answer
     }

@@ -80,7 +80,8 @@ async fn decode_and_unexpected_status_errors_keep_their_status() {
     let server = RawServer::start(|n| {
         Act::Answer(match n {
             0 => json_answer(200, r#"{"data":[],"page":"one","limit":20,"total":0}"#),
-            _ => answer(204, "application/json", "", b""),
+            1 => answer(204, "application/json", "", b""),
+            _ => answer(304, "application/json", "", b""),
         })
     })
     .await;
@@ -94,11 +95,18 @@ async fn decode_and_unexpected_status_errors_keep_their_status() {
         ),
         "{decode}"
     );
-    let unexpected = client.list_connections().send().await.expect_err("204");
-    assert_eq!((unexpected.status(), unexpected.attempts()), (Some(204), Some(1)));
+    // Any 2xx is a success, read as the operation's answer: no body is not a page.
+    let empty = client.list_connections().send().await.expect_err("204");
+    assert!(matches!(&empty, Error::Decode { status: 204, .. }), "{empty:?}");
+    assert_eq!(
+        empty.to_string(),
+        "GET /connections: Drata's answer (204 No Content) does not have the documented shape at `$`: there is no body, where the operation documents one; the body starts with: (empty)"
+    );
+    let unexpected = client.list_connections().send().await.expect_err("304");
+    assert_eq!((unexpected.status(), unexpected.attempts()), (Some(304), Some(1)));
     assert_eq!(
         unexpected.to_string(),
-        "GET /connections: Drata answered with the undocumented status 204 No Content after 1 attempt(s); the body starts with: (empty)"
+        "GET /connections: Drata answered with the unexpected status 304 Not Modified after 1 attempt(s); the body starts with: (empty)"
     );
     assert!(!decode.is_invalid_input() && !unexpected.is_invalid_input());
 }

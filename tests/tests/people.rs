@@ -253,7 +253,9 @@ fn a_path_finds_the_operation_it_belongs_to() {
     let elsewhere = Operation::matching(Method::Delete, "/users/7");
     assert_eq!((elsewhere.path, elsewhere.method), ("*", Method::Delete));
     assert!(elsewhere.is_success(204) && elsewhere.is_success(200) && !elsewhere.is_success(302));
-    assert!(operations::GET_USER.is_success(200) && !operations::GET_USER.is_success(204));
+    // Any 2xx ends a call well, documented or not; a redirect does not.
+    assert!(operations::GET_USER.is_success(204) && !operations::GET_USER.is_success(302));
+    assert_eq!(operations::GET_USER.success, [200]);
     assert_eq!(Operation::find("get_user"), Some(&operations::GET_USER));
     assert_eq!(Operation::find("nope"), None);
 }

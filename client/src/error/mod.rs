@@ -93,10 +93,10 @@ pub enum Error {
         /// The start of the body, at most 200 characters.
         excerpt: String,
     },
-    /// Drata answered with a success or redirect status its documentation
-    /// does not list for the operation.
+    /// Drata answered with a status that is neither a success (2xx) nor an
+    /// error (4xx, 5xx): an informational or redirect status.
     #[error(
-        "{} {request_path}: Drata answered with the undocumented status {} after {attempts} attempt(s); the body starts with: {excerpt}",
+        "{} {request_path}: Drata answered with the unexpected status {} after {attempts} attempt(s); the body starts with: {excerpt}",
         operation.method,
         status_text(*status)
     )]

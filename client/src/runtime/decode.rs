@@ -30,12 +30,28 @@ pub(crate) fn read<T: DeserializeOwned>(answer: Success) -> Result<Response<T>, 
     let text: &[u8] = if empty || !operation.answer_content { b"null" } else { &body };
     match serde_json::from_slice::<T>(text) {
         Ok(value) => Ok(Response::new(value, status, headers, body)),
+        // No body (another 2xx than the documented one) where one is documented.
+        Err(_) if empty => Err(Error::Decode {
+            operation,
+            request_path,
+            status,
+            path: "$".into(),
+            message: "there is no body, where the operation documents one".into(),
+            excerpt: excerpt(&body),
+        }),
         Err(e) => {
             let path = match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
                 Ok(_) => json_path::<T>(&body),
                 Err(_) => NOT_JSON.to_string(),
             };
-            Err(Error::Decode { operation, request_path, status, path, message: e.to_string(), excerpt: excerpt(&body) })
+            Err(Error::Decode {
+                operation,
+                request_path,
+                status,
+                path,
+                message: e.to_string(),
+                excerpt: excerpt(&body),
+            })
         }
     }
 }

@@ -83,7 +83,10 @@ impl Runtime {
 ///
 /// # Errors
 /// Every [`Error`] a call can end in.
-pub(crate) async fn execute<T: DeserializeOwned>(client: &Client, request: Request) -> Result<Response<T>, Error> {
+pub(crate) async fn execute<T: DeserializeOwned>(
+    client: &Client,
+    request: Request,
+) -> Result<Response<T>, Error> {
     let answer = attempts(client, request).await?;
     decode::read(answer)
 }

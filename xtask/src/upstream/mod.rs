@@ -11,9 +11,14 @@
 //! - `import ID[=NAME]... [--from FILE]` — writes Drata's operations (by
 //!   Drata's operation id; `=NAME` names ours) into our spec in its
 //!   normalized form, with every schema they need, for review.
+//! - `tour [FILE]` — calls every operation of Drata's document (FILE, or
+//!   the snapshot) with `drata op`, by Drata's names, against a fake Drata
+//!   built from that document alone (`tour.py`): what Drata documents, our
+//!   command line sends and reads. `.ci/run` runs it on the snapshot.
 //!
 //! Modules: `facts` (the snapshot), `compare` (the diff), `import` (the
-//! import and its normalization rules).
+//! import and its normalization rules); `tour.py` (the tour's server and
+//! calls, in Python beside the strict validator, whose packages it uses).
 
 mod compare;
 mod facts;
@@ -72,11 +77,24 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             }
             import::run(root, &read_json(&from)?, &ids)
         }
-        _ => {
-            Err("usage: cargo xtask upstream snapshot FILE | diff [FILE] | import ID[=NAME]... [--from FILE]"
-                .into())
+        Some("tour") => {
+            let document = args.get(1).map_or_else(|| root.join(SNAPSHOT), PathBuf::from);
+            tour(root, &document)
         }
+        _ => Err(
+            "usage: cargo xtask upstream snapshot FILE | diff [FILE] | import ID[=NAME]... [--from FILE] | tour [FILE]"
+                .into(),
+        ),
     }
+}
+
+/// `tour`: builds `drata`, then runs `tour.py` on `document` with it.
+fn tour(root: &Path, document: &Path) -> Result<(), String> {
+    crate::cargo(root, &["build", "--quiet", "-p", "drata-cli", "--bin", "drata"], &[], &[])?;
+    let drata = crate::target_dir(root).join("debug").join("drata");
+    let mut python = std::process::Command::new("python3");
+    python.args(["-c", include_str!("tour.py")]).arg(document).arg(drata).current_dir(root);
+    crate::status(python, "python3 tour.py (the tour of Drata's document)")
 }
 
 fn read_json(path: &Path) -> Result<Value, String> {
