@@ -45418,7 +45418,12 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             "WorkspacesPage",
         ];
         /// Deserializes `value` into the Rust type of the component schema
-        /// `name` and serializes it back; `None` if there is no such schema.
+        /// `name` (from its text, as the client reads answers) and
+        /// serializes it back; `None` if there is no such schema.
+        ///
+        /// With the feature `roundtrip` only: it compiles every type's
+        /// reading and writing, which a program calling Drata does not need.
+        #[cfg(feature = "roundtrip")]
         pub fn roundtrip(
             name: &str,
             value: ::serde_json::Value,
@@ -46018,13 +46023,14 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
                 _ => None,
             }
         }
+        #[cfg(feature = "roundtrip")]
         fn roundtrip_as<T>(
             value: ::serde_json::Value,
         ) -> Result<::serde_json::Value, ::serde_json::Error>
         where
             T: ::serde::de::DeserializeOwned + ::serde::Serialize,
         {
-            let typed: T = ::serde_json::from_value(value)?;
+            let typed: T = ::serde_json::from_slice(value.to_string().as_bytes())?;
             ::serde_json::to_value(&typed)
         }
     }

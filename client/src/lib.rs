@@ -128,6 +128,7 @@ mod call;
 mod checks;
 mod config;
 mod error;
+mod json_path;
 mod limiter;
 mod operation;
 mod pagination;

@@ -20,6 +20,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use crate::json_path::{self, Step};
+
 /// The most parts of one item set aside before it is kept raw only.
 const MAX_SET_ASIDE: usize = 32;
 
@@ -102,7 +104,8 @@ impl<T> Tolerant<T> {
 impl<T: DeserializeOwned> Tolerant<T> {
     /// Reads one item from its JSON text.
     pub fn from_raw(raw: Box<RawValue>) -> Self {
-        match serde_json::from_str::<T>(raw.get()) {
+        // Read from bytes, as every answer is: one reading of `T` compiled.
+        match serde_json::from_slice::<T>(raw.get().as_bytes()) {
             Ok(value) => Self { value: Some(value), unreadable: Vec::new(), raw: Some(raw) },
             Err(_) => Self::set_aside(raw),
         }
@@ -123,46 +126,31 @@ impl<T: DeserializeOwned> Tolerant<T> {
             }
         };
         for _ in 0..MAX_SET_ASIDE {
-            let error = match serde_path_to_error::deserialize::<_, T>(&value) {
+            let text = value.to_string();
+            let error = match serde_json::from_slice::<T>(text.as_bytes()) {
                 Ok(typed) => return Self { value: Some(typed), unreadable, raw: Some(raw) },
                 Err(error) => error,
             };
-            let path = unit_of(structural_path(error.path()));
-            let reason = error.into_inner().to_string();
+            let path = unit_of(json_path::of_error(text.as_bytes(), &error).unwrap_or_default());
+            let reason = json_path::message(&error);
             // A missing field's path is the object that misses it: the
             // object goes, then its parent may miss it in turn.
             match remove_at(&mut value, &path) {
                 Some(removed) => {
-                    unreadable.push(Unreadable { path: display(&path), value: removed, reason });
+                    unreadable.push(Unreadable { path: json_path::display(&path), value: removed, reason });
                 }
                 _ => {
-                    unreadable.push(Unreadable { path: display(&path), value: Value::Null, reason });
+                    unreadable.push(Unreadable {
+                        path: json_path::display(&path),
+                        value: Value::Null,
+                        reason,
+                    });
                     break;
                 }
             }
         }
         Self { value: None, unreadable, raw: Some(raw) }
     }
-}
-
-/// One step into a JSON value.
-#[derive(Debug, Clone, PartialEq)]
-enum Step {
-    Key(String),
-    Index(usize),
-}
-
-/// The steps of a path that address JSON (an enum's variant is not one:
-/// the path stops before it).
-fn structural_path(path: &serde_path_to_error::Path) -> Vec<Step> {
-    use serde_path_to_error::Segment;
-    path.iter()
-        .map_while(|segment| match segment {
-            Segment::Map { key } => Some(Step::Key(key.clone())),
-            Segment::Seq { index } => Some(Step::Index(*index)),
-            Segment::Enum { .. } | Segment::Unknown => None,
-        })
-        .collect()
 }
 
 /// The part to set aside for an error at `path`: an element of a list is
@@ -173,21 +161,6 @@ fn unit_of(mut path: Vec<Step>) -> Vec<Step> {
         path.truncate(last_index + 1);
     }
     path
-}
-
-fn display(path: &[Step]) -> String {
-    let mut out = String::new();
-    for step in path {
-        match step {
-            Step::Key(key) if out.is_empty() => out.push_str(key),
-            Step::Key(key) => {
-                out.push('.');
-                out.push_str(key);
-            }
-            Step::Index(i) => out.push_str(&format!("[{i}]")),
-        }
-    }
-    out
 }
 
 /// Removes the part of `value` at `path` (an element from its array, a key

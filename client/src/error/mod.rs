@@ -5,7 +5,7 @@
 mod wording;
 
 pub(crate) use wording::QUOTED_CHARS;
-pub(crate) use wording::{cut, excerpt, json_path, seconds};
+pub(crate) use wording::{cut, excerpt, seconds};
 use wording::{deadline_setting, decode_text, status_text, transport_reason};
 
 use std::path::PathBuf;

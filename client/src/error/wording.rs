@@ -273,16 +273,3 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
     }
     if out.is_empty() { "(empty)".into() } else { out }
 }
-
-/// The JSON path at which `body` fails to deserialize as `T` (`$` when it
-/// is not JSON at all).
-pub(crate) fn json_path<T: serde::de::DeserializeOwned>(body: &[u8]) -> String {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Ok(_) => "$".into(),
-        Err(e) => match e.path().to_string().as_str() {
-            "." => "$".into(),
-            path => path.to_string(),
-        },
-    }
-}

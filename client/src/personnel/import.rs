@@ -137,10 +137,13 @@ pub(crate) fn parse_import(bytes: &[u8]) -> Result<PersonnelImport, String> {
     if !unknown.is_empty() {
         return Err(unknown.join("; "));
     }
-    serde_path_to_error::deserialize::<_, PersonnelImport>(value).map_err(|e| {
-        let path = e.path().to_string();
-        let at = if path == "." { String::new() } else { format!(" at `{path}`") };
-        format!("{}{at}", e.into_inner())
+    serde_json::from_slice::<PersonnelImport>(bytes).map_err(|e| {
+        let path = crate::json_path::of_error(bytes, &e).map(|path| crate::json_path::display(&path));
+        let message = crate::json_path::message(&e);
+        match path {
+            Some(path) if !path.is_empty() => format!("{message} at `{path}`"),
+            _ => message,
+        }
     })
 }
 

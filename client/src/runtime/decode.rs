@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 
 use super::attempt::Answer;
 use super::context::CallContext;
-use crate::error::{ApiError, Error, NOT_JSON, TransportKind, excerpt, json_path};
+use crate::error::{ApiError, Error, NOT_JSON, TransportKind, excerpt};
 use crate::response::Response;
 use crate::types::ExceptionResponse;
 
@@ -41,7 +41,10 @@ pub(crate) fn read<T: DeserializeOwned>(answer: Success) -> Result<Response<T>, 
         }),
         Err(e) => {
             let path = match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
-                Ok(_) => json_path::<T>(&body),
+                Ok(_) => match crate::json_path::of_error(text, &e) {
+                    Some(path) if !path.is_empty() => crate::json_path::display(&path),
+                    _ => "$".into(),
+                },
                 Err(_) => NOT_JSON.to_string(),
             };
             Err(Error::Decode {
