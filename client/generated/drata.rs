@@ -27958,6 +27958,21 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            (
+                "VERSION_CONTROL_PUSH_PROD_CODE_ACCESS",
+                Self::VersionControlPushProdCodeAccess,
+            ),
+            ("VERSION_CONTROL_WRITE_ACCESS", Self::VersionControlWriteAccess),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for ToggleField {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -27967,15 +27982,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for ToggleField {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "VERSION_CONTROL_WRITE_ACCESS" => Self::VersionControlWriteAccess,
-                    "VERSION_CONTROL_PUSH_PROD_CODE_ACCESS" => {
-                        Self::VersionControlPushProdCodeAccess
-                    }
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for ToggleField {
@@ -27988,13 +27995,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for ToggleField {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "VERSION_CONTROL_WRITE_ACCESS" => Self::VersionControlWriteAccess,
-                "VERSION_CONTROL_PUSH_PROD_CODE_ACCESS" => {
-                    Self::VersionControlPushProdCodeAccess
-                }
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for ToggleField {
@@ -28160,6 +28161,42 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("AUDITS", Self::Audits),
+            ("AUTOMATION_TOOLS", Self::AutomationTools),
+            ("BACKGROUND_CHECK", Self::BackgroundCheck),
+            ("CODEBASE", Self::Codebase),
+            ("COMMUNICATION", Self::Communication),
+            ("CRM", Self::Crm),
+            ("CSPM", Self::Cspm),
+            ("CUSTOM", Self::Custom),
+            ("CYBER_INSURANCE", Self::CyberInsurance),
+            ("DIGITAL_SIGNATURE", Self::DigitalSignature),
+            ("EDR", Self::Edr),
+            ("ENTERPRISE_SSO", Self::EnterpriseSso),
+            ("EXTERNAL_POLICY", Self::ExternalPolicy),
+            ("HRIS", Self::Hris),
+            ("IDENTITY", Self::Identity),
+            ("INFRASTRUCTURE", Self::Infrastructure),
+            ("MDM", Self::Mdm),
+            ("OBSERVABILITY", Self::Observability),
+            ("PROCUREMENT", Self::Procurement),
+            ("SECURITY_REVIEWS", Self::SecurityReviews),
+            ("SECURITY_TRAINING", Self::SecurityTraining),
+            ("SINGLE_SIGN_ON", Self::SingleSignOn),
+            ("TICKETING", Self::Ticketing),
+            ("USER_ACCESS_REVIEW", Self::UserAccessReview),
+            ("VERSION_CONTROL", Self::VersionControl),
+            ("VULNERABILITY", Self::Vulnerability),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for ProviderType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -28169,37 +28206,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for ProviderType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "IDENTITY" => Self::Identity,
-                    "INFRASTRUCTURE" => Self::Infrastructure,
-                    "VERSION_CONTROL" => Self::VersionControl,
-                    "TICKETING" => Self::Ticketing,
-                    "HRIS" => Self::Hris,
-                    "BACKGROUND_CHECK" => Self::BackgroundCheck,
-                    "SINGLE_SIGN_ON" => Self::SingleSignOn,
-                    "ENTERPRISE_SSO" => Self::EnterpriseSso,
-                    "MDM" => Self::Mdm,
-                    "SECURITY_TRAINING" => Self::SecurityTraining,
-                    "OBSERVABILITY" => Self::Observability,
-                    "COMMUNICATION" => Self::Communication,
-                    "DIGITAL_SIGNATURE" => Self::DigitalSignature,
-                    "EXTERNAL_POLICY" => Self::ExternalPolicy,
-                    "VULNERABILITY" => Self::Vulnerability,
-                    "EDR" => Self::Edr,
-                    "USER_ACCESS_REVIEW" => Self::UserAccessReview,
-                    "CSPM" => Self::Cspm,
-                    "CODEBASE" => Self::Codebase,
-                    "CYBER_INSURANCE" => Self::CyberInsurance,
-                    "CRM" => Self::Crm,
-                    "CUSTOM" => Self::Custom,
-                    "AUTOMATION_TOOLS" => Self::AutomationTools,
-                    "SECURITY_REVIEWS" => Self::SecurityReviews,
-                    "PROCUREMENT" => Self::Procurement,
-                    "AUDITS" => Self::Audits,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for ProviderType {
@@ -28212,35 +28219,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for ProviderType {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "IDENTITY" => Self::Identity,
-                "INFRASTRUCTURE" => Self::Infrastructure,
-                "VERSION_CONTROL" => Self::VersionControl,
-                "TICKETING" => Self::Ticketing,
-                "HRIS" => Self::Hris,
-                "BACKGROUND_CHECK" => Self::BackgroundCheck,
-                "SINGLE_SIGN_ON" => Self::SingleSignOn,
-                "ENTERPRISE_SSO" => Self::EnterpriseSso,
-                "MDM" => Self::Mdm,
-                "SECURITY_TRAINING" => Self::SecurityTraining,
-                "OBSERVABILITY" => Self::Observability,
-                "COMMUNICATION" => Self::Communication,
-                "DIGITAL_SIGNATURE" => Self::DigitalSignature,
-                "EXTERNAL_POLICY" => Self::ExternalPolicy,
-                "VULNERABILITY" => Self::Vulnerability,
-                "EDR" => Self::Edr,
-                "USER_ACCESS_REVIEW" => Self::UserAccessReview,
-                "CSPM" => Self::Cspm,
-                "CODEBASE" => Self::Codebase,
-                "CYBER_INSURANCE" => Self::CyberInsurance,
-                "CRM" => Self::Crm,
-                "CUSTOM" => Self::Custom,
-                "AUTOMATION_TOOLS" => Self::AutomationTools,
-                "SECURITY_REVIEWS" => Self::SecurityReviews,
-                "PROCUREMENT" => Self::Procurement,
-                "AUDITS" => Self::Audits,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for ProviderType {
@@ -28318,6 +28297,20 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("ACTIVE", Self::Active),
+            ("CONFIGURED_PENDING_CONFIRMATION", Self::ConfiguredPendingConfirmation),
+            ("IN_PROGRESS", Self::InProgress),
+            ("MISCONFIGURED", Self::Misconfigured),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for ConnectionState {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -28327,17 +28320,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for ConnectionState {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "ACTIVE" => Self::Active,
-                    "MISCONFIGURED" => Self::Misconfigured,
-                    "CONFIGURED_PENDING_CONFIRMATION" => {
-                        Self::ConfiguredPendingConfirmation
-                    }
-                    "IN_PROGRESS" => Self::InProgress,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for ConnectionState {
@@ -28350,13 +28333,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for ConnectionState {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "ACTIVE" => Self::Active,
-                "MISCONFIGURED" => Self::Misconfigured,
-                "CONFIGURED_PENDING_CONFIRMATION" => Self::ConfiguredPendingConfirmation,
-                "IN_PROGRESS" => Self::InProgress,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for ConnectionState {
@@ -29596,6 +29573,310 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("AIKIDO", Self::Aikido),
+            ("APIDECK", Self::Apideck),
+            ("ASANA", Self::Asana),
+            ("ATLASSIAN", Self::Atlassian),
+            ("AUTH0", Self::Auth0),
+            ("AWS", Self::Aws),
+            ("AWS_CODECOMMIT", Self::AwsCodecommit),
+            ("AWS_GOV_CLOUD", Self::AwsGovCloud),
+            ("AWS_INSPECTOR", Self::AwsInspector),
+            ("AWS_ORG_UNITS", Self::AwsOrgUnits),
+            ("AZURE", Self::Azure),
+            ("AZURE_BOARDS", Self::AzureBoards),
+            ("AZURE_BOARDS_ENTRA", Self::AzureBoardsEntra),
+            ("AZURE_DEVOPS", Self::AzureDevops),
+            ("AZURE_DEVOPS_ENTRA", Self::AzureDevopsEntra),
+            ("AZURE_ENTRA_ID", Self::AzureEntraId),
+            ("AZURE_GCC_HIGH", Self::AzureGccHigh),
+            ("AZURE_MG_GCC_HIGH", Self::AzureMgGccHigh),
+            ("AZURE_ORG_UNITS", Self::AzureOrgUnits),
+            ("AZURE_REPOS", Self::AzureRepos),
+            ("AZURE_REPOS_ENTRA", Self::AzureReposEntra),
+            ("BAMBOO_HR", Self::BambooHr),
+            ("BITBUCKET", Self::Bitbucket),
+            ("BITBUCKET_CODE", Self::BitbucketCode),
+            ("CERTN", Self::Certn),
+            ("CHECKR", Self::Checkr),
+            ("CLICKUP", Self::Clickup),
+            ("CLOUDFLARE", Self::Cloudflare),
+            ("CONFLUENCE", Self::Confluence),
+            ("COVERDASH", Self::Coverdash),
+            ("CROWDSTRIKE", Self::Crowdstrike),
+            ("CSV_IDP", Self::CsvIdp),
+            ("CURRICULA", Self::Curricula),
+            ("CUSTOM", Self::Custom),
+            ("CUSTOM_HRIS", Self::CustomHris),
+            ("CUSTOM_MDM", Self::CustomMdm),
+            ("CUSTOM_XFA", Self::CustomXfa),
+            ("DATADOG", Self::Datadog),
+            ("DIGITAL_OCEAN", Self::DigitalOcean),
+            ("DOCUSIGN", Self::Docusign),
+            ("FIBERY", Self::Fibery),
+            ("FIELDGUIDE", Self::Fieldguide),
+            ("GCP", Self::Gcp),
+            ("GITHUB", Self::Github),
+            ("GITHUB_ACTIONS", Self::GithubActions),
+            ("GITHUB_CODE", Self::GithubCode),
+            ("GITHUB_ENTERPRISE", Self::GithubEnterprise),
+            ("GITHUB_ISSUES", Self::GithubIssues),
+            ("GITHUB_ISSUES_ENTERPRISE", Self::GithubIssuesEnterprise),
+            ("GITLAB", Self::Gitlab),
+            ("GITLAB_ISSUES", Self::GitlabIssues),
+            ("GITLAB_ISSUES_ON_PREM", Self::GitlabIssuesOnPrem),
+            ("GITLAB_ON_PREM", Self::GitlabOnPrem),
+            ("GOODHIRE", Self::Goodhire),
+            ("GOOGLE", Self::Google),
+            ("GOOGLE_ADMIN_CONSOLE", Self::GoogleAdminConsole),
+            ("GOOGLE_ADMIN_CONSOLE_OAUTH", Self::GoogleAdminConsoleOauth),
+            ("GOOGLE_CLOUD_IDENTITY", Self::GoogleCloudIdentity),
+            ("GOOGLE_OAUTH", Self::GoogleOauth),
+            ("GUSTO", Self::Gusto),
+            ("HEROKU", Self::Heroku),
+            ("HEXNODE_UEM", Self::HexnodeUem),
+            ("HIRERIGHT", Self::Hireright),
+            ("HUBSPOT", Self::Hubspot),
+            ("HYPERCOMPLY", Self::Hypercomply),
+            ("INTRUDER", Self::Intruder),
+            ("INTUNE", Self::Intune),
+            ("INTUNE_GCC_HIGH", Self::IntuneGccHigh),
+            ("IRIS_AI", Self::IrisAi),
+            ("IRONCLAD_VENDOR", Self::IroncladVendor),
+            ("JAMF", Self::Jamf),
+            ("JIRA", Self::Jira),
+            ("JIT", Self::Jit),
+            ("JUMPCLOUD", Self::Jumpcloud),
+            ("KANDJI", Self::Kandji),
+            ("KARMACHECK", Self::Karmacheck),
+            ("KNOWBE4", Self::Knowbe4),
+            ("KOLIDE", Self::Kolide),
+            ("LEEN_AIKIDO", Self::LeenAikido),
+            ("LEEN_ARNICA", Self::LeenArnica),
+            ("LEEN_CROWDSTRIKE_VMS", Self::LeenCrowdstrikeVms),
+            ("LEEN_GITLAB_VMS", Self::LeenGitlabVms),
+            ("LEEN_MS_DEFENDER_VMS", Self::LeenMsDefenderVms),
+            ("LEEN_MS_DEFENDER_VMS_GCC_HIGH", Self::LeenMsDefenderVmsGccHigh),
+            ("LEEN_ORCA_SECURITY", Self::LeenOrcaSecurity),
+            ("LEEN_QUALYS", Self::LeenQualys),
+            ("LEEN_RAPID7_VMS", Self::LeenRapid7Vms),
+            ("LEEN_SEMGREP", Self::LeenSemgrep),
+            ("LEEN_SENTINELONE_VMS", Self::LeenSentineloneVms),
+            ("LEEN_SNYK", Self::LeenSnyk),
+            ("LEEN_TENABLE", Self::LeenTenable),
+            ("LEEN_UPWIND", Self::LeenUpwind),
+            ("LEEN_WIZ_CODE", Self::LeenWizCode),
+            ("LEEN_WIZ_VMS", Self::LeenWizVms),
+            ("LINEAR", Self::Linear),
+            ("MERGEDEV_ADP_WORKFORCE_NOW", Self::MergedevAdpWorkforceNow),
+            ("MERGEDEV_AHA", Self::MergedevAha),
+            ("MERGEDEV_ALEXISHR", Self::MergedevAlexishr),
+            ("MERGEDEV_BAMBOO_HR", Self::MergedevBambooHr),
+            ("MERGEDEV_BASECAMP", Self::MergedevBasecamp),
+            ("MERGEDEV_BITBUCKET", Self::MergedevBitbucket),
+            ("MERGEDEV_BREATHE", Self::MergedevBreathe),
+            ("MERGEDEV_CHARLIE", Self::MergedevCharlie),
+            ("MERGEDEV_CHARTHOP", Self::MergedevCharthop),
+            ("MERGEDEV_CYBERARK", Self::MergedevCyberark),
+            ("MERGEDEV_DARWINBOX", Self::MergedevDarwinbox),
+            ("MERGEDEV_DAYFORCE", Self::MergedevDayforce),
+            ("MERGEDEV_DEEL", Self::MergedevDeel),
+            ("MERGEDEV_EMPLOYMENT_HERO", Self::MergedevEmploymentHero),
+            ("MERGEDEV_FACTORIAL", Self::MergedevFactorial),
+            ("MERGEDEV_FRESHDESK", Self::MergedevFreshdesk),
+            ("MERGEDEV_FRESHSERVICE", Self::MergedevFreshservice),
+            ("MERGEDEV_FRESHTEAM", Self::MergedevFreshteam),
+            ("MERGEDEV_FRONT", Self::MergedevFront),
+            ("MERGEDEV_HEIGHT", Self::MergedevHeight),
+            ("MERGEDEV_HIVE", Self::MergedevHive),
+            ("MERGEDEV_HI_BOB", Self::MergedevHiBob),
+            ("MERGEDEV_HR_CLOUD", Self::MergedevHrCloud),
+            ("MERGEDEV_HR_PARTNER", Self::MergedevHrPartner),
+            ("MERGEDEV_HUMAANS", Self::MergedevHumaans),
+            ("MERGEDEV_INSPERITY_PREMIER", Self::MergedevInsperityPremier),
+            ("MERGEDEV_INTELLIHR", Self::MergedevIntellihr),
+            ("MERGEDEV_JIRA_DATA_CENTER", Self::MergedevJiraDataCenter),
+            ("MERGEDEV_JUMPCLOUD", Self::MergedevJumpcloud),
+            ("MERGEDEV_JUSTWORKS", Self::MergedevJustworks),
+            ("MERGEDEV_KALLIDUS", Self::MergedevKallidus),
+            ("MERGEDEV_KEKA", Self::MergedevKeka),
+            ("MERGEDEV_LATTICE_HRIS", Self::MergedevLatticeHris),
+            ("MERGEDEV_LEAPSOME", Self::MergedevLeapsome),
+            ("MERGEDEV_LUCCA", Self::MergedevLucca),
+            ("MERGEDEV_NAMELY", Self::MergedevNamely),
+            ("MERGEDEV_OFFICIENT", Self::MergedevOfficient),
+            ("MERGEDEV_ONELOGIN", Self::MergedevOnelogin),
+            ("MERGEDEV_OYSTERHR", Self::MergedevOysterhr),
+            ("MERGEDEV_PAYCHEX", Self::MergedevPaychex),
+            ("MERGEDEV_PAYCOM", Self::MergedevPaycom),
+            ("MERGEDEV_PAYCOR", Self::MergedevPaycor),
+            ("MERGEDEV_PAYLOCITY", Self::MergedevPaylocity),
+            ("MERGEDEV_PEOPLE_HR", Self::MergedevPeopleHr),
+            ("MERGEDEV_PERSONIO", Self::MergedevPersonio),
+            ("MERGEDEV_PINGONE", Self::MergedevPingone),
+            ("MERGEDEV_SAGE", Self::MergedevSage),
+            ("MERGEDEV_SAP_SUCCESSFACTORS", Self::MergedevSapSuccessfactors),
+            ("MERGEDEV_SERVICENOW", Self::MergedevServicenow),
+            ("MERGEDEV_TEAMWORK", Self::MergedevTeamwork),
+            ("MERGEDEV_TRINET", Self::MergedevTrinet),
+            ("MERGEDEV_TRINET_HR", Self::MergedevTrinetHr),
+            ("MERGEDEV_UKG_PRO", Self::MergedevUkgPro),
+            ("MERGEDEV_UKG_READY", Self::MergedevUkgReady),
+            ("MERGEDEV_WORKDAY", Self::MergedevWorkday),
+            ("MERGEDEV_WRIKE", Self::MergedevWrike),
+            ("MERGEDEV_ZENDESK", Self::MergedevZendesk),
+            ("MERGEDEV_ZOHO_DESK", Self::MergedevZohoDesk),
+            ("MERGEDEV_ZOHO_PEOPLE", Self::MergedevZohoPeople),
+            ("MICROSOFT_365", Self::Microsoft365),
+            ("MICROSOFT_365_GCC_HIGH", Self::Microsoft365GccHigh),
+            ("MICROSOFT_TEAMS", Self::MicrosoftTeams),
+            ("MIRO", Self::Miro),
+            ("MONGO_DB_ATLAS", Self::MongoDbAtlas),
+            ("NEW_RELIC", Self::NewRelic),
+            ("NINJAONE_MDM", Self::NinjaoneMdm),
+            ("NOTION", Self::Notion),
+            ("OKTA", Self::Okta),
+            ("OKTA_IDENTITY", Self::OktaIdentity),
+            ("OKTA_OAUTH", Self::OktaOauth),
+            ("PAGER_DUTY", Self::PagerDuty),
+            ("PIVOTAL_TRACKER", Self::PivotalTracker),
+            ("RAMP", Self::Ramp),
+            ("RAPID7", Self::Rapid7),
+            ("RIPPLING", Self::Rippling),
+            ("RIPPLING_MDM", Self::RipplingMdm),
+            ("SALESFORCE", Self::Salesforce),
+            ("SALESFORCE_UAR", Self::SalesforceUar),
+            ("SEGMENT", Self::Segment),
+            ("SENTINEL_ONE", Self::SentinelOne),
+            ("SENTRY", Self::Sentry),
+            ("SHORTCUT", Self::Shortcut),
+            ("SLACK", Self::Slack),
+            ("SNOWFLAKE", Self::Snowflake),
+            ("STACKONE_15FIVE", Self::Stackone15five),
+            ("STACKONE_1PASSWORD", Self::Stackone1password),
+            ("STACKONE_360LEARNING", Self::Stackone360learning),
+            ("STACKONE_AIRCALL", Self::StackoneAircall),
+            ("STACKONE_ANSIBLE", Self::StackoneAnsible),
+            ("STACKONE_ANTHROPIC", Self::StackoneAnthropic),
+            ("STACKONE_ARTICULATE", Self::StackoneArticulate),
+            ("STACKONE_ASHBY", Self::StackoneAshby),
+            ("STACKONE_ATTIO", Self::StackoneAttio),
+            ("STACKONE_AUTODESK", Self::StackoneAutodesk),
+            ("STACKONE_BITWARDEN", Self::StackoneBitwarden),
+            ("STACKONE_BOX", Self::StackoneBox),
+            ("STACKONE_BRAINIER", Self::StackoneBrainier),
+            ("STACKONE_BULLHORN", Self::StackoneBullhorn),
+            ("STACKONE_CANVA", Self::StackoneCanva),
+            ("STACKONE_CHECKMK", Self::StackoneCheckmk),
+            ("STACKONE_CONTENTFUL", Self::StackoneContentful),
+            ("STACKONE_CORNERSTONE", Self::StackoneCornerstone),
+            ("STACKONE_COURSERA", Self::StackoneCoursera),
+            ("STACKONE_DATABRICKS", Self::StackoneDatabricks),
+            ("STACKONE_DIALPAD", Self::StackoneDialpad),
+            ("STACKONE_DIXA", Self::StackoneDixa),
+            ("STACKONE_DOCEBO", Self::StackoneDocebo),
+            ("STACKONE_DOMO", Self::StackoneDomo),
+            ("STACKONE_DROPBOX", Self::StackoneDropbox),
+            ("STACKONE_DROPBOX_SIGN", Self::StackoneDropboxSign),
+            ("STACKONE_DUO", Self::StackoneDuo),
+            ("STACKONE_EASY_LLAMA", Self::StackoneEasyLlama),
+            ("STACKONE_EGNYTE", Self::StackoneEgnyte),
+            ("STACKONE_ELASTIC", Self::StackoneElastic),
+            ("STACKONE_ENVOY", Self::StackoneEnvoy),
+            ("STACKONE_FIVETRAN", Self::StackoneFivetran),
+            ("STACKONE_FRESHSALES", Self::StackoneFreshsales),
+            ("STACKONE_GO1", Self::StackoneGo1),
+            ("STACKONE_GONG", Self::StackoneGong),
+            ("STACKONE_GREENHOUSE", Self::StackoneGreenhouse),
+            ("STACKONE_HARVEST", Self::StackoneHarvest),
+            ("STACKONE_IFS", Self::StackoneIfs),
+            ("STACKONE_INFOSEC", Self::StackoneInfosec),
+            ("STACKONE_INTERCOM", Self::StackoneIntercom),
+            ("STACKONE_IRONCLAD", Self::StackoneIronclad),
+            ("STACKONE_JETBRAINS", Self::StackoneJetbrains),
+            ("STACKONE_KAMELEOON", Self::StackoneKameleoon),
+            ("STACKONE_KLAVIYO", Self::StackoneKlaviyo),
+            ("STACKONE_LACEWORK", Self::StackoneLacework),
+            ("STACKONE_LASTPASS", Self::StackoneLastpass),
+            ("STACKONE_LATTICE", Self::StackoneLattice),
+            ("STACKONE_LEAPSOME", Self::StackoneLeapsome),
+            ("STACKONE_LEVER", Self::StackoneLever),
+            ("STACKONE_LINKEDIN_LEARNING", Self::StackoneLinkedinLearning),
+            ("STACKONE_MAKE", Self::StackoneMake),
+            ("STACKONE_MATILLIONETL", Self::StackoneMatillionetl),
+            ("STACKONE_MEISTERTASK", Self::StackoneMeistertask),
+            ("STACKONE_MIXPANEL", Self::StackoneMixpanel),
+            ("STACKONE_NETLIFY", Self::StackoneNetlify),
+            ("STACKONE_ONEFLOW", Self::StackoneOneflow),
+            ("STACKONE_OPENAI", Self::StackoneOpenai),
+            ("STACKONE_OPENVPN", Self::StackoneOpenvpn),
+            ("STACKONE_OPTIMIZELY", Self::StackoneOptimizely),
+            ("STACKONE_ORACLEHCM", Self::StackoneOraclehcm),
+            ("STACKONE_PEOPLE_FLUENT", Self::StackonePeopleFluent),
+            ("STACKONE_PINPOINT", Self::StackonePinpoint),
+            ("STACKONE_PIPEDRIVE", Self::StackonePipedrive),
+            ("STACKONE_QLIK", Self::StackoneQlik),
+            ("STACKONE_RECRUITEE", Self::StackoneRecruitee),
+            ("STACKONE_RENDER", Self::StackoneRender),
+            ("STACKONE_RETOOL", Self::StackoneRetool),
+            ("STACKONE_RING_CENTRAL", Self::StackoneRingCentral),
+            ("STACKONE_ROLLBAR", Self::StackoneRollbar),
+            ("STACKONE_SALESLOFT", Self::StackoneSalesloft),
+            ("STACKONE_SAP_LEARNING", Self::StackoneSapLearning),
+            ("STACKONE_SCALEWAY", Self::StackoneScaleway),
+            ("STACKONE_SCORO", Self::StackoneScoro),
+            ("STACKONE_SENDGRID", Self::StackoneSendgrid),
+            ("STACKONE_SMARTRECRUITERS", Self::StackoneSmartrecruiters),
+            ("STACKONE_SMARTSHEET", Self::StackoneSmartsheet),
+            ("STACKONE_SONARCLOUD", Self::StackoneSonarcloud),
+            ("STACKONE_SOPHOS", Self::StackoneSophos),
+            ("STACKONE_SPENDESK", Self::StackoneSpendesk),
+            ("STACKONE_SPOTDRAFT", Self::StackoneSpotdraft),
+            ("STACKONE_TABLEAU", Self::StackoneTableau),
+            ("STACKONE_TALENTLMS", Self::StackoneTalentlms),
+            ("STACKONE_TEAMTAILOR", Self::StackoneTeamtailor),
+            ("STACKONE_TEAMVIEWER_REMOTE", Self::StackoneTeamviewerRemote),
+            ("STACKONE_TERRAFORM", Self::StackoneTerraform),
+            ("STACKONE_TOGGL", Self::StackoneToggl),
+            ("STACKONE_TRAVISCI", Self::StackoneTravisci),
+            ("STACKONE_TWILIO", Self::StackoneTwilio),
+            ("STACKONE_UDEMY", Self::StackoneUdemy),
+            ("STACKONE_WEBEX", Self::StackoneWebex),
+            ("STACKONE_WEBFLOW", Self::StackoneWebflow),
+            ("STACKONE_WORKABLE", Self::StackoneWorkable),
+            ("STACKONE_WORKDAY_LEARNING", Self::StackoneWorkdayLearning),
+            ("STACKONE_XYLEME", Self::StackoneXyleme),
+            ("STACKONE_ZELT", Self::StackoneZelt),
+            ("STERLING", Self::Sterling),
+            ("SWIF", Self::Swif),
+            ("TARGET_PROCESS", Self::TargetProcess),
+            ("TINES", Self::Tines),
+            ("TORQ", Self::Torq),
+            ("TRAY", Self::Tray),
+            ("TRELLO", Self::Trello),
+            ("TROPIC_VENDOR", Self::TropicVendor),
+            ("UAR_CSV", Self::UarCsv),
+            ("VERCEL", Self::Vercel),
+            ("VETTY", Self::Vetty),
+            ("WIZ", Self::Wiz),
+            ("WORKSPACE_ONE", Self::WorkspaceOne),
+            ("WORK_OS", Self::WorkOs),
+            ("WORK_OS_SCIM", Self::WorkOsScim),
+            ("XERO", Self::Xero),
+            ("ZAPIER", Self::Zapier),
+            ("ZIP", Self::Zip),
+            ("ZOHO", Self::Zoho),
+            ("ZOOM", Self::Zoom),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for ClientType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -29605,305 +29886,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for ClientType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "GOOGLE" => Self::Google,
-                    "OKTA" => Self::Okta,
-                    "MICROSOFT_365" => Self::Microsoft365,
-                    "AWS" => Self::Aws,
-                    "GCP" => Self::Gcp,
-                    "AZURE" => Self::Azure,
-                    "HEROKU" => Self::Heroku,
-                    "GITHUB" => Self::Github,
-                    "GITLAB" => Self::Gitlab,
-                    "BITBUCKET" => Self::Bitbucket,
-                    "SHORTCUT" => Self::Shortcut,
-                    "JIRA" => Self::Jira,
-                    "ASANA" => Self::Asana,
-                    "GUSTO" => Self::Gusto,
-                    "KARMACHECK" => Self::Karmacheck,
-                    "GITHUB_ISSUES" => Self::GithubIssues,
-                    "RIPPLING" => Self::Rippling,
-                    "CERTN" => Self::Certn,
-                    "MERGEDEV_ADP_WORKFORCE_NOW" => Self::MergedevAdpWorkforceNow,
-                    "MERGEDEV_BAMBOO_HR" => Self::MergedevBambooHr,
-                    "MERGEDEV_HR_PARTNER" => Self::MergedevHrPartner,
-                    "MERGEDEV_HI_BOB" => Self::MergedevHiBob,
-                    "MERGEDEV_HUMAANS" => Self::MergedevHumaans,
-                    "MERGEDEV_PERSONIO" => Self::MergedevPersonio,
-                    "MERGEDEV_SAGE" => Self::MergedevSage,
-                    "DIGITAL_OCEAN" => Self::DigitalOcean,
-                    "MERGEDEV_KALLIDUS" => Self::MergedevKallidus,
-                    "MERGEDEV_TRINET" => Self::MergedevTrinet,
-                    "MERGEDEV_TRINET_HR" => Self::MergedevTrinetHr,
-                    "MERGEDEV_FRESHTEAM" => Self::MergedevFreshteam,
-                    "MERGEDEV_SAP_SUCCESSFACTORS" => Self::MergedevSapSuccessfactors,
-                    "TRELLO" => Self::Trello,
-                    "GITLAB_ISSUES" => Self::GitlabIssues,
-                    "MERGEDEV_JUSTWORKS" => Self::MergedevJustworks,
-                    "LINEAR" => Self::Linear,
-                    "PIVOTAL_TRACKER" => Self::PivotalTracker,
-                    "WORK_OS" => Self::WorkOs,
-                    "MERGEDEV_PAYLOCITY" => Self::MergedevPaylocity,
-                    "MONGO_DB_ATLAS" => Self::MongoDbAtlas,
-                    "TARGET_PROCESS" => Self::TargetProcess,
-                    "CLICKUP" => Self::Clickup,
-                    "CHECKR" => Self::Checkr,
-                    "MERGEDEV_WORKDAY" => Self::MergedevWorkday,
-                    "ZOHO" => Self::Zoho,
-                    "CLOUDFLARE" => Self::Cloudflare,
-                    "JAMF" => Self::Jamf,
-                    "AZURE_BOARDS" => Self::AzureBoards,
-                    "AZURE_REPOS" => Self::AzureRepos,
-                    "MERGEDEV_HR_CLOUD" => Self::MergedevHrCloud,
-                    "INTUNE" => Self::Intune,
-                    "OKTA_IDENTITY" => Self::OktaIdentity,
-                    "GOODHIRE" => Self::Goodhire,
-                    "KANDJI" => Self::Kandji,
-                    "AWS_CODECOMMIT" => Self::AwsCodecommit,
-                    "FIBERY" => Self::Fibery,
-                    "CURRICULA" => Self::Curricula,
-                    "JUMPCLOUD" => Self::Jumpcloud,
-                    "HEXNODE_UEM" => Self::HexnodeUem,
-                    "RIPPLING_MDM" => Self::RipplingMdm,
-                    "AWS_ORG_UNITS" => Self::AwsOrgUnits,
-                    "KNOWBE4" => Self::Knowbe4,
-                    "MERGEDEV_UKG_PRO" => Self::MergedevUkgPro,
-                    "MERGEDEV_UKG_READY" => Self::MergedevUkgReady,
-                    "DATADOG" => Self::Datadog,
-                    "SLACK" => Self::Slack,
-                    "DOCUSIGN" => Self::Docusign,
-                    "MICROSOFT_TEAMS" => Self::MicrosoftTeams,
-                    "AWS_INSPECTOR" => Self::AwsInspector,
-                    "MERGEDEV_ONELOGIN" => Self::MergedevOnelogin,
-                    "MERGEDEV_JUMPCLOUD" => Self::MergedevJumpcloud,
-                    "CONFLUENCE" => Self::Confluence,
-                    "WORKSPACE_ONE" => Self::WorkspaceOne,
-                    "NEW_RELIC" => Self::NewRelic,
-                    "MERGEDEV_SERVICENOW" => Self::MergedevServicenow,
-                    "RAPID7" => Self::Rapid7,
-                    "MERGEDEV_AHA" => Self::MergedevAha,
-                    "MERGEDEV_BASECAMP" => Self::MergedevBasecamp,
-                    "MERGEDEV_BITBUCKET" => Self::MergedevBitbucket,
-                    "MERGEDEV_FRESHDESK" => Self::MergedevFreshdesk,
-                    "MERGEDEV_FRESHSERVICE" => Self::MergedevFreshservice,
-                    "MERGEDEV_HEIGHT" => Self::MergedevHeight,
-                    "MERGEDEV_HIVE" => Self::MergedevHive,
-                    "MERGEDEV_TEAMWORK" => Self::MergedevTeamwork,
-                    "MERGEDEV_WRIKE" => Self::MergedevWrike,
-                    "MERGEDEV_ZENDESK" => Self::MergedevZendesk,
-                    "CSV_IDP" => Self::CsvIdp,
-                    "APIDECK" => Self::Apideck,
-                    "AWS_GOV_CLOUD" => Self::AwsGovCloud,
-                    "SENTINEL_ONE" => Self::SentinelOne,
-                    "MERGEDEV_NAMELY" => Self::MergedevNamely,
-                    "MERGEDEV_INSPERITY_PREMIER" => Self::MergedevInsperityPremier,
-                    "MERGEDEV_DAYFORCE" => Self::MergedevDayforce,
-                    "MERGEDEV_ALEXISHR" => Self::MergedevAlexishr,
-                    "MERGEDEV_BREATHE" => Self::MergedevBreathe,
-                    "MERGEDEV_CHARLIE" => Self::MergedevCharlie,
-                    "MERGEDEV_CHARTHOP" => Self::MergedevCharthop,
-                    "MERGEDEV_DEEL" => Self::MergedevDeel,
-                    "MERGEDEV_FACTORIAL" => Self::MergedevFactorial,
-                    "MERGEDEV_INTELLIHR" => Self::MergedevIntellihr,
-                    "MERGEDEV_KEKA" => Self::MergedevKeka,
-                    "MERGEDEV_LUCCA" => Self::MergedevLucca,
-                    "MERGEDEV_OFFICIENT" => Self::MergedevOfficient,
-                    "MERGEDEV_PAYCHEX" => Self::MergedevPaychex,
-                    "MERGEDEV_PEOPLE_HR" => Self::MergedevPeopleHr,
-                    "MERGEDEV_OYSTERHR" => Self::MergedevOysterhr,
-                    "MERGEDEV_PAYCOR" => Self::MergedevPaycor,
-                    "HUBSPOT" => Self::Hubspot,
-                    "ZOOM" => Self::Zoom,
-                    "AUTH0" => Self::Auth0,
-                    "SENTRY" => Self::Sentry,
-                    "ZAPIER" => Self::Zapier,
-                    "SNOWFLAKE" => Self::Snowflake,
-                    "MIRO" => Self::Miro,
-                    "MERGEDEV_EMPLOYMENT_HERO" => Self::MergedevEmploymentHero,
-                    "SEGMENT" => Self::Segment,
-                    "WIZ" => Self::Wiz,
-                    "XERO" => Self::Xero,
-                    "GITHUB_CODE" => Self::GithubCode,
-                    "ATLASSIAN" => Self::Atlassian,
-                    "PAGER_DUTY" => Self::PagerDuty,
-                    "STACKONE_SMARTRECRUITERS" => Self::StackoneSmartrecruiters,
-                    "STACKONE_TEAMTAILOR" => Self::StackoneTeamtailor,
-                    "CROWDSTRIKE" => Self::Crowdstrike,
-                    "GITHUB_ENTERPRISE" => Self::GithubEnterprise,
-                    "NOTION" => Self::Notion,
-                    "STACKONE_KLAVIYO" => Self::StackoneKlaviyo,
-                    "STACKONE_LASTPASS" => Self::StackoneLastpass,
-                    "STACKONE_LEAPSOME" => Self::StackoneLeapsome,
-                    "STACKONE_LEVER" => Self::StackoneLever,
-                    "STACKONE_ORACLEHCM" => Self::StackoneOraclehcm,
-                    "STACKONE_PINPOINT" => Self::StackonePinpoint,
-                    "STACKONE_PIPEDRIVE" => Self::StackonePipedrive,
-                    "STACKONE_RECRUITEE" => Self::StackoneRecruitee,
-                    "STACKONE_WEBEX" => Self::StackoneWebex,
-                    "STACKONE_WORKABLE" => Self::StackoneWorkable,
-                    "STACKONE_ZELT" => Self::StackoneZelt,
-                    "STACKONE_BITWARDEN" => Self::StackoneBitwarden,
-                    "STACKONE_SALESLOFT" => Self::StackoneSalesloft,
-                    "STACKONE_DIXA" => Self::StackoneDixa,
-                    "STACKONE_FRESHSALES" => Self::StackoneFreshsales,
-                    "STACKONE_CANVA" => Self::StackoneCanva,
-                    "STACKONE_GREENHOUSE" => Self::StackoneGreenhouse,
-                    "STACKONE_ASHBY" => Self::StackoneAshby,
-                    "STACKONE_ATTIO" => Self::StackoneAttio,
-                    "STACKONE_CONTENTFUL" => Self::StackoneContentful,
-                    "COVERDASH" => Self::Coverdash,
-                    "MERGEDEV_FRONT" => Self::MergedevFront,
-                    "SALESFORCE" => Self::Salesforce,
-                    "STACKONE_ELASTIC" => Self::StackoneElastic,
-                    "STACKONE_RENDER" => Self::StackoneRender,
-                    "STACKONE_TERRAFORM" => Self::StackoneTerraform,
-                    "STACKONE_DOMO" => Self::StackoneDomo,
-                    "STACKONE_ENVOY" => Self::StackoneEnvoy,
-                    "STACKONE_SCALEWAY" => Self::StackoneScaleway,
-                    "STACKONE_JETBRAINS" => Self::StackoneJetbrains,
-                    "STACKONE_FIVETRAN" => Self::StackoneFivetran,
-                    "STACKONE_INTERCOM" => Self::StackoneIntercom,
-                    "STACKONE_AUTODESK" => Self::StackoneAutodesk,
-                    "GITHUB_ACTIONS" => Self::GithubActions,
-                    "AZURE_ORG_UNITS" => Self::AzureOrgUnits,
-                    "MICROSOFT_365_GCC_HIGH" => Self::Microsoft365GccHigh,
-                    "STACKONE_AIRCALL" => Self::StackoneAircall,
-                    "STACKONE_15FIVE" => Self::Stackone15five,
-                    "STACKONE_ROLLBAR" => Self::StackoneRollbar,
-                    "STACKONE_EGNYTE" => Self::StackoneEgnyte,
-                    "STACKONE_QLIK" => Self::StackoneQlik,
-                    "STACKONE_BULLHORN" => Self::StackoneBullhorn,
-                    "STACKONE_OPENVPN" => Self::StackoneOpenvpn,
-                    "STACKONE_SOPHOS" => Self::StackoneSophos,
-                    "STACKONE_MEISTERTASK" => Self::StackoneMeistertask,
-                    "STACKONE_TALENTLMS" => Self::StackoneTalentlms,
-                    "STACKONE_ONEFLOW" => Self::StackoneOneflow,
-                    "STACKONE_RING_CENTRAL" => Self::StackoneRingCentral,
-                    "STACKONE_ARTICULATE" => Self::StackoneArticulate,
-                    "STACKONE_DIALPAD" => Self::StackoneDialpad,
-                    "STACKONE_TABLEAU" => Self::StackoneTableau,
-                    "AZURE_DEVOPS" => Self::AzureDevops,
-                    "STACKONE_1PASSWORD" => Self::Stackone1password,
-                    "STACKONE_MIXPANEL" => Self::StackoneMixpanel,
-                    "STACKONE_SONARCLOUD" => Self::StackoneSonarcloud,
-                    "STACKONE_TWILIO" => Self::StackoneTwilio,
-                    "STACKONE_ANSIBLE" => Self::StackoneAnsible,
-                    "STACKONE_LATTICE" => Self::StackoneLattice,
-                    "STACKONE_WEBFLOW" => Self::StackoneWebflow,
-                    "STACKONE_LACEWORK" => Self::StackoneLacework,
-                    "STACKONE_DATABRICKS" => Self::StackoneDatabricks,
-                    "STACKONE_IFS" => Self::StackoneIfs,
-                    "STACKONE_TRAVISCI" => Self::StackoneTravisci,
-                    "STACKONE_MATILLIONETL" => Self::StackoneMatillionetl,
-                    "STACKONE_OPTIMIZELY" => Self::StackoneOptimizely,
-                    "UAR_CSV" => Self::UarCsv,
-                    "STERLING" => Self::Sterling,
-                    "HIRERIGHT" => Self::Hireright,
-                    "VETTY" => Self::Vetty,
-                    "MERGEDEV_CYBERARK" => Self::MergedevCyberark,
-                    "SALESFORCE_UAR" => Self::SalesforceUar,
-                    "GOOGLE_ADMIN_CONSOLE" => Self::GoogleAdminConsole,
-                    "VERCEL" => Self::Vercel,
-                    "STACKONE_DUO" => Self::StackoneDuo,
-                    "STACKONE_GONG" => Self::StackoneGong,
-                    "STACKONE_IRONCLAD" => Self::StackoneIronclad,
-                    "STACKONE_SCORO" => Self::StackoneScoro,
-                    "STACKONE_TEAMVIEWER_REMOTE" => Self::StackoneTeamviewerRemote,
-                    "STACKONE_SPOTDRAFT" => Self::StackoneSpotdraft,
-                    "STACKONE_SPENDESK" => Self::StackoneSpendesk,
-                    "STACKONE_SENDGRID" => Self::StackoneSendgrid,
-                    "STACKONE_SMARTSHEET" => Self::StackoneSmartsheet,
-                    "STACKONE_CHECKMK" => Self::StackoneCheckmk,
-                    "LEEN_TENABLE" => Self::LeenTenable,
-                    "LEEN_QUALYS" => Self::LeenQualys,
-                    "LEEN_SEMGREP" => Self::LeenSemgrep,
-                    "LEEN_SNYK" => Self::LeenSnyk,
-                    "LEEN_CROWDSTRIKE_VMS" => Self::LeenCrowdstrikeVms,
-                    "LEEN_MS_DEFENDER_VMS" => Self::LeenMsDefenderVms,
-                    "LEEN_SENTINELONE_VMS" => Self::LeenSentineloneVms,
-                    "GITLAB_ON_PREM" => Self::GitlabOnPrem,
-                    "CUSTOM" => Self::Custom,
-                    "LEEN_RAPID7_VMS" => Self::LeenRapid7Vms,
-                    "BAMBOO_HR" => Self::BambooHr,
-                    "GITLAB_ISSUES_ON_PREM" => Self::GitlabIssuesOnPrem,
-                    "GITHUB_ISSUES_ENTERPRISE" => Self::GithubIssuesEnterprise,
-                    "BITBUCKET_CODE" => Self::BitbucketCode,
-                    "LEEN_ARNICA" => Self::LeenArnica,
-                    "STACKONE_NETLIFY" => Self::StackoneNetlify,
-                    "STACKONE_OPENAI" => Self::StackoneOpenai,
-                    "KOLIDE" => Self::Kolide,
-                    "MERGEDEV_JIRA_DATA_CENTER" => Self::MergedevJiraDataCenter,
-                    "MERGEDEV_PINGONE" => Self::MergedevPingone,
-                    "GOOGLE_ADMIN_CONSOLE_OAUTH" => Self::GoogleAdminConsoleOauth,
-                    "GOOGLE_OAUTH" => Self::GoogleOauth,
-                    "STACKONE_ANTHROPIC" => Self::StackoneAnthropic,
-                    "INTUNE_GCC_HIGH" => Self::IntuneGccHigh,
-                    "STACKONE_DROPBOX" => Self::StackoneDropbox,
-                    "STACKONE_DROPBOX_SIGN" => Self::StackoneDropboxSign,
-                    "STACKONE_HARVEST" => Self::StackoneHarvest,
-                    "STACKONE_KAMELEOON" => Self::StackoneKameleoon,
-                    "STACKONE_MAKE" => Self::StackoneMake,
-                    "STACKONE_RETOOL" => Self::StackoneRetool,
-                    "STACKONE_TOGGL" => Self::StackoneToggl,
-                    "STACKONE_BOX" => Self::StackoneBox,
-                    "MERGEDEV_ZOHO_PEOPLE" => Self::MergedevZohoPeople,
-                    "MERGEDEV_ZOHO_DESK" => Self::MergedevZohoDesk,
-                    "LEEN_WIZ_VMS" => Self::LeenWizVms,
-                    "LEEN_WIZ_CODE" => Self::LeenWizCode,
-                    "LEEN_AIKIDO" => Self::LeenAikido,
-                    "MERGEDEV_LATTICE_HRIS" => Self::MergedevLatticeHris,
-                    "MERGEDEV_DARWINBOX" => Self::MergedevDarwinbox,
-                    "MERGEDEV_PAYCOM" => Self::MergedevPaycom,
-                    "AZURE_GCC_HIGH" => Self::AzureGccHigh,
-                    "AZURE_MG_GCC_HIGH" => Self::AzureMgGccHigh,
-                    "STACKONE_EASY_LLAMA" => Self::StackoneEasyLlama,
-                    "MERGEDEV_LEAPSOME" => Self::MergedevLeapsome,
-                    "CUSTOM_XFA" => Self::CustomXfa,
-                    "LEEN_MS_DEFENDER_VMS_GCC_HIGH" => Self::LeenMsDefenderVmsGccHigh,
-                    "STACKONE_CORNERSTONE" => Self::StackoneCornerstone,
-                    "STACKONE_DOCEBO" => Self::StackoneDocebo,
-                    "STACKONE_GO1" => Self::StackoneGo1,
-                    "STACKONE_LINKEDIN_LEARNING" => Self::StackoneLinkedinLearning,
-                    "STACKONE_SAP_LEARNING" => Self::StackoneSapLearning,
-                    "STACKONE_WORKDAY_LEARNING" => Self::StackoneWorkdayLearning,
-                    "STACKONE_360LEARNING" => Self::Stackone360learning,
-                    "STACKONE_BRAINIER" => Self::StackoneBrainier,
-                    "STACKONE_COURSERA" => Self::StackoneCoursera,
-                    "STACKONE_XYLEME" => Self::StackoneXyleme,
-                    "STACKONE_INFOSEC" => Self::StackoneInfosec,
-                    "STACKONE_PEOPLE_FLUENT" => Self::StackonePeopleFluent,
-                    "STACKONE_UDEMY" => Self::StackoneUdemy,
-                    "AIKIDO" => Self::Aikido,
-                    "AZURE_ENTRA_ID" => Self::AzureEntraId,
-                    "GOOGLE_CLOUD_IDENTITY" => Self::GoogleCloudIdentity,
-                    "HYPERCOMPLY" => Self::Hypercomply,
-                    "INTRUDER" => Self::Intruder,
-                    "IRIS_AI" => Self::IrisAi,
-                    "JIT" => Self::Jit,
-                    "TINES" => Self::Tines,
-                    "TORQ" => Self::Torq,
-                    "TRAY" => Self::Tray,
-                    "SWIF" => Self::Swif,
-                    "LEEN_ORCA_SECURITY" => Self::LeenOrcaSecurity,
-                    "ZIP" => Self::Zip,
-                    "CUSTOM_MDM" => Self::CustomMdm,
-                    "LEEN_UPWIND" => Self::LeenUpwind,
-                    "WORK_OS_SCIM" => Self::WorkOsScim,
-                    "LEEN_GITLAB_VMS" => Self::LeenGitlabVms,
-                    "NINJAONE_MDM" => Self::NinjaoneMdm,
-                    "FIELDGUIDE" => Self::Fieldguide,
-                    "OKTA_OAUTH" => Self::OktaOauth,
-                    "IRONCLAD_VENDOR" => Self::IroncladVendor,
-                    "CUSTOM_HRIS" => Self::CustomHris,
-                    "RAMP" => Self::Ramp,
-                    "TROPIC_VENDOR" => Self::TropicVendor,
-                    "AZURE_BOARDS_ENTRA" => Self::AzureBoardsEntra,
-                    "AZURE_REPOS_ENTRA" => Self::AzureReposEntra,
-                    "AZURE_DEVOPS_ENTRA" => Self::AzureDevopsEntra,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for ClientType {
@@ -29916,303 +29899,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for ClientType {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "GOOGLE" => Self::Google,
-                "OKTA" => Self::Okta,
-                "MICROSOFT_365" => Self::Microsoft365,
-                "AWS" => Self::Aws,
-                "GCP" => Self::Gcp,
-                "AZURE" => Self::Azure,
-                "HEROKU" => Self::Heroku,
-                "GITHUB" => Self::Github,
-                "GITLAB" => Self::Gitlab,
-                "BITBUCKET" => Self::Bitbucket,
-                "SHORTCUT" => Self::Shortcut,
-                "JIRA" => Self::Jira,
-                "ASANA" => Self::Asana,
-                "GUSTO" => Self::Gusto,
-                "KARMACHECK" => Self::Karmacheck,
-                "GITHUB_ISSUES" => Self::GithubIssues,
-                "RIPPLING" => Self::Rippling,
-                "CERTN" => Self::Certn,
-                "MERGEDEV_ADP_WORKFORCE_NOW" => Self::MergedevAdpWorkforceNow,
-                "MERGEDEV_BAMBOO_HR" => Self::MergedevBambooHr,
-                "MERGEDEV_HR_PARTNER" => Self::MergedevHrPartner,
-                "MERGEDEV_HI_BOB" => Self::MergedevHiBob,
-                "MERGEDEV_HUMAANS" => Self::MergedevHumaans,
-                "MERGEDEV_PERSONIO" => Self::MergedevPersonio,
-                "MERGEDEV_SAGE" => Self::MergedevSage,
-                "DIGITAL_OCEAN" => Self::DigitalOcean,
-                "MERGEDEV_KALLIDUS" => Self::MergedevKallidus,
-                "MERGEDEV_TRINET" => Self::MergedevTrinet,
-                "MERGEDEV_TRINET_HR" => Self::MergedevTrinetHr,
-                "MERGEDEV_FRESHTEAM" => Self::MergedevFreshteam,
-                "MERGEDEV_SAP_SUCCESSFACTORS" => Self::MergedevSapSuccessfactors,
-                "TRELLO" => Self::Trello,
-                "GITLAB_ISSUES" => Self::GitlabIssues,
-                "MERGEDEV_JUSTWORKS" => Self::MergedevJustworks,
-                "LINEAR" => Self::Linear,
-                "PIVOTAL_TRACKER" => Self::PivotalTracker,
-                "WORK_OS" => Self::WorkOs,
-                "MERGEDEV_PAYLOCITY" => Self::MergedevPaylocity,
-                "MONGO_DB_ATLAS" => Self::MongoDbAtlas,
-                "TARGET_PROCESS" => Self::TargetProcess,
-                "CLICKUP" => Self::Clickup,
-                "CHECKR" => Self::Checkr,
-                "MERGEDEV_WORKDAY" => Self::MergedevWorkday,
-                "ZOHO" => Self::Zoho,
-                "CLOUDFLARE" => Self::Cloudflare,
-                "JAMF" => Self::Jamf,
-                "AZURE_BOARDS" => Self::AzureBoards,
-                "AZURE_REPOS" => Self::AzureRepos,
-                "MERGEDEV_HR_CLOUD" => Self::MergedevHrCloud,
-                "INTUNE" => Self::Intune,
-                "OKTA_IDENTITY" => Self::OktaIdentity,
-                "GOODHIRE" => Self::Goodhire,
-                "KANDJI" => Self::Kandji,
-                "AWS_CODECOMMIT" => Self::AwsCodecommit,
-                "FIBERY" => Self::Fibery,
-                "CURRICULA" => Self::Curricula,
-                "JUMPCLOUD" => Self::Jumpcloud,
-                "HEXNODE_UEM" => Self::HexnodeUem,
-                "RIPPLING_MDM" => Self::RipplingMdm,
-                "AWS_ORG_UNITS" => Self::AwsOrgUnits,
-                "KNOWBE4" => Self::Knowbe4,
-                "MERGEDEV_UKG_PRO" => Self::MergedevUkgPro,
-                "MERGEDEV_UKG_READY" => Self::MergedevUkgReady,
-                "DATADOG" => Self::Datadog,
-                "SLACK" => Self::Slack,
-                "DOCUSIGN" => Self::Docusign,
-                "MICROSOFT_TEAMS" => Self::MicrosoftTeams,
-                "AWS_INSPECTOR" => Self::AwsInspector,
-                "MERGEDEV_ONELOGIN" => Self::MergedevOnelogin,
-                "MERGEDEV_JUMPCLOUD" => Self::MergedevJumpcloud,
-                "CONFLUENCE" => Self::Confluence,
-                "WORKSPACE_ONE" => Self::WorkspaceOne,
-                "NEW_RELIC" => Self::NewRelic,
-                "MERGEDEV_SERVICENOW" => Self::MergedevServicenow,
-                "RAPID7" => Self::Rapid7,
-                "MERGEDEV_AHA" => Self::MergedevAha,
-                "MERGEDEV_BASECAMP" => Self::MergedevBasecamp,
-                "MERGEDEV_BITBUCKET" => Self::MergedevBitbucket,
-                "MERGEDEV_FRESHDESK" => Self::MergedevFreshdesk,
-                "MERGEDEV_FRESHSERVICE" => Self::MergedevFreshservice,
-                "MERGEDEV_HEIGHT" => Self::MergedevHeight,
-                "MERGEDEV_HIVE" => Self::MergedevHive,
-                "MERGEDEV_TEAMWORK" => Self::MergedevTeamwork,
-                "MERGEDEV_WRIKE" => Self::MergedevWrike,
-                "MERGEDEV_ZENDESK" => Self::MergedevZendesk,
-                "CSV_IDP" => Self::CsvIdp,
-                "APIDECK" => Self::Apideck,
-                "AWS_GOV_CLOUD" => Self::AwsGovCloud,
-                "SENTINEL_ONE" => Self::SentinelOne,
-                "MERGEDEV_NAMELY" => Self::MergedevNamely,
-                "MERGEDEV_INSPERITY_PREMIER" => Self::MergedevInsperityPremier,
-                "MERGEDEV_DAYFORCE" => Self::MergedevDayforce,
-                "MERGEDEV_ALEXISHR" => Self::MergedevAlexishr,
-                "MERGEDEV_BREATHE" => Self::MergedevBreathe,
-                "MERGEDEV_CHARLIE" => Self::MergedevCharlie,
-                "MERGEDEV_CHARTHOP" => Self::MergedevCharthop,
-                "MERGEDEV_DEEL" => Self::MergedevDeel,
-                "MERGEDEV_FACTORIAL" => Self::MergedevFactorial,
-                "MERGEDEV_INTELLIHR" => Self::MergedevIntellihr,
-                "MERGEDEV_KEKA" => Self::MergedevKeka,
-                "MERGEDEV_LUCCA" => Self::MergedevLucca,
-                "MERGEDEV_OFFICIENT" => Self::MergedevOfficient,
-                "MERGEDEV_PAYCHEX" => Self::MergedevPaychex,
-                "MERGEDEV_PEOPLE_HR" => Self::MergedevPeopleHr,
-                "MERGEDEV_OYSTERHR" => Self::MergedevOysterhr,
-                "MERGEDEV_PAYCOR" => Self::MergedevPaycor,
-                "HUBSPOT" => Self::Hubspot,
-                "ZOOM" => Self::Zoom,
-                "AUTH0" => Self::Auth0,
-                "SENTRY" => Self::Sentry,
-                "ZAPIER" => Self::Zapier,
-                "SNOWFLAKE" => Self::Snowflake,
-                "MIRO" => Self::Miro,
-                "MERGEDEV_EMPLOYMENT_HERO" => Self::MergedevEmploymentHero,
-                "SEGMENT" => Self::Segment,
-                "WIZ" => Self::Wiz,
-                "XERO" => Self::Xero,
-                "GITHUB_CODE" => Self::GithubCode,
-                "ATLASSIAN" => Self::Atlassian,
-                "PAGER_DUTY" => Self::PagerDuty,
-                "STACKONE_SMARTRECRUITERS" => Self::StackoneSmartrecruiters,
-                "STACKONE_TEAMTAILOR" => Self::StackoneTeamtailor,
-                "CROWDSTRIKE" => Self::Crowdstrike,
-                "GITHUB_ENTERPRISE" => Self::GithubEnterprise,
-                "NOTION" => Self::Notion,
-                "STACKONE_KLAVIYO" => Self::StackoneKlaviyo,
-                "STACKONE_LASTPASS" => Self::StackoneLastpass,
-                "STACKONE_LEAPSOME" => Self::StackoneLeapsome,
-                "STACKONE_LEVER" => Self::StackoneLever,
-                "STACKONE_ORACLEHCM" => Self::StackoneOraclehcm,
-                "STACKONE_PINPOINT" => Self::StackonePinpoint,
-                "STACKONE_PIPEDRIVE" => Self::StackonePipedrive,
-                "STACKONE_RECRUITEE" => Self::StackoneRecruitee,
-                "STACKONE_WEBEX" => Self::StackoneWebex,
-                "STACKONE_WORKABLE" => Self::StackoneWorkable,
-                "STACKONE_ZELT" => Self::StackoneZelt,
-                "STACKONE_BITWARDEN" => Self::StackoneBitwarden,
-                "STACKONE_SALESLOFT" => Self::StackoneSalesloft,
-                "STACKONE_DIXA" => Self::StackoneDixa,
-                "STACKONE_FRESHSALES" => Self::StackoneFreshsales,
-                "STACKONE_CANVA" => Self::StackoneCanva,
-                "STACKONE_GREENHOUSE" => Self::StackoneGreenhouse,
-                "STACKONE_ASHBY" => Self::StackoneAshby,
-                "STACKONE_ATTIO" => Self::StackoneAttio,
-                "STACKONE_CONTENTFUL" => Self::StackoneContentful,
-                "COVERDASH" => Self::Coverdash,
-                "MERGEDEV_FRONT" => Self::MergedevFront,
-                "SALESFORCE" => Self::Salesforce,
-                "STACKONE_ELASTIC" => Self::StackoneElastic,
-                "STACKONE_RENDER" => Self::StackoneRender,
-                "STACKONE_TERRAFORM" => Self::StackoneTerraform,
-                "STACKONE_DOMO" => Self::StackoneDomo,
-                "STACKONE_ENVOY" => Self::StackoneEnvoy,
-                "STACKONE_SCALEWAY" => Self::StackoneScaleway,
-                "STACKONE_JETBRAINS" => Self::StackoneJetbrains,
-                "STACKONE_FIVETRAN" => Self::StackoneFivetran,
-                "STACKONE_INTERCOM" => Self::StackoneIntercom,
-                "STACKONE_AUTODESK" => Self::StackoneAutodesk,
-                "GITHUB_ACTIONS" => Self::GithubActions,
-                "AZURE_ORG_UNITS" => Self::AzureOrgUnits,
-                "MICROSOFT_365_GCC_HIGH" => Self::Microsoft365GccHigh,
-                "STACKONE_AIRCALL" => Self::StackoneAircall,
-                "STACKONE_15FIVE" => Self::Stackone15five,
-                "STACKONE_ROLLBAR" => Self::StackoneRollbar,
-                "STACKONE_EGNYTE" => Self::StackoneEgnyte,
-                "STACKONE_QLIK" => Self::StackoneQlik,
-                "STACKONE_BULLHORN" => Self::StackoneBullhorn,
-                "STACKONE_OPENVPN" => Self::StackoneOpenvpn,
-                "STACKONE_SOPHOS" => Self::StackoneSophos,
-                "STACKONE_MEISTERTASK" => Self::StackoneMeistertask,
-                "STACKONE_TALENTLMS" => Self::StackoneTalentlms,
-                "STACKONE_ONEFLOW" => Self::StackoneOneflow,
-                "STACKONE_RING_CENTRAL" => Self::StackoneRingCentral,
-                "STACKONE_ARTICULATE" => Self::StackoneArticulate,
-                "STACKONE_DIALPAD" => Self::StackoneDialpad,
-                "STACKONE_TABLEAU" => Self::StackoneTableau,
-                "AZURE_DEVOPS" => Self::AzureDevops,
-                "STACKONE_1PASSWORD" => Self::Stackone1password,
-                "STACKONE_MIXPANEL" => Self::StackoneMixpanel,
-                "STACKONE_SONARCLOUD" => Self::StackoneSonarcloud,
-                "STACKONE_TWILIO" => Self::StackoneTwilio,
-                "STACKONE_ANSIBLE" => Self::StackoneAnsible,
-                "STACKONE_LATTICE" => Self::StackoneLattice,
-                "STACKONE_WEBFLOW" => Self::StackoneWebflow,
-                "STACKONE_LACEWORK" => Self::StackoneLacework,
-                "STACKONE_DATABRICKS" => Self::StackoneDatabricks,
-                "STACKONE_IFS" => Self::StackoneIfs,
-                "STACKONE_TRAVISCI" => Self::StackoneTravisci,
-                "STACKONE_MATILLIONETL" => Self::StackoneMatillionetl,
-                "STACKONE_OPTIMIZELY" => Self::StackoneOptimizely,
-                "UAR_CSV" => Self::UarCsv,
-                "STERLING" => Self::Sterling,
-                "HIRERIGHT" => Self::Hireright,
-                "VETTY" => Self::Vetty,
-                "MERGEDEV_CYBERARK" => Self::MergedevCyberark,
-                "SALESFORCE_UAR" => Self::SalesforceUar,
-                "GOOGLE_ADMIN_CONSOLE" => Self::GoogleAdminConsole,
-                "VERCEL" => Self::Vercel,
-                "STACKONE_DUO" => Self::StackoneDuo,
-                "STACKONE_GONG" => Self::StackoneGong,
-                "STACKONE_IRONCLAD" => Self::StackoneIronclad,
-                "STACKONE_SCORO" => Self::StackoneScoro,
-                "STACKONE_TEAMVIEWER_REMOTE" => Self::StackoneTeamviewerRemote,
-                "STACKONE_SPOTDRAFT" => Self::StackoneSpotdraft,
-                "STACKONE_SPENDESK" => Self::StackoneSpendesk,
-                "STACKONE_SENDGRID" => Self::StackoneSendgrid,
-                "STACKONE_SMARTSHEET" => Self::StackoneSmartsheet,
-                "STACKONE_CHECKMK" => Self::StackoneCheckmk,
-                "LEEN_TENABLE" => Self::LeenTenable,
-                "LEEN_QUALYS" => Self::LeenQualys,
-                "LEEN_SEMGREP" => Self::LeenSemgrep,
-                "LEEN_SNYK" => Self::LeenSnyk,
-                "LEEN_CROWDSTRIKE_VMS" => Self::LeenCrowdstrikeVms,
-                "LEEN_MS_DEFENDER_VMS" => Self::LeenMsDefenderVms,
-                "LEEN_SENTINELONE_VMS" => Self::LeenSentineloneVms,
-                "GITLAB_ON_PREM" => Self::GitlabOnPrem,
-                "CUSTOM" => Self::Custom,
-                "LEEN_RAPID7_VMS" => Self::LeenRapid7Vms,
-                "BAMBOO_HR" => Self::BambooHr,
-                "GITLAB_ISSUES_ON_PREM" => Self::GitlabIssuesOnPrem,
-                "GITHUB_ISSUES_ENTERPRISE" => Self::GithubIssuesEnterprise,
-                "BITBUCKET_CODE" => Self::BitbucketCode,
-                "LEEN_ARNICA" => Self::LeenArnica,
-                "STACKONE_NETLIFY" => Self::StackoneNetlify,
-                "STACKONE_OPENAI" => Self::StackoneOpenai,
-                "KOLIDE" => Self::Kolide,
-                "MERGEDEV_JIRA_DATA_CENTER" => Self::MergedevJiraDataCenter,
-                "MERGEDEV_PINGONE" => Self::MergedevPingone,
-                "GOOGLE_ADMIN_CONSOLE_OAUTH" => Self::GoogleAdminConsoleOauth,
-                "GOOGLE_OAUTH" => Self::GoogleOauth,
-                "STACKONE_ANTHROPIC" => Self::StackoneAnthropic,
-                "INTUNE_GCC_HIGH" => Self::IntuneGccHigh,
-                "STACKONE_DROPBOX" => Self::StackoneDropbox,
-                "STACKONE_DROPBOX_SIGN" => Self::StackoneDropboxSign,
-                "STACKONE_HARVEST" => Self::StackoneHarvest,
-                "STACKONE_KAMELEOON" => Self::StackoneKameleoon,
-                "STACKONE_MAKE" => Self::StackoneMake,
-                "STACKONE_RETOOL" => Self::StackoneRetool,
-                "STACKONE_TOGGL" => Self::StackoneToggl,
-                "STACKONE_BOX" => Self::StackoneBox,
-                "MERGEDEV_ZOHO_PEOPLE" => Self::MergedevZohoPeople,
-                "MERGEDEV_ZOHO_DESK" => Self::MergedevZohoDesk,
-                "LEEN_WIZ_VMS" => Self::LeenWizVms,
-                "LEEN_WIZ_CODE" => Self::LeenWizCode,
-                "LEEN_AIKIDO" => Self::LeenAikido,
-                "MERGEDEV_LATTICE_HRIS" => Self::MergedevLatticeHris,
-                "MERGEDEV_DARWINBOX" => Self::MergedevDarwinbox,
-                "MERGEDEV_PAYCOM" => Self::MergedevPaycom,
-                "AZURE_GCC_HIGH" => Self::AzureGccHigh,
-                "AZURE_MG_GCC_HIGH" => Self::AzureMgGccHigh,
-                "STACKONE_EASY_LLAMA" => Self::StackoneEasyLlama,
-                "MERGEDEV_LEAPSOME" => Self::MergedevLeapsome,
-                "CUSTOM_XFA" => Self::CustomXfa,
-                "LEEN_MS_DEFENDER_VMS_GCC_HIGH" => Self::LeenMsDefenderVmsGccHigh,
-                "STACKONE_CORNERSTONE" => Self::StackoneCornerstone,
-                "STACKONE_DOCEBO" => Self::StackoneDocebo,
-                "STACKONE_GO1" => Self::StackoneGo1,
-                "STACKONE_LINKEDIN_LEARNING" => Self::StackoneLinkedinLearning,
-                "STACKONE_SAP_LEARNING" => Self::StackoneSapLearning,
-                "STACKONE_WORKDAY_LEARNING" => Self::StackoneWorkdayLearning,
-                "STACKONE_360LEARNING" => Self::Stackone360learning,
-                "STACKONE_BRAINIER" => Self::StackoneBrainier,
-                "STACKONE_COURSERA" => Self::StackoneCoursera,
-                "STACKONE_XYLEME" => Self::StackoneXyleme,
-                "STACKONE_INFOSEC" => Self::StackoneInfosec,
-                "STACKONE_PEOPLE_FLUENT" => Self::StackonePeopleFluent,
-                "STACKONE_UDEMY" => Self::StackoneUdemy,
-                "AIKIDO" => Self::Aikido,
-                "AZURE_ENTRA_ID" => Self::AzureEntraId,
-                "GOOGLE_CLOUD_IDENTITY" => Self::GoogleCloudIdentity,
-                "HYPERCOMPLY" => Self::Hypercomply,
-                "INTRUDER" => Self::Intruder,
-                "IRIS_AI" => Self::IrisAi,
-                "JIT" => Self::Jit,
-                "TINES" => Self::Tines,
-                "TORQ" => Self::Torq,
-                "TRAY" => Self::Tray,
-                "SWIF" => Self::Swif,
-                "LEEN_ORCA_SECURITY" => Self::LeenOrcaSecurity,
-                "ZIP" => Self::Zip,
-                "CUSTOM_MDM" => Self::CustomMdm,
-                "LEEN_UPWIND" => Self::LeenUpwind,
-                "WORK_OS_SCIM" => Self::WorkOsScim,
-                "LEEN_GITLAB_VMS" => Self::LeenGitlabVms,
-                "NINJAONE_MDM" => Self::NinjaoneMdm,
-                "FIELDGUIDE" => Self::Fieldguide,
-                "OKTA_OAUTH" => Self::OktaOauth,
-                "IRONCLAD_VENDOR" => Self::IroncladVendor,
-                "CUSTOM_HRIS" => Self::CustomHris,
-                "RAMP" => Self::Ramp,
-                "TROPIC_VENDOR" => Self::TropicVendor,
-                "AZURE_BOARDS_ENTRA" => Self::AzureBoardsEntra,
-                "AZURE_REPOS_ENTRA" => Self::AzureReposEntra,
-                "AZURE_DEVOPS_ENTRA" => Self::AzureDevopsEntra,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for ClientType {
@@ -30316,6 +30003,23 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("AWS_CODECOMMIT", Self::AwsCodecommit),
+            ("AZURE_REPOS", Self::AzureRepos),
+            ("BITBUCKET", Self::Bitbucket),
+            ("GITHUB", Self::Github),
+            ("GITHUB_ENTERPRISE", Self::GithubEnterprise),
+            ("GITLAB", Self::Gitlab),
+            ("GITLAB_ON_PREM", Self::GitlabOnPrem),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for VersionControlClientType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -30325,18 +30029,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for VersionControlClientType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "AWS_CODECOMMIT" => Self::AwsCodecommit,
-                    "AZURE_REPOS" => Self::AzureRepos,
-                    "BITBUCKET" => Self::Bitbucket,
-                    "GITHUB" => Self::Github,
-                    "GITHUB_ENTERPRISE" => Self::GithubEnterprise,
-                    "GITLAB" => Self::Gitlab,
-                    "GITLAB_ON_PREM" => Self::GitlabOnPrem,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for VersionControlClientType {
@@ -30349,16 +30042,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for VersionControlClientType {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "AWS_CODECOMMIT" => Self::AwsCodecommit,
-                "AZURE_REPOS" => Self::AzureRepos,
-                "BITBUCKET" => Self::Bitbucket,
-                "GITHUB" => Self::Github,
-                "GITHUB_ENTERPRISE" => Self::GithubEnterprise,
-                "GITLAB" => Self::Gitlab,
-                "GITLAB_ON_PREM" => Self::GitlabOnPrem,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for VersionControlClientType {
@@ -30478,6 +30162,26 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("AWS", Self::Aws),
+            ("AWS_GOV_CLOUD", Self::AwsGovCloud),
+            ("AWS_ORG_UNITS", Self::AwsOrgUnits),
+            ("AZURE", Self::Azure),
+            ("AZURE_ORG_UNITS", Self::AzureOrgUnits),
+            ("CLOUDFLARE", Self::Cloudflare),
+            ("DIGITAL_OCEAN", Self::DigitalOcean),
+            ("GCP", Self::Gcp),
+            ("HEROKU", Self::Heroku),
+            ("MONGO_DB_ATLAS", Self::MongoDbAtlas),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for InfrastructureClientType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -30487,21 +30191,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for InfrastructureClientType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "AWS" => Self::Aws,
-                    "AWS_GOV_CLOUD" => Self::AwsGovCloud,
-                    "DIGITAL_OCEAN" => Self::DigitalOcean,
-                    "GCP" => Self::Gcp,
-                    "HEROKU" => Self::Heroku,
-                    "AZURE" => Self::Azure,
-                    "AZURE_ORG_UNITS" => Self::AzureOrgUnits,
-                    "MONGO_DB_ATLAS" => Self::MongoDbAtlas,
-                    "CLOUDFLARE" => Self::Cloudflare,
-                    "AWS_ORG_UNITS" => Self::AwsOrgUnits,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for InfrastructureClientType {
@@ -30514,19 +30204,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for InfrastructureClientType {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "AWS" => Self::Aws,
-                "AWS_GOV_CLOUD" => Self::AwsGovCloud,
-                "DIGITAL_OCEAN" => Self::DigitalOcean,
-                "GCP" => Self::Gcp,
-                "HEROKU" => Self::Heroku,
-                "AZURE" => Self::Azure,
-                "AZURE_ORG_UNITS" => Self::AzureOrgUnits,
-                "MONGO_DB_ATLAS" => Self::MongoDbAtlas,
-                "CLOUDFLARE" => Self::Cloudflare,
-                "AWS_ORG_UNITS" => Self::AwsOrgUnits,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for InfrastructureClientType {
@@ -30615,6 +30293,18 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("INFRASTRUCTURE_ADMIN_ACCESS", Self::InfrastructureAdminAccess),
+            ("INFRASTRUCTURE_DB_ACCESS", Self::InfrastructureDbAccess),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for InfrastructureToggleField {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -30624,13 +30314,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for InfrastructureToggleField {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "INFRASTRUCTURE_ADMIN_ACCESS" => Self::InfrastructureAdminAccess,
-                    "INFRASTRUCTURE_DB_ACCESS" => Self::InfrastructureDbAccess,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for InfrastructureToggleField {
@@ -30643,11 +30327,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for InfrastructureToggleField {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "INFRASTRUCTURE_ADMIN_ACCESS" => Self::InfrastructureAdminAccess,
-                "INFRASTRUCTURE_DB_ACCESS" => Self::InfrastructureDbAccess,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for InfrastructureToggleField {
@@ -30849,6 +30529,53 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("ACT_AS_READ_ONLY", Self::ActAsReadOnly),
+            ("ADMIN", Self::Admin),
+            ("APP", Self::App),
+            ("AUDITOR", Self::Auditor),
+            ("CONTROL_MANAGER", Self::ControlManager),
+            ("DEVOPS_ENGINEER", Self::DevopsEngineer),
+            ("EMPLOYEE", Self::Employee),
+            ("INTERNAL_AUDITOR", Self::InternalAuditor),
+            ("KNOWLEDGE_BASE", Self::KnowledgeBase),
+            ("PEOPLE_OPS", Self::PeopleOps),
+            ("POLICY_MANAGER", Self::PolicyManager),
+            ("READONLY_ADMIN", Self::ReadonlyAdmin),
+            ("READONLY_CONTROL_MANAGER", Self::ReadonlyControlManager),
+            ("READONLY_DEVOPS_ENGINEER", Self::ReadonlyDevopsEngineer),
+            ("READONLY_PEOPLE_OPS", Self::ReadonlyPeopleOps),
+            ("READONLY_POLICY_MANAGER", Self::ReadonlyPolicyManager),
+            (
+                "READONLY_RESTRICTED_CONTROL_MANAGER",
+                Self::ReadonlyRestrictedControlManager,
+            ),
+            ("READONLY_RESTRICTED_RISK_MANAGER", Self::ReadonlyRestrictedRiskManager),
+            ("READONLY_REVIEWER", Self::ReadonlyReviewer),
+            ("READONLY_RISK_MANAGER", Self::ReadonlyRiskManager),
+            ("READONLY_RISK_REGISTER_OWNER", Self::ReadonlyRiskRegisterOwner),
+            ("READONLY_TECHGOV", Self::ReadonlyTechgov),
+            ("READONLY_TRUST_CENTER_MANAGER", Self::ReadonlyTrustCenterManager),
+            ("READONLY_WORKSPACE_ADMINISTRATOR", Self::ReadonlyWorkspaceAdministrator),
+            ("RESTRICTED_CONTROL_MANAGER", Self::RestrictedControlManager),
+            ("RESTRICTED_RISK_MANAGER", Self::RestrictedRiskManager),
+            ("REVIEWER", Self::Reviewer),
+            ("RISK_MANAGER", Self::RiskManager),
+            ("RISK_REGISTER_OWNER", Self::RiskRegisterOwner),
+            ("SERVICE_USER", Self::ServiceUser),
+            ("TECHGOV", Self::Techgov),
+            ("TRUST_CENTER_MANAGER", Self::TrustCenterManager),
+            ("TRUST_CENTER_REVIEWER", Self::TrustCenterReviewer),
+            ("WORKSPACE_ADMINISTRATOR", Self::WorkspaceAdministrator),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for UserRole {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -30858,51 +30585,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for UserRole {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "EMPLOYEE" => Self::Employee,
-                    "TECHGOV" => Self::Techgov,
-                    "AUDITOR" => Self::Auditor,
-                    "ADMIN" => Self::Admin,
-                    "ACT_AS_READ_ONLY" => Self::ActAsReadOnly,
-                    "APP" => Self::App,
-                    "RISK_MANAGER" => Self::RiskManager,
-                    "WORKSPACE_ADMINISTRATOR" => Self::WorkspaceAdministrator,
-                    "SERVICE_USER" => Self::ServiceUser,
-                    "REVIEWER" => Self::Reviewer,
-                    "CONTROL_MANAGER" => Self::ControlManager,
-                    "PEOPLE_OPS" => Self::PeopleOps,
-                    "POLICY_MANAGER" => Self::PolicyManager,
-                    "DEVOPS_ENGINEER" => Self::DevopsEngineer,
-                    "KNOWLEDGE_BASE" => Self::KnowledgeBase,
-                    "TRUST_CENTER_MANAGER" => Self::TrustCenterManager,
-                    "TRUST_CENTER_REVIEWER" => Self::TrustCenterReviewer,
-                    "RISK_REGISTER_OWNER" => Self::RiskRegisterOwner,
-                    "INTERNAL_AUDITOR" => Self::InternalAuditor,
-                    "RESTRICTED_CONTROL_MANAGER" => Self::RestrictedControlManager,
-                    "RESTRICTED_RISK_MANAGER" => Self::RestrictedRiskManager,
-                    "READONLY_ADMIN" => Self::ReadonlyAdmin,
-                    "READONLY_TECHGOV" => Self::ReadonlyTechgov,
-                    "READONLY_RISK_MANAGER" => Self::ReadonlyRiskManager,
-                    "READONLY_CONTROL_MANAGER" => Self::ReadonlyControlManager,
-                    "READONLY_POLICY_MANAGER" => Self::ReadonlyPolicyManager,
-                    "READONLY_PEOPLE_OPS" => Self::ReadonlyPeopleOps,
-                    "READONLY_WORKSPACE_ADMINISTRATOR" => {
-                        Self::ReadonlyWorkspaceAdministrator
-                    }
-                    "READONLY_RESTRICTED_CONTROL_MANAGER" => {
-                        Self::ReadonlyRestrictedControlManager
-                    }
-                    "READONLY_RESTRICTED_RISK_MANAGER" => {
-                        Self::ReadonlyRestrictedRiskManager
-                    }
-                    "READONLY_RISK_REGISTER_OWNER" => Self::ReadonlyRiskRegisterOwner,
-                    "READONLY_REVIEWER" => Self::ReadonlyReviewer,
-                    "READONLY_DEVOPS_ENGINEER" => Self::ReadonlyDevopsEngineer,
-                    "READONLY_TRUST_CENTER_MANAGER" => Self::ReadonlyTrustCenterManager,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for UserRole {
@@ -30915,47 +30598,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for UserRole {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "EMPLOYEE" => Self::Employee,
-                "TECHGOV" => Self::Techgov,
-                "AUDITOR" => Self::Auditor,
-                "ADMIN" => Self::Admin,
-                "ACT_AS_READ_ONLY" => Self::ActAsReadOnly,
-                "APP" => Self::App,
-                "RISK_MANAGER" => Self::RiskManager,
-                "WORKSPACE_ADMINISTRATOR" => Self::WorkspaceAdministrator,
-                "SERVICE_USER" => Self::ServiceUser,
-                "REVIEWER" => Self::Reviewer,
-                "CONTROL_MANAGER" => Self::ControlManager,
-                "PEOPLE_OPS" => Self::PeopleOps,
-                "POLICY_MANAGER" => Self::PolicyManager,
-                "DEVOPS_ENGINEER" => Self::DevopsEngineer,
-                "KNOWLEDGE_BASE" => Self::KnowledgeBase,
-                "TRUST_CENTER_MANAGER" => Self::TrustCenterManager,
-                "TRUST_CENTER_REVIEWER" => Self::TrustCenterReviewer,
-                "RISK_REGISTER_OWNER" => Self::RiskRegisterOwner,
-                "INTERNAL_AUDITOR" => Self::InternalAuditor,
-                "RESTRICTED_CONTROL_MANAGER" => Self::RestrictedControlManager,
-                "RESTRICTED_RISK_MANAGER" => Self::RestrictedRiskManager,
-                "READONLY_ADMIN" => Self::ReadonlyAdmin,
-                "READONLY_TECHGOV" => Self::ReadonlyTechgov,
-                "READONLY_RISK_MANAGER" => Self::ReadonlyRiskManager,
-                "READONLY_CONTROL_MANAGER" => Self::ReadonlyControlManager,
-                "READONLY_POLICY_MANAGER" => Self::ReadonlyPolicyManager,
-                "READONLY_PEOPLE_OPS" => Self::ReadonlyPeopleOps,
-                "READONLY_WORKSPACE_ADMINISTRATOR" => {
-                    Self::ReadonlyWorkspaceAdministrator
-                }
-                "READONLY_RESTRICTED_CONTROL_MANAGER" => {
-                    Self::ReadonlyRestrictedControlManager
-                }
-                "READONLY_RESTRICTED_RISK_MANAGER" => Self::ReadonlyRestrictedRiskManager,
-                "READONLY_RISK_REGISTER_OWNER" => Self::ReadonlyRiskRegisterOwner,
-                "READONLY_REVIEWER" => Self::ReadonlyReviewer,
-                "READONLY_DEVOPS_ENGINEER" => Self::ReadonlyDevopsEngineer,
-                "READONLY_TRUST_CENTER_MANAGER" => Self::ReadonlyTrustCenterManager,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for UserRole {
@@ -31037,6 +30680,21 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("ANDROID", Self::Android),
+            ("LINUX", Self::Linux),
+            ("MACOS", Self::Macos),
+            ("UNIX", Self::Unix),
+            ("WINDOWS", Self::Windows),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for AgentPlatform {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -31046,16 +30704,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for AgentPlatform {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "MACOS" => Self::Macos,
-                    "WINDOWS" => Self::Windows,
-                    "LINUX" => Self::Linux,
-                    "UNIX" => Self::Unix,
-                    "ANDROID" => Self::Android,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for AgentPlatform {
@@ -31068,14 +30717,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for AgentPlatform {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "MACOS" => Self::Macos,
-                "WINDOWS" => Self::Windows,
-                "LINUX" => Self::Linux,
-                "UNIX" => Self::Unix,
-                "ANDROID" => Self::Android,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for AgentPlatform {
@@ -31173,6 +30815,25 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("BIWEEKLY", Self::Biweekly),
+            ("DAILY", Self::Daily),
+            ("HOURLY", Self::Hourly),
+            ("MONTHLY", Self::Monthly),
+            ("ONCE", Self::Once),
+            ("QID", Self::Qid),
+            ("QUARTERLY", Self::Quarterly),
+            ("WEEKLY", Self::Weekly),
+            ("YEARLY", Self::Yearly),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for ComplianceCheckCheckFrequency {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -31182,20 +30843,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for ComplianceCheckCheckFrequency {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "ONCE" => Self::Once,
-                    "HOURLY" => Self::Hourly,
-                    "QID" => Self::Qid,
-                    "DAILY" => Self::Daily,
-                    "WEEKLY" => Self::Weekly,
-                    "BIWEEKLY" => Self::Biweekly,
-                    "MONTHLY" => Self::Monthly,
-                    "QUARTERLY" => Self::Quarterly,
-                    "YEARLY" => Self::Yearly,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for ComplianceCheckCheckFrequency {
@@ -31208,18 +30856,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for ComplianceCheckCheckFrequency {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "ONCE" => Self::Once,
-                "HOURLY" => Self::Hourly,
-                "QID" => Self::Qid,
-                "DAILY" => Self::Daily,
-                "WEEKLY" => Self::Weekly,
-                "BIWEEKLY" => Self::Biweekly,
-                "MONTHLY" => Self::Monthly,
-                "QUARTERLY" => Self::Quarterly,
-                "YEARLY" => Self::Yearly,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for ComplianceCheckCheckFrequency {
@@ -31297,6 +30934,20 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("EXCLUDED", Self::Excluded),
+            ("FAIL", Self::Fail),
+            ("MISCONFIGURED", Self::Misconfigured),
+            ("PASS", Self::Pass),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for ComplianceCheckStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -31306,15 +30957,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for ComplianceCheckStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "MISCONFIGURED" => Self::Misconfigured,
-                    "PASS" => Self::Pass,
-                    "FAIL" => Self::Fail,
-                    "EXCLUDED" => Self::Excluded,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for ComplianceCheckStatus {
@@ -31327,13 +30970,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for ComplianceCheckStatus {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "MISCONFIGURED" => Self::Misconfigured,
-                "PASS" => Self::Pass,
-                "FAIL" => Self::Fail,
-                "EXCLUDED" => Self::Excluded,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for ComplianceCheckStatus {
@@ -31455,6 +31092,31 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("ACCEPTED_POLICIES", Self::AcceptedPolicies),
+            ("AGENT_INSTALLED", Self::AgentInstalled),
+            ("ANTIVIRUS", Self::Antivirus),
+            ("AUTO_UPDATES", Self::AutoUpdates),
+            ("BG_CHECK", Self::BgCheck),
+            ("FULL_COMPLIANCE", Self::FullCompliance),
+            ("HDD_ENCRYPTION", Self::HddEncryption),
+            ("HIPAA_TRAINING", Self::HipaaTraining),
+            ("IDENTITY_MFA", Self::IdentityMfa),
+            ("LOCATION_SERVICES", Self::LocationServices),
+            ("LOCK_SCREEN", Self::LockScreen),
+            ("NIST_AI_TRAINING", Self::NistAiTraining),
+            ("OFFBOARDING", Self::Offboarding),
+            ("PASSWORD_MANAGER", Self::PasswordManager),
+            ("SECURITY_TRAINING", Self::SecurityTraining),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for ComplianceCheckType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -31464,26 +31126,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for ComplianceCheckType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "FULL_COMPLIANCE" => Self::FullCompliance,
-                    "ACCEPTED_POLICIES" => Self::AcceptedPolicies,
-                    "IDENTITY_MFA" => Self::IdentityMfa,
-                    "BG_CHECK" => Self::BgCheck,
-                    "AGENT_INSTALLED" => Self::AgentInstalled,
-                    "PASSWORD_MANAGER" => Self::PasswordManager,
-                    "HDD_ENCRYPTION" => Self::HddEncryption,
-                    "ANTIVIRUS" => Self::Antivirus,
-                    "AUTO_UPDATES" => Self::AutoUpdates,
-                    "LOCK_SCREEN" => Self::LockScreen,
-                    "SECURITY_TRAINING" => Self::SecurityTraining,
-                    "LOCATION_SERVICES" => Self::LocationServices,
-                    "HIPAA_TRAINING" => Self::HipaaTraining,
-                    "OFFBOARDING" => Self::Offboarding,
-                    "NIST_AI_TRAINING" => Self::NistAiTraining,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for ComplianceCheckType {
@@ -31496,24 +31139,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for ComplianceCheckType {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "FULL_COMPLIANCE" => Self::FullCompliance,
-                "ACCEPTED_POLICIES" => Self::AcceptedPolicies,
-                "IDENTITY_MFA" => Self::IdentityMfa,
-                "BG_CHECK" => Self::BgCheck,
-                "AGENT_INSTALLED" => Self::AgentInstalled,
-                "PASSWORD_MANAGER" => Self::PasswordManager,
-                "HDD_ENCRYPTION" => Self::HddEncryption,
-                "ANTIVIRUS" => Self::Antivirus,
-                "AUTO_UPDATES" => Self::AutoUpdates,
-                "LOCK_SCREEN" => Self::LockScreen,
-                "SECURITY_TRAINING" => Self::SecurityTraining,
-                "LOCATION_SERVICES" => Self::LocationServices,
-                "HIPAA_TRAINING" => Self::HipaaTraining,
-                "OFFBOARDING" => Self::Offboarding,
-                "NIST_AI_TRAINING" => Self::NistAiTraining,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for ComplianceCheckType {
@@ -32899,6 +32525,707 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("AGENT_ANTI_VIRUS_APPLICATION", Self::AgentAntiVirusApplication),
+            ("AGENT_AUTO_UPDATES_ENABLED", Self::AgentAutoUpdatesEnabled),
+            ("AGENT_PASSWORD_MANAGER", Self::AgentPasswordManager),
+            ("AUTO_SCALE_SERVER_INSTANCES", Self::AutoScaleServerInstances),
+            ("CAPACITY_AND_USAGE_MONITORING", Self::CapacityAndUsageMonitoring),
+            ("COMPANY_BOD_UNIQUE", Self::CompanyBodUnique),
+            (
+                "COMPANY_INFRASTRUCTURE_MFA_ENABLED",
+                Self::CompanyInfrastructureMfaEnabled,
+            ),
+            (
+                "COMPANY_INFRASTRUCTURE_SSL_ENABLED",
+                Self::CompanyInfrastructureSslEnabled,
+            ),
+            ("COMPANY_POLICIES_APPROVED", Self::CompanyPoliciesApproved),
+            ("COMPANY_POLICIES_CREATED", Self::CompanyPoliciesCreated),
+            (
+                "COMPANY_PRIORITIZE_SECURITY_ISSUES",
+                Self::CompanyPrioritizeSecurityIssues,
+            ),
+            ("COMPANY_SECURITY_COMMITTEE", Self::CompanySecurityCommittee),
+            (
+                "COMPANY_WEBSITE_SSL_CERT_NOT_EXPIRED",
+                Self::CompanyWebsiteSslCertNotExpired,
+            ),
+            (
+                "COMPANY_WEBSITE_SSL_CERT_STRONG_CIPHERS",
+                Self::CompanyWebsiteSslCertStrongCiphers,
+            ),
+            ("COMPANY_WEBSITE_SSL_ENFORCED", Self::CompanyWebsiteSslEnforced),
+            (
+                "COMPANY_WEBSITE_SSL_HAS_KNOWN_ISSUES",
+                Self::CompanyWebsiteSslHasKnownIssues,
+            ),
+            ("CONTRACTORS_ACCEPTABLE_USE_POLICY", Self::ContractorsAcceptableUsePolicy),
+            (
+                "CONTRACTORS_BACKGROUND_CHECK_COMPLIANCE",
+                Self::ContractorsBackgroundCheckCompliance,
+            ),
+            ("CONTRACTORS_CODE_OF_CONDUCT_POLICY", Self::ContractorsCodeOfConductPolicy),
+            (
+                "CONTRACTORS_DATA_PROTECTION_POLICY",
+                Self::ContractorsDataProtectionPolicy,
+            ),
+            ("CONTRACTORS_POLICIES_APPROVED", Self::ContractorsPoliciesApproved),
+            ("CUSTOM_TEST", Self::CustomTest),
+            ("DRAFT_TEST", Self::DraftTest),
+            ("EMPLOYEES_ACCEPTABLE_USE_POLICY", Self::EmployeesAcceptableUsePolicy),
+            (
+                "EMPLOYEES_BACKGROUND_CHECK_COMPLIANCE",
+                Self::EmployeesBackgroundCheckCompliance,
+            ),
+            ("EMPLOYEES_CODE_OF_CONDUCT_POLICY", Self::EmployeesCodeOfConductPolicy),
+            ("EMPLOYEES_DATA_PROTECTION_POLICY", Self::EmployeesDataProtectionPolicy),
+            (
+                "EMPLOYEES_HARD_DRIVE_ENCRYPTED_COMPLIANCE",
+                Self::EmployeesHardDriveEncryptedCompliance,
+            ),
+            ("EMPLOYEES_LOCK_SCREEN_COMPLIANCE", Self::EmployeesLockScreenCompliance),
+            ("EMPLOYEES_POLICIES_APPROVED", Self::EmployeesPoliciesApproved),
+            ("EMPLOYEES_SECURITY_COMPLIANCE", Self::EmployeesSecurityCompliance),
+            ("ENCRYPTION_IN_TRANSIT", Self::EncryptionInTransit),
+            ("EXCESSIVE_PRIVILEGES_ASSIGNED", Self::ExcessivePrivilegesAssigned),
+            (
+                "EXTERNAL_EXPOSURE_OF_CLOUD_RESOURCES",
+                Self::ExternalExposureOfCloudResources,
+            ),
+            ("FORMER_PERSONNEL_OFFBOARDED", Self::FormerPersonnelOffboarded),
+            ("IDENTITY_PROVIDER_MFA_ENABLED", Self::IdentityProviderMfaEnabled),
+            ("IDENTITY_PROVIDER_UNKNOWN_EMAIL", Self::IdentityProviderUnknownEmail),
+            (
+                "INFRASTRUCTURE_ACLS_PUBLIC_REMOTE_ADMIN_ACCESS_RESTRICTED",
+                Self::InfrastructureAclsPublicRemoteAdminAccessRestricted,
+            ),
+            (
+                "INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_REDIRECTS_HTTP_TO_HTTPS",
+                Self::InfrastructureApplicationLoadBalancerRedirectsHttpToHttps,
+            ),
+            (
+                "INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_SERVER_ERRORS_MONITORED",
+                Self::InfrastructureApplicationLoadBalancerServerErrorsMonitored,
+            ),
+            (
+                "INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_TARGET_RESPONSE_TIME_MONITORED",
+                Self::InfrastructureApplicationLoadBalancerTargetResponseTimeMonitored,
+            ),
+            (
+                "INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_UNHEALTHY_HOSTS_MONITORED",
+                Self::InfrastructureApplicationLoadBalancerUnhealthyHostsMonitored,
+            ),
+            (
+                "INFRASTRUCTURE_AUDIT_LOGS_ENABLED_FOR_EKS_CLUSTER",
+                Self::InfrastructureAuditLogsEnabledForEksCluster,
+            ),
+            (
+                "INFRASTRUCTURE_AUTHORIZATION_DETAILS",
+                Self::InfrastructureAuthorizationDetails,
+            ),
+            ("INFRASTRUCTURE_AUTOMATED_BACKUPS", Self::InfrastructureAutomatedBackups),
+            ("INFRASTRUCTURE_AUTOMATIC_REPAIRS", Self::InfrastructureAutomaticRepairs),
+            (
+                "INFRASTRUCTURE_AUTOMATIC_SOFTWARE_UPDATES",
+                Self::InfrastructureAutomaticSoftwareUpdates,
+            ),
+            ("INFRASTRUCTURE_AUTO_SCALING", Self::InfrastructureAutoScaling),
+            ("INFRASTRUCTURE_BACKUP_RETENTION", Self::InfrastructureBackupRetention),
+            (
+                "INFRASTRUCTURE_BROAD_NETWORK_ACCESS_PATTERNS",
+                Self::InfrastructureBroadNetworkAccessPatterns,
+            ),
+            (
+                "INFRASTRUCTURE_BROAD_POLICY_ACCESS_PATTERNS",
+                Self::InfrastructureBroadPolicyAccessPatterns,
+            ),
+            (
+                "INFRASTRUCTURE_BUCKET_ACCESS_LOGGING",
+                Self::InfrastructureBucketAccessLogging,
+            ),
+            (
+                "INFRASTRUCTURE_CLASSIC_LOAD_BALANCER_LATENCY_MONITORED",
+                Self::InfrastructureClassicLoadBalancerLatencyMonitored,
+            ),
+            (
+                "INFRASTRUCTURE_CLASSIC_LOAD_BALANCER_SERVER_ERRORS_MONITORED",
+                Self::InfrastructureClassicLoadBalancerServerErrorsMonitored,
+            ),
+            (
+                "INFRASTRUCTURE_CLASSIC_LOAD_BALANCER_UNHEALTHY_HOSTS_MONITORED",
+                Self::InfrastructureClassicLoadBalancerUnhealthyHostsMonitored,
+            ),
+            (
+                "INFRASTRUCTURE_CLOUDTRAIL_LOG_FILE_INTEGRITY",
+                Self::InfrastructureCloudtrailLogFileIntegrity,
+            ),
+            (
+                "INFRASTRUCTURE_CLOUD_DATA_FREE_STORAGE",
+                Self::InfrastructureCloudDataFreeStorage,
+            ),
+            (
+                "INFRASTRUCTURE_CLOUD_DATA_MONITOR_CPU_LOAD",
+                Self::InfrastructureCloudDataMonitorCpuLoad,
+            ),
+            (
+                "INFRASTRUCTURE_CLOUD_TRAIL_LOGS_ENCRYPTED",
+                Self::InfrastructureCloudTrailLogsEncrypted,
+            ),
+            ("INFRASTRUCTURE_CMK_ROTATION", Self::InfrastructureCmkRotation),
+            (
+                "INFRASTRUCTURE_CONNECTION_DRAINING",
+                Self::InfrastructureConnectionDraining,
+            ),
+            ("INFRASTRUCTURE_CREDENTIAL_REPORT", Self::InfrastructureCredentialReport),
+            (
+                "INFRASTRUCTURE_DAILY_BACKUP_JOB_STATUS_MONITORED",
+                Self::InfrastructureDailyBackupJobStatusMonitored,
+            ),
+            (
+                "INFRASTRUCTURE_DATABASE_WRITES_IO_MONITORED",
+                Self::InfrastructureDatabaseWritesIoMonitored,
+            ),
+            ("INFRASTRUCTURE_DATA_BACKUPS", Self::InfrastructureDataBackups),
+            ("INFRASTRUCTURE_DATA_ENCRYPTED", Self::InfrastructureDataEncrypted),
+            ("INFRASTRUCTURE_DATA_MONITOR_CPU", Self::InfrastructureDataMonitorCpu),
+            (
+                "INFRASTRUCTURE_DATA_MONITOR_FREE_STORAGE",
+                Self::InfrastructureDataMonitorFreeStorage,
+            ),
+            (
+                "INFRASTRUCTURE_DATA_MONITOR_READ_IO",
+                Self::InfrastructureDataMonitorReadIo,
+            ),
+            (
+                "INFRASTRUCTURE_DATA_MONITOR_WRITE_IO",
+                Self::InfrastructureDataMonitorWriteIo,
+            ),
+            ("INFRASTRUCTURE_DATA_MULTI_AZ", Self::InfrastructureDataMultiAz),
+            ("INFRASTRUCTURE_DATA_RETENTION", Self::InfrastructureDataRetention),
+            (
+                "INFRASTRUCTURE_DELETION_PROTECTION",
+                Self::InfrastructureDeletionProtection,
+            ),
+            ("INFRASTRUCTURE_DENY_BY_DEFAULT", Self::InfrastructureDenyByDefault),
+            (
+                "INFRASTRUCTURE_DISABLE_DEFAULT_ACCOUNTS",
+                Self::InfrastructureDisableDefaultAccounts,
+            ),
+            ("INFRASTRUCTURE_DISALLOWS_TRAFFIC", Self::InfrastructureDisallowsTraffic),
+            (
+                "INFRASTRUCTURE_DYNAMODB_POINT_IN_TIME_ENABLED",
+                Self::InfrastructureDynamodbPointInTimeEnabled,
+            ),
+            (
+                "INFRASTRUCTURE_EBS_VOLUME_ENCRYPTION",
+                Self::InfrastructureEbsVolumeEncryption,
+            ),
+            (
+                "INFRASTRUCTURE_EC2_INSTANCES_IMDSV1_DISABLED",
+                Self::InfrastructureEc2InstancesImdsv1Disabled,
+            ),
+            (
+                "INFRASTRUCTURE_EFS_ENCRYPTED_AT_REST",
+                Self::InfrastructureEfsEncryptedAtRest,
+            ),
+            (
+                "INFRASTRUCTURE_ENCRYPTION_IN_TRANSIT",
+                Self::InfrastructureEncryptionInTransit,
+            ),
+            (
+                "INFRASTRUCTURE_FAILED_BACKUPS_ADDRESSED_IN_TIMELY_MANNER",
+                Self::InfrastructureFailedBackupsAddressedInTimelyManner,
+            ),
+            (
+                "INFRASTRUCTURE_FAILED_BACKUP_ALERTS",
+                Self::InfrastructureFailedBackupAlerts,
+            ),
+            (
+                "INFRASTRUCTURE_HARDWARE_MFA_FOR_ROOT_ACCOUNT",
+                Self::InfrastructureHardwareMfaForRootAccount,
+            ),
+            ("INFRASTRUCTURE_HAS_BALANCERS", Self::InfrastructureHasBalancers),
+            ("INFRASTRUCTURE_HAS_WAF", Self::InfrastructureHasWaf),
+            ("INFRASTRUCTURE_HIGH_AVAILABILITY", Self::InfrastructureHighAvailability),
+            (
+                "INFRASTRUCTURE_IAM_ACCESS_KEY_ROTATION",
+                Self::InfrastructureIamAccessKeyRotation,
+            ),
+            (
+                "INFRASTRUCTURE_IAM_GROUP_BASED_ACCESS_CONTROL",
+                Self::InfrastructureIamGroupBasedAccessControl,
+            ),
+            (
+                "INFRASTRUCTURE_IAM_PASSWORD_MINIMUM_LENGTH",
+                Self::InfrastructureIamPasswordMinimumLength,
+            ),
+            ("INFRASTRUCTURE_IAM_PASSWORD_REUSE", Self::InfrastructureIamPasswordReuse),
+            (
+                "INFRASTRUCTURE_IAM_PRINCIPLE_OF_LEAST_PRIVILEGE",
+                Self::InfrastructureIamPrincipleOfLeastPrivilege,
+            ),
+            (
+                "INFRASTRUCTURE_IAM_UNUSED_CREDENTIALS",
+                Self::InfrastructureIamUnusedCredentials,
+            ),
+            (
+                "INFRASTRUCTURE_INSTANCE_MONITOR_CPU",
+                Self::InfrastructureInstanceMonitorCpu,
+            ),
+            ("INFRASTRUCTURE_KEY_ROTATION", Self::InfrastructureKeyRotation),
+            (
+                "INFRASTRUCTURE_KEY_VAULTS_KEY_EXPIRATION",
+                Self::InfrastructureKeyVaultsKeyExpiration,
+            ),
+            (
+                "INFRASTRUCTURE_LAMBDA_ERROR_RATE_MONITORED",
+                Self::InfrastructureLambdaErrorRateMonitored,
+            ),
+            ("INFRASTRUCTURE_LOGGING_ENABLED", Self::InfrastructureLoggingEnabled),
+            (
+                "INFRASTRUCTURE_LOG_ALERT_FOR_CREATE_OR_UPDATE_SQL_SERVER_FIREWALL_RULE",
+                Self::InfrastructureLogAlertForCreateOrUpdateSqlServerFirewallRule,
+            ),
+            (
+                "INFRASTRUCTURE_LOG_ALERT_FOR_CREATE_POLICY_ASSIGNMENT",
+                Self::InfrastructureLogAlertForCreatePolicyAssignment,
+            ),
+            (
+                "INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_NETWORK_SECURITY_GROUP",
+                Self::InfrastructureLogAlertForDeleteNetworkSecurityGroup,
+            ),
+            (
+                "INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_POLICY_ASSIGNMENT",
+                Self::InfrastructureLogAlertForDeletePolicyAssignment,
+            ),
+            (
+                "INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_PUBLIC_IP_ADDRESS",
+                Self::InfrastructureLogAlertForDeletePublicIpAddress,
+            ),
+            (
+                "INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_SECURITY_SOLUTION",
+                Self::InfrastructureLogAlertForDeleteSecuritySolution,
+            ),
+            (
+                "INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_SQL_SERVER_FIREWALL_RULE",
+                Self::InfrastructureLogAlertForDeleteSqlServerFirewallRule,
+            ),
+            (
+                "INFRASTRUCTURE_LOG_ALERT_FOR_MANAGE_NETWORK_SECURITY_GROUP",
+                Self::InfrastructureLogAlertForManageNetworkSecurityGroup,
+            ),
+            (
+                "INFRASTRUCTURE_LOG_ALERT_FOR_MANAGE_PUBLIC_IP_ADDRESS_RULE",
+                Self::InfrastructureLogAlertForManagePublicIpAddressRule,
+            ),
+            (
+                "INFRASTRUCTURE_LOG_ALERT_FOR_MANAGE_SECURITY_SOLUTION",
+                Self::InfrastructureLogAlertForManageSecuritySolution,
+            ),
+            ("INFRASTRUCTURE_LOG_INTEGRITY", Self::InfrastructureLogIntegrity),
+            ("INFRASTRUCTURE_LOG_RETENTION", Self::InfrastructureLogRetention),
+            (
+                "INFRASTRUCTURE_MFA_FOR_ROOT_ACCOUNT",
+                Self::InfrastructureMfaForRootAccount,
+            ),
+            (
+                "INFRASTRUCTURE_NSG_SSH_PUBLIC_ACCESS_RESTRICTED",
+                Self::InfrastructureNsgSshPublicAccessRestricted,
+            ),
+            (
+                "INFRASTRUCTURE_POLICY_BASED_ACCESS_CONTROL",
+                Self::InfrastructurePolicyBasedAccessControl,
+            ),
+            (
+                "INFRASTRUCTURE_POSTGRESQL_DATABASE_SERVER_LOG_CHECKPOINTS",
+                Self::InfrastructurePostgresqlDatabaseServerLogCheckpoints,
+            ),
+            (
+                "INFRASTRUCTURE_PRIVATE_ACCESS_TO_CLUSTERS_CONTROL_PLANE_IS_RESTRICTED",
+                Self::InfrastructurePrivateAccessToClustersControlPlaneIsRestricted,
+            ),
+            (
+                "INFRASTRUCTURE_PUBLIC_ACCESS_RESTRICTED",
+                Self::InfrastructurePublicAccessRestricted,
+            ),
+            (
+                "INFRASTRUCTURE_PUBLIC_ACCESS_TO_CLUSTERS_CONTROL_PLANE_IS_RESTRICTED",
+                Self::InfrastructurePublicAccessToClustersControlPlaneIsRestricted,
+            ),
+            ("INFRASTRUCTURE_PUBLIC_SSH_DENIED", Self::InfrastructurePublicSshDenied),
+            (
+                "INFRASTRUCTURE_QUEUE_MONITOR_MESSAGE_AGE",
+                Self::InfrastructureQueueMonitorMessageAge,
+            ),
+            ("INFRASTRUCTURE_RBAC", Self::InfrastructureRbac),
+            (
+                "INFRASTRUCTURE_RDS_MINIMUM_VERSION_UPGRADE",
+                Self::InfrastructureRdsMinimumVersionUpgrade,
+            ),
+            (
+                "INFRASTRUCTURE_RDS_PUBLIC_ACCESS_RESTRICTED",
+                Self::InfrastructureRdsPublicAccessRestricted,
+            ),
+            (
+                "INFRASTRUCTURE_ROOT_ACCOUNT_UNUSED",
+                Self::InfrastructureRootAccountUnused,
+            ),
+            (
+                "INFRASTRUCTURE_RUNTIME_CONFIGURATION",
+                Self::InfrastructureRuntimeConfiguration,
+            ),
+            (
+                "INFRASTRUCTURE_S3_HTTP_REQUEST_DENIED",
+                Self::InfrastructureS3HttpRequestDenied,
+            ),
+            (
+                "INFRASTRUCTURE_S3_OBJECT_LEVEL_LOGGING_FOR_RW_EVENTS",
+                Self::InfrastructureS3ObjectLevelLoggingForRwEvents,
+            ),
+            ("INFRASTRUCTURE_SECRET_ROTATION", Self::InfrastructureSecretRotation),
+            ("INFRASTRUCTURE_SECURE_API_VERSION", Self::InfrastructureSecureApiVersion),
+            ("INFRASTRUCTURE_SECURITY_GROUPS", Self::InfrastructureSecurityGroups),
+            (
+                "INFRASTRUCTURE_SECURITY_GROUPS_HTTP_ACCESS_RESTRICTED",
+                Self::InfrastructureSecurityGroupsHttpAccessRestricted,
+            ),
+            (
+                "INFRASTRUCTURE_SECURITY_GROUPS_RESTRICT_PUBLIC_RDP_ACCESS",
+                Self::InfrastructureSecurityGroupsRestrictPublicRdpAccess,
+            ),
+            (
+                "INFRASTRUCTURE_SQL_DATA_ENCRYPTION",
+                Self::InfrastructureSqlDataEncryption,
+            ),
+            (
+                "INFRASTRUCTURE_SQL_FREEABLE_MEMORY_MONITORED",
+                Self::InfrastructureSqlFreeableMemoryMonitored,
+            ),
+            (
+                "INFRASTRUCTURE_SQL_SERVERS_AUDITING",
+                Self::InfrastructureSqlServersAuditing,
+            ),
+            (
+                "INFRASTRUCTURE_STORAGE_ACCOUNTS_ACCESSED_VIA_PRIVATE_ENDPOINTS",
+                Self::InfrastructureStorageAccountsAccessedViaPrivateEndpoints,
+            ),
+            (
+                "INFRASTRUCTURE_STORAGE_ACCOUNTS_SECURE_TLS_CONFIGURATION",
+                Self::InfrastructureStorageAccountsSecureTlsConfiguration,
+            ),
+            ("INFRASTRUCTURE_STORAGE_ENCRYPTED", Self::InfrastructureStorageEncrypted),
+            ("INFRASTRUCTURE_STORAGE_RESTRICTED", Self::InfrastructureStorageRestricted),
+            ("INFRASTRUCTURE_STORAGE_VERSIONING", Self::InfrastructureStorageVersioning),
+            ("INFRASTRUCTURE_STORAGE_WAF", Self::InfrastructureStorageWaf),
+            ("INFRASTRUCTURE_TAGGING", Self::InfrastructureTagging),
+            ("INFRASTRUCTURE_TDE_ENABLED", Self::InfrastructureTdeEnabled),
+            ("INFRASTRUCTURE_TLS_CIPHERS", Self::InfrastructureTlsCiphers),
+            ("INFRASTRUCTURE_TLS_VERSION", Self::InfrastructureTlsVersion),
+            ("INFRASTRUCTURE_VERSIONING_ENABLED", Self::InfrastructureVersioningEnabled),
+            ("INFRASTRUCTURE_VPC_CONFIGURATION", Self::InfrastructureVpcConfiguration),
+            (
+                "INFRASTRUCTURE_VPC_DEFAULT_SECURITY_GROUPS_RESTRICT_ALL_TRAFFIC",
+                Self::InfrastructureVpcDefaultSecurityGroupsRestrictAllTraffic,
+            ),
+            ("INFRASTRUCTURE_VPC_FLOW_LOGGING", Self::InfrastructureVpcFlowLogging),
+            ("INFRASTRUCTURE_WAF_ENABLED", Self::InfrastructureWafEnabled),
+            (
+                "INFRASTRUCTURE_WEB_APP_REDIRECTS_HTTP_TRAFFIC_TO_HTTPS",
+                Self::InfrastructureWebAppRedirectsHttpTrafficToHttps,
+            ),
+            ("INFRASTRUCTURE_ZONE_REDUNDANCY", Self::InfrastructureZoneRedundancy),
+            (
+                "INTERNAL_DOCUMENT_EMPLOYEE_AGREEMENT",
+                Self::InternalDocumentEmployeeAgreement,
+            ),
+            (
+                "INTERNAL_DOCUMENT_ENGINEERING_JOB_DESCRIPTION",
+                Self::InternalDocumentEngineeringJobDescription,
+            ),
+            ("INTERNAL_DOCUMENT_MSA", Self::InternalDocumentMsa),
+            (
+                "INTERNAL_DOCUMENT_ORGANIZATIONAL_CHART",
+                Self::InternalDocumentOrganizationalChart,
+            ),
+            (
+                "INTERNAL_DOCUMENT_PERFORMANCE_EVALUATION",
+                Self::InternalDocumentPerformanceEvaluation,
+            ),
+            (
+                "INTERNAL_INFRASTRUCTURE_IDENTITIES_REMOVED",
+                Self::InternalInfrastructureIdentitiesRemoved,
+            ),
+            (
+                "INTERNAL_INFRASTRUCTURE_IDENTITIES_UNIQUE",
+                Self::InternalInfrastructureIdentitiesUnique,
+            ),
+            ("INTERNAL_INFRASTRUCTURE_LINKED", Self::InternalInfrastructureLinked),
+            ("INTERNAL_POLICY_ACCEPTABLE_USE", Self::InternalPolicyAcceptableUse),
+            ("INTERNAL_POLICY_ACCESS_CONTROL", Self::InternalPolicyAccessControl),
+            ("INTERNAL_POLICY_BACKUPS", Self::InternalPolicyBackups),
+            ("INTERNAL_POLICY_CLEAN_DESK", Self::InternalPolicyCleanDesk),
+            ("INTERNAL_POLICY_CODE_OF_CONDUCT", Self::InternalPolicyCodeOfConduct),
+            (
+                "INTERNAL_POLICY_CUSTOMER_DATA_RETENTION",
+                Self::InternalPolicyCustomerDataRetention,
+            ),
+            (
+                "INTERNAL_POLICY_DATA_CLASSIFICATION",
+                Self::InternalPolicyDataClassification,
+            ),
+            ("INTERNAL_POLICY_DATA_PROTECTION", Self::InternalPolicyDataProtection),
+            ("INTERNAL_POLICY_DATA_RETENTION", Self::InternalPolicyDataRetention),
+            ("INTERNAL_POLICY_DISASTER_RECOVERY", Self::InternalPolicyDisasterRecovery),
+            (
+                "INTERNAL_POLICY_EMPLOYEE_ACCESS_TO_CUSTOMER_DATA",
+                Self::InternalPolicyEmployeeAccessToCustomerData,
+            ),
+            (
+                "INTERNAL_POLICY_EMPLOYEE_CONFIDENTIALITY",
+                Self::InternalPolicyEmployeeConfidentiality,
+            ),
+            ("INTERNAL_POLICY_ENCRYPTION", Self::InternalPolicyEncryption),
+            ("INTERNAL_POLICY_INCIDENT_RESPONSE", Self::InternalPolicyIncidentResponse),
+            (
+                "INTERNAL_POLICY_INCIDENT_RESPONSE_FOLLOW_UPS",
+                Self::InternalPolicyIncidentResponseFollowUps,
+            ),
+            (
+                "INTERNAL_POLICY_INCIDENT_RESPONSE_LESSONS_LEARNED",
+                Self::InternalPolicyIncidentResponseLessonsLearned,
+            ),
+            (
+                "INTERNAL_POLICY_INCIDENT_RESPONSE_TEAM",
+                Self::InternalPolicyIncidentResponseTeam,
+            ),
+            (
+                "INTERNAL_POLICY_INFORMATION_SECURITY",
+                Self::InternalPolicyInformationSecurity,
+            ),
+            ("INTERNAL_POLICY_PASSWORD", Self::InternalPolicyPassword),
+            (
+                "INTERNAL_POLICY_PASSWORD_MANAGER_REQUIRED",
+                Self::InternalPolicyPasswordManagerRequired,
+            ),
+            ("INTERNAL_POLICY_PHYSICAL_SECURITY", Self::InternalPolicyPhysicalSecurity),
+            (
+                "INTERNAL_POLICY_RESPONSIBLE_DISCLOSURE",
+                Self::InternalPolicyResponsibleDisclosure,
+            ),
+            ("INTERNAL_POLICY_RISK_ASSESSMENT", Self::InternalPolicyRiskAssessment),
+            ("INTERNAL_POLICY_RISK_REMEDIATION", Self::InternalPolicyRiskRemediation),
+            ("INTERNAL_POLICY_SDLC", Self::InternalPolicySdlc),
+            (
+                "INTERNAL_POLICY_SECURITY_AWARENESS",
+                Self::InternalPolicySecurityAwareness,
+            ),
+            (
+                "INTERNAL_POLICY_SECURITY_ENCRYPTION",
+                Self::InternalPolicySecurityEncryption,
+            ),
+            (
+                "INTERNAL_POLICY_SENSITIVE_DATA_DISPOSAL",
+                Self::InternalPolicySensitiveDataDisposal,
+            ),
+            (
+                "INTERNAL_POLICY_SYSTEM_ACCESS_CONTROL",
+                Self::InternalPolicySystemAccessControl,
+            ),
+            (
+                "INTERNAL_POLICY_VULNERABILITY_MANAGEMENT",
+                Self::InternalPolicyVulnerabilityManagement,
+            ),
+            (
+                "INTERNAL_REPORT_ARCHITECTURAL_DIAGRAM",
+                Self::InternalReportArchitecturalDiagram,
+            ),
+            (
+                "INTERNAL_REPORT_BACKUP_AND_COMPLETENESS",
+                Self::InternalReportBackupAndCompleteness,
+            ),
+            ("INTERNAL_REPORT_DISASTER_RECOVERY", Self::InternalReportDisasterRecovery),
+            ("INTERNAL_REPORT_NETWORK_DIAGRAM", Self::InternalReportNetworkDiagram),
+            ("INTERNAL_REPORT_PENETRATION", Self::InternalReportPenetration),
+            ("INTERNAL_REPORT_RISK_ASSESSMENT", Self::InternalReportRiskAssessment),
+            ("INTERNAL_REPORT_RISK_REMEDIATION", Self::InternalReportRiskRemediation),
+            ("INTERNAL_REPORT_VULNERABILITY", Self::InternalReportVulnerability),
+            ("INTERNAL_URL_EXTERNAL_JOBS", Self::InternalUrlExternalJobs),
+            ("INTERNAL_URL_PRIVACY_POLICY", Self::InternalUrlPrivacyPolicy),
+            ("INTERNAL_URL_SUPPORT", Self::InternalUrlSupport),
+            ("INTERNAL_URL_TERMS_OF_SERVICE", Self::InternalUrlTermsOfService),
+            (
+                "INTERNAL_VERSION_CONTROL_IDENTITIES_ONLY_AUTHORIZED_ACCESS",
+                Self::InternalVersionControlIdentitiesOnlyAuthorizedAccess,
+            ),
+            (
+                "INTERNAL_VERSION_CONTROL_IDENTITIES_REMOVED",
+                Self::InternalVersionControlIdentitiesRemoved,
+            ),
+            (
+                "INTERNAL_VERSION_CONTROL_IDENTITIES_UNIQUE",
+                Self::InternalVersionControlIdentitiesUnique,
+            ),
+            ("LOGS_ARE_CENTRALLY_STORED", Self::LogsAreCentrallyStored),
+            ("LOGS_ARE_RETAINED_FOR_365_DAYS", Self::LogsAreRetainedFor365Days),
+            (
+                "LOGS_MONITORED_FOR_SUSPICIOUS_ACTIVITY",
+                Self::LogsMonitoredForSuspiciousActivity,
+            ),
+            (
+                "ONLY_AUTHORIZED_USERS_CAN_ACCESS_LOG_SINKS",
+                Self::OnlyAuthorizedUsersCanAccessLogSinks,
+            ),
+            (
+                "VERSION_CONTROL_CODE_REVIEW_PROCESS",
+                Self::VersionControlCodeReviewProcess,
+            ),
+            ("VERSION_CONTROL_ENABLED", Self::VersionControlEnabled),
+            ("VERSION_CONTROL_MFA_ENABLED", Self::VersionControlMfaEnabled),
+            (
+                "VERSION_CONTROL_WRITE_ACCESS_TO_PRODUCTION_CODE",
+                Self::VersionControlWriteAccessToProductionCode,
+            ),
+            (
+                "VERSION_CONTROL_WRITE_ACCESS_TO_REPOSITORY",
+                Self::VersionControlWriteAccessToRepository,
+            ),
+            ("VULNERABILITY_CRITICAL_ADDRESSED", Self::VulnerabilityCriticalAddressed),
+            (
+                "VULNERABILITY_CRITICAL_ADDRESSED_AIKIDO",
+                Self::VulnerabilityCriticalAddressedAikido,
+            ),
+            (
+                "VULNERABILITY_CRITICAL_ADDRESSED_ARNICA",
+                Self::VulnerabilityCriticalAddressedArnica,
+            ),
+            (
+                "VULNERABILITY_CRITICAL_ADDRESSED_CROWDSTRIKE_FALCON_EXPOSURE_MANAGEMENT",
+                Self::VulnerabilityCriticalAddressedCrowdstrikeFalconExposureManagement,
+            ),
+            (
+                "VULNERABILITY_CRITICAL_ADDRESSED_GITLAB_VMS",
+                Self::VulnerabilityCriticalAddressedGitlabVms,
+            ),
+            (
+                "VULNERABILITY_CRITICAL_ADDRESSED_MS_DEFENDER_VMS",
+                Self::VulnerabilityCriticalAddressedMsDefenderVms,
+            ),
+            (
+                "VULNERABILITY_CRITICAL_ADDRESSED_MS_DEFENDER_VMS_GCC_HIGH",
+                Self::VulnerabilityCriticalAddressedMsDefenderVmsGccHigh,
+            ),
+            (
+                "VULNERABILITY_CRITICAL_ADDRESSED_ORCA_SECURITY",
+                Self::VulnerabilityCriticalAddressedOrcaSecurity,
+            ),
+            (
+                "VULNERABILITY_CRITICAL_ADDRESSED_QUALYS",
+                Self::VulnerabilityCriticalAddressedQualys,
+            ),
+            (
+                "VULNERABILITY_CRITICAL_ADDRESSED_RAPID7_VMS",
+                Self::VulnerabilityCriticalAddressedRapid7Vms,
+            ),
+            (
+                "VULNERABILITY_CRITICAL_ADDRESSED_SEMGREP",
+                Self::VulnerabilityCriticalAddressedSemgrep,
+            ),
+            (
+                "VULNERABILITY_CRITICAL_ADDRESSED_SENTINELONE_SINGULARITY_VULNERABILITY_MANAGEMENT",
+                Self::VulnerabilityCriticalAddressedSentineloneSingularityVulnerabilityManagement,
+            ),
+            (
+                "VULNERABILITY_CRITICAL_ADDRESSED_SNYK",
+                Self::VulnerabilityCriticalAddressedSnyk,
+            ),
+            (
+                "VULNERABILITY_CRITICAL_ADDRESSED_TENABLE_VULNERABILITY_MANAGEMENT",
+                Self::VulnerabilityCriticalAddressedTenableVulnerabilityManagement,
+            ),
+            (
+                "VULNERABILITY_CRITICAL_ADDRESSED_UPWIND",
+                Self::VulnerabilityCriticalAddressedUpwind,
+            ),
+            (
+                "VULNERABILITY_CRITICAL_ADDRESSED_WIZ_CODE",
+                Self::VulnerabilityCriticalAddressedWizCode,
+            ),
+            (
+                "VULNERABILITY_CRITICAL_ADDRESSED_WIZ_VMS",
+                Self::VulnerabilityCriticalAddressedWizVms,
+            ),
+            ("VULNERABILITY_HIGH_ADDRESSED", Self::VulnerabilityHighAddressed),
+            (
+                "VULNERABILITY_HIGH_ADDRESSED_AIKIDO",
+                Self::VulnerabilityHighAddressedAikido,
+            ),
+            (
+                "VULNERABILITY_HIGH_ADDRESSED_ARNICA",
+                Self::VulnerabilityHighAddressedArnica,
+            ),
+            (
+                "VULNERABILITY_HIGH_ADDRESSED_CROWDSTRIKE_FALCON_EXPOSURE_MANAGEMENT",
+                Self::VulnerabilityHighAddressedCrowdstrikeFalconExposureManagement,
+            ),
+            (
+                "VULNERABILITY_HIGH_ADDRESSED_GITLAB_VMS",
+                Self::VulnerabilityHighAddressedGitlabVms,
+            ),
+            (
+                "VULNERABILITY_HIGH_ADDRESSED_MS_DEFENDER_VMS",
+                Self::VulnerabilityHighAddressedMsDefenderVms,
+            ),
+            (
+                "VULNERABILITY_HIGH_ADDRESSED_MS_DEFENDER_VMS_GCC_HIGH",
+                Self::VulnerabilityHighAddressedMsDefenderVmsGccHigh,
+            ),
+            (
+                "VULNERABILITY_HIGH_ADDRESSED_ORCA_SECURITY",
+                Self::VulnerabilityHighAddressedOrcaSecurity,
+            ),
+            (
+                "VULNERABILITY_HIGH_ADDRESSED_QUALYS",
+                Self::VulnerabilityHighAddressedQualys,
+            ),
+            (
+                "VULNERABILITY_HIGH_ADDRESSED_RAPID7_VMS",
+                Self::VulnerabilityHighAddressedRapid7Vms,
+            ),
+            (
+                "VULNERABILITY_HIGH_ADDRESSED_SEMGREP",
+                Self::VulnerabilityHighAddressedSemgrep,
+            ),
+            (
+                "VULNERABILITY_HIGH_ADDRESSED_SENTINELONE_SINGULARITY_VULNERABILITY_MANAGEMENT",
+                Self::VulnerabilityHighAddressedSentineloneSingularityVulnerabilityManagement,
+            ),
+            ("VULNERABILITY_HIGH_ADDRESSED_SNYK", Self::VulnerabilityHighAddressedSnyk),
+            (
+                "VULNERABILITY_HIGH_ADDRESSED_TENABLE_VULNERABILITY_MANAGEMENT",
+                Self::VulnerabilityHighAddressedTenableVulnerabilityManagement,
+            ),
+            (
+                "VULNERABILITY_HIGH_ADDRESSED_UPWIND",
+                Self::VulnerabilityHighAddressedUpwind,
+            ),
+            (
+                "VULNERABILITY_HIGH_ADDRESSED_WIZ_CODE",
+                Self::VulnerabilityHighAddressedWizCode,
+            ),
+            (
+                "VULNERABILITY_HIGH_ADDRESSED_WIZ_VMS",
+                Self::VulnerabilityHighAddressedWizVms,
+            ),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for ComplianceTestAutopilotTaskType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -32908,636 +33235,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for ComplianceTestAutopilotTaskType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "IDENTITY_PROVIDER_MFA_ENABLED" => Self::IdentityProviderMfaEnabled,
-                    "IDENTITY_PROVIDER_UNKNOWN_EMAIL" => {
-                        Self::IdentityProviderUnknownEmail
-                    }
-                    "INTERNAL_POLICY_INCIDENT_RESPONSE" => {
-                        Self::InternalPolicyIncidentResponse
-                    }
-                    "INTERNAL_POLICY_INCIDENT_RESPONSE_FOLLOW_UPS" => {
-                        Self::InternalPolicyIncidentResponseFollowUps
-                    }
-                    "INTERNAL_POLICY_INCIDENT_RESPONSE_LESSONS_LEARNED" => {
-                        Self::InternalPolicyIncidentResponseLessonsLearned
-                    }
-                    "INTERNAL_POLICY_INCIDENT_RESPONSE_TEAM" => {
-                        Self::InternalPolicyIncidentResponseTeam
-                    }
-                    "INTERNAL_POLICY_DATA_CLASSIFICATION" => {
-                        Self::InternalPolicyDataClassification
-                    }
-                    "INTERNAL_POLICY_SDLC" => Self::InternalPolicySdlc,
-                    "INTERNAL_POLICY_ACCEPTABLE_USE" => Self::InternalPolicyAcceptableUse,
-                    "INTERNAL_POLICY_ACCESS_CONTROL" => Self::InternalPolicyAccessControl,
-                    "INTERNAL_POLICY_INFORMATION_SECURITY" => {
-                        Self::InternalPolicyInformationSecurity
-                    }
-                    "INTERNAL_POLICY_CODE_OF_CONDUCT" => {
-                        Self::InternalPolicyCodeOfConduct
-                    }
-                    "INTERNAL_POLICY_DATA_PROTECTION" => {
-                        Self::InternalPolicyDataProtection
-                    }
-                    "INTERNAL_POLICY_PASSWORD" => Self::InternalPolicyPassword,
-                    "INTERNAL_POLICY_BACKUPS" => Self::InternalPolicyBackups,
-                    "INTERNAL_POLICY_PHYSICAL_SECURITY" => {
-                        Self::InternalPolicyPhysicalSecurity
-                    }
-                    "INTERNAL_POLICY_RISK_ASSESSMENT" => {
-                        Self::InternalPolicyRiskAssessment
-                    }
-                    "INTERNAL_POLICY_DISASTER_RECOVERY" => {
-                        Self::InternalPolicyDisasterRecovery
-                    }
-                    "INTERNAL_POLICY_ENCRYPTION" => Self::InternalPolicyEncryption,
-                    "INTERNAL_POLICY_SYSTEM_ACCESS_CONTROL" => {
-                        Self::InternalPolicySystemAccessControl
-                    }
-                    "INTERNAL_POLICY_RESPONSIBLE_DISCLOSURE" => {
-                        Self::InternalPolicyResponsibleDisclosure
-                    }
-                    "INTERNAL_POLICY_EMPLOYEE_CONFIDENTIALITY" => {
-                        Self::InternalPolicyEmployeeConfidentiality
-                    }
-                    "INTERNAL_POLICY_EMPLOYEE_ACCESS_TO_CUSTOMER_DATA" => {
-                        Self::InternalPolicyEmployeeAccessToCustomerData
-                    }
-                    "INTERNAL_POLICY_RISK_REMEDIATION" => {
-                        Self::InternalPolicyRiskRemediation
-                    }
-                    "INTERNAL_POLICY_VULNERABILITY_MANAGEMENT" => {
-                        Self::InternalPolicyVulnerabilityManagement
-                    }
-                    "INTERNAL_DOCUMENT_ORGANIZATIONAL_CHART" => {
-                        Self::InternalDocumentOrganizationalChart
-                    }
-                    "COMPANY_POLICIES_APPROVED" => Self::CompanyPoliciesApproved,
-                    "COMPANY_POLICIES_CREATED" => Self::CompanyPoliciesCreated,
-                    "COMPANY_BOD_UNIQUE" => Self::CompanyBodUnique,
-                    "INTERNAL_REPORT_RISK_ASSESSMENT" => {
-                        Self::InternalReportRiskAssessment
-                    }
-                    "INTERNAL_REPORT_RISK_REMEDIATION" => {
-                        Self::InternalReportRiskRemediation
-                    }
-                    "INTERNAL_REPORT_VULNERABILITY" => Self::InternalReportVulnerability,
-                    "INTERNAL_REPORT_PENETRATION" => Self::InternalReportPenetration,
-                    "INTERNAL_REPORT_DISASTER_RECOVERY" => {
-                        Self::InternalReportDisasterRecovery
-                    }
-                    "INTERNAL_REPORT_BACKUP_AND_COMPLETENESS" => {
-                        Self::InternalReportBackupAndCompleteness
-                    }
-                    "INTERNAL_REPORT_ARCHITECTURAL_DIAGRAM" => {
-                        Self::InternalReportArchitecturalDiagram
-                    }
-                    "INTERNAL_REPORT_NETWORK_DIAGRAM" => {
-                        Self::InternalReportNetworkDiagram
-                    }
-                    "INTERNAL_URL_SUPPORT" => Self::InternalUrlSupport,
-                    "INTERNAL_URL_PRIVACY_POLICY" => Self::InternalUrlPrivacyPolicy,
-                    "INTERNAL_URL_TERMS_OF_SERVICE" => Self::InternalUrlTermsOfService,
-                    "EMPLOYEES_POLICIES_APPROVED" => Self::EmployeesPoliciesApproved,
-                    "EMPLOYEES_ACCEPTABLE_USE_POLICY" => {
-                        Self::EmployeesAcceptableUsePolicy
-                    }
-                    "EMPLOYEES_CODE_OF_CONDUCT_POLICY" => {
-                        Self::EmployeesCodeOfConductPolicy
-                    }
-                    "EMPLOYEES_DATA_PROTECTION_POLICY" => {
-                        Self::EmployeesDataProtectionPolicy
-                    }
-                    "AGENT_PASSWORD_MANAGER" => Self::AgentPasswordManager,
-                    "AGENT_ANTI_VIRUS_APPLICATION" => Self::AgentAntiVirusApplication,
-                    "AGENT_AUTO_UPDATES_ENABLED" => Self::AgentAutoUpdatesEnabled,
-                    "CONTRACTORS_CODE_OF_CONDUCT_POLICY" => {
-                        Self::ContractorsCodeOfConductPolicy
-                    }
-                    "CONTRACTORS_ACCEPTABLE_USE_POLICY" => {
-                        Self::ContractorsAcceptableUsePolicy
-                    }
-                    "COMPANY_INFRASTRUCTURE_MFA_ENABLED" => {
-                        Self::CompanyInfrastructureMfaEnabled
-                    }
-                    "COMPANY_INFRASTRUCTURE_SSL_ENABLED" => {
-                        Self::CompanyInfrastructureSslEnabled
-                    }
-                    "COMPANY_WEBSITE_SSL_ENFORCED" => Self::CompanyWebsiteSslEnforced,
-                    "COMPANY_WEBSITE_SSL_CERT_NOT_EXPIRED" => {
-                        Self::CompanyWebsiteSslCertNotExpired
-                    }
-                    "COMPANY_WEBSITE_SSL_CERT_STRONG_CIPHERS" => {
-                        Self::CompanyWebsiteSslCertStrongCiphers
-                    }
-                    "COMPANY_WEBSITE_SSL_HAS_KNOWN_ISSUES" => {
-                        Self::CompanyWebsiteSslHasKnownIssues
-                    }
-                    "COMPANY_PRIORITIZE_SECURITY_ISSUES" => {
-                        Self::CompanyPrioritizeSecurityIssues
-                    }
-                    "VERSION_CONTROL_ENABLED" => Self::VersionControlEnabled,
-                    "VERSION_CONTROL_MFA_ENABLED" => Self::VersionControlMfaEnabled,
-                    "VERSION_CONTROL_CODE_REVIEW_PROCESS" => {
-                        Self::VersionControlCodeReviewProcess
-                    }
-                    "INFRASTRUCTURE_AUTHORIZATION_DETAILS" => {
-                        Self::InfrastructureAuthorizationDetails
-                    }
-                    "INFRASTRUCTURE_PUBLIC_SSH_DENIED" => {
-                        Self::InfrastructurePublicSshDenied
-                    }
-                    "INFRASTRUCTURE_DATA_ENCRYPTED" => Self::InfrastructureDataEncrypted,
-                    "INFRASTRUCTURE_DATA_MULTI_AZ" => Self::InfrastructureDataMultiAz,
-                    "INFRASTRUCTURE_STORAGE_ENCRYPTED" => {
-                        Self::InfrastructureStorageEncrypted
-                    }
-                    "INFRASTRUCTURE_DATA_MONITOR_CPU" => {
-                        Self::InfrastructureDataMonitorCpu
-                    }
-                    "INFRASTRUCTURE_DATA_MONITOR_READ_IO" => {
-                        Self::InfrastructureDataMonitorReadIo
-                    }
-                    "INFRASTRUCTURE_DATA_MONITOR_WRITE_IO" => {
-                        Self::InfrastructureDataMonitorWriteIo
-                    }
-                    "INFRASTRUCTURE_DATA_MONITOR_FREE_STORAGE" => {
-                        Self::InfrastructureDataMonitorFreeStorage
-                    }
-                    "INFRASTRUCTURE_INSTANCE_MONITOR_CPU" => {
-                        Self::InfrastructureInstanceMonitorCpu
-                    }
-                    "INFRASTRUCTURE_DISALLOWS_TRAFFIC" => {
-                        Self::InfrastructureDisallowsTraffic
-                    }
-                    "INFRASTRUCTURE_HAS_WAF" => Self::InfrastructureHasWaf,
-                    "INFRASTRUCTURE_HAS_BALANCERS" => Self::InfrastructureHasBalancers,
-                    "INFRASTRUCTURE_QUEUE_MONITOR_MESSAGE_AGE" => {
-                        Self::InfrastructureQueueMonitorMessageAge
-                    }
-                    "INFRASTRUCTURE_CLOUD_DATA_FREE_STORAGE" => {
-                        Self::InfrastructureCloudDataFreeStorage
-                    }
-                    "INFRASTRUCTURE_CREDENTIAL_REPORT" => {
-                        Self::InfrastructureCredentialReport
-                    }
-                    "INFRASTRUCTURE_STORAGE_RESTRICTED" => {
-                        Self::InfrastructureStorageRestricted
-                    }
-                    "INFRASTRUCTURE_STORAGE_VERSIONING" => {
-                        Self::InfrastructureStorageVersioning
-                    }
-                    "INFRASTRUCTURE_DATA_BACKUPS" => Self::InfrastructureDataBackups,
-                    "INTERNAL_INFRASTRUCTURE_IDENTITIES_REMOVED" => {
-                        Self::InternalInfrastructureIdentitiesRemoved
-                    }
-                    "INTERNAL_INFRASTRUCTURE_IDENTITIES_UNIQUE" => {
-                        Self::InternalInfrastructureIdentitiesUnique
-                    }
-                    "INFRASTRUCTURE_STORAGE_WAF" => Self::InfrastructureStorageWaf,
-                    "INTERNAL_VERSION_CONTROL_IDENTITIES_UNIQUE" => {
-                        Self::InternalVersionControlIdentitiesUnique
-                    }
-                    "INTERNAL_VERSION_CONTROL_IDENTITIES_REMOVED" => {
-                        Self::InternalVersionControlIdentitiesRemoved
-                    }
-                    "INTERNAL_INFRASTRUCTURE_LINKED" => {
-                        Self::InternalInfrastructureLinked
-                    }
-                    "INTERNAL_VERSION_CONTROL_IDENTITIES_ONLY_AUTHORIZED_ACCESS" => {
-                        Self::InternalVersionControlIdentitiesOnlyAuthorizedAccess
-                    }
-                    "INTERNAL_POLICY_PASSWORD_MANAGER_REQUIRED" => {
-                        Self::InternalPolicyPasswordManagerRequired
-                    }
-                    "INTERNAL_POLICY_SECURITY_AWARENESS" => {
-                        Self::InternalPolicySecurityAwareness
-                    }
-                    "INTERNAL_POLICY_SECURITY_ENCRYPTION" => {
-                        Self::InternalPolicySecurityEncryption
-                    }
-                    "INTERNAL_URL_EXTERNAL_JOBS" => Self::InternalUrlExternalJobs,
-                    "EMPLOYEES_SECURITY_COMPLIANCE" => Self::EmployeesSecurityCompliance,
-                    "EMPLOYEES_BACKGROUND_CHECK_COMPLIANCE" => {
-                        Self::EmployeesBackgroundCheckCompliance
-                    }
-                    "EMPLOYEES_LOCK_SCREEN_COMPLIANCE" => {
-                        Self::EmployeesLockScreenCompliance
-                    }
-                    "EMPLOYEES_HARD_DRIVE_ENCRYPTED_COMPLIANCE" => {
-                        Self::EmployeesHardDriveEncryptedCompliance
-                    }
-                    "VERSION_CONTROL_WRITE_ACCESS_TO_REPOSITORY" => {
-                        Self::VersionControlWriteAccessToRepository
-                    }
-                    "VERSION_CONTROL_WRITE_ACCESS_TO_PRODUCTION_CODE" => {
-                        Self::VersionControlWriteAccessToProductionCode
-                    }
-                    "CONTRACTORS_BACKGROUND_CHECK_COMPLIANCE" => {
-                        Self::ContractorsBackgroundCheckCompliance
-                    }
-                    "COMPANY_SECURITY_COMMITTEE" => Self::CompanySecurityCommittee,
-                    "INTERNAL_DOCUMENT_PERFORMANCE_EVALUATION" => {
-                        Self::InternalDocumentPerformanceEvaluation
-                    }
-                    "INTERNAL_DOCUMENT_EMPLOYEE_AGREEMENT" => {
-                        Self::InternalDocumentEmployeeAgreement
-                    }
-                    "INTERNAL_DOCUMENT_ENGINEERING_JOB_DESCRIPTION" => {
-                        Self::InternalDocumentEngineeringJobDescription
-                    }
-                    "INTERNAL_DOCUMENT_MSA" => Self::InternalDocumentMsa,
-                    "INTERNAL_POLICY_DATA_RETENTION" => Self::InternalPolicyDataRetention,
-                    "INTERNAL_POLICY_CUSTOMER_DATA_RETENTION" => {
-                        Self::InternalPolicyCustomerDataRetention
-                    }
-                    "INTERNAL_POLICY_CLEAN_DESK" => Self::InternalPolicyCleanDesk,
-                    "INTERNAL_POLICY_SENSITIVE_DATA_DISPOSAL" => {
-                        Self::InternalPolicySensitiveDataDisposal
-                    }
-                    "INFRASTRUCTURE_ROOT_ACCOUNT_UNUSED" => {
-                        Self::InfrastructureRootAccountUnused
-                    }
-                    "CONTRACTORS_POLICIES_APPROVED" => Self::ContractorsPoliciesApproved,
-                    "CONTRACTORS_DATA_PROTECTION_POLICY" => {
-                        Self::ContractorsDataProtectionPolicy
-                    }
-                    "LOGS_ARE_CENTRALLY_STORED" => Self::LogsAreCentrallyStored,
-                    "ONLY_AUTHORIZED_USERS_CAN_ACCESS_LOG_SINKS" => {
-                        Self::OnlyAuthorizedUsersCanAccessLogSinks
-                    }
-                    "LOGS_ARE_RETAINED_FOR_365_DAYS" => Self::LogsAreRetainedFor365Days,
-                    "ENCRYPTION_IN_TRANSIT" => Self::EncryptionInTransit,
-                    "EXCESSIVE_PRIVILEGES_ASSIGNED" => Self::ExcessivePrivilegesAssigned,
-                    "EXTERNAL_EXPOSURE_OF_CLOUD_RESOURCES" => {
-                        Self::ExternalExposureOfCloudResources
-                    }
-                    "LOGS_MONITORED_FOR_SUSPICIOUS_ACTIVITY" => {
-                        Self::LogsMonitoredForSuspiciousActivity
-                    }
-                    "CAPACITY_AND_USAGE_MONITORING" => Self::CapacityAndUsageMonitoring,
-                    "FORMER_PERSONNEL_OFFBOARDED" => Self::FormerPersonnelOffboarded,
-                    "INFRASTRUCTURE_FAILED_BACKUPS_ADDRESSED_IN_TIMELY_MANNER" => {
-                        Self::InfrastructureFailedBackupsAddressedInTimelyManner
-                    }
-                    "AUTO_SCALE_SERVER_INSTANCES" => Self::AutoScaleServerInstances,
-                    "INFRASTRUCTURE_CLOUD_DATA_MONITOR_CPU_LOAD" => {
-                        Self::InfrastructureCloudDataMonitorCpuLoad
-                    }
-                    "INFRASTRUCTURE_CLOUDTRAIL_LOG_FILE_INTEGRITY" => {
-                        Self::InfrastructureCloudtrailLogFileIntegrity
-                    }
-                    "INFRASTRUCTURE_FAILED_BACKUP_ALERTS" => {
-                        Self::InfrastructureFailedBackupAlerts
-                    }
-                    "INFRASTRUCTURE_SQL_FREEABLE_MEMORY_MONITORED" => {
-                        Self::InfrastructureSqlFreeableMemoryMonitored
-                    }
-                    "INFRASTRUCTURE_DAILY_BACKUP_JOB_STATUS_MONITORED" => {
-                        Self::InfrastructureDailyBackupJobStatusMonitored
-                    }
-                    "CUSTOM_TEST" => Self::CustomTest,
-                    "DRAFT_TEST" => Self::DraftTest,
-                    "INFRASTRUCTURE_IAM_PASSWORD_MINIMUM_LENGTH" => {
-                        Self::InfrastructureIamPasswordMinimumLength
-                    }
-                    "INFRASTRUCTURE_BUCKET_ACCESS_LOGGING" => {
-                        Self::InfrastructureBucketAccessLogging
-                    }
-                    "INFRASTRUCTURE_RDS_MINIMUM_VERSION_UPGRADE" => {
-                        Self::InfrastructureRdsMinimumVersionUpgrade
-                    }
-                    "INFRASTRUCTURE_CMK_ROTATION" => Self::InfrastructureCmkRotation,
-                    "INFRASTRUCTURE_IAM_PASSWORD_REUSE" => {
-                        Self::InfrastructureIamPasswordReuse
-                    }
-                    "VULNERABILITY_CRITICAL_ADDRESSED" => {
-                        Self::VulnerabilityCriticalAddressed
-                    }
-                    "VULNERABILITY_HIGH_ADDRESSED" => Self::VulnerabilityHighAddressed,
-                    "INFRASTRUCTURE_IAM_ACCESS_KEY_ROTATION" => {
-                        Self::InfrastructureIamAccessKeyRotation
-                    }
-                    "INFRASTRUCTURE_MFA_FOR_ROOT_ACCOUNT" => {
-                        Self::InfrastructureMfaForRootAccount
-                    }
-                    "INFRASTRUCTURE_EBS_VOLUME_ENCRYPTION" => {
-                        Self::InfrastructureEbsVolumeEncryption
-                    }
-                    "INFRASTRUCTURE_HARDWARE_MFA_FOR_ROOT_ACCOUNT" => {
-                        Self::InfrastructureHardwareMfaForRootAccount
-                    }
-                    "INFRASTRUCTURE_VPC_FLOW_LOGGING" => {
-                        Self::InfrastructureVpcFlowLogging
-                    }
-                    "INFRASTRUCTURE_S3_HTTP_REQUEST_DENIED" => {
-                        Self::InfrastructureS3HttpRequestDenied
-                    }
-                    "INFRASTRUCTURE_IAM_GROUP_BASED_ACCESS_CONTROL" => {
-                        Self::InfrastructureIamGroupBasedAccessControl
-                    }
-                    "INFRASTRUCTURE_IAM_UNUSED_CREDENTIALS" => {
-                        Self::InfrastructureIamUnusedCredentials
-                    }
-                    "INFRASTRUCTURE_CLOUD_TRAIL_LOGS_ENCRYPTED" => {
-                        Self::InfrastructureCloudTrailLogsEncrypted
-                    }
-                    "INFRASTRUCTURE_IAM_PRINCIPLE_OF_LEAST_PRIVILEGE" => {
-                        Self::InfrastructureIamPrincipleOfLeastPrivilege
-                    }
-                    "INFRASTRUCTURE_SECURITY_GROUPS_RESTRICT_PUBLIC_RDP_ACCESS" => {
-                        Self::InfrastructureSecurityGroupsRestrictPublicRdpAccess
-                    }
-                    "INFRASTRUCTURE_S3_OBJECT_LEVEL_LOGGING_FOR_RW_EVENTS" => {
-                        Self::InfrastructureS3ObjectLevelLoggingForRwEvents
-                    }
-                    "INFRASTRUCTURE_EFS_ENCRYPTED_AT_REST" => {
-                        Self::InfrastructureEfsEncryptedAtRest
-                    }
-                    "INFRASTRUCTURE_RDS_PUBLIC_ACCESS_RESTRICTED" => {
-                        Self::InfrastructureRdsPublicAccessRestricted
-                    }
-                    "INFRASTRUCTURE_VPC_DEFAULT_SECURITY_GROUPS_RESTRICT_ALL_TRAFFIC" => {
-                        Self::InfrastructureVpcDefaultSecurityGroupsRestrictAllTraffic
-                    }
-                    "INFRASTRUCTURE_ACLS_PUBLIC_REMOTE_ADMIN_ACCESS_RESTRICTED" => {
-                        Self::InfrastructureAclsPublicRemoteAdminAccessRestricted
-                    }
-                    "VULNERABILITY_CRITICAL_ADDRESSED_SNYK" => {
-                        Self::VulnerabilityCriticalAddressedSnyk
-                    }
-                    "VULNERABILITY_HIGH_ADDRESSED_SNYK" => {
-                        Self::VulnerabilityHighAddressedSnyk
-                    }
-                    "VULNERABILITY_CRITICAL_ADDRESSED_TENABLE_VULNERABILITY_MANAGEMENT" => {
-                        Self::VulnerabilityCriticalAddressedTenableVulnerabilityManagement
-                    }
-                    "VULNERABILITY_HIGH_ADDRESSED_TENABLE_VULNERABILITY_MANAGEMENT" => {
-                        Self::VulnerabilityHighAddressedTenableVulnerabilityManagement
-                    }
-                    "VULNERABILITY_CRITICAL_ADDRESSED_QUALYS" => {
-                        Self::VulnerabilityCriticalAddressedQualys
-                    }
-                    "VULNERABILITY_HIGH_ADDRESSED_QUALYS" => {
-                        Self::VulnerabilityHighAddressedQualys
-                    }
-                    "VULNERABILITY_CRITICAL_ADDRESSED_SEMGREP" => {
-                        Self::VulnerabilityCriticalAddressedSemgrep
-                    }
-                    "VULNERABILITY_HIGH_ADDRESSED_SEMGREP" => {
-                        Self::VulnerabilityHighAddressedSemgrep
-                    }
-                    "VULNERABILITY_CRITICAL_ADDRESSED_CROWDSTRIKE_FALCON_EXPOSURE_MANAGEMENT" => {
-                        Self::VulnerabilityCriticalAddressedCrowdstrikeFalconExposureManagement
-                    }
-                    "VULNERABILITY_HIGH_ADDRESSED_CROWDSTRIKE_FALCON_EXPOSURE_MANAGEMENT" => {
-                        Self::VulnerabilityHighAddressedCrowdstrikeFalconExposureManagement
-                    }
-                    "VULNERABILITY_CRITICAL_ADDRESSED_SENTINELONE_SINGULARITY_VULNERABILITY_MANAGEMENT" => {
-                        Self::VulnerabilityCriticalAddressedSentineloneSingularityVulnerabilityManagement
-                    }
-                    "VULNERABILITY_HIGH_ADDRESSED_SENTINELONE_SINGULARITY_VULNERABILITY_MANAGEMENT" => {
-                        Self::VulnerabilityHighAddressedSentineloneSingularityVulnerabilityManagement
-                    }
-                    "VULNERABILITY_CRITICAL_ADDRESSED_MS_DEFENDER_VMS" => {
-                        Self::VulnerabilityCriticalAddressedMsDefenderVms
-                    }
-                    "VULNERABILITY_HIGH_ADDRESSED_MS_DEFENDER_VMS" => {
-                        Self::VulnerabilityHighAddressedMsDefenderVms
-                    }
-                    "VULNERABILITY_CRITICAL_ADDRESSED_RAPID7_VMS" => {
-                        Self::VulnerabilityCriticalAddressedRapid7Vms
-                    }
-                    "VULNERABILITY_HIGH_ADDRESSED_RAPID7_VMS" => {
-                        Self::VulnerabilityHighAddressedRapid7Vms
-                    }
-                    "INFRASTRUCTURE_CLASSIC_LOAD_BALANCER_LATENCY_MONITORED" => {
-                        Self::InfrastructureClassicLoadBalancerLatencyMonitored
-                    }
-                    "INFRASTRUCTURE_CLASSIC_LOAD_BALANCER_SERVER_ERRORS_MONITORED" => {
-                        Self::InfrastructureClassicLoadBalancerServerErrorsMonitored
-                    }
-                    "INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_UNHEALTHY_HOSTS_MONITORED" => {
-                        Self::InfrastructureApplicationLoadBalancerUnhealthyHostsMonitored
-                    }
-                    "INFRASTRUCTURE_CLASSIC_LOAD_BALANCER_UNHEALTHY_HOSTS_MONITORED" => {
-                        Self::InfrastructureClassicLoadBalancerUnhealthyHostsMonitored
-                    }
-                    "INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_SERVER_ERRORS_MONITORED" => {
-                        Self::InfrastructureApplicationLoadBalancerServerErrorsMonitored
-                    }
-                    "INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_TARGET_RESPONSE_TIME_MONITORED" => {
-                        Self::InfrastructureApplicationLoadBalancerTargetResponseTimeMonitored
-                    }
-                    "INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_REDIRECTS_HTTP_TO_HTTPS" => {
-                        Self::InfrastructureApplicationLoadBalancerRedirectsHttpToHttps
-                    }
-                    "INFRASTRUCTURE_LAMBDA_ERROR_RATE_MONITORED" => {
-                        Self::InfrastructureLambdaErrorRateMonitored
-                    }
-                    "INFRASTRUCTURE_EC2_INSTANCES_IMDSV1_DISABLED" => {
-                        Self::InfrastructureEc2InstancesImdsv1Disabled
-                    }
-                    "INFRASTRUCTURE_SECURITY_GROUPS_HTTP_ACCESS_RESTRICTED" => {
-                        Self::InfrastructureSecurityGroupsHttpAccessRestricted
-                    }
-                    "INFRASTRUCTURE_DATABASE_WRITES_IO_MONITORED" => {
-                        Self::InfrastructureDatabaseWritesIoMonitored
-                    }
-                    "INFRASTRUCTURE_DYNAMODB_POINT_IN_TIME_ENABLED" => {
-                        Self::InfrastructureDynamodbPointInTimeEnabled
-                    }
-                    "INFRASTRUCTURE_LOG_ALERT_FOR_CREATE_POLICY_ASSIGNMENT" => {
-                        Self::InfrastructureLogAlertForCreatePolicyAssignment
-                    }
-                    "INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_POLICY_ASSIGNMENT" => {
-                        Self::InfrastructureLogAlertForDeletePolicyAssignment
-                    }
-                    "INFRASTRUCTURE_NSG_SSH_PUBLIC_ACCESS_RESTRICTED" => {
-                        Self::InfrastructureNsgSshPublicAccessRestricted
-                    }
-                    "INFRASTRUCTURE_STORAGE_ACCOUNTS_ACCESSED_VIA_PRIVATE_ENDPOINTS" => {
-                        Self::InfrastructureStorageAccountsAccessedViaPrivateEndpoints
-                    }
-                    "INFRASTRUCTURE_WEB_APP_REDIRECTS_HTTP_TRAFFIC_TO_HTTPS" => {
-                        Self::InfrastructureWebAppRedirectsHttpTrafficToHttps
-                    }
-                    "INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_PUBLIC_IP_ADDRESS" => {
-                        Self::InfrastructureLogAlertForDeletePublicIpAddress
-                    }
-                    "INFRASTRUCTURE_SQL_SERVERS_AUDITING" => {
-                        Self::InfrastructureSqlServersAuditing
-                    }
-                    "INFRASTRUCTURE_STORAGE_ACCOUNTS_SECURE_TLS_CONFIGURATION" => {
-                        Self::InfrastructureStorageAccountsSecureTlsConfiguration
-                    }
-                    "INFRASTRUCTURE_LOG_ALERT_FOR_MANAGE_PUBLIC_IP_ADDRESS_RULE" => {
-                        Self::InfrastructureLogAlertForManagePublicIpAddressRule
-                    }
-                    "INFRASTRUCTURE_AUDIT_LOGS_ENABLED_FOR_EKS_CLUSTER" => {
-                        Self::InfrastructureAuditLogsEnabledForEksCluster
-                    }
-                    "INFRASTRUCTURE_PUBLIC_ACCESS_TO_CLUSTERS_CONTROL_PLANE_IS_RESTRICTED" => {
-                        Self::InfrastructurePublicAccessToClustersControlPlaneIsRestricted
-                    }
-                    "INFRASTRUCTURE_PRIVATE_ACCESS_TO_CLUSTERS_CONTROL_PLANE_IS_RESTRICTED" => {
-                        Self::InfrastructurePrivateAccessToClustersControlPlaneIsRestricted
-                    }
-                    "INFRASTRUCTURE_LOG_ALERT_FOR_MANAGE_NETWORK_SECURITY_GROUP" => {
-                        Self::InfrastructureLogAlertForManageNetworkSecurityGroup
-                    }
-                    "INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_NETWORK_SECURITY_GROUP" => {
-                        Self::InfrastructureLogAlertForDeleteNetworkSecurityGroup
-                    }
-                    "INFRASTRUCTURE_LOG_ALERT_FOR_MANAGE_SECURITY_SOLUTION" => {
-                        Self::InfrastructureLogAlertForManageSecuritySolution
-                    }
-                    "VULNERABILITY_CRITICAL_ADDRESSED_ARNICA" => {
-                        Self::VulnerabilityCriticalAddressedArnica
-                    }
-                    "VULNERABILITY_HIGH_ADDRESSED_ARNICA" => {
-                        Self::VulnerabilityHighAddressedArnica
-                    }
-                    "INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_SECURITY_SOLUTION" => {
-                        Self::InfrastructureLogAlertForDeleteSecuritySolution
-                    }
-                    "INFRASTRUCTURE_POSTGRESQL_DATABASE_SERVER_LOG_CHECKPOINTS" => {
-                        Self::InfrastructurePostgresqlDatabaseServerLogCheckpoints
-                    }
-                    "VULNERABILITY_CRITICAL_ADDRESSED_AIKIDO" => {
-                        Self::VulnerabilityCriticalAddressedAikido
-                    }
-                    "VULNERABILITY_HIGH_ADDRESSED_AIKIDO" => {
-                        Self::VulnerabilityHighAddressedAikido
-                    }
-                    "VULNERABILITY_CRITICAL_ADDRESSED_WIZ_VMS" => {
-                        Self::VulnerabilityCriticalAddressedWizVms
-                    }
-                    "VULNERABILITY_HIGH_ADDRESSED_WIZ_VMS" => {
-                        Self::VulnerabilityHighAddressedWizVms
-                    }
-                    "VULNERABILITY_CRITICAL_ADDRESSED_WIZ_CODE" => {
-                        Self::VulnerabilityCriticalAddressedWizCode
-                    }
-                    "VULNERABILITY_HIGH_ADDRESSED_WIZ_CODE" => {
-                        Self::VulnerabilityHighAddressedWizCode
-                    }
-                    "INFRASTRUCTURE_LOG_ALERT_FOR_CREATE_OR_UPDATE_SQL_SERVER_FIREWALL_RULE" => {
-                        Self::InfrastructureLogAlertForCreateOrUpdateSqlServerFirewallRule
-                    }
-                    "INFRASTRUCTURE_KEY_VAULTS_KEY_EXPIRATION" => {
-                        Self::InfrastructureKeyVaultsKeyExpiration
-                    }
-                    "INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_SQL_SERVER_FIREWALL_RULE" => {
-                        Self::InfrastructureLogAlertForDeleteSqlServerFirewallRule
-                    }
-                    "INFRASTRUCTURE_SQL_DATA_ENCRYPTION" => {
-                        Self::InfrastructureSqlDataEncryption
-                    }
-                    "VULNERABILITY_CRITICAL_ADDRESSED_MS_DEFENDER_VMS_GCC_HIGH" => {
-                        Self::VulnerabilityCriticalAddressedMsDefenderVmsGccHigh
-                    }
-                    "VULNERABILITY_HIGH_ADDRESSED_MS_DEFENDER_VMS_GCC_HIGH" => {
-                        Self::VulnerabilityHighAddressedMsDefenderVmsGccHigh
-                    }
-                    "VULNERABILITY_CRITICAL_ADDRESSED_ORCA_SECURITY" => {
-                        Self::VulnerabilityCriticalAddressedOrcaSecurity
-                    }
-                    "VULNERABILITY_HIGH_ADDRESSED_ORCA_SECURITY" => {
-                        Self::VulnerabilityHighAddressedOrcaSecurity
-                    }
-                    "VULNERABILITY_CRITICAL_ADDRESSED_UPWIND" => {
-                        Self::VulnerabilityCriticalAddressedUpwind
-                    }
-                    "VULNERABILITY_HIGH_ADDRESSED_UPWIND" => {
-                        Self::VulnerabilityHighAddressedUpwind
-                    }
-                    "VULNERABILITY_CRITICAL_ADDRESSED_GITLAB_VMS" => {
-                        Self::VulnerabilityCriticalAddressedGitlabVms
-                    }
-                    "VULNERABILITY_HIGH_ADDRESSED_GITLAB_VMS" => {
-                        Self::VulnerabilityHighAddressedGitlabVms
-                    }
-                    "INFRASTRUCTURE_AUTO_SCALING" => Self::InfrastructureAutoScaling,
-                    "INFRASTRUCTURE_BACKUP_RETENTION" => {
-                        Self::InfrastructureBackupRetention
-                    }
-                    "INFRASTRUCTURE_TDE_ENABLED" => Self::InfrastructureTdeEnabled,
-                    "INFRASTRUCTURE_VERSIONING_ENABLED" => {
-                        Self::InfrastructureVersioningEnabled
-                    }
-                    "INFRASTRUCTURE_ZONE_REDUNDANCY" => {
-                        Self::InfrastructureZoneRedundancy
-                    }
-                    "INFRASTRUCTURE_LOGGING_ENABLED" => {
-                        Self::InfrastructureLoggingEnabled
-                    }
-                    "INFRASTRUCTURE_TLS_VERSION" => Self::InfrastructureTlsVersion,
-                    "INFRASTRUCTURE_VPC_CONFIGURATION" => {
-                        Self::InfrastructureVpcConfiguration
-                    }
-                    "INFRASTRUCTURE_ENCRYPTION_IN_TRANSIT" => {
-                        Self::InfrastructureEncryptionInTransit
-                    }
-                    "INFRASTRUCTURE_SECURITY_GROUPS" => {
-                        Self::InfrastructureSecurityGroups
-                    }
-                    "INFRASTRUCTURE_BROAD_NETWORK_ACCESS_PATTERNS" => {
-                        Self::InfrastructureBroadNetworkAccessPatterns
-                    }
-                    "INFRASTRUCTURE_PUBLIC_ACCESS_RESTRICTED" => {
-                        Self::InfrastructurePublicAccessRestricted
-                    }
-                    "INFRASTRUCTURE_DENY_BY_DEFAULT" => Self::InfrastructureDenyByDefault,
-                    "INFRASTRUCTURE_AUTOMATIC_SOFTWARE_UPDATES" => {
-                        Self::InfrastructureAutomaticSoftwareUpdates
-                    }
-                    "INFRASTRUCTURE_LOG_INTEGRITY" => Self::InfrastructureLogIntegrity,
-                    "INFRASTRUCTURE_TLS_CIPHERS" => Self::InfrastructureTlsCiphers,
-                    "INFRASTRUCTURE_WAF_ENABLED" => Self::InfrastructureWafEnabled,
-                    "INFRASTRUCTURE_AUTOMATED_BACKUPS" => {
-                        Self::InfrastructureAutomatedBackups
-                    }
-                    "INFRASTRUCTURE_SECURE_API_VERSION" => {
-                        Self::InfrastructureSecureApiVersion
-                    }
-                    "INFRASTRUCTURE_LOG_RETENTION" => Self::InfrastructureLogRetention,
-                    "INFRASTRUCTURE_DISABLE_DEFAULT_ACCOUNTS" => {
-                        Self::InfrastructureDisableDefaultAccounts
-                    }
-                    "INFRASTRUCTURE_SECRET_ROTATION" => {
-                        Self::InfrastructureSecretRotation
-                    }
-                    "INFRASTRUCTURE_DELETION_PROTECTION" => {
-                        Self::InfrastructureDeletionProtection
-                    }
-                    "INFRASTRUCTURE_TAGGING" => Self::InfrastructureTagging,
-                    "INFRASTRUCTURE_KEY_ROTATION" => Self::InfrastructureKeyRotation,
-                    "INFRASTRUCTURE_RUNTIME_CONFIGURATION" => {
-                        Self::InfrastructureRuntimeConfiguration
-                    }
-                    "INFRASTRUCTURE_DATA_RETENTION" => Self::InfrastructureDataRetention,
-                    "INFRASTRUCTURE_BROAD_POLICY_ACCESS_PATTERNS" => {
-                        Self::InfrastructureBroadPolicyAccessPatterns
-                    }
-                    "INFRASTRUCTURE_RBAC" => Self::InfrastructureRbac,
-                    "INFRASTRUCTURE_AUTOMATIC_REPAIRS" => {
-                        Self::InfrastructureAutomaticRepairs
-                    }
-                    "INFRASTRUCTURE_CONNECTION_DRAINING" => {
-                        Self::InfrastructureConnectionDraining
-                    }
-                    "INFRASTRUCTURE_HIGH_AVAILABILITY" => {
-                        Self::InfrastructureHighAvailability
-                    }
-                    "INFRASTRUCTURE_POLICY_BASED_ACCESS_CONTROL" => {
-                        Self::InfrastructurePolicyBasedAccessControl
-                    }
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for ComplianceTestAutopilotTaskType {
@@ -33551,592 +33249,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::convert::From<::std::string::String>
     for ComplianceTestAutopilotTaskType {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "IDENTITY_PROVIDER_MFA_ENABLED" => Self::IdentityProviderMfaEnabled,
-                "IDENTITY_PROVIDER_UNKNOWN_EMAIL" => Self::IdentityProviderUnknownEmail,
-                "INTERNAL_POLICY_INCIDENT_RESPONSE" => {
-                    Self::InternalPolicyIncidentResponse
-                }
-                "INTERNAL_POLICY_INCIDENT_RESPONSE_FOLLOW_UPS" => {
-                    Self::InternalPolicyIncidentResponseFollowUps
-                }
-                "INTERNAL_POLICY_INCIDENT_RESPONSE_LESSONS_LEARNED" => {
-                    Self::InternalPolicyIncidentResponseLessonsLearned
-                }
-                "INTERNAL_POLICY_INCIDENT_RESPONSE_TEAM" => {
-                    Self::InternalPolicyIncidentResponseTeam
-                }
-                "INTERNAL_POLICY_DATA_CLASSIFICATION" => {
-                    Self::InternalPolicyDataClassification
-                }
-                "INTERNAL_POLICY_SDLC" => Self::InternalPolicySdlc,
-                "INTERNAL_POLICY_ACCEPTABLE_USE" => Self::InternalPolicyAcceptableUse,
-                "INTERNAL_POLICY_ACCESS_CONTROL" => Self::InternalPolicyAccessControl,
-                "INTERNAL_POLICY_INFORMATION_SECURITY" => {
-                    Self::InternalPolicyInformationSecurity
-                }
-                "INTERNAL_POLICY_CODE_OF_CONDUCT" => Self::InternalPolicyCodeOfConduct,
-                "INTERNAL_POLICY_DATA_PROTECTION" => Self::InternalPolicyDataProtection,
-                "INTERNAL_POLICY_PASSWORD" => Self::InternalPolicyPassword,
-                "INTERNAL_POLICY_BACKUPS" => Self::InternalPolicyBackups,
-                "INTERNAL_POLICY_PHYSICAL_SECURITY" => {
-                    Self::InternalPolicyPhysicalSecurity
-                }
-                "INTERNAL_POLICY_RISK_ASSESSMENT" => Self::InternalPolicyRiskAssessment,
-                "INTERNAL_POLICY_DISASTER_RECOVERY" => {
-                    Self::InternalPolicyDisasterRecovery
-                }
-                "INTERNAL_POLICY_ENCRYPTION" => Self::InternalPolicyEncryption,
-                "INTERNAL_POLICY_SYSTEM_ACCESS_CONTROL" => {
-                    Self::InternalPolicySystemAccessControl
-                }
-                "INTERNAL_POLICY_RESPONSIBLE_DISCLOSURE" => {
-                    Self::InternalPolicyResponsibleDisclosure
-                }
-                "INTERNAL_POLICY_EMPLOYEE_CONFIDENTIALITY" => {
-                    Self::InternalPolicyEmployeeConfidentiality
-                }
-                "INTERNAL_POLICY_EMPLOYEE_ACCESS_TO_CUSTOMER_DATA" => {
-                    Self::InternalPolicyEmployeeAccessToCustomerData
-                }
-                "INTERNAL_POLICY_RISK_REMEDIATION" => Self::InternalPolicyRiskRemediation,
-                "INTERNAL_POLICY_VULNERABILITY_MANAGEMENT" => {
-                    Self::InternalPolicyVulnerabilityManagement
-                }
-                "INTERNAL_DOCUMENT_ORGANIZATIONAL_CHART" => {
-                    Self::InternalDocumentOrganizationalChart
-                }
-                "COMPANY_POLICIES_APPROVED" => Self::CompanyPoliciesApproved,
-                "COMPANY_POLICIES_CREATED" => Self::CompanyPoliciesCreated,
-                "COMPANY_BOD_UNIQUE" => Self::CompanyBodUnique,
-                "INTERNAL_REPORT_RISK_ASSESSMENT" => Self::InternalReportRiskAssessment,
-                "INTERNAL_REPORT_RISK_REMEDIATION" => Self::InternalReportRiskRemediation,
-                "INTERNAL_REPORT_VULNERABILITY" => Self::InternalReportVulnerability,
-                "INTERNAL_REPORT_PENETRATION" => Self::InternalReportPenetration,
-                "INTERNAL_REPORT_DISASTER_RECOVERY" => {
-                    Self::InternalReportDisasterRecovery
-                }
-                "INTERNAL_REPORT_BACKUP_AND_COMPLETENESS" => {
-                    Self::InternalReportBackupAndCompleteness
-                }
-                "INTERNAL_REPORT_ARCHITECTURAL_DIAGRAM" => {
-                    Self::InternalReportArchitecturalDiagram
-                }
-                "INTERNAL_REPORT_NETWORK_DIAGRAM" => Self::InternalReportNetworkDiagram,
-                "INTERNAL_URL_SUPPORT" => Self::InternalUrlSupport,
-                "INTERNAL_URL_PRIVACY_POLICY" => Self::InternalUrlPrivacyPolicy,
-                "INTERNAL_URL_TERMS_OF_SERVICE" => Self::InternalUrlTermsOfService,
-                "EMPLOYEES_POLICIES_APPROVED" => Self::EmployeesPoliciesApproved,
-                "EMPLOYEES_ACCEPTABLE_USE_POLICY" => Self::EmployeesAcceptableUsePolicy,
-                "EMPLOYEES_CODE_OF_CONDUCT_POLICY" => Self::EmployeesCodeOfConductPolicy,
-                "EMPLOYEES_DATA_PROTECTION_POLICY" => Self::EmployeesDataProtectionPolicy,
-                "AGENT_PASSWORD_MANAGER" => Self::AgentPasswordManager,
-                "AGENT_ANTI_VIRUS_APPLICATION" => Self::AgentAntiVirusApplication,
-                "AGENT_AUTO_UPDATES_ENABLED" => Self::AgentAutoUpdatesEnabled,
-                "CONTRACTORS_CODE_OF_CONDUCT_POLICY" => {
-                    Self::ContractorsCodeOfConductPolicy
-                }
-                "CONTRACTORS_ACCEPTABLE_USE_POLICY" => {
-                    Self::ContractorsAcceptableUsePolicy
-                }
-                "COMPANY_INFRASTRUCTURE_MFA_ENABLED" => {
-                    Self::CompanyInfrastructureMfaEnabled
-                }
-                "COMPANY_INFRASTRUCTURE_SSL_ENABLED" => {
-                    Self::CompanyInfrastructureSslEnabled
-                }
-                "COMPANY_WEBSITE_SSL_ENFORCED" => Self::CompanyWebsiteSslEnforced,
-                "COMPANY_WEBSITE_SSL_CERT_NOT_EXPIRED" => {
-                    Self::CompanyWebsiteSslCertNotExpired
-                }
-                "COMPANY_WEBSITE_SSL_CERT_STRONG_CIPHERS" => {
-                    Self::CompanyWebsiteSslCertStrongCiphers
-                }
-                "COMPANY_WEBSITE_SSL_HAS_KNOWN_ISSUES" => {
-                    Self::CompanyWebsiteSslHasKnownIssues
-                }
-                "COMPANY_PRIORITIZE_SECURITY_ISSUES" => {
-                    Self::CompanyPrioritizeSecurityIssues
-                }
-                "VERSION_CONTROL_ENABLED" => Self::VersionControlEnabled,
-                "VERSION_CONTROL_MFA_ENABLED" => Self::VersionControlMfaEnabled,
-                "VERSION_CONTROL_CODE_REVIEW_PROCESS" => {
-                    Self::VersionControlCodeReviewProcess
-                }
-                "INFRASTRUCTURE_AUTHORIZATION_DETAILS" => {
-                    Self::InfrastructureAuthorizationDetails
-                }
-                "INFRASTRUCTURE_PUBLIC_SSH_DENIED" => Self::InfrastructurePublicSshDenied,
-                "INFRASTRUCTURE_DATA_ENCRYPTED" => Self::InfrastructureDataEncrypted,
-                "INFRASTRUCTURE_DATA_MULTI_AZ" => Self::InfrastructureDataMultiAz,
-                "INFRASTRUCTURE_STORAGE_ENCRYPTED" => {
-                    Self::InfrastructureStorageEncrypted
-                }
-                "INFRASTRUCTURE_DATA_MONITOR_CPU" => Self::InfrastructureDataMonitorCpu,
-                "INFRASTRUCTURE_DATA_MONITOR_READ_IO" => {
-                    Self::InfrastructureDataMonitorReadIo
-                }
-                "INFRASTRUCTURE_DATA_MONITOR_WRITE_IO" => {
-                    Self::InfrastructureDataMonitorWriteIo
-                }
-                "INFRASTRUCTURE_DATA_MONITOR_FREE_STORAGE" => {
-                    Self::InfrastructureDataMonitorFreeStorage
-                }
-                "INFRASTRUCTURE_INSTANCE_MONITOR_CPU" => {
-                    Self::InfrastructureInstanceMonitorCpu
-                }
-                "INFRASTRUCTURE_DISALLOWS_TRAFFIC" => {
-                    Self::InfrastructureDisallowsTraffic
-                }
-                "INFRASTRUCTURE_HAS_WAF" => Self::InfrastructureHasWaf,
-                "INFRASTRUCTURE_HAS_BALANCERS" => Self::InfrastructureHasBalancers,
-                "INFRASTRUCTURE_QUEUE_MONITOR_MESSAGE_AGE" => {
-                    Self::InfrastructureQueueMonitorMessageAge
-                }
-                "INFRASTRUCTURE_CLOUD_DATA_FREE_STORAGE" => {
-                    Self::InfrastructureCloudDataFreeStorage
-                }
-                "INFRASTRUCTURE_CREDENTIAL_REPORT" => {
-                    Self::InfrastructureCredentialReport
-                }
-                "INFRASTRUCTURE_STORAGE_RESTRICTED" => {
-                    Self::InfrastructureStorageRestricted
-                }
-                "INFRASTRUCTURE_STORAGE_VERSIONING" => {
-                    Self::InfrastructureStorageVersioning
-                }
-                "INFRASTRUCTURE_DATA_BACKUPS" => Self::InfrastructureDataBackups,
-                "INTERNAL_INFRASTRUCTURE_IDENTITIES_REMOVED" => {
-                    Self::InternalInfrastructureIdentitiesRemoved
-                }
-                "INTERNAL_INFRASTRUCTURE_IDENTITIES_UNIQUE" => {
-                    Self::InternalInfrastructureIdentitiesUnique
-                }
-                "INFRASTRUCTURE_STORAGE_WAF" => Self::InfrastructureStorageWaf,
-                "INTERNAL_VERSION_CONTROL_IDENTITIES_UNIQUE" => {
-                    Self::InternalVersionControlIdentitiesUnique
-                }
-                "INTERNAL_VERSION_CONTROL_IDENTITIES_REMOVED" => {
-                    Self::InternalVersionControlIdentitiesRemoved
-                }
-                "INTERNAL_INFRASTRUCTURE_LINKED" => Self::InternalInfrastructureLinked,
-                "INTERNAL_VERSION_CONTROL_IDENTITIES_ONLY_AUTHORIZED_ACCESS" => {
-                    Self::InternalVersionControlIdentitiesOnlyAuthorizedAccess
-                }
-                "INTERNAL_POLICY_PASSWORD_MANAGER_REQUIRED" => {
-                    Self::InternalPolicyPasswordManagerRequired
-                }
-                "INTERNAL_POLICY_SECURITY_AWARENESS" => {
-                    Self::InternalPolicySecurityAwareness
-                }
-                "INTERNAL_POLICY_SECURITY_ENCRYPTION" => {
-                    Self::InternalPolicySecurityEncryption
-                }
-                "INTERNAL_URL_EXTERNAL_JOBS" => Self::InternalUrlExternalJobs,
-                "EMPLOYEES_SECURITY_COMPLIANCE" => Self::EmployeesSecurityCompliance,
-                "EMPLOYEES_BACKGROUND_CHECK_COMPLIANCE" => {
-                    Self::EmployeesBackgroundCheckCompliance
-                }
-                "EMPLOYEES_LOCK_SCREEN_COMPLIANCE" => Self::EmployeesLockScreenCompliance,
-                "EMPLOYEES_HARD_DRIVE_ENCRYPTED_COMPLIANCE" => {
-                    Self::EmployeesHardDriveEncryptedCompliance
-                }
-                "VERSION_CONTROL_WRITE_ACCESS_TO_REPOSITORY" => {
-                    Self::VersionControlWriteAccessToRepository
-                }
-                "VERSION_CONTROL_WRITE_ACCESS_TO_PRODUCTION_CODE" => {
-                    Self::VersionControlWriteAccessToProductionCode
-                }
-                "CONTRACTORS_BACKGROUND_CHECK_COMPLIANCE" => {
-                    Self::ContractorsBackgroundCheckCompliance
-                }
-                "COMPANY_SECURITY_COMMITTEE" => Self::CompanySecurityCommittee,
-                "INTERNAL_DOCUMENT_PERFORMANCE_EVALUATION" => {
-                    Self::InternalDocumentPerformanceEvaluation
-                }
-                "INTERNAL_DOCUMENT_EMPLOYEE_AGREEMENT" => {
-                    Self::InternalDocumentEmployeeAgreement
-                }
-                "INTERNAL_DOCUMENT_ENGINEERING_JOB_DESCRIPTION" => {
-                    Self::InternalDocumentEngineeringJobDescription
-                }
-                "INTERNAL_DOCUMENT_MSA" => Self::InternalDocumentMsa,
-                "INTERNAL_POLICY_DATA_RETENTION" => Self::InternalPolicyDataRetention,
-                "INTERNAL_POLICY_CUSTOMER_DATA_RETENTION" => {
-                    Self::InternalPolicyCustomerDataRetention
-                }
-                "INTERNAL_POLICY_CLEAN_DESK" => Self::InternalPolicyCleanDesk,
-                "INTERNAL_POLICY_SENSITIVE_DATA_DISPOSAL" => {
-                    Self::InternalPolicySensitiveDataDisposal
-                }
-                "INFRASTRUCTURE_ROOT_ACCOUNT_UNUSED" => {
-                    Self::InfrastructureRootAccountUnused
-                }
-                "CONTRACTORS_POLICIES_APPROVED" => Self::ContractorsPoliciesApproved,
-                "CONTRACTORS_DATA_PROTECTION_POLICY" => {
-                    Self::ContractorsDataProtectionPolicy
-                }
-                "LOGS_ARE_CENTRALLY_STORED" => Self::LogsAreCentrallyStored,
-                "ONLY_AUTHORIZED_USERS_CAN_ACCESS_LOG_SINKS" => {
-                    Self::OnlyAuthorizedUsersCanAccessLogSinks
-                }
-                "LOGS_ARE_RETAINED_FOR_365_DAYS" => Self::LogsAreRetainedFor365Days,
-                "ENCRYPTION_IN_TRANSIT" => Self::EncryptionInTransit,
-                "EXCESSIVE_PRIVILEGES_ASSIGNED" => Self::ExcessivePrivilegesAssigned,
-                "EXTERNAL_EXPOSURE_OF_CLOUD_RESOURCES" => {
-                    Self::ExternalExposureOfCloudResources
-                }
-                "LOGS_MONITORED_FOR_SUSPICIOUS_ACTIVITY" => {
-                    Self::LogsMonitoredForSuspiciousActivity
-                }
-                "CAPACITY_AND_USAGE_MONITORING" => Self::CapacityAndUsageMonitoring,
-                "FORMER_PERSONNEL_OFFBOARDED" => Self::FormerPersonnelOffboarded,
-                "INFRASTRUCTURE_FAILED_BACKUPS_ADDRESSED_IN_TIMELY_MANNER" => {
-                    Self::InfrastructureFailedBackupsAddressedInTimelyManner
-                }
-                "AUTO_SCALE_SERVER_INSTANCES" => Self::AutoScaleServerInstances,
-                "INFRASTRUCTURE_CLOUD_DATA_MONITOR_CPU_LOAD" => {
-                    Self::InfrastructureCloudDataMonitorCpuLoad
-                }
-                "INFRASTRUCTURE_CLOUDTRAIL_LOG_FILE_INTEGRITY" => {
-                    Self::InfrastructureCloudtrailLogFileIntegrity
-                }
-                "INFRASTRUCTURE_FAILED_BACKUP_ALERTS" => {
-                    Self::InfrastructureFailedBackupAlerts
-                }
-                "INFRASTRUCTURE_SQL_FREEABLE_MEMORY_MONITORED" => {
-                    Self::InfrastructureSqlFreeableMemoryMonitored
-                }
-                "INFRASTRUCTURE_DAILY_BACKUP_JOB_STATUS_MONITORED" => {
-                    Self::InfrastructureDailyBackupJobStatusMonitored
-                }
-                "CUSTOM_TEST" => Self::CustomTest,
-                "DRAFT_TEST" => Self::DraftTest,
-                "INFRASTRUCTURE_IAM_PASSWORD_MINIMUM_LENGTH" => {
-                    Self::InfrastructureIamPasswordMinimumLength
-                }
-                "INFRASTRUCTURE_BUCKET_ACCESS_LOGGING" => {
-                    Self::InfrastructureBucketAccessLogging
-                }
-                "INFRASTRUCTURE_RDS_MINIMUM_VERSION_UPGRADE" => {
-                    Self::InfrastructureRdsMinimumVersionUpgrade
-                }
-                "INFRASTRUCTURE_CMK_ROTATION" => Self::InfrastructureCmkRotation,
-                "INFRASTRUCTURE_IAM_PASSWORD_REUSE" => {
-                    Self::InfrastructureIamPasswordReuse
-                }
-                "VULNERABILITY_CRITICAL_ADDRESSED" => {
-                    Self::VulnerabilityCriticalAddressed
-                }
-                "VULNERABILITY_HIGH_ADDRESSED" => Self::VulnerabilityHighAddressed,
-                "INFRASTRUCTURE_IAM_ACCESS_KEY_ROTATION" => {
-                    Self::InfrastructureIamAccessKeyRotation
-                }
-                "INFRASTRUCTURE_MFA_FOR_ROOT_ACCOUNT" => {
-                    Self::InfrastructureMfaForRootAccount
-                }
-                "INFRASTRUCTURE_EBS_VOLUME_ENCRYPTION" => {
-                    Self::InfrastructureEbsVolumeEncryption
-                }
-                "INFRASTRUCTURE_HARDWARE_MFA_FOR_ROOT_ACCOUNT" => {
-                    Self::InfrastructureHardwareMfaForRootAccount
-                }
-                "INFRASTRUCTURE_VPC_FLOW_LOGGING" => Self::InfrastructureVpcFlowLogging,
-                "INFRASTRUCTURE_S3_HTTP_REQUEST_DENIED" => {
-                    Self::InfrastructureS3HttpRequestDenied
-                }
-                "INFRASTRUCTURE_IAM_GROUP_BASED_ACCESS_CONTROL" => {
-                    Self::InfrastructureIamGroupBasedAccessControl
-                }
-                "INFRASTRUCTURE_IAM_UNUSED_CREDENTIALS" => {
-                    Self::InfrastructureIamUnusedCredentials
-                }
-                "INFRASTRUCTURE_CLOUD_TRAIL_LOGS_ENCRYPTED" => {
-                    Self::InfrastructureCloudTrailLogsEncrypted
-                }
-                "INFRASTRUCTURE_IAM_PRINCIPLE_OF_LEAST_PRIVILEGE" => {
-                    Self::InfrastructureIamPrincipleOfLeastPrivilege
-                }
-                "INFRASTRUCTURE_SECURITY_GROUPS_RESTRICT_PUBLIC_RDP_ACCESS" => {
-                    Self::InfrastructureSecurityGroupsRestrictPublicRdpAccess
-                }
-                "INFRASTRUCTURE_S3_OBJECT_LEVEL_LOGGING_FOR_RW_EVENTS" => {
-                    Self::InfrastructureS3ObjectLevelLoggingForRwEvents
-                }
-                "INFRASTRUCTURE_EFS_ENCRYPTED_AT_REST" => {
-                    Self::InfrastructureEfsEncryptedAtRest
-                }
-                "INFRASTRUCTURE_RDS_PUBLIC_ACCESS_RESTRICTED" => {
-                    Self::InfrastructureRdsPublicAccessRestricted
-                }
-                "INFRASTRUCTURE_VPC_DEFAULT_SECURITY_GROUPS_RESTRICT_ALL_TRAFFIC" => {
-                    Self::InfrastructureVpcDefaultSecurityGroupsRestrictAllTraffic
-                }
-                "INFRASTRUCTURE_ACLS_PUBLIC_REMOTE_ADMIN_ACCESS_RESTRICTED" => {
-                    Self::InfrastructureAclsPublicRemoteAdminAccessRestricted
-                }
-                "VULNERABILITY_CRITICAL_ADDRESSED_SNYK" => {
-                    Self::VulnerabilityCriticalAddressedSnyk
-                }
-                "VULNERABILITY_HIGH_ADDRESSED_SNYK" => {
-                    Self::VulnerabilityHighAddressedSnyk
-                }
-                "VULNERABILITY_CRITICAL_ADDRESSED_TENABLE_VULNERABILITY_MANAGEMENT" => {
-                    Self::VulnerabilityCriticalAddressedTenableVulnerabilityManagement
-                }
-                "VULNERABILITY_HIGH_ADDRESSED_TENABLE_VULNERABILITY_MANAGEMENT" => {
-                    Self::VulnerabilityHighAddressedTenableVulnerabilityManagement
-                }
-                "VULNERABILITY_CRITICAL_ADDRESSED_QUALYS" => {
-                    Self::VulnerabilityCriticalAddressedQualys
-                }
-                "VULNERABILITY_HIGH_ADDRESSED_QUALYS" => {
-                    Self::VulnerabilityHighAddressedQualys
-                }
-                "VULNERABILITY_CRITICAL_ADDRESSED_SEMGREP" => {
-                    Self::VulnerabilityCriticalAddressedSemgrep
-                }
-                "VULNERABILITY_HIGH_ADDRESSED_SEMGREP" => {
-                    Self::VulnerabilityHighAddressedSemgrep
-                }
-                "VULNERABILITY_CRITICAL_ADDRESSED_CROWDSTRIKE_FALCON_EXPOSURE_MANAGEMENT" => {
-                    Self::VulnerabilityCriticalAddressedCrowdstrikeFalconExposureManagement
-                }
-                "VULNERABILITY_HIGH_ADDRESSED_CROWDSTRIKE_FALCON_EXPOSURE_MANAGEMENT" => {
-                    Self::VulnerabilityHighAddressedCrowdstrikeFalconExposureManagement
-                }
-                "VULNERABILITY_CRITICAL_ADDRESSED_SENTINELONE_SINGULARITY_VULNERABILITY_MANAGEMENT" => {
-                    Self::VulnerabilityCriticalAddressedSentineloneSingularityVulnerabilityManagement
-                }
-                "VULNERABILITY_HIGH_ADDRESSED_SENTINELONE_SINGULARITY_VULNERABILITY_MANAGEMENT" => {
-                    Self::VulnerabilityHighAddressedSentineloneSingularityVulnerabilityManagement
-                }
-                "VULNERABILITY_CRITICAL_ADDRESSED_MS_DEFENDER_VMS" => {
-                    Self::VulnerabilityCriticalAddressedMsDefenderVms
-                }
-                "VULNERABILITY_HIGH_ADDRESSED_MS_DEFENDER_VMS" => {
-                    Self::VulnerabilityHighAddressedMsDefenderVms
-                }
-                "VULNERABILITY_CRITICAL_ADDRESSED_RAPID7_VMS" => {
-                    Self::VulnerabilityCriticalAddressedRapid7Vms
-                }
-                "VULNERABILITY_HIGH_ADDRESSED_RAPID7_VMS" => {
-                    Self::VulnerabilityHighAddressedRapid7Vms
-                }
-                "INFRASTRUCTURE_CLASSIC_LOAD_BALANCER_LATENCY_MONITORED" => {
-                    Self::InfrastructureClassicLoadBalancerLatencyMonitored
-                }
-                "INFRASTRUCTURE_CLASSIC_LOAD_BALANCER_SERVER_ERRORS_MONITORED" => {
-                    Self::InfrastructureClassicLoadBalancerServerErrorsMonitored
-                }
-                "INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_UNHEALTHY_HOSTS_MONITORED" => {
-                    Self::InfrastructureApplicationLoadBalancerUnhealthyHostsMonitored
-                }
-                "INFRASTRUCTURE_CLASSIC_LOAD_BALANCER_UNHEALTHY_HOSTS_MONITORED" => {
-                    Self::InfrastructureClassicLoadBalancerUnhealthyHostsMonitored
-                }
-                "INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_SERVER_ERRORS_MONITORED" => {
-                    Self::InfrastructureApplicationLoadBalancerServerErrorsMonitored
-                }
-                "INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_TARGET_RESPONSE_TIME_MONITORED" => {
-                    Self::InfrastructureApplicationLoadBalancerTargetResponseTimeMonitored
-                }
-                "INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_REDIRECTS_HTTP_TO_HTTPS" => {
-                    Self::InfrastructureApplicationLoadBalancerRedirectsHttpToHttps
-                }
-                "INFRASTRUCTURE_LAMBDA_ERROR_RATE_MONITORED" => {
-                    Self::InfrastructureLambdaErrorRateMonitored
-                }
-                "INFRASTRUCTURE_EC2_INSTANCES_IMDSV1_DISABLED" => {
-                    Self::InfrastructureEc2InstancesImdsv1Disabled
-                }
-                "INFRASTRUCTURE_SECURITY_GROUPS_HTTP_ACCESS_RESTRICTED" => {
-                    Self::InfrastructureSecurityGroupsHttpAccessRestricted
-                }
-                "INFRASTRUCTURE_DATABASE_WRITES_IO_MONITORED" => {
-                    Self::InfrastructureDatabaseWritesIoMonitored
-                }
-                "INFRASTRUCTURE_DYNAMODB_POINT_IN_TIME_ENABLED" => {
-                    Self::InfrastructureDynamodbPointInTimeEnabled
-                }
-                "INFRASTRUCTURE_LOG_ALERT_FOR_CREATE_POLICY_ASSIGNMENT" => {
-                    Self::InfrastructureLogAlertForCreatePolicyAssignment
-                }
-                "INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_POLICY_ASSIGNMENT" => {
-                    Self::InfrastructureLogAlertForDeletePolicyAssignment
-                }
-                "INFRASTRUCTURE_NSG_SSH_PUBLIC_ACCESS_RESTRICTED" => {
-                    Self::InfrastructureNsgSshPublicAccessRestricted
-                }
-                "INFRASTRUCTURE_STORAGE_ACCOUNTS_ACCESSED_VIA_PRIVATE_ENDPOINTS" => {
-                    Self::InfrastructureStorageAccountsAccessedViaPrivateEndpoints
-                }
-                "INFRASTRUCTURE_WEB_APP_REDIRECTS_HTTP_TRAFFIC_TO_HTTPS" => {
-                    Self::InfrastructureWebAppRedirectsHttpTrafficToHttps
-                }
-                "INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_PUBLIC_IP_ADDRESS" => {
-                    Self::InfrastructureLogAlertForDeletePublicIpAddress
-                }
-                "INFRASTRUCTURE_SQL_SERVERS_AUDITING" => {
-                    Self::InfrastructureSqlServersAuditing
-                }
-                "INFRASTRUCTURE_STORAGE_ACCOUNTS_SECURE_TLS_CONFIGURATION" => {
-                    Self::InfrastructureStorageAccountsSecureTlsConfiguration
-                }
-                "INFRASTRUCTURE_LOG_ALERT_FOR_MANAGE_PUBLIC_IP_ADDRESS_RULE" => {
-                    Self::InfrastructureLogAlertForManagePublicIpAddressRule
-                }
-                "INFRASTRUCTURE_AUDIT_LOGS_ENABLED_FOR_EKS_CLUSTER" => {
-                    Self::InfrastructureAuditLogsEnabledForEksCluster
-                }
-                "INFRASTRUCTURE_PUBLIC_ACCESS_TO_CLUSTERS_CONTROL_PLANE_IS_RESTRICTED" => {
-                    Self::InfrastructurePublicAccessToClustersControlPlaneIsRestricted
-                }
-                "INFRASTRUCTURE_PRIVATE_ACCESS_TO_CLUSTERS_CONTROL_PLANE_IS_RESTRICTED" => {
-                    Self::InfrastructurePrivateAccessToClustersControlPlaneIsRestricted
-                }
-                "INFRASTRUCTURE_LOG_ALERT_FOR_MANAGE_NETWORK_SECURITY_GROUP" => {
-                    Self::InfrastructureLogAlertForManageNetworkSecurityGroup
-                }
-                "INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_NETWORK_SECURITY_GROUP" => {
-                    Self::InfrastructureLogAlertForDeleteNetworkSecurityGroup
-                }
-                "INFRASTRUCTURE_LOG_ALERT_FOR_MANAGE_SECURITY_SOLUTION" => {
-                    Self::InfrastructureLogAlertForManageSecuritySolution
-                }
-                "VULNERABILITY_CRITICAL_ADDRESSED_ARNICA" => {
-                    Self::VulnerabilityCriticalAddressedArnica
-                }
-                "VULNERABILITY_HIGH_ADDRESSED_ARNICA" => {
-                    Self::VulnerabilityHighAddressedArnica
-                }
-                "INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_SECURITY_SOLUTION" => {
-                    Self::InfrastructureLogAlertForDeleteSecuritySolution
-                }
-                "INFRASTRUCTURE_POSTGRESQL_DATABASE_SERVER_LOG_CHECKPOINTS" => {
-                    Self::InfrastructurePostgresqlDatabaseServerLogCheckpoints
-                }
-                "VULNERABILITY_CRITICAL_ADDRESSED_AIKIDO" => {
-                    Self::VulnerabilityCriticalAddressedAikido
-                }
-                "VULNERABILITY_HIGH_ADDRESSED_AIKIDO" => {
-                    Self::VulnerabilityHighAddressedAikido
-                }
-                "VULNERABILITY_CRITICAL_ADDRESSED_WIZ_VMS" => {
-                    Self::VulnerabilityCriticalAddressedWizVms
-                }
-                "VULNERABILITY_HIGH_ADDRESSED_WIZ_VMS" => {
-                    Self::VulnerabilityHighAddressedWizVms
-                }
-                "VULNERABILITY_CRITICAL_ADDRESSED_WIZ_CODE" => {
-                    Self::VulnerabilityCriticalAddressedWizCode
-                }
-                "VULNERABILITY_HIGH_ADDRESSED_WIZ_CODE" => {
-                    Self::VulnerabilityHighAddressedWizCode
-                }
-                "INFRASTRUCTURE_LOG_ALERT_FOR_CREATE_OR_UPDATE_SQL_SERVER_FIREWALL_RULE" => {
-                    Self::InfrastructureLogAlertForCreateOrUpdateSqlServerFirewallRule
-                }
-                "INFRASTRUCTURE_KEY_VAULTS_KEY_EXPIRATION" => {
-                    Self::InfrastructureKeyVaultsKeyExpiration
-                }
-                "INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_SQL_SERVER_FIREWALL_RULE" => {
-                    Self::InfrastructureLogAlertForDeleteSqlServerFirewallRule
-                }
-                "INFRASTRUCTURE_SQL_DATA_ENCRYPTION" => {
-                    Self::InfrastructureSqlDataEncryption
-                }
-                "VULNERABILITY_CRITICAL_ADDRESSED_MS_DEFENDER_VMS_GCC_HIGH" => {
-                    Self::VulnerabilityCriticalAddressedMsDefenderVmsGccHigh
-                }
-                "VULNERABILITY_HIGH_ADDRESSED_MS_DEFENDER_VMS_GCC_HIGH" => {
-                    Self::VulnerabilityHighAddressedMsDefenderVmsGccHigh
-                }
-                "VULNERABILITY_CRITICAL_ADDRESSED_ORCA_SECURITY" => {
-                    Self::VulnerabilityCriticalAddressedOrcaSecurity
-                }
-                "VULNERABILITY_HIGH_ADDRESSED_ORCA_SECURITY" => {
-                    Self::VulnerabilityHighAddressedOrcaSecurity
-                }
-                "VULNERABILITY_CRITICAL_ADDRESSED_UPWIND" => {
-                    Self::VulnerabilityCriticalAddressedUpwind
-                }
-                "VULNERABILITY_HIGH_ADDRESSED_UPWIND" => {
-                    Self::VulnerabilityHighAddressedUpwind
-                }
-                "VULNERABILITY_CRITICAL_ADDRESSED_GITLAB_VMS" => {
-                    Self::VulnerabilityCriticalAddressedGitlabVms
-                }
-                "VULNERABILITY_HIGH_ADDRESSED_GITLAB_VMS" => {
-                    Self::VulnerabilityHighAddressedGitlabVms
-                }
-                "INFRASTRUCTURE_AUTO_SCALING" => Self::InfrastructureAutoScaling,
-                "INFRASTRUCTURE_BACKUP_RETENTION" => Self::InfrastructureBackupRetention,
-                "INFRASTRUCTURE_TDE_ENABLED" => Self::InfrastructureTdeEnabled,
-                "INFRASTRUCTURE_VERSIONING_ENABLED" => {
-                    Self::InfrastructureVersioningEnabled
-                }
-                "INFRASTRUCTURE_ZONE_REDUNDANCY" => Self::InfrastructureZoneRedundancy,
-                "INFRASTRUCTURE_LOGGING_ENABLED" => Self::InfrastructureLoggingEnabled,
-                "INFRASTRUCTURE_TLS_VERSION" => Self::InfrastructureTlsVersion,
-                "INFRASTRUCTURE_VPC_CONFIGURATION" => {
-                    Self::InfrastructureVpcConfiguration
-                }
-                "INFRASTRUCTURE_ENCRYPTION_IN_TRANSIT" => {
-                    Self::InfrastructureEncryptionInTransit
-                }
-                "INFRASTRUCTURE_SECURITY_GROUPS" => Self::InfrastructureSecurityGroups,
-                "INFRASTRUCTURE_BROAD_NETWORK_ACCESS_PATTERNS" => {
-                    Self::InfrastructureBroadNetworkAccessPatterns
-                }
-                "INFRASTRUCTURE_PUBLIC_ACCESS_RESTRICTED" => {
-                    Self::InfrastructurePublicAccessRestricted
-                }
-                "INFRASTRUCTURE_DENY_BY_DEFAULT" => Self::InfrastructureDenyByDefault,
-                "INFRASTRUCTURE_AUTOMATIC_SOFTWARE_UPDATES" => {
-                    Self::InfrastructureAutomaticSoftwareUpdates
-                }
-                "INFRASTRUCTURE_LOG_INTEGRITY" => Self::InfrastructureLogIntegrity,
-                "INFRASTRUCTURE_TLS_CIPHERS" => Self::InfrastructureTlsCiphers,
-                "INFRASTRUCTURE_WAF_ENABLED" => Self::InfrastructureWafEnabled,
-                "INFRASTRUCTURE_AUTOMATED_BACKUPS" => {
-                    Self::InfrastructureAutomatedBackups
-                }
-                "INFRASTRUCTURE_SECURE_API_VERSION" => {
-                    Self::InfrastructureSecureApiVersion
-                }
-                "INFRASTRUCTURE_LOG_RETENTION" => Self::InfrastructureLogRetention,
-                "INFRASTRUCTURE_DISABLE_DEFAULT_ACCOUNTS" => {
-                    Self::InfrastructureDisableDefaultAccounts
-                }
-                "INFRASTRUCTURE_SECRET_ROTATION" => Self::InfrastructureSecretRotation,
-                "INFRASTRUCTURE_DELETION_PROTECTION" => {
-                    Self::InfrastructureDeletionProtection
-                }
-                "INFRASTRUCTURE_TAGGING" => Self::InfrastructureTagging,
-                "INFRASTRUCTURE_KEY_ROTATION" => Self::InfrastructureKeyRotation,
-                "INFRASTRUCTURE_RUNTIME_CONFIGURATION" => {
-                    Self::InfrastructureRuntimeConfiguration
-                }
-                "INFRASTRUCTURE_DATA_RETENTION" => Self::InfrastructureDataRetention,
-                "INFRASTRUCTURE_BROAD_POLICY_ACCESS_PATTERNS" => {
-                    Self::InfrastructureBroadPolicyAccessPatterns
-                }
-                "INFRASTRUCTURE_RBAC" => Self::InfrastructureRbac,
-                "INFRASTRUCTURE_AUTOMATIC_REPAIRS" => {
-                    Self::InfrastructureAutomaticRepairs
-                }
-                "INFRASTRUCTURE_CONNECTION_DRAINING" => {
-                    Self::InfrastructureConnectionDraining
-                }
-                "INFRASTRUCTURE_HIGH_AVAILABILITY" => {
-                    Self::InfrastructureHighAvailability
-                }
-                "INFRASTRUCTURE_POLICY_BASED_ACCESS_CONTROL" => {
-                    Self::InfrastructurePolicyBasedAccessControl
-                }
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for ComplianceTestAutopilotTaskType {
@@ -34218,6 +33331,21 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("ERROR", Self::Error),
+            ("FAILED", Self::Failed),
+            ("PASSED", Self::Passed),
+            ("PREAUDIT", Self::Preaudit),
+            ("READY", Self::Ready),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for ComplianceTestCheckResultStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -34227,16 +33355,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for ComplianceTestCheckResultStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "READY" => Self::Ready,
-                    "PASSED" => Self::Passed,
-                    "FAILED" => Self::Failed,
-                    "ERROR" => Self::Error,
-                    "PREAUDIT" => Self::Preaudit,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for ComplianceTestCheckResultStatus {
@@ -34250,14 +33369,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::convert::From<::std::string::String>
     for ComplianceTestCheckResultStatus {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "READY" => Self::Ready,
-                "PASSED" => Self::Passed,
-                "FAILED" => Self::Failed,
-                "ERROR" => Self::Error,
-                "PREAUDIT" => Self::Preaudit,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for ComplianceTestCheckResultStatus {
@@ -34339,6 +33451,21 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("DISABLED", Self::Disabled),
+            ("ENABLED", Self::Enabled),
+            ("NEW", Self::New),
+            ("TESTING", Self::Testing),
+            ("UNUSED", Self::Unused),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for ComplianceTestCheckStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -34348,16 +33475,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for ComplianceTestCheckStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "UNUSED" => Self::Unused,
-                    "NEW" => Self::New,
-                    "ENABLED" => Self::Enabled,
-                    "DISABLED" => Self::Disabled,
-                    "TESTING" => Self::Testing,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for ComplianceTestCheckStatus {
@@ -34370,14 +33488,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for ComplianceTestCheckStatus {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "UNUSED" => Self::Unused,
-                "NEW" => Self::New,
-                "ENABLED" => Self::Enabled,
-                "DISABLED" => Self::Disabled,
-                "TESTING" => Self::Testing,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for ComplianceTestCheckStatus {
@@ -34497,6 +33608,30 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("ADMINISTRATIVE_SAFEGUARDS", Self::AdministrativeSafeguards),
+            ("AVAILABILITY", Self::Availability),
+            ("BASIC", Self::Basic),
+            ("CONFIDENTIALITY", Self::Confidentiality),
+            ("DERIVED", Self::Derived),
+            ("GENERAL_RULES", Self::GeneralRules),
+            ("NIST80053_PRIVACY", Self::Nist80053Privacy),
+            ("PHYSICAL_SAFEGUARDS", Self::PhysicalSafeguards),
+            ("PRIVACY", Self::Privacy),
+            ("PROCESS_INTEGRITY", Self::ProcessIntegrity),
+            ("REQUIREMENTS_ORGANIZATION", Self::RequirementsOrganization),
+            ("REQUIREMENTS_POLICIES_PROCEDURES", Self::RequirementsPoliciesProcedures),
+            ("SECURITY", Self::Security),
+            ("TECHNICAL_SAFEGUARDS", Self::TechnicalSafeguards),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for ControlListTopic {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -34506,27 +33641,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for ControlListTopic {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "AVAILABILITY" => Self::Availability,
-                    "CONFIDENTIALITY" => Self::Confidentiality,
-                    "SECURITY" => Self::Security,
-                    "PRIVACY" => Self::Privacy,
-                    "PROCESS_INTEGRITY" => Self::ProcessIntegrity,
-                    "GENERAL_RULES" => Self::GeneralRules,
-                    "ADMINISTRATIVE_SAFEGUARDS" => Self::AdministrativeSafeguards,
-                    "PHYSICAL_SAFEGUARDS" => Self::PhysicalSafeguards,
-                    "TECHNICAL_SAFEGUARDS" => Self::TechnicalSafeguards,
-                    "REQUIREMENTS_ORGANIZATION" => Self::RequirementsOrganization,
-                    "REQUIREMENTS_POLICIES_PROCEDURES" => {
-                        Self::RequirementsPoliciesProcedures
-                    }
-                    "BASIC" => Self::Basic,
-                    "DERIVED" => Self::Derived,
-                    "NIST80053_PRIVACY" => Self::Nist80053Privacy,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for ControlListTopic {
@@ -34539,25 +33654,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for ControlListTopic {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "AVAILABILITY" => Self::Availability,
-                "CONFIDENTIALITY" => Self::Confidentiality,
-                "SECURITY" => Self::Security,
-                "PRIVACY" => Self::Privacy,
-                "PROCESS_INTEGRITY" => Self::ProcessIntegrity,
-                "GENERAL_RULES" => Self::GeneralRules,
-                "ADMINISTRATIVE_SAFEGUARDS" => Self::AdministrativeSafeguards,
-                "PHYSICAL_SAFEGUARDS" => Self::PhysicalSafeguards,
-                "TECHNICAL_SAFEGUARDS" => Self::TechnicalSafeguards,
-                "REQUIREMENTS_ORGANIZATION" => Self::RequirementsOrganization,
-                "REQUIREMENTS_POLICIES_PROCEDURES" => {
-                    Self::RequirementsPoliciesProcedures
-                }
-                "BASIC" => Self::Basic,
-                "DERIVED" => Self::Derived,
-                "NIST80053_PRIVACY" => Self::Nist80053Privacy,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for ControlListTopic {
@@ -34639,6 +33736,21 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("ANTIVIRUS_EVIDENCE", Self::AntivirusEvidence),
+            ("AUTO_UPDATES_EVIDENCE", Self::AutoUpdatesEvidence),
+            ("HARD_DRIVE_ENCRYPTION_EVIDENCE", Self::HardDriveEncryptionEvidence),
+            ("LOCK_SCREEN_EVIDENCE", Self::LockScreenEvidence),
+            ("PASSWORD_MANAGER_EVIDENCE", Self::PasswordManagerEvidence),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for DeviceDocumentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -34648,16 +33760,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for DeviceDocumentType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "PASSWORD_MANAGER_EVIDENCE" => Self::PasswordManagerEvidence,
-                    "AUTO_UPDATES_EVIDENCE" => Self::AutoUpdatesEvidence,
-                    "HARD_DRIVE_ENCRYPTION_EVIDENCE" => Self::HardDriveEncryptionEvidence,
-                    "ANTIVIRUS_EVIDENCE" => Self::AntivirusEvidence,
-                    "LOCK_SCREEN_EVIDENCE" => Self::LockScreenEvidence,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for DeviceDocumentType {
@@ -34670,14 +33773,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for DeviceDocumentType {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "PASSWORD_MANAGER_EVIDENCE" => Self::PasswordManagerEvidence,
-                "AUTO_UPDATES_EVIDENCE" => Self::AutoUpdatesEvidence,
-                "HARD_DRIVE_ENCRYPTION_EVIDENCE" => Self::HardDriveEncryptionEvidence,
-                "ANTIVIRUS_EVIDENCE" => Self::AntivirusEvidence,
-                "LOCK_SCREEN_EVIDENCE" => Self::LockScreenEvidence,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for DeviceDocumentType {
@@ -34911,6 +34007,59 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("ACCESS_REVIEW", Self::AccessReview),
+            ("AGENT", Self::Agent),
+            ("ASSESSMENT", Self::Assessment),
+            ("ASSET", Self::Asset),
+            ("AUDIT", Self::Audit),
+            ("AUTOPILOT", Self::Autopilot),
+            ("AUTOPILOT_RECIPE", Self::AutopilotRecipe),
+            ("AUTOPILOT_RECIPE_SCHEDULE", Self::AutopilotRecipeSchedule),
+            ("CLOUD_STORAGE", Self::CloudStorage),
+            ("CODEBASE", Self::Codebase),
+            ("COMPANY", Self::Company),
+            ("COMPANY_NOTIFICATION", Self::CompanyNotification),
+            ("CONNECTION", Self::Connection),
+            ("CUSTOM_CONNECTION", Self::CustomConnection),
+            ("CUSTOM_FRAMEWORKS", Self::CustomFrameworks),
+            ("DEVICE", Self::Device),
+            ("DOCUMENT_SCANNED", Self::DocumentScanned),
+            ("EVIDENCE", Self::Evidence),
+            ("EXCEPTION_MANAGEMENT", Self::ExceptionManagement),
+            ("GRC", Self::Grc),
+            ("MDM", Self::Mdm),
+            ("MONITOR", Self::Monitor),
+            ("MULTIPLE_PRODUCT_SUPPORT", Self::MultipleProductSupport),
+            ("OUTBOUND_WEBHOOKS", Self::OutboundWebhooks),
+            ("PERSONNEL", Self::Personnel),
+            ("POLICY", Self::Policy),
+            ("PUBLIC_API_KEY", Self::PublicApiKey),
+            ("QUESTIONNAIRE", Self::Questionnaire),
+            ("REPORT", Self::Report),
+            ("RESYNC", Self::Resync),
+            ("RISK", Self::Risk),
+            ("SAFEBASE_MIGRATION", Self::SafebaseMigration),
+            ("SAFEBASE_ONBOARDING", Self::SafebaseOnboarding),
+            ("SERVICE_PROVIDER", Self::ServiceProvider),
+            ("TASK", Self::Task),
+            ("TRUST_ACCESS_REQUEST", Self::TrustAccessRequest),
+            ("TRUST_CENTER_PRIVATE_ACCESS", Self::TrustCenterPrivateAccess),
+            ("TRUST_CENTER_REPORTS", Self::TrustCenterReports),
+            ("TRUST_PAGES", Self::TrustPages),
+            ("USER", Self::User),
+            ("VENDOR", Self::Vendor),
+            ("VENDOR_PROFILE", Self::VendorProfile),
+            ("WORKFLOWS", Self::Workflows),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for EventCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -34920,54 +34069,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for EventCategory {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "AUTOPILOT" => Self::Autopilot,
-                    "AGENT" => Self::Agent,
-                    "POLICY" => Self::Policy,
-                    "PERSONNEL" => Self::Personnel,
-                    "REPORT" => Self::Report,
-                    "VENDOR" => Self::Vendor,
-                    "ASSET" => Self::Asset,
-                    "COMPANY" => Self::Company,
-                    "ASSESSMENT" => Self::Assessment,
-                    "AUDIT" => Self::Audit,
-                    "MONITOR" => Self::Monitor,
-                    "USER" => Self::User,
-                    "CONNECTION" => Self::Connection,
-                    "GRC" => Self::Grc,
-                    "MDM" => Self::Mdm,
-                    "QUESTIONNAIRE" => Self::Questionnaire,
-                    "DEVICE" => Self::Device,
-                    "TRUST_PAGES" => Self::TrustPages,
-                    "TRUST_CENTER_PRIVATE_ACCESS" => Self::TrustCenterPrivateAccess,
-                    "RISK" => Self::Risk,
-                    "COMPANY_NOTIFICATION" => Self::CompanyNotification,
-                    "CUSTOM_FRAMEWORKS" => Self::CustomFrameworks,
-                    "MULTIPLE_PRODUCT_SUPPORT" => Self::MultipleProductSupport,
-                    "PUBLIC_API_KEY" => Self::PublicApiKey,
-                    "SERVICE_PROVIDER" => Self::ServiceProvider,
-                    "TASK" => Self::Task,
-                    "AUTOPILOT_RECIPE_SCHEDULE" => Self::AutopilotRecipeSchedule,
-                    "RESYNC" => Self::Resync,
-                    "EVIDENCE" => Self::Evidence,
-                    "AUTOPILOT_RECIPE" => Self::AutopilotRecipe,
-                    "ACCESS_REVIEW" => Self::AccessReview,
-                    "DOCUMENT_SCANNED" => Self::DocumentScanned,
-                    "CLOUD_STORAGE" => Self::CloudStorage,
-                    "VENDOR_PROFILE" => Self::VendorProfile,
-                    "CODEBASE" => Self::Codebase,
-                    "EXCEPTION_MANAGEMENT" => Self::ExceptionManagement,
-                    "WORKFLOWS" => Self::Workflows,
-                    "CUSTOM_CONNECTION" => Self::CustomConnection,
-                    "TRUST_CENTER_REPORTS" => Self::TrustCenterReports,
-                    "OUTBOUND_WEBHOOKS" => Self::OutboundWebhooks,
-                    "SAFEBASE_MIGRATION" => Self::SafebaseMigration,
-                    "TRUST_ACCESS_REQUEST" => Self::TrustAccessRequest,
-                    "SAFEBASE_ONBOARDING" => Self::SafebaseOnboarding,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for EventCategory {
@@ -34980,52 +34082,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for EventCategory {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "AUTOPILOT" => Self::Autopilot,
-                "AGENT" => Self::Agent,
-                "POLICY" => Self::Policy,
-                "PERSONNEL" => Self::Personnel,
-                "REPORT" => Self::Report,
-                "VENDOR" => Self::Vendor,
-                "ASSET" => Self::Asset,
-                "COMPANY" => Self::Company,
-                "ASSESSMENT" => Self::Assessment,
-                "AUDIT" => Self::Audit,
-                "MONITOR" => Self::Monitor,
-                "USER" => Self::User,
-                "CONNECTION" => Self::Connection,
-                "GRC" => Self::Grc,
-                "MDM" => Self::Mdm,
-                "QUESTIONNAIRE" => Self::Questionnaire,
-                "DEVICE" => Self::Device,
-                "TRUST_PAGES" => Self::TrustPages,
-                "TRUST_CENTER_PRIVATE_ACCESS" => Self::TrustCenterPrivateAccess,
-                "RISK" => Self::Risk,
-                "COMPANY_NOTIFICATION" => Self::CompanyNotification,
-                "CUSTOM_FRAMEWORKS" => Self::CustomFrameworks,
-                "MULTIPLE_PRODUCT_SUPPORT" => Self::MultipleProductSupport,
-                "PUBLIC_API_KEY" => Self::PublicApiKey,
-                "SERVICE_PROVIDER" => Self::ServiceProvider,
-                "TASK" => Self::Task,
-                "AUTOPILOT_RECIPE_SCHEDULE" => Self::AutopilotRecipeSchedule,
-                "RESYNC" => Self::Resync,
-                "EVIDENCE" => Self::Evidence,
-                "AUTOPILOT_RECIPE" => Self::AutopilotRecipe,
-                "ACCESS_REVIEW" => Self::AccessReview,
-                "DOCUMENT_SCANNED" => Self::DocumentScanned,
-                "CLOUD_STORAGE" => Self::CloudStorage,
-                "VENDOR_PROFILE" => Self::VendorProfile,
-                "CODEBASE" => Self::Codebase,
-                "EXCEPTION_MANAGEMENT" => Self::ExceptionManagement,
-                "WORKFLOWS" => Self::Workflows,
-                "CUSTOM_CONNECTION" => Self::CustomConnection,
-                "TRUST_CENTER_REPORTS" => Self::TrustCenterReports,
-                "OUTBOUND_WEBHOOKS" => Self::OutboundWebhooks,
-                "SAFEBASE_MIGRATION" => Self::SafebaseMigration,
-                "TRUST_ACCESS_REQUEST" => Self::TrustAccessRequest,
-                "SAFEBASE_ONBOARDING" => Self::SafebaseOnboarding,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for EventCategory {
@@ -38665,6 +37722,1584 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            (
+                "ACCESS_REVIEW_APPLICATION_COMPLETED",
+                Self::AccessReviewApplicationCompleted,
+            ),
+            (
+                "ACCESS_REVIEW_APPLICATION_REVIEWER_NOTIFIED",
+                Self::AccessReviewApplicationReviewerNotified,
+            ),
+            (
+                "ACCESS_REVIEW_APPLICATION_REVIEWER_UPDATED",
+                Self::AccessReviewApplicationReviewerUpdated,
+            ),
+            (
+                "ACCESS_REVIEW_MANUAL_EVIDENCE_UPLOADED",
+                Self::AccessReviewManualEvidenceUploaded,
+            ),
+            ("ACCESS_REVIEW_PERIOD_COMPLETED", Self::AccessReviewPeriodCompleted),
+            ("ACCESS_REVIEW_PERIOD_CREATED", Self::AccessReviewPeriodCreated),
+            ("ACCESS_REVIEW_PERIOD_IN_PROGRESS", Self::AccessReviewPeriodInProgress),
+            (
+                "ACCESS_REVIEW_TICKET_LINKED_TO_PERSONNEL",
+                Self::AccessReviewTicketLinkedToPersonnel,
+            ),
+            (
+                "ACCOUNT_INFORMATION_PACKAGE_CREATION",
+                Self::AccountInformationPackageCreation,
+            ),
+            (
+                "AGENTIC_INITIAL_ASSESSMENT_REVIEW_COMPLETED",
+                Self::AgenticInitialAssessmentReviewCompleted,
+            ),
+            ("AGENT_UNREGISTERED", Self::AgentUnregistered),
+            ("AGENT_USER_DATA_UPDATED", Self::AgentUserDataUpdated),
+            ("AI_VERSION_COMPARISON_GENERATED", Self::AiVersionComparisonGenerated),
+            ("APPROVED_REQUEST", Self::ApprovedRequest),
+            ("AP_AGENT_ANTI_VIRUS_APPLICATION", Self::ApAgentAntiVirusApplication),
+            ("AP_AGENT_AUTO_UPDATES_ENABLED", Self::ApAgentAutoUpdatesEnabled),
+            ("AP_AGENT_PASSWORD_MANAGER", Self::ApAgentPasswordManager),
+            ("AP_AUTO_SCALE_SERVER_INSTANCES", Self::ApAutoScaleServerInstances),
+            ("AP_CAPACITY_AND_USAGE_MONITORING", Self::ApCapacityAndUsageMonitoring),
+            ("AP_COMPANY_BOD_UNIQUE", Self::ApCompanyBodUnique),
+            (
+                "AP_COMPANY_INFRASTRUCTURE_MFA_ENABLED",
+                Self::ApCompanyInfrastructureMfaEnabled,
+            ),
+            (
+                "AP_COMPANY_INFRASTRUCTURE_SSL_ENABLED",
+                Self::ApCompanyInfrastructureSslEnabled,
+            ),
+            ("AP_COMPANY_POLICIES_APPROVED", Self::ApCompanyPoliciesApproved),
+            ("AP_COMPANY_POLICIES_CREATED", Self::ApCompanyPoliciesCreated),
+            (
+                "AP_COMPANY_PRIORITIZE_SECURITY_ISSUES",
+                Self::ApCompanyPrioritizeSecurityIssues,
+            ),
+            ("AP_COMPANY_SECURITY_COMMITTEE", Self::ApCompanySecurityCommittee),
+            (
+                "AP_COMPANY_WEBSITE_SSL_CERT_NOT_EXPIRED",
+                Self::ApCompanyWebsiteSslCertNotExpired,
+            ),
+            (
+                "AP_COMPANY_WEBSITE_SSL_CERT_STRONG_CIPHERS",
+                Self::ApCompanyWebsiteSslCertStrongCiphers,
+            ),
+            ("AP_COMPANY_WEBSITE_SSL_ENFORCED", Self::ApCompanyWebsiteSslEnforced),
+            (
+                "AP_COMPANY_WEBSITE_SSL_HAS_KNOWN_ISSUES",
+                Self::ApCompanyWebsiteSslHasKnownIssues,
+            ),
+            (
+                "AP_CONTRACTORS_ACCEPTABLE_USE_POLICY",
+                Self::ApContractorsAcceptableUsePolicy,
+            ),
+            (
+                "AP_CONTRACTORS_BACKGROUND_CHECK_COMPLIANCE",
+                Self::ApContractorsBackgroundCheckCompliance,
+            ),
+            (
+                "AP_CONTRACTORS_CODE_OF_CONDUCT_POLICY",
+                Self::ApContractorsCodeOfConductPolicy,
+            ),
+            (
+                "AP_CONTRACTORS_DATA_PROTECTION_POLICY",
+                Self::ApContractorsDataProtectionPolicy,
+            ),
+            ("AP_CONTRACTORS_POLICIES_APPROVED", Self::ApContractorsPoliciesApproved),
+            ("AP_CUSTOM_TEST", Self::ApCustomTest),
+            ("AP_DRAFT_TEST", Self::ApDraftTest),
+            ("AP_EMPLOYEES_ACCEPTABLE_USE_POLICY", Self::ApEmployeesAcceptableUsePolicy),
+            (
+                "AP_EMPLOYEES_BACKGROUND_CHECK_COMPLIANCE",
+                Self::ApEmployeesBackgroundCheckCompliance,
+            ),
+            (
+                "AP_EMPLOYEES_CODE_OF_CONDUCT_POLICY",
+                Self::ApEmployeesCodeOfConductPolicy,
+            ),
+            (
+                "AP_EMPLOYEES_DATA_PROTECTION_POLICY",
+                Self::ApEmployeesDataProtectionPolicy,
+            ),
+            (
+                "AP_EMPLOYEES_HARD_DRIVE_ENCRYPTED_COMPLIANCE",
+                Self::ApEmployeesHardDriveEncryptedCompliance,
+            ),
+            (
+                "AP_EMPLOYEES_LOCK_SCREEN_COMPLIANCE",
+                Self::ApEmployeesLockScreenCompliance,
+            ),
+            ("AP_EMPLOYEES_POLICIES_APPROVED", Self::ApEmployeesPoliciesApproved),
+            ("AP_EMPLOYEES_SECURITY_COMPLIANCE", Self::ApEmployeesSecurityCompliance),
+            ("AP_ENCRYPTION_IN_TRANSIT", Self::ApEncryptionInTransit),
+            ("AP_EXCESSIVE_PRIVILEGES_ASSIGNED", Self::ApExcessivePrivilegesAssigned),
+            (
+                "AP_EXTERNAL_EXPOSURE_OF_CLOUD_RESOURCES",
+                Self::ApExternalExposureOfCloudResources,
+            ),
+            ("AP_FORMER_PERSONNEL_OFFBOARDED", Self::ApFormerPersonnelOffboarded),
+            ("AP_IDENTITY_PROVIDER_MFA_ENABLED", Self::ApIdentityProviderMfaEnabled),
+            ("AP_IDENTITY_PROVIDER_UNKNOWN_EMAIL", Self::ApIdentityProviderUnknownEmail),
+            (
+                "AP_INFRASTRUCTURE_ACLS_PUBLIC_REMOTE_ADMIN_ACCESS_RESTRICTED",
+                Self::ApInfrastructureAclsPublicRemoteAdminAccessRestricted,
+            ),
+            (
+                "AP_INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_REDIRECTS_HTTP_TO_HTTPS",
+                Self::ApInfrastructureApplicationLoadBalancerRedirectsHttpToHttps,
+            ),
+            (
+                "AP_INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_SERVER_ERRORS_MONITORED",
+                Self::ApInfrastructureApplicationLoadBalancerServerErrorsMonitored,
+            ),
+            (
+                "AP_INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_TARGET_RESPONSE_TIME_MONITORED",
+                Self::ApInfrastructureApplicationLoadBalancerTargetResponseTimeMonitored,
+            ),
+            (
+                "AP_INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_UNHEALTHY_HOSTS_MONITORED",
+                Self::ApInfrastructureApplicationLoadBalancerUnhealthyHostsMonitored,
+            ),
+            ("AP_INFRASTRUCTURE_ASSETS_SYNCED", Self::ApInfrastructureAssetsSynced),
+            (
+                "AP_INFRASTRUCTURE_AUDIT_LOGS_ENABLED_FOR_EKS_CLUSTER",
+                Self::ApInfrastructureAuditLogsEnabledForEksCluster,
+            ),
+            (
+                "AP_INFRASTRUCTURE_AUTHORIZATION_DETAILS",
+                Self::ApInfrastructureAuthorizationDetails,
+            ),
+            (
+                "AP_INFRASTRUCTURE_AUTOMATED_BACKUPS",
+                Self::ApInfrastructureAutomatedBackups,
+            ),
+            (
+                "AP_INFRASTRUCTURE_AUTOMATIC_REPAIRS",
+                Self::ApInfrastructureAutomaticRepairs,
+            ),
+            (
+                "AP_INFRASTRUCTURE_AUTOMATIC_SOFTWARE_UPDATES",
+                Self::ApInfrastructureAutomaticSoftwareUpdates,
+            ),
+            ("AP_INFRASTRUCTURE_AUTO_SCALING", Self::ApInfrastructureAutoScaling),
+            (
+                "AP_INFRASTRUCTURE_BACKUP_RETENTION",
+                Self::ApInfrastructureBackupRetention,
+            ),
+            (
+                "AP_INFRASTRUCTURE_BROAD_NETWORK_ACCESS_PATTERNS",
+                Self::ApInfrastructureBroadNetworkAccessPatterns,
+            ),
+            (
+                "AP_INFRASTRUCTURE_BROAD_POLICY_ACCESS_PATTERNS",
+                Self::ApInfrastructureBroadPolicyAccessPatterns,
+            ),
+            (
+                "AP_INFRASTRUCTURE_BUCKET_ACCESS_LOGGING",
+                Self::ApInfrastructureBucketAccessLogging,
+            ),
+            (
+                "AP_INFRASTRUCTURE_CLASSIC_LOAD_BALANCER_LATENCY_MONITORED",
+                Self::ApInfrastructureClassicLoadBalancerLatencyMonitored,
+            ),
+            (
+                "AP_INFRASTRUCTURE_CLASSIC_LOAD_BALANCER_SERVER_ERRORS_MONITORED",
+                Self::ApInfrastructureClassicLoadBalancerServerErrorsMonitored,
+            ),
+            (
+                "AP_INFRASTRUCTURE_CLASSIC_LOAD_BALANCER_UNHEALTHY_HOSTS_MONITORED",
+                Self::ApInfrastructureClassicLoadBalancerUnhealthyHostsMonitored,
+            ),
+            (
+                "AP_INFRASTRUCTURE_CLOUDTRAIL_LOG_FILE_INTEGRITY",
+                Self::ApInfrastructureCloudtrailLogFileIntegrity,
+            ),
+            (
+                "AP_INFRASTRUCTURE_CLOUD_DATA_FREE_STORAGE",
+                Self::ApInfrastructureCloudDataFreeStorage,
+            ),
+            (
+                "AP_INFRASTRUCTURE_CLOUD_DATA_MONITOR_CPU_LOAD",
+                Self::ApInfrastructureCloudDataMonitorCpuLoad,
+            ),
+            (
+                "AP_INFRASTRUCTURE_CLOUD_TRAIL_LOGS_ENCRYPTED",
+                Self::ApInfrastructureCloudTrailLogsEncrypted,
+            ),
+            ("AP_INFRASTRUCTURE_CMK_ROTATION", Self::ApInfrastructureCmkRotation),
+            (
+                "AP_INFRASTRUCTURE_CONNECTION_DRAINING",
+                Self::ApInfrastructureConnectionDraining,
+            ),
+            (
+                "AP_INFRASTRUCTURE_CREDENTIAL_REPORT",
+                Self::ApInfrastructureCredentialReport,
+            ),
+            (
+                "AP_INFRASTRUCTURE_DAILY_BACKUP_JOB_STATUS_MONITORED",
+                Self::ApInfrastructureDailyBackupJobStatusMonitored,
+            ),
+            (
+                "AP_INFRASTRUCTURE_DATABASE_WRITES_IO_MONITORED",
+                Self::ApInfrastructureDatabaseWritesIoMonitored,
+            ),
+            ("AP_INFRASTRUCTURE_DATA_BACKUPS", Self::ApInfrastructureDataBackups),
+            ("AP_INFRASTRUCTURE_DATA_ENCRYPTED", Self::ApInfrastructureDataEncrypted),
+            ("AP_INFRASTRUCTURE_DATA_MONITOR_CPU", Self::ApInfrastructureDataMonitorCpu),
+            (
+                "AP_INFRASTRUCTURE_DATA_MONITOR_FREE_STORAGE",
+                Self::ApInfrastructureDataMonitorFreeStorage,
+            ),
+            (
+                "AP_INFRASTRUCTURE_DATA_MONITOR_READ_IO",
+                Self::ApInfrastructureDataMonitorReadIo,
+            ),
+            (
+                "AP_INFRASTRUCTURE_DATA_MONITOR_WRITE_IO",
+                Self::ApInfrastructureDataMonitorWriteIo,
+            ),
+            ("AP_INFRASTRUCTURE_DATA_MULTI_AZ", Self::ApInfrastructureDataMultiAz),
+            ("AP_INFRASTRUCTURE_DATA_RETENTION", Self::ApInfrastructureDataRetention),
+            (
+                "AP_INFRASTRUCTURE_DELETION_PROTECTION",
+                Self::ApInfrastructureDeletionProtection,
+            ),
+            ("AP_INFRASTRUCTURE_DENY_BY_DEFAULT", Self::ApInfrastructureDenyByDefault),
+            (
+                "AP_INFRASTRUCTURE_DISABLE_DEFAULT_ACCOUNTS",
+                Self::ApInfrastructureDisableDefaultAccounts,
+            ),
+            (
+                "AP_INFRASTRUCTURE_DISALLOWS_TRAFFIC",
+                Self::ApInfrastructureDisallowsTraffic,
+            ),
+            (
+                "AP_INFRASTRUCTURE_DYNAMODB_POINT_IN_TIME_ENABLED",
+                Self::ApInfrastructureDynamodbPointInTimeEnabled,
+            ),
+            (
+                "AP_INFRASTRUCTURE_EBS_VOLUME_ENCRYPTION",
+                Self::ApInfrastructureEbsVolumeEncryption,
+            ),
+            (
+                "AP_INFRASTRUCTURE_EC2_INSTANCES_IMDSV1_DISABLED",
+                Self::ApInfrastructureEc2InstancesImdsv1Disabled,
+            ),
+            (
+                "AP_INFRASTRUCTURE_EFS_ENCRYPTED_AT_REST",
+                Self::ApInfrastructureEfsEncryptedAtRest,
+            ),
+            (
+                "AP_INFRASTRUCTURE_ENCRYPTION_IN_TRANSIT",
+                Self::ApInfrastructureEncryptionInTransit,
+            ),
+            (
+                "AP_INFRASTRUCTURE_FAILED_BACKUPS_ADDRESSED_IN_TIMELY_MANNER",
+                Self::ApInfrastructureFailedBackupsAddressedInTimelyManner,
+            ),
+            (
+                "AP_INFRASTRUCTURE_FAILED_BACKUP_ALERTS",
+                Self::ApInfrastructureFailedBackupAlerts,
+            ),
+            (
+                "AP_INFRASTRUCTURE_HARDWARE_MFA_FOR_ROOT_ACCOUNT",
+                Self::ApInfrastructureHardwareMfaForRootAccount,
+            ),
+            ("AP_INFRASTRUCTURE_HAS_BALANCERS", Self::ApInfrastructureHasBalancers),
+            ("AP_INFRASTRUCTURE_HAS_WAF", Self::ApInfrastructureHasWaf),
+            (
+                "AP_INFRASTRUCTURE_HIGH_AVAILABILITY",
+                Self::ApInfrastructureHighAvailability,
+            ),
+            (
+                "AP_INFRASTRUCTURE_IAM_ACCESS_KEY_ROTATION",
+                Self::ApInfrastructureIamAccessKeyRotation,
+            ),
+            (
+                "AP_INFRASTRUCTURE_IAM_GROUP_BASED_ACCESS_CONTROL",
+                Self::ApInfrastructureIamGroupBasedAccessControl,
+            ),
+            (
+                "AP_INFRASTRUCTURE_IAM_PASSWORD_MINIMUM_LENGTH",
+                Self::ApInfrastructureIamPasswordMinimumLength,
+            ),
+            (
+                "AP_INFRASTRUCTURE_IAM_PASSWORD_REUSE",
+                Self::ApInfrastructureIamPasswordReuse,
+            ),
+            (
+                "AP_INFRASTRUCTURE_IAM_PRINCIPLE_OF_LEAST_PRIVILEGE",
+                Self::ApInfrastructureIamPrincipleOfLeastPrivilege,
+            ),
+            (
+                "AP_INFRASTRUCTURE_IAM_UNUSED_CREDENTIALS",
+                Self::ApInfrastructureIamUnusedCredentials,
+            ),
+            (
+                "AP_INFRASTRUCTURE_INSTANCE_MONITOR_CPU",
+                Self::ApInfrastructureInstanceMonitorCpu,
+            ),
+            ("AP_INFRASTRUCTURE_KEY_ROTATION", Self::ApInfrastructureKeyRotation),
+            (
+                "AP_INFRASTRUCTURE_KEY_VAULTS_KEY_EXPIRATION",
+                Self::ApInfrastructureKeyVaultsKeyExpiration,
+            ),
+            (
+                "AP_INFRASTRUCTURE_LAMBDA_ERROR_RATE_MONITORED",
+                Self::ApInfrastructureLambdaErrorRateMonitored,
+            ),
+            ("AP_INFRASTRUCTURE_LOGGING_ENABLED", Self::ApInfrastructureLoggingEnabled),
+            (
+                "AP_INFRASTRUCTURE_LOG_ALERT_FOR_CREATE_OR_UPDATE_SQL_SERVER_FIREWALL_RULE",
+                Self::ApInfrastructureLogAlertForCreateOrUpdateSqlServerFirewallRule,
+            ),
+            (
+                "AP_INFRASTRUCTURE_LOG_ALERT_FOR_CREATE_POLICY_ASSIGNMENT",
+                Self::ApInfrastructureLogAlertForCreatePolicyAssignment,
+            ),
+            (
+                "AP_INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_NETWORK_SECURITY_GROUP",
+                Self::ApInfrastructureLogAlertForDeleteNetworkSecurityGroup,
+            ),
+            (
+                "AP_INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_POLICY_ASSIGNMENT",
+                Self::ApInfrastructureLogAlertForDeletePolicyAssignment,
+            ),
+            (
+                "AP_INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_PUBLIC_IP_ADDRESS",
+                Self::ApInfrastructureLogAlertForDeletePublicIpAddress,
+            ),
+            (
+                "AP_INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_SECURITY_SOLUTION",
+                Self::ApInfrastructureLogAlertForDeleteSecuritySolution,
+            ),
+            (
+                "AP_INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_SQL_SERVER_FIREWALL_RULE",
+                Self::ApInfrastructureLogAlertForDeleteSqlServerFirewallRule,
+            ),
+            (
+                "AP_INFRASTRUCTURE_LOG_ALERT_FOR_MANAGE_NETWORK_SECURITY_GROUP",
+                Self::ApInfrastructureLogAlertForManageNetworkSecurityGroup,
+            ),
+            (
+                "AP_INFRASTRUCTURE_LOG_ALERT_FOR_MANAGE_PUBLIC_IP_ADDRESS_RULE",
+                Self::ApInfrastructureLogAlertForManagePublicIpAddressRule,
+            ),
+            (
+                "AP_INFRASTRUCTURE_LOG_ALERT_FOR_MANAGE_SECURITY_SOLUTION",
+                Self::ApInfrastructureLogAlertForManageSecuritySolution,
+            ),
+            ("AP_INFRASTRUCTURE_LOG_INTEGRITY", Self::ApInfrastructureLogIntegrity),
+            ("AP_INFRASTRUCTURE_LOG_RETENTION", Self::ApInfrastructureLogRetention),
+            (
+                "AP_INFRASTRUCTURE_MFA_FOR_ROOT_ACCOUNT",
+                Self::ApInfrastructureMfaForRootAccount,
+            ),
+            (
+                "AP_INFRASTRUCTURE_NSG_SSH_PUBLIC_ACCESS_RESTRICTED",
+                Self::ApInfrastructureNsgSshPublicAccessRestricted,
+            ),
+            (
+                "AP_INFRASTRUCTURE_POLICY_BASED_ACCESS_CONTROL",
+                Self::ApInfrastructurePolicyBasedAccessControl,
+            ),
+            (
+                "AP_INFRASTRUCTURE_POSTGRESQL_DATABASE_SERVER_LOG_CHECKPOINTS",
+                Self::ApInfrastructurePostgresqlDatabaseServerLogCheckpoints,
+            ),
+            (
+                "AP_INFRASTRUCTURE_PRIVATE_ACCESS_TO_CLUSTERS_CONTROL_PLANE_IS_RESTRICTED",
+                Self::ApInfrastructurePrivateAccessToClustersControlPlaneIsRestricted,
+            ),
+            (
+                "AP_INFRASTRUCTURE_PUBLIC_ACCESS_RESTRICTED",
+                Self::ApInfrastructurePublicAccessRestricted,
+            ),
+            (
+                "AP_INFRASTRUCTURE_PUBLIC_ACCESS_TO_CLUSTERS_CONTROL_PLANE_IS_RESTRICTED",
+                Self::ApInfrastructurePublicAccessToClustersControlPlaneIsRestricted,
+            ),
+            (
+                "AP_INFRASTRUCTURE_PUBLIC_SSH_DENIED",
+                Self::ApInfrastructurePublicSshDenied,
+            ),
+            (
+                "AP_INFRASTRUCTURE_QUEUE_MONITOR_MESSAGE_AGE",
+                Self::ApInfrastructureQueueMonitorMessageAge,
+            ),
+            ("AP_INFRASTRUCTURE_RBAC", Self::ApInfrastructureRbac),
+            (
+                "AP_INFRASTRUCTURE_RDS_MINIMUM_VERSION_UPGRADE",
+                Self::ApInfrastructureRdsMinimumVersionUpgrade,
+            ),
+            (
+                "AP_INFRASTRUCTURE_RDS_PUBLIC_ACCESS_RESTRICTED",
+                Self::ApInfrastructureRdsPublicAccessRestricted,
+            ),
+            (
+                "AP_INFRASTRUCTURE_ROOT_ACCOUNT_UNUSED",
+                Self::ApInfrastructureRootAccountUnused,
+            ),
+            (
+                "AP_INFRASTRUCTURE_RUNTIME_CONFIGURATION",
+                Self::ApInfrastructureRuntimeConfiguration,
+            ),
+            (
+                "AP_INFRASTRUCTURE_S3_HTTP_REQUEST_DENIED",
+                Self::ApInfrastructureS3HttpRequestDenied,
+            ),
+            (
+                "AP_INFRASTRUCTURE_S3_OBJECT_LEVEL_LOGGING_FOR_RW_EVENTS",
+                Self::ApInfrastructureS3ObjectLevelLoggingForRwEvents,
+            ),
+            ("AP_INFRASTRUCTURE_SECRET_ROTATION", Self::ApInfrastructureSecretRotation),
+            (
+                "AP_INFRASTRUCTURE_SECURE_API_VERSION",
+                Self::ApInfrastructureSecureApiVersion,
+            ),
+            ("AP_INFRASTRUCTURE_SECURITY_GROUPS", Self::ApInfrastructureSecurityGroups),
+            (
+                "AP_INFRASTRUCTURE_SECURITY_GROUPS_HTTP_ACCESS_RESTRICTED",
+                Self::ApInfrastructureSecurityGroupsHttpAccessRestricted,
+            ),
+            (
+                "AP_INFRASTRUCTURE_SECURITY_GROUPS_RESTRICT_PUBLIC_RDP_ACCESS",
+                Self::ApInfrastructureSecurityGroupsRestrictPublicRdpAccess,
+            ),
+            (
+                "AP_INFRASTRUCTURE_SQL_DATA_ENCRYPTION",
+                Self::ApInfrastructureSqlDataEncryption,
+            ),
+            (
+                "AP_INFRASTRUCTURE_SQL_FREEABLE_MEMORY_MONITORED",
+                Self::ApInfrastructureSqlFreeableMemoryMonitored,
+            ),
+            (
+                "AP_INFRASTRUCTURE_SQL_SERVERS_AUDITING",
+                Self::ApInfrastructureSqlServersAuditing,
+            ),
+            (
+                "AP_INFRASTRUCTURE_STORAGE_ACCOUNTS_ACCESSED_VIA_PRIVATE_ENDPOINTS",
+                Self::ApInfrastructureStorageAccountsAccessedViaPrivateEndpoints,
+            ),
+            (
+                "AP_INFRASTRUCTURE_STORAGE_ACCOUNTS_SECURE_TLS_CONFIGURATION",
+                Self::ApInfrastructureStorageAccountsSecureTlsConfiguration,
+            ),
+            (
+                "AP_INFRASTRUCTURE_STORAGE_ENCRYPTED",
+                Self::ApInfrastructureStorageEncrypted,
+            ),
+            (
+                "AP_INFRASTRUCTURE_STORAGE_RESTRICTED",
+                Self::ApInfrastructureStorageRestricted,
+            ),
+            (
+                "AP_INFRASTRUCTURE_STORAGE_VERSIONING",
+                Self::ApInfrastructureStorageVersioning,
+            ),
+            ("AP_INFRASTRUCTURE_STORAGE_WAF", Self::ApInfrastructureStorageWaf),
+            ("AP_INFRASTRUCTURE_TAGGING", Self::ApInfrastructureTagging),
+            ("AP_INFRASTRUCTURE_TDE_ENABLED", Self::ApInfrastructureTdeEnabled),
+            ("AP_INFRASTRUCTURE_TLS_CIPHERS", Self::ApInfrastructureTlsCiphers),
+            ("AP_INFRASTRUCTURE_TLS_VERSION", Self::ApInfrastructureTlsVersion),
+            (
+                "AP_INFRASTRUCTURE_VERSIONING_ENABLED",
+                Self::ApInfrastructureVersioningEnabled,
+            ),
+            (
+                "AP_INFRASTRUCTURE_VPC_CONFIGURATION",
+                Self::ApInfrastructureVpcConfiguration,
+            ),
+            (
+                "AP_INFRASTRUCTURE_VPC_DEFAULT_SECURITY_GROUPS_RESTRICT_ALL_TRAFFIC",
+                Self::ApInfrastructureVpcDefaultSecurityGroupsRestrictAllTraffic,
+            ),
+            ("AP_INFRASTRUCTURE_VPC_FLOW_LOGGING", Self::ApInfrastructureVpcFlowLogging),
+            ("AP_INFRASTRUCTURE_WAF_ENABLED", Self::ApInfrastructureWafEnabled),
+            (
+                "AP_INFRASTRUCTURE_WEB_APP_REDIRECTS_HTTP_TRAFFIC_TO_HTTPS",
+                Self::ApInfrastructureWebAppRedirectsHttpTrafficToHttps,
+            ),
+            ("AP_INFRASTRUCTURE_ZONE_REDUNDANCY", Self::ApInfrastructureZoneRedundancy),
+            (
+                "AP_INTERNAL_DOCUMENT_EMPLOYEE_AGREEMENT",
+                Self::ApInternalDocumentEmployeeAgreement,
+            ),
+            (
+                "AP_INTERNAL_DOCUMENT_ENGINEERING_JOB_DESCRIPTION",
+                Self::ApInternalDocumentEngineeringJobDescription,
+            ),
+            ("AP_INTERNAL_DOCUMENT_MSA", Self::ApInternalDocumentMsa),
+            (
+                "AP_INTERNAL_DOCUMENT_ORGANIZATIONAL_CHART",
+                Self::ApInternalDocumentOrganizationalChart,
+            ),
+            (
+                "AP_INTERNAL_DOCUMENT_PERFORMANCE_EVALUATION",
+                Self::ApInternalDocumentPerformanceEvaluation,
+            ),
+            (
+                "AP_INTERNAL_INFRASTRUCTURE_IDENTITIES_REMOVED",
+                Self::ApInternalInfrastructureIdentitiesRemoved,
+            ),
+            (
+                "AP_INTERNAL_INFRASTRUCTURE_IDENTITIES_UNIQUE",
+                Self::ApInternalInfrastructureIdentitiesUnique,
+            ),
+            ("AP_INTERNAL_INFRASTRUCTURE_LINKED", Self::ApInternalInfrastructureLinked),
+            ("AP_INTERNAL_POLICY_ACCEPTABLE_USE", Self::ApInternalPolicyAcceptableUse),
+            ("AP_INTERNAL_POLICY_ACCESS_CONTROL", Self::ApInternalPolicyAccessControl),
+            ("AP_INTERNAL_POLICY_BACKUPS", Self::ApInternalPolicyBackups),
+            ("AP_INTERNAL_POLICY_CLEAN_DESK", Self::ApInternalPolicyCleanDesk),
+            ("AP_INTERNAL_POLICY_CODE_OF_CONDUCT", Self::ApInternalPolicyCodeOfConduct),
+            (
+                "AP_INTERNAL_POLICY_CUSTOMER_DATA_RETENTION",
+                Self::ApInternalPolicyCustomerDataRetention,
+            ),
+            (
+                "AP_INTERNAL_POLICY_DATA_CLASSIFICATION",
+                Self::ApInternalPolicyDataClassification,
+            ),
+            ("AP_INTERNAL_POLICY_DATA_PROTECTION", Self::ApInternalPolicyDataProtection),
+            ("AP_INTERNAL_POLICY_DATA_RETENTION", Self::ApInternalPolicyDataRetention),
+            (
+                "AP_INTERNAL_POLICY_DISASTER_RECOVERY",
+                Self::ApInternalPolicyDisasterRecovery,
+            ),
+            (
+                "AP_INTERNAL_POLICY_EMPLOYEE_ACCESS_TO_CUSTOMER_DATA",
+                Self::ApInternalPolicyEmployeeAccessToCustomerData,
+            ),
+            (
+                "AP_INTERNAL_POLICY_EMPLOYEE_CONFIDENTIALITY",
+                Self::ApInternalPolicyEmployeeConfidentiality,
+            ),
+            ("AP_INTERNAL_POLICY_ENCRYPTION", Self::ApInternalPolicyEncryption),
+            (
+                "AP_INTERNAL_POLICY_INCIDENT_RESPONSE",
+                Self::ApInternalPolicyIncidentResponse,
+            ),
+            (
+                "AP_INTERNAL_POLICY_INCIDENT_RESPONSE_FOLLOW_UPS",
+                Self::ApInternalPolicyIncidentResponseFollowUps,
+            ),
+            (
+                "AP_INTERNAL_POLICY_INCIDENT_RESPONSE_LESSONS_LEARNED",
+                Self::ApInternalPolicyIncidentResponseLessonsLearned,
+            ),
+            (
+                "AP_INTERNAL_POLICY_INCIDENT_RESPONSE_TEAM",
+                Self::ApInternalPolicyIncidentResponseTeam,
+            ),
+            (
+                "AP_INTERNAL_POLICY_INFORMATION_SECURITY",
+                Self::ApInternalPolicyInformationSecurity,
+            ),
+            ("AP_INTERNAL_POLICY_PASSWORD", Self::ApInternalPolicyPassword),
+            (
+                "AP_INTERNAL_POLICY_PASSWORD_MANAGER_REQUIRED",
+                Self::ApInternalPolicyPasswordManagerRequired,
+            ),
+            (
+                "AP_INTERNAL_POLICY_PHYSICAL_SECURITY",
+                Self::ApInternalPolicyPhysicalSecurity,
+            ),
+            (
+                "AP_INTERNAL_POLICY_RESPONSIBLE_DISCLOSURE",
+                Self::ApInternalPolicyResponsibleDisclosure,
+            ),
+            ("AP_INTERNAL_POLICY_RISK_ASSESSMENT", Self::ApInternalPolicyRiskAssessment),
+            (
+                "AP_INTERNAL_POLICY_RISK_REMEDIATION",
+                Self::ApInternalPolicyRiskRemediation,
+            ),
+            ("AP_INTERNAL_POLICY_SDLC", Self::ApInternalPolicySdlc),
+            (
+                "AP_INTERNAL_POLICY_SECURITY_AWARENESS",
+                Self::ApInternalPolicySecurityAwareness,
+            ),
+            (
+                "AP_INTERNAL_POLICY_SECURITY_ENCRYPTION",
+                Self::ApInternalPolicySecurityEncryption,
+            ),
+            (
+                "AP_INTERNAL_POLICY_SENSITIVE_DATA_DISPOSAL",
+                Self::ApInternalPolicySensitiveDataDisposal,
+            ),
+            (
+                "AP_INTERNAL_POLICY_SYSTEM_ACCESS_CONTROL",
+                Self::ApInternalPolicySystemAccessControl,
+            ),
+            (
+                "AP_INTERNAL_POLICY_VULNERABILITY_MANAGEMENT",
+                Self::ApInternalPolicyVulnerabilityManagement,
+            ),
+            (
+                "AP_INTERNAL_REPORT_ARCHITECTURAL_DIAGRAM",
+                Self::ApInternalReportArchitecturalDiagram,
+            ),
+            (
+                "AP_INTERNAL_REPORT_BACKUP_AND_COMPLETENESS",
+                Self::ApInternalReportBackupAndCompleteness,
+            ),
+            (
+                "AP_INTERNAL_REPORT_DISASTER_RECOVERY",
+                Self::ApInternalReportDisasterRecovery,
+            ),
+            ("AP_INTERNAL_REPORT_NETWORK_DIAGRAM", Self::ApInternalReportNetworkDiagram),
+            ("AP_INTERNAL_REPORT_PENETRATION", Self::ApInternalReportPenetration),
+            ("AP_INTERNAL_REPORT_RISK_ASSESSMENT", Self::ApInternalReportRiskAssessment),
+            (
+                "AP_INTERNAL_REPORT_RISK_REMEDIATION",
+                Self::ApInternalReportRiskRemediation,
+            ),
+            ("AP_INTERNAL_REPORT_VULNERABILITY", Self::ApInternalReportVulnerability),
+            ("AP_INTERNAL_URL_EXTERNAL_JOBS", Self::ApInternalUrlExternalJobs),
+            ("AP_INTERNAL_URL_PRIVACY_POLICY", Self::ApInternalUrlPrivacyPolicy),
+            ("AP_INTERNAL_URL_SUPPORT", Self::ApInternalUrlSupport),
+            ("AP_INTERNAL_URL_TERMS_OF_SERVICE", Self::ApInternalUrlTermsOfService),
+            (
+                "AP_INTERNAL_VERSION_CONTROL_IDENTITIES_ONLY_AUTHORIZED_ACCESS",
+                Self::ApInternalVersionControlIdentitiesOnlyAuthorizedAccess,
+            ),
+            (
+                "AP_INTERNAL_VERSION_CONTROL_IDENTITIES_REMOVED",
+                Self::ApInternalVersionControlIdentitiesRemoved,
+            ),
+            (
+                "AP_INTERNAL_VERSION_CONTROL_IDENTITIES_UNIQUE",
+                Self::ApInternalVersionControlIdentitiesUnique,
+            ),
+            ("AP_LOGS_ARE_CENTRALLY_STORED", Self::ApLogsAreCentrallyStored),
+            ("AP_LOGS_ARE_RETAINED_FOR_365_DAYS", Self::ApLogsAreRetainedFor365Days),
+            (
+                "AP_LOGS_MONITORED_FOR_SUSPICIOUS_ACTIVITY",
+                Self::ApLogsMonitoredForSuspiciousActivity,
+            ),
+            (
+                "AP_ONLY_AUTHORIZED_USERS_CAN_ACCESS_LOG_SINKS",
+                Self::ApOnlyAuthorizedUsersCanAccessLogSinks,
+            ),
+            ("AP_SECURITY_AWARENESS_TRAINING", Self::ApSecurityAwarenessTraining),
+            (
+                "AP_VERSION_CONTROL_CODE_REVIEW_PROCESS",
+                Self::ApVersionControlCodeReviewProcess,
+            ),
+            ("AP_VERSION_CONTROL_ENABLED", Self::ApVersionControlEnabled),
+            ("AP_VERSION_CONTROL_MFA_ENABLED", Self::ApVersionControlMfaEnabled),
+            (
+                "AP_VERSION_CONTROL_WRITE_ACCESS_TO_PRODUCTION_CODE",
+                Self::ApVersionControlWriteAccessToProductionCode,
+            ),
+            (
+                "AP_VERSION_CONTROL_WRITE_ACCESS_TO_REPOSITORY",
+                Self::ApVersionControlWriteAccessToRepository,
+            ),
+            (
+                "AP_VULNERABILITY_CRITICAL_ADDRESSED",
+                Self::ApVulnerabilityCriticalAddressed,
+            ),
+            (
+                "AP_VULNERABILITY_CRITICAL_ADDRESSED_AIKIDO",
+                Self::ApVulnerabilityCriticalAddressedAikido,
+            ),
+            (
+                "AP_VULNERABILITY_CRITICAL_ADDRESSED_ARNICA",
+                Self::ApVulnerabilityCriticalAddressedArnica,
+            ),
+            (
+                "AP_VULNERABILITY_CRITICAL_ADDRESSED_CROWDSTRIKE_FALCON_EXPOSURE_MANAGEMENT",
+                Self::ApVulnerabilityCriticalAddressedCrowdstrikeFalconExposureManagement,
+            ),
+            (
+                "AP_VULNERABILITY_CRITICAL_ADDRESSED_GITLAB_VMS",
+                Self::ApVulnerabilityCriticalAddressedGitlabVms,
+            ),
+            (
+                "AP_VULNERABILITY_CRITICAL_ADDRESSED_MS_DEFENDER",
+                Self::ApVulnerabilityCriticalAddressedMsDefender,
+            ),
+            (
+                "AP_VULNERABILITY_CRITICAL_ADDRESSED_MS_DEFENDER_VMS",
+                Self::ApVulnerabilityCriticalAddressedMsDefenderVms,
+            ),
+            (
+                "AP_VULNERABILITY_CRITICAL_ADDRESSED_MS_DEFENDER_VMS_GCC_HIGH",
+                Self::ApVulnerabilityCriticalAddressedMsDefenderVmsGccHigh,
+            ),
+            (
+                "AP_VULNERABILITY_CRITICAL_ADDRESSED_ORCA_SECURITY",
+                Self::ApVulnerabilityCriticalAddressedOrcaSecurity,
+            ),
+            (
+                "AP_VULNERABILITY_CRITICAL_ADDRESSED_QUALYS",
+                Self::ApVulnerabilityCriticalAddressedQualys,
+            ),
+            (
+                "AP_VULNERABILITY_CRITICAL_ADDRESSED_RAPID7_VMS",
+                Self::ApVulnerabilityCriticalAddressedRapid7Vms,
+            ),
+            (
+                "AP_VULNERABILITY_CRITICAL_ADDRESSED_SEMGREP",
+                Self::ApVulnerabilityCriticalAddressedSemgrep,
+            ),
+            (
+                "AP_VULNERABILITY_CRITICAL_ADDRESSED_SENTINELONE_SINGULARITY_VULNERABILITY_MANAGEMENT",
+                Self::ApVulnerabilityCriticalAddressedSentineloneSingularityVulnerabilityManagement,
+            ),
+            (
+                "AP_VULNERABILITY_CRITICAL_ADDRESSED_SENTINEL_ONE_VMS",
+                Self::ApVulnerabilityCriticalAddressedSentinelOneVms,
+            ),
+            (
+                "AP_VULNERABILITY_CRITICAL_ADDRESSED_SNYK",
+                Self::ApVulnerabilityCriticalAddressedSnyk,
+            ),
+            (
+                "AP_VULNERABILITY_CRITICAL_ADDRESSED_TENABLE_VULNERABILITY_MANAGEMENT",
+                Self::ApVulnerabilityCriticalAddressedTenableVulnerabilityManagement,
+            ),
+            (
+                "AP_VULNERABILITY_CRITICAL_ADDRESSED_UPWIND",
+                Self::ApVulnerabilityCriticalAddressedUpwind,
+            ),
+            (
+                "AP_VULNERABILITY_CRITICAL_ADDRESSED_WIZ_CODE",
+                Self::ApVulnerabilityCriticalAddressedWizCode,
+            ),
+            (
+                "AP_VULNERABILITY_CRITICAL_ADDRESSED_WIZ_VMS",
+                Self::ApVulnerabilityCriticalAddressedWizVms,
+            ),
+            ("AP_VULNERABILITY_HIGH_ADDRESSED", Self::ApVulnerabilityHighAddressed),
+            (
+                "AP_VULNERABILITY_HIGH_ADDRESSED_AIKIDO",
+                Self::ApVulnerabilityHighAddressedAikido,
+            ),
+            (
+                "AP_VULNERABILITY_HIGH_ADDRESSED_ARNICA",
+                Self::ApVulnerabilityHighAddressedArnica,
+            ),
+            (
+                "AP_VULNERABILITY_HIGH_ADDRESSED_CROWDSTRIKE_FALCON_EXPOSURE_MANAGEMENT",
+                Self::ApVulnerabilityHighAddressedCrowdstrikeFalconExposureManagement,
+            ),
+            (
+                "AP_VULNERABILITY_HIGH_ADDRESSED_GITLAB_VMS",
+                Self::ApVulnerabilityHighAddressedGitlabVms,
+            ),
+            (
+                "AP_VULNERABILITY_HIGH_ADDRESSED_MS_DEFENDER",
+                Self::ApVulnerabilityHighAddressedMsDefender,
+            ),
+            (
+                "AP_VULNERABILITY_HIGH_ADDRESSED_MS_DEFENDER_VMS",
+                Self::ApVulnerabilityHighAddressedMsDefenderVms,
+            ),
+            (
+                "AP_VULNERABILITY_HIGH_ADDRESSED_MS_DEFENDER_VMS_GCC_HIGH",
+                Self::ApVulnerabilityHighAddressedMsDefenderVmsGccHigh,
+            ),
+            (
+                "AP_VULNERABILITY_HIGH_ADDRESSED_ORCA_SECURITY",
+                Self::ApVulnerabilityHighAddressedOrcaSecurity,
+            ),
+            (
+                "AP_VULNERABILITY_HIGH_ADDRESSED_QUALYS",
+                Self::ApVulnerabilityHighAddressedQualys,
+            ),
+            (
+                "AP_VULNERABILITY_HIGH_ADDRESSED_RAPID7_VMS",
+                Self::ApVulnerabilityHighAddressedRapid7Vms,
+            ),
+            (
+                "AP_VULNERABILITY_HIGH_ADDRESSED_SEMGREP",
+                Self::ApVulnerabilityHighAddressedSemgrep,
+            ),
+            (
+                "AP_VULNERABILITY_HIGH_ADDRESSED_SENTINELONE_SINGULARITY_VULNERABILITY_MANAGEMENT",
+                Self::ApVulnerabilityHighAddressedSentineloneSingularityVulnerabilityManagement,
+            ),
+            (
+                "AP_VULNERABILITY_HIGH_ADDRESSED_SENTINEL_ONE_VMS",
+                Self::ApVulnerabilityHighAddressedSentinelOneVms,
+            ),
+            (
+                "AP_VULNERABILITY_HIGH_ADDRESSED_SNYK",
+                Self::ApVulnerabilityHighAddressedSnyk,
+            ),
+            (
+                "AP_VULNERABILITY_HIGH_ADDRESSED_TENABLE_VULNERABILITY_MANAGEMENT",
+                Self::ApVulnerabilityHighAddressedTenableVulnerabilityManagement,
+            ),
+            (
+                "AP_VULNERABILITY_HIGH_ADDRESSED_UPWIND",
+                Self::ApVulnerabilityHighAddressedUpwind,
+            ),
+            (
+                "AP_VULNERABILITY_HIGH_ADDRESSED_WIZ_CODE",
+                Self::ApVulnerabilityHighAddressedWizCode,
+            ),
+            (
+                "AP_VULNERABILITY_HIGH_ADDRESSED_WIZ_VMS",
+                Self::ApVulnerabilityHighAddressedWizVms,
+            ),
+            ("ARCHIVE_CONTROL", Self::ArchiveControl),
+            ("ARTIFACT_BULK_DELETED", Self::ArtifactBulkDeleted),
+            ("ASSETS_DOWNLOAD_ALL", Self::AssetsDownloadAll),
+            ("ASSET_NOTES_UPDATED", Self::AssetNotesUpdated),
+            ("ASSET_OWNER_UPDATED", Self::AssetOwnerUpdated),
+            ("AUDITHUB_REQUEST_MESSAGE_DELETED", Self::AudithubRequestMessageDeleted),
+            ("AUDITOR_ADDED", Self::AuditorAdded),
+            ("AUDITOR_ADDED_TO_AUDIT", Self::AuditorAddedToAudit),
+            ("AUDITOR_DOES_A_READ_ONLY", Self::AuditorDoesAReadOnly),
+            (
+                "AUDITOR_HAS_ENTERED_TO_TENANT_DETAILS",
+                Self::AuditorHasEnteredToTenantDetails,
+            ),
+            ("AUDITOR_REMOVED", Self::AuditorRemoved),
+            ("AUDITOR_REMOVED_FROM_AUDIT", Self::AuditorRemovedFromAudit),
+            ("AUDITOR_TOGGLE_READ_ONLY", Self::AuditorToggleReadOnly),
+            ("AUTOMATED_OFFBOARDING_CONFIGURED", Self::AutomatedOffboardingConfigured),
+            ("AUTOMATED_OFFBOARDING_FAILED", Self::AutomatedOffboardingFailed),
+            ("AUTOMATED_OFFBOARDING_TOGGLE", Self::AutomatedOffboardingToggle),
+            (
+                "AUTOPILOT_BACKGROUND_CHECK_LINKED_TO_PERSONNEL",
+                Self::AutopilotBackgroundCheckLinkedToPersonnel,
+            ),
+            (
+                "AUTOPILOT_COMPLIANCE_CHECK_UPDATED",
+                Self::AutopilotComplianceCheckUpdated,
+            ),
+            ("AUTOPILOT_FREQUENCY_UPDATED", Self::AutopilotFrequencyUpdated),
+            (
+                "AUTOPILOT_PERSONNEL_EXCLUSION_ARCHIVED",
+                Self::AutopilotPersonnelExclusionArchived,
+            ),
+            ("AUTOPILOT_PERSONNEL_SEPARATED", Self::AutopilotPersonnelSeparated),
+            ("AUTOPILOT_RECIPE_CUSTOMIZED", Self::AutopilotRecipeCustomized),
+            ("AUTOPILOT_RECIPE_REVERTED", Self::AutopilotRecipeReverted),
+            ("AUTOPILOT_SCHEDULE_CREATED", Self::AutopilotScheduleCreated),
+            ("AUTOPILOT_SCHEDULE_DELETED", Self::AutopilotScheduleDeleted),
+            ("AUTOPILOT_SCHEDULE_REVERTED", Self::AutopilotScheduleReverted),
+            ("AUTOPILOT_SCHEDULE_UPDATED", Self::AutopilotScheduleUpdated),
+            ("AUTOPILOT_USER_CREATED", Self::AutopilotUserCreated),
+            ("AUTOPILOT_USER_DELETED_ROLE", Self::AutopilotUserDeletedRole),
+            ("AUTOPILOT_USER_UPDATED", Self::AutopilotUserUpdated),
+            ("AUTO_APPROVE_REQUEST", Self::AutoApproveRequest),
+            ("AUTO_RESET_SETTING_UPDATED", Self::AutoResetSettingUpdated),
+            ("BACKGROUND_CHECK_CANCELED", Self::BackgroundCheckCanceled),
+            ("BACKGROUND_CHECK_COMPLETED", Self::BackgroundCheckCompleted),
+            ("BACKGROUND_CHECK_DELETED", Self::BackgroundCheckDeleted),
+            ("BACKGROUND_CHECK_MANUAL", Self::BackgroundCheckManual),
+            ("BACKGROUND_CHECK_STARTED", Self::BackgroundCheckStarted),
+            ("BACKGROUND_LINKED_TO_PERSONNEL", Self::BackgroundLinkedToPersonnel),
+            (
+                "BACKGROUND_UNLINKED_FROM_PERSONNEL",
+                Self::BackgroundUnlinkedFromPersonnel,
+            ),
+            ("BULK_IMPORTED_RISKS", Self::BulkImportedRisks),
+            ("CAC_CODE_REVIEW_REQUESTED", Self::CacCodeReviewRequested),
+            ("CLOUD_FILE_USER_CONNECTED", Self::CloudFileUserConnected),
+            ("CLOUD_FILE_USER_DISCONNECTED", Self::CloudFileUserDisconnected),
+            ("CODE_REPOSITORY_ADDED", Self::CodeRepositoryAdded),
+            ("CODE_REPOSITORY_REMOVED", Self::CodeRepositoryRemoved),
+            ("CODE_REPOSITORY_SETTINGS_UPDATED", Self::CodeRepositorySettingsUpdated),
+            ("COMPANY_ARCHIVED_DOWNLOADED", Self::CompanyArchivedDownloaded),
+            ("COMPANY_DATA_UPDATED", Self::CompanyDataUpdated),
+            ("COMPANY_DOCUMENT_DELETED", Self::CompanyDocumentDeleted),
+            ("COMPANY_DOCUMENT_DOWNLOADED", Self::CompanyDocumentDownloaded),
+            ("COMPANY_DOCUMENT_UPLOADED", Self::CompanyDocumentUploaded),
+            (
+                "COMPANY_HIPAA_TRAINING_DATA_UPDATED",
+                Self::CompanyHipaaTrainingDataUpdated,
+            ),
+            (
+                "COMPANY_HUMAN_RESOURCES_DATA_UPDATED",
+                Self::CompanyHumanResourcesDataUpdated,
+            ),
+            ("COMPANY_KEY_PERSONNEL_UPDATED", Self::CompanyKeyPersonnelUpdated),
+            ("COMPANY_LINKS_DOWNLOADED", Self::CompanyLinksDownloaded),
+            ("COMPANY_LOGO_UPDATED", Self::CompanyLogoUpdated),
+            (
+                "COMPANY_NIST_AI_TRAINING_DATA_UPDATED",
+                Self::CompanyNistAiTrainingDataUpdated,
+            ),
+            ("COMPANY_NOTIFICATION_CREATED", Self::CompanyNotificationCreated),
+            ("COMPANY_NOTIFICATION_DELETED", Self::CompanyNotificationDeleted),
+            ("COMPANY_NOTIFICATION_DISABLED", Self::CompanyNotificationDisabled),
+            ("COMPANY_NOTIFICATION_EDITED", Self::CompanyNotificationEdited),
+            ("COMPANY_NOTIFICATION_ENABLED", Self::CompanyNotificationEnabled),
+            ("COMPANY_OPT_IN_AI", Self::CompanyOptInAi),
+            ("COMPANY_PACKAGE_DOWNLOADED", Self::CompanyPackageDownloaded),
+            ("COMPANY_ROLES_UPDATED", Self::CompanyRolesUpdated),
+            ("COMPANY_SECURITY_DATA_UPDATED", Self::CompanySecurityDataUpdated),
+            (
+                "COMPANY_SECURITY_REPORT_SETTING_UPDATED",
+                Self::CompanySecurityReportSettingUpdated,
+            ),
+            (
+                "COMPANY_SECURITY_REPORT_SHAREABLE_UPDATED",
+                Self::CompanySecurityReportShareableUpdated,
+            ),
+            (
+                "COMPANY_SECURITY_REPORT_SHARE_TOKEN_UPDATED",
+                Self::CompanySecurityReportShareTokenUpdated,
+            ),
+            (
+                "COMPANY_WORKSTATION_CONFIGURATION_UPDATED",
+                Self::CompanyWorkstationConfigurationUpdated,
+            ),
+            (
+                "CONNECTIONS_AUDIT_PACKAGE_DOWNLOADED",
+                Self::ConnectionsAuditPackageDownloaded,
+            ),
+            ("CONNECTION_HRIS_RANKING_UPDATED", Self::ConnectionHrisRankingUpdated),
+            ("CONNECTION_IDP_RANKING_UPDATED", Self::ConnectionIdpRankingUpdated),
+            ("CONTROLS_ARCHIVED", Self::ControlsArchived),
+            ("CONTROLS_ASSOCIATED", Self::ControlsAssociated),
+            ("CONTROLS_DISABLED", Self::ControlsDisabled),
+            ("CONTROLS_UNARCHIVED", Self::ControlsUnarchived),
+            ("CONTROLS_UNASSOCIATED", Self::ControlsUnassociated),
+            ("CONTROL_APPROVAL_ADDED", Self::ControlApprovalAdded),
+            ("CONTROL_APPROVAL_APPROVE", Self::ControlApprovalApprove),
+            (
+                "CONTROL_APPROVAL_APPROVE_WITHOUT_DATELINE",
+                Self::ControlApprovalApproveWithoutDateline,
+            ),
+            ("CONTROL_APPROVAL_EDITED", Self::ControlApprovalEdited),
+            ("CONTROL_APPROVAL_REMOVED", Self::ControlApprovalRemoved),
+            ("CONTROL_APPROVAL_REQUEST_CHANGES", Self::ControlApprovalRequestChanges),
+            ("CONTROL_APPROVAL_REVIEW_ADDED", Self::ControlApprovalReviewAdded),
+            ("CONTROL_APPROVAL_REVIEW_REMOVED", Self::ControlApprovalReviewRemoved),
+            ("CONTROL_APPROVAL_SCHEDULED", Self::ControlApprovalScheduled),
+            ("CONTROL_APPROVAL_SCHEDULED_FAILED", Self::ControlApprovalScheduledFailed),
+            ("CONTROL_APPROVAL_SENT_TO_APPROVERS", Self::ControlApprovalSentToApprovers),
+            ("CONTROL_APPROVAL_STATUS_CHANGED", Self::ControlApprovalStatusChanged),
+            ("CONTROL_EVIDENCE_DOWNLOADED", Self::ControlEvidenceDownloaded),
+            (
+                "CONTROL_EVIDENCE_PACKAGE_GENERATED",
+                Self::ControlEvidencePackageGenerated,
+            ),
+            (
+                "CONTROL_INFORMATION_LINKED_ACROSS_OTHER_WORKSPACES",
+                Self::ControlInformationLinkedAcrossOtherWorkspaces,
+            ),
+            (
+                "CONTROL_INFORMATION_UNLINKED_FROM_OTHER_WORKSPACES",
+                Self::ControlInformationUnlinkedFromOtherWorkspaces,
+            ),
+            ("CONTROL_NOTE_ADDED", Self::ControlNoteAdded),
+            ("CONTROL_NOTE_DELETED", Self::ControlNoteDeleted),
+            ("CONTROL_NOTE_EDITED", Self::ControlNoteEdited),
+            ("CONTROL_OWNER_ADDED", Self::ControlOwnerAdded),
+            ("CONTROL_OWNER_DELETED", Self::ControlOwnerDeleted),
+            ("CONTROL_TASK_COMPLETED", Self::ControlTaskCompleted),
+            ("CONTROL_TASK_CREATED", Self::ControlTaskCreated),
+            ("CONTROL_TASK_DELETED", Self::ControlTaskDeleted),
+            ("CONTROL_TASK_RECURRING_DELETED", Self::ControlTaskRecurringDeleted),
+            ("CONTROL_TASK_UNCOMPLETED", Self::ControlTaskUncompleted),
+            ("CONTROL_TASK_UPDATED", Self::ControlTaskUpdated),
+            ("CONTROL_TEMPLATE_APPLIED", Self::ControlTemplateApplied),
+            ("CONTROL_TEST_ADDED", Self::ControlTestAdded),
+            ("CONTROL_TEST_DELETED", Self::ControlTestDeleted),
+            (
+                "CONTROL_TEST_INSTANCE_CUSTOM_TEST_EDITED",
+                Self::ControlTestInstanceCustomTestEdited,
+            ),
+            (
+                "CONTROL_TEST_INSTANCE_DRAFT_TEST_CREATED",
+                Self::ControlTestInstanceDraftTestCreated,
+            ),
+            (
+                "CONTROL_TEST_INSTANCE_DRAFT_TEST_DELETED",
+                Self::ControlTestInstanceDraftTestDeleted,
+            ),
+            (
+                "CONTROL_TEST_INSTANCE_DRAFT_TEST_LOGIC_EDITED",
+                Self::ControlTestInstanceDraftTestLogicEdited,
+            ),
+            (
+                "CONTROL_TEST_INSTANCE_DRAFT_TEST_PUBLISHED",
+                Self::ControlTestInstanceDraftTestPublished,
+            ),
+            ("CONTROL_TEST_INSTANCE_NOTE_ADDED", Self::ControlTestInstanceNoteAdded),
+            ("CONTROL_TEST_INSTANCE_NOTE_DELETED", Self::ControlTestInstanceNoteDeleted),
+            ("CONTROL_TEST_INSTANCE_NOTE_EDITED", Self::ControlTestInstanceNoteEdited),
+            (
+                "CONTROL_TEST_INSTANCE_PUBLISH_TEST_DELETED",
+                Self::ControlTestInstancePublishTestDeleted,
+            ),
+            ("CREATE_CONTROL", Self::CreateControl),
+            ("CUSTOMER_REQUEST_DETAILS_EDITED", Self::CustomerRequestDetailsEdited),
+            (
+                "CUSTOMER_REQUEST_DETAILS_EDITED_MULTIPLE_WORKSPACES",
+                Self::CustomerRequestDetailsEditedMultipleWorkspaces,
+            ),
+            ("CUSTOM_DATA_RECORD_REMOVED", Self::CustomDataRecordRemoved),
+            ("CUSTOM_FIELD_CREATED", Self::CustomFieldCreated),
+            ("CUSTOM_FIELD_DELETED", Self::CustomFieldDeleted),
+            ("CUSTOM_FIELD_PLACED", Self::CustomFieldPlaced),
+            ("CUSTOM_FIELD_SECTION_UPDATED", Self::CustomFieldSectionUpdated),
+            ("CUSTOM_FIELD_UNPLACED", Self::CustomFieldUnplaced),
+            ("CUSTOM_FIELD_UPDATED", Self::CustomFieldUpdated),
+            ("CUSTOM_FORMULA_CALCULATED", Self::CustomFormulaCalculated),
+            ("CUSTOM_FORMULA_CREATED", Self::CustomFormulaCreated),
+            ("CUSTOM_FORMULA_DELETED", Self::CustomFormulaDeleted),
+            ("CUSTOM_FORMULA_UPDATED", Self::CustomFormulaUpdated),
+            ("CUSTOM_FRAMEWORK_CREATED", Self::CustomFrameworkCreated),
+            ("CUSTOM_FRAMEWORK_DELETED", Self::CustomFrameworkDeleted),
+            ("CUSTOM_REQUIREMENTS_CREATED", Self::CustomRequirementsCreated),
+            ("CUSTOM_REQUIREMENTS_DELETED", Self::CustomRequirementsDeleted),
+            ("CUSTOM_REQUIREMENTS_UPDATED", Self::CustomRequirementsUpdated),
+            ("CUSTOM_RESOURCE_RECORD_CREATED", Self::CustomResourceRecordCreated),
+            ("CUSTOM_RESOURCE_RECORD_REMOVED", Self::CustomResourceRecordRemoved),
+            ("CUSTOM_RESOURCE_RECORD_UPDATED", Self::CustomResourceRecordUpdated),
+            ("DENIED_REQUEST", Self::DeniedRequest),
+            ("DEVICE_ASSIGNATION_AGENT", Self::DeviceAssignationAgent),
+            ("DEVICE_ASSIGNATION_AGENT_DELETED", Self::DeviceAssignationAgentDeleted),
+            ("DEVICE_DELETED", Self::DeviceDeleted),
+            ("DEVICE_DOCUMENT_DELETED", Self::DeviceDocumentDeleted),
+            ("DEVICE_DOCUMENT_DOWNLOADED", Self::DeviceDocumentDownloaded),
+            ("DEVICE_DOCUMENT_UPLOADED", Self::DeviceDocumentUploaded),
+            ("DEVICE_FAILED", Self::DeviceFailed),
+            ("DEVICE_LINKED", Self::DeviceLinked),
+            ("DEVICE_SWITCHED", Self::DeviceSwitched),
+            ("DEVICE_UNLINKED", Self::DeviceUnlinked),
+            ("DRATA_SUPPORT_ACCESS_GRANTED", Self::DrataSupportAccessGranted),
+            ("DRATA_SUPPORT_ACCESS_REMOVED", Self::DrataSupportAccessRemoved),
+            ("DRATA_TO_DRATA_DISABLED", Self::DrataToDrataDisabled),
+            ("DRATA_TO_DRATA_ENABLED", Self::DrataToDrataEnabled),
+            ("EDIT_CONTROL_INFO", Self::EditControlInfo),
+            ("EMPLOYMENT_STATUS_UPDATED", Self::EmploymentStatusUpdated),
+            ("ENTITLEMENT_DISABLED", Self::EntitlementDisabled),
+            ("ENTITLEMENT_ENABLED", Self::EntitlementEnabled),
+            ("EVIDENCE_ASSOCIATED_TO_CONTROL", Self::EvidenceAssociatedToControl),
+            ("EVIDENCE_BULK_DELETED", Self::EvidenceBulkDeleted),
+            ("EVIDENCE_BULK_OWNER_UPDATE", Self::EvidenceBulkOwnerUpdate),
+            ("EVIDENCE_BULK_RENEWAL_DATE_UPDATE", Self::EvidenceBulkRenewalDateUpdate),
+            ("EVIDENCE_CREATED", Self::EvidenceCreated),
+            ("EVIDENCE_DELETED", Self::EvidenceDeleted),
+            ("EVIDENCE_DOWNLOADED", Self::EvidenceDownloaded),
+            ("EVIDENCE_DOWNLOAD_ALL", Self::EvidenceDownloadAll),
+            ("EVIDENCE_UNASSOCIATED_TO_CONTROL", Self::EvidenceUnassociatedToControl),
+            ("EVIDENCE_UPDATED", Self::EvidenceUpdated),
+            ("EXCEPTION_REQUEST_CREATED", Self::ExceptionRequestCreated),
+            ("EXCEPTION_WORKFLOW_CREATED", Self::ExceptionWorkflowCreated),
+            ("EXCEPTION_WORKFLOW_DELETED", Self::ExceptionWorkflowDeleted),
+            ("EXCEPTION_WORKFLOW_UPDATED", Self::ExceptionWorkflowUpdated),
+            ("EXTERNAL_DOCUMENT_LINKED_TO_POLICY", Self::ExternalDocumentLinkedToPolicy),
+            ("EXTERNAL_EVIDENCE_DELETED", Self::ExternalEvidenceDeleted),
+            ("EXTERNAL_EVIDENCE_EDITED", Self::ExternalEvidenceEdited),
+            ("EXTERNAL_EVIDENCE_URL_EDITED", Self::ExternalEvidenceUrlEdited),
+            ("FILE_UPLOAD_REJECTED", Self::FileUploadRejected),
+            ("FILE_UPLOAD_SIZE_EXCEEDED", Self::FileUploadSizeExceeded),
+            ("FILE_UPLOAD_UNSUPPORTED", Self::FileUploadUnsupported),
+            ("FINDING_EXCLUDED", Self::FindingExcluded),
+            ("FINDING_INCLUDED", Self::FindingIncluded),
+            ("FORCE_SYNC_ON_ALL", Self::ForceSyncOnAll),
+            ("FORCE_SYNC_ON_A_PERSON", Self::ForceSyncOnAPerson),
+            ("FORCE_SYNC_ON_SOME", Self::ForceSyncOnSome),
+            ("FRAMEWORK_AUDIT_DETAILS_EDITED", Self::FrameworkAuditDetailsEdited),
+            (
+                "FRAMEWORK_AUDIT_DETAILS_EDITED_MULTIPLE_WORKSPACES",
+                Self::FrameworkAuditDetailsEditedMultipleWorkspaces,
+            ),
+            ("FRAMEWORK_BASELINE_UPDATED", Self::FrameworkBaselineUpdated),
+            ("FRAMEWORK_CONTROL_MAPPING_RESET", Self::FrameworkControlMappingReset),
+            ("FRAMEWORK_DISABLED", Self::FrameworkDisabled),
+            ("FRAMEWORK_ENABLED", Self::FrameworkEnabled),
+            ("FRAMEWORK_LEVEL_IMPACT_UPDATED", Self::FrameworkLevelImpactUpdated),
+            ("FRAMEWORK_SAQ_UPDATED", Self::FrameworkSaqUpdated),
+            ("GENERAL_TASK_COMPLETED", Self::GeneralTaskCompleted),
+            ("GENERAL_TASK_CREATED", Self::GeneralTaskCreated),
+            ("GENERAL_TASK_DELETED", Self::GeneralTaskDeleted),
+            ("GENERAL_TASK_RECURRING_DELETED", Self::GeneralTaskRecurringDeleted),
+            ("GENERAL_TASK_UNCOMPLETED", Self::GeneralTaskUncompleted),
+            ("GENERAL_TASK_UPDATED", Self::GeneralTaskUpdated),
+            ("GROUPS_DELETED", Self::GroupsDeleted),
+            ("GROUPS_IDENTITY_CREATED", Self::GroupsIdentityCreated),
+            ("GROUPS_IDENTITY_DELETED", Self::GroupsIdentityDeleted),
+            ("GROUPS_IDENTITY_UPDATED", Self::GroupsIdentityUpdated),
+            ("GROUPS_PERSONNEL_ADDED", Self::GroupsPersonnelAdded),
+            ("GROUPS_PERSONNEL_DELETED", Self::GroupsPersonnelDeleted),
+            ("GROUPS_PERSONNEL_IDENTITY_ADDED", Self::GroupsPersonnelIdentityAdded),
+            ("GROUPS_PERSONNEL_IDENTITY_REMOVED", Self::GroupsPersonnelIdentityRemoved),
+            ("HIPAA_TRAINING_RESET", Self::HipaaTrainingReset),
+            ("HIPAA_TRAINING_UPDATED", Self::HipaaTrainingUpdated),
+            (
+                "HUMAN_RESOURCES_AUDIT_PACKAGE_DOWNLOADED",
+                Self::HumanResourcesAuditPackageDownloaded,
+            ),
+            (
+                "INFRASTRUCTURE_ACCESS_AUDIT_PACKAGE_DOWNLOADED",
+                Self::InfrastructureAccessAuditPackageDownloaded,
+            ),
+            ("MANUAL_ASSET_CREATED", Self::ManualAssetCreated),
+            ("MANUAL_ASSET_DELETED", Self::ManualAssetDeleted),
+            ("MANUAL_ASSET_UPDATED", Self::ManualAssetUpdated),
+            (
+                "MAPPED_CONTROLS_RESET_ON_REQUIREMENT",
+                Self::MappedControlsResetOnRequirement,
+            ),
+            ("MAPPED_POLICIES_RESET_ON_CONTROL", Self::MappedPoliciesResetOnControl),
+            (
+                "MAPPED_REQUIREMENTS_RESET_ON_CONTROL",
+                Self::MappedRequirementsResetOnControl,
+            ),
+            ("MAPPED_TESTS_RESET_ON_CONTROL", Self::MappedTestsResetOnControl),
+            ("MDM_USER_DATA_UPDATED", Self::MdmUserDataUpdated),
+            ("MONITOR_EXCLUSION_CREATED", Self::MonitorExclusionCreated),
+            ("MONITOR_EXCLUSION_DELETED", Self::MonitorExclusionDeleted),
+            ("MONITOR_EXCLUSION_UPDATED", Self::MonitorExclusionUpdated),
+            ("MONITOR_FINDINGS_CSV_GENERATED", Self::MonitorFindingsCsvGenerated),
+            ("MONITOR_FINDINGS_ZIP_GENERATED", Self::MonitorFindingsZipGenerated),
+            ("NDA_DELETED", Self::NdaDeleted),
+            ("NDA_UPLOADED", Self::NdaUploaded),
+            ("NEW_REPORT", Self::NewReport),
+            ("NEW_REQUEST", Self::NewRequest),
+            ("NIST_AI_TRAINING_RESET", Self::NistAiTrainingReset),
+            ("NIST_AI_TRAINING_UPDATED", Self::NistAiTrainingUpdated),
+            ("NON_DISCLOSURE", Self::NonDisclosure),
+            ("NOTIFICATION_WORKFLOW_CREATED", Self::NotificationWorkflowCreated),
+            (
+                "OBSERVABILITY_ACCESS_AUDIT_PACKAGE_DOWNLOADED",
+                Self::ObservabilityAccessAuditPackageDownloaded,
+            ),
+            ("PASSWORD_PROTECTED_FILE", Self::PasswordProtectedFile),
+            ("PERSONNEL_BG_CHECKS_REVOKED", Self::PersonnelBgChecksRevoked),
+            ("PERSONNEL_EXCLUSION_ARCHIVED", Self::PersonnelExclusionArchived),
+            ("PERSONNEL_EXCLUSION_CREATED", Self::PersonnelExclusionCreated),
+            ("PERSONNEL_EXCLUSION_UPDATED", Self::PersonnelExclusionUpdated),
+            (
+                "PERSONNEL_OFFBOARDING_TICKET_LINKED",
+                Self::PersonnelOffboardingTicketLinked,
+            ),
+            (
+                "PERSONNEL_OFFBOARDING_TICKET_UNLINKED",
+                Self::PersonnelOffboardingTicketUnlinked,
+            ),
+            ("PERSONNEL_REVIEW_STATUS_CHANGED", Self::PersonnelReviewStatusChanged),
+            ("POLICIES_DOWNLOAD_ALL", Self::PoliciesDownloadAll),
+            ("POLICY_ADDED", Self::PolicyAdded),
+            ("POLICY_ARCHIVED", Self::PolicyArchived),
+            ("POLICY_ASSIGNED_ALL", Self::PolicyAssignedAll),
+            ("POLICY_ASSIGNED_GROUPS", Self::PolicyAssignedGroups),
+            ("POLICY_ASSIGNED_NONE", Self::PolicyAssignedNone),
+            ("POLICY_ASSOCIATED_TO_CONTROL", Self::PolicyAssociatedToControl),
+            ("POLICY_BECAME_ORPHAN", Self::PolicyBecameOrphan),
+            ("POLICY_DELETED", Self::PolicyDeleted),
+            ("POLICY_DETAILS_UPDATED", Self::PolicyDetailsUpdated),
+            ("POLICY_DOWNLOADED", Self::PolicyDownloaded),
+            ("POLICY_OWNER_APPROVED", Self::PolicyOwnerApproved),
+            ("POLICY_OWNER_UPDATED", Self::PolicyOwnerUpdated),
+            ("POLICY_RENEW_WITHOUT_UPDATE", Self::PolicyRenewWithoutUpdate),
+            ("POLICY_REPLACED", Self::PolicyReplaced),
+            ("POLICY_RESTART_FROM_DRAFT", Self::PolicyRestartFromDraft),
+            (
+                "POLICY_RESTART_FROM_LATEST_TEMPLATE",
+                Self::PolicyRestartFromLatestTemplate,
+            ),
+            ("POLICY_RESTORE_ARCHIVED", Self::PolicyRestoreArchived),
+            ("POLICY_RESTORE_REPLACED", Self::PolicyRestoreReplaced),
+            ("POLICY_REVERT_TO_LATEST_TEMPLATE", Self::PolicyRevertToLatestTemplate),
+            ("POLICY_REVERT_TO_LATEST_VERSION", Self::PolicyRevertToLatestVersion),
+            ("POLICY_TEMPLATE_DOWNLOADED", Self::PolicyTemplateDownloaded),
+            ("POLICY_UNASSOCIATED_TO_CONTROL", Self::PolicyUnassociatedToControl),
+            ("POLICY_VERSION_ADDED", Self::PolicyVersionAdded),
+            ("POLICY_VERSION_ALERT_CONFIGURED", Self::PolicyVersionAlertConfigured),
+            ("POLICY_VERSION_APPROVAL_OVERRIDE", Self::PolicyVersionApprovalOverride),
+            (
+                "POLICY_VERSION_APPROVAL_SETTINGS_UPDATED",
+                Self::PolicyVersionApprovalSettingsUpdated,
+            ),
+            ("POLICY_VERSION_APPROVED", Self::PolicyVersionApproved),
+            (
+                "POLICY_VERSION_APPROVED_BY_APPROVER",
+                Self::PolicyVersionApprovedByApprover,
+            ),
+            (
+                "POLICY_VERSION_APPROVED_BY_APPROVER_TIER",
+                Self::PolicyVersionApprovedByApproverTier,
+            ),
+            (
+                "POLICY_VERSION_AUTO_ACKNOWLEDGMENT",
+                Self::PolicyVersionAutoAcknowledgment,
+            ),
+            ("POLICY_VERSION_DELETED", Self::PolicyVersionDeleted),
+            ("POLICY_VERSION_DRAFT_FINALIZED", Self::PolicyVersionDraftFinalized),
+            (
+                "POLICY_VERSION_MODIFIED_NO_REQUIRED_APPROVAL",
+                Self::PolicyVersionModifiedNoRequiredApproval,
+            ),
+            (
+                "POLICY_VERSION_MODIFIED_RESTARTED_APPROVAL",
+                Self::PolicyVersionModifiedRestartedApproval,
+            ),
+            ("POLICY_VERSION_PUBLISHED", Self::PolicyVersionPublished),
+            ("POLICY_VERSION_REQUEST_CHANGES", Self::PolicyVersionRequestChanges),
+            (
+                "POLICY_VERSION_STATUS_CANCEL_APPROVAL",
+                Self::PolicyVersionStatusCancelApproval,
+            ),
+            (
+                "POLICY_VERSION_STATUS_DRAFT_CREATED",
+                Self::PolicyVersionStatusDraftCreated,
+            ),
+            (
+                "POLICY_VERSION_STATUS_DRAFT_DELETED",
+                Self::PolicyVersionStatusDraftDeleted,
+            ),
+            (
+                "POLICY_VERSION_STATUS_DRAFT_FINALIZED",
+                Self::PolicyVersionStatusDraftFinalized,
+            ),
+            ("POLICY_VERSION_UPDATED", Self::PolicyVersionUpdated),
+            ("POLICY_VERSION_UPLOADED", Self::PolicyVersionUploaded),
+            ("PRE_APPROVED_DOMAIN_ADDED", Self::PreApprovedDomainAdded),
+            ("PRE_APPROVED_DOMAIN_REMOVED", Self::PreApprovedDomainRemoved),
+            ("PRE_APPROVED_EMAIL_ADDED", Self::PreApprovedEmailAdded),
+            ("PRE_APPROVED_EMAIL_REMOVED", Self::PreApprovedEmailRemoved),
+            ("PROVIDER_CONNECTION_CREATED", Self::ProviderConnectionCreated),
+            ("PROVIDER_CONNECTION_ERROR", Self::ProviderConnectionError),
+            ("PROVIDER_CONNECTION_REMOVED", Self::ProviderConnectionRemoved),
+            ("PROVIDER_CONNECTION_UPDATED", Self::ProviderConnectionUpdated),
+            (
+                "PROVIDER_WORKSPACE_CONNECTION_CREATED",
+                Self::ProviderWorkspaceConnectionCreated,
+            ),
+            (
+                "PROVIDER_WORKSPACE_CONNECTION_REMOVED",
+                Self::ProviderWorkspaceConnectionRemoved,
+            ),
+            (
+                "PUBLIC_API_KEY_ALLOW_LIST_IP_ADDRESSES_EDITED",
+                Self::PublicApiKeyAllowListIpAddressesEdited,
+            ),
+            ("PUBLIC_API_KEY_CREATED", Self::PublicApiKeyCreated),
+            ("PUBLIC_API_KEY_REVOKED", Self::PublicApiKeyRevoked),
+            ("PUBLIC_API_KEY_UPDATED", Self::PublicApiKeyUpdated),
+            ("QUESTIONNAIRE_ARCHIVE_DOWNLOADED", Self::QuestionnaireArchiveDownloaded),
+            ("REMINDER_EMAIL_SENT", Self::ReminderEmailSent),
+            ("REPORTS_DOWNLOAD_ALL", Self::ReportsDownloadAll),
+            ("REPORT_ASSOCIATED_TO_CONTROL", Self::ReportAssociatedToControl),
+            ("REPORT_CREATED", Self::ReportCreated),
+            ("REPORT_DELETED", Self::ReportDeleted),
+            ("REPORT_DOWNLOADED", Self::ReportDownloaded),
+            ("REPORT_UNASSOCIATED_TO_CONTROL", Self::ReportUnassociatedToControl),
+            ("REPORT_UPDATED", Self::ReportUpdated),
+            ("REQUEST_MESSAGE_SENT", Self::RequestMessageSent),
+            ("REQUEST_STATUS_CHANGED", Self::RequestStatusChanged),
+            ("REQUIREMENT_ASSOCIATED_TO_CONTROL", Self::RequirementAssociatedToControl),
+            ("REQUIREMENT_INFO_EDITED", Self::RequirementInfoEdited),
+            ("REQUIREMENT_IN_SCOPE", Self::RequirementInScope),
+            ("REQUIREMENT_OUT_OF_SCOPE", Self::RequirementOutOfScope),
+            (
+                "REQUIREMENT_UNASSOCIATED_TO_CONTROL",
+                Self::RequirementUnassociatedToControl,
+            ),
+            (
+                "RESENT_EVIDENCE_SAMPLE_DOWNLOAD_EMAIL",
+                Self::ResentEvidenceSampleDownloadEmail,
+            ),
+            (
+                "RESENT_EVIDENCE_SAMPLE_DOWNLOAD_EMAIL_MULTIPLE_WORKSPACE",
+                Self::ResentEvidenceSampleDownloadEmailMultipleWorkspace,
+            ),
+            ("RESYNC_DATA", Self::ResyncData),
+            ("REVOKE_REQUEST", Self::RevokeRequest),
+            ("RISKS_DELETED", Self::RisksDeleted),
+            ("RISKS_DOWNLOADED", Self::RisksDownloaded),
+            ("RISKS_FILTERED_VIEW_DOWNLOADED", Self::RisksFilteredViewDownloaded),
+            ("RISKS_MOVED_TO_REGISTER", Self::RisksMovedToRegister),
+            ("RISK_ADDED", Self::RiskAdded),
+            ("RISK_ADDED_FROM_LIBRARY", Self::RiskAddedFromLibrary),
+            ("RISK_ALL_REGISTERED_SCORED", Self::RiskAllRegisteredScored),
+            ("RISK_ALL_REGISTERED_TREATED", Self::RiskAllRegisteredTreated),
+            ("RISK_ARCHIVED", Self::RiskArchived),
+            ("RISK_ASSESSMENT_DUE_DATE_SET", Self::RiskAssessmentDueDateSet),
+            ("RISK_ASSESSMENT_OWNER_ASSIGNED", Self::RiskAssessmentOwnerAssigned),
+            ("RISK_ASSESSMENT_REPORT_GENERATED", Self::RiskAssessmentReportGenerated),
+            ("RISK_CATEGORY_CREATED", Self::RiskCategoryCreated),
+            ("RISK_CATEGORY_REMOVED", Self::RiskCategoryRemoved),
+            ("RISK_CLOSED", Self::RiskClosed),
+            ("RISK_DASHBOARD_DOWNLOADED", Self::RiskDashboardDownloaded),
+            ("RISK_EDITED", Self::RiskEdited),
+            ("RISK_MAPPED_TO_CONTROL", Self::RiskMappedToControl),
+            ("RISK_NOTE_ADDED", Self::RiskNoteAdded),
+            ("RISK_NOTE_DELETED", Self::RiskNoteDeleted),
+            ("RISK_NOTE_UPDATED", Self::RiskNoteUpdated),
+            ("RISK_OWNERS_ASSIGNED", Self::RiskOwnersAssigned),
+            ("RISK_REGISTER_CREATED", Self::RiskRegisterCreated),
+            ("RISK_REGISTER_DELETED", Self::RiskRegisterDeleted),
+            ("RISK_REGISTER_UPDATED", Self::RiskRegisterUpdated),
+            ("RISK_SCORED", Self::RiskScored),
+            ("RISK_SETTINGS_UPDATED", Self::RiskSettingsUpdated),
+            ("RISK_SET_ACTIVE", Self::RiskSetActive),
+            ("RISK_SET_APPLICABLE", Self::RiskSetApplicable),
+            ("RISK_SET_NOT_APPLICABLE", Self::RiskSetNotApplicable),
+            ("RISK_TASK_COMPLETED", Self::RiskTaskCompleted),
+            ("RISK_TASK_CREATED", Self::RiskTaskCreated),
+            ("RISK_TASK_DELETED", Self::RiskTaskDeleted),
+            ("RISK_TASK_RECURRING_DELETED", Self::RiskTaskRecurringDeleted),
+            ("RISK_TASK_UNCOMPLETED", Self::RiskTaskUncompleted),
+            ("RISK_TASK_UPDATED", Self::RiskTaskUpdated),
+            ("RISK_TREATMENT_REPORT_GENERATED", Self::RiskTreatmentReportGenerated),
+            ("RISK_TREATMENT_SET", Self::RiskTreatmentSet),
+            ("RISK_UNMAPPED_FROM_CONTROL", Self::RiskUnmappedFromControl),
+            ("SAFEBASE_MIGRATION_COMPLETE", Self::SafebaseMigrationComplete),
+            ("SAFEBASE_MIGRATION_ERROR", Self::SafebaseMigrationError),
+            ("SAFEBASE_MIGRATION_MIGRATED", Self::SafebaseMigrationMigrated),
+            ("SAFEBASE_MIGRATION_PENDING", Self::SafebaseMigrationPending),
+            ("SAFEBASE_ONBOARDING_COMPLETED", Self::SafebaseOnboardingCompleted),
+            ("SAFEBASE_ONBOARDING_CONFLICT", Self::SafebaseOnboardingConflict),
+            ("SAFEBASE_ONBOARDING_ERROR", Self::SafebaseOnboardingError),
+            ("SAFEBASE_SYNC_COMPLETE", Self::SafebaseSyncComplete),
+            ("SAFEBASE_SYNC_ERROR", Self::SafebaseSyncError),
+            ("SAFEBASE_SYNC_PENDING", Self::SafebaseSyncPending),
+            ("SECURITY_AWARENESS_TRAINING_RESET", Self::SecurityAwarenessTrainingReset),
+            (
+                "SECURITY_AWARENESS_TRAINING_UPDATED",
+                Self::SecurityAwarenessTrainingUpdated,
+            ),
+            ("SERVICE_PROVIDER_ADDED", Self::ServiceProviderAdded),
+            ("SERVICE_PROVIDER_DELETED", Self::ServiceProviderDeleted),
+            ("SPECIAL_FORMER_PERSONNEL_ADDED", Self::SpecialFormerPersonnelAdded),
+            ("TASK_COMPLETED", Self::TaskCompleted),
+            ("TASK_CREATED", Self::TaskCreated),
+            ("TASK_DELETED", Self::TaskDeleted),
+            ("TASK_RECURRING_DELETED", Self::TaskRecurringDeleted),
+            ("TASK_UNCOMPLETED", Self::TaskUncompleted),
+            ("TASK_UPDATED", Self::TaskUpdated),
+            ("TERMS_AGREED", Self::TermsAgreed),
+            ("TICKET_CREATED_APPLICATION_USERS", Self::TicketCreatedApplicationUsers),
+            ("TICKET_CREATED_CONTROL", Self::TicketCreatedControl),
+            ("TICKET_CREATED_MONITOR_INSTANCE", Self::TicketCreatedMonitorInstance),
+            ("TICKET_CREATED_RISK", Self::TicketCreatedRisk),
+            ("TICKET_DOWNLOAD", Self::TicketDownload),
+            ("TICKET_UNLINKED_CONTROL", Self::TicketUnlinkedControl),
+            ("TICKET_UNLINKED_MONITOR_INSTANCE", Self::TicketUnlinkedMonitorInstance),
+            ("TICKET_UNLINKED_RISK", Self::TicketUnlinkedRisk),
+            ("TRUST_CENTER_INGRESS_DENIED", Self::TrustCenterIngressDenied),
+            ("TRUST_CONTENT_SAVED", Self::TrustContentSaved),
+            ("TRUST_PAGES_SAVED", Self::TrustPagesSaved),
+            ("UNARCHIVE_CONTROL", Self::UnarchiveControl),
+            ("UPLOAD_EXTERNAL_EVIDENCE", Self::UploadExternalEvidence),
+            ("USER_DOCUMENT_DELETED", Self::UserDocumentDeleted),
+            ("USER_DOCUMENT_DOWNLOADED", Self::UserDocumentDownloaded),
+            ("USER_DOCUMENT_UPLOADED", Self::UserDocumentUploaded),
+            (
+                "USER_IDENTITY_ACCESS_REVIEW_LINK_UPDATED",
+                Self::UserIdentityAccessReviewLinkUpdated,
+            ),
+            (
+                "USER_IDENTITY_INFRASTRUCTURE_LINK_UPDATED",
+                Self::UserIdentityInfrastructureLinkUpdated,
+            ),
+            (
+                "USER_IDENTITY_INFRASTRUCTURE_SERVICE_ACCOUNT_UPDATED",
+                Self::UserIdentityInfrastructureServiceAccountUpdated,
+            ),
+            (
+                "USER_IDENTITY_INFRASTRUCTURE_SYNCED",
+                Self::UserIdentityInfrastructureSynced,
+            ),
+            (
+                "USER_IDENTITY_INFRASTRUCTURE_TOGGLE_UPDATED",
+                Self::UserIdentityInfrastructureToggleUpdated,
+            ),
+            (
+                "USER_IDENTITY_INFRASTRUCTURE_USER_CREATED",
+                Self::UserIdentityInfrastructureUserCreated,
+            ),
+            (
+                "USER_IDENTITY_INFRASTRUCTURE_USER_DISCONNECTED",
+                Self::UserIdentityInfrastructureUserDisconnected,
+            ),
+            (
+                "USER_IDENTITY_INFRASTRUCTURE_USER_UPDATED",
+                Self::UserIdentityInfrastructureUserUpdated,
+            ),
+            (
+                "USER_IDENTITY_OBSERVABILITY_LINK_UPDATED",
+                Self::UserIdentityObservabilityLinkUpdated,
+            ),
+            (
+                "USER_IDENTITY_OBSERVABILITY_SERVICE_ACCOUNT_UPDATED",
+                Self::UserIdentityObservabilityServiceAccountUpdated,
+            ),
+            (
+                "USER_IDENTITY_OBSERVABILITY_SYNCED",
+                Self::UserIdentityObservabilitySynced,
+            ),
+            (
+                "USER_IDENTITY_OBSERVABILITY_TOGGLE_UPDATED",
+                Self::UserIdentityObservabilityToggleUpdated,
+            ),
+            (
+                "USER_IDENTITY_OBSERVABILITY_USER_CREATED",
+                Self::UserIdentityObservabilityUserCreated,
+            ),
+            (
+                "USER_IDENTITY_OBSERVABILITY_USER_DISCONNECTED",
+                Self::UserIdentityObservabilityUserDisconnected,
+            ),
+            (
+                "USER_IDENTITY_OBSERVABILITY_USER_UPDATED",
+                Self::UserIdentityObservabilityUserUpdated,
+            ),
+            ("USER_IDENTITY_PERSONNEL_SYNCED", Self::UserIdentityPersonnelSynced),
+            (
+                "USER_IDENTITY_VERSION_CONTROL_LINK_UPDATED",
+                Self::UserIdentityVersionControlLinkUpdated,
+            ),
+            (
+                "USER_IDENTITY_VERSION_CONTROL_SERVICE_ACCOUNT_UPDATED",
+                Self::UserIdentityVersionControlServiceAccountUpdated,
+            ),
+            (
+                "USER_IDENTITY_VERSION_CONTROL_SYNCED",
+                Self::UserIdentityVersionControlSynced,
+            ),
+            (
+                "USER_IDENTITY_VERSION_CONTROL_TOGGLE_UPDATED",
+                Self::UserIdentityVersionControlToggleUpdated,
+            ),
+            (
+                "USER_IDENTITY_VERSION_CONTROL_USER_CREATED",
+                Self::UserIdentityVersionControlUserCreated,
+            ),
+            (
+                "USER_IDENTITY_VERSION_CONTROL_USER_DISCONNECTED",
+                Self::UserIdentityVersionControlUserDisconnected,
+            ),
+            (
+                "USER_IDENTITY_VERSION_CONTROL_USER_UPDATED",
+                Self::UserIdentityVersionControlUserUpdated,
+            ),
+            ("USER_POLICY_ACCEPTED", Self::UserPolicyAccepted),
+            ("USER_ROLE_CREATED", Self::UserRoleCreated),
+            ("USER_ROLE_DELETED", Self::UserRoleDeleted),
+            ("USER_ROLE_RESTRICTED", Self::UserRoleRestricted),
+            ("USER_ROLE_UNRESTRICTED", Self::UserRoleUnrestricted),
+            ("VENDORS_DOWNLOAD_ALL", Self::VendorsDownloadAll),
+            ("VENDOR_CREATED", Self::VendorCreated),
+            ("VENDOR_DELETED", Self::VendorDeleted),
+            ("VENDOR_DOCUMENT_DELETED", Self::VendorDocumentDeleted),
+            ("VENDOR_DOCUMENT_DOWNLOADED", Self::VendorDocumentDownloaded),
+            ("VENDOR_DOCUMENT_UPLOADED", Self::VendorDocumentUploaded),
+            ("VENDOR_MANUAL_UPLOAD", Self::VendorManualUpload),
+            ("VENDOR_QUESTIONNAIRE_ANSWER_SAVED", Self::VendorQuestionnaireAnswerSaved),
+            ("VENDOR_QUESTIONNAIRE_EMAIL_SENT", Self::VendorQuestionnaireEmailSent),
+            (
+                "VENDOR_QUESTIONNAIRE_RESPONSE_SAVED",
+                Self::VendorQuestionnaireResponseSaved,
+            ),
+            (
+                "VENDOR_RECURRING_SECURITY_REVIEW_STARTED",
+                Self::VendorRecurringSecurityReviewStarted,
+            ),
+            ("VENDOR_RISK_REPORT_GENERATED", Self::VendorRiskReportGenerated),
+            (
+                "VENDOR_SECURITY_QUESTIONNAIRE_CREATED",
+                Self::VendorSecurityQuestionnaireCreated,
+            ),
+            (
+                "VENDOR_SECURITY_QUESTIONNAIRE_DELETED",
+                Self::VendorSecurityQuestionnaireDeleted,
+            ),
+            (
+                "VENDOR_SECURITY_QUESTIONNAIRE_UPDATED",
+                Self::VendorSecurityQuestionnaireUpdated,
+            ),
+            (
+                "VENDOR_SECURITY_REVIEW_APPROVAL_STATUS_CHANGED",
+                Self::VendorSecurityReviewApprovalStatusChanged,
+            ),
+            (
+                "VENDOR_SECURITY_REVIEW_ASSESSMENT_AI_OVERRIDE",
+                Self::VendorSecurityReviewAssessmentAiOverride,
+            ),
+            ("VENDOR_SECURITY_REVIEW_COMPLETED", Self::VendorSecurityReviewCompleted),
+            (
+                "VENDOR_SECURITY_REVIEW_EXECUTIVE_SUMMARY_GENERATED",
+                Self::VendorSecurityReviewExecutiveSummaryGenerated,
+            ),
+            (
+                "VENDOR_SECURITY_REVIEW_INTERNAL_NOTE_CREATED",
+                Self::VendorSecurityReviewInternalNoteCreated,
+            ),
+            (
+                "VENDOR_SECURITY_REVIEW_INTERNAL_NOTE_DELETED",
+                Self::VendorSecurityReviewInternalNoteDeleted,
+            ),
+            (
+                "VENDOR_SECURITY_REVIEW_INTERNAL_NOTE_UPDATED",
+                Self::VendorSecurityReviewInternalNoteUpdated,
+            ),
+            (
+                "VENDOR_SECURITY_REVIEW_OBSERVATION_CREATED",
+                Self::VendorSecurityReviewObservationCreated,
+            ),
+            (
+                "VENDOR_SECURITY_REVIEW_OBSERVATION_DELETED",
+                Self::VendorSecurityReviewObservationDeleted,
+            ),
+            (
+                "VENDOR_SECURITY_REVIEW_OBSERVATION_UPDATED",
+                Self::VendorSecurityReviewObservationUpdated,
+            ),
+            ("VENDOR_SECURITY_REVIEW_STARTED", Self::VendorSecurityReviewStarted),
+            (
+                "VENDOR_SECURITY_REVIEW_TITLE_UPDATED",
+                Self::VendorSecurityReviewTitleUpdated,
+            ),
+            (
+                "VENDOR_SOC_REPORT_REVIEW_APPROVAL_STATUS_CHANGED",
+                Self::VendorSocReportReviewApprovalStatusChanged,
+            ),
+            ("VENDOR_SOC_REPORT_REVIEW_COMPLETED", Self::VendorSocReportReviewCompleted),
+            ("VENDOR_SOC_REPORT_REVIEW_STARTED", Self::VendorSocReportReviewStarted),
+            ("VENDOR_UPDATED", Self::VendorUpdated),
+            (
+                "VERSION_CONTROL_AUDIT_PACKAGE_DOWNLOADED",
+                Self::VersionControlAuditPackageDownloaded,
+            ),
+            (
+                "VULNERABILITY_AUDIT_PACKAGE_DOWNLOAD",
+                Self::VulnerabilityAuditPackageDownload,
+            ),
+            ("VULNERABILITY_DOWNLOAD_ALL", Self::VulnerabilityDownloadAll),
+            ("VULNERABILITY_FINDINGS_SYNCED", Self::VulnerabilityFindingsSynced),
+            ("VULNERABILITY_FINDING_CREATED", Self::VulnerabilityFindingCreated),
+            ("VULNERABILITY_FINDING_UPDATED", Self::VulnerabilityFindingUpdated),
+            ("VULNERABILITY_SLA_SETTING_CREATED", Self::VulnerabilitySlaSettingCreated),
+            ("VULNERABILITY_SLA_SETTING_UPDATED", Self::VulnerabilitySlaSettingUpdated),
+            ("WIZARD_STEP_SAVED", Self::WizardStepSaved),
+            ("WORKFLOW_ARCHIVED", Self::WorkflowArchived),
+            ("WORKFLOW_DELETED", Self::WorkflowDeleted),
+            ("WORKFLOW_DRAFT_SAVED", Self::WorkflowDraftSaved),
+            ("WORKFLOW_NOTIFICATION_SENT", Self::WorkflowNotificationSent),
+            ("WORKFLOW_PUBLISHED", Self::WorkflowPublished),
+            ("WORKFLOW_RESTORED", Self::WorkflowRestored),
+            ("WORKFLOW_UNPUBLISHED", Self::WorkflowUnpublished),
+            ("WORKFLOW_WEBHOOK_SENT", Self::WorkflowWebhookSent),
+            ("WORKSPACE_CREATED", Self::WorkspaceCreated),
+            ("WORKSPACE_DELETED", Self::WorkspaceDeleted),
+            ("WORKSPACE_EDITED", Self::WorkspaceEdited),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for EventType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -38674,1461 +39309,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for EventType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "COMPANY_DATA_UPDATED" => Self::CompanyDataUpdated,
-                    "COMPANY_LOGO_UPDATED" => Self::CompanyLogoUpdated,
-                    "COMPANY_KEY_PERSONNEL_UPDATED" => Self::CompanyKeyPersonnelUpdated,
-                    "COMPANY_ROLES_UPDATED" => Self::CompanyRolesUpdated,
-                    "COMPANY_SECURITY_DATA_UPDATED" => Self::CompanySecurityDataUpdated,
-                    "COMPANY_DOCUMENT_UPLOADED" => Self::CompanyDocumentUploaded,
-                    "COMPANY_DOCUMENT_DOWNLOADED" => Self::CompanyDocumentDownloaded,
-                    "COMPANY_DOCUMENT_DELETED" => Self::CompanyDocumentDeleted,
-                    "COMPANY_HUMAN_RESOURCES_DATA_UPDATED" => {
-                        Self::CompanyHumanResourcesDataUpdated
-                    }
-                    "EMPLOYMENT_STATUS_UPDATED" => Self::EmploymentStatusUpdated,
-                    "REMINDER_EMAIL_SENT" => Self::ReminderEmailSent,
-                    "POLICIES_DOWNLOAD_ALL" => Self::PoliciesDownloadAll,
-                    "POLICY_DOWNLOADED" => Self::PolicyDownloaded,
-                    "POLICY_VERSION_UPLOADED" => Self::PolicyVersionUploaded,
-                    "POLICY_VERSION_ADDED" => Self::PolicyVersionAdded,
-                    "POLICY_VERSION_UPDATED" => Self::PolicyVersionUpdated,
-                    "POLICY_OWNER_APPROVED" => Self::PolicyOwnerApproved,
-                    "USER_POLICY_ACCEPTED" => Self::UserPolicyAccepted,
-                    "REPORTS_DOWNLOAD_ALL" => Self::ReportsDownloadAll,
-                    "REPORT_DOWNLOADED" => Self::ReportDownloaded,
-                    "REPORT_CREATED" => Self::ReportCreated,
-                    "REPORT_UPDATED" => Self::ReportUpdated,
-                    "REPORT_DELETED" => Self::ReportDeleted,
-                    "VENDORS_DOWNLOAD_ALL" => Self::VendorsDownloadAll,
-                    "VENDOR_CREATED" => Self::VendorCreated,
-                    "VENDOR_UPDATED" => Self::VendorUpdated,
-                    "VENDOR_DELETED" => Self::VendorDeleted,
-                    "VENDOR_DOCUMENT_UPLOADED" => Self::VendorDocumentUploaded,
-                    "VENDOR_DOCUMENT_DELETED" => Self::VendorDocumentDeleted,
-                    "VENDOR_DOCUMENT_DOWNLOADED" => Self::VendorDocumentDownloaded,
-                    "AUTOPILOT_FREQUENCY_UPDATED" => Self::AutopilotFrequencyUpdated,
-                    "TERMS_AGREED" => Self::TermsAgreed,
-                    "AUTOPILOT_USER_CREATED" => Self::AutopilotUserCreated,
-                    "AUTOPILOT_USER_UPDATED" => Self::AutopilotUserUpdated,
-                    "AUTOPILOT_PERSONNEL_SEPARATED" => Self::AutopilotPersonnelSeparated,
-                    "AUTOPILOT_COMPLIANCE_CHECK_UPDATED" => {
-                        Self::AutopilotComplianceCheckUpdated
-                    }
-                    "AGENT_USER_DATA_UPDATED" => Self::AgentUserDataUpdated,
-                    "USER_DOCUMENT_UPLOADED" => Self::UserDocumentUploaded,
-                    "USER_DOCUMENT_DELETED" => Self::UserDocumentDeleted,
-                    "USER_DOCUMENT_DOWNLOADED" => Self::UserDocumentDownloaded,
-                    "BACKGROUND_CHECK_STARTED" => Self::BackgroundCheckStarted,
-                    "PROVIDER_CONNECTION_CREATED" => Self::ProviderConnectionCreated,
-                    "PROVIDER_CONNECTION_REMOVED" => Self::ProviderConnectionRemoved,
-                    "USER_IDENTITY_VERSION_CONTROL_LINK_UPDATED" => {
-                        Self::UserIdentityVersionControlLinkUpdated
-                    }
-                    "USER_IDENTITY_VERSION_CONTROL_TOGGLE_UPDATED" => {
-                        Self::UserIdentityVersionControlToggleUpdated
-                    }
-                    "USER_IDENTITY_VERSION_CONTROL_SERVICE_ACCOUNT_UPDATED" => {
-                        Self::UserIdentityVersionControlServiceAccountUpdated
-                    }
-                    "USER_IDENTITY_PERSONNEL_SYNCED" => Self::UserIdentityPersonnelSynced,
-                    "USER_IDENTITY_VERSION_CONTROL_SYNCED" => {
-                        Self::UserIdentityVersionControlSynced
-                    }
-                    "USER_IDENTITY_VERSION_CONTROL_USER_UPDATED" => {
-                        Self::UserIdentityVersionControlUserUpdated
-                    }
-                    "USER_IDENTITY_VERSION_CONTROL_USER_CREATED" => {
-                        Self::UserIdentityVersionControlUserCreated
-                    }
-                    "USER_IDENTITY_VERSION_CONTROL_USER_DISCONNECTED" => {
-                        Self::UserIdentityVersionControlUserDisconnected
-                    }
-                    "AP_IDENTITY_PROVIDER_MFA_ENABLED" => {
-                        Self::ApIdentityProviderMfaEnabled
-                    }
-                    "AP_IDENTITY_PROVIDER_UNKNOWN_EMAIL" => {
-                        Self::ApIdentityProviderUnknownEmail
-                    }
-                    "AP_INTERNAL_POLICY_INCIDENT_RESPONSE" => {
-                        Self::ApInternalPolicyIncidentResponse
-                    }
-                    "AP_INTERNAL_POLICY_INCIDENT_RESPONSE_FOLLOW_UPS" => {
-                        Self::ApInternalPolicyIncidentResponseFollowUps
-                    }
-                    "AP_INTERNAL_POLICY_INCIDENT_RESPONSE_LESSONS_LEARNED" => {
-                        Self::ApInternalPolicyIncidentResponseLessonsLearned
-                    }
-                    "AP_INTERNAL_POLICY_INCIDENT_RESPONSE_TEAM" => {
-                        Self::ApInternalPolicyIncidentResponseTeam
-                    }
-                    "AP_INTERNAL_POLICY_DATA_CLASSIFICATION" => {
-                        Self::ApInternalPolicyDataClassification
-                    }
-                    "AP_INTERNAL_POLICY_SDLC" => Self::ApInternalPolicySdlc,
-                    "AP_INTERNAL_POLICY_ACCEPTABLE_USE" => {
-                        Self::ApInternalPolicyAcceptableUse
-                    }
-                    "AP_INTERNAL_POLICY_ACCESS_CONTROL" => {
-                        Self::ApInternalPolicyAccessControl
-                    }
-                    "AP_INTERNAL_POLICY_INFORMATION_SECURITY" => {
-                        Self::ApInternalPolicyInformationSecurity
-                    }
-                    "AP_INTERNAL_POLICY_CODE_OF_CONDUCT" => {
-                        Self::ApInternalPolicyCodeOfConduct
-                    }
-                    "AP_INTERNAL_POLICY_DATA_PROTECTION" => {
-                        Self::ApInternalPolicyDataProtection
-                    }
-                    "AP_INTERNAL_POLICY_PASSWORD" => Self::ApInternalPolicyPassword,
-                    "AP_INTERNAL_POLICY_BACKUPS" => Self::ApInternalPolicyBackups,
-                    "AP_INTERNAL_POLICY_PHYSICAL_SECURITY" => {
-                        Self::ApInternalPolicyPhysicalSecurity
-                    }
-                    "AP_INTERNAL_POLICY_RISK_ASSESSMENT" => {
-                        Self::ApInternalPolicyRiskAssessment
-                    }
-                    "AP_INTERNAL_POLICY_DISASTER_RECOVERY" => {
-                        Self::ApInternalPolicyDisasterRecovery
-                    }
-                    "AP_INTERNAL_POLICY_ENCRYPTION" => Self::ApInternalPolicyEncryption,
-                    "AP_INTERNAL_POLICY_SYSTEM_ACCESS_CONTROL" => {
-                        Self::ApInternalPolicySystemAccessControl
-                    }
-                    "AP_INTERNAL_POLICY_RESPONSIBLE_DISCLOSURE" => {
-                        Self::ApInternalPolicyResponsibleDisclosure
-                    }
-                    "AP_INTERNAL_POLICY_EMPLOYEE_CONFIDENTIALITY" => {
-                        Self::ApInternalPolicyEmployeeConfidentiality
-                    }
-                    "AP_INTERNAL_POLICY_EMPLOYEE_ACCESS_TO_CUSTOMER_DATA" => {
-                        Self::ApInternalPolicyEmployeeAccessToCustomerData
-                    }
-                    "AP_INTERNAL_POLICY_RISK_REMEDIATION" => {
-                        Self::ApInternalPolicyRiskRemediation
-                    }
-                    "AP_INTERNAL_POLICY_VULNERABILITY_MANAGEMENT" => {
-                        Self::ApInternalPolicyVulnerabilityManagement
-                    }
-                    "AP_INTERNAL_DOCUMENT_ORGANIZATIONAL_CHART" => {
-                        Self::ApInternalDocumentOrganizationalChart
-                    }
-                    "AP_COMPANY_POLICIES_APPROVED" => Self::ApCompanyPoliciesApproved,
-                    "AP_COMPANY_POLICIES_CREATED" => Self::ApCompanyPoliciesCreated,
-                    "AP_COMPANY_BOD_UNIQUE" => Self::ApCompanyBodUnique,
-                    "AP_INTERNAL_REPORT_RISK_ASSESSMENT" => {
-                        Self::ApInternalReportRiskAssessment
-                    }
-                    "AP_INTERNAL_REPORT_RISK_REMEDIATION" => {
-                        Self::ApInternalReportRiskRemediation
-                    }
-                    "AP_INTERNAL_REPORT_VULNERABILITY" => {
-                        Self::ApInternalReportVulnerability
-                    }
-                    "AP_INTERNAL_REPORT_PENETRATION" => Self::ApInternalReportPenetration,
-                    "AP_INTERNAL_REPORT_DISASTER_RECOVERY" => {
-                        Self::ApInternalReportDisasterRecovery
-                    }
-                    "AP_INTERNAL_REPORT_BACKUP_AND_COMPLETENESS" => {
-                        Self::ApInternalReportBackupAndCompleteness
-                    }
-                    "AP_INTERNAL_REPORT_ARCHITECTURAL_DIAGRAM" => {
-                        Self::ApInternalReportArchitecturalDiagram
-                    }
-                    "AP_INTERNAL_REPORT_NETWORK_DIAGRAM" => {
-                        Self::ApInternalReportNetworkDiagram
-                    }
-                    "AP_INTERNAL_URL_SUPPORT" => Self::ApInternalUrlSupport,
-                    "AP_INTERNAL_URL_PRIVACY_POLICY" => Self::ApInternalUrlPrivacyPolicy,
-                    "AP_INTERNAL_URL_TERMS_OF_SERVICE" => {
-                        Self::ApInternalUrlTermsOfService
-                    }
-                    "AP_EMPLOYEES_POLICIES_APPROVED" => Self::ApEmployeesPoliciesApproved,
-                    "AP_EMPLOYEES_ACCEPTABLE_USE_POLICY" => {
-                        Self::ApEmployeesAcceptableUsePolicy
-                    }
-                    "AP_EMPLOYEES_CODE_OF_CONDUCT_POLICY" => {
-                        Self::ApEmployeesCodeOfConductPolicy
-                    }
-                    "AP_EMPLOYEES_DATA_PROTECTION_POLICY" => {
-                        Self::ApEmployeesDataProtectionPolicy
-                    }
-                    "AP_AGENT_PASSWORD_MANAGER" => Self::ApAgentPasswordManager,
-                    "AP_AGENT_ANTI_VIRUS_APPLICATION" => {
-                        Self::ApAgentAntiVirusApplication
-                    }
-                    "AP_AGENT_AUTO_UPDATES_ENABLED" => Self::ApAgentAutoUpdatesEnabled,
-                    "AP_CONTRACTORS_CODE_OF_CONDUCT_POLICY" => {
-                        Self::ApContractorsCodeOfConductPolicy
-                    }
-                    "AP_CONTRACTORS_ACCEPTABLE_USE_POLICY" => {
-                        Self::ApContractorsAcceptableUsePolicy
-                    }
-                    "AP_COMPANY_INFRASTRUCTURE_MFA_ENABLED" => {
-                        Self::ApCompanyInfrastructureMfaEnabled
-                    }
-                    "AP_COMPANY_INFRASTRUCTURE_SSL_ENABLED" => {
-                        Self::ApCompanyInfrastructureSslEnabled
-                    }
-                    "AP_COMPANY_WEBSITE_SSL_ENFORCED" => {
-                        Self::ApCompanyWebsiteSslEnforced
-                    }
-                    "AP_COMPANY_WEBSITE_SSL_CERT_NOT_EXPIRED" => {
-                        Self::ApCompanyWebsiteSslCertNotExpired
-                    }
-                    "AP_COMPANY_WEBSITE_SSL_CERT_STRONG_CIPHERS" => {
-                        Self::ApCompanyWebsiteSslCertStrongCiphers
-                    }
-                    "AP_COMPANY_WEBSITE_SSL_HAS_KNOWN_ISSUES" => {
-                        Self::ApCompanyWebsiteSslHasKnownIssues
-                    }
-                    "AP_COMPANY_PRIORITIZE_SECURITY_ISSUES" => {
-                        Self::ApCompanyPrioritizeSecurityIssues
-                    }
-                    "AP_VERSION_CONTROL_ENABLED" => Self::ApVersionControlEnabled,
-                    "AP_VERSION_CONTROL_MFA_ENABLED" => Self::ApVersionControlMfaEnabled,
-                    "AP_VERSION_CONTROL_CODE_REVIEW_PROCESS" => {
-                        Self::ApVersionControlCodeReviewProcess
-                    }
-                    "AP_INFRASTRUCTURE_AUTHORIZATION_DETAILS" => {
-                        Self::ApInfrastructureAuthorizationDetails
-                    }
-                    "AP_INFRASTRUCTURE_PUBLIC_SSH_DENIED" => {
-                        Self::ApInfrastructurePublicSshDenied
-                    }
-                    "AP_INFRASTRUCTURE_DATA_ENCRYPTED" => {
-                        Self::ApInfrastructureDataEncrypted
-                    }
-                    "AP_INFRASTRUCTURE_DATA_MULTI_AZ" => {
-                        Self::ApInfrastructureDataMultiAz
-                    }
-                    "AP_INFRASTRUCTURE_STORAGE_ENCRYPTED" => {
-                        Self::ApInfrastructureStorageEncrypted
-                    }
-                    "AP_INFRASTRUCTURE_DATA_MONITOR_CPU" => {
-                        Self::ApInfrastructureDataMonitorCpu
-                    }
-                    "AP_INFRASTRUCTURE_DATA_MONITOR_READ_IO" => {
-                        Self::ApInfrastructureDataMonitorReadIo
-                    }
-                    "AP_INFRASTRUCTURE_DATA_MONITOR_WRITE_IO" => {
-                        Self::ApInfrastructureDataMonitorWriteIo
-                    }
-                    "AP_INFRASTRUCTURE_DATA_MONITOR_FREE_STORAGE" => {
-                        Self::ApInfrastructureDataMonitorFreeStorage
-                    }
-                    "AP_INFRASTRUCTURE_INSTANCE_MONITOR_CPU" => {
-                        Self::ApInfrastructureInstanceMonitorCpu
-                    }
-                    "AP_INFRASTRUCTURE_DISALLOWS_TRAFFIC" => {
-                        Self::ApInfrastructureDisallowsTraffic
-                    }
-                    "AP_INFRASTRUCTURE_HAS_WAF" => Self::ApInfrastructureHasWaf,
-                    "AP_INFRASTRUCTURE_HAS_BALANCERS" => {
-                        Self::ApInfrastructureHasBalancers
-                    }
-                    "AP_INFRASTRUCTURE_QUEUE_MONITOR_MESSAGE_AGE" => {
-                        Self::ApInfrastructureQueueMonitorMessageAge
-                    }
-                    "AP_INFRASTRUCTURE_CLOUD_DATA_FREE_STORAGE" => {
-                        Self::ApInfrastructureCloudDataFreeStorage
-                    }
-                    "AP_INFRASTRUCTURE_CREDENTIAL_REPORT" => {
-                        Self::ApInfrastructureCredentialReport
-                    }
-                    "USER_IDENTITY_INFRASTRUCTURE_LINK_UPDATED" => {
-                        Self::UserIdentityInfrastructureLinkUpdated
-                    }
-                    "USER_IDENTITY_INFRASTRUCTURE_TOGGLE_UPDATED" => {
-                        Self::UserIdentityInfrastructureToggleUpdated
-                    }
-                    "USER_IDENTITY_INFRASTRUCTURE_SERVICE_ACCOUNT_UPDATED" => {
-                        Self::UserIdentityInfrastructureServiceAccountUpdated
-                    }
-                    "USER_IDENTITY_INFRASTRUCTURE_SYNCED" => {
-                        Self::UserIdentityInfrastructureSynced
-                    }
-                    "USER_IDENTITY_INFRASTRUCTURE_USER_UPDATED" => {
-                        Self::UserIdentityInfrastructureUserUpdated
-                    }
-                    "USER_IDENTITY_INFRASTRUCTURE_USER_CREATED" => {
-                        Self::UserIdentityInfrastructureUserCreated
-                    }
-                    "USER_IDENTITY_INFRASTRUCTURE_USER_DISCONNECTED" => {
-                        Self::UserIdentityInfrastructureUserDisconnected
-                    }
-                    "AGENT_UNREGISTERED" => Self::AgentUnregistered,
-                    "ASSETS_DOWNLOAD_ALL" => Self::AssetsDownloadAll,
-                    "BACKGROUND_CHECK_MANUAL" => Self::BackgroundCheckManual,
-                    "BACKGROUND_CHECK_DELETED" => Self::BackgroundCheckDeleted,
-                    "AP_INFRASTRUCTURE_STORAGE_RESTRICTED" => {
-                        Self::ApInfrastructureStorageRestricted
-                    }
-                    "AP_INFRASTRUCTURE_STORAGE_VERSIONING" => {
-                        Self::ApInfrastructureStorageVersioning
-                    }
-                    "AP_INFRASTRUCTURE_DATA_BACKUPS" => Self::ApInfrastructureDataBackups,
-                    "AP_INTERNAL_INFRASTRUCTURE_IDENTITIES_REMOVED" => {
-                        Self::ApInternalInfrastructureIdentitiesRemoved
-                    }
-                    "AP_INTERNAL_INFRASTRUCTURE_IDENTITIES_UNIQUE" => {
-                        Self::ApInternalInfrastructureIdentitiesUnique
-                    }
-                    "AP_INFRASTRUCTURE_STORAGE_WAF" => Self::ApInfrastructureStorageWaf,
-                    "AP_INTERNAL_VERSION_CONTROL_IDENTITIES_UNIQUE" => {
-                        Self::ApInternalVersionControlIdentitiesUnique
-                    }
-                    "AP_INTERNAL_VERSION_CONTROL_IDENTITIES_REMOVED" => {
-                        Self::ApInternalVersionControlIdentitiesRemoved
-                    }
-                    "AP_INTERNAL_INFRASTRUCTURE_LINKED" => {
-                        Self::ApInternalInfrastructureLinked
-                    }
-                    "AP_INTERNAL_VERSION_CONTROL_IDENTITIES_ONLY_AUTHORIZED_ACCESS" => {
-                        Self::ApInternalVersionControlIdentitiesOnlyAuthorizedAccess
-                    }
-                    "AP_INTERNAL_POLICY_PASSWORD_MANAGER_REQUIRED" => {
-                        Self::ApInternalPolicyPasswordManagerRequired
-                    }
-                    "AP_INTERNAL_POLICY_SECURITY_AWARENESS" => {
-                        Self::ApInternalPolicySecurityAwareness
-                    }
-                    "AP_INTERNAL_POLICY_SECURITY_ENCRYPTION" => {
-                        Self::ApInternalPolicySecurityEncryption
-                    }
-                    "AP_INTERNAL_URL_EXTERNAL_JOBS" => Self::ApInternalUrlExternalJobs,
-                    "AP_EMPLOYEES_SECURITY_COMPLIANCE" => {
-                        Self::ApEmployeesSecurityCompliance
-                    }
-                    "AP_EMPLOYEES_BACKGROUND_CHECK_COMPLIANCE" => {
-                        Self::ApEmployeesBackgroundCheckCompliance
-                    }
-                    "AP_EMPLOYEES_LOCK_SCREEN_COMPLIANCE" => {
-                        Self::ApEmployeesLockScreenCompliance
-                    }
-                    "AP_EMPLOYEES_HARD_DRIVE_ENCRYPTED_COMPLIANCE" => {
-                        Self::ApEmployeesHardDriveEncryptedCompliance
-                    }
-                    "AP_VERSION_CONTROL_WRITE_ACCESS_TO_REPOSITORY" => {
-                        Self::ApVersionControlWriteAccessToRepository
-                    }
-                    "AP_VERSION_CONTROL_WRITE_ACCESS_TO_PRODUCTION_CODE" => {
-                        Self::ApVersionControlWriteAccessToProductionCode
-                    }
-                    "AP_CONTRACTORS_BACKGROUND_CHECK_COMPLIANCE" => {
-                        Self::ApContractorsBackgroundCheckCompliance
-                    }
-                    "AP_COMPANY_SECURITY_COMMITTEE" => Self::ApCompanySecurityCommittee,
-                    "AP_INTERNAL_DOCUMENT_PERFORMANCE_EVALUATION" => {
-                        Self::ApInternalDocumentPerformanceEvaluation
-                    }
-                    "AP_INTERNAL_DOCUMENT_EMPLOYEE_AGREEMENT" => {
-                        Self::ApInternalDocumentEmployeeAgreement
-                    }
-                    "AP_INTERNAL_DOCUMENT_ENGINEERING_JOB_DESCRIPTION" => {
-                        Self::ApInternalDocumentEngineeringJobDescription
-                    }
-                    "AP_INTERNAL_DOCUMENT_MSA" => Self::ApInternalDocumentMsa,
-                    "AP_INTERNAL_POLICY_DATA_RETENTION" => {
-                        Self::ApInternalPolicyDataRetention
-                    }
-                    "AP_INTERNAL_POLICY_CUSTOMER_DATA_RETENTION" => {
-                        Self::ApInternalPolicyCustomerDataRetention
-                    }
-                    "AP_INTERNAL_POLICY_CLEAN_DESK" => Self::ApInternalPolicyCleanDesk,
-                    "AP_INTERNAL_POLICY_SENSITIVE_DATA_DISPOSAL" => {
-                        Self::ApInternalPolicySensitiveDataDisposal
-                    }
-                    "COMPANY_SECURITY_REPORT_SETTING_UPDATED" => {
-                        Self::CompanySecurityReportSettingUpdated
-                    }
-                    "COMPANY_SECURITY_REPORT_SHAREABLE_UPDATED" => {
-                        Self::CompanySecurityReportShareableUpdated
-                    }
-                    "COMPANY_SECURITY_REPORT_SHARE_TOKEN_UPDATED" => {
-                        Self::CompanySecurityReportShareTokenUpdated
-                    }
-                    "MONITOR_EXCLUSION_CREATED" => Self::MonitorExclusionCreated,
-                    "MONITOR_EXCLUSION_UPDATED" => Self::MonitorExclusionUpdated,
-                    "MONITOR_EXCLUSION_DELETED" => Self::MonitorExclusionDeleted,
-                    "AP_INFRASTRUCTURE_ROOT_ACCOUNT_UNUSED" => {
-                        Self::ApInfrastructureRootAccountUnused
-                    }
-                    "POLICY_ADDED" => Self::PolicyAdded,
-                    "POLICY_VERSION_DELETED" => Self::PolicyVersionDeleted,
-                    "COMPANY_ARCHIVED_DOWNLOADED" => Self::CompanyArchivedDownloaded,
-                    "PROVIDER_CONNECTION_UPDATED" => Self::ProviderConnectionUpdated,
-                    "ARCHIVE_CONTROL" => Self::ArchiveControl,
-                    "UNARCHIVE_CONTROL" => Self::UnarchiveControl,
-                    "EXTERNAL_EVIDENCE_DELETED" => Self::ExternalEvidenceDeleted,
-                    "REPORT_ASSOCIATED_TO_CONTROL" => Self::ReportAssociatedToControl,
-                    "REPORT_UNASSOCIATED_TO_CONTROL" => Self::ReportUnassociatedToControl,
-                    "UPLOAD_EXTERNAL_EVIDENCE" => Self::UploadExternalEvidence,
-                    "POLICY_ASSOCIATED_TO_CONTROL" => Self::PolicyAssociatedToControl,
-                    "POLICY_UNASSOCIATED_TO_CONTROL" => Self::PolicyUnassociatedToControl,
-                    "REQUIREMENT_ASSOCIATED_TO_CONTROL" => {
-                        Self::RequirementAssociatedToControl
-                    }
-                    "REQUIREMENT_UNASSOCIATED_TO_CONTROL" => {
-                        Self::RequirementUnassociatedToControl
-                    }
-                    "BACKGROUND_CHECK_COMPLETED" => Self::BackgroundCheckCompleted,
-                    "MDM_USER_DATA_UPDATED" => Self::MdmUserDataUpdated,
-                    "CREATE_CONTROL" => Self::CreateControl,
-                    "MANUAL_ASSET_CREATED" => Self::ManualAssetCreated,
-                    "MANUAL_ASSET_UPDATED" => Self::ManualAssetUpdated,
-                    "MANUAL_ASSET_DELETED" => Self::ManualAssetDeleted,
-                    "ASSET_NOTES_UPDATED" => Self::AssetNotesUpdated,
-                    "COMPANY_WORKSTATION_CONFIGURATION_UPDATED" => {
-                        Self::CompanyWorkstationConfigurationUpdated
-                    }
-                    "COMPANY_LINKS_DOWNLOADED" => Self::CompanyLinksDownloaded,
-                    "COMPANY_PACKAGE_DOWNLOADED" => Self::CompanyPackageDownloaded,
-                    "CONNECTIONS_AUDIT_PACKAGE_DOWNLOADED" => {
-                        Self::ConnectionsAuditPackageDownloaded
-                    }
-                    "HUMAN_RESOURCES_AUDIT_PACKAGE_DOWNLOADED" => {
-                        Self::HumanResourcesAuditPackageDownloaded
-                    }
-                    "INFRASTRUCTURE_ACCESS_AUDIT_PACKAGE_DOWNLOADED" => {
-                        Self::InfrastructureAccessAuditPackageDownloaded
-                    }
-                    "VERSION_CONTROL_AUDIT_PACKAGE_DOWNLOADED" => {
-                        Self::VersionControlAuditPackageDownloaded
-                    }
-                    "EDIT_CONTROL_INFO" => Self::EditControlInfo,
-                    "FORCE_SYNC_ON_A_PERSON" => Self::ForceSyncOnAPerson,
-                    "FORCE_SYNC_ON_ALL" => Self::ForceSyncOnAll,
-                    "CONTROL_OWNER_ADDED" => Self::ControlOwnerAdded,
-                    "CONTROL_OWNER_DELETED" => Self::ControlOwnerDeleted,
-                    "POLICY_REVERT_TO_LATEST_TEMPLATE" => {
-                        Self::PolicyRevertToLatestTemplate
-                    }
-                    "POLICY_REVERT_TO_LATEST_VERSION" => {
-                        Self::PolicyRevertToLatestVersion
-                    }
-                    "CONTROL_EVIDENCE_PACKAGE_GENERATED" => {
-                        Self::ControlEvidencePackageGenerated
-                    }
-                    "AUDITOR_TOGGLE_READ_ONLY" => Self::AuditorToggleReadOnly,
-                    "FRAMEWORK_AUDIT_DETAILS_EDITED" => Self::FrameworkAuditDetailsEdited,
-                    "VENDOR_MANUAL_UPLOAD" => Self::VendorManualUpload,
-                    "QUESTIONNAIRE_ARCHIVE_DOWNLOADED" => {
-                        Self::QuestionnaireArchiveDownloaded
-                    }
-                    "VENDOR_QUESTIONNAIRE_RESPONSE_SAVED" => {
-                        Self::VendorQuestionnaireResponseSaved
-                    }
-                    "VENDOR_QUESTIONNAIRE_EMAIL_SENT" => {
-                        Self::VendorQuestionnaireEmailSent
-                    }
-                    "GROUPS_IDENTITY_CREATED" => Self::GroupsIdentityCreated,
-                    "GROUPS_IDENTITY_DELETED" => Self::GroupsIdentityDeleted,
-                    "GROUPS_PERSONNEL_IDENTITY_ADDED" => {
-                        Self::GroupsPersonnelIdentityAdded
-                    }
-                    "GROUPS_PERSONNEL_IDENTITY_REMOVED" => {
-                        Self::GroupsPersonnelIdentityRemoved
-                    }
-                    "GROUPS_IDENTITY_UPDATED" => Self::GroupsIdentityUpdated,
-                    "BACKGROUND_LINKED_TO_PERSONNEL" => Self::BackgroundLinkedToPersonnel,
-                    "BACKGROUND_UNLINKED_FROM_PERSONNEL" => {
-                        Self::BackgroundUnlinkedFromPersonnel
-                    }
-                    "SECURITY_AWARENESS_TRAINING_RESET" => {
-                        Self::SecurityAwarenessTrainingReset
-                    }
-                    "POLICY_ASSIGNED_ALL" => Self::PolicyAssignedAll,
-                    "POLICY_ASSIGNED_NONE" => Self::PolicyAssignedNone,
-                    "POLICY_ASSIGNED_GROUPS" => Self::PolicyAssignedGroups,
-                    "GROUPS_PERSONNEL_DELETED" => Self::GroupsPersonnelDeleted,
-                    "GROUPS_PERSONNEL_ADDED" => Self::GroupsPersonnelAdded,
-                    "GROUPS_DELETED" => Self::GroupsDeleted,
-                    "POLICY_BECAME_ORPHAN" => Self::PolicyBecameOrphan,
-                    "AP_CONTRACTORS_POLICIES_APPROVED" => {
-                        Self::ApContractorsPoliciesApproved
-                    }
-                    "AP_CONTRACTORS_DATA_PROTECTION_POLICY" => {
-                        Self::ApContractorsDataProtectionPolicy
-                    }
-                    "COMPANY_HIPAA_TRAINING_DATA_UPDATED" => {
-                        Self::CompanyHipaaTrainingDataUpdated
-                    }
-                    "CONTROL_NOTE_ADDED" => Self::ControlNoteAdded,
-                    "CONTROL_NOTE_DELETED" => Self::ControlNoteDeleted,
-                    "CONTROL_NOTE_EDITED" => Self::ControlNoteEdited,
-                    "AUDITOR_ADDED" => Self::AuditorAdded,
-                    "AUDITOR_REMOVED" => Self::AuditorRemoved,
-                    "AUDITOR_HAS_ENTERED_TO_TENANT_DETAILS" => {
-                        Self::AuditorHasEnteredToTenantDetails
-                    }
-                    "AUDITOR_DOES_A_READ_ONLY" => Self::AuditorDoesAReadOnly,
-                    "ACCOUNT_INFORMATION_PACKAGE_CREATION" => {
-                        Self::AccountInformationPackageCreation
-                    }
-                    "HIPAA_TRAINING_RESET" => Self::HipaaTrainingReset,
-                    "SECURITY_AWARENESS_TRAINING_UPDATED" => {
-                        Self::SecurityAwarenessTrainingUpdated
-                    }
-                    "AP_SECURITY_AWARENESS_TRAINING" => Self::ApSecurityAwarenessTraining,
-                    "DEVICE_UNLINKED" => Self::DeviceUnlinked,
-                    "DEVICE_LINKED" => Self::DeviceLinked,
-                    "DEVICE_DOCUMENT_DELETED" => Self::DeviceDocumentDeleted,
-                    "DEVICE_SWITCHED" => Self::DeviceSwitched,
-                    "DEVICE_DOCUMENT_DOWNLOADED" => Self::DeviceDocumentDownloaded,
-                    "TRUST_PAGES_SAVED" => Self::TrustPagesSaved,
-                    "EXTERNAL_EVIDENCE_URL_EDITED" => Self::ExternalEvidenceUrlEdited,
-                    "REQUIREMENT_OUT_OF_SCOPE" => Self::RequirementOutOfScope,
-                    "REQUIREMENT_IN_SCOPE" => Self::RequirementInScope,
-                    "CONTROLS_ASSOCIATED" => Self::ControlsAssociated,
-                    "CONTROLS_UNASSOCIATED" => Self::ControlsUnassociated,
-                    "EXTERNAL_EVIDENCE_EDITED" => Self::ExternalEvidenceEdited,
-                    "APPROVED_REQUEST" => Self::ApprovedRequest,
-                    "DENIED_REQUEST" => Self::DeniedRequest,
-                    "NEW_REQUEST" => Self::NewRequest,
-                    "AUTO_APPROVE_REQUEST" => Self::AutoApproveRequest,
-                    "AP_INFRASTRUCTURE_ASSETS_SYNCED" => {
-                        Self::ApInfrastructureAssetsSynced
-                    }
-                    "POLICY_ARCHIVED" => Self::PolicyArchived,
-                    "POLICY_REPLACED" => Self::PolicyReplaced,
-                    "POLICY_RESTORE_ARCHIVED" => Self::PolicyRestoreArchived,
-                    "POLICY_RESTORE_REPLACED" => Self::PolicyRestoreReplaced,
-                    "POLICY_RESTART_FROM_LATEST_TEMPLATE" => {
-                        Self::PolicyRestartFromLatestTemplate
-                    }
-                    "POLICY_RESTART_FROM_DRAFT" => Self::PolicyRestartFromDraft,
-                    "AP_LOGS_ARE_CENTRALLY_STORED" => Self::ApLogsAreCentrallyStored,
-                    "AP_LOGS_ARE_RETAINED_FOR_365_DAYS" => {
-                        Self::ApLogsAreRetainedFor365Days
-                    }
-                    "USER_IDENTITY_OBSERVABILITY_USER_CREATED" => {
-                        Self::UserIdentityObservabilityUserCreated
-                    }
-                    "USER_IDENTITY_OBSERVABILITY_USER_UPDATED" => {
-                        Self::UserIdentityObservabilityUserUpdated
-                    }
-                    "USER_IDENTITY_OBSERVABILITY_SYNCED" => {
-                        Self::UserIdentityObservabilitySynced
-                    }
-                    "USER_IDENTITY_OBSERVABILITY_USER_DISCONNECTED" => {
-                        Self::UserIdentityObservabilityUserDisconnected
-                    }
-                    "USER_IDENTITY_OBSERVABILITY_LINK_UPDATED" => {
-                        Self::UserIdentityObservabilityLinkUpdated
-                    }
-                    "USER_IDENTITY_OBSERVABILITY_SERVICE_ACCOUNT_UPDATED" => {
-                        Self::UserIdentityObservabilityServiceAccountUpdated
-                    }
-                    "OBSERVABILITY_ACCESS_AUDIT_PACKAGE_DOWNLOADED" => {
-                        Self::ObservabilityAccessAuditPackageDownloaded
-                    }
-                    "CONTROL_TEST_DELETED" => Self::ControlTestDeleted,
-                    "CONTROL_TEST_ADDED" => Self::ControlTestAdded,
-                    "RISK_ADDED" => Self::RiskAdded,
-                    "RISK_EDITED" => Self::RiskEdited,
-                    "RISK_ASSESSMENT_REPORT_GENERATED" => {
-                        Self::RiskAssessmentReportGenerated
-                    }
-                    "RISK_TREATMENT_REPORT_GENERATED" => {
-                        Self::RiskTreatmentReportGenerated
-                    }
-                    "RISK_CATEGORY_CREATED" => Self::RiskCategoryCreated,
-                    "RISK_CATEGORY_REMOVED" => Self::RiskCategoryRemoved,
-                    "RISK_OWNERS_ASSIGNED" => Self::RiskOwnersAssigned,
-                    "RISK_SET_APPLICABLE" => Self::RiskSetApplicable,
-                    "RISK_SET_NOT_APPLICABLE" => Self::RiskSetNotApplicable,
-                    "RISK_TREATMENT_SET" => Self::RiskTreatmentSet,
-                    "RISK_SCORED" => Self::RiskScored,
-                    "RISK_ALL_REGISTERED_SCORED" => Self::RiskAllRegisteredScored,
-                    "RISK_ALL_REGISTERED_TREATED" => Self::RiskAllRegisteredTreated,
-                    "COMPANY_NOTIFICATION_CREATED" => Self::CompanyNotificationCreated,
-                    "COMPANY_NOTIFICATION_DELETED" => Self::CompanyNotificationDeleted,
-                    "COMPANY_NOTIFICATION_EDITED" => Self::CompanyNotificationEdited,
-                    "COMPANY_NOTIFICATION_DISABLED" => Self::CompanyNotificationDisabled,
-                    "COMPANY_NOTIFICATION_ENABLED" => Self::CompanyNotificationEnabled,
-                    "USER_IDENTITY_OBSERVABILITY_TOGGLE_UPDATED" => {
-                        Self::UserIdentityObservabilityToggleUpdated
-                    }
-                    "AP_CAPACITY_AND_USAGE_MONITORING" => {
-                        Self::ApCapacityAndUsageMonitoring
-                    }
-                    "AP_ONLY_AUTHORIZED_USERS_CAN_ACCESS_LOG_SINKS" => {
-                        Self::ApOnlyAuthorizedUsersCanAccessLogSinks
-                    }
-                    "AP_LOGS_MONITORED_FOR_SUSPICIOUS_ACTIVITY" => {
-                        Self::ApLogsMonitoredForSuspiciousActivity
-                    }
-                    "CUSTOM_FRAMEWORK_CREATED" => Self::CustomFrameworkCreated,
-                    "CUSTOM_FRAMEWORK_DELETED" => Self::CustomFrameworkDeleted,
-                    "CUSTOM_REQUIREMENTS_CREATED" => Self::CustomRequirementsCreated,
-                    "CUSTOM_REQUIREMENTS_DELETED" => Self::CustomRequirementsDeleted,
-                    "BACKGROUND_CHECK_CANCELED" => Self::BackgroundCheckCanceled,
-                    "TICKET_CREATED_CONTROL" => Self::TicketCreatedControl,
-                    "TICKET_CREATED_MONITOR_INSTANCE" => {
-                        Self::TicketCreatedMonitorInstance
-                    }
-                    "PRE_APPROVED_DOMAIN_REMOVED" => Self::PreApprovedDomainRemoved,
-                    "PRE_APPROVED_DOMAIN_ADDED" => Self::PreApprovedDomainAdded,
-                    "TICKET_CREATED_RISK" => Self::TicketCreatedRisk,
-                    "PERSONNEL_BG_CHECKS_REVOKED" => Self::PersonnelBgChecksRevoked,
-                    "WORKSPACE_CREATED" => Self::WorkspaceCreated,
-                    "WORKSPACE_EDITED" => Self::WorkspaceEdited,
-                    "DRATA_SUPPORT_ACCESS_GRANTED" => Self::DrataSupportAccessGranted,
-                    "DRATA_SUPPORT_ACCESS_REMOVED" => Self::DrataSupportAccessRemoved,
-                    "PUBLIC_API_KEY_CREATED" => Self::PublicApiKeyCreated,
-                    "PUBLIC_API_KEY_UPDATED" => Self::PublicApiKeyUpdated,
-                    "PUBLIC_API_KEY_REVOKED" => Self::PublicApiKeyRevoked,
-                    "VULNERABILITY_FINDINGS_SYNCED" => Self::VulnerabilityFindingsSynced,
-                    "VULNERABILITY_FINDING_CREATED" => Self::VulnerabilityFindingCreated,
-                    "VULNERABILITY_FINDING_UPDATED" => Self::VulnerabilityFindingUpdated,
-                    "VULNERABILITY_AUDIT_PACKAGE_DOWNLOAD" => {
-                        Self::VulnerabilityAuditPackageDownload
-                    }
-                    "POLICY_TEMPLATE_DOWNLOADED" => Self::PolicyTemplateDownloaded,
-                    "EXTERNAL_DOCUMENT_LINKED_TO_POLICY" => {
-                        Self::ExternalDocumentLinkedToPolicy
-                    }
-                    "PUBLIC_API_KEY_ALLOW_LIST_IP_ADDRESSES_EDITED" => {
-                        Self::PublicApiKeyAllowListIpAddressesEdited
-                    }
-                    "TICKET_UNLINKED_CONTROL" => Self::TicketUnlinkedControl,
-                    "TICKET_UNLINKED_MONITOR_INSTANCE" => {
-                        Self::TicketUnlinkedMonitorInstance
-                    }
-                    "TICKET_UNLINKED_RISK" => Self::TicketUnlinkedRisk,
-                    "AP_FORMER_PERSONNEL_OFFBOARDED" => Self::ApFormerPersonnelOffboarded,
-                    "PERSONNEL_OFFBOARDING_TICKET_LINKED" => {
-                        Self::PersonnelOffboardingTicketLinked
-                    }
-                    "PERSONNEL_OFFBOARDING_TICKET_UNLINKED" => {
-                        Self::PersonnelOffboardingTicketUnlinked
-                    }
-                    "AUTOMATED_OFFBOARDING_TOGGLE" => Self::AutomatedOffboardingToggle,
-                    "AUTOMATED_OFFBOARDING_CONFIGURED" => {
-                        Self::AutomatedOffboardingConfigured
-                    }
-                    "AUTOMATED_OFFBOARDING_FAILED" => Self::AutomatedOffboardingFailed,
-                    "DEVICE_DOCUMENT_UPLOADED" => Self::DeviceDocumentUploaded,
-                    "DEVICE_DELETED" => Self::DeviceDeleted,
-                    "CUSTOM_REQUIREMENTS_UPDATED" => Self::CustomRequirementsUpdated,
-                    "DEVICE_FAILED" => Self::DeviceFailed,
-                    "VENDOR_SECURITY_QUESTIONNAIRE_CREATED" => {
-                        Self::VendorSecurityQuestionnaireCreated
-                    }
-                    "VENDOR_SECURITY_QUESTIONNAIRE_UPDATED" => {
-                        Self::VendorSecurityQuestionnaireUpdated
-                    }
-                    "VENDOR_SECURITY_QUESTIONNAIRE_DELETED" => {
-                        Self::VendorSecurityQuestionnaireDeleted
-                    }
-                    "RISK_DASHBOARD_DOWNLOADED" => Self::RiskDashboardDownloaded,
-                    "NDA_UPLOADED" => Self::NdaUploaded,
-                    "NDA_DELETED" => Self::NdaDeleted,
-                    "RISK_NOTE_ADDED" => Self::RiskNoteAdded,
-                    "RISK_NOTE_UPDATED" => Self::RiskNoteUpdated,
-                    "RISK_NOTE_DELETED" => Self::RiskNoteDeleted,
-                    "ASSET_OWNER_UPDATED" => Self::AssetOwnerUpdated,
-                    "CONTROL_TEST_INSTANCE_NOTE_ADDED" => {
-                        Self::ControlTestInstanceNoteAdded
-                    }
-                    "CONTROL_TEST_INSTANCE_NOTE_DELETED" => {
-                        Self::ControlTestInstanceNoteDeleted
-                    }
-                    "CONTROL_TEST_INSTANCE_NOTE_EDITED" => {
-                        Self::ControlTestInstanceNoteEdited
-                    }
-                    "SERVICE_PROVIDER_DELETED" => Self::ServiceProviderDeleted,
-                    "SERVICE_PROVIDER_ADDED" => Self::ServiceProviderAdded,
-                    "REVOKE_REQUEST" => Self::RevokeRequest,
-                    "WIZARD_STEP_SAVED" => Self::WizardStepSaved,
-                    "NON_DISCLOSURE" => Self::NonDisclosure,
-                    "TASK_CREATED" => Self::TaskCreated,
-                    "TASK_DELETED" => Self::TaskDeleted,
-                    "TASK_COMPLETED" => Self::TaskCompleted,
-                    "TASK_UNCOMPLETED" => Self::TaskUncompleted,
-                    "TASK_UPDATED" => Self::TaskUpdated,
-                    "RISK_ASSESSMENT_OWNER_ASSIGNED" => Self::RiskAssessmentOwnerAssigned,
-                    "RISK_ASSESSMENT_DUE_DATE_SET" => Self::RiskAssessmentDueDateSet,
-                    "PERSONNEL_EXCLUSION_CREATED" => Self::PersonnelExclusionCreated,
-                    "PERSONNEL_EXCLUSION_UPDATED" => Self::PersonnelExclusionUpdated,
-                    "PERSONNEL_EXCLUSION_ARCHIVED" => Self::PersonnelExclusionArchived,
-                    "RISKS_DELETED" => Self::RisksDeleted,
-                    "RESYNC_DATA" => Self::ResyncData,
-                    "AUTOPILOT_SCHEDULE_CREATED" => Self::AutopilotScheduleCreated,
-                    "AUTOPILOT_SCHEDULE_UPDATED" => Self::AutopilotScheduleUpdated,
-                    "AUTOPILOT_SCHEDULE_DELETED" => Self::AutopilotScheduleDeleted,
-                    "VULNERABILITY_DOWNLOAD_ALL" => Self::VulnerabilityDownloadAll,
-                    "AUTOPILOT_PERSONNEL_EXCLUSION_ARCHIVED" => {
-                        Self::AutopilotPersonnelExclusionArchived
-                    }
-                    "PRE_APPROVED_EMAIL_REMOVED" => Self::PreApprovedEmailRemoved,
-                    "PRE_APPROVED_EMAIL_ADDED" => Self::PreApprovedEmailAdded,
-                    "EVIDENCE_DELETED" => Self::EvidenceDeleted,
-                    "EVIDENCE_CREATED" => Self::EvidenceCreated,
-                    "EVIDENCE_DOWNLOADED" => Self::EvidenceDownloaded,
-                    "EVIDENCE_UPDATED" => Self::EvidenceUpdated,
-                    "EVIDENCE_ASSOCIATED_TO_CONTROL" => Self::EvidenceAssociatedToControl,
-                    "EVIDENCE_UNASSOCIATED_TO_CONTROL" => {
-                        Self::EvidenceUnassociatedToControl
-                    }
-                    "AUDITOR_ADDED_TO_AUDIT" => Self::AuditorAddedToAudit,
-                    "AUDITOR_REMOVED_FROM_AUDIT" => Self::AuditorRemovedFromAudit,
-                    "TRUST_CONTENT_SAVED" => Self::TrustContentSaved,
-                    "EVIDENCE_DOWNLOAD_ALL" => Self::EvidenceDownloadAll,
-                    "AUDITHUB_REQUEST_MESSAGE_DELETED" => {
-                        Self::AudithubRequestMessageDeleted
-                    }
-                    "AUTOPILOT_SCHEDULE_REVERTED" => Self::AutopilotScheduleReverted,
-                    "AUTOPILOT_RECIPE_CUSTOMIZED" => Self::AutopilotRecipeCustomized,
-                    "AUTOPILOT_RECIPE_REVERTED" => Self::AutopilotRecipeReverted,
-                    "USER_ROLE_CREATED" => Self::UserRoleCreated,
-                    "USER_ROLE_DELETED" => Self::UserRoleDeleted,
-                    "RESENT_EVIDENCE_SAMPLE_DOWNLOAD_EMAIL" => {
-                        Self::ResentEvidenceSampleDownloadEmail
-                    }
-                    "RESENT_EVIDENCE_SAMPLE_DOWNLOAD_EMAIL_MULTIPLE_WORKSPACE" => {
-                        Self::ResentEvidenceSampleDownloadEmailMultipleWorkspace
-                    }
-                    "TICKET_CREATED_APPLICATION_USERS" => {
-                        Self::TicketCreatedApplicationUsers
-                    }
-                    "CUSTOMER_REQUEST_DETAILS_EDITED" => {
-                        Self::CustomerRequestDetailsEdited
-                    }
-                    "FILE_UPLOAD_REJECTED" => Self::FileUploadRejected,
-                    "FILE_UPLOAD_UNSUPPORTED" => Self::FileUploadUnsupported,
-                    "ACCESS_REVIEW_PERIOD_CREATED" => Self::AccessReviewPeriodCreated,
-                    "ACCESS_REVIEW_PERIOD_IN_PROGRESS" => {
-                        Self::AccessReviewPeriodInProgress
-                    }
-                    "ACCESS_REVIEW_PERIOD_COMPLETED" => Self::AccessReviewPeriodCompleted,
-                    "ACCESS_REVIEW_APPLICATION_REVIEWER_UPDATED" => {
-                        Self::AccessReviewApplicationReviewerUpdated
-                    }
-                    "ACCESS_REVIEW_APPLICATION_REVIEWER_NOTIFIED" => {
-                        Self::AccessReviewApplicationReviewerNotified
-                    }
-                    "PERSONNEL_REVIEW_STATUS_CHANGED" => {
-                        Self::PersonnelReviewStatusChanged
-                    }
-                    "ACCESS_REVIEW_TICKET_LINKED_TO_PERSONNEL" => {
-                        Self::AccessReviewTicketLinkedToPersonnel
-                    }
-                    "ACCESS_REVIEW_MANUAL_EVIDENCE_UPLOADED" => {
-                        Self::AccessReviewManualEvidenceUploaded
-                    }
-                    "ACCESS_REVIEW_APPLICATION_COMPLETED" => {
-                        Self::AccessReviewApplicationCompleted
-                    }
-                    "CONTROL_APPROVAL_ADDED" => Self::ControlApprovalAdded,
-                    "CONTROL_APPROVAL_EDITED" => Self::ControlApprovalEdited,
-                    "CONTROL_APPROVAL_REVIEW_ADDED" => Self::ControlApprovalReviewAdded,
-                    "CONTROL_APPROVAL_REVIEW_REMOVED" => {
-                        Self::ControlApprovalReviewRemoved
-                    }
-                    "CONTROL_APPROVAL_SENT_TO_APPROVERS" => {
-                        Self::ControlApprovalSentToApprovers
-                    }
-                    "CONTROL_APPROVAL_APPROVE" => Self::ControlApprovalApprove,
-                    "CONTROL_APPROVAL_REQUEST_CHANGES" => {
-                        Self::ControlApprovalRequestChanges
-                    }
-                    "CONTROL_APPROVAL_REMOVED" => Self::ControlApprovalRemoved,
-                    "CONTROL_APPROVAL_STATUS_CHANGED" => {
-                        Self::ControlApprovalStatusChanged
-                    }
-                    "VENDOR_RISK_REPORT_GENERATED" => Self::VendorRiskReportGenerated,
-                    "DEVICE_ASSIGNATION_AGENT" => Self::DeviceAssignationAgent,
-                    "DEVICE_ASSIGNATION_AGENT_DELETED" => {
-                        Self::DeviceAssignationAgentDeleted
-                    }
-                    "GENERAL_TASK_CREATED" => Self::GeneralTaskCreated,
-                    "GENERAL_TASK_DELETED" => Self::GeneralTaskDeleted,
-                    "GENERAL_TASK_COMPLETED" => Self::GeneralTaskCompleted,
-                    "GENERAL_TASK_UNCOMPLETED" => Self::GeneralTaskUncompleted,
-                    "GENERAL_TASK_UPDATED" => Self::GeneralTaskUpdated,
-                    "CONTROL_TASK_CREATED" => Self::ControlTaskCreated,
-                    "CONTROL_TASK_DELETED" => Self::ControlTaskDeleted,
-                    "CONTROL_TASK_COMPLETED" => Self::ControlTaskCompleted,
-                    "CONTROL_TASK_UNCOMPLETED" => Self::ControlTaskUncompleted,
-                    "CONTROL_TASK_UPDATED" => Self::ControlTaskUpdated,
-                    "RISK_TASK_CREATED" => Self::RiskTaskCreated,
-                    "RISK_TASK_DELETED" => Self::RiskTaskDeleted,
-                    "RISK_TASK_COMPLETED" => Self::RiskTaskCompleted,
-                    "RISK_TASK_UNCOMPLETED" => Self::RiskTaskUncompleted,
-                    "RISK_TASK_UPDATED" => Self::RiskTaskUpdated,
-                    "CLOUD_FILE_USER_DISCONNECTED" => Self::CloudFileUserDisconnected,
-                    "CLOUD_FILE_USER_CONNECTED" => Self::CloudFileUserConnected,
-                    "DRATA_TO_DRATA_ENABLED" => Self::DrataToDrataEnabled,
-                    "DRATA_TO_DRATA_DISABLED" => Self::DrataToDrataDisabled,
-                    "AUTOPILOT_BACKGROUND_CHECK_LINKED_TO_PERSONNEL" => {
-                        Self::AutopilotBackgroundCheckLinkedToPersonnel
-                    }
-                    "REQUIREMENT_INFO_EDITED" => Self::RequirementInfoEdited,
-                    "FRAMEWORK_BASELINE_UPDATED" => Self::FrameworkBaselineUpdated,
-                    "COMPANY_NIST_AI_TRAINING_DATA_UPDATED" => {
-                        Self::CompanyNistAiTrainingDataUpdated
-                    }
-                    "NIST_AI_TRAINING_RESET" => Self::NistAiTrainingReset,
-                    "CONTROL_APPROVAL_APPROVE_WITHOUT_DATELINE" => {
-                        Self::ControlApprovalApproveWithoutDateline
-                    }
-                    "AP_INFRASTRUCTURE_FAILED_BACKUPS_ADDRESSED_IN_TIMELY_MANNER" => {
-                        Self::ApInfrastructureFailedBackupsAddressedInTimelyManner
-                    }
-                    "AP_AUTO_SCALE_SERVER_INSTANCES" => Self::ApAutoScaleServerInstances,
-                    "AP_INFRASTRUCTURE_CLOUD_DATA_MONITOR_CPU_LOAD" => {
-                        Self::ApInfrastructureCloudDataMonitorCpuLoad
-                    }
-                    "AP_INFRASTRUCTURE_FAILED_BACKUP_ALERTS" => {
-                        Self::ApInfrastructureFailedBackupAlerts
-                    }
-                    "AP_INFRASTRUCTURE_CLOUDTRAIL_LOG_FILE_INTEGRITY" => {
-                        Self::ApInfrastructureCloudtrailLogFileIntegrity
-                    }
-                    "POLICY_DETAILS_UPDATED" => Self::PolicyDetailsUpdated,
-                    "RISK_SETTINGS_UPDATED" => Self::RiskSettingsUpdated,
-                    "AP_INFRASTRUCTURE_DAILY_BACKUP_JOB_STATUS_MONITORED" => {
-                        Self::ApInfrastructureDailyBackupJobStatusMonitored
-                    }
-                    "AP_INFRASTRUCTURE_SQL_FREEABLE_MEMORY_MONITORED" => {
-                        Self::ApInfrastructureSqlFreeableMemoryMonitored
-                    }
-                    "AP_CUSTOM_TEST" => Self::ApCustomTest,
-                    "AP_DRAFT_TEST" => Self::ApDraftTest,
-                    "USER_ROLE_RESTRICTED" => Self::UserRoleRestricted,
-                    "USER_ROLE_UNRESTRICTED" => Self::UserRoleUnrestricted,
-                    "CONTROL_APPROVAL_SCHEDULED" => Self::ControlApprovalScheduled,
-                    "CONTROL_APPROVAL_SCHEDULED_FAILED" => {
-                        Self::ControlApprovalScheduledFailed
-                    }
-                    "CONTROL_TEMPLATE_APPLIED" => Self::ControlTemplateApplied,
-                    "CONTROL_INFORMATION_LINKED_ACROSS_OTHER_WORKSPACES" => {
-                        Self::ControlInformationLinkedAcrossOtherWorkspaces
-                    }
-                    "CONTROL_INFORMATION_UNLINKED_FROM_OTHER_WORKSPACES" => {
-                        Self::ControlInformationUnlinkedFromOtherWorkspaces
-                    }
-                    "FORCE_SYNC_ON_SOME" => Self::ForceSyncOnSome,
-                    "USER_IDENTITY_ACCESS_REVIEW_LINK_UPDATED" => {
-                        Self::UserIdentityAccessReviewLinkUpdated
-                    }
-                    "FRAMEWORK_SAQ_UPDATED" => Self::FrameworkSaqUpdated,
-                    "SPECIAL_FORMER_PERSONNEL_ADDED" => Self::SpecialFormerPersonnelAdded,
-                    "AP_ENCRYPTION_IN_TRANSIT" => Self::ApEncryptionInTransit,
-                    "AP_EXCESSIVE_PRIVILEGES_ASSIGNED" => {
-                        Self::ApExcessivePrivilegesAssigned
-                    }
-                    "AP_EXTERNAL_EXPOSURE_OF_CLOUD_RESOURCES" => {
-                        Self::ApExternalExposureOfCloudResources
-                    }
-                    "CONTROL_TEST_INSTANCE_DRAFT_TEST_CREATED" => {
-                        Self::ControlTestInstanceDraftTestCreated
-                    }
-                    "CONTROL_TEST_INSTANCE_CUSTOM_TEST_EDITED" => {
-                        Self::ControlTestInstanceCustomTestEdited
-                    }
-                    "CONTROL_TEST_INSTANCE_DRAFT_TEST_DELETED" => {
-                        Self::ControlTestInstanceDraftTestDeleted
-                    }
-                    "CONTROL_TEST_INSTANCE_DRAFT_TEST_PUBLISHED" => {
-                        Self::ControlTestInstanceDraftTestPublished
-                    }
-                    "CONTROL_TEST_INSTANCE_DRAFT_TEST_LOGIC_EDITED" => {
-                        Self::ControlTestInstanceDraftTestLogicEdited
-                    }
-                    "HIPAA_TRAINING_UPDATED" => Self::HipaaTrainingUpdated,
-                    "NIST_AI_TRAINING_UPDATED" => Self::NistAiTrainingUpdated,
-                    "CONTROL_TEST_INSTANCE_PUBLISH_TEST_DELETED" => {
-                        Self::ControlTestInstancePublishTestDeleted
-                    }
-                    "CODE_REPOSITORY_ADDED" => Self::CodeRepositoryAdded,
-                    "CODE_REPOSITORY_REMOVED" => Self::CodeRepositoryRemoved,
-                    "CODE_REPOSITORY_SETTINGS_UPDATED" => {
-                        Self::CodeRepositorySettingsUpdated
-                    }
-                    "AUTO_RESET_SETTING_UPDATED" => Self::AutoResetSettingUpdated,
-                    "VENDOR_QUESTIONNAIRE_ANSWER_SAVED" => {
-                        Self::VendorQuestionnaireAnswerSaved
-                    }
-                    "CUSTOM_FIELD_CREATED" => Self::CustomFieldCreated,
-                    "CUSTOM_FIELD_DELETED" => Self::CustomFieldDeleted,
-                    "CUSTOM_FIELD_UPDATED" => Self::CustomFieldUpdated,
-                    "CUSTOM_FIELD_PLACED" => Self::CustomFieldPlaced,
-                    "CUSTOM_FIELD_UNPLACED" => Self::CustomFieldUnplaced,
-                    "CUSTOM_FIELD_SECTION_UPDATED" => Self::CustomFieldSectionUpdated,
-                    "CUSTOM_FORMULA_CALCULATED" => Self::CustomFormulaCalculated,
-                    "CUSTOM_FORMULA_CREATED" => Self::CustomFormulaCreated,
-                    "CUSTOM_FORMULA_DELETED" => Self::CustomFormulaDeleted,
-                    "CUSTOM_FORMULA_UPDATED" => Self::CustomFormulaUpdated,
-                    "AP_INFRASTRUCTURE_IAM_PASSWORD_MINIMUM_LENGTH" => {
-                        Self::ApInfrastructureIamPasswordMinimumLength
-                    }
-                    "AP_INFRASTRUCTURE_BUCKET_ACCESS_LOGGING" => {
-                        Self::ApInfrastructureBucketAccessLogging
-                    }
-                    "AP_INFRASTRUCTURE_RDS_MINIMUM_VERSION_UPGRADE" => {
-                        Self::ApInfrastructureRdsMinimumVersionUpgrade
-                    }
-                    "AP_INFRASTRUCTURE_CMK_ROTATION" => Self::ApInfrastructureCmkRotation,
-                    "AP_INFRASTRUCTURE_IAM_PASSWORD_REUSE" => {
-                        Self::ApInfrastructureIamPasswordReuse
-                    }
-                    "VULNERABILITY_SLA_SETTING_CREATED" => {
-                        Self::VulnerabilitySlaSettingCreated
-                    }
-                    "VULNERABILITY_SLA_SETTING_UPDATED" => {
-                        Self::VulnerabilitySlaSettingUpdated
-                    }
-                    "AP_VULNERABILITY_CRITICAL_ADDRESSED" => {
-                        Self::ApVulnerabilityCriticalAddressed
-                    }
-                    "AP_VULNERABILITY_HIGH_ADDRESSED" => {
-                        Self::ApVulnerabilityHighAddressed
-                    }
-                    "FINDING_EXCLUDED" => Self::FindingExcluded,
-                    "FINDING_INCLUDED" => Self::FindingIncluded,
-                    "PROVIDER_CONNECTION_ERROR" => Self::ProviderConnectionError,
-                    "RISKS_DOWNLOADED" => Self::RisksDownloaded,
-                    "RISKS_FILTERED_VIEW_DOWNLOADED" => Self::RisksFilteredViewDownloaded,
-                    "AP_INFRASTRUCTURE_IAM_ACCESS_KEY_ROTATION" => {
-                        Self::ApInfrastructureIamAccessKeyRotation
-                    }
-                    "AP_INFRASTRUCTURE_MFA_FOR_ROOT_ACCOUNT" => {
-                        Self::ApInfrastructureMfaForRootAccount
-                    }
-                    "AP_INFRASTRUCTURE_EBS_VOLUME_ENCRYPTION" => {
-                        Self::ApInfrastructureEbsVolumeEncryption
-                    }
-                    "AP_INFRASTRUCTURE_HARDWARE_MFA_FOR_ROOT_ACCOUNT" => {
-                        Self::ApInfrastructureHardwareMfaForRootAccount
-                    }
-                    "AP_INFRASTRUCTURE_VPC_FLOW_LOGGING" => {
-                        Self::ApInfrastructureVpcFlowLogging
-                    }
-                    "AP_INFRASTRUCTURE_S3_HTTP_REQUEST_DENIED" => {
-                        Self::ApInfrastructureS3HttpRequestDenied
-                    }
-                    "AP_INFRASTRUCTURE_IAM_GROUP_BASED_ACCESS_CONTROL" => {
-                        Self::ApInfrastructureIamGroupBasedAccessControl
-                    }
-                    "AP_INFRASTRUCTURE_IAM_UNUSED_CREDENTIALS" => {
-                        Self::ApInfrastructureIamUnusedCredentials
-                    }
-                    "AP_INFRASTRUCTURE_CLOUD_TRAIL_LOGS_ENCRYPTED" => {
-                        Self::ApInfrastructureCloudTrailLogsEncrypted
-                    }
-                    "AP_INFRASTRUCTURE_IAM_PRINCIPLE_OF_LEAST_PRIVILEGE" => {
-                        Self::ApInfrastructureIamPrincipleOfLeastPrivilege
-                    }
-                    "AP_INFRASTRUCTURE_SECURITY_GROUPS_RESTRICT_PUBLIC_RDP_ACCESS" => {
-                        Self::ApInfrastructureSecurityGroupsRestrictPublicRdpAccess
-                    }
-                    "AP_INFRASTRUCTURE_S3_OBJECT_LEVEL_LOGGING_FOR_RW_EVENTS" => {
-                        Self::ApInfrastructureS3ObjectLevelLoggingForRwEvents
-                    }
-                    "AP_INFRASTRUCTURE_EFS_ENCRYPTED_AT_REST" => {
-                        Self::ApInfrastructureEfsEncryptedAtRest
-                    }
-                    "AP_INFRASTRUCTURE_RDS_PUBLIC_ACCESS_RESTRICTED" => {
-                        Self::ApInfrastructureRdsPublicAccessRestricted
-                    }
-                    "AP_INFRASTRUCTURE_VPC_DEFAULT_SECURITY_GROUPS_RESTRICT_ALL_TRAFFIC" => {
-                        Self::ApInfrastructureVpcDefaultSecurityGroupsRestrictAllTraffic
-                    }
-                    "AP_INFRASTRUCTURE_ACLS_PUBLIC_REMOTE_ADMIN_ACCESS_RESTRICTED" => {
-                        Self::ApInfrastructureAclsPublicRemoteAdminAccessRestricted
-                    }
-                    "CUSTOMER_REQUEST_DETAILS_EDITED_MULTIPLE_WORKSPACES" => {
-                        Self::CustomerRequestDetailsEditedMultipleWorkspaces
-                    }
-                    "FRAMEWORK_AUDIT_DETAILS_EDITED_MULTIPLE_WORKSPACES" => {
-                        Self::FrameworkAuditDetailsEditedMultipleWorkspaces
-                    }
-                    "AP_VULNERABILITY_CRITICAL_ADDRESSED_SNYK" => {
-                        Self::ApVulnerabilityCriticalAddressedSnyk
-                    }
-                    "AP_VULNERABILITY_HIGH_ADDRESSED_SNYK" => {
-                        Self::ApVulnerabilityHighAddressedSnyk
-                    }
-                    "AP_VULNERABILITY_CRITICAL_ADDRESSED_TENABLE_VULNERABILITY_MANAGEMENT" => {
-                        Self::ApVulnerabilityCriticalAddressedTenableVulnerabilityManagement
-                    }
-                    "AP_VULNERABILITY_HIGH_ADDRESSED_TENABLE_VULNERABILITY_MANAGEMENT" => {
-                        Self::ApVulnerabilityHighAddressedTenableVulnerabilityManagement
-                    }
-                    "AP_VULNERABILITY_CRITICAL_ADDRESSED_QUALYS" => {
-                        Self::ApVulnerabilityCriticalAddressedQualys
-                    }
-                    "AP_VULNERABILITY_HIGH_ADDRESSED_QUALYS" => {
-                        Self::ApVulnerabilityHighAddressedQualys
-                    }
-                    "AP_VULNERABILITY_CRITICAL_ADDRESSED_SEMGREP" => {
-                        Self::ApVulnerabilityCriticalAddressedSemgrep
-                    }
-                    "AP_VULNERABILITY_HIGH_ADDRESSED_SEMGREP" => {
-                        Self::ApVulnerabilityHighAddressedSemgrep
-                    }
-                    "AP_VULNERABILITY_CRITICAL_ADDRESSED_SENTINEL_ONE_VMS" => {
-                        Self::ApVulnerabilityCriticalAddressedSentinelOneVms
-                    }
-                    "AP_VULNERABILITY_HIGH_ADDRESSED_SENTINEL_ONE_VMS" => {
-                        Self::ApVulnerabilityHighAddressedSentinelOneVms
-                    }
-                    "AP_VULNERABILITY_CRITICAL_ADDRESSED_CROWDSTRIKE_FALCON_EXPOSURE_MANAGEMENT" => {
-                        Self::ApVulnerabilityCriticalAddressedCrowdstrikeFalconExposureManagement
-                    }
-                    "AP_VULNERABILITY_HIGH_ADDRESSED_CROWDSTRIKE_FALCON_EXPOSURE_MANAGEMENT" => {
-                        Self::ApVulnerabilityHighAddressedCrowdstrikeFalconExposureManagement
-                    }
-                    "AP_VULNERABILITY_CRITICAL_ADDRESSED_MS_DEFENDER" => {
-                        Self::ApVulnerabilityCriticalAddressedMsDefender
-                    }
-                    "AP_VULNERABILITY_HIGH_ADDRESSED_MS_DEFENDER" => {
-                        Self::ApVulnerabilityHighAddressedMsDefender
-                    }
-                    "EVIDENCE_BULK_DELETED" => Self::EvidenceBulkDeleted,
-                    "CONTROL_EVIDENCE_DOWNLOADED" => Self::ControlEvidenceDownloaded,
-                    "AP_VULNERABILITY_CRITICAL_ADDRESSED_RAPID7_VMS" => {
-                        Self::ApVulnerabilityCriticalAddressedRapid7Vms
-                    }
-                    "AP_VULNERABILITY_HIGH_ADDRESSED_RAPID7_VMS" => {
-                        Self::ApVulnerabilityHighAddressedRapid7Vms
-                    }
-                    "AP_VULNERABILITY_CRITICAL_ADDRESSED_SENTINELONE_SINGULARITY_VULNERABILITY_MANAGEMENT" => {
-                        Self::ApVulnerabilityCriticalAddressedSentineloneSingularityVulnerabilityManagement
-                    }
-                    "AP_VULNERABILITY_HIGH_ADDRESSED_SENTINELONE_SINGULARITY_VULNERABILITY_MANAGEMENT" => {
-                        Self::ApVulnerabilityHighAddressedSentineloneSingularityVulnerabilityManagement
-                    }
-                    "AP_VULNERABILITY_CRITICAL_ADDRESSED_MS_DEFENDER_VMS" => {
-                        Self::ApVulnerabilityCriticalAddressedMsDefenderVms
-                    }
-                    "AP_VULNERABILITY_HIGH_ADDRESSED_MS_DEFENDER_VMS" => {
-                        Self::ApVulnerabilityHighAddressedMsDefenderVms
-                    }
-                    "AP_INFRASTRUCTURE_CLASSIC_LOAD_BALANCER_LATENCY_MONITORED" => {
-                        Self::ApInfrastructureClassicLoadBalancerLatencyMonitored
-                    }
-                    "AP_INFRASTRUCTURE_CLASSIC_LOAD_BALANCER_SERVER_ERRORS_MONITORED" => {
-                        Self::ApInfrastructureClassicLoadBalancerServerErrorsMonitored
-                    }
-                    "AP_INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_UNHEALTHY_HOSTS_MONITORED" => {
-                        Self::ApInfrastructureApplicationLoadBalancerUnhealthyHostsMonitored
-                    }
-                    "AP_INFRASTRUCTURE_CLASSIC_LOAD_BALANCER_UNHEALTHY_HOSTS_MONITORED" => {
-                        Self::ApInfrastructureClassicLoadBalancerUnhealthyHostsMonitored
-                    }
-                    "AP_INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_SERVER_ERRORS_MONITORED" => {
-                        Self::ApInfrastructureApplicationLoadBalancerServerErrorsMonitored
-                    }
-                    "AP_INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_TARGET_RESPONSE_TIME_MONITORED" => {
-                        Self::ApInfrastructureApplicationLoadBalancerTargetResponseTimeMonitored
-                    }
-                    "AP_INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_REDIRECTS_HTTP_TO_HTTPS" => {
-                        Self::ApInfrastructureApplicationLoadBalancerRedirectsHttpToHttps
-                    }
-                    "AP_INFRASTRUCTURE_LAMBDA_ERROR_RATE_MONITORED" => {
-                        Self::ApInfrastructureLambdaErrorRateMonitored
-                    }
-                    "AP_INFRASTRUCTURE_EC2_INSTANCES_IMDSV1_DISABLED" => {
-                        Self::ApInfrastructureEc2InstancesImdsv1Disabled
-                    }
-                    "AP_INFRASTRUCTURE_SECURITY_GROUPS_HTTP_ACCESS_RESTRICTED" => {
-                        Self::ApInfrastructureSecurityGroupsHttpAccessRestricted
-                    }
-                    "AP_INFRASTRUCTURE_DATABASE_WRITES_IO_MONITORED" => {
-                        Self::ApInfrastructureDatabaseWritesIoMonitored
-                    }
-                    "AP_INFRASTRUCTURE_DYNAMODB_POINT_IN_TIME_ENABLED" => {
-                        Self::ApInfrastructureDynamodbPointInTimeEnabled
-                    }
-                    "CAC_CODE_REVIEW_REQUESTED" => Self::CacCodeReviewRequested,
-                    "EXCEPTION_WORKFLOW_CREATED" => Self::ExceptionWorkflowCreated,
-                    "EXCEPTION_WORKFLOW_DELETED" => Self::ExceptionWorkflowDeleted,
-                    "EXCEPTION_WORKFLOW_UPDATED" => Self::ExceptionWorkflowUpdated,
-                    "EXCEPTION_REQUEST_CREATED" => Self::ExceptionRequestCreated,
-                    "RISK_SET_ACTIVE" => Self::RiskSetActive,
-                    "RISK_ARCHIVED" => Self::RiskArchived,
-                    "RISK_ADDED_FROM_LIBRARY" => Self::RiskAddedFromLibrary,
-                    "NOTIFICATION_WORKFLOW_CREATED" => Self::NotificationWorkflowCreated,
-                    "WORKFLOW_PUBLISHED" => Self::WorkflowPublished,
-                    "WORKFLOW_UNPUBLISHED" => Self::WorkflowUnpublished,
-                    "WORKFLOW_DELETED" => Self::WorkflowDeleted,
-                    "WORKFLOW_ARCHIVED" => Self::WorkflowArchived,
-                    "WORKFLOW_RESTORED" => Self::WorkflowRestored,
-                    "WORKFLOW_DRAFT_SAVED" => Self::WorkflowDraftSaved,
-                    "RISK_CLOSED" => Self::RiskClosed,
-                    "ENTITLEMENT_ENABLED" => Self::EntitlementEnabled,
-                    "ENTITLEMENT_DISABLED" => Self::EntitlementDisabled,
-                    "PROVIDER_WORKSPACE_CONNECTION_CREATED" => {
-                        Self::ProviderWorkspaceConnectionCreated
-                    }
-                    "PROVIDER_WORKSPACE_CONNECTION_REMOVED" => {
-                        Self::ProviderWorkspaceConnectionRemoved
-                    }
-                    "AP_INFRASTRUCTURE_LOG_ALERT_FOR_CREATE_POLICY_ASSIGNMENT" => {
-                        Self::ApInfrastructureLogAlertForCreatePolicyAssignment
-                    }
-                    "AP_INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_POLICY_ASSIGNMENT" => {
-                        Self::ApInfrastructureLogAlertForDeletePolicyAssignment
-                    }
-                    "AP_INFRASTRUCTURE_NSG_SSH_PUBLIC_ACCESS_RESTRICTED" => {
-                        Self::ApInfrastructureNsgSshPublicAccessRestricted
-                    }
-                    "AP_INFRASTRUCTURE_STORAGE_ACCOUNTS_ACCESSED_VIA_PRIVATE_ENDPOINTS" => {
-                        Self::ApInfrastructureStorageAccountsAccessedViaPrivateEndpoints
-                    }
-                    "AP_INFRASTRUCTURE_WEB_APP_REDIRECTS_HTTP_TRAFFIC_TO_HTTPS" => {
-                        Self::ApInfrastructureWebAppRedirectsHttpTrafficToHttps
-                    }
-                    "AP_INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_PUBLIC_IP_ADDRESS" => {
-                        Self::ApInfrastructureLogAlertForDeletePublicIpAddress
-                    }
-                    "AP_INFRASTRUCTURE_SQL_SERVERS_AUDITING" => {
-                        Self::ApInfrastructureSqlServersAuditing
-                    }
-                    "AP_INFRASTRUCTURE_STORAGE_ACCOUNTS_SECURE_TLS_CONFIGURATION" => {
-                        Self::ApInfrastructureStorageAccountsSecureTlsConfiguration
-                    }
-                    "AP_INFRASTRUCTURE_LOG_ALERT_FOR_MANAGE_PUBLIC_IP_ADDRESS_RULE" => {
-                        Self::ApInfrastructureLogAlertForManagePublicIpAddressRule
-                    }
-                    "CUSTOM_DATA_RECORD_REMOVED" => Self::CustomDataRecordRemoved,
-                    "AP_INFRASTRUCTURE_AUDIT_LOGS_ENABLED_FOR_EKS_CLUSTER" => {
-                        Self::ApInfrastructureAuditLogsEnabledForEksCluster
-                    }
-                    "AP_INFRASTRUCTURE_PUBLIC_ACCESS_TO_CLUSTERS_CONTROL_PLANE_IS_RESTRICTED" => {
-                        Self::ApInfrastructurePublicAccessToClustersControlPlaneIsRestricted
-                    }
-                    "AP_INFRASTRUCTURE_PRIVATE_ACCESS_TO_CLUSTERS_CONTROL_PLANE_IS_RESTRICTED" => {
-                        Self::ApInfrastructurePrivateAccessToClustersControlPlaneIsRestricted
-                    }
-                    "AP_INFRASTRUCTURE_LOG_ALERT_FOR_MANAGE_NETWORK_SECURITY_GROUP" => {
-                        Self::ApInfrastructureLogAlertForManageNetworkSecurityGroup
-                    }
-                    "AP_INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_NETWORK_SECURITY_GROUP" => {
-                        Self::ApInfrastructureLogAlertForDeleteNetworkSecurityGroup
-                    }
-                    "AP_INFRASTRUCTURE_LOG_ALERT_FOR_MANAGE_SECURITY_SOLUTION" => {
-                        Self::ApInfrastructureLogAlertForManageSecuritySolution
-                    }
-                    "WORKFLOW_NOTIFICATION_SENT" => Self::WorkflowNotificationSent,
-                    "CUSTOM_RESOURCE_RECORD_CREATED" => Self::CustomResourceRecordCreated,
-                    "RISK_MAPPED_TO_CONTROL" => Self::RiskMappedToControl,
-                    "RISK_UNMAPPED_FROM_CONTROL" => Self::RiskUnmappedFromControl,
-                    "AP_VULNERABILITY_CRITICAL_ADDRESSED_ARNICA" => {
-                        Self::ApVulnerabilityCriticalAddressedArnica
-                    }
-                    "AP_VULNERABILITY_HIGH_ADDRESSED_ARNICA" => {
-                        Self::ApVulnerabilityHighAddressedArnica
-                    }
-                    "CUSTOM_RESOURCE_RECORD_UPDATED" => Self::CustomResourceRecordUpdated,
-                    "AP_INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_SECURITY_SOLUTION" => {
-                        Self::ApInfrastructureLogAlertForDeleteSecuritySolution
-                    }
-                    "AP_INFRASTRUCTURE_POSTGRESQL_DATABASE_SERVER_LOG_CHECKPOINTS" => {
-                        Self::ApInfrastructurePostgresqlDatabaseServerLogCheckpoints
-                    }
-                    "NEW_REPORT" => Self::NewReport,
-                    "MAPPED_TESTS_RESET_ON_CONTROL" => Self::MappedTestsResetOnControl,
-                    "CUSTOM_RESOURCE_RECORD_REMOVED" => Self::CustomResourceRecordRemoved,
-                    "ARTIFACT_BULK_DELETED" => Self::ArtifactBulkDeleted,
-                    "EVIDENCE_BULK_OWNER_UPDATE" => Self::EvidenceBulkOwnerUpdate,
-                    "MAPPED_POLICIES_RESET_ON_CONTROL" => {
-                        Self::MappedPoliciesResetOnControl
-                    }
-                    "AP_VULNERABILITY_CRITICAL_ADDRESSED_AIKIDO" => {
-                        Self::ApVulnerabilityCriticalAddressedAikido
-                    }
-                    "AP_VULNERABILITY_HIGH_ADDRESSED_AIKIDO" => {
-                        Self::ApVulnerabilityHighAddressedAikido
-                    }
-                    "AP_VULNERABILITY_CRITICAL_ADDRESSED_WIZ_VMS" => {
-                        Self::ApVulnerabilityCriticalAddressedWizVms
-                    }
-                    "AP_VULNERABILITY_HIGH_ADDRESSED_WIZ_VMS" => {
-                        Self::ApVulnerabilityHighAddressedWizVms
-                    }
-                    "AP_VULNERABILITY_HIGH_ADDRESSED_WIZ_CODE" => {
-                        Self::ApVulnerabilityHighAddressedWizCode
-                    }
-                    "AP_VULNERABILITY_CRITICAL_ADDRESSED_WIZ_CODE" => {
-                        Self::ApVulnerabilityCriticalAddressedWizCode
-                    }
-                    "AP_INFRASTRUCTURE_LOG_ALERT_FOR_CREATE_OR_UPDATE_SQL_SERVER_FIREWALL_RULE" => {
-                        Self::ApInfrastructureLogAlertForCreateOrUpdateSqlServerFirewallRule
-                    }
-                    "AP_INFRASTRUCTURE_KEY_VAULTS_KEY_EXPIRATION" => {
-                        Self::ApInfrastructureKeyVaultsKeyExpiration
-                    }
-                    "AP_INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_SQL_SERVER_FIREWALL_RULE" => {
-                        Self::ApInfrastructureLogAlertForDeleteSqlServerFirewallRule
-                    }
-                    "AP_INFRASTRUCTURE_SQL_DATA_ENCRYPTION" => {
-                        Self::ApInfrastructureSqlDataEncryption
-                    }
-                    "AP_VULNERABILITY_CRITICAL_ADDRESSED_MS_DEFENDER_VMS_GCC_HIGH" => {
-                        Self::ApVulnerabilityCriticalAddressedMsDefenderVmsGccHigh
-                    }
-                    "AP_VULNERABILITY_HIGH_ADDRESSED_MS_DEFENDER_VMS_GCC_HIGH" => {
-                        Self::ApVulnerabilityHighAddressedMsDefenderVmsGccHigh
-                    }
-                    "AP_VULNERABILITY_CRITICAL_ADDRESSED_ORCA_SECURITY" => {
-                        Self::ApVulnerabilityCriticalAddressedOrcaSecurity
-                    }
-                    "AP_VULNERABILITY_HIGH_ADDRESSED_ORCA_SECURITY" => {
-                        Self::ApVulnerabilityHighAddressedOrcaSecurity
-                    }
-                    "AP_VULNERABILITY_CRITICAL_ADDRESSED_UPWIND" => {
-                        Self::ApVulnerabilityCriticalAddressedUpwind
-                    }
-                    "AP_VULNERABILITY_HIGH_ADDRESSED_UPWIND" => {
-                        Self::ApVulnerabilityHighAddressedUpwind
-                    }
-                    "AP_VULNERABILITY_CRITICAL_ADDRESSED_GITLAB_VMS" => {
-                        Self::ApVulnerabilityCriticalAddressedGitlabVms
-                    }
-                    "AP_VULNERABILITY_HIGH_ADDRESSED_GITLAB_VMS" => {
-                        Self::ApVulnerabilityHighAddressedGitlabVms
-                    }
-                    "POLICY_VERSION_STATUS_DRAFT_CREATED" => {
-                        Self::PolicyVersionStatusDraftCreated
-                    }
-                    "POLICY_VERSION_STATUS_DRAFT_FINALIZED" => {
-                        Self::PolicyVersionStatusDraftFinalized
-                    }
-                    "POLICY_VERSION_APPROVED" => Self::PolicyVersionApproved,
-                    "POLICY_VERSION_PUBLISHED" => Self::PolicyVersionPublished,
-                    "POLICY_VERSION_MODIFIED_RESTARTED_APPROVAL" => {
-                        Self::PolicyVersionModifiedRestartedApproval
-                    }
-                    "POLICY_DELETED" => Self::PolicyDeleted,
-                    "POLICY_VERSION_ALERT_CONFIGURED" => {
-                        Self::PolicyVersionAlertConfigured
-                    }
-                    "POLICY_VERSION_STATUS_DRAFT_DELETED" => {
-                        Self::PolicyVersionStatusDraftDeleted
-                    }
-                    "POLICY_VERSION_AUTO_ACKNOWLEDGMENT" => {
-                        Self::PolicyVersionAutoAcknowledgment
-                    }
-                    "POLICY_OWNER_UPDATED" => Self::PolicyOwnerUpdated,
-                    "FRAMEWORK_ENABLED" => Self::FrameworkEnabled,
-                    "FRAMEWORK_DISABLED" => Self::FrameworkDisabled,
-                    "CONTROLS_DISABLED" => Self::ControlsDisabled,
-                    "CONTROLS_ARCHIVED" => Self::ControlsArchived,
-                    "POLICY_RENEW_WITHOUT_UPDATE" => Self::PolicyRenewWithoutUpdate,
-                    "POLICY_VERSION_REQUEST_CHANGES" => Self::PolicyVersionRequestChanges,
-                    "POLICY_VERSION_MODIFIED_NO_REQUIRED_APPROVAL" => {
-                        Self::PolicyVersionModifiedNoRequiredApproval
-                    }
-                    "POLICY_VERSION_APPROVED_BY_APPROVER" => {
-                        Self::PolicyVersionApprovedByApprover
-                    }
-                    "POLICY_VERSION_DRAFT_FINALIZED" => Self::PolicyVersionDraftFinalized,
-                    "POLICY_VERSION_APPROVAL_SETTINGS_UPDATED" => {
-                        Self::PolicyVersionApprovalSettingsUpdated
-                    }
-                    "FRAMEWORK_LEVEL_IMPACT_UPDATED" => Self::FrameworkLevelImpactUpdated,
-                    "POLICY_VERSION_APPROVED_BY_APPROVER_TIER" => {
-                        Self::PolicyVersionApprovedByApproverTier
-                    }
-                    "POLICY_VERSION_APPROVAL_OVERRIDE" => {
-                        Self::PolicyVersionApprovalOverride
-                    }
-                    "REQUEST_MESSAGE_SENT" => Self::RequestMessageSent,
-                    "REQUEST_STATUS_CHANGED" => Self::RequestStatusChanged,
-                    "POLICY_VERSION_STATUS_CANCEL_APPROVAL" => {
-                        Self::PolicyVersionStatusCancelApproval
-                    }
-                    "WORKSPACE_DELETED" => Self::WorkspaceDeleted,
-                    "GENERAL_TASK_RECURRING_DELETED" => Self::GeneralTaskRecurringDeleted,
-                    "CONTROL_TASK_RECURRING_DELETED" => Self::ControlTaskRecurringDeleted,
-                    "RISK_TASK_RECURRING_DELETED" => Self::RiskTaskRecurringDeleted,
-                    "TASK_RECURRING_DELETED" => Self::TaskRecurringDeleted,
-                    "WORKFLOW_WEBHOOK_SENT" => Self::WorkflowWebhookSent,
-                    "VENDOR_SECURITY_REVIEW_STARTED" => Self::VendorSecurityReviewStarted,
-                    "VENDOR_SECURITY_REVIEW_COMPLETED" => {
-                        Self::VendorSecurityReviewCompleted
-                    }
-                    "VENDOR_SECURITY_REVIEW_APPROVAL_STATUS_CHANGED" => {
-                        Self::VendorSecurityReviewApprovalStatusChanged
-                    }
-                    "VENDOR_SOC_REPORT_REVIEW_STARTED" => {
-                        Self::VendorSocReportReviewStarted
-                    }
-                    "VENDOR_SOC_REPORT_REVIEW_COMPLETED" => {
-                        Self::VendorSocReportReviewCompleted
-                    }
-                    "VENDOR_SOC_REPORT_REVIEW_APPROVAL_STATUS_CHANGED" => {
-                        Self::VendorSocReportReviewApprovalStatusChanged
-                    }
-                    "CONTROLS_UNARCHIVED" => Self::ControlsUnarchived,
-                    "SAFEBASE_SYNC_PENDING" => Self::SafebaseSyncPending,
-                    "SAFEBASE_SYNC_ERROR" => Self::SafebaseSyncError,
-                    "SAFEBASE_SYNC_COMPLETE" => Self::SafebaseSyncComplete,
-                    "SAFEBASE_MIGRATION_PENDING" => Self::SafebaseMigrationPending,
-                    "SAFEBASE_MIGRATION_MIGRATED" => Self::SafebaseMigrationMigrated,
-                    "SAFEBASE_MIGRATION_ERROR" => Self::SafebaseMigrationError,
-                    "SAFEBASE_MIGRATION_COMPLETE" => Self::SafebaseMigrationComplete,
-                    "TRUST_CENTER_INGRESS_DENIED" => Self::TrustCenterIngressDenied,
-                    "CONNECTION_IDP_RANKING_UPDATED" => Self::ConnectionIdpRankingUpdated,
-                    "MONITOR_FINDINGS_ZIP_GENERATED" => Self::MonitorFindingsZipGenerated,
-                    "MONITOR_FINDINGS_CSV_GENERATED" => Self::MonitorFindingsCsvGenerated,
-                    "FILE_UPLOAD_SIZE_EXCEEDED" => Self::FileUploadSizeExceeded,
-                    "PASSWORD_PROTECTED_FILE" => Self::PasswordProtectedFile,
-                    "COMPANY_OPT_IN_AI" => Self::CompanyOptInAi,
-                    "RISK_REGISTER_CREATED" => Self::RiskRegisterCreated,
-                    "RISK_REGISTER_UPDATED" => Self::RiskRegisterUpdated,
-                    "RISK_REGISTER_DELETED" => Self::RiskRegisterDeleted,
-                    "SAFEBASE_ONBOARDING_ERROR" => Self::SafebaseOnboardingError,
-                    "SAFEBASE_ONBOARDING_CONFLICT" => Self::SafebaseOnboardingConflict,
-                    "SAFEBASE_ONBOARDING_COMPLETED" => Self::SafebaseOnboardingCompleted,
-                    "RISKS_MOVED_TO_REGISTER" => Self::RisksMovedToRegister,
-                    "CONNECTION_HRIS_RANKING_UPDATED" => {
-                        Self::ConnectionHrisRankingUpdated
-                    }
-                    "EVIDENCE_BULK_RENEWAL_DATE_UPDATE" => {
-                        Self::EvidenceBulkRenewalDateUpdate
-                    }
-                    "AGENTIC_INITIAL_ASSESSMENT_REVIEW_COMPLETED" => {
-                        Self::AgenticInitialAssessmentReviewCompleted
-                    }
-                    "VENDOR_SECURITY_REVIEW_EXECUTIVE_SUMMARY_GENERATED" => {
-                        Self::VendorSecurityReviewExecutiveSummaryGenerated
-                    }
-                    "VENDOR_RECURRING_SECURITY_REVIEW_STARTED" => {
-                        Self::VendorRecurringSecurityReviewStarted
-                    }
-                    "AI_VERSION_COMPARISON_GENERATED" => {
-                        Self::AiVersionComparisonGenerated
-                    }
-                    "BULK_IMPORTED_RISKS" => Self::BulkImportedRisks,
-                    "VENDOR_SECURITY_REVIEW_OBSERVATION_CREATED" => {
-                        Self::VendorSecurityReviewObservationCreated
-                    }
-                    "VENDOR_SECURITY_REVIEW_OBSERVATION_UPDATED" => {
-                        Self::VendorSecurityReviewObservationUpdated
-                    }
-                    "VENDOR_SECURITY_REVIEW_OBSERVATION_DELETED" => {
-                        Self::VendorSecurityReviewObservationDeleted
-                    }
-                    "VENDOR_SECURITY_REVIEW_INTERNAL_NOTE_CREATED" => {
-                        Self::VendorSecurityReviewInternalNoteCreated
-                    }
-                    "VENDOR_SECURITY_REVIEW_INTERNAL_NOTE_UPDATED" => {
-                        Self::VendorSecurityReviewInternalNoteUpdated
-                    }
-                    "VENDOR_SECURITY_REVIEW_INTERNAL_NOTE_DELETED" => {
-                        Self::VendorSecurityReviewInternalNoteDeleted
-                    }
-                    "VENDOR_SECURITY_REVIEW_ASSESSMENT_AI_OVERRIDE" => {
-                        Self::VendorSecurityReviewAssessmentAiOverride
-                    }
-                    "VENDOR_SECURITY_REVIEW_TITLE_UPDATED" => {
-                        Self::VendorSecurityReviewTitleUpdated
-                    }
-                    "AP_INFRASTRUCTURE_AUTO_SCALING" => Self::ApInfrastructureAutoScaling,
-                    "AP_INFRASTRUCTURE_BACKUP_RETENTION" => {
-                        Self::ApInfrastructureBackupRetention
-                    }
-                    "AP_INFRASTRUCTURE_TDE_ENABLED" => Self::ApInfrastructureTdeEnabled,
-                    "AP_INFRASTRUCTURE_VERSIONING_ENABLED" => {
-                        Self::ApInfrastructureVersioningEnabled
-                    }
-                    "AP_INFRASTRUCTURE_ZONE_REDUNDANCY" => {
-                        Self::ApInfrastructureZoneRedundancy
-                    }
-                    "AP_INFRASTRUCTURE_LOGGING_ENABLED" => {
-                        Self::ApInfrastructureLoggingEnabled
-                    }
-                    "AP_INFRASTRUCTURE_TLS_VERSION" => Self::ApInfrastructureTlsVersion,
-                    "AP_INFRASTRUCTURE_VPC_CONFIGURATION" => {
-                        Self::ApInfrastructureVpcConfiguration
-                    }
-                    "AP_INFRASTRUCTURE_ENCRYPTION_IN_TRANSIT" => {
-                        Self::ApInfrastructureEncryptionInTransit
-                    }
-                    "AP_INFRASTRUCTURE_SECURITY_GROUPS" => {
-                        Self::ApInfrastructureSecurityGroups
-                    }
-                    "AP_INFRASTRUCTURE_BROAD_NETWORK_ACCESS_PATTERNS" => {
-                        Self::ApInfrastructureBroadNetworkAccessPatterns
-                    }
-                    "AP_INFRASTRUCTURE_PUBLIC_ACCESS_RESTRICTED" => {
-                        Self::ApInfrastructurePublicAccessRestricted
-                    }
-                    "AP_INFRASTRUCTURE_DENY_BY_DEFAULT" => {
-                        Self::ApInfrastructureDenyByDefault
-                    }
-                    "AP_INFRASTRUCTURE_AUTOMATIC_SOFTWARE_UPDATES" => {
-                        Self::ApInfrastructureAutomaticSoftwareUpdates
-                    }
-                    "AP_INFRASTRUCTURE_LOG_INTEGRITY" => {
-                        Self::ApInfrastructureLogIntegrity
-                    }
-                    "AP_INFRASTRUCTURE_TLS_CIPHERS" => Self::ApInfrastructureTlsCiphers,
-                    "AP_INFRASTRUCTURE_WAF_ENABLED" => Self::ApInfrastructureWafEnabled,
-                    "AP_INFRASTRUCTURE_AUTOMATED_BACKUPS" => {
-                        Self::ApInfrastructureAutomatedBackups
-                    }
-                    "AP_INFRASTRUCTURE_SECURE_API_VERSION" => {
-                        Self::ApInfrastructureSecureApiVersion
-                    }
-                    "AP_INFRASTRUCTURE_LOG_RETENTION" => {
-                        Self::ApInfrastructureLogRetention
-                    }
-                    "AP_INFRASTRUCTURE_DISABLE_DEFAULT_ACCOUNTS" => {
-                        Self::ApInfrastructureDisableDefaultAccounts
-                    }
-                    "FRAMEWORK_CONTROL_MAPPING_RESET" => {
-                        Self::FrameworkControlMappingReset
-                    }
-                    "MAPPED_CONTROLS_RESET_ON_REQUIREMENT" => {
-                        Self::MappedControlsResetOnRequirement
-                    }
-                    "MAPPED_REQUIREMENTS_RESET_ON_CONTROL" => {
-                        Self::MappedRequirementsResetOnControl
-                    }
-                    "AUTOPILOT_USER_DELETED_ROLE" => Self::AutopilotUserDeletedRole,
-                    "AP_INFRASTRUCTURE_BROAD_POLICY_ACCESS_PATTERNS" => {
-                        Self::ApInfrastructureBroadPolicyAccessPatterns
-                    }
-                    "AP_INFRASTRUCTURE_RBAC" => Self::ApInfrastructureRbac,
-                    "AP_INFRASTRUCTURE_RUNTIME_CONFIGURATION" => {
-                        Self::ApInfrastructureRuntimeConfiguration
-                    }
-                    "AP_INFRASTRUCTURE_TAGGING" => Self::ApInfrastructureTagging,
-                    "AP_INFRASTRUCTURE_DELETION_PROTECTION" => {
-                        Self::ApInfrastructureDeletionProtection
-                    }
-                    "AP_INFRASTRUCTURE_DATA_RETENTION" => {
-                        Self::ApInfrastructureDataRetention
-                    }
-                    "AP_INFRASTRUCTURE_KEY_ROTATION" => Self::ApInfrastructureKeyRotation,
-                    "AP_INFRASTRUCTURE_SECRET_ROTATION" => {
-                        Self::ApInfrastructureSecretRotation
-                    }
-                    "TICKET_DOWNLOAD" => Self::TicketDownload,
-                    "AP_INFRASTRUCTURE_AUTOMATIC_REPAIRS" => {
-                        Self::ApInfrastructureAutomaticRepairs
-                    }
-                    "AP_INFRASTRUCTURE_CONNECTION_DRAINING" => {
-                        Self::ApInfrastructureConnectionDraining
-                    }
-                    "AP_INFRASTRUCTURE_HIGH_AVAILABILITY" => {
-                        Self::ApInfrastructureHighAvailability
-                    }
-                    "AP_INFRASTRUCTURE_POLICY_BASED_ACCESS_CONTROL" => {
-                        Self::ApInfrastructurePolicyBasedAccessControl
-                    }
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for EventType {
@@ -40141,1367 +39322,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for EventType {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "COMPANY_DATA_UPDATED" => Self::CompanyDataUpdated,
-                "COMPANY_LOGO_UPDATED" => Self::CompanyLogoUpdated,
-                "COMPANY_KEY_PERSONNEL_UPDATED" => Self::CompanyKeyPersonnelUpdated,
-                "COMPANY_ROLES_UPDATED" => Self::CompanyRolesUpdated,
-                "COMPANY_SECURITY_DATA_UPDATED" => Self::CompanySecurityDataUpdated,
-                "COMPANY_DOCUMENT_UPLOADED" => Self::CompanyDocumentUploaded,
-                "COMPANY_DOCUMENT_DOWNLOADED" => Self::CompanyDocumentDownloaded,
-                "COMPANY_DOCUMENT_DELETED" => Self::CompanyDocumentDeleted,
-                "COMPANY_HUMAN_RESOURCES_DATA_UPDATED" => {
-                    Self::CompanyHumanResourcesDataUpdated
-                }
-                "EMPLOYMENT_STATUS_UPDATED" => Self::EmploymentStatusUpdated,
-                "REMINDER_EMAIL_SENT" => Self::ReminderEmailSent,
-                "POLICIES_DOWNLOAD_ALL" => Self::PoliciesDownloadAll,
-                "POLICY_DOWNLOADED" => Self::PolicyDownloaded,
-                "POLICY_VERSION_UPLOADED" => Self::PolicyVersionUploaded,
-                "POLICY_VERSION_ADDED" => Self::PolicyVersionAdded,
-                "POLICY_VERSION_UPDATED" => Self::PolicyVersionUpdated,
-                "POLICY_OWNER_APPROVED" => Self::PolicyOwnerApproved,
-                "USER_POLICY_ACCEPTED" => Self::UserPolicyAccepted,
-                "REPORTS_DOWNLOAD_ALL" => Self::ReportsDownloadAll,
-                "REPORT_DOWNLOADED" => Self::ReportDownloaded,
-                "REPORT_CREATED" => Self::ReportCreated,
-                "REPORT_UPDATED" => Self::ReportUpdated,
-                "REPORT_DELETED" => Self::ReportDeleted,
-                "VENDORS_DOWNLOAD_ALL" => Self::VendorsDownloadAll,
-                "VENDOR_CREATED" => Self::VendorCreated,
-                "VENDOR_UPDATED" => Self::VendorUpdated,
-                "VENDOR_DELETED" => Self::VendorDeleted,
-                "VENDOR_DOCUMENT_UPLOADED" => Self::VendorDocumentUploaded,
-                "VENDOR_DOCUMENT_DELETED" => Self::VendorDocumentDeleted,
-                "VENDOR_DOCUMENT_DOWNLOADED" => Self::VendorDocumentDownloaded,
-                "AUTOPILOT_FREQUENCY_UPDATED" => Self::AutopilotFrequencyUpdated,
-                "TERMS_AGREED" => Self::TermsAgreed,
-                "AUTOPILOT_USER_CREATED" => Self::AutopilotUserCreated,
-                "AUTOPILOT_USER_UPDATED" => Self::AutopilotUserUpdated,
-                "AUTOPILOT_PERSONNEL_SEPARATED" => Self::AutopilotPersonnelSeparated,
-                "AUTOPILOT_COMPLIANCE_CHECK_UPDATED" => {
-                    Self::AutopilotComplianceCheckUpdated
-                }
-                "AGENT_USER_DATA_UPDATED" => Self::AgentUserDataUpdated,
-                "USER_DOCUMENT_UPLOADED" => Self::UserDocumentUploaded,
-                "USER_DOCUMENT_DELETED" => Self::UserDocumentDeleted,
-                "USER_DOCUMENT_DOWNLOADED" => Self::UserDocumentDownloaded,
-                "BACKGROUND_CHECK_STARTED" => Self::BackgroundCheckStarted,
-                "PROVIDER_CONNECTION_CREATED" => Self::ProviderConnectionCreated,
-                "PROVIDER_CONNECTION_REMOVED" => Self::ProviderConnectionRemoved,
-                "USER_IDENTITY_VERSION_CONTROL_LINK_UPDATED" => {
-                    Self::UserIdentityVersionControlLinkUpdated
-                }
-                "USER_IDENTITY_VERSION_CONTROL_TOGGLE_UPDATED" => {
-                    Self::UserIdentityVersionControlToggleUpdated
-                }
-                "USER_IDENTITY_VERSION_CONTROL_SERVICE_ACCOUNT_UPDATED" => {
-                    Self::UserIdentityVersionControlServiceAccountUpdated
-                }
-                "USER_IDENTITY_PERSONNEL_SYNCED" => Self::UserIdentityPersonnelSynced,
-                "USER_IDENTITY_VERSION_CONTROL_SYNCED" => {
-                    Self::UserIdentityVersionControlSynced
-                }
-                "USER_IDENTITY_VERSION_CONTROL_USER_UPDATED" => {
-                    Self::UserIdentityVersionControlUserUpdated
-                }
-                "USER_IDENTITY_VERSION_CONTROL_USER_CREATED" => {
-                    Self::UserIdentityVersionControlUserCreated
-                }
-                "USER_IDENTITY_VERSION_CONTROL_USER_DISCONNECTED" => {
-                    Self::UserIdentityVersionControlUserDisconnected
-                }
-                "AP_IDENTITY_PROVIDER_MFA_ENABLED" => Self::ApIdentityProviderMfaEnabled,
-                "AP_IDENTITY_PROVIDER_UNKNOWN_EMAIL" => {
-                    Self::ApIdentityProviderUnknownEmail
-                }
-                "AP_INTERNAL_POLICY_INCIDENT_RESPONSE" => {
-                    Self::ApInternalPolicyIncidentResponse
-                }
-                "AP_INTERNAL_POLICY_INCIDENT_RESPONSE_FOLLOW_UPS" => {
-                    Self::ApInternalPolicyIncidentResponseFollowUps
-                }
-                "AP_INTERNAL_POLICY_INCIDENT_RESPONSE_LESSONS_LEARNED" => {
-                    Self::ApInternalPolicyIncidentResponseLessonsLearned
-                }
-                "AP_INTERNAL_POLICY_INCIDENT_RESPONSE_TEAM" => {
-                    Self::ApInternalPolicyIncidentResponseTeam
-                }
-                "AP_INTERNAL_POLICY_DATA_CLASSIFICATION" => {
-                    Self::ApInternalPolicyDataClassification
-                }
-                "AP_INTERNAL_POLICY_SDLC" => Self::ApInternalPolicySdlc,
-                "AP_INTERNAL_POLICY_ACCEPTABLE_USE" => {
-                    Self::ApInternalPolicyAcceptableUse
-                }
-                "AP_INTERNAL_POLICY_ACCESS_CONTROL" => {
-                    Self::ApInternalPolicyAccessControl
-                }
-                "AP_INTERNAL_POLICY_INFORMATION_SECURITY" => {
-                    Self::ApInternalPolicyInformationSecurity
-                }
-                "AP_INTERNAL_POLICY_CODE_OF_CONDUCT" => {
-                    Self::ApInternalPolicyCodeOfConduct
-                }
-                "AP_INTERNAL_POLICY_DATA_PROTECTION" => {
-                    Self::ApInternalPolicyDataProtection
-                }
-                "AP_INTERNAL_POLICY_PASSWORD" => Self::ApInternalPolicyPassword,
-                "AP_INTERNAL_POLICY_BACKUPS" => Self::ApInternalPolicyBackups,
-                "AP_INTERNAL_POLICY_PHYSICAL_SECURITY" => {
-                    Self::ApInternalPolicyPhysicalSecurity
-                }
-                "AP_INTERNAL_POLICY_RISK_ASSESSMENT" => {
-                    Self::ApInternalPolicyRiskAssessment
-                }
-                "AP_INTERNAL_POLICY_DISASTER_RECOVERY" => {
-                    Self::ApInternalPolicyDisasterRecovery
-                }
-                "AP_INTERNAL_POLICY_ENCRYPTION" => Self::ApInternalPolicyEncryption,
-                "AP_INTERNAL_POLICY_SYSTEM_ACCESS_CONTROL" => {
-                    Self::ApInternalPolicySystemAccessControl
-                }
-                "AP_INTERNAL_POLICY_RESPONSIBLE_DISCLOSURE" => {
-                    Self::ApInternalPolicyResponsibleDisclosure
-                }
-                "AP_INTERNAL_POLICY_EMPLOYEE_CONFIDENTIALITY" => {
-                    Self::ApInternalPolicyEmployeeConfidentiality
-                }
-                "AP_INTERNAL_POLICY_EMPLOYEE_ACCESS_TO_CUSTOMER_DATA" => {
-                    Self::ApInternalPolicyEmployeeAccessToCustomerData
-                }
-                "AP_INTERNAL_POLICY_RISK_REMEDIATION" => {
-                    Self::ApInternalPolicyRiskRemediation
-                }
-                "AP_INTERNAL_POLICY_VULNERABILITY_MANAGEMENT" => {
-                    Self::ApInternalPolicyVulnerabilityManagement
-                }
-                "AP_INTERNAL_DOCUMENT_ORGANIZATIONAL_CHART" => {
-                    Self::ApInternalDocumentOrganizationalChart
-                }
-                "AP_COMPANY_POLICIES_APPROVED" => Self::ApCompanyPoliciesApproved,
-                "AP_COMPANY_POLICIES_CREATED" => Self::ApCompanyPoliciesCreated,
-                "AP_COMPANY_BOD_UNIQUE" => Self::ApCompanyBodUnique,
-                "AP_INTERNAL_REPORT_RISK_ASSESSMENT" => {
-                    Self::ApInternalReportRiskAssessment
-                }
-                "AP_INTERNAL_REPORT_RISK_REMEDIATION" => {
-                    Self::ApInternalReportRiskRemediation
-                }
-                "AP_INTERNAL_REPORT_VULNERABILITY" => Self::ApInternalReportVulnerability,
-                "AP_INTERNAL_REPORT_PENETRATION" => Self::ApInternalReportPenetration,
-                "AP_INTERNAL_REPORT_DISASTER_RECOVERY" => {
-                    Self::ApInternalReportDisasterRecovery
-                }
-                "AP_INTERNAL_REPORT_BACKUP_AND_COMPLETENESS" => {
-                    Self::ApInternalReportBackupAndCompleteness
-                }
-                "AP_INTERNAL_REPORT_ARCHITECTURAL_DIAGRAM" => {
-                    Self::ApInternalReportArchitecturalDiagram
-                }
-                "AP_INTERNAL_REPORT_NETWORK_DIAGRAM" => {
-                    Self::ApInternalReportNetworkDiagram
-                }
-                "AP_INTERNAL_URL_SUPPORT" => Self::ApInternalUrlSupport,
-                "AP_INTERNAL_URL_PRIVACY_POLICY" => Self::ApInternalUrlPrivacyPolicy,
-                "AP_INTERNAL_URL_TERMS_OF_SERVICE" => Self::ApInternalUrlTermsOfService,
-                "AP_EMPLOYEES_POLICIES_APPROVED" => Self::ApEmployeesPoliciesApproved,
-                "AP_EMPLOYEES_ACCEPTABLE_USE_POLICY" => {
-                    Self::ApEmployeesAcceptableUsePolicy
-                }
-                "AP_EMPLOYEES_CODE_OF_CONDUCT_POLICY" => {
-                    Self::ApEmployeesCodeOfConductPolicy
-                }
-                "AP_EMPLOYEES_DATA_PROTECTION_POLICY" => {
-                    Self::ApEmployeesDataProtectionPolicy
-                }
-                "AP_AGENT_PASSWORD_MANAGER" => Self::ApAgentPasswordManager,
-                "AP_AGENT_ANTI_VIRUS_APPLICATION" => Self::ApAgentAntiVirusApplication,
-                "AP_AGENT_AUTO_UPDATES_ENABLED" => Self::ApAgentAutoUpdatesEnabled,
-                "AP_CONTRACTORS_CODE_OF_CONDUCT_POLICY" => {
-                    Self::ApContractorsCodeOfConductPolicy
-                }
-                "AP_CONTRACTORS_ACCEPTABLE_USE_POLICY" => {
-                    Self::ApContractorsAcceptableUsePolicy
-                }
-                "AP_COMPANY_INFRASTRUCTURE_MFA_ENABLED" => {
-                    Self::ApCompanyInfrastructureMfaEnabled
-                }
-                "AP_COMPANY_INFRASTRUCTURE_SSL_ENABLED" => {
-                    Self::ApCompanyInfrastructureSslEnabled
-                }
-                "AP_COMPANY_WEBSITE_SSL_ENFORCED" => Self::ApCompanyWebsiteSslEnforced,
-                "AP_COMPANY_WEBSITE_SSL_CERT_NOT_EXPIRED" => {
-                    Self::ApCompanyWebsiteSslCertNotExpired
-                }
-                "AP_COMPANY_WEBSITE_SSL_CERT_STRONG_CIPHERS" => {
-                    Self::ApCompanyWebsiteSslCertStrongCiphers
-                }
-                "AP_COMPANY_WEBSITE_SSL_HAS_KNOWN_ISSUES" => {
-                    Self::ApCompanyWebsiteSslHasKnownIssues
-                }
-                "AP_COMPANY_PRIORITIZE_SECURITY_ISSUES" => {
-                    Self::ApCompanyPrioritizeSecurityIssues
-                }
-                "AP_VERSION_CONTROL_ENABLED" => Self::ApVersionControlEnabled,
-                "AP_VERSION_CONTROL_MFA_ENABLED" => Self::ApVersionControlMfaEnabled,
-                "AP_VERSION_CONTROL_CODE_REVIEW_PROCESS" => {
-                    Self::ApVersionControlCodeReviewProcess
-                }
-                "AP_INFRASTRUCTURE_AUTHORIZATION_DETAILS" => {
-                    Self::ApInfrastructureAuthorizationDetails
-                }
-                "AP_INFRASTRUCTURE_PUBLIC_SSH_DENIED" => {
-                    Self::ApInfrastructurePublicSshDenied
-                }
-                "AP_INFRASTRUCTURE_DATA_ENCRYPTED" => Self::ApInfrastructureDataEncrypted,
-                "AP_INFRASTRUCTURE_DATA_MULTI_AZ" => Self::ApInfrastructureDataMultiAz,
-                "AP_INFRASTRUCTURE_STORAGE_ENCRYPTED" => {
-                    Self::ApInfrastructureStorageEncrypted
-                }
-                "AP_INFRASTRUCTURE_DATA_MONITOR_CPU" => {
-                    Self::ApInfrastructureDataMonitorCpu
-                }
-                "AP_INFRASTRUCTURE_DATA_MONITOR_READ_IO" => {
-                    Self::ApInfrastructureDataMonitorReadIo
-                }
-                "AP_INFRASTRUCTURE_DATA_MONITOR_WRITE_IO" => {
-                    Self::ApInfrastructureDataMonitorWriteIo
-                }
-                "AP_INFRASTRUCTURE_DATA_MONITOR_FREE_STORAGE" => {
-                    Self::ApInfrastructureDataMonitorFreeStorage
-                }
-                "AP_INFRASTRUCTURE_INSTANCE_MONITOR_CPU" => {
-                    Self::ApInfrastructureInstanceMonitorCpu
-                }
-                "AP_INFRASTRUCTURE_DISALLOWS_TRAFFIC" => {
-                    Self::ApInfrastructureDisallowsTraffic
-                }
-                "AP_INFRASTRUCTURE_HAS_WAF" => Self::ApInfrastructureHasWaf,
-                "AP_INFRASTRUCTURE_HAS_BALANCERS" => Self::ApInfrastructureHasBalancers,
-                "AP_INFRASTRUCTURE_QUEUE_MONITOR_MESSAGE_AGE" => {
-                    Self::ApInfrastructureQueueMonitorMessageAge
-                }
-                "AP_INFRASTRUCTURE_CLOUD_DATA_FREE_STORAGE" => {
-                    Self::ApInfrastructureCloudDataFreeStorage
-                }
-                "AP_INFRASTRUCTURE_CREDENTIAL_REPORT" => {
-                    Self::ApInfrastructureCredentialReport
-                }
-                "USER_IDENTITY_INFRASTRUCTURE_LINK_UPDATED" => {
-                    Self::UserIdentityInfrastructureLinkUpdated
-                }
-                "USER_IDENTITY_INFRASTRUCTURE_TOGGLE_UPDATED" => {
-                    Self::UserIdentityInfrastructureToggleUpdated
-                }
-                "USER_IDENTITY_INFRASTRUCTURE_SERVICE_ACCOUNT_UPDATED" => {
-                    Self::UserIdentityInfrastructureServiceAccountUpdated
-                }
-                "USER_IDENTITY_INFRASTRUCTURE_SYNCED" => {
-                    Self::UserIdentityInfrastructureSynced
-                }
-                "USER_IDENTITY_INFRASTRUCTURE_USER_UPDATED" => {
-                    Self::UserIdentityInfrastructureUserUpdated
-                }
-                "USER_IDENTITY_INFRASTRUCTURE_USER_CREATED" => {
-                    Self::UserIdentityInfrastructureUserCreated
-                }
-                "USER_IDENTITY_INFRASTRUCTURE_USER_DISCONNECTED" => {
-                    Self::UserIdentityInfrastructureUserDisconnected
-                }
-                "AGENT_UNREGISTERED" => Self::AgentUnregistered,
-                "ASSETS_DOWNLOAD_ALL" => Self::AssetsDownloadAll,
-                "BACKGROUND_CHECK_MANUAL" => Self::BackgroundCheckManual,
-                "BACKGROUND_CHECK_DELETED" => Self::BackgroundCheckDeleted,
-                "AP_INFRASTRUCTURE_STORAGE_RESTRICTED" => {
-                    Self::ApInfrastructureStorageRestricted
-                }
-                "AP_INFRASTRUCTURE_STORAGE_VERSIONING" => {
-                    Self::ApInfrastructureStorageVersioning
-                }
-                "AP_INFRASTRUCTURE_DATA_BACKUPS" => Self::ApInfrastructureDataBackups,
-                "AP_INTERNAL_INFRASTRUCTURE_IDENTITIES_REMOVED" => {
-                    Self::ApInternalInfrastructureIdentitiesRemoved
-                }
-                "AP_INTERNAL_INFRASTRUCTURE_IDENTITIES_UNIQUE" => {
-                    Self::ApInternalInfrastructureIdentitiesUnique
-                }
-                "AP_INFRASTRUCTURE_STORAGE_WAF" => Self::ApInfrastructureStorageWaf,
-                "AP_INTERNAL_VERSION_CONTROL_IDENTITIES_UNIQUE" => {
-                    Self::ApInternalVersionControlIdentitiesUnique
-                }
-                "AP_INTERNAL_VERSION_CONTROL_IDENTITIES_REMOVED" => {
-                    Self::ApInternalVersionControlIdentitiesRemoved
-                }
-                "AP_INTERNAL_INFRASTRUCTURE_LINKED" => {
-                    Self::ApInternalInfrastructureLinked
-                }
-                "AP_INTERNAL_VERSION_CONTROL_IDENTITIES_ONLY_AUTHORIZED_ACCESS" => {
-                    Self::ApInternalVersionControlIdentitiesOnlyAuthorizedAccess
-                }
-                "AP_INTERNAL_POLICY_PASSWORD_MANAGER_REQUIRED" => {
-                    Self::ApInternalPolicyPasswordManagerRequired
-                }
-                "AP_INTERNAL_POLICY_SECURITY_AWARENESS" => {
-                    Self::ApInternalPolicySecurityAwareness
-                }
-                "AP_INTERNAL_POLICY_SECURITY_ENCRYPTION" => {
-                    Self::ApInternalPolicySecurityEncryption
-                }
-                "AP_INTERNAL_URL_EXTERNAL_JOBS" => Self::ApInternalUrlExternalJobs,
-                "AP_EMPLOYEES_SECURITY_COMPLIANCE" => Self::ApEmployeesSecurityCompliance,
-                "AP_EMPLOYEES_BACKGROUND_CHECK_COMPLIANCE" => {
-                    Self::ApEmployeesBackgroundCheckCompliance
-                }
-                "AP_EMPLOYEES_LOCK_SCREEN_COMPLIANCE" => {
-                    Self::ApEmployeesLockScreenCompliance
-                }
-                "AP_EMPLOYEES_HARD_DRIVE_ENCRYPTED_COMPLIANCE" => {
-                    Self::ApEmployeesHardDriveEncryptedCompliance
-                }
-                "AP_VERSION_CONTROL_WRITE_ACCESS_TO_REPOSITORY" => {
-                    Self::ApVersionControlWriteAccessToRepository
-                }
-                "AP_VERSION_CONTROL_WRITE_ACCESS_TO_PRODUCTION_CODE" => {
-                    Self::ApVersionControlWriteAccessToProductionCode
-                }
-                "AP_CONTRACTORS_BACKGROUND_CHECK_COMPLIANCE" => {
-                    Self::ApContractorsBackgroundCheckCompliance
-                }
-                "AP_COMPANY_SECURITY_COMMITTEE" => Self::ApCompanySecurityCommittee,
-                "AP_INTERNAL_DOCUMENT_PERFORMANCE_EVALUATION" => {
-                    Self::ApInternalDocumentPerformanceEvaluation
-                }
-                "AP_INTERNAL_DOCUMENT_EMPLOYEE_AGREEMENT" => {
-                    Self::ApInternalDocumentEmployeeAgreement
-                }
-                "AP_INTERNAL_DOCUMENT_ENGINEERING_JOB_DESCRIPTION" => {
-                    Self::ApInternalDocumentEngineeringJobDescription
-                }
-                "AP_INTERNAL_DOCUMENT_MSA" => Self::ApInternalDocumentMsa,
-                "AP_INTERNAL_POLICY_DATA_RETENTION" => {
-                    Self::ApInternalPolicyDataRetention
-                }
-                "AP_INTERNAL_POLICY_CUSTOMER_DATA_RETENTION" => {
-                    Self::ApInternalPolicyCustomerDataRetention
-                }
-                "AP_INTERNAL_POLICY_CLEAN_DESK" => Self::ApInternalPolicyCleanDesk,
-                "AP_INTERNAL_POLICY_SENSITIVE_DATA_DISPOSAL" => {
-                    Self::ApInternalPolicySensitiveDataDisposal
-                }
-                "COMPANY_SECURITY_REPORT_SETTING_UPDATED" => {
-                    Self::CompanySecurityReportSettingUpdated
-                }
-                "COMPANY_SECURITY_REPORT_SHAREABLE_UPDATED" => {
-                    Self::CompanySecurityReportShareableUpdated
-                }
-                "COMPANY_SECURITY_REPORT_SHARE_TOKEN_UPDATED" => {
-                    Self::CompanySecurityReportShareTokenUpdated
-                }
-                "MONITOR_EXCLUSION_CREATED" => Self::MonitorExclusionCreated,
-                "MONITOR_EXCLUSION_UPDATED" => Self::MonitorExclusionUpdated,
-                "MONITOR_EXCLUSION_DELETED" => Self::MonitorExclusionDeleted,
-                "AP_INFRASTRUCTURE_ROOT_ACCOUNT_UNUSED" => {
-                    Self::ApInfrastructureRootAccountUnused
-                }
-                "POLICY_ADDED" => Self::PolicyAdded,
-                "POLICY_VERSION_DELETED" => Self::PolicyVersionDeleted,
-                "COMPANY_ARCHIVED_DOWNLOADED" => Self::CompanyArchivedDownloaded,
-                "PROVIDER_CONNECTION_UPDATED" => Self::ProviderConnectionUpdated,
-                "ARCHIVE_CONTROL" => Self::ArchiveControl,
-                "UNARCHIVE_CONTROL" => Self::UnarchiveControl,
-                "EXTERNAL_EVIDENCE_DELETED" => Self::ExternalEvidenceDeleted,
-                "REPORT_ASSOCIATED_TO_CONTROL" => Self::ReportAssociatedToControl,
-                "REPORT_UNASSOCIATED_TO_CONTROL" => Self::ReportUnassociatedToControl,
-                "UPLOAD_EXTERNAL_EVIDENCE" => Self::UploadExternalEvidence,
-                "POLICY_ASSOCIATED_TO_CONTROL" => Self::PolicyAssociatedToControl,
-                "POLICY_UNASSOCIATED_TO_CONTROL" => Self::PolicyUnassociatedToControl,
-                "REQUIREMENT_ASSOCIATED_TO_CONTROL" => {
-                    Self::RequirementAssociatedToControl
-                }
-                "REQUIREMENT_UNASSOCIATED_TO_CONTROL" => {
-                    Self::RequirementUnassociatedToControl
-                }
-                "BACKGROUND_CHECK_COMPLETED" => Self::BackgroundCheckCompleted,
-                "MDM_USER_DATA_UPDATED" => Self::MdmUserDataUpdated,
-                "CREATE_CONTROL" => Self::CreateControl,
-                "MANUAL_ASSET_CREATED" => Self::ManualAssetCreated,
-                "MANUAL_ASSET_UPDATED" => Self::ManualAssetUpdated,
-                "MANUAL_ASSET_DELETED" => Self::ManualAssetDeleted,
-                "ASSET_NOTES_UPDATED" => Self::AssetNotesUpdated,
-                "COMPANY_WORKSTATION_CONFIGURATION_UPDATED" => {
-                    Self::CompanyWorkstationConfigurationUpdated
-                }
-                "COMPANY_LINKS_DOWNLOADED" => Self::CompanyLinksDownloaded,
-                "COMPANY_PACKAGE_DOWNLOADED" => Self::CompanyPackageDownloaded,
-                "CONNECTIONS_AUDIT_PACKAGE_DOWNLOADED" => {
-                    Self::ConnectionsAuditPackageDownloaded
-                }
-                "HUMAN_RESOURCES_AUDIT_PACKAGE_DOWNLOADED" => {
-                    Self::HumanResourcesAuditPackageDownloaded
-                }
-                "INFRASTRUCTURE_ACCESS_AUDIT_PACKAGE_DOWNLOADED" => {
-                    Self::InfrastructureAccessAuditPackageDownloaded
-                }
-                "VERSION_CONTROL_AUDIT_PACKAGE_DOWNLOADED" => {
-                    Self::VersionControlAuditPackageDownloaded
-                }
-                "EDIT_CONTROL_INFO" => Self::EditControlInfo,
-                "FORCE_SYNC_ON_A_PERSON" => Self::ForceSyncOnAPerson,
-                "FORCE_SYNC_ON_ALL" => Self::ForceSyncOnAll,
-                "CONTROL_OWNER_ADDED" => Self::ControlOwnerAdded,
-                "CONTROL_OWNER_DELETED" => Self::ControlOwnerDeleted,
-                "POLICY_REVERT_TO_LATEST_TEMPLATE" => Self::PolicyRevertToLatestTemplate,
-                "POLICY_REVERT_TO_LATEST_VERSION" => Self::PolicyRevertToLatestVersion,
-                "CONTROL_EVIDENCE_PACKAGE_GENERATED" => {
-                    Self::ControlEvidencePackageGenerated
-                }
-                "AUDITOR_TOGGLE_READ_ONLY" => Self::AuditorToggleReadOnly,
-                "FRAMEWORK_AUDIT_DETAILS_EDITED" => Self::FrameworkAuditDetailsEdited,
-                "VENDOR_MANUAL_UPLOAD" => Self::VendorManualUpload,
-                "QUESTIONNAIRE_ARCHIVE_DOWNLOADED" => {
-                    Self::QuestionnaireArchiveDownloaded
-                }
-                "VENDOR_QUESTIONNAIRE_RESPONSE_SAVED" => {
-                    Self::VendorQuestionnaireResponseSaved
-                }
-                "VENDOR_QUESTIONNAIRE_EMAIL_SENT" => Self::VendorQuestionnaireEmailSent,
-                "GROUPS_IDENTITY_CREATED" => Self::GroupsIdentityCreated,
-                "GROUPS_IDENTITY_DELETED" => Self::GroupsIdentityDeleted,
-                "GROUPS_PERSONNEL_IDENTITY_ADDED" => Self::GroupsPersonnelIdentityAdded,
-                "GROUPS_PERSONNEL_IDENTITY_REMOVED" => {
-                    Self::GroupsPersonnelIdentityRemoved
-                }
-                "GROUPS_IDENTITY_UPDATED" => Self::GroupsIdentityUpdated,
-                "BACKGROUND_LINKED_TO_PERSONNEL" => Self::BackgroundLinkedToPersonnel,
-                "BACKGROUND_UNLINKED_FROM_PERSONNEL" => {
-                    Self::BackgroundUnlinkedFromPersonnel
-                }
-                "SECURITY_AWARENESS_TRAINING_RESET" => {
-                    Self::SecurityAwarenessTrainingReset
-                }
-                "POLICY_ASSIGNED_ALL" => Self::PolicyAssignedAll,
-                "POLICY_ASSIGNED_NONE" => Self::PolicyAssignedNone,
-                "POLICY_ASSIGNED_GROUPS" => Self::PolicyAssignedGroups,
-                "GROUPS_PERSONNEL_DELETED" => Self::GroupsPersonnelDeleted,
-                "GROUPS_PERSONNEL_ADDED" => Self::GroupsPersonnelAdded,
-                "GROUPS_DELETED" => Self::GroupsDeleted,
-                "POLICY_BECAME_ORPHAN" => Self::PolicyBecameOrphan,
-                "AP_CONTRACTORS_POLICIES_APPROVED" => Self::ApContractorsPoliciesApproved,
-                "AP_CONTRACTORS_DATA_PROTECTION_POLICY" => {
-                    Self::ApContractorsDataProtectionPolicy
-                }
-                "COMPANY_HIPAA_TRAINING_DATA_UPDATED" => {
-                    Self::CompanyHipaaTrainingDataUpdated
-                }
-                "CONTROL_NOTE_ADDED" => Self::ControlNoteAdded,
-                "CONTROL_NOTE_DELETED" => Self::ControlNoteDeleted,
-                "CONTROL_NOTE_EDITED" => Self::ControlNoteEdited,
-                "AUDITOR_ADDED" => Self::AuditorAdded,
-                "AUDITOR_REMOVED" => Self::AuditorRemoved,
-                "AUDITOR_HAS_ENTERED_TO_TENANT_DETAILS" => {
-                    Self::AuditorHasEnteredToTenantDetails
-                }
-                "AUDITOR_DOES_A_READ_ONLY" => Self::AuditorDoesAReadOnly,
-                "ACCOUNT_INFORMATION_PACKAGE_CREATION" => {
-                    Self::AccountInformationPackageCreation
-                }
-                "HIPAA_TRAINING_RESET" => Self::HipaaTrainingReset,
-                "SECURITY_AWARENESS_TRAINING_UPDATED" => {
-                    Self::SecurityAwarenessTrainingUpdated
-                }
-                "AP_SECURITY_AWARENESS_TRAINING" => Self::ApSecurityAwarenessTraining,
-                "DEVICE_UNLINKED" => Self::DeviceUnlinked,
-                "DEVICE_LINKED" => Self::DeviceLinked,
-                "DEVICE_DOCUMENT_DELETED" => Self::DeviceDocumentDeleted,
-                "DEVICE_SWITCHED" => Self::DeviceSwitched,
-                "DEVICE_DOCUMENT_DOWNLOADED" => Self::DeviceDocumentDownloaded,
-                "TRUST_PAGES_SAVED" => Self::TrustPagesSaved,
-                "EXTERNAL_EVIDENCE_URL_EDITED" => Self::ExternalEvidenceUrlEdited,
-                "REQUIREMENT_OUT_OF_SCOPE" => Self::RequirementOutOfScope,
-                "REQUIREMENT_IN_SCOPE" => Self::RequirementInScope,
-                "CONTROLS_ASSOCIATED" => Self::ControlsAssociated,
-                "CONTROLS_UNASSOCIATED" => Self::ControlsUnassociated,
-                "EXTERNAL_EVIDENCE_EDITED" => Self::ExternalEvidenceEdited,
-                "APPROVED_REQUEST" => Self::ApprovedRequest,
-                "DENIED_REQUEST" => Self::DeniedRequest,
-                "NEW_REQUEST" => Self::NewRequest,
-                "AUTO_APPROVE_REQUEST" => Self::AutoApproveRequest,
-                "AP_INFRASTRUCTURE_ASSETS_SYNCED" => Self::ApInfrastructureAssetsSynced,
-                "POLICY_ARCHIVED" => Self::PolicyArchived,
-                "POLICY_REPLACED" => Self::PolicyReplaced,
-                "POLICY_RESTORE_ARCHIVED" => Self::PolicyRestoreArchived,
-                "POLICY_RESTORE_REPLACED" => Self::PolicyRestoreReplaced,
-                "POLICY_RESTART_FROM_LATEST_TEMPLATE" => {
-                    Self::PolicyRestartFromLatestTemplate
-                }
-                "POLICY_RESTART_FROM_DRAFT" => Self::PolicyRestartFromDraft,
-                "AP_LOGS_ARE_CENTRALLY_STORED" => Self::ApLogsAreCentrallyStored,
-                "AP_LOGS_ARE_RETAINED_FOR_365_DAYS" => Self::ApLogsAreRetainedFor365Days,
-                "USER_IDENTITY_OBSERVABILITY_USER_CREATED" => {
-                    Self::UserIdentityObservabilityUserCreated
-                }
-                "USER_IDENTITY_OBSERVABILITY_USER_UPDATED" => {
-                    Self::UserIdentityObservabilityUserUpdated
-                }
-                "USER_IDENTITY_OBSERVABILITY_SYNCED" => {
-                    Self::UserIdentityObservabilitySynced
-                }
-                "USER_IDENTITY_OBSERVABILITY_USER_DISCONNECTED" => {
-                    Self::UserIdentityObservabilityUserDisconnected
-                }
-                "USER_IDENTITY_OBSERVABILITY_LINK_UPDATED" => {
-                    Self::UserIdentityObservabilityLinkUpdated
-                }
-                "USER_IDENTITY_OBSERVABILITY_SERVICE_ACCOUNT_UPDATED" => {
-                    Self::UserIdentityObservabilityServiceAccountUpdated
-                }
-                "OBSERVABILITY_ACCESS_AUDIT_PACKAGE_DOWNLOADED" => {
-                    Self::ObservabilityAccessAuditPackageDownloaded
-                }
-                "CONTROL_TEST_DELETED" => Self::ControlTestDeleted,
-                "CONTROL_TEST_ADDED" => Self::ControlTestAdded,
-                "RISK_ADDED" => Self::RiskAdded,
-                "RISK_EDITED" => Self::RiskEdited,
-                "RISK_ASSESSMENT_REPORT_GENERATED" => Self::RiskAssessmentReportGenerated,
-                "RISK_TREATMENT_REPORT_GENERATED" => Self::RiskTreatmentReportGenerated,
-                "RISK_CATEGORY_CREATED" => Self::RiskCategoryCreated,
-                "RISK_CATEGORY_REMOVED" => Self::RiskCategoryRemoved,
-                "RISK_OWNERS_ASSIGNED" => Self::RiskOwnersAssigned,
-                "RISK_SET_APPLICABLE" => Self::RiskSetApplicable,
-                "RISK_SET_NOT_APPLICABLE" => Self::RiskSetNotApplicable,
-                "RISK_TREATMENT_SET" => Self::RiskTreatmentSet,
-                "RISK_SCORED" => Self::RiskScored,
-                "RISK_ALL_REGISTERED_SCORED" => Self::RiskAllRegisteredScored,
-                "RISK_ALL_REGISTERED_TREATED" => Self::RiskAllRegisteredTreated,
-                "COMPANY_NOTIFICATION_CREATED" => Self::CompanyNotificationCreated,
-                "COMPANY_NOTIFICATION_DELETED" => Self::CompanyNotificationDeleted,
-                "COMPANY_NOTIFICATION_EDITED" => Self::CompanyNotificationEdited,
-                "COMPANY_NOTIFICATION_DISABLED" => Self::CompanyNotificationDisabled,
-                "COMPANY_NOTIFICATION_ENABLED" => Self::CompanyNotificationEnabled,
-                "USER_IDENTITY_OBSERVABILITY_TOGGLE_UPDATED" => {
-                    Self::UserIdentityObservabilityToggleUpdated
-                }
-                "AP_CAPACITY_AND_USAGE_MONITORING" => Self::ApCapacityAndUsageMonitoring,
-                "AP_ONLY_AUTHORIZED_USERS_CAN_ACCESS_LOG_SINKS" => {
-                    Self::ApOnlyAuthorizedUsersCanAccessLogSinks
-                }
-                "AP_LOGS_MONITORED_FOR_SUSPICIOUS_ACTIVITY" => {
-                    Self::ApLogsMonitoredForSuspiciousActivity
-                }
-                "CUSTOM_FRAMEWORK_CREATED" => Self::CustomFrameworkCreated,
-                "CUSTOM_FRAMEWORK_DELETED" => Self::CustomFrameworkDeleted,
-                "CUSTOM_REQUIREMENTS_CREATED" => Self::CustomRequirementsCreated,
-                "CUSTOM_REQUIREMENTS_DELETED" => Self::CustomRequirementsDeleted,
-                "BACKGROUND_CHECK_CANCELED" => Self::BackgroundCheckCanceled,
-                "TICKET_CREATED_CONTROL" => Self::TicketCreatedControl,
-                "TICKET_CREATED_MONITOR_INSTANCE" => Self::TicketCreatedMonitorInstance,
-                "PRE_APPROVED_DOMAIN_REMOVED" => Self::PreApprovedDomainRemoved,
-                "PRE_APPROVED_DOMAIN_ADDED" => Self::PreApprovedDomainAdded,
-                "TICKET_CREATED_RISK" => Self::TicketCreatedRisk,
-                "PERSONNEL_BG_CHECKS_REVOKED" => Self::PersonnelBgChecksRevoked,
-                "WORKSPACE_CREATED" => Self::WorkspaceCreated,
-                "WORKSPACE_EDITED" => Self::WorkspaceEdited,
-                "DRATA_SUPPORT_ACCESS_GRANTED" => Self::DrataSupportAccessGranted,
-                "DRATA_SUPPORT_ACCESS_REMOVED" => Self::DrataSupportAccessRemoved,
-                "PUBLIC_API_KEY_CREATED" => Self::PublicApiKeyCreated,
-                "PUBLIC_API_KEY_UPDATED" => Self::PublicApiKeyUpdated,
-                "PUBLIC_API_KEY_REVOKED" => Self::PublicApiKeyRevoked,
-                "VULNERABILITY_FINDINGS_SYNCED" => Self::VulnerabilityFindingsSynced,
-                "VULNERABILITY_FINDING_CREATED" => Self::VulnerabilityFindingCreated,
-                "VULNERABILITY_FINDING_UPDATED" => Self::VulnerabilityFindingUpdated,
-                "VULNERABILITY_AUDIT_PACKAGE_DOWNLOAD" => {
-                    Self::VulnerabilityAuditPackageDownload
-                }
-                "POLICY_TEMPLATE_DOWNLOADED" => Self::PolicyTemplateDownloaded,
-                "EXTERNAL_DOCUMENT_LINKED_TO_POLICY" => {
-                    Self::ExternalDocumentLinkedToPolicy
-                }
-                "PUBLIC_API_KEY_ALLOW_LIST_IP_ADDRESSES_EDITED" => {
-                    Self::PublicApiKeyAllowListIpAddressesEdited
-                }
-                "TICKET_UNLINKED_CONTROL" => Self::TicketUnlinkedControl,
-                "TICKET_UNLINKED_MONITOR_INSTANCE" => Self::TicketUnlinkedMonitorInstance,
-                "TICKET_UNLINKED_RISK" => Self::TicketUnlinkedRisk,
-                "AP_FORMER_PERSONNEL_OFFBOARDED" => Self::ApFormerPersonnelOffboarded,
-                "PERSONNEL_OFFBOARDING_TICKET_LINKED" => {
-                    Self::PersonnelOffboardingTicketLinked
-                }
-                "PERSONNEL_OFFBOARDING_TICKET_UNLINKED" => {
-                    Self::PersonnelOffboardingTicketUnlinked
-                }
-                "AUTOMATED_OFFBOARDING_TOGGLE" => Self::AutomatedOffboardingToggle,
-                "AUTOMATED_OFFBOARDING_CONFIGURED" => {
-                    Self::AutomatedOffboardingConfigured
-                }
-                "AUTOMATED_OFFBOARDING_FAILED" => Self::AutomatedOffboardingFailed,
-                "DEVICE_DOCUMENT_UPLOADED" => Self::DeviceDocumentUploaded,
-                "DEVICE_DELETED" => Self::DeviceDeleted,
-                "CUSTOM_REQUIREMENTS_UPDATED" => Self::CustomRequirementsUpdated,
-                "DEVICE_FAILED" => Self::DeviceFailed,
-                "VENDOR_SECURITY_QUESTIONNAIRE_CREATED" => {
-                    Self::VendorSecurityQuestionnaireCreated
-                }
-                "VENDOR_SECURITY_QUESTIONNAIRE_UPDATED" => {
-                    Self::VendorSecurityQuestionnaireUpdated
-                }
-                "VENDOR_SECURITY_QUESTIONNAIRE_DELETED" => {
-                    Self::VendorSecurityQuestionnaireDeleted
-                }
-                "RISK_DASHBOARD_DOWNLOADED" => Self::RiskDashboardDownloaded,
-                "NDA_UPLOADED" => Self::NdaUploaded,
-                "NDA_DELETED" => Self::NdaDeleted,
-                "RISK_NOTE_ADDED" => Self::RiskNoteAdded,
-                "RISK_NOTE_UPDATED" => Self::RiskNoteUpdated,
-                "RISK_NOTE_DELETED" => Self::RiskNoteDeleted,
-                "ASSET_OWNER_UPDATED" => Self::AssetOwnerUpdated,
-                "CONTROL_TEST_INSTANCE_NOTE_ADDED" => Self::ControlTestInstanceNoteAdded,
-                "CONTROL_TEST_INSTANCE_NOTE_DELETED" => {
-                    Self::ControlTestInstanceNoteDeleted
-                }
-                "CONTROL_TEST_INSTANCE_NOTE_EDITED" => {
-                    Self::ControlTestInstanceNoteEdited
-                }
-                "SERVICE_PROVIDER_DELETED" => Self::ServiceProviderDeleted,
-                "SERVICE_PROVIDER_ADDED" => Self::ServiceProviderAdded,
-                "REVOKE_REQUEST" => Self::RevokeRequest,
-                "WIZARD_STEP_SAVED" => Self::WizardStepSaved,
-                "NON_DISCLOSURE" => Self::NonDisclosure,
-                "TASK_CREATED" => Self::TaskCreated,
-                "TASK_DELETED" => Self::TaskDeleted,
-                "TASK_COMPLETED" => Self::TaskCompleted,
-                "TASK_UNCOMPLETED" => Self::TaskUncompleted,
-                "TASK_UPDATED" => Self::TaskUpdated,
-                "RISK_ASSESSMENT_OWNER_ASSIGNED" => Self::RiskAssessmentOwnerAssigned,
-                "RISK_ASSESSMENT_DUE_DATE_SET" => Self::RiskAssessmentDueDateSet,
-                "PERSONNEL_EXCLUSION_CREATED" => Self::PersonnelExclusionCreated,
-                "PERSONNEL_EXCLUSION_UPDATED" => Self::PersonnelExclusionUpdated,
-                "PERSONNEL_EXCLUSION_ARCHIVED" => Self::PersonnelExclusionArchived,
-                "RISKS_DELETED" => Self::RisksDeleted,
-                "RESYNC_DATA" => Self::ResyncData,
-                "AUTOPILOT_SCHEDULE_CREATED" => Self::AutopilotScheduleCreated,
-                "AUTOPILOT_SCHEDULE_UPDATED" => Self::AutopilotScheduleUpdated,
-                "AUTOPILOT_SCHEDULE_DELETED" => Self::AutopilotScheduleDeleted,
-                "VULNERABILITY_DOWNLOAD_ALL" => Self::VulnerabilityDownloadAll,
-                "AUTOPILOT_PERSONNEL_EXCLUSION_ARCHIVED" => {
-                    Self::AutopilotPersonnelExclusionArchived
-                }
-                "PRE_APPROVED_EMAIL_REMOVED" => Self::PreApprovedEmailRemoved,
-                "PRE_APPROVED_EMAIL_ADDED" => Self::PreApprovedEmailAdded,
-                "EVIDENCE_DELETED" => Self::EvidenceDeleted,
-                "EVIDENCE_CREATED" => Self::EvidenceCreated,
-                "EVIDENCE_DOWNLOADED" => Self::EvidenceDownloaded,
-                "EVIDENCE_UPDATED" => Self::EvidenceUpdated,
-                "EVIDENCE_ASSOCIATED_TO_CONTROL" => Self::EvidenceAssociatedToControl,
-                "EVIDENCE_UNASSOCIATED_TO_CONTROL" => Self::EvidenceUnassociatedToControl,
-                "AUDITOR_ADDED_TO_AUDIT" => Self::AuditorAddedToAudit,
-                "AUDITOR_REMOVED_FROM_AUDIT" => Self::AuditorRemovedFromAudit,
-                "TRUST_CONTENT_SAVED" => Self::TrustContentSaved,
-                "EVIDENCE_DOWNLOAD_ALL" => Self::EvidenceDownloadAll,
-                "AUDITHUB_REQUEST_MESSAGE_DELETED" => Self::AudithubRequestMessageDeleted,
-                "AUTOPILOT_SCHEDULE_REVERTED" => Self::AutopilotScheduleReverted,
-                "AUTOPILOT_RECIPE_CUSTOMIZED" => Self::AutopilotRecipeCustomized,
-                "AUTOPILOT_RECIPE_REVERTED" => Self::AutopilotRecipeReverted,
-                "USER_ROLE_CREATED" => Self::UserRoleCreated,
-                "USER_ROLE_DELETED" => Self::UserRoleDeleted,
-                "RESENT_EVIDENCE_SAMPLE_DOWNLOAD_EMAIL" => {
-                    Self::ResentEvidenceSampleDownloadEmail
-                }
-                "RESENT_EVIDENCE_SAMPLE_DOWNLOAD_EMAIL_MULTIPLE_WORKSPACE" => {
-                    Self::ResentEvidenceSampleDownloadEmailMultipleWorkspace
-                }
-                "TICKET_CREATED_APPLICATION_USERS" => Self::TicketCreatedApplicationUsers,
-                "CUSTOMER_REQUEST_DETAILS_EDITED" => Self::CustomerRequestDetailsEdited,
-                "FILE_UPLOAD_REJECTED" => Self::FileUploadRejected,
-                "FILE_UPLOAD_UNSUPPORTED" => Self::FileUploadUnsupported,
-                "ACCESS_REVIEW_PERIOD_CREATED" => Self::AccessReviewPeriodCreated,
-                "ACCESS_REVIEW_PERIOD_IN_PROGRESS" => Self::AccessReviewPeriodInProgress,
-                "ACCESS_REVIEW_PERIOD_COMPLETED" => Self::AccessReviewPeriodCompleted,
-                "ACCESS_REVIEW_APPLICATION_REVIEWER_UPDATED" => {
-                    Self::AccessReviewApplicationReviewerUpdated
-                }
-                "ACCESS_REVIEW_APPLICATION_REVIEWER_NOTIFIED" => {
-                    Self::AccessReviewApplicationReviewerNotified
-                }
-                "PERSONNEL_REVIEW_STATUS_CHANGED" => Self::PersonnelReviewStatusChanged,
-                "ACCESS_REVIEW_TICKET_LINKED_TO_PERSONNEL" => {
-                    Self::AccessReviewTicketLinkedToPersonnel
-                }
-                "ACCESS_REVIEW_MANUAL_EVIDENCE_UPLOADED" => {
-                    Self::AccessReviewManualEvidenceUploaded
-                }
-                "ACCESS_REVIEW_APPLICATION_COMPLETED" => {
-                    Self::AccessReviewApplicationCompleted
-                }
-                "CONTROL_APPROVAL_ADDED" => Self::ControlApprovalAdded,
-                "CONTROL_APPROVAL_EDITED" => Self::ControlApprovalEdited,
-                "CONTROL_APPROVAL_REVIEW_ADDED" => Self::ControlApprovalReviewAdded,
-                "CONTROL_APPROVAL_REVIEW_REMOVED" => Self::ControlApprovalReviewRemoved,
-                "CONTROL_APPROVAL_SENT_TO_APPROVERS" => {
-                    Self::ControlApprovalSentToApprovers
-                }
-                "CONTROL_APPROVAL_APPROVE" => Self::ControlApprovalApprove,
-                "CONTROL_APPROVAL_REQUEST_CHANGES" => Self::ControlApprovalRequestChanges,
-                "CONTROL_APPROVAL_REMOVED" => Self::ControlApprovalRemoved,
-                "CONTROL_APPROVAL_STATUS_CHANGED" => Self::ControlApprovalStatusChanged,
-                "VENDOR_RISK_REPORT_GENERATED" => Self::VendorRiskReportGenerated,
-                "DEVICE_ASSIGNATION_AGENT" => Self::DeviceAssignationAgent,
-                "DEVICE_ASSIGNATION_AGENT_DELETED" => Self::DeviceAssignationAgentDeleted,
-                "GENERAL_TASK_CREATED" => Self::GeneralTaskCreated,
-                "GENERAL_TASK_DELETED" => Self::GeneralTaskDeleted,
-                "GENERAL_TASK_COMPLETED" => Self::GeneralTaskCompleted,
-                "GENERAL_TASK_UNCOMPLETED" => Self::GeneralTaskUncompleted,
-                "GENERAL_TASK_UPDATED" => Self::GeneralTaskUpdated,
-                "CONTROL_TASK_CREATED" => Self::ControlTaskCreated,
-                "CONTROL_TASK_DELETED" => Self::ControlTaskDeleted,
-                "CONTROL_TASK_COMPLETED" => Self::ControlTaskCompleted,
-                "CONTROL_TASK_UNCOMPLETED" => Self::ControlTaskUncompleted,
-                "CONTROL_TASK_UPDATED" => Self::ControlTaskUpdated,
-                "RISK_TASK_CREATED" => Self::RiskTaskCreated,
-                "RISK_TASK_DELETED" => Self::RiskTaskDeleted,
-                "RISK_TASK_COMPLETED" => Self::RiskTaskCompleted,
-                "RISK_TASK_UNCOMPLETED" => Self::RiskTaskUncompleted,
-                "RISK_TASK_UPDATED" => Self::RiskTaskUpdated,
-                "CLOUD_FILE_USER_DISCONNECTED" => Self::CloudFileUserDisconnected,
-                "CLOUD_FILE_USER_CONNECTED" => Self::CloudFileUserConnected,
-                "DRATA_TO_DRATA_ENABLED" => Self::DrataToDrataEnabled,
-                "DRATA_TO_DRATA_DISABLED" => Self::DrataToDrataDisabled,
-                "AUTOPILOT_BACKGROUND_CHECK_LINKED_TO_PERSONNEL" => {
-                    Self::AutopilotBackgroundCheckLinkedToPersonnel
-                }
-                "REQUIREMENT_INFO_EDITED" => Self::RequirementInfoEdited,
-                "FRAMEWORK_BASELINE_UPDATED" => Self::FrameworkBaselineUpdated,
-                "COMPANY_NIST_AI_TRAINING_DATA_UPDATED" => {
-                    Self::CompanyNistAiTrainingDataUpdated
-                }
-                "NIST_AI_TRAINING_RESET" => Self::NistAiTrainingReset,
-                "CONTROL_APPROVAL_APPROVE_WITHOUT_DATELINE" => {
-                    Self::ControlApprovalApproveWithoutDateline
-                }
-                "AP_INFRASTRUCTURE_FAILED_BACKUPS_ADDRESSED_IN_TIMELY_MANNER" => {
-                    Self::ApInfrastructureFailedBackupsAddressedInTimelyManner
-                }
-                "AP_AUTO_SCALE_SERVER_INSTANCES" => Self::ApAutoScaleServerInstances,
-                "AP_INFRASTRUCTURE_CLOUD_DATA_MONITOR_CPU_LOAD" => {
-                    Self::ApInfrastructureCloudDataMonitorCpuLoad
-                }
-                "AP_INFRASTRUCTURE_FAILED_BACKUP_ALERTS" => {
-                    Self::ApInfrastructureFailedBackupAlerts
-                }
-                "AP_INFRASTRUCTURE_CLOUDTRAIL_LOG_FILE_INTEGRITY" => {
-                    Self::ApInfrastructureCloudtrailLogFileIntegrity
-                }
-                "POLICY_DETAILS_UPDATED" => Self::PolicyDetailsUpdated,
-                "RISK_SETTINGS_UPDATED" => Self::RiskSettingsUpdated,
-                "AP_INFRASTRUCTURE_DAILY_BACKUP_JOB_STATUS_MONITORED" => {
-                    Self::ApInfrastructureDailyBackupJobStatusMonitored
-                }
-                "AP_INFRASTRUCTURE_SQL_FREEABLE_MEMORY_MONITORED" => {
-                    Self::ApInfrastructureSqlFreeableMemoryMonitored
-                }
-                "AP_CUSTOM_TEST" => Self::ApCustomTest,
-                "AP_DRAFT_TEST" => Self::ApDraftTest,
-                "USER_ROLE_RESTRICTED" => Self::UserRoleRestricted,
-                "USER_ROLE_UNRESTRICTED" => Self::UserRoleUnrestricted,
-                "CONTROL_APPROVAL_SCHEDULED" => Self::ControlApprovalScheduled,
-                "CONTROL_APPROVAL_SCHEDULED_FAILED" => {
-                    Self::ControlApprovalScheduledFailed
-                }
-                "CONTROL_TEMPLATE_APPLIED" => Self::ControlTemplateApplied,
-                "CONTROL_INFORMATION_LINKED_ACROSS_OTHER_WORKSPACES" => {
-                    Self::ControlInformationLinkedAcrossOtherWorkspaces
-                }
-                "CONTROL_INFORMATION_UNLINKED_FROM_OTHER_WORKSPACES" => {
-                    Self::ControlInformationUnlinkedFromOtherWorkspaces
-                }
-                "FORCE_SYNC_ON_SOME" => Self::ForceSyncOnSome,
-                "USER_IDENTITY_ACCESS_REVIEW_LINK_UPDATED" => {
-                    Self::UserIdentityAccessReviewLinkUpdated
-                }
-                "FRAMEWORK_SAQ_UPDATED" => Self::FrameworkSaqUpdated,
-                "SPECIAL_FORMER_PERSONNEL_ADDED" => Self::SpecialFormerPersonnelAdded,
-                "AP_ENCRYPTION_IN_TRANSIT" => Self::ApEncryptionInTransit,
-                "AP_EXCESSIVE_PRIVILEGES_ASSIGNED" => Self::ApExcessivePrivilegesAssigned,
-                "AP_EXTERNAL_EXPOSURE_OF_CLOUD_RESOURCES" => {
-                    Self::ApExternalExposureOfCloudResources
-                }
-                "CONTROL_TEST_INSTANCE_DRAFT_TEST_CREATED" => {
-                    Self::ControlTestInstanceDraftTestCreated
-                }
-                "CONTROL_TEST_INSTANCE_CUSTOM_TEST_EDITED" => {
-                    Self::ControlTestInstanceCustomTestEdited
-                }
-                "CONTROL_TEST_INSTANCE_DRAFT_TEST_DELETED" => {
-                    Self::ControlTestInstanceDraftTestDeleted
-                }
-                "CONTROL_TEST_INSTANCE_DRAFT_TEST_PUBLISHED" => {
-                    Self::ControlTestInstanceDraftTestPublished
-                }
-                "CONTROL_TEST_INSTANCE_DRAFT_TEST_LOGIC_EDITED" => {
-                    Self::ControlTestInstanceDraftTestLogicEdited
-                }
-                "HIPAA_TRAINING_UPDATED" => Self::HipaaTrainingUpdated,
-                "NIST_AI_TRAINING_UPDATED" => Self::NistAiTrainingUpdated,
-                "CONTROL_TEST_INSTANCE_PUBLISH_TEST_DELETED" => {
-                    Self::ControlTestInstancePublishTestDeleted
-                }
-                "CODE_REPOSITORY_ADDED" => Self::CodeRepositoryAdded,
-                "CODE_REPOSITORY_REMOVED" => Self::CodeRepositoryRemoved,
-                "CODE_REPOSITORY_SETTINGS_UPDATED" => Self::CodeRepositorySettingsUpdated,
-                "AUTO_RESET_SETTING_UPDATED" => Self::AutoResetSettingUpdated,
-                "VENDOR_QUESTIONNAIRE_ANSWER_SAVED" => {
-                    Self::VendorQuestionnaireAnswerSaved
-                }
-                "CUSTOM_FIELD_CREATED" => Self::CustomFieldCreated,
-                "CUSTOM_FIELD_DELETED" => Self::CustomFieldDeleted,
-                "CUSTOM_FIELD_UPDATED" => Self::CustomFieldUpdated,
-                "CUSTOM_FIELD_PLACED" => Self::CustomFieldPlaced,
-                "CUSTOM_FIELD_UNPLACED" => Self::CustomFieldUnplaced,
-                "CUSTOM_FIELD_SECTION_UPDATED" => Self::CustomFieldSectionUpdated,
-                "CUSTOM_FORMULA_CALCULATED" => Self::CustomFormulaCalculated,
-                "CUSTOM_FORMULA_CREATED" => Self::CustomFormulaCreated,
-                "CUSTOM_FORMULA_DELETED" => Self::CustomFormulaDeleted,
-                "CUSTOM_FORMULA_UPDATED" => Self::CustomFormulaUpdated,
-                "AP_INFRASTRUCTURE_IAM_PASSWORD_MINIMUM_LENGTH" => {
-                    Self::ApInfrastructureIamPasswordMinimumLength
-                }
-                "AP_INFRASTRUCTURE_BUCKET_ACCESS_LOGGING" => {
-                    Self::ApInfrastructureBucketAccessLogging
-                }
-                "AP_INFRASTRUCTURE_RDS_MINIMUM_VERSION_UPGRADE" => {
-                    Self::ApInfrastructureRdsMinimumVersionUpgrade
-                }
-                "AP_INFRASTRUCTURE_CMK_ROTATION" => Self::ApInfrastructureCmkRotation,
-                "AP_INFRASTRUCTURE_IAM_PASSWORD_REUSE" => {
-                    Self::ApInfrastructureIamPasswordReuse
-                }
-                "VULNERABILITY_SLA_SETTING_CREATED" => {
-                    Self::VulnerabilitySlaSettingCreated
-                }
-                "VULNERABILITY_SLA_SETTING_UPDATED" => {
-                    Self::VulnerabilitySlaSettingUpdated
-                }
-                "AP_VULNERABILITY_CRITICAL_ADDRESSED" => {
-                    Self::ApVulnerabilityCriticalAddressed
-                }
-                "AP_VULNERABILITY_HIGH_ADDRESSED" => Self::ApVulnerabilityHighAddressed,
-                "FINDING_EXCLUDED" => Self::FindingExcluded,
-                "FINDING_INCLUDED" => Self::FindingIncluded,
-                "PROVIDER_CONNECTION_ERROR" => Self::ProviderConnectionError,
-                "RISKS_DOWNLOADED" => Self::RisksDownloaded,
-                "RISKS_FILTERED_VIEW_DOWNLOADED" => Self::RisksFilteredViewDownloaded,
-                "AP_INFRASTRUCTURE_IAM_ACCESS_KEY_ROTATION" => {
-                    Self::ApInfrastructureIamAccessKeyRotation
-                }
-                "AP_INFRASTRUCTURE_MFA_FOR_ROOT_ACCOUNT" => {
-                    Self::ApInfrastructureMfaForRootAccount
-                }
-                "AP_INFRASTRUCTURE_EBS_VOLUME_ENCRYPTION" => {
-                    Self::ApInfrastructureEbsVolumeEncryption
-                }
-                "AP_INFRASTRUCTURE_HARDWARE_MFA_FOR_ROOT_ACCOUNT" => {
-                    Self::ApInfrastructureHardwareMfaForRootAccount
-                }
-                "AP_INFRASTRUCTURE_VPC_FLOW_LOGGING" => {
-                    Self::ApInfrastructureVpcFlowLogging
-                }
-                "AP_INFRASTRUCTURE_S3_HTTP_REQUEST_DENIED" => {
-                    Self::ApInfrastructureS3HttpRequestDenied
-                }
-                "AP_INFRASTRUCTURE_IAM_GROUP_BASED_ACCESS_CONTROL" => {
-                    Self::ApInfrastructureIamGroupBasedAccessControl
-                }
-                "AP_INFRASTRUCTURE_IAM_UNUSED_CREDENTIALS" => {
-                    Self::ApInfrastructureIamUnusedCredentials
-                }
-                "AP_INFRASTRUCTURE_CLOUD_TRAIL_LOGS_ENCRYPTED" => {
-                    Self::ApInfrastructureCloudTrailLogsEncrypted
-                }
-                "AP_INFRASTRUCTURE_IAM_PRINCIPLE_OF_LEAST_PRIVILEGE" => {
-                    Self::ApInfrastructureIamPrincipleOfLeastPrivilege
-                }
-                "AP_INFRASTRUCTURE_SECURITY_GROUPS_RESTRICT_PUBLIC_RDP_ACCESS" => {
-                    Self::ApInfrastructureSecurityGroupsRestrictPublicRdpAccess
-                }
-                "AP_INFRASTRUCTURE_S3_OBJECT_LEVEL_LOGGING_FOR_RW_EVENTS" => {
-                    Self::ApInfrastructureS3ObjectLevelLoggingForRwEvents
-                }
-                "AP_INFRASTRUCTURE_EFS_ENCRYPTED_AT_REST" => {
-                    Self::ApInfrastructureEfsEncryptedAtRest
-                }
-                "AP_INFRASTRUCTURE_RDS_PUBLIC_ACCESS_RESTRICTED" => {
-                    Self::ApInfrastructureRdsPublicAccessRestricted
-                }
-                "AP_INFRASTRUCTURE_VPC_DEFAULT_SECURITY_GROUPS_RESTRICT_ALL_TRAFFIC" => {
-                    Self::ApInfrastructureVpcDefaultSecurityGroupsRestrictAllTraffic
-                }
-                "AP_INFRASTRUCTURE_ACLS_PUBLIC_REMOTE_ADMIN_ACCESS_RESTRICTED" => {
-                    Self::ApInfrastructureAclsPublicRemoteAdminAccessRestricted
-                }
-                "CUSTOMER_REQUEST_DETAILS_EDITED_MULTIPLE_WORKSPACES" => {
-                    Self::CustomerRequestDetailsEditedMultipleWorkspaces
-                }
-                "FRAMEWORK_AUDIT_DETAILS_EDITED_MULTIPLE_WORKSPACES" => {
-                    Self::FrameworkAuditDetailsEditedMultipleWorkspaces
-                }
-                "AP_VULNERABILITY_CRITICAL_ADDRESSED_SNYK" => {
-                    Self::ApVulnerabilityCriticalAddressedSnyk
-                }
-                "AP_VULNERABILITY_HIGH_ADDRESSED_SNYK" => {
-                    Self::ApVulnerabilityHighAddressedSnyk
-                }
-                "AP_VULNERABILITY_CRITICAL_ADDRESSED_TENABLE_VULNERABILITY_MANAGEMENT" => {
-                    Self::ApVulnerabilityCriticalAddressedTenableVulnerabilityManagement
-                }
-                "AP_VULNERABILITY_HIGH_ADDRESSED_TENABLE_VULNERABILITY_MANAGEMENT" => {
-                    Self::ApVulnerabilityHighAddressedTenableVulnerabilityManagement
-                }
-                "AP_VULNERABILITY_CRITICAL_ADDRESSED_QUALYS" => {
-                    Self::ApVulnerabilityCriticalAddressedQualys
-                }
-                "AP_VULNERABILITY_HIGH_ADDRESSED_QUALYS" => {
-                    Self::ApVulnerabilityHighAddressedQualys
-                }
-                "AP_VULNERABILITY_CRITICAL_ADDRESSED_SEMGREP" => {
-                    Self::ApVulnerabilityCriticalAddressedSemgrep
-                }
-                "AP_VULNERABILITY_HIGH_ADDRESSED_SEMGREP" => {
-                    Self::ApVulnerabilityHighAddressedSemgrep
-                }
-                "AP_VULNERABILITY_CRITICAL_ADDRESSED_SENTINEL_ONE_VMS" => {
-                    Self::ApVulnerabilityCriticalAddressedSentinelOneVms
-                }
-                "AP_VULNERABILITY_HIGH_ADDRESSED_SENTINEL_ONE_VMS" => {
-                    Self::ApVulnerabilityHighAddressedSentinelOneVms
-                }
-                "AP_VULNERABILITY_CRITICAL_ADDRESSED_CROWDSTRIKE_FALCON_EXPOSURE_MANAGEMENT" => {
-                    Self::ApVulnerabilityCriticalAddressedCrowdstrikeFalconExposureManagement
-                }
-                "AP_VULNERABILITY_HIGH_ADDRESSED_CROWDSTRIKE_FALCON_EXPOSURE_MANAGEMENT" => {
-                    Self::ApVulnerabilityHighAddressedCrowdstrikeFalconExposureManagement
-                }
-                "AP_VULNERABILITY_CRITICAL_ADDRESSED_MS_DEFENDER" => {
-                    Self::ApVulnerabilityCriticalAddressedMsDefender
-                }
-                "AP_VULNERABILITY_HIGH_ADDRESSED_MS_DEFENDER" => {
-                    Self::ApVulnerabilityHighAddressedMsDefender
-                }
-                "EVIDENCE_BULK_DELETED" => Self::EvidenceBulkDeleted,
-                "CONTROL_EVIDENCE_DOWNLOADED" => Self::ControlEvidenceDownloaded,
-                "AP_VULNERABILITY_CRITICAL_ADDRESSED_RAPID7_VMS" => {
-                    Self::ApVulnerabilityCriticalAddressedRapid7Vms
-                }
-                "AP_VULNERABILITY_HIGH_ADDRESSED_RAPID7_VMS" => {
-                    Self::ApVulnerabilityHighAddressedRapid7Vms
-                }
-                "AP_VULNERABILITY_CRITICAL_ADDRESSED_SENTINELONE_SINGULARITY_VULNERABILITY_MANAGEMENT" => {
-                    Self::ApVulnerabilityCriticalAddressedSentineloneSingularityVulnerabilityManagement
-                }
-                "AP_VULNERABILITY_HIGH_ADDRESSED_SENTINELONE_SINGULARITY_VULNERABILITY_MANAGEMENT" => {
-                    Self::ApVulnerabilityHighAddressedSentineloneSingularityVulnerabilityManagement
-                }
-                "AP_VULNERABILITY_CRITICAL_ADDRESSED_MS_DEFENDER_VMS" => {
-                    Self::ApVulnerabilityCriticalAddressedMsDefenderVms
-                }
-                "AP_VULNERABILITY_HIGH_ADDRESSED_MS_DEFENDER_VMS" => {
-                    Self::ApVulnerabilityHighAddressedMsDefenderVms
-                }
-                "AP_INFRASTRUCTURE_CLASSIC_LOAD_BALANCER_LATENCY_MONITORED" => {
-                    Self::ApInfrastructureClassicLoadBalancerLatencyMonitored
-                }
-                "AP_INFRASTRUCTURE_CLASSIC_LOAD_BALANCER_SERVER_ERRORS_MONITORED" => {
-                    Self::ApInfrastructureClassicLoadBalancerServerErrorsMonitored
-                }
-                "AP_INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_UNHEALTHY_HOSTS_MONITORED" => {
-                    Self::ApInfrastructureApplicationLoadBalancerUnhealthyHostsMonitored
-                }
-                "AP_INFRASTRUCTURE_CLASSIC_LOAD_BALANCER_UNHEALTHY_HOSTS_MONITORED" => {
-                    Self::ApInfrastructureClassicLoadBalancerUnhealthyHostsMonitored
-                }
-                "AP_INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_SERVER_ERRORS_MONITORED" => {
-                    Self::ApInfrastructureApplicationLoadBalancerServerErrorsMonitored
-                }
-                "AP_INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_TARGET_RESPONSE_TIME_MONITORED" => {
-                    Self::ApInfrastructureApplicationLoadBalancerTargetResponseTimeMonitored
-                }
-                "AP_INFRASTRUCTURE_APPLICATION_LOAD_BALANCER_REDIRECTS_HTTP_TO_HTTPS" => {
-                    Self::ApInfrastructureApplicationLoadBalancerRedirectsHttpToHttps
-                }
-                "AP_INFRASTRUCTURE_LAMBDA_ERROR_RATE_MONITORED" => {
-                    Self::ApInfrastructureLambdaErrorRateMonitored
-                }
-                "AP_INFRASTRUCTURE_EC2_INSTANCES_IMDSV1_DISABLED" => {
-                    Self::ApInfrastructureEc2InstancesImdsv1Disabled
-                }
-                "AP_INFRASTRUCTURE_SECURITY_GROUPS_HTTP_ACCESS_RESTRICTED" => {
-                    Self::ApInfrastructureSecurityGroupsHttpAccessRestricted
-                }
-                "AP_INFRASTRUCTURE_DATABASE_WRITES_IO_MONITORED" => {
-                    Self::ApInfrastructureDatabaseWritesIoMonitored
-                }
-                "AP_INFRASTRUCTURE_DYNAMODB_POINT_IN_TIME_ENABLED" => {
-                    Self::ApInfrastructureDynamodbPointInTimeEnabled
-                }
-                "CAC_CODE_REVIEW_REQUESTED" => Self::CacCodeReviewRequested,
-                "EXCEPTION_WORKFLOW_CREATED" => Self::ExceptionWorkflowCreated,
-                "EXCEPTION_WORKFLOW_DELETED" => Self::ExceptionWorkflowDeleted,
-                "EXCEPTION_WORKFLOW_UPDATED" => Self::ExceptionWorkflowUpdated,
-                "EXCEPTION_REQUEST_CREATED" => Self::ExceptionRequestCreated,
-                "RISK_SET_ACTIVE" => Self::RiskSetActive,
-                "RISK_ARCHIVED" => Self::RiskArchived,
-                "RISK_ADDED_FROM_LIBRARY" => Self::RiskAddedFromLibrary,
-                "NOTIFICATION_WORKFLOW_CREATED" => Self::NotificationWorkflowCreated,
-                "WORKFLOW_PUBLISHED" => Self::WorkflowPublished,
-                "WORKFLOW_UNPUBLISHED" => Self::WorkflowUnpublished,
-                "WORKFLOW_DELETED" => Self::WorkflowDeleted,
-                "WORKFLOW_ARCHIVED" => Self::WorkflowArchived,
-                "WORKFLOW_RESTORED" => Self::WorkflowRestored,
-                "WORKFLOW_DRAFT_SAVED" => Self::WorkflowDraftSaved,
-                "RISK_CLOSED" => Self::RiskClosed,
-                "ENTITLEMENT_ENABLED" => Self::EntitlementEnabled,
-                "ENTITLEMENT_DISABLED" => Self::EntitlementDisabled,
-                "PROVIDER_WORKSPACE_CONNECTION_CREATED" => {
-                    Self::ProviderWorkspaceConnectionCreated
-                }
-                "PROVIDER_WORKSPACE_CONNECTION_REMOVED" => {
-                    Self::ProviderWorkspaceConnectionRemoved
-                }
-                "AP_INFRASTRUCTURE_LOG_ALERT_FOR_CREATE_POLICY_ASSIGNMENT" => {
-                    Self::ApInfrastructureLogAlertForCreatePolicyAssignment
-                }
-                "AP_INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_POLICY_ASSIGNMENT" => {
-                    Self::ApInfrastructureLogAlertForDeletePolicyAssignment
-                }
-                "AP_INFRASTRUCTURE_NSG_SSH_PUBLIC_ACCESS_RESTRICTED" => {
-                    Self::ApInfrastructureNsgSshPublicAccessRestricted
-                }
-                "AP_INFRASTRUCTURE_STORAGE_ACCOUNTS_ACCESSED_VIA_PRIVATE_ENDPOINTS" => {
-                    Self::ApInfrastructureStorageAccountsAccessedViaPrivateEndpoints
-                }
-                "AP_INFRASTRUCTURE_WEB_APP_REDIRECTS_HTTP_TRAFFIC_TO_HTTPS" => {
-                    Self::ApInfrastructureWebAppRedirectsHttpTrafficToHttps
-                }
-                "AP_INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_PUBLIC_IP_ADDRESS" => {
-                    Self::ApInfrastructureLogAlertForDeletePublicIpAddress
-                }
-                "AP_INFRASTRUCTURE_SQL_SERVERS_AUDITING" => {
-                    Self::ApInfrastructureSqlServersAuditing
-                }
-                "AP_INFRASTRUCTURE_STORAGE_ACCOUNTS_SECURE_TLS_CONFIGURATION" => {
-                    Self::ApInfrastructureStorageAccountsSecureTlsConfiguration
-                }
-                "AP_INFRASTRUCTURE_LOG_ALERT_FOR_MANAGE_PUBLIC_IP_ADDRESS_RULE" => {
-                    Self::ApInfrastructureLogAlertForManagePublicIpAddressRule
-                }
-                "CUSTOM_DATA_RECORD_REMOVED" => Self::CustomDataRecordRemoved,
-                "AP_INFRASTRUCTURE_AUDIT_LOGS_ENABLED_FOR_EKS_CLUSTER" => {
-                    Self::ApInfrastructureAuditLogsEnabledForEksCluster
-                }
-                "AP_INFRASTRUCTURE_PUBLIC_ACCESS_TO_CLUSTERS_CONTROL_PLANE_IS_RESTRICTED" => {
-                    Self::ApInfrastructurePublicAccessToClustersControlPlaneIsRestricted
-                }
-                "AP_INFRASTRUCTURE_PRIVATE_ACCESS_TO_CLUSTERS_CONTROL_PLANE_IS_RESTRICTED" => {
-                    Self::ApInfrastructurePrivateAccessToClustersControlPlaneIsRestricted
-                }
-                "AP_INFRASTRUCTURE_LOG_ALERT_FOR_MANAGE_NETWORK_SECURITY_GROUP" => {
-                    Self::ApInfrastructureLogAlertForManageNetworkSecurityGroup
-                }
-                "AP_INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_NETWORK_SECURITY_GROUP" => {
-                    Self::ApInfrastructureLogAlertForDeleteNetworkSecurityGroup
-                }
-                "AP_INFRASTRUCTURE_LOG_ALERT_FOR_MANAGE_SECURITY_SOLUTION" => {
-                    Self::ApInfrastructureLogAlertForManageSecuritySolution
-                }
-                "WORKFLOW_NOTIFICATION_SENT" => Self::WorkflowNotificationSent,
-                "CUSTOM_RESOURCE_RECORD_CREATED" => Self::CustomResourceRecordCreated,
-                "RISK_MAPPED_TO_CONTROL" => Self::RiskMappedToControl,
-                "RISK_UNMAPPED_FROM_CONTROL" => Self::RiskUnmappedFromControl,
-                "AP_VULNERABILITY_CRITICAL_ADDRESSED_ARNICA" => {
-                    Self::ApVulnerabilityCriticalAddressedArnica
-                }
-                "AP_VULNERABILITY_HIGH_ADDRESSED_ARNICA" => {
-                    Self::ApVulnerabilityHighAddressedArnica
-                }
-                "CUSTOM_RESOURCE_RECORD_UPDATED" => Self::CustomResourceRecordUpdated,
-                "AP_INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_SECURITY_SOLUTION" => {
-                    Self::ApInfrastructureLogAlertForDeleteSecuritySolution
-                }
-                "AP_INFRASTRUCTURE_POSTGRESQL_DATABASE_SERVER_LOG_CHECKPOINTS" => {
-                    Self::ApInfrastructurePostgresqlDatabaseServerLogCheckpoints
-                }
-                "NEW_REPORT" => Self::NewReport,
-                "MAPPED_TESTS_RESET_ON_CONTROL" => Self::MappedTestsResetOnControl,
-                "CUSTOM_RESOURCE_RECORD_REMOVED" => Self::CustomResourceRecordRemoved,
-                "ARTIFACT_BULK_DELETED" => Self::ArtifactBulkDeleted,
-                "EVIDENCE_BULK_OWNER_UPDATE" => Self::EvidenceBulkOwnerUpdate,
-                "MAPPED_POLICIES_RESET_ON_CONTROL" => Self::MappedPoliciesResetOnControl,
-                "AP_VULNERABILITY_CRITICAL_ADDRESSED_AIKIDO" => {
-                    Self::ApVulnerabilityCriticalAddressedAikido
-                }
-                "AP_VULNERABILITY_HIGH_ADDRESSED_AIKIDO" => {
-                    Self::ApVulnerabilityHighAddressedAikido
-                }
-                "AP_VULNERABILITY_CRITICAL_ADDRESSED_WIZ_VMS" => {
-                    Self::ApVulnerabilityCriticalAddressedWizVms
-                }
-                "AP_VULNERABILITY_HIGH_ADDRESSED_WIZ_VMS" => {
-                    Self::ApVulnerabilityHighAddressedWizVms
-                }
-                "AP_VULNERABILITY_HIGH_ADDRESSED_WIZ_CODE" => {
-                    Self::ApVulnerabilityHighAddressedWizCode
-                }
-                "AP_VULNERABILITY_CRITICAL_ADDRESSED_WIZ_CODE" => {
-                    Self::ApVulnerabilityCriticalAddressedWizCode
-                }
-                "AP_INFRASTRUCTURE_LOG_ALERT_FOR_CREATE_OR_UPDATE_SQL_SERVER_FIREWALL_RULE" => {
-                    Self::ApInfrastructureLogAlertForCreateOrUpdateSqlServerFirewallRule
-                }
-                "AP_INFRASTRUCTURE_KEY_VAULTS_KEY_EXPIRATION" => {
-                    Self::ApInfrastructureKeyVaultsKeyExpiration
-                }
-                "AP_INFRASTRUCTURE_LOG_ALERT_FOR_DELETE_SQL_SERVER_FIREWALL_RULE" => {
-                    Self::ApInfrastructureLogAlertForDeleteSqlServerFirewallRule
-                }
-                "AP_INFRASTRUCTURE_SQL_DATA_ENCRYPTION" => {
-                    Self::ApInfrastructureSqlDataEncryption
-                }
-                "AP_VULNERABILITY_CRITICAL_ADDRESSED_MS_DEFENDER_VMS_GCC_HIGH" => {
-                    Self::ApVulnerabilityCriticalAddressedMsDefenderVmsGccHigh
-                }
-                "AP_VULNERABILITY_HIGH_ADDRESSED_MS_DEFENDER_VMS_GCC_HIGH" => {
-                    Self::ApVulnerabilityHighAddressedMsDefenderVmsGccHigh
-                }
-                "AP_VULNERABILITY_CRITICAL_ADDRESSED_ORCA_SECURITY" => {
-                    Self::ApVulnerabilityCriticalAddressedOrcaSecurity
-                }
-                "AP_VULNERABILITY_HIGH_ADDRESSED_ORCA_SECURITY" => {
-                    Self::ApVulnerabilityHighAddressedOrcaSecurity
-                }
-                "AP_VULNERABILITY_CRITICAL_ADDRESSED_UPWIND" => {
-                    Self::ApVulnerabilityCriticalAddressedUpwind
-                }
-                "AP_VULNERABILITY_HIGH_ADDRESSED_UPWIND" => {
-                    Self::ApVulnerabilityHighAddressedUpwind
-                }
-                "AP_VULNERABILITY_CRITICAL_ADDRESSED_GITLAB_VMS" => {
-                    Self::ApVulnerabilityCriticalAddressedGitlabVms
-                }
-                "AP_VULNERABILITY_HIGH_ADDRESSED_GITLAB_VMS" => {
-                    Self::ApVulnerabilityHighAddressedGitlabVms
-                }
-                "POLICY_VERSION_STATUS_DRAFT_CREATED" => {
-                    Self::PolicyVersionStatusDraftCreated
-                }
-                "POLICY_VERSION_STATUS_DRAFT_FINALIZED" => {
-                    Self::PolicyVersionStatusDraftFinalized
-                }
-                "POLICY_VERSION_APPROVED" => Self::PolicyVersionApproved,
-                "POLICY_VERSION_PUBLISHED" => Self::PolicyVersionPublished,
-                "POLICY_VERSION_MODIFIED_RESTARTED_APPROVAL" => {
-                    Self::PolicyVersionModifiedRestartedApproval
-                }
-                "POLICY_DELETED" => Self::PolicyDeleted,
-                "POLICY_VERSION_ALERT_CONFIGURED" => Self::PolicyVersionAlertConfigured,
-                "POLICY_VERSION_STATUS_DRAFT_DELETED" => {
-                    Self::PolicyVersionStatusDraftDeleted
-                }
-                "POLICY_VERSION_AUTO_ACKNOWLEDGMENT" => {
-                    Self::PolicyVersionAutoAcknowledgment
-                }
-                "POLICY_OWNER_UPDATED" => Self::PolicyOwnerUpdated,
-                "FRAMEWORK_ENABLED" => Self::FrameworkEnabled,
-                "FRAMEWORK_DISABLED" => Self::FrameworkDisabled,
-                "CONTROLS_DISABLED" => Self::ControlsDisabled,
-                "CONTROLS_ARCHIVED" => Self::ControlsArchived,
-                "POLICY_RENEW_WITHOUT_UPDATE" => Self::PolicyRenewWithoutUpdate,
-                "POLICY_VERSION_REQUEST_CHANGES" => Self::PolicyVersionRequestChanges,
-                "POLICY_VERSION_MODIFIED_NO_REQUIRED_APPROVAL" => {
-                    Self::PolicyVersionModifiedNoRequiredApproval
-                }
-                "POLICY_VERSION_APPROVED_BY_APPROVER" => {
-                    Self::PolicyVersionApprovedByApprover
-                }
-                "POLICY_VERSION_DRAFT_FINALIZED" => Self::PolicyVersionDraftFinalized,
-                "POLICY_VERSION_APPROVAL_SETTINGS_UPDATED" => {
-                    Self::PolicyVersionApprovalSettingsUpdated
-                }
-                "FRAMEWORK_LEVEL_IMPACT_UPDATED" => Self::FrameworkLevelImpactUpdated,
-                "POLICY_VERSION_APPROVED_BY_APPROVER_TIER" => {
-                    Self::PolicyVersionApprovedByApproverTier
-                }
-                "POLICY_VERSION_APPROVAL_OVERRIDE" => Self::PolicyVersionApprovalOverride,
-                "REQUEST_MESSAGE_SENT" => Self::RequestMessageSent,
-                "REQUEST_STATUS_CHANGED" => Self::RequestStatusChanged,
-                "POLICY_VERSION_STATUS_CANCEL_APPROVAL" => {
-                    Self::PolicyVersionStatusCancelApproval
-                }
-                "WORKSPACE_DELETED" => Self::WorkspaceDeleted,
-                "GENERAL_TASK_RECURRING_DELETED" => Self::GeneralTaskRecurringDeleted,
-                "CONTROL_TASK_RECURRING_DELETED" => Self::ControlTaskRecurringDeleted,
-                "RISK_TASK_RECURRING_DELETED" => Self::RiskTaskRecurringDeleted,
-                "TASK_RECURRING_DELETED" => Self::TaskRecurringDeleted,
-                "WORKFLOW_WEBHOOK_SENT" => Self::WorkflowWebhookSent,
-                "VENDOR_SECURITY_REVIEW_STARTED" => Self::VendorSecurityReviewStarted,
-                "VENDOR_SECURITY_REVIEW_COMPLETED" => Self::VendorSecurityReviewCompleted,
-                "VENDOR_SECURITY_REVIEW_APPROVAL_STATUS_CHANGED" => {
-                    Self::VendorSecurityReviewApprovalStatusChanged
-                }
-                "VENDOR_SOC_REPORT_REVIEW_STARTED" => Self::VendorSocReportReviewStarted,
-                "VENDOR_SOC_REPORT_REVIEW_COMPLETED" => {
-                    Self::VendorSocReportReviewCompleted
-                }
-                "VENDOR_SOC_REPORT_REVIEW_APPROVAL_STATUS_CHANGED" => {
-                    Self::VendorSocReportReviewApprovalStatusChanged
-                }
-                "CONTROLS_UNARCHIVED" => Self::ControlsUnarchived,
-                "SAFEBASE_SYNC_PENDING" => Self::SafebaseSyncPending,
-                "SAFEBASE_SYNC_ERROR" => Self::SafebaseSyncError,
-                "SAFEBASE_SYNC_COMPLETE" => Self::SafebaseSyncComplete,
-                "SAFEBASE_MIGRATION_PENDING" => Self::SafebaseMigrationPending,
-                "SAFEBASE_MIGRATION_MIGRATED" => Self::SafebaseMigrationMigrated,
-                "SAFEBASE_MIGRATION_ERROR" => Self::SafebaseMigrationError,
-                "SAFEBASE_MIGRATION_COMPLETE" => Self::SafebaseMigrationComplete,
-                "TRUST_CENTER_INGRESS_DENIED" => Self::TrustCenterIngressDenied,
-                "CONNECTION_IDP_RANKING_UPDATED" => Self::ConnectionIdpRankingUpdated,
-                "MONITOR_FINDINGS_ZIP_GENERATED" => Self::MonitorFindingsZipGenerated,
-                "MONITOR_FINDINGS_CSV_GENERATED" => Self::MonitorFindingsCsvGenerated,
-                "FILE_UPLOAD_SIZE_EXCEEDED" => Self::FileUploadSizeExceeded,
-                "PASSWORD_PROTECTED_FILE" => Self::PasswordProtectedFile,
-                "COMPANY_OPT_IN_AI" => Self::CompanyOptInAi,
-                "RISK_REGISTER_CREATED" => Self::RiskRegisterCreated,
-                "RISK_REGISTER_UPDATED" => Self::RiskRegisterUpdated,
-                "RISK_REGISTER_DELETED" => Self::RiskRegisterDeleted,
-                "SAFEBASE_ONBOARDING_ERROR" => Self::SafebaseOnboardingError,
-                "SAFEBASE_ONBOARDING_CONFLICT" => Self::SafebaseOnboardingConflict,
-                "SAFEBASE_ONBOARDING_COMPLETED" => Self::SafebaseOnboardingCompleted,
-                "RISKS_MOVED_TO_REGISTER" => Self::RisksMovedToRegister,
-                "CONNECTION_HRIS_RANKING_UPDATED" => Self::ConnectionHrisRankingUpdated,
-                "EVIDENCE_BULK_RENEWAL_DATE_UPDATE" => {
-                    Self::EvidenceBulkRenewalDateUpdate
-                }
-                "AGENTIC_INITIAL_ASSESSMENT_REVIEW_COMPLETED" => {
-                    Self::AgenticInitialAssessmentReviewCompleted
-                }
-                "VENDOR_SECURITY_REVIEW_EXECUTIVE_SUMMARY_GENERATED" => {
-                    Self::VendorSecurityReviewExecutiveSummaryGenerated
-                }
-                "VENDOR_RECURRING_SECURITY_REVIEW_STARTED" => {
-                    Self::VendorRecurringSecurityReviewStarted
-                }
-                "AI_VERSION_COMPARISON_GENERATED" => Self::AiVersionComparisonGenerated,
-                "BULK_IMPORTED_RISKS" => Self::BulkImportedRisks,
-                "VENDOR_SECURITY_REVIEW_OBSERVATION_CREATED" => {
-                    Self::VendorSecurityReviewObservationCreated
-                }
-                "VENDOR_SECURITY_REVIEW_OBSERVATION_UPDATED" => {
-                    Self::VendorSecurityReviewObservationUpdated
-                }
-                "VENDOR_SECURITY_REVIEW_OBSERVATION_DELETED" => {
-                    Self::VendorSecurityReviewObservationDeleted
-                }
-                "VENDOR_SECURITY_REVIEW_INTERNAL_NOTE_CREATED" => {
-                    Self::VendorSecurityReviewInternalNoteCreated
-                }
-                "VENDOR_SECURITY_REVIEW_INTERNAL_NOTE_UPDATED" => {
-                    Self::VendorSecurityReviewInternalNoteUpdated
-                }
-                "VENDOR_SECURITY_REVIEW_INTERNAL_NOTE_DELETED" => {
-                    Self::VendorSecurityReviewInternalNoteDeleted
-                }
-                "VENDOR_SECURITY_REVIEW_ASSESSMENT_AI_OVERRIDE" => {
-                    Self::VendorSecurityReviewAssessmentAiOverride
-                }
-                "VENDOR_SECURITY_REVIEW_TITLE_UPDATED" => {
-                    Self::VendorSecurityReviewTitleUpdated
-                }
-                "AP_INFRASTRUCTURE_AUTO_SCALING" => Self::ApInfrastructureAutoScaling,
-                "AP_INFRASTRUCTURE_BACKUP_RETENTION" => {
-                    Self::ApInfrastructureBackupRetention
-                }
-                "AP_INFRASTRUCTURE_TDE_ENABLED" => Self::ApInfrastructureTdeEnabled,
-                "AP_INFRASTRUCTURE_VERSIONING_ENABLED" => {
-                    Self::ApInfrastructureVersioningEnabled
-                }
-                "AP_INFRASTRUCTURE_ZONE_REDUNDANCY" => {
-                    Self::ApInfrastructureZoneRedundancy
-                }
-                "AP_INFRASTRUCTURE_LOGGING_ENABLED" => {
-                    Self::ApInfrastructureLoggingEnabled
-                }
-                "AP_INFRASTRUCTURE_TLS_VERSION" => Self::ApInfrastructureTlsVersion,
-                "AP_INFRASTRUCTURE_VPC_CONFIGURATION" => {
-                    Self::ApInfrastructureVpcConfiguration
-                }
-                "AP_INFRASTRUCTURE_ENCRYPTION_IN_TRANSIT" => {
-                    Self::ApInfrastructureEncryptionInTransit
-                }
-                "AP_INFRASTRUCTURE_SECURITY_GROUPS" => {
-                    Self::ApInfrastructureSecurityGroups
-                }
-                "AP_INFRASTRUCTURE_BROAD_NETWORK_ACCESS_PATTERNS" => {
-                    Self::ApInfrastructureBroadNetworkAccessPatterns
-                }
-                "AP_INFRASTRUCTURE_PUBLIC_ACCESS_RESTRICTED" => {
-                    Self::ApInfrastructurePublicAccessRestricted
-                }
-                "AP_INFRASTRUCTURE_DENY_BY_DEFAULT" => {
-                    Self::ApInfrastructureDenyByDefault
-                }
-                "AP_INFRASTRUCTURE_AUTOMATIC_SOFTWARE_UPDATES" => {
-                    Self::ApInfrastructureAutomaticSoftwareUpdates
-                }
-                "AP_INFRASTRUCTURE_LOG_INTEGRITY" => Self::ApInfrastructureLogIntegrity,
-                "AP_INFRASTRUCTURE_TLS_CIPHERS" => Self::ApInfrastructureTlsCiphers,
-                "AP_INFRASTRUCTURE_WAF_ENABLED" => Self::ApInfrastructureWafEnabled,
-                "AP_INFRASTRUCTURE_AUTOMATED_BACKUPS" => {
-                    Self::ApInfrastructureAutomatedBackups
-                }
-                "AP_INFRASTRUCTURE_SECURE_API_VERSION" => {
-                    Self::ApInfrastructureSecureApiVersion
-                }
-                "AP_INFRASTRUCTURE_LOG_RETENTION" => Self::ApInfrastructureLogRetention,
-                "AP_INFRASTRUCTURE_DISABLE_DEFAULT_ACCOUNTS" => {
-                    Self::ApInfrastructureDisableDefaultAccounts
-                }
-                "FRAMEWORK_CONTROL_MAPPING_RESET" => Self::FrameworkControlMappingReset,
-                "MAPPED_CONTROLS_RESET_ON_REQUIREMENT" => {
-                    Self::MappedControlsResetOnRequirement
-                }
-                "MAPPED_REQUIREMENTS_RESET_ON_CONTROL" => {
-                    Self::MappedRequirementsResetOnControl
-                }
-                "AUTOPILOT_USER_DELETED_ROLE" => Self::AutopilotUserDeletedRole,
-                "AP_INFRASTRUCTURE_BROAD_POLICY_ACCESS_PATTERNS" => {
-                    Self::ApInfrastructureBroadPolicyAccessPatterns
-                }
-                "AP_INFRASTRUCTURE_RBAC" => Self::ApInfrastructureRbac,
-                "AP_INFRASTRUCTURE_RUNTIME_CONFIGURATION" => {
-                    Self::ApInfrastructureRuntimeConfiguration
-                }
-                "AP_INFRASTRUCTURE_TAGGING" => Self::ApInfrastructureTagging,
-                "AP_INFRASTRUCTURE_DELETION_PROTECTION" => {
-                    Self::ApInfrastructureDeletionProtection
-                }
-                "AP_INFRASTRUCTURE_DATA_RETENTION" => Self::ApInfrastructureDataRetention,
-                "AP_INFRASTRUCTURE_KEY_ROTATION" => Self::ApInfrastructureKeyRotation,
-                "AP_INFRASTRUCTURE_SECRET_ROTATION" => {
-                    Self::ApInfrastructureSecretRotation
-                }
-                "TICKET_DOWNLOAD" => Self::TicketDownload,
-                "AP_INFRASTRUCTURE_AUTOMATIC_REPAIRS" => {
-                    Self::ApInfrastructureAutomaticRepairs
-                }
-                "AP_INFRASTRUCTURE_CONNECTION_DRAINING" => {
-                    Self::ApInfrastructureConnectionDraining
-                }
-                "AP_INFRASTRUCTURE_HIGH_AVAILABILITY" => {
-                    Self::ApInfrastructureHighAvailability
-                }
-                "AP_INFRASTRUCTURE_POLICY_BASED_ACCESS_CONTROL" => {
-                    Self::ApInfrastructurePolicyBasedAccessControl
-                }
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for EventType {
@@ -41591,6 +39412,23 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("CUSTOM", Self::Custom),
+            ("NONE", Self::None),
+            ("ONE_MONTH", Self::OneMonth),
+            ("ONE_YEAR", Self::OneYear),
+            ("SIX_MONTHS", Self::SixMonths),
+            ("THREE_MONTHS", Self::ThreeMonths),
+            ("TWO_MONTHS", Self::TwoMonths),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for EvidenceLibraryRenewalSchemaRenewalScheduleType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -41600,18 +39438,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for EvidenceLibraryRenewalSchemaRenewalScheduleType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "ONE_MONTH" => Self::OneMonth,
-                    "TWO_MONTHS" => Self::TwoMonths,
-                    "THREE_MONTHS" => Self::ThreeMonths,
-                    "SIX_MONTHS" => Self::SixMonths,
-                    "ONE_YEAR" => Self::OneYear,
-                    "CUSTOM" => Self::Custom,
-                    "NONE" => Self::None,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for EvidenceLibraryRenewalSchemaRenewalScheduleType {
@@ -41625,16 +39452,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::convert::From<::std::string::String>
     for EvidenceLibraryRenewalSchemaRenewalScheduleType {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "ONE_MONTH" => Self::OneMonth,
-                "TWO_MONTHS" => Self::TwoMonths,
-                "THREE_MONTHS" => Self::ThreeMonths,
-                "SIX_MONTHS" => Self::SixMonths,
-                "ONE_YEAR" => Self::OneYear,
-                "CUSTOM" => Self::Custom,
-                "NONE" => Self::None,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for EvidenceLibraryRenewalSchemaRenewalScheduleType {
@@ -41743,6 +39561,26 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("CURRENT_CONTRACTOR", Self::CurrentContractor),
+            ("CURRENT_EMPLOYEE", Self::CurrentEmployee),
+            ("FORMER_CONTRACTOR", Self::FormerContractor),
+            ("FORMER_EMPLOYEE", Self::FormerEmployee),
+            ("FUTURE_HIRE", Self::FutureHire),
+            ("OUT_OF_SCOPE", Self::OutOfScope),
+            ("SERVICE_ACCOUNT", Self::ServiceAccount),
+            ("SPECIAL_FORMER_CONTRACTOR", Self::SpecialFormerContractor),
+            ("SPECIAL_FORMER_EMPLOYEE", Self::SpecialFormerEmployee),
+            ("UNKNOWN", Self::UnknownValue),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for PersonnelDetailsEmploymentStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -41752,21 +39590,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for PersonnelDetailsEmploymentStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "CURRENT_EMPLOYEE" => Self::CurrentEmployee,
-                    "FORMER_EMPLOYEE" => Self::FormerEmployee,
-                    "CURRENT_CONTRACTOR" => Self::CurrentContractor,
-                    "FORMER_CONTRACTOR" => Self::FormerContractor,
-                    "OUT_OF_SCOPE" => Self::OutOfScope,
-                    "UNKNOWN" => Self::UnknownValue,
-                    "SPECIAL_FORMER_EMPLOYEE" => Self::SpecialFormerEmployee,
-                    "SPECIAL_FORMER_CONTRACTOR" => Self::SpecialFormerContractor,
-                    "FUTURE_HIRE" => Self::FutureHire,
-                    "SERVICE_ACCOUNT" => Self::ServiceAccount,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for PersonnelDetailsEmploymentStatus {
@@ -41780,19 +39604,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::convert::From<::std::string::String>
     for PersonnelDetailsEmploymentStatus {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "CURRENT_EMPLOYEE" => Self::CurrentEmployee,
-                "FORMER_EMPLOYEE" => Self::FormerEmployee,
-                "CURRENT_CONTRACTOR" => Self::CurrentContractor,
-                "FORMER_CONTRACTOR" => Self::FormerContractor,
-                "OUT_OF_SCOPE" => Self::OutOfScope,
-                "UNKNOWN" => Self::UnknownValue,
-                "SPECIAL_FORMER_EMPLOYEE" => Self::SpecialFormerEmployee,
-                "SPECIAL_FORMER_CONTRACTOR" => Self::SpecialFormerContractor,
-                "FUTURE_HIRE" => Self::FutureHire,
-                "SERVICE_ACCOUNT" => Self::ServiceAccount,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for PersonnelDetailsEmploymentStatus {
@@ -43010,6 +40822,305 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("AIKIDO", Self::Aikido),
+            ("APIDECK", Self::Apideck),
+            ("ASANA", Self::Asana),
+            ("ATLASSIAN", Self::Atlassian),
+            ("AUTH0", Self::Auth0),
+            ("AWS", Self::Aws),
+            ("AWS_CODECOMMIT", Self::AwsCodecommit),
+            ("AWS_GOV_CLOUD", Self::AwsGovCloud),
+            ("AWS_INSPECTOR", Self::AwsInspector),
+            ("AWS_ORG_UNITS", Self::AwsOrgUnits),
+            ("AZURE", Self::Azure),
+            ("AZURE_BOARDS", Self::AzureBoards),
+            ("AZURE_DEVOPS", Self::AzureDevops),
+            ("AZURE_ENTRA_ID", Self::AzureEntraId),
+            ("AZURE_GCC_HIGH", Self::AzureGccHigh),
+            ("AZURE_MG_GCC_HIGH", Self::AzureMgGccHigh),
+            ("AZURE_ORG_UNITS", Self::AzureOrgUnits),
+            ("AZURE_REPOS", Self::AzureRepos),
+            ("BAMBOO_HR", Self::BambooHr),
+            ("BITBUCKET", Self::Bitbucket),
+            ("BITBUCKET_CODE", Self::BitbucketCode),
+            ("CERTN", Self::Certn),
+            ("CHECKR", Self::Checkr),
+            ("CLICKUP", Self::Clickup),
+            ("CLOUDFLARE", Self::Cloudflare),
+            ("CONFLUENCE", Self::Confluence),
+            ("COVERDASH", Self::Coverdash),
+            ("CROWDSTRIKE", Self::Crowdstrike),
+            ("CSV_IDP", Self::CsvIdp),
+            ("CURRICULA", Self::Curricula),
+            ("CUSTOM", Self::Custom),
+            ("CUSTOM_HRIS", Self::CustomHris),
+            ("CUSTOM_MDM", Self::CustomMdm),
+            ("CUSTOM_XFA", Self::CustomXfa),
+            ("DATADOG", Self::Datadog),
+            ("DIGITAL_OCEAN", Self::DigitalOcean),
+            ("DOCUSIGN", Self::Docusign),
+            ("FIBERY", Self::Fibery),
+            ("FIELDGUIDE", Self::Fieldguide),
+            ("GCP", Self::Gcp),
+            ("GITHUB", Self::Github),
+            ("GITHUB_ACTIONS", Self::GithubActions),
+            ("GITHUB_CODE", Self::GithubCode),
+            ("GITHUB_ENTERPRISE", Self::GithubEnterprise),
+            ("GITHUB_ISSUES", Self::GithubIssues),
+            ("GITHUB_ISSUES_ENTERPRISE", Self::GithubIssuesEnterprise),
+            ("GITLAB", Self::Gitlab),
+            ("GITLAB_ISSUES", Self::GitlabIssues),
+            ("GITLAB_ISSUES_ON_PREM", Self::GitlabIssuesOnPrem),
+            ("GITLAB_ON_PREM", Self::GitlabOnPrem),
+            ("GOODHIRE", Self::Goodhire),
+            ("GOOGLE", Self::Google),
+            ("GOOGLE_ADMIN_CONSOLE", Self::GoogleAdminConsole),
+            ("GOOGLE_ADMIN_CONSOLE_OAUTH", Self::GoogleAdminConsoleOauth),
+            ("GOOGLE_CLOUD_IDENTITY", Self::GoogleCloudIdentity),
+            ("GOOGLE_OAUTH", Self::GoogleOauth),
+            ("GUSTO", Self::Gusto),
+            ("HEROKU", Self::Heroku),
+            ("HEXNODE_UEM", Self::HexnodeUem),
+            ("HIRERIGHT", Self::Hireright),
+            ("HUBSPOT", Self::Hubspot),
+            ("HYPERCOMPLY", Self::Hypercomply),
+            ("INTRUDER", Self::Intruder),
+            ("INTUNE", Self::Intune),
+            ("INTUNE_GCC_HIGH", Self::IntuneGccHigh),
+            ("IRIS_AI", Self::IrisAi),
+            ("IRONCLAD_VENDOR", Self::IroncladVendor),
+            ("JAMF", Self::Jamf),
+            ("JIRA", Self::Jira),
+            ("JIT", Self::Jit),
+            ("JUMPCLOUD", Self::Jumpcloud),
+            ("KANDJI", Self::Kandji),
+            ("KARMACHECK", Self::Karmacheck),
+            ("KNOWBE4", Self::Knowbe4),
+            ("KOLIDE", Self::Kolide),
+            ("LEEN_AIKIDO", Self::LeenAikido),
+            ("LEEN_ARNICA", Self::LeenArnica),
+            ("LEEN_CROWDSTRIKE_VMS", Self::LeenCrowdstrikeVms),
+            ("LEEN_GITLAB_VMS", Self::LeenGitlabVms),
+            ("LEEN_MS_DEFENDER_VMS", Self::LeenMsDefenderVms),
+            ("LEEN_MS_DEFENDER_VMS_GCC_HIGH", Self::LeenMsDefenderVmsGccHigh),
+            ("LEEN_ORCA_SECURITY", Self::LeenOrcaSecurity),
+            ("LEEN_QUALYS", Self::LeenQualys),
+            ("LEEN_RAPID7_VMS", Self::LeenRapid7Vms),
+            ("LEEN_SEMGREP", Self::LeenSemgrep),
+            ("LEEN_SENTINELONE_VMS", Self::LeenSentineloneVms),
+            ("LEEN_SNYK", Self::LeenSnyk),
+            ("LEEN_TENABLE", Self::LeenTenable),
+            ("LEEN_UPWIND", Self::LeenUpwind),
+            ("LEEN_WIZ_CODE", Self::LeenWizCode),
+            ("LEEN_WIZ_VMS", Self::LeenWizVms),
+            ("LINEAR", Self::Linear),
+            ("MERGEDEV_ADP_WORKFORCE_NOW", Self::MergedevAdpWorkforceNow),
+            ("MERGEDEV_AHA", Self::MergedevAha),
+            ("MERGEDEV_ALEXISHR", Self::MergedevAlexishr),
+            ("MERGEDEV_BAMBOO_HR", Self::MergedevBambooHr),
+            ("MERGEDEV_BASECAMP", Self::MergedevBasecamp),
+            ("MERGEDEV_BITBUCKET", Self::MergedevBitbucket),
+            ("MERGEDEV_BREATHE", Self::MergedevBreathe),
+            ("MERGEDEV_CHARLIE", Self::MergedevCharlie),
+            ("MERGEDEV_CHARTHOP", Self::MergedevCharthop),
+            ("MERGEDEV_CYBERARK", Self::MergedevCyberark),
+            ("MERGEDEV_DARWINBOX", Self::MergedevDarwinbox),
+            ("MERGEDEV_DAYFORCE", Self::MergedevDayforce),
+            ("MERGEDEV_DEEL", Self::MergedevDeel),
+            ("MERGEDEV_EMPLOYMENT_HERO", Self::MergedevEmploymentHero),
+            ("MERGEDEV_FACTORIAL", Self::MergedevFactorial),
+            ("MERGEDEV_FRESHDESK", Self::MergedevFreshdesk),
+            ("MERGEDEV_FRESHSERVICE", Self::MergedevFreshservice),
+            ("MERGEDEV_FRESHTEAM", Self::MergedevFreshteam),
+            ("MERGEDEV_FRONT", Self::MergedevFront),
+            ("MERGEDEV_HEIGHT", Self::MergedevHeight),
+            ("MERGEDEV_HIVE", Self::MergedevHive),
+            ("MERGEDEV_HI_BOB", Self::MergedevHiBob),
+            ("MERGEDEV_HR_CLOUD", Self::MergedevHrCloud),
+            ("MERGEDEV_HR_PARTNER", Self::MergedevHrPartner),
+            ("MERGEDEV_HUMAANS", Self::MergedevHumaans),
+            ("MERGEDEV_INSPERITY_PREMIER", Self::MergedevInsperityPremier),
+            ("MERGEDEV_INTELLIHR", Self::MergedevIntellihr),
+            ("MERGEDEV_JIRA_DATA_CENTER", Self::MergedevJiraDataCenter),
+            ("MERGEDEV_JUMPCLOUD", Self::MergedevJumpcloud),
+            ("MERGEDEV_JUSTWORKS", Self::MergedevJustworks),
+            ("MERGEDEV_KALLIDUS", Self::MergedevKallidus),
+            ("MERGEDEV_KEKA", Self::MergedevKeka),
+            ("MERGEDEV_LATTICE_HRIS", Self::MergedevLatticeHris),
+            ("MERGEDEV_LEAPSOME", Self::MergedevLeapsome),
+            ("MERGEDEV_LUCCA", Self::MergedevLucca),
+            ("MERGEDEV_NAMELY", Self::MergedevNamely),
+            ("MERGEDEV_OFFICIENT", Self::MergedevOfficient),
+            ("MERGEDEV_ONELOGIN", Self::MergedevOnelogin),
+            ("MERGEDEV_OYSTERHR", Self::MergedevOysterhr),
+            ("MERGEDEV_PAYCHEX", Self::MergedevPaychex),
+            ("MERGEDEV_PAYCOM", Self::MergedevPaycom),
+            ("MERGEDEV_PAYCOR", Self::MergedevPaycor),
+            ("MERGEDEV_PAYLOCITY", Self::MergedevPaylocity),
+            ("MERGEDEV_PEOPLE_HR", Self::MergedevPeopleHr),
+            ("MERGEDEV_PERSONIO", Self::MergedevPersonio),
+            ("MERGEDEV_PINGONE", Self::MergedevPingone),
+            ("MERGEDEV_SAGE", Self::MergedevSage),
+            ("MERGEDEV_SAP_SUCCESSFACTORS", Self::MergedevSapSuccessfactors),
+            ("MERGEDEV_SERVICENOW", Self::MergedevServicenow),
+            ("MERGEDEV_TEAMWORK", Self::MergedevTeamwork),
+            ("MERGEDEV_TRINET", Self::MergedevTrinet),
+            ("MERGEDEV_TRINET_HR", Self::MergedevTrinetHr),
+            ("MERGEDEV_UKG_PRO", Self::MergedevUkgPro),
+            ("MERGEDEV_UKG_READY", Self::MergedevUkgReady),
+            ("MERGEDEV_WORKDAY", Self::MergedevWorkday),
+            ("MERGEDEV_WRIKE", Self::MergedevWrike),
+            ("MERGEDEV_ZENDESK", Self::MergedevZendesk),
+            ("MERGEDEV_ZOHO_DESK", Self::MergedevZohoDesk),
+            ("MERGEDEV_ZOHO_PEOPLE", Self::MergedevZohoPeople),
+            ("MICROSOFT_365", Self::Microsoft365),
+            ("MICROSOFT_365_GCC_HIGH", Self::Microsoft365GccHigh),
+            ("MICROSOFT_TEAMS", Self::MicrosoftTeams),
+            ("MIRO", Self::Miro),
+            ("MONGO_DB_ATLAS", Self::MongoDbAtlas),
+            ("NEW_RELIC", Self::NewRelic),
+            ("NINJAONE_MDM", Self::NinjaoneMdm),
+            ("NOTION", Self::Notion),
+            ("OKTA", Self::Okta),
+            ("OKTA_IDENTITY", Self::OktaIdentity),
+            ("OKTA_OAUTH", Self::OktaOauth),
+            ("PAGER_DUTY", Self::PagerDuty),
+            ("PIVOTAL_TRACKER", Self::PivotalTracker),
+            ("RAPID7", Self::Rapid7),
+            ("RIPPLING", Self::Rippling),
+            ("RIPPLING_MDM", Self::RipplingMdm),
+            ("SALESFORCE", Self::Salesforce),
+            ("SALESFORCE_UAR", Self::SalesforceUar),
+            ("SEGMENT", Self::Segment),
+            ("SENTINEL_ONE", Self::SentinelOne),
+            ("SENTRY", Self::Sentry),
+            ("SHORTCUT", Self::Shortcut),
+            ("SLACK", Self::Slack),
+            ("SNOWFLAKE", Self::Snowflake),
+            ("STACKONE_15FIVE", Self::Stackone15five),
+            ("STACKONE_1PASSWORD", Self::Stackone1password),
+            ("STACKONE_360LEARNING", Self::Stackone360learning),
+            ("STACKONE_AIRCALL", Self::StackoneAircall),
+            ("STACKONE_ANSIBLE", Self::StackoneAnsible),
+            ("STACKONE_ANTHROPIC", Self::StackoneAnthropic),
+            ("STACKONE_ARTICULATE", Self::StackoneArticulate),
+            ("STACKONE_ASHBY", Self::StackoneAshby),
+            ("STACKONE_ATTIO", Self::StackoneAttio),
+            ("STACKONE_AUTODESK", Self::StackoneAutodesk),
+            ("STACKONE_BITWARDEN", Self::StackoneBitwarden),
+            ("STACKONE_BOX", Self::StackoneBox),
+            ("STACKONE_BRAINIER", Self::StackoneBrainier),
+            ("STACKONE_BULLHORN", Self::StackoneBullhorn),
+            ("STACKONE_CANVA", Self::StackoneCanva),
+            ("STACKONE_CHECKMK", Self::StackoneCheckmk),
+            ("STACKONE_CONTENTFUL", Self::StackoneContentful),
+            ("STACKONE_CORNERSTONE", Self::StackoneCornerstone),
+            ("STACKONE_COURSERA", Self::StackoneCoursera),
+            ("STACKONE_DATABRICKS", Self::StackoneDatabricks),
+            ("STACKONE_DIALPAD", Self::StackoneDialpad),
+            ("STACKONE_DIXA", Self::StackoneDixa),
+            ("STACKONE_DOCEBO", Self::StackoneDocebo),
+            ("STACKONE_DOMO", Self::StackoneDomo),
+            ("STACKONE_DROPBOX", Self::StackoneDropbox),
+            ("STACKONE_DROPBOX_SIGN", Self::StackoneDropboxSign),
+            ("STACKONE_DUO", Self::StackoneDuo),
+            ("STACKONE_EASY_LLAMA", Self::StackoneEasyLlama),
+            ("STACKONE_EGNYTE", Self::StackoneEgnyte),
+            ("STACKONE_ELASTIC", Self::StackoneElastic),
+            ("STACKONE_ENVOY", Self::StackoneEnvoy),
+            ("STACKONE_FIVETRAN", Self::StackoneFivetran),
+            ("STACKONE_FRESHSALES", Self::StackoneFreshsales),
+            ("STACKONE_GO1", Self::StackoneGo1),
+            ("STACKONE_GONG", Self::StackoneGong),
+            ("STACKONE_GREENHOUSE", Self::StackoneGreenhouse),
+            ("STACKONE_HARVEST", Self::StackoneHarvest),
+            ("STACKONE_IFS", Self::StackoneIfs),
+            ("STACKONE_INFOSEC", Self::StackoneInfosec),
+            ("STACKONE_INTERCOM", Self::StackoneIntercom),
+            ("STACKONE_IRONCLAD", Self::StackoneIronclad),
+            ("STACKONE_JETBRAINS", Self::StackoneJetbrains),
+            ("STACKONE_KAMELEOON", Self::StackoneKameleoon),
+            ("STACKONE_KLAVIYO", Self::StackoneKlaviyo),
+            ("STACKONE_LACEWORK", Self::StackoneLacework),
+            ("STACKONE_LASTPASS", Self::StackoneLastpass),
+            ("STACKONE_LATTICE", Self::StackoneLattice),
+            ("STACKONE_LEAPSOME", Self::StackoneLeapsome),
+            ("STACKONE_LEVER", Self::StackoneLever),
+            ("STACKONE_LINKEDIN_LEARNING", Self::StackoneLinkedinLearning),
+            ("STACKONE_MAKE", Self::StackoneMake),
+            ("STACKONE_MATILLIONETL", Self::StackoneMatillionetl),
+            ("STACKONE_MEISTERTASK", Self::StackoneMeistertask),
+            ("STACKONE_MIXPANEL", Self::StackoneMixpanel),
+            ("STACKONE_NETLIFY", Self::StackoneNetlify),
+            ("STACKONE_ONEFLOW", Self::StackoneOneflow),
+            ("STACKONE_OPENAI", Self::StackoneOpenai),
+            ("STACKONE_OPENVPN", Self::StackoneOpenvpn),
+            ("STACKONE_OPTIMIZELY", Self::StackoneOptimizely),
+            ("STACKONE_ORACLEHCM", Self::StackoneOraclehcm),
+            ("STACKONE_PEOPLE_FLUENT", Self::StackonePeopleFluent),
+            ("STACKONE_PINPOINT", Self::StackonePinpoint),
+            ("STACKONE_PIPEDRIVE", Self::StackonePipedrive),
+            ("STACKONE_QLIK", Self::StackoneQlik),
+            ("STACKONE_RECRUITEE", Self::StackoneRecruitee),
+            ("STACKONE_RENDER", Self::StackoneRender),
+            ("STACKONE_RETOOL", Self::StackoneRetool),
+            ("STACKONE_RING_CENTRAL", Self::StackoneRingCentral),
+            ("STACKONE_ROLLBAR", Self::StackoneRollbar),
+            ("STACKONE_SALESLOFT", Self::StackoneSalesloft),
+            ("STACKONE_SAP_LEARNING", Self::StackoneSapLearning),
+            ("STACKONE_SCALEWAY", Self::StackoneScaleway),
+            ("STACKONE_SCORO", Self::StackoneScoro),
+            ("STACKONE_SENDGRID", Self::StackoneSendgrid),
+            ("STACKONE_SMARTRECRUITERS", Self::StackoneSmartrecruiters),
+            ("STACKONE_SMARTSHEET", Self::StackoneSmartsheet),
+            ("STACKONE_SONARCLOUD", Self::StackoneSonarcloud),
+            ("STACKONE_SOPHOS", Self::StackoneSophos),
+            ("STACKONE_SPENDESK", Self::StackoneSpendesk),
+            ("STACKONE_SPOTDRAFT", Self::StackoneSpotdraft),
+            ("STACKONE_TABLEAU", Self::StackoneTableau),
+            ("STACKONE_TALENTLMS", Self::StackoneTalentlms),
+            ("STACKONE_TEAMTAILOR", Self::StackoneTeamtailor),
+            ("STACKONE_TEAMVIEWER_REMOTE", Self::StackoneTeamviewerRemote),
+            ("STACKONE_TERRAFORM", Self::StackoneTerraform),
+            ("STACKONE_TOGGL", Self::StackoneToggl),
+            ("STACKONE_TRAVISCI", Self::StackoneTravisci),
+            ("STACKONE_TWILIO", Self::StackoneTwilio),
+            ("STACKONE_UDEMY", Self::StackoneUdemy),
+            ("STACKONE_WEBEX", Self::StackoneWebex),
+            ("STACKONE_WEBFLOW", Self::StackoneWebflow),
+            ("STACKONE_WORKABLE", Self::StackoneWorkable),
+            ("STACKONE_WORKDAY_LEARNING", Self::StackoneWorkdayLearning),
+            ("STACKONE_XYLEME", Self::StackoneXyleme),
+            ("STACKONE_ZELT", Self::StackoneZelt),
+            ("STERLING", Self::Sterling),
+            ("SWIF", Self::Swif),
+            ("TARGET_PROCESS", Self::TargetProcess),
+            ("TINES", Self::Tines),
+            ("TORQ", Self::Torq),
+            ("TRAY", Self::Tray),
+            ("TRELLO", Self::Trello),
+            ("UAR_CSV", Self::UarCsv),
+            ("VERCEL", Self::Vercel),
+            ("VETTY", Self::Vetty),
+            ("WIZ", Self::Wiz),
+            ("WORKSPACE_ONE", Self::WorkspaceOne),
+            ("WORK_OS", Self::WorkOs),
+            ("WORK_OS_SCIM", Self::WorkOsScim),
+            ("XERO", Self::Xero),
+            ("ZAPIER", Self::Zapier),
+            ("ZIP", Self::Zip),
+            ("ZOHO", Self::Zoho),
+            ("ZOOM", Self::Zoom),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for PolicyVersionExternalProvider {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -43019,300 +41130,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for PolicyVersionExternalProvider {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "GOOGLE" => Self::Google,
-                    "OKTA" => Self::Okta,
-                    "MICROSOFT_365" => Self::Microsoft365,
-                    "AWS" => Self::Aws,
-                    "GCP" => Self::Gcp,
-                    "AZURE" => Self::Azure,
-                    "HEROKU" => Self::Heroku,
-                    "GITHUB" => Self::Github,
-                    "GITLAB" => Self::Gitlab,
-                    "BITBUCKET" => Self::Bitbucket,
-                    "SHORTCUT" => Self::Shortcut,
-                    "JIRA" => Self::Jira,
-                    "ASANA" => Self::Asana,
-                    "GUSTO" => Self::Gusto,
-                    "KARMACHECK" => Self::Karmacheck,
-                    "GITHUB_ISSUES" => Self::GithubIssues,
-                    "RIPPLING" => Self::Rippling,
-                    "CERTN" => Self::Certn,
-                    "MERGEDEV_ADP_WORKFORCE_NOW" => Self::MergedevAdpWorkforceNow,
-                    "MERGEDEV_BAMBOO_HR" => Self::MergedevBambooHr,
-                    "MERGEDEV_HR_PARTNER" => Self::MergedevHrPartner,
-                    "MERGEDEV_HI_BOB" => Self::MergedevHiBob,
-                    "MERGEDEV_HUMAANS" => Self::MergedevHumaans,
-                    "MERGEDEV_PERSONIO" => Self::MergedevPersonio,
-                    "MERGEDEV_SAGE" => Self::MergedevSage,
-                    "DIGITAL_OCEAN" => Self::DigitalOcean,
-                    "MERGEDEV_KALLIDUS" => Self::MergedevKallidus,
-                    "MERGEDEV_TRINET" => Self::MergedevTrinet,
-                    "MERGEDEV_TRINET_HR" => Self::MergedevTrinetHr,
-                    "MERGEDEV_FRESHTEAM" => Self::MergedevFreshteam,
-                    "MERGEDEV_SAP_SUCCESSFACTORS" => Self::MergedevSapSuccessfactors,
-                    "TRELLO" => Self::Trello,
-                    "GITLAB_ISSUES" => Self::GitlabIssues,
-                    "MERGEDEV_JUSTWORKS" => Self::MergedevJustworks,
-                    "LINEAR" => Self::Linear,
-                    "PIVOTAL_TRACKER" => Self::PivotalTracker,
-                    "WORK_OS" => Self::WorkOs,
-                    "MERGEDEV_PAYLOCITY" => Self::MergedevPaylocity,
-                    "MONGO_DB_ATLAS" => Self::MongoDbAtlas,
-                    "TARGET_PROCESS" => Self::TargetProcess,
-                    "CLICKUP" => Self::Clickup,
-                    "CHECKR" => Self::Checkr,
-                    "MERGEDEV_WORKDAY" => Self::MergedevWorkday,
-                    "ZOHO" => Self::Zoho,
-                    "CLOUDFLARE" => Self::Cloudflare,
-                    "JAMF" => Self::Jamf,
-                    "AZURE_BOARDS" => Self::AzureBoards,
-                    "AZURE_REPOS" => Self::AzureRepos,
-                    "MERGEDEV_HR_CLOUD" => Self::MergedevHrCloud,
-                    "INTUNE" => Self::Intune,
-                    "OKTA_IDENTITY" => Self::OktaIdentity,
-                    "GOODHIRE" => Self::Goodhire,
-                    "KANDJI" => Self::Kandji,
-                    "AWS_CODECOMMIT" => Self::AwsCodecommit,
-                    "FIBERY" => Self::Fibery,
-                    "CURRICULA" => Self::Curricula,
-                    "JUMPCLOUD" => Self::Jumpcloud,
-                    "HEXNODE_UEM" => Self::HexnodeUem,
-                    "RIPPLING_MDM" => Self::RipplingMdm,
-                    "AWS_ORG_UNITS" => Self::AwsOrgUnits,
-                    "KNOWBE4" => Self::Knowbe4,
-                    "MERGEDEV_UKG_PRO" => Self::MergedevUkgPro,
-                    "MERGEDEV_UKG_READY" => Self::MergedevUkgReady,
-                    "DATADOG" => Self::Datadog,
-                    "SLACK" => Self::Slack,
-                    "DOCUSIGN" => Self::Docusign,
-                    "MICROSOFT_TEAMS" => Self::MicrosoftTeams,
-                    "AWS_INSPECTOR" => Self::AwsInspector,
-                    "MERGEDEV_ONELOGIN" => Self::MergedevOnelogin,
-                    "MERGEDEV_JUMPCLOUD" => Self::MergedevJumpcloud,
-                    "CONFLUENCE" => Self::Confluence,
-                    "WORKSPACE_ONE" => Self::WorkspaceOne,
-                    "NEW_RELIC" => Self::NewRelic,
-                    "MERGEDEV_SERVICENOW" => Self::MergedevServicenow,
-                    "RAPID7" => Self::Rapid7,
-                    "MERGEDEV_AHA" => Self::MergedevAha,
-                    "MERGEDEV_BASECAMP" => Self::MergedevBasecamp,
-                    "MERGEDEV_BITBUCKET" => Self::MergedevBitbucket,
-                    "MERGEDEV_FRESHDESK" => Self::MergedevFreshdesk,
-                    "MERGEDEV_FRESHSERVICE" => Self::MergedevFreshservice,
-                    "MERGEDEV_HEIGHT" => Self::MergedevHeight,
-                    "MERGEDEV_HIVE" => Self::MergedevHive,
-                    "MERGEDEV_TEAMWORK" => Self::MergedevTeamwork,
-                    "MERGEDEV_WRIKE" => Self::MergedevWrike,
-                    "MERGEDEV_ZENDESK" => Self::MergedevZendesk,
-                    "CSV_IDP" => Self::CsvIdp,
-                    "APIDECK" => Self::Apideck,
-                    "AWS_GOV_CLOUD" => Self::AwsGovCloud,
-                    "SENTINEL_ONE" => Self::SentinelOne,
-                    "MERGEDEV_NAMELY" => Self::MergedevNamely,
-                    "MERGEDEV_INSPERITY_PREMIER" => Self::MergedevInsperityPremier,
-                    "MERGEDEV_DAYFORCE" => Self::MergedevDayforce,
-                    "MERGEDEV_ALEXISHR" => Self::MergedevAlexishr,
-                    "MERGEDEV_BREATHE" => Self::MergedevBreathe,
-                    "MERGEDEV_CHARLIE" => Self::MergedevCharlie,
-                    "MERGEDEV_CHARTHOP" => Self::MergedevCharthop,
-                    "MERGEDEV_DEEL" => Self::MergedevDeel,
-                    "MERGEDEV_FACTORIAL" => Self::MergedevFactorial,
-                    "MERGEDEV_INTELLIHR" => Self::MergedevIntellihr,
-                    "MERGEDEV_KEKA" => Self::MergedevKeka,
-                    "MERGEDEV_LUCCA" => Self::MergedevLucca,
-                    "MERGEDEV_OFFICIENT" => Self::MergedevOfficient,
-                    "MERGEDEV_PAYCHEX" => Self::MergedevPaychex,
-                    "MERGEDEV_PEOPLE_HR" => Self::MergedevPeopleHr,
-                    "MERGEDEV_OYSTERHR" => Self::MergedevOysterhr,
-                    "MERGEDEV_PAYCOR" => Self::MergedevPaycor,
-                    "HUBSPOT" => Self::Hubspot,
-                    "ZOOM" => Self::Zoom,
-                    "AUTH0" => Self::Auth0,
-                    "SENTRY" => Self::Sentry,
-                    "ZAPIER" => Self::Zapier,
-                    "SNOWFLAKE" => Self::Snowflake,
-                    "MIRO" => Self::Miro,
-                    "MERGEDEV_EMPLOYMENT_HERO" => Self::MergedevEmploymentHero,
-                    "SEGMENT" => Self::Segment,
-                    "WIZ" => Self::Wiz,
-                    "XERO" => Self::Xero,
-                    "GITHUB_CODE" => Self::GithubCode,
-                    "ATLASSIAN" => Self::Atlassian,
-                    "PAGER_DUTY" => Self::PagerDuty,
-                    "STACKONE_SMARTRECRUITERS" => Self::StackoneSmartrecruiters,
-                    "STACKONE_TEAMTAILOR" => Self::StackoneTeamtailor,
-                    "CROWDSTRIKE" => Self::Crowdstrike,
-                    "GITHUB_ENTERPRISE" => Self::GithubEnterprise,
-                    "NOTION" => Self::Notion,
-                    "STACKONE_KLAVIYO" => Self::StackoneKlaviyo,
-                    "STACKONE_LASTPASS" => Self::StackoneLastpass,
-                    "STACKONE_LEAPSOME" => Self::StackoneLeapsome,
-                    "STACKONE_LEVER" => Self::StackoneLever,
-                    "STACKONE_ORACLEHCM" => Self::StackoneOraclehcm,
-                    "STACKONE_PINPOINT" => Self::StackonePinpoint,
-                    "STACKONE_PIPEDRIVE" => Self::StackonePipedrive,
-                    "STACKONE_RECRUITEE" => Self::StackoneRecruitee,
-                    "STACKONE_WEBEX" => Self::StackoneWebex,
-                    "STACKONE_WORKABLE" => Self::StackoneWorkable,
-                    "STACKONE_ZELT" => Self::StackoneZelt,
-                    "STACKONE_BITWARDEN" => Self::StackoneBitwarden,
-                    "STACKONE_SALESLOFT" => Self::StackoneSalesloft,
-                    "STACKONE_DIXA" => Self::StackoneDixa,
-                    "STACKONE_FRESHSALES" => Self::StackoneFreshsales,
-                    "STACKONE_CANVA" => Self::StackoneCanva,
-                    "STACKONE_GREENHOUSE" => Self::StackoneGreenhouse,
-                    "STACKONE_ASHBY" => Self::StackoneAshby,
-                    "STACKONE_ATTIO" => Self::StackoneAttio,
-                    "STACKONE_CONTENTFUL" => Self::StackoneContentful,
-                    "COVERDASH" => Self::Coverdash,
-                    "MERGEDEV_FRONT" => Self::MergedevFront,
-                    "SALESFORCE" => Self::Salesforce,
-                    "STACKONE_ELASTIC" => Self::StackoneElastic,
-                    "STACKONE_RENDER" => Self::StackoneRender,
-                    "STACKONE_TERRAFORM" => Self::StackoneTerraform,
-                    "STACKONE_DOMO" => Self::StackoneDomo,
-                    "STACKONE_ENVOY" => Self::StackoneEnvoy,
-                    "STACKONE_SCALEWAY" => Self::StackoneScaleway,
-                    "STACKONE_JETBRAINS" => Self::StackoneJetbrains,
-                    "STACKONE_FIVETRAN" => Self::StackoneFivetran,
-                    "STACKONE_INTERCOM" => Self::StackoneIntercom,
-                    "STACKONE_AUTODESK" => Self::StackoneAutodesk,
-                    "GITHUB_ACTIONS" => Self::GithubActions,
-                    "AZURE_ORG_UNITS" => Self::AzureOrgUnits,
-                    "MICROSOFT_365_GCC_HIGH" => Self::Microsoft365GccHigh,
-                    "STACKONE_AIRCALL" => Self::StackoneAircall,
-                    "STACKONE_15FIVE" => Self::Stackone15five,
-                    "STACKONE_ROLLBAR" => Self::StackoneRollbar,
-                    "STACKONE_EGNYTE" => Self::StackoneEgnyte,
-                    "STACKONE_QLIK" => Self::StackoneQlik,
-                    "STACKONE_BULLHORN" => Self::StackoneBullhorn,
-                    "STACKONE_OPENVPN" => Self::StackoneOpenvpn,
-                    "STACKONE_SOPHOS" => Self::StackoneSophos,
-                    "STACKONE_MEISTERTASK" => Self::StackoneMeistertask,
-                    "STACKONE_TALENTLMS" => Self::StackoneTalentlms,
-                    "STACKONE_ONEFLOW" => Self::StackoneOneflow,
-                    "STACKONE_RING_CENTRAL" => Self::StackoneRingCentral,
-                    "STACKONE_ARTICULATE" => Self::StackoneArticulate,
-                    "STACKONE_DIALPAD" => Self::StackoneDialpad,
-                    "STACKONE_TABLEAU" => Self::StackoneTableau,
-                    "AZURE_DEVOPS" => Self::AzureDevops,
-                    "STACKONE_1PASSWORD" => Self::Stackone1password,
-                    "STACKONE_MIXPANEL" => Self::StackoneMixpanel,
-                    "STACKONE_SONARCLOUD" => Self::StackoneSonarcloud,
-                    "STACKONE_TWILIO" => Self::StackoneTwilio,
-                    "STACKONE_ANSIBLE" => Self::StackoneAnsible,
-                    "STACKONE_LATTICE" => Self::StackoneLattice,
-                    "STACKONE_WEBFLOW" => Self::StackoneWebflow,
-                    "STACKONE_LACEWORK" => Self::StackoneLacework,
-                    "STACKONE_DATABRICKS" => Self::StackoneDatabricks,
-                    "STACKONE_IFS" => Self::StackoneIfs,
-                    "STACKONE_TRAVISCI" => Self::StackoneTravisci,
-                    "STACKONE_MATILLIONETL" => Self::StackoneMatillionetl,
-                    "STACKONE_OPTIMIZELY" => Self::StackoneOptimizely,
-                    "UAR_CSV" => Self::UarCsv,
-                    "STERLING" => Self::Sterling,
-                    "HIRERIGHT" => Self::Hireright,
-                    "VETTY" => Self::Vetty,
-                    "MERGEDEV_CYBERARK" => Self::MergedevCyberark,
-                    "SALESFORCE_UAR" => Self::SalesforceUar,
-                    "GOOGLE_ADMIN_CONSOLE" => Self::GoogleAdminConsole,
-                    "VERCEL" => Self::Vercel,
-                    "STACKONE_DUO" => Self::StackoneDuo,
-                    "STACKONE_GONG" => Self::StackoneGong,
-                    "STACKONE_IRONCLAD" => Self::StackoneIronclad,
-                    "STACKONE_SCORO" => Self::StackoneScoro,
-                    "STACKONE_TEAMVIEWER_REMOTE" => Self::StackoneTeamviewerRemote,
-                    "STACKONE_SPOTDRAFT" => Self::StackoneSpotdraft,
-                    "STACKONE_SPENDESK" => Self::StackoneSpendesk,
-                    "STACKONE_SENDGRID" => Self::StackoneSendgrid,
-                    "STACKONE_SMARTSHEET" => Self::StackoneSmartsheet,
-                    "STACKONE_CHECKMK" => Self::StackoneCheckmk,
-                    "LEEN_TENABLE" => Self::LeenTenable,
-                    "LEEN_QUALYS" => Self::LeenQualys,
-                    "LEEN_SEMGREP" => Self::LeenSemgrep,
-                    "LEEN_SNYK" => Self::LeenSnyk,
-                    "LEEN_CROWDSTRIKE_VMS" => Self::LeenCrowdstrikeVms,
-                    "LEEN_MS_DEFENDER_VMS" => Self::LeenMsDefenderVms,
-                    "LEEN_SENTINELONE_VMS" => Self::LeenSentineloneVms,
-                    "GITLAB_ON_PREM" => Self::GitlabOnPrem,
-                    "CUSTOM" => Self::Custom,
-                    "LEEN_RAPID7_VMS" => Self::LeenRapid7Vms,
-                    "BAMBOO_HR" => Self::BambooHr,
-                    "GITLAB_ISSUES_ON_PREM" => Self::GitlabIssuesOnPrem,
-                    "GITHUB_ISSUES_ENTERPRISE" => Self::GithubIssuesEnterprise,
-                    "BITBUCKET_CODE" => Self::BitbucketCode,
-                    "LEEN_ARNICA" => Self::LeenArnica,
-                    "STACKONE_NETLIFY" => Self::StackoneNetlify,
-                    "STACKONE_OPENAI" => Self::StackoneOpenai,
-                    "KOLIDE" => Self::Kolide,
-                    "MERGEDEV_JIRA_DATA_CENTER" => Self::MergedevJiraDataCenter,
-                    "MERGEDEV_PINGONE" => Self::MergedevPingone,
-                    "GOOGLE_ADMIN_CONSOLE_OAUTH" => Self::GoogleAdminConsoleOauth,
-                    "GOOGLE_OAUTH" => Self::GoogleOauth,
-                    "STACKONE_ANTHROPIC" => Self::StackoneAnthropic,
-                    "INTUNE_GCC_HIGH" => Self::IntuneGccHigh,
-                    "STACKONE_DROPBOX" => Self::StackoneDropbox,
-                    "STACKONE_DROPBOX_SIGN" => Self::StackoneDropboxSign,
-                    "STACKONE_HARVEST" => Self::StackoneHarvest,
-                    "STACKONE_KAMELEOON" => Self::StackoneKameleoon,
-                    "STACKONE_MAKE" => Self::StackoneMake,
-                    "STACKONE_RETOOL" => Self::StackoneRetool,
-                    "STACKONE_TOGGL" => Self::StackoneToggl,
-                    "STACKONE_BOX" => Self::StackoneBox,
-                    "MERGEDEV_ZOHO_PEOPLE" => Self::MergedevZohoPeople,
-                    "MERGEDEV_ZOHO_DESK" => Self::MergedevZohoDesk,
-                    "LEEN_WIZ_VMS" => Self::LeenWizVms,
-                    "LEEN_WIZ_CODE" => Self::LeenWizCode,
-                    "LEEN_AIKIDO" => Self::LeenAikido,
-                    "MERGEDEV_LATTICE_HRIS" => Self::MergedevLatticeHris,
-                    "MERGEDEV_DARWINBOX" => Self::MergedevDarwinbox,
-                    "MERGEDEV_PAYCOM" => Self::MergedevPaycom,
-                    "AZURE_GCC_HIGH" => Self::AzureGccHigh,
-                    "AZURE_MG_GCC_HIGH" => Self::AzureMgGccHigh,
-                    "STACKONE_EASY_LLAMA" => Self::StackoneEasyLlama,
-                    "MERGEDEV_LEAPSOME" => Self::MergedevLeapsome,
-                    "CUSTOM_XFA" => Self::CustomXfa,
-                    "LEEN_MS_DEFENDER_VMS_GCC_HIGH" => Self::LeenMsDefenderVmsGccHigh,
-                    "STACKONE_CORNERSTONE" => Self::StackoneCornerstone,
-                    "STACKONE_DOCEBO" => Self::StackoneDocebo,
-                    "STACKONE_GO1" => Self::StackoneGo1,
-                    "STACKONE_LINKEDIN_LEARNING" => Self::StackoneLinkedinLearning,
-                    "STACKONE_SAP_LEARNING" => Self::StackoneSapLearning,
-                    "STACKONE_WORKDAY_LEARNING" => Self::StackoneWorkdayLearning,
-                    "STACKONE_360LEARNING" => Self::Stackone360learning,
-                    "STACKONE_BRAINIER" => Self::StackoneBrainier,
-                    "STACKONE_COURSERA" => Self::StackoneCoursera,
-                    "STACKONE_XYLEME" => Self::StackoneXyleme,
-                    "STACKONE_INFOSEC" => Self::StackoneInfosec,
-                    "STACKONE_PEOPLE_FLUENT" => Self::StackonePeopleFluent,
-                    "STACKONE_UDEMY" => Self::StackoneUdemy,
-                    "AIKIDO" => Self::Aikido,
-                    "AZURE_ENTRA_ID" => Self::AzureEntraId,
-                    "GOOGLE_CLOUD_IDENTITY" => Self::GoogleCloudIdentity,
-                    "HYPERCOMPLY" => Self::Hypercomply,
-                    "INTRUDER" => Self::Intruder,
-                    "IRIS_AI" => Self::IrisAi,
-                    "JIT" => Self::Jit,
-                    "TINES" => Self::Tines,
-                    "TORQ" => Self::Torq,
-                    "TRAY" => Self::Tray,
-                    "SWIF" => Self::Swif,
-                    "LEEN_ORCA_SECURITY" => Self::LeenOrcaSecurity,
-                    "ZIP" => Self::Zip,
-                    "CUSTOM_MDM" => Self::CustomMdm,
-                    "LEEN_UPWIND" => Self::LeenUpwind,
-                    "WORK_OS_SCIM" => Self::WorkOsScim,
-                    "LEEN_GITLAB_VMS" => Self::LeenGitlabVms,
-                    "NINJAONE_MDM" => Self::NinjaoneMdm,
-                    "FIELDGUIDE" => Self::Fieldguide,
-                    "OKTA_OAUTH" => Self::OktaOauth,
-                    "IRONCLAD_VENDOR" => Self::IroncladVendor,
-                    "CUSTOM_HRIS" => Self::CustomHris,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for PolicyVersionExternalProvider {
@@ -43325,298 +41143,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for PolicyVersionExternalProvider {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "GOOGLE" => Self::Google,
-                "OKTA" => Self::Okta,
-                "MICROSOFT_365" => Self::Microsoft365,
-                "AWS" => Self::Aws,
-                "GCP" => Self::Gcp,
-                "AZURE" => Self::Azure,
-                "HEROKU" => Self::Heroku,
-                "GITHUB" => Self::Github,
-                "GITLAB" => Self::Gitlab,
-                "BITBUCKET" => Self::Bitbucket,
-                "SHORTCUT" => Self::Shortcut,
-                "JIRA" => Self::Jira,
-                "ASANA" => Self::Asana,
-                "GUSTO" => Self::Gusto,
-                "KARMACHECK" => Self::Karmacheck,
-                "GITHUB_ISSUES" => Self::GithubIssues,
-                "RIPPLING" => Self::Rippling,
-                "CERTN" => Self::Certn,
-                "MERGEDEV_ADP_WORKFORCE_NOW" => Self::MergedevAdpWorkforceNow,
-                "MERGEDEV_BAMBOO_HR" => Self::MergedevBambooHr,
-                "MERGEDEV_HR_PARTNER" => Self::MergedevHrPartner,
-                "MERGEDEV_HI_BOB" => Self::MergedevHiBob,
-                "MERGEDEV_HUMAANS" => Self::MergedevHumaans,
-                "MERGEDEV_PERSONIO" => Self::MergedevPersonio,
-                "MERGEDEV_SAGE" => Self::MergedevSage,
-                "DIGITAL_OCEAN" => Self::DigitalOcean,
-                "MERGEDEV_KALLIDUS" => Self::MergedevKallidus,
-                "MERGEDEV_TRINET" => Self::MergedevTrinet,
-                "MERGEDEV_TRINET_HR" => Self::MergedevTrinetHr,
-                "MERGEDEV_FRESHTEAM" => Self::MergedevFreshteam,
-                "MERGEDEV_SAP_SUCCESSFACTORS" => Self::MergedevSapSuccessfactors,
-                "TRELLO" => Self::Trello,
-                "GITLAB_ISSUES" => Self::GitlabIssues,
-                "MERGEDEV_JUSTWORKS" => Self::MergedevJustworks,
-                "LINEAR" => Self::Linear,
-                "PIVOTAL_TRACKER" => Self::PivotalTracker,
-                "WORK_OS" => Self::WorkOs,
-                "MERGEDEV_PAYLOCITY" => Self::MergedevPaylocity,
-                "MONGO_DB_ATLAS" => Self::MongoDbAtlas,
-                "TARGET_PROCESS" => Self::TargetProcess,
-                "CLICKUP" => Self::Clickup,
-                "CHECKR" => Self::Checkr,
-                "MERGEDEV_WORKDAY" => Self::MergedevWorkday,
-                "ZOHO" => Self::Zoho,
-                "CLOUDFLARE" => Self::Cloudflare,
-                "JAMF" => Self::Jamf,
-                "AZURE_BOARDS" => Self::AzureBoards,
-                "AZURE_REPOS" => Self::AzureRepos,
-                "MERGEDEV_HR_CLOUD" => Self::MergedevHrCloud,
-                "INTUNE" => Self::Intune,
-                "OKTA_IDENTITY" => Self::OktaIdentity,
-                "GOODHIRE" => Self::Goodhire,
-                "KANDJI" => Self::Kandji,
-                "AWS_CODECOMMIT" => Self::AwsCodecommit,
-                "FIBERY" => Self::Fibery,
-                "CURRICULA" => Self::Curricula,
-                "JUMPCLOUD" => Self::Jumpcloud,
-                "HEXNODE_UEM" => Self::HexnodeUem,
-                "RIPPLING_MDM" => Self::RipplingMdm,
-                "AWS_ORG_UNITS" => Self::AwsOrgUnits,
-                "KNOWBE4" => Self::Knowbe4,
-                "MERGEDEV_UKG_PRO" => Self::MergedevUkgPro,
-                "MERGEDEV_UKG_READY" => Self::MergedevUkgReady,
-                "DATADOG" => Self::Datadog,
-                "SLACK" => Self::Slack,
-                "DOCUSIGN" => Self::Docusign,
-                "MICROSOFT_TEAMS" => Self::MicrosoftTeams,
-                "AWS_INSPECTOR" => Self::AwsInspector,
-                "MERGEDEV_ONELOGIN" => Self::MergedevOnelogin,
-                "MERGEDEV_JUMPCLOUD" => Self::MergedevJumpcloud,
-                "CONFLUENCE" => Self::Confluence,
-                "WORKSPACE_ONE" => Self::WorkspaceOne,
-                "NEW_RELIC" => Self::NewRelic,
-                "MERGEDEV_SERVICENOW" => Self::MergedevServicenow,
-                "RAPID7" => Self::Rapid7,
-                "MERGEDEV_AHA" => Self::MergedevAha,
-                "MERGEDEV_BASECAMP" => Self::MergedevBasecamp,
-                "MERGEDEV_BITBUCKET" => Self::MergedevBitbucket,
-                "MERGEDEV_FRESHDESK" => Self::MergedevFreshdesk,
-                "MERGEDEV_FRESHSERVICE" => Self::MergedevFreshservice,
-                "MERGEDEV_HEIGHT" => Self::MergedevHeight,
-                "MERGEDEV_HIVE" => Self::MergedevHive,
-                "MERGEDEV_TEAMWORK" => Self::MergedevTeamwork,
-                "MERGEDEV_WRIKE" => Self::MergedevWrike,
-                "MERGEDEV_ZENDESK" => Self::MergedevZendesk,
-                "CSV_IDP" => Self::CsvIdp,
-                "APIDECK" => Self::Apideck,
-                "AWS_GOV_CLOUD" => Self::AwsGovCloud,
-                "SENTINEL_ONE" => Self::SentinelOne,
-                "MERGEDEV_NAMELY" => Self::MergedevNamely,
-                "MERGEDEV_INSPERITY_PREMIER" => Self::MergedevInsperityPremier,
-                "MERGEDEV_DAYFORCE" => Self::MergedevDayforce,
-                "MERGEDEV_ALEXISHR" => Self::MergedevAlexishr,
-                "MERGEDEV_BREATHE" => Self::MergedevBreathe,
-                "MERGEDEV_CHARLIE" => Self::MergedevCharlie,
-                "MERGEDEV_CHARTHOP" => Self::MergedevCharthop,
-                "MERGEDEV_DEEL" => Self::MergedevDeel,
-                "MERGEDEV_FACTORIAL" => Self::MergedevFactorial,
-                "MERGEDEV_INTELLIHR" => Self::MergedevIntellihr,
-                "MERGEDEV_KEKA" => Self::MergedevKeka,
-                "MERGEDEV_LUCCA" => Self::MergedevLucca,
-                "MERGEDEV_OFFICIENT" => Self::MergedevOfficient,
-                "MERGEDEV_PAYCHEX" => Self::MergedevPaychex,
-                "MERGEDEV_PEOPLE_HR" => Self::MergedevPeopleHr,
-                "MERGEDEV_OYSTERHR" => Self::MergedevOysterhr,
-                "MERGEDEV_PAYCOR" => Self::MergedevPaycor,
-                "HUBSPOT" => Self::Hubspot,
-                "ZOOM" => Self::Zoom,
-                "AUTH0" => Self::Auth0,
-                "SENTRY" => Self::Sentry,
-                "ZAPIER" => Self::Zapier,
-                "SNOWFLAKE" => Self::Snowflake,
-                "MIRO" => Self::Miro,
-                "MERGEDEV_EMPLOYMENT_HERO" => Self::MergedevEmploymentHero,
-                "SEGMENT" => Self::Segment,
-                "WIZ" => Self::Wiz,
-                "XERO" => Self::Xero,
-                "GITHUB_CODE" => Self::GithubCode,
-                "ATLASSIAN" => Self::Atlassian,
-                "PAGER_DUTY" => Self::PagerDuty,
-                "STACKONE_SMARTRECRUITERS" => Self::StackoneSmartrecruiters,
-                "STACKONE_TEAMTAILOR" => Self::StackoneTeamtailor,
-                "CROWDSTRIKE" => Self::Crowdstrike,
-                "GITHUB_ENTERPRISE" => Self::GithubEnterprise,
-                "NOTION" => Self::Notion,
-                "STACKONE_KLAVIYO" => Self::StackoneKlaviyo,
-                "STACKONE_LASTPASS" => Self::StackoneLastpass,
-                "STACKONE_LEAPSOME" => Self::StackoneLeapsome,
-                "STACKONE_LEVER" => Self::StackoneLever,
-                "STACKONE_ORACLEHCM" => Self::StackoneOraclehcm,
-                "STACKONE_PINPOINT" => Self::StackonePinpoint,
-                "STACKONE_PIPEDRIVE" => Self::StackonePipedrive,
-                "STACKONE_RECRUITEE" => Self::StackoneRecruitee,
-                "STACKONE_WEBEX" => Self::StackoneWebex,
-                "STACKONE_WORKABLE" => Self::StackoneWorkable,
-                "STACKONE_ZELT" => Self::StackoneZelt,
-                "STACKONE_BITWARDEN" => Self::StackoneBitwarden,
-                "STACKONE_SALESLOFT" => Self::StackoneSalesloft,
-                "STACKONE_DIXA" => Self::StackoneDixa,
-                "STACKONE_FRESHSALES" => Self::StackoneFreshsales,
-                "STACKONE_CANVA" => Self::StackoneCanva,
-                "STACKONE_GREENHOUSE" => Self::StackoneGreenhouse,
-                "STACKONE_ASHBY" => Self::StackoneAshby,
-                "STACKONE_ATTIO" => Self::StackoneAttio,
-                "STACKONE_CONTENTFUL" => Self::StackoneContentful,
-                "COVERDASH" => Self::Coverdash,
-                "MERGEDEV_FRONT" => Self::MergedevFront,
-                "SALESFORCE" => Self::Salesforce,
-                "STACKONE_ELASTIC" => Self::StackoneElastic,
-                "STACKONE_RENDER" => Self::StackoneRender,
-                "STACKONE_TERRAFORM" => Self::StackoneTerraform,
-                "STACKONE_DOMO" => Self::StackoneDomo,
-                "STACKONE_ENVOY" => Self::StackoneEnvoy,
-                "STACKONE_SCALEWAY" => Self::StackoneScaleway,
-                "STACKONE_JETBRAINS" => Self::StackoneJetbrains,
-                "STACKONE_FIVETRAN" => Self::StackoneFivetran,
-                "STACKONE_INTERCOM" => Self::StackoneIntercom,
-                "STACKONE_AUTODESK" => Self::StackoneAutodesk,
-                "GITHUB_ACTIONS" => Self::GithubActions,
-                "AZURE_ORG_UNITS" => Self::AzureOrgUnits,
-                "MICROSOFT_365_GCC_HIGH" => Self::Microsoft365GccHigh,
-                "STACKONE_AIRCALL" => Self::StackoneAircall,
-                "STACKONE_15FIVE" => Self::Stackone15five,
-                "STACKONE_ROLLBAR" => Self::StackoneRollbar,
-                "STACKONE_EGNYTE" => Self::StackoneEgnyte,
-                "STACKONE_QLIK" => Self::StackoneQlik,
-                "STACKONE_BULLHORN" => Self::StackoneBullhorn,
-                "STACKONE_OPENVPN" => Self::StackoneOpenvpn,
-                "STACKONE_SOPHOS" => Self::StackoneSophos,
-                "STACKONE_MEISTERTASK" => Self::StackoneMeistertask,
-                "STACKONE_TALENTLMS" => Self::StackoneTalentlms,
-                "STACKONE_ONEFLOW" => Self::StackoneOneflow,
-                "STACKONE_RING_CENTRAL" => Self::StackoneRingCentral,
-                "STACKONE_ARTICULATE" => Self::StackoneArticulate,
-                "STACKONE_DIALPAD" => Self::StackoneDialpad,
-                "STACKONE_TABLEAU" => Self::StackoneTableau,
-                "AZURE_DEVOPS" => Self::AzureDevops,
-                "STACKONE_1PASSWORD" => Self::Stackone1password,
-                "STACKONE_MIXPANEL" => Self::StackoneMixpanel,
-                "STACKONE_SONARCLOUD" => Self::StackoneSonarcloud,
-                "STACKONE_TWILIO" => Self::StackoneTwilio,
-                "STACKONE_ANSIBLE" => Self::StackoneAnsible,
-                "STACKONE_LATTICE" => Self::StackoneLattice,
-                "STACKONE_WEBFLOW" => Self::StackoneWebflow,
-                "STACKONE_LACEWORK" => Self::StackoneLacework,
-                "STACKONE_DATABRICKS" => Self::StackoneDatabricks,
-                "STACKONE_IFS" => Self::StackoneIfs,
-                "STACKONE_TRAVISCI" => Self::StackoneTravisci,
-                "STACKONE_MATILLIONETL" => Self::StackoneMatillionetl,
-                "STACKONE_OPTIMIZELY" => Self::StackoneOptimizely,
-                "UAR_CSV" => Self::UarCsv,
-                "STERLING" => Self::Sterling,
-                "HIRERIGHT" => Self::Hireright,
-                "VETTY" => Self::Vetty,
-                "MERGEDEV_CYBERARK" => Self::MergedevCyberark,
-                "SALESFORCE_UAR" => Self::SalesforceUar,
-                "GOOGLE_ADMIN_CONSOLE" => Self::GoogleAdminConsole,
-                "VERCEL" => Self::Vercel,
-                "STACKONE_DUO" => Self::StackoneDuo,
-                "STACKONE_GONG" => Self::StackoneGong,
-                "STACKONE_IRONCLAD" => Self::StackoneIronclad,
-                "STACKONE_SCORO" => Self::StackoneScoro,
-                "STACKONE_TEAMVIEWER_REMOTE" => Self::StackoneTeamviewerRemote,
-                "STACKONE_SPOTDRAFT" => Self::StackoneSpotdraft,
-                "STACKONE_SPENDESK" => Self::StackoneSpendesk,
-                "STACKONE_SENDGRID" => Self::StackoneSendgrid,
-                "STACKONE_SMARTSHEET" => Self::StackoneSmartsheet,
-                "STACKONE_CHECKMK" => Self::StackoneCheckmk,
-                "LEEN_TENABLE" => Self::LeenTenable,
-                "LEEN_QUALYS" => Self::LeenQualys,
-                "LEEN_SEMGREP" => Self::LeenSemgrep,
-                "LEEN_SNYK" => Self::LeenSnyk,
-                "LEEN_CROWDSTRIKE_VMS" => Self::LeenCrowdstrikeVms,
-                "LEEN_MS_DEFENDER_VMS" => Self::LeenMsDefenderVms,
-                "LEEN_SENTINELONE_VMS" => Self::LeenSentineloneVms,
-                "GITLAB_ON_PREM" => Self::GitlabOnPrem,
-                "CUSTOM" => Self::Custom,
-                "LEEN_RAPID7_VMS" => Self::LeenRapid7Vms,
-                "BAMBOO_HR" => Self::BambooHr,
-                "GITLAB_ISSUES_ON_PREM" => Self::GitlabIssuesOnPrem,
-                "GITHUB_ISSUES_ENTERPRISE" => Self::GithubIssuesEnterprise,
-                "BITBUCKET_CODE" => Self::BitbucketCode,
-                "LEEN_ARNICA" => Self::LeenArnica,
-                "STACKONE_NETLIFY" => Self::StackoneNetlify,
-                "STACKONE_OPENAI" => Self::StackoneOpenai,
-                "KOLIDE" => Self::Kolide,
-                "MERGEDEV_JIRA_DATA_CENTER" => Self::MergedevJiraDataCenter,
-                "MERGEDEV_PINGONE" => Self::MergedevPingone,
-                "GOOGLE_ADMIN_CONSOLE_OAUTH" => Self::GoogleAdminConsoleOauth,
-                "GOOGLE_OAUTH" => Self::GoogleOauth,
-                "STACKONE_ANTHROPIC" => Self::StackoneAnthropic,
-                "INTUNE_GCC_HIGH" => Self::IntuneGccHigh,
-                "STACKONE_DROPBOX" => Self::StackoneDropbox,
-                "STACKONE_DROPBOX_SIGN" => Self::StackoneDropboxSign,
-                "STACKONE_HARVEST" => Self::StackoneHarvest,
-                "STACKONE_KAMELEOON" => Self::StackoneKameleoon,
-                "STACKONE_MAKE" => Self::StackoneMake,
-                "STACKONE_RETOOL" => Self::StackoneRetool,
-                "STACKONE_TOGGL" => Self::StackoneToggl,
-                "STACKONE_BOX" => Self::StackoneBox,
-                "MERGEDEV_ZOHO_PEOPLE" => Self::MergedevZohoPeople,
-                "MERGEDEV_ZOHO_DESK" => Self::MergedevZohoDesk,
-                "LEEN_WIZ_VMS" => Self::LeenWizVms,
-                "LEEN_WIZ_CODE" => Self::LeenWizCode,
-                "LEEN_AIKIDO" => Self::LeenAikido,
-                "MERGEDEV_LATTICE_HRIS" => Self::MergedevLatticeHris,
-                "MERGEDEV_DARWINBOX" => Self::MergedevDarwinbox,
-                "MERGEDEV_PAYCOM" => Self::MergedevPaycom,
-                "AZURE_GCC_HIGH" => Self::AzureGccHigh,
-                "AZURE_MG_GCC_HIGH" => Self::AzureMgGccHigh,
-                "STACKONE_EASY_LLAMA" => Self::StackoneEasyLlama,
-                "MERGEDEV_LEAPSOME" => Self::MergedevLeapsome,
-                "CUSTOM_XFA" => Self::CustomXfa,
-                "LEEN_MS_DEFENDER_VMS_GCC_HIGH" => Self::LeenMsDefenderVmsGccHigh,
-                "STACKONE_CORNERSTONE" => Self::StackoneCornerstone,
-                "STACKONE_DOCEBO" => Self::StackoneDocebo,
-                "STACKONE_GO1" => Self::StackoneGo1,
-                "STACKONE_LINKEDIN_LEARNING" => Self::StackoneLinkedinLearning,
-                "STACKONE_SAP_LEARNING" => Self::StackoneSapLearning,
-                "STACKONE_WORKDAY_LEARNING" => Self::StackoneWorkdayLearning,
-                "STACKONE_360LEARNING" => Self::Stackone360learning,
-                "STACKONE_BRAINIER" => Self::StackoneBrainier,
-                "STACKONE_COURSERA" => Self::StackoneCoursera,
-                "STACKONE_XYLEME" => Self::StackoneXyleme,
-                "STACKONE_INFOSEC" => Self::StackoneInfosec,
-                "STACKONE_PEOPLE_FLUENT" => Self::StackonePeopleFluent,
-                "STACKONE_UDEMY" => Self::StackoneUdemy,
-                "AIKIDO" => Self::Aikido,
-                "AZURE_ENTRA_ID" => Self::AzureEntraId,
-                "GOOGLE_CLOUD_IDENTITY" => Self::GoogleCloudIdentity,
-                "HYPERCOMPLY" => Self::Hypercomply,
-                "INTRUDER" => Self::Intruder,
-                "IRIS_AI" => Self::IrisAi,
-                "JIT" => Self::Jit,
-                "TINES" => Self::Tines,
-                "TORQ" => Self::Torq,
-                "TRAY" => Self::Tray,
-                "SWIF" => Self::Swif,
-                "LEEN_ORCA_SECURITY" => Self::LeenOrcaSecurity,
-                "ZIP" => Self::Zip,
-                "CUSTOM_MDM" => Self::CustomMdm,
-                "LEEN_UPWIND" => Self::LeenUpwind,
-                "WORK_OS_SCIM" => Self::WorkOsScim,
-                "LEEN_GITLAB_VMS" => Self::LeenGitlabVms,
-                "NINJAONE_MDM" => Self::NinjaoneMdm,
-                "FIELDGUIDE" => Self::Fieldguide,
-                "OKTA_OAUTH" => Self::OktaOauth,
-                "IRONCLAD_VENDOR" => Self::IroncladVendor,
-                "CUSTOM_HRIS" => Self::CustomHris,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for PolicyVersionExternalProvider {
@@ -43698,6 +41225,21 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("APPROVED", Self::Approved),
+            ("DISCARDED", Self::Discarded),
+            ("DRAFT", Self::Draft),
+            ("NEEDS_APPROVAL", Self::NeedsApproval),
+            ("PUBLISHED", Self::Published),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for PolicyVersionStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -43707,16 +41249,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for PolicyVersionStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "NEEDS_APPROVAL" => Self::NeedsApproval,
-                    "APPROVED" => Self::Approved,
-                    "PUBLISHED" => Self::Published,
-                    "DRAFT" => Self::Draft,
-                    "DISCARDED" => Self::Discarded,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for PolicyVersionStatus {
@@ -43729,14 +41262,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for PolicyVersionStatus {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "NEEDS_APPROVAL" => Self::NeedsApproval,
-                "APPROVED" => Self::Approved,
-                "PUBLISHED" => Self::Published,
-                "DRAFT" => Self::Draft,
-                "DISCARDED" => Self::Discarded,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for PolicyVersionStatus {
@@ -43806,6 +41332,19 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("ALL", Self::All),
+            ("GROUP", Self::Group),
+            ("NONE", Self::None),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for PolicyWithReplaceAssignedTo {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -43815,14 +41354,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for PolicyWithReplaceAssignedTo {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "ALL" => Self::All,
-                    "GROUP" => Self::Group,
-                    "NONE" => Self::None,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for PolicyWithReplaceAssignedTo {
@@ -43835,12 +41367,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for PolicyWithReplaceAssignedTo {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "ALL" => Self::All,
-                "GROUP" => Self::Group,
-                "NONE" => Self::None,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for PolicyWithReplaceAssignedTo {
@@ -43922,6 +41449,21 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("ACTIVE", Self::Active),
+            ("ARCHIVED", Self::Archived),
+            ("OUTDATED", Self::Outdated),
+            ("REPLACED", Self::Replaced),
+            ("UNACCEPTABLE", Self::Unacceptable),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for PolicyWithReplacePolicyStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -43931,16 +41473,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for PolicyWithReplacePolicyStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "ACTIVE" => Self::Active,
-                    "ARCHIVED" => Self::Archived,
-                    "REPLACED" => Self::Replaced,
-                    "UNACCEPTABLE" => Self::Unacceptable,
-                    "OUTDATED" => Self::Outdated,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for PolicyWithReplacePolicyStatus {
@@ -43953,14 +41486,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for PolicyWithReplacePolicyStatus {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "ACTIVE" => Self::Active,
-                "ARCHIVED" => Self::Archived,
-                "REPLACED" => Self::Replaced,
-                "UNACCEPTABLE" => Self::Unacceptable,
-                "OUTDATED" => Self::Outdated,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for PolicyWithReplacePolicyStatus {
@@ -44034,6 +41560,19 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("DOCUSIGN", Self::Docusign),
+            ("SALESFORCE", Self::Salesforce),
+            ("SELF", Self::SelfValue),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for TrustCenterRequestStatusSource {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -44043,14 +41582,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for TrustCenterRequestStatusSource {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "SELF" => Self::SelfValue,
-                    "DOCUSIGN" => Self::Docusign,
-                    "SALESFORCE" => Self::Salesforce,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for TrustCenterRequestStatusSource {
@@ -44063,12 +41595,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for TrustCenterRequestStatusSource {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "SELF" => Self::SelfValue,
-                "DOCUSIGN" => Self::Docusign,
-                "SALESFORCE" => Self::Salesforce,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for TrustCenterRequestStatusSource {
@@ -44174,6 +41701,27 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("ACCESS_EXPIRED", Self::AccessExpired),
+            ("APPROVED", Self::Approved),
+            ("AUTO_APPROVED", Self::AutoApproved),
+            ("DENIED", Self::Denied),
+            ("FILES_SENT", Self::FilesSent),
+            ("NDA_EXPIRED", Self::NdaExpired),
+            ("NDA_SENT", Self::NdaSent),
+            ("NDA_SIGNED", Self::NdaSigned),
+            ("PENDING", Self::Pending),
+            ("PROCESS_ERROR", Self::ProcessError),
+            ("REVOKED", Self::Revoked),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for TrustCenterRequestStatusStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -44183,22 +41731,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for TrustCenterRequestStatusStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "PROCESS_ERROR" => Self::ProcessError,
-                    "APPROVED" => Self::Approved,
-                    "DENIED" => Self::Denied,
-                    "NDA_SENT" => Self::NdaSent,
-                    "NDA_SIGNED" => Self::NdaSigned,
-                    "FILES_SENT" => Self::FilesSent,
-                    "NDA_EXPIRED" => Self::NdaExpired,
-                    "PENDING" => Self::Pending,
-                    "REVOKED" => Self::Revoked,
-                    "ACCESS_EXPIRED" => Self::AccessExpired,
-                    "AUTO_APPROVED" => Self::AutoApproved,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for TrustCenterRequestStatusStatus {
@@ -44211,20 +41744,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for TrustCenterRequestStatusStatus {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "PROCESS_ERROR" => Self::ProcessError,
-                "APPROVED" => Self::Approved,
-                "DENIED" => Self::Denied,
-                "NDA_SENT" => Self::NdaSent,
-                "NDA_SIGNED" => Self::NdaSigned,
-                "FILES_SENT" => Self::FilesSent,
-                "NDA_EXPIRED" => Self::NdaExpired,
-                "PENDING" => Self::Pending,
-                "REVOKED" => Self::Revoked,
-                "ACCESS_EXPIRED" => Self::AccessExpired,
-                "AUTO_APPROVED" => Self::AutoApproved,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for TrustCenterRequestStatusStatus {
@@ -44326,6 +41846,26 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("ANTIVIRUS_EVIDENCE", Self::AntivirusEvidence),
+            ("AUTO_UPDATES_EVIDENCE", Self::AutoUpdatesEvidence),
+            ("HARD_DRIVE_ENCRYPTION_EVIDENCE", Self::HardDriveEncryptionEvidence),
+            ("HIPAA_TRAINING_EVIDENCE", Self::HipaaTrainingEvidence),
+            ("LOCK_SCREEN_EVIDENCE", Self::LockScreenEvidence),
+            ("MFA_EVIDENCE", Self::MfaEvidence),
+            ("NIST_AI_TRAINING_EVIDENCE", Self::NistAiTrainingEvidence),
+            ("OFFBOARDING_EVIDENCE", Self::OffboardingEvidence),
+            ("PASSWORD_MANAGER_EVIDENCE", Self::PasswordManagerEvidence),
+            ("SEC_TRAINING", Self::SecTraining),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for UserDocumentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -44335,21 +41875,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for UserDocumentType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "SEC_TRAINING" => Self::SecTraining,
-                    "PASSWORD_MANAGER_EVIDENCE" => Self::PasswordManagerEvidence,
-                    "AUTO_UPDATES_EVIDENCE" => Self::AutoUpdatesEvidence,
-                    "HARD_DRIVE_ENCRYPTION_EVIDENCE" => Self::HardDriveEncryptionEvidence,
-                    "ANTIVIRUS_EVIDENCE" => Self::AntivirusEvidence,
-                    "LOCK_SCREEN_EVIDENCE" => Self::LockScreenEvidence,
-                    "MFA_EVIDENCE" => Self::MfaEvidence,
-                    "HIPAA_TRAINING_EVIDENCE" => Self::HipaaTrainingEvidence,
-                    "OFFBOARDING_EVIDENCE" => Self::OffboardingEvidence,
-                    "NIST_AI_TRAINING_EVIDENCE" => Self::NistAiTrainingEvidence,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for UserDocumentType {
@@ -44362,19 +41888,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for UserDocumentType {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "SEC_TRAINING" => Self::SecTraining,
-                "PASSWORD_MANAGER_EVIDENCE" => Self::PasswordManagerEvidence,
-                "AUTO_UPDATES_EVIDENCE" => Self::AutoUpdatesEvidence,
-                "HARD_DRIVE_ENCRYPTION_EVIDENCE" => Self::HardDriveEncryptionEvidence,
-                "ANTIVIRUS_EVIDENCE" => Self::AntivirusEvidence,
-                "LOCK_SCREEN_EVIDENCE" => Self::LockScreenEvidence,
-                "MFA_EVIDENCE" => Self::MfaEvidence,
-                "HIPAA_TRAINING_EVIDENCE" => Self::HipaaTrainingEvidence,
-                "OFFBOARDING_EVIDENCE" => Self::OffboardingEvidence,
-                "NIST_AI_TRAINING_EVIDENCE" => Self::NistAiTrainingEvidence,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for UserDocumentType {
@@ -44496,6 +42010,31 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("ANECDOTES", Self::Anecdotes),
+            ("CONVEYOR", Self::Conveyor),
+            ("DRATA", Self::Drata),
+            ("HYPERCOMPLY", Self::Hypercomply),
+            ("SAFEBASE", Self::Safebase),
+            ("SCRUT", Self::Scrut),
+            ("SECUREFRAME", Self::Secureframe),
+            ("SECURITYPAL", Self::Securitypal),
+            ("SKYPHER", Self::Skypher),
+            ("SPRINTO", Self::Sprinto),
+            ("TRUSTARC", Self::Trustarc),
+            ("TRUSTCLOUD", Self::Trustcloud),
+            ("VANTA", Self::Vanta),
+            ("WHISTIC", Self::Whistic),
+            ("ZENGRC", Self::Zengrc),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for VendorDirectoryTrustCenterProvider {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -44505,26 +42044,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for VendorDirectoryTrustCenterProvider {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "ANECDOTES" => Self::Anecdotes,
-                    "CONVEYOR" => Self::Conveyor,
-                    "DRATA" => Self::Drata,
-                    "HYPERCOMPLY" => Self::Hypercomply,
-                    "SAFEBASE" => Self::Safebase,
-                    "SCRUT" => Self::Scrut,
-                    "SECUREFRAME" => Self::Secureframe,
-                    "SECURITYPAL" => Self::Securitypal,
-                    "SKYPHER" => Self::Skypher,
-                    "SPRINTO" => Self::Sprinto,
-                    "TRUSTARC" => Self::Trustarc,
-                    "TRUSTCLOUD" => Self::Trustcloud,
-                    "VANTA" => Self::Vanta,
-                    "WHISTIC" => Self::Whistic,
-                    "ZENGRC" => Self::Zengrc,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for VendorDirectoryTrustCenterProvider {
@@ -44538,24 +42058,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::convert::From<::std::string::String>
     for VendorDirectoryTrustCenterProvider {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "ANECDOTES" => Self::Anecdotes,
-                "CONVEYOR" => Self::Conveyor,
-                "DRATA" => Self::Drata,
-                "HYPERCOMPLY" => Self::Hypercomply,
-                "SAFEBASE" => Self::Safebase,
-                "SCRUT" => Self::Scrut,
-                "SECUREFRAME" => Self::Secureframe,
-                "SECURITYPAL" => Self::Securitypal,
-                "SKYPHER" => Self::Skypher,
-                "SPRINTO" => Self::Sprinto,
-                "TRUSTARC" => Self::Trustarc,
-                "TRUSTCLOUD" => Self::Trustcloud,
-                "VANTA" => Self::Vanta,
-                "WHISTIC" => Self::Whistic,
-                "ZENGRC" => Self::Zengrc,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for VendorDirectoryTrustCenterProvider {
@@ -44633,6 +42136,20 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("ADVERSE", Self::Adverse),
+            ("DISCLAIMER", Self::Disclaimer),
+            ("QUALIFIED", Self::Qualified),
+            ("UNQUALIFIED", Self::Unqualified),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for VendorReviewReportOpinion {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -44642,15 +42159,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for VendorReviewReportOpinion {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "UNQUALIFIED" => Self::Unqualified,
-                    "QUALIFIED" => Self::Qualified,
-                    "ADVERSE" => Self::Adverse,
-                    "DISCLAIMER" => Self::Disclaimer,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for VendorReviewReportOpinion {
@@ -44663,13 +42172,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for VendorReviewReportOpinion {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "UNQUALIFIED" => Self::Unqualified,
-                "QUALIFIED" => Self::Qualified,
-                "ADVERSE" => Self::Adverse,
-                "DISCLAIMER" => Self::Disclaimer,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for VendorReviewReportOpinion {
@@ -44739,6 +42242,19 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("SOC_1", Self::Soc1),
+            ("SOC_2", Self::Soc2),
+            ("SOC_3", Self::Soc3),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for VendorReviewSocReport {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -44748,14 +42264,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for VendorReviewSocReport {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "SOC_1" => Self::Soc1,
-                    "SOC_2" => Self::Soc2,
-                    "SOC_3" => Self::Soc3,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for VendorReviewSocReport {
@@ -44768,12 +42277,7 @@ Drata adds values over time: a value this version of the client does not know is
     }
     impl ::std::convert::From<::std::string::String> for VendorReviewSocReport {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "SOC_1" => Self::Soc1,
-                "SOC_2" => Self::Soc2,
-                "SOC_3" => Self::Soc3,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for VendorReviewSocReport {
@@ -44851,6 +42355,20 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("COMPLETED", Self::Completed),
+            ("IN_PROGRESS", Self::InProgress),
+            ("NOT_REQUIRED", Self::NotRequired),
+            ("NOT_YET_STARTED", Self::NotYetStarted),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for VendorSecurityReviewCompactStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -44860,15 +42378,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for VendorSecurityReviewCompactStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "NOT_YET_STARTED" => Self::NotYetStarted,
-                    "IN_PROGRESS" => Self::InProgress,
-                    "COMPLETED" => Self::Completed,
-                    "NOT_REQUIRED" => Self::NotRequired,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for VendorSecurityReviewCompactStatus {
@@ -44882,13 +42392,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::convert::From<::std::string::String>
     for VendorSecurityReviewCompactStatus {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "NOT_YET_STARTED" => Self::NotYetStarted,
-                "IN_PROGRESS" => Self::InProgress,
-                "COMPLETED" => Self::Completed,
-                "NOT_REQUIRED" => Self::NotRequired,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for VendorSecurityReviewCompactStatus {
@@ -44962,6 +42466,19 @@ Drata adds values over time: a value this version of the client does not know is
         pub fn is_known(&self) -> bool {
             !matches!(self, Self::Unknown(_))
         }
+        /// The known values by value, sorted, for [`Self::known`].
+        const BY_VALUE: &'static [(&'static str, Self)] = &[
+            ("SECURITY", Self::Security),
+            ("SOC_REPORT", Self::SocReport),
+            ("UPLOAD_REPORT", Self::UploadReport),
+        ];
+        /// The variant of a known value.
+        fn known(value: &str) -> Option<Self> {
+            let at = Self::BY_VALUE
+                .binary_search_by(|(known, _)| (*known).cmp(value))
+                .ok()?;
+            Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+        }
     }
     impl ::std::fmt::Display for VendorSecurityReviewCompactType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -44971,14 +42488,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::str::FromStr for VendorSecurityReviewCompactType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(
-                match value {
-                    "SECURITY" => Self::Security,
-                    "SOC_REPORT" => Self::SocReport,
-                    "UPLOAD_REPORT" => Self::UploadReport,
-                    other => Self::Unknown(other.to_string()),
-                },
-            )
+            Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
     impl ::std::convert::From<&str> for VendorSecurityReviewCompactType {
@@ -44992,12 +42502,7 @@ Drata adds values over time: a value this version of the client does not know is
     impl ::std::convert::From<::std::string::String>
     for VendorSecurityReviewCompactType {
         fn from(value: ::std::string::String) -> Self {
-            match value.as_str() {
-                "SECURITY" => Self::Security,
-                "SOC_REPORT" => Self::SocReport,
-                "UPLOAD_REPORT" => Self::UploadReport,
-                _ => Self::Unknown(value),
-            }
+            Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
     impl ::serde::Serialize for VendorSecurityReviewCompactType {

@@ -111,7 +111,7 @@ impl Call<'_> {
         let mut request = Request::new(client, operation, target.path);
         for (name, values) in &target.query {
             // A list is the name repeated; a single value is a list of one.
-            request = request.query(name, values);
+            request = request.query_values(name, values);
         }
         for (name, value) in &target.headers {
             request = request.header(name, Some(value))?;

@@ -59,6 +59,8 @@ pub(crate) struct Request {
     path: String,
     http: reqwest::RequestBuilder,
     pub(crate) body: Body,
+    /// A parameter that could not be written (the call ends before sending).
+    unwritable: Option<String>,
 }
 
 impl Request {
@@ -68,12 +70,41 @@ impl Request {
             .client
             .request(operation.method.to_http(), format!("{}{path}", client.baseurl))
             .header(ACCEPT, HeaderValue::from_static("application/json"));
-        Self { operation, path, http, body: Body::None }
+        Self { operation, path, http, body: Body::None, unwritable: None }
     }
 
     /// Adds `name=value` to the query (an array as the name repeated).
-    pub(crate) fn query<T: serde::Serialize>(mut self, name: &str, value: &T) -> Self {
-        self.http = self.http.query(&progenitor_client::QueryParam::new(name, value));
+    ///
+    /// The value is rendered through JSON (a string as itself, a number or
+    /// a flag as JSON writes it), so that the one function writing the
+    /// query is compiled once, not once per parameter type.
+    pub(crate) fn query<T: serde::Serialize>(self, name: &str, value: &T) -> Self {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Array(items)) => self.query_values(name, &items),
+            Ok(one) => self.query_values(name, std::slice::from_ref(&one)),
+            Err(e) => self.unwritable(name, e),
+        }
+    }
+
+    /// Remembers that `name` could not be written (`into_parts` ends the call).
+    #[cold]
+    fn unwritable(mut self, name: &str, error: serde_json::Error) -> Self {
+        self.unwritable.get_or_insert(format!("`{name}` cannot be written in the query: {error}"));
+        self
+    }
+
+    /// Adds `name=value` to the query for each of `values` (a string as
+    /// itself, anything else as JSON writes it).
+    pub(crate) fn query_values(mut self, name: &str, values: &[serde_json::Value]) -> Self {
+        let texts: Vec<std::borrow::Cow<'_, str>> = values
+            .iter()
+            .map(|value| match value {
+                serde_json::Value::String(text) => text.as_str().into(),
+                other => other.to_string().into(),
+            })
+            .collect();
+        let pairs: Vec<(&str, &str)> = texts.iter().map(|text| (name, text.as_ref())).collect();
+        self.http = self.http.query(&pairs);
         self
     }
 
@@ -136,7 +167,10 @@ impl Request {
     /// # Errors
     /// [`Error::InvalidRequest`] when the URL cannot be made.
     pub(crate) fn into_parts(self) -> Result<(&'static Operation, String, reqwest::Request, Body), Error> {
-        let Self { operation, path, http, body } = self;
+        let Self { operation, path, http, body, unwritable } = self;
+        if let Some(message) = unwritable {
+            return Err(invalid(operation, message));
+        }
         let http =
             http.build().map_err(|e| invalid(operation, format!("the request cannot be made: {e}")))?;
         let length = http.url().as_str().len();
@@ -180,7 +214,16 @@ pub(crate) fn field<T>(
     name: &str,
     value: Result<T, String>,
 ) -> Result<T, Error> {
-    value.map_err(|message| invalid(operation, format!("`{name}`: {message}")))
+    match value {
+        Ok(value) => Ok(value),
+        Err(message) => Err(field_error(operation, name, message)),
+    }
+}
+
+/// The error of [`field`], apart: compiled once, not once per field type.
+#[cold]
+fn field_error(operation: &'static Operation, name: &str, message: String) -> Error {
+    invalid(operation, format!("`{name}`: {message}"))
 }
 
 /// A path parameter of `operation`, percent-encoded as one segment; an
@@ -197,8 +240,23 @@ pub(crate) fn path_segment(
     if text.trim().is_empty() {
         return Err(invalid(operation, format!("`{name}` must not be empty")));
     }
-    Ok(progenitor_client::encode_path(&text))
+    Ok(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string())
 }
+
+/// What a path segment percent-encodes: controls, space, `"#<>?`{}/%`, and
+/// every byte past ASCII; `@`, `+` and the other sub-delimiters stay.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'%');
 
 /// Checks a bounded integer parameter against the spec's bounds.
 ///

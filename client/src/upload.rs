@@ -173,7 +173,7 @@ impl<'a> Upload<'a> {
         };
         let mut request = Request::new(client, operation, target.path);
         for (name, values) in &target.query {
-            request = request.query(name, values);
+            request = request.query_values(name, values);
         }
         for (name, value) in &target.headers {
             request = request.header(name, Some(value))?;

@@ -91,6 +91,12 @@ fn generate_one(name: &str, schema: &Value) -> Result<TokenStream, String> {
          not know is kept in [`{name}::Unknown`] and sent back unchanged."
     );
     let variant_docs = values.iter().map(|v| format!("`{v}`"));
+    // The known values sorted, each with its variant: a value is found by a
+    // binary search (a `match` on hundreds of strings compiles to pages of
+    // machine code in every function that has one).
+    let mut by_value: Vec<(&str, &syn::Ident)> = values.iter().copied().zip(&variants).collect();
+    by_value.sort_by(|a, b| a.0.cmp(b.0));
+    let (sorted_values, sorted_variants): (Vec<_>, Vec<_>) = by_value.into_iter().unzip();
 
     Ok(quote! {
         #[doc = #doc]
@@ -120,6 +126,15 @@ fn generate_one(name: &str, schema: &Value) -> Result<TokenStream, String> {
             pub fn is_known(&self) -> bool {
                 !matches!(self, Self::Unknown(_))
             }
+
+            /// The known values by value, sorted, for [`Self::known`].
+            const BY_VALUE: &'static [(&'static str, Self)] = &[#((#sorted_values, Self::#sorted_variants)),*];
+
+            /// The variant of a known value.
+            fn known(value: &str) -> Option<Self> {
+                let at = Self::BY_VALUE.binary_search_by(|(known, _)| (*known).cmp(value)).ok()?;
+                Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
+            }
         }
 
         impl ::std::fmt::Display for #ident {
@@ -132,10 +147,7 @@ fn generate_one(name: &str, schema: &Value) -> Result<TokenStream, String> {
             type Err = ::std::convert::Infallible;
 
             fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                Ok(match value {
-                    #(#values => Self::#variants,)*
-                    other => Self::Unknown(other.to_string()),
-                })
+                Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
             }
         }
 
@@ -150,10 +162,7 @@ fn generate_one(name: &str, schema: &Value) -> Result<TokenStream, String> {
 
         impl ::std::convert::From<::std::string::String> for #ident {
             fn from(value: ::std::string::String) -> Self {
-                match value.as_str() {
-                    #(#values => Self::#variants,)*
-                    _ => Self::Unknown(value),
-                }
+                Self::known(&value).unwrap_or(Self::Unknown(value))
             }
         }
 

@@ -70,7 +70,7 @@ fn debug_output_of_the_client_and_its_builder_hides_the_key() {
 }
 
 #[tokio::test]
-async fn https_speaks_tls_offering_http2_and_sends_nothing_in_clear() {
+async fn https_speaks_tls_offering_http_1_1_and_sends_nothing_in_clear() {
     use tokio::io::AsyncReadExt;
     // A server that reads what the client sends first, then hangs up.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -95,7 +95,8 @@ async fn https_speaks_tls_offering_http2_and_sends_nothing_in_clear() {
     let has = |needle: &[u8]| hello.windows(needle.len()).any(|w| w == needle);
     assert_eq!(hello.first(), Some(&0x16), "a TLS handshake record");
     assert_eq!(hello.get(5), Some(&0x01), "a ClientHello");
-    assert!(has(b"\x02h2\x08http/1.1"), "ALPN offers HTTP/2, then HTTP/1.1");
+    // HTTP/2 is the feature `http2`, off by default.
+    assert!(has(b"\x08http/1.1") && !has(b"\x02h2"), "ALPN offers HTTP/1.1 alone");
     assert!(!has(TEST_KEY.as_bytes()) && !has(b"/connections"), "nothing of the request in clear");
     assert!(matches!(&error, Error::Transport { .. }), "{error:?}");
 }

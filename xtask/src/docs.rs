@@ -19,15 +19,18 @@ pub fn readme(readme: &str) -> Result<String, String> {
     let (Some(start), Some(end)) = (readme.find(START), readme.find(END)) else {
         return Err(format!("{README} has no operations table markers (`{START}` … `{END}`)"));
     };
-    let mut table = String::from("| operation | request | client method | command |\n|---|---|---|---|\n");
+    let mut table = String::from(
+        "| operation | request | client method | command | Drata's operation id |\n|---|---|---|---|---|\n",
+    );
     for op in drata::operations::ALL {
         table.push_str(&format!(
-            "| {} | `{} {}` | `{}()` | `drata op {}` |\n",
+            "| {} | `{} {}` | `{}()` | `drata op {}` | `{}` |\n",
             op.summary.replace('|', "\\|"),
             op.method,
             op.path,
             op.id,
-            op.id.to_kebab_case()
+            op.id.to_kebab_case(),
+            op.drata_operation_id,
         ));
     }
     Ok(format!("{}{START}\n{table}{}", &readme[..start], &readme[end..]))

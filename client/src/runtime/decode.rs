@@ -23,40 +23,44 @@ pub(crate) struct Success {
 /// # Errors
 /// [`Error::Decode`] when the answer does not have the shape of `T`.
 pub(crate) fn read<T: DeserializeOwned>(answer: Success) -> Result<Response<T>, Error> {
-    let Success { operation, request_path, status, headers, body } = answer;
     // An answer without a body (a 204), or one documented without one
     // (whatever its body), reads as JSON `null`: `()` to a typed call.
-    let empty = body.iter().all(u8::is_ascii_whitespace);
-    let text: &[u8] = if empty || !operation.answer_content { b"null" } else { &body };
+    let empty = answer.body.iter().all(u8::is_ascii_whitespace);
+    let text: &[u8] = if empty || !answer.operation.answer_content { b"null" } else { &answer.body };
     match serde_json::from_slice::<T>(text) {
-        Ok(value) => Ok(Response::new(value, status, headers, body)),
+        Ok(value) => {
+            let Success { status, headers, body, .. } = answer;
+            Ok(Response::new(value, status, headers, body))
+        }
+        Err(e) => Err(unreadable(answer, empty, &e)),
+    }
+}
+
+/// The error of an answer `read` could not read as its type (apart from
+/// `read`, so that it is compiled once, not once per answer type).
+#[cold]
+fn unreadable(answer: Success, empty: bool, e: &serde_json::Error) -> Error {
+    let Success { operation, request_path, status, body, .. } = answer;
+    if empty {
         // No body (another 2xx than the documented one) where one is documented.
-        Err(_) if empty => Err(Error::Decode {
+        return Error::Decode {
             operation,
             request_path,
             status,
             path: "$".into(),
             message: "there is no body, where the operation documents one".into(),
             excerpt: excerpt(&body),
-        }),
-        Err(e) => {
-            let path = match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
-                Ok(_) => match crate::json_path::of_error(text, &e) {
-                    Some(path) if !path.is_empty() => crate::json_path::display(&path),
-                    _ => "$".into(),
-                },
-                Err(_) => NOT_JSON.to_string(),
-            };
-            Err(Error::Decode {
-                operation,
-                request_path,
-                status,
-                path,
-                message: e.to_string(),
-                excerpt: excerpt(&body),
-            })
-        }
+        };
     }
+    let text: &[u8] = if operation.answer_content { &body } else { b"null" };
+    let path = match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
+        Ok(_) => match crate::json_path::of_error(text, e) {
+            Some(path) if !path.is_empty() => crate::json_path::display(&path),
+            _ => "$".into(),
+        },
+        Err(_) => NOT_JSON.to_string(),
+    };
+    Error::Decode { operation, request_path, status, path, message: e.to_string(), excerpt: excerpt(&body) }
 }
 
 /// The call's end from its last attempt: a success to read, or its error.
