@@ -34,6 +34,7 @@ fn list_operations(json: bool, out: &mut Stdout) -> Result<(), Failure> {
                 serde_json::json!({
                     "operation": command_name(op),
                     "drataOperationId": op.drata_operation_id,
+                    "feature": op.feature,
                     "method": op.method.as_str(),
                     "path": op.path,
                     "summary": op.summary,

@@ -650,7 +650,7 @@ fn drata_op_lists_and_calls_every_operation_of_the_spec() {
     assert_eq!(
         listing,
         Some(
-            &serde_json::json!({"operation": "list-connections", "drataOperationId": "ConnectionsPublicController_getConnections", "method": "GET", "path": "/connections", "summary": "List the connections, filtered by provider and state"})
+            &serde_json::json!({"operation": "list-connections", "drataOperationId": "ConnectionsPublicController_getConnections", "feature": "v1-connections", "method": "GET", "path": "/connections", "summary": "List the connections, filtered by provider and state"})
         )
     );
 

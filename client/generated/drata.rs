@@ -7,12 +7,14 @@ pub mod types {
     ///`AppTypeRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct AppTypeRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         pub name: ::std::string::String,
         pub version: ::std::string::String,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl AppTypeRequest {
         pub fn builder() -> builder::AppTypeRequest {
             Default::default()
@@ -20,6 +22,7 @@ pub mod types {
     }
     ///`Asset`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-assets", feature = "v1-devices", feature = "v1-events"))]
     pub struct Asset {
         #[serde(rename = "approvedAt")]
         pub approved_at: crate::Timestamp,
@@ -61,6 +64,7 @@ pub mod types {
     }
     ///`AssetClassType`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-assets", feature = "v1-devices", feature = "v1-events"))]
     pub struct AssetClassType {
         #[serde(rename = "assetClassType")]
         pub asset_class_type: ::std::string::String,
@@ -73,6 +77,7 @@ pub mod types {
     ///`AssetRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-assets"))]
     pub struct AssetRequest {
         #[serde(rename = "assetClassTypes")]
         pub asset_class_types: ::std::vec::Vec<AssetRequestAssetClassTypesItem>,
@@ -105,6 +110,7 @@ pub mod types {
         )]
         pub unique_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl AssetRequest {
         pub fn builder() -> builder::AssetRequest {
             Default::default()
@@ -123,6 +129,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-assets"))]
     pub enum AssetRequestAssetClassTypesItem {
         #[serde(rename = "HARDWARE")]
         Hardware,
@@ -147,6 +154,7 @@ pub mod types {
         #[serde(rename = "STORAGE")]
         Storage,
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::fmt::Display for AssetRequestAssetClassTypesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -164,6 +172,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::str::FromStr for AssetRequestAssetClassTypesItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -185,6 +194,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::convert::TryFrom<&str> for AssetRequestAssetClassTypesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -193,6 +203,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for AssetRequestAssetClassTypesItem {
         type Error = self::error::ConversionError;
@@ -215,12 +226,14 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-assets"))]
     pub enum AssetRequestAssetType {
         #[serde(rename = "PHYSICAL")]
         Physical,
         #[serde(rename = "VIRTUAL")]
         Virtual,
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::fmt::Display for AssetRequestAssetType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -229,6 +242,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::str::FromStr for AssetRequestAssetType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -241,6 +255,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::convert::TryFrom<&str> for AssetRequestAssetType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -249,6 +264,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::convert::TryFrom<::std::string::String> for AssetRequestAssetType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -259,6 +275,7 @@ pub mod types {
     }
     ///`AssetWithoutPersonnel`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct AssetWithoutPersonnel {
         #[serde(rename = "approvedAt")]
         pub approved_at: crate::Timestamp,
@@ -301,6 +318,7 @@ pub mod types {
     }
     ///`AssetsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-assets"))]
     pub struct AssetsPage {
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::Asset>>,
         pub limit: i64,
@@ -309,6 +327,26 @@ pub mod types {
     }
     ///A background check of a Drata user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct BackgroundCheck {
         #[serde(
             rename = "caseId",
@@ -374,6 +412,7 @@ pub mod types {
     }
     ///A connection as the listing shows it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-connections"))]
     pub struct CompactConnection {
         #[serde(
             rename = "aliasUpdatedAt",
@@ -430,6 +469,7 @@ pub mod types {
     }
     ///`Company`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-companies", feature = "v1-events"))]
     pub struct Company {
         #[serde(rename = "accountId")]
         pub account_id: ::std::string::String,
@@ -512,6 +552,7 @@ pub mod types {
     }
     ///`CompanyEntitlementsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "v1-companies", feature = "v1-events"))]
     pub struct CompanyEntitlementsItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -529,6 +570,7 @@ pub mod types {
     }
     ///`CompanyInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct CompanyInfo {
         pub about: ::std::string::String,
         #[serde(rename = "aboutUpdatedAt")]
@@ -562,6 +604,7 @@ pub mod types {
     }
     ///`CompanyInfoFavicon`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct CompanyInfoFavicon {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub file: ::std::option::Option<::std::string::String>,
@@ -570,6 +613,7 @@ pub mod types {
     }
     ///`CompanyInfoNda`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct CompanyInfoNda {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub file: ::std::option::Option<::std::string::String>,
@@ -579,6 +623,7 @@ pub mod types {
     ///`CompanyInfoPrivateAccessRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct CompanyInfoPrivateAccessRequest {
         #[serde(
             rename = "preapprovedEmailDomains",
@@ -598,6 +643,7 @@ pub mod types {
         )]
         pub security_emails: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl CompanyInfoPrivateAccessRequest {
         pub fn builder() -> builder::CompanyInfoPrivateAccessRequest {
             Default::default()
@@ -605,6 +651,7 @@ pub mod types {
     }
     ///`ComplianceCheck`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     pub struct ComplianceCheck {
         #[serde(rename = "checkFrequency")]
         pub check_frequency: crate::types::ComplianceCheckCheckFrequency,
@@ -634,6 +681,7 @@ pub mod types {
     }
     ///`ComplianceTest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     pub struct ComplianceTest {
         #[serde(rename = "autopilotTaskType")]
         pub autopilot_task_type: crate::types::ComplianceTestAutopilotTaskType,
@@ -657,6 +705,7 @@ pub mod types {
     ///`ConnectInfrastructureIdentityRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub struct ConnectInfrastructureIdentityRequest {
         ///The desired user id to link or null to unlink.
         #[serde(
@@ -665,6 +714,7 @@ pub mod types {
         )]
         pub user_id: ::std::option::Option<i64>,
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ConnectInfrastructureIdentityRequest {
         pub fn builder() -> builder::ConnectInfrastructureIdentityRequest {
             Default::default()
@@ -673,6 +723,7 @@ pub mod types {
     ///`ConnectVersionControlIdentityRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub struct ConnectVersionControlIdentityRequest {
         ///The desired user id to link or null to unlink.
         #[serde(
@@ -681,6 +732,7 @@ pub mod types {
         )]
         pub user_id: ::std::option::Option<i64>,
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ConnectVersionControlIdentityRequest {
         pub fn builder() -> builder::ConnectVersionControlIdentityRequest {
             Default::default()
@@ -688,6 +740,26 @@ pub mod types {
     }
     ///A connection with all of its details.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct Connection {
         ///The related account id to that connection.
         #[serde(
@@ -812,6 +884,26 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///A provider type of a connection and whether it is enabled.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct ConnectionProviderType {
         ///Provider type status.
         #[serde(rename = "isEnabled")]
@@ -831,6 +923,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-connections"))]
     pub enum ConnectionSort {
         #[serde(rename = "CREATED_AT")]
         CreatedAt,
@@ -843,6 +936,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "CONNECTION_STATE")]
         ConnectionState,
     }
+    #[cfg(any(feature = "v1-connections"))]
     impl ::std::fmt::Display for ConnectionSort {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -854,6 +948,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-connections"))]
     impl ::std::str::FromStr for ConnectionSort {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -869,6 +964,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-connections"))]
     impl ::std::convert::TryFrom<&str> for ConnectionSort {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -877,6 +973,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-connections"))]
     impl ::std::convert::TryFrom<::std::string::String> for ConnectionSort {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -887,6 +984,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///One page of the connections listing.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-connections"))]
     pub struct ConnectionsPage {
         ///List of connections based on the pagination limits.
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::CompactConnection>>,
@@ -899,6 +997,13 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`Control`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct Control {
         pub activity: ::std::string::String,
         #[serde(rename = "archivedAt")]
@@ -934,6 +1039,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`ControlList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct ControlList {
         #[serde(rename = "archivedAt")]
         pub archived_at: crate::Timestamp,
@@ -960,6 +1066,14 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`ControlMonitor`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct ControlMonitor {
         pub activity: ::std::string::String,
         #[serde(
@@ -977,12 +1091,14 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`ControlOwnerBulkRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct ControlOwnerBulkRequest {
         #[serde(rename = "controlIds")]
         pub control_ids: ::std::vec::Vec<i64>,
         #[serde(rename = "ownerIds")]
         pub owner_ids: ::std::vec::Vec<i64>,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ControlOwnerBulkRequest {
         pub fn builder() -> builder::ControlOwnerBulkRequest {
             Default::default()
@@ -991,10 +1107,12 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`ControlOwnerRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct ControlOwnerRequest {
         #[serde(rename = "ownerIds")]
         pub owner_ids: ::std::vec::Vec<i64>,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ControlOwnerRequest {
         pub fn builder() -> builder::ControlOwnerRequest {
             Default::default()
@@ -1002,6 +1120,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`ControlOwnersPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct ControlOwnersPage {
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::UserCard>>,
         pub limit: i64,
@@ -1010,6 +1129,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`ControlPaginatedPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct ControlPaginatedPage {
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::ControlList>>,
         pub limit: i64,
@@ -1018,6 +1138,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`ControlShort`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct ControlShort {
         pub activity: ::std::string::String,
         #[serde(rename = "archivedAt")]
@@ -1044,6 +1165,13 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`ControlTest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct ControlTest {
         #[serde(rename = "autoEnabledAt")]
         pub auto_enabled_at: crate::Timestamp,
@@ -1079,6 +1207,13 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`ControlTestGraph`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct ControlTestGraph {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errored: ::std::option::Option<::std::vec::Vec<::serde_json::Number>>,
@@ -1091,6 +1226,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`ControlTestInstance`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub struct ControlTestInstance {
         #[serde(rename = "autoEnabledAt")]
         pub auto_enabled_at: crate::Timestamp,
@@ -1122,6 +1258,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`ControlTestsPaginatedPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub struct ControlTestsPaginatedPage {
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::ControlTest>>,
         pub limit: i64,
@@ -1131,9 +1268,11 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`CreateControlNoteRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct CreateControlNoteRequest {
         pub comment: ::std::string::String,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl CreateControlNoteRequest {
         pub fn builder() -> builder::CreateControlNoteRequest {
             Default::default()
@@ -1142,6 +1281,13 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`CreateControlRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct CreateControlRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub activity: ::std::option::Option<::std::string::String>,
@@ -1190,6 +1336,13 @@ properties, printed as `""`), so it is kept as raw JSON.
         )]
         pub test_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl CreateControlRequest {
         pub fn builder() -> builder::CreateControlRequest {
             Default::default()
@@ -1198,9 +1351,11 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`CreateCustomDataRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub struct CreateCustomDataRequest {
         pub data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
+    #[cfg(any(feature = "v1-custom-connections"))]
     impl CreateCustomDataRequest {
         pub fn builder() -> builder::CreateCustomDataRequest {
             Default::default()
@@ -1209,6 +1364,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`CreateCustomDataResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub enum CreateCustomDataResponse {
         Object {
             #[serde(
@@ -1233,6 +1389,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         },
         Array(::std::vec::Vec<CreateCustomDataResponseArrayItem>),
     }
+    #[cfg(any(feature = "v1-custom-connections"))]
     impl ::std::convert::From<::std::vec::Vec<CreateCustomDataResponseArrayItem>>
     for CreateCustomDataResponse {
         fn from(value: ::std::vec::Vec<CreateCustomDataResponseArrayItem>) -> Self {
@@ -1241,6 +1398,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`CreateCustomDataResponseArrayItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub struct CreateCustomDataResponseArrayItem {
         #[serde(
             rename = "createdAt",
@@ -1266,6 +1424,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`CreateCustomDataResponseArrayItemError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub struct CreateCustomDataResponseArrayItemError {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
@@ -1275,6 +1434,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`CreateDeviceRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct CreateDeviceRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alias: ::std::option::Option<::std::string::String>,
@@ -1408,6 +1568,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             ::std::vec::Vec<WindowsServiceRequest>,
         >,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl CreateDeviceRequest {
         pub fn builder() -> builder::CreateDeviceRequest {
             Default::default()
@@ -1415,6 +1576,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`CurrentPublishedPolicyVersion`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-policies"))]
     pub struct CurrentPublishedPolicyVersion {
         #[serde(
             rename = "changeSummary",
@@ -1428,11 +1590,13 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`CustomData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub struct CustomData {
         pub id: ::std::string::String,
     }
     ///`CustomerRequestListPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-customer-request"))]
     pub struct CustomerRequestListPage {
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::Response>>,
         pub limit: i64,
@@ -1441,6 +1605,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`CustomerRequests`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-customer-request"))]
     pub struct CustomerRequests {
         pub requests: CustomerRequestListPage,
         #[serde(rename = "totalUnreadMessages")]
@@ -1456,6 +1621,15 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`Device`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-personnel"
+        )
+    )]
     pub struct Device {
         #[serde(
             rename = "agentVersion",
@@ -1589,6 +1763,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`DeviceApp`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct DeviceApp {
         pub id: crate::types::Id,
         #[serde(rename = "installedApp")]
@@ -1596,6 +1771,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`DeviceAppsPaginatedPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct DeviceAppsPaginatedPage {
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::DeviceApp>>,
         pub limit: i64,
@@ -1604,6 +1780,15 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`DeviceComplianceCheck`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-personnel"
+        )
+    )]
     pub struct DeviceComplianceCheck {
         #[serde(rename = "checkFrequency")]
         pub check_frequency: ::std::string::String,
@@ -1622,6 +1807,15 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`DeviceDocument`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-personnel"
+        )
+    )]
     pub struct DeviceDocument {
         #[serde(rename = "createdAt")]
         pub created_at: crate::Timestamp,
@@ -1640,6 +1834,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`DeviceDocumentRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct DeviceDocumentRequest {
         #[serde(
             rename = "base64File",
@@ -1651,6 +1846,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "type")]
         pub type_: DeviceDocumentRequestType,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl DeviceDocumentRequest {
         pub fn builder() -> builder::DeviceDocumentRequest {
             Default::default()
@@ -1669,6 +1865,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-devices"))]
     pub enum DeviceDocumentRequestType {
         #[serde(rename = "PASSWORD_MANAGER_EVIDENCE")]
         PasswordManagerEvidence,
@@ -1681,6 +1878,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "LOCK_SCREEN_EVIDENCE")]
         LockScreenEvidence,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::fmt::Display for DeviceDocumentRequestType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1694,6 +1892,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::str::FromStr for DeviceDocumentRequestType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1709,6 +1908,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::TryFrom<&str> for DeviceDocumentRequestType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1717,6 +1917,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::TryFrom<::std::string::String> for DeviceDocumentRequestType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1727,11 +1928,21 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`DeviceDocuments`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct DeviceDocuments {
         pub documents: ::std::vec::Vec<DeviceDocument>,
     }
     ///`DeviceIdentifier`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-personnel"
+        )
+    )]
     pub struct DeviceIdentifier {
         #[serde(rename = "createdAt")]
         pub created_at: crate::Timestamp,
@@ -1744,6 +1955,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`DeviceResponseId`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct DeviceResponseId {
         #[serde(
             rename = "antivirusEnabled",
@@ -1888,6 +2100,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`DeviceResponseV11`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct DeviceResponseV11 {
         #[serde(
             rename = "antivirusEnabled",
@@ -2030,6 +2243,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`DevicesPaginatedPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct DevicesPaginatedPage {
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::DeviceResponseV11>>,
         pub limit: i64,
@@ -2038,6 +2252,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`DrataSupportAccess`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-companies", feature = "v1-events"))]
     pub struct DrataSupportAccess {
         #[serde(rename = "enabledAt")]
         pub enabled_at: crate::Timestamp,
@@ -2052,6 +2267,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`EditControlRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct EditControlRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub activity: ::std::option::Option<::std::string::String>,
@@ -2062,6 +2278,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub question: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl EditControlRequest {
         pub fn builder() -> builder::EditControlRequest {
             Default::default()
@@ -2070,9 +2287,11 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///An empty JSON object, `{}`, the success body of the IdP import operations.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "v1-connections"))]
     pub struct EmptyResponse(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
+    #[cfg(any(feature = "v1-connections"))]
     impl ::std::ops::Deref for EmptyResponse {
         type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
         fn deref(
@@ -2081,12 +2300,14 @@ properties, printed as `""`), so it is kept as raw JSON.
             &self.0
         }
     }
+    #[cfg(any(feature = "v1-connections"))]
     impl ::std::convert::From<EmptyResponse>
     for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         fn from(value: EmptyResponse) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "v1-connections"))]
     impl ::std::convert::From<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     > for EmptyResponse {
@@ -2098,6 +2319,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`Event`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-events"))]
     pub struct Event {
         pub category: ::std::string::String,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -2127,6 +2349,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`EventMetadata`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "v1-events"))]
     pub struct EventMetadata {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dto: ::std::option::Option<
@@ -2178,6 +2401,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`EventsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-events"))]
     pub struct EventsPage {
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::Event>>,
         pub limit: i64,
@@ -2186,6 +2410,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`Evidence`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-events", feature = "v1-evidence-library"))]
     pub struct Evidence {
         pub controls: ::std::vec::Vec<ControlMonitor>,
         #[serde(rename = "createdAt")]
@@ -2206,6 +2431,13 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`EvidenceLibraryControl`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct EvidenceLibraryControl {
         #[serde(rename = "createdAt")]
         pub created_at: crate::Timestamp,
@@ -2222,6 +2454,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`EvidenceLibraryPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub struct EvidenceLibraryPage {
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::Evidence>>,
         pub limit: i64,
@@ -2230,6 +2463,14 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`EvidenceLibraryRenewalSchema`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct EvidenceLibraryRenewalSchema {
         #[serde(
             rename = "renewalDate",
@@ -2246,6 +2487,14 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`EvidenceLibraryVersion`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct EvidenceLibraryVersion {
         pub current: bool,
         #[serde(
@@ -2262,6 +2511,14 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`EvidenceLibraryVersionMetadata`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct EvidenceLibraryVersionMetadata {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extension: ::std::option::Option<::std::string::String>,
@@ -2279,6 +2536,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`EvidenceRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub struct EvidenceRequest {
         #[serde(
             rename = "base64File",
@@ -2312,6 +2570,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl EvidenceRequest {
         pub fn builder() -> builder::EvidenceRequest {
             Default::default()
@@ -2330,6 +2589,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub enum EvidenceRequestRenewalScheduleType {
         #[serde(rename = "ONE_MONTH")]
         OneMonth,
@@ -2346,6 +2606,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "NONE")]
         None,
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::fmt::Display for EvidenceRequestRenewalScheduleType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2359,6 +2620,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::str::FromStr for EvidenceRequestRenewalScheduleType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2376,6 +2638,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::convert::TryFrom<&str> for EvidenceRequestRenewalScheduleType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2384,6 +2647,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for EvidenceRequestRenewalScheduleType {
         type Error = self::error::ConversionError;
@@ -2406,6 +2670,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub enum EvidenceRequestSource {
         #[serde(rename = "URL")]
         Url,
@@ -2428,6 +2693,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "TEST_RESULT")]
         TestResult,
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::fmt::Display for EvidenceRequestSource {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2444,6 +2710,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::str::FromStr for EvidenceRequestSource {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2464,6 +2731,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::convert::TryFrom<&str> for EvidenceRequestSource {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2472,6 +2740,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::convert::TryFrom<::std::string::String> for EvidenceRequestSource {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2482,12 +2751,14 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`EvidenceSync`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub struct EvidenceSync {
         pub id: crate::types::Id,
     }
     ///`EvidenceSyncRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub struct EvidenceSyncRequest {
         #[serde(
             rename = "safeBaseDocumentId",
@@ -2497,6 +2768,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "safeBaseSyncStatus")]
         pub safe_base_sync_status: EvidenceSyncRequestSafeBaseSyncStatus,
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl EvidenceSyncRequest {
         pub fn builder() -> builder::EvidenceSyncRequest {
             Default::default()
@@ -2515,6 +2787,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub enum EvidenceSyncRequestSafeBaseSyncStatus {
         #[serde(rename = "NOT_SYNCED")]
         NotSynced,
@@ -2525,6 +2798,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "ERROR")]
         Error,
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::fmt::Display for EvidenceSyncRequestSafeBaseSyncStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2535,6 +2809,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::str::FromStr for EvidenceSyncRequestSafeBaseSyncStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2549,6 +2824,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::convert::TryFrom<&str> for EvidenceSyncRequestSafeBaseSyncStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2557,6 +2833,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for EvidenceSyncRequestSafeBaseSyncStatus {
         type Error = self::error::ConversionError;
@@ -2587,6 +2864,13 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`ExternalEvidence`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct ExternalEvidence {
         #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
@@ -2604,6 +2888,28 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///A compliance framework enabled in a workspace.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct Framework {
         #[serde(
             rename = "activeLogo",
@@ -2716,6 +3022,13 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`FrameworkRequirements`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct FrameworkRequirements {
         #[serde(rename = "frameworkTag")]
         pub framework_tag: ::std::string::String,
@@ -2734,6 +3047,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-users"))]
     pub enum GetAllDocumentsType {
         #[serde(rename = "SEC_TRAINING")]
         SecTraining,
@@ -2756,6 +3070,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "NIST_AI_TRAINING_EVIDENCE")]
         NistAiTrainingEvidence,
     }
+    #[cfg(any(feature = "v1-users"))]
     impl ::std::fmt::Display for GetAllDocumentsType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2774,6 +3089,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-users"))]
     impl ::std::str::FromStr for GetAllDocumentsType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2794,6 +3110,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-users"))]
     impl ::std::convert::TryFrom<&str> for GetAllDocumentsType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2802,6 +3119,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-users"))]
     impl ::std::convert::TryFrom<::std::string::String> for GetAllDocumentsType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2813,18 +3131,22 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`GetAllPrivateDocumentsQ`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct GetAllPrivateDocumentsQ(::std::string::String);
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::ops::Deref for GetAllPrivateDocumentsQ {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::From<GetAllPrivateDocumentsQ> for ::std::string::String {
         fn from(value: GetAllPrivateDocumentsQ) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::str::FromStr for GetAllPrivateDocumentsQ {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2836,6 +3158,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::TryFrom<&str> for GetAllPrivateDocumentsQ {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2844,6 +3167,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::TryFrom<::std::string::String> for GetAllPrivateDocumentsQ {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2852,6 +3176,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl<'de> ::serde::Deserialize<'de> for GetAllPrivateDocumentsQ {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2877,6 +3202,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-frameworks"))]
     pub enum GetAllRequirementsCategoryItem {
         #[serde(rename = "SOC_2_AVAILABILITY")]
         Soc2Availability,
@@ -3635,6 +3961,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "CUSTOM")]
         Custom,
     }
+    #[cfg(any(feature = "v1-frameworks"))]
     impl ::std::fmt::Display for GetAllRequirementsCategoryItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4509,6 +4836,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-frameworks"))]
     impl ::std::str::FromStr for GetAllRequirementsCategoryItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5235,6 +5563,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-frameworks"))]
     impl ::std::convert::TryFrom<&str> for GetAllRequirementsCategoryItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5243,6 +5572,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-frameworks"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for GetAllRequirementsCategoryItem {
         type Error = self::error::ConversionError;
@@ -5265,6 +5595,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-frameworks"))]
     pub enum GetAllRequirementsLevel {
         #[serde(rename = "SECURITY_LOW")]
         SecurityLow,
@@ -5314,6 +5645,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "MSP")]
         Msp,
     }
+    #[cfg(any(feature = "v1-frameworks"))]
     impl ::std::fmt::Display for GetAllRequirementsLevel {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -5345,6 +5677,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-frameworks"))]
     impl ::std::str::FromStr for GetAllRequirementsLevel {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5380,6 +5713,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-frameworks"))]
     impl ::std::convert::TryFrom<&str> for GetAllRequirementsLevel {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5388,6 +5722,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-frameworks"))]
     impl ::std::convert::TryFrom<::std::string::String> for GetAllRequirementsLevel {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5409,6 +5744,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-frameworks"))]
     pub enum GetAllRequirementsSubCategoryItem {
         #[serde(rename = "ISO_MANAGEMENT_DIRECTION_FOR_INFORMATION_SECURITY")]
         IsoManagementDirectionForInformationSecurity,
@@ -5965,6 +6301,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "TISAX_INSTRUCTIONS")]
         TisaxInstructions,
     }
+    #[cfg(any(feature = "v1-frameworks"))]
     impl ::std::fmt::Display for GetAllRequirementsSubCategoryItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -6639,6 +6976,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-frameworks"))]
     impl ::std::str::FromStr for GetAllRequirementsSubCategoryItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -7211,6 +7549,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-frameworks"))]
     impl ::std::convert::TryFrom<&str> for GetAllRequirementsSubCategoryItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7219,6 +7558,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-frameworks"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for GetAllRequirementsSubCategoryItem {
         type Error = self::error::ConversionError;
@@ -7241,6 +7581,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-frameworks"))]
     pub enum GetAllRequirementsTopicItem {
         #[serde(rename = "AVAILABILITY")]
         Availability,
@@ -7271,6 +7612,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "NIST80053_PRIVACY")]
         Nist80053Privacy,
     }
+    #[cfg(any(feature = "v1-frameworks"))]
     impl ::std::fmt::Display for GetAllRequirementsTopicItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -7297,6 +7639,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-frameworks"))]
     impl ::std::str::FromStr for GetAllRequirementsTopicItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -7323,6 +7666,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-frameworks"))]
     impl ::std::convert::TryFrom<&str> for GetAllRequirementsTopicItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7331,6 +7675,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-frameworks"))]
     impl ::std::convert::TryFrom<::std::string::String> for GetAllRequirementsTopicItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7352,6 +7697,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-customer-request"))]
     pub enum GetCustomerRequestListStatusItem {
         #[serde(rename = "OUTSTANDING")]
         Outstanding,
@@ -7362,6 +7708,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "CHANGES_REQUESTED")]
         ChangesRequested,
     }
+    #[cfg(any(feature = "v1-customer-request"))]
     impl ::std::fmt::Display for GetCustomerRequestListStatusItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -7372,6 +7719,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-customer-request"))]
     impl ::std::str::FromStr for GetCustomerRequestListStatusItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -7386,6 +7734,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-customer-request"))]
     impl ::std::convert::TryFrom<&str> for GetCustomerRequestListStatusItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7394,6 +7743,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-customer-request"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for GetCustomerRequestListStatusItem {
         type Error = self::error::ConversionError;
@@ -7416,6 +7766,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-devices"))]
     pub enum GetDeviceExpandItem {
         #[serde(rename = "asset")]
         Asset,
@@ -7428,6 +7779,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "deviceApps")]
         DeviceApps,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::fmt::Display for GetDeviceExpandItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -7439,6 +7791,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::str::FromStr for GetDeviceExpandItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -7454,6 +7807,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::TryFrom<&str> for GetDeviceExpandItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7462,6 +7816,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::TryFrom<::std::string::String> for GetDeviceExpandItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7483,6 +7838,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-devices"))]
     pub enum GetDevicesExpandItem {
         #[serde(rename = "asset")]
         Asset,
@@ -7493,6 +7849,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "identifiers")]
         Identifiers,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::fmt::Display for GetDevicesExpandItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -7503,6 +7860,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::str::FromStr for GetDevicesExpandItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -7517,6 +7875,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::TryFrom<&str> for GetDevicesExpandItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7525,6 +7884,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::TryFrom<::std::string::String> for GetDevicesExpandItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7536,18 +7896,22 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`GetDevicesExternalId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct GetDevicesExternalId(::std::string::String);
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::ops::Deref for GetDevicesExternalId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::From<GetDevicesExternalId> for ::std::string::String {
         fn from(value: GetDevicesExternalId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::str::FromStr for GetDevicesExternalId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -7559,6 +7923,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::TryFrom<&str> for GetDevicesExternalId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7567,6 +7932,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::TryFrom<::std::string::String> for GetDevicesExternalId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7575,6 +7941,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl<'de> ::serde::Deserialize<'de> for GetDevicesExternalId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -7600,6 +7967,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-devices"))]
     pub enum GetDevicesForCustomConnectionExpandItem {
         #[serde(rename = "asset")]
         Asset,
@@ -7610,6 +7978,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "identifiers")]
         Identifiers,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::fmt::Display for GetDevicesForCustomConnectionExpandItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -7620,6 +7989,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::str::FromStr for GetDevicesForCustomConnectionExpandItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -7634,6 +8004,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::TryFrom<&str> for GetDevicesForCustomConnectionExpandItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7642,6 +8013,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for GetDevicesForCustomConnectionExpandItem {
         type Error = self::error::ConversionError;
@@ -7654,19 +8026,23 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`GetDevicesForCustomConnectionExternalId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct GetDevicesForCustomConnectionExternalId(::std::string::String);
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::ops::Deref for GetDevicesForCustomConnectionExternalId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::From<GetDevicesForCustomConnectionExternalId>
     for ::std::string::String {
         fn from(value: GetDevicesForCustomConnectionExternalId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::str::FromStr for GetDevicesForCustomConnectionExternalId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -7678,6 +8054,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::TryFrom<&str> for GetDevicesForCustomConnectionExternalId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7686,6 +8063,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for GetDevicesForCustomConnectionExternalId {
         type Error = self::error::ConversionError;
@@ -7695,6 +8073,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl<'de> ::serde::Deserialize<'de> for GetDevicesForCustomConnectionExternalId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -7720,6 +8099,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-devices"))]
     pub enum GetDevicesForPersonnelExpandItem {
         #[serde(rename = "asset")]
         Asset,
@@ -7730,6 +8110,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "identifiers")]
         Identifiers,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::fmt::Display for GetDevicesForPersonnelExpandItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -7740,6 +8121,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::str::FromStr for GetDevicesForPersonnelExpandItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -7754,6 +8136,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::TryFrom<&str> for GetDevicesForPersonnelExpandItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7762,6 +8145,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for GetDevicesForPersonnelExpandItem {
         type Error = self::error::ConversionError;
@@ -7774,19 +8158,23 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`GetDevicesForPersonnelExternalId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct GetDevicesForPersonnelExternalId(::std::string::String);
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::ops::Deref for GetDevicesForPersonnelExternalId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::From<GetDevicesForPersonnelExternalId>
     for ::std::string::String {
         fn from(value: GetDevicesForPersonnelExternalId) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::str::FromStr for GetDevicesForPersonnelExternalId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -7798,6 +8186,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::TryFrom<&str> for GetDevicesForPersonnelExternalId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7806,6 +8195,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for GetDevicesForPersonnelExternalId {
         type Error = self::error::ConversionError;
@@ -7815,6 +8205,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl<'de> ::serde::Deserialize<'de> for GetDevicesForPersonnelExternalId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -7840,6 +8231,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-devices"))]
     pub enum GetDevicesForPersonnelSourceType {
         #[serde(rename = "AGENT")]
         Agent,
@@ -7870,6 +8262,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "NINJAONE")]
         Ninjaone,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::fmt::Display for GetDevicesForPersonnelSourceType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -7890,6 +8283,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::str::FromStr for GetDevicesForPersonnelSourceType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -7914,6 +8308,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::TryFrom<&str> for GetDevicesForPersonnelSourceType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7922,6 +8317,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for GetDevicesForPersonnelSourceType {
         type Error = self::error::ConversionError;
@@ -7944,6 +8340,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-devices"))]
     pub enum GetDevicesSourceType {
         #[serde(rename = "AGENT")]
         Agent,
@@ -7974,6 +8371,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "NINJAONE")]
         Ninjaone,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::fmt::Display for GetDevicesSourceType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -7994,6 +8392,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::str::FromStr for GetDevicesSourceType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -8018,6 +8417,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::TryFrom<&str> for GetDevicesSourceType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -8026,6 +8426,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::TryFrom<::std::string::String> for GetDevicesSourceType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -8047,6 +8448,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum GetMappedRequirementsFrameworkTag {
         #[serde(rename = "NONE")]
         None,
@@ -8139,6 +8541,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "ALL")]
         All,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for GetMappedRequirementsFrameworkTag {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -8190,6 +8593,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for GetMappedRequirementsFrameworkTag {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -8245,6 +8649,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for GetMappedRequirementsFrameworkTag {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -8253,6 +8658,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for GetMappedRequirementsFrameworkTag {
         type Error = self::error::ConversionError;
@@ -8275,6 +8681,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub enum GetMonitorFailedResultsReportCheckType {
         #[serde(rename = "POLICY")]
         Policy,
@@ -8297,6 +8704,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "CUSTOM")]
         Custom,
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::fmt::Display for GetMonitorFailedResultsReportCheckType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -8313,6 +8721,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::str::FromStr for GetMonitorFailedResultsReportCheckType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -8333,6 +8742,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::convert::TryFrom<&str> for GetMonitorFailedResultsReportCheckType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -8341,6 +8751,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for GetMonitorFailedResultsReportCheckType {
         type Error = self::error::ConversionError;
@@ -8363,12 +8774,14 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub enum GetMonitorFailedResultsReportType {
         #[serde(rename = "included")]
         Included,
         #[serde(rename = "excluded")]
         Excluded,
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::fmt::Display for GetMonitorFailedResultsReportType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -8377,6 +8790,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::str::FromStr for GetMonitorFailedResultsReportType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -8389,6 +8803,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::convert::TryFrom<&str> for GetMonitorFailedResultsReportType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -8397,6 +8812,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for GetMonitorFailedResultsReportType {
         type Error = self::error::ConversionError;
@@ -8419,6 +8835,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub enum GetReportReportType {
         #[serde(rename = "SUMMARY")]
         Summary,
@@ -8433,6 +8850,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "PRO_REVENUE_INFLUENCED")]
         ProRevenueInfluenced,
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::fmt::Display for GetReportReportType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -8451,6 +8869,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::str::FromStr for GetReportReportType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -8471,6 +8890,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::TryFrom<&str> for GetReportReportType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -8479,6 +8899,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::TryFrom<::std::string::String> for GetReportReportType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -8490,18 +8911,22 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`GetTrustCenterRequestsQ`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct GetTrustCenterRequestsQ(::std::string::String);
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::ops::Deref for GetTrustCenterRequestsQ {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::From<GetTrustCenterRequestsQ> for ::std::string::String {
         fn from(value: GetTrustCenterRequestsQ) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::str::FromStr for GetTrustCenterRequestsQ {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -8513,6 +8938,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::TryFrom<&str> for GetTrustCenterRequestsQ {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -8521,6 +8947,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::TryFrom<::std::string::String> for GetTrustCenterRequestsQ {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -8529,6 +8956,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl<'de> ::serde::Deserialize<'de> for GetTrustCenterRequestsQ {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -8554,6 +8982,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub enum GetTrustCenterRequestsStatus {
         #[serde(rename = "PROCESS_ERROR")]
         ProcessError,
@@ -8578,6 +9007,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "AUTO_APPROVED")]
         AutoApproved,
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::fmt::Display for GetTrustCenterRequestsStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -8595,6 +9025,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::str::FromStr for GetTrustCenterRequestsStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -8616,6 +9047,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::TryFrom<&str> for GetTrustCenterRequestsStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -8624,6 +9056,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for GetTrustCenterRequestsStatus {
         type Error = self::error::ConversionError;
@@ -8646,6 +9079,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum GetVendorsStatsExcludeScopesItem {
         #[serde(rename = "businessUnits")]
         BusinessUnits,
@@ -8668,6 +9102,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "type")]
         Type,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for GetVendorsStatsExcludeScopesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -8684,6 +9119,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for GetVendorsStatsExcludeScopesItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -8704,6 +9140,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for GetVendorsStatsExcludeScopesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -8712,6 +9149,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for GetVendorsStatsExcludeScopesItem {
         type Error = self::error::ConversionError;
@@ -8734,6 +9172,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum GetVendorsStatsIncludeScopesItem {
         #[serde(rename = "businessUnits")]
         BusinessUnits,
@@ -8756,6 +9195,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "type")]
         Type,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for GetVendorsStatsIncludeScopesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -8772,6 +9212,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for GetVendorsStatsIncludeScopesItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -8792,6 +9233,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for GetVendorsStatsIncludeScopesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -8800,6 +9242,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for GetVendorsStatsIncludeScopesItem {
         type Error = self::error::ConversionError;
@@ -8811,6 +9254,18 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`GracePeriodSla`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct GracePeriodSla {
         #[serde(rename = "createdAt")]
         pub created_at: crate::Timestamp,
@@ -8824,6 +9279,18 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`Group`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct Group {
         pub description: ::std::string::String,
         pub domain: ::std::string::String,
@@ -8842,6 +9309,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///One page of infrastructure identities.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub struct InfrastructureIdentitiesPage {
         ///Data set based on the pagination limits.
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::InfrastructureIdentity>>,
@@ -8854,6 +9322,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///An infrastructure account (AWS, GCP, Azure, …) known to Drata.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub struct InfrastructureIdentity {
         ///Indicates external user admin access ability (the time it was given).
         #[serde(
@@ -8939,6 +9408,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub enum InfrastructureIdentitySort {
         #[serde(rename = "IDENTITY_ID")]
         IdentityId,
@@ -8969,6 +9439,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "CONNECTION_STATUS_MULTIVERSE")]
         ConnectionStatusMultiverse,
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::fmt::Display for InfrastructureIdentitySort {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -8991,6 +9462,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::str::FromStr for InfrastructureIdentitySort {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -9015,6 +9487,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::convert::TryFrom<&str> for InfrastructureIdentitySort {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9023,6 +9496,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::convert::TryFrom<::std::string::String> for InfrastructureIdentitySort {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9044,6 +9518,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-assets"))]
     pub enum ListAssetsAssetClassType {
         #[serde(rename = "HARDWARE")]
         Hardware,
@@ -9068,6 +9543,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "STORAGE")]
         Storage,
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::fmt::Display for ListAssetsAssetClassType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -9085,6 +9561,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::str::FromStr for ListAssetsAssetClassType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -9106,6 +9583,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::convert::TryFrom<&str> for ListAssetsAssetClassType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9114,6 +9592,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListAssetsAssetClassType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9135,6 +9614,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-assets"))]
     pub enum ListAssetsAssetProvider {
         #[serde(rename = "DRATA_DEV")]
         DrataDev,
@@ -9193,6 +9673,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "NINJAONE")]
         Ninjaone,
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::fmt::Display for ListAssetsAssetProvider {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -9227,6 +9708,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::str::FromStr for ListAssetsAssetProvider {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -9265,6 +9747,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::convert::TryFrom<&str> for ListAssetsAssetProvider {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9273,6 +9756,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListAssetsAssetProvider {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9294,12 +9778,14 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-assets"))]
     pub enum ListAssetsAssetType {
         #[serde(rename = "PHYSICAL")]
         Physical,
         #[serde(rename = "VIRTUAL")]
         Virtual,
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::fmt::Display for ListAssetsAssetType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -9308,6 +9794,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::str::FromStr for ListAssetsAssetType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -9320,6 +9807,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::convert::TryFrom<&str> for ListAssetsAssetType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9328,6 +9816,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListAssetsAssetType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9349,6 +9838,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-assets"))]
     pub enum ListAssetsEmploymentStatus {
         #[serde(rename = "CURRENT_EMPLOYEE")]
         CurrentEmployee,
@@ -9371,6 +9861,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "SERVICE_ACCOUNT")]
         ServiceAccount,
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::fmt::Display for ListAssetsEmploymentStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -9387,6 +9878,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::str::FromStr for ListAssetsEmploymentStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -9407,6 +9899,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::convert::TryFrom<&str> for ListAssetsEmploymentStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9415,6 +9908,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListAssetsEmploymentStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9436,6 +9930,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-assets"))]
     pub enum ListAssetsSort {
         #[serde(rename = "NAME")]
         Name,
@@ -9460,6 +9955,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "EMPLOYMENT_STATUS")]
         EmploymentStatus,
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::fmt::Display for ListAssetsSort {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -9477,6 +9973,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::str::FromStr for ListAssetsSort {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -9498,6 +9995,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::convert::TryFrom<&str> for ListAssetsSort {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9506,6 +10004,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListAssetsSort {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9527,6 +10026,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsArticlesItem {
         #[serde(rename = "GOVERNANCE")]
         Governance,
@@ -9535,6 +10035,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "REPORTING")]
         Reporting,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsArticlesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -9544,6 +10045,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsArticlesItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -9557,6 +10059,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsArticlesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9565,6 +10068,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListControlsArticlesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9586,6 +10090,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsAssessmentFactorsItem {
         #[serde(rename = "GOVERNANCE")]
         Governance,
@@ -9618,6 +10123,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "ESCALATION_AND_REPORTING")]
         EscalationAndReporting,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsAssessmentFactorsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -9643,6 +10149,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsAssessmentFactorsItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -9672,6 +10179,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsAssessmentFactorsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9680,6 +10188,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsAssessmentFactorsItem {
         type Error = self::error::ConversionError;
@@ -9702,6 +10211,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsCcpa2026RegulationsItem {
         #[serde(rename = "CCPA2026_CONSUMER_REQUESTS")]
         Ccpa2026ConsumerRequests,
@@ -9730,6 +10240,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "CCPA2026_INSURANCE_COMPANIES")]
         Ccpa2026InsuranceCompanies,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsCcpa2026RegulationsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -9770,6 +10281,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsCcpa2026RegulationsItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -9802,6 +10314,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsCcpa2026RegulationsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9810,6 +10323,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsCcpa2026RegulationsItem {
         type Error = self::error::ConversionError;
@@ -9832,6 +10346,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsCcpa2026StatutesItem {
         #[serde(rename = "CCPA2026_INDIVIDUAL_RIGHTS")]
         Ccpa2026IndividualRights,
@@ -9840,6 +10355,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "CCPA2026_SECURITY")]
         Ccpa2026Security,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsCcpa2026StatutesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -9851,6 +10367,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsCcpa2026StatutesItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -9864,6 +10381,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsCcpa2026StatutesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9872,6 +10390,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsCcpa2026StatutesItem {
         type Error = self::error::ConversionError;
@@ -9894,6 +10413,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsChaptersItem {
         #[serde(rename = "PRINCIPLES")]
         Principles,
@@ -9906,6 +10426,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         )]
         TransfersOfPersonnelDataToThirdCountriesOrInternationalOrganizations,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsChaptersItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -9920,6 +10441,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsChaptersItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -9938,6 +10460,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsChaptersItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9946,6 +10469,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListControlsChaptersItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -9967,6 +10491,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsCisSafeguardsItem {
         #[serde(rename = "SERVICE_PROVIDER_MANAGEMENT")]
         ServiceProviderManagement,
@@ -10005,6 +10530,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "INCIDENT_RESPONSE_MANAGEMENT")]
         IncidentResponseManagement,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsCisSafeguardsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -10051,6 +10577,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsCisSafeguardsItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -10093,6 +10620,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsCisSafeguardsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10101,6 +10629,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsCisSafeguardsItem {
         type Error = self::error::ConversionError;
@@ -10123,6 +10652,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsCmmcClassesItem {
         #[serde(rename = "TECHNICAL")]
         Technical,
@@ -10131,6 +10661,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "MANAGEMENT")]
         Management,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsCmmcClassesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -10140,6 +10671,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsCmmcClassesItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -10153,6 +10685,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsCmmcClassesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10161,6 +10694,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListControlsCmmcClassesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10182,6 +10716,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsCobitItem {
         #[serde(rename = "EVALUATE_DIRECT_AND_MONITOR")]
         EvaluateDirectAndMonitor,
@@ -10194,6 +10729,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "MONITOR_EVALUATE_AND_ASSESS")]
         MonitorEvaluateAndAssess,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsCobitItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -10213,6 +10749,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsCobitItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -10228,6 +10765,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsCobitItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10236,6 +10774,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListControlsCobitItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10257,6 +10796,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsControlBaselinesItem {
         #[serde(rename = "TECHNICAL")]
         Technical,
@@ -10265,6 +10805,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "MANAGEMENT")]
         Management,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsControlBaselinesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -10274,6 +10815,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsControlBaselinesItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -10287,6 +10829,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsControlBaselinesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10295,6 +10838,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsControlBaselinesItem {
         type Error = self::error::ConversionError;
@@ -10317,6 +10861,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsControlClassesItem {
         #[serde(rename = "TECHNICAL")]
         Technical,
@@ -10325,6 +10870,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "MANAGEMENT")]
         Management,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsControlClassesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -10334,6 +10880,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsControlClassesItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -10347,6 +10894,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsControlClassesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10355,6 +10903,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsControlClassesItem {
         type Error = self::error::ConversionError;
@@ -10377,6 +10926,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsControlFamiliesItem {
         #[serde(rename = "AUDIT_AND_ACCOUNTABILITY")]
         AuditAndAccountability,
@@ -10407,6 +10957,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "RISK_ASSESSMENT")]
         RiskAssessment,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsControlFamiliesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -10433,6 +10984,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsControlFamiliesItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -10463,6 +11015,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsControlFamiliesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10471,6 +11024,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsControlFamiliesItem {
         type Error = self::error::ConversionError;
@@ -10493,6 +11047,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsCps230ParagraphsItem {
         #[serde(rename = "CPS_230_BUSINESS_CONTINUITY")]
         Cps230BusinessContinuity,
@@ -10507,6 +11062,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "CPS_230_ROLES_AND_RESPONSIBILITIES")]
         Cps230RolesAndResponsibilities,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsCps230ParagraphsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -10529,6 +11085,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsCps230ParagraphsItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -10553,6 +11110,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsCps230ParagraphsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10561,6 +11119,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsCps230ParagraphsItem {
         type Error = self::error::ConversionError;
@@ -10583,6 +11142,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsCyberEssentialsRequirementsItem {
         #[serde(rename = "MALWARE_PROTECTION")]
         MalwareProtection,
@@ -10603,6 +11163,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "USER_ACCESS_CONTROL")]
         UserAccessControl,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsCyberEssentialsRequirementsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -10622,6 +11183,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsCyberEssentialsRequirementsItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -10641,6 +11203,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsCyberEssentialsRequirementsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10649,6 +11212,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsCyberEssentialsRequirementsItem {
         type Error = self::error::ConversionError;
@@ -10671,6 +11235,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsDomainsItem {
         #[serde(rename = "CYBER_RISK_MANAGEMENT_AND_OVERSIGHT")]
         CyberRiskManagementAndOversight,
@@ -10683,6 +11248,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "CYBER_INCIDENT_MANAGEMENT_AND_RESILIENCE")]
         CyberIncidentManagementAndResilience,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsDomainsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -10702,6 +11268,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsDomainsItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -10725,6 +11292,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsDomainsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10733,6 +11301,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListControlsDomainsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10754,12 +11323,14 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsDoraChaptersItem {
         #[serde(rename = "REGULATION")]
         Regulation,
         #[serde(rename = "ICT_RMF_RTS")]
         IctRmfRts,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsDoraChaptersItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -10768,6 +11339,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsDoraChaptersItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -10780,6 +11352,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsDoraChaptersItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10788,6 +11361,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsDoraChaptersItem {
         type Error = self::error::ConversionError;
@@ -10810,6 +11384,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsDrataFunctionsItem {
         #[serde(rename = "PROTECT")]
         Protect,
@@ -10824,6 +11399,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "GOVERN")]
         Govern,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsDrataFunctionsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -10836,6 +11412,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsDrataFunctionsItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -10852,6 +11429,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsDrataFunctionsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10860,6 +11438,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsDrataFunctionsItem {
         type Error = self::error::ConversionError;
@@ -10882,6 +11461,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsEssentialEightItem {
         #[serde(rename = "ESSENTIAL_EIGHT_PATCH_OPERATING_SYSTEMS")]
         EssentialEightPatchOperatingSystems,
@@ -10900,6 +11480,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "ESSENTIAL_EIGHT_PATCH_APPLICATIONS")]
         EssentialEightPatchApplications,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsEssentialEightItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -10930,6 +11511,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsEssentialEightItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -10964,6 +11546,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsEssentialEightItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10972,6 +11555,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsEssentialEightItem {
         type Error = self::error::ConversionError;
@@ -10994,6 +11578,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsFr20xKsIsItem {
         #[serde(rename = "POLICY_AND_INVENTORY")]
         PolicyAndInventory,
@@ -11016,6 +11601,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "RECOVERY_PLANNING")]
         RecoveryPlanning,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsFr20xKsIsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -11038,6 +11624,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsFr20xKsIsItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -11062,6 +11649,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsFr20xKsIsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -11070,6 +11658,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListControlsFr20xKsIsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -11091,6 +11680,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsFrameworkTagsItem {
         #[serde(rename = "NONE")]
         None,
@@ -11183,6 +11773,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "ALL")]
         All,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsFrameworkTagsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -11234,6 +11825,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsFrameworkTagsItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -11289,6 +11881,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsFrameworkTagsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -11297,6 +11890,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsFrameworkTagsItem {
         type Error = self::error::ConversionError;
@@ -11319,6 +11913,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsFunctions2Item {
         #[serde(rename = "GOVERN_GV")]
         GovernGv,
@@ -11333,6 +11928,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "RECOVER_RC")]
         RecoverRc,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsFunctions2Item {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -11345,6 +11941,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsFunctions2Item {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -11361,6 +11958,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsFunctions2Item {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -11369,6 +11967,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListControlsFunctions2Item {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -11390,6 +11989,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsFunctionsItem {
         #[serde(rename = "IDENTIFY")]
         Identify,
@@ -11402,6 +12002,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "RECOVER")]
         Recover,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsFunctionsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -11413,6 +12014,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsFunctionsItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -11428,6 +12030,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsFunctionsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -11436,6 +12039,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListControlsFunctionsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -11457,12 +12061,14 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsHasTicket {
         #[serde(rename = "IN_PROGRESS")]
         InProgress,
         #[serde(rename = "ARCHIVED")]
         Archived,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsHasTicket {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -11471,6 +12077,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsHasTicket {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -11483,6 +12090,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsHasTicket {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -11491,6 +12099,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListControlsHasTicket {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -11512,6 +12121,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsHitrustDomainsItem {
         #[serde(rename = "EDUCATION_TRAINING_AND_AWARENESS")]
         EducationTrainingAndAwareness,
@@ -11552,6 +12162,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "WIRELESS_SECURITY")]
         WirelessSecurity,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsHitrustDomainsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -11589,6 +12200,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsHitrustDomainsItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -11626,6 +12238,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsHitrustDomainsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -11634,6 +12247,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsHitrustDomainsItem {
         type Error = self::error::ConversionError;
@@ -11656,6 +12270,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsIsms2022CategoryItem {
         #[serde(rename = "CONTEXT_OF_THE_ORGANIZATION")]
         ContextOfTheOrganization,
@@ -11672,6 +12287,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "IMPROVEMENT")]
         Improvement,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsIsms2022CategoryItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -11687,6 +12303,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsIsms2022CategoryItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -11704,6 +12321,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsIsms2022CategoryItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -11712,6 +12330,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsIsms2022CategoryItem {
         type Error = self::error::ConversionError;
@@ -11734,6 +12353,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsIsmsCategoryItem {
         #[serde(rename = "CONTEXT_OF_THE_ORGANIZATION")]
         ContextOfTheOrganization,
@@ -11750,6 +12370,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "IMPROVEMENT")]
         Improvement,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsIsmsCategoryItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -11765,6 +12386,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsIsmsCategoryItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -11782,6 +12404,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsIsmsCategoryItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -11790,6 +12413,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsIsmsCategoryItem {
         type Error = self::error::ConversionError;
@@ -11812,6 +12436,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsIso270182025ClauseItem {
         #[serde(rename = "ISO270182025_PEOPLE_CONTROLS")]
         Iso270182025PeopleControls,
@@ -11838,6 +12463,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "ISO270182025_OPENNESS_TRANSPARENCY_AND_NOTICE")]
         Iso270182025OpennessTransparencyAndNotice,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsIso270182025ClauseItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -11880,6 +12506,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsIso270182025ClauseItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -11922,6 +12549,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsIso270182025ClauseItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -11930,6 +12558,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsIso270182025ClauseItem {
         type Error = self::error::ConversionError;
@@ -11952,6 +12581,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsIso277012025ClauseItem {
         #[serde(rename = "ISO277012025_CONTEXT_OF_THE_ORGANIZATION")]
         Iso277012025ContextOfTheOrganization,
@@ -11978,6 +12608,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "ISO277012025_OBLIGATIONS_TO_PII_PRINCIPALS")]
         Iso277012025ObligationsToPiiPrincipals,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsIso277012025ClauseItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -12010,6 +12641,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsIso277012025ClauseItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -12046,6 +12678,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsIso277012025ClauseItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -12054,6 +12687,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsIso277012025ClauseItem {
         type Error = self::error::ConversionError;
@@ -12076,6 +12710,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsIso27701Item {
         #[serde(rename = "PIMS_SPECIFIC_REQUIREMENTS")]
         PimsSpecificRequirements,
@@ -12098,6 +12733,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "ANNEX_A_PII_SHARING_TRANSFER_AND_DISCLOSURE")]
         AnnexAPiiSharingTransferAndDisclosure,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsIso27701Item {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -12132,6 +12768,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsIso27701Item {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -12168,6 +12805,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsIso27701Item {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -12176,6 +12814,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListControlsIso27701Item {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -12197,6 +12836,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsIso420012023Item {
         #[serde(rename = "RESOURCES_FOR_AI_SYSTEMS")]
         ResourcesForAiSystems,
@@ -12231,6 +12871,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "IMPROVEMENT")]
         Improvement,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsIso420012023Item {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -12261,6 +12902,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsIso420012023Item {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -12293,6 +12935,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsIso420012023Item {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -12301,6 +12944,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsIso420012023Item {
         type Error = self::error::ConversionError;
@@ -12323,6 +12967,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsMssspa11SectionsItem {
         #[serde(rename = "SSPAV11_SECURITY")]
         Sspav11Security,
@@ -12347,6 +12992,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "SSPAV11_SUBCONTRACTORS")]
         Sspav11Subcontractors,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsMssspa11SectionsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -12368,6 +13014,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsMssspa11SectionsItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -12391,6 +13038,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsMssspa11SectionsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -12399,6 +13047,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsMssspa11SectionsItem {
         type Error = self::error::ConversionError;
@@ -12421,6 +13070,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsNist800171r3ControlClassesItem {
         #[serde(rename = "OPERATIONAL")]
         Operational,
@@ -12429,6 +13079,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "TECHNICAL")]
         Technical,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsNist800171r3ControlClassesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -12438,6 +13089,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsNist800171r3ControlClassesItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -12451,6 +13103,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsNist800171r3ControlClassesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -12459,6 +13112,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsNist800171r3ControlClassesItem {
         type Error = self::error::ConversionError;
@@ -12481,6 +13135,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsNist800171r3ControlFamiliesItem {
         #[serde(rename = "INCIDENT_RESPONSE")]
         IncidentResponse,
@@ -12517,6 +13172,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "PERSONNEL_SECURITY")]
         PersonnelSecurity,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsNist800171r3ControlFamiliesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -12552,6 +13208,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsNist800171r3ControlFamiliesItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -12589,6 +13246,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsNist800171r3ControlFamiliesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -12597,6 +13255,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsNist800171r3ControlFamiliesItem {
         type Error = self::error::ConversionError;
@@ -12619,6 +13278,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsNydfsItem {
         #[serde(rename = "NYDFS_VULNERABILITY_MANAGEMENT")]
         NydfsVulnerabilityManagement,
@@ -12653,6 +13313,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "NYDFS_RISK_ASSESSMENT")]
         NydfsRiskAssessment,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsNydfsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -12705,6 +13366,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsNydfsItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -12751,6 +13413,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsNydfsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -12759,6 +13422,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListControlsNydfsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -12780,6 +13444,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsPciRequirementsItem {
         #[serde(rename = "FIREWALL")]
         Firewall,
@@ -12806,6 +13471,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "INFORMATION_SECURITY_POLICY")]
         InformationSecurityPolicy,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsPciRequirementsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -12828,6 +13494,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsPciRequirementsItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -12850,6 +13517,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsPciRequirementsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -12858,6 +13526,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsPciRequirementsItem {
         type Error = self::error::ConversionError;
@@ -12880,6 +13549,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsRegulationsItem {
         #[serde(rename = "NOTICES_TO_CONSUMERS")]
         NoticesToConsumers,
@@ -12900,6 +13570,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "TRAINING_AND_RECORD_KEEPING")]
         TrainingAndRecordKeeping,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsRegulationsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -12927,6 +13598,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsRegulationsItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -12954,6 +13626,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsRegulationsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -12962,6 +13635,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListControlsRegulationsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -12983,6 +13657,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsRulesItem {
         #[serde(rename = "SECURITY")]
         Security,
@@ -12991,6 +13666,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "PRIVACY")]
         Privacy,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsRulesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -13000,6 +13676,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsRulesItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -13013,6 +13690,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsRulesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -13021,6 +13699,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListControlsRulesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -13042,6 +13721,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsSectionsItem {
         #[serde(rename = "MANAGEMENT")]
         Management,
@@ -13064,6 +13744,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "SECURITY")]
         Security,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsSectionsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -13084,6 +13765,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsSectionsItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -13104,6 +13786,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsSectionsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -13112,6 +13795,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListControlsSectionsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -13133,6 +13817,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsSoxitgcItem {
         #[serde(rename = "PROGRAM_DEVELOPMENT")]
         ProgramDevelopment,
@@ -13143,6 +13828,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "ACCESS_MANAGEMENT")]
         AccessManagement,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsSoxitgcItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -13153,6 +13839,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsSoxitgcItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -13167,6 +13854,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsSoxitgcItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -13175,6 +13863,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListControlsSoxitgcItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -13196,6 +13885,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsStatutesItem {
         #[serde(rename = "INDIVIDUAL_RIGHTS")]
         IndividualRights,
@@ -13204,6 +13894,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "SECURITY")]
         Security,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsStatutesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -13213,6 +13904,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsStatutesItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -13226,6 +13918,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsStatutesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -13234,6 +13927,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListControlsStatutesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -13255,6 +13949,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsSubRulesItem {
         #[serde(rename = "GENERAL_RULES")]
         GeneralRules,
@@ -13269,6 +13964,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "REQUIREMENTS_POLICIES_PROCEDURES")]
         RequirementsPoliciesProcedures,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsSubRulesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -13287,6 +13983,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsSubRulesItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -13305,6 +14002,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsSubRulesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -13313,6 +14011,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListControlsSubRulesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -13334,6 +14033,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsTisaxCategoryItem {
         #[serde(rename = "TISAX_DATA_PROTECTION")]
         TisaxDataProtection,
@@ -13354,6 +14054,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "TISAX_SUPPLIER_RELATIONSHIPS")]
         TisaxSupplierRelationships,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsTisaxCategoryItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -13379,6 +14080,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsTisaxCategoryItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -13404,6 +14106,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsTisaxCategoryItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -13412,6 +14115,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsTisaxCategoryItem {
         type Error = self::error::ConversionError;
@@ -13434,6 +14138,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsTisaxSubcategoryItem {
         #[serde(rename = "TISAX_INFORMATION_SECURITY_POLICIES")]
         TisaxInformationSecurityPolicies,
@@ -13486,6 +14191,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "TISAX_INSTRUCTIONS")]
         TisaxInstructions,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsTisaxSubcategoryItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -13546,6 +14252,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsTisaxSubcategoryItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -13604,6 +14311,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsTisaxSubcategoryItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -13612,6 +14320,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsTisaxSubcategoryItem {
         type Error = self::error::ConversionError;
@@ -13634,6 +14343,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsTrustServiceCriteriaItem {
         #[serde(rename = "AVAILABILITY")]
         Availability,
@@ -13664,6 +14374,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "NIST80053_PRIVACY")]
         Nist80053Privacy,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsTrustServiceCriteriaItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -13690,6 +14401,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsTrustServiceCriteriaItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -13716,6 +14428,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsTrustServiceCriteriaItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -13724,6 +14437,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsTrustServiceCriteriaItem {
         type Error = self::error::ConversionError;
@@ -13746,6 +14460,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ListControlsTrustServiceCriterion {
         #[serde(rename = "AVAILABILITY")]
         Availability,
@@ -13776,6 +14491,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "NIST80053_PRIVACY")]
         Nist80053Privacy,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ListControlsTrustServiceCriterion {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -13802,6 +14518,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ListControlsTrustServiceCriterion {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -13828,6 +14545,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<&str> for ListControlsTrustServiceCriterion {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -13836,6 +14554,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListControlsTrustServiceCriterion {
         type Error = self::error::ConversionError;
@@ -13858,6 +14577,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-events"))]
     pub enum ListEventsSort {
         #[serde(rename = "CREATED")]
         Created,
@@ -13872,6 +14592,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "CHECK_RESULTS_STATUS")]
         CheckResultsStatus,
     }
+    #[cfg(any(feature = "v1-events"))]
     impl ::std::fmt::Display for ListEventsSort {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -13884,6 +14605,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-events"))]
     impl ::std::str::FromStr for ListEventsSort {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -13900,6 +14622,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-events"))]
     impl ::std::convert::TryFrom<&str> for ListEventsSort {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -13908,6 +14631,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-events"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListEventsSort {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -13929,6 +14653,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-events"))]
     pub enum ListEventsSource {
         #[serde(rename = "APP")]
         App,
@@ -13945,6 +14670,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "DRATA_POLICY")]
         DrataPolicy,
     }
+    #[cfg(any(feature = "v1-events"))]
     impl ::std::fmt::Display for ListEventsSource {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -13958,6 +14684,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-events"))]
     impl ::std::str::FromStr for ListEventsSource {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -13975,6 +14702,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-events"))]
     impl ::std::convert::TryFrom<&str> for ListEventsSource {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -13983,6 +14711,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-events"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListEventsSource {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14004,6 +14733,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-events"))]
     pub enum ListEventsStatus {
         #[serde(rename = "READY")]
         Ready,
@@ -14016,6 +14746,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "PREAUDIT")]
         Preaudit,
     }
+    #[cfg(any(feature = "v1-events"))]
     impl ::std::fmt::Display for ListEventsStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -14027,6 +14758,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-events"))]
     impl ::std::str::FromStr for ListEventsStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -14042,6 +14774,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-events"))]
     impl ::std::convert::TryFrom<&str> for ListEventsStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14050,6 +14783,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-events"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListEventsStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14061,18 +14795,22 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`ListEvidenceFileKey`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub struct ListEvidenceFileKey(::std::string::String);
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::ops::Deref for ListEvidenceFileKey {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::convert::From<ListEvidenceFileKey> for ::std::string::String {
         fn from(value: ListEvidenceFileKey) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::str::FromStr for ListEvidenceFileKey {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -14084,6 +14822,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             Ok(Self(value.to_string()))
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::convert::TryFrom<&str> for ListEvidenceFileKey {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14092,6 +14831,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListEvidenceFileKey {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14100,6 +14840,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl<'de> ::serde::Deserialize<'de> for ListEvidenceFileKey {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -14125,6 +14866,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub enum ListEvidenceSort {
         #[serde(rename = "DATE")]
         Date,
@@ -14143,6 +14885,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "EVIDENCE_TYPE")]
         EvidenceType,
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::fmt::Display for ListEvidenceSort {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -14157,6 +14900,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::str::FromStr for ListEvidenceSort {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -14175,6 +14919,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::convert::TryFrom<&str> for ListEvidenceSort {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14183,6 +14928,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListEvidenceSort {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14204,6 +14950,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub enum ListEvidenceStatusItem {
         #[serde(rename = "NEEDS_ARTIFACT")]
         NeedsArtifact,
@@ -14220,6 +14967,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "NEEDS_ATTENTION")]
         NeedsAttention,
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::fmt::Display for ListEvidenceStatusItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -14233,6 +14981,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::str::FromStr for ListEvidenceStatusItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -14250,6 +14999,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::convert::TryFrom<&str> for ListEvidenceStatusItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14258,6 +15008,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListEvidenceStatusItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14279,6 +15030,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub enum ListEvidenceVersionSourceTypesItem {
         #[serde(rename = "FILE")]
         File,
@@ -14289,6 +15041,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "TEST")]
         Test,
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::fmt::Display for ListEvidenceVersionSourceTypesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -14299,6 +15052,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::str::FromStr for ListEvidenceVersionSourceTypesItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -14313,6 +15067,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::convert::TryFrom<&str> for ListEvidenceVersionSourceTypesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14321,6 +15076,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListEvidenceVersionSourceTypesItem {
         type Error = self::error::ConversionError;
@@ -14343,6 +15099,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub enum ListMonitorsCheckResultStatus {
         #[serde(rename = "READY")]
         Ready,
@@ -14355,6 +15112,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "PREAUDIT")]
         Preaudit,
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::fmt::Display for ListMonitorsCheckResultStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -14366,6 +15124,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::str::FromStr for ListMonitorsCheckResultStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -14381,6 +15140,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::convert::TryFrom<&str> for ListMonitorsCheckResultStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14389,6 +15149,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListMonitorsCheckResultStatus {
         type Error = self::error::ConversionError;
@@ -14411,6 +15172,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub enum ListMonitorsCheckResultStatusesItem {
         #[serde(rename = "READY")]
         Ready,
@@ -14423,6 +15185,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "PREAUDIT")]
         Preaudit,
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::fmt::Display for ListMonitorsCheckResultStatusesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -14434,6 +15197,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::str::FromStr for ListMonitorsCheckResultStatusesItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -14449,6 +15213,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::convert::TryFrom<&str> for ListMonitorsCheckResultStatusesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14457,6 +15222,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListMonitorsCheckResultStatusesItem {
         type Error = self::error::ConversionError;
@@ -14479,6 +15245,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub enum ListMonitorsCheckStatus {
         #[serde(rename = "UNUSED")]
         Unused,
@@ -14491,6 +15258,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "TESTING")]
         Testing,
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::fmt::Display for ListMonitorsCheckStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -14502,6 +15270,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::str::FromStr for ListMonitorsCheckStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -14517,6 +15286,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::convert::TryFrom<&str> for ListMonitorsCheckStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14525,6 +15295,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListMonitorsCheckStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14546,12 +15317,14 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub enum ListMonitorsReportInterval {
         #[serde(rename = "WEEKLY")]
         Weekly,
         #[serde(rename = "MONTHLY")]
         Monthly,
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::fmt::Display for ListMonitorsReportInterval {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -14560,6 +15333,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::str::FromStr for ListMonitorsReportInterval {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -14572,6 +15346,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::convert::TryFrom<&str> for ListMonitorsReportInterval {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14580,6 +15355,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListMonitorsReportInterval {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14601,6 +15377,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub enum ListMonitorsSource {
         #[serde(rename = "DRATA")]
         Drata,
@@ -14613,6 +15390,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "DRATA_LIBRARY")]
         DrataLibrary,
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::fmt::Display for ListMonitorsSource {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -14624,6 +15402,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::str::FromStr for ListMonitorsSource {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -14639,6 +15418,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::convert::TryFrom<&str> for ListMonitorsSource {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14647,6 +15427,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListMonitorsSource {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14668,6 +15449,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub enum ListMonitorsType {
         #[serde(rename = "POLICY")]
         Policy,
@@ -14690,6 +15472,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "CUSTOM")]
         Custom,
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::fmt::Display for ListMonitorsType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -14706,6 +15489,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::str::FromStr for ListMonitorsType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -14726,6 +15510,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::convert::TryFrom<&str> for ListMonitorsType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14734,6 +15519,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListMonitorsType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14755,6 +15541,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-personnel"))]
     pub enum ListPersonnelEmploymentStatus {
         #[serde(rename = "CURRENT_EMPLOYEE")]
         CurrentEmployee,
@@ -14777,6 +15564,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "SERVICE_ACCOUNT")]
         ServiceAccount,
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::fmt::Display for ListPersonnelEmploymentStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -14793,6 +15581,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::str::FromStr for ListPersonnelEmploymentStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -14813,6 +15602,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::convert::TryFrom<&str> for ListPersonnelEmploymentStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14821,6 +15611,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListPersonnelEmploymentStatus {
         type Error = self::error::ConversionError;
@@ -14843,6 +15634,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-personnel"))]
     pub enum ListPersonnelEmploymentStatusesItem {
         #[serde(rename = "CURRENT_EMPLOYEE")]
         CurrentEmployee,
@@ -14867,6 +15659,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "ALL_PERSONNEL")]
         AllPersonnel,
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::fmt::Display for ListPersonnelEmploymentStatusesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -14884,6 +15677,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::str::FromStr for ListPersonnelEmploymentStatusesItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -14905,6 +15699,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::convert::TryFrom<&str> for ListPersonnelEmploymentStatusesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -14913,6 +15708,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListPersonnelEmploymentStatusesItem {
         type Error = self::error::ConversionError;
@@ -14935,6 +15731,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-personnel"))]
     pub enum ListPersonnelInverseMdmSourceTypesItem {
         #[serde(rename = "AGENT")]
         Agent,
@@ -14965,6 +15762,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "NINJAONE")]
         Ninjaone,
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::fmt::Display for ListPersonnelInverseMdmSourceTypesItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -14985,6 +15783,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::str::FromStr for ListPersonnelInverseMdmSourceTypesItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -15009,6 +15808,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::convert::TryFrom<&str> for ListPersonnelInverseMdmSourceTypesItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -15017,6 +15817,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListPersonnelInverseMdmSourceTypesItem {
         type Error = self::error::ConversionError;
@@ -15039,6 +15840,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-personnel"))]
     pub enum ListPersonnelMdmSourceType {
         #[serde(rename = "AGENT")]
         Agent,
@@ -15069,6 +15871,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "NINJAONE")]
         Ninjaone,
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::fmt::Display for ListPersonnelMdmSourceType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -15089,6 +15892,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::str::FromStr for ListPersonnelMdmSourceType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -15113,6 +15917,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::convert::TryFrom<&str> for ListPersonnelMdmSourceType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -15121,6 +15926,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListPersonnelMdmSourceType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -15142,6 +15948,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-personnel"))]
     pub enum ListPersonnelMultiTrainingComplianceType {
         #[serde(rename = "SECURITY_TRAINING")]
         SecurityTraining,
@@ -15150,6 +15957,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "NIST_AI_TRAINING")]
         NistAiTraining,
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::fmt::Display for ListPersonnelMultiTrainingComplianceType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -15159,6 +15967,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::str::FromStr for ListPersonnelMultiTrainingComplianceType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -15172,6 +15981,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::convert::TryFrom<&str> for ListPersonnelMultiTrainingComplianceType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -15180,6 +15990,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListPersonnelMultiTrainingComplianceType {
         type Error = self::error::ConversionError;
@@ -15202,6 +16013,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-personnel"))]
     pub enum ListPersonnelSort {
         #[serde(rename = "NAME")]
         Name,
@@ -15246,6 +16058,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "OFFBOARDING")]
         Offboarding,
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::fmt::Display for ListPersonnelSort {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -15273,6 +16086,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::str::FromStr for ListPersonnelSort {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -15304,6 +16118,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::convert::TryFrom<&str> for ListPersonnelSort {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -15312,6 +16127,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListPersonnelSort {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -15333,6 +16149,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum ListVendorsCategoryItem {
         #[serde(rename = "ENGINEERING")]
         Engineering,
@@ -15359,6 +16176,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "NONE")]
         None,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for ListVendorsCategoryItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -15377,6 +16195,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for ListVendorsCategoryItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -15399,6 +16218,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for ListVendorsCategoryItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -15407,6 +16227,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListVendorsCategoryItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -15428,6 +16249,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum ListVendorsImpactLevelItem {
         #[serde(rename = "INSIGNIFICANT")]
         Insignificant,
@@ -15442,6 +16264,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "UNSCORED")]
         Unscored,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for ListVendorsImpactLevelItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -15454,6 +16277,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for ListVendorsImpactLevelItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -15470,6 +16294,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for ListVendorsImpactLevelItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -15478,6 +16303,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListVendorsImpactLevelItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -15499,6 +16325,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum ListVendorsNextReviewDeadlineStatusItem {
         #[serde(rename = "NO_RENEWAL")]
         NoRenewal,
@@ -15507,6 +16334,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "OVERDUE")]
         Overdue,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for ListVendorsNextReviewDeadlineStatusItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -15516,6 +16344,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for ListVendorsNextReviewDeadlineStatusItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -15529,6 +16358,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for ListVendorsNextReviewDeadlineStatusItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -15537,6 +16367,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListVendorsNextReviewDeadlineStatusItem {
         type Error = self::error::ConversionError;
@@ -15559,6 +16390,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum ListVendorsPasswordPolicy {
         #[serde(rename = "USERNAME_PASSWORD")]
         UsernamePassword,
@@ -15575,6 +16407,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "OTHER")]
         Other,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for ListVendorsPasswordPolicy {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -15588,6 +16421,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for ListVendorsPasswordPolicy {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -15605,6 +16439,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for ListVendorsPasswordPolicy {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -15613,6 +16448,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListVendorsPasswordPolicy {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -15634,6 +16470,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum ListVendorsRenewalDateStatus {
         #[serde(rename = "NO_RENEWAL")]
         NoRenewal,
@@ -15644,6 +16481,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "RENEWAL_DUE")]
         RenewalDue,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for ListVendorsRenewalDateStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -15654,6 +16492,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for ListVendorsRenewalDateStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -15668,6 +16507,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for ListVendorsRenewalDateStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -15676,6 +16516,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListVendorsRenewalDateStatus {
         type Error = self::error::ConversionError;
@@ -15698,6 +16539,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum ListVendorsRenewalScheduleType {
         #[serde(rename = "ONE_MONTH")]
         OneMonth,
@@ -15714,6 +16556,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "NONE")]
         None,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for ListVendorsRenewalScheduleType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -15727,6 +16570,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for ListVendorsRenewalScheduleType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -15744,6 +16588,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for ListVendorsRenewalScheduleType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -15752,6 +16597,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListVendorsRenewalScheduleType {
         type Error = self::error::ConversionError;
@@ -15774,6 +16620,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum ListVendorsRiskItem {
         #[serde(rename = "NONE")]
         None,
@@ -15784,6 +16631,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "HIGH")]
         High,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for ListVendorsRiskItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -15794,6 +16642,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for ListVendorsRiskItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -15808,6 +16657,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for ListVendorsRiskItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -15816,6 +16666,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListVendorsRiskItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -15837,12 +16688,14 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum ListVendorsScheduledQuestionnaireStatus {
         #[serde(rename = "ENABLED")]
         Enabled,
         #[serde(rename = "DISABLED")]
         Disabled,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for ListVendorsScheduledQuestionnaireStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -15851,6 +16704,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for ListVendorsScheduledQuestionnaireStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -15863,6 +16717,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for ListVendorsScheduledQuestionnaireStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -15871,6 +16726,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListVendorsScheduledQuestionnaireStatus {
         type Error = self::error::ConversionError;
@@ -15893,6 +16749,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum ListVendorsSecurityReviewStatusItem {
         #[serde(rename = "NO_SECURITY")]
         NoSecurity,
@@ -15907,6 +16764,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "NO_PAST_REVIEW")]
         NoPastReview,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for ListVendorsSecurityReviewStatusItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -15919,6 +16777,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for ListVendorsSecurityReviewStatusItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -15935,6 +16794,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for ListVendorsSecurityReviewStatusItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -15943,6 +16803,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListVendorsSecurityReviewStatusItem {
         type Error = self::error::ConversionError;
@@ -15965,6 +16826,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum ListVendorsSort {
         #[serde(rename = "CATEGORY")]
         Category,
@@ -15983,6 +16845,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "IMPACT_LEVEL")]
         ImpactLevel,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for ListVendorsSort {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -15997,6 +16860,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for ListVendorsSort {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -16015,6 +16879,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for ListVendorsSort {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -16023,6 +16888,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListVendorsSort {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -16044,6 +16910,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum ListVendorsStatusItem {
         #[serde(rename = "PROSPECTIVE")]
         Prospective,
@@ -16066,6 +16933,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "NONE")]
         None,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for ListVendorsStatusItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -16082,6 +16950,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for ListVendorsStatusItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -16102,6 +16971,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for ListVendorsStatusItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -16110,6 +16980,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListVendorsStatusItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -16131,6 +17002,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum ListVendorsTypeItem {
         #[serde(rename = "VENDOR")]
         Vendor,
@@ -16145,6 +17017,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "NONE")]
         None,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for ListVendorsTypeItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -16157,6 +17030,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for ListVendorsTypeItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -16173,6 +17047,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for ListVendorsTypeItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -16181,6 +17056,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String> for ListVendorsTypeItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -16192,11 +17068,13 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`ManualBackgroundCheckRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-background-check"))]
     pub struct ManualBackgroundCheckRequest {
         #[serde(rename = "filedAt")]
         pub filed_at: ::std::string::String,
         pub url: ::std::string::String,
     }
+    #[cfg(any(feature = "v1-background-check"))]
     impl ManualBackgroundCheckRequest {
         pub fn builder() -> builder::ManualBackgroundCheckRequest {
             Default::default()
@@ -16204,6 +17082,13 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`MappedExternalEvidence`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct MappedExternalEvidence {
         #[serde(rename = "externalEvidence")]
         pub external_evidence: ::std::vec::Vec<ExternalEvidence>,
@@ -16212,6 +17097,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`MappedExternalEvidencePaginatedPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct MappedExternalEvidencePaginatedPage {
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::ExternalEvidence>>,
         pub limit: i64,
@@ -16220,6 +17106,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`MonitorCause`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub struct MonitorCause {
         pub fact: ::std::string::String,
         #[serde(rename = "factResult")]
@@ -16231,6 +17118,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`MonitorFailedResults`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub struct MonitorFailedResults {
         #[serde(
             rename = "accountId",
@@ -16277,11 +17165,19 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`MonitorFailedResultsResponses`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub struct MonitorFailedResultsResponses {
         pub data: ::std::vec::Vec<MonitorFailedResults>,
     }
     ///`MonitorInstance`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct MonitorInstance {
         #[serde(rename = "autopilotTaskType")]
         pub autopilot_task_type: ::std::string::String,
@@ -16308,6 +17204,13 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`MonitorInstanceCheckType`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct MonitorInstanceCheckType {
         #[serde(rename = "checkType")]
         pub check_type: ::std::string::String,
@@ -16319,6 +17222,13 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`MonitorInstanceMetadata`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct MonitorInstanceMetadata {
         #[serde(rename = "checkResultStatus")]
         pub check_result_status: ::std::string::String,
@@ -16345,6 +17255,13 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`MonitorInstanceMetadataGroupsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct MonitorInstanceMetadataGroupsItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<crate::types::Id>,
@@ -16353,6 +17270,13 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`MonitorMetadataData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct MonitorMetadataData {
         #[serde(rename = "avatarUrl")]
         pub avatar_url: ::std::string::String,
@@ -16367,6 +17291,13 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`MonitorMetadataExclusion`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct MonitorMetadataExclusion {
         pub connection: Connection,
         #[serde(rename = "createdAt")]
@@ -16385,6 +17316,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`MonitoringControls`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct MonitoringControls {
         pub controls: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         #[serde(rename = "isSLADisplayed")]
@@ -16394,6 +17326,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`Note`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct Note {
         pub comment: ::std::string::String,
         #[serde(rename = "createdAt")]
@@ -16406,9 +17339,11 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`NoteRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct NoteRequest {
         pub comment: ::std::string::String,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl NoteRequest {
         pub fn builder() -> builder::NoteRequest {
             Default::default()
@@ -16416,6 +17351,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`NotesPaginatedPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct NotesPaginatedPage {
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::Note>>,
         pub limit: i64,
@@ -16424,6 +17360,18 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`P3MatrixSla`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct P3MatrixSla {
         #[serde(rename = "createdAt")]
         pub created_at: crate::Timestamp,
@@ -16441,6 +17389,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`PersonnelContractDateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-personnel"))]
     pub struct PersonnelContractDateRequest {
         #[serde(
             rename = "separationDate",
@@ -16450,6 +17399,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "startDate")]
         pub start_date: ::std::string::String,
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl PersonnelContractDateRequest {
         pub fn builder() -> builder::PersonnelContractDateRequest {
             Default::default()
@@ -16459,6 +17409,33 @@ properties, printed as `""`), so it is kept as raw JSON.
 (the header row names the columns). Values are text; a row is one line.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        all(
+            feature = "v1-assets",
+            feature = "v1-autopilot",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-tickets",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct PersonnelCsvRow {
         ///Full public URL to the user's avatar image.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16482,11 +17459,65 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///A personnel CSV file, sent as the multipart part `file`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(
+        all(
+            feature = "v1-assets",
+            feature = "v1-autopilot",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-tickets",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct PersonnelCsvUpload {
         ///The CSV file; each row is a `PersonnelCsvRow`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub file: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(
+        all(
+            feature = "v1-assets",
+            feature = "v1-autopilot",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-tickets",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl PersonnelCsvUpload {
         pub fn builder() -> builder::PersonnelCsvUpload {
             Default::default()
@@ -16494,6 +17525,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`PersonnelData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     pub struct PersonnelData {
         #[serde(
             rename = "agentVersion",
@@ -16532,6 +17564,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`PersonnelDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     pub struct PersonnelDetails {
         #[serde(rename = "complianceChecks")]
         pub compliance_checks: ::std::vec::Vec<ComplianceCheck>,
@@ -16585,6 +17618,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`PersonnelDetailsTable`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-personnel"))]
     pub struct PersonnelDetailsTable {
         #[serde(rename = "agentEnabled")]
         pub agent_enabled: bool,
@@ -16708,6 +17742,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`PersonnelResetStatusRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-personnel"))]
     pub struct PersonnelResetStatusRequest {
         #[serde(
             rename = "personnelIds",
@@ -16715,6 +17750,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         )]
         pub personnel_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl PersonnelResetStatusRequest {
         pub fn builder() -> builder::PersonnelResetStatusRequest {
             Default::default()
@@ -16723,6 +17759,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`PersonnelStatusRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-personnel"))]
     pub struct PersonnelStatusRequest {
         #[serde(rename = "employmentStatus")]
         pub employment_status: PersonnelStatusRequestEmploymentStatus,
@@ -16737,6 +17774,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         )]
         pub separation_date: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl PersonnelStatusRequest {
         pub fn builder() -> builder::PersonnelStatusRequest {
             Default::default()
@@ -16755,6 +17793,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-personnel"))]
     pub enum PersonnelStatusRequestEmploymentStatus {
         #[serde(rename = "CURRENT_EMPLOYEE")]
         CurrentEmployee,
@@ -16777,6 +17816,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "SERVICE_ACCOUNT")]
         ServiceAccount,
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::fmt::Display for PersonnelStatusRequestEmploymentStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -16793,6 +17833,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::str::FromStr for PersonnelStatusRequestEmploymentStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -16813,6 +17854,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             }
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::convert::TryFrom<&str> for PersonnelStatusRequestEmploymentStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -16821,6 +17863,7 @@ properties, printed as `""`), so it is kept as raw JSON.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for PersonnelStatusRequestEmploymentStatus {
         type Error = self::error::ConversionError;
@@ -16832,6 +17875,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`PersonnelTablePage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-personnel"))]
     pub struct PersonnelTablePage {
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::PersonnelDetailsTable>>,
         #[serde(rename = "dataAll")]
@@ -16842,6 +17886,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`PoliciesPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-policies"))]
     pub struct PoliciesPage {
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::PolicySummarized>>,
         pub limit: i64,
@@ -16850,6 +17895,17 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`Policy`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct Policy {
         #[serde(rename = "assignedTo")]
         pub assigned_to: ::std::string::String,
@@ -16901,11 +17957,13 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`PolicyAssociatedControls`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-policies"))]
     pub struct PolicyAssociatedControls {
         pub controls: ::std::vec::Vec<PolicyControlSummary>,
     }
     ///`PolicyControlSummary`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-policies"))]
     pub struct PolicyControlSummary {
         pub code: ::std::string::String,
         pub description: ::std::string::String,
@@ -16916,6 +17974,18 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`PolicyGracePeriodSla`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct PolicyGracePeriodSla {
         #[serde(rename = "createdAt")]
         pub created_at: crate::Timestamp,
@@ -16926,6 +17996,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`PolicyOwner`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-policies"))]
     pub struct PolicyOwner {
         #[serde(
             rename = "avatarUrl",
@@ -16947,6 +18018,18 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`PolicyP3MatrixSla`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct PolicyP3MatrixSla {
         #[serde(rename = "createdAt")]
         pub created_at: crate::Timestamp,
@@ -16957,6 +18040,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`PolicySummarized`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-policies"))]
     pub struct PolicySummarized {
         #[serde(
             rename = "approvedAt",
@@ -17012,6 +18096,18 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`PolicyVersion`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct PolicyVersion {
         #[serde(
             rename = "approvedAt",
@@ -17113,6 +18209,18 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`PolicyWeekTimeFrameSla`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct PolicyWeekTimeFrameSla {
         #[serde(rename = "createdAt")]
         pub created_at: crate::Timestamp,
@@ -17123,6 +18231,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`PolicyWithReplace`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-policies"))]
     pub struct PolicyWithReplace {
         #[serde(rename = "assignedTo")]
         pub assigned_to: crate::types::PolicyWithReplaceAssignedTo,
@@ -17196,6 +18305,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`QuestionnaireAnswer`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-questionnaires"))]
     pub struct QuestionnaireAnswer {
         pub answer: ::std::string::String,
         pub id: crate::types::Id,
@@ -17205,11 +18315,13 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`QuestionnaireResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-questionnaires"))]
     pub struct QuestionnaireResponse {
         pub answers: ::std::vec::Vec<QuestionnaireAnswer>,
     }
     ///`QuestionnaireSent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct QuestionnaireSent {
         #[serde(
             rename = "completedBy",
@@ -17236,6 +18348,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`QuestionnaireSentRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct QuestionnaireSentRequest {
         pub email: ::std::string::String,
         #[serde(rename = "emailContent")]
@@ -17250,6 +18363,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "securityReviewId")]
         pub security_review_id: i64,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl QuestionnaireSentRequest {
         pub fn builder() -> builder::QuestionnaireSentRequest {
             Default::default()
@@ -17258,6 +18372,33 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`QuestionnaireUploadRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(
+        all(
+            feature = "v1-assets",
+            feature = "v1-autopilot",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-tickets",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct QuestionnaireUploadRequest {
         pub files: ::std::vec::Vec<::std::string::String>,
         #[serde(
@@ -17266,6 +18407,33 @@ properties, printed as `""`), so it is kept as raw JSON.
         )]
         pub security_review_id: ::std::option::Option<i64>,
     }
+    #[cfg(
+        all(
+            feature = "v1-assets",
+            feature = "v1-autopilot",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-tickets",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl QuestionnaireUploadRequest {
         pub fn builder() -> builder::QuestionnaireUploadRequest {
             Default::default()
@@ -17273,17 +18441,20 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`QuestionnaireVendor`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-questionnaires"))]
     pub struct QuestionnaireVendor {
         pub id: crate::types::Id,
         pub title: ::std::string::String,
     }
     ///`QuestionnaireVendorAnswers`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-questionnaires"))]
     pub struct QuestionnaireVendorAnswers {
         pub responses: ::std::vec::Vec<QuestionnaireResponse>,
     }
     ///`QuestionnairesSentPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct QuestionnairesSentPage {
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::QuestionnaireSent>>,
         pub limit: i64,
@@ -17292,12 +18463,25 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`QuestionnairesVendors`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-questionnaires"))]
     pub struct QuestionnairesVendors {
         #[serde(rename = "questionnairesVendors")]
         pub questionnaires_vendors: ::std::vec::Vec<QuestionnaireVendor>,
     }
     ///`Reminder`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct Reminder {
         #[serde(rename = "completedAt")]
         pub completed_at: crate::Timestamp,
@@ -17311,6 +18495,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`ReplacedPolicy`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-policies"))]
     pub struct ReplacedPolicy {
         pub name: ::std::string::String,
         #[serde(rename = "templateId")]
@@ -17318,6 +18503,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`RequestOwner`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-customer-request"))]
     pub struct RequestOwner {
         #[serde(
             rename = "avatarUrl",
@@ -17344,6 +18530,13 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`RequirementDetail`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct RequirementDetail {
         #[serde(rename = "additionalInfo")]
         pub additional_info: ::std::string::String,
@@ -17385,6 +18578,13 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`RequirementDetailControlsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct RequirementDetailControlsItem {
         #[serde(
             rename = "archivedAt",
@@ -17408,6 +18608,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`RequirementList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-controls", feature = "v1-frameworks"))]
     pub struct RequirementList {
         #[serde(rename = "additionalInfo")]
         pub additional_info: ::std::string::String,
@@ -17439,6 +18640,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`RequirementListControlsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "v1-controls", feature = "v1-frameworks"))]
     pub struct RequirementListControlsItem {
         #[serde(
             rename = "archivedAt",
@@ -17462,6 +18664,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`RequirementPaginatedPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-controls", feature = "v1-frameworks"))]
     pub struct RequirementPaginatedPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<
@@ -17474,9 +18677,63 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///`Response`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-autopilot",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-tickets",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct Response(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-autopilot",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-tickets",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::ops::Deref for Response {
         type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
         fn deref(
@@ -17485,12 +18742,66 @@ properties, printed as `""`), so it is kept as raw JSON.
             &self.0
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-autopilot",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-tickets",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::From<Response>
     for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         fn from(value: Response) -> Self {
             value.0
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-autopilot",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-tickets",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::From<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     > for Response {
@@ -17502,6 +18813,9 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///`SecurityReport`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(feature = "v1-companies", feature = "v1-events", feature = "v1-trust-center")
+    )]
     pub struct SecurityReport {
         #[serde(
             rename = "shareToken",
@@ -17514,6 +18828,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///Marks an identity as a service account, or not, with the reason.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub struct ServiceAccountRequest {
         ///Determines service account state.
         #[serde(rename = "serviceAccount")]
@@ -17524,6 +18839,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "serviceAccountReason")]
         pub service_account_reason: ::std::string::String,
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ServiceAccountRequest {
         pub fn builder() -> builder::ServiceAccountRequest {
             Default::default()
@@ -17531,6 +18847,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`Session`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub struct Session {
         #[serde(
             rename = "activatedAt",
@@ -17560,9 +18877,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     ///One piece of evidence of a custom-connection session (its fields are not documented).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub struct SessionEvidence(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
+    #[cfg(any(feature = "v1-custom-connections"))]
     impl ::std::ops::Deref for SessionEvidence {
         type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
         fn deref(
@@ -17571,12 +18890,14 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             &self.0
         }
     }
+    #[cfg(any(feature = "v1-custom-connections"))]
     impl ::std::convert::From<SessionEvidence>
     for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         fn from(value: SessionEvidence) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "v1-custom-connections"))]
     impl ::std::convert::From<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     > for SessionEvidence {
@@ -17588,6 +18909,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`SessionEvidencePaginatedPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub struct SessionEvidencePaginatedPage {
         #[serde(rename = "connectionId")]
         pub connection_id: crate::types::Id,
@@ -17602,6 +18924,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`SessionWorkspacesItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub struct SessionWorkspacesItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<crate::types::Id>,
@@ -17610,6 +18933,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`SessionsPaginatedPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub struct SessionsPaginatedPage {
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::Session>>,
         pub limit: i64,
@@ -17618,6 +18942,14 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`SignedUrl`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-evidence-library",
+            feature = "v1-users"
+        )
+    )]
     pub struct SignedUrl {
         #[serde(
             rename = "fileBuffer",
@@ -17642,12 +18974,38 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-connections",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-vendors"
+        )
+    )]
     pub enum SortDirection {
         #[serde(rename = "ASC")]
         Asc,
         #[serde(rename = "DESC")]
         Desc,
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-connections",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::fmt::Display for SortDirection {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -17656,6 +19014,19 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-connections",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::str::FromStr for SortDirection {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -17668,6 +19039,19 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-connections",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::TryFrom<&str> for SortDirection {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -17676,6 +19060,19 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-connections",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::TryFrom<::std::string::String> for SortDirection {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -17686,6 +19083,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`TicketCreate`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-tickets"))]
     pub struct TicketCreate {
         pub key: ::std::string::String,
         #[serde(rename = "self")]
@@ -17698,12 +19096,14 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     ///`TicketsCreateFieldRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-tickets"))]
     pub struct TicketsCreateFieldRequest {
         pub field: ::std::string::String,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
         pub value: ::std::string::String,
     }
+    #[cfg(any(feature = "v1-tickets"))]
     impl TicketsCreateFieldRequest {
         pub fn builder() -> builder::TicketsCreateFieldRequest {
             Default::default()
@@ -17712,6 +19112,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     ///`TicketsCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-tickets"))]
     pub struct TicketsCreateRequest {
         #[serde(rename = "connectionId")]
         pub connection_id: i64,
@@ -17730,6 +19131,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "projectId")]
         pub project_id: ::std::string::String,
     }
+    #[cfg(any(feature = "v1-tickets"))]
     impl TicketsCreateRequest {
         pub fn builder() -> builder::TicketsCreateRequest {
             Default::default()
@@ -17738,6 +19140,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     ///`ToggleInfrastructureIdentityRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub struct ToggleInfrastructureIdentityRequest {
         ///Toggle value for the setting.
         pub toggle: bool,
@@ -17747,6 +19150,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         )]
         pub toggle_field: ::std::option::Option<crate::types::InfrastructureToggleField>,
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ToggleInfrastructureIdentityRequest {
         pub fn builder() -> builder::ToggleInfrastructureIdentityRequest {
             Default::default()
@@ -17755,6 +19159,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     ///`ToggleVersionControlIdentityRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub struct ToggleVersionControlIdentityRequest {
         ///Toggle value for the setting.
         pub toggle: bool,
@@ -17764,6 +19169,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         )]
         pub toggle_field: ::std::option::Option<crate::types::ToggleField>,
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ToggleVersionControlIdentityRequest {
         pub fn builder() -> builder::ToggleVersionControlIdentityRequest {
             Default::default()
@@ -17771,6 +19177,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`TrustCenterAllPrivateDocuments`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct TrustCenterAllPrivateDocuments {
         #[serde(rename = "privateDocuments")]
         pub private_documents: ::std::vec::Vec<
@@ -17779,6 +19186,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`TrustCenterAllPrivateDocumentsPrivateDocumentsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct TrustCenterAllPrivateDocumentsPrivateDocumentsItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<crate::Timestamp>,
@@ -17813,6 +19221,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub enum TrustCenterAllPrivateDocumentsPrivateDocumentsItemType {
         #[serde(rename = "COMPLIANCE")]
         Compliance,
@@ -17821,6 +19230,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "SECURITY_REPORT")]
         SecurityReport,
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::fmt::Display for TrustCenterAllPrivateDocumentsPrivateDocumentsItemType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -17830,6 +19240,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::str::FromStr for TrustCenterAllPrivateDocumentsPrivateDocumentsItemType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -17843,6 +19254,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::TryFrom<&str>
     for TrustCenterAllPrivateDocumentsPrivateDocumentsItemType {
         type Error = self::error::ConversionError;
@@ -17852,6 +19264,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for TrustCenterAllPrivateDocumentsPrivateDocumentsItemType {
         type Error = self::error::ConversionError;
@@ -17864,6 +19277,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     ///`TrustCenterApproveRequestRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct TrustCenterApproveRequestRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expiration: ::std::option::Option<::serde_json::Number>,
@@ -17875,6 +19289,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         )]
         pub is_new_expiration: ::std::option::Option<bool>,
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl TrustCenterApproveRequestRequest {
         pub fn builder() -> builder::TrustCenterApproveRequestRequest {
             Default::default()
@@ -17893,6 +19308,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub enum TrustCenterApproveRequestRequestExpirationType {
         #[serde(rename = "DAYS")]
         Days,
@@ -17903,6 +19319,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "YEARS")]
         Years,
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::fmt::Display for TrustCenterApproveRequestRequestExpirationType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -17913,6 +19330,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::str::FromStr for TrustCenterApproveRequestRequestExpirationType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -17927,6 +19345,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::TryFrom<&str>
     for TrustCenterApproveRequestRequestExpirationType {
         type Error = self::error::ConversionError;
@@ -17936,6 +19355,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for TrustCenterApproveRequestRequestExpirationType {
         type Error = self::error::ConversionError;
@@ -17947,16 +19367,19 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`TrustCenterPreapprovedEmailAddress`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-events", feature = "v1-trust-center"))]
     pub struct TrustCenterPreapprovedEmailAddress {
         pub name: ::std::string::String,
     }
     ///`TrustCenterPreapprovedEmailDomain`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-events", feature = "v1-trust-center"))]
     pub struct TrustCenterPreapprovedEmailDomain {
         pub name: ::std::string::String,
     }
     ///`TrustCenterPrivateAccess`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-events", feature = "v1-trust-center"))]
     pub struct TrustCenterPrivateAccess {
         #[serde(rename = "flowType")]
         pub flow_type: ::std::string::String,
@@ -17971,6 +19394,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`TrustCenterRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct TrustCenterRequest {
         pub company: ::std::string::String,
         #[serde(rename = "createdAt")]
@@ -17999,6 +19423,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`TrustCenterRequestApprove`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct TrustCenterRequestApprove {
         #[serde(rename = "isApproved")]
         pub is_approved: bool,
@@ -18010,6 +19435,14 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`TrustCenterRequestDenied`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-trust-center"
+        )
+    )]
     pub struct TrustCenterRequestDenied {
         #[serde(rename = "isDenied")]
         pub is_denied: bool,
@@ -18017,12 +19450,14 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     ///`TrustCenterRequestDocumentTypeRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct TrustCenterRequestDocumentTypeRequest {
         #[serde(rename = "documentId")]
         pub document_id: i64,
         #[serde(rename = "type")]
         pub type_: TrustCenterRequestDocumentTypeRequestType,
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl TrustCenterRequestDocumentTypeRequest {
         pub fn builder() -> builder::TrustCenterRequestDocumentTypeRequest {
             Default::default()
@@ -18041,6 +19476,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub enum TrustCenterRequestDocumentTypeRequestType {
         #[serde(rename = "COMPLIANCE")]
         Compliance,
@@ -18049,6 +19485,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "SECURITY_REPORT")]
         SecurityReport,
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::fmt::Display for TrustCenterRequestDocumentTypeRequestType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -18058,6 +19495,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::str::FromStr for TrustCenterRequestDocumentTypeRequestType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -18071,6 +19509,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::TryFrom<&str> for TrustCenterRequestDocumentTypeRequestType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -18079,6 +19518,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for TrustCenterRequestDocumentTypeRequestType {
         type Error = self::error::ConversionError;
@@ -18090,6 +19530,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`TrustCenterRequestDocumentWithName`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct TrustCenterRequestDocumentWithName {
         #[serde(
             rename = "autoApproveType",
@@ -18118,6 +19559,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`TrustCenterRequestDocumentWithNameDocumentsItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct TrustCenterRequestDocumentWithNameDocumentsItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<crate::Timestamp>,
@@ -18152,6 +19594,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub enum TrustCenterRequestDocumentWithNameDocumentsItemType {
         #[serde(rename = "COMPLIANCE")]
         Compliance,
@@ -18160,6 +19603,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "SECURITY_REPORT")]
         SecurityReport,
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::fmt::Display for TrustCenterRequestDocumentWithNameDocumentsItemType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -18169,6 +19613,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::str::FromStr for TrustCenterRequestDocumentWithNameDocumentsItemType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -18182,6 +19627,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::TryFrom<&str>
     for TrustCenterRequestDocumentWithNameDocumentsItemType {
         type Error = self::error::ConversionError;
@@ -18191,6 +19637,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for TrustCenterRequestDocumentWithNameDocumentsItemType {
         type Error = self::error::ConversionError;
@@ -18203,6 +19650,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     ///`TrustCenterRequestRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct TrustCenterRequestRequest {
         #[serde(rename = "acceptTerms")]
         pub accept_terms: bool,
@@ -18214,6 +19662,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         pub lastname: ::std::string::String,
         pub name: ::std::string::String,
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl TrustCenterRequestRequest {
         pub fn builder() -> builder::TrustCenterRequestRequest {
             Default::default()
@@ -18232,6 +19681,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub enum TrustCenterRequestRequestFlowType {
         #[serde(rename = "SELF")]
         Self_,
@@ -18242,6 +19692,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "SALESFORCE_CRM")]
         SalesforceCrm,
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::fmt::Display for TrustCenterRequestRequestFlowType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -18252,6 +19703,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::str::FromStr for TrustCenterRequestRequestFlowType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -18266,6 +19718,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::TryFrom<&str> for TrustCenterRequestRequestFlowType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -18274,6 +19727,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for TrustCenterRequestRequestFlowType {
         type Error = self::error::ConversionError;
@@ -18285,6 +19739,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`TrustCenterRequestStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct TrustCenterRequestStatus {
         #[serde(rename = "createdAt")]
         pub created_at: crate::Timestamp,
@@ -18295,6 +19750,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`TrustCenterRequestsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct TrustCenterRequestsPage {
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::TrustCenterRequest>>,
         pub limit: i64,
@@ -18304,9 +19760,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     ///`UpdateCustomDataRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub struct UpdateCustomDataRequest {
         pub data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
+    #[cfg(any(feature = "v1-custom-connections"))]
     impl UpdateCustomDataRequest {
         pub fn builder() -> builder::UpdateCustomDataRequest {
             Default::default()
@@ -18314,6 +19772,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`UpdateCustomerRequestDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-customer-request"))]
     pub struct UpdateCustomerRequestDetails {
         pub code: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -18325,6 +19784,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     ///`UpdateCustomerRequestDetailsRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-customer-request"))]
     pub struct UpdateCustomerRequestDetailsRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -18332,6 +19792,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         pub owner_ids: ::std::vec::Vec<i64>,
         pub title: ::std::string::String,
     }
+    #[cfg(any(feature = "v1-customer-request"))]
     impl UpdateCustomerRequestDetailsRequest {
         pub fn builder() -> builder::UpdateCustomerRequestDetailsRequest {
             Default::default()
@@ -18340,6 +19801,13 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     ///`UploadEvidenceRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct UploadEvidenceRequest {
         #[serde(
             rename = "base64File",
@@ -18361,6 +19829,13 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl UploadEvidenceRequest {
         pub fn builder() -> builder::UploadEvidenceRequest {
             Default::default()
@@ -18379,6 +19854,13 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub enum UploadEvidenceRequestRenewalScheduleType {
         #[serde(rename = "ONE_MONTH")]
         OneMonth,
@@ -18395,6 +19877,13 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "NONE")]
         None,
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl ::std::fmt::Display for UploadEvidenceRequestRenewalScheduleType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -18408,6 +19897,13 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl ::std::str::FromStr for UploadEvidenceRequestRenewalScheduleType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -18425,6 +19921,13 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl ::std::convert::TryFrom<&str> for UploadEvidenceRequestRenewalScheduleType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -18433,6 +19936,13 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl ::std::convert::TryFrom<::std::string::String>
     for UploadEvidenceRequestRenewalScheduleType {
         type Error = self::error::ConversionError;
@@ -18444,6 +19954,26 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///A Drata user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct User {
         #[serde(
             rename = "avatarUrl",
@@ -18506,11 +20036,20 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`UserAllDocuments`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-users"))]
     pub struct UserAllDocuments {
         pub documents: ::std::vec::Vec<UserDocument>,
     }
     ///`UserCard`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct UserCard {
         #[serde(
             rename = "avatarUrl",
@@ -18548,6 +20087,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`UserCardCompact`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     pub struct UserCardCompact {
         #[serde(rename = "createdAt")]
         pub created_at: crate::Timestamp,
@@ -18568,6 +20108,26 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`UserDocument`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct UserDocument {
         #[serde(rename = "createdAt")]
         pub created_at: crate::Timestamp,
@@ -18588,6 +20148,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     ///`UserDocumentRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-users"))]
     pub struct UserDocumentRequest {
         #[serde(
             rename = "base64File",
@@ -18604,6 +20165,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "type")]
         pub type_: UserDocumentRequestType,
     }
+    #[cfg(any(feature = "v1-users"))]
     impl UserDocumentRequest {
         pub fn builder() -> builder::UserDocumentRequest {
             Default::default()
@@ -18622,6 +20184,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-users"))]
     pub enum UserDocumentRequestType {
         #[serde(rename = "MFA_EVIDENCE")]
         MfaEvidence,
@@ -18632,6 +20195,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "OFFBOARDING_EVIDENCE")]
         OffboardingEvidence,
     }
+    #[cfg(any(feature = "v1-users"))]
     impl ::std::fmt::Display for UserDocumentRequestType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -18642,6 +20206,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-users"))]
     impl ::std::str::FromStr for UserDocumentRequestType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -18656,6 +20221,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-users"))]
     impl ::std::convert::TryFrom<&str> for UserDocumentRequestType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -18664,6 +20230,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-users"))]
     impl ::std::convert::TryFrom<::std::string::String> for UserDocumentRequestType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -18674,6 +20241,26 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`UserDocumentsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct UserDocumentsPage {
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::UserDocument>>,
         pub limit: i64,
@@ -18682,6 +20269,26 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///An external account of a Drata user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct UserIdentity {
         #[serde(
             rename = "connectedAt",
@@ -18755,6 +20362,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`UserPolicyVersion`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-user-policies"))]
     pub struct UserPolicyVersion {
         #[serde(
             rename = "acceptedAt",
@@ -18768,18 +20376,21 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`UserPolicyVersions`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-user-policies"))]
     pub struct UserPolicyVersions {
         #[serde(rename = "userPolicyVersions")]
         pub user_policy_versions: ::std::vec::Vec<UserPolicyVersion>,
     }
     ///`UserSignedUrl`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-policies"))]
     pub struct UserSignedUrl {
         #[serde(rename = "signedUrl")]
         pub signed_url: ::std::string::String,
     }
     ///One page of users.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-users"))]
     pub struct UsersPage {
         ///Data set based on the pagination limits.
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::User>>,
@@ -18792,6 +20403,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`Vendor`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     pub struct Vendor {
         #[serde(
             rename = "archivedAt",
@@ -18985,6 +20597,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`VendorBusinessUnitStats`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct VendorBusinessUnitStats {
         pub amount: ::serde_json::Number,
         pub key: ::std::string::String,
@@ -18992,6 +20605,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     ///`VendorCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct VendorCreateRequest {
         #[serde(
             rename = "accountId",
@@ -19124,6 +20738,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         )]
         pub user_id: ::std::option::Option<i64>,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl VendorCreateRequest {
         pub fn builder() -> builder::VendorCreateRequest {
             Default::default()
@@ -19142,6 +20757,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorCreateRequestCategory {
         #[serde(rename = "ENGINEERING")]
         Engineering,
@@ -19168,6 +20784,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "NONE")]
         None,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorCreateRequestCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -19186,6 +20803,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorCreateRequestCategory {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -19208,6 +20826,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for VendorCreateRequestCategory {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -19216,6 +20835,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String> for VendorCreateRequestCategory {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -19237,6 +20857,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorCreateRequestDataAccessedOrProcessedListItem {
         #[serde(rename = "GENERAL")]
         General,
@@ -19259,6 +20880,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "CARDHOLDER_DATA")]
         CardholderData,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorCreateRequestDataAccessedOrProcessedListItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -19281,6 +20903,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorCreateRequestDataAccessedOrProcessedListItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -19303,6 +20926,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str>
     for VendorCreateRequestDataAccessedOrProcessedListItem {
         type Error = self::error::ConversionError;
@@ -19312,6 +20936,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for VendorCreateRequestDataAccessedOrProcessedListItem {
         type Error = self::error::ConversionError;
@@ -19334,6 +20959,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorCreateRequestEnvironmentAccess {
         #[serde(rename = "NO")]
         No,
@@ -19342,6 +20968,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "READ_WRITE")]
         ReadWrite,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorCreateRequestEnvironmentAccess {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -19351,6 +20978,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorCreateRequestEnvironmentAccess {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -19364,6 +20992,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for VendorCreateRequestEnvironmentAccess {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -19372,6 +21001,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for VendorCreateRequestEnvironmentAccess {
         type Error = self::error::ConversionError;
@@ -19394,6 +21024,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorCreateRequestImpactLevel {
         #[serde(rename = "INSIGNIFICANT")]
         Insignificant,
@@ -19408,6 +21039,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "UNSCORED")]
         Unscored,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorCreateRequestImpactLevel {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -19420,6 +21052,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorCreateRequestImpactLevel {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -19436,6 +21069,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for VendorCreateRequestImpactLevel {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -19444,6 +21078,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for VendorCreateRequestImpactLevel {
         type Error = self::error::ConversionError;
@@ -19466,6 +21101,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorCreateRequestOperationalImpact {
         #[serde(rename = "NONE")]
         None,
@@ -19478,6 +21114,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "CRITICAL")]
         Critical,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorCreateRequestOperationalImpact {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -19489,6 +21126,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorCreateRequestOperationalImpact {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -19504,6 +21142,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for VendorCreateRequestOperationalImpact {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -19512,6 +21151,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for VendorCreateRequestOperationalImpact {
         type Error = self::error::ConversionError;
@@ -19534,6 +21174,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorCreateRequestPasswordPolicy {
         #[serde(rename = "USERNAME_PASSWORD")]
         UsernamePassword,
@@ -19550,6 +21191,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "OTHER")]
         Other,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorCreateRequestPasswordPolicy {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -19563,6 +21205,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorCreateRequestPasswordPolicy {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -19580,6 +21223,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for VendorCreateRequestPasswordPolicy {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -19588,6 +21232,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for VendorCreateRequestPasswordPolicy {
         type Error = self::error::ConversionError;
@@ -19610,6 +21255,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorCreateRequestRenewalScheduleType {
         #[serde(rename = "ONE_MONTH")]
         OneMonth,
@@ -19626,6 +21272,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "NONE")]
         None,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorCreateRequestRenewalScheduleType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -19639,6 +21286,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorCreateRequestRenewalScheduleType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -19656,6 +21304,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for VendorCreateRequestRenewalScheduleType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -19664,6 +21313,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for VendorCreateRequestRenewalScheduleType {
         type Error = self::error::ConversionError;
@@ -19686,6 +21336,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorCreateRequestRisk {
         #[serde(rename = "NONE")]
         None,
@@ -19696,6 +21347,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "HIGH")]
         High,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorCreateRequestRisk {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -19706,6 +21358,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorCreateRequestRisk {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -19720,6 +21373,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for VendorCreateRequestRisk {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -19728,6 +21382,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String> for VendorCreateRequestRisk {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -19749,6 +21404,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorCreateRequestStatus {
         #[serde(rename = "PROSPECTIVE")]
         Prospective,
@@ -19771,6 +21427,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "NONE")]
         None,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorCreateRequestStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -19787,6 +21444,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorCreateRequestStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -19807,6 +21465,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for VendorCreateRequestStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -19815,6 +21474,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String> for VendorCreateRequestStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -19836,6 +21496,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorCreateRequestType {
         #[serde(rename = "VENDOR")]
         Vendor,
@@ -19850,6 +21511,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "NONE")]
         None,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorCreateRequestType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -19862,6 +21524,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorCreateRequestType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -19878,6 +21541,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for VendorCreateRequestType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -19886,6 +21550,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String> for VendorCreateRequestType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -19896,6 +21561,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`VendorDirectory`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct VendorDirectory {
         #[serde(
             rename = "archivedAt",
@@ -20061,6 +21727,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`VendorDirectoryLastQuestionnaire`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct VendorDirectoryLastQuestionnaire {
         #[serde(
             rename = "completedBy",
@@ -20102,6 +21769,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`VendorDocument`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     pub struct VendorDocument {
         #[serde(rename = "createdAt")]
         pub created_at: crate::Timestamp,
@@ -20118,6 +21786,33 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     ///`VendorDocumentRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(
+        all(
+            feature = "v1-assets",
+            feature = "v1-autopilot",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-tickets",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct VendorDocumentRequest {
         pub file: ::std::string::String,
         #[serde(
@@ -20128,6 +21823,33 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<VendorDocumentRequestType>,
     }
+    #[cfg(
+        all(
+            feature = "v1-assets",
+            feature = "v1-autopilot",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-tickets",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl VendorDocumentRequest {
         pub fn builder() -> builder::VendorDocumentRequest {
             Default::default()
@@ -20146,6 +21868,33 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(
+        all(
+            feature = "v1-assets",
+            feature = "v1-autopilot",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-tickets",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub enum VendorDocumentRequestType {
         #[serde(rename = "COMPLIANCE_REPORT")]
         ComplianceReport,
@@ -20162,6 +21911,33 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "QUESTIONNAIRE_REPORT")]
         QuestionnaireReport,
     }
+    #[cfg(
+        all(
+            feature = "v1-assets",
+            feature = "v1-autopilot",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-tickets",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::fmt::Display for VendorDocumentRequestType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -20177,6 +21953,33 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(
+        all(
+            feature = "v1-assets",
+            feature = "v1-autopilot",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-tickets",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::str::FromStr for VendorDocumentRequestType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -20196,6 +21999,33 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(
+        all(
+            feature = "v1-assets",
+            feature = "v1-autopilot",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-tickets",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::TryFrom<&str> for VendorDocumentRequestType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -20204,6 +22034,33 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(
+        all(
+            feature = "v1-assets",
+            feature = "v1-autopilot",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-tickets",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::TryFrom<::std::string::String> for VendorDocumentRequestType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -20214,36 +22071,42 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`VendorHasPiiStats`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct VendorHasPiiStats {
         pub amount: ::serde_json::Number,
         pub key: ::std::string::String,
     }
     ///`VendorImpactLevelStats`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct VendorImpactLevelStats {
         pub amount: ::serde_json::Number,
         pub key: ::std::string::String,
     }
     ///`VendorIntegration`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     pub struct VendorIntegration {
         pub id: crate::types::Id,
         pub name: ::std::string::String,
     }
     ///`VendorIsCriticalStats`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct VendorIsCriticalStats {
         pub amount: ::serde_json::Number,
         pub key: ::std::string::String,
     }
     ///`VendorIsSubProcessorStats`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct VendorIsSubProcessorStats {
         pub amount: ::serde_json::Number,
         pub key: ::std::string::String,
     }
     ///`VendorLastQuestionnaire`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     pub struct VendorLastQuestionnaire {
         #[serde(
             rename = "completedBy",
@@ -20286,6 +22149,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     ///`VendorModifyRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct VendorModifyRequest {
         #[serde(
             rename = "accountId",
@@ -20440,6 +22304,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         )]
         pub user_id: ::std::option::Option<i64>,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl VendorModifyRequest {
         pub fn builder() -> builder::VendorModifyRequest {
             Default::default()
@@ -20458,6 +22323,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorModifyRequestCategory {
         #[serde(rename = "ENGINEERING")]
         Engineering,
@@ -20484,6 +22350,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "NONE")]
         None,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorModifyRequestCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -20502,6 +22369,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorModifyRequestCategory {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -20524,6 +22392,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for VendorModifyRequestCategory {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -20532,6 +22401,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String> for VendorModifyRequestCategory {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -20553,6 +22423,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorModifyRequestDataAccessedOrProcessedListItem {
         #[serde(rename = "GENERAL")]
         General,
@@ -20575,6 +22446,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "CARDHOLDER_DATA")]
         CardholderData,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorModifyRequestDataAccessedOrProcessedListItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -20597,6 +22469,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorModifyRequestDataAccessedOrProcessedListItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -20619,6 +22492,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str>
     for VendorModifyRequestDataAccessedOrProcessedListItem {
         type Error = self::error::ConversionError;
@@ -20628,6 +22502,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for VendorModifyRequestDataAccessedOrProcessedListItem {
         type Error = self::error::ConversionError;
@@ -20650,6 +22525,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorModifyRequestEnvironmentAccess {
         #[serde(rename = "NO")]
         No,
@@ -20658,6 +22534,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "READ_WRITE")]
         ReadWrite,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorModifyRequestEnvironmentAccess {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -20667,6 +22544,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorModifyRequestEnvironmentAccess {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -20680,6 +22558,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for VendorModifyRequestEnvironmentAccess {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -20688,6 +22567,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for VendorModifyRequestEnvironmentAccess {
         type Error = self::error::ConversionError;
@@ -20710,6 +22590,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorModifyRequestImpactLevel {
         #[serde(rename = "INSIGNIFICANT")]
         Insignificant,
@@ -20724,6 +22605,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "UNSCORED")]
         Unscored,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorModifyRequestImpactLevel {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -20736,6 +22618,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorModifyRequestImpactLevel {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -20752,6 +22635,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for VendorModifyRequestImpactLevel {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -20760,6 +22644,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for VendorModifyRequestImpactLevel {
         type Error = self::error::ConversionError;
@@ -20782,6 +22667,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorModifyRequestOperationalImpact {
         #[serde(rename = "NONE")]
         None,
@@ -20794,6 +22680,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "CRITICAL")]
         Critical,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorModifyRequestOperationalImpact {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -20805,6 +22692,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorModifyRequestOperationalImpact {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -20820,6 +22708,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for VendorModifyRequestOperationalImpact {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -20828,6 +22717,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for VendorModifyRequestOperationalImpact {
         type Error = self::error::ConversionError;
@@ -20850,6 +22740,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorModifyRequestPasswordPolicy {
         #[serde(rename = "USERNAME_PASSWORD")]
         UsernamePassword,
@@ -20866,6 +22757,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "OTHER")]
         Other,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorModifyRequestPasswordPolicy {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -20879,6 +22771,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorModifyRequestPasswordPolicy {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -20896,6 +22789,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for VendorModifyRequestPasswordPolicy {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -20904,6 +22798,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for VendorModifyRequestPasswordPolicy {
         type Error = self::error::ConversionError;
@@ -20926,6 +22821,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorModifyRequestRenewalScheduleType {
         #[serde(rename = "ONE_MONTH")]
         OneMonth,
@@ -20942,6 +22838,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "NONE")]
         None,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorModifyRequestRenewalScheduleType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -20955,6 +22852,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorModifyRequestRenewalScheduleType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -20972,6 +22870,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for VendorModifyRequestRenewalScheduleType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -20980,6 +22879,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for VendorModifyRequestRenewalScheduleType {
         type Error = self::error::ConversionError;
@@ -21002,6 +22902,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorModifyRequestRisk {
         #[serde(rename = "NONE")]
         None,
@@ -21012,6 +22913,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "HIGH")]
         High,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorModifyRequestRisk {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -21022,6 +22924,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorModifyRequestRisk {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -21036,6 +22939,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for VendorModifyRequestRisk {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -21044,6 +22948,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String> for VendorModifyRequestRisk {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -21065,6 +22970,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorModifyRequestStatus {
         #[serde(rename = "PROSPECTIVE")]
         Prospective,
@@ -21087,6 +22993,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "NONE")]
         None,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorModifyRequestStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -21103,6 +23010,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorModifyRequestStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -21123,6 +23031,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for VendorModifyRequestStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -21131,6 +23040,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String> for VendorModifyRequestStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -21152,6 +23062,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorModifyRequestType {
         #[serde(rename = "VENDOR")]
         Vendor,
@@ -21166,6 +23077,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "NONE")]
         None,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorModifyRequestType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -21178,6 +23090,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorModifyRequestType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -21194,6 +23107,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for VendorModifyRequestType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -21202,6 +23116,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String> for VendorModifyRequestType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -21212,18 +23127,21 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`VendorPasswordPolicy`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct VendorPasswordPolicy {
         pub amount: ::serde_json::Number,
         pub key: ::std::string::String,
     }
     ///`VendorReminderStats`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct VendorReminderStats {
         pub amount: ::serde_json::Number,
         pub key: ::std::string::String,
     }
     ///`VendorReview`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     pub struct VendorReview {
         #[serde(
             rename = "cpaFirm",
@@ -21324,12 +23242,14 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`VendorReviewFinding`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     pub struct VendorReviewFinding {
         pub description: ::std::string::String,
         pub id: crate::types::Id,
     }
     ///`VendorReviewLocation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     pub struct VendorReviewLocation {
         pub city: ::std::string::String,
         pub id: crate::types::Id,
@@ -21338,12 +23258,14 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`VendorReviewService`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     pub struct VendorReviewService {
         pub id: crate::types::Id,
         pub name: ::std::string::String,
     }
     ///`VendorReviewTrustServiceCategoryMap`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     pub struct VendorReviewTrustServiceCategoryMap {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub category: ::std::option::Option<::serde_json::Number>,
@@ -21351,6 +23273,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`VendorReviewUserControl`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     pub struct VendorReviewUserControl {
         pub id: crate::types::Id,
         #[serde(rename = "inPlace")]
@@ -21359,6 +23282,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`VendorSecurityReview`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     pub struct VendorSecurityReview {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub decision: ::std::option::Option<::std::string::String>,
@@ -21390,6 +23314,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`VendorSecurityReviewCompact`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct VendorSecurityReviewCompact {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub decision: ::std::option::Option<::std::string::String>,
@@ -21422,6 +23347,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     ///`VendorSecurityReviewRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct VendorSecurityReviewRequest {
         #[serde(
             rename = "requestedAt",
@@ -21442,6 +23368,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl VendorSecurityReviewRequest {
         pub fn builder() -> builder::VendorSecurityReviewRequest {
             Default::default()
@@ -21460,6 +23387,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorSecurityReviewRequestSecurityReviewStatus {
         #[serde(rename = "NOT_YET_STARTED")]
         NotYetStarted,
@@ -21470,6 +23398,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "NOT_REQUIRED")]
         NotRequired,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorSecurityReviewRequestSecurityReviewStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -21480,6 +23409,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorSecurityReviewRequestSecurityReviewStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -21494,6 +23424,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str>
     for VendorSecurityReviewRequestSecurityReviewStatus {
         type Error = self::error::ConversionError;
@@ -21503,6 +23434,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for VendorSecurityReviewRequestSecurityReviewStatus {
         type Error = self::error::ConversionError;
@@ -21525,6 +23457,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorSecurityReviewRequestSecurityReviewType {
         #[serde(rename = "SECURITY")]
         Security,
@@ -21533,6 +23466,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "UPLOAD_REPORT")]
         UploadReport,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorSecurityReviewRequestSecurityReviewType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -21542,6 +23476,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorSecurityReviewRequestSecurityReviewType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -21555,6 +23490,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str>
     for VendorSecurityReviewRequestSecurityReviewType {
         type Error = self::error::ConversionError;
@@ -21564,6 +23500,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for VendorSecurityReviewRequestSecurityReviewType {
         type Error = self::error::ConversionError;
@@ -21576,10 +23513,12 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     ///`VendorStatusRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct VendorStatusRequest {
         #[serde(rename = "vendorStatus")]
         pub vendor_status: VendorStatusRequestVendorStatus,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl VendorStatusRequest {
         pub fn builder() -> builder::VendorStatusRequest {
             Default::default()
@@ -21598,6 +23537,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-vendors"))]
     pub enum VendorStatusRequestVendorStatus {
         #[serde(rename = "PROSPECTIVE")]
         Prospective,
@@ -21620,6 +23560,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "NONE")]
         None,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorStatusRequestVendorStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -21636,6 +23577,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorStatusRequestVendorStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -21656,6 +23598,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<&str> for VendorStatusRequestVendorStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -21664,6 +23607,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for VendorStatusRequestVendorStatus {
         type Error = self::error::ConversionError;
@@ -21675,18 +23619,21 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`VendorStatusStats`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct VendorStatusStats {
         pub amount: ::serde_json::Number,
         pub key: ::std::string::String,
     }
     ///`VendorTypeStats`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct VendorTypeStats {
         pub amount: ::serde_json::Number,
         pub key: ::std::string::String,
     }
     ///`VendorsPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct VendorsPage {
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::VendorDirectory>>,
         pub limit: i64,
@@ -21695,12 +23642,14 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`VendorsRiskStats`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct VendorsRiskStats {
         pub amount: ::serde_json::Number,
         pub key: ::std::string::String,
     }
     ///`VendorsStats`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct VendorsStats {
         #[serde(
             rename = "businessUnits",
@@ -21752,6 +23701,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///One page of version-control identities.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub struct VersionControlIdentitiesPage {
         ///Data set based on the pagination limits.
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::VersionControlIdentity>>,
@@ -21764,6 +23714,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///A version-control account (GitHub, GitLab, …) known to Drata.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub struct VersionControlIdentity {
         ///When this external user was linked to an application user.
         #[serde(
@@ -21849,6 +23800,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         PartialEq,
         PartialOrd
     )]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub enum VersionControlIdentitySort {
         #[serde(rename = "CLIENT_ID")]
         ClientId,
@@ -21877,6 +23829,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         #[serde(rename = "CONNECTION_STATUS_MULTIVERSE")]
         ConnectionStatusMultiverse,
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::fmt::Display for VersionControlIdentitySort {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -21898,6 +23851,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::str::FromStr for VersionControlIdentitySort {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -21921,6 +23875,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::convert::TryFrom<&str> for VersionControlIdentitySort {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -21929,6 +23884,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             value.parse()
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::convert::TryFrom<::std::string::String> for VersionControlIdentitySort {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -21939,6 +23895,18 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`WeekTimeFrameSla`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct WeekTimeFrameSla {
         #[serde(rename = "createdAt")]
         pub created_at: crate::Timestamp,
@@ -21953,6 +23921,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     ///`WindowsServiceRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct WindowsServiceRequest {
         pub description: ::std::string::String,
         pub name: ::std::string::String,
@@ -21960,6 +23929,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
         pub start_type: ::std::string::String,
         pub status: ::std::string::String,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl WindowsServiceRequest {
         pub fn builder() -> builder::WindowsServiceRequest {
             Default::default()
@@ -21967,6 +23937,27 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///A Drata workspace.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct Workspace {
         pub description: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21986,12 +23977,14 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     }
     ///`WorkspaceFrameworkReady`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "v1-frameworks"))]
     pub struct WorkspaceFrameworkReady {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub frameworks: ::std::option::Option<::std::vec::Vec<Framework>>,
     }
     ///`WorkspacesPage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "v1-multiple-workspace-support"))]
     pub struct WorkspacesPage {
         pub data: ::std::vec::Vec<crate::Tolerant<crate::types::Workspace>>,
         pub limit: i64,
@@ -22001,6 +23994,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-devices"))]
         pub struct AppTypeRequest {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -22009,6 +24003,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             version: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(any(feature = "v1-devices"))]
         impl ::std::default::Default for AppTypeRequest {
             fn default() -> Self {
                 Self {
@@ -22018,6 +24013,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-devices"))]
         impl AppTypeRequest {
             pub fn description<T>(mut self, value: T) -> Self
             where
@@ -22056,6 +24052,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-devices"))]
         impl ::std::convert::TryFrom<AppTypeRequest> for super::AppTypeRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22068,6 +24065,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-devices"))]
         impl ::std::convert::From<super::AppTypeRequest> for AppTypeRequest {
             fn from(value: super::AppTypeRequest) -> Self {
                 Self {
@@ -22078,6 +24076,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-assets"))]
         pub struct AssetRequest {
             asset_class_types: ::std::result::Result<
                 ::std::vec::Vec<super::AssetRequestAssetClassTypesItem>,
@@ -22114,6 +24113,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-assets"))]
         impl ::std::default::Default for AssetRequest {
             fn default() -> Self {
                 Self {
@@ -22132,6 +24132,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-assets"))]
         impl AssetRequest {
             pub fn asset_class_types<T>(mut self, value: T) -> Self
             where
@@ -22260,6 +24261,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-assets"))]
         impl ::std::convert::TryFrom<AssetRequest> for super::AssetRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -22279,6 +24281,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-assets"))]
         impl ::std::convert::From<super::AssetRequest> for AssetRequest {
             fn from(value: super::AssetRequest) -> Self {
                 Self {
@@ -22296,6 +24299,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-trust-center"))]
         pub struct CompanyInfoPrivateAccessRequest {
             preapproved_email_domains: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -22310,6 +24314,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-trust-center"))]
         impl ::std::default::Default for CompanyInfoPrivateAccessRequest {
             fn default() -> Self {
                 Self {
@@ -22319,6 +24324,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-trust-center"))]
         impl CompanyInfoPrivateAccessRequest {
             pub fn preapproved_email_domains<T>(mut self, value: T) -> Self
             where
@@ -22363,6 +24369,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-trust-center"))]
         impl ::std::convert::TryFrom<CompanyInfoPrivateAccessRequest>
         for super::CompanyInfoPrivateAccessRequest {
             type Error = super::error::ConversionError;
@@ -22376,6 +24383,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-trust-center"))]
         impl ::std::convert::From<super::CompanyInfoPrivateAccessRequest>
         for CompanyInfoPrivateAccessRequest {
             fn from(value: super::CompanyInfoPrivateAccessRequest) -> Self {
@@ -22387,12 +24395,14 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-user-identities"))]
         pub struct ConnectInfrastructureIdentityRequest {
             user_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-user-identities"))]
         impl ::std::default::Default for ConnectInfrastructureIdentityRequest {
             fn default() -> Self {
                 Self {
@@ -22400,6 +24410,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-user-identities"))]
         impl ConnectInfrastructureIdentityRequest {
             pub fn user_id<T>(mut self, value: T) -> Self
             where
@@ -22414,6 +24425,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-user-identities"))]
         impl ::std::convert::TryFrom<ConnectInfrastructureIdentityRequest>
         for super::ConnectInfrastructureIdentityRequest {
             type Error = super::error::ConversionError;
@@ -22423,6 +24435,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 Ok(Self { user_id: value.user_id? })
             }
         }
+        #[cfg(any(feature = "v1-user-identities"))]
         impl ::std::convert::From<super::ConnectInfrastructureIdentityRequest>
         for ConnectInfrastructureIdentityRequest {
             fn from(value: super::ConnectInfrastructureIdentityRequest) -> Self {
@@ -22430,12 +24443,14 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-user-identities"))]
         pub struct ConnectVersionControlIdentityRequest {
             user_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-user-identities"))]
         impl ::std::default::Default for ConnectVersionControlIdentityRequest {
             fn default() -> Self {
                 Self {
@@ -22443,6 +24458,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-user-identities"))]
         impl ConnectVersionControlIdentityRequest {
             pub fn user_id<T>(mut self, value: T) -> Self
             where
@@ -22457,6 +24473,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-user-identities"))]
         impl ::std::convert::TryFrom<ConnectVersionControlIdentityRequest>
         for super::ConnectVersionControlIdentityRequest {
             type Error = super::error::ConversionError;
@@ -22466,6 +24483,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 Ok(Self { user_id: value.user_id? })
             }
         }
+        #[cfg(any(feature = "v1-user-identities"))]
         impl ::std::convert::From<super::ConnectVersionControlIdentityRequest>
         for ConnectVersionControlIdentityRequest {
             fn from(value: super::ConnectVersionControlIdentityRequest) -> Self {
@@ -22473,6 +24491,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-controls"))]
         pub struct ControlOwnerBulkRequest {
             control_ids: ::std::result::Result<
                 ::std::vec::Vec<i64>,
@@ -22483,6 +24502,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-controls"))]
         impl ::std::default::Default for ControlOwnerBulkRequest {
             fn default() -> Self {
                 Self {
@@ -22491,6 +24511,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-controls"))]
         impl ControlOwnerBulkRequest {
             pub fn control_ids<T>(mut self, value: T) -> Self
             where
@@ -22517,6 +24538,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-controls"))]
         impl ::std::convert::TryFrom<ControlOwnerBulkRequest>
         for super::ControlOwnerBulkRequest {
             type Error = super::error::ConversionError;
@@ -22529,6 +24551,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-controls"))]
         impl ::std::convert::From<super::ControlOwnerBulkRequest>
         for ControlOwnerBulkRequest {
             fn from(value: super::ControlOwnerBulkRequest) -> Self {
@@ -22539,12 +24562,14 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-controls"))]
         pub struct ControlOwnerRequest {
             owner_ids: ::std::result::Result<
                 ::std::vec::Vec<i64>,
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-controls"))]
         impl ::std::default::Default for ControlOwnerRequest {
             fn default() -> Self {
                 Self {
@@ -22552,6 +24577,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-controls"))]
         impl ControlOwnerRequest {
             pub fn owner_ids<T>(mut self, value: T) -> Self
             where
@@ -22566,6 +24592,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-controls"))]
         impl ::std::convert::TryFrom<ControlOwnerRequest>
         for super::ControlOwnerRequest {
             type Error = super::error::ConversionError;
@@ -22577,6 +24604,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-controls"))]
         impl ::std::convert::From<super::ControlOwnerRequest> for ControlOwnerRequest {
             fn from(value: super::ControlOwnerRequest) -> Self {
                 Self {
@@ -22585,9 +24613,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-controls"))]
         pub struct CreateControlNoteRequest {
             comment: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(any(feature = "v1-controls"))]
         impl ::std::default::Default for CreateControlNoteRequest {
             fn default() -> Self {
                 Self {
@@ -22595,6 +24625,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-controls"))]
         impl CreateControlNoteRequest {
             pub fn comment<T>(mut self, value: T) -> Self
             where
@@ -22609,6 +24640,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-controls"))]
         impl ::std::convert::TryFrom<CreateControlNoteRequest>
         for super::CreateControlNoteRequest {
             type Error = super::error::ConversionError;
@@ -22618,6 +24650,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 Ok(Self { comment: value.comment? })
             }
         }
+        #[cfg(any(feature = "v1-controls"))]
         impl ::std::convert::From<super::CreateControlNoteRequest>
         for CreateControlNoteRequest {
             fn from(value: super::CreateControlNoteRequest) -> Self {
@@ -22625,6 +24658,13 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            any(
+                feature = "v1-controls",
+                feature = "v1-events",
+                feature = "v1-monitor-instances"
+            )
+        )]
         pub struct CreateControlRequest {
             activity: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -22673,6 +24713,13 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "v1-controls",
+                feature = "v1-events",
+                feature = "v1-monitor-instances"
+            )
+        )]
         impl ::std::default::Default for CreateControlRequest {
             fn default() -> Self {
                 Self {
@@ -22692,6 +24739,13 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "v1-controls",
+                feature = "v1-events",
+                feature = "v1-monitor-instances"
+            )
+        )]
         impl CreateControlRequest {
             pub fn activity<T>(mut self, value: T) -> Self
             where
@@ -22860,6 +24914,13 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "v1-controls",
+                feature = "v1-events",
+                feature = "v1-monitor-instances"
+            )
+        )]
         impl ::std::convert::TryFrom<CreateControlRequest>
         for super::CreateControlRequest {
             type Error = super::error::ConversionError;
@@ -22883,6 +24944,13 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "v1-controls",
+                feature = "v1-events",
+                feature = "v1-monitor-instances"
+            )
+        )]
         impl ::std::convert::From<super::CreateControlRequest> for CreateControlRequest {
             fn from(value: super::CreateControlRequest) -> Self {
                 Self {
@@ -22903,12 +24971,14 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-custom-connections"))]
         pub struct CreateCustomDataRequest {
             data: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-custom-connections"))]
         impl ::std::default::Default for CreateCustomDataRequest {
             fn default() -> Self {
                 Self {
@@ -22916,6 +24986,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-custom-connections"))]
         impl CreateCustomDataRequest {
             pub fn data<T>(mut self, value: T) -> Self
             where
@@ -22932,6 +25003,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-custom-connections"))]
         impl ::std::convert::TryFrom<CreateCustomDataRequest>
         for super::CreateCustomDataRequest {
             type Error = super::error::ConversionError;
@@ -22941,6 +25013,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 Ok(Self { data: value.data? })
             }
         }
+        #[cfg(any(feature = "v1-custom-connections"))]
         impl ::std::convert::From<super::CreateCustomDataRequest>
         for CreateCustomDataRequest {
             fn from(value: super::CreateCustomDataRequest) -> Self {
@@ -22948,6 +25021,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-devices"))]
         pub struct CreateDeviceRequest {
             alias: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -23043,6 +25117,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-devices"))]
         impl ::std::default::Default for CreateDeviceRequest {
             fn default() -> Self {
                 Self {
@@ -23077,6 +25152,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-devices"))]
         impl CreateDeviceRequest {
             pub fn alias<T>(mut self, value: T) -> Self
             where
@@ -23417,6 +25493,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-devices"))]
         impl ::std::convert::TryFrom<CreateDeviceRequest>
         for super::CreateDeviceRequest {
             type Error = super::error::ConversionError;
@@ -23451,6 +25528,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-devices"))]
         impl ::std::convert::From<super::CreateDeviceRequest> for CreateDeviceRequest {
             fn from(value: super::CreateDeviceRequest) -> Self {
                 Self {
@@ -23482,6 +25560,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-devices"))]
         pub struct DeviceDocumentRequest {
             base64_file: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -23496,6 +25575,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-devices"))]
         impl ::std::default::Default for DeviceDocumentRequest {
             fn default() -> Self {
                 Self {
@@ -23505,6 +25585,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-devices"))]
         impl DeviceDocumentRequest {
             pub fn base64_file<T>(mut self, value: T) -> Self
             where
@@ -23543,6 +25624,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-devices"))]
         impl ::std::convert::TryFrom<DeviceDocumentRequest>
         for super::DeviceDocumentRequest {
             type Error = super::error::ConversionError;
@@ -23556,6 +25638,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-devices"))]
         impl ::std::convert::From<super::DeviceDocumentRequest>
         for DeviceDocumentRequest {
             fn from(value: super::DeviceDocumentRequest) -> Self {
@@ -23567,6 +25650,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-controls"))]
         pub struct EditControlRequest {
             activity: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -23586,6 +25670,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-controls"))]
         impl ::std::default::Default for EditControlRequest {
             fn default() -> Self {
                 Self {
@@ -23597,6 +25682,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-controls"))]
         impl EditControlRequest {
             pub fn activity<T>(mut self, value: T) -> Self
             where
@@ -23659,6 +25745,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-controls"))]
         impl ::std::convert::TryFrom<EditControlRequest> for super::EditControlRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -23673,6 +25760,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-controls"))]
         impl ::std::convert::From<super::EditControlRequest> for EditControlRequest {
             fn from(value: super::EditControlRequest) -> Self {
                 Self {
@@ -23685,6 +25773,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-evidence-library"))]
         pub struct EvidenceRequest {
             base64_file: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -23729,6 +25818,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-evidence-library"))]
         impl ::std::default::Default for EvidenceRequest {
             fn default() -> Self {
                 Self {
@@ -23749,6 +25839,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-evidence-library"))]
         impl EvidenceRequest {
             pub fn base64_file<T>(mut self, value: T) -> Self
             where
@@ -23897,6 +25988,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-evidence-library"))]
         impl ::std::convert::TryFrom<EvidenceRequest> for super::EvidenceRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -23918,6 +26010,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-evidence-library"))]
         impl ::std::convert::From<super::EvidenceRequest> for EvidenceRequest {
             fn from(value: super::EvidenceRequest) -> Self {
                 Self {
@@ -23937,6 +26030,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-evidence-library"))]
         pub struct EvidenceSyncRequest {
             safe_base_document_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -23947,6 +26041,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-evidence-library"))]
         impl ::std::default::Default for EvidenceSyncRequest {
             fn default() -> Self {
                 Self {
@@ -23957,6 +26052,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-evidence-library"))]
         impl EvidenceSyncRequest {
             pub fn safe_base_document_id<T>(mut self, value: T) -> Self
             where
@@ -23987,6 +26083,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-evidence-library"))]
         impl ::std::convert::TryFrom<EvidenceSyncRequest>
         for super::EvidenceSyncRequest {
             type Error = super::error::ConversionError;
@@ -23999,6 +26096,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-evidence-library"))]
         impl ::std::convert::From<super::EvidenceSyncRequest> for EvidenceSyncRequest {
             fn from(value: super::EvidenceSyncRequest) -> Self {
                 Self {
@@ -24008,6 +26106,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-background-check"))]
         pub struct ManualBackgroundCheckRequest {
             filed_at: ::std::result::Result<
                 ::std::string::String,
@@ -24015,6 +26114,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(any(feature = "v1-background-check"))]
         impl ::std::default::Default for ManualBackgroundCheckRequest {
             fn default() -> Self {
                 Self {
@@ -24023,6 +26123,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-background-check"))]
         impl ManualBackgroundCheckRequest {
             pub fn filed_at<T>(mut self, value: T) -> Self
             where
@@ -24049,6 +26150,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-background-check"))]
         impl ::std::convert::TryFrom<ManualBackgroundCheckRequest>
         for super::ManualBackgroundCheckRequest {
             type Error = super::error::ConversionError;
@@ -24061,6 +26163,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-background-check"))]
         impl ::std::convert::From<super::ManualBackgroundCheckRequest>
         for ManualBackgroundCheckRequest {
             fn from(value: super::ManualBackgroundCheckRequest) -> Self {
@@ -24071,9 +26174,11 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-controls"))]
         pub struct NoteRequest {
             comment: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(any(feature = "v1-controls"))]
         impl ::std::default::Default for NoteRequest {
             fn default() -> Self {
                 Self {
@@ -24081,6 +26186,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-controls"))]
         impl NoteRequest {
             pub fn comment<T>(mut self, value: T) -> Self
             where
@@ -24095,6 +26201,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-controls"))]
         impl ::std::convert::TryFrom<NoteRequest> for super::NoteRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -24103,12 +26210,14 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 Ok(Self { comment: value.comment? })
             }
         }
+        #[cfg(any(feature = "v1-controls"))]
         impl ::std::convert::From<super::NoteRequest> for NoteRequest {
             fn from(value: super::NoteRequest) -> Self {
                 Self { comment: Ok(value.comment) }
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-personnel"))]
         pub struct PersonnelContractDateRequest {
             separation_date: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -24119,6 +26228,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-personnel"))]
         impl ::std::default::Default for PersonnelContractDateRequest {
             fn default() -> Self {
                 Self {
@@ -24127,6 +26237,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-personnel"))]
         impl PersonnelContractDateRequest {
             pub fn separation_date<T>(mut self, value: T) -> Self
             where
@@ -24155,6 +26266,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-personnel"))]
         impl ::std::convert::TryFrom<PersonnelContractDateRequest>
         for super::PersonnelContractDateRequest {
             type Error = super::error::ConversionError;
@@ -24167,6 +26279,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-personnel"))]
         impl ::std::convert::From<super::PersonnelContractDateRequest>
         for PersonnelContractDateRequest {
             fn from(value: super::PersonnelContractDateRequest) -> Self {
@@ -24177,12 +26290,66 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            all(
+                feature = "v1-assets",
+                feature = "v1-autopilot",
+                feature = "v1-background-check",
+                feature = "v1-companies",
+                feature = "v1-connections",
+                feature = "v1-controls",
+                feature = "v1-custom-connections",
+                feature = "v1-customer-request",
+                feature = "v1-devices",
+                feature = "v1-events",
+                feature = "v1-evidence-library",
+                feature = "v1-frameworks",
+                feature = "v1-monitor-instances",
+                feature = "v1-multiple-workspace-support",
+                feature = "v1-personnel",
+                feature = "v1-policies",
+                feature = "v1-questionnaires",
+                feature = "v1-tickets",
+                feature = "v1-trust-center",
+                feature = "v1-user-identities",
+                feature = "v1-user-policies",
+                feature = "v1-users",
+                feature = "v1-vendors"
+            )
+        )]
         pub struct PersonnelCsvUpload {
             file: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            all(
+                feature = "v1-assets",
+                feature = "v1-autopilot",
+                feature = "v1-background-check",
+                feature = "v1-companies",
+                feature = "v1-connections",
+                feature = "v1-controls",
+                feature = "v1-custom-connections",
+                feature = "v1-customer-request",
+                feature = "v1-devices",
+                feature = "v1-events",
+                feature = "v1-evidence-library",
+                feature = "v1-frameworks",
+                feature = "v1-monitor-instances",
+                feature = "v1-multiple-workspace-support",
+                feature = "v1-personnel",
+                feature = "v1-policies",
+                feature = "v1-questionnaires",
+                feature = "v1-tickets",
+                feature = "v1-trust-center",
+                feature = "v1-user-identities",
+                feature = "v1-user-policies",
+                feature = "v1-users",
+                feature = "v1-vendors"
+            )
+        )]
         impl ::std::default::Default for PersonnelCsvUpload {
             fn default() -> Self {
                 Self {
@@ -24190,6 +26357,33 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(
+            all(
+                feature = "v1-assets",
+                feature = "v1-autopilot",
+                feature = "v1-background-check",
+                feature = "v1-companies",
+                feature = "v1-connections",
+                feature = "v1-controls",
+                feature = "v1-custom-connections",
+                feature = "v1-customer-request",
+                feature = "v1-devices",
+                feature = "v1-events",
+                feature = "v1-evidence-library",
+                feature = "v1-frameworks",
+                feature = "v1-monitor-instances",
+                feature = "v1-multiple-workspace-support",
+                feature = "v1-personnel",
+                feature = "v1-policies",
+                feature = "v1-questionnaires",
+                feature = "v1-tickets",
+                feature = "v1-trust-center",
+                feature = "v1-user-identities",
+                feature = "v1-user-policies",
+                feature = "v1-users",
+                feature = "v1-vendors"
+            )
+        )]
         impl PersonnelCsvUpload {
             pub fn file<T>(mut self, value: T) -> Self
             where
@@ -24204,6 +26398,33 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(
+            all(
+                feature = "v1-assets",
+                feature = "v1-autopilot",
+                feature = "v1-background-check",
+                feature = "v1-companies",
+                feature = "v1-connections",
+                feature = "v1-controls",
+                feature = "v1-custom-connections",
+                feature = "v1-customer-request",
+                feature = "v1-devices",
+                feature = "v1-events",
+                feature = "v1-evidence-library",
+                feature = "v1-frameworks",
+                feature = "v1-monitor-instances",
+                feature = "v1-multiple-workspace-support",
+                feature = "v1-personnel",
+                feature = "v1-policies",
+                feature = "v1-questionnaires",
+                feature = "v1-tickets",
+                feature = "v1-trust-center",
+                feature = "v1-user-identities",
+                feature = "v1-user-policies",
+                feature = "v1-users",
+                feature = "v1-vendors"
+            )
+        )]
         impl ::std::convert::TryFrom<PersonnelCsvUpload> for super::PersonnelCsvUpload {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -24212,6 +26433,33 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 Ok(Self { file: value.file? })
             }
         }
+        #[cfg(
+            all(
+                feature = "v1-assets",
+                feature = "v1-autopilot",
+                feature = "v1-background-check",
+                feature = "v1-companies",
+                feature = "v1-connections",
+                feature = "v1-controls",
+                feature = "v1-custom-connections",
+                feature = "v1-customer-request",
+                feature = "v1-devices",
+                feature = "v1-events",
+                feature = "v1-evidence-library",
+                feature = "v1-frameworks",
+                feature = "v1-monitor-instances",
+                feature = "v1-multiple-workspace-support",
+                feature = "v1-personnel",
+                feature = "v1-policies",
+                feature = "v1-questionnaires",
+                feature = "v1-tickets",
+                feature = "v1-trust-center",
+                feature = "v1-user-identities",
+                feature = "v1-user-policies",
+                feature = "v1-users",
+                feature = "v1-vendors"
+            )
+        )]
         impl ::std::convert::From<super::PersonnelCsvUpload> for PersonnelCsvUpload {
             fn from(value: super::PersonnelCsvUpload) -> Self {
                 Self { file: Ok(value.file) }
@@ -24470,12 +26718,14 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-personnel"))]
         pub struct PersonnelResetStatusRequest {
             personnel_ids: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-personnel"))]
         impl ::std::default::Default for PersonnelResetStatusRequest {
             fn default() -> Self {
                 Self {
@@ -24483,6 +26733,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-personnel"))]
         impl PersonnelResetStatusRequest {
             pub fn personnel_ids<T>(mut self, value: T) -> Self
             where
@@ -24497,6 +26748,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-personnel"))]
         impl ::std::convert::TryFrom<PersonnelResetStatusRequest>
         for super::PersonnelResetStatusRequest {
             type Error = super::error::ConversionError;
@@ -24508,6 +26760,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-personnel"))]
         impl ::std::convert::From<super::PersonnelResetStatusRequest>
         for PersonnelResetStatusRequest {
             fn from(value: super::PersonnelResetStatusRequest) -> Self {
@@ -24517,6 +26770,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-personnel"))]
         pub struct PersonnelStatusRequest {
             employment_status: ::std::result::Result<
                 super::PersonnelStatusRequestEmploymentStatus,
@@ -24531,6 +26785,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-personnel"))]
         impl ::std::default::Default for PersonnelStatusRequest {
             fn default() -> Self {
                 Self {
@@ -24542,6 +26797,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-personnel"))]
         impl PersonnelStatusRequest {
             pub fn employment_status<T>(mut self, value: T) -> Self
             where
@@ -24588,6 +26844,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-personnel"))]
         impl ::std::convert::TryFrom<PersonnelStatusRequest>
         for super::PersonnelStatusRequest {
             type Error = super::error::ConversionError;
@@ -24601,6 +26858,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-personnel"))]
         impl ::std::convert::From<super::PersonnelStatusRequest>
         for PersonnelStatusRequest {
             fn from(value: super::PersonnelStatusRequest) -> Self {
@@ -24612,6 +26870,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-vendors"))]
         pub struct QuestionnaireSentRequest {
             email: ::std::result::Result<::std::string::String, ::std::string::String>,
             email_content: ::std::result::Result<
@@ -24625,6 +26884,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             questionnaire_id: ::std::result::Result<i64, ::std::string::String>,
             security_review_id: ::std::result::Result<i64, ::std::string::String>,
         }
+        #[cfg(any(feature = "v1-vendors"))]
         impl ::std::default::Default for QuestionnaireSentRequest {
             fn default() -> Self {
                 Self {
@@ -24642,6 +26902,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-vendors"))]
         impl QuestionnaireSentRequest {
             pub fn email<T>(mut self, value: T) -> Self
             where
@@ -24708,6 +26969,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-vendors"))]
         impl ::std::convert::TryFrom<QuestionnaireSentRequest>
         for super::QuestionnaireSentRequest {
             type Error = super::error::ConversionError;
@@ -24723,6 +26985,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-vendors"))]
         impl ::std::convert::From<super::QuestionnaireSentRequest>
         for QuestionnaireSentRequest {
             fn from(value: super::QuestionnaireSentRequest) -> Self {
@@ -24736,6 +26999,33 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            all(
+                feature = "v1-assets",
+                feature = "v1-autopilot",
+                feature = "v1-background-check",
+                feature = "v1-companies",
+                feature = "v1-connections",
+                feature = "v1-controls",
+                feature = "v1-custom-connections",
+                feature = "v1-customer-request",
+                feature = "v1-devices",
+                feature = "v1-events",
+                feature = "v1-evidence-library",
+                feature = "v1-frameworks",
+                feature = "v1-monitor-instances",
+                feature = "v1-multiple-workspace-support",
+                feature = "v1-personnel",
+                feature = "v1-policies",
+                feature = "v1-questionnaires",
+                feature = "v1-tickets",
+                feature = "v1-trust-center",
+                feature = "v1-user-identities",
+                feature = "v1-user-policies",
+                feature = "v1-users",
+                feature = "v1-vendors"
+            )
+        )]
         pub struct QuestionnaireUploadRequest {
             files: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -24746,6 +27036,33 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            all(
+                feature = "v1-assets",
+                feature = "v1-autopilot",
+                feature = "v1-background-check",
+                feature = "v1-companies",
+                feature = "v1-connections",
+                feature = "v1-controls",
+                feature = "v1-custom-connections",
+                feature = "v1-customer-request",
+                feature = "v1-devices",
+                feature = "v1-events",
+                feature = "v1-evidence-library",
+                feature = "v1-frameworks",
+                feature = "v1-monitor-instances",
+                feature = "v1-multiple-workspace-support",
+                feature = "v1-personnel",
+                feature = "v1-policies",
+                feature = "v1-questionnaires",
+                feature = "v1-tickets",
+                feature = "v1-trust-center",
+                feature = "v1-user-identities",
+                feature = "v1-user-policies",
+                feature = "v1-users",
+                feature = "v1-vendors"
+            )
+        )]
         impl ::std::default::Default for QuestionnaireUploadRequest {
             fn default() -> Self {
                 Self {
@@ -24754,6 +27071,33 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(
+            all(
+                feature = "v1-assets",
+                feature = "v1-autopilot",
+                feature = "v1-background-check",
+                feature = "v1-companies",
+                feature = "v1-connections",
+                feature = "v1-controls",
+                feature = "v1-custom-connections",
+                feature = "v1-customer-request",
+                feature = "v1-devices",
+                feature = "v1-events",
+                feature = "v1-evidence-library",
+                feature = "v1-frameworks",
+                feature = "v1-monitor-instances",
+                feature = "v1-multiple-workspace-support",
+                feature = "v1-personnel",
+                feature = "v1-policies",
+                feature = "v1-questionnaires",
+                feature = "v1-tickets",
+                feature = "v1-trust-center",
+                feature = "v1-user-identities",
+                feature = "v1-user-policies",
+                feature = "v1-users",
+                feature = "v1-vendors"
+            )
+        )]
         impl QuestionnaireUploadRequest {
             pub fn files<T>(mut self, value: T) -> Self
             where
@@ -24782,6 +27126,33 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(
+            all(
+                feature = "v1-assets",
+                feature = "v1-autopilot",
+                feature = "v1-background-check",
+                feature = "v1-companies",
+                feature = "v1-connections",
+                feature = "v1-controls",
+                feature = "v1-custom-connections",
+                feature = "v1-customer-request",
+                feature = "v1-devices",
+                feature = "v1-events",
+                feature = "v1-evidence-library",
+                feature = "v1-frameworks",
+                feature = "v1-monitor-instances",
+                feature = "v1-multiple-workspace-support",
+                feature = "v1-personnel",
+                feature = "v1-policies",
+                feature = "v1-questionnaires",
+                feature = "v1-tickets",
+                feature = "v1-trust-center",
+                feature = "v1-user-identities",
+                feature = "v1-user-policies",
+                feature = "v1-users",
+                feature = "v1-vendors"
+            )
+        )]
         impl ::std::convert::TryFrom<QuestionnaireUploadRequest>
         for super::QuestionnaireUploadRequest {
             type Error = super::error::ConversionError;
@@ -24794,6 +27165,33 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(
+            all(
+                feature = "v1-assets",
+                feature = "v1-autopilot",
+                feature = "v1-background-check",
+                feature = "v1-companies",
+                feature = "v1-connections",
+                feature = "v1-controls",
+                feature = "v1-custom-connections",
+                feature = "v1-customer-request",
+                feature = "v1-devices",
+                feature = "v1-events",
+                feature = "v1-evidence-library",
+                feature = "v1-frameworks",
+                feature = "v1-monitor-instances",
+                feature = "v1-multiple-workspace-support",
+                feature = "v1-personnel",
+                feature = "v1-policies",
+                feature = "v1-questionnaires",
+                feature = "v1-tickets",
+                feature = "v1-trust-center",
+                feature = "v1-user-identities",
+                feature = "v1-user-policies",
+                feature = "v1-users",
+                feature = "v1-vendors"
+            )
+        )]
         impl ::std::convert::From<super::QuestionnaireUploadRequest>
         for QuestionnaireUploadRequest {
             fn from(value: super::QuestionnaireUploadRequest) -> Self {
@@ -24804,6 +27202,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-user-identities"))]
         pub struct ServiceAccountRequest {
             service_account: ::std::result::Result<bool, ::std::string::String>,
             service_account_reason: ::std::result::Result<
@@ -24811,6 +27210,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-user-identities"))]
         impl ::std::default::Default for ServiceAccountRequest {
             fn default() -> Self {
                 Self {
@@ -24823,6 +27223,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-user-identities"))]
         impl ServiceAccountRequest {
             pub fn service_account<T>(mut self, value: T) -> Self
             where
@@ -24853,6 +27254,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-user-identities"))]
         impl ::std::convert::TryFrom<ServiceAccountRequest>
         for super::ServiceAccountRequest {
             type Error = super::error::ConversionError;
@@ -24865,6 +27267,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-user-identities"))]
         impl ::std::convert::From<super::ServiceAccountRequest>
         for ServiceAccountRequest {
             fn from(value: super::ServiceAccountRequest) -> Self {
@@ -24875,11 +27278,13 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-tickets"))]
         pub struct TicketsCreateFieldRequest {
             field: ::std::result::Result<::std::string::String, ::std::string::String>,
             type_: ::std::result::Result<::std::string::String, ::std::string::String>,
             value: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(any(feature = "v1-tickets"))]
         impl ::std::default::Default for TicketsCreateFieldRequest {
             fn default() -> Self {
                 Self {
@@ -24889,6 +27294,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-tickets"))]
         impl TicketsCreateFieldRequest {
             pub fn field<T>(mut self, value: T) -> Self
             where
@@ -24927,6 +27333,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-tickets"))]
         impl ::std::convert::TryFrom<TicketsCreateFieldRequest>
         for super::TicketsCreateFieldRequest {
             type Error = super::error::ConversionError;
@@ -24940,6 +27347,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-tickets"))]
         impl ::std::convert::From<super::TicketsCreateFieldRequest>
         for TicketsCreateFieldRequest {
             fn from(value: super::TicketsCreateFieldRequest) -> Self {
@@ -24951,6 +27359,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-tickets"))]
         pub struct TicketsCreateRequest {
             connection_id: ::std::result::Result<i64, ::std::string::String>,
             control_id: ::std::result::Result<i64, ::std::string::String>,
@@ -24972,6 +27381,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-tickets"))]
         impl ::std::default::Default for TicketsCreateRequest {
             fn default() -> Self {
                 Self {
@@ -24993,6 +27403,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-tickets"))]
         impl TicketsCreateRequest {
             pub fn connection_id<T>(mut self, value: T) -> Self
             where
@@ -25087,6 +27498,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-tickets"))]
         impl ::std::convert::TryFrom<TicketsCreateRequest>
         for super::TicketsCreateRequest {
             type Error = super::error::ConversionError;
@@ -25104,6 +27516,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-tickets"))]
         impl ::std::convert::From<super::TicketsCreateRequest> for TicketsCreateRequest {
             fn from(value: super::TicketsCreateRequest) -> Self {
                 Self {
@@ -25118,6 +27531,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-user-identities"))]
         pub struct ToggleInfrastructureIdentityRequest {
             toggle: ::std::result::Result<bool, ::std::string::String>,
             toggle_field: ::std::result::Result<
@@ -25125,6 +27539,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-user-identities"))]
         impl ::std::default::Default for ToggleInfrastructureIdentityRequest {
             fn default() -> Self {
                 Self {
@@ -25133,6 +27548,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-user-identities"))]
         impl ToggleInfrastructureIdentityRequest {
             pub fn toggle<T>(mut self, value: T) -> Self
             where
@@ -25161,6 +27577,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-user-identities"))]
         impl ::std::convert::TryFrom<ToggleInfrastructureIdentityRequest>
         for super::ToggleInfrastructureIdentityRequest {
             type Error = super::error::ConversionError;
@@ -25173,6 +27590,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-user-identities"))]
         impl ::std::convert::From<super::ToggleInfrastructureIdentityRequest>
         for ToggleInfrastructureIdentityRequest {
             fn from(value: super::ToggleInfrastructureIdentityRequest) -> Self {
@@ -25183,6 +27601,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-user-identities"))]
         pub struct ToggleVersionControlIdentityRequest {
             toggle: ::std::result::Result<bool, ::std::string::String>,
             toggle_field: ::std::result::Result<
@@ -25190,6 +27609,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-user-identities"))]
         impl ::std::default::Default for ToggleVersionControlIdentityRequest {
             fn default() -> Self {
                 Self {
@@ -25198,6 +27618,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-user-identities"))]
         impl ToggleVersionControlIdentityRequest {
             pub fn toggle<T>(mut self, value: T) -> Self
             where
@@ -25226,6 +27647,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-user-identities"))]
         impl ::std::convert::TryFrom<ToggleVersionControlIdentityRequest>
         for super::ToggleVersionControlIdentityRequest {
             type Error = super::error::ConversionError;
@@ -25238,6 +27660,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-user-identities"))]
         impl ::std::convert::From<super::ToggleVersionControlIdentityRequest>
         for ToggleVersionControlIdentityRequest {
             fn from(value: super::ToggleVersionControlIdentityRequest) -> Self {
@@ -25248,6 +27671,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-trust-center"))]
         pub struct TrustCenterApproveRequestRequest {
             expiration: ::std::result::Result<
                 ::std::option::Option<::serde_json::Number>,
@@ -25262,6 +27686,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-trust-center"))]
         impl ::std::default::Default for TrustCenterApproveRequestRequest {
             fn default() -> Self {
                 Self {
@@ -25273,6 +27698,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-trust-center"))]
         impl TrustCenterApproveRequestRequest {
             pub fn expiration<T>(mut self, value: T) -> Self
             where
@@ -25317,6 +27743,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-trust-center"))]
         impl ::std::convert::TryFrom<TrustCenterApproveRequestRequest>
         for super::TrustCenterApproveRequestRequest {
             type Error = super::error::ConversionError;
@@ -25330,6 +27757,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-trust-center"))]
         impl ::std::convert::From<super::TrustCenterApproveRequestRequest>
         for TrustCenterApproveRequestRequest {
             fn from(value: super::TrustCenterApproveRequestRequest) -> Self {
@@ -25341,6 +27769,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-trust-center"))]
         pub struct TrustCenterRequestDocumentTypeRequest {
             document_id: ::std::result::Result<i64, ::std::string::String>,
             type_: ::std::result::Result<
@@ -25348,6 +27777,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-trust-center"))]
         impl ::std::default::Default for TrustCenterRequestDocumentTypeRequest {
             fn default() -> Self {
                 Self {
@@ -25356,6 +27786,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-trust-center"))]
         impl TrustCenterRequestDocumentTypeRequest {
             pub fn document_id<T>(mut self, value: T) -> Self
             where
@@ -25384,6 +27815,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-trust-center"))]
         impl ::std::convert::TryFrom<TrustCenterRequestDocumentTypeRequest>
         for super::TrustCenterRequestDocumentTypeRequest {
             type Error = super::error::ConversionError;
@@ -25396,6 +27828,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-trust-center"))]
         impl ::std::convert::From<super::TrustCenterRequestDocumentTypeRequest>
         for TrustCenterRequestDocumentTypeRequest {
             fn from(value: super::TrustCenterRequestDocumentTypeRequest) -> Self {
@@ -25406,6 +27839,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-trust-center"))]
         pub struct TrustCenterRequestRequest {
             accept_terms: ::std::result::Result<bool, ::std::string::String>,
             company: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -25424,6 +27858,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(any(feature = "v1-trust-center"))]
         impl ::std::default::Default for TrustCenterRequestRequest {
             fn default() -> Self {
                 Self {
@@ -25437,6 +27872,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-trust-center"))]
         impl TrustCenterRequestRequest {
             pub fn accept_terms<T>(mut self, value: T) -> Self
             where
@@ -25525,6 +27961,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-trust-center"))]
         impl ::std::convert::TryFrom<TrustCenterRequestRequest>
         for super::TrustCenterRequestRequest {
             type Error = super::error::ConversionError;
@@ -25542,6 +27979,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-trust-center"))]
         impl ::std::convert::From<super::TrustCenterRequestRequest>
         for TrustCenterRequestRequest {
             fn from(value: super::TrustCenterRequestRequest) -> Self {
@@ -25557,12 +27995,14 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-custom-connections"))]
         pub struct UpdateCustomDataRequest {
             data: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-custom-connections"))]
         impl ::std::default::Default for UpdateCustomDataRequest {
             fn default() -> Self {
                 Self {
@@ -25570,6 +28010,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-custom-connections"))]
         impl UpdateCustomDataRequest {
             pub fn data<T>(mut self, value: T) -> Self
             where
@@ -25586,6 +28027,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-custom-connections"))]
         impl ::std::convert::TryFrom<UpdateCustomDataRequest>
         for super::UpdateCustomDataRequest {
             type Error = super::error::ConversionError;
@@ -25595,6 +28037,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 Ok(Self { data: value.data? })
             }
         }
+        #[cfg(any(feature = "v1-custom-connections"))]
         impl ::std::convert::From<super::UpdateCustomDataRequest>
         for UpdateCustomDataRequest {
             fn from(value: super::UpdateCustomDataRequest) -> Self {
@@ -25602,6 +28045,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-customer-request"))]
         pub struct UpdateCustomerRequestDetailsRequest {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -25613,6 +28057,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             >,
             title: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(any(feature = "v1-customer-request"))]
         impl ::std::default::Default for UpdateCustomerRequestDetailsRequest {
             fn default() -> Self {
                 Self {
@@ -25622,6 +28067,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-customer-request"))]
         impl UpdateCustomerRequestDetailsRequest {
             pub fn description<T>(mut self, value: T) -> Self
             where
@@ -25660,6 +28106,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-customer-request"))]
         impl ::std::convert::TryFrom<UpdateCustomerRequestDetailsRequest>
         for super::UpdateCustomerRequestDetailsRequest {
             type Error = super::error::ConversionError;
@@ -25673,6 +28120,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-customer-request"))]
         impl ::std::convert::From<super::UpdateCustomerRequestDetailsRequest>
         for UpdateCustomerRequestDetailsRequest {
             fn from(value: super::UpdateCustomerRequestDetailsRequest) -> Self {
@@ -25684,6 +28132,13 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            any(
+                feature = "v1-controls",
+                feature = "v1-events",
+                feature = "v1-monitor-instances"
+            )
+        )]
         pub struct UploadEvidenceRequest {
             base64_file: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -25718,6 +28173,13 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "v1-controls",
+                feature = "v1-events",
+                feature = "v1-monitor-instances"
+            )
+        )]
         impl ::std::default::Default for UploadEvidenceRequest {
             fn default() -> Self {
                 Self {
@@ -25736,6 +28198,13 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "v1-controls",
+                feature = "v1-events",
+                feature = "v1-monitor-instances"
+            )
+        )]
         impl UploadEvidenceRequest {
             pub fn base64_file<T>(mut self, value: T) -> Self
             where
@@ -25838,6 +28307,13 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "v1-controls",
+                feature = "v1-events",
+                feature = "v1-monitor-instances"
+            )
+        )]
         impl ::std::convert::TryFrom<UploadEvidenceRequest>
         for super::UploadEvidenceRequest {
             type Error = super::error::ConversionError;
@@ -25856,6 +28332,13 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "v1-controls",
+                feature = "v1-events",
+                feature = "v1-monitor-instances"
+            )
+        )]
         impl ::std::convert::From<super::UploadEvidenceRequest>
         for UploadEvidenceRequest {
             fn from(value: super::UploadEvidenceRequest) -> Self {
@@ -25872,6 +28355,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-users"))]
         pub struct UserDocumentRequest {
             base64_file: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -25890,6 +28374,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-users"))]
         impl ::std::default::Default for UserDocumentRequest {
             fn default() -> Self {
                 Self {
@@ -25900,6 +28385,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-users"))]
         impl UserDocumentRequest {
             pub fn base64_file<T>(mut self, value: T) -> Self
             where
@@ -25952,6 +28438,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-users"))]
         impl ::std::convert::TryFrom<UserDocumentRequest>
         for super::UserDocumentRequest {
             type Error = super::error::ConversionError;
@@ -25966,6 +28453,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-users"))]
         impl ::std::convert::From<super::UserDocumentRequest> for UserDocumentRequest {
             fn from(value: super::UserDocumentRequest) -> Self {
                 Self {
@@ -25977,6 +28465,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-vendors"))]
         pub struct VendorCreateRequest {
             account_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -26106,6 +28595,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-vendors"))]
         impl ::std::default::Default for VendorCreateRequest {
             fn default() -> Self {
                 Self {
@@ -26148,6 +28638,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-vendors"))]
         impl VendorCreateRequest {
             pub fn account_id<T>(mut self, value: T) -> Self
             where
@@ -26638,6 +29129,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-vendors"))]
         impl ::std::convert::TryFrom<VendorCreateRequest>
         for super::VendorCreateRequest {
             type Error = super::error::ConversionError;
@@ -26685,6 +29177,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-vendors"))]
         impl ::std::convert::From<super::VendorCreateRequest> for VendorCreateRequest {
             fn from(value: super::VendorCreateRequest) -> Self {
                 Self {
@@ -26730,6 +29223,33 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            all(
+                feature = "v1-assets",
+                feature = "v1-autopilot",
+                feature = "v1-background-check",
+                feature = "v1-companies",
+                feature = "v1-connections",
+                feature = "v1-controls",
+                feature = "v1-custom-connections",
+                feature = "v1-customer-request",
+                feature = "v1-devices",
+                feature = "v1-events",
+                feature = "v1-evidence-library",
+                feature = "v1-frameworks",
+                feature = "v1-monitor-instances",
+                feature = "v1-multiple-workspace-support",
+                feature = "v1-personnel",
+                feature = "v1-policies",
+                feature = "v1-questionnaires",
+                feature = "v1-tickets",
+                feature = "v1-trust-center",
+                feature = "v1-user-identities",
+                feature = "v1-user-policies",
+                feature = "v1-users",
+                feature = "v1-vendors"
+            )
+        )]
         pub struct VendorDocumentRequest {
             file: ::std::result::Result<::std::string::String, ::std::string::String>,
             security_review_id: ::std::result::Result<
@@ -26741,6 +29261,33 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            all(
+                feature = "v1-assets",
+                feature = "v1-autopilot",
+                feature = "v1-background-check",
+                feature = "v1-companies",
+                feature = "v1-connections",
+                feature = "v1-controls",
+                feature = "v1-custom-connections",
+                feature = "v1-customer-request",
+                feature = "v1-devices",
+                feature = "v1-events",
+                feature = "v1-evidence-library",
+                feature = "v1-frameworks",
+                feature = "v1-monitor-instances",
+                feature = "v1-multiple-workspace-support",
+                feature = "v1-personnel",
+                feature = "v1-policies",
+                feature = "v1-questionnaires",
+                feature = "v1-tickets",
+                feature = "v1-trust-center",
+                feature = "v1-user-identities",
+                feature = "v1-user-policies",
+                feature = "v1-users",
+                feature = "v1-vendors"
+            )
+        )]
         impl ::std::default::Default for VendorDocumentRequest {
             fn default() -> Self {
                 Self {
@@ -26750,6 +29297,33 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(
+            all(
+                feature = "v1-assets",
+                feature = "v1-autopilot",
+                feature = "v1-background-check",
+                feature = "v1-companies",
+                feature = "v1-connections",
+                feature = "v1-controls",
+                feature = "v1-custom-connections",
+                feature = "v1-customer-request",
+                feature = "v1-devices",
+                feature = "v1-events",
+                feature = "v1-evidence-library",
+                feature = "v1-frameworks",
+                feature = "v1-monitor-instances",
+                feature = "v1-multiple-workspace-support",
+                feature = "v1-personnel",
+                feature = "v1-policies",
+                feature = "v1-questionnaires",
+                feature = "v1-tickets",
+                feature = "v1-trust-center",
+                feature = "v1-user-identities",
+                feature = "v1-user-policies",
+                feature = "v1-users",
+                feature = "v1-vendors"
+            )
+        )]
         impl VendorDocumentRequest {
             pub fn file<T>(mut self, value: T) -> Self
             where
@@ -26792,6 +29366,33 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(
+            all(
+                feature = "v1-assets",
+                feature = "v1-autopilot",
+                feature = "v1-background-check",
+                feature = "v1-companies",
+                feature = "v1-connections",
+                feature = "v1-controls",
+                feature = "v1-custom-connections",
+                feature = "v1-customer-request",
+                feature = "v1-devices",
+                feature = "v1-events",
+                feature = "v1-evidence-library",
+                feature = "v1-frameworks",
+                feature = "v1-monitor-instances",
+                feature = "v1-multiple-workspace-support",
+                feature = "v1-personnel",
+                feature = "v1-policies",
+                feature = "v1-questionnaires",
+                feature = "v1-tickets",
+                feature = "v1-trust-center",
+                feature = "v1-user-identities",
+                feature = "v1-user-policies",
+                feature = "v1-users",
+                feature = "v1-vendors"
+            )
+        )]
         impl ::std::convert::TryFrom<VendorDocumentRequest>
         for super::VendorDocumentRequest {
             type Error = super::error::ConversionError;
@@ -26805,6 +29406,33 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(
+            all(
+                feature = "v1-assets",
+                feature = "v1-autopilot",
+                feature = "v1-background-check",
+                feature = "v1-companies",
+                feature = "v1-connections",
+                feature = "v1-controls",
+                feature = "v1-custom-connections",
+                feature = "v1-customer-request",
+                feature = "v1-devices",
+                feature = "v1-events",
+                feature = "v1-evidence-library",
+                feature = "v1-frameworks",
+                feature = "v1-monitor-instances",
+                feature = "v1-multiple-workspace-support",
+                feature = "v1-personnel",
+                feature = "v1-policies",
+                feature = "v1-questionnaires",
+                feature = "v1-tickets",
+                feature = "v1-trust-center",
+                feature = "v1-user-identities",
+                feature = "v1-user-policies",
+                feature = "v1-users",
+                feature = "v1-vendors"
+            )
+        )]
         impl ::std::convert::From<super::VendorDocumentRequest>
         for VendorDocumentRequest {
             fn from(value: super::VendorDocumentRequest) -> Self {
@@ -26816,6 +29444,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-vendors"))]
         pub struct VendorModifyRequest {
             account_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -26966,6 +29595,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-vendors"))]
         impl ::std::default::Default for VendorModifyRequest {
             fn default() -> Self {
                 Self {
@@ -27008,6 +29638,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-vendors"))]
         impl VendorModifyRequest {
             pub fn account_id<T>(mut self, value: T) -> Self
             where
@@ -27498,6 +30129,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-vendors"))]
         impl ::std::convert::TryFrom<VendorModifyRequest>
         for super::VendorModifyRequest {
             type Error = super::error::ConversionError;
@@ -27545,6 +30177,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-vendors"))]
         impl ::std::convert::From<super::VendorModifyRequest> for VendorModifyRequest {
             fn from(value: super::VendorModifyRequest) -> Self {
                 Self {
@@ -27590,6 +30223,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-vendors"))]
         pub struct VendorSecurityReviewRequest {
             requested_at: ::std::result::Result<
                 ::std::option::Option<crate::Timestamp>,
@@ -27616,6 +30250,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-vendors"))]
         impl ::std::default::Default for VendorSecurityReviewRequest {
             fn default() -> Self {
                 Self {
@@ -27634,6 +30269,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-vendors"))]
         impl VendorSecurityReviewRequest {
             pub fn requested_at<T>(mut self, value: T) -> Self
             where
@@ -27720,6 +30356,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-vendors"))]
         impl ::std::convert::TryFrom<VendorSecurityReviewRequest>
         for super::VendorSecurityReviewRequest {
             type Error = super::error::ConversionError;
@@ -27736,6 +30373,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-vendors"))]
         impl ::std::convert::From<super::VendorSecurityReviewRequest>
         for VendorSecurityReviewRequest {
             fn from(value: super::VendorSecurityReviewRequest) -> Self {
@@ -27750,12 +30388,14 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-vendors"))]
         pub struct VendorStatusRequest {
             vendor_status: ::std::result::Result<
                 super::VendorStatusRequestVendorStatus,
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "v1-vendors"))]
         impl ::std::default::Default for VendorStatusRequest {
             fn default() -> Self {
                 Self {
@@ -27763,6 +30403,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-vendors"))]
         impl VendorStatusRequest {
             pub fn vendor_status<T>(mut self, value: T) -> Self
             where
@@ -27777,6 +30418,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-vendors"))]
         impl ::std::convert::TryFrom<VendorStatusRequest>
         for super::VendorStatusRequest {
             type Error = super::error::ConversionError;
@@ -27788,6 +30430,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-vendors"))]
         impl ::std::convert::From<super::VendorStatusRequest> for VendorStatusRequest {
             fn from(value: super::VendorStatusRequest) -> Self {
                 Self {
@@ -27796,6 +30439,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "v1-devices"))]
         pub struct WindowsServiceRequest {
             description: ::std::result::Result<
                 ::std::string::String,
@@ -27808,6 +30452,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             >,
             status: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(any(feature = "v1-devices"))]
         impl ::std::default::Default for WindowsServiceRequest {
             fn default() -> Self {
                 Self {
@@ -27818,6 +30463,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "v1-devices"))]
         impl WindowsServiceRequest {
             pub fn description<T>(mut self, value: T) -> Self
             where
@@ -27868,6 +30514,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "v1-devices"))]
         impl ::std::convert::TryFrom<WindowsServiceRequest>
         for super::WindowsServiceRequest {
             type Error = super::error::ConversionError;
@@ -27882,6 +30529,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "v1-devices"))]
         impl ::std::convert::From<super::WindowsServiceRequest>
         for WindowsServiceRequest {
             fn from(value: super::WindowsServiceRequest) -> Self {
@@ -27930,6 +30578,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
 
 Drata adds values over time: a value this version of the client does not know is kept in [`ToggleField::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub enum ToggleField {
         ///`VERSION_CONTROL_WRITE_ACCESS`
         VersionControlWriteAccess,
@@ -27938,6 +30587,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ToggleField {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -27974,17 +30624,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::fmt::Display for ToggleField {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::str::FromStr for ToggleField {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::convert::From<&str> for ToggleField {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -27993,11 +30646,13 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::convert::From<::std::string::String> for ToggleField {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::serde::Serialize for ToggleField {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -28006,6 +30661,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl<'de> ::serde::Deserialize<'de> for ToggleField {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -28039,6 +30695,26 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`ProviderType::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub enum ProviderType {
         ///`IDENTITY`
         Identity,
@@ -28095,6 +30771,26 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ProviderType {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -28198,17 +30894,77 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::fmt::Display for ProviderType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::str::FromStr for ProviderType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::From<&str> for ProviderType {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -28217,11 +30973,51 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for ProviderType {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::serde::Serialize for ProviderType {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -28230,6 +31026,26 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl<'de> ::serde::Deserialize<'de> for ProviderType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -28263,6 +31079,26 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`ConnectionState::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub enum ConnectionState {
         ///`ACTIVE`
         Active,
@@ -28275,6 +31111,26 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ConnectionState {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -28312,17 +31168,77 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::fmt::Display for ConnectionState {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::str::FromStr for ConnectionState {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::From<&str> for ConnectionState {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -28331,11 +31247,51 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for ConnectionState {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::serde::Serialize for ConnectionState {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -28344,6 +31300,26 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl<'de> ::serde::Deserialize<'de> for ConnectionState {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -28379,6 +31355,26 @@ value not listed here is kept as it came.
 
 Drata adds values over time: a value this version of the client does not know is kept in [`ClientType::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub enum ClientType {
         ///`GOOGLE`
         Google,
@@ -28971,6 +31967,26 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ClientType {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -29878,17 +32894,77 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::fmt::Display for ClientType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::str::FromStr for ClientType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::From<&str> for ClientType {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -29897,11 +32973,51 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for ClientType {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::serde::Serialize for ClientType {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -29910,6 +33026,26 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl<'de> ::serde::Deserialize<'de> for ClientType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -29939,6 +33075,7 @@ Drata adds values over time: a value this version of the client does not know is
             deserializer.deserialize_str(Visitor)
         }
     }
+    #[cfg(any(feature = "v1-connections"))]
     impl ConnectionSort {
         /// Every value, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -29949,6 +33086,19 @@ Drata adds values over time: a value this version of the client does not know is
             "CONNECTION_STATE",
         ];
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-connections",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-vendors"
+        )
+    )]
     impl SortDirection {
         /// Every value, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &["ASC", "DESC"];
@@ -29957,6 +33107,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`VersionControlClientType::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub enum VersionControlClientType {
         ///`AWS_CODECOMMIT`
         AwsCodecommit,
@@ -29975,6 +33126,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl VersionControlClientType {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -30021,17 +33173,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::fmt::Display for VersionControlClientType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::str::FromStr for VersionControlClientType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::convert::From<&str> for VersionControlClientType {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -30040,11 +33195,13 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::convert::From<::std::string::String> for VersionControlClientType {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::serde::Serialize for VersionControlClientType {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -30053,6 +33210,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl<'de> ::serde::Deserialize<'de> for VersionControlClientType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -30082,6 +33240,7 @@ Drata adds values over time: a value this version of the client does not know is
             deserializer.deserialize_str(Visitor)
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl VersionControlIdentitySort {
         /// Every value, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -30104,6 +33263,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`InfrastructureClientType::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub enum InfrastructureClientType {
         ///`AWS`
         Aws,
@@ -30128,6 +33288,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl InfrastructureClientType {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -30183,17 +33344,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::fmt::Display for InfrastructureClientType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::str::FromStr for InfrastructureClientType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::convert::From<&str> for InfrastructureClientType {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -30202,11 +33366,13 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::convert::From<::std::string::String> for InfrastructureClientType {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::serde::Serialize for InfrastructureClientType {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -30215,6 +33381,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl<'de> ::serde::Deserialize<'de> for InfrastructureClientType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -30244,6 +33411,7 @@ Drata adds values over time: a value this version of the client does not know is
             deserializer.deserialize_str(Visitor)
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl InfrastructureIdentitySort {
         /// Every value, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -30267,6 +33435,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`InfrastructureToggleField::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub enum InfrastructureToggleField {
         ///`INFRASTRUCTURE_ADMIN_ACCESS`
         InfrastructureAdminAccess,
@@ -30275,6 +33444,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl InfrastructureToggleField {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -30306,17 +33476,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::fmt::Display for InfrastructureToggleField {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::str::FromStr for InfrastructureToggleField {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::convert::From<&str> for InfrastructureToggleField {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -30325,11 +33498,13 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::std::convert::From<::std::string::String> for InfrastructureToggleField {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl ::serde::Serialize for InfrastructureToggleField {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -30338,6 +33513,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl<'de> ::serde::Deserialize<'de> for InfrastructureToggleField {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -30371,6 +33547,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`UserRole::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-users"))]
     pub enum UserRole {
         ///`EMPLOYEE`
         Employee,
@@ -30443,6 +33620,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-users"))]
     impl UserRole {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -30577,17 +33755,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-users"))]
     impl ::std::fmt::Display for UserRole {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-users"))]
     impl ::std::str::FromStr for UserRole {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-users"))]
     impl ::std::convert::From<&str> for UserRole {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -30596,11 +33777,13 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-users"))]
     impl ::std::convert::From<::std::string::String> for UserRole {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-users"))]
     impl ::serde::Serialize for UserRole {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -30609,6 +33792,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-users"))]
     impl<'de> ::serde::Deserialize<'de> for UserRole {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -30642,6 +33826,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`AgentPlatform::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-devices"))]
     pub enum AgentPlatform {
         ///`MACOS`
         Macos,
@@ -30656,6 +33841,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl AgentPlatform {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -30696,17 +33882,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::fmt::Display for AgentPlatform {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::str::FromStr for AgentPlatform {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::From<&str> for AgentPlatform {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -30715,11 +33904,13 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::From<::std::string::String> for AgentPlatform {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::serde::Serialize for AgentPlatform {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -30728,6 +33919,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl<'de> ::serde::Deserialize<'de> for AgentPlatform {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -30761,6 +33953,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`ComplianceCheckCheckFrequency::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     pub enum ComplianceCheckCheckFrequency {
         ///`ONCE`
         Once,
@@ -30783,6 +33976,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ComplianceCheckCheckFrequency {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -30835,17 +34029,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::fmt::Display for ComplianceCheckCheckFrequency {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::str::FromStr for ComplianceCheckCheckFrequency {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::convert::From<&str> for ComplianceCheckCheckFrequency {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -30854,11 +34051,13 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::convert::From<::std::string::String> for ComplianceCheckCheckFrequency {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::serde::Serialize for ComplianceCheckCheckFrequency {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -30867,6 +34066,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl<'de> ::serde::Deserialize<'de> for ComplianceCheckCheckFrequency {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -30900,6 +34100,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`ComplianceCheckStatus::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     pub enum ComplianceCheckStatus {
         ///`MISCONFIGURED`
         Misconfigured,
@@ -30912,6 +34113,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ComplianceCheckStatus {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -30949,17 +34151,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::fmt::Display for ComplianceCheckStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::str::FromStr for ComplianceCheckStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::convert::From<&str> for ComplianceCheckStatus {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -30968,11 +34173,13 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::convert::From<::std::string::String> for ComplianceCheckStatus {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::serde::Serialize for ComplianceCheckStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -30981,6 +34188,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl<'de> ::serde::Deserialize<'de> for ComplianceCheckStatus {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -31014,6 +34222,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`ComplianceCheckType::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     pub enum ComplianceCheckType {
         ///`FULL_COMPLIANCE`
         FullCompliance,
@@ -31048,6 +34257,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ComplianceCheckType {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -31118,17 +34328,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::fmt::Display for ComplianceCheckType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::str::FromStr for ComplianceCheckType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::convert::From<&str> for ComplianceCheckType {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -31137,11 +34350,13 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::convert::From<::std::string::String> for ComplianceCheckType {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::serde::Serialize for ComplianceCheckType {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -31150,6 +34365,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl<'de> ::serde::Deserialize<'de> for ComplianceCheckType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -31183,6 +34399,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`ComplianceTestAutopilotTaskType::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     pub enum ComplianceTestAutopilotTaskType {
         ///`IDENTITY_PROVIDER_MFA_ENABLED`
         IdentityProviderMfaEnabled,
@@ -31681,6 +34898,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ComplianceTestAutopilotTaskType {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -33227,17 +36445,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::fmt::Display for ComplianceTestAutopilotTaskType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::str::FromStr for ComplianceTestAutopilotTaskType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::convert::From<&str> for ComplianceTestAutopilotTaskType {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -33246,12 +36467,14 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::convert::From<::std::string::String>
     for ComplianceTestAutopilotTaskType {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::serde::Serialize for ComplianceTestAutopilotTaskType {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -33260,6 +36483,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl<'de> ::serde::Deserialize<'de> for ComplianceTestAutopilotTaskType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -33293,6 +36517,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`ComplianceTestCheckResultStatus::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     pub enum ComplianceTestCheckResultStatus {
         ///`READY`
         Ready,
@@ -33307,6 +36532,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ComplianceTestCheckResultStatus {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -33347,17 +36573,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::fmt::Display for ComplianceTestCheckResultStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::str::FromStr for ComplianceTestCheckResultStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::convert::From<&str> for ComplianceTestCheckResultStatus {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -33366,12 +36595,14 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::convert::From<::std::string::String>
     for ComplianceTestCheckResultStatus {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::serde::Serialize for ComplianceTestCheckResultStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -33380,6 +36611,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl<'de> ::serde::Deserialize<'de> for ComplianceTestCheckResultStatus {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -33413,6 +36645,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`ComplianceTestCheckStatus::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     pub enum ComplianceTestCheckStatus {
         ///`UNUSED`
         Unused,
@@ -33427,6 +36660,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ComplianceTestCheckStatus {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -33467,17 +36701,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::fmt::Display for ComplianceTestCheckStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::str::FromStr for ComplianceTestCheckStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::convert::From<&str> for ComplianceTestCheckStatus {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -33486,11 +36723,13 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::convert::From<::std::string::String> for ComplianceTestCheckStatus {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::serde::Serialize for ComplianceTestCheckStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -33499,6 +36738,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl<'de> ::serde::Deserialize<'de> for ComplianceTestCheckStatus {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -33532,6 +36772,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`ControlListTopic::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-controls"))]
     pub enum ControlListTopic {
         ///`AVAILABILITY`
         Availability,
@@ -33564,6 +36805,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ControlListTopic {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -33633,17 +36875,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::fmt::Display for ControlListTopic {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::str::FromStr for ControlListTopic {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::From<&str> for ControlListTopic {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -33652,11 +36897,13 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::std::convert::From<::std::string::String> for ControlListTopic {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl ::serde::Serialize for ControlListTopic {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -33665,6 +36912,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl<'de> ::serde::Deserialize<'de> for ControlListTopic {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -33698,6 +36946,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`DeviceDocumentType::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-devices"))]
     pub enum DeviceDocumentType {
         ///`PASSWORD_MANAGER_EVIDENCE`
         PasswordManagerEvidence,
@@ -33712,6 +36961,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl DeviceDocumentType {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -33752,17 +37002,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::fmt::Display for DeviceDocumentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::str::FromStr for DeviceDocumentType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::From<&str> for DeviceDocumentType {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -33771,11 +37024,13 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::std::convert::From<::std::string::String> for DeviceDocumentType {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl ::serde::Serialize for DeviceDocumentType {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -33784,6 +37039,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl<'de> ::serde::Deserialize<'de> for DeviceDocumentType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -33817,6 +37073,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`EventCategory::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-events"))]
     pub enum EventCategory {
         ///`AUTOPILOT`
         Autopilot,
@@ -33907,6 +37164,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-events"))]
     impl EventCategory {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -34061,17 +37319,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-events"))]
     impl ::std::fmt::Display for EventCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-events"))]
     impl ::std::str::FromStr for EventCategory {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-events"))]
     impl ::std::convert::From<&str> for EventCategory {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -34080,11 +37341,13 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-events"))]
     impl ::std::convert::From<::std::string::String> for EventCategory {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-events"))]
     impl ::serde::Serialize for EventCategory {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -34093,6 +37356,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-events"))]
     impl<'de> ::serde::Deserialize<'de> for EventCategory {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -34126,6 +37390,13 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`EventType::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub enum EventType {
         ///`COMPANY_DATA_UPDATED`
         CompanyDataUpdated,
@@ -35610,6 +38881,13 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl EventType {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -39301,17 +42579,38 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl ::std::fmt::Display for EventType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl ::std::str::FromStr for EventType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl ::std::convert::From<&str> for EventType {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -39320,11 +42619,25 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for EventType {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl ::serde::Serialize for EventType {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -39333,6 +42646,13 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl<'de> ::serde::Deserialize<'de> for EventType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -39366,6 +42686,14 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`EvidenceLibraryRenewalSchemaRenewalScheduleType::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub enum EvidenceLibraryRenewalSchemaRenewalScheduleType {
         ///`ONE_MONTH`
         OneMonth,
@@ -39384,6 +42712,14 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl EvidenceLibraryRenewalSchemaRenewalScheduleType {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -39430,17 +42766,41 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl ::std::fmt::Display for EvidenceLibraryRenewalSchemaRenewalScheduleType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl ::std::str::FromStr for EvidenceLibraryRenewalSchemaRenewalScheduleType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl ::std::convert::From<&str> for EvidenceLibraryRenewalSchemaRenewalScheduleType {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -39449,12 +42809,28 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl ::std::convert::From<::std::string::String>
     for EvidenceLibraryRenewalSchemaRenewalScheduleType {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl ::serde::Serialize for EvidenceLibraryRenewalSchemaRenewalScheduleType {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -39463,6 +42839,14 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl<'de> ::serde::Deserialize<'de>
     for EvidenceLibraryRenewalSchemaRenewalScheduleType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -39503,6 +42887,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`PersonnelDetailsEmploymentStatus::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     pub enum PersonnelDetailsEmploymentStatus {
         ///`CURRENT_EMPLOYEE`
         CurrentEmployee,
@@ -39527,6 +42912,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl PersonnelDetailsEmploymentStatus {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -39582,17 +42968,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::fmt::Display for PersonnelDetailsEmploymentStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::str::FromStr for PersonnelDetailsEmploymentStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::convert::From<&str> for PersonnelDetailsEmploymentStatus {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -39601,12 +42990,14 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::std::convert::From<::std::string::String>
     for PersonnelDetailsEmploymentStatus {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl ::serde::Serialize for PersonnelDetailsEmploymentStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -39615,6 +43006,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
     impl<'de> ::serde::Deserialize<'de> for PersonnelDetailsEmploymentStatus {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -39648,6 +43040,18 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`PolicyVersionExternalProvider::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     pub enum PolicyVersionExternalProvider {
         ///`GOOGLE`
         Google,
@@ -40230,6 +43634,18 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     impl PolicyVersionExternalProvider {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -41122,17 +44538,53 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::fmt::Display for PolicyVersionExternalProvider {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::str::FromStr for PolicyVersionExternalProvider {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::From<&str> for PolicyVersionExternalProvider {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -41141,11 +44593,35 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for PolicyVersionExternalProvider {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::serde::Serialize for PolicyVersionExternalProvider {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -41154,6 +44630,18 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     impl<'de> ::serde::Deserialize<'de> for PolicyVersionExternalProvider {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -41187,6 +44675,18 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`PolicyVersionStatus::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     pub enum PolicyVersionStatus {
         ///`NEEDS_APPROVAL`
         NeedsApproval,
@@ -41201,6 +44701,18 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     impl PolicyVersionStatus {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -41241,17 +44753,53 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::fmt::Display for PolicyVersionStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::str::FromStr for PolicyVersionStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::From<&str> for PolicyVersionStatus {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -41260,11 +44808,35 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for PolicyVersionStatus {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::serde::Serialize for PolicyVersionStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -41273,6 +44845,18 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-policies",
+            feature = "v1-vendors"
+        )
+    )]
     impl<'de> ::serde::Deserialize<'de> for PolicyVersionStatus {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -41306,6 +44890,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`PolicyWithReplaceAssignedTo::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-policies"))]
     pub enum PolicyWithReplaceAssignedTo {
         ///`ALL`
         All,
@@ -41316,6 +44901,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl PolicyWithReplaceAssignedTo {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &["ALL", "GROUP", "NONE"];
@@ -41346,17 +44932,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl ::std::fmt::Display for PolicyWithReplaceAssignedTo {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl ::std::str::FromStr for PolicyWithReplaceAssignedTo {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl ::std::convert::From<&str> for PolicyWithReplaceAssignedTo {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -41365,11 +44954,13 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl ::std::convert::From<::std::string::String> for PolicyWithReplaceAssignedTo {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl ::serde::Serialize for PolicyWithReplaceAssignedTo {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -41378,6 +44969,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl<'de> ::serde::Deserialize<'de> for PolicyWithReplaceAssignedTo {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -41411,6 +45003,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`PolicyWithReplacePolicyStatus::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-policies"))]
     pub enum PolicyWithReplacePolicyStatus {
         ///`ACTIVE`
         Active,
@@ -41425,6 +45018,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl PolicyWithReplacePolicyStatus {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -41465,17 +45059,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl ::std::fmt::Display for PolicyWithReplacePolicyStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl ::std::str::FromStr for PolicyWithReplacePolicyStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl ::std::convert::From<&str> for PolicyWithReplacePolicyStatus {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -41484,11 +45081,13 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl ::std::convert::From<::std::string::String> for PolicyWithReplacePolicyStatus {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl ::serde::Serialize for PolicyWithReplacePolicyStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -41497,6 +45096,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl<'de> ::serde::Deserialize<'de> for PolicyWithReplacePolicyStatus {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -41530,6 +45130,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`TrustCenterRequestStatusSource::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub enum TrustCenterRequestStatusSource {
         ///`SELF`
         SelfValue,
@@ -41540,6 +45141,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl TrustCenterRequestStatusSource {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -41574,17 +45176,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::fmt::Display for TrustCenterRequestStatusSource {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::str::FromStr for TrustCenterRequestStatusSource {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::From<&str> for TrustCenterRequestStatusSource {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -41593,11 +45198,13 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::From<::std::string::String> for TrustCenterRequestStatusSource {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::serde::Serialize for TrustCenterRequestStatusSource {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -41606,6 +45213,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl<'de> ::serde::Deserialize<'de> for TrustCenterRequestStatusSource {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -41639,6 +45247,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`TrustCenterRequestStatusStatus::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub enum TrustCenterRequestStatusStatus {
         ///`PROCESS_ERROR`
         ProcessError,
@@ -41665,6 +45274,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl TrustCenterRequestStatusStatus {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -41723,17 +45333,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::fmt::Display for TrustCenterRequestStatusStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::str::FromStr for TrustCenterRequestStatusStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::From<&str> for TrustCenterRequestStatusStatus {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -41742,11 +45355,13 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::std::convert::From<::std::string::String> for TrustCenterRequestStatusStatus {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl ::serde::Serialize for TrustCenterRequestStatusStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -41755,6 +45370,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl<'de> ::serde::Deserialize<'de> for TrustCenterRequestStatusStatus {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -41788,6 +45404,26 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`UserDocumentType::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub enum UserDocumentType {
         ///`SEC_TRAINING`
         SecTraining,
@@ -41812,6 +45448,26 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl UserDocumentType {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -41867,17 +45523,77 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::fmt::Display for UserDocumentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::str::FromStr for UserDocumentType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::From<&str> for UserDocumentType {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -41886,11 +45602,51 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for UserDocumentType {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::serde::Serialize for UserDocumentType {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -41899,6 +45655,26 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl<'de> ::serde::Deserialize<'de> for UserDocumentType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -41932,6 +45708,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`VendorDirectoryTrustCenterProvider::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     pub enum VendorDirectoryTrustCenterProvider {
         ///`ANECDOTES`
         Anecdotes,
@@ -41966,6 +45743,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl VendorDirectoryTrustCenterProvider {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -42036,17 +45814,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorDirectoryTrustCenterProvider {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorDirectoryTrustCenterProvider {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::std::convert::From<&str> for VendorDirectoryTrustCenterProvider {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -42055,12 +45836,14 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::std::convert::From<::std::string::String>
     for VendorDirectoryTrustCenterProvider {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::serde::Serialize for VendorDirectoryTrustCenterProvider {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -42069,6 +45852,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl<'de> ::serde::Deserialize<'de> for VendorDirectoryTrustCenterProvider {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -42102,6 +45886,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`VendorReviewReportOpinion::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     pub enum VendorReviewReportOpinion {
         ///`UNQUALIFIED`
         Unqualified,
@@ -42114,6 +45899,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl VendorReviewReportOpinion {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -42151,17 +45937,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorReviewReportOpinion {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorReviewReportOpinion {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::std::convert::From<&str> for VendorReviewReportOpinion {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -42170,11 +45959,13 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::std::convert::From<::std::string::String> for VendorReviewReportOpinion {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::serde::Serialize for VendorReviewReportOpinion {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -42183,6 +45974,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl<'de> ::serde::Deserialize<'de> for VendorReviewReportOpinion {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -42216,6 +46008,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`VendorReviewSocReport::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     pub enum VendorReviewSocReport {
         ///`SOC_1`
         Soc1,
@@ -42226,6 +46019,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl VendorReviewSocReport {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &["SOC_1", "SOC_2", "SOC_3"];
@@ -42256,17 +46050,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorReviewSocReport {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorReviewSocReport {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::std::convert::From<&str> for VendorReviewSocReport {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -42275,11 +46072,13 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::std::convert::From<::std::string::String> for VendorReviewSocReport {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::serde::Serialize for VendorReviewSocReport {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -42288,6 +46087,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl<'de> ::serde::Deserialize<'de> for VendorReviewSocReport {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -42321,6 +46121,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`VendorSecurityReviewCompactStatus::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     pub enum VendorSecurityReviewCompactStatus {
         ///`NOT_YET_STARTED`
         NotYetStarted,
@@ -42333,6 +46134,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl VendorSecurityReviewCompactStatus {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -42370,17 +46172,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorSecurityReviewCompactStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorSecurityReviewCompactStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::std::convert::From<&str> for VendorSecurityReviewCompactStatus {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -42389,12 +46194,14 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::std::convert::From<::std::string::String>
     for VendorSecurityReviewCompactStatus {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::serde::Serialize for VendorSecurityReviewCompactStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -42403,6 +46210,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl<'de> ::serde::Deserialize<'de> for VendorSecurityReviewCompactStatus {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -42436,6 +46244,7 @@ Drata adds values over time: a value this version of the client does not know is
 
 Drata adds values over time: a value this version of the client does not know is kept in [`VendorSecurityReviewCompactType::Unknown`] and sent back unchanged.*/
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     pub enum VendorSecurityReviewCompactType {
         ///`SECURITY`
         Security,
@@ -42446,6 +46255,7 @@ Drata adds values over time: a value this version of the client does not know is
         /// A value this version of the client does not know, kept as Drata sent it.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl VendorSecurityReviewCompactType {
         /// Every value this version of the client knows, as Drata spells it.
         pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -42480,17 +46290,20 @@ Drata adds values over time: a value this version of the client does not know is
             Self::BY_VALUE.get(at).map(|(_, variant)| variant.clone())
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::std::fmt::Display for VendorSecurityReviewCompactType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::std::str::FromStr for VendorSecurityReviewCompactType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string())))
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::std::convert::From<&str> for VendorSecurityReviewCompactType {
         fn from(value: &str) -> Self {
             match value.parse() {
@@ -42499,12 +46312,14 @@ Drata adds values over time: a value this version of the client does not know is
             }
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::std::convert::From<::std::string::String>
     for VendorSecurityReviewCompactType {
         fn from(value: ::std::string::String) -> Self {
             Self::known(&value).unwrap_or(Self::Unknown(value))
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl ::serde::Serialize for VendorSecurityReviewCompactType {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -42513,6 +46328,7 @@ Drata adds values over time: a value this version of the client does not know is
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
     impl<'de> ::serde::Deserialize<'de> for VendorSecurityReviewCompactType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -42547,10 +46363,60 @@ strings (`"id": "1"`, `"companyId": "12341234"`, a UUID `requestorId`);
 both forms are accepted and sent back as they came.*/
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub enum Id {
         Int64(i64),
         String(::std::string::String),
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl<'de> ::serde::Deserialize<'de> for Id {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -42597,6 +46463,31 @@ both forms are accepted and sent back as they came.*/
             deserializer.deserialize_any(Visitor)
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::fmt::Display for Id {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
@@ -42605,11 +46496,61 @@ both forms are accepted and sent back as they came.*/
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::From<i64> for Id {
         fn from(value: i64) -> Self {
             Self::Int64(value)
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for Id {
         fn from(value: ::std::string::String) -> Self {
             Self::String(value)
@@ -42619,10 +46560,50 @@ both forms are accepted and sent back as they came.*/
 bare number as Drata's older samples print (`"providerTypes": [5]`).*/
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub enum ConnectionProviderTypeEntry {
         ConnectionProviderType(ConnectionProviderType),
         Int64(i64),
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl<'de> ::serde::Deserialize<'de> for ConnectionProviderTypeEntry {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -42666,11 +46647,51 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             deserializer.deserialize_any(Visitor)
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::From<ConnectionProviderType> for ConnectionProviderTypeEntry {
         fn from(value: ConnectionProviderType) -> Self {
             Self::ConnectionProviderType(value)
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl ::std::convert::From<i64> for ConnectionProviderTypeEntry {
         fn from(value: i64) -> Self {
             Self::Int64(value)
@@ -42680,246 +46701,1237 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
     pub mod schemas {
         /// The names of the spec's component schemas.
         pub const NAMES: &[&str] = &[
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-custom-connections",
+                    feature = "v1-customer-request",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-frameworks",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-multiple-workspace-support",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-questionnaires",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "Id",
             "ExceptionResponse",
             "DebugInfo",
+            #[cfg(any(feature = "v1-connections"))]
             "EmptyResponse",
+            #[cfg(any(feature = "v1-user-identities"))]
             "ToggleField",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "ProviderType",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "ConnectionState",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "ClientType",
+            #[cfg(any(feature = "v1-connections"))]
             "ConnectionSort",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-connections",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-vendors"
+                )
+            )]
             "SortDirection",
+            #[cfg(any(feature = "v1-user-identities"))]
             "VersionControlClientType",
+            #[cfg(any(feature = "v1-user-identities"))]
             "VersionControlIdentitySort",
+            #[cfg(any(feature = "v1-user-identities"))]
             "InfrastructureClientType",
+            #[cfg(any(feature = "v1-user-identities"))]
             "InfrastructureIdentitySort",
+            #[cfg(any(feature = "v1-user-identities"))]
             "InfrastructureToggleField",
+            #[cfg(any(feature = "v1-users"))]
             "UserRole",
+            #[cfg(any(feature = "v1-user-identities"))]
             "ToggleVersionControlIdentityRequest",
+            #[cfg(any(feature = "v1-user-identities"))]
             "ConnectVersionControlIdentityRequest",
             "PersonnelImport",
             "PersonnelRecord",
+            #[cfg(
+                all(
+                    feature = "v1-assets",
+                    feature = "v1-autopilot",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-custom-connections",
+                    feature = "v1-customer-request",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-frameworks",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-multiple-workspace-support",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-questionnaires",
+                    feature = "v1-tickets",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "PersonnelCsvUpload",
+            #[cfg(
+                all(
+                    feature = "v1-assets",
+                    feature = "v1-autopilot",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-custom-connections",
+                    feature = "v1-customer-request",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-frameworks",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-multiple-workspace-support",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-questionnaires",
+                    feature = "v1-tickets",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "PersonnelCsvRow",
+            #[cfg(any(feature = "v1-user-identities"))]
             "ServiceAccountRequest",
+            #[cfg(any(feature = "v1-user-identities"))]
             "ToggleInfrastructureIdentityRequest",
+            #[cfg(any(feature = "v1-user-identities"))]
             "ConnectInfrastructureIdentityRequest",
+            #[cfg(any(feature = "v1-user-identities"))]
             "VersionControlIdentitiesPage",
+            #[cfg(any(feature = "v1-user-identities"))]
             "InfrastructureIdentitiesPage",
+            #[cfg(any(feature = "v1-users"))]
             "UsersPage",
+            #[cfg(any(feature = "v1-user-identities"))]
             "InfrastructureIdentity",
+            #[cfg(any(feature = "v1-connections"))]
             "ConnectionsPage",
+            #[cfg(any(feature = "v1-connections"))]
             "CompactConnection",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "ConnectionProviderType",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "ConnectionProviderTypeEntry",
+            #[cfg(any(feature = "v1-user-identities"))]
             "VersionControlIdentity",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "User",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "BackgroundCheck",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "UserIdentity",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "Connection",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-multiple-workspace-support",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "Workspace",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-frameworks",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-multiple-workspace-support",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "Framework",
+            #[cfg(any(feature = "v1-devices"))]
             "AgentPlatform",
+            #[cfg(any(feature = "v1-devices"))]
             "AppTypeRequest",
+            #[cfg(
+                any(feature = "v1-assets", feature = "v1-devices", feature = "v1-events")
+            )]
             "Asset",
+            #[cfg(
+                any(feature = "v1-assets", feature = "v1-devices", feature = "v1-events")
+            )]
             "AssetClassType",
+            #[cfg(any(feature = "v1-assets"))]
             "AssetRequest",
+            #[cfg(any(feature = "v1-devices"))]
             "AssetWithoutPersonnel",
+            #[cfg(any(feature = "v1-assets"))]
             "AssetsPage",
+            #[cfg(any(feature = "v1-companies", feature = "v1-events"))]
             "Company",
+            #[cfg(any(feature = "v1-trust-center"))]
             "CompanyInfo",
+            #[cfg(any(feature = "v1-trust-center"))]
             "CompanyInfoPrivateAccessRequest",
+            #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
             "ComplianceCheck",
+            #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
             "ComplianceCheckCheckFrequency",
+            #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
             "ComplianceCheckStatus",
+            #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
             "ComplianceCheckType",
+            #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
             "ComplianceTest",
+            #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
             "ComplianceTestAutopilotTaskType",
+            #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
             "ComplianceTestCheckResultStatus",
+            #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
             "ComplianceTestCheckStatus",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "Control",
+            #[cfg(any(feature = "v1-controls"))]
             "ControlList",
+            #[cfg(any(feature = "v1-controls"))]
             "ControlListTopic",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "ControlMonitor",
+            #[cfg(any(feature = "v1-controls"))]
             "ControlOwnerBulkRequest",
+            #[cfg(any(feature = "v1-controls"))]
             "ControlOwnerRequest",
+            #[cfg(any(feature = "v1-controls"))]
             "ControlOwnersPage",
+            #[cfg(any(feature = "v1-controls"))]
             "ControlPaginatedPage",
+            #[cfg(any(feature = "v1-controls"))]
             "ControlShort",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "ControlTest",
+            #[cfg(any(feature = "v1-monitor-instances"))]
             "ControlTestInstance",
+            #[cfg(any(feature = "v1-monitor-instances"))]
             "ControlTestsPaginatedPage",
+            #[cfg(any(feature = "v1-controls"))]
             "CreateControlNoteRequest",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "CreateControlRequest",
+            #[cfg(any(feature = "v1-custom-connections"))]
             "CreateCustomDataRequest",
+            #[cfg(any(feature = "v1-devices"))]
             "CreateDeviceRequest",
+            #[cfg(any(feature = "v1-policies"))]
             "CurrentPublishedPolicyVersion",
+            #[cfg(any(feature = "v1-custom-connections"))]
             "CustomData",
+            #[cfg(any(feature = "v1-customer-request"))]
             "CustomerRequestListPage",
+            #[cfg(any(feature = "v1-customer-request"))]
             "CustomerRequests",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-background-check",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-personnel"
+                )
+            )]
             "Device",
+            #[cfg(any(feature = "v1-devices"))]
             "DeviceApp",
+            #[cfg(any(feature = "v1-devices"))]
             "DeviceAppsPaginatedPage",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-background-check",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-personnel"
+                )
+            )]
             "DeviceComplianceCheck",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-background-check",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-personnel"
+                )
+            )]
             "DeviceDocument",
+            #[cfg(any(feature = "v1-devices"))]
             "DeviceDocumentRequest",
+            #[cfg(any(feature = "v1-devices"))]
             "DeviceDocumentType",
+            #[cfg(any(feature = "v1-devices"))]
             "DeviceDocuments",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-background-check",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-personnel"
+                )
+            )]
             "DeviceIdentifier",
+            #[cfg(any(feature = "v1-devices"))]
             "DeviceResponseId",
+            #[cfg(any(feature = "v1-devices"))]
             "DeviceResponseV11",
+            #[cfg(any(feature = "v1-devices"))]
             "DevicesPaginatedPage",
+            #[cfg(any(feature = "v1-companies", feature = "v1-events"))]
             "DrataSupportAccess",
+            #[cfg(any(feature = "v1-controls"))]
             "EditControlRequest",
+            #[cfg(any(feature = "v1-events"))]
             "Event",
+            #[cfg(any(feature = "v1-events"))]
             "EventCategory",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "EventType",
+            #[cfg(any(feature = "v1-events"))]
             "EventsPage",
+            #[cfg(any(feature = "v1-events", feature = "v1-evidence-library"))]
             "Evidence",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "EvidenceLibraryControl",
+            #[cfg(any(feature = "v1-evidence-library"))]
             "EvidenceLibraryPage",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "EvidenceLibraryRenewalSchema",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "EvidenceLibraryRenewalSchemaRenewalScheduleType",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "EvidenceLibraryVersion",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "EvidenceLibraryVersionMetadata",
+            #[cfg(any(feature = "v1-evidence-library"))]
             "EvidenceRequest",
+            #[cfg(any(feature = "v1-evidence-library"))]
             "EvidenceSync",
+            #[cfg(any(feature = "v1-evidence-library"))]
             "EvidenceSyncRequest",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "ExternalEvidence",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "FrameworkRequirements",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-policies",
+                    feature = "v1-vendors"
+                )
+            )]
             "GracePeriodSLA",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-policies",
+                    feature = "v1-vendors"
+                )
+            )]
             "Group",
+            #[cfg(any(feature = "v1-background-check"))]
             "ManualBackgroundCheckRequest",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "MappedExternalEvidence",
+            #[cfg(any(feature = "v1-controls"))]
             "MappedExternalEvidencePaginatedPage",
+            #[cfg(any(feature = "v1-monitor-instances"))]
             "MonitorCause",
+            #[cfg(any(feature = "v1-monitor-instances"))]
             "MonitorFailedResults",
+            #[cfg(any(feature = "v1-monitor-instances"))]
             "MonitorFailedResultsResponses",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "MonitorInstance",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "MonitorInstanceCheckType",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "MonitorInstanceMetadata",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "MonitorMetadataData",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "MonitorMetadataExclusion",
+            #[cfg(any(feature = "v1-trust-center"))]
             "MonitoringControls",
+            #[cfg(any(feature = "v1-controls"))]
             "Note",
+            #[cfg(any(feature = "v1-controls"))]
             "NoteRequest",
+            #[cfg(any(feature = "v1-controls"))]
             "NotesPaginatedPage",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-policies",
+                    feature = "v1-vendors"
+                )
+            )]
             "P3MatrixSLA",
+            #[cfg(any(feature = "v1-personnel"))]
             "PersonnelContractDateRequest",
+            #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
             "PersonnelData",
+            #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
             "PersonnelDetails",
+            #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
             "PersonnelDetailsEmploymentStatus",
+            #[cfg(any(feature = "v1-personnel"))]
             "PersonnelDetailsTable",
+            #[cfg(any(feature = "v1-personnel"))]
             "PersonnelResetStatusRequest",
+            #[cfg(any(feature = "v1-personnel"))]
             "PersonnelStatusRequest",
+            #[cfg(any(feature = "v1-personnel"))]
             "PersonnelTablePage",
+            #[cfg(any(feature = "v1-policies"))]
             "PoliciesPage",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-policies",
+                    feature = "v1-vendors"
+                )
+            )]
             "Policy",
+            #[cfg(any(feature = "v1-policies"))]
             "PolicyAssociatedControls",
+            #[cfg(any(feature = "v1-policies"))]
             "PolicyControlSummary",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-policies",
+                    feature = "v1-vendors"
+                )
+            )]
             "PolicyGracePeriodSLA",
+            #[cfg(any(feature = "v1-policies"))]
             "PolicyOwner",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-policies",
+                    feature = "v1-vendors"
+                )
+            )]
             "PolicyP3MatrixSLA",
+            #[cfg(any(feature = "v1-policies"))]
             "PolicySummarized",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-policies",
+                    feature = "v1-vendors"
+                )
+            )]
             "PolicyVersion",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-policies",
+                    feature = "v1-vendors"
+                )
+            )]
             "PolicyVersionExternalProvider",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-policies",
+                    feature = "v1-vendors"
+                )
+            )]
             "PolicyVersionStatus",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-policies",
+                    feature = "v1-vendors"
+                )
+            )]
             "PolicyWeekTimeFrameSLA",
+            #[cfg(any(feature = "v1-policies"))]
             "PolicyWithReplace",
+            #[cfg(any(feature = "v1-policies"))]
             "PolicyWithReplaceAssignedTo",
+            #[cfg(any(feature = "v1-policies"))]
             "PolicyWithReplacePolicyStatus",
+            #[cfg(any(feature = "v1-questionnaires"))]
             "QuestionnaireAnswer",
+            #[cfg(any(feature = "v1-questionnaires"))]
             "QuestionnaireResponse",
+            #[cfg(any(feature = "v1-vendors"))]
             "QuestionnaireSent",
+            #[cfg(any(feature = "v1-vendors"))]
             "QuestionnaireSentRequest",
+            #[cfg(
+                all(
+                    feature = "v1-assets",
+                    feature = "v1-autopilot",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-custom-connections",
+                    feature = "v1-customer-request",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-frameworks",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-multiple-workspace-support",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-questionnaires",
+                    feature = "v1-tickets",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "QuestionnaireUploadRequest",
+            #[cfg(any(feature = "v1-questionnaires"))]
             "QuestionnaireVendor",
+            #[cfg(any(feature = "v1-questionnaires"))]
             "QuestionnaireVendorAnswers",
+            #[cfg(any(feature = "v1-vendors"))]
             "QuestionnairesSentPage",
+            #[cfg(any(feature = "v1-questionnaires"))]
             "QuestionnairesVendors",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-policies",
+                    feature = "v1-vendors"
+                )
+            )]
             "Reminder",
+            #[cfg(any(feature = "v1-policies"))]
             "ReplacedPolicy",
+            #[cfg(any(feature = "v1-customer-request"))]
             "RequestOwner",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "RequirementDetail",
+            #[cfg(any(feature = "v1-controls", feature = "v1-frameworks"))]
             "RequirementList",
+            #[cfg(any(feature = "v1-controls", feature = "v1-frameworks"))]
             "RequirementPaginatedPage",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-autopilot",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-custom-connections",
+                    feature = "v1-customer-request",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-frameworks",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-multiple-workspace-support",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-questionnaires",
+                    feature = "v1-tickets",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "Response",
+            #[cfg(
+                any(
+                    feature = "v1-companies",
+                    feature = "v1-events",
+                    feature = "v1-trust-center"
+                )
+            )]
             "SecurityReport",
+            #[cfg(any(feature = "v1-custom-connections"))]
             "Session",
+            #[cfg(any(feature = "v1-custom-connections"))]
             "SessionEvidencePaginatedPage",
+            #[cfg(any(feature = "v1-custom-connections"))]
             "SessionsPaginatedPage",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-devices",
+                    feature = "v1-evidence-library",
+                    feature = "v1-users"
+                )
+            )]
             "SignedUrl",
+            #[cfg(any(feature = "v1-tickets"))]
             "TicketCreate",
+            #[cfg(any(feature = "v1-tickets"))]
             "TicketsCreateFieldRequest",
+            #[cfg(any(feature = "v1-tickets"))]
             "TicketsCreateRequest",
+            #[cfg(any(feature = "v1-trust-center"))]
             "TrustCenterAllPrivateDocuments",
+            #[cfg(any(feature = "v1-trust-center"))]
             "TrustCenterApproveRequestRequest",
+            #[cfg(any(feature = "v1-events", feature = "v1-trust-center"))]
             "TrustCenterPreapprovedEmailAddress",
+            #[cfg(any(feature = "v1-events", feature = "v1-trust-center"))]
             "TrustCenterPreapprovedEmailDomain",
+            #[cfg(any(feature = "v1-events", feature = "v1-trust-center"))]
             "TrustCenterPrivateAccess",
+            #[cfg(any(feature = "v1-trust-center"))]
             "TrustCenterRequest",
+            #[cfg(any(feature = "v1-trust-center"))]
             "TrustCenterRequestApprove",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-trust-center"
+                )
+            )]
             "TrustCenterRequestDenied",
+            #[cfg(any(feature = "v1-trust-center"))]
             "TrustCenterRequestDocumentTypeRequest",
+            #[cfg(any(feature = "v1-trust-center"))]
             "TrustCenterRequestDocumentWithName",
+            #[cfg(any(feature = "v1-trust-center"))]
             "TrustCenterRequestRequest",
+            #[cfg(any(feature = "v1-trust-center"))]
             "TrustCenterRequestStatus",
+            #[cfg(any(feature = "v1-trust-center"))]
             "TrustCenterRequestStatusSource",
+            #[cfg(any(feature = "v1-trust-center"))]
             "TrustCenterRequestStatusStatus",
+            #[cfg(any(feature = "v1-trust-center"))]
             "TrustCenterRequestsPage",
+            #[cfg(any(feature = "v1-custom-connections"))]
             "UpdateCustomDataRequest",
+            #[cfg(any(feature = "v1-customer-request"))]
             "UpdateCustomerRequestDetails",
+            #[cfg(any(feature = "v1-customer-request"))]
             "UpdateCustomerRequestDetailsRequest",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "UploadEvidenceRequest",
+            #[cfg(any(feature = "v1-users"))]
             "UserAllDocuments",
+            #[cfg(any(feature = "v1-custom-connections"))]
             "SessionEvidence",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "UserDocumentsPage",
+            #[cfg(
+                any(
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-monitor-instances"
+                )
+            )]
             "UserCard",
+            #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
             "UserCardCompact",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "UserDocument",
+            #[cfg(any(feature = "v1-users"))]
             "UserDocumentRequest",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "UserDocumentType",
+            #[cfg(any(feature = "v1-user-policies"))]
             "UserPolicyVersion",
+            #[cfg(any(feature = "v1-user-policies"))]
             "UserPolicyVersions",
+            #[cfg(any(feature = "v1-policies"))]
             "UserSignedUrl",
+            #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
             "Vendor",
+            #[cfg(any(feature = "v1-vendors"))]
             "VendorBusinessUnitStats",
+            #[cfg(any(feature = "v1-vendors"))]
             "VendorCreateRequest",
+            #[cfg(any(feature = "v1-vendors"))]
             "VendorDirectory",
+            #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
             "VendorDirectoryTrustCenterProvider",
+            #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
             "VendorDocument",
+            #[cfg(
+                all(
+                    feature = "v1-assets",
+                    feature = "v1-autopilot",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-custom-connections",
+                    feature = "v1-customer-request",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-frameworks",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-multiple-workspace-support",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-questionnaires",
+                    feature = "v1-tickets",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "VendorDocumentRequest",
+            #[cfg(any(feature = "v1-vendors"))]
             "VendorHasPiiStats",
+            #[cfg(any(feature = "v1-vendors"))]
             "VendorImpactLevelStats",
+            #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
             "VendorIntegration",
+            #[cfg(any(feature = "v1-vendors"))]
             "VendorIsCriticalStats",
+            #[cfg(any(feature = "v1-vendors"))]
             "VendorIsSubProcessorStats",
+            #[cfg(any(feature = "v1-vendors"))]
             "VendorModifyRequest",
+            #[cfg(any(feature = "v1-vendors"))]
             "VendorPasswordPolicy",
+            #[cfg(any(feature = "v1-vendors"))]
             "VendorReminderStats",
+            #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
             "VendorReview",
+            #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
             "VendorReviewFinding",
+            #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
             "VendorReviewLocation",
+            #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
             "VendorReviewReportOpinion",
+            #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
             "VendorReviewService",
+            #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
             "VendorReviewSocReport",
+            #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
             "VendorReviewTrustServiceCategoryMap",
+            #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
             "VendorReviewUserControl",
+            #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
             "VendorSecurityReview",
+            #[cfg(any(feature = "v1-vendors"))]
             "VendorSecurityReviewCompact",
+            #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
             "VendorSecurityReviewCompactStatus",
+            #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
             "VendorSecurityReviewCompactType",
+            #[cfg(any(feature = "v1-vendors"))]
             "VendorSecurityReviewRequest",
+            #[cfg(any(feature = "v1-vendors"))]
             "VendorStatusRequest",
+            #[cfg(any(feature = "v1-vendors"))]
             "VendorStatusStats",
+            #[cfg(any(feature = "v1-vendors"))]
             "VendorTypeStats",
+            #[cfg(any(feature = "v1-vendors"))]
             "VendorsPage",
+            #[cfg(any(feature = "v1-vendors"))]
             "VendorsRiskStats",
+            #[cfg(any(feature = "v1-vendors"))]
             "VendorsStats",
+            #[cfg(
+                any(
+                    feature = "v1-assets",
+                    feature = "v1-controls",
+                    feature = "v1-events",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-policies",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-policies",
+                    feature = "v1-vendors"
+                )
+            )]
             "WeekTimeFrameSLA",
+            #[cfg(any(feature = "v1-devices"))]
             "WindowsServiceRequest",
+            #[cfg(any(feature = "v1-frameworks"))]
             "WorkspaceFrameworkReady",
+            #[cfg(any(feature = "v1-multiple-workspace-support"))]
             "WorkspacesPage",
         ];
         /// Deserializes `value` into the Rust type of the component schema
@@ -42934,39 +47946,148 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             value: ::serde_json::Value,
         ) -> Option<Result<::serde_json::Value, ::serde_json::Error>> {
             match name {
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-custom-connections",
+                        feature = "v1-customer-request",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-frameworks",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-multiple-workspace-support",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-questionnaires",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "Id" => Some(roundtrip_as::<super::Id>(value)),
                 "ExceptionResponse" => {
                     Some(roundtrip_as::<super::ExceptionResponse>(value))
                 }
                 "DebugInfo" => Some(roundtrip_as::<super::DebugInfo>(value)),
+                #[cfg(any(feature = "v1-connections"))]
                 "EmptyResponse" => Some(roundtrip_as::<super::EmptyResponse>(value)),
+                #[cfg(any(feature = "v1-user-identities"))]
                 "ToggleField" => Some(roundtrip_as::<super::ToggleField>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "ProviderType" => Some(roundtrip_as::<super::ProviderType>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "ConnectionState" => Some(roundtrip_as::<super::ConnectionState>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "ClientType" => Some(roundtrip_as::<super::ClientType>(value)),
+                #[cfg(any(feature = "v1-connections"))]
                 "ConnectionSort" => Some(roundtrip_as::<super::ConnectionSort>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-connections",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "SortDirection" => Some(roundtrip_as::<super::SortDirection>(value)),
+                #[cfg(any(feature = "v1-user-identities"))]
                 "VersionControlClientType" => {
                     Some(roundtrip_as::<super::VersionControlClientType>(value))
                 }
+                #[cfg(any(feature = "v1-user-identities"))]
                 "VersionControlIdentitySort" => {
                     Some(roundtrip_as::<super::VersionControlIdentitySort>(value))
                 }
+                #[cfg(any(feature = "v1-user-identities"))]
                 "InfrastructureClientType" => {
                     Some(roundtrip_as::<super::InfrastructureClientType>(value))
                 }
+                #[cfg(any(feature = "v1-user-identities"))]
                 "InfrastructureIdentitySort" => {
                     Some(roundtrip_as::<super::InfrastructureIdentitySort>(value))
                 }
+                #[cfg(any(feature = "v1-user-identities"))]
                 "InfrastructureToggleField" => {
                     Some(roundtrip_as::<super::InfrastructureToggleField>(value))
                 }
+                #[cfg(any(feature = "v1-users"))]
                 "UserRole" => Some(roundtrip_as::<super::UserRole>(value)),
+                #[cfg(any(feature = "v1-user-identities"))]
                 "ToggleVersionControlIdentityRequest" => {
                     Some(
                         roundtrip_as::<super::ToggleVersionControlIdentityRequest>(value),
                     )
                 }
+                #[cfg(any(feature = "v1-user-identities"))]
                 "ConnectVersionControlIdentityRequest" => {
                     Some(
                         roundtrip_as::<
@@ -42976,18 +48097,75 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
                 }
                 "PersonnelImport" => Some(roundtrip_as::<super::PersonnelImport>(value)),
                 "PersonnelRecord" => Some(roundtrip_as::<super::PersonnelRecord>(value)),
+                #[cfg(
+                    all(
+                        feature = "v1-assets",
+                        feature = "v1-autopilot",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-custom-connections",
+                        feature = "v1-customer-request",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-frameworks",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-multiple-workspace-support",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-questionnaires",
+                        feature = "v1-tickets",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "PersonnelCsvUpload" => {
                     Some(roundtrip_as::<super::PersonnelCsvUpload>(value))
                 }
+                #[cfg(
+                    all(
+                        feature = "v1-assets",
+                        feature = "v1-autopilot",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-custom-connections",
+                        feature = "v1-customer-request",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-frameworks",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-multiple-workspace-support",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-questionnaires",
+                        feature = "v1-tickets",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "PersonnelCsvRow" => Some(roundtrip_as::<super::PersonnelCsvRow>(value)),
+                #[cfg(any(feature = "v1-user-identities"))]
                 "ServiceAccountRequest" => {
                     Some(roundtrip_as::<super::ServiceAccountRequest>(value))
                 }
+                #[cfg(any(feature = "v1-user-identities"))]
                 "ToggleInfrastructureIdentityRequest" => {
                     Some(
                         roundtrip_as::<super::ToggleInfrastructureIdentityRequest>(value),
                     )
                 }
+                #[cfg(any(feature = "v1-user-identities"))]
                 "ConnectInfrastructureIdentityRequest" => {
                     Some(
                         roundtrip_as::<
@@ -42995,165 +48173,491 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
                         >(value),
                     )
                 }
+                #[cfg(any(feature = "v1-user-identities"))]
                 "VersionControlIdentitiesPage" => {
                     Some(roundtrip_as::<super::VersionControlIdentitiesPage>(value))
                 }
+                #[cfg(any(feature = "v1-user-identities"))]
                 "InfrastructureIdentitiesPage" => {
                     Some(roundtrip_as::<super::InfrastructureIdentitiesPage>(value))
                 }
+                #[cfg(any(feature = "v1-users"))]
                 "UsersPage" => Some(roundtrip_as::<super::UsersPage>(value)),
+                #[cfg(any(feature = "v1-user-identities"))]
                 "InfrastructureIdentity" => {
                     Some(roundtrip_as::<super::InfrastructureIdentity>(value))
                 }
+                #[cfg(any(feature = "v1-connections"))]
                 "ConnectionsPage" => Some(roundtrip_as::<super::ConnectionsPage>(value)),
+                #[cfg(any(feature = "v1-connections"))]
                 "CompactConnection" => {
                     Some(roundtrip_as::<super::CompactConnection>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "ConnectionProviderType" => {
                     Some(roundtrip_as::<super::ConnectionProviderType>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "ConnectionProviderTypeEntry" => {
                     Some(roundtrip_as::<super::ConnectionProviderTypeEntry>(value))
                 }
+                #[cfg(any(feature = "v1-user-identities"))]
                 "VersionControlIdentity" => {
                     Some(roundtrip_as::<super::VersionControlIdentity>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "User" => Some(roundtrip_as::<super::User>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "BackgroundCheck" => Some(roundtrip_as::<super::BackgroundCheck>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "UserIdentity" => Some(roundtrip_as::<super::UserIdentity>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "Connection" => Some(roundtrip_as::<super::Connection>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-multiple-workspace-support",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "Workspace" => Some(roundtrip_as::<super::Workspace>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-frameworks",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-multiple-workspace-support",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "Framework" => Some(roundtrip_as::<super::Framework>(value)),
+                #[cfg(any(feature = "v1-devices"))]
                 "AgentPlatform" => Some(roundtrip_as::<super::AgentPlatform>(value)),
+                #[cfg(any(feature = "v1-devices"))]
                 "AppTypeRequest" => Some(roundtrip_as::<super::AppTypeRequest>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-devices",
+                        feature = "v1-events"
+                    )
+                )]
                 "Asset" => Some(roundtrip_as::<super::Asset>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-devices",
+                        feature = "v1-events"
+                    )
+                )]
                 "AssetClassType" => Some(roundtrip_as::<super::AssetClassType>(value)),
+                #[cfg(any(feature = "v1-assets"))]
                 "AssetRequest" => Some(roundtrip_as::<super::AssetRequest>(value)),
+                #[cfg(any(feature = "v1-devices"))]
                 "AssetWithoutPersonnel" => {
                     Some(roundtrip_as::<super::AssetWithoutPersonnel>(value))
                 }
+                #[cfg(any(feature = "v1-assets"))]
                 "AssetsPage" => Some(roundtrip_as::<super::AssetsPage>(value)),
+                #[cfg(any(feature = "v1-companies", feature = "v1-events"))]
                 "Company" => Some(roundtrip_as::<super::Company>(value)),
+                #[cfg(any(feature = "v1-trust-center"))]
                 "CompanyInfo" => Some(roundtrip_as::<super::CompanyInfo>(value)),
+                #[cfg(any(feature = "v1-trust-center"))]
                 "CompanyInfoPrivateAccessRequest" => {
                     Some(roundtrip_as::<super::CompanyInfoPrivateAccessRequest>(value))
                 }
+                #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
                 "ComplianceCheck" => Some(roundtrip_as::<super::ComplianceCheck>(value)),
+                #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
                 "ComplianceCheckCheckFrequency" => {
                     Some(roundtrip_as::<super::ComplianceCheckCheckFrequency>(value))
                 }
+                #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
                 "ComplianceCheckStatus" => {
                     Some(roundtrip_as::<super::ComplianceCheckStatus>(value))
                 }
+                #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
                 "ComplianceCheckType" => {
                     Some(roundtrip_as::<super::ComplianceCheckType>(value))
                 }
+                #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
                 "ComplianceTest" => Some(roundtrip_as::<super::ComplianceTest>(value)),
+                #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
                 "ComplianceTestAutopilotTaskType" => {
                     Some(roundtrip_as::<super::ComplianceTestAutopilotTaskType>(value))
                 }
+                #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
                 "ComplianceTestCheckResultStatus" => {
                     Some(roundtrip_as::<super::ComplianceTestCheckResultStatus>(value))
                 }
+                #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
                 "ComplianceTestCheckStatus" => {
                     Some(roundtrip_as::<super::ComplianceTestCheckStatus>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "Control" => Some(roundtrip_as::<super::Control>(value)),
+                #[cfg(any(feature = "v1-controls"))]
                 "ControlList" => Some(roundtrip_as::<super::ControlList>(value)),
+                #[cfg(any(feature = "v1-controls"))]
                 "ControlListTopic" => {
                     Some(roundtrip_as::<super::ControlListTopic>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "ControlMonitor" => Some(roundtrip_as::<super::ControlMonitor>(value)),
+                #[cfg(any(feature = "v1-controls"))]
                 "ControlOwnerBulkRequest" => {
                     Some(roundtrip_as::<super::ControlOwnerBulkRequest>(value))
                 }
+                #[cfg(any(feature = "v1-controls"))]
                 "ControlOwnerRequest" => {
                     Some(roundtrip_as::<super::ControlOwnerRequest>(value))
                 }
+                #[cfg(any(feature = "v1-controls"))]
                 "ControlOwnersPage" => {
                     Some(roundtrip_as::<super::ControlOwnersPage>(value))
                 }
+                #[cfg(any(feature = "v1-controls"))]
                 "ControlPaginatedPage" => {
                     Some(roundtrip_as::<super::ControlPaginatedPage>(value))
                 }
+                #[cfg(any(feature = "v1-controls"))]
                 "ControlShort" => Some(roundtrip_as::<super::ControlShort>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "ControlTest" => Some(roundtrip_as::<super::ControlTest>(value)),
+                #[cfg(any(feature = "v1-monitor-instances"))]
                 "ControlTestInstance" => {
                     Some(roundtrip_as::<super::ControlTestInstance>(value))
                 }
+                #[cfg(any(feature = "v1-monitor-instances"))]
                 "ControlTestsPaginatedPage" => {
                     Some(roundtrip_as::<super::ControlTestsPaginatedPage>(value))
                 }
+                #[cfg(any(feature = "v1-controls"))]
                 "CreateControlNoteRequest" => {
                     Some(roundtrip_as::<super::CreateControlNoteRequest>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "CreateControlRequest" => {
                     Some(roundtrip_as::<super::CreateControlRequest>(value))
                 }
+                #[cfg(any(feature = "v1-custom-connections"))]
                 "CreateCustomDataRequest" => {
                     Some(roundtrip_as::<super::CreateCustomDataRequest>(value))
                 }
+                #[cfg(any(feature = "v1-devices"))]
                 "CreateDeviceRequest" => {
                     Some(roundtrip_as::<super::CreateDeviceRequest>(value))
                 }
+                #[cfg(any(feature = "v1-policies"))]
                 "CurrentPublishedPolicyVersion" => {
                     Some(roundtrip_as::<super::CurrentPublishedPolicyVersion>(value))
                 }
+                #[cfg(any(feature = "v1-custom-connections"))]
                 "CustomData" => Some(roundtrip_as::<super::CustomData>(value)),
+                #[cfg(any(feature = "v1-customer-request"))]
                 "CustomerRequestListPage" => {
                     Some(roundtrip_as::<super::CustomerRequestListPage>(value))
                 }
+                #[cfg(any(feature = "v1-customer-request"))]
                 "CustomerRequests" => {
                     Some(roundtrip_as::<super::CustomerRequests>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-background-check",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-personnel"
+                    )
+                )]
                 "Device" => Some(roundtrip_as::<super::Device>(value)),
+                #[cfg(any(feature = "v1-devices"))]
                 "DeviceApp" => Some(roundtrip_as::<super::DeviceApp>(value)),
+                #[cfg(any(feature = "v1-devices"))]
                 "DeviceAppsPaginatedPage" => {
                     Some(roundtrip_as::<super::DeviceAppsPaginatedPage>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-background-check",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-personnel"
+                    )
+                )]
                 "DeviceComplianceCheck" => {
                     Some(roundtrip_as::<super::DeviceComplianceCheck>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-background-check",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-personnel"
+                    )
+                )]
                 "DeviceDocument" => Some(roundtrip_as::<super::DeviceDocument>(value)),
+                #[cfg(any(feature = "v1-devices"))]
                 "DeviceDocumentRequest" => {
                     Some(roundtrip_as::<super::DeviceDocumentRequest>(value))
                 }
+                #[cfg(any(feature = "v1-devices"))]
                 "DeviceDocumentType" => {
                     Some(roundtrip_as::<super::DeviceDocumentType>(value))
                 }
+                #[cfg(any(feature = "v1-devices"))]
                 "DeviceDocuments" => Some(roundtrip_as::<super::DeviceDocuments>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-background-check",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-personnel"
+                    )
+                )]
                 "DeviceIdentifier" => {
                     Some(roundtrip_as::<super::DeviceIdentifier>(value))
                 }
+                #[cfg(any(feature = "v1-devices"))]
                 "DeviceResponseId" => {
                     Some(roundtrip_as::<super::DeviceResponseId>(value))
                 }
+                #[cfg(any(feature = "v1-devices"))]
                 "DeviceResponseV11" => {
                     Some(roundtrip_as::<super::DeviceResponseV11>(value))
                 }
+                #[cfg(any(feature = "v1-devices"))]
                 "DevicesPaginatedPage" => {
                     Some(roundtrip_as::<super::DevicesPaginatedPage>(value))
                 }
+                #[cfg(any(feature = "v1-companies", feature = "v1-events"))]
                 "DrataSupportAccess" => {
                     Some(roundtrip_as::<super::DrataSupportAccess>(value))
                 }
+                #[cfg(any(feature = "v1-controls"))]
                 "EditControlRequest" => {
                     Some(roundtrip_as::<super::EditControlRequest>(value))
                 }
+                #[cfg(any(feature = "v1-events"))]
                 "Event" => Some(roundtrip_as::<super::Event>(value)),
+                #[cfg(any(feature = "v1-events"))]
                 "EventCategory" => Some(roundtrip_as::<super::EventCategory>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "EventType" => Some(roundtrip_as::<super::EventType>(value)),
+                #[cfg(any(feature = "v1-events"))]
                 "EventsPage" => Some(roundtrip_as::<super::EventsPage>(value)),
+                #[cfg(any(feature = "v1-events", feature = "v1-evidence-library"))]
                 "Evidence" => Some(roundtrip_as::<super::Evidence>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "EvidenceLibraryControl" => {
                     Some(roundtrip_as::<super::EvidenceLibraryControl>(value))
                 }
+                #[cfg(any(feature = "v1-evidence-library"))]
                 "EvidenceLibraryPage" => {
                     Some(roundtrip_as::<super::EvidenceLibraryPage>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "EvidenceLibraryRenewalSchema" => {
                     Some(roundtrip_as::<super::EvidenceLibraryRenewalSchema>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "EvidenceLibraryRenewalSchemaRenewalScheduleType" => {
                     Some(
                         roundtrip_as::<
@@ -43161,204 +48665,545 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
                         >(value),
                     )
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "EvidenceLibraryVersion" => {
                     Some(roundtrip_as::<super::EvidenceLibraryVersion>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "EvidenceLibraryVersionMetadata" => {
                     Some(roundtrip_as::<super::EvidenceLibraryVersionMetadata>(value))
                 }
+                #[cfg(any(feature = "v1-evidence-library"))]
                 "EvidenceRequest" => Some(roundtrip_as::<super::EvidenceRequest>(value)),
+                #[cfg(any(feature = "v1-evidence-library"))]
                 "EvidenceSync" => Some(roundtrip_as::<super::EvidenceSync>(value)),
+                #[cfg(any(feature = "v1-evidence-library"))]
                 "EvidenceSyncRequest" => {
                     Some(roundtrip_as::<super::EvidenceSyncRequest>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "ExternalEvidence" => {
                     Some(roundtrip_as::<super::ExternalEvidence>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "FrameworkRequirements" => {
                     Some(roundtrip_as::<super::FrameworkRequirements>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-policies",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "GracePeriodSLA" => Some(roundtrip_as::<super::GracePeriodSla>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-policies",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "Group" => Some(roundtrip_as::<super::Group>(value)),
+                #[cfg(any(feature = "v1-background-check"))]
                 "ManualBackgroundCheckRequest" => {
                     Some(roundtrip_as::<super::ManualBackgroundCheckRequest>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "MappedExternalEvidence" => {
                     Some(roundtrip_as::<super::MappedExternalEvidence>(value))
                 }
+                #[cfg(any(feature = "v1-controls"))]
                 "MappedExternalEvidencePaginatedPage" => {
                     Some(
                         roundtrip_as::<super::MappedExternalEvidencePaginatedPage>(value),
                     )
                 }
+                #[cfg(any(feature = "v1-monitor-instances"))]
                 "MonitorCause" => Some(roundtrip_as::<super::MonitorCause>(value)),
+                #[cfg(any(feature = "v1-monitor-instances"))]
                 "MonitorFailedResults" => {
                     Some(roundtrip_as::<super::MonitorFailedResults>(value))
                 }
+                #[cfg(any(feature = "v1-monitor-instances"))]
                 "MonitorFailedResultsResponses" => {
                     Some(roundtrip_as::<super::MonitorFailedResultsResponses>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "MonitorInstance" => Some(roundtrip_as::<super::MonitorInstance>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "MonitorInstanceCheckType" => {
                     Some(roundtrip_as::<super::MonitorInstanceCheckType>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "MonitorInstanceMetadata" => {
                     Some(roundtrip_as::<super::MonitorInstanceMetadata>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "MonitorMetadataData" => {
                     Some(roundtrip_as::<super::MonitorMetadataData>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "MonitorMetadataExclusion" => {
                     Some(roundtrip_as::<super::MonitorMetadataExclusion>(value))
                 }
+                #[cfg(any(feature = "v1-trust-center"))]
                 "MonitoringControls" => {
                     Some(roundtrip_as::<super::MonitoringControls>(value))
                 }
+                #[cfg(any(feature = "v1-controls"))]
                 "Note" => Some(roundtrip_as::<super::Note>(value)),
+                #[cfg(any(feature = "v1-controls"))]
                 "NoteRequest" => Some(roundtrip_as::<super::NoteRequest>(value)),
+                #[cfg(any(feature = "v1-controls"))]
                 "NotesPaginatedPage" => {
                     Some(roundtrip_as::<super::NotesPaginatedPage>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-policies",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "P3MatrixSLA" => Some(roundtrip_as::<super::P3MatrixSla>(value)),
+                #[cfg(any(feature = "v1-personnel"))]
                 "PersonnelContractDateRequest" => {
                     Some(roundtrip_as::<super::PersonnelContractDateRequest>(value))
                 }
+                #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
                 "PersonnelData" => Some(roundtrip_as::<super::PersonnelData>(value)),
+                #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
                 "PersonnelDetails" => {
                     Some(roundtrip_as::<super::PersonnelDetails>(value))
                 }
+                #[cfg(any(feature = "v1-background-check", feature = "v1-personnel"))]
                 "PersonnelDetailsEmploymentStatus" => {
                     Some(roundtrip_as::<super::PersonnelDetailsEmploymentStatus>(value))
                 }
+                #[cfg(any(feature = "v1-personnel"))]
                 "PersonnelDetailsTable" => {
                     Some(roundtrip_as::<super::PersonnelDetailsTable>(value))
                 }
+                #[cfg(any(feature = "v1-personnel"))]
                 "PersonnelResetStatusRequest" => {
                     Some(roundtrip_as::<super::PersonnelResetStatusRequest>(value))
                 }
+                #[cfg(any(feature = "v1-personnel"))]
                 "PersonnelStatusRequest" => {
                     Some(roundtrip_as::<super::PersonnelStatusRequest>(value))
                 }
+                #[cfg(any(feature = "v1-personnel"))]
                 "PersonnelTablePage" => {
                     Some(roundtrip_as::<super::PersonnelTablePage>(value))
                 }
+                #[cfg(any(feature = "v1-policies"))]
                 "PoliciesPage" => Some(roundtrip_as::<super::PoliciesPage>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-policies",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "Policy" => Some(roundtrip_as::<super::Policy>(value)),
+                #[cfg(any(feature = "v1-policies"))]
                 "PolicyAssociatedControls" => {
                     Some(roundtrip_as::<super::PolicyAssociatedControls>(value))
                 }
+                #[cfg(any(feature = "v1-policies"))]
                 "PolicyControlSummary" => {
                     Some(roundtrip_as::<super::PolicyControlSummary>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-policies",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "PolicyGracePeriodSLA" => {
                     Some(roundtrip_as::<super::PolicyGracePeriodSla>(value))
                 }
+                #[cfg(any(feature = "v1-policies"))]
                 "PolicyOwner" => Some(roundtrip_as::<super::PolicyOwner>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-policies",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "PolicyP3MatrixSLA" => {
                     Some(roundtrip_as::<super::PolicyP3MatrixSla>(value))
                 }
+                #[cfg(any(feature = "v1-policies"))]
                 "PolicySummarized" => {
                     Some(roundtrip_as::<super::PolicySummarized>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-policies",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "PolicyVersion" => Some(roundtrip_as::<super::PolicyVersion>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-policies",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "PolicyVersionExternalProvider" => {
                     Some(roundtrip_as::<super::PolicyVersionExternalProvider>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-policies",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "PolicyVersionStatus" => {
                     Some(roundtrip_as::<super::PolicyVersionStatus>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-policies",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "PolicyWeekTimeFrameSLA" => {
                     Some(roundtrip_as::<super::PolicyWeekTimeFrameSla>(value))
                 }
+                #[cfg(any(feature = "v1-policies"))]
                 "PolicyWithReplace" => {
                     Some(roundtrip_as::<super::PolicyWithReplace>(value))
                 }
+                #[cfg(any(feature = "v1-policies"))]
                 "PolicyWithReplaceAssignedTo" => {
                     Some(roundtrip_as::<super::PolicyWithReplaceAssignedTo>(value))
                 }
+                #[cfg(any(feature = "v1-policies"))]
                 "PolicyWithReplacePolicyStatus" => {
                     Some(roundtrip_as::<super::PolicyWithReplacePolicyStatus>(value))
                 }
+                #[cfg(any(feature = "v1-questionnaires"))]
                 "QuestionnaireAnswer" => {
                     Some(roundtrip_as::<super::QuestionnaireAnswer>(value))
                 }
+                #[cfg(any(feature = "v1-questionnaires"))]
                 "QuestionnaireResponse" => {
                     Some(roundtrip_as::<super::QuestionnaireResponse>(value))
                 }
+                #[cfg(any(feature = "v1-vendors"))]
                 "QuestionnaireSent" => {
                     Some(roundtrip_as::<super::QuestionnaireSent>(value))
                 }
+                #[cfg(any(feature = "v1-vendors"))]
                 "QuestionnaireSentRequest" => {
                     Some(roundtrip_as::<super::QuestionnaireSentRequest>(value))
                 }
+                #[cfg(
+                    all(
+                        feature = "v1-assets",
+                        feature = "v1-autopilot",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-custom-connections",
+                        feature = "v1-customer-request",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-frameworks",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-multiple-workspace-support",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-questionnaires",
+                        feature = "v1-tickets",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "QuestionnaireUploadRequest" => {
                     Some(roundtrip_as::<super::QuestionnaireUploadRequest>(value))
                 }
+                #[cfg(any(feature = "v1-questionnaires"))]
                 "QuestionnaireVendor" => {
                     Some(roundtrip_as::<super::QuestionnaireVendor>(value))
                 }
+                #[cfg(any(feature = "v1-questionnaires"))]
                 "QuestionnaireVendorAnswers" => {
                     Some(roundtrip_as::<super::QuestionnaireVendorAnswers>(value))
                 }
+                #[cfg(any(feature = "v1-vendors"))]
                 "QuestionnairesSentPage" => {
                     Some(roundtrip_as::<super::QuestionnairesSentPage>(value))
                 }
+                #[cfg(any(feature = "v1-questionnaires"))]
                 "QuestionnairesVendors" => {
                     Some(roundtrip_as::<super::QuestionnairesVendors>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-policies",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "Reminder" => Some(roundtrip_as::<super::Reminder>(value)),
+                #[cfg(any(feature = "v1-policies"))]
                 "ReplacedPolicy" => Some(roundtrip_as::<super::ReplacedPolicy>(value)),
+                #[cfg(any(feature = "v1-customer-request"))]
                 "RequestOwner" => Some(roundtrip_as::<super::RequestOwner>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "RequirementDetail" => {
                     Some(roundtrip_as::<super::RequirementDetail>(value))
                 }
+                #[cfg(any(feature = "v1-controls", feature = "v1-frameworks"))]
                 "RequirementList" => Some(roundtrip_as::<super::RequirementList>(value)),
+                #[cfg(any(feature = "v1-controls", feature = "v1-frameworks"))]
                 "RequirementPaginatedPage" => {
                     Some(roundtrip_as::<super::RequirementPaginatedPage>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-autopilot",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-custom-connections",
+                        feature = "v1-customer-request",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-frameworks",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-multiple-workspace-support",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-questionnaires",
+                        feature = "v1-tickets",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "Response" => Some(roundtrip_as::<super::Response>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-companies",
+                        feature = "v1-events",
+                        feature = "v1-trust-center"
+                    )
+                )]
                 "SecurityReport" => Some(roundtrip_as::<super::SecurityReport>(value)),
+                #[cfg(any(feature = "v1-custom-connections"))]
                 "Session" => Some(roundtrip_as::<super::Session>(value)),
+                #[cfg(any(feature = "v1-custom-connections"))]
                 "SessionEvidencePaginatedPage" => {
                     Some(roundtrip_as::<super::SessionEvidencePaginatedPage>(value))
                 }
+                #[cfg(any(feature = "v1-custom-connections"))]
                 "SessionsPaginatedPage" => {
                     Some(roundtrip_as::<super::SessionsPaginatedPage>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-devices",
+                        feature = "v1-evidence-library",
+                        feature = "v1-users"
+                    )
+                )]
                 "SignedUrl" => Some(roundtrip_as::<super::SignedUrl>(value)),
+                #[cfg(any(feature = "v1-tickets"))]
                 "TicketCreate" => Some(roundtrip_as::<super::TicketCreate>(value)),
+                #[cfg(any(feature = "v1-tickets"))]
                 "TicketsCreateFieldRequest" => {
                     Some(roundtrip_as::<super::TicketsCreateFieldRequest>(value))
                 }
+                #[cfg(any(feature = "v1-tickets"))]
                 "TicketsCreateRequest" => {
                     Some(roundtrip_as::<super::TicketsCreateRequest>(value))
                 }
+                #[cfg(any(feature = "v1-trust-center"))]
                 "TrustCenterAllPrivateDocuments" => {
                     Some(roundtrip_as::<super::TrustCenterAllPrivateDocuments>(value))
                 }
+                #[cfg(any(feature = "v1-trust-center"))]
                 "TrustCenterApproveRequestRequest" => {
                     Some(roundtrip_as::<super::TrustCenterApproveRequestRequest>(value))
                 }
+                #[cfg(any(feature = "v1-events", feature = "v1-trust-center"))]
                 "TrustCenterPreapprovedEmailAddress" => {
                     Some(
                         roundtrip_as::<super::TrustCenterPreapprovedEmailAddress>(value),
                     )
                 }
+                #[cfg(any(feature = "v1-events", feature = "v1-trust-center"))]
                 "TrustCenterPreapprovedEmailDomain" => {
                     Some(roundtrip_as::<super::TrustCenterPreapprovedEmailDomain>(value))
                 }
+                #[cfg(any(feature = "v1-events", feature = "v1-trust-center"))]
                 "TrustCenterPrivateAccess" => {
                     Some(roundtrip_as::<super::TrustCenterPrivateAccess>(value))
                 }
+                #[cfg(any(feature = "v1-trust-center"))]
                 "TrustCenterRequest" => {
                     Some(roundtrip_as::<super::TrustCenterRequest>(value))
                 }
+                #[cfg(any(feature = "v1-trust-center"))]
                 "TrustCenterRequestApprove" => {
                     Some(roundtrip_as::<super::TrustCenterRequestApprove>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-trust-center"
+                    )
+                )]
                 "TrustCenterRequestDenied" => {
                     Some(roundtrip_as::<super::TrustCenterRequestDenied>(value))
                 }
+                #[cfg(any(feature = "v1-trust-center"))]
                 "TrustCenterRequestDocumentTypeRequest" => {
                     Some(
                         roundtrip_as::<
@@ -43366,164 +49211,330 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
                         >(value),
                     )
                 }
+                #[cfg(any(feature = "v1-trust-center"))]
                 "TrustCenterRequestDocumentWithName" => {
                     Some(
                         roundtrip_as::<super::TrustCenterRequestDocumentWithName>(value),
                     )
                 }
+                #[cfg(any(feature = "v1-trust-center"))]
                 "TrustCenterRequestRequest" => {
                     Some(roundtrip_as::<super::TrustCenterRequestRequest>(value))
                 }
+                #[cfg(any(feature = "v1-trust-center"))]
                 "TrustCenterRequestStatus" => {
                     Some(roundtrip_as::<super::TrustCenterRequestStatus>(value))
                 }
+                #[cfg(any(feature = "v1-trust-center"))]
                 "TrustCenterRequestStatusSource" => {
                     Some(roundtrip_as::<super::TrustCenterRequestStatusSource>(value))
                 }
+                #[cfg(any(feature = "v1-trust-center"))]
                 "TrustCenterRequestStatusStatus" => {
                     Some(roundtrip_as::<super::TrustCenterRequestStatusStatus>(value))
                 }
+                #[cfg(any(feature = "v1-trust-center"))]
                 "TrustCenterRequestsPage" => {
                     Some(roundtrip_as::<super::TrustCenterRequestsPage>(value))
                 }
+                #[cfg(any(feature = "v1-custom-connections"))]
                 "UpdateCustomDataRequest" => {
                     Some(roundtrip_as::<super::UpdateCustomDataRequest>(value))
                 }
+                #[cfg(any(feature = "v1-customer-request"))]
                 "UpdateCustomerRequestDetails" => {
                     Some(roundtrip_as::<super::UpdateCustomerRequestDetails>(value))
                 }
+                #[cfg(any(feature = "v1-customer-request"))]
                 "UpdateCustomerRequestDetailsRequest" => {
                     Some(
                         roundtrip_as::<super::UpdateCustomerRequestDetailsRequest>(value),
                     )
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "UploadEvidenceRequest" => {
                     Some(roundtrip_as::<super::UploadEvidenceRequest>(value))
                 }
+                #[cfg(any(feature = "v1-users"))]
                 "UserAllDocuments" => {
                     Some(roundtrip_as::<super::UserAllDocuments>(value))
                 }
+                #[cfg(any(feature = "v1-custom-connections"))]
                 "SessionEvidence" => Some(roundtrip_as::<super::SessionEvidence>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "UserDocumentsPage" => {
                     Some(roundtrip_as::<super::UserDocumentsPage>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-monitor-instances"
+                    )
+                )]
                 "UserCard" => Some(roundtrip_as::<super::UserCard>(value)),
+                #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
                 "UserCardCompact" => Some(roundtrip_as::<super::UserCardCompact>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "UserDocument" => Some(roundtrip_as::<super::UserDocument>(value)),
+                #[cfg(any(feature = "v1-users"))]
                 "UserDocumentRequest" => {
                     Some(roundtrip_as::<super::UserDocumentRequest>(value))
                 }
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "UserDocumentType" => {
                     Some(roundtrip_as::<super::UserDocumentType>(value))
                 }
+                #[cfg(any(feature = "v1-user-policies"))]
                 "UserPolicyVersion" => {
                     Some(roundtrip_as::<super::UserPolicyVersion>(value))
                 }
+                #[cfg(any(feature = "v1-user-policies"))]
                 "UserPolicyVersions" => {
                     Some(roundtrip_as::<super::UserPolicyVersions>(value))
                 }
+                #[cfg(any(feature = "v1-policies"))]
                 "UserSignedUrl" => Some(roundtrip_as::<super::UserSignedUrl>(value)),
+                #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
                 "Vendor" => Some(roundtrip_as::<super::Vendor>(value)),
+                #[cfg(any(feature = "v1-vendors"))]
                 "VendorBusinessUnitStats" => {
                     Some(roundtrip_as::<super::VendorBusinessUnitStats>(value))
                 }
+                #[cfg(any(feature = "v1-vendors"))]
                 "VendorCreateRequest" => {
                     Some(roundtrip_as::<super::VendorCreateRequest>(value))
                 }
+                #[cfg(any(feature = "v1-vendors"))]
                 "VendorDirectory" => Some(roundtrip_as::<super::VendorDirectory>(value)),
+                #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
                 "VendorDirectoryTrustCenterProvider" => {
                     Some(
                         roundtrip_as::<super::VendorDirectoryTrustCenterProvider>(value),
                     )
                 }
+                #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
                 "VendorDocument" => Some(roundtrip_as::<super::VendorDocument>(value)),
+                #[cfg(
+                    all(
+                        feature = "v1-assets",
+                        feature = "v1-autopilot",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-custom-connections",
+                        feature = "v1-customer-request",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-frameworks",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-multiple-workspace-support",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-questionnaires",
+                        feature = "v1-tickets",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "VendorDocumentRequest" => {
                     Some(roundtrip_as::<super::VendorDocumentRequest>(value))
                 }
+                #[cfg(any(feature = "v1-vendors"))]
                 "VendorHasPiiStats" => {
                     Some(roundtrip_as::<super::VendorHasPiiStats>(value))
                 }
+                #[cfg(any(feature = "v1-vendors"))]
                 "VendorImpactLevelStats" => {
                     Some(roundtrip_as::<super::VendorImpactLevelStats>(value))
                 }
+                #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
                 "VendorIntegration" => {
                     Some(roundtrip_as::<super::VendorIntegration>(value))
                 }
+                #[cfg(any(feature = "v1-vendors"))]
                 "VendorIsCriticalStats" => {
                     Some(roundtrip_as::<super::VendorIsCriticalStats>(value))
                 }
+                #[cfg(any(feature = "v1-vendors"))]
                 "VendorIsSubProcessorStats" => {
                     Some(roundtrip_as::<super::VendorIsSubProcessorStats>(value))
                 }
+                #[cfg(any(feature = "v1-vendors"))]
                 "VendorModifyRequest" => {
                     Some(roundtrip_as::<super::VendorModifyRequest>(value))
                 }
+                #[cfg(any(feature = "v1-vendors"))]
                 "VendorPasswordPolicy" => {
                     Some(roundtrip_as::<super::VendorPasswordPolicy>(value))
                 }
+                #[cfg(any(feature = "v1-vendors"))]
                 "VendorReminderStats" => {
                     Some(roundtrip_as::<super::VendorReminderStats>(value))
                 }
+                #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
                 "VendorReview" => Some(roundtrip_as::<super::VendorReview>(value)),
+                #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
                 "VendorReviewFinding" => {
                     Some(roundtrip_as::<super::VendorReviewFinding>(value))
                 }
+                #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
                 "VendorReviewLocation" => {
                     Some(roundtrip_as::<super::VendorReviewLocation>(value))
                 }
+                #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
                 "VendorReviewReportOpinion" => {
                     Some(roundtrip_as::<super::VendorReviewReportOpinion>(value))
                 }
+                #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
                 "VendorReviewService" => {
                     Some(roundtrip_as::<super::VendorReviewService>(value))
                 }
+                #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
                 "VendorReviewSocReport" => {
                     Some(roundtrip_as::<super::VendorReviewSocReport>(value))
                 }
+                #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
                 "VendorReviewTrustServiceCategoryMap" => {
                     Some(
                         roundtrip_as::<super::VendorReviewTrustServiceCategoryMap>(value),
                     )
                 }
+                #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
                 "VendorReviewUserControl" => {
                     Some(roundtrip_as::<super::VendorReviewUserControl>(value))
                 }
+                #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
                 "VendorSecurityReview" => {
                     Some(roundtrip_as::<super::VendorSecurityReview>(value))
                 }
+                #[cfg(any(feature = "v1-vendors"))]
                 "VendorSecurityReviewCompact" => {
                     Some(roundtrip_as::<super::VendorSecurityReviewCompact>(value))
                 }
+                #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
                 "VendorSecurityReviewCompactStatus" => {
                     Some(roundtrip_as::<super::VendorSecurityReviewCompactStatus>(value))
                 }
+                #[cfg(any(feature = "v1-events", feature = "v1-vendors"))]
                 "VendorSecurityReviewCompactType" => {
                     Some(roundtrip_as::<super::VendorSecurityReviewCompactType>(value))
                 }
+                #[cfg(any(feature = "v1-vendors"))]
                 "VendorSecurityReviewRequest" => {
                     Some(roundtrip_as::<super::VendorSecurityReviewRequest>(value))
                 }
+                #[cfg(any(feature = "v1-vendors"))]
                 "VendorStatusRequest" => {
                     Some(roundtrip_as::<super::VendorStatusRequest>(value))
                 }
+                #[cfg(any(feature = "v1-vendors"))]
                 "VendorStatusStats" => {
                     Some(roundtrip_as::<super::VendorStatusStats>(value))
                 }
+                #[cfg(any(feature = "v1-vendors"))]
                 "VendorTypeStats" => Some(roundtrip_as::<super::VendorTypeStats>(value)),
+                #[cfg(any(feature = "v1-vendors"))]
                 "VendorsPage" => Some(roundtrip_as::<super::VendorsPage>(value)),
+                #[cfg(any(feature = "v1-vendors"))]
                 "VendorsRiskStats" => {
                     Some(roundtrip_as::<super::VendorsRiskStats>(value))
                 }
+                #[cfg(any(feature = "v1-vendors"))]
                 "VendorsStats" => Some(roundtrip_as::<super::VendorsStats>(value)),
+                #[cfg(
+                    any(
+                        feature = "v1-assets",
+                        feature = "v1-controls",
+                        feature = "v1-events",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-policies",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-policies",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "WeekTimeFrameSLA" => {
                     Some(roundtrip_as::<super::WeekTimeFrameSla>(value))
                 }
+                #[cfg(any(feature = "v1-devices"))]
                 "WindowsServiceRequest" => {
                     Some(roundtrip_as::<super::WindowsServiceRequest>(value))
                 }
+                #[cfg(any(feature = "v1-frameworks"))]
                 "WorkspaceFrameworkReady" => {
                     Some(roundtrip_as::<super::WorkspaceFrameworkReady>(value))
                 }
+                #[cfg(any(feature = "v1-multiple-workspace-support"))]
                 "WorkspacesPage" => Some(roundtrip_as::<super::WorkspacesPage>(value)),
                 _ => None,
             }
@@ -43539,6 +49550,7 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             ::serde_json::to_value(&typed)
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl crate::Page for VersionControlIdentitiesPage {
         type Item = VersionControlIdentity;
         fn items(&self) -> &[crate::Tolerant<VersionControlIdentity>] {
@@ -43551,11 +49563,13 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl crate::Item for VersionControlIdentity {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl crate::Page for InfrastructureIdentitiesPage {
         type Item = InfrastructureIdentity;
         fn items(&self) -> &[crate::Tolerant<InfrastructureIdentity>] {
@@ -43568,11 +49582,13 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl crate::Item for InfrastructureIdentity {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
     }
+    #[cfg(any(feature = "v1-connections"))]
     impl crate::Page for ConnectionsPage {
         type Item = CompactConnection;
         fn items(&self) -> &[crate::Tolerant<CompactConnection>] {
@@ -43585,11 +49601,13 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(any(feature = "v1-connections"))]
     impl crate::Item for CompactConnection {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
     }
+    #[cfg(any(feature = "v1-users"))]
     impl crate::Page for UsersPage {
         type Item = User;
         fn items(&self) -> &[crate::Tolerant<User>] {
@@ -43602,11 +49620,32 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl crate::Item for User {
         fn id_text(&self) -> ::std::string::String {
             self.id.as_ref().map(::std::string::ToString::to_string).unwrap_or_default()
         }
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl crate::Page for AssetsPage {
         type Item = Asset;
         fn items(&self) -> &[crate::Tolerant<Asset>] {
@@ -43619,11 +49658,13 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(any(feature = "v1-assets", feature = "v1-devices", feature = "v1-events"))]
     impl crate::Item for Asset {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl crate::Page for ControlPaginatedPage {
         type Item = ControlList;
         fn items(&self) -> &[crate::Tolerant<ControlList>] {
@@ -43636,11 +49677,13 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl crate::Item for ControlList {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl crate::Page for MappedExternalEvidencePaginatedPage {
         type Item = ExternalEvidence;
         fn items(&self) -> &[crate::Tolerant<ExternalEvidence>] {
@@ -43653,11 +49696,19 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl crate::Item for ExternalEvidence {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl crate::Page for ControlOwnersPage {
         type Item = UserCard;
         fn items(&self) -> &[crate::Tolerant<UserCard>] {
@@ -43670,11 +49721,20 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl crate::Item for UserCard {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
     }
+    #[cfg(any(feature = "v1-controls", feature = "v1-frameworks"))]
     impl crate::Page for RequirementPaginatedPage {
         type Item = RequirementList;
         fn items(&self) -> &[crate::Tolerant<RequirementList>] {
@@ -43687,11 +49747,13 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(any(feature = "v1-controls", feature = "v1-frameworks"))]
     impl crate::Item for RequirementList {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl crate::Page for DevicesPaginatedPage {
         type Item = DeviceResponseV11;
         fn items(&self) -> &[crate::Tolerant<DeviceResponseV11>] {
@@ -43704,11 +49766,13 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl crate::Item for DeviceResponseV11 {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl crate::Page for DeviceAppsPaginatedPage {
         type Item = DeviceApp;
         fn items(&self) -> &[crate::Tolerant<DeviceApp>] {
@@ -43721,11 +49785,13 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl crate::Item for DeviceApp {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
     }
+    #[cfg(any(feature = "v1-events"))]
     impl crate::Page for EventsPage {
         type Item = Event;
         fn items(&self) -> &[crate::Tolerant<Event>] {
@@ -43738,11 +49804,13 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(any(feature = "v1-events"))]
     impl crate::Item for Event {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl crate::Page for ControlTestsPaginatedPage {
         type Item = ControlTest;
         fn items(&self) -> &[crate::Tolerant<ControlTest>] {
@@ -43755,11 +49823,19 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl crate::Item for ControlTest {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl crate::Page for PersonnelTablePage {
         type Item = PersonnelDetailsTable;
         fn items(&self) -> &[crate::Tolerant<PersonnelDetailsTable>] {
@@ -43772,11 +49848,13 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl crate::Item for PersonnelDetailsTable {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl crate::Page for PoliciesPage {
         type Item = PolicySummarized;
         fn items(&self) -> &[crate::Tolerant<PolicySummarized>] {
@@ -43789,11 +49867,13 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl crate::Item for PolicySummarized {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
     }
+    #[cfg(any(feature = "v1-custom-connections"))]
     impl crate::Page for SessionsPaginatedPage {
         type Item = Session;
         fn items(&self) -> &[crate::Tolerant<Session>] {
@@ -43806,11 +49886,13 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(any(feature = "v1-custom-connections"))]
     impl crate::Item for Session {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
     }
+    #[cfg(any(feature = "v1-custom-connections"))]
     impl crate::Page for SessionEvidencePaginatedPage {
         type Item = SessionEvidence;
         fn items(&self) -> &[crate::Tolerant<SessionEvidence>] {
@@ -43823,11 +49905,13 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(any(feature = "v1-custom-connections"))]
     impl crate::Item for SessionEvidence {
         fn id_text(&self) -> ::std::string::String {
             ::serde_json::to_string(self).unwrap_or_default()
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl crate::Page for TrustCenterRequestsPage {
         type Item = TrustCenterRequest;
         fn items(&self) -> &[crate::Tolerant<TrustCenterRequest>] {
@@ -43840,11 +49924,13 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl crate::Item for TrustCenterRequest {
         fn id_text(&self) -> ::std::string::String {
             ::serde_json::to_string(self).unwrap_or_default()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl crate::Page for VendorsPage {
         type Item = VendorDirectory;
         fn items(&self) -> &[crate::Tolerant<VendorDirectory>] {
@@ -43857,11 +49943,13 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl crate::Item for VendorDirectory {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl crate::Page for QuestionnairesSentPage {
         type Item = QuestionnaireSent;
         fn items(&self) -> &[crate::Tolerant<QuestionnaireSent>] {
@@ -43874,11 +49962,13 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl crate::Item for QuestionnaireSent {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
     }
+    #[cfg(any(feature = "v1-multiple-workspace-support"))]
     impl crate::Page for WorkspacesPage {
         type Item = Workspace;
         fn items(&self) -> &[crate::Tolerant<Workspace>] {
@@ -43891,11 +49981,33 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     impl crate::Item for Workspace {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl crate::Page for NotesPaginatedPage {
         type Item = Note;
         fn items(&self) -> &[crate::Tolerant<Note>] {
@@ -43908,11 +50020,13 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl crate::Item for Note {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
         }
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl crate::Page for EvidenceLibraryPage {
         type Item = Evidence;
         fn items(&self) -> &[crate::Tolerant<Evidence>] {
@@ -43925,6 +50039,7 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             self.total
         }
     }
+    #[cfg(any(feature = "v1-events", feature = "v1-evidence-library"))]
     impl crate::Item for Evidence {
         fn id_text(&self) -> ::std::string::String {
             self.id.to_string()
@@ -43932,10 +50047,12 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Drata Public API (supported subset)
+/**Client for Drata Public API v1
 
-Drata's public REST API, version 1: version-control and infrastructure
-user identities, users, the connections listing and IdP personnel imports.
+Drata's public REST API, version 1: every operation of Drata's v1
+document (identities, users, connections and personnel imports, assets,
+controls, devices, evidence, events, frameworks, monitors, personnel,
+policies, risks, vendors, the Trust Center and more).
 
 Authenticate with an API key created in Drata under Settings → API Keys,
 sent as `Authorization: Bearer <key>`. Drata enforces a rate limit of
@@ -43986,6 +50103,7 @@ let response = client.toggle_version_control_identity()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-user-identities"))]
     pub fn toggle_version_control_identity(
         &self,
     ) -> builder::ToggleVersionControlIdentity<'_> {
@@ -44009,6 +50127,7 @@ let response = client.connect_version_control_identity()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-user-identities"))]
     pub fn connect_version_control_identity(
         &self,
     ) -> builder::ConnectVersionControlIdentity<'_> {
@@ -44042,6 +50161,7 @@ let response = client.list_version_control_identities()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-user-identities"))]
     pub fn list_version_control_identities(
         &self,
     ) -> builder::ListVersionControlIdentities<'_> {
@@ -44065,6 +50185,7 @@ let response = client.set_version_control_identity_service_account()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-user-identities"))]
     pub fn set_version_control_identity_service_account(
         &self,
     ) -> builder::SetVersionControlIdentityServiceAccount<'_> {
@@ -44098,6 +50219,7 @@ let response = client.list_infrastructure_identities()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-user-identities"))]
     pub fn list_infrastructure_identities(
         &self,
     ) -> builder::ListInfrastructureIdentities<'_> {
@@ -44121,6 +50243,7 @@ let response = client.toggle_infrastructure_identity()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-user-identities"))]
     pub fn toggle_infrastructure_identity(
         &self,
     ) -> builder::ToggleInfrastructureIdentity<'_> {
@@ -44144,6 +50267,7 @@ let response = client.connect_infrastructure_identity()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-user-identities"))]
     pub fn connect_infrastructure_identity(
         &self,
     ) -> builder::ConnectInfrastructureIdentity<'_> {
@@ -44167,6 +50291,7 @@ let response = client.set_infrastructure_identity_service_account()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-user-identities"))]
     pub fn set_infrastructure_identity_service_account(
         &self,
     ) -> builder::SetInfrastructureIdentityServiceAccount<'_> {
@@ -44203,6 +50328,7 @@ let response = client.list_connections()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-connections"))]
     pub fn list_connections(&self) -> builder::ListConnections<'_> {
         builder::ListConnections::new(self)
     }
@@ -44226,6 +50352,7 @@ let response = client.get_policy_associated_controls()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-policies"))]
     pub fn get_policy_associated_controls(
         &self,
     ) -> builder::GetPolicyAssociatedControls<'_> {
@@ -44246,6 +50373,7 @@ let response = client.get_monitor_failed_results_report()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub fn get_monitor_failed_results_report(
         &self,
     ) -> builder::GetMonitorFailedResultsReport<'_> {
@@ -44265,6 +50393,7 @@ let response = client.create_idp_connection_from_json()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-connections"))]
     pub fn create_idp_connection_from_json(
         &self,
     ) -> builder::CreateIdpConnectionFromJson<'_> {
@@ -44288,6 +50417,7 @@ let response = client.update_idp_connection_from_json()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-connections"))]
     pub fn update_idp_connection_from_json(
         &self,
     ) -> builder::UpdateIdpConnectionFromJson<'_> {
@@ -44322,6 +50452,7 @@ let response = client.list_users()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-users"))]
     pub fn list_users(&self) -> builder::ListUsers<'_> {
         builder::ListUsers::new(self)
     }
@@ -44340,6 +50471,7 @@ let response = client.get_user()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-users"))]
     pub fn get_user(&self) -> builder::GetUser<'_> {
         builder::GetUser::new(self)
     }
@@ -44359,6 +50491,7 @@ let response = client.get_user_by_email()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-users"))]
     pub fn get_user_by_email(&self) -> builder::GetUserByEmail<'_> {
         builder::GetUserByEmail::new(self)
     }
@@ -44394,6 +50527,7 @@ let response = client.list_assets()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-assets"))]
     pub fn list_assets(&self) -> builder::ListAssets<'_> {
         builder::ListAssets::new(self)
     }
@@ -44409,6 +50543,7 @@ let response = client.create_asset()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-assets"))]
     pub fn create_asset(&self) -> builder::CreateAsset<'_> {
         builder::CreateAsset::new(self)
     }
@@ -44424,6 +50559,7 @@ let response = client.delete_asset()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-assets"))]
     pub fn delete_asset(&self) -> builder::DeleteAsset<'_> {
         builder::DeleteAsset::new(self)
     }
@@ -44440,6 +50576,7 @@ let response = client.update_background_check()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-background-check"))]
     pub fn update_background_check(&self) -> builder::UpdateBackgroundCheck<'_> {
         builder::UpdateBackgroundCheck::new(self)
     }
@@ -44454,6 +50591,7 @@ let response = client.get_company()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-companies"))]
     pub fn get_company(&self) -> builder::GetCompany<'_> {
         builder::GetCompany::new(self)
     }
@@ -44603,6 +50741,7 @@ let response = client.list_controls()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-controls"))]
     pub fn list_controls(&self) -> builder::ListControls<'_> {
         builder::ListControls::new(self)
     }
@@ -44618,6 +50757,7 @@ let response = client.bulk_delete_control_owners()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-controls"))]
     pub fn bulk_delete_control_owners(&self) -> builder::BulkDeleteControlOwners<'_> {
         builder::BulkDeleteControlOwners::new(self)
     }
@@ -44641,6 +50781,7 @@ let response = client.get_mapped_external_evidence()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-controls"))]
     pub fn get_mapped_external_evidence(
         &self,
     ) -> builder::GetMappedExternalEvidence<'_> {
@@ -44672,6 +50813,7 @@ let response = client.get_control_owners_for_a_control()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-controls"))]
     pub fn get_control_owners_for_a_control(
         &self,
     ) -> builder::GetControlOwnersForAControl<'_> {
@@ -44690,6 +50832,7 @@ let response = client.put_control_owners()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-controls"))]
     pub fn put_control_owners(&self) -> builder::PutControlOwners<'_> {
         builder::PutControlOwners::new(self)
     }
@@ -44717,6 +50860,7 @@ let response = client.get_mapped_requirements()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-controls"))]
     pub fn get_mapped_requirements(&self) -> builder::GetMappedRequirements<'_> {
         builder::GetMappedRequirements::new(self)
     }
@@ -44748,6 +50892,7 @@ let response = client.get_devices_for_custom_connection()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-devices"))]
     pub fn get_devices_for_custom_connection(
         &self,
     ) -> builder::GetDevicesForCustomConnection<'_> {
@@ -44766,6 +50911,7 @@ let response = client.create_device_for_custom_connection()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-devices"))]
     pub fn create_device_for_custom_connection(
         &self,
     ) -> builder::CreateDeviceForCustomConnection<'_> {
@@ -44788,6 +50934,7 @@ let response = client.create_custom_data()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub fn create_custom_data(&self) -> builder::CreateCustomData<'_> {
         builder::CreateCustomData::new(self)
     }
@@ -44806,6 +50953,7 @@ let response = client.update_custom_data()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub fn update_custom_data(&self) -> builder::UpdateCustomData<'_> {
         builder::UpdateCustomData::new(self)
     }
@@ -44823,6 +50971,7 @@ let response = client.delete_custom_data()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub fn delete_custom_data(&self) -> builder::DeleteCustomData<'_> {
         builder::DeleteCustomData::new(self)
     }
@@ -44854,6 +51003,7 @@ let response = client.get_customer_request_list()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-customer-request"))]
     pub fn get_customer_request_list(&self) -> builder::GetCustomerRequestList<'_> {
         builder::GetCustomerRequestList::new(self)
     }
@@ -44870,6 +51020,7 @@ let response = client.update_customer_request_details()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-customer-request"))]
     pub fn update_customer_request_details(
         &self,
     ) -> builder::UpdateCustomerRequestDetails<'_> {
@@ -44903,6 +51054,7 @@ let response = client.get_devices()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-devices"))]
     pub fn get_devices(&self) -> builder::GetDevices<'_> {
         builder::GetDevices::new(self)
     }
@@ -44918,6 +51070,7 @@ let response = client.delete_device_document()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-devices"))]
     pub fn delete_device_document(&self) -> builder::DeleteDeviceDocument<'_> {
         builder::DeleteDeviceDocument::new(self)
     }
@@ -44933,6 +51086,7 @@ let response = client.get_device_document_download_url()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-devices"))]
     pub fn get_device_document_download_url(
         &self,
     ) -> builder::GetDeviceDocumentDownloadUrl<'_> {
@@ -44951,6 +51105,7 @@ let response = client.get_device()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-devices"))]
     pub fn get_device(&self) -> builder::GetDevice<'_> {
         builder::GetDevice::new(self)
     }
@@ -44972,6 +51127,7 @@ let response = client.get_device_apps()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-devices"))]
     pub fn get_device_apps(&self) -> builder::GetDeviceApps<'_> {
         builder::GetDeviceApps::new(self)
     }
@@ -44988,6 +51144,7 @@ let response = client.get_device_documents()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-devices"))]
     pub fn get_device_documents(&self) -> builder::GetDeviceDocuments<'_> {
         builder::GetDeviceDocuments::new(self)
     }
@@ -45004,6 +51161,7 @@ let response = client.upload_document_for_device()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-devices"))]
     pub fn upload_document_for_device(&self) -> builder::UploadDocumentForDevice<'_> {
         builder::UploadDocumentForDevice::new(self)
     }
@@ -45053,6 +51211,7 @@ let response = client.list_events()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-events"))]
     pub fn list_events(&self) -> builder::ListEvents<'_> {
         builder::ListEvents::new(self)
     }
@@ -45068,6 +51227,7 @@ let response = client.get_event_details()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-events"))]
     pub fn get_event_details(&self) -> builder::GetEventDetails<'_> {
         builder::GetEventDetails::new(self)
     }
@@ -45083,6 +51243,7 @@ let response = client.delete_external_evidence()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-controls"))]
     pub fn delete_external_evidence(&self) -> builder::DeleteExternalEvidence<'_> {
         builder::DeleteExternalEvidence::new(self)
     }
@@ -45098,6 +51259,7 @@ let response = client.get_external_evidence_download_url()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-controls"))]
     pub fn get_external_evidence_download_url(
         &self,
     ) -> builder::GetExternalEvidenceDownloadUrl<'_> {
@@ -45147,6 +51309,7 @@ let response = client.get_all_requirements()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-frameworks"))]
     pub fn get_all_requirements(&self) -> builder::GetAllRequirements<'_> {
         builder::GetAllRequirements::new(self)
     }
@@ -45196,6 +51359,7 @@ let response = client.list_monitors()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub fn list_monitors(&self) -> builder::ListMonitors<'_> {
         builder::ListMonitors::new(self)
     }
@@ -45267,6 +51431,7 @@ let response = client.list_personnel()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-personnel"))]
     pub fn list_personnel(&self) -> builder::ListPersonnel<'_> {
         builder::ListPersonnel::new(self)
     }
@@ -45281,6 +51446,7 @@ let response = client.reset_sync_for_all_personnel()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-personnel"))]
     pub fn reset_sync_for_all_personnel(&self) -> builder::ResetSyncForAllPersonnel<'_> {
         builder::ResetSyncForAllPersonnel::new(self)
     }
@@ -45296,6 +51462,7 @@ let response = client.reset_sync_for_personnel()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-personnel"))]
     pub fn reset_sync_for_personnel(&self) -> builder::ResetSyncForPersonnel<'_> {
         builder::ResetSyncForPersonnel::new(self)
     }
@@ -45311,6 +51478,7 @@ let response = client.reset_sync_for_some_personnel()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-personnel"))]
     pub fn reset_sync_for_some_personnel(
         &self,
     ) -> builder::ResetSyncForSomePersonnel<'_> {
@@ -45328,6 +51496,7 @@ let response = client.get_personnel_details_by_email()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-personnel"))]
     pub fn get_personnel_details_by_email(
         &self,
     ) -> builder::GetPersonnelDetailsByEmail<'_> {
@@ -45345,6 +51514,7 @@ let response = client.get_personnel_details()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-personnel"))]
     pub fn get_personnel_details(&self) -> builder::GetPersonnelDetails<'_> {
         builder::GetPersonnelDetails::new(self)
     }
@@ -45361,6 +51531,7 @@ let response = client.update_contract_dates()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-personnel"))]
     pub fn update_contract_dates(&self) -> builder::UpdateContractDates<'_> {
         builder::UpdateContractDates::new(self)
     }
@@ -45377,6 +51548,7 @@ let response = client.update_status()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-personnel"))]
     pub fn update_status(&self) -> builder::UpdateStatus<'_> {
         builder::UpdateStatus::new(self)
     }
@@ -45408,6 +51580,7 @@ let response = client.get_devices_for_personnel()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-devices"))]
     pub fn get_devices_for_personnel(&self) -> builder::GetDevicesForPersonnel<'_> {
         builder::GetDevicesForPersonnel::new(self)
     }
@@ -45435,6 +51608,7 @@ let response = client.get_policies()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-policies"))]
     pub fn get_policies(&self) -> builder::GetPolicies<'_> {
         builder::GetPolicies::new(self)
     }
@@ -45451,6 +51625,7 @@ let response = client.get_current_published_policy_download_url()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-policies"))]
     pub fn get_current_published_policy_download_url(
         &self,
     ) -> builder::GetCurrentPublishedPolicyDownloadUrl<'_> {
@@ -45468,6 +51643,7 @@ let response = client.get_current_published_policy_pdf_download_url()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-policies"))]
     pub fn get_current_published_policy_pdf_download_url(
         &self,
     ) -> builder::GetCurrentPublishedPolicyPdfDownloadUrl<'_> {
@@ -45485,6 +51661,7 @@ let response = client.get_policy()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-policies"))]
     pub fn get_policy(&self) -> builder::GetPolicy<'_> {
         builder::GetPolicy::new(self)
     }
@@ -45500,6 +51677,7 @@ let response = client.get_policy_version_download_url()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-policies"))]
     pub fn get_policy_version_download_url(
         &self,
     ) -> builder::GetPolicyVersionDownloadUrl<'_> {
@@ -45517,6 +51695,7 @@ let response = client.get_questionnaires_sent_by_vendor()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-questionnaires"))]
     pub fn get_questionnaires_sent_by_vendor(
         &self,
     ) -> builder::GetQuestionnairesSentByVendor<'_> {
@@ -45535,6 +51714,7 @@ let response = client.get_questionnaire_answers()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-questionnaires"))]
     pub fn get_questionnaire_answers(&self) -> builder::GetQuestionnaireAnswers<'_> {
         builder::GetQuestionnaireAnswers::new(self)
     }
@@ -45558,6 +51738,7 @@ let response = client.get_sessions()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub fn get_sessions(&self) -> builder::GetSessions<'_> {
         builder::GetSessions::new(self)
     }
@@ -45579,6 +51760,7 @@ let response = client.get_session_evidence()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub fn get_session_evidence(&self) -> builder::GetSessionEvidence<'_> {
         builder::GetSessionEvidence::new(self)
     }
@@ -45594,6 +51776,7 @@ let response = client.create_ticket()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-tickets"))]
     pub fn create_ticket(&self) -> builder::CreateTicket<'_> {
         builder::CreateTicket::new(self)
     }
@@ -45610,6 +51793,7 @@ let response = client.update_company_info_private_access()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-trust-center"))]
     pub fn update_company_info_private_access(
         &self,
     ) -> builder::UpdateCompanyInfoPrivateAccess<'_> {
@@ -45627,6 +51811,7 @@ let response = client.list_trust_center_controls()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-trust-center"))]
     pub fn list_trust_center_controls(&self) -> builder::ListTrustCenterControls<'_> {
         builder::ListTrustCenterControls::new(self)
     }
@@ -45642,6 +51827,7 @@ let response = client.get_private_access_data()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-trust-center"))]
     pub fn get_private_access_data(&self) -> builder::GetPrivateAccessData<'_> {
         builder::GetPrivateAccessData::new(self)
     }
@@ -45661,6 +51847,7 @@ let response = client.get_all_private_documents()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-trust-center"))]
     pub fn get_all_private_documents(&self) -> builder::GetAllPrivateDocuments<'_> {
         builder::GetAllPrivateDocuments::new(self)
     }
@@ -45679,6 +51866,7 @@ let response = client.get_report()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-trust-center"))]
     pub fn get_report(&self) -> builder::GetReport<'_> {
         builder::GetReport::new(self)
     }
@@ -45704,6 +51892,7 @@ let response = client.get_trust_center_requests()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-trust-center"))]
     pub fn get_trust_center_requests(&self) -> builder::GetTrustCenterRequests<'_> {
         builder::GetTrustCenterRequests::new(self)
     }
@@ -45719,6 +51908,7 @@ let response = client.create_trust_center_access_request()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-trust-center"))]
     pub fn create_trust_center_access_request(
         &self,
     ) -> builder::CreateTrustCenterAccessRequest<'_> {
@@ -45737,6 +51927,7 @@ let response = client.get_trust_center_access_request()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-trust-center"))]
     pub fn get_trust_center_access_request(
         &self,
     ) -> builder::GetTrustCenterAccessRequest<'_> {
@@ -45755,6 +51946,7 @@ let response = client.approve_request()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-trust-center"))]
     pub fn approve_request(&self) -> builder::ApproveRequest<'_> {
         builder::ApproveRequest::new(self)
     }
@@ -45770,6 +51962,7 @@ let response = client.denied_request()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-trust-center"))]
     pub fn denied_request(&self) -> builder::DeniedRequest<'_> {
         builder::DeniedRequest::new(self)
     }
@@ -45786,6 +51979,7 @@ let response = client.delete_document_for_user()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-users"))]
     pub fn delete_document_for_user(&self) -> builder::DeleteDocumentForUser<'_> {
         builder::DeleteDocumentForUser::new(self)
     }
@@ -45801,6 +51995,7 @@ let response = client.get_user_document_download_url()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-users"))]
     pub fn get_user_document_download_url(
         &self,
     ) -> builder::GetUserDocumentDownloadUrl<'_> {
@@ -45828,6 +52023,7 @@ let response = client.get_all_documents()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-users"))]
     pub fn get_all_documents(&self) -> builder::GetAllDocuments<'_> {
         builder::GetAllDocuments::new(self)
     }
@@ -45844,6 +52040,7 @@ let response = client.upload_document_for_user()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-users"))]
     pub fn upload_document_for_user(&self) -> builder::UploadDocumentForUser<'_> {
         builder::UploadDocumentForUser::new(self)
     }
@@ -45859,6 +52056,7 @@ let response = client.get_policy_versions_for_user()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-user-policies"))]
     pub fn get_policy_versions_for_user(&self) -> builder::GetPolicyVersionsForUser<'_> {
         builder::GetPolicyVersionsForUser::new(self)
     }
@@ -45922,6 +52120,7 @@ let response = client.list_vendors()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-vendors"))]
     pub fn list_vendors(&self) -> builder::ListVendors<'_> {
         builder::ListVendors::new(self)
     }
@@ -45937,6 +52136,7 @@ let response = client.create_vendor()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-vendors"))]
     pub fn create_vendor(&self) -> builder::CreateVendor<'_> {
         builder::CreateVendor::new(self)
     }
@@ -45953,6 +52153,7 @@ let response = client.get_vendors_stats()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-vendors"))]
     pub fn get_vendors_stats(&self) -> builder::GetVendorsStats<'_> {
         builder::GetVendorsStats::new(self)
     }
@@ -45968,6 +52169,7 @@ let response = client.get_vendor()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-vendors"))]
     pub fn get_vendor(&self) -> builder::GetVendor<'_> {
         builder::GetVendor::new(self)
     }
@@ -45984,6 +52186,7 @@ let response = client.update_vendor()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-vendors"))]
     pub fn update_vendor(&self) -> builder::UpdateVendor<'_> {
         builder::UpdateVendor::new(self)
     }
@@ -45999,6 +52202,7 @@ let response = client.delete_vendor()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-vendors"))]
     pub fn delete_vendor(&self) -> builder::DeleteVendor<'_> {
         builder::DeleteVendor::new(self)
     }
@@ -46015,6 +52219,7 @@ let response = client.get_control_test_instance()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub fn get_control_test_instance(&self) -> builder::GetControlTestInstance<'_> {
         builder::GetControlTestInstance::new(self)
     }
@@ -46036,6 +52241,7 @@ let response = client.list_vendor_questionnaires()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-vendors"))]
     pub fn list_vendor_questionnaires(&self) -> builder::ListVendorQuestionnaires<'_> {
         builder::ListVendorQuestionnaires::new(self)
     }
@@ -46052,6 +52258,7 @@ let response = client.send_questionnaire_email()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-vendors"))]
     pub fn send_questionnaire_email(&self) -> builder::SendQuestionnaireEmail<'_> {
         builder::SendQuestionnaireEmail::new(self)
     }
@@ -46068,6 +52275,7 @@ let response = client.get_evidence()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub fn get_evidence(&self) -> builder::GetEvidence<'_> {
         builder::GetEvidence::new(self)
     }
@@ -46085,6 +52293,7 @@ let response = client.update_evidence()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub fn update_evidence(&self) -> builder::UpdateEvidence<'_> {
         builder::UpdateEvidence::new(self)
     }
@@ -46101,6 +52310,7 @@ let response = client.delete_library_evidence()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub fn delete_library_evidence(&self) -> builder::DeleteLibraryEvidence<'_> {
         builder::DeleteLibraryEvidence::new(self)
     }
@@ -46117,6 +52327,7 @@ let response = client.update_vendor_status()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-vendors"))]
     pub fn update_vendor_status(&self) -> builder::UpdateVendorStatus<'_> {
         builder::UpdateVendorStatus::new(self)
     }
@@ -46133,6 +52344,7 @@ let response = client.create_vendor_security_review()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-vendors"))]
     pub fn create_vendor_security_review(
         &self,
     ) -> builder::CreateVendorSecurityReview<'_> {
@@ -46156,6 +52368,7 @@ let response = client.list_workspaces()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-multiple-workspace-support"))]
     pub fn list_workspaces(&self) -> builder::ListWorkspaces<'_> {
         builder::ListWorkspaces::new(self)
     }
@@ -46187,6 +52400,7 @@ let response = client.get_workspace_frameworks_ready()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-frameworks"))]
     pub fn get_workspace_frameworks_ready(
         &self,
     ) -> builder::GetWorkspaceFrameworksReady<'_> {
@@ -46205,6 +52419,7 @@ let response = client.retest()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-autopilot"))]
     pub fn retest(&self) -> builder::Retest<'_> {
         builder::Retest::new(self)
     }
@@ -46221,6 +52436,7 @@ let response = client.create_control()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-controls"))]
     pub fn create_control(&self) -> builder::CreateControl<'_> {
         builder::CreateControl::new(self)
     }
@@ -46237,6 +52453,7 @@ let response = client.get_control_by_id()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-controls"))]
     pub fn get_control_by_id(&self) -> builder::GetControlById<'_> {
         builder::GetControlById::new(self)
     }
@@ -46254,6 +52471,7 @@ let response = client.edit_control()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-controls"))]
     pub fn edit_control(&self) -> builder::EditControl<'_> {
         builder::EditControl::new(self)
     }
@@ -46270,6 +52488,7 @@ let response = client.get_download_all_evidence()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-controls"))]
     pub fn get_download_all_evidence(&self) -> builder::GetDownloadAllEvidence<'_> {
         builder::GetDownloadAllEvidence::new(self)
     }
@@ -46295,6 +52514,7 @@ let response = client.get_control_notes()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-controls"))]
     pub fn get_control_notes(&self) -> builder::GetControlNotes<'_> {
         builder::GetControlNotes::new(self)
     }
@@ -46312,6 +52532,7 @@ let response = client.create_control_note()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-controls"))]
     pub fn create_control_note(&self) -> builder::CreateControlNote<'_> {
         builder::CreateControlNote::new(self)
     }
@@ -46329,6 +52550,7 @@ let response = client.get_control_note()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-controls"))]
     pub fn get_control_note(&self) -> builder::GetControlNote<'_> {
         builder::GetControlNote::new(self)
     }
@@ -46347,6 +52569,7 @@ let response = client.update_note()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-controls"))]
     pub fn update_note(&self) -> builder::UpdateNote<'_> {
         builder::UpdateNote::new(self)
     }
@@ -46364,6 +52587,7 @@ let response = client.delete_note()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-controls"))]
     pub fn delete_note(&self) -> builder::DeleteNote<'_> {
         builder::DeleteNote::new(self)
     }
@@ -46381,6 +52605,7 @@ let response = client.upload_external_evidence()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-controls"))]
     pub fn upload_external_evidence(&self) -> builder::UploadExternalEvidence<'_> {
         builder::UploadExternalEvidence::new(self)
     }
@@ -46418,6 +52643,7 @@ let response = client.list_evidence()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub fn list_evidence(&self) -> builder::ListEvidence<'_> {
         builder::ListEvidence::new(self)
     }
@@ -46434,6 +52660,7 @@ let response = client.create_evidence()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub fn create_evidence(&self) -> builder::CreateEvidence<'_> {
         builder::CreateEvidence::new(self)
     }
@@ -46451,6 +52678,7 @@ let response = client.update_evidence_sync()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub fn update_evidence_sync(&self) -> builder::UpdateEvidenceSync<'_> {
         builder::UpdateEvidenceSync::new(self)
     }
@@ -46468,6 +52696,7 @@ let response = client.get_library_evidence_download_url()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub fn get_library_evidence_download_url(
         &self,
     ) -> builder::GetLibraryEvidenceDownloadUrl<'_> {
@@ -46482,11 +52711,13 @@ pub mod builder {
 
 [`Client::toggle_version_control_identity`]: super::Client::toggle_version_control_identity*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub struct ToggleVersionControlIdentity<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
         body: Result<types::builder::ToggleVersionControlIdentityRequest, String>,
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl<'a> ToggleVersionControlIdentity<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46572,11 +52803,13 @@ pub mod builder {
 
 [`Client::connect_version_control_identity`]: super::Client::connect_version_control_identity*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub struct ConnectVersionControlIdentity<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
         body: Result<types::builder::ConnectVersionControlIdentityRequest, String>,
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl<'a> ConnectVersionControlIdentity<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46662,6 +52895,7 @@ pub mod builder {
 
 [`Client::list_version_control_identities`]: super::Client::list_version_control_identities*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub struct ListVersionControlIdentities<'a> {
         client: &'a super::Client,
         client_type: Result<Option<crate::types::VersionControlClientType>, String>,
@@ -46672,6 +52906,7 @@ pub mod builder {
         sort: Result<Option<types::VersionControlIdentitySort>, String>,
         sort_dir: Result<Option<types::SortDirection>, String>,
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl<'a> ListVersionControlIdentities<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46857,11 +53092,13 @@ pub mod builder {
 
 [`Client::set_version_control_identity_service_account`]: super::Client::set_version_control_identity_service_account*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub struct SetVersionControlIdentityServiceAccount<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
         body: Result<types::builder::ServiceAccountRequest, String>,
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl<'a> SetVersionControlIdentityServiceAccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -46946,6 +53183,7 @@ pub mod builder {
 
 [`Client::list_infrastructure_identities`]: super::Client::list_infrastructure_identities*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub struct ListInfrastructureIdentities<'a> {
         client: &'a super::Client,
         client_type: Result<Option<crate::types::InfrastructureClientType>, String>,
@@ -46956,6 +53194,7 @@ pub mod builder {
         sort: Result<Option<types::InfrastructureIdentitySort>, String>,
         sort_dir: Result<Option<types::SortDirection>, String>,
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl<'a> ListInfrastructureIdentities<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47141,11 +53380,13 @@ pub mod builder {
 
 [`Client::toggle_infrastructure_identity`]: super::Client::toggle_infrastructure_identity*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub struct ToggleInfrastructureIdentity<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
         body: Result<types::builder::ToggleInfrastructureIdentityRequest, String>,
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl<'a> ToggleInfrastructureIdentity<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47231,11 +53472,13 @@ pub mod builder {
 
 [`Client::connect_infrastructure_identity`]: super::Client::connect_infrastructure_identity*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub struct ConnectInfrastructureIdentity<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
         body: Result<types::builder::ConnectInfrastructureIdentityRequest, String>,
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl<'a> ConnectInfrastructureIdentity<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47321,11 +53564,13 @@ pub mod builder {
 
 [`Client::set_infrastructure_identity_service_account`]: super::Client::set_infrastructure_identity_service_account*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-user-identities"))]
     pub struct SetInfrastructureIdentityServiceAccount<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
         body: Result<types::builder::ServiceAccountRequest, String>,
     }
+    #[cfg(any(feature = "v1-user-identities"))]
     impl<'a> SetInfrastructureIdentityServiceAccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47410,6 +53655,7 @@ pub mod builder {
 
 [`Client::list_connections`]: super::Client::list_connections*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-connections"))]
     pub struct ListConnections<'a> {
         client: &'a super::Client,
         limit: Result<Option<i64>, String>,
@@ -47422,6 +53668,7 @@ pub mod builder {
         sort_dir: Result<Option<types::SortDirection>, String>,
         state: Result<Option<crate::types::ConnectionState>, String>,
     }
+    #[cfg(any(feature = "v1-connections"))]
     impl<'a> ListConnections<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47578,6 +53825,7 @@ pub mod builder {
 
 [`Client::get_policy_associated_controls`]: super::Client::get_policy_associated_controls*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-policies"))]
     pub struct GetPolicyAssociatedControls<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
@@ -47585,6 +53833,7 @@ pub mod builder {
         sort: Result<Option<::std::string::String>, String>,
         sort_dir: Result<Option<types::SortDirection>, String>,
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl<'a> GetPolicyAssociatedControls<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47682,6 +53931,7 @@ pub mod builder {
 
 [`Client::get_monitor_failed_results_report`]: super::Client::get_monitor_failed_results_report*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub struct GetMonitorFailedResultsReport<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
@@ -47692,6 +53942,7 @@ pub mod builder {
         >,
         type_: Result<types::GetMonitorFailedResultsReportType, String>,
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl<'a> GetMonitorFailedResultsReport<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47789,10 +54040,12 @@ pub mod builder {
 
 [`Client::create_idp_connection_from_json`]: super::Client::create_idp_connection_from_json*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-connections"))]
     pub struct CreateIdpConnectionFromJson<'a> {
         client: &'a super::Client,
         body: Result<types::builder::PersonnelImport, String>,
     }
+    #[cfg(any(feature = "v1-connections"))]
     impl<'a> CreateIdpConnectionFromJson<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47857,11 +54110,13 @@ pub mod builder {
 
 [`Client::update_idp_connection_from_json`]: super::Client::update_idp_connection_from_json*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-connections"))]
     pub struct UpdateIdpConnectionFromJson<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
         body: Result<types::builder::PersonnelImport, String>,
     }
+    #[cfg(any(feature = "v1-connections"))]
     impl<'a> UpdateIdpConnectionFromJson<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -47941,6 +54196,7 @@ pub mod builder {
 
 [`Client::list_users`]: super::Client::list_users*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-users"))]
     pub struct ListUsers<'a> {
         client: &'a super::Client,
         exclude_roles: Result<Option<::std::vec::Vec<crate::types::UserRole>>, String>,
@@ -47951,6 +54207,7 @@ pub mod builder {
         q: Result<Option<::std::string::String>, String>,
         roles: Result<Option<::std::vec::Vec<crate::types::UserRole>>, String>,
     }
+    #[cfg(any(feature = "v1-users"))]
     impl<'a> ListUsers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48131,10 +54388,12 @@ pub mod builder {
 
 [`Client::get_user`]: super::Client::get_user*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-users"))]
     pub struct GetUser<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-users"))]
     impl<'a> GetUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48176,10 +54435,12 @@ pub mod builder {
 
 [`Client::get_user_by_email`]: super::Client::get_user_by_email*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-users"))]
     pub struct GetUserByEmail<'a> {
         client: &'a super::Client,
         email: Result<::std::string::String, String>,
     }
+    #[cfg(any(feature = "v1-users"))]
     impl<'a> GetUserByEmail<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48226,6 +54487,7 @@ pub mod builder {
 
 [`Client::list_assets`]: super::Client::list_assets*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-assets"))]
     pub struct ListAssets<'a> {
         client: &'a super::Client,
         asset_class_type: Result<Option<types::ListAssetsAssetClassType>, String>,
@@ -48239,6 +54501,7 @@ pub mod builder {
         sort_dir: Result<Option<types::SortDirection>, String>,
         user_id: Result<Option<i64>, String>,
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl<'a> ListAssets<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48472,10 +54735,12 @@ pub mod builder {
 
 [`Client::create_asset`]: super::Client::create_asset*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-assets"))]
     pub struct CreateAsset<'a> {
         client: &'a super::Client,
         body: Result<types::builder::AssetRequest, String>,
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl<'a> CreateAsset<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48533,10 +54798,12 @@ pub mod builder {
 
 [`Client::delete_asset`]: super::Client::delete_asset*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-assets"))]
     pub struct DeleteAsset<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-assets"))]
     impl<'a> DeleteAsset<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48578,11 +54845,13 @@ pub mod builder {
 
 [`Client::update_background_check`]: super::Client::update_background_check*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-background-check"))]
     pub struct UpdateBackgroundCheck<'a> {
         client: &'a super::Client,
         user_id: Result<i64, String>,
         body: Result<types::builder::ManualBackgroundCheckRequest, String>,
     }
+    #[cfg(any(feature = "v1-background-check"))]
     impl<'a> UpdateBackgroundCheck<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -48668,9 +54937,11 @@ pub mod builder {
 
 [`Client::get_company`]: super::Client::get_company*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-companies"))]
     pub struct GetCompany<'a> {
         client: &'a super::Client,
     }
+    #[cfg(any(feature = "v1-companies"))]
     impl<'a> GetCompany<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -48698,6 +54969,7 @@ pub mod builder {
 
 [`Client::list_controls`]: super::Client::list_controls*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct ListControls<'a> {
         client: &'a super::Client,
         articles: Result<
@@ -48882,6 +55154,7 @@ pub mod builder {
         user_ids: Result<Option<::std::vec::Vec<i64>>, String>,
         workspace_id: Result<Option<i64>, String>,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl<'a> ListControls<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50234,10 +56507,12 @@ pub mod builder {
 
 [`Client::bulk_delete_control_owners`]: super::Client::bulk_delete_control_owners*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct BulkDeleteControlOwners<'a> {
         client: &'a super::Client,
         body: Result<types::builder::ControlOwnerBulkRequest, String>,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl<'a> BulkDeleteControlOwners<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50307,6 +56582,7 @@ pub mod builder {
 
 [`Client::get_mapped_external_evidence`]: super::Client::get_mapped_external_evidence*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct GetMappedExternalEvidence<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
@@ -50314,6 +56590,7 @@ pub mod builder {
         limit: Result<Option<i64>, String>,
         page: Result<Option<i64>, String>,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl<'a> GetMappedExternalEvidence<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50435,6 +56712,7 @@ pub mod builder {
 
 [`Client::get_control_owners_for_a_control`]: super::Client::get_control_owners_for_a_control*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct GetControlOwnersForAControl<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
@@ -50445,6 +56723,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         q: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl<'a> GetControlOwnersForAControl<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50627,11 +56906,13 @@ pub mod builder {
 
 [`Client::put_control_owners`]: super::Client::put_control_owners*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct PutControlOwners<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
         body: Result<types::builder::ControlOwnerRequest, String>,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl<'a> PutControlOwners<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50714,6 +56995,7 @@ pub mod builder {
 
 [`Client::get_mapped_requirements`]: super::Client::get_mapped_requirements*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct GetMappedRequirements<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
@@ -50723,6 +57005,7 @@ pub mod builder {
         limit: Result<Option<i64>, String>,
         page: Result<Option<i64>, String>,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl<'a> GetMappedRequirements<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -50889,6 +57172,7 @@ pub mod builder {
 
 [`Client::get_devices_for_custom_connection`]: super::Client::get_devices_for_custom_connection*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct GetDevicesForCustomConnection<'a> {
         client: &'a super::Client,
         connection_id: Result<i64, String>,
@@ -50906,6 +57190,7 @@ pub mod builder {
         personnel_id: Result<Option<i64>, String>,
         serial_number: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl<'a> GetDevicesForCustomConnection<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51114,11 +57399,13 @@ pub mod builder {
 
 [`Client::create_device_for_custom_connection`]: super::Client::create_device_for_custom_connection*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct CreateDeviceForCustomConnection<'a> {
         client: &'a super::Client,
         connection_id: Result<i64, String>,
         body: Result<types::builder::CreateDeviceRequest, String>,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl<'a> CreateDeviceForCustomConnection<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51211,6 +57498,7 @@ pub mod builder {
 
 [`Client::create_custom_data`]: super::Client::create_custom_data*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub struct CreateCustomData<'a> {
         client: &'a super::Client,
         connection_id: Result<i64, String>,
@@ -51220,6 +57508,7 @@ pub mod builder {
         x_session_id: Result<::std::string::String, String>,
         body: Result<types::builder::CreateCustomDataRequest, String>,
     }
+    #[cfg(any(feature = "v1-custom-connections"))]
     impl<'a> CreateCustomData<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51396,6 +57685,7 @@ pub mod builder {
 
 [`Client::update_custom_data`]: super::Client::update_custom_data*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub struct UpdateCustomData<'a> {
         client: &'a super::Client,
         connection_id: Result<i64, String>,
@@ -51403,6 +57693,7 @@ pub mod builder {
         record_id: Result<::std::string::String, String>,
         body: Result<types::builder::UpdateCustomDataRequest, String>,
     }
+    #[cfg(any(feature = "v1-custom-connections"))]
     impl<'a> UpdateCustomData<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51528,12 +57819,14 @@ pub mod builder {
 
 [`Client::delete_custom_data`]: super::Client::delete_custom_data*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub struct DeleteCustomData<'a> {
         client: &'a super::Client,
         connection_id: Result<i64, String>,
         resource_id: Result<i64, String>,
         record_id: Result<::std::string::String, String>,
     }
+    #[cfg(any(feature = "v1-custom-connections"))]
     impl<'a> DeleteCustomData<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51622,6 +57915,7 @@ pub mod builder {
 
 [`Client::get_customer_request_list`]: super::Client::get_customer_request_list*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-customer-request"))]
     pub struct GetCustomerRequestList<'a> {
         client: &'a super::Client,
         audit_id: Result<::std::string::String, String>,
@@ -51636,6 +57930,7 @@ pub mod builder {
         >,
         user_ids: Result<Option<::std::vec::Vec<i64>>, String>,
     }
+    #[cfg(any(feature = "v1-customer-request"))]
     impl<'a> GetCustomerRequestList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51802,11 +58097,13 @@ pub mod builder {
 
 [`Client::update_customer_request_details`]: super::Client::update_customer_request_details*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-customer-request"))]
     pub struct UpdateCustomerRequestDetails<'a> {
         client: &'a super::Client,
         customer_request_id: Result<i64, String>,
         body: Result<types::builder::UpdateCustomerRequestDetailsRequest, String>,
     }
+    #[cfg(any(feature = "v1-customer-request"))]
     impl<'a> UpdateCustomerRequestDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -51906,6 +58203,7 @@ pub mod builder {
 
 [`Client::get_devices`]: super::Client::get_devices*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct GetDevices<'a> {
         client: &'a super::Client,
         expand: Result<Option<::std::vec::Vec<types::GetDevicesExpandItem>>, String>,
@@ -51917,6 +58215,7 @@ pub mod builder {
         serial_number: Result<Option<::std::string::String>, String>,
         source_type: Result<Option<types::GetDevicesSourceType>, String>,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl<'a> GetDevices<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52110,10 +58409,12 @@ pub mod builder {
 
 [`Client::delete_device_document`]: super::Client::delete_device_document*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct DeleteDeviceDocument<'a> {
         client: &'a super::Client,
         document_id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl<'a> DeleteDeviceDocument<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52164,10 +58465,12 @@ pub mod builder {
 
 [`Client::get_device_document_download_url`]: super::Client::get_device_document_download_url*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct GetDeviceDocumentDownloadUrl<'a> {
         client: &'a super::Client,
         document_id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl<'a> GetDeviceDocumentDownloadUrl<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52218,11 +58521,13 @@ pub mod builder {
 
 [`Client::get_device`]: super::Client::get_device*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct GetDevice<'a> {
         client: &'a super::Client,
         device_id: Result<i64, String>,
         expand: Result<Option<::std::vec::Vec<types::GetDeviceExpandItem>>, String>,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl<'a> GetDevice<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52286,12 +58591,14 @@ pub mod builder {
 
 [`Client::get_device_apps`]: super::Client::get_device_apps*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct GetDeviceApps<'a> {
         client: &'a super::Client,
         device_id: Result<i64, String>,
         limit: Result<Option<i64>, String>,
         page: Result<Option<i64>, String>,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl<'a> GetDeviceApps<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52394,11 +58701,13 @@ pub mod builder {
 
 [`Client::get_device_documents`]: super::Client::get_device_documents*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct GetDeviceDocuments<'a> {
         client: &'a super::Client,
         device_id: Result<i64, String>,
         type_: Result<Option<crate::types::DeviceDocumentType>, String>,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl<'a> GetDeviceDocuments<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52462,11 +58771,13 @@ pub mod builder {
 
 [`Client::upload_document_for_device`]: super::Client::upload_document_for_device*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct UploadDocumentForDevice<'a> {
         client: &'a super::Client,
         device_id: Result<i64, String>,
         body: Result<types::builder::DeviceDocumentRequest, String>,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl<'a> UploadDocumentForDevice<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52551,6 +58862,7 @@ pub mod builder {
 
 [`Client::list_events`]: super::Client::list_events*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-events"))]
     pub struct ListEvents<'a> {
         client: &'a super::Client,
         category: Result<Option<crate::types::EventCategory>, String>,
@@ -52571,6 +58883,7 @@ pub mod builder {
         user_id: Result<Option<i64>, String>,
         workspace_id: Result<Option<i64>, String>,
     }
+    #[cfg(any(feature = "v1-events"))]
     impl<'a> ListEvents<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52901,10 +59214,12 @@ pub mod builder {
 
 [`Client::get_event_details`]: super::Client::get_event_details*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-events"))]
     pub struct GetEventDetails<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(any(feature = "v1-events"))]
     impl<'a> GetEventDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52948,10 +59263,12 @@ pub mod builder {
 
 [`Client::delete_external_evidence`]: super::Client::delete_external_evidence*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct DeleteExternalEvidence<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl<'a> DeleteExternalEvidence<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -52999,10 +59316,12 @@ pub mod builder {
 
 [`Client::get_external_evidence_download_url`]: super::Client::get_external_evidence_download_url*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct GetExternalEvidenceDownloadUrl<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl<'a> GetExternalEvidenceDownloadUrl<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53047,6 +59366,7 @@ pub mod builder {
 
 [`Client::get_all_requirements`]: super::Client::get_all_requirements*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-frameworks"))]
     pub struct GetAllRequirements<'a> {
         client: &'a super::Client,
         category: Result<
@@ -53075,6 +59395,7 @@ pub mod builder {
         >,
         workspace_id: Result<Option<i64>, String>,
     }
+    #[cfg(any(feature = "v1-frameworks"))]
     impl<'a> GetAllRequirements<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53411,6 +59732,7 @@ pub mod builder {
 
 [`Client::list_monitors`]: super::Client::list_monitors*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub struct ListMonitors<'a> {
         client: &'a super::Client,
         check_result_status: Result<
@@ -53437,6 +59759,7 @@ pub mod builder {
         source: Result<Option<types::ListMonitorsSource>, String>,
         type_: Result<Option<types::ListMonitorsType>, String>,
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl<'a> ListMonitors<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -53793,6 +60116,7 @@ pub mod builder {
 
 [`Client::list_personnel`]: super::Client::list_personnel*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-personnel"))]
     pub struct ListPersonnel<'a> {
         client: &'a super::Client,
         accepted_policies_compliance: Result<Option<bool>, String>,
@@ -53833,6 +60157,7 @@ pub mod builder {
         sort: Result<Option<types::ListPersonnelSort>, String>,
         sort_dir: Result<Option<types::SortDirection>, String>,
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl<'a> ListPersonnel<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54452,9 +60777,11 @@ pub mod builder {
 
 [`Client::reset_sync_for_all_personnel`]: super::Client::reset_sync_for_all_personnel*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-personnel"))]
     pub struct ResetSyncForAllPersonnel<'a> {
         client: &'a super::Client,
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl<'a> ResetSyncForAllPersonnel<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -54485,10 +60812,12 @@ pub mod builder {
 
 [`Client::reset_sync_for_personnel`]: super::Client::reset_sync_for_personnel*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-personnel"))]
     pub struct ResetSyncForPersonnel<'a> {
         client: &'a super::Client,
         personnel_id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl<'a> ResetSyncForPersonnel<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54542,10 +60871,12 @@ pub mod builder {
 
 [`Client::reset_sync_for_some_personnel`]: super::Client::reset_sync_for_some_personnel*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-personnel"))]
     pub struct ResetSyncForSomePersonnel<'a> {
         client: &'a super::Client,
         body: Result<types::builder::PersonnelResetStatusRequest, String>,
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl<'a> ResetSyncForSomePersonnel<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54616,10 +60947,12 @@ pub mod builder {
 
 [`Client::get_personnel_details_by_email`]: super::Client::get_personnel_details_by_email*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-personnel"))]
     pub struct GetPersonnelDetailsByEmail<'a> {
         client: &'a super::Client,
         email: Result<::std::string::String, String>,
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl<'a> GetPersonnelDetailsByEmail<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54669,10 +61002,12 @@ pub mod builder {
 
 [`Client::get_personnel_details`]: super::Client::get_personnel_details*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-personnel"))]
     pub struct GetPersonnelDetails<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl<'a> GetPersonnelDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54717,11 +61052,13 @@ pub mod builder {
 
 [`Client::update_contract_dates`]: super::Client::update_contract_dates*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-personnel"))]
     pub struct UpdateContractDates<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
         body: Result<types::builder::PersonnelContractDateRequest, String>,
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl<'a> UpdateContractDates<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54807,11 +61144,13 @@ pub mod builder {
 
 [`Client::update_status`]: super::Client::update_status*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-personnel"))]
     pub struct UpdateStatus<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
         body: Result<types::builder::PersonnelStatusRequest, String>,
     }
+    #[cfg(any(feature = "v1-personnel"))]
     impl<'a> UpdateStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -54896,6 +61235,7 @@ pub mod builder {
 
 [`Client::get_devices_for_personnel`]: super::Client::get_devices_for_personnel*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct GetDevicesForPersonnel<'a> {
         client: &'a super::Client,
         personnel_id: Result<i64, String>,
@@ -54910,6 +61250,7 @@ pub mod builder {
         serial_number: Result<Option<::std::string::String>, String>,
         source_type: Result<Option<types::GetDevicesForPersonnelSourceType>, String>,
     }
+    #[cfg(any(feature = "v1-devices"))]
     impl<'a> GetDevicesForPersonnel<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55087,6 +61428,7 @@ pub mod builder {
 
 [`Client::get_policies`]: super::Client::get_policies*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-policies"))]
     pub struct GetPolicies<'a> {
         client: &'a super::Client,
         has_approved_version: Result<Option<bool>, String>,
@@ -55096,6 +61438,7 @@ pub mod builder {
         q: Result<Option<::std::string::String>, String>,
         user_id: Result<Option<i64>, String>,
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl<'a> GetPolicies<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55250,11 +61593,13 @@ pub mod builder {
 
 [`Client::get_current_published_policy_download_url`]: super::Client::get_current_published_policy_download_url*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-policies"))]
     pub struct GetCurrentPublishedPolicyDownloadUrl<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
         with_appendix: Result<Option<bool>, String>,
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl<'a> GetCurrentPublishedPolicyDownloadUrl<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55318,10 +61663,12 @@ pub mod builder {
 
 [`Client::get_current_published_policy_pdf_download_url`]: super::Client::get_current_published_policy_pdf_download_url*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-policies"))]
     pub struct GetCurrentPublishedPolicyPdfDownloadUrl<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl<'a> GetCurrentPublishedPolicyPdfDownloadUrl<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55366,10 +61713,12 @@ pub mod builder {
 
 [`Client::get_policy`]: super::Client::get_policy*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-policies"))]
     pub struct GetPolicy<'a> {
         client: &'a super::Client,
         policy_id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl<'a> GetPolicy<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55417,10 +61766,12 @@ pub mod builder {
 
 [`Client::get_policy_version_download_url`]: super::Client::get_policy_version_download_url*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-policies"))]
     pub struct GetPolicyVersionDownloadUrl<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-policies"))]
     impl<'a> GetPolicyVersionDownloadUrl<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55465,10 +61816,12 @@ pub mod builder {
 
 [`Client::get_questionnaires_sent_by_vendor`]: super::Client::get_questionnaires_sent_by_vendor*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-questionnaires"))]
     pub struct GetQuestionnairesSentByVendor<'a> {
         client: &'a super::Client,
         vendor_id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-questionnaires"))]
     impl<'a> GetQuestionnairesSentByVendor<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55516,11 +61869,13 @@ pub mod builder {
 
 [`Client::get_questionnaire_answers`]: super::Client::get_questionnaire_answers*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-questionnaires"))]
     pub struct GetQuestionnaireAnswers<'a> {
         client: &'a super::Client,
         questionnaire_id: Result<i64, String>,
         vendor_id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-questionnaires"))]
     impl<'a> GetQuestionnaireAnswers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55595,6 +61950,7 @@ pub mod builder {
 
 [`Client::get_sessions`]: super::Client::get_sessions*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub struct GetSessions<'a> {
         client: &'a super::Client,
         connection_id: Result<Option<i64>, String>,
@@ -55602,6 +61958,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         resource_id: Result<Option<i64>, String>,
     }
+    #[cfg(any(feature = "v1-custom-connections"))]
     impl<'a> GetSessions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55715,12 +62072,14 @@ pub mod builder {
 
 [`Client::get_session_evidence`]: super::Client::get_session_evidence*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub struct GetSessionEvidence<'a> {
         client: &'a super::Client,
         session_id: Result<::std::string::String, String>,
         limit: Result<Option<i64>, String>,
         page: Result<Option<i64>, String>,
     }
+    #[cfg(any(feature = "v1-custom-connections"))]
     impl<'a> GetSessionEvidence<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55825,10 +62184,12 @@ pub mod builder {
 
 [`Client::create_ticket`]: super::Client::create_ticket*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-tickets"))]
     pub struct CreateTicket<'a> {
         client: &'a super::Client,
         body: Result<types::builder::TicketsCreateRequest, String>,
     }
+    #[cfg(any(feature = "v1-tickets"))]
     impl<'a> CreateTicket<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55891,11 +62252,13 @@ pub mod builder {
 
 [`Client::update_company_info_private_access`]: super::Client::update_company_info_private_access*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct UpdateCompanyInfoPrivateAccess<'a> {
         client: &'a super::Client,
         workspace_id: Result<Option<i64>, String>,
         body: Result<types::builder::CompanyInfoPrivateAccessRequest, String>,
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl<'a> UpdateCompanyInfoPrivateAccess<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -55976,10 +62339,12 @@ pub mod builder {
 
 [`Client::list_trust_center_controls`]: super::Client::list_trust_center_controls*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct ListTrustCenterControls<'a> {
         client: &'a super::Client,
         workspace_id: Result<Option<i64>, String>,
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl<'a> ListTrustCenterControls<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56025,10 +62390,12 @@ pub mod builder {
 
 [`Client::get_private_access_data`]: super::Client::get_private_access_data*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct GetPrivateAccessData<'a> {
         client: &'a super::Client,
         workspace_id: Result<Option<i64>, String>,
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl<'a> GetPrivateAccessData<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56074,11 +62441,13 @@ pub mod builder {
 
 [`Client::get_all_private_documents`]: super::Client::get_all_private_documents*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct GetAllPrivateDocuments<'a> {
         client: &'a super::Client,
         q: Result<Option<types::GetAllPrivateDocumentsQ>, String>,
         workspace_id: Result<Option<i64>, String>,
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl<'a> GetAllPrivateDocuments<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56146,6 +62515,7 @@ pub mod builder {
 
 [`Client::get_report`]: super::Client::get_report*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct GetReport<'a> {
         client: &'a super::Client,
         end_date: Result<::std::string::String, String>,
@@ -56153,6 +62523,7 @@ pub mod builder {
         start_date: Result<::std::string::String, String>,
         workspace_id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl<'a> GetReport<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56239,6 +62610,7 @@ pub mod builder {
 
 [`Client::get_trust_center_requests`]: super::Client::get_trust_center_requests*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct GetTrustCenterRequests<'a> {
         client: &'a super::Client,
         limit: Result<Option<i64>, String>,
@@ -56247,6 +62619,7 @@ pub mod builder {
         sort_dir: Result<Option<types::SortDirection>, String>,
         status: Result<Option<types::GetTrustCenterRequestsStatus>, String>,
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl<'a> GetTrustCenterRequests<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56383,10 +62756,12 @@ pub mod builder {
 
 [`Client::create_trust_center_access_request`]: super::Client::create_trust_center_access_request*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct CreateTrustCenterAccessRequest<'a> {
         client: &'a super::Client,
         body: Result<types::builder::TrustCenterRequestRequest, String>,
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl<'a> CreateTrustCenterAccessRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56454,11 +62829,13 @@ pub mod builder {
 
 [`Client::get_trust_center_access_request`]: super::Client::get_trust_center_access_request*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct GetTrustCenterAccessRequest<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         workspace_id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl<'a> GetTrustCenterAccessRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56520,11 +62897,13 @@ pub mod builder {
 
 [`Client::approve_request`]: super::Client::approve_request*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-trust-center"))]
     pub struct ApproveRequest<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         body: Result<types::builder::TrustCenterApproveRequestRequest, String>,
     }
+    #[cfg(any(feature = "v1-trust-center"))]
     impl<'a> ApproveRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56612,10 +62991,26 @@ pub mod builder {
 
 [`Client::denied_request`]: super::Client::denied_request*/
     #[derive(Debug, Clone)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-trust-center"
+        )
+    )]
     pub struct DeniedRequest<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-trust-center"
+        )
+    )]
     impl<'a> DeniedRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56665,11 +63060,13 @@ pub mod builder {
 
 [`Client::delete_document_for_user`]: super::Client::delete_document_for_user*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-users"))]
     pub struct DeleteDocumentForUser<'a> {
         client: &'a super::Client,
         doc_id: Result<i64, String>,
         user_id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-users"))]
     impl<'a> DeleteDocumentForUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56726,10 +63123,12 @@ pub mod builder {
 
 [`Client::get_user_document_download_url`]: super::Client::get_user_document_download_url*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-users"))]
     pub struct GetUserDocumentDownloadUrl<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-users"))]
     impl<'a> GetUserDocumentDownloadUrl<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56774,6 +63173,7 @@ pub mod builder {
 
 [`Client::get_all_documents`]: super::Client::get_all_documents*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-users"))]
     pub struct GetAllDocuments<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
@@ -56782,6 +63182,7 @@ pub mod builder {
         q: Result<Option<::std::string::String>, String>,
         type_: Result<Option<types::GetAllDocumentsType>, String>,
     }
+    #[cfg(any(feature = "v1-users"))]
     impl<'a> GetAllDocuments<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56887,11 +63288,13 @@ pub mod builder {
 
 [`Client::upload_document_for_user`]: super::Client::upload_document_for_user*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-users"))]
     pub struct UploadDocumentForUser<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
         body: Result<types::builder::UserDocumentRequest, String>,
     }
+    #[cfg(any(feature = "v1-users"))]
     impl<'a> UploadDocumentForUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -56971,10 +63374,12 @@ pub mod builder {
 
 [`Client::get_policy_versions_for_user`]: super::Client::get_policy_versions_for_user*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-user-policies"))]
     pub struct GetPolicyVersionsForUser<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-user-policies"))]
     impl<'a> GetPolicyVersionsForUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -57021,6 +63426,7 @@ pub mod builder {
 
 [`Client::list_vendors`]: super::Client::list_vendors*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct ListVendors<'a> {
         client: &'a super::Client,
         category: Result<
@@ -57066,6 +63472,7 @@ pub mod builder {
         user_id: Result<Option<::std::vec::Vec<::std::num::NonZeroU64>>, String>,
         with_last_questionnaires: Result<Option<bool>, String>,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl<'a> ListVendors<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -57558,10 +63965,12 @@ pub mod builder {
 
 [`Client::create_vendor`]: super::Client::create_vendor*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct CreateVendor<'a> {
         client: &'a super::Client,
         body: Result<types::builder::VendorCreateRequest, String>,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl<'a> CreateVendor<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -57622,6 +64031,7 @@ pub mod builder {
 
 [`Client::get_vendors_stats`]: super::Client::get_vendors_stats*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct GetVendorsStats<'a> {
         client: &'a super::Client,
         exclude_scopes: Result<
@@ -57633,6 +64043,7 @@ pub mod builder {
             String,
         >,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl<'a> GetVendorsStats<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -57706,10 +64117,12 @@ pub mod builder {
 
 [`Client::get_vendor`]: super::Client::get_vendor*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct GetVendor<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl<'a> GetVendor<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -57751,11 +64164,13 @@ pub mod builder {
 
 [`Client::update_vendor`]: super::Client::update_vendor*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct UpdateVendor<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
         body: Result<types::builder::VendorModifyRequest, String>,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl<'a> UpdateVendor<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -57834,10 +64249,12 @@ pub mod builder {
 
 [`Client::delete_vendor`]: super::Client::delete_vendor*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct DeleteVendor<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl<'a> DeleteVendor<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -57879,11 +64296,13 @@ pub mod builder {
 
 [`Client::get_control_test_instance`]: super::Client::get_control_test_instance*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub struct GetControlTestInstance<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         test_id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-monitor-instances"))]
     impl<'a> GetControlTestInstance<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -57950,12 +64369,14 @@ pub mod builder {
 
 [`Client::list_vendor_questionnaires`]: super::Client::list_vendor_questionnaires*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct ListVendorQuestionnaires<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
         limit: Result<Option<i64>, String>,
         page: Result<Option<i64>, String>,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl<'a> ListVendorQuestionnaires<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -58061,11 +64482,13 @@ pub mod builder {
 
 [`Client::send_questionnaire_email`]: super::Client::send_questionnaire_email*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct SendQuestionnaireEmail<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
         body: Result<types::builder::QuestionnaireSentRequest, String>,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl<'a> SendQuestionnaireEmail<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -58150,11 +64573,13 @@ pub mod builder {
 
 [`Client::get_evidence`]: super::Client::get_evidence*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub struct GetEvidence<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl<'a> GetEvidence<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -58218,12 +64643,14 @@ pub mod builder {
 
 [`Client::update_evidence`]: super::Client::update_evidence*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub struct UpdateEvidence<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         id: Result<i64, String>,
         body: Result<types::builder::EvidenceRequest, String>,
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl<'a> UpdateEvidence<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -58321,11 +64748,13 @@ pub mod builder {
 
 [`Client::delete_library_evidence`]: super::Client::delete_library_evidence*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub struct DeleteLibraryEvidence<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl<'a> DeleteLibraryEvidence<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -58389,11 +64818,13 @@ pub mod builder {
 
 [`Client::update_vendor_status`]: super::Client::update_vendor_status*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct UpdateVendorStatus<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
         body: Result<types::builder::VendorStatusRequest, String>,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl<'a> UpdateVendorStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -58473,11 +64904,13 @@ pub mod builder {
 
 [`Client::create_vendor_security_review`]: super::Client::create_vendor_security_review*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct CreateVendorSecurityReview<'a> {
         client: &'a super::Client,
         vendor_id: Result<i64, String>,
         body: Result<types::builder::VendorSecurityReviewRequest, String>,
     }
+    #[cfg(any(feature = "v1-vendors"))]
     impl<'a> CreateVendorSecurityReview<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -58563,12 +64996,14 @@ pub mod builder {
 
 [`Client::list_workspaces`]: super::Client::list_workspaces*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-multiple-workspace-support"))]
     pub struct ListWorkspaces<'a> {
         client: &'a super::Client,
         limit: Result<Option<i64>, String>,
         page: Result<Option<i64>, String>,
         q: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(any(feature = "v1-multiple-workspace-support"))]
     impl<'a> ListWorkspaces<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -58671,6 +65106,7 @@ pub mod builder {
 
 [`Client::get_workspace_frameworks_ready`]: super::Client::get_workspace_frameworks_ready*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-frameworks"))]
     pub struct GetWorkspaceFrameworksReady<'a> {
         client: &'a super::Client,
         id: Result<i64, String>,
@@ -58682,6 +65118,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         q: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(any(feature = "v1-frameworks"))]
     impl<'a> GetWorkspaceFrameworksReady<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -58837,11 +65274,13 @@ pub mod builder {
 
 [`Client::retest`]: super::Client::retest*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-autopilot"))]
     pub struct Retest<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         test_id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-autopilot"))]
     impl<'a> Retest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -58905,11 +65344,25 @@ pub mod builder {
 
 [`Client::create_control`]: super::Client::create_control*/
     #[derive(Debug, Clone)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct CreateControl<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         body: Result<types::builder::CreateControlRequest, String>,
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl<'a> CreateControl<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -58997,11 +65450,13 @@ pub mod builder {
 
 [`Client::get_control_by_id`]: super::Client::get_control_by_id*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct GetControlById<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         control_id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl<'a> GetControlById<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -59065,12 +65520,14 @@ pub mod builder {
 
 [`Client::edit_control`]: super::Client::edit_control*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct EditControl<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         control_id: Result<i64, String>,
         body: Result<types::builder::EditControlRequest, String>,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl<'a> EditControl<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -59168,11 +65625,13 @@ pub mod builder {
 
 [`Client::get_download_all_evidence`]: super::Client::get_download_all_evidence*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct GetDownloadAllEvidence<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         control_id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl<'a> GetDownloadAllEvidence<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -59236,6 +65695,7 @@ pub mod builder {
 
 [`Client::get_control_notes`]: super::Client::get_control_notes*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct GetControlNotes<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
@@ -59244,6 +65704,7 @@ pub mod builder {
         limit: Result<Option<i64>, String>,
         page: Result<Option<i64>, String>,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl<'a> GetControlNotes<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -59381,12 +65842,14 @@ pub mod builder {
 
 [`Client::create_control_note`]: super::Client::create_control_note*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct CreateControlNote<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         control_id: Result<i64, String>,
         body: Result<types::builder::CreateControlNoteRequest, String>,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl<'a> CreateControlNote<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -59487,12 +65950,14 @@ pub mod builder {
 
 [`Client::get_control_note`]: super::Client::get_control_note*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct GetControlNote<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         control_id: Result<i64, String>,
         note_id: Result<::std::string::String, String>,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl<'a> GetControlNote<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -59571,6 +66036,7 @@ pub mod builder {
 
 [`Client::update_note`]: super::Client::update_note*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct UpdateNote<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
@@ -59578,6 +66044,7 @@ pub mod builder {
         note_id: Result<::std::string::String, String>,
         body: Result<types::builder::NoteRequest, String>,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl<'a> UpdateNote<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -59688,12 +66155,14 @@ pub mod builder {
 
 [`Client::delete_note`]: super::Client::delete_note*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct DeleteNote<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         control_id: Result<i64, String>,
         note_id: Result<::std::string::String, String>,
     }
+    #[cfg(any(feature = "v1-controls"))]
     impl<'a> DeleteNote<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -59772,12 +66241,26 @@ pub mod builder {
 
 [`Client::upload_external_evidence`]: super::Client::upload_external_evidence*/
     #[derive(Debug, Clone)]
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub struct UploadExternalEvidence<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         id: Result<i64, String>,
         body: Result<types::builder::UploadEvidenceRequest, String>,
     }
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     impl<'a> UploadExternalEvidence<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -59881,6 +66364,7 @@ pub mod builder {
 
 [`Client::list_evidence`]: super::Client::list_evidence*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub struct ListEvidence<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
@@ -59898,6 +66382,7 @@ pub mod builder {
             String,
         >,
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl<'a> ListEvidence<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -60152,11 +66637,13 @@ pub mod builder {
 
 [`Client::create_evidence`]: super::Client::create_evidence*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub struct CreateEvidence<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         body: Result<types::builder::EvidenceRequest, String>,
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl<'a> CreateEvidence<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -60241,12 +66728,14 @@ pub mod builder {
 
 [`Client::update_evidence_sync`]: super::Client::update_evidence_sync*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub struct UpdateEvidenceSync<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         id: Result<i64, String>,
         body: Result<types::builder::EvidenceSyncRequest, String>,
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl<'a> UpdateEvidenceSync<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -60345,12 +66834,14 @@ pub mod builder {
 
 [`Client::get_library_evidence_download_url`]: super::Client::get_library_evidence_download_url*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub struct GetLibraryEvidenceDownloadUrl<'a> {
         client: &'a super::Client,
         workspace_id: Result<i64, String>,
         evidence_id: Result<i64, String>,
         version_id: Result<i64, String>,
     }
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl<'a> GetLibraryEvidenceDownloadUrl<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -60432,7 +66923,9 @@ pub mod builder {
     ///The upload of `POST /connections/upload/csv` (see [`crate::Client::create_idp_connection_from_csv`]).
     #[derive(Debug)]
     #[must_use = "an upload does nothing until `.send()` is awaited"]
+    #[cfg(any(feature = "v1-connections"))]
     pub struct CreateIdpConnectionFromCsv<'a>(pub(crate) crate::Upload<'a>);
+    #[cfg(any(feature = "v1-connections"))]
     impl<'a> CreateIdpConnectionFromCsv<'a> {
         ///The part `file` (a file).
         pub fn file(self, path: impl ::std::convert::AsRef<::std::path::Path>) -> Self {
@@ -60466,7 +66959,9 @@ pub mod builder {
     ///The upload of `PUT /connections/{id}/upload/csv` (see [`crate::Client::update_idp_connection_from_csv`]).
     #[derive(Debug)]
     #[must_use = "an upload does nothing until `.send()` is awaited"]
+    #[cfg(any(feature = "v1-connections"))]
     pub struct UpdateIdpConnectionFromCsv<'a>(pub(crate) crate::Upload<'a>);
+    #[cfg(any(feature = "v1-connections"))]
     impl<'a> UpdateIdpConnectionFromCsv<'a> {
         ///The path parameter `id`.
         pub fn id(self, value: i64) -> Self {
@@ -60504,7 +66999,9 @@ pub mod builder {
     ///The upload of `POST /devices/{deviceId}/documents` (see [`crate::Client::upload_document_for_device_multipart`]).
     #[derive(Debug)]
     #[must_use = "an upload does nothing until `.send()` is awaited"]
+    #[cfg(any(feature = "v1-devices"))]
     pub struct UploadDocumentForDeviceMultipart<'a>(pub(crate) crate::Upload<'a>);
+    #[cfg(any(feature = "v1-devices"))]
     impl<'a> UploadDocumentForDeviceMultipart<'a> {
         ///The path parameter `deviceId`.
         pub fn device_id(self, value: i64) -> Self {
@@ -60545,7 +67042,9 @@ pub mod builder {
     ///The upload of `POST /users/{id}/documents` (see [`crate::Client::upload_document_for_user_multipart`]).
     #[derive(Debug)]
     #[must_use = "an upload does nothing until `.send()` is awaited"]
+    #[cfg(any(feature = "v1-users"))]
     pub struct UploadDocumentForUserMultipart<'a>(pub(crate) crate::Upload<'a>);
+    #[cfg(any(feature = "v1-users"))]
     impl<'a> UploadDocumentForUserMultipart<'a> {
         ///The path parameter `id`.
         pub fn id(self, value: i64) -> Self {
@@ -60590,7 +67089,9 @@ pub mod builder {
     ///The upload of `POST /vendors/{id}/documents` (see [`crate::Client::upload_vendor_document`]).
     #[derive(Debug)]
     #[must_use = "an upload does nothing until `.send()` is awaited"]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct UploadVendorDocument<'a>(pub(crate) crate::Upload<'a>);
+    #[cfg(any(feature = "v1-vendors"))]
     impl<'a> UploadVendorDocument<'a> {
         ///The path parameter `id`.
         pub fn id(self, value: i64) -> Self {
@@ -60631,7 +67132,9 @@ pub mod builder {
     ///The upload of `POST /vendors/{id}/questionnaires/manual` (see [`crate::Client::save_manual_questionnaire_files`]).
     #[derive(Debug)]
     #[must_use = "an upload does nothing until `.send()` is awaited"]
+    #[cfg(any(feature = "v1-vendors"))]
     pub struct SaveManualQuestionnaireFiles<'a>(pub(crate) crate::Upload<'a>);
+    #[cfg(any(feature = "v1-vendors"))]
     impl<'a> SaveManualQuestionnaireFiles<'a> {
         ///The path parameter `id`.
         pub fn id(self, value: i64) -> Self {
@@ -60670,7 +67173,9 @@ pub mod builder {
     ///The upload of `POST /workspaces/{workspaceId}/controls` (see [`crate::Client::create_control_multipart`]).
     #[derive(Debug)]
     #[must_use = "an upload does nothing until `.send()` is awaited"]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct CreateControlMultipart<'a>(pub(crate) crate::Upload<'a>);
+    #[cfg(any(feature = "v1-controls"))]
     impl<'a> CreateControlMultipart<'a> {
         ///The path parameter `workspaceId`.
         pub fn workspace_id(self, value: i64) -> Self {
@@ -60780,7 +67285,9 @@ pub mod builder {
     ///The upload of `POST /workspaces/{workspaceId}/controls/{id}/external-evidence` (see [`crate::Client::upload_external_evidence_multipart`]).
     #[derive(Debug)]
     #[must_use = "an upload does nothing until `.send()` is awaited"]
+    #[cfg(any(feature = "v1-controls"))]
     pub struct UploadExternalEvidenceMultipart<'a>(pub(crate) crate::Upload<'a>);
+    #[cfg(any(feature = "v1-controls"))]
     impl<'a> UploadExternalEvidenceMultipart<'a> {
         ///The path parameter `id`.
         pub fn id(self, value: i64) -> Self {
@@ -60845,7 +67352,9 @@ pub mod builder {
     ///The upload of `POST /workspaces/{workspaceId}/evidence-library` (see [`crate::Client::create_evidence_multipart`]).
     #[derive(Debug)]
     #[must_use = "an upload does nothing until `.send()` is awaited"]
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub struct CreateEvidenceMultipart<'a>(pub(crate) crate::Upload<'a>);
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl<'a> CreateEvidenceMultipart<'a> {
         ///The path parameter `workspaceId`.
         pub fn workspace_id(self, value: i64) -> Self {
@@ -60926,7 +67435,9 @@ pub mod builder {
     ///The upload of `PUT /workspaces/{workspaceId}/evidence-library/{id}` (see [`crate::Client::update_evidence_multipart`]).
     #[derive(Debug)]
     #[must_use = "an upload does nothing until `.send()` is awaited"]
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub struct UpdateEvidenceMultipart<'a>(pub(crate) crate::Upload<'a>);
+    #[cfg(any(feature = "v1-evidence-library"))]
     impl<'a> UpdateEvidenceMultipart<'a> {
         ///The path parameter `id`.
         pub fn id(self, value: i64) -> Self {
@@ -61013,6 +67524,7 @@ pub mod builder {
 /// statuses, body, required permission and Drata's operation id.
 pub mod operations {
     ///`PUT /user-identities/version-control/{id}/toggle`: Switch a repository-access flag on a version control identity
+    #[cfg(any(feature = "v1-user-identities"))]
     pub const TOGGLE_VERSION_CONTROL_IDENTITY: crate::Operation = crate::Operation {
         id: "toggle_version_control_identity",
         method: crate::Method::Put,
@@ -61022,6 +67534,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: Some("Connections: Manage Version Control User Identities"),
         drata_operation_id: "UserIdentitiesPublicController_toggleUserIdentityVersionControlSetting",
+        feature: "v1-user-identities",
         if_unanswered: None,
         summary: "Switch a repository-access flag on a version control identity",
         parameters: &[
@@ -61047,6 +67560,7 @@ pub mod operations {
         answer_schema: Some("VersionControlIdentity"),
     };
     ///`PUT /user-identities/version-control/{id}/connect`: Link a version control identity to a user, or unlink it
+    #[cfg(any(feature = "v1-user-identities"))]
     pub const CONNECT_VERSION_CONTROL_IDENTITY: crate::Operation = crate::Operation {
         id: "connect_version_control_identity",
         method: crate::Method::Put,
@@ -61056,6 +67570,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: Some("Connections: Manage Version Control User Identities"),
         drata_operation_id: "UserIdentitiesPublicController_updateUserIdentityVersionControlConnection",
+        feature: "v1-user-identities",
         if_unanswered: None,
         summary: "Link a version control identity to a user, or unlink it",
         parameters: &[
@@ -61081,6 +67596,7 @@ pub mod operations {
         answer_schema: Some("VersionControlIdentity"),
     };
     ///`GET /user-identities/version-control`: List the version control identities of one provider
+    #[cfg(any(feature = "v1-user-identities"))]
     pub const LIST_VERSION_CONTROL_IDENTITIES: crate::Operation = crate::Operation {
         id: "list_version_control_identities",
         method: crate::Method::Get,
@@ -61090,6 +67606,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: Some("Connections: Manage Version Control User Identities"),
         drata_operation_id: "UserIdentitiesPublicController_listUsersIdentitiesVersionControl",
+        feature: "v1-user-identities",
         if_unanswered: None,
         summary: "List the version control identities of one provider",
         parameters: &[
@@ -61209,6 +67726,7 @@ pub mod operations {
         answer_schema: Some("VersionControlIdentitiesPage"),
     };
     ///`PUT /user-identities/version-control/{id}/service-account`: Mark a version control identity as a service account, or unmark it
+    #[cfg(any(feature = "v1-user-identities"))]
     pub const SET_VERSION_CONTROL_IDENTITY_SERVICE_ACCOUNT: crate::Operation = crate::Operation {
         id: "set_version_control_identity_service_account",
         method: crate::Method::Put,
@@ -61218,6 +67736,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: Some("Connections: Manage Version Control User Identities"),
         drata_operation_id: "UserIdentitiesPublicController_setUserIdentityVersionControlServiceStatus",
+        feature: "v1-user-identities",
         if_unanswered: None,
         summary: "Mark a version control identity as a service account, or unmark it",
         parameters: &[
@@ -61243,6 +67762,7 @@ pub mod operations {
         answer_schema: Some("VersionControlIdentity"),
     };
     ///`GET /user-identities/infrastructure`: List the infrastructure identities
+    #[cfg(any(feature = "v1-user-identities"))]
     pub const LIST_INFRASTRUCTURE_IDENTITIES: crate::Operation = crate::Operation {
         id: "list_infrastructure_identities",
         method: crate::Method::Get,
@@ -61252,6 +67772,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: Some("Connections: Manage Infrastructure User Identities"),
         drata_operation_id: "UserIdentitiesPublicController_listInfrastructureUsersIdentities",
+        feature: "v1-user-identities",
         if_unanswered: None,
         summary: "List the infrastructure identities",
         parameters: &[
@@ -61375,6 +67896,7 @@ pub mod operations {
         answer_schema: Some("InfrastructureIdentitiesPage"),
     };
     ///`PUT /user-identities/infrastructure/{id}/toggle`: Switch an access flag on an infrastructure identity
+    #[cfg(any(feature = "v1-user-identities"))]
     pub const TOGGLE_INFRASTRUCTURE_IDENTITY: crate::Operation = crate::Operation {
         id: "toggle_infrastructure_identity",
         method: crate::Method::Put,
@@ -61384,6 +67906,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: Some("Connections: Manage Infrastructure User Identities"),
         drata_operation_id: "UserIdentitiesPublicController_toggleUserIdentityInfrastructureSetting",
+        feature: "v1-user-identities",
         if_unanswered: None,
         summary: "Switch an access flag on an infrastructure identity",
         parameters: &[
@@ -61409,6 +67932,7 @@ pub mod operations {
         answer_schema: Some("InfrastructureIdentity"),
     };
     ///`PUT /user-identities/infrastructure/{id}/connect`: Link an infrastructure identity to a user, or unlink it
+    #[cfg(any(feature = "v1-user-identities"))]
     pub const CONNECT_INFRASTRUCTURE_IDENTITY: crate::Operation = crate::Operation {
         id: "connect_infrastructure_identity",
         method: crate::Method::Put,
@@ -61418,6 +67942,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: Some("Connections: Manage Infrastructure User Identities"),
         drata_operation_id: "UserIdentitiesPublicController_updateUserIdentityInfrastructureConnection",
+        feature: "v1-user-identities",
         if_unanswered: None,
         summary: "Link an infrastructure identity to a user, or unlink it",
         parameters: &[
@@ -61443,6 +67968,7 @@ pub mod operations {
         answer_schema: Some("InfrastructureIdentity"),
     };
     ///`PUT /user-identities/infrastructure/{id}/service-account`: Mark an infrastructure identity as a service account, or unmark it
+    #[cfg(any(feature = "v1-user-identities"))]
     pub const SET_INFRASTRUCTURE_IDENTITY_SERVICE_ACCOUNT: crate::Operation = crate::Operation {
         id: "set_infrastructure_identity_service_account",
         method: crate::Method::Put,
@@ -61452,6 +67978,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: Some("Connections: Manage infrastructure accounts"),
         drata_operation_id: "UserIdentitiesPublicController_setUserIdentityInfrastructureServiceStatus",
+        feature: "v1-user-identities",
         if_unanswered: None,
         summary: "Mark an infrastructure identity as a service account, or unmark it",
         parameters: &[
@@ -61477,6 +68004,7 @@ pub mod operations {
         answer_schema: Some("InfrastructureIdentity"),
     };
     ///`GET /connections`: List the connections, filtered by provider and state
+    #[cfg(any(feature = "v1-connections"))]
     pub const LIST_CONNECTIONS: crate::Operation = crate::Operation {
         id: "list_connections",
         method: crate::Method::Get,
@@ -61486,6 +68014,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: Some("Connections: List Connections"),
         drata_operation_id: "ConnectionsPublicController_getConnections",
+        feature: "v1-connections",
         if_unanswered: None,
         summary: "List the connections, filtered by provider and state",
         parameters: &[
@@ -61609,6 +68138,7 @@ pub mod operations {
         answer_schema: Some("ConnectionsPage"),
     };
     ///`POST /connections/upload/csv`: Start a manual personnel import from a CSV file
+    #[cfg(any(feature = "v1-connections"))]
     pub const CREATE_IDP_CONNECTION_FROM_CSV: crate::Operation = crate::Operation {
         id: "create_idp_connection_from_csv",
         method: crate::Method::Post,
@@ -61618,6 +68148,7 @@ pub mod operations {
         body: crate::BodyKind::Multipart,
         permission: Some("Personnel: Import Personnel"),
         drata_operation_id: "ConnectionsPublicController_createIdpConnectionWithCsvFile",
+        feature: "v1-connections",
         if_unanswered: Some(
             "list the connections (GET /connections) and look for a new IdP connection.",
         ),
@@ -61632,6 +68163,7 @@ pub mod operations {
         answer_schema: Some("EmptyResponse"),
     };
     ///`PUT /connections/{id}/upload/csv`: Replace the manually imported personnel with a CSV file
+    #[cfg(any(feature = "v1-connections"))]
     pub const UPDATE_IDP_CONNECTION_FROM_CSV: crate::Operation = crate::Operation {
         id: "update_idp_connection_from_csv",
         method: crate::Method::Put,
@@ -61641,6 +68173,7 @@ pub mod operations {
         body: crate::BodyKind::Multipart,
         permission: Some("Personnel: Import Personnel"),
         drata_operation_id: "ConnectionsPublicController_updateIdpConnectionWithCsvFile",
+        feature: "v1-connections",
         if_unanswered: None,
         summary: "Replace the manually imported personnel with a CSV file",
         parameters: &[
@@ -61666,6 +68199,7 @@ pub mod operations {
         answer_schema: Some("EmptyResponse"),
     };
     ///`POST /connections/upload/json`: Start a manual personnel import from a JSON list
+    #[cfg(any(feature = "v1-connections"))]
     pub const CREATE_IDP_CONNECTION_FROM_JSON: crate::Operation = crate::Operation {
         id: "create_idp_connection_from_json",
         method: crate::Method::Post,
@@ -61675,6 +68209,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: Some("Personnel: Import Personnel"),
         drata_operation_id: "ConnectionsPublicController_createIdpConnectionWithJsonFile",
+        feature: "v1-connections",
         if_unanswered: Some(
             "list the connections (GET /connections) and look for a new IdP connection.",
         ),
@@ -61689,6 +68224,7 @@ pub mod operations {
         answer_schema: Some("EmptyResponse"),
     };
     ///`PUT /connections/{id}/upload/json`: Replace the manually imported personnel with a JSON list
+    #[cfg(any(feature = "v1-connections"))]
     pub const UPDATE_IDP_CONNECTION_FROM_JSON: crate::Operation = crate::Operation {
         id: "update_idp_connection_from_json",
         method: crate::Method::Put,
@@ -61698,6 +68234,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: Some("Personnel: Import Personnel"),
         drata_operation_id: "ConnectionsPublicController_updateIdpConnectionWithJsonFile",
+        feature: "v1-connections",
         if_unanswered: None,
         summary: "Replace the manually imported personnel with a JSON list",
         parameters: &[
@@ -61723,6 +68260,7 @@ pub mod operations {
         answer_schema: Some("EmptyResponse"),
     };
     ///`GET /users`: List users, searched and filtered
+    #[cfg(any(feature = "v1-users"))]
     pub const LIST_USERS: crate::Operation = crate::Operation {
         id: "list_users",
         method: crate::Method::Get,
@@ -61732,6 +68270,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: Some("Users: List Users"),
         drata_operation_id: "UsersPublicController_listUsers",
+        feature: "v1-users",
         if_unanswered: None,
         summary: "List users, searched and filtered",
         parameters: &[
@@ -61899,6 +68438,7 @@ pub mod operations {
         answer_schema: Some("UsersPage"),
     };
     ///`GET /users/{id}`: Get one user by id
+    #[cfg(any(feature = "v1-users"))]
     pub const GET_USER: crate::Operation = crate::Operation {
         id: "get_user",
         method: crate::Method::Get,
@@ -61908,6 +68448,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: Some("Users: List Users"),
         drata_operation_id: "UsersPublicController_getUserById",
+        feature: "v1-users",
         if_unanswered: None,
         summary: "Get one user by id",
         parameters: &[
@@ -61933,6 +68474,7 @@ pub mod operations {
         answer_schema: Some("User"),
     };
     ///`GET /users/{email}/email`: Get one user by email address
+    #[cfg(any(feature = "v1-users"))]
     pub const GET_USER_BY_EMAIL: crate::Operation = crate::Operation {
         id: "get_user_by_email",
         method: crate::Method::Get,
@@ -61942,6 +68484,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: Some("Users: List Users"),
         drata_operation_id: "UsersPublicController_getUserByEmail",
+        feature: "v1-users",
         if_unanswered: None,
         summary: "Get one user by email address",
         parameters: &[
@@ -61967,6 +68510,7 @@ pub mod operations {
         answer_schema: Some("User"),
     };
     ///`GET /assets`: List assets
+    #[cfg(any(feature = "v1-assets"))]
     pub const LIST_ASSETS: crate::Operation = crate::Operation {
         id: "list_assets",
         method: crate::Method::Get,
@@ -61976,6 +68520,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "AssetsPublicController_listAssets",
+        feature: "v1-assets",
         if_unanswered: None,
         summary: "List assets",
         parameters: &[
@@ -62173,6 +68718,7 @@ pub mod operations {
         answer_schema: Some("AssetsPage"),
     };
     ///`POST /assets`: Create asset
+    #[cfg(any(feature = "v1-assets"))]
     pub const CREATE_ASSET: crate::Operation = crate::Operation {
         id: "create_asset",
         method: crate::Method::Post,
@@ -62182,6 +68728,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "AssetsPublicController_createAsset",
+        feature: "v1-assets",
         if_unanswered: None,
         summary: "Create asset",
         parameters: &[],
@@ -62194,6 +68741,7 @@ pub mod operations {
         answer_schema: Some("Asset"),
     };
     ///`DELETE /assets/{id}`: Delete asset
+    #[cfg(any(feature = "v1-assets"))]
     pub const DELETE_ASSET: crate::Operation = crate::Operation {
         id: "delete_asset",
         method: crate::Method::Delete,
@@ -62203,6 +68751,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "AssetsPublicController_deleteAsset",
+        feature: "v1-assets",
         if_unanswered: None,
         summary: "Delete asset",
         parameters: &[
@@ -62228,6 +68777,7 @@ pub mod operations {
         answer_schema: Some("Asset"),
     };
     ///`POST /background-check/{userId}/manual`: Update background check
+    #[cfg(any(feature = "v1-background-check"))]
     pub const UPDATE_BACKGROUND_CHECK: crate::Operation = crate::Operation {
         id: "update_background_check",
         method: crate::Method::Post,
@@ -62237,6 +68787,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "BackgroundCheckPublicController_updateBackgroundCheck",
+        feature: "v1-background-check",
         if_unanswered: None,
         summary: "Update background check",
         parameters: &[
@@ -62262,6 +68813,7 @@ pub mod operations {
         answer_schema: Some("PersonnelDetails"),
     };
     ///`GET /company/info`: Get company
+    #[cfg(any(feature = "v1-companies"))]
     pub const GET_COMPANY: crate::Operation = crate::Operation {
         id: "get_company",
         method: crate::Method::Get,
@@ -62271,6 +68823,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "CompaniesPublicController_getCompany",
+        feature: "v1-companies",
         if_unanswered: None,
         summary: "Get company",
         parameters: &[],
@@ -62283,6 +68836,7 @@ pub mod operations {
         answer_schema: Some("Company"),
     };
     ///`GET /controls`: List controls
+    #[cfg(any(feature = "v1-controls"))]
     pub const LIST_CONTROLS: crate::Operation = crate::Operation {
         id: "list_controls",
         method: crate::Method::Get,
@@ -62292,6 +68846,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "GRCPublicController_getControls",
+        feature: "v1-controls",
         if_unanswered: None,
         summary: "List controls",
         parameters: &[
@@ -63538,6 +70093,7 @@ pub mod operations {
         answer_schema: Some("ControlPaginatedPage"),
     };
     ///`DELETE /controls/owners`: Bulk delete control owners
+    #[cfg(any(feature = "v1-controls"))]
     pub const BULK_DELETE_CONTROL_OWNERS: crate::Operation = crate::Operation {
         id: "bulk_delete_control_owners",
         method: crate::Method::Delete,
@@ -63547,6 +70103,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "GRCPublicController_bulkDeleteControlOwners",
+        feature: "v1-controls",
         if_unanswered: None,
         summary: "Bulk delete control owners",
         parameters: &[],
@@ -63559,6 +70116,7 @@ pub mod operations {
         answer_schema: Some("ControlOwnersPage"),
     };
     ///`GET /controls/{id}/external-evidence`: Get mapped external evidence
+    #[cfg(any(feature = "v1-controls"))]
     pub const GET_MAPPED_EXTERNAL_EVIDENCE: crate::Operation = crate::Operation {
         id: "get_mapped_external_evidence",
         method: crate::Method::Get,
@@ -63568,6 +70126,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "GRCPublicController_getMappedExternalEvidence",
+        feature: "v1-controls",
         if_unanswered: None,
         summary: "Get mapped external evidence",
         parameters: &[
@@ -63629,6 +70188,7 @@ pub mod operations {
         answer_schema: Some("MappedExternalEvidencePaginatedPage"),
     };
     ///`GET /controls/{id}/owners`: Get control owners for a control
+    #[cfg(any(feature = "v1-controls"))]
     pub const GET_CONTROL_OWNERS_FOR_A_CONTROL: crate::Operation = crate::Operation {
         id: "get_control_owners_for_a_control",
         method: crate::Method::Get,
@@ -63638,6 +70198,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "GRCPublicController_getControlOwnersForAControl",
+        feature: "v1-controls",
         if_unanswered: None,
         summary: "Get control owners for a control",
         parameters: &[
@@ -63735,6 +70296,7 @@ pub mod operations {
         answer_schema: Some("ControlOwnersPage"),
     };
     ///`PUT /controls/{id}/owners`: Put control owners
+    #[cfg(any(feature = "v1-controls"))]
     pub const PUT_CONTROL_OWNERS: crate::Operation = crate::Operation {
         id: "put_control_owners",
         method: crate::Method::Put,
@@ -63744,6 +70306,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "GRCPublicController_putControlOwners",
+        feature: "v1-controls",
         if_unanswered: None,
         summary: "Put control owners",
         parameters: &[
@@ -63769,6 +70332,7 @@ pub mod operations {
         answer_schema: Some("ControlOwnersPage"),
     };
     ///`GET /controls/{id}/requirements`: Get mapped requirements
+    #[cfg(any(feature = "v1-controls"))]
     pub const GET_MAPPED_REQUIREMENTS: crate::Operation = crate::Operation {
         id: "get_mapped_requirements",
         method: crate::Method::Get,
@@ -63778,6 +70342,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "GRCPublicController_getMappedRequirements",
+        feature: "v1-controls",
         if_unanswered: None,
         summary: "Get mapped requirements",
         parameters: &[
@@ -63909,6 +70474,7 @@ pub mod operations {
         answer_schema: Some("RequirementPaginatedPage"),
     };
     ///`GET /custom-connections/{connectionId}/devices`: Get devices for custom connection
+    #[cfg(any(feature = "v1-devices"))]
     pub const GET_DEVICES_FOR_CUSTOM_CONNECTION: crate::Operation = crate::Operation {
         id: "get_devices_for_custom_connection",
         method: crate::Method::Get,
@@ -63918,6 +70484,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "DevicePublicController_getDevicesForCustomConnection",
+        feature: "v1-devices",
         if_unanswered: None,
         summary: "Get devices for custom connection",
         parameters: &[
@@ -64027,6 +70594,7 @@ pub mod operations {
         answer_schema: Some("DevicesPaginatedPage"),
     };
     ///`POST /custom-connections/{connectionId}/devices`: Create device for custom connection
+    #[cfg(any(feature = "v1-devices"))]
     pub const CREATE_DEVICE_FOR_CUSTOM_CONNECTION: crate::Operation = crate::Operation {
         id: "create_device_for_custom_connection",
         method: crate::Method::Post,
@@ -64038,6 +70606,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "DevicePublicController_createDeviceForCustomConnection",
+        feature: "v1-devices",
         if_unanswered: None,
         summary: "Create device for custom connection",
         parameters: &[
@@ -64063,6 +70632,7 @@ pub mod operations {
         answer_schema: Some("DeviceResponseV11"),
     };
     ///`POST /custom-connections/{connectionId}/resources/{resourceId}/records`: Create custom data
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub const CREATE_CUSTOM_DATA: crate::Operation = crate::Operation {
         id: "create_custom_data",
         method: crate::Method::Post,
@@ -64072,6 +70642,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "CustomDataPublicController_createCustomData",
+        feature: "v1-custom-connections",
         if_unanswered: None,
         summary: "Create custom data",
         parameters: &[
@@ -64145,6 +70716,7 @@ pub mod operations {
         answer_schema: None,
     };
     ///`PUT /custom-connections/{connectionId}/resources/{resourceId}/records/{recordId}`: Update custom data
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub const UPDATE_CUSTOM_DATA: crate::Operation = crate::Operation {
         id: "update_custom_data",
         method: crate::Method::Put,
@@ -64154,6 +70726,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "CustomDataPublicController_updateCustomData",
+        feature: "v1-custom-connections",
         if_unanswered: None,
         summary: "Update custom data",
         parameters: &[
@@ -64203,6 +70776,7 @@ pub mod operations {
         answer_schema: Some("CustomData"),
     };
     ///`DELETE /custom-connections/{connectionId}/resources/{resourceId}/records/{recordId}`: Delete custom data
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub const DELETE_CUSTOM_DATA: crate::Operation = crate::Operation {
         id: "delete_custom_data",
         method: crate::Method::Delete,
@@ -64212,6 +70786,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "CustomDataPublicController_deleteCustomData",
+        feature: "v1-custom-connections",
         if_unanswered: None,
         summary: "Delete custom data",
         parameters: &[
@@ -64261,6 +70836,7 @@ pub mod operations {
         answer_schema: None,
     };
     ///`GET /customer-request`: Get customer request list
+    #[cfg(any(feature = "v1-customer-request"))]
     pub const GET_CUSTOMER_REQUEST_LIST: crate::Operation = crate::Operation {
         id: "get_customer_request_list",
         method: crate::Method::Get,
@@ -64270,6 +70846,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "CustomerRequestPublicController_getCustomerRequestList",
+        feature: "v1-customer-request",
         if_unanswered: None,
         summary: "Get customer request list",
         parameters: &[
@@ -64379,6 +70956,7 @@ pub mod operations {
         answer_schema: Some("CustomerRequests"),
     };
     ///`PUT /customer-request/{customerRequestId}/details`: Update customer request details
+    #[cfg(any(feature = "v1-customer-request"))]
     pub const UPDATE_CUSTOMER_REQUEST_DETAILS: crate::Operation = crate::Operation {
         id: "update_customer_request_details",
         method: crate::Method::Put,
@@ -64388,6 +70966,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "CustomerRequestPublicController_updateCustomerRequestDetails",
+        feature: "v1-customer-request",
         if_unanswered: None,
         summary: "Update customer request details",
         parameters: &[
@@ -64413,6 +70992,7 @@ pub mod operations {
         answer_schema: Some("UpdateCustomerRequestDetails"),
     };
     ///`GET /devices`: Get devices
+    #[cfg(any(feature = "v1-devices"))]
     pub const GET_DEVICES: crate::Operation = crate::Operation {
         id: "get_devices",
         method: crate::Method::Get,
@@ -64422,6 +71002,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "DevicePublicController_getDevices",
+        feature: "v1-devices",
         if_unanswered: None,
         summary: "Get devices",
         parameters: &[
@@ -64546,6 +71127,7 @@ pub mod operations {
         answer_schema: Some("DevicesPaginatedPage"),
     };
     ///`DELETE /devices/documents/{documentId}`: Delete device document
+    #[cfg(any(feature = "v1-devices"))]
     pub const DELETE_DEVICE_DOCUMENT: crate::Operation = crate::Operation {
         id: "delete_device_document",
         method: crate::Method::Delete,
@@ -64555,6 +71137,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "DevicePublicController_deleteDeviceDocument",
+        feature: "v1-devices",
         if_unanswered: None,
         summary: "Delete device document",
         parameters: &[
@@ -64580,6 +71163,7 @@ pub mod operations {
         answer_schema: None,
     };
     ///`GET /devices/documents/{documentId}/download`: Get device document download url
+    #[cfg(any(feature = "v1-devices"))]
     pub const GET_DEVICE_DOCUMENT_DOWNLOAD_URL: crate::Operation = crate::Operation {
         id: "get_device_document_download_url",
         method: crate::Method::Get,
@@ -64589,6 +71173,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "DevicePublicController_getDeviceDocumentDownloadUrl",
+        feature: "v1-devices",
         if_unanswered: None,
         summary: "Get device document download url",
         parameters: &[
@@ -64614,6 +71199,7 @@ pub mod operations {
         answer_schema: Some("SignedUrl"),
     };
     ///`GET /devices/{deviceId}`: Get device
+    #[cfg(any(feature = "v1-devices"))]
     pub const GET_DEVICE: crate::Operation = crate::Operation {
         id: "get_device",
         method: crate::Method::Get,
@@ -64623,6 +71209,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "DevicePublicController_getDevice",
+        feature: "v1-devices",
         if_unanswered: None,
         summary: "Get device",
         parameters: &[
@@ -64666,6 +71253,7 @@ pub mod operations {
         answer_schema: Some("DeviceResponseId"),
     };
     ///`GET /devices/{deviceId}/apps`: List the apps found on devices
+    #[cfg(any(feature = "v1-devices"))]
     pub const GET_DEVICE_APPS: crate::Operation = crate::Operation {
         id: "get_device_apps",
         method: crate::Method::Get,
@@ -64675,6 +71263,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "DevicePublicController_getDeviceApps",
+        feature: "v1-devices",
         if_unanswered: None,
         summary: "List the apps found on devices",
         parameters: &[
@@ -64724,6 +71313,7 @@ pub mod operations {
         answer_schema: Some("DeviceAppsPaginatedPage"),
     };
     ///`GET /devices/{deviceId}/documents`: Get device documents
+    #[cfg(any(feature = "v1-devices"))]
     pub const GET_DEVICE_DOCUMENTS: crate::Operation = crate::Operation {
         id: "get_device_documents",
         method: crate::Method::Get,
@@ -64733,6 +71323,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "DevicePublicController_getDeviceDocuments",
+        feature: "v1-devices",
         if_unanswered: None,
         summary: "Get device documents",
         parameters: &[
@@ -64776,6 +71367,7 @@ pub mod operations {
         answer_schema: Some("DeviceDocuments"),
     };
     ///`POST /devices/{deviceId}/documents`: Upload document for device
+    #[cfg(any(feature = "v1-devices"))]
     pub const UPLOAD_DOCUMENT_FOR_DEVICE: crate::Operation = crate::Operation {
         id: "upload_document_for_device",
         method: crate::Method::Post,
@@ -64787,6 +71379,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "DevicePublicController_uploadDocumentForDevice",
+        feature: "v1-devices",
         if_unanswered: None,
         summary: "Upload document for device",
         parameters: &[
@@ -64812,6 +71405,7 @@ pub mod operations {
         answer_schema: Some("DeviceDocument"),
     };
     ///`GET /events`: List events
+    #[cfg(any(feature = "v1-events"))]
     pub const LIST_EVENTS: crate::Operation = crate::Operation {
         id: "list_events",
         method: crate::Method::Get,
@@ -64821,6 +71415,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "EventsPublicController_listEvents",
+        feature: "v1-events",
         if_unanswered: None,
         summary: "List events",
         parameters: &[
@@ -65838,6 +72433,7 @@ pub mod operations {
         answer_schema: Some("EventsPage"),
     };
     ///`GET /events/{id}`: Get event details
+    #[cfg(any(feature = "v1-events"))]
     pub const GET_EVENT_DETAILS: crate::Operation = crate::Operation {
         id: "get_event_details",
         method: crate::Method::Get,
@@ -65847,6 +72443,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "EventsPublicController_getEventDetails",
+        feature: "v1-events",
         if_unanswered: None,
         summary: "Get event details",
         parameters: &[
@@ -65872,6 +72469,7 @@ pub mod operations {
         answer_schema: Some("Event"),
     };
     ///`DELETE /external-evidence/{id}`: Delete external evidence
+    #[cfg(any(feature = "v1-controls"))]
     pub const DELETE_EXTERNAL_EVIDENCE: crate::Operation = crate::Operation {
         id: "delete_external_evidence",
         method: crate::Method::Delete,
@@ -65881,6 +72479,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "GRCPublicController_deleteEvidence",
+        feature: "v1-controls",
         if_unanswered: None,
         summary: "Delete external evidence",
         parameters: &[
@@ -65906,6 +72505,7 @@ pub mod operations {
         answer_schema: Some("MappedExternalEvidence"),
     };
     ///`GET /external-evidence/{id}/download`: Get external evidence download url
+    #[cfg(any(feature = "v1-controls"))]
     pub const GET_EXTERNAL_EVIDENCE_DOWNLOAD_URL: crate::Operation = crate::Operation {
         id: "get_external_evidence_download_url",
         method: crate::Method::Get,
@@ -65915,6 +72515,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "GRCPublicController_getEvidenceDownloadUrl",
+        feature: "v1-controls",
         if_unanswered: None,
         summary: "Get external evidence download url",
         parameters: &[
@@ -65940,6 +72541,7 @@ pub mod operations {
         answer_schema: Some("SignedUrl"),
     };
     ///`GET /frameworks/requirements`: Get all requirements
+    #[cfg(any(feature = "v1-frameworks"))]
     pub const GET_ALL_REQUIREMENTS: crate::Operation = crate::Operation {
         id: "get_all_requirements",
         method: crate::Method::Get,
@@ -65949,6 +72551,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "FrameworksPublicController_getAllRequirements",
+        feature: "v1-frameworks",
         if_unanswered: None,
         summary: "Get all requirements",
         parameters: &[
@@ -66829,6 +73432,7 @@ pub mod operations {
         answer_schema: Some("RequirementPaginatedPage"),
     };
     ///`GET /monitors`: List monitors
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub const LIST_MONITORS: crate::Operation = crate::Operation {
         id: "list_monitors",
         method: crate::Method::Get,
@@ -66838,6 +73442,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "MonitorsPublicController_listMonitors",
+        feature: "v1-monitor-instances",
         if_unanswered: None,
         summary: "List monitors",
         parameters: &[
@@ -67066,6 +73671,7 @@ pub mod operations {
         answer_schema: Some("ControlTestsPaginatedPage"),
     };
     ///`GET /personnel`: List personnel
+    #[cfg(any(feature = "v1-personnel"))]
     pub const LIST_PERSONNEL: crate::Operation = crate::Operation {
         id: "list_personnel",
         method: crate::Method::Get,
@@ -67075,6 +73681,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "PersonnelPublicController_listPersonnel",
+        feature: "v1-personnel",
         if_unanswered: None,
         summary: "List personnel",
         parameters: &[
@@ -67499,6 +74106,7 @@ pub mod operations {
         answer_schema: Some("PersonnelTablePage"),
     };
     ///`PUT /personnel/all/reset-sync`: Reset sync for all personnel
+    #[cfg(any(feature = "v1-personnel"))]
     pub const RESET_SYNC_FOR_ALL_PERSONNEL: crate::Operation = crate::Operation {
         id: "reset_sync_for_all_personnel",
         method: crate::Method::Put,
@@ -67508,6 +74116,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "PersonnelPublicController_resetSyncForAllPersonnel",
+        feature: "v1-personnel",
         if_unanswered: None,
         summary: "Reset sync for all personnel",
         parameters: &[],
@@ -67520,6 +74129,7 @@ pub mod operations {
         answer_schema: Some("PersonnelDetails"),
     };
     ///`PUT /personnel/reset-sync/{personnelId}`: Reset sync for personnel
+    #[cfg(any(feature = "v1-personnel"))]
     pub const RESET_SYNC_FOR_PERSONNEL: crate::Operation = crate::Operation {
         id: "reset_sync_for_personnel",
         method: crate::Method::Put,
@@ -67529,6 +74139,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "PersonnelPublicController_resetSyncForPersonnel",
+        feature: "v1-personnel",
         if_unanswered: None,
         summary: "Reset sync for personnel",
         parameters: &[
@@ -67554,6 +74165,7 @@ pub mod operations {
         answer_schema: Some("PersonnelDetails"),
     };
     ///`PUT /personnel/some/reset-sync`: Reset sync for some personnel
+    #[cfg(any(feature = "v1-personnel"))]
     pub const RESET_SYNC_FOR_SOME_PERSONNEL: crate::Operation = crate::Operation {
         id: "reset_sync_for_some_personnel",
         method: crate::Method::Put,
@@ -67563,6 +74175,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "PersonnelPublicController_resetSyncForSomePersonnel",
+        feature: "v1-personnel",
         if_unanswered: None,
         summary: "Reset sync for some personnel",
         parameters: &[],
@@ -67575,6 +74188,7 @@ pub mod operations {
         answer_schema: Some("PersonnelDetails"),
     };
     ///`GET /personnel/{email}/email`: Get personnel details by email
+    #[cfg(any(feature = "v1-personnel"))]
     pub const GET_PERSONNEL_DETAILS_BY_EMAIL: crate::Operation = crate::Operation {
         id: "get_personnel_details_by_email",
         method: crate::Method::Get,
@@ -67584,6 +74198,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "PersonnelPublicController_getPersonnelDetailsByEmail",
+        feature: "v1-personnel",
         if_unanswered: None,
         summary: "Get personnel details by email",
         parameters: &[
@@ -67609,6 +74224,7 @@ pub mod operations {
         answer_schema: Some("PersonnelDetails"),
     };
     ///`GET /personnel/{id}`: Get personnel details
+    #[cfg(any(feature = "v1-personnel"))]
     pub const GET_PERSONNEL_DETAILS: crate::Operation = crate::Operation {
         id: "get_personnel_details",
         method: crate::Method::Get,
@@ -67618,6 +74234,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "PersonnelPublicController_getPersonnelDetails",
+        feature: "v1-personnel",
         if_unanswered: None,
         summary: "Get personnel details",
         parameters: &[
@@ -67643,6 +74260,7 @@ pub mod operations {
         answer_schema: Some("PersonnelDetails"),
     };
     ///`PUT /personnel/{id}/contract-dates`: Update contract dates
+    #[cfg(any(feature = "v1-personnel"))]
     pub const UPDATE_CONTRACT_DATES: crate::Operation = crate::Operation {
         id: "update_contract_dates",
         method: crate::Method::Put,
@@ -67652,6 +74270,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "PersonnelPublicController_updateContractDates",
+        feature: "v1-personnel",
         if_unanswered: None,
         summary: "Update contract dates",
         parameters: &[
@@ -67677,6 +74296,7 @@ pub mod operations {
         answer_schema: Some("PersonnelDetails"),
     };
     ///`PUT /personnel/{id}/status`: Update status
+    #[cfg(any(feature = "v1-personnel"))]
     pub const UPDATE_STATUS: crate::Operation = crate::Operation {
         id: "update_status",
         method: crate::Method::Put,
@@ -67686,6 +74306,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "PersonnelPublicController_updateStatus",
+        feature: "v1-personnel",
         if_unanswered: None,
         summary: "Update status",
         parameters: &[
@@ -67711,6 +74332,7 @@ pub mod operations {
         answer_schema: Some("PersonnelDetails"),
     };
     ///`GET /personnel/{personnelId}/devices`: Get devices for personnel
+    #[cfg(any(feature = "v1-devices"))]
     pub const GET_DEVICES_FOR_PERSONNEL: crate::Operation = crate::Operation {
         id: "get_devices_for_personnel",
         method: crate::Method::Get,
@@ -67720,6 +74342,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "DevicePublicController_getDevicesForPersonnel",
+        feature: "v1-devices",
         if_unanswered: None,
         summary: "Get devices for personnel",
         parameters: &[
@@ -67844,6 +74467,7 @@ pub mod operations {
         answer_schema: Some("DeviceResponseV11"),
     };
     ///`GET /policies`: List policies
+    #[cfg(any(feature = "v1-policies"))]
     pub const GET_POLICIES: crate::Operation = crate::Operation {
         id: "get_policies",
         method: crate::Method::Get,
@@ -67853,6 +74477,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "PoliciesPublicController_getPolicies",
+        feature: "v1-policies",
         if_unanswered: None,
         summary: "List policies",
         parameters: &[
@@ -67938,6 +74563,7 @@ pub mod operations {
         answer_schema: Some("PoliciesPage"),
     };
     ///`GET /policies/{id}/current-published/download`: Get current published policy download url
+    #[cfg(any(feature = "v1-policies"))]
     pub const GET_CURRENT_PUBLISHED_POLICY_DOWNLOAD_URL: crate::Operation = crate::Operation {
         id: "get_current_published_policy_download_url",
         method: crate::Method::Get,
@@ -67947,6 +74573,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "PoliciesPublicController_getCurrentPublishedPolicyDownloadUrl",
+        feature: "v1-policies",
         if_unanswered: None,
         summary: "Get current published policy download url",
         parameters: &[
@@ -67984,6 +74611,7 @@ pub mod operations {
         answer_schema: Some("UserSignedUrl"),
     };
     ///`GET /policies/{id}/current-published/download/pdf`: Get current published policy pdf download url
+    #[cfg(any(feature = "v1-policies"))]
     pub const GET_CURRENT_PUBLISHED_POLICY_PDF_DOWNLOAD_URL: crate::Operation = crate::Operation {
         id: "get_current_published_policy_pdf_download_url",
         method: crate::Method::Get,
@@ -67993,6 +74621,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "PoliciesPublicController_getCurrentPublishedPolicyPdfDownloadUrl",
+        feature: "v1-policies",
         if_unanswered: None,
         summary: "Get current published policy pdf download url",
         parameters: &[
@@ -68018,6 +74647,7 @@ pub mod operations {
         answer_schema: Some("UserSignedUrl"),
     };
     ///`GET /policies/{policyId}`: Get policy
+    #[cfg(any(feature = "v1-policies"))]
     pub const GET_POLICY: crate::Operation = crate::Operation {
         id: "get_policy",
         method: crate::Method::Get,
@@ -68027,6 +74657,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "PoliciesPublicController_getPolicy",
+        feature: "v1-policies",
         if_unanswered: None,
         summary: "Get policy",
         parameters: &[
@@ -68052,6 +74683,7 @@ pub mod operations {
         answer_schema: Some("PolicyWithReplace"),
     };
     ///`GET /policy-version/{id}/download`: Get policy version download url
+    #[cfg(any(feature = "v1-policies"))]
     pub const GET_POLICY_VERSION_DOWNLOAD_URL: crate::Operation = crate::Operation {
         id: "get_policy_version_download_url",
         method: crate::Method::Get,
@@ -68061,6 +74693,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "PoliciesPublicController_getPolicyVersionDownloadUrl",
+        feature: "v1-policies",
         if_unanswered: None,
         summary: "Get policy version download url",
         parameters: &[
@@ -68086,6 +74719,7 @@ pub mod operations {
         answer_schema: Some("UserSignedUrl"),
     };
     ///`GET /questionnaires/vendor/{vendorId}/sent`: Get questionnaires sent by vendor
+    #[cfg(any(feature = "v1-questionnaires"))]
     pub const GET_QUESTIONNAIRES_SENT_BY_VENDOR: crate::Operation = crate::Operation {
         id: "get_questionnaires_sent_by_vendor",
         method: crate::Method::Get,
@@ -68095,6 +74729,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "QuestionnairesPublicController_getQuestionnairesSentByVendor",
+        feature: "v1-questionnaires",
         if_unanswered: None,
         summary: "Get questionnaires sent by vendor",
         parameters: &[
@@ -68120,6 +74755,7 @@ pub mod operations {
         answer_schema: Some("QuestionnairesVendors"),
     };
     ///`GET /questionnaires/{questionnaireId}/vendor/{vendorId}`: Get questionnaire answers
+    #[cfg(any(feature = "v1-questionnaires"))]
     pub const GET_QUESTIONNAIRE_ANSWERS: crate::Operation = crate::Operation {
         id: "get_questionnaire_answers",
         method: crate::Method::Get,
@@ -68129,6 +74765,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "QuestionnairesPublicController_getQuestionnaireAnswers",
+        feature: "v1-questionnaires",
         if_unanswered: None,
         summary: "Get questionnaire answers",
         parameters: &[
@@ -68166,6 +74803,7 @@ pub mod operations {
         answer_schema: Some("QuestionnaireVendorAnswers"),
     };
     ///`GET /sessions`: Get sessions
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub const GET_SESSIONS: crate::Operation = crate::Operation {
         id: "get_sessions",
         method: crate::Method::Get,
@@ -68175,6 +74813,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "CustomDataPublicController_getSessions",
+        feature: "v1-custom-connections",
         if_unanswered: None,
         summary: "Get sessions",
         parameters: &[
@@ -68236,6 +74875,7 @@ pub mod operations {
         answer_schema: Some("SessionsPaginatedPage"),
     };
     ///`GET /sessions/{sessionId}/evidence`: Get session evidence
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub const GET_SESSION_EVIDENCE: crate::Operation = crate::Operation {
         id: "get_session_evidence",
         method: crate::Method::Get,
@@ -68245,6 +74885,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "CustomDataPublicController_getSessionEvidence",
+        feature: "v1-custom-connections",
         if_unanswered: None,
         summary: "Get session evidence",
         parameters: &[
@@ -68294,6 +74935,7 @@ pub mod operations {
         answer_schema: Some("SessionEvidencePaginatedPage"),
     };
     ///`POST /tickets`: Create ticket
+    #[cfg(any(feature = "v1-tickets"))]
     pub const CREATE_TICKET: crate::Operation = crate::Operation {
         id: "create_ticket",
         method: crate::Method::Post,
@@ -68303,6 +74945,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "TicketsPublicController_createTicket",
+        feature: "v1-tickets",
         if_unanswered: None,
         summary: "Create ticket",
         parameters: &[],
@@ -68315,6 +74958,7 @@ pub mod operations {
         answer_schema: Some("TicketCreate"),
     };
     ///`PUT /trust-center/company-info/private-access`: Update company info private access
+    #[cfg(any(feature = "v1-trust-center"))]
     pub const UPDATE_COMPANY_INFO_PRIVATE_ACCESS: crate::Operation = crate::Operation {
         id: "update_company_info_private_access",
         method: crate::Method::Put,
@@ -68324,6 +74968,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "TrustCenterPublicController_updateCompanyInfoPrivateAccess",
+        feature: "v1-trust-center",
         if_unanswered: None,
         summary: "Update company info private access",
         parameters: &[
@@ -68349,6 +74994,7 @@ pub mod operations {
         answer_schema: Some("CompanyInfo"),
     };
     ///`GET /trust-center/controls`: List trust center controls
+    #[cfg(any(feature = "v1-trust-center"))]
     pub const LIST_TRUST_CENTER_CONTROLS: crate::Operation = crate::Operation {
         id: "list_trust_center_controls",
         method: crate::Method::Get,
@@ -68358,6 +75004,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "TrustCenterPublicController_getControls",
+        feature: "v1-trust-center",
         if_unanswered: None,
         summary: "List trust center controls",
         parameters: &[
@@ -68383,6 +75030,7 @@ pub mod operations {
         answer_schema: Some("MonitoringControls"),
     };
     ///`GET /trust-center/private-access`: Get private access data
+    #[cfg(any(feature = "v1-trust-center"))]
     pub const GET_PRIVATE_ACCESS_DATA: crate::Operation = crate::Operation {
         id: "get_private_access_data",
         method: crate::Method::Get,
@@ -68392,6 +75040,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "TrustCenterPublicController_getPrivateAccessData",
+        feature: "v1-trust-center",
         if_unanswered: None,
         summary: "Get private access data",
         parameters: &[
@@ -68417,6 +75066,7 @@ pub mod operations {
         answer_schema: Some("TrustCenterPrivateAccess"),
     };
     ///`GET /trust-center/private-documents`: List the private documents of the Trust Center
+    #[cfg(any(feature = "v1-trust-center"))]
     pub const GET_ALL_PRIVATE_DOCUMENTS: crate::Operation = crate::Operation {
         id: "get_all_private_documents",
         method: crate::Method::Get,
@@ -68426,6 +75076,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "TrustCenterPublicController_getAllPrivateDocuments",
+        feature: "v1-trust-center",
         if_unanswered: None,
         summary: "List the private documents of the Trust Center",
         parameters: &[
@@ -68463,6 +75114,7 @@ pub mod operations {
         answer_schema: Some("TrustCenterAllPrivateDocuments"),
     };
     ///`GET /trust-center/reports`: Get report
+    #[cfg(any(feature = "v1-trust-center"))]
     pub const GET_REPORT: crate::Operation = crate::Operation {
         id: "get_report",
         method: crate::Method::Get,
@@ -68472,6 +75124,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "TrustCenterPublicController_getReport",
+        feature: "v1-trust-center",
         if_unanswered: None,
         summary: "Get report",
         parameters: &[
@@ -68540,6 +75193,7 @@ pub mod operations {
         answer_schema: None,
     };
     ///`GET /trust-center/requests`: Get trust center requests
+    #[cfg(any(feature = "v1-trust-center"))]
     pub const GET_TRUST_CENTER_REQUESTS: crate::Operation = crate::Operation {
         id: "get_trust_center_requests",
         method: crate::Method::Get,
@@ -68549,6 +75203,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "TrustCenterPublicController_getTrustCenterRequests",
+        feature: "v1-trust-center",
         if_unanswered: None,
         summary: "Get trust center requests",
         parameters: &[
@@ -68634,6 +75289,7 @@ pub mod operations {
         answer_schema: Some("TrustCenterRequestsPage"),
     };
     ///`POST /trust-center/requests`: Create trust center access request
+    #[cfg(any(feature = "v1-trust-center"))]
     pub const CREATE_TRUST_CENTER_ACCESS_REQUEST: crate::Operation = crate::Operation {
         id: "create_trust_center_access_request",
         method: crate::Method::Post,
@@ -68643,6 +75299,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "TrustCenterPublicController_createTrustCenterAccessRequest",
+        feature: "v1-trust-center",
         if_unanswered: None,
         summary: "Create trust center access request",
         parameters: &[],
@@ -68655,6 +75312,7 @@ pub mod operations {
         answer_schema: None,
     };
     ///`GET /trust-center/requests/{id}`: Get trust center access request
+    #[cfg(any(feature = "v1-trust-center"))]
     pub const GET_TRUST_CENTER_ACCESS_REQUEST: crate::Operation = crate::Operation {
         id: "get_trust_center_access_request",
         method: crate::Method::Get,
@@ -68664,6 +75322,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "TrustCenterPublicController_getTrustCenterAccessRequest",
+        feature: "v1-trust-center",
         if_unanswered: None,
         summary: "Get trust center access request",
         parameters: &[
@@ -68701,6 +75360,7 @@ pub mod operations {
         answer_schema: Some("TrustCenterRequestDocumentWithName"),
     };
     ///`PUT /trust-center/requests/{id}/approve`: Approve request
+    #[cfg(any(feature = "v1-trust-center"))]
     pub const APPROVE_REQUEST: crate::Operation = crate::Operation {
         id: "approve_request",
         method: crate::Method::Put,
@@ -68710,6 +75370,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "TrustCenterPublicController_approveRequest",
+        feature: "v1-trust-center",
         if_unanswered: None,
         summary: "Approve request",
         parameters: &[
@@ -68735,6 +75396,14 @@ pub mod operations {
         answer_schema: Some("TrustCenterRequestApprove"),
     };
     ///`PUT /trust-center/requests/{id}/deny`: Denied request
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances",
+            feature = "v1-trust-center"
+        )
+    )]
     pub const DENIED_REQUEST: crate::Operation = crate::Operation {
         id: "denied_request",
         method: crate::Method::Put,
@@ -68744,6 +75413,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "TrustCenterPublicController_deniedRequest",
+        feature: "v1-trust-center",
         if_unanswered: None,
         summary: "Denied request",
         parameters: &[
@@ -68769,6 +75439,7 @@ pub mod operations {
         answer_schema: Some("TrustCenterRequestDenied"),
     };
     ///`DELETE /users/documents/{docId}/{userId}`: Delete document for user
+    #[cfg(any(feature = "v1-users"))]
     pub const DELETE_DOCUMENT_FOR_USER: crate::Operation = crate::Operation {
         id: "delete_document_for_user",
         method: crate::Method::Delete,
@@ -68778,6 +75449,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "UsersPublicController_deleteDocumentForUser",
+        feature: "v1-users",
         if_unanswered: None,
         summary: "Delete document for user",
         parameters: &[
@@ -68815,6 +75487,7 @@ pub mod operations {
         answer_schema: None,
     };
     ///`GET /users/documents/{id}/download`: Get user document download url
+    #[cfg(any(feature = "v1-users"))]
     pub const GET_USER_DOCUMENT_DOWNLOAD_URL: crate::Operation = crate::Operation {
         id: "get_user_document_download_url",
         method: crate::Method::Get,
@@ -68824,6 +75497,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "UsersPublicController_getUserDocumentDownloadUrl",
+        feature: "v1-users",
         if_unanswered: None,
         summary: "Get user document download url",
         parameters: &[
@@ -68849,6 +75523,7 @@ pub mod operations {
         answer_schema: Some("SignedUrl"),
     };
     ///`GET /users/{id}/documents`: Get all documents
+    #[cfg(any(feature = "v1-users"))]
     pub const GET_ALL_DOCUMENTS: crate::Operation = crate::Operation {
         id: "get_all_documents",
         method: crate::Method::Get,
@@ -68858,6 +75533,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "UsersPublicController_getAllDocuments",
+        feature: "v1-users",
         if_unanswered: None,
         summary: "Get all documents",
         parameters: &[
@@ -68942,6 +75618,7 @@ pub mod operations {
         answer_schema: Some("UserAllDocuments"),
     };
     ///`POST /users/{id}/documents`: Upload document for user
+    #[cfg(any(feature = "v1-users"))]
     pub const UPLOAD_DOCUMENT_FOR_USER: crate::Operation = crate::Operation {
         id: "upload_document_for_user",
         method: crate::Method::Post,
@@ -68953,6 +75630,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "UsersPublicController_uploadDocumentForUser",
+        feature: "v1-users",
         if_unanswered: None,
         summary: "Upload document for user",
         parameters: &[
@@ -68978,6 +75656,7 @@ pub mod operations {
         answer_schema: Some("UserDocument"),
     };
     ///`GET /users/{id}/policies`: Get policy versions for user
+    #[cfg(any(feature = "v1-user-policies"))]
     pub const GET_POLICY_VERSIONS_FOR_USER: crate::Operation = crate::Operation {
         id: "get_policy_versions_for_user",
         method: crate::Method::Get,
@@ -68987,6 +75666,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "UserPoliciesPublicController_getPolicyVersionsForUser",
+        feature: "v1-user-policies",
         if_unanswered: None,
         summary: "Get policy versions for user",
         parameters: &[
@@ -69012,6 +75692,7 @@ pub mod operations {
         answer_schema: Some("UserPolicyVersions"),
     };
     ///`GET /vendors`: List vendors
+    #[cfg(any(feature = "v1-vendors"))]
     pub const LIST_VENDORS: crate::Operation = crate::Operation {
         id: "list_vendors",
         method: crate::Method::Get,
@@ -69021,6 +75702,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "VendorsPublicController_listVendors",
+        feature: "v1-vendors",
         if_unanswered: None,
         summary: "List vendors",
         parameters: &[
@@ -69392,6 +76074,7 @@ pub mod operations {
         answer_schema: Some("VendorsPage"),
     };
     ///`POST /vendors`: Create vendor
+    #[cfg(any(feature = "v1-vendors"))]
     pub const CREATE_VENDOR: crate::Operation = crate::Operation {
         id: "create_vendor",
         method: crate::Method::Post,
@@ -69401,6 +76084,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "VendorsPublicController_createVendor",
+        feature: "v1-vendors",
         if_unanswered: None,
         summary: "Create vendor",
         parameters: &[],
@@ -69413,6 +76097,7 @@ pub mod operations {
         answer_schema: Some("Vendor"),
     };
     ///`GET /vendors/stats`: Get vendors stats
+    #[cfg(any(feature = "v1-vendors"))]
     pub const GET_VENDORS_STATS: crate::Operation = crate::Operation {
         id: "get_vendors_stats",
         method: crate::Method::Get,
@@ -69422,6 +76107,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "VendorsPublicController_getVendorsStats",
+        feature: "v1-vendors",
         if_unanswered: None,
         summary: "Get vendors stats",
         parameters: &[
@@ -69481,6 +76167,7 @@ pub mod operations {
         answer_schema: Some("VendorsStats"),
     };
     ///`GET /vendors/{id}`: Get vendor
+    #[cfg(any(feature = "v1-vendors"))]
     pub const GET_VENDOR: crate::Operation = crate::Operation {
         id: "get_vendor",
         method: crate::Method::Get,
@@ -69490,6 +76177,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "VendorsPublicController_getVendor",
+        feature: "v1-vendors",
         if_unanswered: None,
         summary: "Get vendor",
         parameters: &[
@@ -69515,6 +76203,7 @@ pub mod operations {
         answer_schema: Some("Vendor"),
     };
     ///`PUT /vendors/{id}`: Update vendor
+    #[cfg(any(feature = "v1-vendors"))]
     pub const UPDATE_VENDOR: crate::Operation = crate::Operation {
         id: "update_vendor",
         method: crate::Method::Put,
@@ -69524,6 +76213,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "VendorsPublicController_updateVendor",
+        feature: "v1-vendors",
         if_unanswered: None,
         summary: "Update vendor",
         parameters: &[
@@ -69549,6 +76239,7 @@ pub mod operations {
         answer_schema: Some("Vendor"),
     };
     ///`DELETE /vendors/{id}`: Delete vendor
+    #[cfg(any(feature = "v1-vendors"))]
     pub const DELETE_VENDOR: crate::Operation = crate::Operation {
         id: "delete_vendor",
         method: crate::Method::Delete,
@@ -69558,6 +76249,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "VendorsPublicController_deleteVendor",
+        feature: "v1-vendors",
         if_unanswered: None,
         summary: "Delete vendor",
         parameters: &[
@@ -69583,6 +76275,7 @@ pub mod operations {
         answer_schema: None,
     };
     ///`POST /vendors/{id}/documents`: Upload vendor document
+    #[cfg(any(feature = "v1-vendors"))]
     pub const UPLOAD_VENDOR_DOCUMENT: crate::Operation = crate::Operation {
         id: "upload_vendor_document",
         method: crate::Method::Post,
@@ -69592,6 +76285,7 @@ pub mod operations {
         body: crate::BodyKind::Multipart,
         permission: None,
         drata_operation_id: "VendorsPublicController_uploadVendorDocument",
+        feature: "v1-vendors",
         if_unanswered: None,
         summary: "Upload vendor document",
         parameters: &[
@@ -69617,6 +76311,7 @@ pub mod operations {
         answer_schema: Some("VendorsPage"),
     };
     ///`GET /vendors/{id}/questionnaires`: List vendor questionnaires
+    #[cfg(any(feature = "v1-vendors"))]
     pub const LIST_VENDOR_QUESTIONNAIRES: crate::Operation = crate::Operation {
         id: "list_vendor_questionnaires",
         method: crate::Method::Get,
@@ -69626,6 +76321,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "VendorsPublicController_listVendorQuestionnaires",
+        feature: "v1-vendors",
         if_unanswered: None,
         summary: "List vendor questionnaires",
         parameters: &[
@@ -69675,6 +76371,7 @@ pub mod operations {
         answer_schema: Some("QuestionnairesSentPage"),
     };
     ///`POST /vendors/{id}/questionnaires`: Send questionnaire email
+    #[cfg(any(feature = "v1-vendors"))]
     pub const SEND_QUESTIONNAIRE_EMAIL: crate::Operation = crate::Operation {
         id: "send_questionnaire_email",
         method: crate::Method::Post,
@@ -69684,6 +76381,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "VendorsPublicController_sendQuestionnaireEmail",
+        feature: "v1-vendors",
         if_unanswered: None,
         summary: "Send questionnaire email",
         parameters: &[
@@ -69709,6 +76407,7 @@ pub mod operations {
         answer_schema: Some("QuestionnairesSentPage"),
     };
     ///`POST /vendors/{id}/questionnaires/manual`: Save manual questionnaire files
+    #[cfg(any(feature = "v1-vendors"))]
     pub const SAVE_MANUAL_QUESTIONNAIRE_FILES: crate::Operation = crate::Operation {
         id: "save_manual_questionnaire_files",
         method: crate::Method::Post,
@@ -69718,6 +76417,7 @@ pub mod operations {
         body: crate::BodyKind::Multipart,
         permission: None,
         drata_operation_id: "VendorsPublicController_saveManualQuestionnaireFiles",
+        feature: "v1-vendors",
         if_unanswered: None,
         summary: "Save manual questionnaire files",
         parameters: &[
@@ -69743,6 +76443,7 @@ pub mod operations {
         answer_schema: Some("QuestionnaireSent"),
     };
     ///`PUT /vendors/{id}/status`: Change a vendor's status
+    #[cfg(any(feature = "v1-vendors"))]
     pub const UPDATE_VENDOR_STATUS: crate::Operation = crate::Operation {
         id: "update_vendor_status",
         method: crate::Method::Put,
@@ -69752,6 +76453,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "VendorsPublicController_updateVendorStatus",
+        feature: "v1-vendors",
         if_unanswered: None,
         summary: "Change a vendor's status",
         parameters: &[
@@ -69777,6 +76479,7 @@ pub mod operations {
         answer_schema: Some("Vendor"),
     };
     ///`POST /vendors/{vendorId}/security-reviews`: Create vendor security review
+    #[cfg(any(feature = "v1-vendors"))]
     pub const CREATE_VENDOR_SECURITY_REVIEW: crate::Operation = crate::Operation {
         id: "create_vendor_security_review",
         method: crate::Method::Post,
@@ -69786,6 +76489,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "VendorsPublicController_createVendorSecurityReview",
+        feature: "v1-vendors",
         if_unanswered: None,
         summary: "Create vendor security review",
         parameters: &[
@@ -69811,6 +76515,7 @@ pub mod operations {
         answer_schema: Some("VendorSecurityReview"),
     };
     ///`GET /workspaces`: List the workspaces
+    #[cfg(any(feature = "v1-multiple-workspace-support"))]
     pub const LIST_WORKSPACES: crate::Operation = crate::Operation {
         id: "list_workspaces",
         method: crate::Method::Get,
@@ -69820,6 +76525,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "WorkspacesPublicController_listWorkspaces",
+        feature: "v1-multiple-workspace-support",
         if_unanswered: None,
         summary: "List the workspaces",
         parameters: &[
@@ -69869,6 +76575,7 @@ pub mod operations {
         answer_schema: Some("WorkspacesPage"),
     };
     ///`GET /workspaces/{id}/frameworks`: Get workspace frameworks ready
+    #[cfg(any(feature = "v1-frameworks"))]
     pub const GET_WORKSPACE_FRAMEWORKS_READY: crate::Operation = crate::Operation {
         id: "get_workspace_frameworks_ready",
         method: crate::Method::Get,
@@ -69878,6 +76585,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "FrameworksPublicController_getWorkspaceFrameworksReady",
+        feature: "v1-frameworks",
         if_unanswered: None,
         summary: "Get workspace frameworks ready",
         parameters: &[
@@ -69987,6 +76695,7 @@ pub mod operations {
         answer_schema: Some("WorkspaceFrameworkReady"),
     };
     ///`POST /workspaces/{workspaceId}/autopilot/{testId}/retest`: Retest
+    #[cfg(any(feature = "v1-autopilot"))]
     pub const RETEST: crate::Operation = crate::Operation {
         id: "retest",
         method: crate::Method::Post,
@@ -69996,6 +76705,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "AutopilotPublicController_retest",
+        feature: "v1-autopilot",
         if_unanswered: None,
         summary: "Retest",
         parameters: &[
@@ -70033,6 +76743,13 @@ pub mod operations {
         answer_schema: None,
     };
     ///`POST /workspaces/{workspaceId}/controls`: Create control
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub const CREATE_CONTROL: crate::Operation = crate::Operation {
         id: "create_control",
         method: crate::Method::Post,
@@ -70045,6 +76762,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "GRCPublicController_createControl",
+        feature: "v1-controls",
         if_unanswered: None,
         summary: "Create control",
         parameters: &[
@@ -70070,6 +76788,7 @@ pub mod operations {
         answer_schema: Some("Control"),
     };
     ///`GET /workspaces/{workspaceId}/controls/{controlId}`: Get control by id
+    #[cfg(any(feature = "v1-controls"))]
     pub const GET_CONTROL_BY_ID: crate::Operation = crate::Operation {
         id: "get_control_by_id",
         method: crate::Method::Get,
@@ -70079,6 +76798,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "GRCPublicController_getControlById",
+        feature: "v1-controls",
         if_unanswered: None,
         summary: "Get control by id",
         parameters: &[
@@ -70116,6 +76836,7 @@ pub mod operations {
         answer_schema: Some("ControlShort"),
     };
     ///`PUT /workspaces/{workspaceId}/controls/{controlId}`: Edit control
+    #[cfg(any(feature = "v1-controls"))]
     pub const EDIT_CONTROL: crate::Operation = crate::Operation {
         id: "edit_control",
         method: crate::Method::Put,
@@ -70125,6 +76846,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "GRCPublicController_editControl",
+        feature: "v1-controls",
         if_unanswered: None,
         summary: "Edit control",
         parameters: &[
@@ -70162,6 +76884,7 @@ pub mod operations {
         answer_schema: Some("ControlShort"),
     };
     ///`GET /workspaces/{workspaceId}/controls/{controlId}/evidence/download`: Get download all evidence
+    #[cfg(any(feature = "v1-controls"))]
     pub const GET_DOWNLOAD_ALL_EVIDENCE: crate::Operation = crate::Operation {
         id: "get_download_all_evidence",
         method: crate::Method::Get,
@@ -70171,6 +76894,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "GRCPublicController_getDownloadAllEvidence",
+        feature: "v1-controls",
         if_unanswered: None,
         summary: "Get download all evidence",
         parameters: &[
@@ -70208,6 +76932,7 @@ pub mod operations {
         answer_schema: Some("SignedUrl"),
     };
     ///`GET /workspaces/{workspaceId}/controls/{controlId}/notes`: Get control notes
+    #[cfg(any(feature = "v1-controls"))]
     pub const GET_CONTROL_NOTES: crate::Operation = crate::Operation {
         id: "get_control_notes",
         method: crate::Method::Get,
@@ -70217,6 +76942,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "GRCPublicController_getControlNotes",
+        feature: "v1-controls",
         if_unanswered: None,
         summary: "Get control notes",
         parameters: &[
@@ -70290,6 +77016,7 @@ pub mod operations {
         answer_schema: Some("NotesPaginatedPage"),
     };
     ///`POST /workspaces/{workspaceId}/controls/{controlId}/notes`: Create control note
+    #[cfg(any(feature = "v1-controls"))]
     pub const CREATE_CONTROL_NOTE: crate::Operation = crate::Operation {
         id: "create_control_note",
         method: crate::Method::Post,
@@ -70299,6 +77026,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "GRCPublicController_createControlNote",
+        feature: "v1-controls",
         if_unanswered: None,
         summary: "Create control note",
         parameters: &[
@@ -70336,6 +77064,7 @@ pub mod operations {
         answer_schema: Some("Note"),
     };
     ///`GET /workspaces/{workspaceId}/controls/{controlId}/notes/{noteId}`: Get control note
+    #[cfg(any(feature = "v1-controls"))]
     pub const GET_CONTROL_NOTE: crate::Operation = crate::Operation {
         id: "get_control_note",
         method: crate::Method::Get,
@@ -70345,6 +77074,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "GRCPublicController_getControlNote",
+        feature: "v1-controls",
         if_unanswered: None,
         summary: "Get control note",
         parameters: &[
@@ -70394,6 +77124,7 @@ pub mod operations {
         answer_schema: Some("Note"),
     };
     ///`PUT /workspaces/{workspaceId}/controls/{controlId}/notes/{noteId}`: Update note
+    #[cfg(any(feature = "v1-controls"))]
     pub const UPDATE_NOTE: crate::Operation = crate::Operation {
         id: "update_note",
         method: crate::Method::Put,
@@ -70403,6 +77134,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "GRCPublicController_updateNote",
+        feature: "v1-controls",
         if_unanswered: None,
         summary: "Update note",
         parameters: &[
@@ -70452,6 +77184,7 @@ pub mod operations {
         answer_schema: Some("Note"),
     };
     ///`DELETE /workspaces/{workspaceId}/controls/{controlId}/notes/{noteId}`: Delete note
+    #[cfg(any(feature = "v1-controls"))]
     pub const DELETE_NOTE: crate::Operation = crate::Operation {
         id: "delete_note",
         method: crate::Method::Delete,
@@ -70461,6 +77194,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "GRCPublicController_deleteNote",
+        feature: "v1-controls",
         if_unanswered: None,
         summary: "Delete note",
         parameters: &[
@@ -70510,6 +77244,13 @@ pub mod operations {
         answer_schema: None,
     };
     ///`POST /workspaces/{workspaceId}/controls/{id}/external-evidence`: Upload external evidence
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub const UPLOAD_EXTERNAL_EVIDENCE: crate::Operation = crate::Operation {
         id: "upload_external_evidence",
         method: crate::Method::Post,
@@ -70521,6 +77262,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "GRCPublicController_uploadExternalEvidence",
+        feature: "v1-controls",
         if_unanswered: None,
         summary: "Upload external evidence",
         parameters: &[
@@ -70558,6 +77300,7 @@ pub mod operations {
         answer_schema: Some("MappedExternalEvidence"),
     };
     ///`GET /workspaces/{workspaceId}/evidence-library`: List evidence
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub const LIST_EVIDENCE: crate::Operation = crate::Operation {
         id: "list_evidence",
         method: crate::Method::Get,
@@ -70567,6 +77310,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "EvidenceLibraryPublicController_listEvidence",
+        feature: "v1-evidence-library",
         if_unanswered: None,
         summary: "List evidence",
         parameters: &[
@@ -70729,6 +77473,7 @@ pub mod operations {
         answer_schema: Some("EvidenceLibraryPage"),
     };
     ///`POST /workspaces/{workspaceId}/evidence-library`: Create evidence
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub const CREATE_EVIDENCE: crate::Operation = crate::Operation {
         id: "create_evidence",
         method: crate::Method::Post,
@@ -70738,6 +77483,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "EvidenceLibraryPublicController_createEvidence",
+        feature: "v1-evidence-library",
         if_unanswered: None,
         summary: "Create evidence",
         parameters: &[
@@ -70763,6 +77509,7 @@ pub mod operations {
         answer_schema: Some("Evidence"),
     };
     ///`PUT /workspaces/{workspaceId}/evidence-library/sync/{id}`: Update evidence sync
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub const UPDATE_EVIDENCE_SYNC: crate::Operation = crate::Operation {
         id: "update_evidence_sync",
         method: crate::Method::Put,
@@ -70772,6 +77519,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "EvidenceLibraryPublicController_updateEvidenceSync",
+        feature: "v1-evidence-library",
         if_unanswered: None,
         summary: "Update evidence sync",
         parameters: &[
@@ -70809,6 +77557,7 @@ pub mod operations {
         answer_schema: Some("EvidenceSync"),
     };
     ///`GET /workspaces/{workspaceId}/evidence-library/{evidenceId}/version/{versionId}/download`: Get library evidence download url
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub const GET_LIBRARY_EVIDENCE_DOWNLOAD_URL: crate::Operation = crate::Operation {
         id: "get_library_evidence_download_url",
         method: crate::Method::Get,
@@ -70818,6 +77567,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "EvidenceLibraryPublicController_getEvidenceDownloadUrl",
+        feature: "v1-evidence-library",
         if_unanswered: None,
         summary: "Get library evidence download url",
         parameters: &[
@@ -70867,6 +77617,7 @@ pub mod operations {
         answer_schema: Some("SignedUrl"),
     };
     ///`GET /workspaces/{workspaceId}/evidence-library/{id}`: Get evidence
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub const GET_EVIDENCE: crate::Operation = crate::Operation {
         id: "get_evidence",
         method: crate::Method::Get,
@@ -70876,6 +77627,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "EvidenceLibraryPublicController_getEvidence",
+        feature: "v1-evidence-library",
         if_unanswered: None,
         summary: "Get evidence",
         parameters: &[
@@ -70913,6 +77665,7 @@ pub mod operations {
         answer_schema: Some("Evidence"),
     };
     ///`PUT /workspaces/{workspaceId}/evidence-library/{id}`: Update evidence
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub const UPDATE_EVIDENCE: crate::Operation = crate::Operation {
         id: "update_evidence",
         method: crate::Method::Put,
@@ -70922,6 +77675,7 @@ pub mod operations {
         body: crate::BodyKind::Json,
         permission: None,
         drata_operation_id: "EvidenceLibraryPublicController_updateEvidence",
+        feature: "v1-evidence-library",
         if_unanswered: None,
         summary: "Update evidence",
         parameters: &[
@@ -70959,6 +77713,7 @@ pub mod operations {
         answer_schema: Some("Evidence"),
     };
     ///`DELETE /workspaces/{workspaceId}/evidence-library/{id}`: Delete library evidence
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub const DELETE_LIBRARY_EVIDENCE: crate::Operation = crate::Operation {
         id: "delete_library_evidence",
         method: crate::Method::Delete,
@@ -70968,6 +77723,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "EvidenceLibraryPublicController_deleteEvidence",
+        feature: "v1-evidence-library",
         if_unanswered: None,
         summary: "Delete library evidence",
         parameters: &[
@@ -71005,6 +77761,7 @@ pub mod operations {
         answer_schema: None,
     };
     ///`GET /workspaces/{workspaceId}/monitors/{testId}/details`: Get control test instance
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub const GET_CONTROL_TEST_INSTANCE: crate::Operation = crate::Operation {
         id: "get_control_test_instance",
         method: crate::Method::Get,
@@ -71014,6 +77771,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "MonitorsPublicController_getControlTestInstance",
+        feature: "v1-monitor-instances",
         if_unanswered: None,
         summary: "Get control test instance",
         parameters: &[
@@ -71051,6 +77809,7 @@ pub mod operations {
         answer_schema: Some("ControlTestInstance"),
     };
     ///`GET /workspaces/{workspaceId}/monitors/{testId}/failures`: Get monitor failed results report
+    #[cfg(any(feature = "v1-monitor-instances"))]
     pub const GET_MONITOR_FAILED_RESULTS_REPORT: crate::Operation = crate::Operation {
         id: "get_monitor_failed_results_report",
         method: crate::Method::Get,
@@ -71060,6 +77819,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "MonitorsPublicController_getMonitorFailedResultsReport",
+        feature: "v1-monitor-instances",
         if_unanswered: None,
         summary: "Get monitor failed results report",
         parameters: &[
@@ -71132,6 +77892,7 @@ pub mod operations {
         answer_schema: Some("MonitorFailedResultsResponses"),
     };
     ///`GET /workspaces/{workspaceId}/policies/{policyId}/associated-controls`: Get policy associated controls
+    #[cfg(any(feature = "v1-policies"))]
     pub const GET_POLICY_ASSOCIATED_CONTROLS: crate::Operation = crate::Operation {
         id: "get_policy_associated_controls",
         method: crate::Method::Get,
@@ -71141,6 +77902,7 @@ pub mod operations {
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "PoliciesPublicController_getPolicyAssociatedControls",
+        feature: "v1-policies",
         if_unanswered: None,
         summary: "Get policy associated controls",
         parameters: &[
@@ -71203,121 +77965,256 @@ pub mod operations {
     };
     /// All of them, in spec order.
     pub const ALL: &[&crate::Operation] = &[
+        #[cfg(any(feature = "v1-user-identities"))]
         &TOGGLE_VERSION_CONTROL_IDENTITY,
+        #[cfg(any(feature = "v1-user-identities"))]
         &CONNECT_VERSION_CONTROL_IDENTITY,
+        #[cfg(any(feature = "v1-user-identities"))]
         &LIST_VERSION_CONTROL_IDENTITIES,
+        #[cfg(any(feature = "v1-user-identities"))]
         &SET_VERSION_CONTROL_IDENTITY_SERVICE_ACCOUNT,
+        #[cfg(any(feature = "v1-user-identities"))]
         &LIST_INFRASTRUCTURE_IDENTITIES,
+        #[cfg(any(feature = "v1-user-identities"))]
         &TOGGLE_INFRASTRUCTURE_IDENTITY,
+        #[cfg(any(feature = "v1-user-identities"))]
         &CONNECT_INFRASTRUCTURE_IDENTITY,
+        #[cfg(any(feature = "v1-user-identities"))]
         &SET_INFRASTRUCTURE_IDENTITY_SERVICE_ACCOUNT,
+        #[cfg(any(feature = "v1-connections"))]
         &LIST_CONNECTIONS,
+        #[cfg(any(feature = "v1-connections"))]
         &CREATE_IDP_CONNECTION_FROM_CSV,
+        #[cfg(any(feature = "v1-connections"))]
         &UPDATE_IDP_CONNECTION_FROM_CSV,
+        #[cfg(any(feature = "v1-connections"))]
         &CREATE_IDP_CONNECTION_FROM_JSON,
+        #[cfg(any(feature = "v1-connections"))]
         &UPDATE_IDP_CONNECTION_FROM_JSON,
+        #[cfg(any(feature = "v1-users"))]
         &LIST_USERS,
+        #[cfg(any(feature = "v1-users"))]
         &GET_USER,
+        #[cfg(any(feature = "v1-users"))]
         &GET_USER_BY_EMAIL,
+        #[cfg(any(feature = "v1-assets"))]
         &LIST_ASSETS,
+        #[cfg(any(feature = "v1-assets"))]
         &CREATE_ASSET,
+        #[cfg(any(feature = "v1-assets"))]
         &DELETE_ASSET,
+        #[cfg(any(feature = "v1-background-check"))]
         &UPDATE_BACKGROUND_CHECK,
+        #[cfg(any(feature = "v1-companies"))]
         &GET_COMPANY,
+        #[cfg(any(feature = "v1-controls"))]
         &LIST_CONTROLS,
+        #[cfg(any(feature = "v1-controls"))]
         &BULK_DELETE_CONTROL_OWNERS,
+        #[cfg(any(feature = "v1-controls"))]
         &GET_MAPPED_EXTERNAL_EVIDENCE,
+        #[cfg(any(feature = "v1-controls"))]
         &GET_CONTROL_OWNERS_FOR_A_CONTROL,
+        #[cfg(any(feature = "v1-controls"))]
         &PUT_CONTROL_OWNERS,
+        #[cfg(any(feature = "v1-controls"))]
         &GET_MAPPED_REQUIREMENTS,
+        #[cfg(any(feature = "v1-devices"))]
         &GET_DEVICES_FOR_CUSTOM_CONNECTION,
+        #[cfg(any(feature = "v1-devices"))]
         &CREATE_DEVICE_FOR_CUSTOM_CONNECTION,
+        #[cfg(any(feature = "v1-custom-connections"))]
         &CREATE_CUSTOM_DATA,
+        #[cfg(any(feature = "v1-custom-connections"))]
         &UPDATE_CUSTOM_DATA,
+        #[cfg(any(feature = "v1-custom-connections"))]
         &DELETE_CUSTOM_DATA,
+        #[cfg(any(feature = "v1-customer-request"))]
         &GET_CUSTOMER_REQUEST_LIST,
+        #[cfg(any(feature = "v1-customer-request"))]
         &UPDATE_CUSTOMER_REQUEST_DETAILS,
+        #[cfg(any(feature = "v1-devices"))]
         &GET_DEVICES,
+        #[cfg(any(feature = "v1-devices"))]
         &DELETE_DEVICE_DOCUMENT,
+        #[cfg(any(feature = "v1-devices"))]
         &GET_DEVICE_DOCUMENT_DOWNLOAD_URL,
+        #[cfg(any(feature = "v1-devices"))]
         &GET_DEVICE,
+        #[cfg(any(feature = "v1-devices"))]
         &GET_DEVICE_APPS,
+        #[cfg(any(feature = "v1-devices"))]
         &GET_DEVICE_DOCUMENTS,
+        #[cfg(any(feature = "v1-devices"))]
         &UPLOAD_DOCUMENT_FOR_DEVICE,
+        #[cfg(any(feature = "v1-events"))]
         &LIST_EVENTS,
+        #[cfg(any(feature = "v1-events"))]
         &GET_EVENT_DETAILS,
+        #[cfg(any(feature = "v1-controls"))]
         &DELETE_EXTERNAL_EVIDENCE,
+        #[cfg(any(feature = "v1-controls"))]
         &GET_EXTERNAL_EVIDENCE_DOWNLOAD_URL,
+        #[cfg(any(feature = "v1-frameworks"))]
         &GET_ALL_REQUIREMENTS,
+        #[cfg(any(feature = "v1-monitor-instances"))]
         &LIST_MONITORS,
+        #[cfg(any(feature = "v1-personnel"))]
         &LIST_PERSONNEL,
+        #[cfg(any(feature = "v1-personnel"))]
         &RESET_SYNC_FOR_ALL_PERSONNEL,
+        #[cfg(any(feature = "v1-personnel"))]
         &RESET_SYNC_FOR_PERSONNEL,
+        #[cfg(any(feature = "v1-personnel"))]
         &RESET_SYNC_FOR_SOME_PERSONNEL,
+        #[cfg(any(feature = "v1-personnel"))]
         &GET_PERSONNEL_DETAILS_BY_EMAIL,
+        #[cfg(any(feature = "v1-personnel"))]
         &GET_PERSONNEL_DETAILS,
+        #[cfg(any(feature = "v1-personnel"))]
         &UPDATE_CONTRACT_DATES,
+        #[cfg(any(feature = "v1-personnel"))]
         &UPDATE_STATUS,
+        #[cfg(any(feature = "v1-devices"))]
         &GET_DEVICES_FOR_PERSONNEL,
+        #[cfg(any(feature = "v1-policies"))]
         &GET_POLICIES,
+        #[cfg(any(feature = "v1-policies"))]
         &GET_CURRENT_PUBLISHED_POLICY_DOWNLOAD_URL,
+        #[cfg(any(feature = "v1-policies"))]
         &GET_CURRENT_PUBLISHED_POLICY_PDF_DOWNLOAD_URL,
+        #[cfg(any(feature = "v1-policies"))]
         &GET_POLICY,
+        #[cfg(any(feature = "v1-policies"))]
         &GET_POLICY_VERSION_DOWNLOAD_URL,
+        #[cfg(any(feature = "v1-questionnaires"))]
         &GET_QUESTIONNAIRES_SENT_BY_VENDOR,
+        #[cfg(any(feature = "v1-questionnaires"))]
         &GET_QUESTIONNAIRE_ANSWERS,
+        #[cfg(any(feature = "v1-custom-connections"))]
         &GET_SESSIONS,
+        #[cfg(any(feature = "v1-custom-connections"))]
         &GET_SESSION_EVIDENCE,
+        #[cfg(any(feature = "v1-tickets"))]
         &CREATE_TICKET,
+        #[cfg(any(feature = "v1-trust-center"))]
         &UPDATE_COMPANY_INFO_PRIVATE_ACCESS,
+        #[cfg(any(feature = "v1-trust-center"))]
         &LIST_TRUST_CENTER_CONTROLS,
+        #[cfg(any(feature = "v1-trust-center"))]
         &GET_PRIVATE_ACCESS_DATA,
+        #[cfg(any(feature = "v1-trust-center"))]
         &GET_ALL_PRIVATE_DOCUMENTS,
+        #[cfg(any(feature = "v1-trust-center"))]
         &GET_REPORT,
+        #[cfg(any(feature = "v1-trust-center"))]
         &GET_TRUST_CENTER_REQUESTS,
+        #[cfg(any(feature = "v1-trust-center"))]
         &CREATE_TRUST_CENTER_ACCESS_REQUEST,
+        #[cfg(any(feature = "v1-trust-center"))]
         &GET_TRUST_CENTER_ACCESS_REQUEST,
+        #[cfg(any(feature = "v1-trust-center"))]
         &APPROVE_REQUEST,
+        #[cfg(
+            any(
+                feature = "v1-controls",
+                feature = "v1-events",
+                feature = "v1-monitor-instances",
+                feature = "v1-trust-center"
+            )
+        )]
         &DENIED_REQUEST,
+        #[cfg(any(feature = "v1-users"))]
         &DELETE_DOCUMENT_FOR_USER,
+        #[cfg(any(feature = "v1-users"))]
         &GET_USER_DOCUMENT_DOWNLOAD_URL,
+        #[cfg(any(feature = "v1-users"))]
         &GET_ALL_DOCUMENTS,
+        #[cfg(any(feature = "v1-users"))]
         &UPLOAD_DOCUMENT_FOR_USER,
+        #[cfg(any(feature = "v1-user-policies"))]
         &GET_POLICY_VERSIONS_FOR_USER,
+        #[cfg(any(feature = "v1-vendors"))]
         &LIST_VENDORS,
+        #[cfg(any(feature = "v1-vendors"))]
         &CREATE_VENDOR,
+        #[cfg(any(feature = "v1-vendors"))]
         &GET_VENDORS_STATS,
+        #[cfg(any(feature = "v1-vendors"))]
         &GET_VENDOR,
+        #[cfg(any(feature = "v1-vendors"))]
         &UPDATE_VENDOR,
+        #[cfg(any(feature = "v1-vendors"))]
         &DELETE_VENDOR,
+        #[cfg(any(feature = "v1-vendors"))]
         &UPLOAD_VENDOR_DOCUMENT,
+        #[cfg(any(feature = "v1-vendors"))]
         &LIST_VENDOR_QUESTIONNAIRES,
+        #[cfg(any(feature = "v1-vendors"))]
         &SEND_QUESTIONNAIRE_EMAIL,
+        #[cfg(any(feature = "v1-vendors"))]
         &SAVE_MANUAL_QUESTIONNAIRE_FILES,
+        #[cfg(any(feature = "v1-vendors"))]
         &UPDATE_VENDOR_STATUS,
+        #[cfg(any(feature = "v1-vendors"))]
         &CREATE_VENDOR_SECURITY_REVIEW,
+        #[cfg(any(feature = "v1-multiple-workspace-support"))]
         &LIST_WORKSPACES,
+        #[cfg(any(feature = "v1-frameworks"))]
         &GET_WORKSPACE_FRAMEWORKS_READY,
+        #[cfg(any(feature = "v1-autopilot"))]
         &RETEST,
+        #[cfg(
+            any(
+                feature = "v1-controls",
+                feature = "v1-events",
+                feature = "v1-monitor-instances"
+            )
+        )]
         &CREATE_CONTROL,
+        #[cfg(any(feature = "v1-controls"))]
         &GET_CONTROL_BY_ID,
+        #[cfg(any(feature = "v1-controls"))]
         &EDIT_CONTROL,
+        #[cfg(any(feature = "v1-controls"))]
         &GET_DOWNLOAD_ALL_EVIDENCE,
+        #[cfg(any(feature = "v1-controls"))]
         &GET_CONTROL_NOTES,
+        #[cfg(any(feature = "v1-controls"))]
         &CREATE_CONTROL_NOTE,
+        #[cfg(any(feature = "v1-controls"))]
         &GET_CONTROL_NOTE,
+        #[cfg(any(feature = "v1-controls"))]
         &UPDATE_NOTE,
+        #[cfg(any(feature = "v1-controls"))]
         &DELETE_NOTE,
+        #[cfg(
+            any(
+                feature = "v1-controls",
+                feature = "v1-events",
+                feature = "v1-monitor-instances"
+            )
+        )]
         &UPLOAD_EXTERNAL_EVIDENCE,
+        #[cfg(any(feature = "v1-evidence-library"))]
         &LIST_EVIDENCE,
+        #[cfg(any(feature = "v1-evidence-library"))]
         &CREATE_EVIDENCE,
+        #[cfg(any(feature = "v1-evidence-library"))]
         &UPDATE_EVIDENCE_SYNC,
+        #[cfg(any(feature = "v1-evidence-library"))]
         &GET_LIBRARY_EVIDENCE_DOWNLOAD_URL,
+        #[cfg(any(feature = "v1-evidence-library"))]
         &GET_EVIDENCE,
+        #[cfg(any(feature = "v1-evidence-library"))]
         &UPDATE_EVIDENCE,
+        #[cfg(any(feature = "v1-evidence-library"))]
         &DELETE_LIBRARY_EVIDENCE,
+        #[cfg(any(feature = "v1-monitor-instances"))]
         &GET_CONTROL_TEST_INSTANCE,
+        #[cfg(any(feature = "v1-monitor-instances"))]
         &GET_MONITOR_FAILED_RESULTS_REPORT,
+        #[cfg(any(feature = "v1-policies"))]
         &GET_POLICY_ASSOCIATED_CONTROLS,
     ];
 }
@@ -71447,6 +78344,7 @@ pub mod field_rules {
 /// per schema a JSON body uses, checked before the body is sent.
 pub mod shapes {
     ///The shape of `AgentPlatform`.
+    #[cfg(any(feature = "v1-devices"))]
     pub static AGENT_PLATFORM: crate::Shape = crate::Shape::String(crate::shape::Text {
         min_length: None,
         max_length: None,
@@ -71454,6 +78352,7 @@ pub mod shapes {
         open: true,
     });
     ///The shape of `AppTypeRequest`.
+    #[cfg(any(feature = "v1-devices"))]
     pub static APP_TYPE_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "AppTypeRequest",
         properties: &[
@@ -71496,6 +78395,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `AssetRequest`.
+    #[cfg(any(feature = "v1-assets"))]
     pub static ASSET_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "AssetRequest",
         properties: &[
@@ -71627,6 +78527,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `CompanyInfoPrivateAccessRequest`.
+    #[cfg(any(feature = "v1-trust-center"))]
     pub static COMPANY_INFO_PRIVATE_ACCESS_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "CompanyInfoPrivateAccessRequest",
         properties: &[
@@ -71666,6 +78567,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `ConnectInfrastructureIdentityRequest`.
+    #[cfg(any(feature = "v1-user-identities"))]
     pub static CONNECT_INFRASTRUCTURE_IDENTITY_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "ConnectInfrastructureIdentityRequest",
         properties: &[
@@ -71684,6 +78586,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `ConnectVersionControlIdentityRequest`.
+    #[cfg(any(feature = "v1-user-identities"))]
     pub static CONNECT_VERSION_CONTROL_IDENTITY_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "ConnectVersionControlIdentityRequest",
         properties: &[
@@ -71702,6 +78605,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `ControlOwnerBulkRequest`.
+    #[cfg(any(feature = "v1-controls"))]
     pub static CONTROL_OWNER_BULK_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "ControlOwnerBulkRequest",
         properties: &[
@@ -71735,6 +78639,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `ControlOwnerRequest`.
+    #[cfg(any(feature = "v1-controls"))]
     pub static CONTROL_OWNER_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "ControlOwnerRequest",
         properties: &[
@@ -71755,6 +78660,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `CreateControlNoteRequest`.
+    #[cfg(any(feature = "v1-controls"))]
     pub static CREATE_CONTROL_NOTE_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "CreateControlNoteRequest",
         properties: &[
@@ -71773,6 +78679,13 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `CreateControlRequest`.
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub static CREATE_CONTROL_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "CreateControlRequest",
         properties: &[
@@ -71932,6 +78845,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `CreateCustomDataRequest`.
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub static CREATE_CUSTOM_DATA_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "CreateCustomDataRequest",
         properties: &[
@@ -71945,6 +78859,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `CreateDeviceRequest`.
+    #[cfg(any(feature = "v1-devices"))]
     pub static CREATE_DEVICE_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "CreateDeviceRequest",
         properties: &[
@@ -72146,6 +79061,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `DeviceDocumentRequest`.
+    #[cfg(any(feature = "v1-devices"))]
     pub static DEVICE_DOCUMENT_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "DeviceDocumentRequest",
         properties: &[
@@ -72187,6 +79103,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `EditControlRequest`.
+    #[cfg(any(feature = "v1-controls"))]
     pub static EDIT_CONTROL_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "EditControlRequest",
         properties: &[
@@ -72249,6 +79166,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `EvidenceRequest`.
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub static EVIDENCE_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "EvidenceRequest",
         properties: &[
@@ -72410,6 +79328,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `EvidenceSyncRequest`.
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub static EVIDENCE_SYNC_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "EvidenceSyncRequest",
         properties: &[
@@ -72441,6 +79360,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `InfrastructureToggleField`.
+    #[cfg(any(feature = "v1-user-identities"))]
     pub static INFRASTRUCTURE_TOGGLE_FIELD: crate::Shape = crate::Shape::String(crate::shape::Text {
         min_length: None,
         max_length: None,
@@ -72448,6 +79368,7 @@ pub mod shapes {
         open: true,
     });
     ///The shape of `ManualBackgroundCheckRequest`.
+    #[cfg(any(feature = "v1-background-check"))]
     pub static MANUAL_BACKGROUND_CHECK_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "ManualBackgroundCheckRequest",
         properties: &[
@@ -72477,6 +79398,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `NoteRequest`.
+    #[cfg(any(feature = "v1-controls"))]
     pub static NOTE_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "NoteRequest",
         properties: &[
@@ -72495,6 +79417,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `PersonnelContractDateRequest`.
+    #[cfg(any(feature = "v1-personnel"))]
     pub static PERSONNEL_CONTRACT_DATE_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "PersonnelContractDateRequest",
         properties: &[
@@ -72524,6 +79447,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `PersonnelCsvUpload`.
+    #[cfg(any(feature = "v1-connections"))]
     pub static PERSONNEL_CSV_UPLOAD: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "PersonnelCsvUpload",
         properties: &[
@@ -72661,6 +79585,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `PersonnelResetStatusRequest`.
+    #[cfg(any(feature = "v1-personnel"))]
     pub static PERSONNEL_RESET_STATUS_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "PersonnelResetStatusRequest",
         properties: &[
@@ -72681,6 +79606,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `PersonnelStatusRequest`.
+    #[cfg(any(feature = "v1-personnel"))]
     pub static PERSONNEL_STATUS_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "PersonnelStatusRequest",
         properties: &[
@@ -72732,6 +79658,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `QuestionnaireSentRequest`.
+    #[cfg(any(feature = "v1-vendors"))]
     pub static QUESTIONNAIRE_SENT_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "QuestionnaireSentRequest",
         properties: &[
@@ -72790,6 +79717,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `QuestionnaireUploadRequest`.
+    #[cfg(any(feature = "v1-vendors"))]
     pub static QUESTIONNAIRE_UPLOAD_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "QuestionnaireUploadRequest",
         properties: &[
@@ -72818,6 +79746,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `ServiceAccountRequest`.
+    #[cfg(any(feature = "v1-user-identities"))]
     pub static SERVICE_ACCOUNT_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "ServiceAccountRequest",
         properties: &[
@@ -72842,6 +79771,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `TicketsCreateFieldRequest`.
+    #[cfg(any(feature = "v1-tickets"))]
     pub static TICKETS_CREATE_FIELD_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "TicketsCreateFieldRequest",
         properties: &[
@@ -72882,6 +79812,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `TicketsCreateRequest`.
+    #[cfg(any(feature = "v1-tickets"))]
     pub static TICKETS_CREATE_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "TicketsCreateRequest",
         properties: &[
@@ -72954,6 +79885,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `ToggleField`.
+    #[cfg(any(feature = "v1-user-identities"))]
     pub static TOGGLE_FIELD: crate::Shape = crate::Shape::String(crate::shape::Text {
         min_length: None,
         max_length: None,
@@ -72964,6 +79896,7 @@ pub mod shapes {
         open: true,
     });
     ///The shape of `ToggleInfrastructureIdentityRequest`.
+    #[cfg(any(feature = "v1-user-identities"))]
     pub static TOGGLE_INFRASTRUCTURE_IDENTITY_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "ToggleInfrastructureIdentityRequest",
         properties: &[
@@ -72983,6 +79916,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `ToggleVersionControlIdentityRequest`.
+    #[cfg(any(feature = "v1-user-identities"))]
     pub static TOGGLE_VERSION_CONTROL_IDENTITY_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "ToggleVersionControlIdentityRequest",
         properties: &[
@@ -73002,6 +79936,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `TrustCenterApproveRequestRequest`.
+    #[cfg(any(feature = "v1-trust-center"))]
     pub static TRUST_CENTER_APPROVE_REQUEST_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "TrustCenterApproveRequestRequest",
         properties: &[
@@ -73035,6 +79970,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `TrustCenterRequestDocumentTypeRequest`.
+    #[cfg(any(feature = "v1-trust-center"))]
     pub static TRUST_CENTER_REQUEST_DOCUMENT_TYPE_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "TrustCenterRequestDocumentTypeRequest",
         properties: &[
@@ -73062,6 +79998,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `TrustCenterRequestRequest`.
+    #[cfg(any(feature = "v1-trust-center"))]
     pub static TRUST_CENTER_REQUEST_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "TrustCenterRequestRequest",
         properties: &[
@@ -73145,6 +80082,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `UpdateCustomDataRequest`.
+    #[cfg(any(feature = "v1-custom-connections"))]
     pub static UPDATE_CUSTOM_DATA_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "UpdateCustomDataRequest",
         properties: &[
@@ -73162,6 +80100,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `UpdateCustomerRequestDetailsRequest`.
+    #[cfg(any(feature = "v1-customer-request"))]
     pub static UPDATE_CUSTOMER_REQUEST_DETAILS_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "UpdateCustomerRequestDetailsRequest",
         properties: &[
@@ -73204,6 +80143,13 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `UploadEvidenceRequest`.
+    #[cfg(
+        any(
+            feature = "v1-controls",
+            feature = "v1-events",
+            feature = "v1-monitor-instances"
+        )
+    )]
     pub static UPLOAD_EVIDENCE_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "UploadEvidenceRequest",
         properties: &[
@@ -73302,6 +80248,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `UserDocumentRequest`.
+    #[cfg(any(feature = "v1-users"))]
     pub static USER_DOCUMENT_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "UserDocumentRequest",
         properties: &[
@@ -73353,6 +80300,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `VendorCreateRequest`.
+    #[cfg(any(feature = "v1-vendors"))]
     pub static VENDOR_CREATE_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "VendorCreateRequest",
         properties: &[
@@ -73822,6 +80770,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `VendorDocumentRequest`.
+    #[cfg(any(feature = "v1-vendors"))]
     pub static VENDOR_DOCUMENT_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "VendorDocumentRequest",
         properties: &[
@@ -73867,6 +80816,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `VendorModifyRequest`.
+    #[cfg(any(feature = "v1-vendors"))]
     pub static VENDOR_MODIFY_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "VendorModifyRequest",
         properties: &[
@@ -74336,6 +81286,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `VendorSecurityReviewRequest`.
+    #[cfg(any(feature = "v1-vendors"))]
     pub static VENDOR_SECURITY_REVIEW_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "VendorSecurityReviewRequest",
         properties: &[
@@ -74414,6 +81365,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `VendorStatusRequest`.
+    #[cfg(any(feature = "v1-vendors"))]
     pub static VENDOR_STATUS_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "VendorStatusRequest",
         properties: &[
@@ -74443,6 +81395,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `WindowsServiceRequest`.
+    #[cfg(any(feature = "v1-devices"))]
     pub static WINDOWS_SERVICE_REQUEST: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "WindowsServiceRequest",
         properties: &[
@@ -74499,6 +81452,7 @@ impl Client {
     ///
     /// Its files are streamed from disk; everything is checked before
     /// anything is sent (see [`crate::Upload`]).
+    #[cfg(any(feature = "v1-connections"))]
     pub fn create_idp_connection_from_csv(
         &self,
     ) -> builder::CreateIdpConnectionFromCsv<'_> {
@@ -74510,6 +81464,7 @@ impl Client {
     ///
     /// Its files are streamed from disk; everything is checked before
     /// anything is sent (see [`crate::Upload`]).
+    #[cfg(any(feature = "v1-connections"))]
     pub fn update_idp_connection_from_csv(
         &self,
     ) -> builder::UpdateIdpConnectionFromCsv<'_> {
@@ -74521,6 +81476,7 @@ impl Client {
     ///
     /// Its files are streamed from disk; everything is checked before
     /// anything is sent (see [`crate::Upload`]).
+    #[cfg(any(feature = "v1-devices"))]
     pub fn upload_document_for_device_multipart(
         &self,
     ) -> builder::UploadDocumentForDeviceMultipart<'_> {
@@ -74532,6 +81488,7 @@ impl Client {
     ///
     /// Its files are streamed from disk; everything is checked before
     /// anything is sent (see [`crate::Upload`]).
+    #[cfg(any(feature = "v1-users"))]
     pub fn upload_document_for_user_multipart(
         &self,
     ) -> builder::UploadDocumentForUserMultipart<'_> {
@@ -74543,6 +81500,7 @@ impl Client {
     ///
     /// Its files are streamed from disk; everything is checked before
     /// anything is sent (see [`crate::Upload`]).
+    #[cfg(any(feature = "v1-vendors"))]
     pub fn upload_vendor_document(&self) -> builder::UploadVendorDocument<'_> {
         builder::UploadVendorDocument(
             self.upload(&crate::operations::UPLOAD_VENDOR_DOCUMENT),
@@ -74552,6 +81510,7 @@ impl Client {
     ///
     /// Its files are streamed from disk; everything is checked before
     /// anything is sent (see [`crate::Upload`]).
+    #[cfg(any(feature = "v1-vendors"))]
     pub fn save_manual_questionnaire_files(
         &self,
     ) -> builder::SaveManualQuestionnaireFiles<'_> {
@@ -74563,6 +81522,7 @@ impl Client {
     ///
     /// Its files are streamed from disk; everything is checked before
     /// anything is sent (see [`crate::Upload`]).
+    #[cfg(any(feature = "v1-controls"))]
     pub fn create_control_multipart(&self) -> builder::CreateControlMultipart<'_> {
         builder::CreateControlMultipart(self.upload(&crate::operations::CREATE_CONTROL))
     }
@@ -74570,6 +81530,7 @@ impl Client {
     ///
     /// Its files are streamed from disk; everything is checked before
     /// anything is sent (see [`crate::Upload`]).
+    #[cfg(any(feature = "v1-controls"))]
     pub fn upload_external_evidence_multipart(
         &self,
     ) -> builder::UploadExternalEvidenceMultipart<'_> {
@@ -74581,6 +81542,7 @@ impl Client {
     ///
     /// Its files are streamed from disk; everything is checked before
     /// anything is sent (see [`crate::Upload`]).
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub fn create_evidence_multipart(&self) -> builder::CreateEvidenceMultipart<'_> {
         builder::CreateEvidenceMultipart(
             self.upload(&crate::operations::CREATE_EVIDENCE),
@@ -74590,6 +81552,7 @@ impl Client {
     ///
     /// Its files are streamed from disk; everything is checked before
     /// anything is sent (see [`crate::Upload`]).
+    #[cfg(any(feature = "v1-evidence-library"))]
     pub fn update_evidence_multipart(&self) -> builder::UpdateEvidenceMultipart<'_> {
         builder::UpdateEvidenceMultipart(
             self.upload(&crate::operations::UPDATE_EVIDENCE),

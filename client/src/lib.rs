@@ -127,6 +127,8 @@ mod generated {
 mod call;
 mod checks;
 mod config;
+#[cfg(feature = "v1-connections")]
+mod connections;
 mod error;
 mod json_path;
 mod limiter;
@@ -140,17 +142,20 @@ mod runtime;
 pub mod shape;
 mod timestamp;
 mod tolerant;
+#[cfg(feature = "v1-connections")]
 mod types_ext;
 mod upload;
 mod wait;
 
 pub use call::Call;
 pub use config::{API_KEY_ENV, ClientBuilder, Region, USER_AGENT_VALUE};
+#[cfg(feature = "v1-connections")]
+pub use connections::ConnectionFilter;
 pub use error::{ApiError, Error, Result, TransportKind, Waiting};
 pub use generated::{Client, builder, field_rules, operations, shapes, types};
 pub use limiter::{RateLimit, RateLimiter};
 pub use operation::{BodyKind, Method, Operation, Pagination, Parameter, ParameterKind, ParameterLocation};
-pub use pagination::{ConnectionFilter, Item, MAX_PAGES, Page};
+pub use pagination::{Item, MAX_PAGES, Page};
 pub use response::Response;
 pub use retry::RetryPolicy;
 pub use shape::Shape;

@@ -93,6 +93,8 @@ pub struct Operation {
     pub permission: Option<&'static str>,
     /// Drata's own operation id (its documentation's URLs use it).
     pub drata_operation_id: &'static str,
+    /// The Cargo feature of its area, which compiles it: `v1-vendors`.
+    pub feature: &'static str,
     /// What to check before trying again when the request may have reached
     /// Drata but its answer was lost (see [`crate::Error::OutcomeUnknown`]).
     pub if_unanswered: Option<&'static str>,
@@ -136,6 +138,7 @@ fn raw(method: Method) -> &'static Operation {
             body,
             permission: None,
             drata_operation_id: "",
+            feature: "",
             if_unanswered: Some("list what the request creates and look for the new record"),
             summary: "A request outside the spec",
             parameters: &[],

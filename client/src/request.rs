@@ -78,6 +78,10 @@ impl Request {
     /// The value is rendered through JSON (a string as itself, a number or
     /// a flag as JSON writes it), so that the one function writing the
     /// query is compiled once, not once per parameter type.
+    #[cfg_attr(
+        not(feature = "v1"),
+        allow(dead_code, reason = "used by the operations of the areas a build has")
+    )]
     pub(crate) fn query<T: serde::Serialize>(self, name: &str, value: &T) -> Self {
         match serde_json::to_value(value) {
             Ok(serde_json::Value::Array(items)) => self.query_values(name, &items),
@@ -88,6 +92,10 @@ impl Request {
 
     /// Remembers that `name` could not be written (`into_parts` ends the call).
     #[cold]
+    #[cfg_attr(
+        not(feature = "v1"),
+        allow(dead_code, reason = "used by the operations of the areas a build has")
+    )]
     fn unwritable(mut self, name: &str, error: serde_json::Error) -> Self {
         self.unwritable.get_or_insert(format!("`{name}` cannot be written in the query: {error}"));
         self
@@ -109,6 +117,10 @@ impl Request {
     }
 
     /// Adds `name=value` to the query when `value` is set.
+    #[cfg_attr(
+        not(feature = "v1"),
+        allow(dead_code, reason = "used by the operations of the areas a build has")
+    )]
     pub(crate) fn query_opt<T: serde::Serialize>(self, name: &str, value: &Option<T>) -> Self {
         match value {
             Some(value) => self.query(name, value),
@@ -209,6 +221,7 @@ pub(crate) fn invalid(operation: &'static Operation, message: String) -> Error {
 ///
 /// # Errors
 /// [`Error::InvalidRequest`] naming the parameter.
+#[cfg_attr(not(feature = "v1"), allow(dead_code, reason = "used by the operations of the areas a build has"))]
 pub(crate) fn field<T>(
     operation: &'static Operation,
     name: &str,

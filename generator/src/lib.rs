@@ -35,6 +35,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod features;
 mod field_rules;
 mod one_of;
 mod open_enum;
@@ -85,6 +86,9 @@ pub struct Generated {
     pub generated: Vec<Operation>,
     /// The methods of `Client` in the generated code, read from its syntax.
     pub client_methods: Vec<String>,
+    /// The Cargo features of the areas, each with its operations (their
+    /// spec ids): what `client/Cargo.toml` declares.
+    pub features: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// Why generation failed.
@@ -279,8 +283,9 @@ pub fn generate(spec_text: &str) -> Result<Generated, Error> {
             _ => None,
         })
         .collect();
+    let features = features::gate(&mut file, &spec.operations())?;
     let code = format!("{GENERATED_HEADER}\n{}", prettyplease::unparse(&file));
-    Ok(Generated { code, set_aside, generated, client_methods })
+    Ok(Generated { code, set_aside, generated, client_methods, features })
 }
 
 enum Failure {

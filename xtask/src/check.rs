@@ -200,7 +200,9 @@ mod tests {
         let root = crate::project_root();
         let dir = tempfile::tempdir().expect("temp dir");
         let tmp = dir.path();
-        for file in [SPEC, GENERATED, crate::docs::README, crate::docs::CLI_REFERENCE] {
+        for file in
+            [SPEC, GENERATED, crate::features::MANIFEST, crate::docs::README, crate::docs::CLI_REFERENCE]
+        {
             let to = tmp.join(file);
             std::fs::create_dir_all(to.parent().expect("parent")).expect("dir");
             std::fs::copy(root.join(file), &to).expect("copy");

@@ -20,17 +20,18 @@ pub fn readme(readme: &str) -> Result<String, String> {
         return Err(format!("{README} has no operations table markers (`{START}` … `{END}`)"));
     };
     let mut table = String::from(
-        "| operation | request | client method | command | Drata's operation id |\n|---|---|---|---|---|\n",
+        "| operation | request | client method | command | Drata's operation id | feature |\n|---|---|---|---|---|---|\n",
     );
     for op in drata::operations::ALL {
         table.push_str(&format!(
-            "| {} | `{} {}` | `{}()` | `drata op {}` | `{}` |\n",
+            "| {} | `{} {}` | `{}()` | `drata op {}` | `{}` | `{}` |\n",
             op.summary.replace('|', "\\|"),
             op.method,
             op.path,
             op.id,
             op.id.to_kebab_case(),
             op.drata_operation_id,
+            op.feature,
         ));
     }
     Ok(format!("{}{START}\n{table}{}", &readme[..start], &readme[end..]))

@@ -27,12 +27,14 @@
 //!   tokio program with the same TLS: CPU time and stripped size; see
 //!   `build_cost.rs`.
 
+mod areas;
 mod build_cost;
 mod check;
 mod conformance;
 mod docs;
 mod examples;
 mod fake;
+mod features;
 mod mutants;
 mod package;
 mod proof;
@@ -65,6 +67,7 @@ fn main() -> ExitCode {
         Some("add-operation") => proof::run(&root),
         Some("build-cost") => build_cost::run(&root, &args[1..]),
         Some("upstream") => upstream::run(&root, &args[1..]),
+        Some("areas") => areas::run(&root, &args[1..]),
         Some("fuzz") => {
             let cases = args.get(1).map_or("20000", String::as_str);
             if cases.parse::<u32>().is_err() {
@@ -82,7 +85,7 @@ fn main() -> ExitCode {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
                  commands:\n  \
-                 generate   regenerate client/generated/drata.rs and tests/fixtures/ from the spec\n  \
+                 generate   regenerate client/generated/drata.rs, its features, tests/fixtures/ and the docs from the spec\n  \
                  check      check that spec, generated code, client and tests agree\n  \
                  conformance [N]  run schemathesis against the fake server (N examples per operation, default 50)\n  \
                  bench [--json] [--with-build] [--only GROUP]  measure the client (release build)\n  \
@@ -90,7 +93,9 @@ fn main() -> ExitCode {
                  mutants [PATHS]  mutation testing of client/src and generator/src (cargo-mutants)\n  \
                  package    package and verify the publishable crates; build a crate outside the workspace on them\n  \
                  add-operation  prove in a copy of the workspace that an operation added to the spec reaches everything\n  \
-                 build-cost [FEATURES]...  clean release builds of a crate using drata beside a bare reqwest app (CPU time, size)"
+                 build-cost [FEATURES]...  clean release builds of a crate using drata beside a bare reqwest app (CPU time, size)\n  \
+                 areas [AREA]...  the client builds with each area's feature alone, and with none\n  \
+                 upstream snapshot FILE | diff [FILE] | import ID... | tour [FILE]  Drata's own document beside ours"
             );
             return ExitCode::from(2);
         }
@@ -138,7 +143,8 @@ fn project_root() -> PathBuf {
 pub(crate) fn expected_files(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     let spec_text = read(&root.join(SPEC))?;
     let generated = drata_generator::generate(&spec_text).map_err(|e| e.to_string())?;
-    let mut files = vec![(root.join(GENERATED), generated.code)];
+    let manifest = features::manifest(&read(&root.join(features::MANIFEST))?, &generated.features)?;
+    let mut files = vec![(root.join(GENERATED), generated.code), (root.join(features::MANIFEST), manifest)];
     let spec = drata_generator::Spec::parse(&spec_text).map_err(|e| e.to_string())?;
     for (name, value) in examples::named_examples(&spec) {
         let text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())? + "\n";
@@ -153,11 +159,20 @@ fn generate(root: &Path) -> Result<(), String> {
     // The client's code first: the docs are written from the client this
     // program was built with, so a change of it builds and runs it again.
     let spec_text = read(&root.join(SPEC))?;
-    let code = drata_generator::generate(&spec_text).map_err(|e| e.to_string())?.code;
-    let generated = root.join(GENERATED);
-    if std::fs::read_to_string(&generated).ok().as_deref() != Some(code.as_str()) {
-        std::fs::write(&generated, code).map_err(|e| format!("cannot write {}: {e}", generated.display()))?;
-        println!("wrote {GENERATED}; building the new client to write what derives from it");
+    let generated = drata_generator::generate(&spec_text).map_err(|e| e.to_string())?;
+    let manifest_path = root.join(features::MANIFEST);
+    let manifest = features::manifest(&read(&manifest_path)?, &generated.features)?;
+    let code_path = root.join(GENERATED);
+    let stale = |path: &Path, content: &str| std::fs::read_to_string(path).ok().as_deref() != Some(content);
+    if stale(&code_path, &generated.code) || stale(&manifest_path, &manifest) {
+        std::fs::write(&code_path, &generated.code)
+            .map_err(|e| format!("cannot write {}: {e}", code_path.display()))?;
+        std::fs::write(&manifest_path, &manifest)
+            .map_err(|e| format!("cannot write {}: {e}", manifest_path.display()))?;
+        println!(
+            "wrote {GENERATED} and {}; building the new client to write what derives from it",
+            features::MANIFEST
+        );
         return cargo(root, &["run", "--quiet", "--package", "xtask", "--", "generate"], &[], &[]);
     }
     let files = expected_files(root)?;

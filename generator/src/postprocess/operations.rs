@@ -118,6 +118,7 @@ pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
         };
         let parameters = op.parameters.iter().map(parameter).collect::<Result<Vec<_>, _>>()?;
         let doc = format!("`{} {path}`: {summary}", op.method);
+        let feature = &op.feature;
         consts.push(quote! {
             #[doc = #doc]
             pub const #name: #ty = #ty {
@@ -129,6 +130,7 @@ pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
                 body: #body,
                 permission: #permission,
                 drata_operation_id: #drata,
+                feature: #feature,
                 if_unanswered: #if_unanswered,
                 summary: #summary,
                 parameters: &[#(#parameters),*],

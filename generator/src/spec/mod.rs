@@ -65,6 +65,9 @@ pub struct Operation {
     pub pagination: Option<String>,
     /// Whether its success answer documents a body.
     pub answer_content: bool,
+    /// The Cargo feature it is compiled under: the document's API version
+    /// (`x-drata-api`) and its first tag, `v1-vendors`.
+    pub feature: String,
 }
 
 /// A path or query parameter of an operation.
@@ -196,6 +199,10 @@ impl Spec {
                         .and_then(|r| self.resolve(r))
                         .is_some_and(|r| r.get("content").is_some()),
                     pagination: str_field(op, "x-drata-pagination"),
+                    feature: crate::features::feature_of(
+                        self.raw.get("x-drata-api").and_then(Value::as_str).unwrap_or("api"),
+                        op.pointer("/tags/0").and_then(Value::as_str).unwrap_or("untagged"),
+                    ),
                 });
             }
         }

@@ -22,6 +22,11 @@ impl Spec {
                 self.openapi.openapi
             ));
         }
+        if self.raw.get("x-drata-api").and_then(Value::as_str).is_none_or(|api| api.is_empty()) {
+            problems.push(
+                "no `x-drata-api` (the API version, `v1`: the prefix of every area's Cargo feature)".into(),
+            );
+        }
         let mut seen = BTreeSet::new();
         let mut error_schemas: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let paths = self.raw.get("paths").and_then(Value::as_object);
@@ -43,6 +48,9 @@ impl Spec {
                             ));
                         }
                     }
+                }
+                if op.pointer("/tags/0").and_then(Value::as_str).is_none() {
+                    problems.push(format!("{here}: no tag (its first tag names its area's Cargo feature)"));
                 }
                 if str_field(op, "x-drata-operation-id").is_none() {
                     problems.push(format!(
