@@ -323,8 +323,12 @@ fn with_tls(builder: reqwest::ClientBuilder, base_url: &str) -> Result<reqwest::
             .with_platform_verifier()
             .map_err(tls_error)?
             .with_no_client_auth();
-        // What reqwest offers with its own configuration: HTTP/2, else 1.1.
-        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        // What reqwest offers with its own configuration: HTTP/2 when this
+        // build speaks it (the feature `http2`), else HTTP/1.1 alone. A server
+        // must never be offered a protocol the client cannot speak.
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        #[cfg(feature = "http2")]
+        config.alpn_protocols.insert(0, b"h2".to_vec());
         Ok(builder.tls_backend_preconfigured(config))
     }
     #[cfg(feature = "tls-aws-lc-rs")]
