@@ -17687,11 +17687,13 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///A list of personnel for an IdP connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "personnel", feature = "v1-connections"))]
     pub struct PersonnelImport {
         ///The list of personnel.
         #[serde(rename = "personnelData")]
         pub personnel_data: ::std::vec::Vec<PersonnelRecord>,
     }
+    #[cfg(any(feature = "personnel", feature = "v1-connections"))]
     impl PersonnelImport {
         pub fn builder() -> builder::PersonnelImport {
             Default::default()
@@ -17700,6 +17702,7 @@ properties, printed as `""`), so it is kept as raw JSON.
     ///One person of an IdP connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
+    #[cfg(any(feature = "personnel", feature = "v1-connections"))]
     pub struct PersonnelRecord {
         #[serde(
             rename = "avatarUrl",
@@ -17734,6 +17737,7 @@ properties, printed as `""`), so it is kept as raw JSON.
         #[serde(rename = "lastName")]
         pub last_name: ::std::string::String,
     }
+    #[cfg(any(feature = "personnel", feature = "v1-connections"))]
     impl PersonnelRecord {
         pub fn builder() -> builder::PersonnelRecord {
             Default::default()
@@ -26466,12 +26470,14 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "personnel", feature = "v1-connections"))]
         pub struct PersonnelImport {
             personnel_data: ::std::result::Result<
                 ::std::vec::Vec<super::PersonnelRecord>,
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "personnel", feature = "v1-connections"))]
         impl ::std::default::Default for PersonnelImport {
             fn default() -> Self {
                 Self {
@@ -26481,6 +26487,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "personnel", feature = "v1-connections"))]
         impl PersonnelImport {
             pub fn personnel_data<T>(mut self, value: T) -> Self
             where
@@ -26497,6 +26504,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "personnel", feature = "v1-connections"))]
         impl ::std::convert::TryFrom<PersonnelImport> for super::PersonnelImport {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -26507,6 +26515,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "personnel", feature = "v1-connections"))]
         impl ::std::convert::From<super::PersonnelImport> for PersonnelImport {
             fn from(value: super::PersonnelImport) -> Self {
                 Self {
@@ -26515,6 +26524,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "personnel", feature = "v1-connections"))]
         pub struct PersonnelRecord {
             avatar_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -26542,6 +26552,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "personnel", feature = "v1-connections"))]
         impl ::std::default::Default for PersonnelRecord {
             fn default() -> Self {
                 Self {
@@ -26560,6 +26571,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 }
             }
         }
+        #[cfg(any(feature = "personnel", feature = "v1-connections"))]
         impl PersonnelRecord {
             pub fn avatar_url<T>(mut self, value: T) -> Self
             where
@@ -26682,6 +26694,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 self
             }
         }
+        #[cfg(any(feature = "personnel", feature = "v1-connections"))]
         impl ::std::convert::TryFrom<PersonnelRecord> for super::PersonnelRecord {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -26701,6 +26714,7 @@ Drata requires the field even when unmarking; an empty reason is accepted.
                 })
             }
         }
+        #[cfg(any(feature = "personnel", feature = "v1-connections"))]
         impl ::std::convert::From<super::PersonnelRecord> for PersonnelRecord {
             fn from(value: super::PersonnelRecord) -> Self {
                 Self {
@@ -46828,7 +46842,9 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
             "ToggleVersionControlIdentityRequest",
             #[cfg(any(feature = "v1-user-identities"))]
             "ConnectVersionControlIdentityRequest",
+            #[cfg(any(feature = "personnel", feature = "v1-connections"))]
             "PersonnelImport",
+            #[cfg(any(feature = "personnel", feature = "v1-connections"))]
             "PersonnelRecord",
             #[cfg(
                 all(
@@ -48095,7 +48111,9 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
                         >(value),
                     )
                 }
+                #[cfg(any(feature = "personnel", feature = "v1-connections"))]
                 "PersonnelImport" => Some(roundtrip_as::<super::PersonnelImport>(value)),
+                #[cfg(any(feature = "personnel", feature = "v1-connections"))]
                 "PersonnelRecord" => Some(roundtrip_as::<super::PersonnelRecord>(value)),
                 #[cfg(
                     all(
@@ -78220,6 +78238,7 @@ pub mod operations {
 }
 /// The checks of each field of the personnel schemas, derived from the
 /// spec (`x-drata-field-rules`).
+#[cfg(feature = "personnel")]
 pub mod field_rules {
     ///The fields of `PersonnelRecord`, in the spec's order, and their checks.
     pub const PERSONNEL_RECORD: &[crate::personnel::FieldRule] = &[
@@ -78899,7 +78918,7 @@ pub mod shapes {
                 name: "appList",
                 required: false,
                 shape: &crate::Shape::Array(crate::shape::List {
-                    items: &crate::shapes::APP_TYPE_REQUEST,
+                    items: &APP_TYPE_REQUEST,
                     min_items: None,
                     max_items: None,
                 }),
@@ -78921,7 +78940,7 @@ pub mod shapes {
                 name: "browserExtensions",
                 required: false,
                 shape: &crate::Shape::Array(crate::shape::List {
-                    items: &crate::shapes::APP_TYPE_REQUEST,
+                    items: &APP_TYPE_REQUEST,
                     min_items: None,
                     max_items: None,
                 }),
@@ -79012,7 +79031,7 @@ pub mod shapes {
             crate::shape::Property {
                 name: "platformName",
                 required: true,
-                shape: &crate::Shape::OneOf(&[&crate::shapes::AGENT_PLATFORM]),
+                shape: &crate::Shape::OneOf(&[&AGENT_PLATFORM]),
                 description: "",
             },
             crate::shape::Property {
@@ -79051,7 +79070,7 @@ pub mod shapes {
                 name: "windowsServices",
                 required: false,
                 shape: &crate::Shape::Array(crate::shape::List {
-                    items: &crate::shapes::WINDOWS_SERVICE_REQUEST,
+                    items: &WINDOWS_SERVICE_REQUEST,
                     min_items: None,
                     max_items: None,
                 }),
@@ -79461,6 +79480,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `PersonnelImport`.
+    #[cfg(any(feature = "personnel", feature = "v1-connections"))]
     pub static PERSONNEL_IMPORT: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "PersonnelImport",
         properties: &[
@@ -79468,7 +79488,7 @@ pub mod shapes {
                 name: "personnelData",
                 required: true,
                 shape: &crate::Shape::Array(crate::shape::List {
-                    items: &crate::shapes::PERSONNEL_RECORD,
+                    items: &PERSONNEL_RECORD,
                     min_items: Some(1u64),
                     max_items: None,
                 }),
@@ -79478,6 +79498,7 @@ pub mod shapes {
         closed: true,
     });
     ///The shape of `PersonnelRecord`.
+    #[cfg(any(feature = "personnel", feature = "v1-connections"))]
     pub static PERSONNEL_RECORD: crate::Shape = crate::Shape::Object(crate::shape::Object {
         name: "PersonnelRecord",
         properties: &[
@@ -79851,7 +79872,7 @@ pub mod shapes {
                 name: "fields",
                 required: true,
                 shape: &crate::Shape::Array(crate::shape::List {
-                    items: &crate::shapes::TICKETS_CREATE_FIELD_REQUEST,
+                    items: &TICKETS_CREATE_FIELD_REQUEST,
                     min_items: Some(1u64),
                     max_items: None,
                 }),
@@ -79909,7 +79930,7 @@ pub mod shapes {
             crate::shape::Property {
                 name: "toggleField",
                 required: false,
-                shape: &crate::shapes::INFRASTRUCTURE_TOGGLE_FIELD,
+                shape: &INFRASTRUCTURE_TOGGLE_FIELD,
                 description: "",
             },
         ],
@@ -79929,7 +79950,7 @@ pub mod shapes {
             crate::shape::Property {
                 name: "toggleField",
                 required: false,
-                shape: &crate::shapes::TOGGLE_FIELD,
+                shape: &TOGGLE_FIELD,
                 description: "",
             },
         ],
@@ -80056,7 +80077,7 @@ pub mod shapes {
                 name: "documents",
                 required: true,
                 shape: &crate::Shape::Array(crate::shape::List {
-                    items: &crate::shapes::TRUST_CENTER_REQUEST_DOCUMENT_TYPE_REQUEST,
+                    items: &TRUST_CENTER_REQUEST_DOCUMENT_TYPE_REQUEST,
                     min_items: None,
                     max_items: None,
                 }),

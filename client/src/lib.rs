@@ -134,6 +134,7 @@ mod json_path;
 mod limiter;
 mod operation;
 mod pagination;
+#[cfg(feature = "personnel")]
 pub mod personnel;
 mod request;
 mod response;
@@ -152,7 +153,9 @@ pub use config::{API_KEY_ENV, ClientBuilder, Region, USER_AGENT_VALUE};
 #[cfg(feature = "v1-connections")]
 pub use connections::ConnectionFilter;
 pub use error::{ApiError, Error, Result, TransportKind, Waiting};
-pub use generated::{Client, builder, field_rules, operations, shapes, types};
+#[cfg(feature = "personnel")]
+pub use generated::field_rules;
+pub use generated::{Client, builder, operations, shapes, types};
 pub use limiter::{RateLimit, RateLimiter};
 pub use operation::{BodyKind, Method, Operation, Pagination, Parameter, ParameterKind, ParameterLocation};
 pub use pagination::{Item, MAX_PAGES, Page};

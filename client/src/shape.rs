@@ -337,18 +337,22 @@ impl Object {
                 });
             }
         }
-        for (name, value) in fields {
-            match self.properties.iter().find(|p| p.name == name) {
-                Some(property) => {
-                    let mut inner = here(path, name);
-                    property.shape.walk(value, &mut inner, found);
-                }
-                None if self.closed => found.push(Problem {
+        // The fields in the schema's order (not the map's, which depends on
+        // how serde_json was built), then those it does not have.
+        for property in self.properties {
+            if let Some(value) = fields.get(property.name) {
+                let mut inner = here(path, property.name);
+                property.shape.walk(value, &mut inner, found);
+            }
+        }
+        if self.closed {
+            for name in fields.keys().filter(|name| !self.properties.iter().any(|p| p.name == name.as_str()))
+            {
+                found.push(Problem {
                     path: here(path, name),
                     kind: ProblemKind::UnknownField,
                     message: self.unknown(name),
-                }),
-                None => {}
+                });
             }
         }
     }
@@ -477,7 +481,7 @@ mod tests {
     }
 
     #[test]
-    fn every_limit_is_named_with_its_path() {
+    fn every_limit_is_named_with_its_path_in_the_schemas_order() {
         assert_eq!(
             said(json!({"name": "", "kind": "C", "count": 0, "ratio": 2, "tags": [], "either": true})),
             [
@@ -485,17 +489,17 @@ mod tests {
                 "`kind`: must be one of A, B, not `C`",
                 "`count`: must be a whole number from 1, not 0",
                 "`ratio`: must be a number from 0 to 1, not 2",
-                "`tags`: must hold from 1 to 2 item(s), not 0",
                 "`either`: must be a whole number or text, not true",
+                "`tags`: must hold from 1 to 2 item(s), not 0",
             ]
         );
         assert_eq!(
             said(json!({"name": "toolong", "tags": ["a", "b", "cccccc"], "count": 1.5})),
             [
                 "`name`: must be from 1 to 5 character(s) long, not 7",
+                "`count`: must be a whole number, not 1.5",
                 "`tags`: must hold from 1 to 2 item(s), not 3",
                 "`tags[2]`: must be from 1 to 5 character(s) long, not 6",
-                "`count`: must be a whole number, not 1.5",
             ]
         );
         assert_eq!(said(json!({})), ["`name` is required"]);
@@ -504,10 +508,10 @@ mod tests {
             kinds(json!({"nmae": "", "kind": "C", "count": "x", "tags": []})),
             [
                 ProblemKind::Missing,
-                ProblemKind::UnknownField,
                 ProblemKind::NotAllowed,
                 ProblemKind::WrongType,
-                ProblemKind::OutOfBounds
+                ProblemKind::OutOfBounds,
+                ProblemKind::UnknownField,
             ]
         );
         assert_eq!(said(json!([1])), ["must be an object (Thing), not a list"]);

@@ -176,7 +176,19 @@ fn remove_at(value: &mut Value, path: &[Step]) -> Option<Value> {
         };
     }
     match last {
-        Step::Key(key) => parent.as_object_mut()?.shift_remove(key.as_str()),
+        Step::Key(key) => {
+            // `retain` keeps the other keys in their order, whichever map
+            // serde_json was built with.
+            let mut removed = None;
+            parent.as_object_mut()?.retain(|k, v| {
+                let keep = k != key;
+                if !keep {
+                    removed = Some(v.take());
+                }
+                keep
+            });
+            removed
+        }
         Step::Index(i) => {
             let items = parent.as_array_mut()?;
             (*i < items.len()).then(|| items.remove(*i))

@@ -18,8 +18,10 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::Client;
+use crate::checks::CheckedFile;
 use crate::error::Error;
 use crate::operation::Operation;
+#[cfg(feature = "personnel")]
 use crate::personnel::PersonnelCsv;
 use crate::request::{FormBody, FormPart, PartValue, Progress, Request, invalid};
 use crate::response::Response;
@@ -46,7 +48,7 @@ pub struct Upload<'a> {
     operation: &'static Operation,
     params: Vec<(String, String)>,
     parts: Vec<(String, Given)>,
-    checked: Option<PersonnelCsv>,
+    checked: Option<CheckedFile>,
     progress: Option<Progress>,
 }
 
@@ -63,10 +65,7 @@ impl std::fmt::Debug for Upload<'_> {
             .field("operation", &self.operation.id)
             .field("params", &self.params)
             .field("parts", &self.parts)
-            .field(
-                "checked",
-                &self.checked.as_ref().map(|csv| format!("checked CSV of {} row(s)", csv.rows())),
-            )
+            .field("checked", &self.checked.as_ref().map(|file| &file.summary))
             .finish_non_exhaustive()
     }
 }
@@ -110,8 +109,9 @@ impl<'a> Upload<'a> {
     /// A personnel CSV checked already (see [`PersonnelCsv`]), for an
     /// operation whose file the spec has checked as one
     /// (`x-drata-check: personnel-csv`): its checked copy is what is sent.
+    #[cfg(feature = "personnel")]
     pub fn csv(mut self, csv: PersonnelCsv) -> Self {
-        self.checked = Some(csv);
+        self.checked = Some(csv.into());
         self
     }
 
@@ -142,28 +142,18 @@ impl<'a> Upload<'a> {
         };
         let target = crate::call::spec_target(operation, &params)?;
         check_parts(operation, shape, &parts, checked.is_some())?;
-        // The spec's check of the file (the personnel CSV): off the async
-        // threads, as it reads the whole file. The checked copy is kept until
-        // the call ends: it is the file sent.
-        let checked = match (operation.check, checked) {
-            (Some("personnel-csv"), Some(csv)) => Some(csv),
-            (Some("personnel-csv"), None) => {
+        // The spec's check of the file (the personnel CSV). The checked copy
+        // is kept until the call ends: it is the file sent.
+        let checked = match checked {
+            Some(given) if operation.check == Some(given.check) => Some(given),
+            Some(given) => return Err(invalid(operation, format!("its file is not a {}", given.what))),
+            None => {
                 let file = parts.iter().find_map(|(_, given)| match given {
                     Given::File(path) => Some(path.clone()),
                     Given::Value(_) => None,
                 });
-                match file {
-                    Some(file) => Some(
-                        tokio::task::spawn_blocking(move || PersonnelCsv::from_path(file)).await.map_err(
-                            |e| invalid(operation, format!("the check of the file stopped: {e}")),
-                        )??,
-                    ),
-                    // Without a file (the spec may leave it out) there is nothing to check.
-                    None => None,
-                }
+                crate::checks::file(operation, file).await?
             }
-            (_, Some(_)) => return Err(invalid(operation, "its file is not a personnel CSV".into())),
-            (_, None) => None,
         };
         // A form with no part given (the spec requires none) is sent as no
         // body at all: the call Drata documents for its CSV imports.
@@ -260,7 +250,7 @@ fn is_file(shape: &'static Shape) -> bool {
 async fn form(
     operation: &'static Operation,
     parts: Vec<(String, Given)>,
-    checked: Option<&PersonnelCsv>,
+    checked: Option<&CheckedFile>,
     progress: Option<Progress>,
 ) -> Result<FormBody, Error> {
     let mut out = Vec::new();
@@ -268,13 +258,12 @@ async fn form(
     for (name, given) in parts {
         match given {
             Given::File(path) => {
-                if let Some(csv) = checked.take() {
-                    let file_name = csv.file_name().to_string();
+                if let Some(file) = checked.take() {
                     let value = PartValue::File {
-                        path: csv.path().to_path_buf(),
-                        file_name,
-                        media_type: "text/csv",
-                        len: csv.len(),
+                        path: file.path.clone(),
+                        file_name: file.file_name.clone(),
+                        media_type: file.media_type,
+                        len: file.len,
                     };
                     out.push(FormPart { name, value });
                     continue;
@@ -306,17 +295,17 @@ async fn form(
             Given::Value(value) => out.push(FormPart { name, value: PartValue::Text(text(value)) }),
         }
     }
-    if let (Some(csv), Some(shape)) = (checked, operation.form_shape) {
+    if let (Some(file), Some(shape)) = (checked, operation.form_shape) {
         // Given with `.csv(…)` alone: the form's file part carries it.
         let Shape::Object(form) = shape else {
             return Err(invalid(operation, "its form has no file part".into()));
         };
         let name = form.properties.iter().find(|p| is_file(p.shape)).map_or("file", |p| p.name).to_string();
         let value = PartValue::File {
-            path: csv.path().to_path_buf(),
-            file_name: csv.file_name().to_string(),
-            media_type: "text/csv",
-            len: csv.len(),
+            path: file.path.clone(),
+            file_name: file.file_name.clone(),
+            media_type: file.media_type,
+            len: file.len,
         };
         out.push(FormPart { name, value });
     }

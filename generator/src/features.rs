@@ -21,17 +21,29 @@ use quote::quote;
 use syn::visit::Visit;
 
 use crate::Error;
+use crate::postprocess::CHECKS;
 use crate::spec::Operation;
 
 /// The generated items every build has, whatever the areas: what the
-/// hand-written runtime names (the error schema it reads, the personnel
-/// list its checks read).
-pub const ALWAYS: &[(&str, &str)] = &[
-    ("types", "ExceptionResponse"),
-    ("types", "PersonnelImport"),
-    ("types", "PersonnelRecord"),
-    ("shapes", "PERSONNEL_IMPORT"),
-];
+/// hand-written runtime names (the error schema it reads).
+pub const ALWAYS: &[(&str, &str)] = &[("types", "ExceptionResponse")];
+
+/// The generated items a feature of the hand-written runtime names (a
+/// check: see [`CHECKS`]), compiled with that feature.
+pub const RUNTIME: &[(&str, &[(&str, &str)])] = &[(
+    "personnel",
+    &[("types", "PersonnelImport"), ("types", "PersonnelRecord"), ("shapes", "PERSONNEL_IMPORT")],
+)];
+
+/// An area's Cargo feature: its operations, and the runtime's features it
+/// turns on (those of the checks its operations run).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Area {
+    /// The operations of the area, by their spec ids, in the spec's order.
+    pub operations: Vec<String>,
+    /// The runtime's features the area needs, e.g. `personnel`.
+    pub enables: BTreeSet<String>,
+}
 
 /// The feature of an operation of the API `api` tagged `tag`: `v1-vendors`.
 pub fn feature_of(api: &str, tag: &str) -> String {
@@ -61,11 +73,21 @@ enum Gate {
 /// # Errors
 /// [`Error::UnknownShape`] when a `Client` method or an item of the
 /// operations table matches no operation, or an impl's type is not an item.
-pub fn gate(file: &mut syn::File, operations: &[Operation]) -> Result<BTreeMap<String, Vec<String>>, Error> {
-    let features: BTreeMap<String, Vec<String>> = operations.iter().fold(BTreeMap::new(), |mut map, op| {
-        map.entry(op.feature.clone()).or_insert_with(Vec::new).push(op.operation_id.clone());
-        map
-    });
+pub fn gate(file: &mut syn::File, operations: &[Operation]) -> Result<BTreeMap<String, Area>, Error> {
+    let mut features: BTreeMap<String, Area> = BTreeMap::new();
+    for op in operations {
+        let area = features.entry(op.feature.clone()).or_default();
+        area.operations.push(op.operation_id.clone());
+        if let Some(check) = &op.check {
+            let known = CHECKS.iter().find(|known| known.name == check).ok_or_else(|| {
+                Error::Spec(crate::SpecError::Rules(vec![format!(
+                    "`{}`: the client has no check named `x-drata-check: {check}`",
+                    op.operation_id
+                )]))
+            })?;
+            area.enables.insert(known.feature.to_string());
+        }
+    }
     let all: BTreeSet<String> = features.keys().cloned().collect();
 
     // The nodes, what each names, and where each starts being needed.
@@ -106,6 +128,11 @@ pub fn gate(file: &mut syn::File, operations: &[Operation]) -> Result<BTreeMap<S
     }
     for (module, ident) in ALWAYS {
         roots.push((((*module).into(), (*ident).into()), None));
+    }
+    for (feature, items) in RUNTIME {
+        for (module, ident) in *items {
+            roots.push((((*module).into(), (*ident).into()), Some((*feature).into())));
+        }
     }
 
     // Each node's features: every root's, carried along what it names.

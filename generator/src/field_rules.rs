@@ -38,6 +38,8 @@ pub(crate) fn generate(spec: &Spec) -> Result<TokenStream, Error> {
     Ok(quote! {
         /// The checks of each field of the personnel schemas, derived from the
         /// spec (`x-drata-field-rules`).
+        // Their type is the personnel checks': compiled with them.
+        #[cfg(feature = "personnel")]
         pub mod field_rules {
             #(#constants)*
         }

@@ -49,6 +49,7 @@ use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 
+pub use features::Area;
 pub use spec::{Operation, Parameter, Spec, SpecError};
 
 /// The header written at the top of the generated code.
@@ -67,9 +68,16 @@ pub const NUMBER_TYPE: &str = "::serde_json::Number";
 /// is kept even when a part of it does not have the documented shape.
 pub const TOLERANT_TYPE: &str = "crate::Tolerant";
 
-/// The module that the generated code puts its types in, as seen from the
-/// crate root where the generated file is included.
-pub const TYPES_MODULE: &str = "crate::types";
+/// The path of a document's module (`crate`, `crate::v2`), from
+/// [`Operation::module`].
+///
+/// # Errors
+/// [`Error::Unparsable`] when it is not a path.
+pub(crate) fn module_path(module: &str) -> Result<proc_macro2::TokenStream, Error> {
+    syn::parse_str::<syn::Path>(module)
+        .map(|path| quote!(#path))
+        .map_err(|e| Error::Unparsable(format!("`{module}`: {e}")))
+}
 
 /// Media types progenitor cannot generate; operations using them are set aside.
 const UNSUPPORTED_MEDIA_TYPES: &[&str] = &["multipart/form-data"];
@@ -86,9 +94,9 @@ pub struct Generated {
     pub generated: Vec<Operation>,
     /// The methods of `Client` in the generated code, read from its syntax.
     pub client_methods: Vec<String>,
-    /// The Cargo features of the areas, each with its operations (their
-    /// spec ids): what `client/Cargo.toml` declares.
-    pub features: std::collections::BTreeMap<String, Vec<String>>,
+    /// The Cargo features of the areas, each with its operations and the
+    /// runtime features it turns on: what `client/Cargo.toml` declares.
+    pub features: std::collections::BTreeMap<String, Area>,
 }
 
 /// Why generation failed.
@@ -135,6 +143,9 @@ fn operation_suffix(operation: &Option<String>) -> String {
 
 /// Every progenitor setting of the project, in one place.
 fn settings(spec: &Spec) -> GenerationSettings {
+    // The types as the generated code names them, from the root of its
+    // document's module (`crate::types`, `crate::v2::types`).
+    let types = format!("{}::types", spec.module_root());
     let mut settings = GenerationSettings::new();
     settings
         // `GET /connections` has six optional parameters: a builder reads
@@ -168,20 +179,20 @@ fn settings(spec: &Spec) -> GenerationSettings {
     // `oneOf`s told apart by JSON type get a one-look `Deserialize`.
     for (name, scalar) in one_of::replacements(spec) {
         let impls = scalar.then_some(TypeImpl::Display);
-        settings.with_replacement(&name, format!("{TYPES_MODULE}::{name}"), impls.into_iter());
+        settings.with_replacement(&name, format!("{types}::{name}"), impls.into_iter());
     }
     // The items of a tolerant list: kept even when one has an odd shape.
     for name in spec.tolerant_item_schemas() {
         settings.with_replacement(
             spec::tolerant_name(&name),
-            format!("{TOLERANT_TYPE}<{TYPES_MODULE}::{name}>"),
+            format!("{TOLERANT_TYPE}<{types}::{name}>"),
             std::iter::empty(),
         );
     }
     for name in spec.open_enum_names() {
         settings.with_replacement(
             &name,
-            format!("{TYPES_MODULE}::{name}"),
+            format!("{types}::{name}"),
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     }

@@ -147,20 +147,20 @@ pub(crate) fn impls(spec: &Spec) -> Result<TokenStream, Error> {
 }
 
 /// `pages()` and `items()` for the builder of `op`, if it is a listing.
-pub(crate) fn builder_methods(op: &Operation, pages: &[PageSchema]) -> Option<TokenStream> {
-    op.pagination.as_ref()?;
-    let answer = op.answer_schema.as_ref()?;
-    let page = pages.iter().find(|p| p.name == *answer)?;
+pub(crate) fn builder_methods(op: &Operation, pages: &[PageSchema]) -> Result<Option<TokenStream>, Error> {
+    let (Some(_), Some(answer)) = (&op.pagination, &op.answer_schema) else { return Ok(None) };
+    let Some(page) = pages.iter().find(|p| p.name == *answer) else { return Ok(None) };
     let (page_type, item_type) = (ident(&page.name), ident(&page.item));
     let meta = Ident::new(&op.method_name.to_shouty_snake_case(), Span::call_site());
-    Some(quote! {
+    let module = crate::module_path(&op.module)?;
+    Ok(Some(quote! {
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
         pub fn pages(self) -> ::futures::stream::BoxStream<'a, ::std::result::Result<types::#page_type, crate::Error>> {
-            crate::pagination::pages(&crate::operations::#meta, crate::MAX_PAGES, move |page| self.clone().page(page).send())
+            crate::pagination::pages(&#module::operations::#meta, crate::MAX_PAGES, move |page| self.clone().page(page).send())
         }
 
         /// Every item of every page (see [`Self::pages`]); an item that does
@@ -168,7 +168,7 @@ pub(crate) fn builder_methods(op: &Operation, pages: &[PageSchema]) -> Option<To
         pub fn items(self) -> ::futures::stream::BoxStream<'a, ::std::result::Result<crate::Tolerant<types::#item_type>, crate::Error>> {
             crate::pagination::items(self.pages())
         }
-    })
+    }))
 }
 
 fn ident(schema: &str) -> Ident {

@@ -26,10 +26,11 @@ pub(crate) fn static_name(name: &str) -> Ident {
     Ident::new(&name.to_shouty_snake_case(), Span::call_site())
 }
 
-/// `&crate::shapes::NAME`, the reference an operation's `body_shape` holds.
-pub(crate) fn reference(name: &str) -> TokenStream {
-    let path = reference_path(name);
-    quote!(&#path)
+/// `&crate::shapes::NAME` (from the root `module` of the document's code),
+/// the reference an operation's `body_shape` holds.
+pub(crate) fn reference(module: &TokenStream, name: &str) -> TokenStream {
+    let ident = static_name(name);
+    quote!(&#module::shapes::#ident)
 }
 
 /// The component schemas JSON request bodies use, directly or through
@@ -115,8 +116,9 @@ fn shape_ref(schema: &Value, here: &str) -> Result<TokenStream, Error> {
             let target = reference
                 .strip_prefix("#/components/schemas/")
                 .ok_or_else(|| rules(format!("{here}: `$ref: {reference}` is not a component schema")))?;
-            let path = reference_path(target);
-            Ok(quote!(&#path))
+            // A static of the same module.
+            let ident = static_name(target);
+            Ok(quote!(&#ident))
         }
         None => {
             let value = shape(schema, "", here)?;
@@ -257,12 +259,6 @@ fn core(
         }
         _ => quote!(crate::Shape::Any),
     })
-}
-
-/// `crate::shapes::NAME` of a component schema.
-fn reference_path(name: &str) -> TokenStream {
-    let ident = static_name(name);
-    quote!(crate::shapes::#ident)
 }
 
 fn one_line(text: &str) -> String {

@@ -72,6 +72,7 @@ fn one(spec: &Spec, op: &Operation) -> Result<(TokenStream, TokenStream), Error>
         &heck::ToShoutySnakeCase::to_shouty_snake_case(op.method_name.as_str()),
         Span::call_site(),
     );
+    let module = crate::module_path(&op.module)?;
     let form_name = op.form_schema.as_deref().unwrap_or_default();
     let form = spec.raw.pointer(&format!("/components/schemas/{form_name}")).ok_or_else(|| {
         rules(format!("`{}`: no component schema `{form_name}` for its form", op.operation_id))
@@ -170,7 +171,7 @@ fn one(spec: &Spec, op: &Operation) -> Result<(TokenStream, TokenStream), Error>
     let answer = match &op.answer_schema {
         Some(schema) => {
             let ident = Ident::new(&rust_type_name(schema), Span::call_site());
-            quote!(crate::types::#ident)
+            quote!(#module::types::#ident)
         }
         None => quote!(::serde_json::Value),
     };
@@ -183,7 +184,7 @@ fn one(spec: &Spec, op: &Operation) -> Result<(TokenStream, TokenStream), Error>
         /// Its files are streamed from disk; everything is checked before
         /// anything is sent (see [`crate::Upload`]).
         pub fn #method(&self) -> builder::#builder<'_> {
-            builder::#builder(self.upload(&crate::operations::#meta))
+            builder::#builder(self.upload(&#module::operations::#meta))
         }
     };
     let builder_tokens = quote! {

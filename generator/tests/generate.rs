@@ -83,3 +83,38 @@ fn the_project_spec_follows_the_rules() {
     assert_eq!(spec.operations().len(), 116);
     assert!(spec.operations().iter().all(|op| op.drata_operation_id.is_some()));
 }
+
+#[test]
+fn a_second_version_is_generated_into_its_own_module() {
+    // The same document as v2: every path the code writes to its own items
+    // (types, operations table, shapes) starts at `crate::v2`, none at the
+    // crate's root, which v1 keeps.
+    let as_v2 = SPEC.replacen("x-drata-api: v1", "x-drata-api: v2", 1);
+    assert_ne!(as_v2, SPEC, "the spec names its version");
+    let v1 = generate(SPEC).expect("v1 generates").code;
+    let v2 = generate(&as_v2).expect("v2 generates").code;
+    for module in ["types", "operations", "shapes"] {
+        let (root, nested) = (format!("crate::{module}::"), format!("crate::v2::{module}::"));
+        assert!(v1.contains(&root) && !v1.contains(&nested), "v1 at the root: {module}");
+        assert!(!v2.contains(&root), "v2 names `{root}`");
+        assert!(v2.contains(&nested), "v2 names no `{nested}`");
+    }
+    // What the runtime shares stays where it is.
+    assert!(v2.contains("crate::Error") && v2.contains("crate::request::"));
+    // Each version's features are its own.
+    let features = generate(&as_v2).expect("v2 generates").features;
+    assert!(features.keys().all(|feature| feature.starts_with("v2-")), "{:?}", features.keys());
+}
+
+#[test]
+fn the_api_version_must_name_a_module() {
+    for bad in ["V1", "2", "v-2", "v2 beta"] {
+        let text = format!("x-drata-api: '{bad}'\n{}", minimal_spec("  {}"));
+        let spec = drata_generator::Spec::parse(&text).expect("parses");
+        let err = spec.check_rules().expect_err(bad).to_string();
+        assert!(
+            err.contains(&format!("`x-drata-api: {bad}`: must be lowercase letters and digits")),
+            "{err}"
+        );
+    }
+}

@@ -1,19 +1,15 @@
 //! `cargo xtask areas [AREA]...`: the client builds with each area alone
 //! (`--no-default-features --features tls-aws-lc-rs,AREA`; every area of
-//! the manifest by default), and with none, warnings as errors: what a
+//! the spec by default), and with none, warnings as errors: what a
 //! program enabling only the areas it uses compiles.
 
 use std::path::Path;
 
-/// The areas' features the client's manifest declares (`v1-vendors`, …).
+/// The areas' features, read from the spec (each operation's), in order.
 pub fn declared(root: &Path) -> Result<Vec<String>, String> {
-    let manifest = crate::read(&root.join(crate::features::MANIFEST))?;
-    Ok(manifest
-        .lines()
-        .filter_map(|line| line.strip_suffix(" = []"))
-        .filter(|name| name.starts_with('v') && name.contains('-'))
-        .map(str::to_string)
-        .collect())
+    let spec = drata_generator::Spec::parse(&crate::read(&root.join(crate::SPEC))?).map_err(|e| e.to_string())?;
+    let areas: std::collections::BTreeSet<String> = spec.operations().into_iter().map(|op| op.feature).collect();
+    Ok(areas.into_iter().collect())
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {

@@ -1,8 +1,11 @@
 //! The areas' Cargo features in `client/Cargo.toml`, written from what the
-//! generator gates (one feature per area of the spec, and `v1` for them
-//! all), between two marker comments.
+//! generator gates (one feature per area of the spec, turning on the
+//! runtime's features its checks need, and `v1` for them all), between two
+//! marker comments.
 
 use std::collections::BTreeMap;
+
+use drata_generator::Area;
 
 /// The client's manifest.
 pub const MANIFEST: &str = "client/Cargo.toml";
@@ -12,7 +15,7 @@ const END: &str = "# end of areas";
 
 /// `manifest` with its areas' features written anew from `features` (each
 /// area's feature with its operations).
-pub fn manifest(manifest: &str, features: &BTreeMap<String, Vec<String>>) -> Result<String, String> {
+pub fn manifest(manifest: &str, features: &BTreeMap<String, Area>) -> Result<String, String> {
     let (Some(start), Some(end)) = (manifest.find(START), manifest.find(END)) else {
         return Err(format!("{MANIFEST} has no areas markers (`{START}` … `{END}`)"));
     };
@@ -26,8 +29,9 @@ pub fn manifest(manifest: &str, features: &BTreeMap<String, Vec<String>>) -> Res
         let listed: Vec<String> = areas.iter().map(|area| format!("\"{area}\"")).collect();
         text.push_str(&format!("# Every area of Drata's {api} API.\n{api} = [{}]\n", listed.join(", ")));
     }
-    for (feature, operations) in features {
-        text.push_str(&format!("# {}\n{feature} = []\n", operations.join(", ")));
+    for (feature, area) in features {
+        let enables: Vec<String> = area.enables.iter().map(|runtime| format!("\"{runtime}\"")).collect();
+        text.push_str(&format!("# {}\n{feature} = [{}]\n", area.operations.join(", "), enables.join(", ")));
     }
     Ok(format!("{}{text}{}", &manifest[..start], &manifest[end..]))
 }

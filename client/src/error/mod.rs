@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::operation::Operation;
+#[cfg(feature = "personnel")]
 use crate::personnel::{PersonnelError, ValidationReport};
 use crate::types::ExceptionResponse;
 
@@ -231,6 +232,7 @@ impl TransportKind {
     }
 }
 
+#[cfg(feature = "personnel")]
 impl From<PersonnelError> for Error {
     fn from(e: PersonnelError) -> Self {
         match e {
@@ -331,6 +333,7 @@ impl Error {
 
     /// The personnel an import found invalid, every problem with its row
     /// and column, when that is why nothing was sent.
+    #[cfg(feature = "personnel")]
     pub fn validation_report(&self) -> Option<&ValidationReport> {
         match self {
             Error::Rejected { source, .. } => source.downcast_ref::<ValidationReport>(),
@@ -339,6 +342,7 @@ impl Error {
     }
 
     /// A personnel list or file found invalid.
+    #[cfg(feature = "personnel")]
     pub(crate) fn rejected_personnel(
         operation: Option<&'static Operation>,
         report: ValidationReport,

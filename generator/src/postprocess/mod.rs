@@ -35,12 +35,25 @@ use syn::{ImplItem, Item};
 
 use crate::{Error, Operation};
 
-/// The client functions the checks named by `x-drata-check` call, on a
-/// JSON body, before it is serialized.
-const JSON_CHECKS: &[(&str, &str)] = &[("personnel-list", "crate::checks::personnel_list")];
+/// A check the client runs on a request body before sending it, as the
+/// spec's `x-drata-check` names it.
+pub struct Check {
+    /// Its name in the spec.
+    pub name: &'static str,
+    /// The client function the generated `send()` calls on a JSON body
+    /// before it is serialized; `None` for a check the hand-written upload
+    /// runs (multipart bodies).
+    pub json: Option<&'static str>,
+    /// The client's Cargo feature that compiles the check: an area with an
+    /// operation that runs it turns it on.
+    pub feature: &'static str,
+}
 
-/// The checks a hand-written operation runs (multipart bodies).
-const OTHER_CHECKS: &[&str] = &["personnel-csv"];
+/// Every check the client has.
+pub const CHECKS: &[Check] = &[
+    Check { name: "personnel-list", json: Some("crate::checks::personnel_list"), feature: "personnel" },
+    Check { name: "personnel-csv", json: None, feature: "personnel" },
+];
 
 /// The traits of progenitor's runtime that progenitor implements for `Client`.
 const PROGENITOR_TRAITS: &[&str] = &["ClientInfo", "ClientHooks"];
@@ -115,8 +128,7 @@ fn prune_struct_builders(
 fn check_names(operations: &[Operation]) -> Result<(), Error> {
     for op in operations {
         if let Some(check) = &op.check
-            && !JSON_CHECKS.iter().any(|(name, _)| name == check)
-            && !OTHER_CHECKS.contains(&check.as_str())
+            && !CHECKS.iter().any(|known| known.name == check)
         {
             return Err(Error::Spec(crate::SpecError::Rules(vec![format!(
                 "`{}`: the client has no check named `x-drata-check: {check}`",

@@ -89,11 +89,12 @@ pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
             }
         };
         let summary = op.summary.trim();
+        let module = crate::module_path(&op.module)?;
         let (body_schema, answer_schema) = (option(&op.body_schema), option(&op.answer_schema));
         let check = option(&op.check);
         let body_shape = match (&op.body_schema, op.body.as_deref()) {
             (Some(schema), Some("application/json")) => {
-                let reference = crate::shapes::reference(schema);
+                let reference = crate::shapes::reference(&module, schema);
                 quote!(Some(#reference))
             }
             _ => quote!(None),
@@ -111,7 +112,7 @@ pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
         let answer_content = op.answer_content;
         let form_shape = match &op.form_schema {
             Some(schema) => {
-                let reference = crate::shapes::reference(schema);
+                let reference = crate::shapes::reference(&module, schema);
                 quote!(Some(#reference))
             }
             None => quote!(None),

@@ -6,7 +6,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::{Ident, ImplItem, Item};
 
-use super::{JSON_CHECKS, unknown_shape};
+use super::{CHECKS, unknown_shape};
 use crate::{Error, Operation};
 
 /// A builder's fields: name and type, in order, the client excluded.
@@ -112,7 +112,7 @@ fn replace_send(
         .map_err(|e| Error::Unparsable(e.to_string()))?,
     );
     // A listing's builder streams its pages and items too.
-    if let Some(methods) = crate::pages::builder_methods(op, pages) {
+    if let Some(methods) = crate::pages::builder_methods(op, pages)? {
         let methods: syn::ItemImpl =
             syn::parse2(quote! { impl X { #methods } }).map_err(|e| Error::Unparsable(e.to_string()))?;
         block.items.extend(methods.items);
@@ -124,6 +124,7 @@ fn replace_send(
 /// from the operation's facts.
 fn send_of(op: &Operation, fields: &Fields, answer: &syn::Type) -> Result<TokenStream, Error> {
     let meta = Ident::new(&op.method_name.to_shouty_snake_case(), Span::call_site());
+    let module = crate::module_path(&op.module)?;
     let names: Vec<&Ident> = fields.iter().map(|(name, _)| name).collect();
     let mut reads = Vec::new();
     let mut path_args = Vec::new();
@@ -195,12 +196,14 @@ fn send_of(op: &Operation, fields: &Fields, answer: &syn::Type) -> Result<TokenS
     let check = match (&op.check, &body) {
         (Some(check), Some(_)) => {
             let function =
-                JSON_CHECKS.iter().find(|(name, _)| name == check).map(|(_, f)| *f).ok_or_else(|| {
-                    Error::Spec(crate::SpecError::Rules(vec![format!(
-                        "`{}`: no JSON check named `{check}`",
-                        op.operation_id
-                    )]))
-                })?;
+                CHECKS.iter().find(|known| known.name == check).and_then(|known| known.json).ok_or_else(
+                    || {
+                        Error::Spec(crate::SpecError::Rules(vec![format!(
+                            "`{}`: no JSON check named `{check}`",
+                            op.operation_id
+                        )]))
+                    },
+                )?;
             let function: syn::Path =
                 syn::parse_str(function).map_err(|e| Error::Unparsable(e.to_string()))?;
             quote! { #function(&body)?; }
@@ -210,7 +213,7 @@ fn send_of(op: &Operation, fields: &Fields, answer: &syn::Type) -> Result<TokenS
     let attach_body = body.as_ref().map(|_| quote! { .json(&body)? });
     Ok(quote! {
         pub async fn send(self) -> ::std::result::Result<crate::Response<#answer>, crate::Error> {
-            let op = &crate::operations::#meta;
+            let op = &#module::operations::#meta;
             let Self { client, #(#names),* } = self;
             #(#reads)*
             #check

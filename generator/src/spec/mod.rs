@@ -68,6 +68,9 @@ pub struct Operation {
     /// The Cargo feature it is compiled under: the document's API version
     /// (`x-drata-api`) and its first tag, `v1-vendors`.
     pub feature: String,
+    /// The Rust module its document's generated code is included in, as a
+    /// path from the crate's root (see [`Spec::module_root`]).
+    pub module: String,
 }
 
 /// A path or query parameter of an operation.
@@ -128,6 +131,23 @@ impl Spec {
         let openapi: OpenAPI =
             serde_json::from_value(raw.clone()).map_err(|e| SpecError::Parse(e.to_string()))?;
         Ok(Self { openapi, raw })
+    }
+
+    /// The API version the document describes (`x-drata-api`: `v1`).
+    pub fn api(&self) -> &str {
+        self.raw.get("x-drata-api").and_then(Value::as_str).unwrap_or("api")
+    }
+
+    /// The Rust module the document's generated code is included in, as a
+    /// path from the crate's root: `crate` for v1, whose items have always
+    /// been at the crate's root (`drata::types`) and stay there for its
+    /// users; `crate::v2` for v2 and any later version (`drata::v2::types`).
+    /// Every path the generated code writes to its own items starts here.
+    pub fn module_root(&self) -> String {
+        match self.api() {
+            "v1" => "crate".into(),
+            other => format!("crate::{other}"),
+        }
     }
 
     /// Every operation, in path order then method order.
@@ -200,9 +220,10 @@ impl Spec {
                         .is_some_and(|r| r.get("content").is_some()),
                     pagination: str_field(op, "x-drata-pagination"),
                     feature: crate::features::feature_of(
-                        self.raw.get("x-drata-api").and_then(Value::as_str).unwrap_or("api"),
+                        self.api(),
                         op.pointer("/tags/0").and_then(Value::as_str).unwrap_or("untagged"),
                     ),
+                    module: self.module_root(),
                 });
             }
         }

@@ -22,10 +22,22 @@ impl Spec {
                 self.openapi.openapi
             ));
         }
-        if self.raw.get("x-drata-api").and_then(Value::as_str).is_none_or(|api| api.is_empty()) {
-            problems.push(
-                "no `x-drata-api` (the API version, `v1`: the prefix of every area's Cargo feature)".into(),
-            );
+        match self.raw.get("x-drata-api").and_then(Value::as_str) {
+            None | Some("") => problems.push(
+                "no `x-drata-api` (the API version, `v1`: the prefix of every area's Cargo feature \
+                 and, after v1, the name of its module)"
+                    .into(),
+            ),
+            Some(api)
+                if !api.starts_with(|c: char| c.is_ascii_lowercase())
+                    || !api.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) =>
+            {
+                problems.push(format!(
+                    "`x-drata-api: {api}`: must be lowercase letters and digits, starting with a letter \
+                     (it names a Cargo feature and a module)"
+                ))
+            }
+            Some(_) => {}
         }
         let mut seen = BTreeSet::new();
         let mut error_schemas: BTreeMap<String, Vec<String>> = BTreeMap::new();
