@@ -1613,6 +1613,33 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///Diagnostic details attached to some error answers.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        all(
+            feature = "v1-assets",
+            feature = "v1-autopilot",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-tickets",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct DebugInfo {
         pub message: ::std::string::String,
         pub name: ::std::string::String,
@@ -2845,6 +2872,33 @@ properties, printed as `""`), so it is kept as raw JSON.
     }
     ///The body of every error answer.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(
+        all(
+            feature = "v1-assets",
+            feature = "v1-autopilot",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-tickets",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
     pub struct ExceptionResponse {
         ///Drata's numeric error code.
         pub code: i64,
@@ -46741,7 +46795,61 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
                 )
             )]
             "Id",
+            #[cfg(
+                all(
+                    feature = "v1-assets",
+                    feature = "v1-autopilot",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-custom-connections",
+                    feature = "v1-customer-request",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-frameworks",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-multiple-workspace-support",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-questionnaires",
+                    feature = "v1-tickets",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "ExceptionResponse",
+            #[cfg(
+                all(
+                    feature = "v1-assets",
+                    feature = "v1-autopilot",
+                    feature = "v1-background-check",
+                    feature = "v1-companies",
+                    feature = "v1-connections",
+                    feature = "v1-controls",
+                    feature = "v1-custom-connections",
+                    feature = "v1-customer-request",
+                    feature = "v1-devices",
+                    feature = "v1-events",
+                    feature = "v1-evidence-library",
+                    feature = "v1-frameworks",
+                    feature = "v1-monitor-instances",
+                    feature = "v1-multiple-workspace-support",
+                    feature = "v1-personnel",
+                    feature = "v1-policies",
+                    feature = "v1-questionnaires",
+                    feature = "v1-tickets",
+                    feature = "v1-trust-center",
+                    feature = "v1-user-identities",
+                    feature = "v1-user-policies",
+                    feature = "v1-users",
+                    feature = "v1-vendors"
+                )
+            )]
             "DebugInfo",
             #[cfg(any(feature = "v1-connections"))]
             "EmptyResponse",
@@ -47988,9 +48096,63 @@ bare number as Drata's older samples print (`"providerTypes": [5]`).*/
                     )
                 )]
                 "Id" => Some(roundtrip_as::<super::Id>(value)),
+                #[cfg(
+                    all(
+                        feature = "v1-assets",
+                        feature = "v1-autopilot",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-custom-connections",
+                        feature = "v1-customer-request",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-frameworks",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-multiple-workspace-support",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-questionnaires",
+                        feature = "v1-tickets",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "ExceptionResponse" => {
                     Some(roundtrip_as::<super::ExceptionResponse>(value))
                 }
+                #[cfg(
+                    all(
+                        feature = "v1-assets",
+                        feature = "v1-autopilot",
+                        feature = "v1-background-check",
+                        feature = "v1-companies",
+                        feature = "v1-connections",
+                        feature = "v1-controls",
+                        feature = "v1-custom-connections",
+                        feature = "v1-customer-request",
+                        feature = "v1-devices",
+                        feature = "v1-events",
+                        feature = "v1-evidence-library",
+                        feature = "v1-frameworks",
+                        feature = "v1-monitor-instances",
+                        feature = "v1-multiple-workspace-support",
+                        feature = "v1-personnel",
+                        feature = "v1-policies",
+                        feature = "v1-questionnaires",
+                        feature = "v1-tickets",
+                        feature = "v1-trust-center",
+                        feature = "v1-user-identities",
+                        feature = "v1-user-policies",
+                        feature = "v1-users",
+                        feature = "v1-vendors"
+                    )
+                )]
                 "DebugInfo" => Some(roundtrip_as::<super::DebugInfo>(value)),
                 #[cfg(any(feature = "v1-connections"))]
                 "EmptyResponse" => Some(roundtrip_as::<super::EmptyResponse>(value)),
@@ -67576,6 +67738,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("VersionControlIdentity"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /user-identities/version-control/{id}/connect`: Link a version control identity to a user, or unlink it
     #[cfg(any(feature = "v1-user-identities"))]
@@ -67612,6 +67775,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("VersionControlIdentity"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /user-identities/version-control`: List the version control identities of one provider
     #[cfg(any(feature = "v1-user-identities"))]
@@ -67742,6 +67906,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("VersionControlIdentitiesPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /user-identities/version-control/{id}/service-account`: Mark a version control identity as a service account, or unmark it
     #[cfg(any(feature = "v1-user-identities"))]
@@ -67778,6 +67943,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("VersionControlIdentity"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /user-identities/infrastructure`: List the infrastructure identities
     #[cfg(any(feature = "v1-user-identities"))]
@@ -67912,6 +68078,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("InfrastructureIdentitiesPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /user-identities/infrastructure/{id}/toggle`: Switch an access flag on an infrastructure identity
     #[cfg(any(feature = "v1-user-identities"))]
@@ -67948,6 +68115,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("InfrastructureIdentity"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /user-identities/infrastructure/{id}/connect`: Link an infrastructure identity to a user, or unlink it
     #[cfg(any(feature = "v1-user-identities"))]
@@ -67984,6 +68152,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("InfrastructureIdentity"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /user-identities/infrastructure/{id}/service-account`: Mark an infrastructure identity as a service account, or unmark it
     #[cfg(any(feature = "v1-user-identities"))]
@@ -68020,6 +68189,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("InfrastructureIdentity"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /connections`: List the connections, filtered by provider and state
     #[cfg(any(feature = "v1-connections"))]
@@ -68154,6 +68324,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("ConnectionsPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`POST /connections/upload/csv`: Start a manual personnel import from a CSV file
     #[cfg(any(feature = "v1-connections"))]
@@ -68179,6 +68350,7 @@ pub mod operations {
         answer_content: true,
         check: Some("personnel-csv"),
         answer_schema: Some("EmptyResponse"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /connections/{id}/upload/csv`: Replace the manually imported personnel with a CSV file
     #[cfg(any(feature = "v1-connections"))]
@@ -68215,6 +68387,7 @@ pub mod operations {
         answer_content: true,
         check: Some("personnel-csv"),
         answer_schema: Some("EmptyResponse"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`POST /connections/upload/json`: Start a manual personnel import from a JSON list
     #[cfg(any(feature = "v1-connections"))]
@@ -68240,6 +68413,7 @@ pub mod operations {
         answer_content: true,
         check: Some("personnel-list"),
         answer_schema: Some("EmptyResponse"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /connections/{id}/upload/json`: Replace the manually imported personnel with a JSON list
     #[cfg(any(feature = "v1-connections"))]
@@ -68276,6 +68450,7 @@ pub mod operations {
         answer_content: true,
         check: Some("personnel-list"),
         answer_schema: Some("EmptyResponse"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /users`: List users, searched and filtered
     #[cfg(any(feature = "v1-users"))]
@@ -68454,6 +68629,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("UsersPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /users/{id}`: Get one user by id
     #[cfg(any(feature = "v1-users"))]
@@ -68490,6 +68666,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("User"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /users/{email}/email`: Get one user by email address
     #[cfg(any(feature = "v1-users"))]
@@ -68526,6 +68703,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("User"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /assets`: List assets
     #[cfg(any(feature = "v1-assets"))]
@@ -68734,6 +68912,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("AssetsPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`POST /assets`: Create asset
     #[cfg(any(feature = "v1-assets"))]
@@ -68757,6 +68936,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("Asset"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`DELETE /assets/{id}`: Delete asset
     #[cfg(any(feature = "v1-assets"))]
@@ -68793,6 +68973,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("Asset"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`POST /background-check/{userId}/manual`: Update background check
     #[cfg(any(feature = "v1-background-check"))]
@@ -68829,6 +69010,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("PersonnelDetails"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /company/info`: Get company
     #[cfg(any(feature = "v1-companies"))]
@@ -68852,6 +69034,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("Company"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /controls`: List controls
     #[cfg(any(feature = "v1-controls"))]
@@ -70109,6 +70292,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("ControlPaginatedPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`DELETE /controls/owners`: Bulk delete control owners
     #[cfg(any(feature = "v1-controls"))]
@@ -70132,6 +70316,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("ControlOwnersPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /controls/{id}/external-evidence`: Get mapped external evidence
     #[cfg(any(feature = "v1-controls"))]
@@ -70204,6 +70389,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("MappedExternalEvidencePaginatedPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /controls/{id}/owners`: Get control owners for a control
     #[cfg(any(feature = "v1-controls"))]
@@ -70312,6 +70498,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("ControlOwnersPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /controls/{id}/owners`: Put control owners
     #[cfg(any(feature = "v1-controls"))]
@@ -70348,6 +70535,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("ControlOwnersPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /controls/{id}/requirements`: Get mapped requirements
     #[cfg(any(feature = "v1-controls"))]
@@ -70490,6 +70678,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("RequirementPaginatedPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /custom-connections/{connectionId}/devices`: Get devices for custom connection
     #[cfg(any(feature = "v1-devices"))]
@@ -70610,6 +70799,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("DevicesPaginatedPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`POST /custom-connections/{connectionId}/devices`: Create device for custom connection
     #[cfg(any(feature = "v1-devices"))]
@@ -70648,6 +70838,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("DeviceResponseV11"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`POST /custom-connections/{connectionId}/resources/{resourceId}/records`: Create custom data
     #[cfg(any(feature = "v1-custom-connections"))]
@@ -70732,6 +70923,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: None,
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /custom-connections/{connectionId}/resources/{resourceId}/records/{recordId}`: Update custom data
     #[cfg(any(feature = "v1-custom-connections"))]
@@ -70792,6 +70984,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("CustomData"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`DELETE /custom-connections/{connectionId}/resources/{resourceId}/records/{recordId}`: Delete custom data
     #[cfg(any(feature = "v1-custom-connections"))]
@@ -70852,6 +71045,7 @@ pub mod operations {
         answer_content: false,
         check: None,
         answer_schema: None,
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /customer-request`: Get customer request list
     #[cfg(any(feature = "v1-customer-request"))]
@@ -70972,6 +71166,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("CustomerRequests"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /customer-request/{customerRequestId}/details`: Update customer request details
     #[cfg(any(feature = "v1-customer-request"))]
@@ -71008,6 +71203,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("UpdateCustomerRequestDetails"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /devices`: Get devices
     #[cfg(any(feature = "v1-devices"))]
@@ -71143,6 +71339,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("DevicesPaginatedPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`DELETE /devices/documents/{documentId}`: Delete device document
     #[cfg(any(feature = "v1-devices"))]
@@ -71179,6 +71376,7 @@ pub mod operations {
         answer_content: false,
         check: None,
         answer_schema: None,
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /devices/documents/{documentId}/download`: Get device document download url
     #[cfg(any(feature = "v1-devices"))]
@@ -71215,6 +71413,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("SignedUrl"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /devices/{deviceId}`: Get device
     #[cfg(any(feature = "v1-devices"))]
@@ -71269,6 +71468,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("DeviceResponseId"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /devices/{deviceId}/apps`: List the apps found on devices
     #[cfg(any(feature = "v1-devices"))]
@@ -71329,6 +71529,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("DeviceAppsPaginatedPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /devices/{deviceId}/documents`: Get device documents
     #[cfg(any(feature = "v1-devices"))]
@@ -71383,6 +71584,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("DeviceDocuments"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`POST /devices/{deviceId}/documents`: Upload document for device
     #[cfg(any(feature = "v1-devices"))]
@@ -71421,6 +71623,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("DeviceDocument"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /events`: List events
     #[cfg(any(feature = "v1-events"))]
@@ -72449,6 +72652,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("EventsPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /events/{id}`: Get event details
     #[cfg(any(feature = "v1-events"))]
@@ -72485,6 +72689,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("Event"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`DELETE /external-evidence/{id}`: Delete external evidence
     #[cfg(any(feature = "v1-controls"))]
@@ -72521,6 +72726,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("MappedExternalEvidence"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /external-evidence/{id}/download`: Get external evidence download url
     #[cfg(any(feature = "v1-controls"))]
@@ -72557,6 +72763,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("SignedUrl"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /frameworks/requirements`: Get all requirements
     #[cfg(any(feature = "v1-frameworks"))]
@@ -73448,6 +73655,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("RequirementPaginatedPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /monitors`: List monitors
     #[cfg(any(feature = "v1-monitor-instances"))]
@@ -73687,6 +73895,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("ControlTestsPaginatedPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /personnel`: List personnel
     #[cfg(any(feature = "v1-personnel"))]
@@ -74122,6 +74331,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("PersonnelTablePage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /personnel/all/reset-sync`: Reset sync for all personnel
     #[cfg(any(feature = "v1-personnel"))]
@@ -74145,6 +74355,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("PersonnelDetails"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /personnel/reset-sync/{personnelId}`: Reset sync for personnel
     #[cfg(any(feature = "v1-personnel"))]
@@ -74181,6 +74392,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("PersonnelDetails"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /personnel/some/reset-sync`: Reset sync for some personnel
     #[cfg(any(feature = "v1-personnel"))]
@@ -74204,6 +74416,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("PersonnelDetails"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /personnel/{email}/email`: Get personnel details by email
     #[cfg(any(feature = "v1-personnel"))]
@@ -74240,6 +74453,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("PersonnelDetails"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /personnel/{id}`: Get personnel details
     #[cfg(any(feature = "v1-personnel"))]
@@ -74276,6 +74490,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("PersonnelDetails"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /personnel/{id}/contract-dates`: Update contract dates
     #[cfg(any(feature = "v1-personnel"))]
@@ -74312,6 +74527,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("PersonnelDetails"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /personnel/{id}/status`: Update status
     #[cfg(any(feature = "v1-personnel"))]
@@ -74348,6 +74564,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("PersonnelDetails"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /personnel/{personnelId}/devices`: Get devices for personnel
     #[cfg(any(feature = "v1-devices"))]
@@ -74483,6 +74700,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("DeviceResponseV11"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /policies`: List policies
     #[cfg(any(feature = "v1-policies"))]
@@ -74579,6 +74797,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("PoliciesPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /policies/{id}/current-published/download`: Get current published policy download url
     #[cfg(any(feature = "v1-policies"))]
@@ -74627,6 +74846,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("UserSignedUrl"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /policies/{id}/current-published/download/pdf`: Get current published policy pdf download url
     #[cfg(any(feature = "v1-policies"))]
@@ -74663,6 +74883,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("UserSignedUrl"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /policies/{policyId}`: Get policy
     #[cfg(any(feature = "v1-policies"))]
@@ -74699,6 +74920,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("PolicyWithReplace"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /policy-version/{id}/download`: Get policy version download url
     #[cfg(any(feature = "v1-policies"))]
@@ -74735,6 +74957,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("UserSignedUrl"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /questionnaires/vendor/{vendorId}/sent`: Get questionnaires sent by vendor
     #[cfg(any(feature = "v1-questionnaires"))]
@@ -74771,6 +74994,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("QuestionnairesVendors"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /questionnaires/{questionnaireId}/vendor/{vendorId}`: Get questionnaire answers
     #[cfg(any(feature = "v1-questionnaires"))]
@@ -74819,6 +75043,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("QuestionnaireVendorAnswers"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /sessions`: Get sessions
     #[cfg(any(feature = "v1-custom-connections"))]
@@ -74891,6 +75116,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("SessionsPaginatedPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /sessions/{sessionId}/evidence`: Get session evidence
     #[cfg(any(feature = "v1-custom-connections"))]
@@ -74951,6 +75177,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("SessionEvidencePaginatedPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`POST /tickets`: Create ticket
     #[cfg(any(feature = "v1-tickets"))]
@@ -74974,6 +75201,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("TicketCreate"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /trust-center/company-info/private-access`: Update company info private access
     #[cfg(any(feature = "v1-trust-center"))]
@@ -75010,6 +75238,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("CompanyInfo"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /trust-center/controls`: List trust center controls
     #[cfg(any(feature = "v1-trust-center"))]
@@ -75046,6 +75275,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("MonitoringControls"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /trust-center/private-access`: Get private access data
     #[cfg(any(feature = "v1-trust-center"))]
@@ -75082,6 +75312,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("TrustCenterPrivateAccess"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /trust-center/private-documents`: List the private documents of the Trust Center
     #[cfg(any(feature = "v1-trust-center"))]
@@ -75130,6 +75361,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("TrustCenterAllPrivateDocuments"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /trust-center/reports`: Get report
     #[cfg(any(feature = "v1-trust-center"))]
@@ -75209,6 +75441,7 @@ pub mod operations {
         answer_content: false,
         check: None,
         answer_schema: None,
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /trust-center/requests`: Get trust center requests
     #[cfg(any(feature = "v1-trust-center"))]
@@ -75305,6 +75538,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("TrustCenterRequestsPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`POST /trust-center/requests`: Create trust center access request
     #[cfg(any(feature = "v1-trust-center"))]
@@ -75328,6 +75562,7 @@ pub mod operations {
         answer_content: false,
         check: None,
         answer_schema: None,
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /trust-center/requests/{id}`: Get trust center access request
     #[cfg(any(feature = "v1-trust-center"))]
@@ -75376,6 +75611,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("TrustCenterRequestDocumentWithName"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /trust-center/requests/{id}/approve`: Approve request
     #[cfg(any(feature = "v1-trust-center"))]
@@ -75412,6 +75648,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("TrustCenterRequestApprove"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /trust-center/requests/{id}/deny`: Denied request
     #[cfg(
@@ -75455,6 +75692,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("TrustCenterRequestDenied"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`DELETE /users/documents/{docId}/{userId}`: Delete document for user
     #[cfg(any(feature = "v1-users"))]
@@ -75503,6 +75741,7 @@ pub mod operations {
         answer_content: false,
         check: None,
         answer_schema: None,
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /users/documents/{id}/download`: Get user document download url
     #[cfg(any(feature = "v1-users"))]
@@ -75539,6 +75778,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("SignedUrl"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /users/{id}/documents`: Get all documents
     #[cfg(any(feature = "v1-users"))]
@@ -75634,6 +75874,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("UserAllDocuments"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`POST /users/{id}/documents`: Upload document for user
     #[cfg(any(feature = "v1-users"))]
@@ -75672,6 +75913,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("UserDocument"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /users/{id}/policies`: Get policy versions for user
     #[cfg(any(feature = "v1-user-policies"))]
@@ -75708,6 +75950,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("UserPolicyVersions"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /vendors`: List vendors
     #[cfg(any(feature = "v1-vendors"))]
@@ -76090,6 +76333,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("VendorsPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`POST /vendors`: Create vendor
     #[cfg(any(feature = "v1-vendors"))]
@@ -76113,6 +76357,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("Vendor"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /vendors/stats`: Get vendors stats
     #[cfg(any(feature = "v1-vendors"))]
@@ -76183,6 +76428,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("VendorsStats"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /vendors/{id}`: Get vendor
     #[cfg(any(feature = "v1-vendors"))]
@@ -76219,6 +76465,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("Vendor"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /vendors/{id}`: Update vendor
     #[cfg(any(feature = "v1-vendors"))]
@@ -76255,6 +76502,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("Vendor"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`DELETE /vendors/{id}`: Delete vendor
     #[cfg(any(feature = "v1-vendors"))]
@@ -76291,6 +76539,7 @@ pub mod operations {
         answer_content: false,
         check: None,
         answer_schema: None,
+        error_schema: Some("ExceptionResponse"),
     };
     ///`POST /vendors/{id}/documents`: Upload vendor document
     #[cfg(any(feature = "v1-vendors"))]
@@ -76327,6 +76576,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("VendorsPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /vendors/{id}/questionnaires`: List vendor questionnaires
     #[cfg(any(feature = "v1-vendors"))]
@@ -76387,6 +76637,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("QuestionnairesSentPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`POST /vendors/{id}/questionnaires`: Send questionnaire email
     #[cfg(any(feature = "v1-vendors"))]
@@ -76423,6 +76674,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("QuestionnairesSentPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`POST /vendors/{id}/questionnaires/manual`: Save manual questionnaire files
     #[cfg(any(feature = "v1-vendors"))]
@@ -76459,6 +76711,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("QuestionnaireSent"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /vendors/{id}/status`: Change a vendor's status
     #[cfg(any(feature = "v1-vendors"))]
@@ -76495,6 +76748,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("Vendor"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`POST /vendors/{vendorId}/security-reviews`: Create vendor security review
     #[cfg(any(feature = "v1-vendors"))]
@@ -76531,6 +76785,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("VendorSecurityReview"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /workspaces`: List the workspaces
     #[cfg(any(feature = "v1-multiple-workspace-support"))]
@@ -76591,6 +76846,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("WorkspacesPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /workspaces/{id}/frameworks`: Get workspace frameworks ready
     #[cfg(any(feature = "v1-frameworks"))]
@@ -76711,6 +76967,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("WorkspaceFrameworkReady"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`POST /workspaces/{workspaceId}/autopilot/{testId}/retest`: Retest
     #[cfg(any(feature = "v1-autopilot"))]
@@ -76759,6 +77016,7 @@ pub mod operations {
         answer_content: false,
         check: None,
         answer_schema: None,
+        error_schema: Some("ExceptionResponse"),
     };
     ///`POST /workspaces/{workspaceId}/controls`: Create control
     #[cfg(
@@ -76804,6 +77062,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("Control"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /workspaces/{workspaceId}/controls/{controlId}`: Get control by id
     #[cfg(any(feature = "v1-controls"))]
@@ -76852,6 +77111,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("ControlShort"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /workspaces/{workspaceId}/controls/{controlId}`: Edit control
     #[cfg(any(feature = "v1-controls"))]
@@ -76900,6 +77160,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("ControlShort"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /workspaces/{workspaceId}/controls/{controlId}/evidence/download`: Get download all evidence
     #[cfg(any(feature = "v1-controls"))]
@@ -76948,6 +77209,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("SignedUrl"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /workspaces/{workspaceId}/controls/{controlId}/notes`: Get control notes
     #[cfg(any(feature = "v1-controls"))]
@@ -77032,6 +77294,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("NotesPaginatedPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`POST /workspaces/{workspaceId}/controls/{controlId}/notes`: Create control note
     #[cfg(any(feature = "v1-controls"))]
@@ -77080,6 +77343,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("Note"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /workspaces/{workspaceId}/controls/{controlId}/notes/{noteId}`: Get control note
     #[cfg(any(feature = "v1-controls"))]
@@ -77140,6 +77404,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("Note"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /workspaces/{workspaceId}/controls/{controlId}/notes/{noteId}`: Update note
     #[cfg(any(feature = "v1-controls"))]
@@ -77200,6 +77465,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("Note"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`DELETE /workspaces/{workspaceId}/controls/{controlId}/notes/{noteId}`: Delete note
     #[cfg(any(feature = "v1-controls"))]
@@ -77260,6 +77526,7 @@ pub mod operations {
         answer_content: false,
         check: None,
         answer_schema: None,
+        error_schema: Some("ExceptionResponse"),
     };
     ///`POST /workspaces/{workspaceId}/controls/{id}/external-evidence`: Upload external evidence
     #[cfg(
@@ -77316,6 +77583,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("MappedExternalEvidence"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /workspaces/{workspaceId}/evidence-library`: List evidence
     #[cfg(any(feature = "v1-evidence-library"))]
@@ -77489,6 +77757,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("EvidenceLibraryPage"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`POST /workspaces/{workspaceId}/evidence-library`: Create evidence
     #[cfg(any(feature = "v1-evidence-library"))]
@@ -77525,6 +77794,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("Evidence"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /workspaces/{workspaceId}/evidence-library/sync/{id}`: Update evidence sync
     #[cfg(any(feature = "v1-evidence-library"))]
@@ -77573,6 +77843,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("EvidenceSync"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /workspaces/{workspaceId}/evidence-library/{evidenceId}/version/{versionId}/download`: Get library evidence download url
     #[cfg(any(feature = "v1-evidence-library"))]
@@ -77633,6 +77904,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("SignedUrl"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /workspaces/{workspaceId}/evidence-library/{id}`: Get evidence
     #[cfg(any(feature = "v1-evidence-library"))]
@@ -77681,6 +77953,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("Evidence"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`PUT /workspaces/{workspaceId}/evidence-library/{id}`: Update evidence
     #[cfg(any(feature = "v1-evidence-library"))]
@@ -77729,6 +78002,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("Evidence"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`DELETE /workspaces/{workspaceId}/evidence-library/{id}`: Delete library evidence
     #[cfg(any(feature = "v1-evidence-library"))]
@@ -77777,6 +78051,7 @@ pub mod operations {
         answer_content: false,
         check: None,
         answer_schema: None,
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /workspaces/{workspaceId}/monitors/{testId}/details`: Get control test instance
     #[cfg(any(feature = "v1-monitor-instances"))]
@@ -77825,6 +78100,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("ControlTestInstance"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /workspaces/{workspaceId}/monitors/{testId}/failures`: Get monitor failed results report
     #[cfg(any(feature = "v1-monitor-instances"))]
@@ -77908,6 +78184,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("MonitorFailedResultsResponses"),
+        error_schema: Some("ExceptionResponse"),
     };
     ///`GET /workspaces/{workspaceId}/policies/{policyId}/associated-controls`: Get policy associated controls
     #[cfg(any(feature = "v1-policies"))]
@@ -77980,6 +78257,7 @@ pub mod operations {
         answer_content: true,
         check: None,
         answer_schema: Some("PolicyAssociatedControls"),
+        error_schema: Some("ExceptionResponse"),
     };
     /// All of them, in spec order.
     pub const ALL: &[&crate::Operation] = &[

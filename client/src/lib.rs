@@ -152,7 +152,7 @@ pub use call::Call;
 pub use config::{API_KEY_ENV, ClientBuilder, Region, USER_AGENT_VALUE};
 #[cfg(feature = "v1-connections")]
 pub use connections::ConnectionFilter;
-pub use error::{ApiError, Error, Result, TransportKind, Waiting};
+pub use error::{ApiError, Error, ErrorBody, Result, TransportKind, Waiting};
 #[cfg(feature = "personnel")]
 pub use generated::field_rules;
 pub use generated::{Client, builder, operations, shapes, types};

@@ -121,6 +121,10 @@ pub struct Operation {
     pub check: Option<&'static str>,
     /// The component schema of its success answer (a type of [`crate::types`]).
     pub answer_schema: Option<&'static str>,
+    /// The component schema of its error answers, as its document names it
+    /// (v1's `ExceptionResponse`): [`crate::ErrorBody`] reads what every
+    /// one holds, [`crate::ApiError::body_as`] the whole of it.
+    pub error_schema: Option<&'static str>,
 }
 
 /// The path of the operations that stand for requests outside the spec.
@@ -149,6 +153,7 @@ fn raw(method: Method) -> &'static Operation {
             answer_content: true,
             check: None,
             answer_schema: None,
+            error_schema: None,
         }
     }
     static RAW: [Operation; 5] = [

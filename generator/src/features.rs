@@ -6,9 +6,10 @@
 //! generated file holds is compiled under the features of the operations
 //! that reach it: the operation's `Client` method, builder and table entry
 //! reach the types, shapes and other items their code names, and those the
-//! items theirs. An item every build needs (the error schema the runtime
-//! reads) is reached from [`ALWAYS`] and has no gate; an item no operation
-//! reaches is compiled only with every area on.
+//! items theirs. What the client itself has (its constructor) is in every
+//! build; an item a feature of the hand-written runtime names is reached
+//! from [`RUNTIME`] under that feature; an item nothing reaches is compiled
+//! only with every area on.
 //!
 //! Reachability is read from the code itself (every path an item or its
 //! impls name, by its last identifier), so it over-approximates and never
@@ -23,10 +24,6 @@ use syn::visit::Visit;
 use crate::Error;
 use crate::postprocess::CHECKS;
 use crate::spec::Operation;
-
-/// The generated items every build has, whatever the areas: what the
-/// hand-written runtime names (the error schema it reads).
-pub const ALWAYS: &[(&str, &str)] = &[("types", "ExceptionResponse")];
 
 /// The generated items a feature of the hand-written runtime names (a
 /// check: see [`CHECKS`]), compiled with that feature.
@@ -125,9 +122,6 @@ pub fn gate(file: &mut syn::File, operations: &[Operation]) -> Result<BTreeMap<S
             Error::UnknownShape(format!("the operations table's `{ident}` matches no operation"))
         })?;
         roots.push(((path.clone(), ident.clone()), Some(op.feature.clone())));
-    }
-    for (module, ident) in ALWAYS {
-        roots.push((((*module).into(), (*ident).into()), None));
     }
     for (feature, items) in RUNTIME {
         for (module, ident) in *items {

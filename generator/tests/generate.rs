@@ -118,3 +118,51 @@ fn the_api_version_must_name_a_module() {
         );
     }
 }
+
+#[test]
+fn each_operation_documents_one_error_schema_holding_what_the_client_reads() {
+    let core = "statusCode: {type: number}, code: {type: integer}, message: {type: string}";
+    let spec = |err: &str, other: &str, b_errors: &str| {
+        format!(
+            "x-drata-api: v2\nopenapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  \
+             /a:\n    get:\n      operationId: a\n      responses:\n        '200': {{description: ok}}\n        \
+             '400': {{description: e, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Err'}}}}}}}}\n  \
+             /b:\n    get:\n      operationId: b\n      responses:\n        '200': {{description: ok}}\n{b_errors}\
+             components:\n  schemas:\n    Err: {{type: object, properties: {{{err}}}}}\n    \
+             Other: {{type: object, properties: {{{other}}}}}\n"
+        )
+    };
+    let other_errors = "        '404': {description: e, content: {application/json: {schema: {$ref: '#/components/schemas/Other'}}}}\n";
+    let problems = |text: &str| match drata_generator::Spec::parse(text).expect("parses").check_rules() {
+        Ok(()) => Vec::new(),
+        Err(drata_generator::SpecError::Rules(problems)) => problems,
+        Err(other) => panic!("{other}"),
+    };
+    let rule = |found: &[String], wanted: &str| found.iter().any(|p| p.contains(wanted));
+
+    // Two operations, two error schemas (v2 has four): each has the core.
+    let both = problems(&spec(core, &format!("{core}, invalidInputs: {{type: array}}"), other_errors));
+    assert!(!rule(&both, "error"), "{both:?}");
+    // A schema without the core is refused, naming what it lacks.
+    let lacking = problems(&spec("message: {type: string}", core, other_errors));
+    assert!(
+        rule(
+            &lacking,
+            "error schema `Err`: `code` must be a property of type integer or number (the client reads it from every error body)"
+        ),
+        "{lacking:?}"
+    );
+    assert!(rule(&lacking, "error schema `Err`: `statusCode` must be"), "{lacking:?}");
+    assert!(!rule(&lacking, "error schema `Other`"), "{lacking:?}");
+    // One operation, two error schemas: progenitor cannot take it.
+    let two = format!(
+        "{other_errors}        '400': {{description: e, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Err'}}}}}}}}\n"
+    );
+    let mixed = problems(&spec(core, core, &two));
+    assert!(rule(&mixed, "GET /b: every error status must use one error schema"), "{mixed:?}");
+    assert!(!rule(&mixed, "GET /a: every error"), "{mixed:?}");
+
+    // The operation's entry names its error schema.
+    let generated = generate(&spec(core, core, other_errors)).expect("generates").code;
+    assert!(generated.contains("error_schema: Some(\"Other\")"), "b's table entry");
+}

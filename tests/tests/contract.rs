@@ -628,3 +628,29 @@ async fn an_error_answer_that_is_not_drata_json_keeps_its_status_hint() {
     );
     assert_eq!(api.hint().as_deref(), Some("Drata had a server error; retry later."));
 }
+
+#[tokio::test]
+async fn an_error_body_keeps_every_field_and_reads_as_the_operations_documented_schema() {
+    // What every error schema holds is read; what one adds (v2's list of
+    // refused inputs) is kept, and the body reads as the documented schema.
+    let server = MockServer::start().await;
+    let body = json!({"statusCode": 400, "code": 10000, "message": "bad", "name": "BadRequestException",
+        "debugInfo": {"name": "E", "message": "m"}, "invalidInputs": [{"field": "name"}]});
+    Mock::given(wiremock::matchers::any()).respond_with(json_response(400, &body.to_string())).mount(&server).await;
+    let err = call("list", &client_without_retries(&server.uri())).await.expect_err("400");
+    let Error::Api(api) = &err else { panic!("{err:?}") };
+    let read = api.body.as_ref().expect("Drata's error JSON");
+    assert_eq!(
+        (read.status_code, read.code, read.message.as_str(), read.name.as_deref()),
+        (400, 10000, "bad", Some("BadRequestException"))
+    );
+    assert_eq!(read.debug_info, Some(json!({"name": "E", "message": "m"})));
+    assert_eq!(read.other, json!({"invalidInputs": [{"field": "name"}]}).as_object().cloned().unwrap());
+    assert_eq!(api.operation.error_schema, Some("ExceptionResponse"));
+    let documented: drata::types::ExceptionResponse = api.body_as().expect("reads as the documented schema");
+    assert_eq!((documented.code, documented.name.as_deref()), (10000, Some("BadRequestException")));
+    // The whole body, as sent, whatever schema it is read as.
+    assert_eq!(api.body_as::<serde_json::Value>(), Some(body));
+    // A type the body does not fit reads as nothing.
+    assert_eq!(api.body_as::<Vec<u8>>(), None);
+}

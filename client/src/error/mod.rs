@@ -14,7 +14,6 @@ use std::time::Duration;
 use crate::operation::Operation;
 #[cfg(feature = "personnel")]
 use crate::personnel::{PersonnelError, ValidationReport};
-use crate::types::ExceptionResponse;
 
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -259,7 +258,7 @@ pub struct ApiError {
     pub status: u16,
     /// Drata's error body; `None` when the body is not Drata's error JSON
     /// (a proxy's HTML page, an empty body): see [`ApiError::excerpt`].
-    pub body: Option<ExceptionResponse>,
+    pub body: Option<ErrorBody>,
     /// The start of a body that is not Drata's error JSON, at most 200
     /// characters.
     pub excerpt: Option<String>,
@@ -289,6 +288,47 @@ impl ApiError {
     pub fn excerpt(&self) -> Option<&str> {
         self.excerpt.as_deref()
     }
+
+    /// The error body read as `T`: the operation's documented error schema
+    /// ([`Operation::error_schema`], a type of [`crate::types`]), to reach
+    /// what only that schema holds. `None` when there is no error JSON or
+    /// it does not read as `T`.
+    ///
+    /// ```
+    /// # fn show(api: &drata::ApiError) {
+    /// let documented: Option<drata::types::ExceptionResponse> = api.body_as();
+    /// # }
+    /// ```
+    pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        let body = serde_json::to_value(self.body.as_ref()?).ok()?;
+        serde_json::from_value(body).ok()
+    }
+}
+
+/// The body of an error answer: what every error schema of Drata's
+/// documents holds (the generator refuses one without it), and whatever
+/// else the answer had. Read for every operation, whichever document it
+/// is from; [`ApiError::body_as`] reads it as the operation's own schema.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[non_exhaustive]
+pub struct ErrorBody {
+    /// The HTTP status, as Drata wrote it in the body.
+    #[serde(rename = "statusCode")]
+    pub status_code: i64,
+    /// Drata's numeric error code.
+    pub code: i64,
+    /// What went wrong, in Drata's words.
+    pub message: String,
+    /// The name of the error, e.g. `NotFoundException`, when Drata sends it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Drata's debugging details, when it sends them, as sent.
+    #[serde(rename = "debugInfo", default, skip_serializing_if = "Option::is_none")]
+    pub debug_info: Option<serde_json::Value>,
+    /// Every other field of the body (what one schema adds, e.g. a list of
+    /// the inputs refused), as sent.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 impl std::error::Error for ApiError {}

@@ -5,9 +5,8 @@ use serde::de::DeserializeOwned;
 
 use super::attempt::Answer;
 use super::context::CallContext;
-use crate::error::{ApiError, Error, NOT_JSON, TransportKind, excerpt};
+use crate::error::{ApiError, Error, ErrorBody, NOT_JSON, TransportKind, excerpt};
 use crate::response::Response;
-use crate::types::ExceptionResponse;
 
 /// A success answer, not read yet.
 pub(crate) struct Success {
@@ -86,7 +85,7 @@ pub(crate) fn finish(context: CallContext, result: Result<Answer, reqwest::Error
     }
     if (400..600).contains(&status) {
         // Drata's error JSON when it is that; a proxy's page otherwise.
-        let (body, excerpt) = match serde_json::from_slice::<ExceptionResponse>(&body) {
+        let (body, excerpt) = match serde_json::from_slice::<ErrorBody>(&body) {
             Ok(body) => (Some(body), None),
             Err(_) => (None, Some(excerpt(&body))),
         };

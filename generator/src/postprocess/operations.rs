@@ -91,6 +91,7 @@ pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
         let summary = op.summary.trim();
         let module = crate::module_path(&op.module)?;
         let (body_schema, answer_schema) = (option(&op.body_schema), option(&op.answer_schema));
+        let error_schema = option(&op.error_schema);
         let check = option(&op.check);
         let body_shape = match (&op.body_schema, op.body.as_deref()) {
             (Some(schema), Some("application/json")) => {
@@ -142,6 +143,7 @@ pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
                 answer_content: #answer_content,
                 check: #check,
                 answer_schema: #answer_schema,
+                error_schema: #error_schema,
             };
         });
     }

@@ -61,6 +61,9 @@ pub struct Operation {
     pub form_schema: Option<String>,
     /// The component schema of the success answer, when it is one.
     pub answer_schema: Option<String>,
+    /// The component schema of its error answers (the rules let an
+    /// operation document one), when they have a JSON body.
+    pub error_schema: Option<String>,
     /// How it pages, when it is a listing (`x-drata-pagination`: `page`).
     pub pagination: Option<String>,
     /// Whether its success answer documents a body.
@@ -211,6 +214,13 @@ impl Spec {
                         .and_then(|s| op.pointer(&format!("/responses/{s}")))
                         .and_then(|r| self.resolve(r))
                         .and_then(|r| r.pointer("/content/application~1json/schema"))
+                        .and_then(schema_name),
+                    error_schema: statuses
+                        .iter()
+                        .filter(|s| (400..600).contains(*s))
+                        .filter_map(|s| op.pointer(&format!("/responses/{s}")))
+                        .filter_map(|r| self.resolve(r))
+                        .find_map(|r| r.pointer("/content/application~1json/schema"))
                         .and_then(schema_name),
                     answer_content: statuses
                         .iter()

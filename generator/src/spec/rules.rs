@@ -7,6 +7,12 @@ use serde_json::Value;
 
 use super::{METHODS, NULL_REF, Spec, SpecError, item_schema_name, str_field};
 
+/// The fields every error schema must have, with the JSON types allowed:
+/// what the client's `ErrorBody` reads from any error answer of any
+/// document (each document's schema may add its own).
+pub const ERROR_CORE: &[(&str, &[&str])] =
+    &[("statusCode", &["integer", "number"]), ("code", &["integer", "number"]), ("message", &["string"])];
+
 impl Spec {
     /// Checks the project's rules: OpenAPI 3.0.x, unique operation ids that
     /// are camelCase, a Drata operation id and a description on every
@@ -40,7 +46,7 @@ impl Spec {
             Some(_) => {}
         }
         let mut seen = BTreeSet::new();
-        let mut error_schemas: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut error_schemas: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         let paths = self.raw.get("paths").and_then(Value::as_object);
         for (path, item) in paths.into_iter().flat_map(|m| m.iter()) {
             for method in METHODS {
@@ -82,24 +88,57 @@ impl Spec {
                     }
                     if status.starts_with('4') || status.starts_with('5') {
                         let schema = self.error_schema_of(response).unwrap_or_else(|| "(none)".into());
-                        error_schemas.entry(schema).or_default().push(format!("{here} {status}"));
+                        error_schemas.entry(here.clone()).or_default().insert(schema);
                     }
                 }
             }
         }
         problems.extend(convention_problems(&self.raw));
         problems.extend(open_request_objects(self));
-        if error_schemas.len() > 1 {
-            let detail = error_schemas
-                .iter()
-                .map(|(schema, uses)| format!("{schema} ({})", uses.len()))
-                .collect::<Vec<_>>()
-                .join(", ");
-            problems.push(format!(
-                "every error status must use one error schema (progenitor panics otherwise); found {detail}"
-            ));
+        let mut checked = BTreeSet::new();
+        for (here, schemas) in &error_schemas {
+            if schemas.len() > 1 {
+                let found = schemas.iter().cloned().collect::<Vec<_>>().join(", ");
+                problems.push(format!(
+                    "{here}: every error status must use one error schema (progenitor panics otherwise); found {found}"
+                ));
+            }
+            for schema in schemas {
+                if checked.insert(schema.clone()) {
+                    problems.extend(self.error_core_problems(schema));
+                }
+            }
         }
         if problems.is_empty() { Ok(()) } else { Err(SpecError::Rules(problems)) }
+    }
+
+    /// What an error schema lacks of what the client reads from every error
+    /// body ([`ERROR_CORE`]): nothing for an answer with no JSON body.
+    fn error_core_problems(&self, schema: &str) -> Vec<String> {
+        let Some(name) = schema.strip_prefix("#/components/schemas/") else {
+            return match schema {
+                "(none)" => Vec::new(),
+                other => vec![format!("error schema {other}: must be a component schema ($ref)")],
+            };
+        };
+        let Some(properties) =
+            self.raw.pointer(&format!("/components/schemas/{name}/properties")).and_then(Value::as_object)
+        else {
+            return vec![format!("error schema `{name}`: has no properties")];
+        };
+        ERROR_CORE
+            .iter()
+            .filter(|(field, types)| {
+                let ty = properties.get(*field).and_then(|p| p.get("type")).and_then(Value::as_str);
+                !ty.is_some_and(|ty| types.contains(&ty))
+            })
+            .map(|(field, types)| {
+                format!(
+                    "error schema `{name}`: `{field}` must be a property of type {} (the client reads it from every error body)",
+                    types.join(" or ")
+                )
+            })
+            .collect()
     }
 
     /// The `$ref` (or `inline`) of the JSON schema of an error response.
