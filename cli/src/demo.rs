@@ -326,7 +326,8 @@ async fn existing_item(
 }
 
 /// Calls each operation of the spec the fake server has not answered yet,
-/// with the spec's example parameters and body (`csv` for an upload).
+/// with the spec's example parameters and body (`csv` for an upload); the
+/// deletions last, since a record deleted is gone for what reads it.
 async fn every_other_operation(
     out: &mut Stdout,
     client: &Client,
@@ -334,7 +335,12 @@ async fn every_other_operation(
     csv: &std::path::Path,
 ) -> Result<(), Failure> {
     let served = server.served_operations();
-    for operation in drata::operations::ALL.iter().copied().filter(|op| !served.contains(&op.id)) {
+    let (deletions, others): (Vec<&drata::Operation>, Vec<_>) = drata::operations::ALL
+        .iter()
+        .copied()
+        .filter(|op| !served.contains(&op.id))
+        .partition(|op| op.method == drata::Method::Delete);
+    for operation in others.into_iter().chain(deletions) {
         let mut example = drata_openapi::example_request(operation.method.as_str(), operation.path)
             .ok_or_else(|| Failure::Api(format!("{} is not in the spec", operation.describe())))?;
         existing_item(client, operation, &mut example).await?;

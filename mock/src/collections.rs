@@ -11,14 +11,43 @@
 //! example answer with the body's fields over it and the next id; an item
 //! read, updated or deleted is answered in the shape of that operation's
 //! own answer (its example, with the item's fields over it).
+//!
+//! A record deleted is gone, wherever the spec reaches it: after a
+//! `DELETE` of a path that ends with an id (`/devices/documents/1`), that
+//! path and every path below it (`/devices/documents/1/download`) answer
+//! 404, as Drata answers for a deleted record.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use crate::routes::error;
+
+/// Every collection, by its concrete path, and the paths deleted.
+#[derive(Debug, Clone, Default)]
+pub struct Collections {
+    by_path: BTreeMap<String, Collection>,
+    deleted: BTreeSet<String>,
+}
+
+impl Collections {
+    /// Drata's 404 when `path` is a deleted record's, or below one.
+    pub(crate) fn gone(&self, path: &str) -> Option<Response> {
+        let deleted =
+            self.deleted.iter().find(|d| path == d.as_str() || path.starts_with(&format!("{d}/")))?;
+        Some(error(StatusCode::NOT_FOUND, format!("Record Not Found: {deleted} was deleted")))
+    }
+
+    /// Notes an answer: a successful `DELETE` of a record (a path ending
+    /// with an id) makes it gone.
+    pub(crate) fn served(&mut self, method: &Method, template: &str, path: &str, status: StatusCode) {
+        if method == Method::DELETE && status.is_success() && template.ends_with('}') {
+            self.deleted.insert(path.to_string());
+        }
+    }
+}
 
 /// A collection's items, and the id the next one gets.
 #[derive(Debug, Clone, Default)]
@@ -50,11 +79,14 @@ fn role(template: &str, params: &[(String, String)]) -> Option<(String, Role)> {
     Some((parent.to_string(), Role::Item(id)))
 }
 
-/// Whether the spec lists and creates at `template`.
+/// Whether the spec lists and creates at `template`, the creation
+/// answering with the item made (not a page of items).
 fn is_collection(template: &str) -> bool {
     let item = drata_openapi::document()
         .pointer(&format!("/paths/{}", template.replace('~', "~0").replace('/', "~1")));
     item.is_some_and(|item| item.get("post").is_some() && item.pointer("/get/x-drata-pagination").is_some())
+        && drata_openapi::example_answer("POST", template)
+            .is_some_and(|(_, created)| created.get("data").is_none_or(|data| !data.is_array()))
 }
 
 /// `path` (concrete) with its last segment off.
@@ -65,7 +97,7 @@ fn parent(path: &str) -> &str {
 /// The answer to a request to a collection or one of its items, or `None`
 /// when the path is no collection's (it is answered from the spec alone).
 pub(crate) fn serve(
-    collections: &mut BTreeMap<String, Collection>,
+    collections: &mut Collections,
     method: &Method,
     template: &str,
     path: &str,
@@ -78,7 +110,7 @@ pub(crate) fn serve(
         Role::Collection => path.to_string(),
         Role::Item(_) => parent(path).to_string(),
     };
-    let collection = collections.entry(key).or_insert_with(|| seeded(&collection_template));
+    let collection = collections.by_path.entry(key).or_insert_with(|| seeded(&collection_template));
     // Items that carry no `id` are told apart by something else: such a
     // listing is answered from the spec alone.
     if collection.items.iter().any(|item| item.get("id").is_none()) {
@@ -95,8 +127,9 @@ pub(crate) fn serve(
                     .unwrap_or(default)
             };
             let (page, limit) = (number("page", 1).max(1), number("limit", 20).max(1));
-            let data: Vec<Value> =
-                collection.items.iter().skip((page - 1) * limit).take(limit).cloned().collect();
+            // Any page number is a page (past the last, an empty one).
+            let skip = (page - 1).saturating_mul(limit);
+            let data: Vec<Value> = collection.items.iter().skip(skip).take(limit).cloned().collect();
             let mut page_answer = answer;
             if let Value::Object(fields) = &mut page_answer {
                 fields.insert("data".into(), Value::Array(data));
@@ -111,7 +144,12 @@ pub(crate) fn serve(
             overlay(&mut item, body);
             collection.next_id += 1;
             if let Value::Object(fields) = &mut item {
-                fields.insert("id".into(), Value::from(collection.next_id));
+                // The id in the type the answer's schema gives it.
+                let id = match fields.get("id") {
+                    Some(Value::String(_)) => Value::from(collection.next_id.to_string()),
+                    _ => Value::from(collection.next_id),
+                };
+                fields.insert("id".into(), id);
             }
             collection.items.push(item.clone());
             reply(status, item)

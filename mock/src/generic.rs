@@ -54,7 +54,10 @@ pub(crate) async fn serve(AxumState(shared): AxumState<Arc<Shared>>, request: Re
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     let mut state = shared.state();
     let collections = &mut state.collections;
-    crate::collections::serve(
+    if let Some(gone) = collections.gone(&path) {
+        return gone;
+    }
+    let served = crate::collections::serve(
         collections,
         &method,
         &matched.template,
@@ -63,7 +66,9 @@ pub(crate) async fn serve(AxumState(shared): AxumState<Arc<Shared>>, request: Re
         &pairs,
         json.as_ref(),
     )
-    .unwrap_or_else(|| answer(&matched))
+    .unwrap_or_else(|| answer(&matched));
+    collections.served(&method, &matched.template, &path, served.status());
+    served
 }
 
 fn is_form(content_type: &str) -> bool {
@@ -109,6 +114,11 @@ async fn check_form(matched: &Matched, content_type: &str, body: Bytes) -> Resul
                 .text()
                 .await
                 .map_err(|e| format!("cannot read the part `{name}`: {}", e.body_text()))?;
+            // `null` for a part that may be null is the part's value, not an item.
+            if text == "null" && part_schema.is_some_and(|s| admits_null(spec, s)) {
+                object.insert(name, Value::Null);
+                continue;
+            }
             let item_schema = part_schema
                 .and_then(|s| resolve(spec, s))
                 .and_then(|s| {
@@ -296,11 +306,22 @@ fn check(
     Ok(())
 }
 
-/// A parameter's text as the JSON value its schema says it is.
+/// A parameter's or form part's text as the JSON value its schema says it
+/// is (`null` where the schema admits it); text that is not one stays
+/// text, for the schema's check to refuse.
 fn typed(spec: &Value, schema: &Value, text: &str) -> Value {
+    if text == "null" && admits_null(spec, schema) {
+        return Value::Null;
+    }
     match resolve(spec, schema).and_then(|s| s.get("type")).and_then(Value::as_str) {
-        Some("integer" | "number") => {
-            text.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(text))
+        Some("integer") => text
+            .parse::<i64>()
+            .map(Value::from)
+            .or_else(|_| text.parse::<u64>().map(Value::from))
+            .unwrap_or_else(|_| Value::from(text)),
+        // Any JSON number: `1.5`, `-3.2e16`, `7`.
+        Some("number") => {
+            serde_json::from_str::<serde_json::Number>(text).map_or_else(|_| Value::from(text), Value::Number)
         }
         Some("boolean") => match text {
             "true" => Value::Bool(true),
@@ -309,6 +330,18 @@ fn typed(spec: &Value, schema: &Value, text: &str) -> Value {
         },
         _ => Value::from(text),
     }
+}
+
+/// Whether `schema` admits `null` (`nullable`, or an `anyOf` with an
+/// alternative that does, the spec's `JsonNull`).
+fn admits_null(spec: &Value, schema: &Value) -> bool {
+    let Some(schema) = resolve(spec, schema) else { return false };
+    schema.get("nullable") == Some(&Value::Bool(true))
+        || ["anyOf", "oneOf"].iter().any(|key| {
+            schema.get(*key).and_then(Value::as_array).is_some_and(|alternatives| {
+                alternatives.iter().any(|alternative| admits_null(spec, alternative))
+            })
+        })
 }
 
 /// The example of the operation's success answer (`{}` when it has none).
@@ -352,6 +385,106 @@ mod tests {
         let status = response.status().as_u16();
         let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("the body");
         (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    /// The answer of one server kept across calls (for state).
+    async fn served_on(
+        shared: &Arc<Shared>,
+        method: &str,
+        uri: &str,
+        content_type: &str,
+        body: &str,
+    ) -> (u16, Value) {
+        let request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body.to_string()))
+            .expect("a request");
+        let response = serve(AxumState(shared.clone()), request).await;
+        let status = response.status().as_u16();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("the body");
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    #[tokio::test]
+    async fn numbers_ids_and_nulls_are_read_as_their_schemas_say() {
+        // A `number` parameter in any JSON spelling; text that is none is refused.
+        assert_eq!(served("GET", "/monitors?controlOwner=-3.2155734731430204e%2B16", "", "").await.0, 200);
+        assert_eq!(served("GET", "/monitors?controlOwner=1781976555081678.0", "", "").await.0, 200);
+        let (status, answer) = served("GET", "/monitors?controlOwner=many", "", "").await;
+        assert_eq!((status, message(&answer)), (400, "controlOwner: \"many\" is not of type \"number\""));
+        // An id past a 64-bit integer is out of bounds, in the path and in a body.
+        let (status, answer) = served("GET", "/vendors/9223372036854775808", "", "").await;
+        assert_eq!(
+            (status, message(&answer)),
+            (400, "id: 9223372036854775808 is greater than the maximum of 9223372036854775807")
+        );
+        let (status, answer) =
+            served("PUT", "/controls/1/owners", "application/json", r#"{"ownerIds": [9223372036854775808]}"#)
+                .await;
+        assert_eq!(
+            (status, message(&answer)),
+            (
+                400,
+                "invalid body: $.ownerIds[0]: 9223372036854775808 is greater than the maximum of 9223372036854775807"
+            )
+        );
+        // `null` in a form, for a part that may be null, is null.
+        let form = |review: &str| {
+            format!(
+                "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n%PDF\r\n\
+                 --b\r\nContent-Disposition: form-data; name=\"securityReviewId\"\r\n\r\n{review}\r\n--b--\r\n"
+            )
+        };
+        let multipart = "multipart/form-data; boundary=b";
+        assert_eq!(served("POST", "/vendors/1/documents", multipart, &form("null")).await.0, 201);
+        assert_eq!(served("POST", "/vendors/1/documents", multipart, &form("7")).await.0, 201);
+        let (status, answer) = served("POST", "/vendors/1/documents", multipart, &form("seven")).await;
+        assert_eq!(
+            (status, message(&answer)),
+            (400, "invalid form: $.securityReviewId: \"seven\" is not of types \"integer\", \"null\"")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_deleted_record_and_what_is_below_it_are_gone() {
+        let shared = Arc::new(Shared::new(crate::MockConfig::default()));
+        assert_eq!(served_on(&shared, "GET", "/vendors/1/questionnaires", "", "").await.0, 200);
+        assert_eq!(served_on(&shared, "DELETE", "/vendors/1", "", "").await.0, 200);
+        let (status, answer) = served_on(&shared, "GET", "/vendors/1", "", "").await;
+        assert_eq!((status, message(&answer)), (404, "Record Not Found: /vendors/1 was deleted"));
+        assert_eq!(served_on(&shared, "GET", "/vendors/1/questionnaires", "", "").await.0, 404);
+        // Not its neighbours, nor a path that only starts the same.
+        let (status, answer) = served_on(&shared, "GET", "/vendors/10", "", "").await;
+        assert_eq!((status, message(&answer)), (404, "Record Not Found: no item 10 at /vendors/10"));
+        assert_eq!(served_on(&shared, "GET", "/vendors/stats", "", "").await.0, 200);
+    }
+
+    #[tokio::test]
+    async fn a_collection_pages_any_page_and_gives_ids_in_their_schemas_type() {
+        let shared = Arc::new(Shared::new(crate::MockConfig::default()));
+        let (status, page) =
+            served_on(&shared, "GET", "/vendors?page=9223372036854775806&limit=20", "", "").await;
+        assert_eq!(
+            (status, &page["data"], &page["page"]),
+            (200, &json!([]), &json!(9223372036854775806_u64))
+        );
+        // A note's id is text (its schema says so), a vendor's a number.
+        let (status, note) = served_on(
+            &shared,
+            "POST",
+            "/workspaces/1/controls/1/notes",
+            "application/json",
+            r#"{"comment": "c"}"#,
+        )
+        .await;
+        assert_eq!(status, 201);
+        assert!(note["id"].is_string(), "{note}");
+        let (status, vendor) =
+            served_on(&shared, "POST", "/vendors", "application/json", r#"{"name": "Acme"}"#).await;
+        assert_eq!(status, 201, "{vendor}");
+        assert!(vendor["id"].is_i64(), "{vendor}");
     }
 
     fn message(answer: &Value) -> &str {

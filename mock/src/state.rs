@@ -32,8 +32,9 @@ pub struct State {
     pub(crate) writes: u64,
     /// The operations answered with a success so far (client method names).
     pub(crate) served: std::collections::BTreeSet<&'static str>,
-    /// The collections of the spec (vendors, assets, evidence…), by path.
-    pub(crate) collections: BTreeMap<String, crate::collections::Collection>,
+    /// The collections of the spec (vendors, assets, evidence…), and what
+    /// was deleted.
+    pub(crate) collections: crate::collections::Collections,
 }
 
 /// What `GET /connections` asks for.

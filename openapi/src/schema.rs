@@ -98,6 +98,16 @@ fn translated(value: &Value) -> Value {
     match value {
         Value::Object(map) => {
             let mut out: Map<String, Value> = map.iter().map(|(k, v)| (k.clone(), translated(v))).collect();
+            // OpenAPI's integer formats are bounds (JSON Schema's are only notes).
+            let bounds = match out.get("format").and_then(Value::as_str) {
+                Some("int64") => Some((Value::from(i64::MIN), Value::from(i64::MAX))),
+                Some("int32") => Some((Value::from(i32::MIN), Value::from(i32::MAX))),
+                _ => None,
+            };
+            if let Some((low, high)) = bounds {
+                out.entry("minimum").or_insert(low);
+                out.entry("maximum").or_insert(high);
+            }
             if out.remove("nullable") == Some(Value::Bool(true))
                 && let Some(Value::String(ty)) = out.get("type").cloned()
             {
@@ -151,6 +161,22 @@ mod tests {
         assert_eq!(validate(&spec, &of("E"), &Value::Null), Vec::<String>::new());
         assert_eq!(validate(&spec, &of("E"), &json!("B")).len(), 1);
         assert_eq!(validate(&spec, &of("Bare"), &Value::Null), ["$: null is not of type \"string\""]);
+    }
+
+    #[test]
+    fn integer_formats_are_bounds() {
+        let spec = json!({});
+        let schema = json!({"type": "integer", "format": "int64"});
+        assert_eq!(validate(&spec, &schema, &json!(i64::MAX)), Vec::<String>::new());
+        assert_eq!(validate(&spec, &schema, &json!(i64::MIN)), Vec::<String>::new());
+        let over: Value = serde_json::from_str("9223372036854775808").expect("a u64");
+        assert_eq!(
+            validate(&spec, &schema, &over),
+            ["$: 9223372036854775808 is greater than the maximum of 9223372036854775807"]
+        );
+        let small = json!({"type": "integer", "format": "int32", "minimum": 1});
+        assert_eq!(validate(&spec, &small, &json!(2147483648_i64)).len(), 1);
+        assert_eq!(validate(&spec, &small, &json!(0)), ["$: 0 is less than the minimum of 1"]);
     }
 
     #[test]

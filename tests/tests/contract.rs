@@ -636,7 +636,10 @@ async fn an_error_body_keeps_every_field_and_reads_as_the_operations_documented_
     let server = MockServer::start().await;
     let body = json!({"statusCode": 400, "code": 10000, "message": "bad", "name": "BadRequestException",
         "debugInfo": {"name": "E", "message": "m"}, "invalidInputs": [{"field": "name"}]});
-    Mock::given(wiremock::matchers::any()).respond_with(json_response(400, &body.to_string())).mount(&server).await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(json_response(400, &body.to_string()))
+        .mount(&server)
+        .await;
     let err = call("list", &client_without_retries(&server.uri())).await.expect_err("400");
     let Error::Api(api) = &err else { panic!("{err:?}") };
     let read = api.body.as_ref().expect("Drata's error JSON");

@@ -7,8 +7,10 @@ use std::path::Path;
 
 /// The areas' features, read from the spec (each operation's), in order.
 pub fn declared(root: &Path) -> Result<Vec<String>, String> {
-    let spec = drata_generator::Spec::parse(&crate::read(&root.join(crate::SPEC))?).map_err(|e| e.to_string())?;
-    let areas: std::collections::BTreeSet<String> = spec.operations().into_iter().map(|op| op.feature).collect();
+    let spec =
+        drata_generator::Spec::parse(&crate::read(&root.join(crate::SPEC))?).map_err(|e| e.to_string())?;
+    let areas: std::collections::BTreeSet<String> =
+        spec.operations().into_iter().map(|op| op.feature).collect();
     Ok(areas.into_iter().collect())
 }
 

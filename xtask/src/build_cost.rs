@@ -36,6 +36,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 "#;
 
+/// The consumer of any other set of areas: the client made, and its
+/// operations table read (the call above needs the connections area).
+const AREAS_MAIN: &str = r#"fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = drata::Client::builder().api_key("key").build()?;
+    let first = drata::operations::ALL.first().map_or("none", |op| op.id);
+    println!("{client:?}: {} operations, first {first}", drata::operations::ALL.len());
+    Ok(())
+}
+"#;
+
 /// One build's figures.
 struct Cost {
     cpu_seconds: f64,
@@ -67,7 +77,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             root.join("client")
         );
         let name = format!("consumer-{}", features.replace(',', "-"));
-        let cost = build(root, &dir.path().join(&name), &manifest, CONSUMER_MAIN)?;
+        let with_connections =
+            features.split(',').any(|f| matches!(f.trim(), "default" | "v1" | "v1-connections"));
+        let main = if with_connections { CONSUMER_MAIN } else { AREAS_MAIN };
+        let cost = build(root, &dir.path().join(&name), &manifest, main)?;
         println!(
             "drata ({features}) consumer: {:.0} s CPU ({:.2} x bare), {:.1} MB stripped",
             cost.cpu_seconds,

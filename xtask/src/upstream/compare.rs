@@ -213,7 +213,8 @@ impl<'a> Walk<'a> {
         for (status, response) in ours {
             // 429: Drata documents the limit, not the answer (the spec's header).
             if !theirs.contains_key(status) && status != "429" {
-                let explained = explained || departs(response);
+                // The response's own departure, or that of the shared one it refers to.
+                let explained = explained || departs(response) || departs(resolve(self.ours, response));
                 self.differ(at, explained, format!("the spec documents the status {status}; Drata does not"));
             }
         }
