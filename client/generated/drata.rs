@@ -78117,7 +78117,7 @@ pub mod operations {
         method: crate::Method::Get,
         path: "/workspaces/{workspaceId}/monitors/{testId}/failures",
         success: &[200u16],
-        errors: &[400u16, 404u16, 429u16],
+        errors: &[400u16, 401u16, 404u16, 429u16],
         body: crate::BodyKind::None,
         permission: None,
         drata_operation_id: "MonitorsPublicController_getMonitorFailedResultsReport",

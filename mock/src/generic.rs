@@ -102,6 +102,10 @@ async fn check_form(matched: &Matched, content_type: &str, body: Bytes) -> Resul
         let is_file = field.file_name().is_some();
         let part_schema =
             form_schema.pointer(&format!("/properties/{}", name.replace('~', "~0").replace('/', "~1")));
+        // A file part is a file (a part with a file name), not text.
+        if !is_file && part_schema.is_some_and(|s| is_binary(spec, s)) {
+            return Err(format!("the part `{name}` must be a file (a part with a file name), not text"));
+        }
         let value = if is_file {
             // The file's bytes are not kept: only that it came.
             let _ = field
@@ -116,7 +120,9 @@ async fn check_form(matched: &Matched, content_type: &str, body: Bytes) -> Resul
                 .map_err(|e| format!("cannot read the part `{name}`: {}", e.body_text()))?;
             // `null` for a part that may be null is the part's value, not an item.
             if text == "null" && part_schema.is_some_and(|s| admits_null(spec, s)) {
-                object.insert(name, Value::Null);
+                if object.insert(name.clone(), Value::Null).is_some() {
+                    return Err(format!("the part `{name}` is given more than once"));
+                }
                 continue;
             }
             let item_schema = part_schema
@@ -135,12 +141,14 @@ async fn check_form(matched: &Matched, content_type: &str, body: Bytes) -> Resul
         let is_list =
             part_schema.and_then(|s| resolve(spec, s)).and_then(|s| s.get("type")).and_then(Value::as_str)
                 == Some("array");
+        // A list is its parts, one an item; anything else is one part.
         match object.get_mut(&name) {
             Some(Value::Array(items)) if is_list => items.push(value),
-            _ if is_list => {
+            Some(_) => return Err(format!("the part `{name}` is given more than once")),
+            None if is_list => {
                 object.insert(name, Value::Array(vec![value]));
             }
-            _ => {
+            None => {
                 object.insert(name, value);
             }
         }
@@ -307,12 +315,9 @@ fn check(
 }
 
 /// A parameter's or form part's text as the JSON value its schema says it
-/// is (`null` where the schema admits it); text that is not one stays
-/// text, for the schema's check to refuse.
+/// is; text that is not one stays text, for the schema's check to refuse.
+/// (A query has no `null`: `level=null` is the text `null`.)
 fn typed(spec: &Value, schema: &Value, text: &str) -> Value {
-    if text == "null" && admits_null(spec, schema) {
-        return Value::Null;
-    }
     match resolve(spec, schema).and_then(|s| s.get("type")).and_then(Value::as_str) {
         Some("integer") => text
             .parse::<i64>()
@@ -330,6 +335,16 @@ fn typed(spec: &Value, schema: &Value, text: &str) -> Value {
         },
         _ => Value::from(text),
     }
+}
+
+/// Whether `schema` (or its items) is a file: `format: binary`.
+fn is_binary(spec: &Value, schema: &Value) -> bool {
+    let Some(schema) = resolve(spec, schema) else { return false };
+    let items = schema.get("items").and_then(|items| resolve(spec, items));
+    [Some(schema), items]
+        .into_iter()
+        .flatten()
+        .any(|s| s.get("format").and_then(Value::as_str) == Some("binary"))
 }
 
 /// Whether `schema` admits `null` (`nullable`, or an `anyOf` with an
@@ -440,6 +455,19 @@ mod tests {
         let multipart = "multipart/form-data; boundary=b";
         assert_eq!(served("POST", "/vendors/1/documents", multipart, &form("null")).await.0, 201);
         assert_eq!(served("POST", "/vendors/1/documents", multipart, &form("7")).await.0, 201);
+        // A part given twice where the form takes one, or text where it takes a file.
+        let twice = form("null").replace(
+            "--b--",
+            "--b\r\nContent-Disposition: form-data; name=\"securityReviewId\"\r\n\r\nnull\r\n--b--",
+        );
+        let (status, answer) = served("POST", "/vendors/1/documents", multipart, &twice).await;
+        assert_eq!((status, message(&answer)), (400, "the part `securityReviewId` is given more than once"));
+        let text_file = form("7").replace("; filename=\"a.pdf\"", "");
+        let (status, answer) = served("POST", "/vendors/1/documents", multipart, &text_file).await;
+        assert_eq!(
+            (status, message(&answer)),
+            (400, "the part `file` must be a file (a part with a file name), not text")
+        );
         let (status, answer) = served("POST", "/vendors/1/documents", multipart, &form("seven")).await;
         assert_eq!(
             (status, message(&answer)),

@@ -62,12 +62,37 @@ impl SchemaValidator {
 
 /// Every problem of `value` against `schema` (which may `$ref` into `spec`),
 /// each with its JSON path, sorted; empty when `value` is valid. A schema
-/// that does not compile is one problem.
+/// that does not compile is one problem. A schema of the project's own
+/// document ([`document`]) is compiled once and kept (compiling reads every
+/// component: a server checking each request would otherwise spend its time
+/// there).
 pub fn validate(spec: &Value, schema: &Value, value: &Value) -> Vec<String> {
+    if std::ptr::eq(spec, document()) {
+        return match compiled(schema) {
+            Ok(validator) => validator.problems(value),
+            Err(problem) => vec![problem],
+        };
+    }
     match SchemaValidator::new(spec, schema) {
         Ok(validator) => validator.problems(value),
         Err(problem) => vec![problem],
     }
+}
+
+/// The validator of `schema` against the project's document, compiled on
+/// first use and kept for the life of the process (one per schema of the
+/// document, a bounded number).
+fn compiled(schema: &Value) -> Result<&'static SchemaValidator, String> {
+    type Compiled = Mutex<HashMap<String, &'static SchemaValidator>>;
+    static COMPILED: OnceLock<Compiled> = OnceLock::new();
+    let key = schema.to_string();
+    let mut compiled = COMPILED.get_or_init(Compiled::default).lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(validator) = compiled.get(&key) {
+        return Ok(*validator);
+    }
+    let validator: &'static SchemaValidator = Box::leak(Box::new(SchemaValidator::new(document(), schema)?));
+    compiled.insert(key, validator);
+    Ok(validator)
 }
 
 /// The compiled validator of the request body of `method` `path`, if it
