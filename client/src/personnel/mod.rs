@@ -53,6 +53,7 @@ mod prepared;
 mod report;
 mod rules;
 mod seen;
+mod temp;
 
 pub use self::csv::CsvSummary;
 pub use error::PersonnelError;

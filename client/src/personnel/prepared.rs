@@ -37,7 +37,7 @@ use super::seen::SeenKeys;
 /// ```
 #[derive(Debug)]
 pub struct PersonnelCsv {
-    copy: tempfile::TempPath,
+    copy: super::temp::TempFile,
     bytes: u64,
     summary: CsvSummary,
     file_name: String,
@@ -75,8 +75,8 @@ impl PersonnelCsv {
     /// The one read of the source: rows checked, the copy written, repeats
     /// looked for (in the spill of keys past what memory holds).
     fn read(source: impl Read, file_name: String, limit: usize) -> Result<Self, PersonnelError> {
-        let copy = tempfile::NamedTempFile::new().map_err(temp_error)?;
-        let mut writer = csv::Writer::from_writer(BufWriter::new(copy.as_file()));
+        let copy = super::temp::TempFile::new().map_err(temp_error)?;
+        let mut writer = csv::Writer::from_writer(BufWriter::new(copy.file().map_err(temp_error)?));
         writer.write_record(super::csv_columns()).map_err(csv_temp_error)?;
         let mut seen = SeenKeys::bounded(limit).map_err(temp_error)?;
         let (summary, mut report) =
@@ -88,8 +88,8 @@ impl PersonnelCsv {
         if !report.is_empty() {
             return Err(PersonnelError::Invalid(report));
         }
-        let bytes = copy.as_file().metadata().map_err(temp_error)?.len();
-        Ok(Self { copy: copy.into_temp_path(), bytes, summary, file_name })
+        let bytes = copy.file().and_then(File::metadata).map_err(temp_error)?.len();
+        Ok(Self { copy, bytes, summary, file_name })
     }
 
     /// The number of people.
@@ -119,7 +119,7 @@ impl PersonnelCsv {
 
     /// The rewritten file, as it is uploaded.
     pub fn path(&self) -> &Path {
-        &self.copy
+        self.copy.path()
     }
 
     /// The file name the upload gives the file: the source's, without

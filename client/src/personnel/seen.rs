@@ -93,7 +93,7 @@ pub(crate) struct SeenKeys {
     /// reported its repeats up to there.
     splits: Vec<u64>,
     /// Every key of the first pass of a bounded finder, for the later ones.
-    spill: Option<BufWriter<tempfile::NamedTempFile>>,
+    spill: Option<BufWriter<super::temp::TempFile>>,
 }
 
 impl SeenKeys {
@@ -121,7 +121,7 @@ impl SeenKeys {
     /// When the spill file cannot be created.
     pub(crate) fn bounded(limit: usize) -> io::Result<Self> {
         let limit = limit.max(1);
-        let spill = BufWriter::with_capacity(1 << 16, tempfile::NamedTempFile::new()?);
+        let spill = BufWriter::with_capacity(1 << 16, super::temp::TempFile::new()?);
         let mut keys = Self { limit: Some(limit), spill: Some(spill), ..Self::unbounded() };
         keys.first_line = full_table(limit);
         Ok(keys)
