@@ -424,7 +424,9 @@ fn generation(report: &mut Report, with_build: bool) -> Result<(), String> {
         drata_generator::generate(&spec).map_err(|e| e.to_string())?;
         times.push(started.elapsed().as_secs_f64() * 1000.0);
     }
-    report.add("generate_ms", median(times), Some(Target::AtMost(100.0)));
+    // The target grew with the spec: 100 ms at 16 operations; with all 116
+    // of v1 (and v2 to come), a regeneration stays well inside 2 s.
+    report.add("generate_ms", median(times), Some(Target::AtMost(2000.0)));
     if with_build {
         // A one-field edit of the spec, the client's rebuild timed, and the
         // original bytes put back whatever happens.
