@@ -3,8 +3,9 @@
 //! - `snapshot FILE` — writes the facts of Drata's document FILE (its
 //!   structure: paths, operations, parameters, schemas, enums, statuses,
 //!   permissions; no descriptions, summaries or examples) to the committed
-//!   snapshot, `openapi/upstream/v1.json`. Refreshing is this, then `diff`:
-//!   the snapshot's own diff in git shows what Drata changed.
+//!   snapshot of its version, `openapi/upstream/v1.json` (`v2.json` for
+//!   Drata's v2 document, the baseline of v2's spec). Refreshing is this,
+//!   then `diff`: the snapshot's own diff in git shows what Drata changed.
 //! - `diff [FILE]` — every structural difference between Drata's document
 //!   (FILE, or the snapshot) and our spec that no departure explains; exits
 //!   1 when there is one. `.ci/run` runs it on the snapshot.
@@ -31,6 +32,22 @@ use serde_json::Value;
 /// The committed facts of Drata's v1 document.
 pub(crate) const SNAPSHOT: &str = "openapi/upstream/v1.json";
 
+/// Where the facts of a Drata document are kept: `openapi/upstream/v1.json`
+/// for its v1 document, `v2.json` for v2, by the version the document gives
+/// itself (`info.version`: `V1`, `V2`).
+fn snapshot_of(document: &serde_json::Value) -> Result<String, String> {
+    let version = document.pointer("/info/version").and_then(serde_json::Value::as_str).unwrap_or("");
+    let version = version.to_ascii_lowercase();
+    match version.strip_prefix('v') {
+        Some(number) if !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()) => {
+            Ok(format!("openapi/upstream/{version}.json"))
+        }
+        _ => Err(format!(
+            "the document's `info.version` is `{version}`, not an API version (`V1`, `V2`): which snapshot it is cannot be told"
+        )),
+    }
+}
+
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("snapshot") => {
@@ -38,12 +55,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             let drata = read_json(Path::new(file))?;
             let facts = facts::of(&drata);
             let text = serde_json::to_string_pretty(&facts).map_err(|e| e.to_string())? + "\n";
-            let path = root.join(SNAPSHOT);
+            let snapshot = snapshot_of(&drata)?;
+            let path = root.join(&snapshot);
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
             }
             std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            println!("wrote {SNAPSHOT} ({} operations)", compare::operations(&facts).len());
+            println!("wrote {snapshot} ({} operations)", compare::operations(&facts).len());
             Ok(())
         }
         Some("diff") => {
