@@ -125,3 +125,19 @@ fn ours(root: &Path) -> Result<Value, String> {
     let text = crate::read(&root.join(crate::SPEC))?;
     serde_yaml::from_str(&text).map_err(|e| format!("{} does not parse: {e}", crate::SPEC))
 }
+
+#[cfg(test)]
+mod snapshot_tests {
+    use serde_json::json;
+
+    #[test]
+    fn a_document_is_filed_by_the_version_it_gives_itself() {
+        let of = |version: &str| super::snapshot_of(&json!({"info": {"version": version}}));
+        assert_eq!(of("V1").as_deref(), Ok("openapi/upstream/v1.json"));
+        assert_eq!(of("V2").as_deref(), Ok("openapi/upstream/v2.json"));
+        for odd in ["1.0", "v", "V2-beta", ""] {
+            let err = of(odd).expect_err(odd);
+            assert!(err.contains("not an API version"), "{err}");
+        }
+    }
+}
