@@ -8,7 +8,6 @@ use axum::Json;
 use axum::extract::{Path, Request, State as AxumState};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, put};
 use drata::Tolerant;
 use drata::types::{
     ConnectInfrastructureIdentityRequest, InfrastructureIdentitiesPage, InfrastructureToggleField,
@@ -19,21 +18,22 @@ use serde::de::DeserializeOwned;
 use crate::Shared;
 use crate::generic::validate;
 use crate::people::{self, IdentityQuery, UserQuery};
-use crate::routes::{MAX_BODY_BYTES, bad_request};
+use crate::routes::{MAX_BODY_BYTES, OperationRoute, bad_request};
 use crate::state::State;
 
 /// The routes, for the API's router.
 pub(crate) fn routes() -> axum::Router<Arc<Shared>> {
+    use drata::operations as op;
     axum::Router::new()
-        .route("/user-identities/version-control", get(list_version_control))
-        .route("/user-identities/version-control/{id}/service-account", put(version_control_service_account))
-        .route("/user-identities/infrastructure", get(list_infrastructure))
-        .route("/user-identities/infrastructure/{id}/toggle", put(toggle_infrastructure))
-        .route("/user-identities/infrastructure/{id}/connect", put(connect_infrastructure))
-        .route("/user-identities/infrastructure/{id}/service-account", put(infrastructure_service_account))
-        .route("/users", get(list_users))
-        .route("/users/{id}", get(user_by_id))
-        .route("/users/{email}/email", get(user_by_email))
+        .operation(&op::LIST_VERSION_CONTROL_IDENTITIES, list_version_control)
+        .operation(&op::SET_VERSION_CONTROL_IDENTITY_SERVICE_ACCOUNT, version_control_service_account)
+        .operation(&op::LIST_INFRASTRUCTURE_IDENTITIES, list_infrastructure)
+        .operation(&op::TOGGLE_INFRASTRUCTURE_IDENTITY, toggle_infrastructure)
+        .operation(&op::CONNECT_INFRASTRUCTURE_IDENTITY, connect_infrastructure)
+        .operation(&op::SET_INFRASTRUCTURE_IDENTITY_SERVICE_ACCOUNT, infrastructure_service_account)
+        .operation(&op::LIST_USERS, list_users)
+        .operation(&op::GET_USER, user_by_id)
+        .operation(&op::GET_USER_BY_EMAIL, user_by_email)
 }
 
 /// The request checked against the spec: its URI and its JSON body, if it

@@ -8,7 +8,7 @@ use axum::extract::{Multipart, Path, RawQuery, Request, State as AxumState};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{MethodFilter, get, on};
 use axum::{Json, Router};
 use drata::types::{
     ConnectVersionControlIdentityRequest, ConnectionSort, ConnectionState, ConnectionsPage, EmptyResponse,
@@ -64,15 +64,43 @@ impl IntoResponse for Refusal {
 /// whole).
 pub const MAX_BODY_BYTES: usize = 1 << 30;
 
+/// A stateful handler's route: the path and method of its operation, as the
+/// spec's operations table has them (this file names no path of its own).
+pub(crate) trait OperationRoute {
+    /// Serves `operation` with `handler`.
+    fn operation<H, T>(self, operation: &'static drata::Operation, handler: H) -> Self
+    where
+        H: axum::handler::Handler<T, Arc<Shared>>,
+        T: 'static;
+}
+
+impl OperationRoute for Router<Arc<Shared>> {
+    fn operation<H, T>(self, operation: &'static drata::Operation, handler: H) -> Self
+    where
+        H: axum::handler::Handler<T, Arc<Shared>>,
+        T: 'static,
+    {
+        let method = match operation.method {
+            drata::Method::Get => MethodFilter::GET,
+            drata::Method::Put => MethodFilter::PUT,
+            drata::Method::Post => MethodFilter::POST,
+            drata::Method::Delete => MethodFilter::DELETE,
+            drata::Method::Patch => MethodFilter::PATCH,
+        };
+        self.route(operation.path, on(method, handler))
+    }
+}
+
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    use drata::operations as op;
     let api = Router::new()
-        .route("/user-identities/version-control/{id}/toggle", put(toggle))
-        .route("/user-identities/version-control/{id}/connect", put(connect))
-        .route("/connections", get(list))
-        .route("/connections/upload/csv", post(create_csv))
-        .route("/connections/{id}/upload/csv", put(update_csv))
-        .route("/connections/upload/json", post(create_json))
-        .route("/connections/{id}/upload/json", put(update_json))
+        .operation(&op::TOGGLE_VERSION_CONTROL_IDENTITY, toggle)
+        .operation(&op::CONNECT_VERSION_CONTROL_IDENTITY, connect)
+        .operation(&op::LIST_CONNECTIONS, list)
+        .operation(&op::CREATE_IDP_CONNECTION_FROM_CSV, create_csv)
+        .operation(&op::UPDATE_IDP_CONNECTION_FROM_CSV, update_csv)
+        .operation(&op::CREATE_IDP_CONNECTION_FROM_JSON, create_json)
+        .operation(&op::UPDATE_IDP_CONNECTION_FROM_JSON, update_json)
         .merge(crate::people_routes::routes())
         // Every other operation of the spec, from the spec alone.
         .fallback(crate::generic::serve)
