@@ -388,18 +388,10 @@ mod tests {
 
     use super::*;
 
+    /// The answer of a new server.
     async fn served(method: &str, uri: &str, content_type: &str, body: &str) -> (u16, Value) {
-        let request = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::CONTENT_TYPE, content_type)
-            .body(Body::from(body.to_string()))
-            .expect("a request");
         let shared = Arc::new(Shared::new(crate::MockConfig::default()));
-        let response = serve(AxumState(shared), request).await;
-        let status = response.status().as_u16();
-        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("the body");
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        served_on(&shared, method, uri, content_type, body).await
     }
 
     /// The answer of one server kept across calls (for state).
