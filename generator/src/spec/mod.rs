@@ -177,6 +177,12 @@ impl Spec {
                     .flat_map(|r| r.keys())
                     .filter_map(|status| status.parse().ok())
                     .collect();
+                // The first documented success answer: its schema and whether it has a body.
+                let success = statuses
+                    .iter()
+                    .find(|s| (200..300).contains(*s))
+                    .and_then(|s| op.pointer(&format!("/responses/{s}")))
+                    .and_then(|r| self.resolve(r));
                 let body = op.get("requestBody").and_then(|b| self.resolve(b));
                 // A body that is JSON or a form is JSON first (the form is the
                 // operation's upload, `form_schema`).
@@ -208,11 +214,7 @@ impl Spec {
                     form_schema: body
                         .and_then(|b| b.pointer("/content/multipart~1form-data/schema"))
                         .and_then(schema_name),
-                    answer_schema: statuses
-                        .iter()
-                        .find(|s| (200..300).contains(*s))
-                        .and_then(|s| op.pointer(&format!("/responses/{s}")))
-                        .and_then(|r| self.resolve(r))
+                    answer_schema: success
                         .and_then(|r| r.pointer("/content/application~1json/schema"))
                         .and_then(schema_name),
                     error_schema: statuses
@@ -222,12 +224,7 @@ impl Spec {
                         .filter_map(|r| self.resolve(r))
                         .find_map(|r| r.pointer("/content/application~1json/schema"))
                         .and_then(schema_name),
-                    answer_content: statuses
-                        .iter()
-                        .find(|s| (200..300).contains(*s))
-                        .and_then(|s| op.pointer(&format!("/responses/{s}")))
-                        .and_then(|r| self.resolve(r))
-                        .is_some_and(|r| r.get("content").is_some()),
+                    answer_content: success.is_some_and(|r| r.get("content").is_some()),
                     pagination: str_field(op, "x-drata-pagination"),
                     feature: crate::features::feature_of(
                         self.api(),
