@@ -52948,12 +52948,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::VersionControlIdentity>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::VersionControlIdentity>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::TOGGLE_VERSION_CONTROL_IDENTITY;
             let Self { client, id, body } = self;
             let id = crate::request::field(op, "id", id)?;
@@ -52967,16 +52978,17 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/user-identities/version-control/{}/toggle", crate
-                        ::request::path_segment(op, "id", & id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/user-identities/version-control/{}/toggle", crate
+                            ::request::path_segment(op, "id", & id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::connect_version_control_identity`]
@@ -53040,12 +53052,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::VersionControlIdentity>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::VersionControlIdentity>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::CONNECT_VERSION_CONTROL_IDENTITY;
             let Self { client, id, body } = self;
             let id = crate::request::field(op, "id", id)?;
@@ -53059,16 +53082,17 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/user-identities/version-control/{}/connect", crate
-                        ::request::path_segment(op, "id", & id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/user-identities/version-control/{}/connect", crate
+                            ::request::path_segment(op, "id", & id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::list_version_control_identities`]
@@ -53186,12 +53210,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::VersionControlIdentitiesPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::VersionControlIdentitiesPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::LIST_VERSION_CONTROL_IDENTITIES;
             let Self {
                 client,
@@ -53223,25 +53258,27 @@ pub mod builder {
             let q = crate::request::field(op, "q", q)?;
             let sort = crate::request::field(op, "sort", sort)?;
             let sort_dir = crate::request::field(op, "sortDir", sort_dir)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!("/user-identities/version-control"),
-                )
-                .query_opt("clientType", &client_type)
-                .query_opt("connectionId", &connection_id)
-                .query_opt("limit", &limit)
-                .query_opt("page", &page)
-                .query_opt("q", &q)
-                .query_opt("sort", &sort)
-                .query_opt("sortDir", &sort_dir);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!("/user-identities/version-control"),
+                    )
+                    .query_opt("clientType", &client_type)
+                    .query_opt("connectionId", &connection_id)
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page)
+                    .query_opt("q", &q)
+                    .query_opt("sort", &sort)
+                    .query_opt("sortDir", &sort_dir),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -53256,6 +53293,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -53328,12 +53366,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::VersionControlIdentity>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::VersionControlIdentity>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::SET_VERSION_CONTROL_IDENTITY_SERVICE_ACCOUNT;
             let Self { client, id, body } = self;
             let id = crate::request::field(op, "id", id)?;
@@ -53347,16 +53396,17 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/user-identities/version-control/{}/service-account", crate
-                        ::request::path_segment(op, "id", & id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/user-identities/version-control/{}/service-account", crate
+                            ::request::path_segment(op, "id", & id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::list_infrastructure_identities`]
@@ -53474,12 +53524,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::InfrastructureIdentitiesPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::InfrastructureIdentitiesPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::LIST_INFRASTRUCTURE_IDENTITIES;
             let Self {
                 client,
@@ -53511,25 +53572,27 @@ pub mod builder {
             let q = crate::request::field(op, "q", q)?;
             let sort = crate::request::field(op, "sort", sort)?;
             let sort_dir = crate::request::field(op, "sortDir", sort_dir)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!("/user-identities/infrastructure"),
-                )
-                .query_opt("clientType", &client_type)
-                .query_opt("connectionId", &connection_id)
-                .query_opt("limit", &limit)
-                .query_opt("page", &page)
-                .query_opt("q", &q)
-                .query_opt("sort", &sort)
-                .query_opt("sortDir", &sort_dir);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!("/user-identities/infrastructure"),
+                    )
+                    .query_opt("clientType", &client_type)
+                    .query_opt("connectionId", &connection_id)
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page)
+                    .query_opt("q", &q)
+                    .query_opt("sort", &sort)
+                    .query_opt("sortDir", &sort_dir),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -53544,6 +53607,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -53617,12 +53681,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::InfrastructureIdentity>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::InfrastructureIdentity>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::TOGGLE_INFRASTRUCTURE_IDENTITY;
             let Self { client, id, body } = self;
             let id = crate::request::field(op, "id", id)?;
@@ -53636,16 +53711,17 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/user-identities/infrastructure/{}/toggle", crate
-                        ::request::path_segment(op, "id", & id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/user-identities/infrastructure/{}/toggle", crate
+                            ::request::path_segment(op, "id", & id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::connect_infrastructure_identity`]
@@ -53709,12 +53785,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::InfrastructureIdentity>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::InfrastructureIdentity>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::CONNECT_INFRASTRUCTURE_IDENTITY;
             let Self { client, id, body } = self;
             let id = crate::request::field(op, "id", id)?;
@@ -53728,16 +53815,17 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/user-identities/infrastructure/{}/connect", crate
-                        ::request::path_segment(op, "id", & id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/user-identities/infrastructure/{}/connect", crate
+                            ::request::path_segment(op, "id", & id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::set_infrastructure_identity_service_account`]
@@ -53800,12 +53888,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::InfrastructureIdentity>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::InfrastructureIdentity>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::SET_INFRASTRUCTURE_IDENTITY_SERVICE_ACCOUNT;
             let Self { client, id, body } = self;
             let id = crate::request::field(op, "id", id)?;
@@ -53819,16 +53918,17 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/user-identities/infrastructure/{}/service-account", crate
-                        ::request::path_segment(op, "id", & id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/user-identities/infrastructure/{}/service-account", crate
+                            ::request::path_segment(op, "id", & id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::list_connections`]
@@ -53937,12 +54037,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::ConnectionsPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::ConnectionsPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::LIST_CONNECTIONS;
             let Self { client, limit, page, provider_types, sort, sort_dir, state } = self;
             let limit = crate::request::field(op, "limit", limit)?;
@@ -53957,24 +54068,22 @@ pub mod builder {
             let sort = crate::request::field(op, "sort", sort)?;
             let sort_dir = crate::request::field(op, "sortDir", sort_dir)?;
             let state = crate::request::field(op, "state", state)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!("/connections"),
-                )
-                .query_opt("limit", &limit)
-                .query_opt("page", &page)
-                .query_opt("providerTypes", &provider_types)
-                .query_opt("sort", &sort)
-                .query_opt("sortDir", &sort_dir)
-                .query_opt("state", &state);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(client, op, format!("/connections"))
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page)
+                    .query_opt("providerTypes", &provider_types)
+                    .query_opt("sort", &sort)
+                    .query_opt("sortDir", &sort_dir)
+                    .query_opt("state", &state),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -53989,6 +54098,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -54073,12 +54183,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::PolicyAssociatedControls>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::PolicyAssociatedControls>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_POLICY_ASSOCIATED_CONTROLS;
             let Self { client, workspace_id, policy_id, sort, sort_dir } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -54093,18 +54214,19 @@ pub mod builder {
             crate::request::check_range(op, "policyId", &policy_id, Some(1i64), None)?;
             let sort = crate::request::field(op, "sort", sort)?;
             let sort_dir = crate::request::field(op, "sortDir", sort_dir)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/workspaces/{}/policies/{}/associated-controls", crate
-                        ::request::path_segment(op, "workspaceId", & workspace_id) ?,
-                        crate ::request::path_segment(op, "policyId", & policy_id) ?
-                    ),
-                )
-                .query_opt("sort", &sort)
-                .query_opt("sortDir", &sort_dir);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/workspaces/{}/policies/{}/associated-controls", crate
+                            ::request::path_segment(op, "workspaceId", & workspace_id) ?,
+                            crate ::request::path_segment(op, "policyId", & policy_id) ?
+                        ),
+                    )
+                    .query_opt("sort", &sort)
+                    .query_opt("sortDir", &sort_dir),
+            )
         }
     }
     /**Builder for [`Client::get_monitor_failed_results_report`]
@@ -54182,12 +54304,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::MonitorFailedResultsResponses>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::MonitorFailedResultsResponses>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_MONITOR_FAILED_RESULTS_REPORT;
             let Self { client, workspace_id, test_id, check_type, type_ } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -54202,18 +54335,19 @@ pub mod builder {
             crate::request::check_range(op, "testId", &test_id, Some(1i64), None)?;
             let check_type = crate::request::field(op, "checkType", check_type)?;
             let type_ = crate::request::field(op, "type", type_)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/workspaces/{}/monitors/{}/failures", crate
-                        ::request::path_segment(op, "workspaceId", & workspace_id) ?,
-                        crate ::request::path_segment(op, "testId", & test_id) ?
-                    ),
-                )
-                .query_opt("checkType", &check_type)
-                .query("type", &type_);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/workspaces/{}/monitors/{}/failures", crate
+                            ::request::path_segment(op, "workspaceId", & workspace_id) ?,
+                            crate ::request::path_segment(op, "testId", & test_id) ?
+                        ),
+                    )
+                    .query_opt("checkType", &check_type)
+                    .query("type", &type_),
+            )
         }
     }
     /**Builder for [`Client::create_idp_connection_from_json`]
@@ -54263,9 +54397,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::EmptyResponse>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::EmptyResponse>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::CREATE_IDP_CONNECTION_FROM_JSON;
             let Self { client, body } = self;
             let body = crate::request::field(
@@ -54277,13 +54425,14 @@ pub mod builder {
                     }),
             )?;
             crate::checks::personnel_list(&body)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!("/connections/upload/json"),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!("/connections/upload/json"),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::update_idp_connection_from_json`]
@@ -54344,9 +54493,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::EmptyResponse>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::EmptyResponse>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::UPDATE_IDP_CONNECTION_FROM_JSON;
             let Self { client, id, body } = self;
             let id = crate::request::field(op, "id", id)?;
@@ -54360,16 +54523,17 @@ pub mod builder {
                     }),
             )?;
             crate::checks::personnel_list(&body)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/connections/{}/upload/json", crate ::request::path_segment(op,
-                        "id", & id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/connections/{}/upload/json", crate
+                            ::request::path_segment(op, "id", & id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::list_users`]
@@ -54491,9 +54655,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::UsersPage>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::UsersPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::LIST_USERS;
             let Self {
                 client,
@@ -54526,21 +54704,23 @@ pub mod builder {
             crate::request::check_range(op, "page", &page, Some(1i64), None)?;
             let q = crate::request::field(op, "q", q)?;
             let roles = crate::request::field(op, "roles[]", roles)?;
-            let request = crate::request::Request::new(client, op, format!("/users"))
-                .query_opt("excludeRoles[]", &exclude_roles)
-                .query_opt("excludeUserIds[]", &exclude_user_ids)
-                .query_opt("includeUserIds[]", &include_user_ids)
-                .query_opt("limit", &limit)
-                .query_opt("page", &page)
-                .query_opt("q", &q)
-                .query_opt("roles[]", &roles);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(client, op, format!("/users"))
+                    .query_opt("excludeRoles[]", &exclude_roles)
+                    .query_opt("excludeUserIds[]", &exclude_user_ids)
+                    .query_opt("includeUserIds[]", &include_user_ids)
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page)
+                    .query_opt("q", &q)
+                    .query_opt("roles[]", &roles),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -54555,6 +54735,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -54596,19 +54777,31 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::User>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<types::User>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_USER;
             let Self { client, id } = self;
             let id = crate::request::field(op, "id", id)?;
             crate::request::check_range(op, "id", &id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!("/users/{}", crate ::request::path_segment(op, "id", & id) ?),
-            );
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!("/users/{}", crate ::request::path_segment(op, "id", & id) ?),
+                ),
+            )
         }
     }
     /**Builder for [`Client::get_user_by_email`]
@@ -54646,21 +54839,33 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::User>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<types::User>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_USER_BY_EMAIL;
             let Self { client, email } = self;
             let email = crate::request::field(op, "email", email)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/users/{}/email", crate ::request::path_segment(op, "email", &
-                    email) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/users/{}/email", crate ::request::path_segment(op, "email", &
+                        email) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::list_assets`]
@@ -54822,9 +55027,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::AssetsPage>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::AssetsPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::LIST_ASSETS;
             let Self {
                 client,
@@ -54870,24 +55089,26 @@ pub mod builder {
                 None,
                 Some(1000000000i64),
             )?;
-            let request = crate::request::Request::new(client, op, format!("/assets"))
-                .query_opt("assetClassType", &asset_class_type)
-                .query_opt("assetProvider", &asset_provider)
-                .query_opt("assetType", &asset_type)
-                .query_opt("employmentStatus", &employment_status)
-                .query_opt("limit", &limit)
-                .query_opt("page", &page)
-                .query_opt("q", &q)
-                .query_opt("sort", &sort)
-                .query_opt("sortDir", &sort_dir)
-                .query_opt("userId", &user_id);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(client, op, format!("/assets"))
+                    .query_opt("assetClassType", &asset_class_type)
+                    .query_opt("assetProvider", &asset_provider)
+                    .query_opt("assetType", &asset_type)
+                    .query_opt("employmentStatus", &employment_status)
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page)
+                    .query_opt("q", &q)
+                    .query_opt("sort", &sort)
+                    .query_opt("sortDir", &sort_dir)
+                    .query_opt("userId", &user_id),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -54902,6 +55123,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -54956,9 +55178,20 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::Asset>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<types::Asset>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::CREATE_ASSET;
             let Self { client, body } = self;
             let body = crate::request::field(
@@ -54969,9 +55202,7 @@ pub mod builder {
                         types::AssetRequest::try_from(v).map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(client, op, format!("/assets"))
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(crate::request::Request::new(client, op, format!("/assets")).json(&body)?)
         }
     }
     /**Builder for [`Client::delete_asset`]
@@ -55006,19 +55237,33 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::Asset>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<types::Asset>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::DELETE_ASSET;
             let Self { client, id } = self;
             let id = crate::request::field(op, "id", id)?;
             crate::request::check_range(op, "id", &id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!("/assets/{}", crate ::request::path_segment(op, "id", & id) ?),
-            );
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/assets/{}", crate ::request::path_segment(op, "id", & id) ?
+                    ),
+                ),
+            )
         }
     }
     /**Builder for [`Client::update_background_check`]
@@ -55082,12 +55327,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::PersonnelDetails>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::PersonnelDetails>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::UPDATE_BACKGROUND_CHECK;
             let Self { client, user_id, body } = self;
             let user_id = crate::request::field(op, "userId", user_id)?;
@@ -55101,16 +55357,17 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/background-check/{}/manual", crate ::request::path_segment(op,
-                        "userId", & user_id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/background-check/{}/manual", crate
+                            ::request::path_segment(op, "userId", & user_id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::get_company`]
@@ -55132,17 +55389,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::Company>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<types::Company>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_COMPANY;
             let Self { client } = self;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!("/company/info"),
-            );
-            crate::runtime::execute(client, request).await
+            Ok(crate::request::Request::new(client, op, format!("/company/info")))
         }
     }
     /**Builder for [`Client::list_controls`]
@@ -56299,12 +56562,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::ControlPaginatedPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::ControlPaginatedPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::LIST_CONTROLS;
             let Self {
                 client,
@@ -56585,81 +56859,92 @@ pub mod builder {
             )?;
             let user_ids = crate::request::field(op, "userIds", user_ids)?;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
-            let request = crate::request::Request::new(client, op, format!("/controls"))
-                .query_opt("articles", &articles)
-                .query_opt("assessmentFactors", &assessment_factors)
-                .query_opt("ccpa2026Regulations", &ccpa2026_regulations)
-                .query_opt("ccpa2026Statutes", &ccpa2026_statutes)
-                .query_opt("chapters", &chapters)
-                .query_opt("cisSafeguards", &cis_safeguards)
-                .query_opt("cmmcClasses", &cmmc_classes)
-                .query_opt("cobit", &cobit)
-                .query_opt("connectionId", &connection_id)
-                .query_opt("controlBaselines", &control_baselines)
-                .query_opt("controlClasses", &control_classes)
-                .query_opt("controlFamilies", &control_families)
-                .query_opt("cps230Paragraphs", &cps230_paragraphs)
-                .query_opt("cyberEssentialsRequirements", &cyber_essentials_requirements)
-                .query_opt("domains", &domains)
-                .query_opt("doraChapters", &dora_chapters)
-                .query_opt("drataFunctions", &drata_functions)
-                .query_opt("essentialEight", &essential_eight)
-                .query_opt("excludeIds", &exclude_ids)
-                .query_opt("excludeRequirementId", &exclude_requirement_id)
-                .query_opt("excludeTestId", &exclude_test_id)
-                .query_opt("fr20xKSIs", &fr20x_ks_is)
-                .query_opt("frameworkSlug", &framework_slug)
-                .query_opt("frameworkTags", &framework_tags)
-                .query_opt("functions", &functions)
-                .query_opt("functions2", &functions2)
-                .query_opt("hasEvidence", &has_evidence)
-                .query_opt("hasPassingTest", &has_passing_test)
-                .query_opt("hasPolicy", &has_policy)
-                .query_opt("hasTicket", &has_ticket)
-                .query_opt("hitrustDomains", &hitrust_domains)
-                .query_opt("isAnnexA", &is_annex_a)
-                .query_opt("isAnnexA2022", &is_annex_a2022)
-                .query_opt("isArchived", &is_archived)
-                .query_opt("isMonitored", &is_monitored)
-                .query_opt("isOwned", &is_owned)
-                .query_opt("isReady", &is_ready)
-                .query_opt("isms2022Category", &isms2022_category)
-                .query_opt("ismsCategory", &isms_category)
-                .query_opt("iso270182025Clause", &iso270182025_clause)
-                .query_opt("iso27701", &iso27701)
-                .query_opt("iso277012025Clause", &iso277012025_clause)
-                .query_opt("iso420012023", &iso420012023)
-                .query_opt("limit", &limit)
-                .query_opt("mssspa11Sections", &mssspa11_sections)
-                .query_opt("nist800171r3ControlClasses", &nist800171r3_control_classes)
-                .query_opt("nist800171r3ControlFamilies", &nist800171r3_control_families)
-                .query_opt("nydfs", &nydfs)
-                .query_opt("page", &page)
-                .query_opt("pciRequirements", &pci_requirements)
-                .query_opt("q", &q)
-                .query_opt("regulations", &regulations)
-                .query_opt("requirementId", &requirement_id)
-                .query_opt("reviewersIds", &reviewers_ids)
-                .query_opt("rules", &rules)
-                .query_opt("sections", &sections)
-                .query_opt("soxitgc", &soxitgc)
-                .query_opt("statutes", &statutes)
-                .query_opt("subRules", &sub_rules)
-                .query_opt("taskOwnersIds", &task_owners_ids)
-                .query_opt("testId", &test_id)
-                .query_opt("tisaxCategory", &tisax_category)
-                .query_opt("tisaxSubcategory", &tisax_subcategory)
-                .query_opt("trustServiceCriteria", &trust_service_criteria)
-                .query_opt("trustServiceCriterion", &trust_service_criterion)
-                .query_opt("userIds", &user_ids)
-                .query_opt("workspaceId", &workspace_id);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(client, op, format!("/controls"))
+                    .query_opt("articles", &articles)
+                    .query_opt("assessmentFactors", &assessment_factors)
+                    .query_opt("ccpa2026Regulations", &ccpa2026_regulations)
+                    .query_opt("ccpa2026Statutes", &ccpa2026_statutes)
+                    .query_opt("chapters", &chapters)
+                    .query_opt("cisSafeguards", &cis_safeguards)
+                    .query_opt("cmmcClasses", &cmmc_classes)
+                    .query_opt("cobit", &cobit)
+                    .query_opt("connectionId", &connection_id)
+                    .query_opt("controlBaselines", &control_baselines)
+                    .query_opt("controlClasses", &control_classes)
+                    .query_opt("controlFamilies", &control_families)
+                    .query_opt("cps230Paragraphs", &cps230_paragraphs)
+                    .query_opt(
+                        "cyberEssentialsRequirements",
+                        &cyber_essentials_requirements,
+                    )
+                    .query_opt("domains", &domains)
+                    .query_opt("doraChapters", &dora_chapters)
+                    .query_opt("drataFunctions", &drata_functions)
+                    .query_opt("essentialEight", &essential_eight)
+                    .query_opt("excludeIds", &exclude_ids)
+                    .query_opt("excludeRequirementId", &exclude_requirement_id)
+                    .query_opt("excludeTestId", &exclude_test_id)
+                    .query_opt("fr20xKSIs", &fr20x_ks_is)
+                    .query_opt("frameworkSlug", &framework_slug)
+                    .query_opt("frameworkTags", &framework_tags)
+                    .query_opt("functions", &functions)
+                    .query_opt("functions2", &functions2)
+                    .query_opt("hasEvidence", &has_evidence)
+                    .query_opt("hasPassingTest", &has_passing_test)
+                    .query_opt("hasPolicy", &has_policy)
+                    .query_opt("hasTicket", &has_ticket)
+                    .query_opt("hitrustDomains", &hitrust_domains)
+                    .query_opt("isAnnexA", &is_annex_a)
+                    .query_opt("isAnnexA2022", &is_annex_a2022)
+                    .query_opt("isArchived", &is_archived)
+                    .query_opt("isMonitored", &is_monitored)
+                    .query_opt("isOwned", &is_owned)
+                    .query_opt("isReady", &is_ready)
+                    .query_opt("isms2022Category", &isms2022_category)
+                    .query_opt("ismsCategory", &isms_category)
+                    .query_opt("iso270182025Clause", &iso270182025_clause)
+                    .query_opt("iso27701", &iso27701)
+                    .query_opt("iso277012025Clause", &iso277012025_clause)
+                    .query_opt("iso420012023", &iso420012023)
+                    .query_opt("limit", &limit)
+                    .query_opt("mssspa11Sections", &mssspa11_sections)
+                    .query_opt(
+                        "nist800171r3ControlClasses",
+                        &nist800171r3_control_classes,
+                    )
+                    .query_opt(
+                        "nist800171r3ControlFamilies",
+                        &nist800171r3_control_families,
+                    )
+                    .query_opt("nydfs", &nydfs)
+                    .query_opt("page", &page)
+                    .query_opt("pciRequirements", &pci_requirements)
+                    .query_opt("q", &q)
+                    .query_opt("regulations", &regulations)
+                    .query_opt("requirementId", &requirement_id)
+                    .query_opt("reviewersIds", &reviewers_ids)
+                    .query_opt("rules", &rules)
+                    .query_opt("sections", &sections)
+                    .query_opt("soxitgc", &soxitgc)
+                    .query_opt("statutes", &statutes)
+                    .query_opt("subRules", &sub_rules)
+                    .query_opt("taskOwnersIds", &task_owners_ids)
+                    .query_opt("testId", &test_id)
+                    .query_opt("tisaxCategory", &tisax_category)
+                    .query_opt("tisaxSubcategory", &tisax_subcategory)
+                    .query_opt("trustServiceCriteria", &trust_service_criteria)
+                    .query_opt("trustServiceCriterion", &trust_service_criterion)
+                    .query_opt("userIds", &user_ids)
+                    .query_opt("workspaceId", &workspace_id),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -56674,6 +56959,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -56732,12 +57018,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::ControlOwnersPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::ControlOwnersPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::BULK_DELETE_CONTROL_OWNERS;
             let Self { client, body } = self;
             let body = crate::request::field(
@@ -56749,13 +57046,10 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!("/controls/owners"),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(client, op, format!("/controls/owners"))
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::get_mapped_external_evidence`]
@@ -56829,12 +57123,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::MappedExternalEvidencePaginatedPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::MappedExternalEvidencePaginatedPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_MAPPED_EXTERNAL_EVIDENCE;
             let Self { client, id, exclude_ids, limit, page } = self;
             let id = crate::request::field(op, "id", id)?;
@@ -56844,24 +57149,26 @@ pub mod builder {
             crate::request::check_range(op, "limit", &limit, Some(1i64), Some(50i64))?;
             let page = crate::request::field(op, "page", page)?;
             crate::request::check_range(op, "page", &page, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/controls/{}/external-evidence", crate
-                        ::request::path_segment(op, "id", & id) ?
-                    ),
-                )
-                .query_opt("excludeIds", &exclude_ids)
-                .query_opt("limit", &limit)
-                .query_opt("page", &page);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/controls/{}/external-evidence", crate
+                            ::request::path_segment(op, "id", & id) ?
+                        ),
+                    )
+                    .query_opt("excludeIds", &exclude_ids)
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -56879,6 +57186,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -57003,12 +57311,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::ControlOwnersPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::ControlOwnersPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_CONTROL_OWNERS_FOR_A_CONTROL;
             let Self {
                 client,
@@ -57038,27 +57357,29 @@ pub mod builder {
             let page = crate::request::field(op, "page", page)?;
             crate::request::check_range(op, "page", &page, Some(1i64), None)?;
             let q = crate::request::field(op, "q", q)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/controls/{}/owners", crate ::request::path_segment(op, "id", &
-                        id) ?
-                    ),
-                )
-                .query_opt("excludeIds", &exclude_ids)
-                .query_opt("frameworkSlug", &framework_slug)
-                .query_opt("includeUserIds[]", &include_user_ids)
-                .query_opt("limit", &limit)
-                .query_opt("page", &page)
-                .query_opt("q", &q);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/controls/{}/owners", crate ::request::path_segment(op,
+                            "id", & id) ?
+                        ),
+                    )
+                    .query_opt("excludeIds", &exclude_ids)
+                    .query_opt("frameworkSlug", &framework_slug)
+                    .query_opt("includeUserIds[]", &include_user_ids)
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page)
+                    .query_opt("q", &q),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -57073,6 +57394,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -57140,12 +57462,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::ControlOwnersPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::ControlOwnersPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::PUT_CONTROL_OWNERS;
             let Self { client, id, body } = self;
             let id = crate::request::field(op, "id", id)?;
@@ -57159,16 +57492,17 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/controls/{}/owners", crate ::request::path_segment(op, "id", &
-                        id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/controls/{}/owners", crate ::request::path_segment(op,
+                            "id", & id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::get_mapped_requirements`]
@@ -57272,12 +57606,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::RequirementPaginatedPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::RequirementPaginatedPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_MAPPED_REQUIREMENTS;
             let Self {
                 client,
@@ -57305,26 +57650,28 @@ pub mod builder {
             crate::request::check_range(op, "limit", &limit, Some(1i64), Some(50i64))?;
             let page = crate::request::field(op, "page", page)?;
             crate::request::check_range(op, "page", &page, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/controls/{}/requirements", crate ::request::path_segment(op,
-                        "id", & id) ?
-                    ),
-                )
-                .query_opt("excludeIds", &exclude_ids)
-                .query_opt("frameworkSlug", &framework_slug)
-                .query_opt("frameworkTag", &framework_tag)
-                .query_opt("limit", &limit)
-                .query_opt("page", &page);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/controls/{}/requirements", crate
+                            ::request::path_segment(op, "id", & id) ?
+                        ),
+                    )
+                    .query_opt("excludeIds", &exclude_ids)
+                    .query_opt("frameworkSlug", &framework_slug)
+                    .query_opt("frameworkTag", &framework_tag)
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -57339,6 +57686,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -57484,12 +57832,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::DevicesPaginatedPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::DevicesPaginatedPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_DEVICES_FOR_CUSTOM_CONNECTION;
             let Self {
                 client,
@@ -57527,28 +57886,31 @@ pub mod builder {
                 "serialNumber",
                 serial_number,
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/custom-connections/{}/devices", crate
-                        ::request::path_segment(op, "connectionId", & connection_id) ?
-                    ),
-                )
-                .query_opt("expand[]", &expand)
-                .query_opt("externalId", &external_id)
-                .query_opt("limit", &limit)
-                .query_opt("macAddress", &mac_address)
-                .query_opt("page", &page)
-                .query_opt("personnelId", &personnel_id)
-                .query_opt("serialNumber", &serial_number);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/custom-connections/{}/devices", crate
+                            ::request::path_segment(op, "connectionId", & connection_id)
+                            ?
+                        ),
+                    )
+                    .query_opt("expand[]", &expand)
+                    .query_opt("externalId", &external_id)
+                    .query_opt("limit", &limit)
+                    .query_opt("macAddress", &mac_address)
+                    .query_opt("page", &page)
+                    .query_opt("personnelId", &personnel_id)
+                    .query_opt("serialNumber", &serial_number),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -57563,6 +57925,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -57633,12 +57996,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::DeviceResponseV11>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::DeviceResponseV11>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::CREATE_DEVICE_FOR_CUSTOM_CONNECTION;
             let Self { client, connection_id, body } = self;
             let connection_id = crate::request::field(
@@ -57662,16 +58036,18 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/custom-connections/{}/devices", crate
-                        ::request::path_segment(op, "connectionId", & connection_id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/custom-connections/{}/devices", crate
+                            ::request::path_segment(op, "connectionId", & connection_id)
+                            ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::create_custom_data`]
@@ -57789,12 +58165,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::CreateCustomDataResponse>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::CreateCustomDataResponse>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::CREATE_CUSTOM_DATA;
             let Self {
                 client,
@@ -57845,20 +58232,22 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/custom-connections/{}/resources/{}/records", crate
-                        ::request::path_segment(op, "connectionId", & connection_id) ?,
-                        crate ::request::path_segment(op, "resourceId", & resource_id) ?
-                    ),
-                )
-                .header("x-session-abort", Some(&x_session_abort))?
-                .header("x-session-complete", Some(&x_session_complete))?
-                .header("x-session-id", Some(&x_session_id))?
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/custom-connections/{}/resources/{}/records", crate
+                            ::request::path_segment(op, "connectionId", & connection_id)
+                            ?, crate ::request::path_segment(op, "resourceId", &
+                            resource_id) ?
+                        ),
+                    )
+                    .header("x-session-abort", Some(&x_session_abort))?
+                    .header("x-session-complete", Some(&x_session_complete))?
+                    .header("x-session-id", Some(&x_session_id))?
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::update_custom_data`]
@@ -57946,9 +58335,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::CustomData>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::CustomData>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::UPDATE_CUSTOM_DATA;
             let Self { client, connection_id, resource_id, record_id, body } = self;
             let connection_id = crate::request::field(
@@ -57981,18 +58384,20 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/custom-connections/{}/resources/{}/records/{}", crate
-                        ::request::path_segment(op, "connectionId", & connection_id) ?,
-                        crate ::request::path_segment(op, "resourceId", & resource_id) ?,
-                        crate ::request::path_segment(op, "recordId", & record_id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/custom-connections/{}/resources/{}/records/{}", crate
+                            ::request::path_segment(op, "connectionId", & connection_id)
+                            ?, crate ::request::path_segment(op, "resourceId", &
+                            resource_id) ?, crate ::request::path_segment(op, "recordId",
+                            & record_id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::delete_custom_data`]
@@ -58052,9 +58457,20 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<()>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<()>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::DELETE_CUSTOM_DATA;
             let Self { client, connection_id, resource_id, record_id } = self;
             let connection_id = crate::request::field(
@@ -58078,17 +58494,18 @@ pub mod builder {
                 None,
             )?;
             let record_id = crate::request::field(op, "recordId", record_id)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/custom-connections/{}/resources/{}/records/{}", crate
-                    ::request::path_segment(op, "connectionId", & connection_id) ?, crate
-                    ::request::path_segment(op, "resourceId", & resource_id) ?, crate
-                    ::request::path_segment(op, "recordId", & record_id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/custom-connections/{}/resources/{}/records/{}", crate
+                        ::request::path_segment(op, "connectionId", & connection_id) ?,
+                        crate ::request::path_segment(op, "resourceId", & resource_id) ?,
+                        crate ::request::path_segment(op, "recordId", & record_id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::get_customer_request_list`]
@@ -58225,12 +58642,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::CustomerRequests>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::CustomerRequests>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_CUSTOMER_REQUEST_LIST;
             let Self {
                 client,
@@ -58257,20 +58685,17 @@ pub mod builder {
             let q = crate::request::field(op, "q", q)?;
             let status = crate::request::field(op, "status", status)?;
             let user_ids = crate::request::field(op, "userIds", user_ids)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!("/customer-request"),
-                )
-                .query("auditId", &audit_id)
-                .query_opt("isOwned", &is_owned)
-                .query_opt("limit", &limit)
-                .query_opt("onlyWithNewMessages", &only_with_new_messages)
-                .query_opt("page", &page)
-                .query_opt("q", &q)
-                .query_opt("status", &status)
-                .query_opt("userIds", &user_ids);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(client, op, format!("/customer-request"))
+                    .query("auditId", &audit_id)
+                    .query_opt("isOwned", &is_owned)
+                    .query_opt("limit", &limit)
+                    .query_opt("onlyWithNewMessages", &only_with_new_messages)
+                    .query_opt("page", &page)
+                    .query_opt("q", &q)
+                    .query_opt("status", &status)
+                    .query_opt("userIds", &user_ids),
+            )
         }
     }
     /**Builder for [`Client::update_customer_request_details`]
@@ -58338,12 +58763,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::UpdateCustomerRequestDetails>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::UpdateCustomerRequestDetails>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::UPDATE_CUSTOMER_REQUEST_DETAILS;
             let Self { client, customer_request_id, body } = self;
             let customer_request_id = crate::request::field(
@@ -58367,16 +58803,18 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/customer-request/{}/details", crate ::request::path_segment(op,
-                        "customerRequestId", & customer_request_id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/customer-request/{}/details", crate
+                            ::request::path_segment(op, "customerRequestId", &
+                            customer_request_id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::get_devices`]
@@ -58511,12 +58949,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::DevicesPaginatedPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::DevicesPaginatedPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_DEVICES;
             let Self {
                 client,
@@ -58543,22 +58992,24 @@ pub mod builder {
                 serial_number,
             )?;
             let source_type = crate::request::field(op, "sourceType", source_type)?;
-            let request = crate::request::Request::new(client, op, format!("/devices"))
-                .query_opt("expand[]", &expand)
-                .query_opt("externalId", &external_id)
-                .query_opt("limit", &limit)
-                .query_opt("macAddress", &mac_address)
-                .query_opt("page", &page)
-                .query_opt("personnelId", &personnel_id)
-                .query_opt("serialNumber", &serial_number)
-                .query_opt("sourceType", &source_type);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(client, op, format!("/devices"))
+                    .query_opt("expand[]", &expand)
+                    .query_opt("externalId", &external_id)
+                    .query_opt("limit", &limit)
+                    .query_opt("macAddress", &mac_address)
+                    .query_opt("page", &page)
+                    .query_opt("personnelId", &personnel_id)
+                    .query_opt("serialNumber", &serial_number)
+                    .query_opt("sourceType", &source_type),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -58573,6 +59024,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -58617,9 +59069,20 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<()>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<()>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::DELETE_DEVICE_DOCUMENT;
             let Self { client, document_id } = self;
             let document_id = crate::request::field(op, "documentId", document_id)?;
@@ -58630,15 +59093,16 @@ pub mod builder {
                 Some(1i64),
                 None,
             )?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/devices/documents/{}", crate ::request::path_segment(op,
-                    "documentId", & document_id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/devices/documents/{}", crate ::request::path_segment(op,
+                        "documentId", & document_id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::get_device_document_download_url`]
@@ -58673,9 +59137,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::SignedUrl>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::SignedUrl>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_DEVICE_DOCUMENT_DOWNLOAD_URL;
             let Self { client, document_id } = self;
             let document_id = crate::request::field(op, "documentId", document_id)?;
@@ -58686,15 +59164,16 @@ pub mod builder {
                 Some(1i64),
                 None,
             )?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/devices/documents/{}/download", crate ::request::path_segment(op,
-                    "documentId", & document_id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/devices/documents/{}/download", crate
+                        ::request::path_segment(op, "documentId", & document_id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::get_device`]
@@ -58744,27 +59223,39 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::DeviceResponseId>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::DeviceResponseId>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_DEVICE;
             let Self { client, device_id, expand } = self;
             let device_id = crate::request::field(op, "deviceId", device_id)?;
             crate::request::check_range(op, "deviceId", &device_id, Some(1i64), None)?;
             let expand = crate::request::field(op, "expand[]", expand)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/devices/{}", crate ::request::path_segment(op, "deviceId", &
-                        device_id) ?
-                    ),
-                )
-                .query_opt("expand[]", &expand);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/devices/{}", crate ::request::path_segment(op, "deviceId",
+                            & device_id) ?
+                        ),
+                    )
+                    .query_opt("expand[]", &expand),
+            )
         }
     }
     /**Builder for [`Client::get_device_apps`]
@@ -58823,12 +59314,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::DeviceAppsPaginatedPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::DeviceAppsPaginatedPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_DEVICE_APPS;
             let Self { client, device_id, limit, page } = self;
             let device_id = crate::request::field(op, "deviceId", device_id)?;
@@ -58837,23 +59339,25 @@ pub mod builder {
             crate::request::check_range(op, "limit", &limit, Some(1i64), Some(50i64))?;
             let page = crate::request::field(op, "page", page)?;
             crate::request::check_range(op, "page", &page, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/devices/{}/apps", crate ::request::path_segment(op, "deviceId",
-                        & device_id) ?
-                    ),
-                )
-                .query_opt("limit", &limit)
-                .query_opt("page", &page);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/devices/{}/apps", crate ::request::path_segment(op,
+                            "deviceId", & device_id) ?
+                        ),
+                    )
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -58868,6 +59372,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -58924,27 +59429,39 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::DeviceDocuments>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::DeviceDocuments>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_DEVICE_DOCUMENTS;
             let Self { client, device_id, type_ } = self;
             let device_id = crate::request::field(op, "deviceId", device_id)?;
             crate::request::check_range(op, "deviceId", &device_id, Some(1i64), None)?;
             let type_ = crate::request::field(op, "type", type_)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/devices/{}/documents", crate ::request::path_segment(op,
-                        "deviceId", & device_id) ?
-                    ),
-                )
-                .query_opt("type", &type_);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/devices/{}/documents", crate ::request::path_segment(op,
+                            "deviceId", & device_id) ?
+                        ),
+                    )
+                    .query_opt("type", &type_),
+            )
         }
     }
     /**Builder for [`Client::upload_document_for_device`]
@@ -59007,12 +59524,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::DeviceDocument>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::DeviceDocument>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::UPLOAD_DOCUMENT_FOR_DEVICE;
             let Self { client, device_id, body } = self;
             let device_id = crate::request::field(op, "deviceId", device_id)?;
@@ -59026,16 +59554,17 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/devices/{}/documents", crate ::request::path_segment(op,
-                        "deviceId", & device_id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/devices/{}/documents", crate ::request::path_segment(op,
+                            "deviceId", & device_id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::list_events`]
@@ -59287,9 +59816,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::EventsPage>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::EventsPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::LIST_EVENTS;
             let Self {
                 client,
@@ -59342,31 +59885,33 @@ pub mod builder {
             let type_ = crate::request::field(op, "type", type_)?;
             let user_id = crate::request::field(op, "userId", user_id)?;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
-            let request = crate::request::Request::new(client, op, format!("/events"))
-                .query_opt("category", &category)
-                .query_opt("controlId", &control_id)
-                .query_opt("createdAtEndDate", &created_at_end_date)
-                .query_opt("createdAtStartDate", &created_at_start_date)
-                .query_opt("eventErrorStatus", &event_error_status)
-                .query_opt("limit", &limit)
-                .query_opt("mostRecent", &most_recent)
-                .query_opt("page", &page)
-                .query_opt("q", &q)
-                .query_opt("sort", &sort)
-                .query_opt("sortDir", &sort_dir)
-                .query_opt("source", &source)
-                .query_opt("status", &status)
-                .query_opt("testId", &test_id)
-                .query_opt("type", &type_)
-                .query_opt("userId", &user_id)
-                .query_opt("workspaceId", &workspace_id);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(client, op, format!("/events"))
+                    .query_opt("category", &category)
+                    .query_opt("controlId", &control_id)
+                    .query_opt("createdAtEndDate", &created_at_end_date)
+                    .query_opt("createdAtStartDate", &created_at_start_date)
+                    .query_opt("eventErrorStatus", &event_error_status)
+                    .query_opt("limit", &limit)
+                    .query_opt("mostRecent", &most_recent)
+                    .query_opt("page", &page)
+                    .query_opt("q", &q)
+                    .query_opt("sort", &sort)
+                    .query_opt("sortDir", &sort_dir)
+                    .query_opt("source", &source)
+                    .query_opt("status", &status)
+                    .query_opt("testId", &test_id)
+                    .query_opt("type", &type_)
+                    .query_opt("userId", &user_id)
+                    .query_opt("workspaceId", &workspace_id),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -59381,6 +59926,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -59425,18 +59971,32 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::Event>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<types::Event>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_EVENT_DETAILS;
             let Self { client, id } = self;
             let id = crate::request::field(op, "id", id)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!("/events/{}", crate ::request::path_segment(op, "id", & id) ?),
-            );
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/events/{}", crate ::request::path_segment(op, "id", & id) ?
+                    ),
+                ),
+            )
         }
     }
     /**Builder for [`Client::delete_external_evidence`]
@@ -59471,25 +60031,37 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::MappedExternalEvidence>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::MappedExternalEvidence>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::DELETE_EXTERNAL_EVIDENCE;
             let Self { client, id } = self;
             let id = crate::request::field(op, "id", id)?;
             crate::request::check_range(op, "id", &id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/external-evidence/{}", crate ::request::path_segment(op, "id", &
-                    id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/external-evidence/{}", crate ::request::path_segment(op, "id",
+                        & id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::get_external_evidence_download_url`]
@@ -59524,22 +60096,37 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::SignedUrl>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::SignedUrl>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_EXTERNAL_EVIDENCE_DOWNLOAD_URL;
             let Self { client, id } = self;
             let id = crate::request::field(op, "id", id)?;
             crate::request::check_range(op, "id", &id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/external-evidence/{}/download", crate ::request::path_segment(op,
-                    "id", & id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/external-evidence/{}/download", crate
+                        ::request::path_segment(op, "id", & id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::get_all_requirements`]
@@ -59797,12 +60384,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::RequirementPaginatedPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::RequirementPaginatedPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_ALL_REQUIREMENTS;
             let Self {
                 client,
@@ -59857,34 +60455,36 @@ pub mod builder {
             let sub_category = crate::request::field(op, "subCategory", sub_category)?;
             let topic = crate::request::field(op, "topic", topic)?;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!("/frameworks/requirements"),
-                )
-                .query_opt("category", &category)
-                .query_opt("customCategory", &custom_category)
-                .query_opt("excludeControlId", &exclude_control_id)
-                .query_opt("excludeIds", &exclude_ids)
-                .query_opt("frameworkId", &framework_id)
-                .query_opt("frameworkSlug", &framework_slug)
-                .query_opt("isInScope", &is_in_scope)
-                .query_opt("isInScopeControls", &is_in_scope_controls)
-                .query_opt("isReady", &is_ready)
-                .query_opt("level", &level)
-                .query_opt("limit", &limit)
-                .query_opt("page", &page)
-                .query_opt("q", &q)
-                .query_opt("subCategory", &sub_category)
-                .query_opt("topic", &topic)
-                .query_opt("workspaceId", &workspace_id);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!("/frameworks/requirements"),
+                    )
+                    .query_opt("category", &category)
+                    .query_opt("customCategory", &custom_category)
+                    .query_opt("excludeControlId", &exclude_control_id)
+                    .query_opt("excludeIds", &exclude_ids)
+                    .query_opt("frameworkId", &framework_id)
+                    .query_opt("frameworkSlug", &framework_slug)
+                    .query_opt("isInScope", &is_in_scope)
+                    .query_opt("isInScopeControls", &is_in_scope_controls)
+                    .query_opt("isReady", &is_ready)
+                    .query_opt("level", &level)
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page)
+                    .query_opt("q", &q)
+                    .query_opt("subCategory", &sub_category)
+                    .query_opt("topic", &topic)
+                    .query_opt("workspaceId", &workspace_id),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -59899,6 +60499,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -60170,12 +60771,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::ControlTestsPaginatedPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::ControlTestsPaginatedPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::LIST_MONITORS;
             let Self {
                 client,
@@ -60244,31 +60856,33 @@ pub mod builder {
             let sort_by_name = crate::request::field(op, "sortByName", sort_by_name)?;
             let source = crate::request::field(op, "source", source)?;
             let type_ = crate::request::field(op, "type", type_)?;
-            let request = crate::request::Request::new(client, op, format!("/monitors"))
-                .query_opt("checkResultStatus", &check_result_status)
-                .query_opt("checkResultStatuses", &check_result_statuses)
-                .query_opt("checkStatus", &check_status)
-                .query_opt("controlId", &control_id)
-                .query_opt("controlOwner", &control_owner)
-                .query_opt("drafts", &drafts)
-                .query_opt("excludeControlId", &exclude_control_id)
-                .query_opt("excludeTestIds", &exclude_test_ids)
-                .query_opt("getAll", &get_all)
-                .query_opt("includeArchivedControls", &include_archived_controls)
-                .query_opt("limit", &limit)
-                .query_opt("page", &page)
-                .query_opt("q", &q)
-                .query_opt("reportInterval", &report_interval)
-                .query_opt("sortByName", &sort_by_name)
-                .query_opt("source", &source)
-                .query_opt("type", &type_);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(client, op, format!("/monitors"))
+                    .query_opt("checkResultStatus", &check_result_status)
+                    .query_opt("checkResultStatuses", &check_result_statuses)
+                    .query_opt("checkStatus", &check_status)
+                    .query_opt("controlId", &control_id)
+                    .query_opt("controlOwner", &control_owner)
+                    .query_opt("drafts", &drafts)
+                    .query_opt("excludeControlId", &exclude_control_id)
+                    .query_opt("excludeTestIds", &exclude_test_ids)
+                    .query_opt("getAll", &get_all)
+                    .query_opt("includeArchivedControls", &include_archived_controls)
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page)
+                    .query_opt("q", &q)
+                    .query_opt("reportInterval", &report_interval)
+                    .query_opt("sortByName", &sort_by_name)
+                    .query_opt("source", &source)
+                    .query_opt("type", &type_),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -60283,6 +60897,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -60729,12 +61344,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::PersonnelTablePage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::PersonnelTablePage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::LIST_PERSONNEL;
             let Self {
                 client,
@@ -60885,48 +61511,59 @@ pub mod builder {
             )?;
             let sort = crate::request::field(op, "sort", sort)?;
             let sort_dir = crate::request::field(op, "sortDir", sort_dir)?;
-            let request = crate::request::Request::new(client, op, format!("/personnel"))
-                .query_opt("acceptedPoliciesCompliance", &accepted_policies_compliance)
-                .query_opt("agentInstalledCompliance", &agent_installed_compliance)
-                .query_opt("antivirusCompliance", &antivirus_compliance)
-                .query_opt("autoUpdatesCompliance", &auto_updates_compliance)
-                .query_opt("bgCheckCompliance", &bg_check_compliance)
-                .query_opt("deviceCompliance", &device_compliance)
-                .query_opt("employmentStatus", &employment_status)
-                .query_opt("employmentStatuses[]", &employment_statuses)
-                .query_opt("fullCompliance", &full_compliance)
-                .query_opt("groupIds", &group_ids)
-                .query_opt("hdEncryptionCompliance", &hd_encryption_compliance)
-                .query_opt("hipaaTrainingCompliance", &hipaa_training_compliance)
-                .query_opt("identityMfaCompliance", &identity_mfa_compliance)
-                .query_opt("inverseMdmSourceTypes[]", &inverse_mdm_source_types)
-                .query_opt("limit", &limit)
-                .query_opt("locationServicesCompliance", &location_services_compliance)
-                .query_opt("lockScreenCompliance", &lock_screen_compliance)
-                .query_opt("mdmSourceType", &mdm_source_type)
-                .query_opt(
-                    "multiSecurityTrainingCompliance",
-                    &multi_security_training_compliance,
-                )
-                .query_opt(
-                    "multiTrainingComplianceType",
-                    &multi_training_compliance_type,
-                )
-                .query_opt("nistaiTrainingCompliance", &nistai_training_compliance)
-                .query_opt("offboardingEvidence", &offboarding_evidence)
-                .query_opt("page", &page)
-                .query_opt("passwordManagerCompliance", &password_manager_compliance)
-                .query_opt("q", &q)
-                .query_opt("securityTrainingCompliance", &security_training_compliance)
-                .query_opt("sort", &sort)
-                .query_opt("sortDir", &sort_dir);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(client, op, format!("/personnel"))
+                    .query_opt(
+                        "acceptedPoliciesCompliance",
+                        &accepted_policies_compliance,
+                    )
+                    .query_opt("agentInstalledCompliance", &agent_installed_compliance)
+                    .query_opt("antivirusCompliance", &antivirus_compliance)
+                    .query_opt("autoUpdatesCompliance", &auto_updates_compliance)
+                    .query_opt("bgCheckCompliance", &bg_check_compliance)
+                    .query_opt("deviceCompliance", &device_compliance)
+                    .query_opt("employmentStatus", &employment_status)
+                    .query_opt("employmentStatuses[]", &employment_statuses)
+                    .query_opt("fullCompliance", &full_compliance)
+                    .query_opt("groupIds", &group_ids)
+                    .query_opt("hdEncryptionCompliance", &hd_encryption_compliance)
+                    .query_opt("hipaaTrainingCompliance", &hipaa_training_compliance)
+                    .query_opt("identityMfaCompliance", &identity_mfa_compliance)
+                    .query_opt("inverseMdmSourceTypes[]", &inverse_mdm_source_types)
+                    .query_opt("limit", &limit)
+                    .query_opt(
+                        "locationServicesCompliance",
+                        &location_services_compliance,
+                    )
+                    .query_opt("lockScreenCompliance", &lock_screen_compliance)
+                    .query_opt("mdmSourceType", &mdm_source_type)
+                    .query_opt(
+                        "multiSecurityTrainingCompliance",
+                        &multi_security_training_compliance,
+                    )
+                    .query_opt(
+                        "multiTrainingComplianceType",
+                        &multi_training_compliance_type,
+                    )
+                    .query_opt("nistaiTrainingCompliance", &nistai_training_compliance)
+                    .query_opt("offboardingEvidence", &offboarding_evidence)
+                    .query_opt("page", &page)
+                    .query_opt("passwordManagerCompliance", &password_manager_compliance)
+                    .query_opt("q", &q)
+                    .query_opt(
+                        "securityTrainingCompliance",
+                        &security_training_compliance,
+                    )
+                    .query_opt("sort", &sort)
+                    .query_opt("sortDir", &sort_dir),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -60941,6 +61578,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -60972,20 +61610,32 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::PersonnelDetails>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::PersonnelDetails>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::RESET_SYNC_FOR_ALL_PERSONNEL;
             let Self { client } = self;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!("/personnel/all/reset-sync"),
-            );
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!("/personnel/all/reset-sync"),
+                ),
+            )
         }
     }
     /**Builder for [`Client::reset_sync_for_personnel`]
@@ -61020,12 +61670,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::PersonnelDetails>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::PersonnelDetails>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::RESET_SYNC_FOR_PERSONNEL;
             let Self { client, personnel_id } = self;
             let personnel_id = crate::request::field(op, "personnelId", personnel_id)?;
@@ -61036,15 +61697,16 @@ pub mod builder {
                 Some(1i64),
                 None,
             )?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/personnel/reset-sync/{}", crate ::request::path_segment(op,
-                    "personnelId", & personnel_id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/personnel/reset-sync/{}", crate ::request::path_segment(op,
+                        "personnelId", & personnel_id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::reset_sync_for_some_personnel`]
@@ -61097,12 +61759,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::PersonnelDetails>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::PersonnelDetails>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::RESET_SYNC_FOR_SOME_PERSONNEL;
             let Self { client, body } = self;
             let body = crate::request::field(
@@ -61114,13 +61787,14 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!("/personnel/some/reset-sync"),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!("/personnel/some/reset-sync"),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::get_personnel_details_by_email`]
@@ -61158,24 +61832,36 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::PersonnelDetails>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::PersonnelDetails>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_PERSONNEL_DETAILS_BY_EMAIL;
             let Self { client, email } = self;
             let email = crate::request::field(op, "email", email)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/personnel/{}/email", crate ::request::path_segment(op, "email", &
-                    email) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/personnel/{}/email", crate ::request::path_segment(op, "email",
+                        & email) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::get_personnel_details`]
@@ -61210,22 +61896,36 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::PersonnelDetails>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::PersonnelDetails>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_PERSONNEL_DETAILS;
             let Self { client, id } = self;
             let id = crate::request::field(op, "id", id)?;
             crate::request::check_range(op, "id", &id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!("/personnel/{}", crate ::request::path_segment(op, "id", & id) ?),
-            );
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/personnel/{}", crate ::request::path_segment(op, "id", & id) ?
+                    ),
+                ),
+            )
         }
     }
     /**Builder for [`Client::update_contract_dates`]
@@ -61289,12 +61989,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::PersonnelDetails>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::PersonnelDetails>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::UPDATE_CONTRACT_DATES;
             let Self { client, id, body } = self;
             let id = crate::request::field(op, "id", id)?;
@@ -61308,16 +62019,17 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/personnel/{}/contract-dates", crate ::request::path_segment(op,
-                        "id", & id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/personnel/{}/contract-dates", crate
+                            ::request::path_segment(op, "id", & id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::update_status`]
@@ -61380,12 +62092,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::PersonnelDetails>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::PersonnelDetails>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::UPDATE_STATUS;
             let Self { client, id, body } = self;
             let id = crate::request::field(op, "id", id)?;
@@ -61399,16 +62122,17 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/personnel/{}/status", crate ::request::path_segment(op, "id", &
-                        id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/personnel/{}/status", crate ::request::path_segment(op,
+                            "id", & id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::get_devices_for_personnel`]
@@ -61547,12 +62271,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::DeviceResponseV11>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::DeviceResponseV11>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_DEVICES_FOR_PERSONNEL;
             let Self {
                 client,
@@ -61586,22 +62321,23 @@ pub mod builder {
                 serial_number,
             )?;
             let source_type = crate::request::field(op, "sourceType", source_type)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/personnel/{}/devices", crate ::request::path_segment(op,
-                        "personnelId", & personnel_id) ?
-                    ),
-                )
-                .query_opt("expand[]", &expand)
-                .query_opt("externalId", &external_id)
-                .query_opt("limit", &limit)
-                .query_opt("macAddress", &mac_address)
-                .query_opt("page", &page)
-                .query_opt("serialNumber", &serial_number)
-                .query_opt("sourceType", &source_type);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/personnel/{}/devices", crate ::request::path_segment(op,
+                            "personnelId", & personnel_id) ?
+                        ),
+                    )
+                    .query_opt("expand[]", &expand)
+                    .query_opt("externalId", &external_id)
+                    .query_opt("limit", &limit)
+                    .query_opt("macAddress", &mac_address)
+                    .query_opt("page", &page)
+                    .query_opt("serialNumber", &serial_number)
+                    .query_opt("sourceType", &source_type),
+            )
         }
     }
     /**Builder for [`Client::get_policies`]
@@ -61703,9 +62439,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::PoliciesPage>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::PoliciesPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_POLICIES;
             let Self {
                 client,
@@ -61732,20 +62482,22 @@ pub mod builder {
             crate::request::check_range(op, "page", &page, Some(1i64), None)?;
             let q = crate::request::field(op, "q", q)?;
             let user_id = crate::request::field(op, "userId", user_id)?;
-            let request = crate::request::Request::new(client, op, format!("/policies"))
-                .query_opt("hasApprovedVersion", &has_approved_version)
-                .query_opt("hasPublishedVersion", &has_published_version)
-                .query_opt("limit", &limit)
-                .query_opt("page", &page)
-                .query_opt("q", &q)
-                .query_opt("userId", &user_id);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(client, op, format!("/policies"))
+                    .query_opt("hasApprovedVersion", &has_approved_version)
+                    .query_opt("hasPublishedVersion", &has_published_version)
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page)
+                    .query_opt("q", &q)
+                    .query_opt("userId", &user_id),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -61760,6 +62512,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -61815,9 +62568,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::UserSignedUrl>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::UserSignedUrl>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_CURRENT_PUBLISHED_POLICY_DOWNLOAD_URL;
             let Self { client, id, with_appendix } = self;
             let id = crate::request::field(op, "id", id)?;
@@ -61827,16 +62594,17 @@ pub mod builder {
                 "withAppendix",
                 with_appendix,
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/policies/{}/current-published/download", crate
-                        ::request::path_segment(op, "id", & id) ?
-                    ),
-                )
-                .query_opt("withAppendix", &with_appendix);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/policies/{}/current-published/download", crate
+                            ::request::path_segment(op, "id", & id) ?
+                        ),
+                    )
+                    .query_opt("withAppendix", &with_appendix),
+            )
         }
     }
     /**Builder for [`Client::get_current_published_policy_pdf_download_url`]
@@ -61871,22 +62639,37 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::UserSignedUrl>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::UserSignedUrl>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_CURRENT_PUBLISHED_POLICY_PDF_DOWNLOAD_URL;
             let Self { client, id } = self;
             let id = crate::request::field(op, "id", id)?;
             crate::request::check_range(op, "id", &id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/policies/{}/current-published/download/pdf", crate
-                    ::request::path_segment(op, "id", & id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/policies/{}/current-published/download/pdf", crate
+                        ::request::path_segment(op, "id", & id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::get_policy`]
@@ -61921,25 +62704,37 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::PolicyWithReplace>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::PolicyWithReplace>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_POLICY;
             let Self { client, policy_id } = self;
             let policy_id = crate::request::field(op, "policyId", policy_id)?;
             crate::request::check_range(op, "policyId", &policy_id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/policies/{}", crate ::request::path_segment(op, "policyId", &
-                    policy_id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/policies/{}", crate ::request::path_segment(op, "policyId", &
+                        policy_id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::get_policy_version_download_url`]
@@ -61974,22 +62769,37 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::UserSignedUrl>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::UserSignedUrl>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_POLICY_VERSION_DOWNLOAD_URL;
             let Self { client, id } = self;
             let id = crate::request::field(op, "id", id)?;
             crate::request::check_range(op, "id", &id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/policy-version/{}/download", crate ::request::path_segment(op,
-                    "id", & id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/policy-version/{}/download", crate ::request::path_segment(op,
+                        "id", & id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::get_questionnaires_sent_by_vendor`]
@@ -62024,25 +62834,37 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::QuestionnairesVendors>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::QuestionnairesVendors>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_QUESTIONNAIRES_SENT_BY_VENDOR;
             let Self { client, vendor_id } = self;
             let vendor_id = crate::request::field(op, "vendorId", vendor_id)?;
             crate::request::check_range(op, "vendorId", &vendor_id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/questionnaires/vendor/{}/sent", crate ::request::path_segment(op,
-                    "vendorId", & vendor_id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/questionnaires/vendor/{}/sent", crate
+                        ::request::path_segment(op, "vendorId", & vendor_id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::get_questionnaire_answers`]
@@ -62092,12 +62914,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::QuestionnaireVendorAnswers>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::QuestionnaireVendorAnswers>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_QUESTIONNAIRE_ANSWERS;
             let Self { client, questionnaire_id, vendor_id } = self;
             let questionnaire_id = crate::request::field(
@@ -62114,16 +62947,17 @@ pub mod builder {
             )?;
             let vendor_id = crate::request::field(op, "vendorId", vendor_id)?;
             crate::request::check_range(op, "vendorId", &vendor_id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/questionnaires/{}/vendor/{}", crate ::request::path_segment(op,
-                    "questionnaireId", & questionnaire_id) ?, crate
-                    ::request::path_segment(op, "vendorId", & vendor_id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/questionnaires/{}/vendor/{}", crate ::request::path_segment(op,
+                        "questionnaireId", & questionnaire_id) ?, crate
+                        ::request::path_segment(op, "vendorId", & vendor_id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::get_sessions`]
@@ -62195,12 +63029,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::SessionsPaginatedPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::SessionsPaginatedPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_SESSIONS;
             let Self { client, connection_id, limit, page, resource_id } = self;
             let connection_id = crate::request::field(
@@ -62213,18 +63058,20 @@ pub mod builder {
             let page = crate::request::field(op, "page", page)?;
             crate::request::check_range(op, "page", &page, Some(1i64), None)?;
             let resource_id = crate::request::field(op, "resourceId", resource_id)?;
-            let request = crate::request::Request::new(client, op, format!("/sessions"))
-                .query_opt("connectionId", &connection_id)
-                .query_opt("limit", &limit)
-                .query_opt("page", &page)
-                .query_opt("resourceId", &resource_id);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(client, op, format!("/sessions"))
+                    .query_opt("connectionId", &connection_id)
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page)
+                    .query_opt("resourceId", &resource_id),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -62239,6 +63086,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -62307,12 +63155,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::SessionEvidencePaginatedPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::SessionEvidencePaginatedPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_SESSION_EVIDENCE;
             let Self { client, session_id, limit, page } = self;
             let session_id = crate::request::field(op, "sessionId", session_id)?;
@@ -62320,23 +63179,25 @@ pub mod builder {
             crate::request::check_range(op, "limit", &limit, Some(1i64), Some(50i64))?;
             let page = crate::request::field(op, "page", page)?;
             crate::request::check_range(op, "page", &page, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/sessions/{}/evidence", crate ::request::path_segment(op,
-                        "sessionId", & session_id) ?
-                    ),
-                )
-                .query_opt("limit", &limit)
-                .query_opt("page", &page);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/sessions/{}/evidence", crate ::request::path_segment(op,
+                            "sessionId", & session_id) ?
+                        ),
+                    )
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -62351,6 +63212,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -62409,9 +63271,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::TicketCreate>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::TicketCreate>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::CREATE_TICKET;
             let Self { client, body } = self;
             let body = crate::request::field(
@@ -62423,9 +63299,10 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(client, op, format!("/tickets"))
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(client, op, format!("/tickets"))
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::update_company_info_private_access`]
@@ -62490,9 +63367,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::CompanyInfo>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::CompanyInfo>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::UPDATE_COMPANY_INFO_PRIVATE_ACCESS;
             let Self { client, workspace_id, body } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -62505,14 +63396,15 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!("/trust-center/company-info/private-access"),
-                )
-                .query_opt("workspaceId", &workspace_id)
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!("/trust-center/company-info/private-access"),
+                    )
+                    .query_opt("workspaceId", &workspace_id)
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::list_trust_center_controls`]
@@ -62548,22 +63440,34 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::MonitoringControls>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::MonitoringControls>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::LIST_TRUST_CENTER_CONTROLS;
             let Self { client, workspace_id } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!("/trust-center/controls"),
-                )
-                .query_opt("workspaceId", &workspace_id);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!("/trust-center/controls"),
+                    )
+                    .query_opt("workspaceId", &workspace_id),
+            )
         }
     }
     /**Builder for [`Client::get_private_access_data`]
@@ -62599,22 +63503,34 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::TrustCenterPrivateAccess>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::TrustCenterPrivateAccess>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_PRIVATE_ACCESS_DATA;
             let Self { client, workspace_id } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!("/trust-center/private-access"),
-                )
-                .query_opt("workspaceId", &workspace_id);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!("/trust-center/private-access"),
+                    )
+                    .query_opt("workspaceId", &workspace_id),
+            )
         }
     }
     /**Builder for [`Client::get_all_private_documents`]
@@ -62664,12 +63580,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::TrustCenterAllPrivateDocuments>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::TrustCenterAllPrivateDocuments>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_ALL_PRIVATE_DOCUMENTS;
             let Self { client, q, workspace_id } = self;
             let q = crate::request::field(op, "q", q)?;
@@ -62681,14 +63608,15 @@ pub mod builder {
                 Some(1i64),
                 None,
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!("/trust-center/private-documents"),
-                )
-                .query_opt("q", &q)
-                .query_opt("workspaceId", &workspace_id);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!("/trust-center/private-documents"),
+                    )
+                    .query_opt("q", &q)
+                    .query_opt("workspaceId", &workspace_id),
+            )
         }
     }
     /**Builder for [`Client::get_report`]
@@ -62765,25 +63693,37 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<()>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<()>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_REPORT;
             let Self { client, end_date, report_type, start_date, workspace_id } = self;
             let end_date = crate::request::field(op, "endDate", end_date)?;
             let report_type = crate::request::field(op, "reportType", report_type)?;
             let start_date = crate::request::field(op, "startDate", start_date)?;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!("/trust-center/reports"),
-                )
-                .query("endDate", &end_date)
-                .query("reportType", &report_type)
-                .query("startDate", &start_date)
-                .query("workspaceId", &workspace_id);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!("/trust-center/reports"),
+                    )
+                    .query("endDate", &end_date)
+                    .query("reportType", &report_type)
+                    .query("startDate", &start_date)
+                    .query("workspaceId", &workspace_id),
+            )
         }
     }
     /**Builder for [`Client::get_trust_center_requests`]
@@ -62874,12 +63814,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::TrustCenterRequestsPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::TrustCenterRequestsPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_TRUST_CENTER_REQUESTS;
             let Self { client, limit, page, q, sort_dir, status } = self;
             let limit = crate::request::field(op, "limit", limit)?;
@@ -62889,23 +63840,25 @@ pub mod builder {
             let q = crate::request::field(op, "q", q)?;
             let sort_dir = crate::request::field(op, "sortDir", sort_dir)?;
             let status = crate::request::field(op, "status", status)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!("/trust-center/requests"),
-                )
-                .query_opt("limit", &limit)
-                .query_opt("page", &page)
-                .query_opt("q", &q)
-                .query_opt("sortDir", &sort_dir)
-                .query_opt("status", &status);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!("/trust-center/requests"),
+                    )
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page)
+                    .query_opt("q", &q)
+                    .query_opt("sortDir", &sort_dir)
+                    .query_opt("status", &status),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -62920,6 +63873,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -62982,9 +63936,20 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<()>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<()>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::CREATE_TRUST_CENTER_ACCESS_REQUEST;
             let Self { client, body } = self;
             let body = crate::request::field(
@@ -62996,13 +63961,14 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!("/trust-center/requests"),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!("/trust-center/requests"),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::get_trust_center_access_request`]
@@ -63051,26 +64017,38 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::TrustCenterRequestDocumentWithName>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::TrustCenterRequestDocumentWithName>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_TRUST_CENTER_ACCESS_REQUEST;
             let Self { client, id, workspace_id } = self;
             let id = crate::request::field(op, "id", id)?;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/trust-center/requests/{}", crate ::request::path_segment(op,
-                        "id", & id) ?
-                    ),
-                )
-                .query("workspaceId", &workspace_id);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/trust-center/requests/{}", crate
+                            ::request::path_segment(op, "id", & id) ?
+                        ),
+                    )
+                    .query("workspaceId", &workspace_id),
+            )
         }
     }
     /**Builder for [`Client::approve_request`]
@@ -63137,12 +64115,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::TrustCenterRequestApprove>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::TrustCenterRequestApprove>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::APPROVE_REQUEST;
             let Self { client, id, body } = self;
             let id = crate::request::field(op, "id", id)?;
@@ -63155,16 +64144,17 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/trust-center/requests/{}/approve", crate
-                        ::request::path_segment(op, "id", & id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/trust-center/requests/{}/approve", crate
+                            ::request::path_segment(op, "id", & id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::denied_request`]
@@ -63216,24 +64206,36 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::TrustCenterRequestDenied>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::TrustCenterRequestDenied>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::DENIED_REQUEST;
             let Self { client, id } = self;
             let id = crate::request::field(op, "id", id)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/trust-center/requests/{}/deny", crate ::request::path_segment(op,
-                    "id", & id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/trust-center/requests/{}/deny", crate
+                        ::request::path_segment(op, "id", & id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::delete_document_for_user`]
@@ -63279,24 +64281,37 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<()>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<()>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::DELETE_DOCUMENT_FOR_USER;
             let Self { client, doc_id, user_id } = self;
             let doc_id = crate::request::field(op, "docId", doc_id)?;
             crate::request::check_range(op, "docId", &doc_id, Some(1i64), None)?;
             let user_id = crate::request::field(op, "userId", user_id)?;
             crate::request::check_range(op, "userId", &user_id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/users/documents/{}/{}", crate ::request::path_segment(op, "docId",
-                    & doc_id) ?, crate ::request::path_segment(op, "userId", & user_id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/users/documents/{}/{}", crate ::request::path_segment(op,
+                        "docId", & doc_id) ?, crate ::request::path_segment(op, "userId",
+                        & user_id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::get_user_document_download_url`]
@@ -63331,22 +64346,37 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::SignedUrl>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::SignedUrl>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_USER_DOCUMENT_DOWNLOAD_URL;
             let Self { client, id } = self;
             let id = crate::request::field(op, "id", id)?;
             crate::request::check_range(op, "id", &id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/users/documents/{}/download", crate ::request::path_segment(op,
-                    "id", & id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/users/documents/{}/download", crate ::request::path_segment(op,
+                        "id", & id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::get_all_documents`]
@@ -63433,12 +64463,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::UserAllDocuments>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::UserAllDocuments>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_ALL_DOCUMENTS;
             let Self { client, id, limit, page, q, type_ } = self;
             let id = crate::request::field(op, "id", id)?;
@@ -63449,19 +64490,20 @@ pub mod builder {
             crate::request::check_range(op, "page", &page, Some(1i64), None)?;
             let q = crate::request::field(op, "q", q)?;
             let type_ = crate::request::field(op, "type", type_)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/users/{}/documents", crate ::request::path_segment(op, "id", &
-                        id) ?
-                    ),
-                )
-                .query_opt("limit", &limit)
-                .query_opt("page", &page)
-                .query_opt("q", &q)
-                .query_opt("type", &type_);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/users/{}/documents", crate ::request::path_segment(op,
+                            "id", & id) ?
+                        ),
+                    )
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page)
+                    .query_opt("q", &q)
+                    .query_opt("type", &type_),
+            )
         }
     }
     /**Builder for [`Client::upload_document_for_user`]
@@ -63522,9 +64564,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::UserDocument>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::UserDocument>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::UPLOAD_DOCUMENT_FOR_USER;
             let Self { client, id, body } = self;
             let id = crate::request::field(op, "id", id)?;
@@ -63538,16 +64594,17 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/users/{}/documents", crate ::request::path_segment(op, "id", &
-                        id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/users/{}/documents", crate ::request::path_segment(op,
+                            "id", & id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::get_policy_versions_for_user`]
@@ -63582,24 +64639,37 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::UserPolicyVersions>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::UserPolicyVersions>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_POLICY_VERSIONS_FOR_USER;
             let Self { client, id } = self;
             let id = crate::request::field(op, "id", id)?;
             crate::request::check_range(op, "id", &id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/users/{}/policies", crate ::request::path_segment(op, "id", & id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/users/{}/policies", crate ::request::path_segment(op, "id", &
+                        id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::list_vendors`]
@@ -63990,9 +65060,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::VendorsPage>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::VendorsPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::LIST_VENDORS;
             let Self {
                 client,
@@ -64083,41 +65167,43 @@ pub mod builder {
                 "withLastQuestionnaires",
                 with_last_questionnaires,
             )?;
-            let request = crate::request::Request::new(client, op, format!("/vendors"))
-                .query_opt("category", &category)
-                .query_opt("contactEmail", &contact_email)
-                .query_opt("contactName", &contact_name)
-                .query_opt("critical", &critical)
-                .query_opt("impactLevel", &impact_level)
-                .query_opt("isArchived", &is_archived)
-                .query_opt("limit", &limit)
-                .query_opt("nextReviewDeadlineStatus", &next_review_deadline_status)
-                .query_opt("page", &page)
-                .query_opt("passwordPolicy", &password_policy)
-                .query_opt("q", &q)
-                .query_opt("renewalDate", &renewal_date)
-                .query_opt("renewalDateStatus", &renewal_date_status)
-                .query_opt("renewalScheduleType", &renewal_schedule_type)
-                .query_opt("risk", &risk)
-                .query_opt(
-                    "scheduledQuestionnaireStatus",
-                    &scheduled_questionnaire_status,
-                )
-                .query_opt("securityReviewStatus", &security_review_status)
-                .query_opt("sharedAccountId", &shared_account_id)
-                .query_opt("sort", &sort)
-                .query_opt("sortDir", &sort_dir)
-                .query_opt("status", &status)
-                .query_opt("type", &type_)
-                .query_opt("userId", &user_id)
-                .query_opt("withLastQuestionnaires", &with_last_questionnaires);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(client, op, format!("/vendors"))
+                    .query_opt("category", &category)
+                    .query_opt("contactEmail", &contact_email)
+                    .query_opt("contactName", &contact_name)
+                    .query_opt("critical", &critical)
+                    .query_opt("impactLevel", &impact_level)
+                    .query_opt("isArchived", &is_archived)
+                    .query_opt("limit", &limit)
+                    .query_opt("nextReviewDeadlineStatus", &next_review_deadline_status)
+                    .query_opt("page", &page)
+                    .query_opt("passwordPolicy", &password_policy)
+                    .query_opt("q", &q)
+                    .query_opt("renewalDate", &renewal_date)
+                    .query_opt("renewalDateStatus", &renewal_date_status)
+                    .query_opt("renewalScheduleType", &renewal_schedule_type)
+                    .query_opt("risk", &risk)
+                    .query_opt(
+                        "scheduledQuestionnaireStatus",
+                        &scheduled_questionnaire_status,
+                    )
+                    .query_opt("securityReviewStatus", &security_review_status)
+                    .query_opt("sharedAccountId", &shared_account_id)
+                    .query_opt("sort", &sort)
+                    .query_opt("sortDir", &sort_dir)
+                    .query_opt("status", &status)
+                    .query_opt("type", &type_)
+                    .query_opt("userId", &user_id)
+                    .query_opt("withLastQuestionnaires", &with_last_questionnaires),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -64132,6 +65218,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -64188,9 +65275,20 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::Vendor>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<types::Vendor>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::CREATE_VENDOR;
             let Self { client, body } = self;
             let body = crate::request::field(
@@ -64202,9 +65300,10 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(client, op, format!("/vendors"))
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(client, op, format!("/vendors"))
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::get_vendors_stats`]
@@ -64268,9 +65367,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::VendorsStats>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::VendorsStats>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_VENDORS_STATS;
             let Self { client, exclude_scopes, include_scopes } = self;
             let exclude_scopes = crate::request::field(
@@ -64283,14 +65396,11 @@ pub mod builder {
                 "includeScopes",
                 include_scopes,
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!("/vendors/stats"),
-                )
-                .query_opt("excludeScopes", &exclude_scopes)
-                .query_opt("includeScopes", &include_scopes);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(client, op, format!("/vendors/stats"))
+                    .query_opt("excludeScopes", &exclude_scopes)
+                    .query_opt("includeScopes", &include_scopes),
+            )
         }
     }
     /**Builder for [`Client::get_vendor`]
@@ -64325,19 +65435,33 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::Vendor>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<types::Vendor>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_VENDOR;
             let Self { client, id } = self;
             let id = crate::request::field(op, "id", id)?;
             crate::request::check_range(op, "id", &id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!("/vendors/{}", crate ::request::path_segment(op, "id", & id) ?),
-            );
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/vendors/{}", crate ::request::path_segment(op, "id", & id) ?
+                    ),
+                ),
+            )
         }
     }
     /**Builder for [`Client::update_vendor`]
@@ -64398,9 +65522,20 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::Vendor>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<types::Vendor>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::UPDATE_VENDOR;
             let Self { client, id, body } = self;
             let id = crate::request::field(op, "id", id)?;
@@ -64414,15 +65549,17 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/vendors/{}", crate ::request::path_segment(op, "id", & id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/vendors/{}", crate ::request::path_segment(op, "id", & id)
+                            ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::delete_vendor`]
@@ -64457,19 +65594,33 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<()>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<()>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::DELETE_VENDOR;
             let Self { client, id } = self;
             let id = crate::request::field(op, "id", id)?;
             crate::request::check_range(op, "id", &id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!("/vendors/{}", crate ::request::path_segment(op, "id", & id) ?),
-            );
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/vendors/{}", crate ::request::path_segment(op, "id", & id) ?
+                    ),
+                ),
+            )
         }
     }
     /**Builder for [`Client::get_control_test_instance`]
@@ -64515,12 +65666,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::ControlTestInstance>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::ControlTestInstance>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_CONTROL_TEST_INSTANCE;
             let Self { client, workspace_id, test_id } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -64533,16 +65695,17 @@ pub mod builder {
             )?;
             let test_id = crate::request::field(op, "testId", test_id)?;
             crate::request::check_range(op, "testId", &test_id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/workspaces/{}/monitors/{}/details", crate
-                    ::request::path_segment(op, "workspaceId", & workspace_id) ?, crate
-                    ::request::path_segment(op, "testId", & test_id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/workspaces/{}/monitors/{}/details", crate
+                        ::request::path_segment(op, "workspaceId", & workspace_id) ?,
+                        crate ::request::path_segment(op, "testId", & test_id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::list_vendor_questionnaires`]
@@ -64601,12 +65764,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::QuestionnairesSentPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::QuestionnairesSentPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::LIST_VENDOR_QUESTIONNAIRES;
             let Self { client, id, limit, page } = self;
             let id = crate::request::field(op, "id", id)?;
@@ -64615,23 +65789,25 @@ pub mod builder {
             crate::request::check_range(op, "limit", &limit, Some(1i64), Some(50i64))?;
             let page = crate::request::field(op, "page", page)?;
             crate::request::check_range(op, "page", &page, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/vendors/{}/questionnaires", crate ::request::path_segment(op,
-                        "id", & id) ?
-                    ),
-                )
-                .query_opt("limit", &limit)
-                .query_opt("page", &page);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/vendors/{}/questionnaires", crate
+                            ::request::path_segment(op, "id", & id) ?
+                        ),
+                    )
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -64646,6 +65822,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -64718,12 +65895,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::QuestionnairesSentPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::QuestionnairesSentPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::SEND_QUESTIONNAIRE_EMAIL;
             let Self { client, id, body } = self;
             let id = crate::request::field(op, "id", id)?;
@@ -64737,16 +65925,17 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/vendors/{}/questionnaires", crate ::request::path_segment(op,
-                        "id", & id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/vendors/{}/questionnaires", crate
+                            ::request::path_segment(op, "id", & id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::get_evidence`]
@@ -64792,9 +65981,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::Evidence>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::Evidence>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_EVIDENCE;
             let Self { client, workspace_id, id } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -64807,16 +66010,17 @@ pub mod builder {
             )?;
             let id = crate::request::field(op, "id", id)?;
             crate::request::check_range(op, "id", &id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/workspaces/{}/evidence-library/{}", crate
-                    ::request::path_segment(op, "workspaceId", & workspace_id) ?, crate
-                    ::request::path_segment(op, "id", & id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/workspaces/{}/evidence-library/{}", crate
+                        ::request::path_segment(op, "workspaceId", & workspace_id) ?,
+                        crate ::request::path_segment(op, "id", & id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::update_evidence`]
@@ -64888,9 +66092,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::Evidence>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::Evidence>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::UPDATE_EVIDENCE;
             let Self { client, workspace_id, id, body } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -64911,17 +66129,18 @@ pub mod builder {
                         types::EvidenceRequest::try_from(v).map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/workspaces/{}/evidence-library/{}", crate
-                        ::request::path_segment(op, "workspaceId", & workspace_id) ?,
-                        crate ::request::path_segment(op, "id", & id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/workspaces/{}/evidence-library/{}", crate
+                            ::request::path_segment(op, "workspaceId", & workspace_id) ?,
+                            crate ::request::path_segment(op, "id", & id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::delete_library_evidence`]
@@ -64967,9 +66186,20 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<()>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<()>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::DELETE_LIBRARY_EVIDENCE;
             let Self { client, workspace_id, id } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -64982,16 +66212,17 @@ pub mod builder {
             )?;
             let id = crate::request::field(op, "id", id)?;
             crate::request::check_range(op, "id", &id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/workspaces/{}/evidence-library/{}", crate
-                    ::request::path_segment(op, "workspaceId", & workspace_id) ?, crate
-                    ::request::path_segment(op, "id", & id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/workspaces/{}/evidence-library/{}", crate
+                        ::request::path_segment(op, "workspaceId", & workspace_id) ?,
+                        crate ::request::path_segment(op, "id", & id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::update_vendor_status`]
@@ -65052,9 +66283,20 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::Vendor>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<types::Vendor>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::UPDATE_VENDOR_STATUS;
             let Self { client, id, body } = self;
             let id = crate::request::field(op, "id", id)?;
@@ -65068,16 +66310,17 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/vendors/{}/status", crate ::request::path_segment(op, "id", &
-                        id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/vendors/{}/status", crate ::request::path_segment(op, "id",
+                            & id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::create_vendor_security_review`]
@@ -65141,12 +66384,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::VendorSecurityReview>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::VendorSecurityReview>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::CREATE_VENDOR_SECURITY_REVIEW;
             let Self { client, vendor_id, body } = self;
             let vendor_id = crate::request::field(op, "vendorId", vendor_id)?;
@@ -65160,16 +66414,17 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/vendors/{}/security-reviews", crate ::request::path_segment(op,
-                        "vendorId", & vendor_id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/vendors/{}/security-reviews", crate
+                            ::request::path_segment(op, "vendorId", & vendor_id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::list_workspaces`]
@@ -65231,12 +66486,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::WorkspacesPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::WorkspacesPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::LIST_WORKSPACES;
             let Self { client, limit, page, q } = self;
             let limit = crate::request::field(op, "limit", limit)?;
@@ -65244,21 +66510,19 @@ pub mod builder {
             let page = crate::request::field(op, "page", page)?;
             crate::request::check_range(op, "page", &page, Some(1i64), None)?;
             let q = crate::request::field(op, "q", q)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!("/workspaces"),
-                )
-                .query_opt("limit", &limit)
-                .query_opt("page", &page)
-                .query_opt("q", &q);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(client, op, format!("/workspaces"))
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page)
+                    .query_opt("q", &q),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -65273,6 +66537,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -65403,12 +66668,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::WorkspaceFrameworkReady>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::WorkspaceFrameworkReady>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_WORKSPACE_FRAMEWORKS_READY;
             let Self {
                 client,
@@ -65432,22 +66708,23 @@ pub mod builder {
             let page = crate::request::field(op, "page", page)?;
             crate::request::check_range(op, "page", &page, Some(1i64), None)?;
             let q = crate::request::field(op, "q", q)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/workspaces/{}/frameworks", crate ::request::path_segment(op,
-                        "id", & id) ?
-                    ),
-                )
-                .query_opt("excludeIds", &exclude_ids)
-                .query_opt("getAll", &get_all)
-                .query_opt("isEnabled", &is_enabled)
-                .query_opt("isReady", &is_ready)
-                .query_opt("limit", &limit)
-                .query_opt("page", &page)
-                .query_opt("q", &q);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/workspaces/{}/frameworks", crate
+                            ::request::path_segment(op, "id", & id) ?
+                        ),
+                    )
+                    .query_opt("excludeIds", &exclude_ids)
+                    .query_opt("getAll", &get_all)
+                    .query_opt("isEnabled", &is_enabled)
+                    .query_opt("isReady", &is_ready)
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page)
+                    .query_opt("q", &q),
+            )
         }
     }
     /**Builder for [`Client::retest`]
@@ -65493,9 +66770,20 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<()>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<()>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::RETEST;
             let Self { client, workspace_id, test_id } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -65508,16 +66796,17 @@ pub mod builder {
             )?;
             let test_id = crate::request::field(op, "testId", test_id)?;
             crate::request::check_range(op, "testId", &test_id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/workspaces/{}/autopilot/{}/retest", crate
-                    ::request::path_segment(op, "workspaceId", & workspace_id) ?, crate
-                    ::request::path_segment(op, "testId", & test_id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/workspaces/{}/autopilot/{}/retest", crate
+                        ::request::path_segment(op, "workspaceId", & workspace_id) ?,
+                        crate ::request::path_segment(op, "testId", & test_id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::create_control`]
@@ -65592,9 +66881,20 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::Control>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<types::Control>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::CREATE_CONTROL;
             let Self { client, workspace_id, body } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -65614,16 +66914,17 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/workspaces/{}/controls", crate ::request::path_segment(op,
-                        "workspaceId", & workspace_id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/workspaces/{}/controls", crate ::request::path_segment(op,
+                            "workspaceId", & workspace_id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::get_control_by_id`]
@@ -65669,9 +66970,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::ControlShort>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::ControlShort>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_CONTROL_BY_ID;
             let Self { client, workspace_id, control_id } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -65684,16 +66999,17 @@ pub mod builder {
             )?;
             let control_id = crate::request::field(op, "controlId", control_id)?;
             crate::request::check_range(op, "controlId", &control_id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/workspaces/{}/controls/{}", crate ::request::path_segment(op,
-                    "workspaceId", & workspace_id) ?, crate ::request::path_segment(op,
-                    "controlId", & control_id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/workspaces/{}/controls/{}", crate ::request::path_segment(op,
+                        "workspaceId", & workspace_id) ?, crate
+                        ::request::path_segment(op, "controlId", & control_id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::edit_control`]
@@ -65765,9 +67081,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::ControlShort>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::ControlShort>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::EDIT_CONTROL;
             let Self { client, workspace_id, control_id, body } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -65788,17 +67118,19 @@ pub mod builder {
                         types::EditControlRequest::try_from(v).map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/workspaces/{}/controls/{}", crate ::request::path_segment(op,
-                        "workspaceId", & workspace_id) ?, crate
-                        ::request::path_segment(op, "controlId", & control_id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/workspaces/{}/controls/{}", crate
+                            ::request::path_segment(op, "workspaceId", & workspace_id) ?,
+                            crate ::request::path_segment(op, "controlId", & control_id)
+                            ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::get_download_all_evidence`]
@@ -65844,9 +67176,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::SignedUrl>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::SignedUrl>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_DOWNLOAD_ALL_EVIDENCE;
             let Self { client, workspace_id, control_id } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -65859,16 +67205,17 @@ pub mod builder {
             )?;
             let control_id = crate::request::field(op, "controlId", control_id)?;
             crate::request::check_range(op, "controlId", &control_id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/workspaces/{}/controls/{}/evidence/download", crate
-                    ::request::path_segment(op, "workspaceId", & workspace_id) ?, crate
-                    ::request::path_segment(op, "controlId", & control_id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/workspaces/{}/controls/{}/evidence/download", crate
+                        ::request::path_segment(op, "workspaceId", & workspace_id) ?,
+                        crate ::request::path_segment(op, "controlId", & control_id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::get_control_notes`]
@@ -65953,12 +67300,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::NotesPaginatedPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::NotesPaginatedPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_CONTROL_NOTES;
             let Self { client, workspace_id, control_id, exclude_ids, limit, page } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -65976,25 +67334,28 @@ pub mod builder {
             crate::request::check_range(op, "limit", &limit, Some(1i64), Some(50i64))?;
             let page = crate::request::field(op, "page", page)?;
             crate::request::check_range(op, "page", &page, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/workspaces/{}/controls/{}/notes", crate
-                        ::request::path_segment(op, "workspaceId", & workspace_id) ?,
-                        crate ::request::path_segment(op, "controlId", & control_id) ?
-                    ),
-                )
-                .query_opt("excludeIds", &exclude_ids)
-                .query_opt("limit", &limit)
-                .query_opt("page", &page);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/workspaces/{}/controls/{}/notes", crate
+                            ::request::path_segment(op, "workspaceId", & workspace_id) ?,
+                            crate ::request::path_segment(op, "controlId", & control_id)
+                            ?
+                        ),
+                    )
+                    .query_opt("excludeIds", &exclude_ids)
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -66009,6 +67370,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -66089,9 +67451,20 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::Note>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<types::Note>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::CREATE_CONTROL_NOTE;
             let Self { client, workspace_id, control_id, body } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -66113,17 +67486,19 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/workspaces/{}/controls/{}/notes", crate
-                        ::request::path_segment(op, "workspaceId", & workspace_id) ?,
-                        crate ::request::path_segment(op, "controlId", & control_id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/workspaces/{}/controls/{}/notes", crate
+                            ::request::path_segment(op, "workspaceId", & workspace_id) ?,
+                            crate ::request::path_segment(op, "controlId", & control_id)
+                            ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::get_control_note`]
@@ -66183,9 +67558,20 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::Note>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<types::Note>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_CONTROL_NOTE;
             let Self { client, workspace_id, control_id, note_id } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -66199,17 +67585,18 @@ pub mod builder {
             let control_id = crate::request::field(op, "controlId", control_id)?;
             crate::request::check_range(op, "controlId", &control_id, Some(1i64), None)?;
             let note_id = crate::request::field(op, "noteId", note_id)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/workspaces/{}/controls/{}/notes/{}", crate
-                    ::request::path_segment(op, "workspaceId", & workspace_id) ?, crate
-                    ::request::path_segment(op, "controlId", & control_id) ?, crate
-                    ::request::path_segment(op, "noteId", & note_id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/workspaces/{}/controls/{}/notes/{}", crate
+                        ::request::path_segment(op, "workspaceId", & workspace_id) ?,
+                        crate ::request::path_segment(op, "controlId", & control_id) ?,
+                        crate ::request::path_segment(op, "noteId", & note_id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::update_note`]
@@ -66293,9 +67680,20 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::Note>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<types::Note>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::UPDATE_NOTE;
             let Self { client, workspace_id, control_id, note_id, body } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -66317,18 +67715,19 @@ pub mod builder {
                         types::NoteRequest::try_from(v).map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/workspaces/{}/controls/{}/notes/{}", crate
-                        ::request::path_segment(op, "workspaceId", & workspace_id) ?,
-                        crate ::request::path_segment(op, "controlId", & control_id) ?,
-                        crate ::request::path_segment(op, "noteId", & note_id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/workspaces/{}/controls/{}/notes/{}", crate
+                            ::request::path_segment(op, "workspaceId", & workspace_id) ?,
+                            crate ::request::path_segment(op, "controlId", & control_id)
+                            ?, crate ::request::path_segment(op, "noteId", & note_id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::delete_note`]
@@ -66388,9 +67787,20 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<()>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Response<()>, crate::Error>,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::DELETE_NOTE;
             let Self { client, workspace_id, control_id, note_id } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -66404,17 +67814,18 @@ pub mod builder {
             let control_id = crate::request::field(op, "controlId", control_id)?;
             crate::request::check_range(op, "controlId", &control_id, Some(1i64), None)?;
             let note_id = crate::request::field(op, "noteId", note_id)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/workspaces/{}/controls/{}/notes/{}", crate
-                    ::request::path_segment(op, "workspaceId", & workspace_id) ?, crate
-                    ::request::path_segment(op, "controlId", & control_id) ?, crate
-                    ::request::path_segment(op, "noteId", & note_id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/workspaces/{}/controls/{}/notes/{}", crate
+                        ::request::path_segment(op, "workspaceId", & workspace_id) ?,
+                        crate ::request::path_segment(op, "controlId", & control_id) ?,
+                        crate ::request::path_segment(op, "noteId", & note_id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     /**Builder for [`Client::upload_external_evidence`]
@@ -66500,12 +67911,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::MappedExternalEvidence>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::MappedExternalEvidence>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::UPLOAD_EXTERNAL_EVIDENCE;
             let Self { client, workspace_id, id, body } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -66527,17 +67949,18 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/workspaces/{}/controls/{}/external-evidence", crate
-                        ::request::path_segment(op, "workspaceId", & workspace_id) ?,
-                        crate ::request::path_segment(op, "id", & id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/workspaces/{}/controls/{}/external-evidence", crate
+                            ::request::path_segment(op, "workspaceId", & workspace_id) ?,
+                            crate ::request::path_segment(op, "id", & id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::list_evidence`]
@@ -66716,12 +68139,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            crate::Response<types::EvidenceLibraryPage>,
-            crate::Error,
-        > {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::EvidenceLibraryPage>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::LIST_EVIDENCE;
             let Self {
                 client,
@@ -66765,31 +68199,33 @@ pub mod builder {
                 "versionSourceTypes[]",
                 version_source_types,
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/workspaces/{}/evidence-library", crate
-                        ::request::path_segment(op, "workspaceId", & workspace_id) ?
-                    ),
-                )
-                .query_opt("excludeControlId", &exclude_control_id)
-                .query_opt("excludeIds", &exclude_ids)
-                .query_opt("fileKey", &file_key)
-                .query_opt("limit", &limit)
-                .query_opt("page", &page)
-                .query_opt("q", &q)
-                .query_opt("sort", &sort)
-                .query_opt("sortDir", &sort_dir)
-                .query_opt("status", &status)
-                .query_opt("versionSourceTypes[]", &version_source_types);
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/workspaces/{}/evidence-library", crate
+                            ::request::path_segment(op, "workspaceId", & workspace_id) ?
+                        ),
+                    )
+                    .query_opt("excludeControlId", &exclude_control_id)
+                    .query_opt("excludeIds", &exclude_ids)
+                    .query_opt("fileKey", &file_key)
+                    .query_opt("limit", &limit)
+                    .query_opt("page", &page)
+                    .query_opt("q", &q)
+                    .query_opt("sort", &sort)
+                    .query_opt("sortDir", &sort_dir)
+                    .query_opt("status", &status)
+                    .query_opt("versionSourceTypes[]", &version_source_types),
+            )
         }
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -66804,6 +68240,7 @@ pub mod builder {
         }
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(
             self,
         ) -> ::futures::stream::BoxStream<
@@ -66871,9 +68308,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::Evidence>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::Evidence>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::CREATE_EVIDENCE;
             let Self { client, workspace_id, body } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -66892,16 +68343,17 @@ pub mod builder {
                         types::EvidenceRequest::try_from(v).map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/workspaces/{}/evidence-library", crate
-                        ::request::path_segment(op, "workspaceId", & workspace_id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/workspaces/{}/evidence-library", crate
+                            ::request::path_segment(op, "workspaceId", & workspace_id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::update_evidence_sync`]
@@ -66973,9 +68425,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::EvidenceSync>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::EvidenceSync>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::UPDATE_EVIDENCE_SYNC;
             let Self { client, workspace_id, id, body } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -66997,17 +68463,18 @@ pub mod builder {
                             .map_err(|e| e.to_string())
                     }),
             )?;
-            let request = crate::request::Request::new(
-                    client,
-                    op,
-                    format!(
-                        "/workspaces/{}/evidence-library/sync/{}", crate
-                        ::request::path_segment(op, "workspaceId", & workspace_id) ?,
-                        crate ::request::path_segment(op, "id", & id) ?
-                    ),
-                )
-                .json(&body)?;
-            crate::runtime::execute(client, request).await
+            Ok(
+                crate::request::Request::new(
+                        client,
+                        op,
+                        format!(
+                            "/workspaces/{}/evidence-library/sync/{}", crate
+                            ::request::path_segment(op, "workspaceId", & workspace_id) ?,
+                            crate ::request::path_segment(op, "id", & id) ?
+                        ),
+                    )
+                    .json(&body)?,
+            )
         }
     }
     /**Builder for [`Client::get_library_evidence_download_url`]
@@ -67064,9 +68531,23 @@ pub mod builder {
         /// one is invalid); the request then goes through the client's
         /// rate limiter, retries, timeouts and tracing. Failures are
         /// [`crate::Error`]s.
-        pub async fn send(
+        #[inline]
+        pub fn send(
             self,
-        ) -> ::std::result::Result<crate::Response<types::SignedUrl>, crate::Error> {
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                crate::Response<types::SignedUrl>,
+                crate::Error,
+            >,
+        > + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(
+            self,
+        ) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &crate::operations::GET_LIBRARY_EVIDENCE_DOWNLOAD_URL;
             let Self { client, workspace_id, evidence_id, version_id } = self;
             let workspace_id = crate::request::field(op, "workspaceId", workspace_id)?;
@@ -67087,17 +68568,18 @@ pub mod builder {
             )?;
             let version_id = crate::request::field(op, "versionId", version_id)?;
             crate::request::check_range(op, "versionId", &version_id, Some(1i64), None)?;
-            let request = crate::request::Request::new(
-                client,
-                op,
-                format!(
-                    "/workspaces/{}/evidence-library/{}/version/{}/download", crate
-                    ::request::path_segment(op, "workspaceId", & workspace_id) ?, crate
-                    ::request::path_segment(op, "evidenceId", & evidence_id) ?, crate
-                    ::request::path_segment(op, "versionId", & version_id) ?
+            Ok(
+                crate::request::Request::new(
+                    client,
+                    op,
+                    format!(
+                        "/workspaces/{}/evidence-library/{}/version/{}/download", crate
+                        ::request::path_segment(op, "workspaceId", & workspace_id) ?,
+                        crate ::request::path_segment(op, "evidenceId", & evidence_id) ?,
+                        crate ::request::path_segment(op, "versionId", & version_id) ?
+                    ),
                 ),
-            );
-            crate::runtime::execute(client, request).await
+            )
         }
     }
     ///The upload of `POST /connections/upload/csv` (see [`crate::Client::create_idp_connection_from_csv`]).

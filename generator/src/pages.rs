@@ -159,12 +159,14 @@ pub(crate) fn builder_methods(op: &Operation, pages: &[PageSchema]) -> Result<Op
         /// stops when it has yielded `total` items or a page comes back
         /// empty, and ends with an error instead of looping when a page
         /// repeats the previous one or after [`crate::MAX_PAGES`] pages.
+        #[inline]
         pub fn pages(self) -> ::futures::stream::BoxStream<'a, ::std::result::Result<types::#page_type, crate::Error>> {
             crate::pagination::pages(&#module::operations::#meta, crate::MAX_PAGES, move |page| self.clone().page(page).send())
         }
 
         /// Every item of every page (see [`Self::pages`]); an item that does
         /// not have the documented shape is kept (a [`crate::Tolerant`]).
+        #[inline]
         pub fn items(self) -> ::futures::stream::BoxStream<'a, ::std::result::Result<crate::Tolerant<types::#item_type>, crate::Error>> {
             crate::pagination::items(self.pages())
         }

@@ -91,6 +91,23 @@ pub(crate) async fn execute<T: DeserializeOwned>(
     decode::read(answer)
 }
 
+/// Runs a typed builder's call: its request as the builder made it (or the
+/// reason it could not), then as [`execute`].
+///
+/// The builders' `send` is `#[inline]` and returns this future, so that
+/// the reading of each answer type is compiled where a program calls the
+/// operation, not for every operation in this crate: a program pays for
+/// the operations it uses.
+///
+/// # Errors
+/// The builder's own [`Error::InvalidRequest`], else as [`execute`].
+pub(crate) async fn send<T: DeserializeOwned>(
+    client: &Client,
+    request: Result<Request, Error>,
+) -> Result<Response<T>, Error> {
+    execute(client, request?).await
+}
+
 /// The attempt loop: the call's last answer, a success's, or the error it
 /// ends in.
 ///

@@ -99,18 +99,9 @@ fn replace_send(
     })?;
     let docs: Vec<_> = progenitors.attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect();
     let send = send_of(op, fields, answer)?;
-    block.items.push(
-        syn::parse2(quote! {
-            #(#docs)*
-            ///
-            /// Checks every parameter and the body first (nothing is sent when
-            /// one is invalid); the request then goes through the client's
-            /// rate limiter, retries, timeouts and tracing. Failures are
-            /// [`crate::Error`]s.
-            #send
-        })
-        .map_err(|e| Error::Unparsable(e.to_string()))?,
-    );
+    let send: syn::ItemImpl =
+        syn::parse2(quote! { impl X { #(#docs)* #send } }).map_err(|e| Error::Unparsable(e.to_string()))?;
+    block.items.extend(send.items);
     // A listing's builder streams its pages and items too.
     if let Some(methods) = crate::pages::builder_methods(op, pages)? {
         let methods: syn::ItemImpl =
@@ -212,15 +203,27 @@ fn send_of(op: &Operation, fields: &Fields, answer: &syn::Type) -> Result<TokenS
     };
     let attach_body = body.as_ref().map(|_| quote! { .json(&body)? });
     Ok(quote! {
-        pub async fn send(self) -> ::std::result::Result<crate::Response<#answer>, crate::Error> {
+        ///
+        /// Checks every parameter and the body first (nothing is sent when
+        /// one is invalid); the request then goes through the client's
+        /// rate limiter, retries, timeouts and tracing. Failures are
+        /// [`crate::Error`]s.
+        #[inline]
+        pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<crate::Response<#answer>, crate::Error>> + 'a {
+            let client = self.client;
+            crate::runtime::send(client, self.into_request())
+        }
+
+        /// The request `send` makes: every parameter and the body checked.
+        #[inline]
+        fn into_request(self) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &#module::operations::#meta;
             let Self { client, #(#names),* } = self;
             #(#reads)*
             #check
-            let request = crate::request::Request::new(client, op, format!(#template #(, #args)*))
+            Ok(crate::request::Request::new(client, op, format!(#template #(, #args)*))
                 #(#queries)*
-                #attach_body;
-            crate::runtime::execute(client, request).await
+                #attach_body)
         }
     })
 }

@@ -95,19 +95,27 @@ fn pass_2_gives_every_generated_operation_a_send_through_the_attempt_loop() {
     let mut sends = Vec::new();
     for item in module(&file, "builder") {
         let Item::Impl(block) = item else { continue };
-        for item in &block.items {
-            let ImplItem::Fn(f) = item else { continue };
-            if f.sig.ident != "send" {
-                continue;
-            }
-            let mut paths = Paths::default();
-            paths.visit_block(&f.block);
-            assert!(paths.0.iter().any(|p| p == "crate::runtime::execute"), "{paths:?}", paths = paths.0);
-            assert!(paths.0.iter().any(|p| p.starts_with("crate::operations::")), "{:?}", paths.0);
-            let output = f.sig.output.to_token_stream().to_string();
-            assert!(output.contains("crate :: Response <") && output.contains("crate :: Error"), "{output}");
-            sends.push(block.self_ty.to_token_stream().to_string());
-        }
+        let function = |name: &str| {
+            block.items.iter().find_map(|item| match item {
+                ImplItem::Fn(f) if f.sig.ident == name => Some(f),
+                _ => None,
+            })
+        };
+        let Some(send) = function("send") else { continue };
+        // `send` is inline and hands the checked request to the attempt
+        // loop: the answer's reading is compiled where the operation is used.
+        let mut paths = Paths::default();
+        paths.visit_block(&send.block);
+        assert!(paths.0.iter().any(|p| p == "crate::runtime::send"), "{:?}", paths.0);
+        assert!(send.attrs.iter().any(|a| a.path().is_ident("inline")), "`send` is #[inline]");
+        let output = send.sig.output.to_token_stream().to_string();
+        assert!(output.contains("crate :: Response <") && output.contains("crate :: Error"), "{output}");
+        let request = function("into_request").expect("`send`'s request is made by `into_request`");
+        let mut paths = Paths::default();
+        paths.visit_block(&request.block);
+        assert!(paths.0.iter().any(|p| p.starts_with("crate::operations::")), "{:?}", paths.0);
+        assert!(paths.0.iter().any(|p| p == "crate::request::Request::new"), "{:?}", paths.0);
+        sends.push(block.self_ty.to_token_stream().to_string());
     }
     sends.sort();
     let mut expected: Vec<String> = generated
