@@ -69190,6 +69190,7 @@ pub mod operations {
     pub const TOGGLE_VERSION_CONTROL_IDENTITY: crate::Operation = crate::Operation {
         id: "toggle_version_control_identity",
         method: crate::Method::Put,
+        root: "",
         path: "/user-identities/version-control/{id}/toggle",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -69227,6 +69228,7 @@ pub mod operations {
     pub const CONNECT_VERSION_CONTROL_IDENTITY: crate::Operation = crate::Operation {
         id: "connect_version_control_identity",
         method: crate::Method::Put,
+        root: "",
         path: "/user-identities/version-control/{id}/connect",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -69264,6 +69266,7 @@ pub mod operations {
     pub const LIST_VERSION_CONTROL_IDENTITIES: crate::Operation = crate::Operation {
         id: "list_version_control_identities",
         method: crate::Method::Get,
+        root: "",
         path: "/user-identities/version-control",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 412u16, 429u16, 500u16],
@@ -69395,6 +69398,7 @@ pub mod operations {
     pub const SET_VERSION_CONTROL_IDENTITY_SERVICE_ACCOUNT: crate::Operation = crate::Operation {
         id: "set_version_control_identity_service_account",
         method: crate::Method::Put,
+        root: "",
         path: "/user-identities/version-control/{id}/service-account",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -69432,6 +69436,7 @@ pub mod operations {
     pub const LIST_INFRASTRUCTURE_IDENTITIES: crate::Operation = crate::Operation {
         id: "list_infrastructure_identities",
         method: crate::Method::Get,
+        root: "",
         path: "/user-identities/infrastructure",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 412u16, 429u16, 500u16],
@@ -69567,6 +69572,7 @@ pub mod operations {
     pub const TOGGLE_INFRASTRUCTURE_IDENTITY: crate::Operation = crate::Operation {
         id: "toggle_infrastructure_identity",
         method: crate::Method::Put,
+        root: "",
         path: "/user-identities/infrastructure/{id}/toggle",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -69604,6 +69610,7 @@ pub mod operations {
     pub const CONNECT_INFRASTRUCTURE_IDENTITY: crate::Operation = crate::Operation {
         id: "connect_infrastructure_identity",
         method: crate::Method::Put,
+        root: "",
         path: "/user-identities/infrastructure/{id}/connect",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -69641,6 +69648,7 @@ pub mod operations {
     pub const SET_INFRASTRUCTURE_IDENTITY_SERVICE_ACCOUNT: crate::Operation = crate::Operation {
         id: "set_infrastructure_identity_service_account",
         method: crate::Method::Put,
+        root: "",
         path: "/user-identities/infrastructure/{id}/service-account",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -69678,6 +69686,7 @@ pub mod operations {
     pub const LIST_CONNECTIONS: crate::Operation = crate::Operation {
         id: "list_connections",
         method: crate::Method::Get,
+        root: "",
         path: "/connections",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 412u16, 429u16, 500u16],
@@ -69813,6 +69822,7 @@ pub mod operations {
     pub const CREATE_IDP_CONNECTION_FROM_CSV: crate::Operation = crate::Operation {
         id: "create_idp_connection_from_csv",
         method: crate::Method::Post,
+        root: "",
         path: "/connections/upload/csv",
         success: &[201u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 412u16, 429u16, 500u16],
@@ -69839,6 +69849,7 @@ pub mod operations {
     pub const UPDATE_IDP_CONNECTION_FROM_CSV: crate::Operation = crate::Operation {
         id: "update_idp_connection_from_csv",
         method: crate::Method::Put,
+        root: "",
         path: "/connections/{id}/upload/csv",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -69876,6 +69887,7 @@ pub mod operations {
     pub const CREATE_IDP_CONNECTION_FROM_JSON: crate::Operation = crate::Operation {
         id: "create_idp_connection_from_json",
         method: crate::Method::Post,
+        root: "",
         path: "/connections/upload/json",
         success: &[201u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 412u16, 429u16, 500u16],
@@ -69902,6 +69914,7 @@ pub mod operations {
     pub const UPDATE_IDP_CONNECTION_FROM_JSON: crate::Operation = crate::Operation {
         id: "update_idp_connection_from_json",
         method: crate::Method::Put,
+        root: "",
         path: "/connections/{id}/upload/json",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -69939,6 +69952,7 @@ pub mod operations {
     pub const LIST_USERS: crate::Operation = crate::Operation {
         id: "list_users",
         method: crate::Method::Get,
+        root: "",
         path: "/users",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 412u16, 429u16, 500u16],
@@ -70118,6 +70132,7 @@ pub mod operations {
     pub const GET_USER: crate::Operation = crate::Operation {
         id: "get_user",
         method: crate::Method::Get,
+        root: "",
         path: "/users/{id}",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -70155,6 +70170,7 @@ pub mod operations {
     pub const GET_USER_BY_EMAIL: crate::Operation = crate::Operation {
         id: "get_user_by_email",
         method: crate::Method::Get,
+        root: "",
         path: "/users/{email}/email",
         success: &[200u16],
         errors: &[401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16, 400u16],
@@ -70192,6 +70208,7 @@ pub mod operations {
     pub const LIST_ASSETS: crate::Operation = crate::Operation {
         id: "list_assets",
         method: crate::Method::Get,
+        root: "",
         path: "/assets",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 412u16, 429u16, 500u16],
@@ -70401,6 +70418,7 @@ pub mod operations {
     pub const CREATE_ASSET: crate::Operation = crate::Operation {
         id: "create_asset",
         method: crate::Method::Post,
+        root: "",
         path: "/assets",
         success: &[201u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 422u16, 429u16, 500u16],
@@ -70425,6 +70443,7 @@ pub mod operations {
     pub const DELETE_ASSET: crate::Operation = crate::Operation {
         id: "delete_asset",
         method: crate::Method::Delete,
+        root: "",
         path: "/assets/{id}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -70462,6 +70481,7 @@ pub mod operations {
     pub const UPDATE_BACKGROUND_CHECK: crate::Operation = crate::Operation {
         id: "update_background_check",
         method: crate::Method::Post,
+        root: "",
         path: "/background-check/{userId}/manual",
         success: &[201u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 409u16, 412u16, 429u16, 500u16],
@@ -70499,6 +70519,7 @@ pub mod operations {
     pub const GET_COMPANY: crate::Operation = crate::Operation {
         id: "get_company",
         method: crate::Method::Get,
+        root: "",
         path: "/company/info",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -70523,6 +70544,7 @@ pub mod operations {
     pub const LIST_CONTROLS: crate::Operation = crate::Operation {
         id: "list_controls",
         method: crate::Method::Get,
+        root: "",
         path: "/controls",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -71781,6 +71803,7 @@ pub mod operations {
     pub const BULK_DELETE_CONTROL_OWNERS: crate::Operation = crate::Operation {
         id: "bulk_delete_control_owners",
         method: crate::Method::Delete,
+        root: "",
         path: "/controls/owners",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -71805,6 +71828,7 @@ pub mod operations {
     pub const GET_MAPPED_EXTERNAL_EVIDENCE: crate::Operation = crate::Operation {
         id: "get_mapped_external_evidence",
         method: crate::Method::Get,
+        root: "",
         path: "/controls/{id}/external-evidence",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -71878,6 +71902,7 @@ pub mod operations {
     pub const GET_CONTROL_OWNERS_FOR_A_CONTROL: crate::Operation = crate::Operation {
         id: "get_control_owners_for_a_control",
         method: crate::Method::Get,
+        root: "",
         path: "/controls/{id}/owners",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -71987,6 +72012,7 @@ pub mod operations {
     pub const PUT_CONTROL_OWNERS: crate::Operation = crate::Operation {
         id: "put_control_owners",
         method: crate::Method::Put,
+        root: "",
         path: "/controls/{id}/owners",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -72024,6 +72050,7 @@ pub mod operations {
     pub const GET_MAPPED_REQUIREMENTS: crate::Operation = crate::Operation {
         id: "get_mapped_requirements",
         method: crate::Method::Get,
+        root: "",
         path: "/controls/{id}/requirements",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -72167,6 +72194,7 @@ pub mod operations {
     pub const GET_DEVICES_FOR_CUSTOM_CONNECTION: crate::Operation = crate::Operation {
         id: "get_devices_for_custom_connection",
         method: crate::Method::Get,
+        root: "",
         path: "/custom-connections/{connectionId}/devices",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -72288,6 +72316,7 @@ pub mod operations {
     pub const CREATE_DEVICE_FOR_CUSTOM_CONNECTION: crate::Operation = crate::Operation {
         id: "create_device_for_custom_connection",
         method: crate::Method::Post,
+        root: "",
         path: "/custom-connections/{connectionId}/devices",
         success: &[201u16],
         errors: &[
@@ -72327,6 +72356,7 @@ pub mod operations {
     pub const CREATE_CUSTOM_DATA: crate::Operation = crate::Operation {
         id: "create_custom_data",
         method: crate::Method::Post,
+        root: "",
         path: "/custom-connections/{connectionId}/resources/{resourceId}/records",
         success: &[200u16, 201u16],
         errors: &[
@@ -72414,6 +72444,7 @@ pub mod operations {
     pub const UPDATE_CUSTOM_DATA: crate::Operation = crate::Operation {
         id: "update_custom_data",
         method: crate::Method::Put,
+        root: "",
         path: "/custom-connections/{connectionId}/resources/{resourceId}/records/{recordId}",
         success: &[200u16],
         errors: &[
@@ -72477,6 +72508,7 @@ pub mod operations {
     pub const DELETE_CUSTOM_DATA: crate::Operation = crate::Operation {
         id: "delete_custom_data",
         method: crate::Method::Delete,
+        root: "",
         path: "/custom-connections/{connectionId}/resources/{resourceId}/records/{recordId}",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -72538,6 +72570,7 @@ pub mod operations {
     pub const GET_CUSTOMER_REQUEST_LIST: crate::Operation = crate::Operation {
         id: "get_customer_request_list",
         method: crate::Method::Get,
+        root: "",
         path: "/customer-request",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -72659,6 +72692,7 @@ pub mod operations {
     pub const UPDATE_CUSTOMER_REQUEST_DETAILS: crate::Operation = crate::Operation {
         id: "update_customer_request_details",
         method: crate::Method::Put,
+        root: "",
         path: "/customer-request/{customerRequestId}/details",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -72696,6 +72730,7 @@ pub mod operations {
     pub const GET_DEVICES: crate::Operation = crate::Operation {
         id: "get_devices",
         method: crate::Method::Get,
+        root: "",
         path: "/devices",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 412u16, 429u16, 500u16],
@@ -72832,6 +72867,7 @@ pub mod operations {
     pub const DELETE_DEVICE_DOCUMENT: crate::Operation = crate::Operation {
         id: "delete_device_document",
         method: crate::Method::Delete,
+        root: "",
         path: "/devices/documents/{documentId}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -72869,6 +72905,7 @@ pub mod operations {
     pub const GET_DEVICE_DOCUMENT_DOWNLOAD_URL: crate::Operation = crate::Operation {
         id: "get_device_document_download_url",
         method: crate::Method::Get,
+        root: "",
         path: "/devices/documents/{documentId}/download",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -72906,6 +72943,7 @@ pub mod operations {
     pub const GET_DEVICE: crate::Operation = crate::Operation {
         id: "get_device",
         method: crate::Method::Get,
+        root: "",
         path: "/devices/{deviceId}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -72961,6 +72999,7 @@ pub mod operations {
     pub const GET_DEVICE_APPS: crate::Operation = crate::Operation {
         id: "get_device_apps",
         method: crate::Method::Get,
+        root: "",
         path: "/devices/{deviceId}/apps",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -73022,6 +73061,7 @@ pub mod operations {
     pub const GET_DEVICE_DOCUMENTS: crate::Operation = crate::Operation {
         id: "get_device_documents",
         method: crate::Method::Get,
+        root: "",
         path: "/devices/{deviceId}/documents",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -73077,6 +73117,7 @@ pub mod operations {
     pub const UPLOAD_DOCUMENT_FOR_DEVICE: crate::Operation = crate::Operation {
         id: "upload_document_for_device",
         method: crate::Method::Post,
+        root: "",
         path: "/devices/{deviceId}/documents",
         success: &[201u16],
         errors: &[
@@ -73116,6 +73157,7 @@ pub mod operations {
     pub const LIST_EVENTS: crate::Operation = crate::Operation {
         id: "list_events",
         method: crate::Method::Get,
+        root: "",
         path: "/events",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 412u16, 429u16, 500u16],
@@ -74145,6 +74187,7 @@ pub mod operations {
     pub const GET_EVENT_DETAILS: crate::Operation = crate::Operation {
         id: "get_event_details",
         method: crate::Method::Get,
+        root: "",
         path: "/events/{id}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -74182,6 +74225,7 @@ pub mod operations {
     pub const DELETE_EXTERNAL_EVIDENCE: crate::Operation = crate::Operation {
         id: "delete_external_evidence",
         method: crate::Method::Delete,
+        root: "",
         path: "/external-evidence/{id}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -74219,6 +74263,7 @@ pub mod operations {
     pub const GET_EXTERNAL_EVIDENCE_DOWNLOAD_URL: crate::Operation = crate::Operation {
         id: "get_external_evidence_download_url",
         method: crate::Method::Get,
+        root: "",
         path: "/external-evidence/{id}/download",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -74256,6 +74301,7 @@ pub mod operations {
     pub const GET_ALL_REQUIREMENTS: crate::Operation = crate::Operation {
         id: "get_all_requirements",
         method: crate::Method::Get,
+        root: "",
         path: "/frameworks/requirements",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -75148,6 +75194,7 @@ pub mod operations {
     pub const LIST_MONITORS: crate::Operation = crate::Operation {
         id: "list_monitors",
         method: crate::Method::Get,
+        root: "",
         path: "/monitors",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 412u16, 429u16, 500u16],
@@ -75388,6 +75435,7 @@ pub mod operations {
     pub const LIST_PERSONNEL: crate::Operation = crate::Operation {
         id: "list_personnel",
         method: crate::Method::Get,
+        root: "",
         path: "/personnel",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -75824,6 +75872,7 @@ pub mod operations {
     pub const RESET_SYNC_FOR_ALL_PERSONNEL: crate::Operation = crate::Operation {
         id: "reset_sync_for_all_personnel",
         method: crate::Method::Put,
+        root: "",
         path: "/personnel/all/reset-sync",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 409u16, 412u16, 429u16, 500u16],
@@ -75848,6 +75897,7 @@ pub mod operations {
     pub const RESET_SYNC_FOR_PERSONNEL: crate::Operation = crate::Operation {
         id: "reset_sync_for_personnel",
         method: crate::Method::Put,
+        root: "",
         path: "/personnel/reset-sync/{personnelId}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 409u16, 412u16, 429u16, 500u16],
@@ -75885,6 +75935,7 @@ pub mod operations {
     pub const RESET_SYNC_FOR_SOME_PERSONNEL: crate::Operation = crate::Operation {
         id: "reset_sync_for_some_personnel",
         method: crate::Method::Put,
+        root: "",
         path: "/personnel/some/reset-sync",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 409u16, 412u16, 429u16, 500u16],
@@ -75909,6 +75960,7 @@ pub mod operations {
     pub const GET_PERSONNEL_DETAILS_BY_EMAIL: crate::Operation = crate::Operation {
         id: "get_personnel_details_by_email",
         method: crate::Method::Get,
+        root: "",
         path: "/personnel/{email}/email",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -75946,6 +75998,7 @@ pub mod operations {
     pub const GET_PERSONNEL_DETAILS: crate::Operation = crate::Operation {
         id: "get_personnel_details",
         method: crate::Method::Get,
+        root: "",
         path: "/personnel/{id}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -75983,6 +76036,7 @@ pub mod operations {
     pub const UPDATE_CONTRACT_DATES: crate::Operation = crate::Operation {
         id: "update_contract_dates",
         method: crate::Method::Put,
+        root: "",
         path: "/personnel/{id}/contract-dates",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 409u16, 412u16, 429u16, 500u16],
@@ -76020,6 +76074,7 @@ pub mod operations {
     pub const UPDATE_STATUS: crate::Operation = crate::Operation {
         id: "update_status",
         method: crate::Method::Put,
+        root: "",
         path: "/personnel/{id}/status",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 409u16, 412u16, 429u16, 500u16],
@@ -76057,6 +76112,7 @@ pub mod operations {
     pub const GET_DEVICES_FOR_PERSONNEL: crate::Operation = crate::Operation {
         id: "get_devices_for_personnel",
         method: crate::Method::Get,
+        root: "",
         path: "/personnel/{personnelId}/devices",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -76193,6 +76249,7 @@ pub mod operations {
     pub const GET_POLICIES: crate::Operation = crate::Operation {
         id: "get_policies",
         method: crate::Method::Get,
+        root: "",
         path: "/policies",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -76290,6 +76347,7 @@ pub mod operations {
     pub const GET_CURRENT_PUBLISHED_POLICY_DOWNLOAD_URL: crate::Operation = crate::Operation {
         id: "get_current_published_policy_download_url",
         method: crate::Method::Get,
+        root: "",
         path: "/policies/{id}/current-published/download",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -76339,6 +76397,7 @@ pub mod operations {
     pub const GET_CURRENT_PUBLISHED_POLICY_PDF_DOWNLOAD_URL: crate::Operation = crate::Operation {
         id: "get_current_published_policy_pdf_download_url",
         method: crate::Method::Get,
+        root: "",
         path: "/policies/{id}/current-published/download/pdf",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -76376,6 +76435,7 @@ pub mod operations {
     pub const GET_POLICY: crate::Operation = crate::Operation {
         id: "get_policy",
         method: crate::Method::Get,
+        root: "",
         path: "/policies/{policyId}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -76413,6 +76473,7 @@ pub mod operations {
     pub const GET_POLICY_VERSION_DOWNLOAD_URL: crate::Operation = crate::Operation {
         id: "get_policy_version_download_url",
         method: crate::Method::Get,
+        root: "",
         path: "/policy-version/{id}/download",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -76450,6 +76511,7 @@ pub mod operations {
     pub const GET_QUESTIONNAIRES_SENT_BY_VENDOR: crate::Operation = crate::Operation {
         id: "get_questionnaires_sent_by_vendor",
         method: crate::Method::Get,
+        root: "",
         path: "/questionnaires/vendor/{vendorId}/sent",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -76487,6 +76549,7 @@ pub mod operations {
     pub const GET_QUESTIONNAIRE_ANSWERS: crate::Operation = crate::Operation {
         id: "get_questionnaire_answers",
         method: crate::Method::Get,
+        root: "",
         path: "/questionnaires/{questionnaireId}/vendor/{vendorId}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -76536,6 +76599,7 @@ pub mod operations {
     pub const GET_SESSIONS: crate::Operation = crate::Operation {
         id: "get_sessions",
         method: crate::Method::Get,
+        root: "",
         path: "/sessions",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 412u16, 429u16, 500u16],
@@ -76609,6 +76673,7 @@ pub mod operations {
     pub const GET_SESSION_EVIDENCE: crate::Operation = crate::Operation {
         id: "get_session_evidence",
         method: crate::Method::Get,
+        root: "",
         path: "/sessions/{sessionId}/evidence",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -76670,6 +76735,7 @@ pub mod operations {
     pub const CREATE_TICKET: crate::Operation = crate::Operation {
         id: "create_ticket",
         method: crate::Method::Post,
+        root: "",
         path: "/tickets",
         success: &[201u16],
         errors: &[400u16, 401u16, 403u16, 412u16, 429u16, 500u16, 503u16],
@@ -76694,6 +76760,7 @@ pub mod operations {
     pub const UPDATE_COMPANY_INFO_PRIVATE_ACCESS: crate::Operation = crate::Operation {
         id: "update_company_info_private_access",
         method: crate::Method::Put,
+        root: "",
         path: "/trust-center/company-info/private-access",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 412u16, 429u16, 500u16],
@@ -76731,6 +76798,7 @@ pub mod operations {
     pub const LIST_TRUST_CENTER_CONTROLS: crate::Operation = crate::Operation {
         id: "list_trust_center_controls",
         method: crate::Method::Get,
+        root: "",
         path: "/trust-center/controls",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 412u16, 429u16, 500u16],
@@ -76768,6 +76836,7 @@ pub mod operations {
     pub const GET_PRIVATE_ACCESS_DATA: crate::Operation = crate::Operation {
         id: "get_private_access_data",
         method: crate::Method::Get,
+        root: "",
         path: "/trust-center/private-access",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 412u16, 429u16, 500u16],
@@ -76805,6 +76874,7 @@ pub mod operations {
     pub const GET_ALL_PRIVATE_DOCUMENTS: crate::Operation = crate::Operation {
         id: "get_all_private_documents",
         method: crate::Method::Get,
+        root: "",
         path: "/trust-center/private-documents",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 412u16, 429u16, 500u16],
@@ -76854,6 +76924,7 @@ pub mod operations {
     pub const GET_REPORT: crate::Operation = crate::Operation {
         id: "get_report",
         method: crate::Method::Get,
+        root: "",
         path: "/trust-center/reports",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 412u16, 429u16, 500u16],
@@ -76934,6 +77005,7 @@ pub mod operations {
     pub const GET_TRUST_CENTER_REQUESTS: crate::Operation = crate::Operation {
         id: "get_trust_center_requests",
         method: crate::Method::Get,
+        root: "",
         path: "/trust-center/requests",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 412u16, 429u16, 500u16],
@@ -77031,6 +77103,7 @@ pub mod operations {
     pub const CREATE_TRUST_CENTER_ACCESS_REQUEST: crate::Operation = crate::Operation {
         id: "create_trust_center_access_request",
         method: crate::Method::Post,
+        root: "",
         path: "/trust-center/requests",
         success: &[201u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 412u16, 429u16, 500u16],
@@ -77055,6 +77128,7 @@ pub mod operations {
     pub const GET_TRUST_CENTER_ACCESS_REQUEST: crate::Operation = crate::Operation {
         id: "get_trust_center_access_request",
         method: crate::Method::Get,
+        root: "",
         path: "/trust-center/requests/{id}",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -77104,6 +77178,7 @@ pub mod operations {
     pub const APPROVE_REQUEST: crate::Operation = crate::Operation {
         id: "approve_request",
         method: crate::Method::Put,
+        root: "",
         path: "/trust-center/requests/{id}/approve",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -77148,6 +77223,7 @@ pub mod operations {
     pub const DENIED_REQUEST: crate::Operation = crate::Operation {
         id: "denied_request",
         method: crate::Method::Put,
+        root: "",
         path: "/trust-center/requests/{id}/deny",
         success: &[200u16],
         errors: &[400u16, 401u16, 402u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -77185,6 +77261,7 @@ pub mod operations {
     pub const DELETE_DOCUMENT_FOR_USER: crate::Operation = crate::Operation {
         id: "delete_document_for_user",
         method: crate::Method::Delete,
+        root: "",
         path: "/users/documents/{docId}/{userId}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -77234,6 +77311,7 @@ pub mod operations {
     pub const GET_USER_DOCUMENT_DOWNLOAD_URL: crate::Operation = crate::Operation {
         id: "get_user_document_download_url",
         method: crate::Method::Get,
+        root: "",
         path: "/users/documents/{id}/download",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -77271,6 +77349,7 @@ pub mod operations {
     pub const GET_ALL_DOCUMENTS: crate::Operation = crate::Operation {
         id: "get_all_documents",
         method: crate::Method::Get,
+        root: "",
         path: "/users/{id}/documents",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -77367,6 +77446,7 @@ pub mod operations {
     pub const UPLOAD_DOCUMENT_FOR_USER: crate::Operation = crate::Operation {
         id: "upload_document_for_user",
         method: crate::Method::Post,
+        root: "",
         path: "/users/{id}/documents",
         success: &[201u16],
         errors: &[
@@ -77406,6 +77486,7 @@ pub mod operations {
     pub const GET_POLICY_VERSIONS_FOR_USER: crate::Operation = crate::Operation {
         id: "get_policy_versions_for_user",
         method: crate::Method::Get,
+        root: "",
         path: "/users/{id}/policies",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -77443,6 +77524,7 @@ pub mod operations {
     pub const LIST_VENDORS: crate::Operation = crate::Operation {
         id: "list_vendors",
         method: crate::Method::Get,
+        root: "",
         path: "/vendors",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 412u16, 429u16, 500u16],
@@ -77826,6 +77908,7 @@ pub mod operations {
     pub const CREATE_VENDOR: crate::Operation = crate::Operation {
         id: "create_vendor",
         method: crate::Method::Post,
+        root: "",
         path: "/vendors",
         success: &[201u16],
         errors: &[400u16, 401u16, 403u16, 412u16, 429u16, 500u16],
@@ -77850,6 +77933,7 @@ pub mod operations {
     pub const GET_VENDORS_STATS: crate::Operation = crate::Operation {
         id: "get_vendors_stats",
         method: crate::Method::Get,
+        root: "",
         path: "/vendors/stats",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -77921,6 +78005,7 @@ pub mod operations {
     pub const GET_VENDOR: crate::Operation = crate::Operation {
         id: "get_vendor",
         method: crate::Method::Get,
+        root: "",
         path: "/vendors/{id}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -77958,6 +78043,7 @@ pub mod operations {
     pub const UPDATE_VENDOR: crate::Operation = crate::Operation {
         id: "update_vendor",
         method: crate::Method::Put,
+        root: "",
         path: "/vendors/{id}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -77995,6 +78081,7 @@ pub mod operations {
     pub const DELETE_VENDOR: crate::Operation = crate::Operation {
         id: "delete_vendor",
         method: crate::Method::Delete,
+        root: "",
         path: "/vendors/{id}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -78032,6 +78119,7 @@ pub mod operations {
     pub const UPLOAD_VENDOR_DOCUMENT: crate::Operation = crate::Operation {
         id: "upload_vendor_document",
         method: crate::Method::Post,
+        root: "",
         path: "/vendors/{id}/documents",
         success: &[201u16],
         errors: &[
@@ -78071,6 +78159,7 @@ pub mod operations {
     pub const LIST_VENDOR_QUESTIONNAIRES: crate::Operation = crate::Operation {
         id: "list_vendor_questionnaires",
         method: crate::Method::Get,
+        root: "",
         path: "/vendors/{id}/questionnaires",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -78132,6 +78221,7 @@ pub mod operations {
     pub const SEND_QUESTIONNAIRE_EMAIL: crate::Operation = crate::Operation {
         id: "send_questionnaire_email",
         method: crate::Method::Post,
+        root: "",
         path: "/vendors/{id}/questionnaires",
         success: &[201u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -78169,6 +78259,7 @@ pub mod operations {
     pub const SAVE_MANUAL_QUESTIONNAIRE_FILES: crate::Operation = crate::Operation {
         id: "save_manual_questionnaire_files",
         method: crate::Method::Post,
+        root: "",
         path: "/vendors/{id}/questionnaires/manual",
         success: &[201u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -78206,6 +78297,7 @@ pub mod operations {
     pub const UPDATE_VENDOR_STATUS: crate::Operation = crate::Operation {
         id: "update_vendor_status",
         method: crate::Method::Put,
+        root: "",
         path: "/vendors/{id}/status",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -78243,6 +78335,7 @@ pub mod operations {
     pub const CREATE_VENDOR_SECURITY_REVIEW: crate::Operation = crate::Operation {
         id: "create_vendor_security_review",
         method: crate::Method::Post,
+        root: "",
         path: "/vendors/{vendorId}/security-reviews",
         success: &[201u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -78280,6 +78373,7 @@ pub mod operations {
     pub const LIST_WORKSPACES: crate::Operation = crate::Operation {
         id: "list_workspaces",
         method: crate::Method::Get,
+        root: "",
         path: "/workspaces",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -78341,6 +78435,7 @@ pub mod operations {
     pub const GET_WORKSPACE_FRAMEWORKS_READY: crate::Operation = crate::Operation {
         id: "get_workspace_frameworks_ready",
         method: crate::Method::Get,
+        root: "",
         path: "/workspaces/{id}/frameworks",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -78462,6 +78557,7 @@ pub mod operations {
     pub const RETEST: crate::Operation = crate::Operation {
         id: "retest",
         method: crate::Method::Post,
+        root: "",
         path: "/workspaces/{workspaceId}/autopilot/{testId}/retest",
         success: &[201u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 409u16, 412u16, 429u16, 500u16],
@@ -78517,6 +78613,7 @@ pub mod operations {
     pub const CREATE_CONTROL: crate::Operation = crate::Operation {
         id: "create_control",
         method: crate::Method::Post,
+        root: "",
         path: "/workspaces/{workspaceId}/controls",
         success: &[201u16],
         errors: &[
@@ -78557,6 +78654,7 @@ pub mod operations {
     pub const GET_CONTROL_BY_ID: crate::Operation = crate::Operation {
         id: "get_control_by_id",
         method: crate::Method::Get,
+        root: "",
         path: "/workspaces/{workspaceId}/controls/{controlId}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -78606,6 +78704,7 @@ pub mod operations {
     pub const EDIT_CONTROL: crate::Operation = crate::Operation {
         id: "edit_control",
         method: crate::Method::Put,
+        root: "",
         path: "/workspaces/{workspaceId}/controls/{controlId}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -78655,6 +78754,7 @@ pub mod operations {
     pub const GET_DOWNLOAD_ALL_EVIDENCE: crate::Operation = crate::Operation {
         id: "get_download_all_evidence",
         method: crate::Method::Get,
+        root: "",
         path: "/workspaces/{workspaceId}/controls/{controlId}/evidence/download",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -78704,6 +78804,7 @@ pub mod operations {
     pub const GET_CONTROL_NOTES: crate::Operation = crate::Operation {
         id: "get_control_notes",
         method: crate::Method::Get,
+        root: "",
         path: "/workspaces/{workspaceId}/controls/{controlId}/notes",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -78789,6 +78890,7 @@ pub mod operations {
     pub const CREATE_CONTROL_NOTE: crate::Operation = crate::Operation {
         id: "create_control_note",
         method: crate::Method::Post,
+        root: "",
         path: "/workspaces/{workspaceId}/controls/{controlId}/notes",
         success: &[201u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -78838,6 +78940,7 @@ pub mod operations {
     pub const GET_CONTROL_NOTE: crate::Operation = crate::Operation {
         id: "get_control_note",
         method: crate::Method::Get,
+        root: "",
         path: "/workspaces/{workspaceId}/controls/{controlId}/notes/{noteId}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -78899,6 +79002,7 @@ pub mod operations {
     pub const UPDATE_NOTE: crate::Operation = crate::Operation {
         id: "update_note",
         method: crate::Method::Put,
+        root: "",
         path: "/workspaces/{workspaceId}/controls/{controlId}/notes/{noteId}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -78960,6 +79064,7 @@ pub mod operations {
     pub const DELETE_NOTE: crate::Operation = crate::Operation {
         id: "delete_note",
         method: crate::Method::Delete,
+        root: "",
         path: "/workspaces/{workspaceId}/controls/{controlId}/notes/{noteId}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -79027,6 +79132,7 @@ pub mod operations {
     pub const UPLOAD_EXTERNAL_EVIDENCE: crate::Operation = crate::Operation {
         id: "upload_external_evidence",
         method: crate::Method::Post,
+        root: "",
         path: "/workspaces/{workspaceId}/controls/{id}/external-evidence",
         success: &[201u16],
         errors: &[
@@ -79078,6 +79184,7 @@ pub mod operations {
     pub const LIST_EVIDENCE: crate::Operation = crate::Operation {
         id: "list_evidence",
         method: crate::Method::Get,
+        root: "",
         path: "/workspaces/{workspaceId}/evidence-library",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -79252,6 +79359,7 @@ pub mod operations {
     pub const CREATE_EVIDENCE: crate::Operation = crate::Operation {
         id: "create_evidence",
         method: crate::Method::Post,
+        root: "",
         path: "/workspaces/{workspaceId}/evidence-library",
         success: &[201u16],
         errors: &[
@@ -79291,6 +79399,7 @@ pub mod operations {
     pub const UPDATE_EVIDENCE_SYNC: crate::Operation = crate::Operation {
         id: "update_evidence_sync",
         method: crate::Method::Put,
+        root: "",
         path: "/workspaces/{workspaceId}/evidence-library/sync/{id}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -79340,6 +79449,7 @@ pub mod operations {
     pub const GET_LIBRARY_EVIDENCE_DOWNLOAD_URL: crate::Operation = crate::Operation {
         id: "get_library_evidence_download_url",
         method: crate::Method::Get,
+        root: "",
         path: "/workspaces/{workspaceId}/evidence-library/{evidenceId}/version/{versionId}/download",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -79401,6 +79511,7 @@ pub mod operations {
     pub const GET_EVIDENCE: crate::Operation = crate::Operation {
         id: "get_evidence",
         method: crate::Method::Get,
+        root: "",
         path: "/workspaces/{workspaceId}/evidence-library/{id}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -79450,6 +79561,7 @@ pub mod operations {
     pub const UPDATE_EVIDENCE: crate::Operation = crate::Operation {
         id: "update_evidence",
         method: crate::Method::Put,
+        root: "",
         path: "/workspaces/{workspaceId}/evidence-library/{id}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -79499,6 +79611,7 @@ pub mod operations {
     pub const DELETE_LIBRARY_EVIDENCE: crate::Operation = crate::Operation {
         id: "delete_library_evidence",
         method: crate::Method::Delete,
+        root: "",
         path: "/workspaces/{workspaceId}/evidence-library/{id}",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -79548,6 +79661,7 @@ pub mod operations {
     pub const GET_CONTROL_TEST_INSTANCE: crate::Operation = crate::Operation {
         id: "get_control_test_instance",
         method: crate::Method::Get,
+        root: "",
         path: "/workspaces/{workspaceId}/monitors/{testId}/details",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],
@@ -79597,6 +79711,7 @@ pub mod operations {
     pub const GET_MONITOR_FAILED_RESULTS_REPORT: crate::Operation = crate::Operation {
         id: "get_monitor_failed_results_report",
         method: crate::Method::Get,
+        root: "",
         path: "/workspaces/{workspaceId}/monitors/{testId}/failures",
         success: &[200u16],
         errors: &[400u16, 401u16, 404u16, 429u16],
@@ -79681,6 +79796,7 @@ pub mod operations {
     pub const GET_POLICY_ASSOCIATED_CONTROLS: crate::Operation = crate::Operation {
         id: "get_policy_associated_controls",
         method: crate::Method::Get,
+        root: "",
         path: "/workspaces/{workspaceId}/policies/{policyId}/associated-controls",
         success: &[200u16],
         errors: &[400u16, 401u16, 403u16, 404u16, 412u16, 429u16, 500u16],

@@ -169,12 +169,16 @@ fn requires_a_part(operation: &Operation) -> bool {
 }
 
 impl<'a> Call<'a> {
-    /// Every page of a listing, from page 1 (a `page` given is replaced),
-    /// each as its JSON answer, by the paginator of the typed listings
-    /// (see [`crate::Page`]): it stops when `total` items came or a page is
-    /// empty, and ends with an error instead of looping when a page repeats
-    /// the previous one or after [`crate::MAX_PAGES`] pages. A path outside
-    /// the spec ([`Client::raw`]) is paged as Drata's v1 listings are.
+    /// Every page of a listing, each as its JSON answer, by the paginator
+    /// of the typed listings. A listing paged by number (see
+    /// [`crate::Page`]) starts at page 1 (a `page` given is replaced) and
+    /// stops when `total` items came or a page is empty; one paged by
+    /// cursor (see [`crate::CursorPage`]) starts where the call says (no
+    /// `cursor`: the start) and stops after the page whose cursor is null.
+    /// Either ends with an error instead of looping (a page repeating the
+    /// previous one, a cursor given twice) or after [`crate::MAX_PAGES`]
+    /// pages. A path outside the spec ([`Client::raw`]) is paged as Drata's
+    /// v1 listings are.
     ///
     /// # Errors
     /// The stream's first item is [`Error::Pagination`] when the operation
@@ -187,6 +191,16 @@ impl<'a> Call<'a> {
                 message: format!("{} is not a listing: it has no pages", operation.describe()),
             };
             return futures::stream::once(async move { Err(error) }).boxed();
+        }
+        if operation.pagination == Some(crate::Pagination::Cursor) {
+            return crate::pagination::cursor_pages(operation, crate::MAX_PAGES, move |cursor| {
+                let mut call = self.clone();
+                if let Some(cursor) = cursor {
+                    call.params.retain(|(name, _)| name != "cursor");
+                    call.params.push(("cursor".into(), cursor));
+                }
+                call.send()
+            });
         }
         crate::pagination::pages(operation, crate::MAX_PAGES, move |page| {
             let mut call = self.clone();
@@ -308,6 +322,12 @@ fn raw_target(
         let query = params.into_iter().map(|(name, value)| (name, vec![Value::String(value)])).collect();
         return Ok(Target { path, query, headers: Vec::new() });
     }
+    // The path from the operation's version root (`/v2/vendors` → `/vendors`):
+    // the request adds the root back.
+    let path = match path.strip_prefix(operation.root) {
+        Some(rest) => rest.to_string(),
+        None => path,
+    };
     for (name, value) in operation.path_values(&path) {
         if let Some(parameter) = operation.parameter(name) {
             parsed(operation, parameter, &value)?;

@@ -407,6 +407,21 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.baseurl
     }
+
+    /// This client as Drata's v2 API ([`crate::v2`]): the same client (key,
+    /// region, connection pool, rate limiter, retries and deadlines), with
+    /// v2's operations, whose paths start at `/v2` from the same API root.
+    ///
+    /// ```
+    /// let client = drata::Client::builder().api_key("k").build()?;
+    /// let v2 = client.v2();
+    /// let _listing = v2.list_vendors().size(100);
+    /// # Ok::<(), drata::Error>(())
+    /// ```
+    #[cfg(feature = "api-v2")]
+    pub fn v2(&self) -> &crate::v2::Client {
+        ref_cast::RefCast::ref_cast(self)
+    }
 }
 
 #[cfg(test)]

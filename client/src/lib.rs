@@ -124,6 +124,41 @@ mod generated {
     include!("../generated/drata.rs");
 }
 
+/// Drata's v2 API: every operation of Drata's v2 document, typed, on the
+/// same [`Client`] as v1 (one key, one region, one rate limiter, the same
+/// retries, deadlines and [`Error`]), reached with [`Client::v2`].
+///
+/// Its listings page by cursor ([`CursorPage`]): `.pages()` and `.items()`
+/// follow `pagination.cursor` to the last page.
+///
+/// ```no_run
+/// # async fn run(client: drata::Client) -> drata::Result<()> {
+/// use futures::TryStreamExt;
+///
+/// let v2 = client.v2();
+/// let vendors: Vec<_> = v2.list_vendors().size(100).items().try_collect().await?;
+/// println!("{} vendors", vendors.len());
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "api-v2")]
+pub mod v2 {
+    #![allow(
+        missing_docs,
+        unused_imports,
+        unused_mut,
+        dead_code,
+        clippy::all,
+        clippy::pedantic,
+        rustdoc::all
+    )]
+    // The generator's output for `openapi/drata-v2.yaml`, as for v1.
+    #[cfg(feature = "generate")]
+    include!(concat!(env!("OUT_DIR"), "/v2.rs"));
+    #[cfg(not(feature = "generate"))]
+    include!("../generated/v2.rs");
+}
+
 mod call;
 mod checks;
 mod config;
@@ -158,7 +193,7 @@ pub use generated::field_rules;
 pub use generated::{Client, builder, operations, shapes, types};
 pub use limiter::{RateLimit, RateLimiter};
 pub use operation::{BodyKind, Method, Operation, Pagination, Parameter, ParameterKind, ParameterLocation};
-pub use pagination::{Item, MAX_PAGES, Page};
+pub use pagination::{CursorPage, Item, MAX_PAGES, Page};
 pub use response::Response;
 pub use retry::RetryPolicy;
 pub use shape::Shape;

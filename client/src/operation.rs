@@ -80,7 +80,11 @@ pub struct Operation {
     pub id: &'static str,
     /// The HTTP method.
     pub method: Method,
-    /// The path template, relative to the API root, e.g. `/connections/{id}/upload/csv`.
+    /// Where its API version's paths start, from the region's API root
+    /// (`…/public`): empty for v1, `/v2` for v2.
+    pub root: &'static str,
+    /// The path template, relative to its version's root ([`Self::root`]),
+    /// as its document writes it, e.g. `/connections/{id}/upload/csv`.
     pub path: &'static str,
     /// The statuses of its documented success answers (most have one; some
     /// answer 200 or 201).
@@ -127,6 +131,16 @@ pub struct Operation {
     pub error_schema: Option<&'static str>,
 }
 
+/// Every operation of every API version the build has, later versions
+/// first (a `/v2/…` path is v2's before any v1 template could take it).
+fn every_operation() -> impl Iterator<Item = &'static Operation> {
+    #[cfg(feature = "api-v2")]
+    let later = crate::v2::operations::ALL.iter().copied();
+    #[cfg(not(feature = "api-v2"))]
+    let later = std::iter::empty();
+    later.chain(crate::operations::ALL.iter().copied())
+}
+
 /// The path of the operations that stand for requests outside the spec.
 const RAW_PATH: &str = "*";
 
@@ -136,6 +150,7 @@ fn raw(method: Method) -> &'static Operation {
         Operation {
             id: "api",
             method,
+            root: "",
             path: RAW_PATH,
             success: &[200],
             errors: &[],
@@ -177,8 +192,12 @@ fn raw(method: Method) -> &'static Operation {
 #[non_exhaustive]
 pub enum Pagination {
     /// By number: the `page` (from 1) and `limit` parameters; each answer
-    /// holds `data` and the listing's `total`.
+    /// holds `data` and the listing's `total` (Drata's v1).
     Page,
+    /// By cursor: the `cursor` parameter (none for the first page) and
+    /// `size`; each answer holds `data` and `pagination.cursor`, where the
+    /// next page starts, null on the last (Drata's v2).
+    Cursor,
 }
 
 /// Where a parameter goes.
@@ -240,7 +259,7 @@ pub struct Parameter {
 impl Operation {
     /// `METHOD /path/template`.
     pub fn describe(&self) -> String {
-        format!("{} {}", self.method, self.path)
+        format!("{} {}{}", self.method, self.root, self.path)
     }
 
     /// Whether `status` ends this operation well: any 2xx. Drata's
@@ -281,18 +300,20 @@ impl Operation {
     /// The other methods the spec has on the path template `path` fits,
     /// when it has none of `method`'s: what a 404 of an unknown route means.
     pub fn methods_of_path(path: &str) -> Vec<Method> {
-        crate::operations::ALL.iter().filter(|op| fits(op.path, path)).map(|op| op.method).collect()
+        every_operation().filter(|op| op.fits(path)).map(|op| op.method).collect()
+    }
+
+    /// Whether `path` (from the region's API root, `/v2/…` for v2) is one
+    /// of this operation's.
+    fn fits(&self, path: &str) -> bool {
+        path.strip_prefix(self.root).is_some_and(|rest| fits(self.path, rest))
     }
 
     /// The operation a request outside the typed methods goes to: the
     /// spec's operation whose method and path template match `path`
     /// (`/users/7` → `GET /users/{id}`), else one that stands for any path.
     pub fn matching(method: Method, path: &str) -> &'static Operation {
-        crate::operations::ALL
-            .iter()
-            .copied()
-            .find(|op| op.method == method && fits(op.path, path))
-            .unwrap_or_else(|| raw(method))
+        every_operation().find(|op| op.method == method && op.fits(path)).unwrap_or_else(|| raw(method))
     }
 
     /// The parameter named `name` on the wire.

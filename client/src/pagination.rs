@@ -1,8 +1,10 @@
-//! Every listing as a stream, across pages, by one mechanism: a listing's
-//! answer is a [`Page`] (its `data` and `total`, implemented by the
-//! generator for every page schema of the spec), and [`pages`] fetches page
-//! after page with the listing's own builder. Each list builder gets
-//! `.pages()` and `.items()` (generated); `Client::connections` and its
+//! Every listing as a stream, across pages, by one mechanism per way of
+//! paging: a listing paged by number (v1) answers a [`Page`] (its `data`
+//! and `total`), one paged by cursor (v2) a [`CursorPage`] (its `data` and
+//! the next page's cursor), each implemented by the generator for every
+//! page schema of the spec; [`pages`] and [`cursor_pages`] fetch page after
+//! page with the listing's own builder. Each list builder gets `.pages()`
+//! and `.items()` (generated); `Client::connections` and its
 //! `ConnectionFilter` (`connections.rs`) are the connections listing's on top.
 
 use std::future::Future;
@@ -10,6 +12,7 @@ use std::future::Future;
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt, stream};
 
+use crate::error::cut;
 use crate::operation::Operation;
 use crate::response::Response;
 use crate::{Error, Tolerant};
@@ -118,7 +121,7 @@ where
     F: Fn(u32) -> Fut + Send + Sync + 'a,
     Fut: Future<Output = Result<Response<P>, Error>> + Send + 'a,
 {
-    let start = Cursor { next_page: 1, seen: 0, previous_ids: None, done: false };
+    let start = Numbered { next_page: 1, seen: 0, previous_ids: None, done: false };
     let fetch = std::sync::Arc::new(fetch);
     stream::try_unfold(start, move |mut cursor| {
         let fetch = fetch.clone();
@@ -170,9 +173,187 @@ where
     pages.map_ok(|page| stream::iter(page.into_items().into_iter().map(Ok))).try_flatten().boxed()
 }
 
-struct Cursor {
+/// Where a listing paged by number stands.
+struct Numbered {
     next_page: u32,
     seen: u64,
     previous_ids: Option<Vec<String>>,
     done: bool,
+}
+
+/// One page of a listing paged by cursor (Drata's v2): its items and where
+/// the next page starts. The generator implements it for every such page
+/// schema of the spec.
+pub trait CursorPage {
+    /// The type of the listing's items.
+    type Item;
+    /// The items of the page.
+    fn items(&self) -> &[Tolerant<Self::Item>];
+    /// The items, owned.
+    fn into_items(self) -> Vec<Tolerant<Self::Item>>;
+    /// Where the next page starts (the `cursor` to send for it); `None`
+    /// on the last page.
+    fn next_cursor(&self) -> Option<&str>;
+    /// How many items the whole listing holds, when the page says it (v2
+    /// says it on the first page when asked, `includeTotalCount`).
+    fn total_count(&self) -> Option<i64>;
+}
+
+/// What the cursor paginator reads of a page: the next page's cursor.
+/// Typed pages ([`CursorPage`]) and pages read as JSON
+/// (`{"data": [...], "pagination": {"cursor": …}}`) both are one.
+pub(crate) trait CursorView {
+    /// The next page's cursor; `None` (or empty) on the last page.
+    fn next_cursor_text(&self) -> Option<&str>;
+}
+
+impl<P: CursorPage> CursorView for P {
+    fn next_cursor_text(&self) -> Option<&str> {
+        self.next_cursor()
+    }
+}
+
+impl CursorView for serde_json::Value {
+    fn next_cursor_text(&self) -> Option<&str> {
+        self.pointer("/pagination/cursor").and_then(serde_json::Value::as_str)
+    }
+}
+
+/// What the cursor paginator does next.
+enum Next {
+    /// Fetch the page at this cursor (`None`: as the builder says, the
+    /// listing's start unless it sets a cursor).
+    Fetch(Option<String>),
+    /// End the stream with this error (after the page that caused it).
+    Fail(Error),
+    /// The last page has been yielded.
+    Done,
+}
+
+/// Page after page of a listing paged by cursor: `fetch(None)` sends the
+/// builder's request as it is, `fetch(Some(cursor))` the same with `cursor`.
+///
+/// The stream ends after the page whose cursor is null, missing or empty.
+/// It ends with an [`Error::Pagination`] (instead of looping) when the
+/// server gives a cursor it gave before, or when another page would be
+/// more than `max_pages`.
+pub(crate) fn cursor_pages<'a, P, F, Fut>(
+    operation: &'static Operation,
+    max_pages: u32,
+    fetch: F,
+) -> BoxStream<'a, Result<P, Error>>
+where
+    P: CursorView + Send + 'a,
+    F: Fn(Option<String>) -> Fut + Send + Sync + 'a,
+    Fut: Future<Output = Result<Response<P>, Error>> + Send + 'a,
+{
+    let fetch = std::sync::Arc::new(fetch);
+    let start = (Next::Fetch(None), std::collections::HashSet::<String>::new(), 0_u32);
+    stream::try_unfold(start, move |(next, mut seen, fetched)| {
+        let fetch = fetch.clone();
+        async move {
+            let cursor = match next {
+                Next::Done => return Ok(None),
+                Next::Fail(error) => return Err(error),
+                Next::Fetch(cursor) => cursor,
+            };
+            let page = fetch(cursor).await?.into_inner();
+            let fetched = fetched.saturating_add(1);
+            let next = match page.next_cursor_text().filter(|c| !c.is_empty()) {
+                None => Next::Done,
+                Some(cursor) if seen.contains(cursor) => Next::Fail(Error::Pagination {
+                    operation,
+                    message: format!(
+                        "the server gave the cursor `{}` a second time: stopping instead of looping",
+                        cut(cursor)
+                    ),
+                }),
+                Some(_) if fetched >= max_pages => Next::Fail(Error::Pagination {
+                    operation,
+                    message: format!(
+                        "stopped after {max_pages} pages without reaching the end of the listing (raise `max_pages` if that many is expected)"
+                    ),
+                }),
+                Some(cursor) => {
+                    seen.insert(cursor.to_string());
+                    Next::Fetch(Some(cursor.to_string()))
+                }
+            };
+            Ok(Some((page, (next, seen, fetched))))
+        }
+    })
+    .boxed()
+}
+
+/// Every item of every page of `pages`, a listing paged by cursor.
+#[cfg_attr(
+    not(feature = "api-v2"),
+    allow(dead_code, reason = "used by the listings of the areas a build has")
+)]
+pub fn cursor_items<'a, P>(
+    pages: BoxStream<'a, Result<P, Error>>,
+) -> BoxStream<'a, Result<Tolerant<P::Item>, Error>>
+where
+    P: CursorPage + Send + 'a,
+    P::Item: Send + 'a,
+{
+    pages.map_ok(|page| stream::iter(page.into_items().into_iter().map(Ok))).try_flatten().boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use futures::TryStreamExt;
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    /// A page read as JSON whose next cursor is `next`.
+    fn page(n: u32, next: Value) -> Result<Response<Value>, Error> {
+        let value = json!({"data": [{"id": n}], "pagination": {"cursor": next}});
+        Ok(Response::new(value, 200, http::HeaderMap::new(), bytes::Bytes::new()))
+    }
+
+    /// Every page `cursor_pages` fetches with `fetch`, at most `max_pages`,
+    /// with the cursors it was asked for, and how it ended.
+    async fn run(
+        max_pages: u32,
+        next: impl Fn(Option<&str>) -> Value + Send + Sync + 'static,
+    ) -> (Vec<Option<String>>, Result<usize, Error>) {
+        let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = asked.clone();
+        let operation = Operation::matching(crate::Method::Get, "/not-in-the-spec");
+        let pages = cursor_pages(operation, max_pages, move |cursor: Option<String>| {
+            log.lock().expect("log").push(cursor.clone());
+            let answer = page(0, next(cursor.as_deref()));
+            async move { answer }
+        });
+        let ended = pages.try_collect::<Vec<Value>>().await.map(|pages| pages.len());
+        let asked = asked.lock().expect("log").clone();
+        (asked, ended)
+    }
+
+    #[tokio::test]
+    async fn a_null_missing_or_empty_cursor_ends_the_listing() {
+        for last in [Value::Null, json!(""), json!(7)] {
+            let (asked, ended) = run(10, move |cursor| match cursor {
+                None => json!("c1"),
+                Some(_) => last.clone(),
+            })
+            .await;
+            assert_eq!(asked, [None, Some("c1".to_string())]);
+            assert_eq!(ended.expect("two pages"), 2);
+        }
+    }
+
+    #[tokio::test]
+    async fn the_page_cap_ends_the_stream_with_an_error_after_that_many_pages() {
+        let (asked, ended) = run(3, |cursor| json!(format!("{}x", cursor.unwrap_or("c")))).await;
+
+        assert_eq!(asked.len(), 3, "no page past the cap is fetched");
+        let error = ended.expect_err("the cap is reached");
+        assert!(
+            matches!(&error, Error::Pagination { message, .. } if message.starts_with("stopped after 3 pages")),
+            "{error:?}"
+        );
+    }
 }

@@ -66,6 +66,8 @@ pub(crate) struct Request {
 impl Request {
     /// A request of `operation` to `path` (relative to the client's API root).
     pub(crate) fn new(client: &Client, operation: &'static Operation, path: String) -> Self {
+        // The path from the region's API root: a v2 operation's starts `/v2`.
+        let path = if operation.root.is_empty() { path } else { format!("{}{path}", operation.root) };
         let http = client
             .client
             .request(operation.method.to_http(), format!("{}{path}", client.baseurl))
@@ -271,44 +273,56 @@ const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'/')
     .add(b'%');
 
-/// Checks a bounded integer parameter against the spec's bounds.
+/// Checks a bounded number parameter against the spec's bounds.
 ///
 /// # Errors
 /// [`Error::InvalidRequest`] naming the parameter, its bounds and the value.
-pub(crate) fn check_range<V: IntegerParameter>(
+pub(crate) fn check_range<V: BoundedParameter>(
     operation: &'static Operation,
     name: &str,
     value: &V,
     min: Option<i64>,
     max: Option<i64>,
 ) -> Result<(), Error> {
-    let Some(value) = value.value() else { return Ok(()) };
-    if min.is_some_and(|min| value < min) || max.is_some_and(|max| value > max) {
-        let range = match (min, max) {
-            (Some(min), Some(max)) => format!("from {min} to {max}"),
-            (Some(min), None) => format!("from {min}"),
-            (None, Some(max)) => format!("up to {max}"),
-            (None, None) => String::new(),
-        };
-        return Err(invalid(operation, format!("`{name}` must be a whole number {range}, not {value}")));
+    let Some(value) = value.outside(min, max) else { return Ok(()) };
+    let range = match (min, max) {
+        (Some(min), Some(max)) => format!("from {min} to {max}"),
+        (Some(min), None) => format!("from {min}"),
+        (None, Some(max)) => format!("up to {max}"),
+        (None, None) => String::new(),
+    };
+    Err(invalid(operation, format!("`{name}` must be {} {range}, not {value}", V::KIND)))
+}
+
+/// A parameter value [`check_range`] can check: a whole number or a
+/// number, set or not.
+pub(crate) trait BoundedParameter {
+    /// What the parameter takes, in words.
+    const KIND: &'static str;
+    /// The value as a message writes it, when it is set and outside the bounds.
+    fn outside(&self, min: Option<i64>, max: Option<i64>) -> Option<String>;
+}
+
+impl BoundedParameter for i64 {
+    const KIND: &'static str = "a whole number";
+    fn outside(&self, min: Option<i64>, max: Option<i64>) -> Option<String> {
+        (min.is_some_and(|min| *self < min) || max.is_some_and(|max| *self > max)).then(|| self.to_string())
     }
-    Ok(())
 }
 
-/// A parameter value [`check_range`] can check: an integer, set or not.
-pub(crate) trait IntegerParameter {
-    /// The value, if set.
-    fn value(&self) -> Option<i64>;
-}
-
-impl IntegerParameter for i64 {
-    fn value(&self) -> Option<i64> {
-        Some(*self)
+impl BoundedParameter for f64 {
+    const KIND: &'static str = "a number";
+    #[allow(clippy::cast_precision_loss, reason = "the spec's bounds are small whole numbers")]
+    fn outside(&self, min: Option<i64>, max: Option<i64>) -> Option<String> {
+        let below = min.is_some_and(|min| *self < min as f64);
+        let above = max.is_some_and(|max| *self > max as f64);
+        (below || above || self.is_nan()).then(|| self.to_string())
     }
 }
 
-impl IntegerParameter for Option<i64> {
-    fn value(&self) -> Option<i64> {
-        *self
+impl<T: BoundedParameter> BoundedParameter for Option<T> {
+    const KIND: &'static str = T::KIND;
+    fn outside(&self, min: Option<i64>, max: Option<i64>) -> Option<String> {
+        self.as_ref()?.outside(min, max)
     }
 }

@@ -75,6 +75,11 @@ pub fn gate(file: &mut syn::File, operations: &[Operation]) -> Result<BTreeMap<S
     for op in operations {
         let area = features.entry(op.feature.clone()).or_default();
         area.operations.push(op.operation_id.clone());
+        // A document other than v1's is a module of its own (`drata::v2`),
+        // compiled when any of its areas is on: `api-v2`.
+        if let Some(api) = op.module.strip_prefix("crate::") {
+            area.enables.insert(format!("api-{api}"));
+        }
         if let Some(check) = &op.check {
             let known = CHECKS.iter().find(|known| known.name == check).ok_or_else(|| {
                 Error::Spec(crate::SpecError::Rules(vec![format!(

@@ -79,6 +79,15 @@ pub(crate) fn module_path(module: &str) -> Result<proc_macro2::TokenStream, Erro
         .map_err(|e| Error::Unparsable(format!("`{module}`: {e}")))
 }
 
+/// The `drata::Client` a call of the document in `module` is made on,
+/// from `client`, the generated code's client: the client itself for v1
+/// (`crate`), the one a version's view holds for another (`drata::v2::Client`
+/// is `{ core: drata::Client }`, so that both versions share one key, one
+/// connection pool and one rate limiter).
+pub(crate) fn client_core(module: &str, client: &proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    if module == "crate" { client.clone() } else { quote!(&#client.core) }
+}
+
 /// Media types progenitor cannot generate; operations using them are set aside.
 const UNSUPPORTED_MEDIA_TYPES: &[&str] = &["multipart/form-data"];
 
@@ -253,6 +262,7 @@ pub fn generate(spec_text: &str) -> Result<Generated, Error> {
         &generated,
         &pages::page_schemas(&spec)?,
         &keep_builders,
+        &spec.module_root(),
     )?;
     let rules: syn::File = syn::parse2(rules).map_err(|e| Error::Unparsable(e.to_string()))?;
     file.items.extend(rules.items);

@@ -1,8 +1,9 @@
 //! Listings as streams: every operation the spec declares a listing
-//! (`x-drata-pagination: page`) has its answer's schema (its `data` list,
-//! its `total`) implement the client's `Page`, the items its `Item` (their
-//! `id`), and its builder `.pages()` and `.items()`, all through one
-//! hand-written mechanism (`crate::pagination::pages`). A declared listing
+//! (`x-drata-pagination: page`, or `cursor`) has its answer's schema (its
+//! `data` list, its `total`, or its `pagination.cursor`) implement the
+//! client's `Page` (or `CursorPage`), the items its `Item` (their `id`),
+//! and its builder `.pages()` and `.items()`, all through one hand-written
+//! mechanism per way of paging (`crate::pagination::pages`, `cursor_pages`). A declared listing
 //! that cannot be paged through, or an undeclared one, stops generation.
 
 use heck::ToShoutySnakeCase;
@@ -14,14 +15,26 @@ use syn::Ident;
 use crate::spec::{Spec, rust_type_name};
 use crate::{Error, Operation, SpecError};
 
-/// A page schema: its name, its items' schema, and whether its `data` and
-/// `total` are required (else the generated fields are `Option`s).
+/// A page schema: its name, its items' schema, whether its `data` is
+/// required (else the generated field is an `Option`), and how the listing
+/// pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PageSchema {
     pub(crate) name: String,
     pub(crate) item: String,
     pub(crate) data_required: bool,
-    pub(crate) total_required: bool,
+    pub(crate) style: Style,
+}
+
+/// How a listing pages, with what the generated `impl` reads of its page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// By number: the page's `total`, and whether it is required.
+    Page { total_required: bool },
+    /// By cursor: the page's `pagination` object (whether it is required),
+    /// its `cursor` (whether the field is a plain string: required and not
+    /// nullable) and its `totalCount`, if it has one.
+    Cursor { pagination_required: bool, cursor_plain: bool, total_count: bool },
 }
 
 /// Every page schema of the spec: the answers of its listings (the
@@ -37,27 +50,32 @@ pub(crate) fn page_schemas(spec: &Spec) -> Result<Vec<PageSchema>, Error> {
     let mut problems = Vec::new();
     let mut out: Vec<PageSchema> = Vec::new();
     for op in spec.operations() {
-        let has_page = op.parameters.iter().any(|p| p.name == "page" && p.location == "query");
+        let takes = |name: &str| op.parameters.iter().any(|p| p.name == name && p.location == "query");
         let answer = op.answer_schema.as_ref().and_then(|name| {
             spec.raw.pointer(&format!("/components/schemas/{name}")).map(|schema| (name, schema))
         });
-        let page_shaped = answer.is_some_and(|(_, schema)| {
-            schema.pointer("/properties/data").is_some() && schema.pointer("/properties/total").is_some()
-        });
+        let has = |field: &str| {
+            answer.is_some_and(|(_, schema)| schema.pointer(&format!("/properties/{field}")).is_some())
+        };
         let Some(style) = &op.pagination else {
-            if has_page && page_shaped {
-                problems.push(format!(
-                    "`{}` takes `page` and answers a page: declare `x-drata-pagination: page`, so that it gets `.pages()`",
-                    op.operation_id
-                ));
+            for (parameter, field, style) in [("page", "total", "page"), ("cursor", "pagination", "cursor")] {
+                if takes(parameter) && has("data") && has(field) {
+                    problems.push(format!(
+                        "`{}` takes `{parameter}` and answers a page: declare `x-drata-pagination: {style}`, so that it gets `.pages()`",
+                        op.operation_id
+                    ));
+                }
             }
             continue;
         };
         let listing = match (style.as_str(), answer) {
-            ("page", _) if !has_page => Err("it has no `page` query parameter".to_string()),
+            ("page" | "cursor", _) if !takes(style) => Err(format!("it has no `{style}` query parameter")),
             ("page", Some((name, schema))) => page_schema(name, schema),
-            ("page", None) => Err("its answer is not a component schema".to_string()),
-            (other, _) => Err(format!("the client pages no listing `{other}` (it knows `page`)")),
+            ("cursor", Some((name, schema))) => cursor_page_schema(spec, name, schema),
+            ("page" | "cursor", None) => Err("its answer is not a component schema".to_string()),
+            (other, _) => {
+                Err(format!("the client pages no listing `{other}` (it knows `page` and `cursor`)"))
+            }
         };
         match listing {
             Ok(page) if !out.contains(&page) => out.push(page),
@@ -68,28 +86,69 @@ pub(crate) fn page_schemas(spec: &Spec) -> Result<Vec<PageSchema>, Error> {
     if problems.is_empty() { Ok(out) } else { Err(Error::Spec(SpecError::Rules(problems))) }
 }
 
+/// Whether `schema` requires `field`.
+fn requires(schema: &Value, field: &str) -> bool {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .is_some_and(|r| r.iter().any(|f| f.as_str() == Some(field)))
+}
+
+/// The component schema `data`'s items are, if they are one.
+fn data_item(properties: &Value) -> Result<String, String> {
+    let data = properties.get("data").ok_or("its answer has no `data`")?;
+    data.pointer("/items/$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .map(str::to_string)
+        .ok_or_else(|| "its `data` items are not a component schema".to_string())
+}
+
 /// A page schema, if `schema` is one: `data` a list of a component
 /// schema's items, and a `total`.
 fn page_schema(name: &str, schema: &Value) -> Result<PageSchema, String> {
     let properties = schema.get("properties").ok_or("its answer has no fields")?;
-    let data = properties.get("data").ok_or("its answer has no `data`")?;
+    let item = data_item(properties)?;
     properties.get("total").ok_or("its answer has no `total`")?;
-    let item = data
-        .pointer("/items/$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("#/components/schemas/"))
-        .ok_or("its `data` items are not a component schema")?;
-    let required = |field: &str| {
-        schema
-            .get("required")
-            .and_then(Value::as_array)
-            .is_some_and(|r| r.iter().any(|f| f.as_str() == Some(field)))
-    };
     Ok(PageSchema {
         name: name.to_string(),
-        item: item.to_string(),
-        data_required: required("data"),
-        total_required: required("total"),
+        item,
+        data_required: requires(schema, "data"),
+        style: Style::Page { total_required: requires(schema, "total") },
+    })
+}
+
+/// A cursor listing's page schema, if `schema` is one: `data` a list of a
+/// component schema's items, and `pagination` a component schema with a
+/// string `cursor` (and maybe a whole-number `totalCount`).
+fn cursor_page_schema(spec: &Spec, name: &str, schema: &Value) -> Result<PageSchema, String> {
+    let properties = schema.get("properties").ok_or("its answer has no fields")?;
+    let item = data_item(properties)?;
+    let pagination = properties
+        .pointer("/pagination/$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .and_then(|r| spec.raw.pointer(&format!("/components/schemas/{r}")))
+        .ok_or("its `pagination` is not a component schema")?;
+    let cursor = pagination.pointer("/properties/cursor").ok_or("its `pagination` has no `cursor`")?;
+    if cursor.get("type").and_then(Value::as_str) != Some("string") {
+        return Err("its `pagination.cursor` is not a string".into());
+    }
+    let total_count = match pagination.pointer("/properties/totalCount") {
+        None => false,
+        Some(count) if count.get("type").and_then(Value::as_str) == Some("integer") => true,
+        Some(_) => return Err("its `pagination.totalCount` is not an integer".into()),
+    };
+    let nullable = cursor.get("nullable").and_then(Value::as_bool) == Some(true);
+    Ok(PageSchema {
+        name: name.to_string(),
+        item,
+        data_required: requires(schema, "data"),
+        style: Style::Cursor {
+            pagination_required: requires(schema, "pagination"),
+            cursor_plain: requires(pagination, "cursor") && !nullable,
+            total_count,
+        },
     })
 }
 
@@ -105,14 +164,41 @@ pub(crate) fn impls(spec: &Spec) -> Result<TokenStream, Error> {
         } else {
             (quote!(self.data.as_deref().unwrap_or_default()), quote!(self.data.unwrap_or_default()))
         };
-        let total =
-            if page.total_required { quote!(self.total) } else { quote!(self.total.unwrap_or_default()) };
-        out.extend(quote! {
-            impl crate::Page for #name {
-                type Item = #item;
-                fn items(&self) -> &[crate::Tolerant<#item>] { #items }
-                fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<#item>> { #into_items }
-                fn total(&self) -> i64 { #total }
+        out.extend(match page.style {
+            Style::Page { total_required } => {
+                let total =
+                    if total_required { quote!(self.total) } else { quote!(self.total.unwrap_or_default()) };
+                quote! {
+                    impl crate::Page for #name {
+                        type Item = #item;
+                        fn items(&self) -> &[crate::Tolerant<#item>] { #items }
+                        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<#item>> { #into_items }
+                        fn total(&self) -> i64 { #total }
+                    }
+                }
+            }
+            Style::Cursor { pagination_required, cursor_plain, total_count } => {
+                let cursor =
+                    if cursor_plain { quote!(Some(p.cursor.as_str())) } else { quote!(p.cursor.as_deref()) };
+                let next_cursor = if pagination_required {
+                    quote!({ let p = &self.pagination; #cursor })
+                } else {
+                    quote!(self.pagination.as_ref().and_then(|p| #cursor))
+                };
+                let total_count = match (total_count, pagination_required) {
+                    (false, _) => quote!(None),
+                    (true, true) => quote!(self.pagination.total_count),
+                    (true, false) => quote!(self.pagination.as_ref().and_then(|p| p.total_count)),
+                };
+                quote! {
+                    impl crate::CursorPage for #name {
+                        type Item = #item;
+                        fn items(&self) -> &[crate::Tolerant<#item>] { #items }
+                        fn into_items(self) -> ::std::vec::Vec<crate::Tolerant<#item>> { #into_items }
+                        fn next_cursor(&self) -> ::std::option::Option<&str> { #next_cursor }
+                        fn total_count(&self) -> ::std::option::Option<i64> { #total_count }
+                    }
+                }
             }
         });
         if items_done.contains(&page.item) {
@@ -153,6 +239,30 @@ pub(crate) fn builder_methods(op: &Operation, pages: &[PageSchema]) -> Result<Op
     let (page_type, item_type) = (ident(&page.name), ident(&page.item));
     let meta = Ident::new(&op.method_name.to_shouty_snake_case(), Span::call_site());
     let module = crate::module_path(&op.module)?;
+    if let Style::Cursor { .. } = page.style {
+        return Ok(Some(quote! {
+            /// Every page of the listing, from where the builder starts (its
+            /// `cursor`, else the first page), each fetched as `send()` does
+            /// with the cursor the previous page gave. The stream stops after
+            /// the page whose cursor is null, and ends with an error instead
+            /// of looping when the server gives a cursor twice, or after
+            /// [`crate::MAX_PAGES`] pages.
+            #[inline]
+            pub fn pages(self) -> ::futures::stream::BoxStream<'a, ::std::result::Result<types::#page_type, crate::Error>> {
+                crate::pagination::cursor_pages(&#module::operations::#meta, crate::MAX_PAGES, move |cursor| match cursor {
+                    Some(cursor) => self.clone().cursor(cursor).send(),
+                    None => self.clone().send(),
+                })
+            }
+
+            /// Every item of every page (see [`Self::pages`]); an item that does
+            /// not have the documented shape is kept (a [`crate::Tolerant`]).
+            #[inline]
+            pub fn items(self) -> ::futures::stream::BoxStream<'a, ::std::result::Result<crate::Tolerant<types::#item_type>, crate::Error>> {
+                crate::pagination::cursor_items(self.pages())
+            }
+        }));
+    }
     Ok(Some(quote! {
         /// Every page of the listing, from page 1 (a `page` set on the
         /// builder is ignored), each fetched as `send()` does. The stream

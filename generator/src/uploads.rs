@@ -177,14 +177,17 @@ fn one(spec: &Spec, op: &Operation) -> Result<(TokenStream, TokenStream), Error>
     };
     let summary = op.summary.trim();
     let method_doc = format!("`{} {}`: {summary}, as a `multipart/form-data` upload.", op.method, op.path);
-    let builder_doc = format!("The upload of `{} {}` (see [`crate::Client::{name}`]).", op.method, op.path);
+    let builder_doc =
+        format!("The upload of `{} {}` (see [`{}::Client::{name}`]).", op.method, op.path, op.module);
+    // The `drata::Client` whose `upload` makes the form (see `client_core`).
+    let core = if op.module == "crate" { quote!(self) } else { quote!(self.core) };
     let method_tokens = quote! {
         #[doc = #method_doc]
         ///
         /// Its files are streamed from disk; everything is checked before
         /// anything is sent (see [`crate::Upload`]).
         pub fn #method(&self) -> builder::#builder<'_> {
-            builder::#builder(self.upload(&#module::operations::#meta))
+            builder::#builder(#core.upload(&#module::operations::#meta))
         }
     };
     let builder_tokens = quote! {

@@ -37,6 +37,9 @@ pub use schema::{SchemaValidator, request_validator, validate};
 /// The OpenAPI document, as written.
 pub const SPEC_YAML: &str = include_str!("../drata.yaml");
 
+/// The OpenAPI document of Drata's v2 API (`drata::v2`), as written.
+pub const SPEC_V2_YAML: &str = include_str!("../drata-v2.yaml");
+
 /// The OpenAPI document as JSON (parsed once). An unreadable document gives
 /// `Value::Null`; `cargo xtask check` and the tests make sure it is readable.
 pub fn document() -> &'static Value {

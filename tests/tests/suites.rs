@@ -14,3 +14,4 @@ mod runtime;
 mod samples;
 mod security;
 mod spec_contracts;
+mod v2;

@@ -17,6 +17,14 @@ pub fn run(root: &Path) -> Result<(), String> {
     }
     failures.extend(stale_files(root));
     failures.extend(missing_methods(&spec_text));
+    // Drata's v2 document: its rules and a method for each operation (it
+    // has no examples or samples of its own yet).
+    let v2_text = read(&root.join(crate::SPEC_V2))?;
+    let v2 = Spec::parse(&v2_text).map_err(|e| format!("{}: {e}", crate::SPEC_V2))?;
+    if let Err(e) = v2.check_rules() {
+        failures.push(format!("{}: {e}", crate::SPEC_V2));
+    }
+    failures.extend(missing_methods(&v2_text));
     failures.extend(bad_examples(&spec));
     let (samples, sample_problems) = samples::load(root, &spec);
     failures.extend(sample_problems);
@@ -29,8 +37,9 @@ pub fn run(root: &Path) -> Result<(), String> {
     if failures.is_empty() {
         let operations = spec.operations().len();
         println!(
-            "ok: {operations} operations, each with a client method and a test; generated code and fixtures are current; \
+            "ok: {operations} v1 operations, each with a client method and a test, and {} v2 operations, each with a client method; generated code and fixtures are current; \
              every example and documented sample ({}) validates strictly and decodes",
+            v2.operations().len(),
             samples.len()
         );
         Ok(())
@@ -200,9 +209,15 @@ mod tests {
         let root = crate::project_root();
         let dir = tempfile::tempdir().expect("temp dir");
         let tmp = dir.path();
-        for file in
-            [SPEC, GENERATED, crate::features::MANIFEST, crate::docs::README, crate::docs::CLI_REFERENCE]
-        {
+        for file in [
+            SPEC,
+            GENERATED,
+            crate::SPEC_V2,
+            crate::GENERATED_V2,
+            crate::features::MANIFEST,
+            crate::docs::README,
+            crate::docs::CLI_REFERENCE,
+        ] {
             let to = tmp.join(file);
             std::fs::create_dir_all(to.parent().expect("parent")).expect("dir");
             std::fs::copy(root.join(file), &to).expect("copy");

@@ -29,6 +29,16 @@ pub fn manifest(manifest: &str, features: &BTreeMap<String, Area>) -> Result<Str
         let listed: Vec<String> = areas.iter().map(|area| format!("\"{area}\"")).collect();
         text.push_str(&format!("# Every area of Drata's {api} API.\n{api} = [{}]\n", listed.join(", ")));
     }
+    // The module of a version other than v1 (`drata::v2`), on with any of its areas.
+    let modules: std::collections::BTreeSet<&String> =
+        features.values().flat_map(|area| &area.enables).filter(|f| f.starts_with("api-")).collect();
+    for module in modules {
+        let api = module.trim_start_matches("api-");
+        // Its `Client` is a view of `drata::Client` made with `ref-cast`.
+        text.push_str(&format!(
+            "# The module `drata::{api}`, on with any area of the {api} API.\n{module} = [\"dep:ref-cast\"]\n"
+        ));
+    }
     for (feature, area) in features {
         let enables: Vec<String> = area.enables.iter().map(|runtime| format!("\"{runtime}\"")).collect();
         text.push_str(&format!("# {}\n{feature} = [{}]\n", area.operations.join(", "), enables.join(", ")));

@@ -46,7 +46,33 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 pub(crate) const SPEC: &str = "openapi/drata.yaml";
+/// The spec of Drata's v2 API (`drata::v2`).
+pub(crate) const SPEC_V2: &str = "openapi/drata-v2.yaml";
 pub(crate) const GENERATED: &str = "client/generated/drata.rs";
+/// The committed copy of `drata::v2`'s generated code.
+pub(crate) const GENERATED_V2: &str = "client/generated/v2.rs";
+
+/// Every spec of the project with the committed copy of its generated code.
+pub(crate) const DOCUMENTS: &[(&str, &str)] = &[(SPEC, GENERATED), (SPEC_V2, GENERATED_V2)];
+
+/// The generator's output for every spec (in [`DOCUMENTS`] order), and
+/// their areas' features together.
+fn generate_all(
+    root: &Path,
+) -> Result<
+    (Vec<drata_generator::Generated>, std::collections::BTreeMap<String, drata_generator::Area>),
+    String,
+> {
+    let mut out = Vec::new();
+    let mut features = std::collections::BTreeMap::new();
+    for (spec, _) in DOCUMENTS {
+        let generated =
+            drata_generator::generate(&read(&root.join(spec))?).map_err(|e| format!("{spec}: {e}"))?;
+        features.extend(generated.features.clone());
+        out.push(generated);
+    }
+    Ok((out, features))
+}
 pub(crate) const FIXTURES: &str = "tests/fixtures";
 
 fn main() -> ExitCode {
@@ -142,9 +168,14 @@ fn project_root() -> PathBuf {
 /// What `generate` writes: every file's path and content.
 pub(crate) fn expected_files(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     let spec_text = read(&root.join(SPEC))?;
-    let generated = drata_generator::generate(&spec_text).map_err(|e| e.to_string())?;
-    let manifest = features::manifest(&read(&root.join(features::MANIFEST))?, &generated.features)?;
-    let mut files = vec![(root.join(GENERATED), generated.code), (root.join(features::MANIFEST), manifest)];
+    let (generated, areas) = generate_all(root)?;
+    let manifest = features::manifest(&read(&root.join(features::MANIFEST))?, &areas)?;
+    let mut files: Vec<(PathBuf, String)> = DOCUMENTS
+        .iter()
+        .zip(generated)
+        .map(|((_, code), generated)| (root.join(code), generated.code))
+        .collect();
+    files.push((root.join(features::MANIFEST), manifest));
     let spec = drata_generator::Spec::parse(&spec_text).map_err(|e| e.to_string())?;
     for (name, value) in examples::named_examples(&spec) {
         let text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())? + "\n";
@@ -158,21 +189,26 @@ pub(crate) fn expected_files(root: &Path) -> Result<Vec<(PathBuf, String)>, Stri
 fn generate(root: &Path) -> Result<(), String> {
     // The client's code first: the docs are written from the client this
     // program was built with, so a change of it builds and runs it again.
-    let spec_text = read(&root.join(SPEC))?;
-    let generated = drata_generator::generate(&spec_text).map_err(|e| e.to_string())?;
+    let (generated, areas) = generate_all(root)?;
     let manifest_path = root.join(features::MANIFEST);
-    let manifest = features::manifest(&read(&manifest_path)?, &generated.features)?;
-    let code_path = root.join(GENERATED);
+    let manifest = features::manifest(&read(&manifest_path)?, &areas)?;
     let stale = |path: &Path, content: &str| std::fs::read_to_string(path).ok().as_deref() != Some(content);
-    if stale(&code_path, &generated.code) || stale(&manifest_path, &manifest) {
-        std::fs::write(&code_path, &generated.code)
-            .map_err(|e| format!("cannot write {}: {e}", code_path.display()))?;
+    let mut written = Vec::new();
+    for ((_, code), generated) in DOCUMENTS.iter().zip(&generated) {
+        let code_path = root.join(code);
+        if stale(&code_path, &generated.code) {
+            std::fs::write(&code_path, &generated.code)
+                .map_err(|e| format!("cannot write {}: {e}", code_path.display()))?;
+            written.push(*code);
+        }
+    }
+    if stale(&manifest_path, &manifest) {
         std::fs::write(&manifest_path, &manifest)
             .map_err(|e| format!("cannot write {}: {e}", manifest_path.display()))?;
-        println!(
-            "wrote {GENERATED} and {}; building the new client to write what derives from it",
-            features::MANIFEST
-        );
+        written.push(features::MANIFEST);
+    }
+    if !written.is_empty() {
+        println!("wrote {}; building the new client to write what derives from it", written.join(" and "));
         return cargo(root, &["run", "--quiet", "--package", "xtask", "--", "generate"], &[], &[]);
     }
     let files = expected_files(root)?;

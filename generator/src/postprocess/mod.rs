@@ -69,6 +69,7 @@ pub(crate) fn apply(
     generated: &[Operation],
     pages: &[crate::pages::PageSchema],
     keep_builders: &std::collections::BTreeSet<String>,
+    module_root: &str,
 ) -> Result<(), Error> {
     check_names(operations)?;
     prune_struct_builders(file, keep_builders)?;
@@ -90,6 +91,9 @@ pub(crate) fn apply(
     }
     if !constructors {
         return Err(unknown_shape("no `impl Client` with `new` and `new_with_client`"));
+    }
+    if module_root != "crate" {
+        view_of_the_client(file)?;
     }
     for op in generated {
         if !sends.contains(&op.method_name) {
@@ -167,6 +171,37 @@ fn restrict_constructors(block: &mut syn::ItemImpl) -> bool {
         }
     }
     true
+}
+
+/// Pass 1b, for a document other than v1's: its `Client` is a view of
+/// `drata::Client` (`{ core: drata::Client }`, transparent, reached as
+/// `&v2::Client` by `drata::Client::v2()`), not a client of its own: both
+/// versions share one key, one connection pool and one rate limiter. Its
+/// constructor goes.
+fn view_of_the_client(file: &mut syn::File) -> Result<(), Error> {
+    let strukt = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Struct(s) if s.ident == "Client" => Some(s),
+            _ => None,
+        })
+        .ok_or_else(|| unknown_shape("no `struct Client`"))?;
+    strukt.fields = syn::Fields::Named(syn::parse_quote!({
+        /// The client calls are made on.
+        pub(crate) core: crate::Client
+    }));
+    // `drata::Client::v2(&self) -> &v2::Client`: a reference to the same
+    // client, seen as this version's.
+    strukt.attrs.push(syn::parse_quote!(#[derive(::ref_cast::RefCast)]));
+    strukt.attrs.push(syn::parse_quote!(#[repr(transparent)]));
+    file.items.retain(|item| match item {
+        Item::Impl(block) if is_client(&block.self_ty) && block.trait_.is_none() => {
+            !block.items.iter().any(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == "new_with_client"))
+        }
+        _ => true,
+    });
+    Ok(())
 }
 
 /// Pass 3: removes what ties the generated code to progenitor's runtime,

@@ -103,6 +103,7 @@ pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
         let pagination = match op.pagination.as_deref() {
             None => quote!(None),
             Some("page") => quote!(Some(crate::Pagination::Page)),
+            Some("cursor") => quote!(Some(crate::Pagination::Cursor)),
             Some(other) => {
                 return Err(Error::Spec(crate::SpecError::Rules(vec![format!(
                     "`{}`: the client pages no listing `{other}`",
@@ -121,11 +122,13 @@ pub(super) fn module(operations: &[Operation]) -> Result<TokenStream, Error> {
         let parameters = op.parameters.iter().map(parameter).collect::<Result<Vec<_>, _>>()?;
         let doc = format!("`{} {path}`: {summary}", op.method);
         let feature = &op.feature;
+        let root = &op.root;
         consts.push(quote! {
             #[doc = #doc]
             pub const #name: #ty = #ty {
                 id: #id,
                 method: crate::Method::#method,
+                root: #root,
                 path: #path,
                 success: &[#(#success),*],
                 errors: &[#(#errors),*],

@@ -98,6 +98,14 @@ fn replace_send(
         unknown_shape(&format!("`{builder}::send` does not return `Result<ResponseValue<T>, _>`"))
     })?;
     let docs: Vec<_> = progenitors.attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect();
+    // An answer that may come without a body (a 204 beside a 200 with one).
+    let optional: syn::Type;
+    let answer = if op.answer_optional {
+        optional = syn::parse_quote!(::std::option::Option<#answer>);
+        &optional
+    } else {
+        answer
+    };
     let send = send_of(op, fields, answer)?;
     let send: syn::ItemImpl =
         syn::parse2(quote! { impl X { #(#docs)* #send } }).map_err(|e| Error::Unparsable(e.to_string()))?;
@@ -130,8 +138,14 @@ fn send_of(op: &Operation, fields: &Fields, answer: &syn::Type) -> Result<TokenS
             })?;
             let body_type = last_ident(builder_type)
                 .ok_or_else(|| unknown_shape(&format!("`{}`'s body has no type name", op.method_name)))?;
-            reads.push(quote! {
-                let body = crate::request::field(op, "body", body.and_then(|v| types::#body_type::try_from(v).map_err(|e| e.to_string())))?;
+            let built = matches!(builder_type, syn::Type::Path(p) if p.path.segments.iter().any(|s| s.ident == "builder"));
+            reads.push(if built {
+                quote! {
+                    let body = crate::request::field(op, "body", body.and_then(|v| types::#body_type::try_from(v).map_err(|e| e.to_string())))?;
+                }
+            } else {
+                // A body that is no struct (a list): taken as it is.
+                quote! { let body = crate::request::field(op, "body", body)?; }
             });
             body = Some(body_type.clone());
             continue;
@@ -202,6 +216,13 @@ fn send_of(op: &Operation, fields: &Fields, answer: &syn::Type) -> Result<TokenS
         _ => quote! {},
     };
     let attach_body = body.as_ref().map(|_| quote! { .json(&body)? });
+    // The `drata::Client` the call is made on: the builder's client, or
+    // the one a version's view holds (`drata::v2::Client`).
+    let core = crate::client_core(&op.module, &quote!(self.client));
+    let rebind = (op.module != "crate").then(|| {
+        let core = crate::client_core(&op.module, &quote!(client));
+        quote!(let client = #core;)
+    });
     Ok(quote! {
         ///
         /// Checks every parameter and the body first (nothing is sent when
@@ -210,7 +231,7 @@ fn send_of(op: &Operation, fields: &Fields, answer: &syn::Type) -> Result<TokenS
         /// [`crate::Error`]s.
         #[inline]
         pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<crate::Response<#answer>, crate::Error>> + 'a {
-            let client = self.client;
+            let client = #core;
             crate::runtime::send(client, self.into_request())
         }
 
@@ -219,6 +240,7 @@ fn send_of(op: &Operation, fields: &Fields, answer: &syn::Type) -> Result<TokenS
         fn into_request(self) -> ::std::result::Result<crate::request::Request, crate::Error> {
             let op = &#module::operations::#meta;
             let Self { client, #(#names),* } = self;
+            #rebind
             #(#reads)*
             #check
             Ok(crate::request::Request::new(client, op, format!(#template #(, #args)*))

@@ -30,6 +30,7 @@ fn passed() -> syn::File {
         &generated,
         &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
         &Default::default(),
+        "crate",
     )
     .expect("every pass applies");
     file
@@ -190,6 +191,7 @@ fn a_missing_constructor_is_an_unknown_shape() {
         &generated,
         &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
         &Default::default(),
+        "crate",
     ));
     assert_eq!(what, "no `impl Client` with `new` and `new_with_client`");
 }
@@ -217,6 +219,7 @@ fn a_builder_without_send_is_an_unknown_shape() {
         &generated,
         &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
         &Default::default(),
+        "crate",
     ));
     assert_eq!(what, "no builder with a `send` for `listConnections` (expected `builder::ListConnections`)");
 }
@@ -248,6 +251,7 @@ fn a_send_of_another_signature_is_an_unknown_shape() {
         &generated,
         &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
         &Default::default(),
+        "crate",
     ));
     assert!(what.ends_with("::send` does not return `Result<ResponseValue<T>, _>`"), "{what}");
 }
@@ -266,6 +270,7 @@ fn a_progenitor_runtime_path_left_behind_is_an_unknown_shape() {
         &generated,
         &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
         &Default::default(),
+        "crate",
     ));
     assert_eq!(what, "a path into progenitor's runtime is left: `progenitor_client::ByteStream`");
 }
@@ -280,6 +285,7 @@ fn a_runtime_import_that_is_not_there_is_an_unknown_shape() {
         &generated,
         &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
         &Default::default(),
+        "crate",
     ));
     assert!(what.ends_with("removed 4 item(s)"), "{what}");
 }
@@ -294,6 +300,7 @@ fn an_unknown_check_is_a_spec_error() {
         &generated,
         &crate::pages::page_schemas(&Spec::parse(SPEC).expect("parses")).expect("pages"),
         &Default::default(),
+        "crate",
     ) {
         Err(Error::Spec(e)) => assert!(
             e.to_string().ends_with("the client has no check named `x-drata-check: telepathy`"),

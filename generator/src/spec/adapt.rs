@@ -64,12 +64,14 @@ impl Spec {
                 }
             }
         }
+        one_success_answer(&mut raw);
         relax_integer_parameter_bounds(&mut raw);
         let tolerant = self.tolerant_lists();
         if let Some(schemas) = raw.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
             schemas.remove(NULL_SCHEMA);
             tolerant_items_for_typify(schemas, &tolerant);
         }
+        uuids_as_text(&mut raw);
         if let Some(components) = raw.get_mut("components") {
             nullable_for_typify(components);
             timestamps_for_typify(components);
@@ -80,6 +82,28 @@ impl Spec {
         }
         let openapi = serde_json::from_value(raw).map_err(|e| SpecError::Parse(e.to_string()))?;
         Ok((openapi, set_aside))
+    }
+}
+
+/// Leaves progenitor one success answer per operation, the first with a
+/// body (else the first): progenitor refuses an operation whose success
+/// answers have more than one type, and a body beside none is two. The
+/// statuses stay in the operations table (any 2xx is a success to the
+/// runtime), the rules make every body one schema, and an answer that may
+/// have no body is an `Option` (`Operation::answer_optional`).
+fn one_success_answer(raw: &mut Value) {
+    let Some(paths) = raw.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for item in paths.values_mut().filter_map(Value::as_object_mut) {
+        for (_, op) in item.iter_mut().filter(|(method, _)| METHODS.contains(&method.as_str())) {
+            let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { continue };
+            let successes: Vec<String> = responses.keys().filter(|s| s.starts_with('2')).cloned().collect();
+            let kept = successes
+                .iter()
+                .find(|s| responses.get(*s).is_some_and(|r| r.get("content").is_some()))
+                .or(successes.first())
+                .cloned();
+            responses.retain(|status, _| !status.starts_with('2') || Some(status) == kept.as_ref());
+        }
     }
 }
 
@@ -236,6 +260,23 @@ fn timestamps_for_typify(value: &mut Value) {
             map.values_mut().for_each(timestamps_for_typify);
         }
         Value::Array(items) => items.iter_mut().for_each(timestamps_for_typify),
+        _ => {}
+    }
+}
+
+/// A `format: uuid` string is text to the client: typify would make it a
+/// `uuid::Uuid`, a dependency for a value the client only carries (and a
+/// reading that would refuse an id Drata writes otherwise). The spec keeps
+/// the format.
+fn uuids_as_text(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("format").and_then(Value::as_str) == Some("uuid") {
+                map.remove("format");
+            }
+            map.values_mut().for_each(uuids_as_text);
+        }
+        Value::Array(items) => items.iter_mut().for_each(uuids_as_text),
         _ => {}
     }
 }

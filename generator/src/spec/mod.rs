@@ -68,12 +68,19 @@ pub struct Operation {
     pub pagination: Option<String>,
     /// Whether its success answer documents a body.
     pub answer_content: bool,
+    /// Whether another success status documents no body beside one that
+    /// does (`200` with the record, or `204`): the answer is then an
+    /// `Option`, `None` for the answer without a body.
+    pub answer_optional: bool,
     /// The Cargo feature it is compiled under: the document's API version
     /// (`x-drata-api`) and its first tag, `v1-vendors`.
     pub feature: String,
     /// The Rust module its document's generated code is included in, as a
     /// path from the crate's root (see [`Spec::module_root`]).
     pub module: String,
+    /// Where its document's paths start from the region's API root (see
+    /// [`Spec::root_path`]): empty for v1, `/v2` for v2.
+    pub root: String,
 }
 
 /// A path or query parameter of an operation.
@@ -153,6 +160,15 @@ impl Spec {
         }
     }
 
+    /// Where the document's paths start, from the region's API root
+    /// (`https://public-api.drata.com/public`): the path of its first
+    /// server after `/public`, empty for v1, `/v2` for v2.
+    pub fn root_path(&self) -> String {
+        let url = self.raw.pointer("/servers/0/url").and_then(Value::as_str).unwrap_or("");
+        let path = url.split_once("://").map_or(url, |(_, rest)| rest.find('/').map_or("", |at| &rest[at..]));
+        path.strip_prefix("/public").unwrap_or(path).trim_end_matches('/').to_string()
+    }
+
     /// Every operation, in path order then method order.
     pub fn operations(&self) -> Vec<Operation> {
         let mut out = Vec::new();
@@ -225,12 +241,24 @@ impl Spec {
                         .find_map(|r| r.pointer("/content/application~1json/schema"))
                         .and_then(schema_name),
                     answer_content: success.is_some_and(|r| r.get("content").is_some()),
+                    answer_optional: {
+                        let with_body = |wanted: bool| {
+                            statuses
+                                .iter()
+                                .filter(|s| (200..300).contains(*s))
+                                .filter_map(|s| op.pointer(&format!("/responses/{s}")))
+                                .filter_map(|r| self.resolve(r))
+                                .any(|r| r.get("content").is_some() == wanted)
+                        };
+                        with_body(true) && with_body(false)
+                    },
                     pagination: str_field(op, "x-drata-pagination"),
                     feature: crate::features::feature_of(
                         self.api(),
                         op.pointer("/tags/0").and_then(Value::as_str).unwrap_or("untagged"),
                     ),
                     module: self.module_root(),
+                    root: self.root_path(),
                 });
             }
         }

@@ -7,6 +7,19 @@ use serde_json::Value;
 
 use super::{METHODS, NULL_REF, Spec, SpecError, item_schema_name, str_field};
 
+/// `schema` without its extensions (`x-drata-departure` and the like).
+fn without_notes(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => map
+            .iter()
+            .filter(|(k, _)| !k.starts_with("x-"))
+            .map(|(k, v)| (k.clone(), without_notes(v)))
+            .collect(),
+        Value::Array(items) => items.iter().map(without_notes).collect(),
+        other => other.clone(),
+    }
+}
+
 /// The fields every error schema must have, with the JSON types allowed:
 /// what the client's `ErrorBody` reads from any error answer of any
 /// document (each document's schema may add its own).
@@ -75,10 +88,40 @@ impl Spec {
                         "{here}: no `x-drata-operation-id` (Drata's own operationId, so the operation traces back to its docs)"
                     ));
                 }
+                if let Some(form) = op
+                    .get("requestBody")
+                    .and_then(|b| self.resolve(b))
+                    .and_then(|b| b.pointer("/content/multipart~1form-data/schema"))
+                    && form.get("$ref").is_none()
+                {
+                    problems.push(format!(
+                        "{here}: its multipart form must be a component schema ($ref): the client's upload builder is made from a component's parts"
+                    ));
+                }
                 if str_field(op, "description").is_none_or(|d| d.trim().is_empty()) {
                     problems.push(format!("{here}: no description"));
                 }
                 let responses = op.get("responses").and_then(Value::as_object);
+                // One answer type per operation: the success answers with a
+                // body all have one schema (its notes, `x-…`, aside).
+                let mut answers: Vec<Value> = Vec::new();
+                for (status, response) in responses.into_iter().flat_map(|m| m.iter()) {
+                    if let (true, Some(schema)) = (
+                        status.starts_with('2'),
+                        self.resolve(response).and_then(|r| r.pointer("/content/application~1json/schema")),
+                    ) {
+                        let schema = without_notes(schema);
+                        if !answers.contains(&schema) {
+                            answers.push(schema);
+                        }
+                    }
+                }
+                if answers.len() > 1 {
+                    problems.push(format!(
+                        "{here}: its success answers have {} different schemas; the client reads one type per operation (give them one, with a departure)",
+                        answers.len()
+                    ));
+                }
                 for (status, response) in responses.into_iter().flat_map(|m| m.iter()) {
                     if status == "default" {
                         problems.push(format!(

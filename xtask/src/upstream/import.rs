@@ -55,11 +55,12 @@ const ERROR_RESPONSES: &[(&str, &str)] = &[
 ];
 
 pub fn run(root: &Path, drata: &Value, ids: &[String]) -> Result<(), String> {
-    let spec_path = root.join(crate::SPEC);
+    let spec = super::spec_of(drata)?;
+    let version = super::version_of(drata)?;
+    let spec_path = root.join(spec);
     let mut text = crate::read(&spec_path)?;
-    let ours: Value =
-        serde_yaml::from_str(&text).map_err(|e| format!("{} does not parse: {e}", crate::SPEC))?;
-    let mut importer = Importer::new(drata, &ours);
+    let ours: Value = serde_yaml::from_str(&text).map_err(|e| format!("{spec} does not parse: {e}"))?;
+    let mut importer = Importer::new(drata, &ours, version);
     let mut imported: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     for id in ids {
         let (drata_id, name) = match id.split_once('=') {
@@ -95,7 +96,7 @@ pub fn run(root: &Path, drata: &Value, ids: &[String]) -> Result<(), String> {
         "imported {} operation(s) and {} schema(s) into {}; review, then `cargo xtask generate` and `cargo xtask upstream diff`",
         ids.len(),
         importer.schemas.len(),
-        crate::SPEC
+        spec
     );
     Ok(())
 }
@@ -109,15 +110,17 @@ struct Importer<'a> {
     schemas: BTreeMap<String, Value>,
     /// Drata's schema name (and side) → ours.
     names: BTreeMap<(String, bool), String>,
+    /// The API version (`v1`, `v2`): where Drata's pages are.
+    version: String,
 }
 
 impl<'a> Importer<'a> {
-    fn new(drata: &'a Value, ours: &'a Value) -> Self {
+    fn new(drata: &'a Value, ours: &'a Value, version: String) -> Self {
         let operation_ids = operations(ours)
             .iter()
             .filter_map(|(_, _, op)| op.get("operationId").and_then(Value::as_str).map(str::to_string))
             .collect();
-        Self { drata, ours, operation_ids, schemas: BTreeMap::new(), names: BTreeMap::new() }
+        Self { drata, ours, operation_ids, schemas: BTreeMap::new(), names: BTreeMap::new(), version }
     }
 
     fn operation(&mut self, name: &str, drata: &Value) -> Result<Map<String, Value>, String> {
@@ -134,15 +137,15 @@ impl<'a> Importer<'a> {
         if let Some(tags) = drata.get("tags") {
             op.insert("tags".into(), tags.clone());
         }
-        if is_listing(self.drata, drata) {
-            op.insert("x-drata-pagination".into(), json!("page"));
+        if let Some(style) = listing_style(self.drata, drata) {
+            op.insert("x-drata-pagination".into(), json!(style));
         }
         let summary = sentence(name);
         op.insert("summary".into(), json!(summary));
         op.insert("description".into(), json!(description(&summary, drata)));
         op.insert(
             "externalDocs".into(),
-            json!({"description": "Drata's reference", "url": format!("https://developers.drata.com/openapi/reference/v1/tag/{}/#operation/{drata_id}", tag.replace(' ', "-"))}),
+            json!({"description": "Drata's reference", "url": format!("https://developers.drata.com/openapi/reference/{}/tag/{}/#operation/{drata_id}", self.version, tag.replace(' ', "-"))}),
         );
         let parameters: Vec<Value> = drata
             .get("parameters")
@@ -157,8 +160,17 @@ impl<'a> Importer<'a> {
         if let Some(body) = drata.get("requestBody").map(|b| resolve(self.drata, b)) {
             let mut content = Map::new();
             for (media, value) in body.get("content").and_then(Value::as_object).into_iter().flatten() {
-                let schema =
+                let mut schema =
                     value.get("schema").map(|s| self.schema(s, Side::Request, "", "")).transpose()?;
+                // A form is a component of its own (the client's upload
+                // builder is made from a component's parts).
+                if media == "multipart/form-data"
+                    && let Some(inline) = schema.take_if(|s| s.get("$ref").is_none())
+                {
+                    let form = self.free_name(&format!("{}Form", name.to_upper_camel_case()));
+                    self.schemas.insert(form.clone(), inline);
+                    schema = Some(json!({"$ref": format!("#/components/schemas/{form}")}));
+                }
                 content.insert(media.clone(), schema.map_or_else(|| json!({}), |s| json!({ "schema": s })));
             }
             op.insert("requestBody".into(), json!({"required": body.get("required").and_then(Value::as_bool).unwrap_or(true), "content": content}));
@@ -203,16 +215,24 @@ impl<'a> Importer<'a> {
         let name = drata.get("name").and_then(Value::as_str).unwrap_or_default();
         let place = drata.get("in").and_then(Value::as_str).unwrap_or_default();
         let schema = drata.get("schema").cloned().unwrap_or(json!({}));
-        // The parameters every listing shares: the spec's own components.
+        // The parameters every listing shares: the spec's own components
+        // (v1 pages by `page` and `limit`, v2 by `cursor` and `size`).
         let shared = match (name, place) {
             ("page", "query") if is_default(&schema, 1) => Some("Page"),
             ("limit", "query") if schema.get("maximum") == Some(&json!(50)) && is_default(&schema, 20) => {
                 Some("Limit")
             }
+            ("cursor", "query") if schema.get("type") == Some(&json!("string")) => Some("Cursor"),
+            ("size", "query") if schema.get("maximum") == Some(&json!(500)) && is_default(&schema, 50) => {
+                Some("Size")
+            }
+            ("includeTotalCount", "query") => Some("IncludeTotalCount"),
             ("sortDir", "query") => Some("SortDir"),
             _ => None,
         };
-        if let Some(shared) = shared {
+        if let Some(shared) =
+            shared.filter(|shared| self.ours.pointer(&format!("/components/parameters/{shared}")).is_some())
+        {
             return Ok(json!({"$ref": format!("#/components/parameters/{shared}")}));
         }
         let mut out = Map::new();
@@ -387,7 +407,7 @@ impl<'a> Importer<'a> {
             map.insert("x-drata-schema".into(), json!(name));
             // A page's items without a schema of their own get one, so that
             // the listing keeps them one by one.
-            if is_page(drata)
+            if (is_page(drata) || is_cursor_page(drata))
                 && let Some(data) =
                     map.get_mut("properties").and_then(|p| p.get_mut("data")).and_then(Value::as_object_mut)
                 && data.get("items").is_some_and(|items| items.get("$ref").is_none())
@@ -460,7 +480,7 @@ fn http_reason(status: &str) -> &'static str {
 /// listing's page, `…Request` kept for a request's body.
 fn our_name(name: &str, schema: &Value, side: Side) -> String {
     let mut base = name.to_string();
-    for suffix in ["PublicDto", "Dto", "Public", "Enum"] {
+    for suffix in ["PublicV2Dto", "PublicDto", "Dto", "Public", "Enum"] {
         if let Some(stripped) = base.strip_suffix(suffix)
             && !stripped.is_empty()
         {
@@ -472,7 +492,7 @@ fn our_name(name: &str, schema: &Value, side: Side) -> String {
     {
         base = stripped.to_string();
     }
-    if is_page(schema) {
+    if is_page(schema) || is_cursor_page(schema) {
         return format!("{base}Page");
     }
     if side == Side::Request && !base.ends_with("Request") && schema.get("properties").is_some() {
@@ -481,19 +501,24 @@ fn our_name(name: &str, schema: &Value, side: Side) -> String {
     base
 }
 
-/// Whether an operation of Drata's lists pages: a `page` query parameter
-/// and an answer that is a page.
-fn is_listing(document: &Value, operation: &Value) -> bool {
-    let has_page = operation
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|p| resolve(document, p))
-        .any(|p| {
-            p.get("name").and_then(Value::as_str) == Some("page")
-                && p.get("in").and_then(Value::as_str) == Some("query")
-        });
+/// How an operation of Drata's pages, if it is a listing: `page` for a
+/// `page` query parameter and an answer that is a page (`data`, `page`,
+/// `limit`, `total`), `cursor` for a `cursor` one and an answer with `data`
+/// and `pagination` (v2; three of v2's single-record reads take `cursor`
+/// too, and are no listings).
+fn listing_style(document: &Value, operation: &Value) -> Option<&'static str> {
+    let takes = |name: &str| {
+        operation
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|p| resolve(document, p))
+            .any(|p| {
+                p.get("name").and_then(Value::as_str) == Some(name)
+                    && p.get("in").and_then(Value::as_str) == Some("query")
+            })
+    };
     let answer = operation
         .get("responses")
         .and_then(Value::as_object)
@@ -502,7 +527,16 @@ fn is_listing(document: &Value, operation: &Value) -> bool {
         .find(|(status, _)| status.starts_with('2'))
         .and_then(|(_, r)| resolve(document, r).pointer("/content/application~1json/schema"))
         .map(|schema| resolve(document, schema));
-    has_page && answer.is_some_and(is_page)
+    match answer {
+        Some(answer) if takes("page") && is_page(answer) => Some("page"),
+        Some(answer) if takes("cursor") && is_cursor_page(answer) => Some("cursor"),
+        _ => None,
+    }
+}
+
+/// Whether a schema is a cursor listing's page: `data` and `pagination`.
+fn is_cursor_page(schema: &Value) -> bool {
+    ["data", "pagination"].iter().all(|f| schema.pointer(&format!("/properties/{f}")).is_some())
 }
 
 /// Whether a schema is a listing's page: `data`, `page`, `limit`, `total`.

@@ -7,11 +7,13 @@
 //!   Drata's v2 document, the baseline of v2's spec). Refreshing is this,
 //!   then `diff`: the snapshot's own diff in git shows what Drata changed.
 //! - `diff [FILE]` — every structural difference between Drata's document
-//!   (FILE, or the snapshot) and our spec that no departure explains; exits
-//!   1 when there is one. `.ci/run` runs it on the snapshot.
+//!   (FILE, or each committed snapshot) and our spec of the same version
+//!   (`openapi/drata.yaml`, `openapi/drata-v2.yaml`) that no departure
+//!   explains; exits 1 when there is one. `.ci/run` runs it on the snapshots.
 //! - `import ID[=NAME]... [--from FILE]` — writes Drata's operations (by
-//!   Drata's operation id; `=NAME` names ours) into our spec in its
-//!   normalized form, with every schema they need, for review.
+//!   Drata's operation id; `=NAME` names ours) from FILE (default: the v1
+//!   snapshot) into our spec of its version, in its normalized form, with
+//!   every schema they need, for review.
 //! - `tour [FILE]` — calls every operation of Drata's document (FILE, or
 //!   the snapshot) with `drata op`, by Drata's names, against a fake Drata
 //!   built from that document alone (`tour.py`): what Drata documents, our
@@ -29,23 +31,41 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-/// The committed facts of Drata's v1 document.
+/// The committed facts of Drata's v1 document (what `import` and `tour`
+/// read unless given a FILE).
 pub(crate) const SNAPSHOT: &str = "openapi/upstream/v1.json";
 
-/// Where the facts of a Drata document are kept: `openapi/upstream/v1.json`
-/// for its v1 document, `v2.json` for v2, by the version the document gives
-/// itself (`info.version`: `V1`, `V2`).
-fn snapshot_of(document: &serde_json::Value) -> Result<String, String> {
+/// The API versions whose documents the project follows: each with its
+/// committed snapshot of Drata's document and our spec.
+const VERSIONS: &[(&str, &str)] = &[("v1", crate::SPEC), ("v2", crate::SPEC_V2)];
+
+/// The API version of a Drata document, by the version it gives itself
+/// (`info.version`: `V1`, `V2`).
+fn version_of(document: &serde_json::Value) -> Result<String, String> {
     let version = document.pointer("/info/version").and_then(serde_json::Value::as_str).unwrap_or("");
     let version = version.to_ascii_lowercase();
     match version.strip_prefix('v') {
-        Some(number) if !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()) => {
-            Ok(format!("openapi/upstream/{version}.json"))
-        }
+        Some(number) if !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()) => Ok(version),
         _ => Err(format!(
-            "the document's `info.version` is `{version}`, not an API version (`V1`, `V2`): which snapshot it is cannot be told"
+            "the document's `info.version` is `{version}`, not an API version (`V1`, `V2`): which API it describes cannot be told"
         )),
     }
+}
+
+/// Where the facts of a Drata document are kept: `openapi/upstream/v1.json`
+/// for its v1 document, `v2.json` for v2.
+fn snapshot_of(document: &serde_json::Value) -> Result<String, String> {
+    Ok(format!("openapi/upstream/{}.json", version_of(document)?))
+}
+
+/// Our spec of the API a Drata document describes.
+fn spec_of(document: &serde_json::Value) -> Result<&'static str, String> {
+    let version = version_of(document)?;
+    VERSIONS
+        .iter()
+        .find(|(v, _)| *v == version)
+        .map(|(_, spec)| *spec)
+        .ok_or_else(|| format!("the project has no spec of Drata's {version} API"))
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
@@ -65,19 +85,30 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             Ok(())
         }
         Some("diff") => {
-            let drata = read_json(&args.get(1).map_or_else(|| root.join(SNAPSHOT), PathBuf::from))?;
-            let ours = ours(root)?;
-            let differences = compare::differences(&drata, &ours);
-            for difference in &differences {
-                println!("{difference}");
+            let documents: Vec<PathBuf> = match args.get(1) {
+                Some(file) => vec![PathBuf::from(file)],
+                None => VERSIONS.iter().map(|(v, _)| root.join(format!("openapi/upstream/{v}.json"))).collect(),
+            };
+            let mut unexplained = 0;
+            for document in &documents {
+                let drata = read_json(document)?;
+                let spec = spec_of(&drata)?;
+                let differences = compare::differences(&drata, &ours(root, spec)?);
+                for difference in &differences {
+                    println!("{spec}: {difference}");
+                }
+                if differences.is_empty() {
+                    println!(
+                        "ok: every operation of {} is in {spec}, and every difference is a departure with its evidence",
+                        document.display()
+                    );
+                }
+                unexplained += differences.len();
             }
-            if differences.is_empty() {
-                println!(
-                    "ok: every operation of Drata's document is in the spec, and every difference is a departure with its evidence"
-                );
+            if unexplained == 0 {
                 Ok(())
             } else {
-                Err(format!("{} difference(s) that no departure explains", differences.len()))
+                Err(format!("{unexplained} difference(s) that no departure explains"))
             }
         }
         Some("import") => {
@@ -120,10 +151,10 @@ fn read_json(path: &Path) -> Result<Value, String> {
     serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))
 }
 
-/// Our spec, as JSON.
-fn ours(root: &Path) -> Result<Value, String> {
-    let text = crate::read(&root.join(crate::SPEC))?;
-    serde_yaml::from_str(&text).map_err(|e| format!("{} does not parse: {e}", crate::SPEC))
+/// Our spec `spec`, as JSON.
+fn ours(root: &Path, spec: &str) -> Result<Value, String> {
+    let text = crate::read(&root.join(spec))?;
+    serde_yaml::from_str(&text).map_err(|e| format!("{spec} does not parse: {e}"))
 }
 
 #[cfg(test)]
