@@ -74,10 +74,17 @@ pub enum Command {
     /// lists them; `drata op <operation> --help` shows its parameters.
     #[command(arg_required_else_help = true)]
     Op(OpArgs),
+    /// Any operation of Drata's v2 API, as `drata op` does v1's: `drata v2
+    /// <operation> [--<param> VALUE]... [--body JSON|@FILE]`, the answer
+    /// printed as JSON; `--all` on a listing follows its cursors to the
+    /// last page. `drata v2 --list` lists them.
+    #[command(arg_required_else_help = true)]
+    V2(OpArgs),
 }
 
-/// `drata op` options; each operation is a subcommand, added from the
-/// operations table when the command line is built (`op.rs`).
+/// `drata op` and `drata v2` options; each operation is a subcommand,
+/// added from its version's operations table when the command line is
+/// built (`operations.rs`).
 #[derive(Debug, Args)]
 pub struct OpArgs {
     /// List every operation with its method, path and summary.

@@ -9,8 +9,11 @@ mod reference;
 pub use reference::reference;
 
 /// The whole command line: the derived commands, with one `op` subcommand
-/// per operation of the spec.
+/// per operation of the v1 spec and one `v2` subcommand per operation of
+/// the v2 spec.
 pub fn command() -> clap::Command {
     use clap::CommandFactory;
-    args::Cli::command().mut_subcommand("op", operations::with_operations)
+    args::Cli::command()
+        .mut_subcommand("op", |op| operations::with_operations(op, operations::Version::V1))
+        .mut_subcommand("v2", |v2| operations::with_operations(v2, operations::Version::V2))
 }

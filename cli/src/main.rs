@@ -20,6 +20,7 @@ use std::process::ExitCode;
 use clap::{ArgMatches, FromArgMatches};
 
 use drata_cli::args::{self, Cli, Command};
+use drata_cli::operations::Version;
 pub use failure::Failure;
 
 fn main() -> ExitCode {
@@ -35,8 +36,10 @@ fn main() -> ExitCode {
         }
     };
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    let operation = matches
-        .subcommand_matches("op")
+    // The operation chosen under `drata op` or `drata v2`.
+    let operation = ["op", "v2"]
+        .iter()
+        .find_map(|command| matches.subcommand_matches(command))
         .and_then(ArgMatches::subcommand)
         .map(|(name, matches)| (name.to_string(), matches.clone()));
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -132,7 +135,8 @@ async fn run(cli: Cli, operation: Option<(String, ArgMatches)>) -> Result<(), Fa
         Command::Idp(command) => commands::idp(&context, &mut out, command).await,
         Command::Mock(serve) => demo::run_mock(&context, &mut out, &serve).await,
         Command::Demo => demo::run_demo(&mut out, context.json()).await,
-        Command::Op(args) => op::run(&context, &mut out, &args, operation).await,
+        Command::Op(args) => op::run(&context, &mut out, &args, Version::V1, operation).await,
+        Command::V2(args) => op::run(&context, &mut out, &args, Version::V2, operation).await,
     };
     // What was printed before a failure is still written out.
     let flushed = out.flush();

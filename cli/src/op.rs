@@ -1,32 +1,36 @@
-//! `drata op`: runs the operation chosen among the commands of
-//! `drata_cli::operations`, or lists them.
+//! `drata op` and `drata v2`: runs the operation chosen among the commands
+//! of `drata_cli::operations` (v1's or v2's), or lists them.
 
 use clap::ArgMatches;
 use futures::TryStreamExt;
 
 use drata_cli::args::OpArgs;
-use drata_cli::operations::command_name;
+use drata_cli::operations::{Version, command_name};
 
 use crate::Failure;
 use crate::commands::Context;
 use crate::output::Stdout;
 
-/// `drata op --list`, or an operation with its matches.
+/// `drata op --list` (or `drata v2 --list`), or an operation with its matches.
 pub async fn run(
     context: &Context,
     out: &mut Stdout,
     args: &OpArgs,
+    version: Version,
     chosen: Option<(String, ArgMatches)>,
 ) -> Result<(), Failure> {
     match chosen {
-        Some((name, matches)) => call(context, out, &name, &matches).await,
-        None if args.list => list_operations(context.json(), out),
-        None => Err(Failure::Invalid("name an operation, or list them with `drata op --list`".into())),
+        Some((name, matches)) => call(context, out, version, &name, &matches).await,
+        None if args.list => list_operations(version, context.json(), out),
+        None => Err(Failure::Invalid(format!(
+            "name an operation, or list them with `{} --list`",
+            version.command()
+        ))),
     }
 }
 
-fn list_operations(json: bool, out: &mut Stdout) -> Result<(), Failure> {
-    let all = drata::operations::ALL;
+fn list_operations(version: Version, json: bool, out: &mut Stdout) -> Result<(), Failure> {
+    let all = version.operations();
     if json {
         let listed: Vec<_> = all
             .iter()
@@ -36,7 +40,7 @@ fn list_operations(json: bool, out: &mut Stdout) -> Result<(), Failure> {
                     "drataOperationId": op.drata_operation_id,
                     "feature": op.feature,
                     "method": op.method.as_str(),
-                    "path": op.path,
+                    "path": format!("{}{}", op.root, op.path),
                     "summary": op.summary,
                 })
             })
@@ -45,16 +49,29 @@ fn list_operations(json: bool, out: &mut Stdout) -> Result<(), Failure> {
     }
     let rows: Vec<[String; 4]> = all
         .iter()
-        .map(|op| [command_name(op), op.method.to_string(), op.path.to_string(), op.summary.to_string()])
+        .map(|op| {
+            [
+                command_name(op),
+                op.method.to_string(),
+                format!("{}{}", op.root, op.path),
+                op.summary.to_string(),
+            ]
+        })
         .collect();
     out.table(["OPERATION", "METHOD", "PATH", "SUMMARY"], &rows)
 }
 
-async fn call(context: &Context, out: &mut Stdout, name: &str, matches: &ArgMatches) -> Result<(), Failure> {
-    let operation =
-        drata::operations::ALL.iter().copied().find(|op| command_name(op) == name).ok_or_else(|| {
-            Failure::Invalid(format!("no operation `{name}`; list them with `drata op --list`"))
-        })?;
+async fn call(
+    context: &Context,
+    out: &mut Stdout,
+    version: Version,
+    name: &str,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let operation = version.operation(name).ok_or_else(|| {
+        Failure::Invalid(format!("no operation `{name}`; list them with `{} --list`", version.command()))
+    })?;
+    let path = format!("{}{}", operation.root, operation.path);
     let client = context.client()?;
     let params: Vec<(&str, &String)> = operation
         .parameters
@@ -79,7 +96,7 @@ async fn call(context: &Context, out: &mut Stdout, name: &str, matches: &ArgMatc
             let (part, value) = form_field(operation, field)?;
             upload = upload.field(part, value);
         }
-        let answer = crate::inflight::call(operation, operation.path, upload.send()).await?;
+        let answer = crate::inflight::call(operation, &path, upload.send()).await?;
         return out.raw_json(answer.bytes());
     }
     let mut call = client.call(operation);
@@ -94,7 +111,7 @@ async fn call(context: &Context, out: &mut Stdout, name: &str, matches: &ArgMatc
         let items: Vec<serde_json::Value> = call.items().try_collect().await?;
         return out.json(&items);
     }
-    let answer = crate::inflight::call(operation, operation.path, call.send()).await?;
+    let answer = crate::inflight::call(operation, &path, call.send()).await?;
     out.raw_json(answer.bytes())
 }
 

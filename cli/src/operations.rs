@@ -13,9 +13,41 @@ use clap::{Arg, ArgAction};
 use drata::{BodyKind, Operation, Parameter, ParameterKind};
 use heck::ToKebabCase;
 
-/// The `op` command with one subcommand per operation.
-pub fn with_operations(op: clap::Command) -> clap::Command {
-    op.subcommands(drata::operations::ALL.iter().map(|operation| subcommand(operation)))
+/// An API version's operations, and the command that reaches them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// `drata op`: the v1 spec's operations.
+    V1,
+    /// `drata v2`: the v2 spec's operations.
+    V2,
+}
+
+impl Version {
+    /// The command's words: `drata op`, `drata v2`.
+    pub fn command(self) -> &'static str {
+        match self {
+            Version::V1 => "drata op",
+            Version::V2 => "drata v2",
+        }
+    }
+
+    /// Its operations table.
+    pub fn operations(self) -> &'static [&'static Operation] {
+        match self {
+            Version::V1 => drata::operations::ALL,
+            Version::V2 => drata::v2::operations::ALL,
+        }
+    }
+
+    /// The operation whose command is `name`.
+    pub fn operation(self, name: &str) -> Option<&'static Operation> {
+        self.operations().iter().copied().find(|op| command_name(op) == name)
+    }
+}
+
+/// The `op` (or `v2`) command with one subcommand per operation of `version`.
+pub fn with_operations(command: clap::Command, version: Version) -> clap::Command {
+    command.subcommands(version.operations().iter().map(|operation| subcommand(operation)))
 }
 
 /// The command of `operation`: `list-connections`.
@@ -31,6 +63,8 @@ fn flag(parameter: &Parameter) -> String {
 fn subcommand(operation: &'static Operation) -> clap::Command {
     let permission = operation.permission.map(|p| format!("\nPermission: {p}.")).unwrap_or_default();
     let mut command = clap::Command::new(command_name(operation))
+        // A parameter may be named `version` (v2's policy versions).
+        .disable_version_flag(true)
         // Drata's own name for it works too: `drata op VendorsPublicController_listVendors`.
         .aliases(Some(operation.drata_operation_id).filter(|id| !id.is_empty()))
         .about(operation.summary)
@@ -104,8 +138,9 @@ fn argument(parameter: &'static Parameter) -> Arg {
     };
     let mut arg = Arg::new(parameter.name)
         .long(flag(parameter))
-        // The spec's spelling works too: `--workspaceId` as `--workspace-id`.
-        .aliases(Some(parameter.name).filter(|name| *name != flag(parameter) && !name.ends_with("[]")))
+        // The spec's spelling works too: `--workspaceId` as `--workspace-id`,
+        // `--controlIds` (for `controlIds[]`) as `--control-ids`.
+        .aliases(Some(parameter.name.trim_end_matches("[]")).filter(|name| *name != flag(parameter)))
         .value_name(value_name)
         .required(parameter.required)
         .help(help)

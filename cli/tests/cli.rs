@@ -784,3 +784,63 @@ fn drata_op_takes_dratas_names_and_prints_an_empty_answer_as_null() {
         ]
     );
 }
+
+/// A page of v2's vendors holding `ids`, whose next cursor is `cursor`.
+fn vendors_page(ids: &[u32], cursor: Option<&str>) -> Vec<u8> {
+    let data: Vec<_> =
+        ids.iter().map(|id| serde_json::json!({"id": id, "name": format!("Vendor {id}")})).collect();
+    let body = serde_json::json!({"data": data, "pagination": {"cursor": cursor}});
+    drata_tests::raw::json_answer(200, &body.to_string())
+}
+
+#[test]
+fn drata_v2_lists_its_operations_and_follows_a_cursor_listing_to_the_end() {
+    let fake = Fake::new();
+    let list = fake.drata(&["v2", "--list", "--json"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let listed = list.json();
+    assert_eq!(listed.as_array().map(Vec::len), Some(drata::v2::operations::ALL.len()));
+    let listing = listed.as_array().and_then(|all| all.iter().find(|o| o["operation"] == "list-vendors"));
+    assert_eq!(
+        listing,
+        Some(
+            &serde_json::json!({"operation": "list-vendors", "drataOperationId": "VendorsPublicV2Controller_listVendors", "feature": "v2-vendors", "method": "GET", "path": "/v2/vendors", "summary": "List vendors"})
+        )
+    );
+
+    // Three pages: no cursor, then `c2`, then `c3`, whose cursor is null.
+    let raw = Raw::start(|_, request| {
+        let line = request.lines().next().unwrap_or("").to_string();
+        Act::Answer(if line.contains("cursor=c3") {
+            vendors_page(&[5], None)
+        } else if line.contains("cursor=c2") {
+            vendors_page(&[3, 4], Some("c3"))
+        } else if line.starts_with("GET /public/v2/vendors?") {
+            vendors_page(&[1, 2], Some("c2"))
+        } else {
+            drata_tests::raw::json_answer(404, "{\"message\": \"not here\"}")
+        })
+    });
+    let run = raw.drata(&["--json", "v2", "list-vendors", "--size", "2", "--all"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ids: Vec<i64> =
+        run.json().as_array().expect("a list").iter().filter_map(|v| v["id"].as_i64()).collect();
+    assert_eq!(ids, [1, 2, 3, 4, 5], "every item once");
+    assert_eq!(raw.server.requests(), 3);
+}
+
+#[test]
+fn drata_v2_stops_at_a_cursor_given_twice() {
+    let raw = Raw::start(|_, request| {
+        let line = request.lines().next().unwrap_or("").to_string();
+        Act::Answer(if line.contains("cursor=c2") {
+            vendors_page(&[3], Some("c2"))
+        } else {
+            vendors_page(&[1, 2], Some("c2"))
+        })
+    });
+    let run = raw.drata(&["v2", "list-vendors", "--all"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stderr.contains("the server gave the cursor `c2` a second time"), "{}", run.stderr);
+    assert_eq!(raw.server.requests(), 2, "no loop");
+}

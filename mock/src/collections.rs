@@ -1,6 +1,7 @@
-//! State for every resource the spec lays out as a collection, derived
-//! from the spec alone: a path with a listing (`GET`, `x-drata-pagination`)
-//! and a creation (`POST`) is a collection, and the path below it with one
+//! State for every resource the specs lay out as a collection, derived
+//! from the specs alone: a path with a listing (`GET`, `x-drata-pagination`)
+//! and a creation (`POST`) is a collection (paged by number in v1, by
+//! cursor in v2), and the path below it with one
 //! more parameter (`/vendors/{id}`) its items. Vendors, assets, evidence,
 //! control notes… are created, listed, read, updated and deleted, so that a
 //! tour of them behaves as Drata does (a deleted vendor is gone: 404).
@@ -82,11 +83,22 @@ fn role(template: &str, params: &[(String, String)]) -> Option<(String, Role)> {
 /// Whether the spec lists and creates at `template`, the creation
 /// answering with the item made (not a page of items).
 fn is_collection(template: &str) -> bool {
-    let item = drata_openapi::document()
-        .pointer(&format!("/paths/{}", template.replace('~', "~0").replace('/', "~1")));
+    let item = listing_of(template);
     item.is_some_and(|item| item.get("post").is_some() && item.pointer("/get/x-drata-pagination").is_some())
         && drata_openapi::example_answer("POST", template)
             .is_some_and(|(_, created)| created.get("data").is_none_or(|data| !data.is_array()))
+}
+
+/// The path item of `template` (from the API root), in its document.
+fn listing_of(template: &str) -> Option<&'static Value> {
+    let (document, path) = drata_openapi::locate(template);
+    document.pointer(&format!("/paths/{}", path.replace('~', "~0").replace('/', "~1")))
+}
+
+/// Whether the listing at `template` pages by cursor (v2).
+fn by_cursor(template: &str) -> bool {
+    listing_of(template).and_then(|item| item.pointer("/get/x-drata-pagination")).and_then(Value::as_str)
+        == Some("cursor")
 }
 
 /// `path` (concrete) with its last segment off.
@@ -118,6 +130,33 @@ pub(crate) fn serve(
     }
     let (status, answer) = example(method, template)?;
     Some(match (role, method.as_str()) {
+        (Role::Collection, "GET") if by_cursor(template) => {
+            let given = |name: &str| query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+            // A cursor is where the page starts, as this server wrote it.
+            let start = match given("cursor") {
+                None => 0,
+                Some(cursor) => match cursor.parse::<usize>() {
+                    Ok(start) if start <= collection.items.len() => start,
+                    _ => return Some(error(StatusCode::BAD_REQUEST, format!("Invalid cursor: {cursor}"))),
+                },
+            };
+            let size = given("size").and_then(|v| v.parse::<usize>().ok()).unwrap_or(50).max(1);
+            let data: Vec<Value> = collection.items.iter().skip(start).take(size).cloned().collect();
+            let end = start.saturating_add(data.len());
+            let next = (end < collection.items.len()).then(|| Value::from(end.to_string()));
+            let mut pagination = Map::new();
+            pagination.insert("cursor".into(), next.unwrap_or(Value::Null));
+            // The count is given on the first page, when asked.
+            if given("includeTotalCount") == Some("true") && given("cursor").is_none() {
+                pagination.insert("totalCount".into(), Value::from(collection.items.len()));
+            }
+            let mut page_answer = answer;
+            if let Value::Object(fields) = &mut page_answer {
+                fields.insert("data".into(), Value::Array(data));
+                fields.insert("pagination".into(), Value::Object(pagination));
+            }
+            reply(status, page_answer)
+        }
         (Role::Collection, "GET") => {
             let number = |name: &str, default: usize| {
                 query

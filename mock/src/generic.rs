@@ -21,7 +21,10 @@ use crate::routes::{MAX_BODY_BYTES, error};
 /// An operation of the spec that matched a request.
 struct Matched {
     method: Method,
+    /// Its path template from the API root (`/v2/vendors/{vendorId}` for v2's).
     template: String,
+    /// The document it is in (v1's, or v2's for a path under `/v2`).
+    spec: &'static Value,
     operation: &'static Value,
     path_params: Vec<(String, String)>,
 }
@@ -82,7 +85,7 @@ fn is_form(content_type: &str) -> bool {
 /// as that object.
 async fn check_form(matched: &Matched, content_type: &str, body: Bytes) -> Result<Value, String> {
     use axum::extract::{FromRequest, Multipart};
-    let spec = drata_openapi::document();
+    let spec = matched.spec;
     let Some(schema) = matched.operation.pointer("/requestBody/content/multipart~1form-data/schema") else {
         return Ok(Value::Null);
     };
@@ -182,14 +185,17 @@ pub(crate) fn validate(
 }
 
 /// The operation of `method` `path` (relative to `/public`).
-fn find(method: &Method, path: &str) -> Option<Matched> {
-    let paths = drata_openapi::document().get("paths").and_then(Value::as_object);
+fn find(method: &Method, full_path: &str) -> Option<Matched> {
+    let (spec, path) = drata_openapi::locate(full_path);
+    let root = &full_path[..full_path.len() - path.len()];
+    let paths = spec.get("paths").and_then(Value::as_object);
     for (template, item) in paths.into_iter().flatten() {
         let Some(path_params) = match_template(template, path) else { continue };
         if let Some(operation) = item.get(method.as_str().to_ascii_lowercase()) {
             return Some(Matched {
                 method: method.clone(),
-                template: template.clone(),
+                template: format!("{root}{template}"),
+                spec,
                 operation,
                 path_params,
             });
@@ -234,7 +240,7 @@ fn check(
     content_type: &str,
     body: &Bytes,
 ) -> Result<(), String> {
-    let spec = drata_openapi::document();
+    let spec = matched.spec;
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     let parameters: Vec<&Value> = matched
         .operation

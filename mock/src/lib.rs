@@ -1,6 +1,8 @@
 //! A stateful fake Drata server that follows the project's OpenAPI document.
 //!
-//! It serves every operation of `openapi/drata.yaml` under `/public`,
+//! It serves every operation of `openapi/drata.yaml` under `/public`, and
+//! every one of `openapi/drata-v2.yaml` under `/public/v2` (cursor
+//! listings paged by cursor),
 //! built on the client's generated types so it cannot drift from the spec,
 //! with an in-memory account: connections (filters, sort, pages),
 //! version-control and infrastructure identities (listings with Drata's

@@ -23,8 +23,9 @@ pub struct ExampleRequest {
     pub body: Option<Value>,
 }
 
-/// The example request of `method` `path` (a path template of the document),
-/// or `None` when the document has no such operation.
+/// The example request of `method` `path` (a path template from the API
+/// root: `/v2/…` for a v2 operation, see [`crate::locate`]), or `None` when
+/// no document has such an operation. Its path is from the API root too.
 ///
 /// ```
 /// let request = drata_openapi::example_request("PUT", "/user-identities/version-control/{id}/toggle").unwrap();
@@ -32,10 +33,10 @@ pub struct ExampleRequest {
 /// assert_eq!(request.params, [("id".to_string(), "1".to_string())]);
 /// assert!(request.body.is_some());
 /// ```
-pub fn example_request(method: &str, path: &str) -> Option<ExampleRequest> {
-    let spec = document();
+pub fn example_request(method: &str, full_path: &str) -> Option<ExampleRequest> {
+    let (spec, path) = crate::locate(full_path);
     let entry = operation(spec, method, path)?;
-    let mut filled = path.to_string();
+    let mut filled = full_path.to_string();
     let mut params = Vec::new();
     for declared in parameters(spec, path, entry) {
         let (Some(name), Some(location)) =
@@ -73,7 +74,7 @@ pub fn example_request(method: &str, path: &str) -> Option<ExampleRequest> {
 /// assert!(answer["data"].is_array());
 /// ```
 pub fn example_answer(method: &str, path: &str) -> Option<(u16, Value)> {
-    let spec = document();
+    let (spec, path) = crate::locate(path);
     let entry = operation(spec, method, path)?;
     let responses = entry.get("responses")?.as_object()?;
     let (status, response) = responses.iter().find(|(status, _)| status.starts_with('2'))?;

@@ -47,10 +47,43 @@ pub fn document() -> &'static Value {
     DOCUMENT.get_or_init(|| serde_yaml::from_str(SPEC_YAML).unwrap_or(Value::Null))
 }
 
+/// The v2 document as JSON (parsed once), as [`document`] is v1's.
+pub fn document_v2() -> &'static Value {
+    static DOCUMENT: OnceLock<Value> = OnceLock::new();
+    DOCUMENT.get_or_init(|| serde_yaml::from_str(SPEC_V2_YAML).unwrap_or(Value::Null))
+}
+
+/// Every document with where its paths start from the API root (`/public`):
+/// v2's at `/v2`, v1's at the root itself.
+pub fn documents() -> [(&'static str, &'static Value); 2] {
+    [("/v2", document_v2()), ("", document())]
+}
+
+/// The document a path from the API root is in, and the path within it:
+/// `/v2/vendors/{vendorId}` is v2's `/vendors/{vendorId}`; any other
+/// path is v1's, as it is.
+///
+/// ```
+/// let (document, path) = drata_openapi::locate("/v2/vendors");
+/// assert!(std::ptr::eq(document, drata_openapi::document_v2()));
+/// assert_eq!(path, "/vendors");
+/// assert_eq!(drata_openapi::locate("/vendors").1, "/vendors");
+/// ```
+pub fn locate(path: &str) -> (&'static Value, &str) {
+    for (root, document) in documents() {
+        if let Some(rest) = path.strip_prefix(root).filter(|rest| !root.is_empty() && rest.starts_with('/')) {
+            return (document, rest);
+        }
+    }
+    (document(), path)
+}
+
 /// The JSON schema of the request body of `method` `path` (a path template
-/// of the spec, e.g. `/connections/{id}/upload/json`), if it has one.
+/// from the API root, e.g. `/connections/{id}/upload/json`, or
+/// `/v2/vendors/{vendorId}` for v2), if it has one.
 pub fn request_schema(method: &str, path: &str) -> Option<&'static Value> {
-    let item = document().get("paths")?.get(path)?;
+    let (document, path) = locate(path);
+    let item = document.get("paths")?.get(path)?;
     item.get(method.to_ascii_lowercase())?.pointer("/requestBody/content/application~1json/schema")
 }
 

@@ -14,7 +14,7 @@ use std::sync::{Mutex, OnceLock};
 
 use serde_json::{Map, Value};
 
-use crate::{document, request_schema};
+use crate::request_schema;
 
 /// A compiled schema of the spec.
 pub struct SchemaValidator {
@@ -63,12 +63,12 @@ impl SchemaValidator {
 /// Every problem of `value` against `schema` (which may `$ref` into `spec`),
 /// each with its JSON path, sorted; empty when `value` is valid. A schema
 /// that does not compile is one problem. A schema of the project's own
-/// document ([`document`]) is compiled once and kept (compiling reads every
+/// documents ([`document`], [`crate::document_v2`]) is compiled once and kept (compiling reads every
 /// component: a server checking each request would otherwise spend its time
 /// there).
 pub fn validate(spec: &Value, schema: &Value, value: &Value) -> Vec<String> {
-    if std::ptr::eq(spec, document()) {
-        return match compiled(schema) {
+    if let Some((root, document)) = crate::documents().into_iter().find(|(_, d)| std::ptr::eq(spec, *d)) {
+        return match compiled(root, document, schema) {
             Ok(validator) => validator.problems(value),
             Err(problem) => vec![problem],
         };
@@ -82,15 +82,20 @@ pub fn validate(spec: &Value, schema: &Value, value: &Value) -> Vec<String> {
 /// The validator of `schema` against the project's document, compiled on
 /// first use and kept for the life of the process (one per schema of the
 /// document, a bounded number).
-fn compiled(schema: &Value) -> Result<&'static SchemaValidator, String> {
-    type Compiled = Mutex<HashMap<String, &'static SchemaValidator>>;
+fn compiled(
+    root: &str,
+    document: &'static Value,
+    schema: &Value,
+) -> Result<&'static SchemaValidator, String> {
+    type Compiled = Mutex<HashMap<(String, String), &'static SchemaValidator>>;
     static COMPILED: OnceLock<Compiled> = OnceLock::new();
-    let key = schema.to_string();
+    // A `$ref` means another schema in another document.
+    let key = (root.to_string(), schema.to_string());
     let mut compiled = COMPILED.get_or_init(Compiled::default).lock().unwrap_or_else(|p| p.into_inner());
     if let Some(validator) = compiled.get(&key) {
         return Ok(*validator);
     }
-    let validator: &'static SchemaValidator = Box::leak(Box::new(SchemaValidator::new(document(), schema)?));
+    let validator: &'static SchemaValidator = Box::leak(Box::new(SchemaValidator::new(document, schema)?));
     compiled.insert(key, validator);
     Ok(validator)
 }
@@ -110,7 +115,7 @@ pub fn request_validator(method: &str, path: &str) -> Option<Result<&'static Sch
         return Some(Ok(*validator));
     }
     // One per operation of the spec, for the life of the process.
-    let validator: &'static SchemaValidator = match SchemaValidator::new(document(), schema) {
+    let validator: &'static SchemaValidator = match SchemaValidator::new(crate::locate(path).0, schema) {
         Ok(validator) => Box::leak(Box::new(validator)),
         Err(e) => return Some(Err(e)),
     };

@@ -182,3 +182,39 @@ async fn a_raw_v2_path_is_the_v2_operation_it_names_checked_as_the_spec_says() {
     assert!(error.to_string().contains("`size` must be a whole number from 1 to 500, not 501"), "{error}");
     assert_eq!(asked(&server).await.len(), 1, "nothing sent");
 }
+
+#[tokio::test]
+async fn the_fake_server_keeps_v2_vendors_and_pages_them_by_cursor() {
+    use drata_mock::{MockConfig, MockServer};
+    let mock =
+        MockServer::start(MockConfig::default().rate_limit_per_minute(None)).await.expect("fake server");
+    let client =
+        drata::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build().expect("client");
+    let v2 = client.v2();
+
+    let mut created = Vec::new();
+    for name in ["Acme Cloud", "Globex", "Initech"] {
+        let vendor = v2.create_vendor().body_map(|b| b.name(name.to_string())).send().await.expect("created");
+        assert_eq!(vendor.name, name);
+        created.push(vendor.id.to_string());
+    }
+    let first = v2.list_vendors().size(2).include_total_count(true).send().await.expect("the first page");
+    let total = first.pagination.total_count.expect("asked for");
+    assert_eq!(first.data.len(), 2);
+    let listed: Vec<String> = v2
+        .list_vendors()
+        .size(2)
+        .items()
+        .map_ok(|vendor| vendor.id_text())
+        .try_collect()
+        .await
+        .expect("every page");
+    assert_eq!(i64::try_from(listed.len()).ok(), Some(total), "each vendor once");
+    assert_eq!(listed[listed.len() - 3..], created[..]);
+
+    let id: i64 = created[0].parse().expect("a whole number");
+    v2.delete_vendor().vendor_id(id).send().await.expect("deleted");
+    let error = v2.get_vendor().vendor_id(id).send().await.expect_err("gone");
+    assert_eq!(error.status(), Some(404), "{error}");
+    mock.shutdown().await;
+}

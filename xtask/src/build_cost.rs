@@ -26,25 +26,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 "#;
 
-/// The consumer: the same call, through `drata`.
-const CONSUMER_MAIN: &str = r#"#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let client = drata::Client::builder().api_key("key").build()?;
-    let page = client.list_connections().limit(2).send().await?;
-    println!("{}", page.total);
-    Ok(())
+/// The consumer: the same call through `drata`, with each API version the
+/// build has (v1's `list_connections`, v2's `list_vendors`), or, with
+/// neither of those areas, the client made and its operations table read.
+fn consumer_main(v1_call: bool, v2_call: bool) -> String {
+    let mut calls = String::new();
+    if v1_call {
+        calls.push_str("    let page = client.list_connections().limit(2).send().await?;\n    println!(\"{}\", page.total);\n");
+    }
+    if v2_call {
+        calls.push_str(
+            "    let vendors = client.v2().list_vendors().size(2).send().await?;\n    println!(\"{}\", vendors.data.len());\n",
+        );
+    }
+    if calls.is_empty() {
+        calls.push_str(
+            "    let first = drata::operations::ALL.first().map_or(\"none\", |op| op.id);\n    println!(\"{client:?}: {} operations, first {first}\", drata::operations::ALL.len());\n",
+        );
+    }
+    format!(
+        "#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {{\n    let client = drata::Client::builder().api_key(\"key\").build()?;\n{calls}    Ok(())\n}}\n"
+    )
 }
-"#;
-
-/// The consumer of any other set of areas: the client made, and its
-/// operations table read (the call above needs the connections area).
-const AREAS_MAIN: &str = r#"fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let client = drata::Client::builder().api_key("key").build()?;
-    let first = drata::operations::ALL.first().map_or("none", |op| op.id);
-    println!("{client:?}: {} operations, first {first}", drata::operations::ALL.len());
-    Ok(())
-}
-"#;
 
 /// One build's figures.
 struct Cost {
@@ -77,10 +80,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             root.join("client")
         );
         let name = format!("consumer-{}", features.replace(',', "-"));
-        let with_connections =
-            features.split(',').any(|f| matches!(f.trim(), "default" | "v1" | "v1-connections"));
-        let main = if with_connections { CONSUMER_MAIN } else { AREAS_MAIN };
-        let cost = build(root, &dir.path().join(&name), &manifest, main)?;
+        let has = |names: &[&str]| features.split(',').any(|f| names.contains(&f.trim()));
+        let main =
+            consumer_main(has(&["default", "v1", "v1-connections"]), has(&["default", "v2", "v2-vendors"]));
+        let cost = build(root, &dir.path().join(&name), &manifest, &main)?;
         println!(
             "drata ({features}) consumer: {:.0} s CPU ({:.2} x bare), {:.1} MB stripped",
             cost.cpu_seconds,

@@ -37,7 +37,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     if failures.is_empty() {
         let operations = spec.operations().len();
         println!(
-            "ok: {operations} v1 operations, each with a client method and a test, and {} v2 operations, each with a client method; generated code and fixtures are current; \
+            "ok: {operations} v1 and {} v2 operations, each with a client method and a contract test; generated code and fixtures are current; \
              every example and documented sample ({}) validates strictly and decodes",
             v2.operations().len(),
             samples.len()

@@ -15,7 +15,7 @@
 //!   snapshot) into our spec of its version, in its normalized form, with
 //!   every schema they need, for review.
 //! - `tour [FILE]` — calls every operation of Drata's document (FILE, or
-//!   the snapshot) with `drata op`, by Drata's names, against a fake Drata
+//!   each snapshot) with `drata op` (`drata v2` for v2's), by Drata's names, against a fake Drata
 //!   built from that document alone (`tour.py`): what Drata documents, our
 //!   command line sends and reads. `.ci/run` runs it on the snapshot.
 //!
@@ -127,8 +127,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             import::run(root, &read_json(&from)?, &ids)
         }
         Some("tour") => {
-            let document = args.get(1).map_or_else(|| root.join(SNAPSHOT), PathBuf::from);
-            tour(root, &document)
+            let documents: Vec<PathBuf> = match args.get(1) {
+                Some(file) => vec![PathBuf::from(file)],
+                None => VERSIONS.iter().map(|(v, _)| root.join(format!("openapi/upstream/{v}.json"))).collect(),
+            };
+            documents.iter().try_for_each(|document| tour(root, document))
         }
         _ => Err(
             "usage: cargo xtask upstream snapshot FILE | diff [FILE] | import ID[=NAME]... [--from FILE] | tour [FILE]"

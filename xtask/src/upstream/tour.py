@@ -1,5 +1,7 @@
-"""Every operation of a Drata document, called with `drata op` against a
-fake Drata built from that document alone (not from our spec).
+"""Every operation of a Drata document, called with `drata op` (`drata v2`
+for Drata's v2 document) against a fake Drata built from that document
+alone (not from our spec), at the path its `servers` give (`/public`,
+`/public/v2`).
 
 Usage: python3 tour.py DOCUMENT DRATA_BINARY
 
@@ -26,13 +28,17 @@ import sys
 import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlparse
 
 import jsonschema
 
 DOCUMENT = json.load(open(sys.argv[1]))
 DRATA = sys.argv[2]
 COMPONENTS = DOCUMENT.get("components", {})
+# Where the document's paths start (`/public`, `/public/v2`), and the
+# command that reaches its operations.
+ROOT = urlparse((DOCUMENT.get("servers") or [{"url": "/public"}])[0]["url"]).path.rstrip("/") or "/public"
+COMMAND = "v2" if str(DOCUMENT.get("info", {}).get("version", "")).lower() == "v2" else "op"
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -181,7 +187,11 @@ class Handler(BaseHTTPRequestHandler):
         path, _, query = self.path.partition("?")
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        path = path.removeprefix("/public")
+        if not path.startswith(ROOT + "/"):
+            with SEEN_LOCK:
+                SEEN.append((None, [f"{self.command} {path} is not under {ROOT}"]))
+            return self.answer(404, {"message": f"Cannot {self.command} {path}"})
+        path = path.removeprefix(ROOT)
         found = None
         for operation in OPERATIONS:
             match = operation.pattern.match(path)
@@ -191,7 +201,7 @@ class Handler(BaseHTTPRequestHandler):
         if found is None:
             with SEEN_LOCK:
                 SEEN.append((None, [f"no operation is {self.command} {path}"]))
-            return self.answer(404, {"message": f"Cannot {self.command} /public{path}"})
+            return self.answer(404, {"message": f"Cannot {self.command} {ROOT}{path}"})
         operation, match = found
         content_type = self.headers.get("Content-Type", "")
         problems = problems_of(
@@ -210,7 +220,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def arguments(operation, base_url, required_only, upload):
-    args = [DRATA, "--base-url", base_url, "--api-key", "tour-key", "op", operation.id]
+    args = [DRATA, "--base-url", base_url, "--api-key", "tour-key", COMMAND, operation.id]
     for parameter in operation.parameters:
         place, name = parameter["in"], parameter["name"]
         if place == "path" or (place in ("query", "header") and parameter.get("required")):
