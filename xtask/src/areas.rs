@@ -1,16 +1,19 @@
 //! `cargo xtask areas [AREA]...`: the client builds with each area alone
 //! (`--no-default-features --features tls-aws-lc-rs,AREA`; every area of
-//! the spec by default), and with none, warnings as errors: what a
+//! both specs by default), and with none, warnings as errors: what a
 //! program enabling only the areas it uses compiles.
 
 use std::path::Path;
 
-/// The areas' features, read from the spec (each operation's), in order.
+/// The areas' features, read from the specs (each operation's), in order:
+/// v1's, then v2's.
 pub fn declared(root: &Path) -> Result<Vec<String>, String> {
-    let spec =
-        drata_generator::Spec::parse(&crate::read(&root.join(crate::SPEC))?).map_err(|e| e.to_string())?;
-    let areas: std::collections::BTreeSet<String> =
-        spec.operations().into_iter().map(|op| op.feature).collect();
+    let mut areas = std::collections::BTreeSet::new();
+    for (spec, _) in crate::DOCUMENTS {
+        let spec = drata_generator::Spec::parse(&crate::read(&root.join(spec))?)
+            .map_err(|e| format!("{spec}: {e}"))?;
+        areas.extend(spec.operations().into_iter().map(|op| op.feature));
+    }
     Ok(areas.into_iter().collect())
 }
 

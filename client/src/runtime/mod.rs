@@ -101,6 +101,10 @@ pub(crate) async fn execute<T: DeserializeOwned>(
 ///
 /// # Errors
 /// The builder's own [`Error::InvalidRequest`], else as [`execute`].
+#[cfg_attr(
+    not(any(feature = "v1", feature = "api-v2")),
+    allow(dead_code, reason = "used by the operations of the areas a build has")
+)]
 pub(crate) async fn send<T: DeserializeOwned>(
     client: &Client,
     request: Result<Request, Error>,
