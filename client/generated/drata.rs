@@ -46624,6 +46624,36 @@ both forms are accepted and sent back as they came.*/
             Self::String(value)
         }
     }
+    #[cfg(
+        any(
+            feature = "v1-assets",
+            feature = "v1-background-check",
+            feature = "v1-companies",
+            feature = "v1-connections",
+            feature = "v1-controls",
+            feature = "v1-custom-connections",
+            feature = "v1-customer-request",
+            feature = "v1-devices",
+            feature = "v1-events",
+            feature = "v1-evidence-library",
+            feature = "v1-frameworks",
+            feature = "v1-monitor-instances",
+            feature = "v1-multiple-workspace-support",
+            feature = "v1-personnel",
+            feature = "v1-policies",
+            feature = "v1-questionnaires",
+            feature = "v1-trust-center",
+            feature = "v1-user-identities",
+            feature = "v1-user-policies",
+            feature = "v1-users",
+            feature = "v1-vendors"
+        )
+    )]
+    impl ::std::convert::From<&str> for Id {
+        fn from(value: &str) -> Self {
+            Self::String(value.into())
+        }
+    }
     /**An entry of a connection's `providerTypes`: a provider-type object, or a
 bare number as Drata's older samples print (`"providerTypes": [5]`).*/
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]

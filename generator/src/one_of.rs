@@ -148,13 +148,24 @@ fn generate_one(name: &str, schema: &Value, alternatives: &[Alternative]) -> Tok
             }
         }
     });
-    let froms = alternatives.iter().map(|Alternative { variant, ty, .. }| {
+    let froms = alternatives.iter().map(|Alternative { variant, ty, kind }| {
+        // Text given as `&str` too: `.control_id("code:DCF-37")`.
+        let from_str = (*kind == Kind::String).then(|| {
+            quote! {
+                impl ::std::convert::From<&str> for #ident {
+                    fn from(value: &str) -> Self {
+                        Self::#variant(value.into())
+                    }
+                }
+            }
+        });
         quote! {
             impl ::std::convert::From<#ty> for #ident {
                 fn from(value: #ty) -> Self {
                     Self::#variant(value)
                 }
             }
+            #from_str
         }
     });
 

@@ -63,7 +63,7 @@ impl SchemaValidator {
 /// Every problem of `value` against `schema` (which may `$ref` into `spec`),
 /// each with its JSON path, sorted; empty when `value` is valid. A schema
 /// that does not compile is one problem. A schema of the project's own
-/// documents ([`document`], [`crate::document_v2`]) is compiled once and kept (compiling reads every
+/// documents ([`crate::document`], [`crate::document_v2`]) is compiled once and kept (compiling reads every
 /// component: a server checking each request would otherwise spend its time
 /// there).
 pub fn validate(spec: &Value, schema: &Value, value: &Value) -> Vec<String> {

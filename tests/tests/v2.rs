@@ -218,3 +218,32 @@ async fn the_fake_server_keeps_v2_vendors_and_pages_them_by_cursor() {
     assert_eq!(error.status(), Some(404), "{error}");
     mock.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_path_parameter_that_is_a_number_or_text_takes_either_as_the_record_id_type() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+            "statusCode": 404, "message": "Control not found", "code": 40400
+        })))
+        .mount(&server)
+        .await;
+    let client = client_for(&server.uri());
+    let v2 = client.v2();
+
+    let by_code = v2.get_control_by_id().workspace_id(1).control_id("code:DCF-37").send().await;
+    let by_id =
+        v2.get_control_by_id().workspace_id(1).control_id(drata::v2::types::Id::Int64(37)).send().await;
+
+    for (result, expected) in
+        [(by_code, "/v2/workspaces/1/controls/code:DCF-37"), (by_id, "/v2/workspaces/1/controls/37")]
+    {
+        let error = result.expect_err("404");
+        let Error::Api(api) = &error else { panic!("{error:?}") };
+        assert_eq!(api.request_path, expected);
+    }
+    assert_eq!(
+        asked(&server).await,
+        ["/public/v2/workspaces/1/controls/code:DCF-37", "/public/v2/workspaces/1/controls/37"]
+    );
+}

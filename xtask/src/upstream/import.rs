@@ -11,16 +11,19 @@
 //!   summary is made from the operation's name, the description says what
 //!   it needs, and `externalDocs` links to Drata's page;
 //! - whole numbers (ids, `page`, `limit`, `total`, codes, counts) are
-//!   `integer` (an id in an answer is the `Id` schema, integer or text);
+//!   `integer` (an id in an answer is the `Id` schema, integer or text, and
+//!   so is a path parameter that is a number or text);
 //!   `format: date-time` and `date` are `x-drata-timestamp`; `nullable`
 //!   beside a `$ref` or `allOf` is `anyOf: [X, JsonNull]`; a request
 //!   body's objects are closed; an answer's enums are open components of
 //!   their own; a `default` outside its enum is left out; every error
 //!   status answers the one error schema, and 429 is added;
 //! - an operation with a `page` parameter answering a page (`data`,
-//!   `page`, `limit`, `total`) is a listing (`x-drata-pagination: page`);
-//!   the page is named `…Page`, and items without a schema of their own
-//!   get one (`…Item`).
+//!   `page`, `limit`, `total`) is a listing (`x-drata-pagination: page`),
+//!   one with a `cursor` parameter answering `data` and `pagination` a
+//!   cursor listing (`x-drata-pagination: cursor`); the page is named
+//!   `…Page`, and items without a schema of their own get one (`…Item`);
+//! - a form (`multipart/form-data`) is a component of its own (`…Form`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -246,6 +249,12 @@ impl<'a> Importer<'a> {
             out.insert("description".into(), json!(words));
         }
         let mut schema = self.schema(&schema, Side::Request, name, "")?;
+        // A path parameter that is a number or text (`37`, `code:DCF-37`,
+        // `email:…`) is the `Id` schema: what a record's id is in answers,
+        // so that one can be passed back as it came.
+        if place == "path" && is_number_or_text(&schema) {
+            schema = json!({"$ref": "#/components/schemas/Id"});
+        }
         if place == "path"
             && is_whole(name)
             && let Some(map) = schema.as_object_mut()
@@ -563,6 +572,15 @@ fn is_whole(field: &str) -> bool {
         || field.starts_with("num")
 }
 
+/// Whether a schema is `oneOf` a whole number (or number) and text.
+fn is_number_or_text(schema: &Value) -> bool {
+    let Some(Value::Array(options)) = schema.get("oneOf") else { return false };
+    let types: Vec<&str> = options.iter().filter_map(|o| o.get("type").and_then(Value::as_str)).collect();
+    options.len() == 2
+        && types.contains(&"string")
+        && (types.contains(&"integer") || types.contains(&"number"))
+}
+
 /// `anyOf: [X, JsonNull]`.
 fn nullable(schema: Value) -> Value {
     json!({"anyOf": [schema, {"$ref": "#/components/schemas/JsonNull"}]})
@@ -677,6 +695,27 @@ mod tests {
         assert_eq!(our_name("CreateVendorRequestPublicDto", &object, Side::Request), "CreateVendorRequest");
         assert_eq!(our_name("VendorRiskEnum", &json!({"enum": ["LOW"]}), Side::Answer), "VendorRisk");
         assert!(is_whole("ownerId") && is_whole("total") && is_whole("appsCount") && !is_whole("amount"));
+    }
+
+    #[test]
+    fn a_v2_listing_pages_by_cursor_and_a_number_or_text_path_parameter_is_an_id() {
+        let document = json!({"components": {"schemas": {
+            "VendorsResponsePublicV2Dto": {"properties": {"data": {}, "pagination": {}}},
+            "VendorResponsePublicV2Dto": {"properties": {"id": {}}}
+        }}});
+        let operation = |answer: &str| {
+            json!({"parameters": [{"name": "cursor", "in": "query"}], "responses": {"200": {"content": {
+                "application/json": {"schema": {"$ref": format!("#/components/schemas/{answer}")}}}}}})
+        };
+        assert_eq!(listing_style(&document, &operation("VendorsResponsePublicV2Dto")), Some("cursor"));
+        // A single record read that takes `cursor` by mistake is no listing.
+        assert_eq!(listing_style(&document, &operation("VendorResponsePublicV2Dto")), None);
+        let page = document.pointer("/components/schemas/VendorsResponsePublicV2Dto").expect("page");
+        assert_eq!(our_name("VendorsResponsePublicV2Dto", page, Side::Answer), "VendorsPage");
+        assert!(is_number_or_text(&json!({"oneOf": [{"type": "number"}, {"type": "string"}]})));
+        assert!(is_number_or_text(&json!({"oneOf": [{"type": "string"}, {"type": "integer"}]})));
+        assert!(!is_number_or_text(&json!({"oneOf": [{"type": "string"}, {"type": "boolean"}]})));
+        assert!(!is_number_or_text(&json!({"type": "string"})));
     }
 
     #[test]
