@@ -7,7 +7,7 @@
 //!   project's rules, the committed files are current, every operation has a
 //!   client method and a test, and every example of the spec validates against
 //!   its schema and round-trips through the generated type.
-//! - `conformance [N]` — start the fake server and run schemathesis against it
+//! - `conformance [N] [v1|v2|all]` — start the fake server and run schemathesis against it
 //!   with the spec (N examples per operation).
 //! - `bench [--json] [--with-build] [--only GROUP]` — build `drata-bench` in
 //!   release mode and run it: the client against raw reqwest, decoding,
@@ -83,7 +83,7 @@ fn main() -> ExitCode {
         Some("check") => check::run(&root),
         Some("conformance") => {
             let examples = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(50);
-            conformance::run(&root, examples)
+            conformance::run(&root, examples, args.get(2).map(String::as_str).unwrap_or("v1"))
         }
         Some("bench") => {
             cargo(&root, &["run", "--release", "--quiet", "-p", "drata-bench", "--"], &args[1..], &[])
@@ -113,7 +113,7 @@ fn main() -> ExitCode {
                  commands:\n  \
                  generate   regenerate client/generated/drata.rs, its features, tests/fixtures/ and the docs from the spec\n  \
                  check      check that spec, generated code, client and tests agree\n  \
-                 conformance [N]  run schemathesis against the fake server (N examples per operation, default 50)\n  \
+                 conformance [N] [v1|v2|all]  run schemathesis against the fake server (N examples per operation, default 50)\n  \
                  bench [--json] [--with-build] [--only GROUP]  measure the client (release build)\n  \
                  fuzz [CASES]     run the property tests longer (default 20000 cases each)\n  \
                  mutants [PATHS]  mutation testing of client/src and generator/src (cargo-mutants)\n  \
