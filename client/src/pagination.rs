@@ -287,8 +287,8 @@ where
 
 /// Every item of every page of `pages`, a listing paged by cursor.
 #[cfg_attr(
-    not(feature = "api-v2"),
-    allow(dead_code, reason = "used by the listings of the areas a build has")
+    not(feature = "v2"),
+    allow(dead_code, reason = "used by the cursor listings of the areas a build has")
 )]
 pub fn cursor_items<'a, P>(
     pages: BoxStream<'a, Result<P, Error>>,
