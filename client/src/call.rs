@@ -322,17 +322,17 @@ fn raw_target(
         let query = params.into_iter().map(|(name, value)| (name, vec![Value::String(value)])).collect();
         return Ok(Target { path, query, headers: Vec::new() });
     }
+    for (name, value) in operation.path_values(&path) {
+        if let Some(parameter) = operation.parameter(name) {
+            parsed(operation, parameter, &value)?;
+        }
+    }
     // The path from the operation's version root (`/v2/vendors` → `/vendors`):
     // the request adds the root back.
     let path = match path.strip_prefix(operation.root) {
         Some(rest) => rest.to_string(),
         None => path,
     };
-    for (name, value) in operation.path_values(&path) {
-        if let Some(parameter) = operation.parameter(name) {
-            parsed(operation, parameter, &value)?;
-        }
-    }
     let mut query: Query = Vec::new();
     for (name, value) in &params {
         let parameter = operation

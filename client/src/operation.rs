@@ -277,10 +277,12 @@ impl Operation {
         self.path == RAW_PATH
     }
 
-    /// The values `path` gives the path parameters of this operation's
-    /// template, by name (`/users/7` of `/users/{id}`: `id` = `7`), decoded;
-    /// empty when `path` does not fit the template.
+    /// The values `path` (from the API root, `/v2/…` for a v2 operation)
+    /// gives the path parameters of this operation's template, by name
+    /// (`/users/7` of `/users/{id}`: `id` = `7`), decoded; empty when `path`
+    /// does not fit the template.
     pub fn path_values(&self, path: &str) -> Vec<(&'static str, String)> {
+        let Some(path) = path.strip_prefix(self.root) else { return Vec::new() };
         let (template, given): (Vec<&'static str>, Vec<&str>) =
             (self.path.split('/').collect(), path.split('/').collect());
         if template.len() != given.len() {

@@ -164,6 +164,8 @@ async fn a_v2_error_body_is_read_with_its_name_and_the_path_names_v2() {
         (Some("NotFoundException"), "Vendor not found", 40400)
     );
     assert!(error.to_string().contains("GET /v2/vendors/7"), "{error}");
+    let hint = api.hint().expect("a 404 says what was not found");
+    assert_eq!(hint, "No such record: Drata found nothing for the vendorId `7`.");
 }
 
 #[tokio::test]
