@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use drata::Method;
 use drata_cli::args::ApiArgs;
-use futures::TryStreamExt;
 use serde_json::Value;
 
 use crate::Failure;
@@ -33,8 +32,24 @@ pub async fn run(context: &Context, out: &mut Stdout, args: ApiArgs) -> Result<(
     if args.paginate && method != Method::Get {
         return Err(Failure::Invalid("--paginate follows the pages of a GET listing".into()));
     }
-    let client = context.client()?;
     let query: Vec<(String, String)> = if takes_query { query_pairs(&fields) } else { Vec::new() };
+    let sends = match &body {
+        Some(Value::Object(fields)) if !fields.is_empty() => {
+            format!("a JSON body with {}", fields.keys().cloned().collect::<Vec<_>>().join(", "))
+        }
+        Some(_) => "a JSON body".to_string(),
+        None if query.is_empty() => "no body".to_string(),
+        None => format!(
+            "no body; the query {}",
+            query.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+        ),
+    };
+    let plan = serde_json::json!({"query": query.iter().map(|(k, v)| serde_json::json!([k, v])).collect::<Vec<_>>(), "body": body});
+    if !context.permit_write(out, method.as_str(), &args.path, &sends, plan)? {
+        return Ok(());
+    }
+    let client = context.client()?;
+    let operation = drata::Operation::matching(method, &args.path);
     if !args.paginate {
         let mut call = client.raw(method, args.path.clone());
         for (name, value) in &query {
@@ -43,9 +58,8 @@ pub async fn run(context: &Context, out: &mut Stdout, args: ApiArgs) -> Result<(
         if let Some(body) = body {
             call = call.body(body);
         }
-        let operation = drata::Operation::matching(method, &args.path);
         let answer = crate::inflight::call(operation, &args.path, call.send()).await?;
-        return out.raw_json(answer.bytes());
+        return crate::op::print_answer(context, out, operation, answer.bytes());
     }
     // --paginate: every page, by the client's one paginator (it stops at
     // `total` or an empty page, and never loops on a repeated page).
@@ -53,8 +67,7 @@ pub async fn run(context: &Context, out: &mut Stdout, args: ApiArgs) -> Result<(
     for (name, value) in &query {
         call = call.param(name.clone(), value.clone());
     }
-    let items: Vec<Value> = call.items().try_collect().await?;
-    out.json(&items)
+    crate::op::all_items(context, out, operation, call.items()).await
 }
 
 fn method(text: &str) -> Result<Method, Failure> {

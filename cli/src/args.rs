@@ -1,7 +1,8 @@
 //! The command line, as users script against it.
 //!
-//! Global options (`--api-key`, `--region`, `--base-url`, `--timeout`,
-//! `--json`) may come before or after the command.
+//! Global options (`--profile`, `--api-key`, `--region`, `--base-url`,
+//! `--timeout`, `--output`, `--allow-writes`, `--yes`, `--dry-run`) may come
+//! before or after the command.
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -17,7 +18,13 @@ use drata::types::{ConnectionSort, SortDirection};
 #[derive(Debug, Parser)]
 #[command(name = "drata", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
-    /// API key [env: DRATA_API_KEY]. Never printed.
+    /// The stored profile to use (see `drata auth`) [env: DRATA_PROFILE;
+    /// default: default]. A key given with --api-key or DRATA_API_KEY comes
+    /// before the profile's.
+    #[arg(long, global = true, env = "DRATA_PROFILE", hide_env = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// API key [env: DRATA_API_KEY]. Never printed. Prefer `drata auth
+    /// login`, which keeps it out of shell history.
     #[arg(long, global = true, env = "DRATA_API_KEY", hide_env = true, value_name = "KEY")]
     pub api_key: Option<String>,
     /// Region of the Drata account: us, eu or apac [env: DRATA_REGION; default: us].
@@ -33,18 +40,60 @@ pub struct Cli {
     /// 2 minutes by default) [env: DRATA_TIMEOUT].
     #[arg(long, global = true, env = "DRATA_TIMEOUT", hide_env = true, value_name = "SECONDS")]
     pub timeout: Option<String>,
-    /// Print JSON on stdout: Drata's answer as it came, or the command's
-    /// result; a failure as `{"error": {...}}` (the exit code is the same).
+    /// What to print on stdout: `table`, `json` (Drata's answer as it came,
+    /// or the command's result; a failure as `{"error": {...}}`), `ndjson`
+    /// (one JSON value a line; a listing's items one a line, each page
+    /// printed as it arrives) or `auto`: a table on a terminal, JSON
+    /// otherwise [env: DRATA_OUTPUT; default: auto].
+    #[arg(
+        long,
+        short = 'o',
+        global = true,
+        env = "DRATA_OUTPUT",
+        hide_env = true,
+        value_enum,
+        value_name = "FORMAT"
+    )]
+    pub output: Option<OutputFormat>,
+    /// The same as `--output json`.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Let this command write (POST, PUT, PATCH, DELETE) although the
+    /// profile does not allow writes, or the key came from --api-key or
+    /// DRATA_API_KEY. With `auth login`: the profile allows writes.
+    #[arg(long, global = true)]
+    pub allow_writes: bool,
+    /// Send a write without asking for confirmation (needed when not on a
+    /// terminal).
+    #[arg(long, short = 'y', global = true)]
+    pub yes: bool,
+    /// Check a write and show what it would send; send nothing.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// `--output`'s formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// A table on a terminal, JSON otherwise.
+    Auto,
+    /// Tables and lines of text.
+    Table,
+    /// JSON.
+    Json,
+    /// One JSON value a line.
+    Ndjson,
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Store an API key under a profile, check it, forget it.
+    #[command(subcommand)]
+    Auth(AuthCommand),
     /// Connections of the account.
     #[command(subcommand)]
     Connections(ConnectionsCommand),
@@ -80,6 +129,33 @@ pub enum Command {
     /// last page. `drata v2 --list` lists them.
     #[command(arg_required_else_help = true)]
     V2(OpArgs),
+    /// Print a shell completion script: `drata completion bash >
+    /// ~/.local/share/bash-completion/completions/drata`.
+    Completion {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `drata auth …`
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Store an API key under a profile (--profile, default `default`),
+    /// with its region (--region) and whether it may write
+    /// (--allow-writes). The key is read from standard input, or asked for
+    /// without echo on a terminal; never from the command line. It is kept
+    /// in the OS keychain where one is available, else in a file only you
+    /// can read under your config directory.
+    Login,
+    /// The profile: its region, whether it may write, where its key is
+    /// kept, the key's last 4 characters, and whether Drata accepts it
+    /// (one read). Exits 0 when Drata does.
+    Status,
+    /// Forget the profile and its key.
+    Logout,
+    /// The stored profiles, one a line (with `--output json`, an array).
+    List,
 }
 
 /// `drata op` and `drata v2` options; each operation is a subcommand,
@@ -355,9 +431,6 @@ pub enum IdpCommand {
         /// The personnel.
         #[command(flatten)]
         source: Source,
-        /// Validate and show what would be sent; send nothing.
-        #[arg(long)]
-        dry_run: bool,
     },
     /// Replace the personnel of an IdP connection.
     Update {
@@ -367,9 +440,6 @@ pub enum IdpCommand {
         /// The personnel.
         #[command(flatten)]
         source: Source,
-        /// Validate and show what would be sent; send nothing.
-        #[arg(long)]
-        dry_run: bool,
     },
     /// Check a personnel file (CSV, or JSON `{"personnelData": [...]}`) without sending it.
     Validate {
@@ -383,11 +453,16 @@ pub enum IdpCommand {
 #[derive(Debug, Args)]
 #[group(required = true, multiple = false)]
 pub struct Source {
+    /// The personnel file: CSV, or JSON `{"personnelData": [...]}`, told
+    /// apart by its content (`-` for standard input).
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
     /// Drata's personnel CSV, uploaded as the file (`-` for standard input).
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
-    /// A JSON file holding `{"personnelData": [...]}`.
-    #[arg(long = "json-file", value_name = "FILE")]
+    /// A JSON file holding `{"personnelData": [...]}` (the FILE argument
+    /// tells JSON by its content).
+    #[arg(long = "json-file", value_name = "FILE", hide = true)]
     pub json_file: Option<PathBuf>,
 }
 
@@ -398,5 +473,7 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         super::Cli::command().debug_assert();
+        // With one subcommand per operation, whose flags must not clash with the global ones.
+        crate::command().debug_assert();
     }
 }

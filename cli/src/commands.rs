@@ -1,6 +1,7 @@
 //! The API commands: `connections`, `vcs-identities`, `idp`.
 
 use std::collections::BTreeSet;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -11,17 +12,32 @@ use futures::TryStreamExt;
 use serde_json::json;
 
 use crate::Failure;
-use crate::output::{self, Stdout, text};
+use crate::output::{self, Format, Stdout, text};
+use crate::store::{Key, Profile, Store};
 use drata_cli::args::{Cli, IdpCommand, ListArgs, Source};
+
+/// The profile used when none is named.
+pub const DEFAULT_PROFILE: &str = "default";
 
 /// The options every command shares, read once.
 pub struct Context {
+    /// The key given with --api-key or DRATA_API_KEY: it has no profile.
     api_key: Option<String>,
+    /// The profile's name (`--profile`, `DRATA_PROFILE`, else `default`).
+    profile_name: String,
+    /// The stored profile, when the key is not given otherwise and one is
+    /// stored under that name.
+    profile: Option<Profile>,
+    /// Why the stored profiles could not be read, said when the key is needed.
+    store_error: Option<String>,
     region: Region,
     base_url: Option<String>,
     timeout: Option<Duration>,
-    /// `--json`, wherever it was given.
-    json: bool,
+    /// What stdout gets (`--output`, `--json`; `auto` resolved).
+    format: Format,
+    allow_writes: bool,
+    yes: bool,
+    dry_run: bool,
 }
 
 /// An option given as an empty string (`DRATA_REGION=`) is not given.
@@ -31,9 +47,22 @@ fn given(value: &Option<String>) -> Option<&str> {
 
 impl Context {
     pub fn new(cli: &Cli) -> Result<Self, Failure> {
-        let region = match given(&cli.region) {
-            Some(region) => region.parse::<Region>()?,
-            None => Region::default(),
+        // An empty key stays empty: the client refuses it as "no API key".
+        let api_key = cli.api_key.clone();
+        let profile_name = given(&cli.profile).unwrap_or(DEFAULT_PROFILE).to_string();
+        // The profile serves when no key is given otherwise; a profile named
+        // with --profile that is not stored is an error then (see `client`).
+        let (profile, store_error) = match api_key {
+            Some(_) => (None, None),
+            None => match Store::open() {
+                Ok(store) => (store.profile(&profile_name).cloned(), None),
+                Err(e) => (None, Some(e)),
+            },
+        };
+        let region = match (given(&cli.region), &profile) {
+            (Some(region), _) => region.parse::<Region>()?,
+            (None, Some(profile)) => profile.region.parse::<Region>()?,
+            (None, None) => Region::default(),
         };
         let timeout = given(&cli.timeout)
             .map(|t| {
@@ -46,19 +75,58 @@ impl Context {
                     })
             })
             .transpose()?;
+        let base_url = given(&cli.base_url)
+            .map(str::to_string)
+            .or_else(|| if given(&cli.region).is_some() { None } else { profile.as_ref()?.base_url.clone() });
         Ok(Self {
-            // An empty key stays empty: the client refuses it as "no API key".
-            api_key: cli.api_key.clone(),
+            api_key,
+            profile_name,
+            profile,
+            store_error,
             region,
-            base_url: given(&cli.base_url).map(str::to_string),
+            base_url,
             timeout,
-            json: cli.json,
+            format: Format::resolve(cli.output, cli.json),
+            allow_writes: cli.allow_writes,
+            yes: cli.yes,
+            dry_run: cli.dry_run,
         })
     }
 
-    /// Whether to print JSON (`--json`).
+    /// Whether stdout gets JSON (`--output json` or `ndjson`, or `auto`
+    /// when it is not a terminal).
     pub fn json(&self) -> bool {
-        self.json
+        self.format != Format::Table
+    }
+
+    /// What stdout gets.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Whether `--dry-run` was given.
+    pub fn dry_run(&self) -> bool {
+        self.dry_run
+    }
+
+    /// The profile's name, and the profile when it is the key's.
+    pub fn profile(&self) -> (&str, Option<&Profile>) {
+        (&self.profile_name, self.profile.as_ref())
+    }
+
+    /// The API root given with --base-url (or the profile's).
+    pub fn base_url(&self) -> Option<&str> {
+        self.base_url.as_deref()
+    }
+
+    /// Whether `--allow-writes` was given.
+    pub fn allow_writes_given(&self) -> bool {
+        self.allow_writes
+    }
+
+    /// The region (given, or the profile's, or `us`).
+    pub fn region(&self) -> Region {
+        self.region
     }
 
     /// The key given with --api-key or DRATA_API_KEY, if any.
@@ -66,17 +134,34 @@ impl Context {
         self.api_key.as_deref().filter(|k| !k.trim().is_empty())
     }
 
+    /// The key to use: the one given, else the profile's.
+    fn key(&self) -> Result<Key, Failure> {
+        if let Some(key) = self.api_key() {
+            return Key::new(key).ok_or_else(|| invalid("the API key is empty"));
+        }
+        if let Some(error) = &self.store_error {
+            return Err(invalid(error.clone()));
+        }
+        if self.api_key.is_none() && self.profile.is_some() {
+            return Store::open().and_then(|store| store.key(&self.profile_name)).map_err(Failure::Invalid);
+        }
+        Err(invalid(format!(
+            "no API key: run `drata auth login`{}, give --api-key KEY or set {} (create keys in Drata under Settings → API Keys)",
+            if self.profile_name == DEFAULT_PROFILE {
+                String::new()
+            } else {
+                format!(" --profile {}", self.profile_name)
+            },
+            drata::API_KEY_ENV
+        )))
+    }
+
     /// A client for the chosen region or base URL; invalid settings fail
     /// before anything is sent. A pause of over a second (the rate limit, a
     /// retry) is said on stderr, so that the command never falls silent.
     pub fn client(&self) -> Result<Client, Failure> {
-        let Some(key) = self.api_key() else {
-            return Err(invalid(format!(
-                "no API key: give --api-key KEY or set {} (create keys in Drata under Settings → API Keys)",
-                drata::API_KEY_ENV
-            )));
-        };
-        let mut builder = Client::builder().region(self.region).api_key(key).on_wait(|wait| {
+        let key = self.key()?;
+        let mut builder = Client::builder().region(self.region).api_key(key.expose()).on_wait(|wait| {
             if wait.duration > Duration::from_secs(1) {
                 output::eprint_line(&format!("note: {wait}"));
             }
@@ -91,6 +176,70 @@ impl Context {
             builder = builder.attempt_timeout(timeout).call_deadline(Some(timeout.saturating_mul(4)));
         }
         Ok(builder.build()?)
+    }
+
+    /// Whether writes are allowed: `--allow-writes`, or a profile that
+    /// allows them and whose key this is.
+    fn writes_allowed(&self) -> bool {
+        self.allow_writes || (self.api_key.is_none() && self.profile.as_ref().is_some_and(|p| p.allow_writes))
+    }
+
+    /// The gate every write passes before anything is sent (`method` and
+    /// `path` from the API root, `sends` what it sends in one line, `plan`
+    /// what `--dry-run` prints as JSON): `Ok(true)` to send, `Ok(false)`
+    /// after a dry run printed the plan, an error (exit 2) when writes are
+    /// not allowed or not confirmed. A GET passes at once.
+    pub fn permit_write(
+        &self,
+        out: &mut Stdout,
+        method: &str,
+        path: &str,
+        sends: &str,
+        plan: serde_json::Value,
+    ) -> Result<bool, Failure> {
+        if method.eq_ignore_ascii_case("GET") {
+            return Ok(true);
+        }
+        let what = format!("{} {}", method.to_ascii_uppercase(), text(path));
+        if self.dry_run {
+            if self.json() {
+                out.json(&json!({"dryRun": true, "method": method.to_ascii_uppercase(), "path": path, "request": plan}))?;
+            } else {
+                out.line(&format!("dry run: would send {what}: {}", text(sends)))?;
+                out.line("nothing was sent")?;
+            }
+            return Ok(false);
+        }
+        if !self.writes_allowed() {
+            let whose = match (&self.api_key, &self.profile) {
+                (Some(_), _) => {
+                    "a key given with --api-key or DRATA_API_KEY has no profile that allows writes"
+                        .to_string()
+                }
+                (None, _) => format!("the profile `{}` does not allow writes", self.profile_name),
+            };
+            return Err(invalid(format!(
+                "{what} is a write and {whose}: give --allow-writes to send it (or log in with `drata auth login --allow-writes`); nothing was sent"
+            )));
+        }
+        if self.yes {
+            return Ok(true);
+        }
+        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+            return Err(invalid(format!(
+                "{what} is a write and there is no terminal to confirm it on: give --yes to send it; nothing was sent"
+            )));
+        }
+        output::eprint_line(&format!("{what}\n  sends {sends}"));
+        let _ = write!(std::io::stderr(), "Send it? [y/N] ");
+        let mut answer = String::new();
+        std::io::stdin()
+            .read_line(&mut answer)
+            .map_err(|e| invalid(format!("cannot read the answer: {e}; nothing was sent")))?;
+        match answer.trim().to_ascii_lowercase().as_str() {
+            "y" | "yes" => Ok(true),
+            _ => Err(invalid("not confirmed; nothing was sent")),
+        }
     }
 }
 
@@ -134,7 +283,7 @@ pub async fn list_connections(context: &Context, out: &mut Stdout, args: ListArg
         .map(|s| open_value(s, "connection state", ConnectionState::KNOWN_VALUES, ConnectionState::is_known));
     // The sort order is a closed list: clap refused an unknown one.
     let (sort, sort_dir) = (args.sort, args.sort_dir);
-    let json = context.json();
+    let format = context.format();
     let client = context.client()?;
 
     if args.all {
@@ -152,10 +301,19 @@ pub async fn list_connections(context: &Context, out: &mut Stdout, args: ListArg
         while let Some(page) = pages.try_next().await? {
             output::set_items_total(&progress, "connections", u64::try_from(page.total).unwrap_or(0));
             progress.inc(page.data.len() as u64);
-            all.extend(page.data);
+            if format == Format::Ndjson {
+                // Each page's connections as it arrives.
+                page.data.iter().try_for_each(|item| out.item(item))?;
+                out.flush()?;
+            } else {
+                all.extend(page.data);
+            }
         }
         progress.finish_and_clear();
-        if json {
+        if format == Format::Ndjson {
+            return Ok(());
+        }
+        if format == Format::Json {
             out.json(&all)
         } else {
             print_connections(out, &all)?;
@@ -182,10 +340,13 @@ pub async fn list_connections(context: &Context, out: &mut Stdout, args: ListArg
             request = request.sort_dir(direction);
         }
         let answer = request.send().await?;
-        if json {
+        if format == Format::Json {
             return out.raw_json(answer.bytes());
         }
         let page = answer.into_inner();
+        if format == Format::Ndjson {
+            return page.data.iter().try_for_each(|item| out.item(item));
+        }
         print_connections(out, &page.data)?;
         out.line(&crate::listing::footer("connection(s)", page.page, page.limit, page.total, page.data.len()))
     }
@@ -264,9 +425,9 @@ fn connection_row(item: &Tolerant<CompactConnection>) -> [String; 6] {
 pub async fn idp(context: &Context, out: &mut Stdout, command: IdpCommand) -> Result<(), Failure> {
     match command {
         IdpCommand::Validate { file } => validate(out, &file, context.json()).await,
-        IdpCommand::Create { source, dry_run } => import(context, out, None, source, dry_run).await,
-        IdpCommand::Update { connection_id, source, dry_run } => {
-            import(context, out, Some(connection_id), source, dry_run).await
+        IdpCommand::Create { source } => import(context, out, None, source).await,
+        IdpCommand::Update { connection_id, source } => {
+            import(context, out, Some(connection_id), source).await
         }
     }
 }
@@ -364,30 +525,65 @@ enum Personnel {
     Json(PersonnelImport, PathBuf),
 }
 
-async fn import(
-    context: &Context,
-    out: &mut Stdout,
-    id: Option<i64>,
-    source: Source,
-    dry_run: bool,
-) -> Result<(), Failure> {
+/// Whether a personnel file holds JSON: its first character that is not
+/// white space opens an object.
+fn holds_json(head: &[u8]) -> bool {
+    head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+}
+
+/// The personnel of `drata idp create FILE`: JSON or CSV by its content.
+async fn personnel_file(file: PathBuf) -> Result<Personnel, Failure> {
+    if is_stdin(&file) {
+        // Standard input is read whole to tell which it is.
+        let bytes = tokio::task::spawn_blocking(|| {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map(|_| bytes)
+        })
+        .await
+        .map_err(|e| invalid(format!("cannot read standard input: {e}")))?
+        .map_err(|e| invalid(format!("cannot read standard input: {e}")))?;
+        if holds_json(&bytes) {
+            let import = serde_json::from_slice::<PersonnelImport>(&bytes).map_err(|e| {
+                invalid(format!("standard input is not a personnel list: {e}; nothing was sent"))
+            })?;
+            drata::personnel::validate_import(&import)
+                .map_err(|report| file_failure(&file, PersonnelError::Invalid(report)))?;
+            return Ok(Personnel::Json(import, file));
+        }
+        let csv = PersonnelCsv::from_reader(std::io::Cursor::new(bytes), "personnel.csv")
+            .map_err(|e| file_failure(&file, e))?;
+        return Ok(Personnel::Csv(csv, file));
+    }
+    let mut head = [0u8; 512];
+    let read = std::fs::File::open(&file)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .map_err(|e| invalid(format!("cannot read `{}`: {e}", file.display())))?;
+    if holds_json(&head[..read]) {
+        let import = drata::personnel::read_json_file(&file).map_err(|e| file_failure(&file, e))?;
+        return Ok(Personnel::Json(import, file));
+    }
+    Ok(Personnel::Csv(checked_csv(&file).await.map_err(|e| file_failure(&file, e))?, file))
+}
+
+async fn import(context: &Context, out: &mut Stdout, id: Option<i64>, source: Source) -> Result<(), Failure> {
     let json = context.json();
-    let personnel = match (source.csv, source.json_file) {
-        (Some(file), _) => {
+    let personnel = match (source.file, source.csv, source.json_file) {
+        (Some(file), _, _) => personnel_file(file).await?,
+        (None, Some(file), _) => {
             Personnel::Csv(checked_csv(&file).await.map_err(|e| file_failure(&file, e))?, file)
         }
-        (None, Some(file)) => Personnel::Json(
+        (None, None, Some(file)) => Personnel::Json(
             drata::personnel::read_json_file(&file).map_err(|e| file_failure(&file, e))?,
             file,
         ),
-        (None, None) => return Err(invalid("give --csv FILE or --json-file FILE")),
+        (None, None, None) => return Err(invalid("name the personnel file: `drata idp create people.csv`")),
     };
     let (method, kind) = if id.is_some() { ("PUT", "update") } else { ("POST", "create") };
     let path = |format: &str| match id {
         Some(id) => format!("/connections/{id}/upload/{format}"),
         None => format!("/connections/upload/{format}"),
     };
-    if dry_run {
+    if context.dry_run() {
         return match &personnel {
             Personnel::Csv(csv, file) => {
                 let path = path("csv");
@@ -421,6 +617,17 @@ async fn import(
         };
     }
 
+    let (sends, target) = match &personnel {
+        Personnel::Csv(csv, file) => (
+            format!("the CSV `{}` ({} person(s), {} bytes)", file.display(), csv.rows(), csv.len()),
+            path("csv"),
+        ),
+        Personnel::Json(import, file) => (
+            format!("the JSON list `{}` ({} person(s))", file.display(), import.personnel_data.len()),
+            path("json"),
+        ),
+    };
+    context.permit_write(out, method, &target, &sends, json!(null))?;
     let client = context.client()?;
     let before = if id.is_none() { connections_before(&client).await? } else { None };
     let (rows, file) = match &personnel {

@@ -22,6 +22,10 @@ pub enum Failure {
     /// (a personnel file's problems): `--json` prints it instead of
     /// `{"error": …}`.
     Report(String, Value),
+    /// The API's answer was not the one hoped for, and the command's own
+    /// JSON document says so (`auth status` of a key Drata refuses):
+    /// `--json` prints it instead of `{"error": …}`; exit 1.
+    Finding(String, Value),
     /// Standard output could not be written: a reader that went away (a
     /// broken pipe, not an error) or a full disk.
     Output(std::io::Error),
@@ -39,16 +43,17 @@ impl Failure {
         match self {
             Failure::Invalid(_) | Failure::Report(..) => EXIT_INVALID,
             Failure::Call(e) if e.is_invalid_input() => EXIT_INVALID,
-            Failure::Api(_) | Failure::Call(_) | Failure::Output(_) => EXIT_API,
+            Failure::Api(_) | Failure::Finding(..) | Failure::Call(_) | Failure::Output(_) => EXIT_API,
         }
     }
 
     /// What happened and what to do, in the command line's words.
     pub fn message(&self) -> String {
         match self {
-            Failure::Invalid(message) | Failure::Api(message) | Failure::Report(message, _) => {
-                message.clone()
-            }
+            Failure::Invalid(message)
+            | Failure::Api(message)
+            | Failure::Report(message, _)
+            | Failure::Finding(message, _) => message.clone(),
             Failure::Call(e) => call_message(e),
             Failure::Output(e) => format!("cannot write the output: {e}"),
         }
@@ -57,7 +62,7 @@ impl Failure {
     /// `{"error": {...}}`: the message, its kind and exit code, and what
     /// the client knows of the call (operation, status, Drata's message).
     pub fn to_json(&self) -> Value {
-        if let Failure::Report(_, report) = self {
+        if let Failure::Report(_, report) | Failure::Finding(_, report) = self {
             return report.clone();
         }
         let mut error = Map::new();
@@ -73,7 +78,7 @@ impl Failure {
     fn kind(&self) -> &'static str {
         match self {
             Failure::Invalid(_) | Failure::Report(..) => "invalid",
-            Failure::Api(_) => "failed",
+            Failure::Api(_) | Failure::Finding(..) => "failed",
             Failure::Output(_) => "output",
             Failure::Call(e) => match &**e {
                 e if e.is_invalid_input() => "invalid",

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::Failure;
-use crate::output::{self, Stdout, text};
+use crate::output::{self, Format, Stdout, text};
 
 /// How a column shows its field.
 #[derive(Debug, Clone, Copy)]
@@ -38,7 +38,7 @@ pub enum Fetch<'a, P> {
 /// Prints the listing; `what` names its items in the plural (`identities`).
 pub async fn print<P, const N: usize>(
     out: &mut Stdout,
-    json: bool,
+    format: Format,
     what: &str,
     columns: &[Column; N],
     fetch: Fetch<'_, P>,
@@ -50,10 +50,13 @@ where
     match fetch {
         Fetch::One(request) => {
             let answer = request.await?;
-            if json {
+            if format == Format::Json {
                 return out.raw_json(answer.bytes());
             }
             let page = answer.into_inner();
+            if format == Format::Ndjson {
+                return page.items().iter().try_for_each(|item| out.item(item));
+            }
             table(out, columns, page.items())?;
             let numbers = serde_json::to_value(&page).unwrap_or_default();
             let number = |name: &str| numbers.get(name).and_then(Value::as_i64).unwrap_or(0);
@@ -65,10 +68,19 @@ where
             while let Some(page) = pages.try_next().await? {
                 output::set_items_total(&progress, what, u64::try_from(page.total()).unwrap_or(0));
                 progress.inc(page.items().len() as u64);
-                all.extend(page.into_items());
+                if format == Format::Ndjson {
+                    // Each page's items as it arrives.
+                    page.items().iter().try_for_each(|item| out.item(item))?;
+                    out.flush()?;
+                } else {
+                    all.extend(page.into_items());
+                }
             }
             progress.finish_and_clear();
-            if json {
+            if format == Format::Ndjson {
+                return Ok(());
+            }
+            if format == Format::Json {
                 // Each item as Drata sent it (a `Tolerant` writes its text back).
                 return out.json(&all);
             }

@@ -6,6 +6,7 @@
 //! way then is reported as an unknown outcome.
 
 mod api;
+mod auth;
 mod commands;
 mod demo;
 mod failure;
@@ -14,6 +15,8 @@ mod listing;
 mod op;
 mod output;
 mod people;
+mod spec_table;
+mod store;
 
 use std::process::ExitCode;
 
@@ -28,13 +31,29 @@ fn main() -> ExitCode {
     let matches = match drata_cli::command().try_get_matches() {
         Ok(matches) => matches,
         Err(e) => {
-            if let Some(hint) = usage_hint(&e) {
+            let hint = usage_hint(&e);
+            // A script reading JSON gets a usage error as JSON too.
+            if e.use_stderr() && json_requested() {
+                let message = hint.clone().unwrap_or_else(|| {
+                    let text = e.render().to_string();
+                    text.lines().next().unwrap_or_default().trim_start_matches("error: ").to_string()
+                });
+                output::print_json_line(&Failure::Invalid(message).to_json());
+            }
+            if let Some(hint) = hint {
                 output::eprint_line(&format!("error: {hint}"));
                 return ExitCode::from(failure::EXIT_INVALID);
             }
             e.exit()
         }
     };
+    // `idp create --json people.json` parses (`--json` is the output flag
+    // and the file the argument), but it is the form older versions took
+    // for a file: said, not guessed at.
+    if let Some(hint) = json_file_hint() {
+        output::eprint_line(&format!("error: {hint}"));
+        return ExitCode::from(failure::EXIT_INVALID);
+    }
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // The operation chosen under `drata op` or `drata v2`.
     let operation = ["op", "v2"]
@@ -49,7 +68,9 @@ fn main() -> ExitCode {
             return ExitCode::from(failure::EXIT_API);
         }
     };
-    let json = cli.json;
+    // Where a failure is also said as JSON on stdout (auto resolved as the commands resolve it).
+    let format = output::Format::resolve(cli.output, cli.json);
+    let json = format != output::Format::Table;
     let outcome = runtime.block_on(async {
         tokio::select! {
             result = run(cli, operation) => Ok(result),
@@ -86,14 +107,42 @@ fn main() -> ExitCode {
     }
 }
 
+/// Whether stdout gets JSON, read from the arguments as given (for a
+/// command line clap could not read): `--json`, `--output json|ndjson`, or
+/// `auto` (the default, or DRATA_OUTPUT) when stdout is not a terminal.
+fn json_requested() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    let given = args
+        .windows(2)
+        .find_map(|pair| matches!(pair[0].as_str(), "--output" | "-o").then(|| pair[1].clone()));
+    let given = given
+        .or_else(|| args.iter().find_map(|a| a.strip_prefix("--output=").map(str::to_string)))
+        .or_else(|| std::env::var("DRATA_OUTPUT").ok().filter(|v| !v.trim().is_empty()));
+    if args.iter().any(|a| a == "--json") {
+        return true;
+    }
+    match given.as_deref().map(str::trim) {
+        Some("json" | "ndjson") => true,
+        Some("table") => false,
+        _ => !std::io::IsTerminal::is_terminal(&std::io::stdout()),
+    }
+}
+
 /// A clearer word than clap's for a usage error it cannot know the cause
 /// of: `idp create --json people.json`, the form older versions took.
 fn usage_hint(error: &clap::Error) -> Option<String> {
+    (error.kind() == clap::error::ErrorKind::UnknownArgument).then(json_file_hint).flatten()
+}
+
+/// `--json FILE` given to `idp create` or `idp update`: what to write instead.
+fn json_file_hint() -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
     let idp_import = args.iter().any(|a| a == "idp") && args.iter().any(|a| a == "create" || a == "update");
-    let json_file = args.windows(2).any(|pair| pair[0] == "--json" && !pair[1].starts_with('-'));
-    (error.kind() == clap::error::ErrorKind::UnknownArgument && idp_import && json_file).then(|| {
-        "`--json` prints JSON on stdout and takes no file: name the personnel list with --json-file FILE (or a CSV with --csv FILE)".to_string()
+    let json_file = args.windows(2).any(|pair| {
+        pair[0] == "--json" && !pair[1].starts_with('-') && std::path::Path::new(&pair[1]).is_file()
+    });
+    (idp_import && json_file).then(|| {
+        "`--json` prints JSON on stdout and takes no file: name the personnel file as the argument, `drata idp create people.json` (CSV or JSON, told by its content)".to_string()
     })
 }
 
@@ -123,8 +172,14 @@ async fn stopped_by_signal() -> u8 {
 
 async fn run(cli: Cli, operation: Option<(String, ArgMatches)>) -> Result<(), Failure> {
     let mut out = output::Stdout::new();
+    if let Command::Completion { shell } = cli.command {
+        return completion(&mut out, shell);
+    }
     let context = commands::Context::new(&cli)?;
+    out.set_compact(context.format() == output::Format::Ndjson);
     let result = match cli.command {
+        Command::Auth(command) => auth::run(&context, &mut out, command).await,
+        Command::Completion { .. } => Ok(()),
         Command::Connections(args::ConnectionsCommand::List(list)) => {
             commands::list_connections(&context, &mut out, list).await
         }
@@ -141,4 +196,12 @@ async fn run(cli: Cli, operation: Option<(String, ArgMatches)>) -> Result<(), Fa
     // What was printed before a failure is still written out.
     let flushed = out.flush();
     result.and(flushed)
+}
+
+/// `drata completion SHELL`: the completion script of the whole command
+/// line, every operation's flags and their values included.
+fn completion(out: &mut output::Stdout, shell: clap_complete::Shell) -> Result<(), Failure> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut drata_cli::command(), "drata", &mut script);
+    out.line(String::from_utf8_lossy(&script).trim_end())
 }

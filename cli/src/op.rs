@@ -3,13 +3,16 @@
 
 use clap::ArgMatches;
 use futures::TryStreamExt;
+use heck::ToKebabCase;
+use serde_json::Value;
 
 use drata_cli::args::OpArgs;
 use drata_cli::operations::{Version, command_name};
 
 use crate::Failure;
 use crate::commands::Context;
-use crate::output::Stdout;
+use crate::output::{Format, Stdout};
+use crate::spec_table;
 
 /// `drata op --list` (or `drata v2 --list`), or an operation with its matches.
 pub async fn run(
@@ -71,19 +74,37 @@ async fn call(
     let operation = version.operation(name).ok_or_else(|| {
         Failure::Invalid(format!("no operation `{name}`; list them with `{} --list`", version.command()))
     })?;
-    let path = format!("{}{}", operation.root, operation.path);
-    let client = context.client()?;
+    let template = format!("{}{}", operation.root, operation.path);
+    if flag(matches, "example") {
+        return example(out, operation, &template);
+    }
     let params: Vec<(&str, &String)> = operation
         .parameters
         .iter()
         .flat_map(|p| matches.get_many::<String>(p.name).into_iter().flatten().map(|v| (p.name, v)))
         .collect();
+    // The path as sent, for what a write shows before it goes.
+    let mut path = template.clone();
+    for (name, value) in &params {
+        path = path.replace(&format!("{{{name}}}"), value);
+    }
     // A form: its files and fields, through the client's upload.
     let files: Vec<&String> =
         matches.try_get_many::<String>("file").ok().flatten().into_iter().flatten().collect();
     let fields: Vec<&String> =
         matches.try_get_many::<String>("field").ok().flatten().into_iter().flatten().collect();
+    let query: serde_json::Map<String, Value> =
+        params.iter().map(|(name, value)| ((*name).to_string(), Value::from(value.as_str()))).collect();
     if !files.is_empty() || !fields.is_empty() {
+        let sends = format!(
+            "a form: {}",
+            files.iter().chain(&fields).map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+        );
+        let plan = serde_json::json!({"parameters": query, "files": files, "fields": fields});
+        if !context.permit_write(out, operation.method.as_str(), &path, &sends, plan)? {
+            return Ok(());
+        }
+        let client = context.client()?;
         let mut upload = client.upload(operation);
         for (name, value) in &params {
             upload = upload.param(*name, value);
@@ -97,22 +118,173 @@ async fn call(
             upload = upload.field(part, value);
         }
         let answer = crate::inflight::call(operation, &path, upload.send()).await?;
-        return out.raw_json(answer.bytes());
+        return print_answer(context, out, operation, answer.bytes());
     }
+    let body = body(operation, matches)?;
+    let sends = match &body {
+        Some(Value::Object(fields)) => format!(
+            "a JSON body with {}",
+            if fields.is_empty() {
+                "no fields".to_string()
+            } else {
+                fields.keys().cloned().collect::<Vec<_>>().join(", ")
+            }
+        ),
+        Some(_) => "a JSON body".to_string(),
+        None => "no body".to_string(),
+    };
+    if let (Some(shape), Some(body)) = (operation.body_shape, &body)
+        && context.dry_run()
+    {
+        // What a dry run shows is checked as a send would check it.
+        if let Some(problem) = shape.problems(body).first() {
+            return Err(Failure::Invalid(format!("the body: {problem}; nothing was sent")));
+        }
+    }
+    let plan = serde_json::json!({"parameters": query, "body": body});
+    if !context.permit_write(out, operation.method.as_str(), &path, &sends, plan)? {
+        return Ok(());
+    }
+    let client = context.client()?;
     let mut call = client.call(operation);
     for (name, value) in &params {
         call = call.param(*name, value.as_str());
     }
-    // Only an operation with a body has `--body`.
-    if let Ok(Some(body)) = matches.try_get_one::<String>("body") {
-        call = call.body(read_body(body)?);
+    if let Some(body) = body {
+        call = call.body(body);
     }
-    if matches.try_get_one::<bool>("all").ok().flatten() == Some(&true) {
-        let items: Vec<serde_json::Value> = call.items().try_collect().await?;
-        return out.json(&items);
+    if flag(matches, "all") {
+        return all_items(context, out, operation, call.items()).await;
     }
     let answer = crate::inflight::call(operation, &path, call.send()).await?;
-    out.raw_json(answer.bytes())
+    print_answer(context, out, operation, answer.bytes())
+}
+
+fn flag(matches: &ArgMatches, id: &str) -> bool {
+    matches.try_get_one::<bool>(id).ok().flatten() == Some(&true)
+}
+
+/// The JSON body: `--body` (JSON or YAML), with the field flags set over it.
+fn body(operation: &'static drata::Operation, matches: &ArgMatches) -> Result<Option<Value>, Failure> {
+    let mut body = match matches.try_get_one::<String>("body") {
+        Ok(Some(body)) => Some(read_body(body)?),
+        _ => None,
+    };
+    for field in drata_cli::operations::body_flags(operation) {
+        let Some(given) = matches.try_get_many::<String>(&field.id()).ok().flatten() else { continue };
+        let values: Vec<Value> = given.map(|g| field.value(g)).collect();
+        let value =
+            if field.array { Value::Array(values) } else { values.into_iter().next().unwrap_or(Value::Null) };
+        match body.get_or_insert_with(|| Value::Object(serde_json::Map::new())) {
+            Value::Object(fields) => {
+                fields.insert(field.name.to_string(), value);
+            }
+            _ => {
+                return Err(Failure::Invalid(format!(
+                    "--{} sets a field of the body, but --body is not a JSON object",
+                    field.name.to_kebab_case()
+                )));
+            }
+        }
+    }
+    Ok(body)
+}
+
+/// `--example`: a body made from the schema, on stdout; the values of its
+/// fields' closed lists on stderr.
+fn example(out: &mut Stdout, operation: &'static drata::Operation, template: &str) -> Result<(), Failure> {
+    let body = drata_openapi::example_body(operation.method.as_str(), template)
+        .ok_or_else(|| Failure::Invalid(format!("{} takes no JSON body", operation.describe())))?;
+    if let Some(drata::Shape::Object(object)) = operation.body_shape {
+        for property in object.properties {
+            let mut shape = property.shape;
+            while let drata::Shape::Nullable(inner)
+            | drata::Shape::OneOf([inner])
+            | drata::Shape::Array(drata::shape::List { items: inner, .. }) = shape
+            {
+                shape = inner;
+            }
+            if let drata::Shape::String(text) = shape
+                && !text.values.is_empty()
+            {
+                crate::output::eprint_line(&format!(
+                    "note: `{}` is one of {}{}",
+                    property.name,
+                    text.values.join(", "),
+                    if text.open { " (others are sent too)" } else { "" }
+                ));
+            }
+        }
+    }
+    out.json(&body)
+}
+
+/// The answer as `--output` asks: JSON as it came (`ndjson`: a listing's
+/// items one a line), or a table.
+pub fn print_answer(
+    context: &Context,
+    out: &mut Stdout,
+    operation: &'static drata::Operation,
+    bytes: &[u8],
+) -> Result<(), Failure> {
+    if context.format() == Format::Json {
+        return out.raw_json(bytes);
+    }
+    let answer: Value = if bytes.trim_ascii().is_empty() {
+        Value::Null
+    } else {
+        match serde_json::from_slice(bytes) {
+            Ok(answer) => answer,
+            Err(_) => return out.raw_json(bytes),
+        }
+    };
+    let items = operation.pagination.and(answer.get("data")).and_then(Value::as_array);
+    match (context.format(), items) {
+        (Format::Ndjson, Some(items)) => items.iter().try_for_each(|item| out.item(item)),
+        (Format::Ndjson, None) => out.item(&answer),
+        (_, Some(items)) => {
+            spec_table::print_items(out, &spec_table::columns(operation), items)?;
+            out.line(&page_footer(&answer, items.len()))
+        }
+        (_, None) => spec_table::print_answer(out, &answer),
+    }
+}
+
+/// The line under one page: where it is among the pages.
+fn page_footer(answer: &Value, shown: usize) -> String {
+    let number = |name: &str| answer.get(name).and_then(Value::as_i64);
+    if let (Some(page), Some(limit), Some(total)) = (number("page"), number("limit"), number("total")) {
+        return crate::listing::footer("item(s)", page, limit, total, shown);
+    }
+    match answer.pointer("/pagination/cursor").and_then(Value::as_str) {
+        Some(cursor) => format!("{shown} item(s); the next page: --cursor {}", crate::output::text(cursor)),
+        None => format!("{shown} item(s), the last page"),
+    }
+}
+
+/// `--all`: every item, as `--output` asks: one a line as each page
+/// arrives (`ndjson`), one JSON array, or a table.
+pub async fn all_items(
+    context: &Context,
+    out: &mut Stdout,
+    operation: &'static drata::Operation,
+    mut items: futures::stream::BoxStream<'_, Result<Value, drata::Error>>,
+) -> Result<(), Failure> {
+    if context.format() == Format::Ndjson {
+        while let Some(item) = items.try_next().await? {
+            out.item(&item)?;
+            out.flush()?;
+        }
+        return Ok(());
+    }
+    let all: Vec<Value> = items.try_collect().await?;
+    match context.format() {
+        Format::Table => {
+            spec_table::print_items(out, &spec_table::columns(operation), &all)?;
+            out.line(&format!("{} item(s)", all.len()))
+        }
+        _ => out.json(&all),
+    }
 }
 
 /// `--file [PART=]PATH`: the part it names (when the form has such a
@@ -176,6 +348,14 @@ fn read_body(body: &str) -> Result<serde_json::Value, Failure> {
         ),
         None => (body.to_string(), "--body".to_string()),
     };
-    serde_json::from_str(&text)
-        .map_err(|e| Failure::Invalid(format!("{source} is not JSON: {e}; nothing was sent")))
+    serde_json::from_str(&text).or_else(|json_error| {
+        // Not JSON: YAML, if it reads as YAML (JSON's error is the one said otherwise).
+        // A YAML document of a mapping or a list; a lone word is a JSON mistake.
+        serde_yaml::from_str::<Value>(&text)
+            .ok()
+            .filter(|value| value.is_object() || value.is_array())
+            .ok_or_else(|| {
+                Failure::Invalid(format!("{source} is not JSON (nor YAML): {json_error}; nothing was sent"))
+            })
+    })
 }

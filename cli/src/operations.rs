@@ -3,14 +3,18 @@
 //! to the spec is a command the moment the client is rebuilt. The
 //! hand-written commands are porcelain on top.
 //!
-//! `drata op <operation> [--<param> VALUE]... [--body JSON|@FILE | --file PATH]`:
+//! `drata op <operation> [--<param> VALUE]... [--<field> VALUE]... [--body JSON|@FILE | --file PATH]`:
 //! the operation is the client method's name in kebab-case (or Drata's
-//! operation id), each parameter a kebab-case flag (or its name in the spec) (repeated for an array; the values of a closed list
-//! offered and checked in any case), and the output the JSON answer.
+//! operation id), each parameter a kebab-case flag (or its name in the
+//! spec) of its type: a whole number within its bounds, `true` or `false`,
+//! one of a closed list's values (offered by `--help` and completion,
+//! taken in any case), repeated for an array. Each plain field of a JSON
+//! body is a flag too ([`body_flags`]), next to `--body`; `--example`
+//! prints a body to start from.
 
-use clap::builder::PossibleValuesParser;
+use clap::builder::{PossibleValuesParser, TypedValueParser, ValueParser};
 use clap::{Arg, ArgAction};
-use drata::{BodyKind, Operation, Parameter, ParameterKind};
+use drata::{BodyKind, Operation, Parameter, ParameterKind, Shape};
 use heck::ToKebabCase;
 
 /// An API version's operations, and the command that reaches them.
@@ -60,8 +64,93 @@ fn flag(parameter: &Parameter) -> String {
     parameter.name.trim_end_matches("[]").to_kebab_case()
 }
 
+/// The flags every operation's command may have besides its parameters,
+/// and the global ones: a body field of the same name is left to `--body`.
+const RESERVED: &[&str] = &[
+    "body",
+    "example",
+    "all",
+    "file",
+    "field",
+    "help",
+    "profile",
+    "api-key",
+    "region",
+    "base-url",
+    "timeout",
+    "output",
+    "json",
+    "allow-writes",
+    "yes",
+    "dry-run",
+];
+
+/// A plain field of an operation's JSON body, given as a flag.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyFlag {
+    /// The field's name in JSON.
+    pub name: &'static str,
+    /// Its value's shape (a list's: each item's).
+    pub shape: &'static Shape,
+    /// Whether it is a list (the flag repeated).
+    pub array: bool,
+    /// Its description.
+    pub description: &'static str,
+}
+
+impl BodyFlag {
+    /// The argument's id in the matches (apart from the parameters').
+    pub fn id(&self) -> String {
+        format!("body:{}", self.name)
+    }
+
+    /// The value given as text, as JSON of the field's type (the flag's
+    /// parser took only such text).
+    pub fn value(&self, given: &str) -> serde_json::Value {
+        match plain(self.shape) {
+            Some(Shape::Integer(_) | Shape::Number(_) | Shape::Boolean) => {
+                serde_json::from_str(given).unwrap_or_else(|_| serde_json::Value::from(given))
+            }
+            _ => serde_json::Value::from(given),
+        }
+    }
+}
+
+/// The shape under `null`: a plain one (text, a number, a flag) or none.
+fn plain(shape: &'static Shape) -> Option<&'static Shape> {
+    match shape {
+        Shape::Nullable(inner) | Shape::OneOf([inner]) => plain(inner),
+        Shape::Boolean | Shape::Integer(_) | Shape::Number(_) | Shape::String(_) => Some(shape),
+        _ => None,
+    }
+}
+
+/// The fields of `operation`'s JSON body that are flags: those of plain
+/// values or lists of them, whose flag no parameter or reserved flag has.
+pub fn body_flags(operation: &'static Operation) -> Vec<BodyFlag> {
+    let Some(Shape::Object(body)) = operation.body_shape else { return Vec::new() };
+    let mut taken: Vec<String> = RESERVED.iter().map(|r| (*r).to_string()).collect();
+    taken.extend(operation.parameters.iter().map(flag));
+    let mut flags = Vec::new();
+    for property in body.properties {
+        let (shape, array) = match property.shape {
+            Shape::Array(list) => (list.items, true),
+            Shape::Nullable(Shape::Array(list)) => (list.items, true),
+            shape => (shape, false),
+        };
+        let long = property.name.to_kebab_case();
+        if plain(shape).is_none() || taken.contains(&long) {
+            continue;
+        }
+        taken.push(long);
+        flags.push(BodyFlag { name: property.name, shape, array, description: property.description });
+    }
+    flags
+}
+
 fn subcommand(operation: &'static Operation) -> clap::Command {
     let permission = operation.permission.map(|p| format!("\nPermission: {p}.")).unwrap_or_default();
+    let json_body = operation.body == BodyKind::Json;
     let mut command = clap::Command::new(command_name(operation))
         // A parameter may be named `version` (v2's policy versions).
         .disable_version_flag(true)
@@ -70,38 +159,79 @@ fn subcommand(operation: &'static Operation) -> clap::Command {
         .about(operation.summary)
         .long_about(format!("{}\n\n{}{permission}", operation.summary, operation.describe()));
     for parameter in operation.parameters {
-        command = command.arg(argument(parameter));
+        command = command.arg(argument(parameter, json_body));
+    }
+    let fields = body_flags(operation);
+    for field in &fields {
+        let long = field.name.to_kebab_case();
+        let mut arg = Arg::new(field.id())
+            .long(long.clone())
+            .aliases(Some(field.name).filter(|name| *name != long))
+            .value_name(value_name(field.shape))
+            .help(format!(
+                "The body's `{}`: {}{}{}",
+                field.name,
+                if field.array { "each item " } else { "" },
+                if field.description.is_empty() {
+                    field.shape.describe()
+                } else {
+                    field.description.to_string()
+                },
+                match plain(field.shape) {
+                    Some(Shape::String(text)) if text.open && !text.values.is_empty() =>
+                        format!(" [known values: {}; others are sent too]", text.values.join(", ")),
+                    _ => String::new(),
+                }
+            ))
+            .help_heading("Body fields")
+            .ignore_case(true)
+            .action(if field.array { ArgAction::Append } else { ArgAction::Set });
+        if let Some(parser) = parser(field.shape) {
+            arg = arg.value_parser(parser);
+        }
+        command = command.arg(arg);
     }
     match operation.body {
         BodyKind::Json => {
-            // With a form beside it, the body is the JSON or the form.
+            // With a form beside it, the body is the JSON or the form; with
+            // field flags, the fields may make the body.
             let form = operation.form_shape.is_some();
-            command = command.arg(
-                Arg::new("body")
-                    .long("body")
-                    .value_name("JSON|@FILE")
-                    .required(!form)
-                    .required_unless_present_any(if form { vec!["file", "field"] } else { vec![] })
-                    .conflicts_with_all(if form { vec!["file", "field"] } else { vec![] })
-                    .help(format!(
-                        "The JSON body{}, inline or from a file (`@people.json`, `@-` for standard input){}",
-                        operation.body_schema.map(|s| format!(" (`{s}`)")).unwrap_or_default(),
-                        if form { "; or send the form with --file and --field" } else { "" }
-                    )),
-            );
+            let mut others: Vec<String> = vec!["example".to_string()];
+            if form {
+                others.extend(["file".to_string(), "field".to_string()]);
+            }
+            others.extend(fields.iter().map(BodyFlag::id));
+            command = command
+                .arg(
+                    Arg::new("body")
+                        .long("body")
+                        .value_name("JSON|@FILE")
+                        .required_unless_present_any(others)
+                        .conflicts_with_all(if form { vec!["file", "field"] } else { vec![] })
+                        .help(format!(
+                            "The JSON body{}, inline or from a file (`@body.json`, `@-` for standard input), as JSON or YAML; field flags given too are set over it{}",
+                            operation.body_schema.map(|s| format!(" (`{s}`)")).unwrap_or_default(),
+                            if form { "; or send the form with --file and --field" } else { "" }
+                        )),
+                )
+                .arg(
+                    Arg::new("example")
+                        .long("example")
+                        .action(ArgAction::SetTrue)
+                        .help("Print a body to start from, made from the schema (required fields first; the values of closed lists named on stderr), and send nothing"),
+                );
         }
         BodyKind::Multipart | BodyKind::None => {}
     }
     if let Some(drata::Shape::Object(form)) = operation.form_shape {
         let parts: Vec<&str> = form.properties.iter().map(|p| p.name).collect();
-        let only_json_too = operation.body == BodyKind::Json;
         command = command
             .arg(
                 Arg::new("file")
                     .long("file")
                     .value_name("[PART=]PATH")
                     .action(ArgAction::Append)
-                    .required(!only_json_too && form.properties.iter().any(|p| p.required && is_file(p.shape)))
+                    .required(!json_body && form.properties.iter().any(|p| p.required && is_file(p.shape)))
                     .help(format!(
                         "A file to upload: PATH for the form's file part, PART=PATH for another (repeatable; parts: {}). Checked before anything is sent",
                         parts.join(", ")
@@ -120,13 +250,13 @@ fn subcommand(operation: &'static Operation) -> clap::Command {
             Arg::new("all")
                 .long("all")
                 .action(ArgAction::SetTrue)
-                .help("Fetch every page, and print every item as one JSON array (`page` is ignored)"),
+                .help("Fetch every page and print every item (`--output ndjson`: each page as it arrives)"),
         );
     }
     command
 }
 
-fn argument(parameter: &'static Parameter) -> Arg {
+fn argument(parameter: &'static Parameter, has_example: bool) -> Arg {
     let mut help = parameter.description.to_string();
     if parameter.open && !parameter.values.is_empty() {
         help.push_str(&format!(" [known values: {}; others are sent too]", parameter.values.join(", ")));
@@ -142,13 +272,83 @@ fn argument(parameter: &'static Parameter) -> Arg {
         // `--controlIds` (for `controlIds[]`) as `--control-ids`.
         .aliases(Some(parameter.name.trim_end_matches("[]")).filter(|name| *name != flag(parameter)))
         .value_name(value_name)
-        .required(parameter.required)
         .help(help)
+        .ignore_case(true)
         .action(if parameter.array { ArgAction::Append } else { ArgAction::Set });
-    if !parameter.open && !parameter.values.is_empty() {
-        arg = arg.value_parser(PossibleValuesParser::new(parameter.values)).ignore_case(true);
+    // `--example` needs no parameter.
+    arg = match (parameter.required, has_example) {
+        (true, true) => arg.required_unless_present("example"),
+        (required, _) => arg.required(required),
+    };
+    let parser = match parameter.kind {
+        _ if !parameter.open && !parameter.values.is_empty() => Some(one_of(parameter.values)),
+        _ if !parameter.values.is_empty() => Some(known(parameter.values)),
+        ParameterKind::Integer => Some(whole(parameter.minimum, parameter.maximum)),
+        ParameterKind::Number => Some(number()),
+        ParameterKind::Boolean => Some(one_of(&["true", "false"])),
+        ParameterKind::String => None,
+    };
+    if let Some(parser) = parser {
+        arg = arg.value_parser(parser);
     }
     arg
+}
+
+/// What a body field's flag takes, in its `--help`.
+fn value_name(shape: &'static Shape) -> &'static str {
+    match plain(shape) {
+        Some(Shape::Integer(_) | Shape::Number(_)) => "N",
+        Some(Shape::Boolean) => "true|false",
+        _ => "VALUE",
+    }
+}
+
+/// The parser of a body field's flag, from its shape.
+fn parser(shape: &'static Shape) -> Option<ValueParser> {
+    match plain(shape)? {
+        Shape::Integer(bounds) => Some(whole(bounds.minimum, bounds.maximum)),
+        Shape::Number(_) => Some(number()),
+        Shape::Boolean => Some(one_of(&["true", "false"])),
+        Shape::String(text) if !text.values.is_empty() && !text.open => Some(one_of(text.values)),
+        Shape::String(text) if !text.values.is_empty() => Some(known(text.values)),
+        _ => None,
+    }
+}
+
+/// The values of an open list (Drata adds values): a known one in any
+/// case, passed on as the spec writes it; any other as given.
+fn known(values: &'static [&'static str]) -> ValueParser {
+    ValueParser::new(move |given: &str| {
+        Ok::<_, std::convert::Infallible>(
+            values.iter().find(|v| v.eq_ignore_ascii_case(given)).map_or(given, |v| *v).to_string(),
+        )
+    })
+}
+
+/// One of `values`, in any case, passed on as the spec writes it.
+fn one_of(values: &'static [&'static str]) -> ValueParser {
+    ValueParser::new(PossibleValuesParser::new(values).map(move |given| {
+        values.iter().find(|v| v.eq_ignore_ascii_case(&given)).map_or(given, |v| (*v).to_string())
+    }))
+}
+
+/// A whole number within the bounds, passed on as text.
+fn whole(minimum: Option<i64>, maximum: Option<i64>) -> ValueParser {
+    let range = minimum.unwrap_or(i64::MIN)..=maximum.unwrap_or(i64::MAX);
+    ValueParser::new(clap::value_parser!(i64).range(range).map(|n| n.to_string()))
+}
+
+/// A number, passed on as given.
+fn number() -> ValueParser {
+    ValueParser::new(|given: &str| {
+        given
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .map(|_| given.trim().to_string())
+            .ok_or_else(|| format!("`{given}` is not a number"))
+    })
 }
 
 /// Whether a form part takes files.

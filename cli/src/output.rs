@@ -18,21 +18,61 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use unicode_width::UnicodeWidthStr;
 
 use crate::Failure;
+use drata_cli::args::OutputFormat;
+
+/// What stdout gets (`--output`, with `auto` resolved).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Tables and lines of text.
+    Table,
+    /// Pretty JSON.
+    Json,
+    /// One JSON value a line; a listing's items one a line.
+    Ndjson,
+}
+
+impl Format {
+    /// `--output` and `--json` as given: `--json` is `--output json`, and
+    /// `auto` (the default) a table when stdout is a terminal, else JSON.
+    pub fn resolve(output: Option<OutputFormat>, json: bool) -> Self {
+        match (json, output.unwrap_or(OutputFormat::Auto)) {
+            (true, _) | (false, OutputFormat::Json) => Format::Json,
+            (false, OutputFormat::Ndjson) => Format::Ndjson,
+            (false, OutputFormat::Table) => Format::Table,
+            (false, OutputFormat::Auto) if std::io::stdout().is_terminal() => Format::Table,
+            (false, OutputFormat::Auto) => Format::Json,
+        }
+    }
+}
 
 /// Standard output, buffered, with write errors as [`Failure`]s.
 pub struct Stdout {
     out: std::io::BufWriter<Box<dyn Write + Send>>,
+    /// JSON on one line (`--output ndjson`).
+    compact: bool,
 }
 
 impl Stdout {
     pub fn new() -> Self {
-        Self { out: std::io::BufWriter::new(Box::new(std::io::stdout())) }
+        Self { out: std::io::BufWriter::new(Box::new(std::io::stdout())), compact: false }
     }
 
     /// The same writes, to standard error: a command's narrative when its
     /// standard output is one JSON document (`drata --json demo`).
     pub fn stderr() -> Self {
-        Self { out: std::io::BufWriter::new(Box::new(std::io::stderr())) }
+        Self { out: std::io::BufWriter::new(Box::new(std::io::stderr())), compact: false }
+    }
+
+    /// Writes JSON on one line from now on (`--output ndjson`).
+    pub fn set_compact(&mut self, compact: bool) {
+        self.compact = compact;
+    }
+
+    /// Writes one item of a streamed listing as a line of JSON, and sends
+    /// it on at once (`--output ndjson --all`: each page as it arrives).
+    pub fn item<T: serde::Serialize>(&mut self, value: &T) -> Result<(), Failure> {
+        serde_json::to_writer(&mut self.out, value).map_err(json_failure)?;
+        self.line("")
     }
 
     /// Writes a line (the text as given: callers pass server text through [`text`]).
@@ -42,13 +82,11 @@ impl Stdout {
 
     /// Writes a value as pretty JSON and a line break.
     pub fn json<T: serde::Serialize>(&mut self, value: &T) -> Result<(), Failure> {
-        serde_json::to_writer_pretty(&mut self.out, value).map_err(|e| {
-            if e.is_io() {
-                Failure::Output(std::io::Error::from(e))
-            } else {
-                Failure::Api(format!("cannot print JSON: {e}"))
-            }
-        })?;
+        if self.compact {
+            serde_json::to_writer(&mut self.out, value).map_err(json_failure)?;
+        } else {
+            serde_json::to_writer_pretty(&mut self.out, value).map_err(json_failure)?;
+        }
         self.line("")
     }
 
@@ -72,8 +110,19 @@ impl Stdout {
     /// narrowed to the terminal's width when it is one (or to `COLUMNS`):
     /// the widest columns first, their long cells cut with `…`.
     pub fn table<const N: usize>(&mut self, header: [&str; N], rows: &[[String; N]]) -> Result<(), Failure> {
-        let mut widths = header.map(UnicodeWidthStr::width);
-        for row in rows {
+        let header = header.map(str::to_string);
+        self.rows(&header, rows.iter().map(|row| row.as_slice()))
+    }
+
+    /// [`Stdout::table`] with columns known when the program runs (a
+    /// listing's, from the spec).
+    pub fn rows<'a>(
+        &mut self,
+        header: &'a [String],
+        rows: impl Iterator<Item = &'a [String]> + Clone,
+    ) -> Result<(), Failure> {
+        let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+        for row in rows.clone() {
             for (width, cell) in widths.iter_mut().zip(row) {
                 *width = (*width).max(cell.width());
             }
@@ -81,10 +130,9 @@ impl Stdout {
         if let Some(limit) = table_width() {
             fit(&mut widths, limit);
         }
-        let header = header.map(str::to_string);
-        for row in std::iter::once(&header).chain(rows) {
+        for row in std::iter::once(header).chain(rows) {
             let mut line = String::new();
-            for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
+            for (i, (cell, &width)) in row.iter().zip(&widths).enumerate() {
                 if i > 0 {
                     line.push_str("  ");
                 }
@@ -116,10 +164,19 @@ fn table_width() -> Option<usize> {
     std::env::var("COLUMNS").ok()?.trim().parse().ok().filter(|w| *w > 0)
 }
 
+fn json_failure(e: serde_json::Error) -> Failure {
+    if e.is_io() {
+        Failure::Output(std::io::Error::from(e))
+    } else {
+        Failure::Api(format!("cannot print JSON: {e}"))
+    }
+}
+
 /// Narrows `widths` (with two spaces between columns) to `limit`, taking a
 /// character at a time from the widest column, none below [`MIN_COLUMN`].
-fn fit<const N: usize>(widths: &mut [usize; N], limit: usize) {
-    let total = |widths: &[usize; N]| widths.iter().sum::<usize>() + 2 * N.saturating_sub(1);
+fn fit(widths: &mut [usize], limit: usize) {
+    let count = widths.len();
+    let total = |widths: &[usize]| widths.iter().sum::<usize>() + 2 * count.saturating_sub(1);
     while total(widths) > limit {
         let Some(widest) = widths.iter_mut().filter(|w| **w > MIN_COLUMN).max_by_key(|w| **w) else { break };
         *widest -= 1;

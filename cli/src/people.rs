@@ -99,7 +99,7 @@ pub async fn vcs_identities(context: &Context, out: &mut Stdout, command: VcsCom
             if let Some(direction) = args.sort_dir {
                 request = request.sort_dir(direction);
             }
-            let json = context.json();
+            let format = context.format();
             let fetch = paged(
                 args.paging,
                 request,
@@ -108,9 +108,13 @@ pub async fn vcs_identities(context: &Context, out: &mut Stdout, command: VcsCom
                 |r| r.send().boxed(),
                 |r| r.pages(),
             );
-            listing::print(out, json, "identities", &VCS_COLUMNS, fetch).await
+            listing::print(out, format, "identities", &VCS_COLUMNS, fetch).await
         }
         VcsCommand::Toggle { identity, field, on, off: _ } => {
+            let sends = format!("turn {} {}", value_name(&field), if on { "on" } else { "off" });
+            if !gate(context, out, &operations::TOGGLE_VERSION_CONTROL_IDENTITY, &identity, &sends)? {
+                return Ok(());
+            }
             let id = vcs_id(&client, &identity).await?;
             let (toggle_field, label) = match field {
                 ToggleFieldArg::WriteAccess => (ToggleField::VersionControlWriteAccess, "write access"),
@@ -129,6 +133,15 @@ pub async fn vcs_identities(context: &Context, out: &mut Stdout, command: VcsCom
             print(out, context.json(), &answer, &summary)
         }
         VcsCommand::Connect(args) => {
+            if !gate(
+                context,
+                out,
+                &operations::CONNECT_VERSION_CONTROL_IDENTITY,
+                &args.identity,
+                &link(&args),
+            )? {
+                return Ok(());
+            }
             let id = vcs_id(&client, &args.identity).await?;
             let user = user_to_link(&client, &args).await?;
             let body = ConnectVersionControlIdentityRequest { user_id: user };
@@ -139,6 +152,10 @@ pub async fn vcs_identities(context: &Context, out: &mut Stdout, command: VcsCom
         }
         VcsCommand::ServiceAccount(args) => {
             let body = service_account_body(&args)?;
+            let operation = &operations::SET_VERSION_CONTROL_IDENTITY_SERVICE_ACCOUNT;
+            if !gate(context, out, operation, &args.identity, &mark(&args))? {
+                return Ok(());
+            }
             let id = vcs_id(&client, &args.identity).await?;
             let request = client.set_version_control_identity_service_account().id(id).body(body);
             let answer =
@@ -159,6 +176,10 @@ pub async fn infra_identities(
     match command {
         InfraCommand::List(args) => list_infrastructure(context, out, &client, args).await,
         InfraCommand::Toggle { identity, field, on, off: _ } => {
+            let sends = format!("turn {} {}", value_name(&field), if on { "on" } else { "off" });
+            if !gate(context, out, &operations::TOGGLE_INFRASTRUCTURE_IDENTITY, &identity, &sends)? {
+                return Ok(());
+            }
             let id = infra_id(&client, &identity).await?;
             let (toggle_field, label) = match field {
                 InfraToggleFieldArg::AdminAccess => {
@@ -179,6 +200,15 @@ pub async fn infra_identities(
             print(out, context.json(), &answer, &summary)
         }
         InfraCommand::Connect(args) => {
+            if !gate(
+                context,
+                out,
+                &operations::CONNECT_INFRASTRUCTURE_IDENTITY,
+                &args.identity,
+                &link(&args),
+            )? {
+                return Ok(());
+            }
             let id = infra_id(&client, &args.identity).await?;
             let user = user_to_link(&client, &args).await?;
             let body = ConnectInfrastructureIdentityRequest { user_id: user };
@@ -189,6 +219,10 @@ pub async fn infra_identities(
         }
         InfraCommand::ServiceAccount(args) => {
             let body = service_account_body(&args)?;
+            let operation = &operations::SET_INFRASTRUCTURE_IDENTITY_SERVICE_ACCOUNT;
+            if !gate(context, out, operation, &args.identity, &mark(&args))? {
+                return Ok(());
+            }
             let id = infra_id(&client, &args.identity).await?;
             let request = client.set_infrastructure_identity_service_account().id(id).body(body);
             let answer =
@@ -234,10 +268,10 @@ async fn list_infrastructure(
     if let Some(direction) = args.sort_dir {
         request = request.sort_dir(direction);
     }
-    let json = context.json();
+    let format = context.format();
     let fetch =
         paged(args.paging, request, |r, p| r.page(p), |r, l| r.limit(l), |r| r.send().boxed(), |r| r.pages());
-    listing::print(out, json, "identities", &INFRA_COLUMNS, fetch).await
+    listing::print(out, format, "identities", &INFRA_COLUMNS, fetch).await
 }
 
 /// `drata users …`
@@ -256,7 +290,7 @@ pub async fn users(context: &Context, out: &mut Stdout, command: UsersCommand) -
             if !roles.is_empty() {
                 request = request.roles(roles);
             }
-            let json = context.json();
+            let format = context.format();
             let fetch = paged(
                 paging,
                 request,
@@ -265,7 +299,7 @@ pub async fn users(context: &Context, out: &mut Stdout, command: UsersCommand) -
                 |r| r.send().boxed(),
                 |r| r.pages(),
             );
-            listing::print(out, json, "users", &USER_COLUMNS, fetch).await
+            listing::print(out, format, "users", &USER_COLUMNS, fetch).await
         }
         UsersCommand::Get { id, email } => {
             let answer = match (id, email) {
@@ -325,6 +359,44 @@ fn paged<'a, B, P>(
             None => request,
         };
         Fetch::One(send(request))
+    }
+}
+
+/// The write gate ([`Context::permit_write`]) for a write to an identity
+/// (by id, or by the username still to be looked up).
+fn gate(
+    context: &Context,
+    out: &mut Stdout,
+    operation: &'static drata::Operation,
+    identity: &IdentityRef,
+    sends: &str,
+) -> Result<bool, Failure> {
+    let who = match (identity.id, &identity.username) {
+        (Some(id), _) => id.to_string(),
+        (None, username) => format!("(the identity `{}`)", username.as_deref().unwrap_or_default()),
+    };
+    let path = operation.path.replace("{id}", &who);
+    let plan = serde_json::json!({"operation": operation.id, "identity": identity.id, "username": identity.username, "sends": sends});
+    context.permit_write(out, operation.method.as_str(), &path, sends, plan)
+}
+
+/// A flag's value as typed on the command line (`write-access`).
+fn value_name(value: &impl clap::ValueEnum) -> String {
+    value.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default()
+}
+
+fn link(args: &ConnectArgs) -> String {
+    match (args.user, &args.user_email) {
+        (Some(user), _) => format!("link it to the user {user}"),
+        (None, Some(email)) => format!("link it to the user {email}"),
+        (None, None) => "unlink it from its user".to_string(),
+    }
+}
+
+fn mark(args: &ServiceAccountArgs) -> String {
+    match &args.reason {
+        Some(reason) if args.on => format!("mark it a service account: {reason}"),
+        _ => "unmark it as a service account".to_string(),
     }
 }
 

@@ -416,8 +416,10 @@ fn a_piped_csv_is_read_once_checked_and_uploaded() {
     let csv = std::fs::read(valid_csv()).expect("read");
     for path in ["-", "/dev/stdin"] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_drata"))
-            .args(["--base-url", &fake.server.base_url(), "idp", "create", "--csv", path])
+            .args(["--base-url", &fake.server.base_url(), "--allow-writes", "--yes", "--output", "table"])
+            .args(["idp", "create", "--csv", path])
             .env("DRATA_API_KEY", KEY)
+            .env("DRATA_CONFIG_DIR", no_profiles())
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -656,6 +658,7 @@ fn drata_op_lists_and_calls_every_operation_of_the_spec() {
 
     // Parameters as kebab-case flags, closed values in any case, an array repeated.
     let page = fake.drata(&[
+        "--json",
         "op",
         "list-connections",
         "--limit",
@@ -672,6 +675,7 @@ fn drata_op_lists_and_calls_every_operation_of_the_spec() {
 
     // A body inline; the answer printed as JSON.
     let toggled = fake.drata(&[
+        "--json",
         "op",
         "toggle-version-control-identity",
         "--id",
@@ -691,7 +695,7 @@ fn drata_op_lists_and_calls_every_operation_of_the_spec() {
     for (args, says) in [
         (
             vec!["op", "list-connections", "--limit", "51"],
-            "`limit` must be a whole number from 1 to 50, not 51",
+            "invalid value '51' for '--limit <N>': 51 is not in 1..=50",
         ),
         (
             vec!["op", "toggle-version-control-identity", "--id", "1", "--body", r#"{"toggle": "yes"}"#],
@@ -764,9 +768,10 @@ fn drata_op_takes_dratas_names_and_prints_an_empty_answer_as_null() {
 
     // Drata's operation id names the operation; the spec's spelling of a
     // parameter is its flag too.
-    let deleted = raw.drata(&["op", "VendorsPublicController_deleteVendor", "--id", "7"]);
+    let deleted = raw.drata(&["--json", "op", "VendorsPublicController_deleteVendor", "--id", "7"]);
     assert_eq!((deleted.code, deleted.stdout.as_str()), (0, "null\n"), "{}", deleted.stderr);
     let listed = raw.drata(&[
+        "--json",
         "op",
         "ConnectionsPublicController_getConnections",
         "--sortDir",

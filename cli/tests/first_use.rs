@@ -63,7 +63,8 @@ fn an_interrupt_while_a_create_is_under_way_says_its_outcome_is_unknown() {
     let file = personnel_json(neil());
     for json in [false, true] {
         let before = posted.load(Ordering::SeqCst);
-        let mut args = vec!["--base-url".to_string(), raw.base_url()];
+        let mut args =
+            vec!["--base-url".to_string(), raw.base_url(), "--allow-writes".into(), "--yes".into()];
         if json {
             args.push("--json".into());
         }
@@ -71,6 +72,7 @@ fn an_interrupt_while_a_create_is_under_way_says_its_outcome_is_unknown() {
         let child = Command::new(env!("CARGO_BIN_EXE_drata"))
             .args(&args)
             .env("DRATA_API_KEY", KEY)
+            .env("DRATA_CONFIG_DIR", no_profiles())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -191,7 +193,7 @@ fn hints_name_what_was_wrong() {
     assert_eq!(run.code, 2);
     assert_eq!(
         run.stderr.trim(),
-        "error: no API key: give --api-key KEY or set DRATA_API_KEY (create keys in Drata under Settings → API Keys)"
+        "error: no API key: run `drata auth login`, give --api-key KEY or set DRATA_API_KEY (create keys in Drata under Settings → API Keys)"
     );
 }
 
@@ -296,8 +298,9 @@ fn tables_fit_the_width_they_are_given() {
     let widest = wide.stdout.lines().map(|l| l.chars().count()).max().unwrap_or(0);
     assert!(widest > 100, "{widest}");
     let narrow = Command::new(env!("CARGO_BIN_EXE_drata"))
-        .args(["--base-url", &fake.server.base_url(), "vcs-identities", "list"])
+        .args(["--base-url", &fake.server.base_url(), "--output", "table", "vcs-identities", "list"])
         .env("DRATA_API_KEY", KEY)
+        .env("DRATA_CONFIG_DIR", no_profiles())
         .env("COLUMNS", "80")
         .output()
         .expect("drata runs");

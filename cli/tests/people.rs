@@ -29,7 +29,7 @@ impl Drata {
 
     fn drata(&self, args: &[&str]) -> Run {
         let base = format!("{}/public", self.server.uri());
-        run(&[&["--base-url", base.as_str()], args].concat(), Some(KEY))
+        run(&[&["--base-url", base.as_str(), "--allow-writes", "--yes"], args].concat(), Some(KEY))
     }
 
     fn requests(&self) -> Vec<Request> {
@@ -275,6 +275,7 @@ fn drata_api_sends_typed_fields_and_paginates() {
     );
     // `-f` sends the text as given, `-F` reads `true` and numbers as JSON.
     let put = drata.drata(&[
+        "--json",
         "api",
         "put",
         "/user-identities/version-control/3/service-account",
@@ -287,6 +288,7 @@ fn drata_api_sends_typed_fields_and_paginates() {
     assert_eq!(put.json(), json!({"id": 3}));
     // A field the operation does not have is refused before sending.
     let refused = drata.drata(&[
+        "--json",
         "api",
         "put",
         "/user-identities/version-control/3/service-account",
@@ -302,7 +304,17 @@ fn drata_api_sends_typed_fields_and_paginates() {
     // Outside the spec, anything goes: a repeated key is an array.
     let post = drata.drata(&["api", "POST", "/not-in-the-spec", "-F", "tags=a", "-F", "tags=7", "-f", "n=7"]);
     assert_eq!(post.code, 0, "{}", post.stderr);
-    let all = drata.drata(&["api", "GET", "/users", "--paginate", "-F", "limit=2", "-F", "roles[]=ADMIN"]);
+    let all = drata.drata(&[
+        "--json",
+        "api",
+        "GET",
+        "/users",
+        "--paginate",
+        "-F",
+        "limit=2",
+        "-F",
+        "roles[]=ADMIN",
+    ]);
     assert_eq!(all.code, 0, "{}", all.stderr);
     assert_eq!(all.json().as_array().map(Vec::len), Some(3));
 

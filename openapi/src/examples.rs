@@ -65,6 +65,35 @@ pub fn example_request(method: &str, full_path: &str) -> Option<ExampleRequest> 
     Some(ExampleRequest { path: filled, params, body })
 }
 
+/// A skeleton of the JSON body of `method` `full_path` (from the API root;
+/// v2's start `/v2`), made from its schema alone: every field, the
+/// required ones first (where the JSON map keeps its order), each value
+/// its schema's example, else its first enum value, else the smallest
+/// value its type and bounds allow. `None` when it takes no JSON body.
+///
+/// ```
+/// let body = drata_openapi::example_body("PUT", "/user-identities/version-control/{id}/toggle").unwrap();
+/// assert_eq!(body["toggle"], true);
+/// ```
+pub fn example_body(method: &str, full_path: &str) -> Option<Value> {
+    let (spec, path) = crate::locate(full_path);
+    let entry = operation(spec, method, path)?;
+    let schema = resolve(spec, entry.get("requestBody")?).pointer("/content/application~1json/schema")?;
+    let made = made(spec, schema, Fields::All, 0);
+    let Value::Object(fields) = made else { return Some(made) };
+    let object = resolve(spec, schema);
+    let required: Vec<&str> = object
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let (first, rest): (Vec<_>, Vec<_>) =
+        fields.into_iter().partition(|(name, _)| required.contains(&name.as_str()));
+    Some(Value::Object(first.into_iter().chain(rest).collect()))
+}
+
 /// The status and first example of `method` `path`'s success answer
 /// (`null` when it documents no body), or `None` without a success answer.
 ///

@@ -26,13 +26,27 @@ impl Fake {
         Self::start(MockConfig::default().api_keys([KEY]))
     }
 
-    /// Runs `drata --base-url <fake> <args>` with the test key in the environment.
+    /// Runs `drata --base-url <fake> --allow-writes --yes <args>` with the
+    /// test key in the environment: the tests of what commands do run as a
+    /// user who allowed writes (the write gate's own tests in `daily.rs`
+    /// run without).
     pub fn drata(&self, args: &[&str]) -> Run {
-        run(&[&["--base-url", &self.server.base_url()], args].concat(), Some(KEY))
+        run(&[&["--base-url", &self.server.base_url(), "--allow-writes", "--yes"], args].concat(), Some(KEY))
     }
 
     pub fn writes(&self) -> u64 {
         self.server.write_count()
+    }
+
+    /// The writes of any operation, v1's or v2's, the fake server carried
+    /// out, by operation, in name order.
+    pub fn written(&self) -> Vec<&'static str> {
+        let all = || drata::operations::ALL.iter().chain(drata::v2::operations::ALL);
+        self.server
+            .served_operations()
+            .into_iter()
+            .filter(|id| all().any(|op| op.id == *id && op.method != drata::Method::Get))
+            .collect()
     }
 }
 
@@ -49,9 +63,33 @@ impl Run {
     }
 }
 
+/// Runs `drata <args>`, with `key` as DRATA_API_KEY, tables on stdout
+/// (`DRATA_OUTPUT=table`: what a terminal shows; the choice `auto` makes
+/// has its own tests) and no stored profile (an empty config directory).
 pub fn run(args: &[&str], key: Option<&str>) -> Run {
+    run_with(args, key, &[("DRATA_OUTPUT", "table")])
+}
+
+/// A config directory of no profiles, shared by the tests that store none.
+pub fn no_profiles() -> std::path::PathBuf {
+    std::env::temp_dir().join("drata-cli-tests-no-profiles")
+}
+
+/// [`run`] with these environment variables set (`DRATA_OUTPUT` only when given).
+pub fn run_with(args: &[&str], key: Option<&str>, env: &[(&str, &str)]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_drata"));
-    command.args(args).env_remove("DRATA_API_KEY").env_remove("DRATA_BASE_URL").env_remove("DRATA_REGION");
+    command
+        .args(args)
+        .env_remove("DRATA_API_KEY")
+        .env_remove("DRATA_BASE_URL")
+        .env_remove("DRATA_REGION")
+        .env_remove("DRATA_PROFILE")
+        .env_remove("DRATA_OUTPUT")
+        .env("DRATA_CONFIG_DIR", no_profiles())
+        .env("DRATA_KEY_STORE", "file");
+    for (name, value) in env {
+        command.env(name, value);
+    }
     if let Some(key) = key {
         command.env("DRATA_API_KEY", key);
     }
@@ -105,7 +143,7 @@ impl Raw {
     }
 
     pub fn drata(&self, args: &[&str]) -> Run {
-        run(&[&["--base-url", &self.base_url()], args].concat(), Some(KEY))
+        run(&[&["--base-url", &self.base_url(), "--allow-writes", "--yes"], args].concat(), Some(KEY))
     }
 }
 

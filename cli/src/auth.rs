@@ -1,0 +1,181 @@
+//! `drata auth login|status|logout|list`: API keys stored under profiles
+//! ([`crate::store`]), so that a key is typed once and never given on a
+//! command line.
+
+use std::io::IsTerminal;
+
+use serde_json::json;
+
+use crate::Failure;
+use crate::commands::Context;
+use crate::output::{self, Stdout, text};
+use crate::store::{Key, KeyStore, Profile, Store};
+use drata_cli::args::AuthCommand;
+
+pub async fn run(context: &Context, out: &mut Stdout, command: AuthCommand) -> Result<(), Failure> {
+    let (name, _) = context.profile();
+    let name = name.to_string();
+    match command {
+        AuthCommand::Login => login(context, out, &name),
+        AuthCommand::Status => status(context, out, &name).await,
+        AuthCommand::Logout => {
+            let mut store = Store::open().map_err(Failure::Invalid)?;
+            store.remove(&name).map_err(Failure::Invalid)?;
+            if context.json() {
+                return out.json(&json!({"profile": name, "removed": true}));
+            }
+            out.line(&text(&format!("removed the profile `{name}` and its key")))
+        }
+        AuthCommand::List => {
+            let store = Store::open().map_err(Failure::Invalid)?;
+            let profiles: Vec<(&str, &Profile)> =
+                store.names().filter_map(|n| Some((n, store.profile(n)?))).collect();
+            if context.json() {
+                let listed: Vec<_> = profiles
+                    .iter()
+                    .map(|(name, p)| {
+                        json!({"profile": name, "region": p.region, "allowWrites": p.allow_writes, "keyStore": p.key_store})
+                    })
+                    .collect();
+                return out.json(&listed);
+            }
+            let rows: Vec<[String; 4]> = profiles
+                .iter()
+                .map(|(name, p)| {
+                    [
+                        text(name).into_owned(),
+                        p.region.clone(),
+                        if p.allow_writes { "allowed" } else { "refused" }.to_string(),
+                        where_kept(&store, p),
+                    ]
+                })
+                .collect();
+            out.table(["PROFILE", "REGION", "WRITES", "KEY"], &rows)
+        }
+    }
+}
+
+/// Where a profile's key is, in words.
+fn where_kept(store: &Store, profile: &Profile) -> String {
+    match profile.key_store {
+        KeyStore::Keychain => "the OS keychain".to_string(),
+        KeyStore::File => store.path().display().to_string(),
+    }
+}
+
+/// Reads the key: without echo on a terminal, else the first line of
+/// standard input.
+fn read_key(name: &str) -> Result<Key, Failure> {
+    // The prompt goes where the terminal is (console reads nothing
+    // through a terminal it cannot write to).
+    let terminal = [console::Term::stderr(), console::Term::stdout()].into_iter().find(|t| t.is_term());
+    let text = if let (true, Some(terminal)) = (std::io::stdin().is_terminal(), terminal) {
+        terminal
+            .write_str(&format!("API key for the profile `{name}` (not shown as you type): "))
+            .and_then(|()| terminal.read_secure_line())
+            .map_err(|e| Failure::Invalid(format!("cannot read the key: {e}")))?
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| Failure::Invalid(format!("cannot read the key from standard input: {e}")))?;
+        line
+    };
+    Key::new(&text).ok_or_else(|| {
+        Failure::Invalid("no key was given: type it at the prompt, or pipe it: `printf '%s\\n' \"$KEY\" | drata auth login`".into())
+    })
+}
+
+fn login(context: &Context, out: &mut Stdout, name: &str) -> Result<(), Failure> {
+    if std::env::args().any(|a| a == "--api-key" || a.starts_with("--api-key=")) {
+        return Err(Failure::Invalid(
+            "`auth login` reads the key from standard input or a prompt, not from --api-key (a command line is kept in shell history and seen by other processes)".into(),
+        ));
+    }
+    // The region and API root given, else the profile's before (a key
+    // replaced keeps them), else the defaults; writes as --allow-writes says.
+    let (region, base_url, allow_writes) =
+        (context.region(), context.base_url().map(str::to_string), context.allow_writes_given());
+    let key = read_key(name)?;
+    let mut store = Store::open().map_err(Failure::Invalid)?;
+    let profile = Profile::new(region.as_str().to_string(), allow_writes, base_url);
+    let kept = store.save(name, profile, &key).map_err(Failure::Invalid)?;
+    let place = match kept {
+        KeyStore::Keychain => "the OS keychain".to_string(),
+        KeyStore::File => {
+            format!("`{}`, readable by you only (no keychain was available)", store.path().display())
+        }
+    };
+    output::eprint_line(&format!("note: the key of the profile `{name}` is stored in {place}"));
+    if context.json() {
+        return out.json(&json!({
+            "profile": name, "region": region.as_str(), "allowWrites": allow_writes,
+            "keyStore": kept, "key": key.masked(),
+        }));
+    }
+    out.line(&text(&format!(
+        "logged in as the profile `{name}` (region {}, writes {}); check the key with `drata auth status{}`",
+        region.as_str(),
+        if allow_writes { "allowed" } else { "refused" },
+        if name == crate::commands::DEFAULT_PROFILE { String::new() } else { format!(" --profile {name}") }
+    )))
+}
+
+async fn status(context: &Context, out: &mut Stdout, name: &str) -> Result<(), Failure> {
+    // Which key: one given on the command line or in the environment, else the profile's.
+    let (profile_shown, writes, kept, key) = match context.api_key() {
+        Some(key) => (
+            None,
+            false,
+            "--api-key or DRATA_API_KEY (no profile)".to_string(),
+            Key::new(key).ok_or_else(|| Failure::Invalid("the API key is empty".into()))?,
+        ),
+        None => {
+            let store = Store::open().map_err(Failure::Invalid)?;
+            let profile = store.profile(name).ok_or_else(|| {
+                Failure::Invalid(format!(
+                    "no profile `{name}`: log in with `drata auth login --profile {name}`, or list them with `drata auth list`"
+                ))
+            })?;
+            let key = store.key(name).map_err(Failure::Invalid)?;
+            (Some(name), profile.allow_writes, where_kept(&store, profile), key)
+        }
+    };
+    // One cheap read: the first connection. A 403 means the key is valid
+    // but may not list connections.
+    let client = context.client()?;
+    let (accepted, finding) = match client.list_connections().limit(1).send().await {
+        Ok(_) => (true, "Drata accepts the key".to_string()),
+        Err(e) if e.status() == Some(403) => {
+            (true, "Drata accepts the key (it may not list connections, which this check reads)".to_string())
+        }
+        Err(e) if e.status() == Some(401) => {
+            (false, "Drata refuses the key (401): log in again with a valid key".to_string())
+        }
+        Err(e) => (false, format!("the key could not be checked: {}", Failure::from(e).message())),
+    };
+    let shown = json!({
+        "profile": profile_shown, "region": context.region().as_str(), "allowWrites": writes,
+        "keyStore": kept, "key": key.masked(), "accepted": accepted, "finding": finding,
+    });
+    if context.json() {
+        // One document either way: a refused key's is the failure's.
+        return if accepted { out.json(&shown) } else { Err(Failure::Finding(finding, shown)) };
+    } else {
+        let rows = [
+            ["profile".to_string(), profile_shown.map_or("(none)".to_string(), |p| text(p).into_owned())],
+            ["region".to_string(), context.region().as_str().to_string()],
+            [
+                "writes".to_string(),
+                if writes { "allowed" } else { "refused (give --allow-writes)" }.to_string(),
+            ],
+            ["key stored in".to_string(), kept],
+            ["key".to_string(), key.masked()],
+            ["Drata".to_string(), finding.clone()],
+        ];
+        for [name, value] in rows {
+            out.line(&format!("{:<15}{value}", format!("{name}:")))?;
+        }
+    }
+    if accepted { Ok(()) } else { Err(Failure::Api(finding)) }
+}

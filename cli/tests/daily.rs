@@ -1,0 +1,405 @@
+//! The command line people reach for every day, run piped as a script runs
+//! it: stored profiles (`drata auth`), the write gate, `--output`, typed
+//! operation flags and `--example`, the personnel file argument and shell
+//! completion. What needs a terminal is in `terminal.rs`.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+/// A config directory of its own, and a runner whose environment has it
+/// and no key: the profile's key is the one used.
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Self {
+        Self { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    fn config(&self) -> std::path::PathBuf {
+        self.dir.path().join("config")
+    }
+
+    /// `drata <args>` with this config directory, `stdin` on standard
+    /// input, nothing on the terminal (piped), the output choice left to `auto`.
+    fn drata(&self, args: &[&str], stdin: &str) -> Run {
+        use std::io::Write;
+        use std::process::{Command, Stdio};
+        let mut command = Command::new(env!("CARGO_BIN_EXE_drata"));
+        command
+            .args(args)
+            .env_remove("DRATA_API_KEY")
+            .env_remove("DRATA_BASE_URL")
+            .env_remove("DRATA_REGION")
+            .env_remove("DRATA_PROFILE")
+            .env_remove("DRATA_OUTPUT")
+            .env("HOME", self.dir.path())
+            .env("DRATA_CONFIG_DIR", self.config())
+            .env("DRATA_KEY_STORE", "file")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("the drata binary runs");
+        if let Some(mut input) = child.stdin.take() {
+            let _ = input.write_all(stdin.as_bytes());
+        }
+        let output = child.wait_with_output().expect("drata ends");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+/// The key of the profiles these tests store: never to be seen in any output.
+const STORED: &str = "stored-key-for-tests-7f3a";
+
+fn assert_no_key(run: &Run) {
+    assert!(
+        !run.stdout.contains(STORED) && !run.stderr.contains(STORED),
+        "the key leaked:\n{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+}
+
+fn fake_with_stored_key() -> Fake {
+    Fake::start(drata_mock::MockConfig::default().api_keys([STORED]))
+}
+
+#[test]
+fn a_key_piped_to_auth_login_is_stored_for_its_owner_only_and_checked_by_status() {
+    let fake = fake_with_stored_key();
+    let home = Home::new();
+    let base = fake.server.base_url();
+    let login = home.drata(
+        &["auth", "login", "--profile", "ci", "--allow-writes", "--base-url", &base],
+        &format!("{STORED}\n"),
+    );
+    assert_eq!(login.code, 0, "{}", login.stderr);
+    assert_no_key(&login);
+    assert!(login.stderr.contains("readable by you only"), "{}", login.stderr);
+    let file = home.config().join("profiles.json");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).expect("the profiles file").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the profiles file is its owner's only");
+        let dir = std::fs::metadata(home.config()).expect("the config directory").permissions().mode();
+        assert_eq!(dir & 0o777, 0o700);
+    }
+    assert_eq!(
+        login.json(),
+        json!({"profile": "ci", "region": "us", "allowWrites": true, "keyStore": "file", "key": "…7f3a"})
+    );
+
+    let status = home.drata(&["--profile", "ci", "auth", "status"], "");
+    assert_eq!(status.code, 0, "{}", status.stderr);
+    assert_no_key(&status);
+    let shown = status.json();
+    assert_eq!(shown["key"], "…7f3a");
+    assert_eq!(shown["accepted"], true);
+    assert_eq!(shown["allowWrites"], true);
+    assert_eq!(shown["keyStore"], file.display().to_string());
+    // DRATA_PROFILE chooses it too; the table says the same in words.
+    let table = home.drata(&["auth", "status", "--output", "table"], "");
+    assert_eq!(table.code, 2, "no profile `default`: {}", table.stderr);
+    assert!(table.stderr.contains("no profile `default`"), "{}", table.stderr);
+
+    let listed = home.drata(&["auth", "list"], "");
+    assert_eq!(
+        listed.json(),
+        json!([{"profile": "ci", "region": "us", "allowWrites": true, "keyStore": "file"}])
+    );
+    let lines = home.drata(&["auth", "list", "--output", "table"], "");
+    assert_eq!(
+        lines.stdout.lines().nth(1).map(|l| l.split_whitespace().take(3).collect::<Vec<_>>()),
+        Some(vec!["ci", "us", "allowed"])
+    );
+
+    let logout = home.drata(&["--profile", "ci", "auth", "logout"], "");
+    assert_eq!(logout.code, 0, "{}", logout.stderr);
+    assert!(
+        !std::fs::read_to_string(&file).expect("the file").contains(STORED),
+        "the key is gone from the file"
+    );
+    assert_eq!(home.drata(&["auth", "list"], "").json(), json!([]));
+}
+
+#[test]
+fn status_exits_1_when_drata_refuses_the_key_and_login_refuses_a_key_on_the_command_line() {
+    let fake = Fake::new();
+    let home = Home::new();
+    let base = fake.server.base_url();
+    let login = home.drata(&["auth", "login", "--base-url", &base], &format!("{STORED}\n"));
+    assert_eq!(login.code, 0, "{}", login.stderr);
+    let status = home.drata(&["auth", "status"], "");
+    assert_eq!(status.code, 1, "{}", status.stdout);
+    assert_eq!(status.json()["accepted"], false);
+    assert_no_key(&status);
+
+    let on_the_line = home.drata(&["auth", "login", "--api-key", STORED], "");
+    assert_eq!(on_the_line.code, 2);
+    assert!(on_the_line.stderr.contains("not from --api-key"), "{}", on_the_line.stderr);
+    let empty = home.drata(&["auth", "login", "--profile", "empty"], "\n");
+    assert_eq!(empty.code, 2);
+    assert!(empty.stderr.contains("no key was given"), "{}", empty.stderr);
+}
+
+#[test]
+fn a_write_needs_allowing_and_yes_when_piped_and_a_dry_run_needs_neither() {
+    let fake = fake_with_stored_key();
+    let home = Home::new();
+    let base = fake.server.base_url();
+    let toggle = ["vcs-identities", "toggle", "1", "--field", "write-access", "--on"];
+    let create = ["v2", "create-vendor", "--name", "Acme"];
+    let api = ["api", "POST", "/v2/vendors", "-F", "name=Acme"];
+
+    // A profile that does not allow writes: refused, with or without --yes.
+    let login =
+        home.drata(&["auth", "login", "--profile", "reader", "--base-url", &base], &format!("{STORED}\n"));
+    assert_eq!(login.code, 0, "{}", login.stderr);
+    for command in [&toggle[..], &create, &api] {
+        for yes in [&[][..], &["--yes"]] {
+            let run = home.drata(&[&["--profile", "reader"], yes, command].concat(), "");
+            assert_eq!(run.code, 2, "{command:?} {yes:?}: {}", run.stdout);
+            assert!(run.stderr.contains("--allow-writes"), "{}", run.stderr);
+            assert!(run.stderr.contains("nothing was sent"), "{}", run.stderr);
+        }
+    }
+    assert_eq!(fake.written(), Vec::<&str>::new());
+
+    // Writes allowed, piped, no --yes: refused, naming --yes.
+    for command in [&toggle[..], &create, &api, &["op", "create-idp-connection-from-json", "--body", "{}"]] {
+        let run = home.drata(&[&["--profile", "reader", "--allow-writes"], command].concat(), "");
+        assert_eq!(run.code, 2, "{command:?}: {}", run.stdout);
+        assert!(run.stderr.contains("give --yes"), "{}", run.stderr);
+    }
+    assert_eq!(fake.written(), Vec::<&str>::new());
+
+    // A dry run: neither, and nothing is sent.
+    let dry = home.drata(&[&["--profile", "reader", "--dry-run"], &create[..]].concat(), "");
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert_eq!(
+        dry.json(),
+        json!({"dryRun": true, "method": "POST", "path": "/v2/vendors", "request": {"parameters": {}, "body": {"name": "Acme"}}})
+    );
+    assert_eq!(fake.written(), Vec::<&str>::new());
+
+    // --allow-writes --yes: sent, once each.
+    for command in [&toggle[..], &create, &api] {
+        let run = home.drata(&[&["--profile", "reader", "--allow-writes", "--yes"], command].concat(), "");
+        assert_eq!(run.code, 0, "{command:?}: {}", run.stderr);
+        assert_no_key(&run);
+    }
+    // The toggle, and the vendor created twice (by `v2` and by `api`).
+    assert_eq!(fake.writes(), 1);
+    assert_eq!(fake.written(), ["create_vendor", "toggle_version_control_identity"]);
+
+    // A profile that allows writes needs only --yes; a key from the
+    // environment has no profile, so it needs --allow-writes.
+    let writer = home.drata(
+        &["auth", "login", "--profile", "writer", "--allow-writes", "--base-url", &base],
+        &format!("{STORED}\n"),
+    );
+    assert_eq!(writer.code, 0, "{}", writer.stderr);
+    let toggled = home.drata(&[&["--profile", "writer", "--yes"], &toggle[..]].concat(), "");
+    assert_eq!(toggled.code, 0, "{}", toggled.stderr);
+    assert_eq!(fake.writes(), 2);
+    let from_env = run(&[&["--base-url", &base, "--yes"], &create[..]].concat(), Some(KEY));
+    assert_eq!(from_env.code, 2);
+    assert!(from_env.stderr.contains("--api-key or DRATA_API_KEY"), "{}", from_env.stderr);
+    assert_eq!(fake.writes(), 2);
+}
+
+#[test]
+fn piped_listings_print_json_a_table_when_asked_and_ndjson_item_by_item() {
+    let fake = Fake::new();
+    let base = fake.server.base_url();
+    let auto = |args: &[&str]| run_with(&[&["--base-url", base.as_str()], args].concat(), Some(KEY), &[]);
+
+    // Every kind of listing prints JSON when piped.
+    for listing in [
+        &["connections", "list"][..],
+        &["users", "list"],
+        &["vcs-identities", "list"],
+        &["infra-identities", "list"],
+        &["op", "list-connections"],
+        &["v2", "list-vendors"],
+        &["api", "GET", "/connections"],
+    ] {
+        let piped = auto(listing);
+        assert_eq!(piped.code, 0, "{listing:?}: {}", piped.stderr);
+        assert!(serde_json::from_str::<Value>(&piped.stdout).is_ok(), "{listing:?}: {}", piped.stdout);
+    }
+
+    // A table when asked, its columns from the spec.
+    let table = auto(&["op", "list-connections", "--limit", "3", "--output", "table"]);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    let header: Vec<&str> = table
+        .stdout
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split("  ")
+        .filter(|c| !c.is_empty())
+        .map(str::trim)
+        .collect();
+    assert_eq!(header.first(), Some(&"ID"), "{}", table.stdout);
+    assert!(header.contains(&"CLIENT TYPE"), "{header:?}");
+    assert_eq!(table.stdout.lines().last(), Some("page 1 of 9 (3 of 25 item(s))"));
+
+    // ndjson with --all: one object a line, every item once.
+    let all = auto(&["op", "list-connections", "--limit", "10", "--all", "--output", "ndjson"]);
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    let ids: Vec<i64> = all
+        .stdout
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<Value>(line).expect("a JSON object a line")["id"].as_i64().expect("an id")
+        })
+        .collect();
+    assert_eq!(ids, (1..=25).collect::<Vec<_>>());
+    let named = auto(&["connections", "list", "--limit", "7", "--all", "--output", "ndjson"]);
+    assert_eq!(named.stdout.lines().count(), 25, "{}", named.stdout);
+    let users = auto(&["users", "list", "--all", "-o", "ndjson"]);
+    assert!(users.stdout.lines().all(|l| serde_json::from_str::<Value>(l).is_ok_and(|v| v.is_object())));
+
+    // --json is --output json.
+    let json = auto(&["--json", "op", "list-connections", "--limit", "1"]);
+    assert_eq!(json.json()["data"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn operation_flags_have_their_types_and_body_fields_are_flags() {
+    let fake = Fake::new();
+    // A whole number within its bounds, one of a closed list's values.
+    let text = fake.drata(&["op", "list-connections", "--limit", "ten"]);
+    assert_eq!(text.code, 2);
+    assert!(text.stderr.contains("invalid value 'ten' for '--limit <N>'"), "{}", text.stderr);
+    let out_of_range = fake.drata(&["op", "list-connections", "--limit", "51"]);
+    assert_eq!(out_of_range.code, 2);
+    let closed = fake.drata(&["op", "list-connections", "--sort-dir", "sideways"]);
+    assert_eq!(closed.code, 2);
+    assert!(closed.stderr.contains("[possible values: ASC, DESC]"), "{}", closed.stderr);
+    assert_eq!(fake.server.served_operations(), Vec::<&str>::new(), "nothing was sent");
+    // Any case, sent as the spec writes it.
+    let sorted = fake.drata(&["--json", "op", "list-connections", "--sort-dir", "desc", "--limit", "1"]);
+    assert_eq!(sorted.code, 0, "{}", sorted.stderr);
+    assert_eq!(sorted.json()["data"][0]["id"], 25);
+
+    // The body's fields as flags, over --body; exactly what is sent.
+    let created = fake.drata(&[
+        "--json",
+        "v2",
+        "create-vendor",
+        "--body",
+        "name: Placeholder\ncritical: false\n",
+        "--name",
+        "Acme",
+        "--risk",
+        "high",
+        "--data-accessed-or-processed-list",
+        "general",
+        "--data-accessed-or-processed-list",
+        "financial",
+    ]);
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    let vendor = created.json();
+    assert_eq!(
+        (&vendor["name"], &vendor["risk"], &vendor["critical"], &vendor["dataAccessedOrProcessedList"]),
+        (&json!("Acme"), &json!("HIGH"), &json!(false), &json!(["GENERAL", "FINANCIAL"]))
+    );
+    let not_an_object = fake.drata(&["v2", "create-vendor", "--body", "[1]", "--name", "Acme"]);
+    assert_eq!(not_an_object.code, 2);
+    assert!(not_an_object.stderr.contains("--body is not a JSON object"), "{}", not_an_object.stderr);
+}
+
+#[test]
+fn example_prints_a_body_the_operations_schema_accepts() {
+    let example = run(&["v2", "create-vendor", "--example"], None);
+    assert_eq!(example.code, 0, "{}", example.stderr);
+    let body: Value = serde_json::from_str(&example.stdout).expect("JSON");
+    assert_eq!(
+        body.as_object().and_then(|o| o.keys().next()).map(String::as_str),
+        Some("name"),
+        "required first"
+    );
+    assert!(example.stderr.contains("note: `category` is one of ENGINEERING, PRODUCT"), "{}", example.stderr);
+    assert_eq!(Some(body), drata_openapi::example_body("POST", "/v2/vendors"));
+
+    // Every write of both versions that takes a JSON body.
+    let mut checked = 0;
+    for operation in drata::operations::ALL.iter().chain(drata::v2::operations::ALL) {
+        if operation.body != drata::BodyKind::Json {
+            continue;
+        }
+        let template = format!("{}{}", operation.root, operation.path);
+        let method = operation.method.as_str();
+        let body = drata_openapi::example_body(method, &template)
+            .unwrap_or_else(|| panic!("{template}: no example"));
+        let (document, path) = drata_openapi::locate(&template);
+        let schema =
+            drata_openapi::request_schema(method, &template).unwrap_or_else(|| panic!("{path}: no schema"));
+        assert_eq!(
+            drata_openapi::validate(document, schema, &body),
+            Vec::<String>::new(),
+            "{}",
+            operation.describe()
+        );
+        if let Some(shape) = operation.body_shape {
+            assert_eq!(shape.problems(&body), vec![], "{}", operation.describe());
+        }
+        checked += 1;
+    }
+    assert!(checked > 80, "{checked}");
+}
+
+#[test]
+fn idp_takes_the_personnel_file_as_an_argument_csv_or_json_by_content() {
+    let fake = Fake::new();
+    let csv = temp_file(
+        "people.txt",
+        &format!("{}\n1,Ada,Lovelace,ada@example.com,,no,yes,Engineer\n", drata::personnel::csv_header()),
+    );
+    let json_list = temp_file(
+        "people.data",
+        r#"  {"personnelData": [{"id": "233", "firstName": "Neil", "lastName": "Armstrong", "email": "neil@example.com",
+            "contractor": false, "isMfaEnabled": true, "date": "2024-10-18T01:28:40"}]}"#,
+    );
+    let from_csv = fake.drata(&["--dry-run", "idp", "create", csv.to_str().expect("path")]);
+    assert_eq!(from_csv.code, 0, "{}", from_csv.stderr);
+    assert!(from_csv.stdout.contains("would send POST /connections/upload/csv"), "{}", from_csv.stdout);
+    let from_json = fake.drata(&["--dry-run", "idp", "update", "26", json_list.to_str().expect("path")]);
+    assert_eq!(from_json.code, 0, "{}", from_json.stderr);
+    assert!(
+        from_json.stdout.contains("would send PUT /connections/26/upload/json with 1 person(s)"),
+        "{}",
+        from_json.stdout
+    );
+    let created = fake.drata(&["--json", "idp", "create", json_list.to_str().expect("path")]);
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    assert_eq!(created.json()["created"], true);
+
+    let old_form = fake.drata(&["idp", "create", "--json", json_list.to_str().expect("path")]);
+    assert_eq!(old_form.code, 2);
+    assert!(old_form.stderr.contains("`drata idp create people.json`"), "{}", old_form.stderr);
+}
+
+#[test]
+fn completion_scripts_name_the_commands_and_every_operation() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let script = run(&["completion", shell], None);
+        assert_eq!(script.code, 0, "{shell}: {}", script.stderr);
+        assert!(script.stdout.contains("list-vendors"), "{shell}");
+        assert!(script.stdout.contains("auth"), "{shell}");
+    }
+    let bash = run(&["completion", "bash"], None);
+    // An enum's values complete.
+    assert!(bash.stdout.contains("ASC DESC"), "the values of --sort-dir");
+    assert_eq!(run(&["completion", "tcsh"], None).code, 2);
+}

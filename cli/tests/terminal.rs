@@ -1,0 +1,180 @@
+//! What the command line does on a terminal, driven through a
+//! pseudo-terminal as a person at a keyboard would: the key prompt that does
+//! not echo, the confirmation a write asks for, and `auto` output printing
+//! a table.
+#![cfg(unix)]
+
+mod common;
+
+use std::io::{Read, Write};
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// How long a step may take before the test gives up on a prompt that
+/// never comes (a guard against hanging, not a measure of speed).
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// `drata` on a pseudo-terminal: what it shows, and a keyboard.
+struct Session {
+    child: Child,
+    keyboard: std::fs::File,
+    screen: Arc<Mutex<String>>,
+}
+
+impl Session {
+    fn start(args: &[&str], config: &std::path::Path, key: Option<&str>) -> Self {
+        let (mut main, mut side) = (-1, -1);
+        let size = libc::winsize { ws_row: 40, ws_col: 200, ws_xpixel: 0, ws_ypixel: 0 };
+        // SAFETY: openpty writes two descriptors it opened into the given places.
+        let opened = unsafe {
+            libc::openpty(&mut main, &mut side, std::ptr::null_mut(), std::ptr::null_mut(), &size)
+        };
+        assert_eq!(opened, 0, "a pseudo-terminal: {}", std::io::Error::last_os_error());
+        // SAFETY: both descriptors are open and owned by nothing else.
+        let (main, side) = unsafe { (OwnedFd::from_raw_fd(main), OwnedFd::from_raw_fd(side)) };
+        let mut command = Command::new(env!("CARGO_BIN_EXE_drata"));
+        command
+            .args(args)
+            .env_remove("DRATA_API_KEY")
+            .env_remove("DRATA_BASE_URL")
+            .env_remove("DRATA_PROFILE")
+            .env_remove("DRATA_OUTPUT")
+            .env("DRATA_CONFIG_DIR", config)
+            .env("DRATA_KEY_STORE", "file")
+            .env("TERM", "xterm")
+            .stdin(Stdio::from(side.try_clone().expect("dup")))
+            .stdout(Stdio::from(side.try_clone().expect("dup")))
+            .stderr(Stdio::from(side));
+        if let Some(key) = key {
+            command.env("DRATA_API_KEY", key);
+        }
+        let child = command.spawn().expect("drata runs");
+        let keyboard = std::fs::File::from(main.try_clone().expect("dup"));
+        let mut reader = std::fs::File::from(main);
+        let screen = Arc::new(Mutex::new(String::new()));
+        let shown = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            // Reading ends with an error (EIO) once the program has closed the terminal.
+            while let Ok(read @ 1..) = reader.read(&mut buffer) {
+                shown.lock().expect("screen").push_str(&String::from_utf8_lossy(&buffer[..read]));
+            }
+        });
+        Self { child, keyboard, screen }
+    }
+
+    fn screen(&self) -> String {
+        self.screen.lock().expect("screen").clone()
+    }
+
+    /// Waits until the screen shows `text`.
+    fn expect(&self, text: &str) {
+        let start = Instant::now();
+        while !self.screen().contains(text) {
+            assert!(start.elapsed() < PATIENCE, "never shown: {text:?}; the screen:\n{}", self.screen());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn type_line(&mut self, line: &str) {
+        self.keyboard.write_all(format!("{line}\r").as_bytes()).expect("typed");
+    }
+
+    /// Waits for the end; its exit code and the whole screen.
+    fn finish(mut self) -> (i32, String) {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                break status;
+            }
+            assert!(start.elapsed() < PATIENCE, "drata did not end; the screen:\n{}", self.screen());
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        // The last output reaches the reader thread.
+        std::thread::sleep(Duration::from_millis(100));
+        (status.code().unwrap_or(-1), self.screen())
+    }
+}
+
+const TYPED_KEY: &str = "typed-key-never-echoed-91c2";
+
+#[test]
+fn auth_login_asks_for_the_key_without_echoing_it() {
+    let fake = Fake::start(drata_mock::MockConfig::default().api_keys([TYPED_KEY]));
+    let home = tempfile::tempdir().expect("temp dir");
+    let base = fake.server.base_url();
+    let mut login =
+        Session::start(&["auth", "login", "--profile", "desk", "--base-url", &base], home.path(), None);
+    login.expect("API key for the profile `desk` (not shown as you type): ");
+    login.type_line(TYPED_KEY);
+    let (code, screen) = login.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains(TYPED_KEY), "the key was echoed:\n{screen}");
+    assert!(screen.contains("logged in as the profile `desk`"), "{screen}");
+
+    // On a terminal, status prints its fields as lines, the key masked.
+    let (code, screen) = Session::start(&["--profile", "desk", "auth", "status"], home.path(), None).finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("key:           …91c2"), "{screen}");
+    assert!(!screen.contains(TYPED_KEY));
+}
+
+#[test]
+fn a_write_on_a_terminal_shows_what_it_sends_and_waits_for_yes() {
+    let fake = Fake::new();
+    let home = tempfile::tempdir().expect("temp dir");
+    let base = fake.server.base_url();
+    let write =
+        ["--base-url", base.as_str(), "--allow-writes", "api", "POST", "/v2/vendors", "-F", "name=Acme"];
+    let vendors = || {
+        let listed = run_with(
+            &["--base-url", base.as_str(), "--json", "v2", "list-vendors", "--size", "500"],
+            Some(KEY),
+            &[],
+        );
+        listed.json()["data"].as_array().map_or(0, Vec::len)
+    };
+    let before = vendors();
+
+    let mut declined = Session::start(&write, home.path(), Some(KEY));
+    declined.expect("POST /v2/vendors\r\n  sends a JSON body with name\r\nSend it? [y/N] ");
+    declined.type_line("n");
+    let (code, screen) = declined.finish();
+    assert_eq!(code, 2, "{screen}");
+    assert!(screen.contains("not confirmed; nothing was sent"), "{screen}");
+    assert_eq!(fake.written(), Vec::<&str>::new());
+
+    let mut confirmed = Session::start(&write, home.path(), Some(KEY));
+    confirmed.expect("Send it? [y/N] ");
+    confirmed.type_line("y");
+    let (code, screen) = confirmed.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert_eq!(fake.written(), ["create_vendor"]);
+    assert_eq!(vendors(), before + 1);
+
+    // --yes asks nothing.
+    let (code, screen) = Session::start(&[&write[..], &["--yes"]].concat(), home.path(), Some(KEY)).finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("Send it?"), "{screen}");
+    assert_eq!(vendors(), before + 2);
+}
+
+#[test]
+fn auto_output_is_a_table_on_a_terminal_and_json_when_piped() {
+    let fake = Fake::new();
+    let home = tempfile::tempdir().expect("temp dir");
+    let base = fake.server.base_url();
+    let listing = ["--base-url", base.as_str(), "op", "list-connections", "--limit", "2"];
+    let (code, screen) = Session::start(&listing, home.path(), Some(KEY)).finish();
+    assert_eq!(code, 0, "{screen}");
+    let first = screen.lines().next().unwrap_or_default();
+    assert!(first.starts_with("ID  ") && first.contains("CLIENT TYPE"), "{screen}");
+    assert!(screen.contains("page 1 of 13 (2 of 25 item(s))"), "{screen}");
+
+    let piped = run_with(&listing, Some(KEY), &[]);
+    assert_eq!(piped.json()["data"].as_array().map(Vec::len), Some(2));
+}
