@@ -265,29 +265,86 @@ pub async fn run_demo(stdout: &mut Stdout, json: bool) -> Result<(), Failure> {
     }
 
     step(out, "Every other operation of the spec, from its documented example")?;
-    every_other_operation(out, &client, &server, &good).await?;
-    let served = server.served_operations();
-    server.shutdown().await;
+    every_other_operation(out, &client, &server, &good, drata::operations::ALL).await?;
+    let v1_served = server.served_operations();
     let missed: Vec<&str> =
-        drata::operations::ALL.iter().map(|op| op.id).filter(|id| !served.contains(id)).collect();
+        drata::operations::ALL.iter().map(|op| op.id).filter(|id| !v1_served.contains(id)).collect();
     if !missed.is_empty() {
         return Err(Failure::Api(format!("the demo did not reach every operation: {}", missed.join(", "))));
     }
+
+    v2_tour(out, &client).await?;
+    step(out, "Every other operation of v2, from its documented example")?;
+    every_other_operation(out, &client, &server, &good, drata::v2::operations::ALL).await?;
+    let served = server.served_operations();
+    server.shutdown().await;
+    let v2_missed: Vec<&str> =
+        drata::v2::operations::ALL.iter().map(|op| op.id).filter(|id| !served.contains(id)).collect();
+    if !v2_missed.is_empty() {
+        return Err(Failure::Api(format!(
+            "the demo did not reach every v2 operation: {}",
+            v2_missed.join(", ")
+        )));
+    }
+    let (v1, v2) = (drata::operations::ALL.len(), drata::v2::operations::ALL.len());
     out.line(&format!(
-        "\nDone: all {} operations ran against the fake server. Point --base-url at it with `drata mock`, or use your API key against Drata.",
-        served.len()
+        "\nDone: all {v1} v1 and {v2} v2 operations ran against the fake server. Point --base-url at it with `drata mock`, or use your API key against Drata."
     ))?;
     out.flush()?;
     if json {
-        // What the fake server answered, in the spec's order.
+        // What the fake server answered, in each spec's order (v2's as `v2 <operation>`).
         let operations: Vec<String> = drata::operations::ALL
             .iter()
-            .filter(|op| served.contains(&op.id))
             .map(|op| command_name(op))
+            .chain(drata::v2::operations::ALL.iter().map(|op| format!("v2 {}", command_name(op))))
             .collect();
         stdout.json(&serde_json::json!({"operations": operations, "every": true}))?;
     }
     Ok(())
+}
+
+/// The v2 tour: vendors created, listed by cursor, read, and deleted
+/// through `client.v2()`, on the same client as v1's.
+async fn v2_tour(out: &mut Stdout, client: &Client) -> Result<(), Failure> {
+    let step = |out: &mut Stdout, title: &str| out.line(&format!("\n==> {title}"));
+    let v2 = client.v2();
+
+    step(out, "v2: create three vendors (POST /v2/vendors)")?;
+    let mut created = Vec::new();
+    for name in ["Acme Cloud", "Globex", "Initech"] {
+        let vendor = v2.create_vendor().body_map(|body| body.name(name.to_string())).send().await?;
+        out.line(&format!("vendor {} created: {}", vendor.id, crate::output::text(&vendor.name)))?;
+        created.push(vendor.into_inner());
+    }
+
+    step(out, "v2: every vendor, 2 a page, following the cursors (GET /v2/vendors?size=2)")?;
+    let first = v2.list_vendors().size(2).include_total_count(true).send().await?;
+    let total = first.pagination.total_count.unwrap_or_default();
+    let names: Vec<String> =
+        v2.list_vendors().size(2).items().map_ok(|vendor| vendor.id_text()).try_collect().await?;
+    out.line(&format!("{} vendors listed, {total} counted by Drata; ids {}", names.len(), names.join(", ")))?;
+
+    let Some(last) = created.last() else { return Ok(()) };
+    let id: i64 =
+        last.id.to_string().parse().map_err(|_| Failure::Api("the vendor's id is not a number".into()))?;
+    step(out, &format!("v2: read vendor {id}, then delete it (GET and DELETE /v2/vendors/{{vendorId}})"))?;
+    let vendor = v2.get_vendor().vendor_id(id).send().await?;
+    out.line(&format!("vendor {id}: {}", crate::output::text(&vendor.name)))?;
+    v2.delete_vendor().vendor_id(id).send().await?;
+    match v2.get_vendor().vendor_id(id).send().await {
+        Err(e) => out.line(&format!("read again: {e}"))?,
+        Ok(_) => out.line("unexpected: the deleted vendor is still there")?,
+    }
+
+    step(out, "v2: the risk registers, and the first page of personnel (cursor listings)")?;
+    let registers = v2.list_risk_registers().send().await?;
+    out.line(&format!("{} risk register(s)", registers.data.len()))?;
+    let personnel = v2.list_personnel().size(5).send().await?;
+    out.line(&format!(
+        "{} person(s) on the first page{}",
+        personnel.data.len(),
+        if personnel.pagination.cursor.is_some() { "; more behind the cursor" } else { "" }
+    ))
 }
 
 /// When `operation` acts on an item of a listing (`/vendors/{id}` below
@@ -296,11 +353,12 @@ pub async fn run_demo(stdout: &mut Stdout, json: bool) -> Result<(), Failure> {
 async fn existing_item(
     client: &Client,
     operation: &'static drata::Operation,
+    table: &[&'static drata::Operation],
     example: &mut drata_openapi::ExampleRequest,
 ) -> Result<(), Failure> {
     let Some((parent, last)) = operation.path.rsplit_once('/') else { return Ok(()) };
     let Some(name) = last.strip_prefix('{').and_then(|l| l.strip_suffix('}')) else { return Ok(()) };
-    let listing = drata::operations::ALL
+    let listing = table
         .iter()
         .copied()
         .find(|op| op.path == parent && op.method == drata::Method::Get && op.pagination.is_some());
@@ -327,23 +385,29 @@ async fn existing_item(
 
 /// Calls each operation of the spec the fake server has not answered yet,
 /// with the spec's example parameters and body (`csv` for an upload); the
-/// deletions last, since a record deleted is gone for what reads it.
+/// deletions last, since a record deleted is gone for what reads it (and
+/// what is below it).
 async fn every_other_operation(
     out: &mut Stdout,
     client: &Client,
     server: &drata_mock::MockServer,
     csv: &std::path::Path,
+    table: &[&'static drata::Operation],
 ) -> Result<(), Failure> {
     let served = server.served_operations();
-    let (deletions, others): (Vec<&drata::Operation>, Vec<_>) = drata::operations::ALL
+    let (deletions, others): (Vec<&drata::Operation>, Vec<_>) = table
         .iter()
         .copied()
         .filter(|op| !served.contains(&op.id))
         .partition(|op| op.method == drata::Method::Delete);
+    // A record's parts are deleted before the record (deepest paths first).
+    let mut deletions = deletions;
+    deletions.sort_by_key(|op| std::cmp::Reverse(op.path.matches('/').count()));
     for operation in others.into_iter().chain(deletions) {
-        let mut example = drata_openapi::example_request(operation.method.as_str(), operation.path)
+        let template = format!("{}{}", operation.root, operation.path);
+        let mut example = drata_openapi::example_request(operation.method.as_str(), &template)
             .ok_or_else(|| Failure::Api(format!("{} is not in the spec", operation.describe())))?;
-        existing_item(client, operation, &mut example).await?;
+        existing_item(client, operation, table, &mut example).await?;
         let mut call = client.call(operation);
         for (name, value) in &example.params {
             call = call.param(name.as_str(), value.as_str());
@@ -355,7 +419,8 @@ async fn every_other_operation(
         };
         let answer = call.send().await?;
         out.line(&format!(
-            "drata op {}: {} {} answered {}",
+            "{} {}: {} {} answered {}",
+            if operation.root.is_empty() { "drata op" } else { "drata v2" },
             command_name(operation),
             operation.method,
             example.path,

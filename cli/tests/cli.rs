@@ -234,6 +234,9 @@ fn the_demo_runs_every_operation_and_exits_0() {
         "Import personnel from a CSV",
         "Replace its personnel with a JSON list",
         "An error and its hint",
+        "v2: create three vendors (POST /v2/vendors)",
+        "v2: every vendor, 2 a page, following the cursors",
+        "Every other operation of v2",
     ] {
         assert!(run.stdout.contains(step), "missing step {step}:\n{}", run.stdout);
     }
@@ -242,14 +245,22 @@ fn the_demo_runs_every_operation_and_exits_0() {
         "{}",
         run.stdout
     );
-    let done = format!("Done: all {} operations ran against the fake server.", drata::operations::ALL.len());
+    let done = format!(
+        "Done: all {} v1 and {} v2 operations ran against the fake server.",
+        drata::operations::ALL.len(),
+        drata::v2::operations::ALL.len()
+    );
     assert!(run.stdout.contains(&done), "{}", run.stdout);
     // With --json: one JSON document naming every operation the fake server
     // answered (each of the spec's) on stdout, the tour on stderr.
     let json = self::run(&["--json", "demo"], None);
     assert_eq!(json.code, 0, "{}", json.stderr);
-    let every: Vec<String> =
-        drata::operations::ALL.iter().map(|op| drata_cli::operations::command_name(op)).collect();
+    let name = drata_cli::operations::command_name;
+    let every: Vec<String> = drata::operations::ALL
+        .iter()
+        .map(|op| name(op))
+        .chain(drata::v2::operations::ALL.iter().map(|op| format!("v2 {}", name(op))))
+        .collect();
     assert_eq!(json.json(), serde_json::json!({"operations": every, "every": true}));
     assert!(json.stderr.contains("==> List the first page"), "{}", json.stderr);
 }
