@@ -590,3 +590,22 @@ fn one_by_username<T: Serialize>(kind: &str, username: &str, found: &[Tolerant<T
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_named_listings_columns_are_fields_of_their_items_in_the_spec() {
+        for (operation, columns) in [
+            (&operations::LIST_VERSION_CONTROL_IDENTITIES, &VCS_COLUMNS[..]),
+            (&operations::LIST_INFRASTRUCTURE_IDENTITIES, &INFRA_COLUMNS),
+            (&operations::LIST_USERS, &USER_COLUMNS),
+        ] {
+            for (header, pointer, _) in columns {
+                assert!(crate::spec_table::has_field(operation, pointer), "{header}: {pointer}");
+            }
+        }
+        assert!(!crate::spec_table::has_field(&operations::LIST_USERS, "/nickname"));
+    }
+}

@@ -65,6 +65,33 @@ pub fn columns(operation: &Operation) -> Vec<Column> {
         .collect()
 }
 
+/// Whether the items of `operation`'s listing have the field at `pointer`
+/// (`/connection/clientType`) in the spec: the named commands' curated
+/// columns are checked against it.
+pub fn has_field(operation: &Operation, pointer: &str) -> bool {
+    let full_path = format!("{}{}", operation.root, operation.path);
+    let (spec, path) = drata_openapi::locate(&full_path);
+    let method = operation.method.as_str().to_ascii_lowercase();
+    let answer = spec
+        .pointer(&format!("/paths/{}/{method}/responses", escape(path)))
+        .and_then(Value::as_object)
+        .and_then(|responses| responses.iter().find(|(status, _)| status.starts_with('2')))
+        .and_then(|(_, answer)| resolve(spec, answer).pointer("/content/application~1json/schema"));
+    let Some(mut schema) = answer
+        .and_then(|schema| properties(spec, schema)?.get("data"))
+        .and_then(|data| resolve(spec, data).get("items"))
+    else {
+        return false;
+    };
+    for field in pointer.trim_start_matches('/').split('/') {
+        match properties(spec, schema).and_then(|fields| fields.get(field)) {
+            Some(next) => schema = next,
+            None => return false,
+        }
+    }
+    true
+}
+
 /// The columns of items the spec says nothing of (a path outside it): the
 /// first item's fields that hold text, numbers or flags.
 pub fn columns_of(items: &[Value]) -> Vec<Column> {
