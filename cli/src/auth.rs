@@ -37,6 +37,9 @@ pub async fn run(context: &Context, out: &mut Stdout, command: AuthCommand) -> R
                         json!({"profile": name, "region": p.region, "allowWrites": p.allow_writes, "keyStore": p.key_store})
                     })
                     .collect();
+                if context.format() == crate::output::Format::Ndjson {
+                    return listed.iter().try_for_each(|profile| out.item(profile));
+                }
                 return out.json(&listed);
             }
             let rows: Vec<[String; 4]> = profiles

@@ -24,7 +24,7 @@ pub async fn run(
 ) -> Result<(), Failure> {
     match chosen {
         Some((name, matches)) => call(context, out, version, &name, &matches).await,
-        None if args.list => list_operations(version, context.json(), out),
+        None if args.list => list_operations(version, context.format(), out),
         None => Err(Failure::Invalid(format!(
             "name an operation, or list them with `{} --list`",
             version.command()
@@ -32,9 +32,9 @@ pub async fn run(
     }
 }
 
-fn list_operations(version: Version, json: bool, out: &mut Stdout) -> Result<(), Failure> {
+fn list_operations(version: Version, format: Format, out: &mut Stdout) -> Result<(), Failure> {
     let all = version.operations();
-    if json {
+    if format != Format::Table {
         let listed: Vec<_> = all
             .iter()
             .map(|op| {
@@ -48,6 +48,9 @@ fn list_operations(version: Version, json: bool, out: &mut Stdout) -> Result<(),
                 })
             })
             .collect();
+        if format == Format::Ndjson {
+            return listed.iter().try_for_each(|operation| out.item(operation));
+        }
         return out.json(&listed);
     }
     let rows: Vec<[String; 4]> = all
