@@ -324,6 +324,13 @@ fn check(
 /// is; text that is not one stays text, for the schema's check to refuse.
 /// (A query has no `null`: `level=null` is the text `null`.)
 fn typed(spec: &Value, schema: &Value, text: &str) -> Value {
+    // An id that is a number or text (`37`, `code:DCF-37`): whole-number
+    // text is the number, which its bounds then check (an id past a 64-bit
+    // integer is refused, as in v1's number-only paths); other text is text.
+    if whole_number_or_text(spec, schema) && is_whole_number(text) {
+        return serde_json::from_str::<serde_json::Number>(text)
+            .map_or_else(|_| Value::from(text), Value::Number);
+    }
     match resolve(spec, schema).and_then(|s| s.get("type")).and_then(Value::as_str) {
         Some("integer") => text
             .parse::<i64>()
@@ -341,6 +348,29 @@ fn typed(spec: &Value, schema: &Value, text: &str) -> Value {
         },
         _ => Value::from(text),
     }
+}
+
+/// Whether `schema` has no type of its own and is a choice with an
+/// integer among its alternatives (the spec's `Id`).
+fn whole_number_or_text(spec: &Value, schema: &Value) -> bool {
+    let Some(schema) = resolve(spec, schema) else { return false };
+    schema.get("type").is_none()
+        && ["oneOf", "anyOf"].iter().any(|key| {
+            schema.get(*key).and_then(Value::as_array).is_some_and(|alternatives| {
+                alternatives.iter().any(|alternative| {
+                    resolve(spec, alternative).and_then(|a| a.get("type")).and_then(Value::as_str)
+                        == Some("integer")
+                })
+            })
+        })
+}
+
+/// Whether `text` is a whole number written as JSON writes one (`-12`, `7`).
+fn is_whole_number(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'))
 }
 
 /// Whether `schema` (or its items) is a file: `format: binary`.
@@ -511,6 +541,20 @@ mod tests {
             served_on(&shared, "POST", "/vendors", "application/json", r#"{"name": "Acme"}"#).await;
         assert_eq!(status, 201, "{vendor}");
         assert!(vendor["id"].is_i64(), "{vendor}");
+    }
+
+    #[tokio::test]
+    async fn a_v2_id_in_the_path_is_a_number_when_it_is_written_as_one() {
+        let (status, answer) =
+            served("GET", "/v2/risk-registers/1/risks/9223372036854775808/notes", "", "").await;
+        assert_eq!(status, 400, "{answer}");
+        assert_eq!(
+            message(&answer),
+            "riskId: 9223372036854775808 is not valid under any of the schemas listed in the 'oneOf' keyword"
+        );
+        // Text that is no number is an id too (`code:DCF-37`, `R-001`).
+        assert_eq!(served("GET", "/v2/risk-registers/1/risks/R-001/notes", "", "").await.0, 200);
+        assert_eq!(served("GET", "/v2/risk-registers/1/risks/-7/notes", "", "").await.0, 200);
     }
 
     fn message(answer: &Value) -> &str {
