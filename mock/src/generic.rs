@@ -103,6 +103,7 @@ async fn check_form(matched: &Matched, content_type: &str, body: Bytes) -> Resul
     {
         let name = field.name().unwrap_or_default().to_string();
         let is_file = field.file_name().is_some();
+        let is_json = field.content_type().is_some_and(|t| t.eq_ignore_ascii_case("application/json"));
         let part_schema =
             form_schema.pointer(&format!("/properties/{}", name.replace('~', "~0").replace('/', "~1")));
         // A file part is a file (a part with a file name), not text.
@@ -139,7 +140,19 @@ async fn check_form(matched: &Matched, content_type: &str, body: Bytes) -> Resul
                 })
                 .cloned()
                 .unwrap_or(Value::Bool(true));
-            typed(spec, &item_schema, &text)
+            // A part sent as JSON (`Content-Type: application/json`) is
+            // that JSON: a list of objects in one part, or one object.
+            match serde_json::from_str::<Value>(&text) {
+                Ok(Value::Array(items)) if is_json => {
+                    match object.entry(name.clone()).or_insert_with(|| Value::Array(Vec::new())) {
+                        Value::Array(list) => list.extend(items),
+                        _ => return Err(format!("the part `{name}` is given more than once")),
+                    }
+                    continue;
+                }
+                Ok(json @ Value::Object(_)) if is_json => json,
+                _ => typed(spec, &item_schema, &text),
+            }
         };
         let is_list =
             part_schema.and_then(|s| resolve(spec, s)).and_then(|s| s.get("type")).and_then(Value::as_str)
@@ -555,6 +568,28 @@ mod tests {
         // Text that is no number is an id too (`code:DCF-37`, `R-001`).
         assert_eq!(served("GET", "/v2/risk-registers/1/risks/R-001/notes", "", "").await.0, 200);
         assert_eq!(served("GET", "/v2/risk-registers/1/risks/-7/notes", "", "").await.0, 200);
+    }
+
+    #[tokio::test]
+    async fn a_form_part_sent_as_json_is_that_json() {
+        let part = |name: &str, value: &str| {
+            format!("--b\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+        };
+        let fields = r#"[{"id": 7, "name": "Tier", "value": "Gold"}]"#;
+        let form = format!(
+            "{}{}{}--b\r\nContent-Disposition: form-data; name=\"customFields\"\r\nContent-Type: application/json\r\n\r\n{fields}\r\n--b--\r\n",
+            part("name", "Access review"),
+            part("description", "Quarterly"),
+            part("code", "AC-9"),
+        );
+        let (status, control) =
+            served("POST", "/v2/workspaces/1/controls", "multipart/form-data; boundary=b", &form).await;
+        assert_eq!((status, &control["code"]), (201, &json!("AC-9")), "{control}");
+        // The same text without the JSON type is text, which a list of objects refuses.
+        let text = form.replace("Content-Type: application/json\r\n", "");
+        let (status, answer) =
+            served("POST", "/v2/workspaces/1/controls", "multipart/form-data; boundary=b", &text).await;
+        assert_eq!(status, 400, "{answer}");
     }
 
     fn message(answer: &Value) -> &str {
