@@ -556,6 +556,17 @@ mod tests {
         assert!(vendor["id"].is_i64(), "{vendor}");
     }
 
+    /// The ids of a page's items.
+    fn ids(page: &Value) -> Vec<Value> {
+        page["data"].as_array().into_iter().flatten().map(|item| item["id"].clone()).collect()
+    }
+
+    /// Every problem of `value` against the v2 schema `name`.
+    fn problems_v2(name: &str, value: &Value) -> Vec<String> {
+        let schema = json!({"$ref": format!("#/components/schemas/{name}")});
+        drata_openapi::validate(drata_openapi::document_v2(), &schema, value)
+    }
+
     #[tokio::test]
     async fn a_v2_id_in_the_path_is_a_number_when_it_is_written_as_one() {
         let (status, answer) =
@@ -568,6 +579,71 @@ mod tests {
         // Text that is no number is an id too (`code:DCF-37`, `R-001`).
         assert_eq!(served("GET", "/v2/risk-registers/1/risks/R-001/notes", "", "").await.0, 200);
         assert_eq!(served("GET", "/v2/risk-registers/1/risks/-7/notes", "", "").await.0, 200);
+    }
+
+    #[tokio::test]
+    async fn an_empty_cursor_is_the_first_page_and_one_never_written_is_past_the_last() {
+        let shared = Arc::new(Shared::new(crate::MockConfig::default()));
+        let (status, first) = served_on(&shared, "GET", "/v2/vendors?size=2", "", "").await;
+        assert_eq!(
+            (status, ids(&first), &first["pagination"]["cursor"]),
+            (200, vec![json!(1), json!(2)], &json!("2"))
+        );
+        let (status, empty) = served_on(&shared, "GET", "/v2/vendors?size=2&cursor=", "", "").await;
+        assert_eq!((status, &empty), (200, &first));
+        let (_, second) = served_on(&shared, "GET", "/v2/vendors?size=2&cursor=2", "", "").await;
+        assert_eq!((ids(&second), &second["pagination"]["cursor"]), (vec![json!(3), json!(4)], &json!("4")));
+        for unknown in ["example", "50"] {
+            let (status, past) =
+                served_on(&shared, "GET", &format!("/v2/vendors?cursor={unknown}"), "", "").await;
+            assert_eq!(
+                (status, &past["data"], &past["pagination"]["cursor"]),
+                (200, &json!([]), &Value::Null)
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_v2_answer_shows_the_fields_its_schema_takes_and_leaves_out_the_others() {
+        let shared = Arc::new(Shared::new(crate::MockConfig::default()));
+        // A request's `{"userId": 3}` where the answer has a whole user.
+        let body = json!({"name": "Acme", "vendorRelationshipContact": {"userId": 3}, "risk": "HIGH"});
+        let (status, vendor) =
+            served_on(&shared, "POST", "/v2/vendors", "application/json", &body.to_string()).await;
+        assert_eq!(
+            (status, &vendor["id"], &vendor["name"], &vendor["risk"]),
+            (201, &json!(6), &json!("Acme"), &json!("HIGH"))
+        );
+        assert_eq!(vendor.get("vendorRelationshipContact"), None, "{vendor}");
+        assert_eq!(problems_v2("Vendor", &vendor), Vec::<String>::new());
+        // A request's custom field (`id`) where the answer's has `customFieldId`.
+        let body = json!({"customFields": [{"id": 0, "name": "", "value": ""}], "name": "Renamed"});
+        let (status, updated) =
+            served_on(&shared, "PUT", "/v2/vendors/1", "application/json", &body.to_string()).await;
+        assert_eq!(
+            (status, &updated["name"], &updated["category"]),
+            (200, &json!("Renamed"), &json!("ENGINEERING"))
+        );
+        assert_eq!(updated.get("customFields"), None, "{updated}");
+        let (_, read) = served_on(&shared, "GET", "/v2/vendors/1", "", "").await;
+        assert_eq!(read, updated);
+        assert_eq!(problems_v2("Vendor", &read), Vec::<String>::new());
+    }
+
+    #[tokio::test]
+    async fn a_v2_creation_without_a_listing_makes_records_with_ids_of_their_own() {
+        let shared = Arc::new(Shared::new(crate::MockConfig::default()));
+        let form =
+            "--b\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\nANTIVIRUS_EVIDENCE\r\n--b--\r\n";
+        let multipart = "multipart/form-data; boundary=b";
+        let (status, first) = served_on(&shared, "POST", "/v2/devices/1/documents", multipart, form).await;
+        assert_eq!((status, &first["id"]), (201, &json!(2)), "{first}");
+        assert_eq!(served_on(&shared, "DELETE", "/v2/devices/1/documents/2", "", "").await.0, 200);
+        assert_eq!(served_on(&shared, "GET", "/v2/devices/1/documents/2", "", "").await.0, 404);
+        let (status, second) = served_on(&shared, "POST", "/v2/devices/1/documents", multipart, form).await;
+        assert_eq!((status, &second["id"]), (201, &json!(3)));
+        let (status, read) = served_on(&shared, "GET", "/v2/devices/1/documents/3", "", "").await;
+        assert_eq!((status, &read["id"]), (200, &json!(3)));
     }
 
     #[tokio::test]
@@ -590,6 +666,45 @@ mod tests {
         let (status, answer) =
             served("POST", "/v2/workspaces/1/controls", "multipart/form-data; boundary=b", &text).await;
         assert_eq!(status, 400, "{answer}");
+    }
+
+    #[tokio::test]
+    async fn the_v2_seed_is_listed_and_read_as_seeded_and_meets_the_schemas() {
+        let shared = Arc::new(Shared::new(crate::MockConfig::default()));
+        for (listing, item_schema, count) in [
+            ("/v2/workspaces", "Workspace", 1),
+            ("/v2/users", "User", 7),
+            ("/v2/personnel", "Person", 7),
+            ("/v2/vendors", "Vendor", 5),
+            ("/v2/risk-registers", "RiskRegister", 2),
+            ("/v2/risk-registers/1/risks", "Risk", 4),
+            ("/v2/workspaces/1/evidence-library", "EvidenceLibraryCompact", 4),
+        ] {
+            let seeded = crate::seed_v2::records(listing).expect("seeded");
+            let (status, page) = served_on(&shared, "GET", &format!("{listing}?size=500"), "", "").await;
+            assert_eq!((status, page["data"].as_array().map(Vec::len)), (200, Some(count)), "{listing}");
+            assert_eq!(page["data"], Value::Array(seeded.clone()), "{listing}: listed as seeded");
+            assert!(!page.to_string().contains("\"example\""), "{listing}: {page}");
+            for record in &seeded {
+                assert_eq!(problems_v2(item_schema, record), Vec::<String>::new(), "{listing}: {record}");
+                if listing == "/v2/workspaces" {
+                    continue; // no read of one workspace
+                }
+                let (status, read) =
+                    served_on(&shared, "GET", &format!("{listing}/{}", record["id"]), "", "").await;
+                assert_eq!((status, &read), (200, record), "{listing}");
+            }
+        }
+        let (_, risk) = served_on(&shared, "GET", "/v2/risk-registers/1/risks/1", "", "").await;
+        assert_eq!(
+            (&risk["riskId"], &risk["title"], &risk["score"], &risk["residualScore"]),
+            (&json!("R-001"), &json!("Unauthorized access to production data"), &json!(15), &json!(5))
+        );
+        let (_, person) = served_on(&shared, "GET", "/v2/personnel/7", "", "").await;
+        assert_eq!(
+            (&person["employmentStatus"], &person["user"]["email"]),
+            (&json!("FORMER_EMPLOYEE"), &json!("linus@example.com"))
+        );
     }
 
     fn message(answer: &Value) -> &str {

@@ -2,7 +2,9 @@
 //!
 //! It serves every operation of `openapi/drata.yaml` under `/public`, and
 //! every one of `openapi/drata-v2.yaml` under `/public/v2` (cursor
-//! listings paged by cursor),
+//! listings paged by cursor; vendors, a risk register and its risks,
+//! evidence, personnel and users seeded with an account's records, in the
+//! v2 schemas' shapes),
 //! built on the client's generated types so it cannot drift from the spec,
 //! with an in-memory account: connections (filters, sort, pages),
 //! version-control and infrastructure identities (listings with Drata's
@@ -40,6 +42,7 @@ mod people;
 mod people_routes;
 mod routes;
 mod seed;
+mod seed_v2;
 mod state;
 
 use std::net::SocketAddr;

@@ -144,7 +144,7 @@ pub(crate) fn seed() -> State {
 }
 
 /// `(first name, last name, job title, roles)` of the seeded users, in id order.
-const USERS: &[(&str, &str, &str, &[&str])] = &[
+pub(crate) const USERS: &[(&str, &str, &str, &[&str])] = &[
     ("Sally", "Smith", "CEO", &["ADMIN", "EMPLOYEE"]),
     ("Ada", "Lovelace", "Engineer", &["EMPLOYEE", "DEVOPS_ENGINEER"]),
     ("Alan", "Turing", "Engineer", &["EMPLOYEE"]),
