@@ -678,6 +678,7 @@ mod tests {
             ("/v2/vendors", "Vendor", 5),
             ("/v2/risk-registers", "RiskRegister", 2),
             ("/v2/risk-registers/1/risks", "Risk", 4),
+            ("/v2/risk-registers/2/risks", "Risk", 2),
             ("/v2/workspaces/1/evidence-library", "EvidenceLibraryCompact", 4),
         ] {
             let seeded = crate::seed_v2::records(listing).expect("seeded");
@@ -699,6 +700,11 @@ mod tests {
         assert_eq!(
             (&risk["riskId"], &risk["title"], &risk["score"], &risk["residualScore"]),
             (&json!("R-001"), &json!("Unauthorized access to production data"), &json!(15), &json!(5))
+        );
+        let (_, vendor_risk) = served_on(&shared, "GET", "/v2/risk-registers/2/risks/5", "", "").await;
+        assert_eq!(
+            (&vendor_risk["riskId"], &vendor_risk["riskRegister"]["name"], &vendor_risk["owners"][0]["id"]),
+            (&json!("R-005"), &json!("Vendor risk register"), &json!(4))
         );
         let (_, person) = served_on(&shared, "GET", "/v2/personnel/7", "", "").await;
         assert_eq!(

@@ -19,7 +19,8 @@ pub(crate) fn records(path: &str) -> Option<Vec<Value>> {
         "/v2/personnel" => (1..=USERS.len()).map(person).collect(),
         "/v2/vendors" => VENDORS.iter().enumerate().map(|(i, v)| vendor(i + 1, v)).collect(),
         "/v2/risk-registers" => REGISTERS.iter().enumerate().map(|(i, r)| register(i + 1, r)).collect(),
-        "/v2/risk-registers/1/risks" => RISKS.iter().enumerate().map(|(i, r)| risk(i + 1, r)).collect(),
+        "/v2/risk-registers/1/risks" => risks(1),
+        "/v2/risk-registers/2/risks" => risks(2),
         "/v2/workspaces/1/evidence-library" => {
             EVIDENCE.iter().enumerate().map(|(i, e)| evidence(i + 1, e)).collect()
         }
@@ -243,9 +244,10 @@ fn register(n: usize, (name, description, owner): &(&str, &str, usize)) -> Value
     })
 }
 
-/// A seeded risk: title, description, treatment, impact and likelihood
-/// (1 to 5), and the same after treatment.
+/// A seeded risk: its register, title, description, treatment, impact
+/// and likelihood (1 to 5), and the same after treatment.
 struct RiskSeed {
+    register: usize,
     title: &'static str,
     description: &'static str,
     treatment: &'static str,
@@ -257,6 +259,7 @@ struct RiskSeed {
 
 const RISKS: &[RiskSeed] = &[
     RiskSeed {
+        register: 1,
         title: "Unauthorized access to production data",
         description: "An attacker or insider reads customer data in the production database",
         treatment: "MITIGATE",
@@ -266,6 +269,7 @@ const RISKS: &[RiskSeed] = &[
         residual_likelihood: 1,
     },
     RiskSeed {
+        register: 1,
         title: "Loss of a cloud region",
         description: "The region hosting production is unavailable for hours",
         treatment: "MITIGATE",
@@ -275,6 +279,7 @@ const RISKS: &[RiskSeed] = &[
         residual_likelihood: 2,
     },
     RiskSeed {
+        register: 1,
         title: "Phishing of an employee account",
         description: "A phishing email leads to a stolen password",
         treatment: "MITIGATE",
@@ -284,6 +289,7 @@ const RISKS: &[RiskSeed] = &[
         residual_likelihood: 2,
     },
     RiskSeed {
+        register: 1,
         title: "Payroll provider outage",
         description: "Payroll cannot run on time",
         treatment: "ACCEPT",
@@ -292,7 +298,32 @@ const RISKS: &[RiskSeed] = &[
         residual_impact: 2,
         residual_likelihood: 1,
     },
+    RiskSeed {
+        register: 2,
+        title: "Breach at a vendor holding customer data",
+        description: "A vendor that stores customer data is breached",
+        treatment: "TRANSFER",
+        impact: 4,
+        likelihood: 2,
+        residual_impact: 4,
+        residual_likelihood: 1,
+    },
+    RiskSeed {
+        register: 2,
+        title: "Loss of a critical vendor",
+        description: "A vendor the product depends on ends its service",
+        treatment: "MITIGATE",
+        impact: 3,
+        likelihood: 2,
+        residual_impact: 2,
+        residual_likelihood: 2,
+    },
 ];
+
+/// The risks of register `register`, with ids unique across registers.
+fn risks(register: usize) -> Vec<Value> {
+    RISKS.iter().enumerate().filter(|(_, r)| r.register == register).map(|(i, r)| risk(i + 1, r)).collect()
+}
 
 fn risk(n: usize, r: &RiskSeed) -> Value {
     json!({
@@ -314,8 +345,12 @@ fn risk(n: usize, r: &RiskSeed) -> Value {
         "status": "ACTIVE",
         "createdAt": at(n),
         "updatedAt": at(n + 6),
-        "owners": [user_compact(5)],
-        "riskRegister": {"id": 1, "name": REGISTERS[0].0, "description": REGISTERS[0].1},
+        "owners": [user_compact(REGISTERS[r.register - 1].2)],
+        "riskRegister": {
+            "id": r.register,
+            "name": REGISTERS[r.register - 1].0,
+            "description": REGISTERS[r.register - 1].1,
+        },
     })
 }
 
