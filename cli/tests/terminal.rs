@@ -30,9 +30,8 @@ impl Session {
         let (mut main, mut side) = (-1, -1);
         let size = libc::winsize { ws_row: 40, ws_col: 200, ws_xpixel: 0, ws_ypixel: 0 };
         // SAFETY: openpty writes two descriptors it opened into the given places.
-        let opened = unsafe {
-            libc::openpty(&mut main, &mut side, std::ptr::null_mut(), std::ptr::null_mut(), &size)
-        };
+        let opened =
+            unsafe { libc::openpty(&mut main, &mut side, std::ptr::null_mut(), std::ptr::null_mut(), &size) };
         assert_eq!(opened, 0, "a pseudo-terminal: {}", std::io::Error::last_os_error());
         // SAFETY: both descriptors are open and owned by nothing else.
         let (main, side) = unsafe { (OwnedFd::from_raw_fd(main), OwnedFd::from_raw_fd(side)) };
