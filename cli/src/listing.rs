@@ -125,14 +125,7 @@ fn cell(item: &Value, pointer: &str, show: Show) -> String {
         (Show::YesNo, Value::Bool(true)) => "yes".to_string(),
         (_, Value::Null) => String::new(),
         (_, Value::String(text)) => text.clone(),
-        (_, Value::Array(items)) => items
-            .iter()
-            .map(|v| match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(","),
+        (_, Value::Array(items)) => output::joined(items),
         (_, other) => other.to_string(),
     };
     text(&shown).into_owned()

@@ -225,6 +225,19 @@ pub fn timestamp(text: &str) -> String {
     }
 }
 
+/// A list of plain values as one cell: `A,B,7` (an item that is not text
+/// as its JSON).
+pub fn joined(items: &[serde_json::Value]) -> String {
+    items
+        .iter()
+        .map(|v| match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Text for a terminal: control characters (and the bidirectional
 /// overrides that reorder what is shown) written as visible escapes, so
 /// that text from a server or a file cannot move the cursor, recolour,

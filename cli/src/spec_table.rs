@@ -153,14 +153,9 @@ fn cell(value: &Value, timestamp: bool) -> String {
         Value::Null => String::new(),
         Value::String(s) if timestamp => crate::output::timestamp(s),
         Value::String(s) => s.clone(),
-        Value::Array(items) if items.iter().all(|v| !v.is_object() && !v.is_array()) => items
-            .iter()
-            .map(|v| match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(","),
+        Value::Array(items) if items.iter().all(|v| !v.is_object() && !v.is_array()) => {
+            crate::output::joined(items)
+        }
         other => other.to_string(),
     };
     text(&shown).into_owned()

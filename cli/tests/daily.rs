@@ -27,18 +27,11 @@ impl Home {
     /// input, nothing on the terminal (piped), the output choice left to `auto`.
     fn drata(&self, args: &[&str], stdin: &str) -> Run {
         use std::io::Write;
-        use std::process::{Command, Stdio};
-        let mut command = Command::new(env!("CARGO_BIN_EXE_drata"));
+        use std::process::Stdio;
+        let mut command = drata_command(args);
         command
-            .args(args)
-            .env_remove("DRATA_API_KEY")
-            .env_remove("DRATA_BASE_URL")
-            .env_remove("DRATA_REGION")
-            .env_remove("DRATA_PROFILE")
-            .env_remove("DRATA_OUTPUT")
             .env("HOME", self.dir.path())
             .env("DRATA_CONFIG_DIR", self.config())
-            .env("DRATA_KEY_STORE", "file")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

@@ -15,11 +15,8 @@ use common::*;
 const SECRET: &str = "keychain-test-key-5e0d";
 
 fn drata(config: &std::path::Path, args: &[&str], stdin: &str) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_drata"))
-        .args(args)
-        .env_remove("DRATA_API_KEY")
+    let mut child = drata_command(args)
         .env_remove("DRATA_KEY_STORE")
-        .env_remove("DRATA_OUTPUT")
         .env("DRATA_CONFIG_DIR", config)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -8,7 +8,7 @@ mod common;
 
 use std::io::{Read, Write};
 use std::os::fd::{FromRawFd, OwnedFd};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -35,15 +35,9 @@ impl Session {
         assert_eq!(opened, 0, "a pseudo-terminal: {}", std::io::Error::last_os_error());
         // SAFETY: both descriptors are open and owned by nothing else.
         let (main, side) = unsafe { (OwnedFd::from_raw_fd(main), OwnedFd::from_raw_fd(side)) };
-        let mut command = Command::new(env!("CARGO_BIN_EXE_drata"));
+        let mut command = drata_command(args);
         command
-            .args(args)
-            .env_remove("DRATA_API_KEY")
-            .env_remove("DRATA_BASE_URL")
-            .env_remove("DRATA_PROFILE")
-            .env_remove("DRATA_OUTPUT")
             .env("DRATA_CONFIG_DIR", config)
-            .env("DRATA_KEY_STORE", "file")
             .env("TERM", "xterm")
             .stdin(Stdio::from(side.try_clone().expect("dup")))
             .stdout(Stdio::from(side.try_clone().expect("dup")))

@@ -81,14 +81,7 @@ pub fn example_body(method: &str, full_path: &str) -> Option<Value> {
     let schema = resolve(spec, entry.get("requestBody")?).pointer("/content/application~1json/schema")?;
     let made = made(spec, schema, Fields::All, 0);
     let Value::Object(fields) = made else { return Some(made) };
-    let object = resolve(spec, schema);
-    let required: Vec<&str> = object
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let required = required(resolve(spec, schema));
     let (first, rest): (Vec<_>, Vec<_>) =
         fields.into_iter().partition(|(name, _)| required.contains(&name.as_str()));
     Some(Value::Object(first.into_iter().chain(rest).collect()))
@@ -212,13 +205,7 @@ fn made(spec: &Value, schema: &Value, fields: Fields, depth: usize) -> Value {
                 // A map with any keys: one entry shows it.
                 return serde_json::json!({"key": "example"});
             };
-            let required: Vec<&str> = schema
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
+            let required = required(schema);
             let mut out = serde_json::Map::new();
             for (name, property) in properties {
                 let wanted = fields == Fields::All || required.contains(&name.as_str());
@@ -233,6 +220,11 @@ fn made(spec: &Value, schema: &Value, fields: Fields, depth: usize) -> Value {
             Value::Object(out)
         }
     }
+}
+
+/// The names of an object schema's required fields.
+fn required(schema: &Value) -> Vec<&str> {
+    schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect()
 }
 
 fn operation<'a>(spec: &'a Value, method: &str, path: &str) -> Option<&'a Value> {

@@ -75,8 +75,10 @@ pub fn no_profiles() -> std::path::PathBuf {
     std::env::temp_dir().join("drata-cli-tests-no-profiles")
 }
 
-/// [`run`] with these environment variables set (`DRATA_OUTPUT` only when given).
-pub fn run_with(args: &[&str], key: Option<&str>, env: &[(&str, &str)]) -> Run {
+/// The `drata` binary with `args`, in an environment of none of its
+/// settings but these: no stored profile (an empty config directory), keys
+/// kept in the file (never a keychain of the machine's).
+pub fn drata_command(args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_drata"));
     command
         .args(args)
@@ -87,6 +89,12 @@ pub fn run_with(args: &[&str], key: Option<&str>, env: &[(&str, &str)]) -> Run {
         .env_remove("DRATA_OUTPUT")
         .env("DRATA_CONFIG_DIR", no_profiles())
         .env("DRATA_KEY_STORE", "file");
+    command
+}
+
+/// [`run`] with these environment variables set (`DRATA_OUTPUT` only when given).
+pub fn run_with(args: &[&str], key: Option<&str>, env: &[(&str, &str)]) -> Run {
+    let mut command = drata_command(args);
     for (name, value) in env {
         command.env(name, value);
     }
