@@ -187,8 +187,8 @@ impl Context {
     /// The gate every write passes before anything is sent (`method` and
     /// `path` from the API root, `sends` what it sends in one line, `plan`
     /// what `--dry-run` prints as JSON): `Ok(true)` to send, `Ok(false)`
-    /// after a dry run printed the plan, an error (exit 2) when writes are
-    /// not allowed or not confirmed. A GET passes at once.
+    /// after a dry run printed the plan (of a read too), an error (exit 2)
+    /// when writes are not allowed or not confirmed. A GET needs neither.
     pub fn permit_write(
         &self,
         out: &mut Stdout,
@@ -197,10 +197,8 @@ impl Context {
         sends: &str,
         plan: serde_json::Value,
     ) -> Result<bool, Failure> {
-        if method.eq_ignore_ascii_case("GET") {
-            return Ok(true);
-        }
         let what = format!("{} {}", method.to_ascii_uppercase(), text(path));
+        // A dry run sends nothing, a read neither.
         if self.dry_run {
             if self.json() {
                 out.json(&json!({"dryRun": true, "method": method.to_ascii_uppercase(), "path": path, "request": plan}))?;
@@ -209,6 +207,9 @@ impl Context {
                 out.line("nothing was sent")?;
             }
             return Ok(false);
+        }
+        if method.eq_ignore_ascii_case("GET") {
+            return Ok(true);
         }
         if !self.writes_allowed() {
             let whose = match (&self.api_key, &self.profile) {

@@ -136,6 +136,15 @@ async fn call(
         Some(_) => "a JSON body".to_string(),
         None => "no body".to_string(),
     };
+    let query_text: Vec<String> = params
+        .iter()
+        .filter(|(name, _)| {
+            operation.parameter(name).is_some_and(|p| p.location != drata::ParameterLocation::Path)
+        })
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    let sends =
+        if query_text.is_empty() { sends } else { format!("{sends}; the query {}", query_text.join("&")) };
     if let (Some(shape), Some(body)) = (operation.body_shape, &body)
         && context.dry_run()
     {

@@ -210,6 +210,18 @@ fn a_write_needs_allowing_and_yes_when_piped_and_a_dry_run_needs_neither() {
 }
 
 #[test]
+fn a_dry_run_of_a_read_sends_nothing_either() {
+    let fake = Fake::new();
+    let dry = fake.drata(&["--dry-run", "-o", "table", "v2", "list-vendors", "--size", "3"]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert_eq!(
+        dry.stdout,
+        "dry run: would send GET /v2/vendors: no body; the query size=3\nnothing was sent\n"
+    );
+    assert_eq!(fake.server.served_operations(), Vec::<&str>::new());
+}
+
+#[test]
 fn piped_listings_print_json_a_table_when_asked_and_ndjson_item_by_item() {
     let fake = Fake::new();
     let base = fake.server.base_url();
