@@ -45,7 +45,7 @@ pub async fn run(context: &Context, out: &mut Stdout, args: ApiArgs) -> Result<(
         ),
     };
     let plan = serde_json::json!({"query": query.iter().map(|(k, v)| serde_json::json!([k, v])).collect::<Vec<_>>(), "body": body});
-    if !context.permit_write(out, method.as_str(), &args.path, &sends, plan)? {
+    if !context.permit_write(out, method.as_str(), &args.path, &sends, plan).await? {
         return Ok(());
     }
     let client = context.client()?;

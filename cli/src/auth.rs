@@ -16,7 +16,7 @@ pub async fn run(context: &Context, out: &mut Stdout, command: AuthCommand) -> R
     let (name, _) = context.profile();
     let name = name.to_string();
     match command {
-        AuthCommand::Login => login(context, out, &name),
+        AuthCommand::Login => login(context, out, &name).await,
         AuthCommand::Status => status(context, out, &name).await,
         AuthCommand::Logout => {
             let mut store = Store::open().map_err(Failure::Invalid)?;
@@ -68,15 +68,10 @@ fn where_kept(store: &Store, profile: &Profile) -> String {
 
 /// Reads the key: without echo on a terminal, else the first line of
 /// standard input.
-fn read_key(name: &str) -> Result<Key, Failure> {
-    // The prompt goes where the terminal is (console reads nothing
-    // through a terminal it cannot write to).
-    let terminal = [console::Term::stderr(), console::Term::stdout()].into_iter().find(|t| t.is_term());
-    let text = if let (true, Some(terminal)) = (std::io::stdin().is_terminal(), terminal) {
-        terminal
-            .write_str(&format!("API key for the profile `{name}` (not shown as you type): "))
-            .and_then(|()| terminal.read_secure_line())
-            .map_err(|e| Failure::Invalid(format!("cannot read the key: {e}")))?
+async fn read_key(name: &str) -> Result<Key, Failure> {
+    let text = if std::io::stdin().is_terminal() {
+        crate::prompt::ask(format!("API key for the profile `{name}` (not shown as you type): "), true)
+            .await?
     } else {
         let mut line = String::new();
         std::io::stdin()
@@ -89,7 +84,7 @@ fn read_key(name: &str) -> Result<Key, Failure> {
     })
 }
 
-fn login(context: &Context, out: &mut Stdout, name: &str) -> Result<(), Failure> {
+async fn login(context: &Context, out: &mut Stdout, name: &str) -> Result<(), Failure> {
     if std::env::args().any(|a| a == "--api-key" || a.starts_with("--api-key=")) {
         return Err(Failure::Invalid(
             "`auth login` reads the key from standard input or a prompt, not from --api-key (a command line is kept in shell history and seen by other processes)".into(),
@@ -99,7 +94,7 @@ fn login(context: &Context, out: &mut Stdout, name: &str) -> Result<(), Failure>
     // replaced keeps them), else the defaults; writes as --allow-writes says.
     let (region, base_url, allow_writes) =
         (context.region(), context.base_url().map(str::to_string), context.allow_writes_given());
-    let key = read_key(name)?;
+    let key = read_key(name).await?;
     let mut store = Store::open().map_err(Failure::Invalid)?;
     let profile = Profile::new(region.as_str().to_string(), allow_writes, base_url);
     let kept = store.save(name, profile, &key).map_err(Failure::Invalid)?;

@@ -1,7 +1,7 @@
 //! The API commands: `connections`, `vcs-identities`, `idp`.
 
 use std::collections::BTreeSet;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -189,7 +189,7 @@ impl Context {
     /// what `--dry-run` prints as JSON): `Ok(true)` to send, `Ok(false)`
     /// after a dry run printed the plan (of a read too), an error (exit 2)
     /// when writes are not allowed or not confirmed. A GET needs neither.
-    pub fn permit_write(
+    pub async fn permit_write(
         &self,
         out: &mut Stdout,
         method: &str,
@@ -231,12 +231,7 @@ impl Context {
                 "{what} is a write and there is no terminal to confirm it on: give --yes to send it; nothing was sent"
             )));
         }
-        output::eprint_line(&format!("{what}\n  sends {sends}"));
-        let _ = write!(std::io::stderr(), "Send it? [y/N] ");
-        let mut answer = String::new();
-        std::io::stdin()
-            .read_line(&mut answer)
-            .map_err(|e| invalid(format!("cannot read the answer: {e}; nothing was sent")))?;
+        let answer = crate::prompt::ask(format!("{what}\n  sends {sends}\nSend it? [y/N] "), false).await?;
         match answer.trim().to_ascii_lowercase().as_str() {
             "y" | "yes" => Ok(true),
             _ => Err(invalid("not confirmed; nothing was sent")),
@@ -628,7 +623,7 @@ async fn import(context: &Context, out: &mut Stdout, id: Option<i64>, source: So
             path("json"),
         ),
     };
-    context.permit_write(out, method, &target, &sends, json!(null))?;
+    context.permit_write(out, method, &target, &sends, json!(null)).await?;
     let client = context.client()?;
     let before = if id.is_none() { connections_before(&client).await? } else { None };
     let (rows, file) = match &personnel {

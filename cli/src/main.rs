@@ -15,6 +15,7 @@ mod listing;
 mod op;
 mod output;
 mod people;
+mod prompt;
 mod spec_table;
 mod store;
 
@@ -77,11 +78,16 @@ fn main() -> ExitCode {
             code = stopped_by_signal() => Err(code),
         }
     });
+    // A question still waiting for its answer on a blocking thread (Ctrl-C
+    // at a prompt) is not waited for.
+    runtime.shutdown_background();
     let failure = match outcome {
         Ok(Ok(())) => return ExitCode::SUCCESS,
         Ok(Err(failure)) => failure,
         Err(code) => {
             output::clear_progress_line();
+            // Stopped at the key's prompt: the terminal shows what is typed again.
+            prompt::restore();
             // A write on its way may have reached Drata: said as a lost answer is.
             let message = inflight::under_way().unwrap_or_else(|| "interrupted".to_string());
             if json {

@@ -104,7 +104,7 @@ async fn call(
             files.iter().chain(&fields).map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
         );
         let plan = serde_json::json!({"parameters": query, "files": files, "fields": fields});
-        if !context.permit_write(out, operation.method.as_str(), &path, &sends, plan)? {
+        if !context.permit_write(out, operation.method.as_str(), &path, &sends, plan).await? {
             return Ok(());
         }
         let client = context.client()?;
@@ -154,7 +154,7 @@ async fn call(
         }
     }
     let plan = serde_json::json!({"parameters": query, "body": body});
-    if !context.permit_write(out, operation.method.as_str(), &path, &sends, plan)? {
+    if !context.permit_write(out, operation.method.as_str(), &path, &sends, plan).await? {
         return Ok(());
     }
     let client = context.client()?;

@@ -112,7 +112,7 @@ pub async fn vcs_identities(context: &Context, out: &mut Stdout, command: VcsCom
         }
         VcsCommand::Toggle { identity, field, on, off: _ } => {
             let sends = format!("turn {} {}", value_name(&field), if on { "on" } else { "off" });
-            if !gate(context, out, &operations::TOGGLE_VERSION_CONTROL_IDENTITY, &identity, &sends)? {
+            if !gate(context, out, &operations::TOGGLE_VERSION_CONTROL_IDENTITY, &identity, &sends).await? {
                 return Ok(());
             }
             let id = vcs_id(&client, &identity).await?;
@@ -139,7 +139,9 @@ pub async fn vcs_identities(context: &Context, out: &mut Stdout, command: VcsCom
                 &operations::CONNECT_VERSION_CONTROL_IDENTITY,
                 &args.identity,
                 &link(&args),
-            )? {
+            )
+            .await?
+            {
                 return Ok(());
             }
             let id = vcs_id(&client, &args.identity).await?;
@@ -153,7 +155,7 @@ pub async fn vcs_identities(context: &Context, out: &mut Stdout, command: VcsCom
         VcsCommand::ServiceAccount(args) => {
             let body = service_account_body(&args)?;
             let operation = &operations::SET_VERSION_CONTROL_IDENTITY_SERVICE_ACCOUNT;
-            if !gate(context, out, operation, &args.identity, &mark(&args))? {
+            if !gate(context, out, operation, &args.identity, &mark(&args)).await? {
                 return Ok(());
             }
             let id = vcs_id(&client, &args.identity).await?;
@@ -177,7 +179,7 @@ pub async fn infra_identities(
         InfraCommand::List(args) => list_infrastructure(context, out, &client, args).await,
         InfraCommand::Toggle { identity, field, on, off: _ } => {
             let sends = format!("turn {} {}", value_name(&field), if on { "on" } else { "off" });
-            if !gate(context, out, &operations::TOGGLE_INFRASTRUCTURE_IDENTITY, &identity, &sends)? {
+            if !gate(context, out, &operations::TOGGLE_INFRASTRUCTURE_IDENTITY, &identity, &sends).await? {
                 return Ok(());
             }
             let id = infra_id(&client, &identity).await?;
@@ -200,13 +202,9 @@ pub async fn infra_identities(
             print(out, context.json(), &answer, &summary)
         }
         InfraCommand::Connect(args) => {
-            if !gate(
-                context,
-                out,
-                &operations::CONNECT_INFRASTRUCTURE_IDENTITY,
-                &args.identity,
-                &link(&args),
-            )? {
+            if !gate(context, out, &operations::CONNECT_INFRASTRUCTURE_IDENTITY, &args.identity, &link(&args))
+                .await?
+            {
                 return Ok(());
             }
             let id = infra_id(&client, &args.identity).await?;
@@ -220,7 +218,7 @@ pub async fn infra_identities(
         InfraCommand::ServiceAccount(args) => {
             let body = service_account_body(&args)?;
             let operation = &operations::SET_INFRASTRUCTURE_IDENTITY_SERVICE_ACCOUNT;
-            if !gate(context, out, operation, &args.identity, &mark(&args))? {
+            if !gate(context, out, operation, &args.identity, &mark(&args)).await? {
                 return Ok(());
             }
             let id = infra_id(&client, &args.identity).await?;
@@ -364,7 +362,7 @@ fn paged<'a, B, P>(
 
 /// The write gate ([`Context::permit_write`]) for a write to an identity
 /// (by id, or by the username still to be looked up).
-fn gate(
+async fn gate(
     context: &Context,
     out: &mut Stdout,
     operation: &'static drata::Operation,
@@ -377,7 +375,7 @@ fn gate(
     };
     let path = operation.path.replace("{id}", &who);
     let plan = serde_json::json!({"operation": operation.id, "identity": identity.id, "username": identity.username, "sends": sends});
-    context.permit_write(out, operation.method.as_str(), &path, sends, plan)
+    context.permit_write(out, operation.method.as_str(), &path, sends, plan).await
 }
 
 /// A flag's value as typed on the command line (`write-access`).

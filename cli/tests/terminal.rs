@@ -45,6 +45,17 @@ impl Session {
         if let Some(key) = key {
             command.env("DRATA_API_KEY", key);
         }
+        // The terminal is the program's own, as a shell's is: Ctrl-C typed
+        // on it signals the program.
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            std::os::unix::process::CommandExt::pre_exec(&mut command, || {
+                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
         let child = command.spawn().expect("drata runs");
         let keyboard = std::fs::File::from(main.try_clone().expect("dup"));
         let mut reader = std::fs::File::from(main);
@@ -71,6 +82,18 @@ impl Session {
             assert!(start.elapsed() < PATIENCE, "never shown: {text:?}; the screen:\n{}", self.screen());
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// Whether the terminal echoes what is typed (its settings, read on
+    /// the keyboard's side).
+    fn echoes(&self) -> bool {
+        use std::os::fd::AsRawFd;
+        let mut settings = std::mem::MaybeUninit::<libc::termios>::uninit();
+        // SAFETY: tcgetattr fills `settings` when it returns 0.
+        let read = unsafe { libc::tcgetattr(self.keyboard.as_raw_fd(), settings.as_mut_ptr()) };
+        assert_eq!(read, 0, "the terminal's settings: {}", std::io::Error::last_os_error());
+        // SAFETY: filled above.
+        unsafe { settings.assume_init() }.c_lflag & libc::ECHO != 0
     }
 
     fn type_line(&mut self, line: &str) {
@@ -114,6 +137,25 @@ fn auth_login_asks_for_the_key_without_echoing_it() {
     assert_eq!(code, 0, "{screen}");
     assert!(screen.contains("key:           …91c2"), "{screen}");
     assert!(!screen.contains(TYPED_KEY));
+}
+
+#[test]
+fn ctrl_c_at_the_key_prompt_stops_at_once_and_gives_the_terminal_its_echo_back() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut login = Session::start(&["auth", "login", "--profile", "desk"], home.path(), None);
+    login.expect("(not shown as you type): ");
+    assert!(!login.echoes(), "the key is typed without echo");
+    // Ctrl-C, as the terminal sends it: SIGINT to the program.
+    login.keyboard.write_all(b"\x03").expect("typed");
+    let start = Instant::now();
+    while login.child.try_wait().expect("wait").is_none() {
+        assert!(start.elapsed() < PATIENCE, "Ctrl-C did not stop it; the screen:\n{}", login.screen());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(login.echoes(), "echo is back on");
+    let (code, screen) = login.finish();
+    assert_eq!(code, 130, "{screen}");
+    assert!(!home.path().join("profiles.json").exists(), "nothing was stored");
 }
 
 #[test]
