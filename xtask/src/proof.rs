@@ -83,7 +83,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     let server = crate::fake::start(&copy, &target, &[])?;
     let output = Command::new(target.join("debug").join("drata"))
         .args(["--base-url", &server.base_url, "--api-key", crate::fake::KEY])
-        .args(["op", "list-proof-connections", "--limit", "3"])
+        .args(["--output", "json", "op", "list-proof-connections", "--limit", "3"])
         .output()
         .map_err(|e| format!("cannot run drata: {e}"))?;
     let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_default();

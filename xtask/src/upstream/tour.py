@@ -220,7 +220,11 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def arguments(operation, base_url, required_only, upload):
-    args = [DRATA, "--base-url", base_url, "--api-key", "tour-key", COMMAND, operation.id]
+    # As a script calls it: writes allowed and confirmed (`--allow-writes
+    # --yes`; without them a write is refused, as the write gate's tests show),
+    # JSON on stdout, no stored profile.
+    args = [DRATA, "--base-url", base_url, "--api-key", "tour-key", "--allow-writes", "--yes", "--output", "json",
+            COMMAND, operation.id]
     for parameter in operation.parameters:
         place, name = parameter["in"], parameter["name"]
         if place == "path" or (place in ("query", "header") and parameter.get("required")):
