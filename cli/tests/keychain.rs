@@ -1,7 +1,7 @@
 //! A key stored in the OS keychain: on Linux, the Secret Service of a
 //! desktop session (GNOME Keyring here), through `secret-tool`. The test
 //! needs such a session, so it is ignored in a plain `cargo test`; `.ci/run`
-//! starts one and runs it (`cargo test -p drata-cli --test keychain --
+//! starts one and runs it (`cargo test --workspace --test keychain --
 //! --ignored`).
 #![cfg(all(unix, not(target_os = "macos")))]
 
