@@ -73,11 +73,8 @@ async fn read_key(name: &str) -> Result<Key, Failure> {
         crate::prompt::ask(format!("API key for the profile `{name}` (not shown as you type): "), true)
             .await?
     } else {
-        let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
-            .map_err(|e| Failure::Invalid(format!("cannot read the key from standard input: {e}")))?;
-        line
+        crate::prompt::plain_line()
+            .map_err(|e| Failure::Invalid(format!("cannot read the key from standard input: {e}")))?
     };
     Key::new(&text).ok_or_else(|| {
         Failure::Invalid("no key was given: type it at the prompt, or pipe it: `printf '%s\\n' \"$KEY\" | drata auth login`".into())
@@ -85,10 +82,20 @@ async fn read_key(name: &str) -> Result<Key, Failure> {
 }
 
 async fn login(context: &Context, out: &mut Stdout, name: &str) -> Result<(), Failure> {
-    if std::env::args().any(|a| a == "--api-key" || a.starts_with("--api-key=")) {
+    if crate::arguments().iter().any(|a| a == "--api-key" || a.starts_with("--api-key=")) {
         return Err(Failure::Invalid(
             "`auth login` reads the key from standard input or a prompt, not from --api-key (a command line is kept in shell history and seen by other processes)".into(),
         ));
+    }
+    // A name that is safe in a file, a keychain entry and a terminal.
+    if name.is_empty()
+        || name.len() > 64
+        || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(Failure::Invalid(format!(
+            "`{}` cannot name a profile: use up to 64 letters, digits, `-`, `_` or `.`",
+            text(name)
+        )));
     }
     // The region and API root given, else the profile's before (a key
     // replaced keeps them), else the defaults; writes as --allow-writes says.

@@ -145,13 +145,16 @@ impl Context {
         if self.api_key.is_none() && self.profile.is_some() {
             return Store::open().and_then(|store| store.key(&self.profile_name)).map_err(Failure::Invalid);
         }
+        let login = if self.profile_name == DEFAULT_PROFILE {
+            "no API key: run `drata auth login`".to_string()
+        } else {
+            format!(
+                "no profile `{0}` is stored, so no API key: run `drata auth login --profile {0}`",
+                self.profile_name
+            )
+        };
         Err(invalid(format!(
-            "no API key: run `drata auth login`{}, give --api-key KEY or set {} (create keys in Drata under Settings → API Keys)",
-            if self.profile_name == DEFAULT_PROFILE {
-                String::new()
-            } else {
-                format!(" --profile {}", self.profile_name)
-            },
+            "{login}, give --api-key KEY or set {} (create keys in Drata under Settings → API Keys)",
             drata::API_KEY_ENV
         )))
     }

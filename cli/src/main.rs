@@ -113,11 +113,17 @@ fn main() -> ExitCode {
     }
 }
 
+/// The command line's words as text (a word that is not UTF-8, such as a
+/// file name, with its odd bytes replaced: these are only looked at).
+pub fn arguments() -> Vec<String> {
+    std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect()
+}
+
 /// Whether stdout gets JSON, read from the arguments as given (for a
 /// command line clap could not read): `--json`, `--output json|ndjson`, or
 /// `auto` (the default, or DRATA_OUTPUT) when stdout is not a terminal.
 fn json_requested() -> bool {
-    let args: Vec<String> = std::env::args().collect();
+    let args = arguments();
     let given = args
         .windows(2)
         .find_map(|pair| matches!(pair[0].as_str(), "--output" | "-o").then(|| pair[1].clone()));
@@ -142,7 +148,7 @@ fn usage_hint(error: &clap::Error) -> Option<String> {
 
 /// `--json FILE` given to `idp create` or `idp update`: what to write instead.
 fn json_file_hint() -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
+    let args = arguments();
     let idp_import = args.iter().any(|a| a == "idp") && args.iter().any(|a| a == "create" || a == "update");
     let json_file = args.windows(2).any(|pair| {
         pair[0] == "--json" && !pair[1].starts_with('-') && std::path::Path::new(&pair[1]).is_file()

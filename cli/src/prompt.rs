@@ -33,9 +33,18 @@ fn show(question: &str) -> std::io::Result<()> {
     stderr.flush()
 }
 
-fn plain_line() -> std::io::Result<String> {
+/// The longest line a question or a piped key may be: a key is a few dozen
+/// characters; what is longer is not one, and is not read into memory.
+pub const MAX_LINE: u64 = 64 * 1024;
+
+/// One line of standard input, at most [`MAX_LINE`] bytes.
+pub fn plain_line() -> std::io::Result<String> {
+    use std::io::{BufRead, Read};
     let mut line = String::new();
-    std::io::stdin().read_line(&mut line)?;
+    std::io::stdin().lock().take(MAX_LINE + 1).read_line(&mut line)?;
+    if line.len() as u64 > MAX_LINE {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "the line is over 64 KiB"));
+    }
     Ok(line)
 }
 

@@ -138,6 +138,21 @@ fn status_exits_1_when_drata_refuses_the_key_and_login_refuses_a_key_on_the_comm
     let on_the_line = home.drata(&["auth", "login", "--api-key", STORED], "");
     assert_eq!(on_the_line.code, 2);
     assert!(on_the_line.stderr.contains("not from --api-key"), "{}", on_the_line.stderr);
+    let odd = home.drata(&["auth", "login", "--profile", "a/b\u{1b}[31m"], &format!("{STORED}\n"));
+    assert_eq!(odd.code, 2);
+    assert!(odd.stderr.contains("`a/b\\u{1b}[31m` cannot name a profile"), "{}", odd.stderr);
+    let unknown = home.drata(&["--profile", "nope", "users", "list"], "");
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown
+            .stderr
+            .contains("no profile `nope` is stored, so no API key: run `drata auth login --profile nope`"),
+        "{}",
+        unknown.stderr
+    );
+    let huge = home.drata(&["auth", "login", "--profile", "huge"], &"k".repeat(200_000));
+    assert_eq!(huge.code, 2);
+    assert!(huge.stderr.contains("the line is over 64 KiB"), "{}", huge.stderr);
     let empty = home.drata(&["auth", "login", "--profile", "empty"], "\n");
     assert_eq!(empty.code, 2);
     assert!(empty.stderr.contains("no key was given"), "{}", empty.stderr);
@@ -393,6 +408,18 @@ fn idp_takes_the_personnel_file_as_an_argument_csv_or_json_by_content() {
     let old_form = fake.drata(&["idp", "create", "--json", json_list.to_str().expect("path")]);
     assert_eq!(old_form.code, 2);
     assert!(old_form.stderr.contains("`drata idp create people.json`"), "{}", old_form.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_word_that_is_not_utf8_is_refused_or_used_never_a_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let odd = std::ffi::OsStr::from_bytes(b"people-\xff.csv");
+    let output = drata_command(&["idp", "validate"]).arg(odd).output().expect("drata runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("people-\u{fffd}.csv"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
 #[test]
