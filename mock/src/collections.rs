@@ -357,13 +357,14 @@ pub(crate) fn fitted(
 ) -> Value {
     let mut shown = example.clone();
     let v2 = std::ptr::eq(document, drata_openapi::document_v2());
-    let required = schema.map(|schema| required_fields(document, schema)).unwrap_or_default();
+    let required =
+        schema.map(|schema| drata_openapi::required_fields(resolve(document, schema))).unwrap_or_default();
     match (&mut shown, record, schema) {
         // v2: any value of the record's (the schema judges it below), and
         // an optional field the record does not have is left out, as v2
         // leaves out what was not asked for.
         (Value::Object(fields), Value::Object(given), Some(_)) if v2 => {
-            fields.retain(|name, _| given.contains_key(name) || required.contains(name));
+            fields.retain(|name, _| given.contains_key(name) || required.contains(&name.as_str()));
             for (name, value) in given {
                 if let Some(field) = fields.get_mut(name) {
                     *field = value.clone();
@@ -380,7 +381,7 @@ pub(crate) fn fitted(
         let mut changed = false;
         for field in problems.iter().filter_map(|problem| top_field(problem)) {
             let Value::Object(fields) = &mut shown else { break };
-            if v2 && !required.iter().any(|name| name == field) {
+            if v2 && !required.contains(&field) {
                 changed |= fields.remove(field).is_some();
             } else if let Some(original) = example.get(field)
                 && fields.get(field) != Some(original)
@@ -394,18 +395,6 @@ pub(crate) fn fitted(
         }
     }
     shown
-}
-
-/// The fields an object schema requires.
-fn required_fields(document: &Value, schema: &Value) -> Vec<String> {
-    resolve(document, schema)
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(str::to_string)
-        .collect()
 }
 
 /// The field of the answer a problem is in: `$.owner.id: …` is `owner`'s.

@@ -81,7 +81,7 @@ pub fn example_body(method: &str, full_path: &str) -> Option<Value> {
     let schema = resolve(spec, entry.get("requestBody")?).pointer("/content/application~1json/schema")?;
     let made = made(spec, schema, Fields::All, 0);
     let Value::Object(fields) = made else { return Some(made) };
-    let required = required(resolve(spec, schema));
+    let required = required_fields(resolve(spec, schema));
     let (first, rest): (Vec<_>, Vec<_>) =
         fields.into_iter().partition(|(name, _)| required.contains(&name.as_str()));
     Some(Value::Object(first.into_iter().chain(rest).collect()))
@@ -205,7 +205,7 @@ fn made(spec: &Value, schema: &Value, fields: Fields, depth: usize) -> Value {
                 // A map with any keys: one entry shows it.
                 return serde_json::json!({"key": "example"});
             };
-            let required = required(schema);
+            let required = required_fields(schema);
             let mut out = serde_json::Map::new();
             for (name, property) in properties {
                 let wanted = fields == Fields::All || required.contains(&name.as_str());
@@ -222,8 +222,14 @@ fn made(spec: &Value, schema: &Value, fields: Fields, depth: usize) -> Value {
     }
 }
 
-/// The names of an object schema's required fields.
-fn required(schema: &Value) -> Vec<&str> {
+/// The names of an object schema's required fields (its `required`), in
+/// order; none when it has none.
+///
+/// ```
+/// let schema = serde_json::json!({"type": "object", "required": ["name", "risk"]});
+/// assert_eq!(drata_openapi::required_fields(&schema), ["name", "risk"]);
+/// ```
+pub fn required_fields(schema: &Value) -> Vec<&str> {
     schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect()
 }
 

@@ -30,7 +30,9 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-pub use examples::{ExampleRequest, example_answer, example_body, example_of, example_request};
+pub use examples::{
+    ExampleRequest, example_answer, example_body, example_of, example_request, required_fields,
+};
 #[cfg(feature = "validate")]
 pub use schema::{SchemaValidator, request_validator, validate};
 

@@ -291,13 +291,7 @@ impl<'a> Walk<'a> {
             return;
         };
         let required = |s: &Value| -> BTreeSet<String> {
-            s.get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
+            drata_openapi::required_fields(s).into_iter().map(str::to_string).collect()
         };
         let (their_required, our_required) = (required(theirs), required(ours));
         for (name, a) in their {
