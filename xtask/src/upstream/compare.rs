@@ -26,6 +26,8 @@ use std::fmt;
 
 use serde_json::Value;
 
+use super::{parameters_of, resolve};
+
 /// The HTTP methods of an OpenAPI path item.
 const METHODS: &[&str] = &["get", "put", "post", "delete", "patch"];
 
@@ -126,12 +128,7 @@ impl<'a> Walk<'a> {
 
     fn parameters(&mut self, at: &str, theirs: &'a Value, ours: &'a Value, explained: bool) {
         let list = |document: &'a Value, operation: &'a Value| -> BTreeMap<(String, String), &'a Value> {
-            operation
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .map(|p| resolve(document, p))
+            parameters_of(document, operation)
                 .filter_map(|p| {
                     let name = p.get("name")?.as_str()?.to_string();
                     let place = p.get("in")?.as_str()?.to_string();
@@ -327,14 +324,6 @@ impl<'a> Walk<'a> {
 
 fn join(values: &[&String]) -> String {
     values.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
-}
-
-/// Follows a local `$ref`, if any.
-fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
-    match value.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
-        Some(pointer) => document.pointer(pointer).unwrap_or(value),
-        None => value,
-    }
 }
 
 /// A schema with its wrappers taken off: the component it refers to (if

@@ -32,6 +32,7 @@ use heck::{ToTitleCase, ToUpperCamelCase};
 use serde_json::{Map, Value, json};
 
 use super::compare::operations;
+use super::{parameters_of, resolve};
 
 /// Which side of a call a schema is on: what a request sends (closed,
 /// values checked) or what an answer holds (open, tolerant).
@@ -150,13 +151,8 @@ impl<'a> Importer<'a> {
             "externalDocs".into(),
             json!({"description": "Drata's reference", "url": format!("https://developers.drata.com/openapi/reference/{}/tag/{}/#operation/{drata_id}", self.version, tag.replace(' ', "-"))}),
         );
-        let parameters: Vec<Value> = drata
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .map(|p| self.parameter(resolve(self.drata, p)))
-            .collect::<Result<_, _>>()?;
+        let parameters: Vec<Value> =
+            parameters_of(self.drata, drata).map(|p| self.parameter(p)).collect::<Result<_, _>>()?;
         if !parameters.is_empty() {
             op.insert("parameters".into(), Value::Array(parameters));
         }
@@ -517,16 +513,10 @@ fn our_name(name: &str, schema: &Value, side: Side) -> String {
 /// too, and are no listings).
 fn listing_style(document: &Value, operation: &Value) -> Option<&'static str> {
     let takes = |name: &str| {
-        operation
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .map(|p| resolve(document, p))
-            .any(|p| {
-                p.get("name").and_then(Value::as_str) == Some(name)
-                    && p.get("in").and_then(Value::as_str) == Some("query")
-            })
+        parameters_of(document, operation).any(|p| {
+            p.get("name").and_then(Value::as_str) == Some(name)
+                && p.get("in").and_then(Value::as_str) == Some("query")
+        })
     };
     let answer = operation
         .get("responses")
@@ -624,14 +614,6 @@ fn parameter_words(name: &str) -> Option<&'static str> {
         "sort" => "The field to order by.",
         _ => return None,
     })
-}
-
-/// Follows a local `$ref` in Drata's document, if any.
-fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
-    match value.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
-        Some(pointer) => document.pointer(pointer).unwrap_or(value),
-        None => value,
-    }
 }
 
 /// `text` with a path item for `path` added: under the existing key when

@@ -154,6 +154,24 @@ fn read_json(path: &Path) -> Result<Value, String> {
     serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))
 }
 
+/// Follows a local `$ref` in `document`, if any.
+fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
+    match value.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+        Some(pointer) => document.pointer(pointer).unwrap_or(value),
+        None => value,
+    }
+}
+
+/// An operation's parameters, each `$ref` followed.
+fn parameters_of<'a>(document: &'a Value, operation: &'a Value) -> impl Iterator<Item = &'a Value> {
+    operation
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(move |p| resolve(document, p))
+}
+
 /// Our spec `spec`, as JSON.
 fn ours(root: &Path, spec: &str) -> Result<Value, String> {
     let text = crate::read(&root.join(spec))?;
