@@ -130,12 +130,7 @@ where
                 return Ok(None);
             }
             if cursor.next_page > max_pages {
-                return Err(Error::Pagination {
-                    operation,
-                    message: format!(
-                        "stopped after {max_pages} pages without reaching the end of the listing (raise `max_pages` if that many is expected)"
-                    ),
-                });
+                return Err(page_cap_reached(operation, max_pages));
             }
             let page = fetch(cursor.next_page).await?.into_inner();
             let ids = page.item_ids();
@@ -268,12 +263,7 @@ where
                         cut(cursor)
                     ),
                 }),
-                Some(_) if fetched >= max_pages => Next::Fail(Error::Pagination {
-                    operation,
-                    message: format!(
-                        "stopped after {max_pages} pages without reaching the end of the listing (raise `max_pages` if that many is expected)"
-                    ),
-                }),
+                Some(_) if fetched >= max_pages => Next::Fail(page_cap_reached(operation, max_pages)),
                 Some(cursor) => {
                     seen.insert(cursor.to_string());
                     Next::Fetch(Some(cursor.to_string()))
@@ -283,6 +273,17 @@ where
         }
     })
     .boxed()
+}
+
+/// The error that ends a listing at its page cap, paged by number or by
+/// cursor alike.
+fn page_cap_reached(operation: &'static Operation, max_pages: u32) -> Error {
+    Error::Pagination {
+        operation,
+        message: format!(
+            "stopped after {max_pages} pages without reaching the end of the listing (raise `max_pages` if that many is expected)"
+        ),
+    }
 }
 
 /// Every item of every page of `pages`, a listing paged by cursor.
