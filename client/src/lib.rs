@@ -105,58 +105,57 @@
 
 #![warn(missing_docs)]
 
-mod generated {
-    #![allow(
-        missing_docs,
-        unused_imports,
-        unused_mut,
-        dead_code,
-        clippy::all,
-        clippy::pedantic,
-        rustdoc::all
-    )]
-    // The generator's output: written at build time with the feature
-    // `generate`, else the committed copy (`cargo xtask check` proves the
-    // two are the same).
-    #[cfg(feature = "generate")]
-    include!(concat!(env!("OUT_DIR"), "/drata.rs"));
-    #[cfg(not(feature = "generate"))]
-    include!("../generated/drata.rs");
+/// A module of the generator's output for one spec (`$file`): written at
+/// build time with the feature `generate`, else the committed copy under
+/// `generated/` (`cargo xtask check` proves the two are the same). One
+/// place for what generated code is allowed, for every version's module.
+macro_rules! generated_module {
+    ($(#[$outer:meta])* $vis:vis mod $name:ident = $file:literal;) => {
+        $(#[$outer])*
+        $vis mod $name {
+            #![allow(
+                missing_docs,
+                unused_imports,
+                unused_mut,
+                dead_code,
+                clippy::all,
+                clippy::pedantic,
+                rustdoc::all
+            )]
+            #[cfg(feature = "generate")]
+            include!(concat!(env!("OUT_DIR"), "/", $file));
+            #[cfg(not(feature = "generate"))]
+            include!(concat!("../generated/", $file));
+        }
+    };
 }
 
-/// Drata's v2 API: every operation of Drata's v2 document, typed, on the
-/// same [`Client`] as v1 (one key, one region, one rate limiter, the same
-/// retries, deadlines and [`Error`]), reached with [`Client::v2`].
-///
-/// Its listings page by cursor ([`CursorPage`]): `.pages()` and `.items()`
-/// follow `pagination.cursor` to the last page.
-///
-/// ```no_run
-/// # async fn run(client: drata::Client) -> drata::Result<()> {
-/// use futures::TryStreamExt;
-///
-/// let v2 = client.v2();
-/// let vendors: Vec<_> = v2.list_vendors().size(100).items().try_collect().await?;
-/// println!("{} vendors", vendors.len());
-/// # Ok(())
-/// # }
-/// ```
-#[cfg(feature = "api-v2")]
-pub mod v2 {
-    #![allow(
-        missing_docs,
-        unused_imports,
-        unused_mut,
-        dead_code,
-        clippy::all,
-        clippy::pedantic,
-        rustdoc::all
-    )]
-    // The generator's output for `openapi/drata-v2.yaml`, as for v1.
-    #[cfg(feature = "generate")]
-    include!(concat!(env!("OUT_DIR"), "/v2.rs"));
-    #[cfg(not(feature = "generate"))]
-    include!("../generated/v2.rs");
+generated_module! {
+    /// The generator's output for `openapi/drata.yaml` (v1), re-exported
+    /// at the crate's root.
+    mod generated = "drata.rs";
+}
+
+generated_module! {
+    /// Drata's v2 API: every operation of Drata's v2 document, typed, on the
+    /// same [`Client`] as v1 (one key, one region, one rate limiter, the same
+    /// retries, deadlines and [`Error`]), reached with [`Client::v2`].
+    ///
+    /// Its listings page by cursor ([`CursorPage`]): `.pages()` and `.items()`
+    /// follow `pagination.cursor` to the last page.
+    ///
+    /// ```no_run
+    /// # async fn run(client: drata::Client) -> drata::Result<()> {
+    /// use futures::TryStreamExt;
+    ///
+    /// let v2 = client.v2();
+    /// let vendors: Vec<_> = v2.list_vendors().size(100).items().try_collect().await?;
+    /// println!("{} vendors", vendors.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "api-v2")]
+    pub mod v2 = "v2.rs";
 }
 
 mod call;
