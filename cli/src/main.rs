@@ -140,10 +140,28 @@ fn json_requested() -> bool {
     }
 }
 
-/// A clearer word than clap's for a usage error it cannot know the cause
-/// of: `idp create --json people.json`, the form older versions took.
+/// A clearer word than clap's for a usage error: `idp create --json
+/// people.json`, the form older versions took; an operation misspelled
+/// (the closest one, instead of clap's score of names).
 fn usage_hint(error: &clap::Error) -> Option<String> {
-    (error.kind() == clap::error::ErrorKind::UnknownArgument).then(json_file_hint).flatten()
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    match error.kind() {
+        ErrorKind::UnknownArgument => json_file_hint(),
+        ErrorKind::InvalidSubcommand => {
+            let Some(ContextValue::String(word)) = error.get(ContextKind::InvalidSubcommand) else {
+                return None;
+            };
+            // The word in an operation's place: the first after `op` or `v2`.
+            let args = arguments();
+            let version = args.windows(2).find_map(|pair| match pair[0].as_str() {
+                "op" if pair[1] == *word => Some(Version::V1),
+                "v2" if pair[1] == *word => Some(Version::V2),
+                _ => None,
+            })?;
+            Some(drata_cli::operations::unknown_operation(version, word))
+        }
+        _ => None,
+    }
 }
 
 /// `--json FILE` given to `idp create` or `idp update`: what to write instead.

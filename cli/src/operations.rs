@@ -49,6 +49,37 @@ impl Version {
     }
 }
 
+/// What to say of `word`, given to `drata op` (or `drata v2`) where an
+/// operation goes and naming none: the operation whose name (ours or
+/// Drata's operation id) is the fewest edits from it, and where they are
+/// all listed. (clap's own suggestion names up to a score of operations
+/// that share a word with it, the likeliest not first.)
+pub fn unknown_operation(version: Version, word: &str) -> String {
+    let names: Vec<String> = version
+        .operations()
+        .iter()
+        .flat_map(|op| [command_name(op), op.drata_operation_id.to_string()])
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let command = version.command();
+    let other = match version {
+        Version::V1 => Version::V2,
+        Version::V2 => Version::V1,
+    };
+    let names_it = |op: &&Operation| command_name(op) == word || op.drata_operation_id == word;
+    if other.operations().iter().any(names_it) {
+        return format!("`{word}` is an operation of {}, not of {command}", other.command());
+    }
+    match drata::shape::closest(word, &names) {
+        Some(close) => {
+            format!(
+                "`{word}` is not an operation of {command}; did you mean `{close}`? (`{command} --list` lists them all)"
+            )
+        }
+        None => format!("`{word}` is not an operation of {command} (`{command} --list` lists them all)"),
+    }
+}
+
 /// The `op` (or `v2`) command with one subcommand per operation of `version`.
 pub fn with_operations(command: clap::Command, version: Version) -> clap::Command {
     command.subcommands(version.operations().iter().map(|operation| subcommand(operation)))

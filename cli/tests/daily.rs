@@ -435,3 +435,31 @@ fn completion_scripts_name_the_commands_and_every_operation() {
     assert!(bash.stdout.contains("ASC DESC"), "the values of --sort-dir");
     assert_eq!(run(&["completion", "tcsh"], None).code, 2);
 }
+
+#[test]
+fn a_misspelled_operation_is_answered_with_the_closest_one() {
+    let said = |args: &[&str]| {
+        let run = run(args, None);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        run.json()["error"]["message"].as_str().expect("a message").to_string()
+    };
+    assert_eq!(
+        said(&["--json", "v2", "list-vendor"]),
+        "`list-vendor` is not an operation of drata v2; did you mean `list-vendors`? (`drata v2 --list` lists them all)"
+    );
+    assert_eq!(
+        said(&["--json", "op", "VendorsPublicController_listVendor"]),
+        "`VendorsPublicController_listVendor` is not an operation of drata op; did you mean `VendorsPublicController_listVendors`? (`drata op --list` lists them all)"
+    );
+    assert_eq!(
+        said(&["--json", "op", "VendorsPublicV2Controller_listVendors"]),
+        "`VendorsPublicV2Controller_listVendors` is an operation of drata v2, not of drata op"
+    );
+    // On stderr, the same words, and clap's score of names is gone.
+    let run = run(&["--output", "table", "v2", "list-vendor"], None);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "error: `list-vendor` is not an operation of drata v2; did you mean `list-vendors`? (`drata v2 --list` lists them all)\n"
+    );
+}
