@@ -155,6 +155,10 @@ pub enum ProblemKind {
     OutOfBounds,
     /// A value outside a closed list.
     NotAllowed,
+    /// A value outside an open list: sent as given (Drata adds values over
+    /// time), but more often a slip than a value newer than the spec.
+    /// Reported only by [`Shape::unlisted`], never by [`Shape::problems`].
+    Unlisted,
 }
 
 impl fmt::Display for Problem {
@@ -178,7 +182,7 @@ impl Shape {
     /// met; empty when it fits.
     pub fn problems(&'static self, value: &Value) -> Vec<Problem> {
         let mut found = Vec::new();
-        self.walk(value, &mut String::new(), &mut found);
+        self.walk(value, &mut String::new(), &mut found, false);
         found.truncate(MAX_PROBLEMS);
         found
     }
@@ -186,8 +190,27 @@ impl Shape {
     /// Whether `value` fits.
     pub fn accepts(&'static self, value: &Value) -> bool {
         let mut found = Vec::new();
-        self.walk(value, &mut String::new(), &mut found);
+        self.walk(value, &mut String::new(), &mut found, false);
         found.is_empty()
+    }
+
+    /// The values of `value` outside an open list of the shape (at most
+    /// 20): each is sent as given, since Drata adds values over time, but
+    /// is worth a word to whoever wrote it ([`ProblemKind::Unlisted`]).
+    ///
+    /// ```
+    /// let shape = drata::v2::operations::CREATE_VENDOR.body_shape.unwrap();
+    /// let body = serde_json::json!({"name": "Acme", "risk": "HIHG"});
+    /// assert!(shape.problems(&body).is_empty());
+    /// assert_eq!(shape.unlisted(&body)[0].to_string(), "`risk`: `HIHG` is not one of the values the spec \
+    ///     knows (NONE, LOW, MODERATE, HIGH); it is sent as given, in case Drata added it");
+    /// ```
+    pub fn unlisted(&'static self, value: &Value) -> Vec<Problem> {
+        let mut found = Vec::new();
+        self.walk(value, &mut String::new(), &mut found, true);
+        found.retain(|problem| problem.kind == ProblemKind::Unlisted);
+        found.truncate(MAX_PROBLEMS);
+        found
     }
 
     /// The JSON types it takes, in words: `a whole number`, `text`…
@@ -223,7 +246,9 @@ impl Shape {
         }
     }
 
-    fn walk(&'static self, value: &Value, path: &mut String, found: &mut Vec<Problem>) {
+    /// Every problem of `value` into `found`; with `unlisted`, the values
+    /// outside open lists too.
+    fn walk(&'static self, value: &Value, path: &mut String, found: &mut Vec<Problem>, unlisted: bool) {
         if found.len() >= MAX_PROBLEMS {
             return;
         }
@@ -232,15 +257,17 @@ impl Shape {
         match (self, value) {
             (Shape::Any, _) => {}
             (Shape::Nullable(_), Value::Null) => {}
-            (Shape::Nullable(inner), _) if inner.has_type_of(value) => inner.walk(value, path, found),
-            (Shape::OneOf(options), _) => {
-                if !options.iter().any(|option| option.accepts(value)) {
-                    problem(
-                        ProblemKind::WrongType,
-                        format!("must be {}, not {}", self.describe(), quoted(value)),
-                    );
-                }
+            (Shape::Nullable(inner), _) if inner.has_type_of(value) => {
+                inner.walk(value, path, found, unlisted)
             }
+            (Shape::OneOf(options), _) => match options.iter().find(|option| option.accepts(value)) {
+                Some(option) if unlisted => option.walk(value, path, found, unlisted),
+                Some(_) => {}
+                None => problem(
+                    ProblemKind::WrongType,
+                    format!("must be {}, not {}", self.describe(), quoted(value)),
+                ),
+            },
             (Shape::Boolean, Value::Bool(_)) => {}
             (Shape::Integer(bounds), Value::Number(n)) => match n.as_i64() {
                 Some(n) => bounds.check("a whole number", n, &mut problem),
@@ -262,7 +289,7 @@ impl Shape {
                     bounds.check("a number", n, &mut problem);
                 }
             }
-            (Shape::String(text), Value::String(s)) => text.check(s, &mut problem),
+            (Shape::String(text), Value::String(s)) => text.check(s, unlisted, &mut problem),
             // A form's file part: what stands for it is checked elsewhere.
             (Shape::File, Value::String(_)) => {}
             (Shape::Array(list), Value::Array(items)) => {
@@ -278,11 +305,13 @@ impl Shape {
                 for (index, item) in items.iter().enumerate() {
                     let length = path.len();
                     path.push_str(&format!("[{index}]"));
-                    list.items.walk(item, path, found);
+                    list.items.walk(item, path, found, unlisted);
                     path.truncate(length);
                 }
             }
-            (Shape::Object(object), Value::Object(fields)) => object.walk(fields, path.as_str(), found),
+            (Shape::Object(object), Value::Object(fields)) => {
+                object.walk(fields, path.as_str(), found, unlisted)
+            }
             (_, other) => {
                 problem(ProblemKind::WrongType, format!("must be {}, not {}", self.describe(), quoted(other)))
             }
@@ -304,7 +333,7 @@ impl<T: PartialOrd + fmt::Display + Copy> Bounds<T> {
 }
 
 impl Text {
-    fn check(&self, text: &str, problem: &mut impl FnMut(ProblemKind, String)) {
+    fn check(&self, text: &str, unlisted: bool, problem: &mut impl FnMut(ProblemKind, String)) {
         let length = text.chars().count() as u64;
         if self.min_length.is_some_and(|min| length < min) || self.max_length.is_some_and(|max| length > max)
         {
@@ -314,17 +343,34 @@ impl Text {
             };
             problem(ProblemKind::OutOfBounds, what);
         }
-        if !self.values.is_empty() && !self.open && !self.values.contains(&text) {
-            problem(
-                ProblemKind::NotAllowed,
-                format!("must be one of {}, not {}", self.values.join(", "), quoted_text(text)),
-            );
+        if !self.values.is_empty() && !self.values.contains(&text) {
+            if !self.open {
+                problem(
+                    ProblemKind::NotAllowed,
+                    format!("must be one of {}, not {}", self.values.join(", "), quoted_text(text)),
+                );
+            } else if unlisted {
+                problem(
+                    ProblemKind::Unlisted,
+                    format!(
+                        "{} is not one of the values the spec knows ({}); it is sent as given, in case Drata added it",
+                        quoted_text(text),
+                        self.values.join(", ")
+                    ),
+                );
+            }
         }
     }
 }
 
 impl Object {
-    fn walk(&self, fields: &serde_json::Map<String, Value>, path: &str, found: &mut Vec<Problem>) {
+    fn walk(
+        &self,
+        fields: &serde_json::Map<String, Value>,
+        path: &str,
+        found: &mut Vec<Problem>,
+        unlisted: bool,
+    ) {
         let here = |path: &str, name: &str| {
             if path.is_empty() { name.to_string() } else { format!("{path}.{name}") }
         };
@@ -342,7 +388,7 @@ impl Object {
         for property in self.properties {
             if let Some(value) = fields.get(property.name) {
                 let mut inner = here(path, property.name);
-                property.shape.walk(value, &mut inner, found);
+                property.shape.walk(value, &mut inner, found, unlisted);
             }
         }
         if self.closed {
@@ -462,6 +508,47 @@ mod tests {
             "either": "x", "tags": ["t"], "child": {"name": "b", "count": 3}, "any": [{}]});
         assert_eq!(said(value), Vec::<String>::new());
         assert!(LOOSE.accepts(&json!({"whatever": 1})));
+    }
+
+    #[test]
+    fn values_outside_open_lists_are_named_wherever_they_are_and_are_no_problem() {
+        static MAYBE_OPEN: Shape = Shape::Nullable(&OPEN);
+        static COUNT_OR_OPEN: Shape = Shape::OneOf(&[&COUNT, &OPEN]);
+        static OPENS: Shape = Shape::Array(List { items: &OPEN, min_items: None, max_items: None });
+        static HOLDER: Shape = Shape::Object(Object {
+            name: "Holder",
+            properties: &[
+                Property { name: "open", required: false, shape: &OPEN, description: "" },
+                Property { name: "kind", required: false, shape: &KIND, description: "" },
+                Property { name: "maybe", required: false, shape: &MAYBE_OPEN, description: "" },
+                Property { name: "either", required: false, shape: &COUNT_OR_OPEN, description: "" },
+                Property { name: "list", required: false, shape: &OPENS, description: "" },
+                Property { name: "child", required: false, shape: &HOLDER, description: "" },
+            ],
+            closed: true,
+        });
+        let value = json!({"open": "NEW", "maybe": "B", "either": "C", "list": ["A", "D"],
+            "child": {"open": "E", "maybe": null, "either": 2}});
+        assert_eq!(HOLDER.problems(&value), Vec::<Problem>::new());
+        let unlisted = HOLDER.unlisted(&value);
+        assert!(unlisted.iter().all(|p| p.kind == ProblemKind::Unlisted));
+        let said: Vec<String> = unlisted.iter().map(ToString::to_string).collect();
+        let known =
+            "is not one of the values the spec knows (A); it is sent as given, in case Drata added it";
+        assert_eq!(
+            said,
+            [
+                format!("`open`: `NEW` {known}"),
+                format!("`maybe`: `B` {known}"),
+                format!("`either`: `C` {known}"),
+                format!("`list[1]`: `D` {known}"),
+                format!("`child.open`: `E` {known}"),
+            ]
+        );
+        // Known values, and a closed list's value (a problem, not a note), are not named.
+        let value = json!({"open": "A", "list": ["A"], "kind": "Z"});
+        assert_eq!(HOLDER.unlisted(&value), Vec::<Problem>::new());
+        assert_eq!(HOLDER.problems(&value)[0].kind, ProblemKind::NotAllowed);
     }
 
     #[test]
