@@ -44,12 +44,13 @@ pub async fn run(context: &Context, out: &mut Stdout, args: ApiArgs) -> Result<(
             query.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
         ),
     };
+    let operation = drata::Operation::matching(method, &args.path);
+    crate::op::check_body(operation, body.as_ref())?;
     let plan = serde_json::json!({"query": query.iter().map(|(k, v)| serde_json::json!([k, v])).collect::<Vec<_>>(), "body": body});
     if !context.permit_write(out, method.as_str(), &args.path, &sends, plan).await? {
         return Ok(());
     }
     let client = context.client()?;
-    let operation = drata::Operation::matching(method, &args.path);
     if !args.paginate {
         let mut call = client.raw(method, args.path.clone());
         for (name, value) in &query {

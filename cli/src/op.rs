@@ -145,12 +145,17 @@ async fn call(
         .collect();
     let sends =
         if query_text.is_empty() { sends } else { format!("{sends}; the query {}", query_text.join("&")) };
-    if let (Some(shape), Some(body)) = (operation.body_shape, &body)
-        && context.dry_run()
-    {
-        // What a dry run shows is checked as a send would check it.
-        if let Some(problem) = shape.problems(body).first() {
-            return Err(Failure::Invalid(format!("the body: {problem}; nothing was sent")));
+    check_body(operation, body.as_ref())?;
+    for (name, value) in &params {
+        if let Some(parameter) = operation.parameter(name)
+            && parameter.open
+            && !parameter.values.is_empty()
+            && !parameter.values.contains(&value.as_str())
+        {
+            crate::output::warn(&format!(
+                "`{name}`: `{value}` is not one of the values the spec knows ({}); it is sent as given, in case Drata added it",
+                parameter.values.join(", ")
+            ));
         }
     }
     let plan = serde_json::json!({"parameters": query, "body": body});
@@ -170,6 +175,24 @@ async fn call(
     }
     let answer = crate::inflight::call(operation, &path, call.send()).await?;
     print_answer(context, out, operation, answer.bytes())
+}
+
+/// `body` checked as the send checks it, before a dry run shows it or a
+/// write asks to be confirmed: a body the client would refuse is never
+/// offered. A value outside an open list is sent, with a warning.
+pub fn check_body(operation: &'static drata::Operation, body: Option<&Value>) -> Result<(), Failure> {
+    let (Some(shape), Some(body)) = (operation.body_shape, body) else {
+        return Ok(());
+    };
+    let problems = shape.problems(body);
+    if !problems.is_empty() {
+        let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        return Err(Failure::Invalid(format!("the body: {}; nothing was sent", listed.join("; "))));
+    }
+    for unlisted in shape.unlisted(body) {
+        crate::output::warn(&format!("the body: {unlisted}"));
+    }
+    Ok(())
 }
 
 fn flag(matches: &ArgMatches, id: &str) -> bool {

@@ -744,7 +744,7 @@ fn drata_op_lists_and_calls_every_operation_of_the_spec() {
         ),
         (
             vec!["op", "create-idp-connection-from-json", "--body", r#"{"personnelData": []}"#],
-            "no personnel: the list is empty",
+            "the body: `personnelData`: must hold from 1 item(s), not 0; nothing was sent",
         ),
         (vec!["op", "list-connections", "--sort", "NAME"], "invalid value 'NAME' for '--sort <VALUE>'"),
         (vec!["op", "toggle-version-control-identity", "--body", "{}"], "--id <N>"),

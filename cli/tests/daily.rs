@@ -182,7 +182,9 @@ fn a_write_needs_allowing_and_yes_when_piped_and_a_dry_run_needs_neither() {
     assert_eq!(fake.written(), Vec::<&str>::new());
 
     // Writes allowed, piped, no --yes: refused, naming --yes.
-    for command in [&toggle[..], &create, &api, &["op", "create-idp-connection-from-json", "--body", "{}"]] {
+    let people = r#"{"personnelData": [{"id": "1", "firstName": "Neil", "lastName": "Armstrong", "email": "neil@example.com", "contractor": false, "isMfaEnabled": true, "date": "2024-10-18T01:28:40"}]}"#;
+    for command in [&toggle[..], &create, &api, &["op", "create-idp-connection-from-json", "--body", people]]
+    {
         let run = home.drata(&[&["--profile", "reader", "--allow-writes"], command].concat(), "");
         assert_eq!(run.code, 2, "{command:?}: {}", run.stdout);
         assert!(run.stderr.contains("give --yes"), "{}", run.stderr);
@@ -462,4 +464,54 @@ fn a_misspelled_operation_is_answered_with_the_closest_one() {
         run.stderr,
         "error: `list-vendor` is not an operation of drata v2; did you mean `list-vendors`? (`drata v2 --list` lists them all)\n"
     );
+}
+
+#[test]
+fn a_body_is_checked_before_a_write_is_offered_and_an_unlisted_value_is_sent_with_a_warning() {
+    let fake = Fake::new();
+    let base = fake.server.base_url();
+    // Writes allowed but not confirmed: the body's problem is what is said, not the missing --yes.
+    for args in [
+        vec!["v2", "create-vendor", "--body", r#"{"nmae": "Acme"}"#],
+        vec!["api", "POST", "/v2/vendors", "-F", "nmae=Acme"],
+    ] {
+        let refused = run(
+            &[&["--base-url", base.as_str(), "--allow-writes", "--output", "table"], &args[..]].concat(),
+            Some(KEY),
+        );
+        assert_eq!(refused.code, 2, "{}", refused.stderr);
+        assert!(
+            refused.stderr.starts_with("error: the body: `name` is required; `nmae`: not a field of VendorCreateRequest; did you mean `name`?"),
+            "{}",
+            refused.stderr
+        );
+        assert!(refused.stderr.ends_with("; nothing was sent\n"), "{}", refused.stderr);
+    }
+    assert_eq!(fake.written(), Vec::<&str>::new());
+
+    // A value outside an open list is sent as given, with a warning: here
+    // the fake server, as Drata, refuses it.
+    let sent = fake.drata(&["--output", "table", "v2", "create-vendor", "--name", "Acme", "--risk", "hihg"]);
+    assert_eq!(sent.code, 1, "{}", sent.stderr);
+    assert!(
+        sent.stderr.starts_with(
+            "warning: the body: `risk`: `hihg` is not one of the values the spec knows (NONE, LOW, MODERATE, HIGH); it is sent as given, in case Drata added it\n"
+        ),
+        "{}",
+        sent.stderr
+    );
+    assert!(sent.stderr.contains("Drata answered 400 Bad Request"), "{}", sent.stderr);
+    let listed = fake.drata(&["--output", "table", "op", "list-connections", "--provider-types", "FAX"]);
+    assert!(
+        listed.stderr.starts_with(
+            "warning: `providerTypes`: `FAX` is not one of the values the spec knows (IDENTITY, "
+        ),
+        "{}",
+        listed.stderr
+    );
+    // A known value, in any case, is the spec's and draws no warning.
+    let known = fake.drata(&["--output", "json", "v2", "create-vendor", "--name", "Acme", "--risk", "high"]);
+    assert_eq!(known.code, 0, "{}", known.stderr);
+    assert_eq!(known.stderr, "");
+    assert_eq!(known.json()["risk"], "HIGH");
 }
