@@ -208,8 +208,8 @@ impl Shape {
     pub fn unlisted(&'static self, value: &Value) -> Vec<Problem> {
         let mut found = Vec::new();
         self.walk(value, &mut String::new(), &mut found, true);
+        // The walk stops at 20 problems of any kind.
         found.retain(|problem| problem.kind == ProblemKind::Unlisted);
-        found.truncate(MAX_PROBLEMS);
         found
     }
 
@@ -549,6 +549,8 @@ mod tests {
         let value = json!({"open": "A", "list": ["A"], "kind": "Z"});
         assert_eq!(HOLDER.unlisted(&value), Vec::<Problem>::new());
         assert_eq!(HOLDER.problems(&value)[0].kind, ProblemKind::NotAllowed);
+        // At most twenty, as problems.
+        assert_eq!(HOLDER.unlisted(&json!({"list": vec!["X"; 25]})).len(), 20);
     }
 
     #[test]
