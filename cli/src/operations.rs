@@ -62,6 +62,11 @@ pub fn unknown_operation(version: Version, word: &str) -> String {
         .collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let command = version.command();
+    // No operation's name is this long: not compared, and shown cut.
+    if word.chars().count() > 120 {
+        let start: String = word.chars().take(60).collect();
+        return format!("`{start}…` is not an operation of {command} (`{command} --list` lists them all)");
+    }
     let other = match version {
         Version::V1 => Version::V2,
         Version::V2 => Version::V1,

@@ -457,6 +457,11 @@ fn a_misspelled_operation_is_answered_with_the_closest_one() {
         said(&["--json", "op", "VendorsPublicV2Controller_listVendors"]),
         "`VendorsPublicV2Controller_listVendors` is an operation of drata v2, not of drata op"
     );
+    let long = "x".repeat(1_000);
+    assert_eq!(
+        said(&["--json", "v2", &long]),
+        format!("`{}…` is not an operation of drata v2 (`drata v2 --list` lists them all)", "x".repeat(60))
+    );
     // On stderr, the same words, and clap's score of names is gone.
     let run = run(&["--output", "table", "v2", "list-vendor"], None);
     assert_eq!(run.stdout, "");

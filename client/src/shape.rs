@@ -260,9 +260,9 @@ impl Shape {
             (Shape::Nullable(inner), _) if inner.has_type_of(value) => {
                 inner.walk(value, path, found, unlisted)
             }
+            // The option that takes the value: it has no problem, but it may have unlisted values.
             (Shape::OneOf(options), _) => match options.iter().find(|option| option.accepts(value)) {
-                Some(option) if unlisted => option.walk(value, path, found, unlisted),
-                Some(_) => {}
+                Some(option) => option.walk(value, path, found, unlisted),
                 None => problem(
                     ProblemKind::WrongType,
                     format!("must be {}, not {}", self.describe(), quoted(value)),
