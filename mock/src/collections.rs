@@ -63,6 +63,14 @@ pub struct Collection {
     next_id: i64,
 }
 
+impl Collection {
+    /// The items of one page, `skip` then `take` of them, each as an item
+    /// of the listing whose example is `answer` (by number or by cursor).
+    fn page(&self, shape: &Shape, answer: &Value, skip: usize, take: usize) -> Vec<Value> {
+        self.items.iter().skip(skip).take(take).map(|item| shape.listed(answer, item)).collect()
+    }
+}
+
 /// What a request is to a collection.
 enum Role {
     /// The collection: list it, or create an item.
@@ -184,13 +192,7 @@ pub(crate) fn serve(
                     .map_or(collection.items.len(), |start| start.min(collection.items.len())),
             };
             let size = given("size").and_then(|v| v.parse::<usize>().ok()).unwrap_or(50).max(1);
-            let data: Vec<Value> = collection
-                .items
-                .iter()
-                .skip(start)
-                .take(size)
-                .map(|item| shape.listed(&answer, item))
-                .collect();
+            let data = collection.page(&shape, &answer, start, size);
             let end = start.saturating_add(data.len());
             let next = (end < collection.items.len()).then(|| Value::from(end.to_string()));
             let mut pagination = Map::new();
@@ -221,13 +223,7 @@ pub(crate) fn serve(
             let (page, limit) = (number("page", 1).max(1), number("limit", 20).max(1));
             // Any page number is a page (past the last, an empty one).
             let skip = (page - 1).saturating_mul(limit);
-            let data: Vec<Value> = collection
-                .items
-                .iter()
-                .skip(skip)
-                .take(limit)
-                .map(|item| shape.listed(&answer, item))
-                .collect();
+            let data = collection.page(&shape, &answer, skip, limit);
             let mut page_answer = answer;
             if let Value::Object(fields) = &mut page_answer {
                 fields.insert("data".into(), Value::Array(data));
