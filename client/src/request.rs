@@ -242,10 +242,14 @@ fn field_error(operation: &'static Operation, name: &str, message: String) -> Er
 }
 
 /// A path parameter of `operation`, percent-encoded as one segment; an
-/// empty one would change which route the request goes to.
+/// empty one would change which route the request goes to, and so would a
+/// dot segment: the URL parser resolves `.` and `..` (and `%2e`, `.%2E`,
+/// `%2e%2e`) away, so `/custom-connections/7/identities/..` would address
+/// the connection itself.
 ///
 /// # Errors
-/// [`Error::InvalidRequest`] naming the parameter when it is empty.
+/// [`Error::InvalidRequest`] naming the parameter when it is empty or a dot
+/// segment in any encoding.
 pub(crate) fn path_segment(
     operation: &'static Operation,
     name: &str,
@@ -255,7 +259,32 @@ pub(crate) fn path_segment(
     if text.trim().is_empty() {
         return Err(invalid(operation, format!("`{name}` must not be empty")));
     }
+    if is_dot_segment(&text) {
+        return Err(invalid(
+            operation,
+            format!(
+                "`{name}` must not be `{text}`: a path value is one record's id, never a step up or aside"
+            ),
+        ));
+    }
     Ok(percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string())
+}
+
+/// Whether `text` is `.` or `..` once percent-decoded, as many times as a
+/// server might decode it (`%2e`, `%252e`, …).
+fn is_dot_segment(text: &str) -> bool {
+    let mut current = text.to_string();
+    // Each decoding shortens a text that holds an escape, so this ends.
+    loop {
+        if current == "." || current == ".." {
+            return true;
+        }
+        let decoded = percent_encoding::percent_decode_str(&current).decode_utf8_lossy().into_owned();
+        if decoded == current {
+            return false;
+        }
+        current = decoded;
+    }
 }
 
 /// What a path segment percent-encodes: controls, space, `"#<>?`{}/%`, and

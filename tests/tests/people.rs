@@ -106,6 +106,37 @@ async fn an_address_is_one_path_segment_and_an_empty_one_is_refused() {
 }
 
 #[tokio::test]
+async fn a_dot_segment_in_any_encoding_is_refused_and_nothing_is_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 1})))
+        .mount(&server)
+        .await;
+    let client = client_for(&server.uri());
+    for value in [".", "..", "%2e", ".%2E", "%2e%2e", "%252e%252E"] {
+        let refused = client.get_user_by_email().email(value).send().await.expect_err(value);
+        assert_eq!(
+            refused.to_string(),
+            format!(
+                "invalid request, nothing was sent: GET /users/{{email}}/email: `email` must not be `{value}`: \
+                 a path value is one record's id, never a step up or aside"
+            ),
+        );
+    }
+    // Dots within a value are an ordinary value, sent as one segment.
+    client.get_user_by_email().email("...").send().await.expect("three dots");
+    client.get_user_by_email().email("a.b@x.com").send().await.expect("an address");
+    let paths: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| r.url.path().to_string())
+        .collect();
+    assert_eq!(paths, ["/public/users/.../email", "/public/users/a.b@x.com/email"]);
+}
+
+#[tokio::test]
 async fn a_generic_call_checks_what_the_typed_builders_check_and_sends_nothing_else() {
     let server = MockServer::start().await;
     let client = client_for(&server.uri());
