@@ -178,6 +178,9 @@ impl Context {
             // long, as the defaults do (30 s and 2 minutes).
             builder = builder.attempt_timeout(timeout).call_deadline(Some(timeout.saturating_mul(4)));
         }
+        if let Some(mib) = max_answer_mib()? {
+            builder = builder.max_answer_bytes(mib.saturating_mul(1 << 20));
+        }
         Ok(builder.build()?)
     }
 
@@ -728,5 +731,24 @@ async fn new_ids(client: &Client, before: &BTreeSet<String>) -> Option<Vec<Strin
             output::warn(&format!("cannot list the connections to find the new one's id: {e}"));
             None
         }
+    }
+}
+
+/// The environment variable that raises (or lowers) the largest answer a
+/// command reads, in MiB (default 64).
+pub const MAX_ANSWER_ENV: &str = "DRATA_MAX_ANSWER_MIB";
+
+/// `DRATA_MAX_ANSWER_MIB`, when set (empty counts as unset).
+fn max_answer_mib() -> Result<Option<u64>, Failure> {
+    match std::env::var(MAX_ANSWER_ENV) {
+        Ok(text) if text.trim().is_empty() => Ok(None),
+        Ok(text) => match text.trim().parse::<u64>() {
+            Ok(mib) if mib > 0 => Ok(Some(mib)),
+            _ => Err(invalid(format!(
+                "{MAX_ANSWER_ENV} must be a whole number of MiB above 0, not `{}`",
+                text.trim()
+            ))),
+        },
+        Err(_) => Ok(None),
     }
 }

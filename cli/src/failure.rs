@@ -87,6 +87,8 @@ impl Failure {
                 e if e.is_timeout() => "timeout",
                 drata::Error::Transport { .. } => "network",
                 drata::Error::Decode { .. } | drata::Error::UnexpectedStatus { .. } => "unexpected-answer",
+                drata::Error::Redirect { .. } => "redirect",
+                drata::Error::AnswerTooLarge { .. } => "answer-too-large",
                 drata::Error::Pagination { .. } => "pagination",
                 _ => "failed",
             },
@@ -104,6 +106,12 @@ fn call_message(e: &drata::Error) -> String {
             waiting.describe(*after)
         ),
         e if e.is_timeout() => format!("{e} (wait longer with --timeout SECONDS)"),
+        drata::Error::AnswerTooLarge { operation, request_path, status, limit, .. } => format!(
+            "{} {request_path}: the answer (status {status}) is larger than the {} MiB a command reads; nothing of it was read past that. Set {}=MIB to read larger answers",
+            operation.method,
+            limit >> 20,
+            crate::commands::MAX_ANSWER_ENV
+        ),
         e => e.to_string(),
     }
 }
@@ -150,8 +158,13 @@ fn call_details(e: &drata::Error, error: &mut Map<String, Value>) {
         | drata::Error::Transport { request_path, .. }
         | drata::Error::Decode { request_path, .. }
         | drata::Error::UnexpectedStatus { request_path, .. }
+        | drata::Error::AnswerTooLarge { request_path, .. }
         | drata::Error::Deadline { request_path, .. } => {
             error.insert("path".into(), json!(request_path));
+        }
+        drata::Error::Redirect { request_path, location, .. } => {
+            error.insert("path".into(), json!(request_path));
+            error.insert("location".into(), json!(location));
         }
         _ => {}
     }

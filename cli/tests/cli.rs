@@ -860,3 +860,50 @@ fn drata_v2_stops_at_a_cursor_given_twice() {
     assert!(run.stderr.contains("the server gave the cursor `c2` a second time"), "{}", run.stderr);
     assert_eq!(raw.server.requests(), 2, "no loop");
 }
+
+#[test]
+fn a_redirect_and_an_answer_over_the_cap_are_errors_that_say_what_to_do() {
+    let redirect = Raw::start(|_, _| {
+        Act::Answer(drata_tests::raw::answer(
+            307,
+            "text/plain",
+            "location: https://elsewhere.example/x\r\n",
+            b"",
+        ))
+    });
+    let run = redirect.drata(&["--json", "connections", "list"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let error: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(
+        (&error["error"]["kind"], &error["error"]["status"], &error["error"]["location"]),
+        (
+            &serde_json::json!("redirect"),
+            &serde_json::json!(307),
+            &serde_json::json!("https://elsewhere.example/x")
+        )
+    );
+    assert_eq!(redirect.server.requests(), 1);
+
+    let endless = Raw::start(|_, _| Act::Endless);
+    let capped = run_with(
+        &["--base-url", &endless.base_url(), "connections", "list"],
+        Some(KEY),
+        &[("DRATA_MAX_ANSWER_MIB", "1")],
+    );
+    assert_eq!(capped.code, 1, "{}", capped.stderr);
+    assert!(
+        capped.stderr.contains(
+            "GET /connections: the answer (status 200) is larger than the 1 MiB a command reads; nothing of it \
+             was read past that. Set DRATA_MAX_ANSWER_MIB=MIB to read larger answers"
+        ),
+        "{}",
+        capped.stderr
+    );
+    let refused = run_with(&["connections", "list"], Some(KEY), &[("DRATA_MAX_ANSWER_MIB", "lots")]);
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused.stderr.contains("DRATA_MAX_ANSWER_MIB must be a whole number of MiB above 0, not `lots`"),
+        "{}",
+        refused.stderr
+    );
+}

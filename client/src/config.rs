@@ -140,8 +140,13 @@ pub struct ClientBuilder {
     upload_call_deadline: Option<Duration>,
     retry: RetryPolicy,
     rate_limit: Option<RateLimit>,
+    max_answer_bytes: u64,
     on_wait: Option<WaitObserver>,
 }
+
+/// The largest answer read by default: 64 MiB, some fifty times Drata's
+/// largest page (a v2 page of 500 records of ~10 KiB is about 5 MiB).
+pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 64 << 20;
 
 impl Default for ClientBuilder {
     fn default() -> Self {
@@ -156,6 +161,7 @@ impl Default for ClientBuilder {
             upload_call_deadline: None,
             retry: RetryPolicy::default(),
             rate_limit: Some(RateLimit::DRATA),
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
             on_wait: None,
         }
     }
@@ -188,9 +194,10 @@ impl ClientBuilder {
         self
     }
 
-    /// How long one attempt of a request may take in all, from connecting to
+    /// The timeout of one attempt: how long one attempt of a request may take in all, from connecting to
     /// the last byte of the answer (default 30 s). An upload's attempt gets
     /// more: see [`Self::upload_min_speed`].
+    #[doc(alias = "timeout")]
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = timeout;
         self
@@ -206,9 +213,10 @@ impl ClientBuilder {
         self
     }
 
-    /// The overall deadline of a call, retries and waits included (default
+    /// The overall deadline (timeout) of a call, retries and waits included (default
     /// 120 s); `None` for no deadline. Uploads use
     /// [`Self::upload_call_deadline`].
+    #[doc(alias = "timeout")]
     pub fn call_deadline(mut self, deadline: Option<Duration>) -> Self {
         self.call_deadline = deadline;
         self
@@ -234,6 +242,16 @@ impl ClientBuilder {
     /// it off.
     pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
         self.rate_limit = limit;
+        self
+    }
+
+    /// The largest answer a call reads, in bytes (default
+    /// [`DEFAULT_MAX_ANSWER_BYTES`], 64 MiB). A bigger one, announced or
+    /// arriving, ends the call with [`Error::AnswerTooLarge`] as soon as it
+    /// passes the cap, so a server that never stops sending costs no more
+    /// than this much memory.
+    pub fn max_answer_bytes(mut self, bytes: u64) -> Self {
+        self.max_answer_bytes = bytes;
         self
     }
 
@@ -286,6 +304,9 @@ impl ClientBuilder {
             .connect_timeout(self.connect_timeout)
             .timeout(self.attempt_timeout)
             .https_only(!base_url.starts_with("http://"))
+            // Drata's API never redirects: a redirect is an error naming its
+            // `Location` (`Error::Redirect`), never a request to another host.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config { message: format!("cannot set up the HTTP client: {e}") })?;
         let runtime = Runtime::new(Settings {
@@ -295,6 +316,7 @@ impl ClientBuilder {
             upload_min_speed: self.upload_min_speed,
             call_deadline: self.call_deadline,
             upload_call_deadline: self.upload_call_deadline,
+            max_answer_bytes: self.max_answer_bytes,
             on_wait: self.on_wait,
         });
         Ok(Client::new_with_client(&base_url, http, runtime))

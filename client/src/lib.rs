@@ -183,7 +183,7 @@ mod upload;
 mod wait;
 
 pub use call::Call;
-pub use config::{API_KEY_ENV, ClientBuilder, Region, USER_AGENT_VALUE};
+pub use config::{API_KEY_ENV, ClientBuilder, DEFAULT_MAX_ANSWER_BYTES, Region, USER_AGENT_VALUE};
 #[cfg(feature = "v1-connections")]
 pub use connections::ConnectionFilter;
 pub use error::{ApiError, Error, ErrorBody, Result, TransportKind, Waiting};

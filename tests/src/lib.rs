@@ -78,6 +78,9 @@ pub mod raw {
             /// The pause between bytes.
             every: Duration,
         },
+        /// Writes a chunked head, then 64 KiB chunks as fast as they are
+        /// read, forever.
+        Endless,
         /// Closes the connection without answering.
         Close,
         /// Keeps the connection open and never answers.
@@ -177,6 +180,15 @@ pub mod raw {
                     loop {
                         stream.write_all(b" ").await?;
                         tokio::time::sleep(every).await;
+                    }
+                }
+                Act::Endless => {
+                    stream
+                        .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n")
+                        .await?;
+                    let chunk = [b"10000\r\n".as_slice(), &[b' '; 0x10000], b"\r\n"].concat();
+                    loop {
+                        stream.write_all(&chunk).await?;
                     }
                 }
                 Act::Close => return Ok(()),

@@ -285,6 +285,44 @@ async fn a_50_mb_answer_is_read_and_decoded() {
 }
 
 #[tokio::test]
+async fn an_endless_answer_ends_at_the_cap_with_its_size_named_and_is_not_retried() {
+    let server = RawServer::start(|_| Act::Endless).await;
+    let client = builder_for(&server.uri).max_answer_bytes(1 << 20).build().expect("client");
+    let error = client.list_connections().send().await.expect_err("too large");
+    assert!(
+        matches!(error, Error::AnswerTooLarge { status: 200, limit: 1_048_576, announced: None, .. }),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "GET /connections: the answer (status 200) is larger than the 1 MiB the client reads; nothing of it \
+         was read past that. Raise the cap (`ClientBuilder::max_answer_bytes`) if an answer that large is expected"
+    );
+    assert_eq!((error.status(), server.requests()), (Some(200), 1));
+}
+
+#[tokio::test]
+async fn an_answer_announcing_more_than_the_cap_is_refused_before_its_body_is_read() {
+    let body = format!(r#"{{"data":[],"page":1,"limit":20,"total":0,"pad":"{}"}}"#, "x".repeat(3000));
+    let bytes = json_answer(200, &body);
+    let length = body.len() as u64;
+    let server = RawServer::start(move |_| Act::Answer(bytes.clone())).await;
+    let capped = builder_for(&server.uri).max_answer_bytes(2048).build().expect("client");
+    let error = capped.list_connections().send().await.expect_err("too large");
+    assert!(
+        matches!(error, Error::AnswerTooLarge { limit: 2048, announced: Some(n), .. } if n == length),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("larger than the 2 KiB the client reads (announced: 3.0 KiB)"),
+        "{error}"
+    );
+    // The same answer under a cap it fits is read.
+    let roomy = builder_for(&server.uri).max_answer_bytes(length).build().expect("client");
+    assert_eq!(roomy.list_connections().send().await.expect("fits").total, 0);
+}
+
+#[tokio::test]
 async fn a_server_that_never_answers_ends_at_the_deadline() {
     let server = RawServer::start(|_| Act::Silent).await;
     let client = builder_for(&server.uri)

@@ -12,34 +12,71 @@ fn authorization(request: &wiremock::Request) -> Option<String> {
     request.headers.get("authorization").and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
-#[tokio::test]
-async fn a_redirect_to_another_host_drops_the_authorization_header() {
+/// A server on another host name (`localhost`, not `127.0.0.1`) that would
+/// answer anything, and an API whose every answer redirects there with `status`.
+async fn redirecting(status: u16) -> (MockServer, MockServer, String) {
     let other_host = MockServer::start().await;
-    Mock::given(method("GET"))
+    Mock::given(wiremock::matchers::any())
         .respond_with(
             ResponseTemplate::new(200).set_body_json(json!({"data": [], "page": 1, "limit": 20, "total": 0})),
         )
         .mount(&other_host)
         .await;
-    // Same machine, another host name: `localhost` instead of `127.0.0.1`.
-    let port = other_host.address().port();
+    let location = format!("http://localhost:{}/public/connections", other_host.address().port());
     let api = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(307)
-                .insert_header("location", format!("http://localhost:{port}/public/connections").as_str()),
-        )
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(status).insert_header("location", location.as_str()))
         .mount(&api)
         .await;
+    (api, other_host, location)
+}
 
-    let page = client_for(&api.uri()).list_connections().send().await.expect("the redirect is followed");
-    assert_eq!(page.total, 0);
+#[tokio::test]
+async fn a_redirect_is_an_error_naming_its_location_and_is_never_followed() {
+    for status in [301u16, 302, 303, 307, 308] {
+        let (api, other_host, location) = redirecting(status).await;
+        let error = client_for(&api.uri()).list_connections().send().await.expect_err("a redirect");
+        match &error {
+            Error::Redirect { status: s, location: l, request_path, .. } => {
+                assert_eq!(
+                    (*s, l.as_str(), request_path.as_str()),
+                    (status, location.as_str(), "/connections")
+                );
+            }
+            other => panic!("{status}: expected a redirect error, got {other:?}"),
+        }
+        assert!(error.to_string().contains(&format!("a redirect to `{location}`")), "{error}");
+        assert_eq!(error.status(), Some(status));
+        let to_other = other_host.received_requests().await.unwrap_or_default();
+        assert_eq!((api.received_requests().await.unwrap_or_default().len(), to_other.len()), (1, 0));
+    }
+}
 
+#[tokio::test]
+async fn a_write_redirected_elsewhere_sends_its_body_nowhere_else() {
+    let (api, other_host, _) = redirecting(307).await;
+    let client = client_for(&api.uri());
+    let error = client
+        .raw(drata::Method::Post, "/not-in-the-spec")
+        .body(json!({"name": "Ada Lovelace", "email": "ada@example.com"}))
+        .send()
+        .await
+        .expect_err("a redirect");
+    assert!(matches!(error, Error::Redirect { status: 307, .. }), "{error:?}");
+    assert_eq!(other_host.received_requests().await.unwrap_or_default().len(), 0, "the body went elsewhere");
     let to_api = api.received_requests().await.unwrap_or_default();
-    let to_other = other_host.received_requests().await.unwrap_or_default();
-    assert_eq!((to_api.len(), to_other.len()), (1, 1));
     assert_eq!(to_api.first().and_then(authorization), Some(format!("Bearer {TEST_KEY}")));
-    assert_eq!(to_other.first().and_then(authorization), None, "the key was sent to another host");
+}
+
+#[tokio::test]
+async fn a_redirect_location_that_would_turn_text_around_is_shown_escaped() {
+    use drata_tests::raw::{Act, RawServer, answer};
+    // U+202E (right-to-left override) as raw UTF-8 bytes of the header.
+    let server =
+        RawServer::start(|_| Act::Answer(answer(302, "text/plain", "location: /x\u{202e}gpj.exe\r\n", b"")))
+            .await;
+    let error = client_for(&server.uri).list_connections().send().await.expect_err("a redirect");
+    assert!(error.to_string().contains("a redirect to `/x\\u{202e}gpj.exe`"), "{error}");
 }
 
 #[test]

@@ -5,8 +5,8 @@
 mod wording;
 
 pub(crate) use wording::QUOTED_CHARS;
-pub(crate) use wording::{cut, excerpt, seconds};
-use wording::{deadline_setting, decode_text, status_text, transport_reason};
+pub(crate) use wording::{cut, excerpt, printable, seconds};
+use wording::{deadline_setting, decode_text, size_text, status_text, transport_reason};
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -111,6 +111,47 @@ pub enum Error {
         attempts: u32,
         /// The start of the body, at most 200 characters.
         excerpt: String,
+    },
+    /// The server answered with a redirect (a 3xx with a `Location`). Drata's
+    /// API never redirects, so the client follows none: a redirect comes
+    /// from a proxy or a wrong base URL, and following it would send the
+    /// request, and a write's body, to a host nobody chose.
+    #[error(
+        "{} {request_path}: the server answered {}, a redirect to `{location}`; Drata's API does not redirect and the client follows no redirect: check the base URL, or a proxy between you and Drata",
+        operation.method,
+        status_text(*status)
+    )]
+    Redirect {
+        /// The operation.
+        operation: &'static Operation,
+        /// The path the request went to, relative to the API root.
+        request_path: String,
+        /// The status (301, 302, 303, 307, 308, …).
+        status: u16,
+        /// The answer's `Location` header as sent (control characters
+        /// escaped, at most 200 characters).
+        location: String,
+    },
+    /// The answer was larger than the client reads
+    /// ([`crate::ClientBuilder::max_answer_bytes`]); it was not read past
+    /// the cap. Its status is known: for a write, the server's verdict.
+    #[error(
+        "{} {request_path}: the answer (status {status}) is larger than the {} the client reads{}; nothing of it was read past that. Raise the cap (`ClientBuilder::max_answer_bytes`) if an answer that large is expected",
+        operation.method,
+        size_text(*limit),
+        announced.map_or_else(String::new, |n| format!(" (announced: {})", size_text(n)))
+    )]
+    AnswerTooLarge {
+        /// The operation.
+        operation: &'static Operation,
+        /// The path the request went to, relative to the API root.
+        request_path: String,
+        /// The answer's status.
+        status: u16,
+        /// The cap, in bytes.
+        limit: u64,
+        /// The size the answer announced (`Content-Length`), if it did.
+        announced: Option<u64>,
     },
     /// Drata could not be reached, or no answer came, and the request was
     /// one that is safe to repeat (or could not have reached Drata).
@@ -341,6 +382,8 @@ impl Error {
             Error::Api(e) => Some(e.operation),
             Error::Decode { operation, .. }
             | Error::UnexpectedStatus { operation, .. }
+            | Error::Redirect { operation, .. }
+            | Error::AnswerTooLarge { operation, .. }
             | Error::Transport { operation, .. }
             | Error::OutcomeUnknown { operation, .. }
             | Error::Pagination { operation, .. }
@@ -354,7 +397,10 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::Decode { status, .. } | Error::UnexpectedStatus { status, .. } => Some(*status),
+            Error::Decode { status, .. }
+            | Error::UnexpectedStatus { status, .. }
+            | Error::Redirect { status, .. }
+            | Error::AnswerTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }

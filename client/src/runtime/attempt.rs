@@ -18,18 +18,33 @@ pub(crate) struct Answer {
     pub(crate) body: Bytes,
 }
 
-/// Sends one attempt of `template` with `body` and reads the whole answer.
+/// Why an attempt ends the call at once, whatever the retry policy says.
+pub(crate) enum Stop {
+    /// The attempt cannot be made (the upload's file cannot be opened):
+    /// nothing was sent.
+    Unsendable(Error),
+    /// The answer is larger than the cap; it was read no further.
+    TooLarge {
+        /// The answer's status.
+        status: u16,
+        /// What it announced with `Content-Length`, if anything.
+        announced: Option<u64>,
+    },
+}
+
+/// Sends one attempt of `template` with `body` and reads the whole answer,
+/// at most `max_answer` bytes of it.
 ///
 /// # Errors
-/// The outer error when the attempt cannot be made (the upload's file
-/// cannot be opened: nothing was sent); the inner one when it failed on
-/// the way.
+/// The outer error when the attempt cannot be made or its answer is too
+/// large; the inner one when it failed on the way.
 pub(crate) async fn send(
     http: &reqwest::Client,
     template: &reqwest::Request,
     body: &Body,
     timeout: Duration,
-) -> Result<Result<Answer, reqwest::Error>, Error> {
+    max_answer: u64,
+) -> Result<Result<Answer, reqwest::Error>, Stop> {
     let mut request = match body {
         Body::None | Body::Json(_) => {
             let mut request = reqwest::Request::new(template.method().clone(), template.url().clone());
@@ -40,7 +55,7 @@ pub(crate) async fn send(
             request
         }
         Body::Form(form) => {
-            let form = multipart(form).await?;
+            let form = multipart(form).await.map_err(Stop::Unsendable)?;
             let built = http
                 .request(template.method().clone(), template.url().clone())
                 .headers(template.headers().clone())
@@ -53,22 +68,39 @@ pub(crate) async fn send(
         }
     };
     *request.timeout_mut() = Some(timeout);
-    Ok(match http.execute(request).await {
-        Ok(response) => read(response).await,
-        Err(e) => Err(e),
-    })
+    match http.execute(request).await {
+        Ok(response) => read(response, max_answer).await,
+        Err(e) => Ok(Err(e)),
+    }
 }
 
-/// Reads the whole answer.
-async fn read(mut response: reqwest::Response) -> Result<Answer, reqwest::Error> {
+/// Reads the whole answer, refusing it once it passes `max_answer` bytes
+/// (or announces more).
+async fn read(
+    mut response: reqwest::Response,
+    max_answer: u64,
+) -> Result<Result<Answer, reqwest::Error>, Stop> {
     // Room for the announced length, up to a bound: a server's claim is not a
     // reason to reserve memory before the bytes arrive.
     const RESERVE_AT_MOST: u64 = 1 << 20;
     let status = response.status().as_u16();
+    let announced = response.content_length();
+    if announced.is_some_and(|n| n > max_answer) {
+        return Err(Stop::TooLarge { status, announced });
+    }
     let headers = std::mem::take(response.headers_mut());
     let mut first = Bytes::new();
     let mut joined = bytes::BytesMut::new();
-    while let Some(chunk) = response.chunk().await? {
+    loop {
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(e) => return Ok(Err(e)),
+        };
+        let read = if joined.is_empty() { first.len() } else { joined.len() };
+        if (read + chunk.len()) as u64 > max_answer {
+            return Err(Stop::TooLarge { status, announced });
+        }
         if first.is_empty() && joined.is_empty() {
             // Most answers arrive in one chunk, which is kept as it is.
             first = chunk;
@@ -82,7 +114,7 @@ async fn read(mut response: reqwest::Response) -> Result<Answer, reqwest::Error>
         joined.extend_from_slice(&chunk);
     }
     let body = if joined.is_empty() { first } else { joined.freeze() };
-    Ok(Answer { status, headers, body })
+    Ok(Ok(Answer { status, headers, body }))
 }
 
 /// The reqwest form of `form`, made anew for each attempt: each file

@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 
 use super::attempt::Answer;
 use super::context::CallContext;
-use crate::error::{ApiError, Error, ErrorBody, NOT_JSON, TransportKind, excerpt};
+use crate::error::{ApiError, Error, ErrorBody, NOT_JSON, TransportKind, excerpt, printable};
 use crate::response::Response;
 
 /// A success answer, not read yet.
@@ -98,6 +98,12 @@ pub(crate) fn finish(context: CallContext, result: Result<Answer, reqwest::Error
             attempts,
             retry_after,
         })));
+    }
+    if (300..400).contains(&status)
+        && let Some(location) = headers.get(http::header::LOCATION)
+    {
+        let location = printable(&String::from_utf8_lossy(location.as_bytes()));
+        return Err(Error::Redirect { operation, request_path, status, location });
     }
     Err(Error::UnexpectedStatus { operation, request_path, status, attempts, excerpt: excerpt(&body) })
 }

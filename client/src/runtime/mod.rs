@@ -45,6 +45,7 @@ pub(crate) struct Settings {
     pub(crate) upload_min_speed: u64,
     pub(crate) call_deadline: Option<Duration>,
     pub(crate) upload_call_deadline: Option<Duration>,
+    pub(crate) max_answer_bytes: u64,
     pub(crate) on_wait: Option<WaitObserver>,
 }
 
@@ -146,14 +147,28 @@ async fn attempts(client: &Client, request: Request) -> Result<decode::Success, 
         context.attempts += 1;
         let (timeout, cut) = context.attempt_timeout(client.inner.attempt_timeout(&body));
         let span = attempt_span(&context);
-        let sending = attempt::send(&client.client, &template, &body, timeout);
-        let result = if span.is_disabled() {
-            sending.await?
+        let sending = attempt::send(&client.client, &template, &body, timeout, settings.max_answer_bytes);
+        let sent = if span.is_disabled() {
+            sending.await
         } else {
             let started = Instant::now();
-            let result = sending.instrument(span.clone()).await?;
+            let sent = sending.instrument(span.clone()).await;
             span.record("latency_ms", started.elapsed().as_millis() as u64);
-            result
+            sent
+        };
+        let result = match sent {
+            Ok(result) => result,
+            Err(attempt::Stop::Unsendable(e)) => return Err(e),
+            Err(attempt::Stop::TooLarge { status, announced }) => {
+                span.in_scope(|| tracing::info!(status, "the answer is too large"));
+                return Err(Error::AnswerTooLarge {
+                    operation,
+                    request_path: context.request_path,
+                    status,
+                    limit: settings.max_answer_bytes,
+                    announced,
+                });
+            }
         };
         let outcome = match &result {
             Ok(answer) => {
