@@ -907,3 +907,24 @@ fn a_redirect_and_an_answer_over_the_cap_are_errors_that_say_what_to_do() {
         refused.stderr
     );
 }
+
+#[test]
+fn a_key_the_server_echoes_is_never_printed() {
+    // `run` fails the test if the key is anywhere in stdout or stderr.
+    let echo = Raw::start(|_, _| {
+        let body = format!(
+            r#"{{"statusCode":400,"code":1,"message":"bad header Bearer {KEY}","debugInfo":{{"authorization":"Bearer {KEY}"}}}}"#
+        );
+        Act::Answer(json_answer(400, &body))
+    });
+    for output in ["table", "json"] {
+        let run = echo.drata(&["--output", output, "connections", "list"]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(
+            format!("{}{}", run.stdout, run.stderr).contains("bad header Bearer <redacted>"),
+            "{}{}",
+            run.stdout,
+            run.stderr
+        );
+    }
+}

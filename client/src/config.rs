@@ -317,6 +317,7 @@ impl ClientBuilder {
             call_deadline: self.call_deadline,
             upload_call_deadline: self.upload_call_deadline,
             max_answer_bytes: self.max_answer_bytes,
+            redactor: crate::redact::Redactor::new(&key.0),
             on_wait: self.on_wait,
         });
         Ok(Client::new_with_client(&base_url, http, runtime))

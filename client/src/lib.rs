@@ -170,6 +170,7 @@ mod operation;
 mod pagination;
 #[cfg(feature = "personnel")]
 pub mod personnel;
+mod redact;
 mod request;
 mod response;
 mod retry;

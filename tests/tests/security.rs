@@ -137,3 +137,34 @@ async fn https_speaks_tls_offering_http_1_1_and_sends_nothing_in_clear() {
     assert!(!has(TEST_KEY.as_bytes()) && !has(b"/connections"), "nothing of the request in clear");
     assert!(matches!(&error, Error::Transport { .. }), "{error:?}");
 }
+
+/// Answers with the request's `Authorization` header echoed in the body and
+/// in a header, the way a debugging proxy may.
+struct Echo(u16);
+
+impl wiremock::Respond for Echo {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let auth = authorization(request).unwrap_or_default();
+        let body = json!({"statusCode": self.0, "code": 1, "message": format!("bad header {auth}"),
+            "debugInfo": {"headers": {"authorization": auth}}, "data": [], "page": 1, "limit": 20, "total": 0});
+        ResponseTemplate::new(self.0).set_body_json(body).insert_header("x-echo", auth.as_str())
+    }
+}
+
+#[tokio::test]
+async fn a_key_a_server_echoes_is_masked_in_errors_bodies_and_headers() {
+    let api = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(Echo(400)).mount(&api).await;
+    let error = client_for(&api.uri()).list_connections().send().await.expect_err("a 400");
+    let Error::Api(api_error) = &error else { panic!("expected Drata's error, got {error:?}") };
+    assert_eq!(api_error.message(), Some("bad header Bearer <redacted>"));
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains(TEST_KEY), "{shown}");
+
+    let ok = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(Echo(200)).mount(&ok).await;
+    let page = client_for(&ok.uri()).raw(drata::Method::Get, "/connections").send().await.expect("a page");
+    let bytes = String::from_utf8_lossy(page.bytes()).into_owned();
+    assert!(bytes.contains(r#""authorization":"Bearer <redacted>""#) && !bytes.contains(TEST_KEY), "{bytes}");
+    assert_eq!(page.header("x-echo"), Some("Bearer <redacted>"));
+}

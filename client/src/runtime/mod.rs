@@ -46,6 +46,7 @@ pub(crate) struct Settings {
     pub(crate) call_deadline: Option<Duration>,
     pub(crate) upload_call_deadline: Option<Duration>,
     pub(crate) max_answer_bytes: u64,
+    pub(crate) redactor: crate::redact::Redactor,
     pub(crate) on_wait: Option<WaitObserver>,
 }
 
@@ -170,6 +171,12 @@ async fn attempts(client: &Client, request: Request) -> Result<decode::Success, 
                 });
             }
         };
+        // The key masked in whatever the server sent, before anything reads it.
+        let result = result.map(|mut answer| {
+            settings.redactor.headers(&mut answer.headers);
+            answer.body = settings.redactor.bytes(answer.body);
+            answer
+        });
         let outcome = match &result {
             Ok(answer) => {
                 span.record("status", answer.status);
