@@ -14,8 +14,9 @@ use serde_json::Value;
 use crate::Client;
 use crate::error::Error;
 use crate::operation::{BodyKind, Operation, Parameter, ParameterKind, ParameterLocation};
-use crate::request::{Request, check_range, invalid, path_segment};
+use crate::request::{Request, check_range, invalid, is_dot_segment, path_segment};
 use crate::response::Response;
+use crate::upload::Upload;
 
 /// A call of any operation: see the module's docs. Start with
 /// [`Client::call`].
@@ -76,7 +77,7 @@ impl Client {
     }
 }
 
-impl Call<'_> {
+impl<'a> Call<'a> {
     /// A parameter by its name on the wire (`sortDir`, `roles[]`); given
     /// again, an array parameter takes another value.
     pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -103,49 +104,82 @@ impl Call<'_> {
     /// [`Error::InvalidRequest`] or [`Error::Rejected`] when something is
     /// invalid (nothing is sent), and the errors of any request.
     pub async fn send(self) -> Result<Response<Value>, Error> {
-        let Self { client, operation, raw_path, params, body, file } = self;
-        let target = match raw_path {
-            Some(path) => raw_target(operation, path, params.clone())?,
-            None => spec_target(operation, &params)?,
+        match self.plan()? {
+            (_, Some(upload)) => upload.send().await,
+            (request, None) => crate::runtime::execute(self.client, request).await,
+        }
+    }
+
+    /// The request as [`Call::send`] would send it, checked the same way
+    /// and built by the same code, sending nothing: what a dry run shows and
+    /// a confirmation names. An upload's files are checked when it is sent,
+    /// not here.
+    ///
+    /// ```
+    /// # fn run() -> drata::Result<()> {
+    /// let client = drata::Client::builder().api_key("k").build()?;
+    /// let prepared = client.call(&drata::operations::GET_USER).param("userId", "7").prepare()?;
+    /// assert_eq!(prepared.url, "https://public-api.drata.com/public/users/7");
+    /// assert_eq!(prepared.path, "/users/7");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Call::send`] before it sends anything.
+    pub fn prepare(&self) -> Result<Prepared, Error> {
+        let (request, upload) = self.plan()?;
+        let (_, _, template, body) = request.into_parts()?;
+        let url = template.url().as_str().to_string();
+        let path = match url.strip_prefix(self.client.baseurl.as_str()) {
+            Some(path) => path.to_string(),
+            None => template.url()[url::Position::BeforePath..].to_string(),
         };
-        let mut request = Request::new(client, operation, target.path);
-        for (name, values) in &target.query {
-            // A list is the name repeated; a single value is a list of one.
-            request = request.query_values(name, values);
-        }
-        for (name, value) in &target.headers {
-            request = request.header(name, Some(value))?;
-        }
-        let outside_spec = operation.is_outside_spec();
+        let body = match (body, upload) {
+            (crate::request::Body::Json(bytes), None) => Some(bytes),
+            _ => None,
+        };
+        Ok(Prepared { method: self.operation.method, url, path, body })
+    }
+
+    /// What the call amounts to, every check made: the request to its URL
+    /// (with its JSON body), and for a form, the upload that sends it (the
+    /// request then only says where it goes).
+    fn plan(&self) -> Result<(Request, Option<Upload<'a>>), Error> {
+        let (client, operation) = (self.client, self.operation);
+        let target = match &self.raw_path {
+            Some(path) => raw_target(operation, path.clone(), self.params.clone())?,
+            None => spec_target(operation, &self.params)?,
+        };
+        let request = target.request(client, operation)?;
         // A form goes through `Upload`: a file as the form's file part, or,
         // when no part is required, nothing (see `Upload::send`).
         let upload = || {
             let mut upload = client.upload(operation);
-            for (name, value) in &params {
+            for (name, value) in &self.params {
                 upload = upload.param(name.clone(), value);
             }
             upload
         };
-        if let (Some(file), None) = (&file, &body)
+        if let (Some(file), None) = (&self.file, &self.body)
             && operation.form_shape.is_some()
         {
-            return upload().file(file_part(operation), file).send().await;
+            return Ok((request, Some(upload().file(file_part(operation), file))));
         }
-        match (operation.body, body, file) {
-            (BodyKind::None, None, None) => crate::runtime::execute(client, request).await,
+        match (operation.body, &self.body, &self.file) {
+            (BodyKind::None, None, None) => Ok((request, None)),
             (BodyKind::Json, Some(body), None) => {
                 // The body as given is what is checked and what is sent: the
                 // spec's `x-drata-check` first, as the typed builders run it,
                 // then its shape.
-                crate::checks::by_name(operation, &body)?;
-                crate::runtime::execute(client, request.json(&body)?).await
+                crate::checks::by_name(operation, body)?;
+                Ok((request.json(body)?, None))
             }
-            (BodyKind::Json, None, None) if outside_spec => crate::runtime::execute(client, request).await,
+            (BodyKind::Json, None, None) if operation.is_outside_spec() => Ok((request, None)),
             (BodyKind::Json, None, _) => Err(invalid(operation, "a JSON body is required".into())),
             (BodyKind::Multipart, None, Some(_)) => {
                 Err(invalid(operation, "its form is not one the client knows".into()))
             }
-            (BodyKind::Multipart, None, None) if !requires_a_part(operation) => upload().send().await,
+            (BodyKind::Multipart, None, None) if !requires_a_part(operation) => Ok((request, Some(upload()))),
             (BodyKind::Multipart, _, None) => Err(invalid(operation, "a file to upload is required".into())),
             (BodyKind::None, _, _) => {
                 Err(invalid(operation, format!("a {} request takes no body", operation.method)))
@@ -158,6 +192,22 @@ impl Call<'_> {
             }
         }
     }
+}
+
+/// A request as it would be sent: see [`Call::prepare`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Prepared {
+    /// Its method.
+    pub method: crate::Method,
+    /// The whole URL: the API root, the path with each value
+    /// percent-encoded as one segment, and the query.
+    pub url: String,
+    /// The URL from the API root on, query included (`/v2/vendors?size=3`).
+    pub path: String,
+    /// The JSON body, byte for byte as it is sent; `None` without one, and
+    /// for a form (its files are read as it is sent).
+    pub body: Option<bytes::Bytes>,
 }
 
 /// Whether the operation's form has a part that must be sent.
@@ -238,6 +288,25 @@ pub(crate) struct Target {
     pub(crate) headers: Vec<(&'static str, String)>,
 }
 
+impl Target {
+    /// The request of `operation` to this target, without a body: the one
+    /// place a call's or an upload's target becomes its URL and headers.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when a header value cannot be sent.
+    pub(crate) fn request(self, client: &Client, operation: &'static Operation) -> Result<Request, Error> {
+        let mut request = Request::new(client, operation, self.path);
+        for (name, values) in &self.query {
+            // A list is the name repeated; a single value is a list of one.
+            request = request.query_values(name, values);
+        }
+        for (name, value) in &self.headers {
+            request = request.header(name, Some(value))?;
+        }
+        Ok(request)
+    }
+}
+
 /// The name of the file part of `operation`'s form (`file` when it names none).
 fn file_part(operation: &'static Operation) -> String {
     match operation.form_shape {
@@ -309,12 +378,34 @@ fn raw_target(
     path: String,
     params: Vec<(String, String)>,
 ) -> Result<Target, Error> {
-    if !path.starts_with('/') || path.contains("..") || path.contains(['?', '#']) {
+    let shown = || crate::error::printable(&path);
+    if !path.starts_with('/') || path.contains(['?', '#']) {
         return Err(invalid(
             operation,
             format!(
-                "the path must start with `/`, relative to the API root, without `..`, `?` or `#`, not `{}`",
-                crate::error::cut(&path)
+                "the path must start with `/`, relative to the API root, without `?` or `#` (give the query as parameters), not `{}`",
+                shown()
+            ),
+        ));
+    }
+    // The URL parser drops tabs and line breaks, reads `\` as `/` and
+    // resolves dot segments: each would make the path sent another than the
+    // one given and checked.
+    if path.chars().any(|c| c.is_control() || c == '\\') {
+        return Err(invalid(
+            operation,
+            format!(
+                "the path must not hold control characters (a tab, a line break…) or `\\`, as `{}` does",
+                shown()
+            ),
+        ));
+    }
+    if path.split('/').any(is_dot_segment) {
+        return Err(invalid(
+            operation,
+            format!(
+                "the path must not hold a `.` or `..` segment, in any encoding, as `{}` does: a path names one resource, never a step up or aside",
+                shown()
             ),
         ));
     }

@@ -183,7 +183,7 @@ mod types_ext;
 mod upload;
 mod wait;
 
-pub use call::Call;
+pub use call::{Call, Prepared};
 pub use config::{API_KEY_ENV, ClientBuilder, DEFAULT_MAX_ANSWER_BYTES, Region, USER_AGENT_VALUE};
 #[cfg(feature = "v1-connections")]
 pub use connections::ConnectionFilter;

@@ -272,7 +272,7 @@ pub(crate) fn path_segment(
 
 /// Whether `text` is `.` or `..` once percent-decoded, as many times as a
 /// server might decode it (`%2e`, `%252e`, …).
-fn is_dot_segment(text: &str) -> bool {
+pub(crate) fn is_dot_segment(text: &str) -> bool {
     let mut current = text.to_string();
     // Each decoding shortens a text that holds an escape, so this ends.
     loop {

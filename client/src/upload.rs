@@ -23,7 +23,7 @@ use crate::error::Error;
 use crate::operation::Operation;
 #[cfg(feature = "personnel")]
 use crate::personnel::PersonnelCsv;
-use crate::request::{FormBody, FormPart, PartValue, Progress, Request, invalid};
+use crate::request::{FormBody, FormPart, PartValue, Progress, invalid};
 use crate::response::Response;
 use crate::shape::Shape;
 
@@ -161,13 +161,7 @@ impl<'a> Upload<'a> {
             true => None,
             false => Some(form(operation, parts, checked.as_ref(), progress).await?),
         };
-        let mut request = Request::new(client, operation, target.path);
-        for (name, values) in &target.query {
-            request = request.query_values(name, values);
-        }
-        for (name, value) in &target.headers {
-            request = request.header(name, Some(value))?;
-        }
+        let request = target.request(client, operation)?;
         let request = match form {
             Some(form) => request.form(form),
             None => request,

@@ -79,6 +79,11 @@ async fn a_listing_that_repeats_a_page_ends_in_an_error_naming_the_operation() {
     );
 }
 
+/// The paths of the requests `server` received, in order.
+async fn received_paths(server: &MockServer) -> Vec<String> {
+    server.received_requests().await.unwrap_or_default().iter().map(|r| r.url.path().to_string()).collect()
+}
+
 #[tokio::test]
 async fn an_address_is_one_path_segment_and_an_empty_one_is_refused() {
     let server = MockServer::start().await;
@@ -95,13 +100,7 @@ async fn an_address_is_one_path_segment_and_an_empty_one_is_refused() {
         empty.to_string(),
         "invalid request, nothing was sent: GET /users/{email}/email: `email` must not be empty"
     );
-    let paths: Vec<String> = server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .map(|r| r.url.path().to_string())
-        .collect();
+    let paths = received_paths(&server).await;
     assert_eq!(paths, ["/public/users/a+b@x.com/email", "/public/users/a%2Fb%20c@x.com/email"]);
 }
 
@@ -126,14 +125,60 @@ async fn a_dot_segment_in_any_encoding_is_refused_and_nothing_is_sent() {
     // Dots within a value are an ordinary value, sent as one segment.
     client.get_user_by_email().email("...").send().await.expect("three dots");
     client.get_user_by_email().email("a.b@x.com").send().await.expect("an address");
-    let paths: Vec<String> = server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .map(|r| r.url.path().to_string())
-        .collect();
+    let paths = received_paths(&server).await;
     assert_eq!(paths, ["/public/users/.../email", "/public/users/a.b@x.com/email"]);
+}
+
+#[tokio::test]
+async fn a_raw_path_that_steps_up_or_holds_a_control_character_is_refused_and_nothing_is_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 1})))
+        .mount(&server)
+        .await;
+    let client = client_for(&server.uri());
+    let dots = "the path must not hold a `.` or `..` segment, in any encoding";
+    let controls = "the path must not hold control characters (a tab, a line break…) or `\\`";
+    for (path, why) in [
+        ("/users/7/..", dots),
+        ("/users/../connections", dots),
+        ("/users/%2e%2e/connections", dots),
+        ("/users/.%2E", dots),
+        ("/users/%252e/email", dots),
+        ("/users/./7", dots),
+        ("/users/7\r\nX-Injected: 1", controls),
+        ("/users/\t7", controls),
+        ("/users/7\u{85}", controls),
+        ("/users\\..\\connections", controls),
+    ] {
+        let refused = client.raw(drata::Method::Get, path).send().await.expect_err(path);
+        assert!(refused.is_invalid_input(), "{path}: {refused:?}");
+        assert!(refused.to_string().contains(why), "{path}: {refused}");
+        assert!(!refused.to_string().contains(['\r', '\n', '\t']), "shown escaped: {refused}");
+    }
+    // Dots inside a segment are a value like another.
+    client.raw(drata::Method::Get, "/users/a.b@x.com/email").send().await.expect("an address");
+    assert_eq!(received_paths(&server).await, ["/public/users/a.b@x.com/email"]);
+}
+
+#[test]
+fn a_prepared_call_is_the_request_send_makes_url_and_body_byte_for_byte() {
+    let client = drata_tests::builder_for("http://127.0.0.1:9").build().expect("client");
+    let get =
+        client.call(&operations::GET_USER_BY_EMAIL).param("email", "a/b c@x.com").prepare().expect("valid");
+    assert_eq!(
+        (get.method, get.url.as_str(), get.path.as_str(), get.body),
+        (
+            drata::Method::Get,
+            "http://127.0.0.1:9/public/users/a%2Fb%20c@x.com/email",
+            "/users/a%2Fb%20c@x.com/email",
+            None
+        )
+    );
+    let refused = client.call(&operations::GET_USER_BY_EMAIL).param("email", "%2e%2e").prepare();
+    assert!(refused.is_err_and(|e| e.to_string().contains("`email` must not be `%2e%2e`")));
+    let v2 = client.call(&drata::v2::operations::LIST_VENDORS).param("size", "3").prepare().expect("valid");
+    assert_eq!(v2.path, "/v2/vendors?size=3");
 }
 
 #[tokio::test]
@@ -202,11 +247,11 @@ async fn a_generic_call_checks_what_the_typed_builders_check_and_sends_nothing_e
         ),
         (
             client.raw(Method::Get, "users"),
-            "the path must start with `/`, relative to the API root, without `..`, `?` or `#`, not `users`",
+            "the path must start with `/`, relative to the API root, without `?` or `#` (give the query as parameters), not `users`",
         ),
         (
             client.raw(Method::Get, "/users/../admin"),
-            "the path must start with `/`, relative to the API root, without `..`, `?` or `#`, not `/users/../admin`",
+            "the path must not hold a `.` or `..` segment, in any encoding, as `/users/../admin` does: a path names one resource, never a step up or aside",
         ),
         (client.raw(Method::Get, "/users").body(json!({})), "a GET request takes no body"),
     ];
