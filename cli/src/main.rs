@@ -39,7 +39,7 @@ fn main() -> ExitCode {
                     let text = e.render().to_string();
                     text.lines().next().unwrap_or_default().trim_start_matches("error: ").to_string()
                 });
-                output::print_json_line(&Failure::Invalid(message).to_json());
+                output::print_json_line(&Failure::Invalid(message).to_json(), false);
             }
             if let Some(hint) = hint {
                 output::eprint_line(&format!("error: {hint}"));
@@ -72,6 +72,7 @@ fn main() -> ExitCode {
     // Where a failure is also said as JSON on stdout (auto resolved as the commands resolve it).
     let format = output::Format::resolve(cli.output, cli.json);
     let json = format != output::Format::Table;
+    let compact = format == output::Format::Ndjson;
     let outcome = runtime.block_on(async {
         tokio::select! {
             result = run(cli, operation) => Ok(result),
@@ -93,6 +94,7 @@ fn main() -> ExitCode {
             if json {
                 output::print_json_line(
                     &serde_json::json!({"error": {"kind": "interrupted", "message": message, "exitCode": code}}),
+                    compact,
                 );
             }
             output::eprint_line(&message);
@@ -105,7 +107,7 @@ fn main() -> ExitCode {
         failure => {
             // A script reading stdout gets the error as JSON too.
             if json && !matches!(failure, Failure::Output(_)) {
-                output::print_json_line(&failure.to_json());
+                output::print_json_line(&failure.to_json(), compact);
             }
             output::eprint_line(&format!("error: {}", failure.message()));
             ExitCode::from(failure.exit_code())

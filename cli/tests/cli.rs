@@ -366,6 +366,50 @@ fn text_from_the_server_is_shown_escaped_never_interpreted() {
 }
 
 #[test]
+fn json_output_escapes_c1_controls_and_bidi_overrides_and_keeps_the_value() {
+    let alias = "csi\u{9b}31m rlo\u{202e}txt.exe";
+    let raw = Raw::start(move |_, _| Act::Answer(page_of(&[connection(1, alias)])));
+    for format in
+        [&["--json"][..], &["--output", "ndjson"], &["--output", "ndjson", "--all"], &["--json", "--all"]]
+    {
+        let run = raw.drata(&[&["connections", "list"], format].concat());
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            !run.stdout.contains('\u{9b}') && !run.stdout.contains('\u{202e}'),
+            "{format:?}: {:?}",
+            run.stdout
+        );
+        assert!(run.stdout.contains(r#""csi\u009b31m rlo\u202etxt.exe""#), "{format:?}: {}", run.stdout);
+        let first = run.stdout.lines().next().filter(|_| format.contains(&"ndjson")).map(str::to_string);
+        let value: serde_json::Value =
+            serde_json::from_str(first.as_deref().unwrap_or(&run.stdout)).expect("valid JSON");
+        let item =
+            if value.is_array() { &value[0] } else { value.get("data").map_or(&value, |data| &data[0]) };
+        assert_eq!(item["clientAlias"], alias, "{format:?}");
+    }
+    // The table shows the same characters escaped, the error document too.
+    let table = raw.drata(&["connections", "list"]);
+    assert!(table.stdout.contains(r"csi\u{9b}31m rlo\u{202e}txt.exe"), "{}", table.stdout);
+    let refused = Raw::start(|_, _| {
+        Act::Answer(drata_tests::raw::json_answer(
+            400,
+            r#"{"statusCode": 400, "code": 1, "message": "bad \u009b2J\u202e name"}"#,
+        ))
+    });
+    let run = refused.drata(&["--json", "connections", "list"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        !run.stdout.contains('\u{9b}') && !run.stderr.contains('\u{9b}'),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(run.stdout.contains(r#""drataMessage": "bad \u009b2J\u202e name""#), "{}", run.stdout);
+    assert_eq!(run.json()["error"]["drataMessage"], "bad \u{9b}2J\u{202e} name");
+    assert!(run.stderr.contains(r"bad \u{9b}2J\u{202e} name"), "{}", run.stderr);
+}
+
+#[test]
 fn wide_characters_keep_the_table_aligned() {
     let raw = Raw::start(|_, _| Act::Answer(page_of(&[connection(1, "日本語"), connection(22, "ab")])));
     let run = raw.drata(&["connections", "list"]);
