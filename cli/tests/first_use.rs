@@ -292,6 +292,31 @@ fn a_failure_is_json_on_stdout_with_json_wherever_the_flag_is() {
 }
 
 #[test]
+fn a_usage_error_in_json_is_clap_s_whole_message_and_in_ndjson_one_line() {
+    // Colours forced: the JSON message is plain text all the same.
+    let colours = [("CLICOLOR_FORCE", "1")];
+    let missing = run_with(&["--json", "vcs-identities", "toggle", "1", "--on"], None, &colours);
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert_eq!(
+        missing.json(),
+        json!({"error": {"kind": "invalid", "exitCode": 2, "message": "the following required arguments were not provided:\n  --field <FIELD>\n\nUsage: drata vcs-identities toggle --field <FIELD> <ID|--username <NAME>> <--on|--off>\n\nFor more information, try '--help'."}})
+    );
+    let misspelt = run_with(&["--output", "ndjson", "connections", "list", "--limt", "3"], None, &colours);
+    assert_eq!(misspelt.code, 2, "{}", misspelt.stderr);
+    assert_eq!(
+        misspelt.stdout,
+        "{\"error\":{\"kind\":\"invalid\",\"message\":\"unexpected argument '--limt' found\\n\\n  tip: a similar argument exists: '--limit'\\n\\nUsage: drata connections list --limit <N>\\n\\nFor more information, try '--help'.\",\"exitCode\":2}}\n",
+        "one line of JSON"
+    );
+    // A failure of a command is one line too.
+    let fake = Fake::new();
+    let failed = fake.drata(&["--output", "ndjson", "users", "get", "999"]);
+    assert_eq!(failed.code, 1, "{}", failed.stderr);
+    assert_eq!(failed.stdout.lines().count(), 1, "{}", failed.stdout);
+    assert_eq!(failed.json()["error"]["status"], 404);
+}
+
+#[test]
 fn tables_fit_the_width_they_are_given() {
     let fake = Fake::new();
     let wide = fake.drata(&["vcs-identities", "list"]);
