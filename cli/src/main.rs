@@ -115,7 +115,7 @@ fn main() -> ExitCode {
             if json && !matches!(failure, Failure::Output(_)) {
                 output::print_json_line(&failure.to_json(), compact);
             }
-            output::eprint_line(&format!("error: {}", failure.message()));
+            output::eprint_line(&failure.stderr_text());
             ExitCode::from(failure.exit_code())
         }
     }

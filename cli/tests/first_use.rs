@@ -317,6 +317,24 @@ fn a_usage_error_in_json_is_clap_s_whole_message_and_in_ndjson_one_line() {
 }
 
 #[test]
+fn a_long_message_of_drata_s_is_cut_on_stderr_and_whole_in_json() {
+    let long = "x".repeat(300_000);
+    let body = json!({"statusCode": 400, "code": 10400, "message": long}).to_string();
+    let raw = Raw::start(move |_, _| Act::Answer(json_answer(400, &body)));
+    let said = format!(
+        "error: GET /connections: Drata answered 400 Bad Request: {}… (300000 characters) (code 10400). Check the request against the operation's documentation.\nnote: Drata's message is shown cut; --json prints it whole, as `drataMessage`\n",
+        "x".repeat(200)
+    );
+    let table = raw.drata(&["connections", "list"]);
+    assert_eq!((table.code, table.stdout.as_str(), table.stderr.as_str()), (1, "", said.as_str()));
+    let json = raw.drata(&["--json", "connections", "list"]);
+    assert_eq!((json.code, json.stderr.as_str()), (1, said.as_str()));
+    let error = &json.json()["error"];
+    assert_eq!(error["drataMessage"].as_str(), Some(long.as_str()), "whole in JSON");
+    assert_eq!((error["status"].as_u64(), error["code"].as_i64()), (Some(400), Some(10400)));
+}
+
+#[test]
 fn tables_fit_the_width_they_are_given() {
     let fake = Fake::new();
     let wide = fake.drata(&["vcs-identities", "list"]);
