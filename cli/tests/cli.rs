@@ -904,3 +904,76 @@ fn drata_v2_stops_at_a_cursor_given_twice() {
     assert!(run.stderr.contains("the server gave the cursor `c2` a second time"), "{}", run.stderr);
     assert_eq!(raw.server.requests(), 2, "no loop");
 }
+
+/// The page a request asks for (`page=N` of its query; 1 when none).
+fn page_asked(request: &str) -> u32 {
+    let line = request.lines().next().unwrap_or("");
+    let query = line.split_whitespace().nth(1).and_then(|target| target.split_once('?')).map_or("", |q| q.1);
+    query.split('&').find_map(|pair| pair.strip_prefix("page=")).and_then(|n| n.parse().ok()).unwrap_or(1)
+}
+
+#[test]
+fn a_listing_that_ends_short_of_its_total_says_so_on_stderr_and_exits_0() {
+    // Drata counts 20 connections and 20 users, but page 2 comes back empty
+    // after 12 of them; v2 counts 5 vendors and its last page comes after 3.
+    let raw = Raw::start(|_, request| {
+        let line = request.lines().next().unwrap_or("").to_string();
+        let page = page_asked(request);
+        Act::Answer(if line.starts_with("GET /public/v2/vendors") {
+            let data: Vec<_> =
+                (1..=3).map(|id| serde_json::json!({"id": id, "name": format!("Vendor {id}")})).collect();
+            let body = serde_json::json!({"data": data, "pagination": {"cursor": null, "totalCount": 5}});
+            drata_tests::raw::json_answer(200, &body.to_string())
+        } else if line.starts_with("GET /public/users") {
+            let data: Vec<_> = if page == 1 {
+                (1..=12).map(|id| serde_json::json!({"id": id, "email": format!("u{id}@example.com"), "firstName": "F", "lastName": "L", "roles": [], "identities": []})).collect()
+            } else {
+                Vec::new()
+            };
+            let body = serde_json::json!({"data": data, "page": page, "limit": 50, "total": 20});
+            drata_tests::raw::json_answer(200, &body.to_string())
+        } else {
+            let data: Vec<_> =
+                if page == 1 { (1..=12).map(|id| connection(id, "IdP")).collect() } else { Vec::new() };
+            let body = serde_json::json!({"data": data, "page": page, "limit": 50, "total": 20});
+            drata_tests::raw::json_answer(200, &body.to_string())
+        })
+    });
+    let short = |what: &str, listed: usize, counted: usize| {
+        format!(
+            "warning: the listing ended after {listed} of the {counted} {what} Drata counted (some may have gone while it was read, or the pages stopped early)\n"
+        )
+    };
+    for (args, what, listed, counted) in [
+        (&["--json", "connections", "list", "--all"][..], "connections", 12, 20),
+        (&["--output", "ndjson", "connections", "list", "--all"], "connections", 12, 20),
+        (&["connections", "list", "--all"], "connections", 12, 20),
+        (&["--json", "users", "list", "--all"], "users", 12, 20),
+        (&["--json", "op", "list-connections", "--all"], "item(s)", 12, 20),
+        (&["--output", "ndjson", "api", "GET", "/connections", "--paginate"], "item(s)", 12, 20),
+        (&["--json", "v2", "list-vendors", "--include-total-count", "true", "--all"], "item(s)", 3, 5),
+    ] {
+        let run = raw.drata(args);
+        assert_eq!((run.code, run.stderr.as_str()), (0, short(what, listed, counted).as_str()), "{args:?}");
+        let shown = if args.contains(&"ndjson") {
+            run.stdout.lines().count()
+        } else if args.contains(&"--json") {
+            run.json().as_array().map_or(0, Vec::len)
+        } else {
+            run.stdout.lines().count() - 2 // the header and the count
+        };
+        assert_eq!(shown, listed, "{args:?}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn a_listing_that_reaches_its_total_says_nothing_on_stderr() {
+    let fake = Fake::new();
+    for args in [
+        &["connections", "list", "--all", "--limit", "4"][..],
+        &["--json", "op", "list-connections", "--all"],
+    ] {
+        let run = fake.drata(args);
+        assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{args:?}");
+    }
+}
