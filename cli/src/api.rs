@@ -68,7 +68,7 @@ pub async fn run(context: &Context, out: &mut Stdout, args: ApiArgs) -> Result<(
     for (name, value) in &query {
         call = call.param(name.clone(), value.clone());
     }
-    crate::op::all_items(context, out, operation, call.items()).await
+    crate::op::all_items(context, out, operation, call.pages()).await
 }
 
 fn method(text: &str) -> Result<Method, Failure> {

@@ -299,10 +299,12 @@ pub async fn list_connections(context: &Context, out: &mut Stdout, args: ListArg
         };
         let progress = output::items_bar("connections");
         let mut pages = client.connection_pages(filter);
+        let mut tally = crate::listing::Tally::default();
         let mut all = Vec::new();
         while let Some(page) = pages.try_next().await? {
             output::set_items_total(&progress, "connections", u64::try_from(page.total).unwrap_or(0));
             progress.inc(page.data.len() as u64);
+            tally.page(page.data.len(), u64::try_from(page.total).ok());
             if format == Format::Ndjson {
                 // Each page's connections as it arrives.
                 page.data.iter().try_for_each(|item| out.item(item))?;
@@ -312,6 +314,7 @@ pub async fn list_connections(context: &Context, out: &mut Stdout, args: ListArg
             }
         }
         progress.finish_and_clear();
+        tally.finish("connections");
         if format == Format::Ndjson {
             return Ok(());
         }

@@ -59,6 +59,19 @@ impl Failure {
         }
     }
 
+    /// What stderr says: `error: ` and the message, then, when the message
+    /// quotes Drata's cut (the client quotes 200 characters of it), where
+    /// it is whole: the `drataMessage` of the JSON error.
+    pub fn stderr_text(&self) -> String {
+        let message = format!("error: {}", self.message());
+        match self {
+            Failure::Call(e) if matches!(&**e, drata::Error::Api(api) if api.message_is_cut()) => format!(
+                "{message}\nnote: Drata's message is shown cut; --json prints it whole, as `drataMessage`"
+            ),
+            _ => message,
+        }
+    }
+
     /// `{"error": {...}}`: the message, its kind and exit code, and what
     /// the client knows of the call (operation, status, Drata's message).
     pub fn to_json(&self) -> Value {

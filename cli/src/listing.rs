@@ -64,10 +64,12 @@ where
         }
         Fetch::All(mut pages) => {
             let progress = output::items_bar(what);
+            let mut tally = Tally::default();
             let mut all = Vec::new();
             while let Some(page) = pages.try_next().await? {
                 output::set_items_total(&progress, what, u64::try_from(page.total()).unwrap_or(0));
                 progress.inc(page.items().len() as u64);
+                tally.page(page.items().len(), u64::try_from(page.total()).ok());
                 if format == Format::Ndjson {
                     // Each page's items as it arrives.
                     page.items().iter().try_for_each(|item| out.item(item))?;
@@ -77,6 +79,7 @@ where
                 }
             }
             progress.finish_and_clear();
+            tally.finish(what);
             if format == Format::Ndjson {
                 return Ok(());
             }
@@ -87,6 +90,44 @@ where
             table(out, columns, &all)?;
             out.line(&format!("{} {what}", all.len()))
         }
+    }
+}
+
+/// How far a listing of every page got against what Drata counted (a
+/// page's `total` in v1, `totalCount` in v2 when asked for): the one place
+/// every `--all` and `--paginate` loop counts, so that a listing ending
+/// short of its count is said, on stderr, whatever the output; the exit
+/// code stays that of the listing.
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// The items the pages held.
+    listed: u64,
+    /// The latest count a page gave.
+    counted: Option<u64>,
+}
+
+impl Tally {
+    /// Counts a page: its items, and the listing's count when it gives one.
+    pub fn page(&mut self, items: usize, counted: Option<u64>) {
+        self.listed = self.listed.saturating_add(items as u64);
+        self.counted = counted.or(self.counted);
+    }
+
+    /// After the last page: a warning on stderr when fewer items came than
+    /// Drata counted.
+    pub fn finish(&self, what: &str) {
+        if let Some(line) = self.shortfall(what) {
+            output::warn(&line);
+        }
+    }
+
+    /// What [`Tally::finish`] says, if anything.
+    fn shortfall(&self, what: &str) -> Option<String> {
+        let counted = self.counted.filter(|counted| self.listed < *counted)?;
+        Some(format!(
+            "the listing ended after {} of the {counted} {what} Drata counted (some may have gone while it was read, or the pages stopped early)",
+            self.listed
+        ))
     }
 }
 
@@ -165,6 +206,24 @@ mod tests {
         );
         assert_eq!(footer("connection(s)", 1, 20, 0, 0), "no connections");
         assert_eq!(footer("users", 1, 20, 0, 0), "no users");
+    }
+
+    #[test]
+    fn a_tally_says_a_listing_that_ended_short_of_drata_s_count() {
+        let mut tally = Tally::default();
+        tally.page(10, Some(20));
+        tally.page(2, None);
+        assert_eq!(
+            tally.shortfall("users").as_deref(),
+            Some(
+                "the listing ended after 12 of the 20 users Drata counted (some may have gone while it was read, or the pages stopped early)"
+            )
+        );
+        tally.page(8, Some(20));
+        assert_eq!(tally.shortfall("users"), None, "every item came");
+        let mut uncounted = Tally::default();
+        uncounted.page(3, None);
+        assert_eq!(uncounted.shortfall("item(s)"), None, "nothing to compare with");
     }
 
     #[test]

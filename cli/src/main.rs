@@ -33,13 +33,19 @@ fn main() -> ExitCode {
         Ok(matches) => matches,
         Err(e) => {
             let hint = usage_hint(&e);
-            // A script reading JSON gets a usage error as JSON too.
-            if e.use_stderr() && json_requested() {
+            // A script reading JSON gets a usage error as JSON too: clap's
+            // whole message (the arguments it names, its tip, the usage),
+            // as plain text (`StyledStr`'s `Display` writes no styling).
+            let format = requested_format();
+            if e.use_stderr() && format != output::Format::Table {
                 let message = hint.clone().unwrap_or_else(|| {
                     let text = e.render().to_string();
-                    text.lines().next().unwrap_or_default().trim_start_matches("error: ").to_string()
+                    text.trim_end().trim_start_matches("error: ").to_string()
                 });
-                output::print_json_line(&Failure::Invalid(message).to_json());
+                output::print_json_line(
+                    &Failure::Invalid(message).to_json(),
+                    format == output::Format::Ndjson,
+                );
             }
             if let Some(hint) = hint {
                 output::eprint_line(&format!("error: {hint}"));
@@ -72,6 +78,7 @@ fn main() -> ExitCode {
     // Where a failure is also said as JSON on stdout (auto resolved as the commands resolve it).
     let format = output::Format::resolve(cli.output, cli.json);
     let json = format != output::Format::Table;
+    let compact = format == output::Format::Ndjson;
     let outcome = runtime.block_on(async {
         tokio::select! {
             result = run(cli, operation) => Ok(result),
@@ -93,6 +100,7 @@ fn main() -> ExitCode {
             if json {
                 output::print_json_line(
                     &serde_json::json!({"error": {"kind": "interrupted", "message": message, "exitCode": code}}),
+                    compact,
                 );
             }
             output::eprint_line(&message);
@@ -105,9 +113,9 @@ fn main() -> ExitCode {
         failure => {
             // A script reading stdout gets the error as JSON too.
             if json && !matches!(failure, Failure::Output(_)) {
-                output::print_json_line(&failure.to_json());
+                output::print_json_line(&failure.to_json(), compact);
             }
-            output::eprint_line(&format!("error: {}", failure.message()));
+            output::eprint_line(&failure.stderr_text());
             ExitCode::from(failure.exit_code())
         }
     }
@@ -119,10 +127,12 @@ pub fn arguments() -> Vec<String> {
     std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect()
 }
 
-/// Whether stdout gets JSON, read from the arguments as given (for a
-/// command line clap could not read): `--json`, `--output json|ndjson`, or
-/// `auto` (the default, or DRATA_OUTPUT) when stdout is not a terminal.
-fn json_requested() -> bool {
+/// What stdout gets, read from the arguments as given (for a command line
+/// clap could not read), as [`output::Format::resolve`] decides it: JSON
+/// for `--json` or `--output json`, one line of it for `--output ndjson`,
+/// and for `auto` (the default, or DRATA_OUTPUT) JSON when stdout is not a
+/// terminal.
+fn requested_format() -> output::Format {
     let args = arguments();
     let given = args
         .windows(2)
@@ -131,12 +141,14 @@ fn json_requested() -> bool {
         .or_else(|| args.iter().find_map(|a| a.strip_prefix("--output=").map(str::to_string)))
         .or_else(|| std::env::var("DRATA_OUTPUT").ok().filter(|v| !v.trim().is_empty()));
     if args.iter().any(|a| a == "--json") {
-        return true;
+        return output::Format::Json;
     }
     match given.as_deref().map(str::trim) {
-        Some("json" | "ndjson") => true,
-        Some("table") => false,
-        _ => !std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        Some("json") => output::Format::Json,
+        Some("ndjson") => output::Format::Ndjson,
+        Some("table") => output::Format::Table,
+        _ if std::io::IsTerminal::is_terminal(&std::io::stdout()) => output::Format::Table,
+        _ => output::Format::Json,
     }
 }
 

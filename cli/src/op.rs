@@ -171,7 +171,7 @@ async fn call(
         call = call.body(body);
     }
     if flag(matches, "all") {
-        return all_items(context, out, operation, call.items()).await;
+        return all_items(context, out, operation, call.pages()).await;
     }
     let answer = crate::inflight::call(operation, &path, call.send()).await?;
     print_answer(context, out, operation, answer.bytes())
@@ -297,23 +297,36 @@ fn page_footer(answer: &Value, shown: usize) -> String {
     }
 }
 
-/// `--all`: every item, as `--output` asks: one a line as each page
-/// arrives (`ndjson`), one JSON array, or a table.
+/// `--all`: every item of every page, as `--output` asks: one a line as
+/// each page arrives (`ndjson`), one JSON array, or a table; a listing that
+/// ends short of the count its pages give is said on stderr.
 pub async fn all_items(
     context: &Context,
     out: &mut Stdout,
     operation: &'static drata::Operation,
-    mut items: futures::stream::BoxStream<'_, Result<Value, drata::Error>>,
+    mut pages: futures::stream::BoxStream<'_, Result<Value, drata::Error>>,
 ) -> Result<(), Failure> {
-    if context.format() == Format::Ndjson {
-        while let Some(item) = items.try_next().await? {
-            out.item(&item)?;
+    let mut tally = crate::listing::Tally::default();
+    let mut all = Vec::new();
+    while let Some(mut page) = pages.try_next().await? {
+        // v1's count is the page's `total`; v2's, its `totalCount` when asked for.
+        let counted =
+            page.get("total").or_else(|| page.pointer("/pagination/totalCount")).and_then(Value::as_u64);
+        let items = match page.get_mut("data").map(Value::take) {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        };
+        tally.page(items.len(), counted);
+        if context.format() == Format::Ndjson {
+            items.iter().try_for_each(|item| out.item(item))?;
             out.flush()?;
+        } else {
+            all.extend(items);
         }
-        return Ok(());
     }
-    let all: Vec<Value> = items.try_collect().await?;
+    tally.finish("item(s)");
     match context.format() {
+        Format::Ndjson => Ok(()),
         Format::Table => {
             spec_table::print_items(out, &spec_table::columns(operation), &all)?;
             out.line(&format!("{} item(s)", all.len()))

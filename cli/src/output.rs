@@ -6,8 +6,8 @@
 //!   write error (a full disk) is an error, never a panic.
 //! - Text from the server or a user file is shown through [`text`], which
 //!   makes control characters visible instead of letting the terminal act
-//!   on them. JSON output is exact JSON (control characters escaped by the
-//!   JSON writer).
+//!   on them. JSON output is exact JSON, whose one writer escapes the same
+//!   characters (`\u009b`, `\u202e`): a parser reads the value as sent.
 //! - Progress is drawn on stderr, only when stderr is a terminal.
 
 use std::borrow::Cow;
@@ -71,7 +71,7 @@ impl Stdout {
     /// Writes one item of a streamed listing as a line of JSON, and sends
     /// it on at once (`--output ndjson --all`: each page as it arrives).
     pub fn item<T: serde::Serialize>(&mut self, value: &T) -> Result<(), Failure> {
-        serde_json::to_writer(&mut self.out, value).map_err(json_failure)?;
+        write_json(&mut self.out, value, true).map_err(json_failure)?;
         self.line("")
     }
 
@@ -82,11 +82,7 @@ impl Stdout {
 
     /// Writes a value as pretty JSON and a line break.
     pub fn json<T: serde::Serialize>(&mut self, value: &T) -> Result<(), Failure> {
-        if self.compact {
-            serde_json::to_writer(&mut self.out, value).map_err(json_failure)?;
-        } else {
-            serde_json::to_writer_pretty(&mut self.out, value).map_err(json_failure)?;
-        }
+        write_json(&mut self.out, value, self.compact).map_err(json_failure)?;
         self.line("")
     }
 
@@ -202,12 +198,143 @@ fn cut_to(cell: &str, width: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Writes `value` as pretty JSON on stdout, outside any [`Stdout`]: the
-/// error document of a failed command (what cannot be written is dropped).
-pub fn print_json_line(value: &serde_json::Value) {
+/// Writes `value` as JSON on stdout, outside any [`Stdout`]: the error
+/// document of a failed command, pretty, or on one line when `compact`
+/// (`--output ndjson`); what cannot be written is dropped.
+pub fn print_json_line(value: &serde_json::Value, compact: bool) {
     let mut out = std::io::stdout().lock();
-    if serde_json::to_writer_pretty(&mut out, value).is_ok() {
+    if write_json(&mut out, value, compact).is_ok() {
         let _ = writeln!(out);
+    }
+}
+
+/// Writes `value` as JSON, pretty or on one line (`compact`): the one
+/// JSON writer of the command line's output, stdout's and stderr's alike.
+/// Besides what JSON must escape, it escapes every character a terminal
+/// would act on ([`acted_on`]: C1 controls, DEL, bidirectional controls)
+/// as `\uXXXX`, so that the JSON a terminal shows cannot move the cursor
+/// or reorder the line, and a parser reads the same value.
+fn write_json<W: Write, T: serde::Serialize + ?Sized>(
+    writer: W,
+    value: &T,
+    compact: bool,
+) -> serde_json::Result<()> {
+    if compact {
+        value.serialize(&mut serde_json::Serializer::with_formatter(
+            writer,
+            Escaped(serde_json::ser::CompactFormatter),
+        ))
+    } else {
+        value.serialize(&mut serde_json::Serializer::with_formatter(
+            writer,
+            Escaped(serde_json::ser::PrettyFormatter::new()),
+        ))
+    }
+}
+
+/// Writes `fragment` through `plain`, but each character `escaped` names
+/// as JSON's `\uXXXX` (every such character is below U+10000).
+fn escaping<W: ?Sized + Write>(
+    writer: &mut W,
+    fragment: &str,
+    escaped: impl Fn(char) -> bool,
+    mut plain: impl FnMut(&mut W, &str) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut start = 0;
+    for (at, c) in fragment.char_indices() {
+        if escaped(c) {
+            plain(writer, &fragment[start..at])?;
+            write!(writer, "\\u{:04x}", u32::from(c))?;
+            start = at + c.len_utf8();
+        }
+    }
+    plain(writer, &fragment[start..])
+}
+
+/// A JSON formatter that escapes, in strings (keys too), the characters
+/// [`acted_on`] names that serde_json writes as they are (it escapes only
+/// `"`, `\` and U+0000–U+001F), and leaves the rest to the formatter it
+/// wraps. Only the layout of arrays and objects differs between the
+/// compact and the pretty formatter, so those are delegated with strings;
+/// numbers, `null` and booleans are written the same by both.
+struct Escaped<F>(F);
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Escaped<F> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        escaping(writer, fragment, acted_on, |writer, plain| self.0.write_string_fragment(writer, plain))
+    }
+
+    fn begin_string<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.0.begin_string(writer)
+    }
+
+    fn end_string<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.0.end_string(writer)
+    }
+
+    fn write_char_escape<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        char_escape: serde_json::ser::CharEscape,
+    ) -> std::io::Result<()> {
+        self.0.write_char_escape(writer, char_escape)
+    }
+
+    /// JSON kept as it came (an item of a listing, as Drata sent it): valid
+    /// JSON, so a character from U+007F up is inside a string, where its
+    /// escape is the same value; a C0 control there is white space between
+    /// values, and stays.
+    fn write_raw_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let in_a_string = |c: char| u32::from(c) >= 0x7f && acted_on(c);
+        escaping(writer, fragment, in_a_string, |writer, plain| self.0.write_raw_fragment(writer, plain))
+    }
+
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(writer)
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.0.end_array(writer)
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> std::io::Result<()> {
+        self.0.begin_array_value(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(writer)
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(writer)
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.0.end_object(writer)
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> std::io::Result<()> {
+        self.0.begin_object_key(writer, first)
+    }
+
+    fn end_object_key<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.0.end_object_key(writer)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(writer)
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(writer)
     }
 }
 
@@ -238,14 +365,23 @@ pub fn joined(items: &[serde_json::Value]) -> String {
         .join(",")
 }
 
-/// Text for a terminal: control characters (and the bidirectional
-/// overrides that reorder what is shown) written as visible escapes, so
-/// that text from a server or a file cannot move the cursor, recolour,
-/// retitle the terminal or fake a line.
+/// Whether a terminal acts on `c` instead of showing it: a control
+/// character (U+0000–U+001F, DEL, the C1 controls U+0080–U+009F, among them
+/// U+009B, which opens an escape sequence as ESC [ does), or a
+/// bidirectional control that reorders what is shown (U+061C, U+200E,
+/// U+200F, U+202A–U+202E, U+2066–U+2069). [`text`] and the JSON writer
+/// escape the same characters.
+pub fn acted_on(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text for a terminal: the characters it would act on ([`acted_on`])
+/// written as visible escapes, so that text from a server or a file cannot
+/// move the cursor, recolour, retitle the terminal, reorder a line or fake
+/// one.
 pub fn text(value: &str) -> Cow<'_, str> {
-    let unsafe_char =
-        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-    if !value.chars().any(unsafe_char) {
+    if !value.chars().any(acted_on) {
         return Cow::Borrowed(value);
     }
     let mut out = String::with_capacity(value.len() + 8);
@@ -254,7 +390,7 @@ pub fn text(value: &str) -> Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if unsafe_char(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if acted_on(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
@@ -365,5 +501,56 @@ mod tests {
         assert_eq!(text("two\nlines\r\tand\u{7f}\u{9b}"), "two\\nlines\\r\\tand\\u{7f}\\u{9b}");
         assert_eq!(text("abc\u{202e}txt.exe"), "abc\\u{202e}txt.exe");
         assert_eq!(message("first\nsecond \u{1b}[31m"), "first\nsecond \\u{1b}[31m");
+        assert_eq!(text("\u{61c}a\u{200e}b\u{200f}c\u{2069}"), "\\u{61c}a\\u{200e}b\\u{200f}c\\u{2069}");
+    }
+
+    #[test]
+    fn json_escapes_what_a_terminal_acts_on_and_parses_back_to_the_same_value() {
+        let value =
+            "csi\u{9b}31m rlo\u{202e}txt.exe del\u{7f} esc\u{1b} lrm\u{200e} isolate\u{2066} ok é 日本";
+        let document = serde_json::json!({"alias\u{9b}": value, "list": [value]});
+        for compact in [true, false] {
+            let mut bytes = Vec::new();
+            write_json(&mut bytes, &document, compact).expect("written");
+            let written = String::from_utf8(bytes).expect("UTF-8");
+            assert!(
+                written.chars().all(|c| c == '\n' || !acted_on(c)),
+                "nothing a terminal acts on: {written:?}"
+            );
+            assert!(
+                written.contains(
+                    r#""csi\u009b31m rlo\u202etxt.exe del\u007f esc\u001b lrm\u200e isolate\u2066 ok é 日本""#
+                ),
+                "{written}"
+            );
+            assert!(written.contains(r#""alias\u009b""#), "keys too: {written}");
+            let read: serde_json::Value = serde_json::from_str(&written).expect("valid JSON");
+            assert_eq!(read, document);
+        }
+        let mut compact = Vec::new();
+        write_json(&mut compact, &document, true).expect("written");
+        assert!(!compact.contains(&b'\n'), "one line");
+        let mut pretty = Vec::new();
+        write_json(&mut pretty, &document, false).expect("written");
+        let mut expected = serde_json::to_string_pretty(&document).expect("pretty");
+        for c in ['\u{9b}', '\u{202e}', '\u{7f}', '\u{200e}', '\u{2066}'] {
+            expected = expected.replace(c, &format!("\\u{:04x}", u32::from(c)));
+        }
+        assert_eq!(String::from_utf8_lossy(&pretty), expected, "the layout of serde_json's pretty printer");
+    }
+
+    #[test]
+    fn json_kept_as_drata_sent_it_is_escaped_the_same_way() {
+        // An item is written back as its text came: raw characters in its
+        // strings, and its own white space between values.
+        let sent = "{\n\t\"id\": 7, \"alias\": \"csi\u{9b}31m rlo\u{202e}txt\"\r\n}";
+        let item: drata::Tolerant<drata::types::CompactConnection> =
+            serde_json::from_str(sent).expect("an item");
+        let mut bytes = Vec::new();
+        write_json(&mut bytes, &[&item], true).expect("written");
+        let written = String::from_utf8(bytes).expect("UTF-8");
+        assert_eq!(written, "[{\n\t\"id\": 7, \"alias\": \"csi\\u009b31m rlo\\u202etxt\"\r\n}]");
+        let read: serde_json::Value = serde_json::from_str(&written).expect("valid JSON");
+        assert_eq!(read[0]["alias"], "csi\u{9b}31m rlo\u{202e}txt");
     }
 }

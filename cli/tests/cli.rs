@@ -366,6 +366,50 @@ fn text_from_the_server_is_shown_escaped_never_interpreted() {
 }
 
 #[test]
+fn json_output_escapes_c1_controls_and_bidi_overrides_and_keeps_the_value() {
+    let alias = "csi\u{9b}31m rlo\u{202e}txt.exe";
+    let raw = Raw::start(move |_, _| Act::Answer(page_of(&[connection(1, alias)])));
+    for format in
+        [&["--json"][..], &["--output", "ndjson"], &["--output", "ndjson", "--all"], &["--json", "--all"]]
+    {
+        let run = raw.drata(&[&["connections", "list"], format].concat());
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            !run.stdout.contains('\u{9b}') && !run.stdout.contains('\u{202e}'),
+            "{format:?}: {:?}",
+            run.stdout
+        );
+        assert!(run.stdout.contains(r#""csi\u009b31m rlo\u202etxt.exe""#), "{format:?}: {}", run.stdout);
+        let first = run.stdout.lines().next().filter(|_| format.contains(&"ndjson")).map(str::to_string);
+        let value: serde_json::Value =
+            serde_json::from_str(first.as_deref().unwrap_or(&run.stdout)).expect("valid JSON");
+        let item =
+            if value.is_array() { &value[0] } else { value.get("data").map_or(&value, |data| &data[0]) };
+        assert_eq!(item["clientAlias"], alias, "{format:?}");
+    }
+    // The table shows the same characters escaped, the error document too.
+    let table = raw.drata(&["connections", "list"]);
+    assert!(table.stdout.contains(r"csi\u{9b}31m rlo\u{202e}txt.exe"), "{}", table.stdout);
+    let refused = Raw::start(|_, _| {
+        Act::Answer(drata_tests::raw::json_answer(
+            400,
+            r#"{"statusCode": 400, "code": 1, "message": "bad \u009b2J\u202e name"}"#,
+        ))
+    });
+    let run = refused.drata(&["--json", "connections", "list"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        !run.stdout.contains('\u{9b}') && !run.stderr.contains('\u{9b}'),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(run.stdout.contains(r#""drataMessage": "bad \u009b2J\u202e name""#), "{}", run.stdout);
+    assert_eq!(run.json()["error"]["drataMessage"], "bad \u{9b}2J\u{202e} name");
+    assert!(run.stderr.contains(r"bad \u{9b}2J\u{202e} name"), "{}", run.stderr);
+}
+
+#[test]
 fn wide_characters_keep_the_table_aligned() {
     let raw = Raw::start(|_, _| Act::Answer(page_of(&[connection(1, "日本語"), connection(22, "ab")])));
     let run = raw.drata(&["connections", "list"]);
@@ -926,5 +970,78 @@ fn a_key_the_server_echoes_is_never_printed() {
             run.stdout,
             run.stderr
         );
+    }
+}
+
+/// The page a request asks for (`page=N` of its query; 1 when none).
+fn page_asked(request: &str) -> u32 {
+    let line = request.lines().next().unwrap_or("");
+    let query = line.split_whitespace().nth(1).and_then(|target| target.split_once('?')).map_or("", |q| q.1);
+    query.split('&').find_map(|pair| pair.strip_prefix("page=")).and_then(|n| n.parse().ok()).unwrap_or(1)
+}
+
+#[test]
+fn a_listing_that_ends_short_of_its_total_says_so_on_stderr_and_exits_0() {
+    // Drata counts 20 connections and 20 users, but page 2 comes back empty
+    // after 12 of them; v2 counts 5 vendors and its last page comes after 3.
+    let raw = Raw::start(|_, request| {
+        let line = request.lines().next().unwrap_or("").to_string();
+        let page = page_asked(request);
+        Act::Answer(if line.starts_with("GET /public/v2/vendors") {
+            let data: Vec<_> =
+                (1..=3).map(|id| serde_json::json!({"id": id, "name": format!("Vendor {id}")})).collect();
+            let body = serde_json::json!({"data": data, "pagination": {"cursor": null, "totalCount": 5}});
+            drata_tests::raw::json_answer(200, &body.to_string())
+        } else if line.starts_with("GET /public/users") {
+            let data: Vec<_> = if page == 1 {
+                (1..=12).map(|id| serde_json::json!({"id": id, "email": format!("u{id}@example.com"), "firstName": "F", "lastName": "L", "roles": [], "identities": []})).collect()
+            } else {
+                Vec::new()
+            };
+            let body = serde_json::json!({"data": data, "page": page, "limit": 50, "total": 20});
+            drata_tests::raw::json_answer(200, &body.to_string())
+        } else {
+            let data: Vec<_> =
+                if page == 1 { (1..=12).map(|id| connection(id, "IdP")).collect() } else { Vec::new() };
+            let body = serde_json::json!({"data": data, "page": page, "limit": 50, "total": 20});
+            drata_tests::raw::json_answer(200, &body.to_string())
+        })
+    });
+    let short = |what: &str, listed: usize, counted: usize| {
+        format!(
+            "warning: the listing ended after {listed} of the {counted} {what} Drata counted (some may have gone while it was read, or the pages stopped early)\n"
+        )
+    };
+    for (args, what, listed, counted) in [
+        (&["--json", "connections", "list", "--all"][..], "connections", 12, 20),
+        (&["--output", "ndjson", "connections", "list", "--all"], "connections", 12, 20),
+        (&["connections", "list", "--all"], "connections", 12, 20),
+        (&["--json", "users", "list", "--all"], "users", 12, 20),
+        (&["--json", "op", "list-connections", "--all"], "item(s)", 12, 20),
+        (&["--output", "ndjson", "api", "GET", "/connections", "--paginate"], "item(s)", 12, 20),
+        (&["--json", "v2", "list-vendors", "--include-total-count", "true", "--all"], "item(s)", 3, 5),
+    ] {
+        let run = raw.drata(args);
+        assert_eq!((run.code, run.stderr.as_str()), (0, short(what, listed, counted).as_str()), "{args:?}");
+        let shown = if args.contains(&"ndjson") {
+            run.stdout.lines().count()
+        } else if args.contains(&"--json") {
+            run.json().as_array().map_or(0, Vec::len)
+        } else {
+            run.stdout.lines().count() - 2 // the header and the count
+        };
+        assert_eq!(shown, listed, "{args:?}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn a_listing_that_reaches_its_total_says_nothing_on_stderr() {
+    let fake = Fake::new();
+    for args in [
+        &["connections", "list", "--all", "--limit", "4"][..],
+        &["--json", "op", "list-connections", "--all"],
+    ] {
+        let run = fake.drata(args);
+        assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{args:?}");
     }
 }

@@ -292,6 +292,49 @@ fn a_failure_is_json_on_stdout_with_json_wherever_the_flag_is() {
 }
 
 #[test]
+fn a_usage_error_in_json_is_clap_s_whole_message_and_in_ndjson_one_line() {
+    // Colours forced: the JSON message is plain text all the same.
+    let colours = [("CLICOLOR_FORCE", "1")];
+    let missing = run_with(&["--json", "vcs-identities", "toggle", "1", "--on"], None, &colours);
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert_eq!(
+        missing.json(),
+        json!({"error": {"kind": "invalid", "exitCode": 2, "message": "the following required arguments were not provided:\n  --field <FIELD>\n\nUsage: drata vcs-identities toggle --field <FIELD> <ID|--username <NAME>> <--on|--off>\n\nFor more information, try '--help'."}})
+    );
+    let misspelt = run_with(&["--output", "ndjson", "connections", "list", "--limt", "3"], None, &colours);
+    assert_eq!(misspelt.code, 2, "{}", misspelt.stderr);
+    assert_eq!(
+        misspelt.stdout,
+        "{\"error\":{\"kind\":\"invalid\",\"message\":\"unexpected argument '--limt' found\\n\\n  tip: a similar argument exists: '--limit'\\n\\nUsage: drata connections list --limit <N>\\n\\nFor more information, try '--help'.\",\"exitCode\":2}}\n",
+        "one line of JSON"
+    );
+    // A failure of a command is one line too.
+    let fake = Fake::new();
+    let failed = fake.drata(&["--output", "ndjson", "users", "get", "999"]);
+    assert_eq!(failed.code, 1, "{}", failed.stderr);
+    assert_eq!(failed.stdout.lines().count(), 1, "{}", failed.stdout);
+    assert_eq!(failed.json()["error"]["status"], 404);
+}
+
+#[test]
+fn a_long_message_of_drata_s_is_cut_on_stderr_and_whole_in_json() {
+    let long = "x".repeat(300_000);
+    let body = json!({"statusCode": 400, "code": 10400, "message": long}).to_string();
+    let raw = Raw::start(move |_, _| Act::Answer(json_answer(400, &body)));
+    let said = format!(
+        "error: GET /connections: Drata answered 400 Bad Request: {}… (300000 characters) (code 10400). Check the request against the operation's documentation.\nnote: Drata's message is shown cut; --json prints it whole, as `drataMessage`\n",
+        "x".repeat(200)
+    );
+    let table = raw.drata(&["connections", "list"]);
+    assert_eq!((table.code, table.stdout.as_str(), table.stderr.as_str()), (1, "", said.as_str()));
+    let json = raw.drata(&["--json", "connections", "list"]);
+    assert_eq!((json.code, json.stderr.as_str()), (1, said.as_str()));
+    let error = &json.json()["error"];
+    assert_eq!(error["drataMessage"].as_str(), Some(long.as_str()), "whole in JSON");
+    assert_eq!((error["status"].as_u64(), error["code"].as_i64()), (Some(400), Some(10400)));
+}
+
+#[test]
 fn tables_fit_the_width_they_are_given() {
     let fake = Fake::new();
     let wide = fake.drata(&["vcs-identities", "list"]);

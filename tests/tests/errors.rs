@@ -159,3 +159,29 @@ async fn a_403_outside_the_spec_gets_the_general_advice_and_drata_s_error_name()
     );
     assert_eq!((error.status(), error.attempts(), error.is_timeout()), (Some(403), Some(1), false));
 }
+
+#[tokio::test]
+async fn drata_s_message_is_quoted_to_200_characters_and_kept_whole() {
+    let long = format!("{}é{}", "x".repeat(199), "y".repeat(300_000));
+    let body = serde_json::json!({"statusCode": 400, "message": long, "code": 10400}).to_string();
+    let server = RawServer::start(move |_| Act::Answer(json_answer(400, &body))).await;
+    let error = client_without_retries(&server.uri).list_connections().send().await.expect_err("400");
+    let Error::Api(api) = &error else { panic!("{error:?}") };
+    assert_eq!(api.message(), Some(long.as_str()), "whole for a program");
+    assert!(api.message_is_cut());
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "GET /connections: Drata answered 400 Bad Request: {}é… (300200 characters) (code 10400). Check the request against the operation's documentation.",
+            "x".repeat(199)
+        )
+    );
+
+    let exactly = "z".repeat(200);
+    let body = serde_json::json!({"statusCode": 400, "message": exactly, "code": 10400}).to_string();
+    let server = RawServer::start(move |_| Act::Answer(json_answer(400, &body))).await;
+    let error = client_without_retries(&server.uri).list_connections().send().await.expect_err("400");
+    let Error::Api(api) = &error else { panic!("{error:?}") };
+    assert!(!api.message_is_cut());
+    assert!(error.to_string().contains(&format!(": {exactly} (code 10400)")), "{error}");
+}

@@ -310,7 +310,9 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// Drata's message, when the body is Drata's error JSON.
+    /// Drata's message, whole, when the body is Drata's error JSON (the
+    /// error's `Display` quotes at most 200 characters of it:
+    /// [`ApiError::message_is_cut`]).
     pub fn message(&self) -> Option<&str> {
         self.body.as_ref().map(|b| b.message.as_str())
     }

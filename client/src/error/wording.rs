@@ -101,6 +101,21 @@ impl ApiError {
         format!("No such record: Drata found nothing for the {}{body}.", named.join(" and "))
     }
 
+    /// Whether its `Display` quotes Drata's message cut, because it is
+    /// longer than the 200 characters an error quotes of a body (the start
+    /// is shown, then how long it is); [`ApiError::message`] has it whole.
+    ///
+    /// ```
+    /// # fn show(api: &drata::ApiError) {
+    /// if api.message_is_cut() {
+    ///     eprintln!("Drata's whole message: {}", api.message().unwrap_or_default());
+    /// }
+    /// # }
+    /// ```
+    pub fn message_is_cut(&self) -> bool {
+        self.message().is_some_and(|m| m.chars().nth(BODY_EXCERPT_CHARS).is_some())
+    }
+
     /// What a person should do about it.
     pub fn hint(&self) -> Option<String> {
         // A 4xx page that is not JSON (a 5xx one is a gateway's answer for
@@ -136,7 +151,7 @@ impl fmt::Display for ApiError {
         )?;
         match &self.body {
             Some(body) => {
-                write!(f, ": {} (code {}", body.message, body.code)?;
+                write!(f, ": {} (code {}", quoted_message(&body.message), body.code)?;
                 if let Some(name) = &body.name {
                     write!(f, ", {name}")?;
                 }
@@ -261,6 +276,16 @@ pub(crate) fn cut(value: &str) -> String {
     match chars.nth(QUOTED_CHARS) {
         Some((end, _)) => format!("{}… ({} characters)", &value[..end], value.chars().count()),
         None => value.to_string(),
+    }
+}
+
+/// Drata's message as an error quotes it: whole up to 200 characters
+/// (what it quotes of any body), else its first 200 and how long it is,
+/// `… (300130 characters)`. [`ApiError::message`] has it whole.
+pub(crate) fn quoted_message(message: &str) -> std::borrow::Cow<'_, str> {
+    match message.char_indices().nth(BODY_EXCERPT_CHARS) {
+        Some((end, _)) => format!("{}… ({} characters)", &message[..end], message.chars().count()).into(),
+        None => message.into(),
     }
 }
 
