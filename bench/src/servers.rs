@@ -56,12 +56,11 @@ pub fn discarding_uploads() -> Router {
         .route("/public/connections/upload/json", post(discard))
 }
 
-/// A server enforcing `rate` requests per second (burst `rate`), answering
-/// 429 with `Retry-After: 1` beyond it; counts the 429s.
-/// The bucket is the client's own ([`drata::RateLimiter`]), as in the fake
-/// server.
+/// A server allowing `rate` requests in any second, answering 429 with
+/// `Retry-After: 1` beyond it; counts the 429s. The window is the client's
+/// own ([`drata::RateLimiter`]), as in the fake server.
 pub fn rate_limited(rate: u32, rejected: Arc<AtomicU64>) -> Router {
-    let bucket = Arc::new(drata::RateLimiter::new(drata::RateLimit::per_second(rate).burst(rate)));
+    let bucket = Arc::new(drata::RateLimiter::new(drata::RateLimit::per_second(rate)));
     Router::new().route(
         "/public/connections",
         get(move || {

@@ -237,9 +237,13 @@ impl ClientBuilder {
         self
     }
 
-    /// The client-side rate limit, shared by every clone of the client
-    /// (default [`RateLimit::DRATA`], 500 requests per minute); `None` turns
-    /// it off.
+    /// The client-side rate limit (default [`RateLimit::DRATA`], 500
+    /// requests in any minute); `None` turns it off. It is shared by every
+    /// clone of the client, and, for a host that is not on loopback, by
+    /// every process of the user talking to that host (CLI or library),
+    /// through a small locked state file in the user's runtime or cache
+    /// directory ([`RateLimiter::shared`]); without such a directory, the
+    /// process keeps its own window, and says so in a `tracing` warning.
     pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
         self.rate_limit = limit;
         self
@@ -311,7 +315,7 @@ impl ClientBuilder {
             .map_err(|e| Error::Config { message: format!("cannot set up the HTTP client: {e}") })?;
         let runtime = Runtime::new(Settings {
             retry: self.retry,
-            limiter: self.rate_limit.map(RateLimiter::new),
+            limiter: self.rate_limit.map(|limit| limiter_for(limit, &base_url)),
             attempt_timeout: self.attempt_timeout,
             upload_min_speed: self.upload_min_speed,
             call_deadline: self.call_deadline,
@@ -321,6 +325,29 @@ impl ClientBuilder {
             on_wait: self.on_wait,
         });
         Ok(Client::new_with_client(&base_url, http, runtime))
+    }
+}
+
+/// The limiter of a client of `base_url`: shared through a state file with
+/// the user's other processes, unless the host is on loopback (a fake
+/// server is no one's shared budget) or no state file can be kept.
+fn limiter_for(limit: RateLimit, base_url: &str) -> RateLimiter {
+    let host = url::Url::parse(base_url).ok().and_then(|url| {
+        let loopback = match url.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+            None => true,
+        };
+        (!loopback).then(|| url.host_str().unwrap_or_default().to_string())
+    });
+    let Some(host) = host else { return RateLimiter::new(limit) };
+    match crate::limiter::state_file(&host).and_then(|path| RateLimiter::shared(limit, path)) {
+        Some(shared) => shared,
+        None => {
+            tracing::warn!(host, "no state file for the rate limit: this process keeps its own window");
+            RateLimiter::new(limit)
+        }
     }
 }
 
@@ -509,7 +536,7 @@ mod tests {
             "call_deadline: Some(6s)",
             "upload_call_deadline: Some(7s)",
             "retry: RetryPolicy { max_attempts: 1,",
-            "rate_limit: Some(RateLimit { requests: 8, per: 1s, burst: 8 })",
+            "rate_limit: Some(RateLimit { requests: 8, per: 1s })",
         ] {
             assert!(text.contains(setting), "{setting} not in {text}");
         }

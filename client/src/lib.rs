@@ -35,8 +35,9 @@
 //!   with exponential backoff and full jitter, honouring `Retry-After`;
 //!   never 400/401/402/403/404/412, and never a `POST` the server may have
 //!   acted on.
-//! - **Rate limiting** ([`RateLimit`]): a token bucket shared by every clone
-//!   of a client, at Drata's 500 requests per minute unless configured.
+//! - **Rate limiting** ([`RateLimit`]): never more than Drata's 500
+//!   requests in any minute (unless configured), shared by every clone of a
+//!   client and by the user's processes talking to the same host.
 //! - **Timeouts**: connect, per attempt (an upload's attempt also gets the
 //!   time its size needs), and one deadline per call: a retry or a wait for
 //!   the rate limiter that could not finish in time is not started

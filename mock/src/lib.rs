@@ -64,16 +64,15 @@ pub use state::{ListQuery, Refusal, State};
 pub(crate) struct Shared {
     pub(crate) config: MockConfig,
     state: Mutex<State>,
-    /// Drata's limit, enforced with the client's own token bucket.
+    /// Drata's limit, enforced with the client's own window.
     limiter: Option<RateLimiter>,
     rng: Mutex<fastrand::Rng>,
 }
 
 impl Shared {
     pub(crate) fn new(config: MockConfig) -> Self {
-        // Drata's limit is per minute, the whole minute's worth at once.
-        let limiter =
-            config.rate_limit_per_minute.map(|n| RateLimiter::new(RateLimit::per_minute(n).burst(n)));
+        // Drata's limit: at most N requests in any minute.
+        let limiter = config.rate_limit_per_minute.map(|n| RateLimiter::new(RateLimit::per_minute(n)));
         let rng = Mutex::new(fastrand::Rng::with_seed(config.seed));
         Self { config, state: Mutex::new(seed::seed()), limiter, rng }
     }

@@ -382,7 +382,7 @@ async fn a_retry_whose_pause_would_pass_the_deadline_ends_the_call_at_once() {
 async fn a_rate_limiter_wait_past_the_deadline_ends_the_call_without_sending_it() {
     let server = RawServer::start(|_| Act::Answer(json_answer(200, EMPTY_PAGE))).await;
     let client = builder_for(&server.uri)
-        .rate_limit(Some(RateLimit::new(1, Duration::from_secs(3600)).burst(1)))
+        .rate_limit(Some(RateLimit::new(1, Duration::from_secs(3600))))
         .call_deadline(Some(Duration::from_secs(60)))
         .build()
         .expect("client");
@@ -508,7 +508,7 @@ async fn every_pause_is_told_before_it_begins_with_how_long_and_why() {
     let client_told = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let told = client_told.clone();
     let client = builder_for(&server.uri)
-        .rate_limit(Some(RateLimit::new(1, Duration::from_millis(200)).burst(1)))
+        .rate_limit(Some(RateLimit::new(1, Duration::from_millis(200))))
         .on_wait(move |wait| told.lock().expect("lock").push(wait.to_string()))
         .build()
         .expect("client");
