@@ -97,10 +97,12 @@ async fn login(context: &Context, out: &mut Stdout, name: &str) -> Result<(), Fa
             text(name)
         )));
     }
-    // The region and API root given, else the profile's before (a key
-    // replaced keeps them), else the defaults; writes as --allow-writes says.
-    let (region, base_url, allow_writes) =
-        (context.region(), context.base_url().map(str::to_string), context.allow_writes_given());
+    // A login replaces the whole profile: the region given, else `us`; an
+    // API root only when given; writes as --allow-writes says. Nothing of
+    // the profile before is kept (a test server's URL kept would get the
+    // real key).
+    let (region, base_url) = context.given_root();
+    let (base_url, allow_writes) = (base_url.map(str::to_string), context.allow_writes_given());
     let key = read_key(name).await?;
     let mut store = Store::open().map_err(Failure::Invalid)?;
     let profile = Profile::new(region.as_str().to_string(), allow_writes, base_url);

@@ -31,7 +31,11 @@ pub struct Context {
     /// Why the stored profiles could not be read, said when the key is needed.
     store_error: Option<String>,
     region: Region,
+    /// The region given with --region or DRATA_REGION.
+    region_given: Option<Region>,
     base_url: Option<String>,
+    /// The API root given with --base-url or DRATA_BASE_URL.
+    base_url_given: Option<String>,
     timeout: Option<Duration>,
     /// What stdout gets (`--output`, `--json`; `auto` resolved).
     format: Format,
@@ -59,8 +63,9 @@ impl Context {
                 Err(e) => (None, Some(e)),
             },
         };
-        let region = match (given(&cli.region), &profile) {
-            (Some(region), _) => region.parse::<Region>()?,
+        let region_given = given(&cli.region).map(str::parse::<Region>).transpose()?;
+        let region = match (region_given, &profile) {
+            (Some(region), _) => region,
             (None, Some(profile)) => profile.region.parse::<Region>()?,
             (None, None) => Region::default(),
         };
@@ -75,16 +80,19 @@ impl Context {
                     })
             })
             .transpose()?;
-        let base_url = given(&cli.base_url)
-            .map(str::to_string)
-            .or_else(|| if given(&cli.region).is_some() { None } else { profile.as_ref()?.base_url.clone() });
+        let base_url_given = given(&cli.base_url).map(str::to_string);
+        let base_url = base_url_given
+            .clone()
+            .or_else(|| if region_given.is_some() { None } else { profile.as_ref()?.base_url.clone() });
         Ok(Self {
             api_key,
             profile_name,
             profile,
             store_error,
             region,
+            region_given,
             base_url,
+            base_url_given,
             timeout,
             format: Format::resolve(cli.output, cli.json),
             allow_writes: cli.allow_writes,
@@ -114,9 +122,10 @@ impl Context {
         (&self.profile_name, self.profile.as_ref())
     }
 
-    /// The API root given with --base-url (or the profile's).
-    pub fn base_url(&self) -> Option<&str> {
-        self.base_url.as_deref()
+    /// What a login stores: the region and API root given on this command
+    /// (or in the environment), never a stored profile's.
+    pub fn given_root(&self) -> (Region, Option<&str>) {
+        (self.region_given.unwrap_or_default(), self.base_url_given.as_deref())
     }
 
     /// Whether `--allow-writes` was given.

@@ -159,6 +159,31 @@ fn status_exits_1_when_drata_refuses_the_key_and_login_refuses_a_key_on_the_comm
 }
 
 #[test]
+fn a_login_replaces_the_whole_profile_and_keeps_a_base_url_only_when_given() {
+    let fake = fake_with_stored_key();
+    let home = Home::new();
+    let base = fake.server.base_url();
+    let first = home.drata(
+        &["auth", "login", "--profile", "work", "--region", "eu", "--allow-writes", "--base-url", &base],
+        &format!("{STORED}\n"),
+    );
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    // The real key, logged in again with nothing else said: the test
+    // server's URL, the region and the writes of before are gone.
+    let again = home.drata(&["auth", "login", "--profile", "work"], &format!("{STORED}\n"));
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(
+        again.json(),
+        json!({"profile": "work", "region": "us", "allowWrites": false, "keyStore": "file", "key": "…7f3a"})
+    );
+    let file = std::fs::read_to_string(home.config().join("profiles.json")).expect("the profiles file");
+    assert_eq!(
+        serde_json::from_str::<Value>(&file).expect("JSON"),
+        json!({"profiles": {"work": {"region": "us", "allowWrites": false, "keyStore": "file", "key": STORED}}})
+    );
+}
+
+#[test]
 fn a_write_needs_allowing_and_yes_when_piped_and_a_dry_run_needs_neither() {
     let fake = fake_with_stored_key();
     let home = Home::new();
