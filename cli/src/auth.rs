@@ -7,9 +7,10 @@ use std::io::IsTerminal;
 use serde_json::json;
 
 use crate::Failure;
-use crate::commands::Context;
+use crate::commands::{Context, host, is_drata_host};
 use crate::output::{self, Stdout, text};
 use crate::store::{Key, KeyStore, Profile, Store};
+use drata::Region;
 use drata_cli::args::AuthCommand;
 
 pub async fn run(context: &Context, out: &mut Stdout, command: AuthCommand) -> Result<(), Failure> {
@@ -34,7 +35,8 @@ pub async fn run(context: &Context, out: &mut Stdout, command: AuthCommand) -> R
                 let listed: Vec<_> = profiles
                     .iter()
                     .map(|(name, p)| {
-                        json!({"profile": name, "region": p.region, "allowWrites": p.allow_writes, "keyStore": p.key_store})
+                        json!({"profile": name, "region": p.region, "host": host(&root(p)), "baseUrl": root(p),
+                            "allowWrites": p.allow_writes, "keyStore": p.key_store})
                     })
                     .collect();
                 if context.format() == crate::output::Format::Ndjson {
@@ -42,19 +44,29 @@ pub async fn run(context: &Context, out: &mut Stdout, command: AuthCommand) -> R
                 }
                 return out.json(&listed);
             }
-            let rows: Vec<[String; 4]> = profiles
+            let rows: Vec<[String; 5]> = profiles
                 .iter()
                 .map(|(name, p)| {
                     [
                         text(name).into_owned(),
-                        p.region.clone(),
+                        text(&p.region).into_owned(),
                         if p.allow_writes { "allowed" } else { "refused" }.to_string(),
+                        host(&root(p)),
                         where_kept(&store, p),
                     ]
                 })
                 .collect();
-            out.table(["PROFILE", "REGION", "WRITES", "KEY"], &rows)
+            out.table(["PROFILE", "REGION", "WRITES", "HOST", "KEY"], &rows)
         }
+    }
+}
+
+/// The API root a profile's commands talk to: its base URL, else its region's.
+fn root(profile: &Profile) -> String {
+    match (&profile.base_url, profile.region.parse::<Region>()) {
+        (Some(url), _) => url.clone(),
+        (None, Ok(region)) => region.base_url().to_string(),
+        (None, Err(_)) => format!("(the unknown region `{}`)", profile.region),
     }
 }
 
@@ -149,21 +161,25 @@ async fn status(context: &Context, out: &mut Stdout, name: &str) -> Result<(), F
         }
     };
     // One cheap read: the first connection. A 403 means the key is valid
-    // but may not list connections.
+    // but may not list connections. What answered is named: Drata, or the
+    // host of a base URL that is not Drata's.
     let client = context.client()?;
+    let (root, host) = (context.root(), host(context.root()));
+    let server =
+        if is_drata_host(root) { "Drata".to_string() } else { format!("{host} (not a Drata region host)") };
     let (accepted, finding) = match client.list_connections().limit(1).send().await {
-        Ok(_) => (true, "Drata accepts the key".to_string()),
+        Ok(_) => (true, format!("{server} accepts the key")),
         Err(e) if e.status() == Some(403) => {
-            (true, "Drata accepts the key (it may not list connections, which this check reads)".to_string())
+            (true, format!("{server} accepts the key (it may not list connections, which this check reads)"))
         }
         Err(e) if e.status() == Some(401) => {
-            (false, "Drata refuses the key (401): log in again with a valid key".to_string())
+            (false, format!("{server} refuses the key (401): log in again with a valid key"))
         }
         Err(e) => (false, format!("the key could not be checked: {}", Failure::from(e).message())),
     };
     let shown = json!({
-        "profile": profile_shown, "region": context.region().as_str(), "allowWrites": writes,
-        "keyStore": kept, "key": key.masked(), "accepted": accepted, "finding": finding,
+        "profile": profile_shown, "host": host, "baseUrl": root, "region": context.region().as_str(),
+        "allowWrites": writes, "keyStore": kept, "key": key.masked(), "accepted": accepted, "finding": finding,
     });
     if context.json() {
         // One document either way: a refused key's is the failure's.
@@ -171,6 +187,7 @@ async fn status(context: &Context, out: &mut Stdout, name: &str) -> Result<(), F
     } else {
         let rows = [
             ["profile".to_string(), profile_shown.map_or("(none)".to_string(), |p| text(p).into_owned())],
+            ["host".to_string(), format!("{host} ({})", text(root))],
             ["region".to_string(), context.region().as_str().to_string()],
             [
                 "writes".to_string(),
@@ -178,7 +195,7 @@ async fn status(context: &Context, out: &mut Stdout, name: &str) -> Result<(), F
             ],
             ["key stored in".to_string(), kept],
             ["key".to_string(), key.masked()],
-            ["Drata".to_string(), finding.clone()],
+            ["check".to_string(), finding.clone()],
         ];
         for [name, value] in rows {
             out.line(&format!("{:<15}{value}", format!("{name}:")))?;

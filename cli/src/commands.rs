@@ -36,6 +36,11 @@ pub struct Context {
     base_url: Option<String>,
     /// The API root given with --base-url or DRATA_BASE_URL.
     base_url_given: Option<String>,
+    /// Whether the API root is the stored profile's base URL.
+    root_from_profile: bool,
+    /// What a command that uses the key says once on stderr (the warning
+    /// of a profile's base URL that is not Drata's).
+    said: std::sync::Once,
     timeout: Option<Duration>,
     /// What stdout gets (`--output`, `--json`; `auto` resolved).
     format: Format,
@@ -84,6 +89,7 @@ impl Context {
         let base_url = base_url_given
             .clone()
             .or_else(|| if region_given.is_some() { None } else { profile.as_ref()?.base_url.clone() });
+        let root_from_profile = base_url.is_some() && base_url_given.is_none();
         Ok(Self {
             api_key,
             profile_name,
@@ -93,6 +99,8 @@ impl Context {
             region_given,
             base_url,
             base_url_given,
+            root_from_profile,
+            said: std::sync::Once::new(),
             timeout,
             format: Format::resolve(cli.output, cli.json),
             allow_writes: cli.allow_writes,
@@ -131,6 +139,21 @@ impl Context {
     /// Whether `--allow-writes` was given.
     pub fn allow_writes_given(&self) -> bool {
         self.allow_writes
+    }
+
+    /// The API root the command talks to: the base URL given, else the
+    /// profile's, else the region's.
+    pub fn root(&self) -> &str {
+        self.base_url.as_deref().unwrap_or(self.region.base_url())
+    }
+
+    /// Whose key the command uses, in words: `as the profile `ci``, or
+    /// `with the key of …` given otherwise.
+    pub fn whose_key(&self) -> String {
+        match &self.api_key {
+            Some(_) => "with the key of --api-key or DRATA_API_KEY (no profile)".to_string(),
+            None => format!("as the profile `{}`", text(&self.profile_name)),
+        }
     }
 
     /// The region (given, or the profile's, or `us`).
@@ -173,6 +196,7 @@ impl Context {
     /// retry) is said on stderr, so that the command never falls silent.
     pub fn client(&self) -> Result<Client, Failure> {
         let key = self.key()?;
+        self.say_once();
         let mut builder = Client::builder().region(self.region).api_key(key.expose()).on_wait(|wait| {
             if wait.duration > Duration::from_secs(1) {
                 output::eprint_line(&format!("note: {wait}"));
@@ -188,6 +212,22 @@ impl Context {
             builder = builder.attempt_timeout(timeout).call_deadline(Some(timeout.saturating_mul(4)));
         }
         Ok(builder.build()?)
+    }
+
+    /// Says once on stderr what a command that uses the key should know
+    /// before anything is sent: a profile's key sent elsewhere than Drata
+    /// (a test server's URL given at login), on every use, not only at login.
+    fn say_once(&self) {
+        self.said.call_once(|| {
+            if self.api_key.is_none() && self.root_from_profile && !is_drata_host(self.root()) {
+                output::warn(&format!(
+                    "the profile `{0}` sends its key to {1}, not a Drata region host (its base URL `{2}`, given at login); `drata auth login --profile {0}` without --base-url sends it to Drata",
+                    self.profile_name,
+                    host(self.root()),
+                    self.root()
+                ));
+            }
+        });
     }
 
     /// Whether writes are allowed: `--allow-writes`, or a profile that
@@ -209,6 +249,7 @@ impl Context {
         sends: &str,
         plan: serde_json::Value,
     ) -> Result<bool, Failure> {
+        self.say_once();
         let what = format!("{} {}", method.to_ascii_uppercase(), text(path));
         // A dry run sends nothing, a read neither.
         if self.dry_run {
@@ -243,12 +284,39 @@ impl Context {
                 "{what} is a write and there is no terminal to confirm it on: give --yes to send it; nothing was sent"
             )));
         }
-        let answer = crate::prompt::ask(format!("{what}\n  sends {sends}\nSend it? [y/N] "), false).await?;
+        let answer = crate::prompt::ask(
+            format!(
+                "{what}\n  to {}, {}\n  sends {sends}\nSend it? [y/N] ",
+                host(self.root()),
+                self.whose_key()
+            ),
+            false,
+        )
+        .await?;
         match answer.trim().to_ascii_lowercase().as_str() {
             "y" | "yes" => Ok(true),
             _ => Err(invalid("not confirmed; nothing was sent")),
         }
     }
+}
+
+/// The host of an API root as a person reads it: its name, and its port
+/// when it is not the scheme's (`127.0.0.1:8080`); the URL itself when it
+/// names no host.
+pub fn host(root: &str) -> String {
+    let Ok(url) = url::Url::parse(root) else { return text(root).into_owned() };
+    match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_string(),
+        (None, _) => text(root).into_owned(),
+    }
+}
+
+/// Whether an API root's host is one of Drata's regions' (us, eu, apac).
+pub fn is_drata_host(root: &str) -> bool {
+    let name = |root: &str| url::Url::parse(root).ok().and_then(|url| url.host_str().map(str::to_string));
+    name(root)
+        .is_some_and(|host| Region::ALL.iter().any(|region| name(region.base_url()).as_ref() == Some(&host)))
 }
 
 fn invalid(message: impl Into<String>) -> Failure {

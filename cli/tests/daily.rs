@@ -60,6 +60,11 @@ fn assert_no_key(run: &Run) {
     );
 }
 
+/// The host of a fake server's API root, as the command line names it (`127.0.0.1:PORT`).
+fn host_of(base: &str) -> String {
+    base.trim_start_matches("http://").trim_end_matches("/public").to_string()
+}
+
 fn fake_with_stored_key() -> Fake {
     Fake::start(drata_mock::MockConfig::default().api_keys([STORED]))
 }
@@ -106,7 +111,7 @@ fn a_key_piped_to_auth_login_is_stored_for_its_owner_only_and_checked_by_status(
     let listed = home.drata(&["auth", "list"], "");
     assert_eq!(
         listed.json(),
-        json!([{"profile": "ci", "region": "us", "allowWrites": true, "keyStore": "file"}])
+        json!([{"profile": "ci", "region": "us", "host": host_of(&base), "baseUrl": base, "allowWrites": true, "keyStore": "file"}])
     );
     let lines = home.drata(&["auth", "list", "--output", "table"], "");
     assert_eq!(
@@ -180,6 +185,67 @@ fn a_login_replaces_the_whole_profile_and_keeps_a_base_url_only_when_given() {
     assert_eq!(
         serde_json::from_str::<Value>(&file).expect("JSON"),
         json!({"profiles": {"work": {"region": "us", "allowWrites": false, "keyStore": "file", "key": STORED}}})
+    );
+}
+
+#[test]
+fn status_and_list_name_the_host_and_a_profile_whose_base_url_is_not_drata_s_says_so_on_every_use() {
+    let fake = fake_with_stored_key();
+    let home = Home::new();
+    let base = fake.server.base_url();
+    let host = host_of(&base);
+    let test =
+        home.drata(&["auth", "login", "--profile", "test", "--base-url", &base], &format!("{STORED}\n"));
+    assert_eq!(test.code, 0, "{}", test.stderr);
+    let real = home.drata(&["auth", "login", "--profile", "real", "--region", "eu"], &format!("{STORED}\n"));
+    assert_eq!(real.code, 0, "{}", real.stderr);
+    let file = home.config().join("profiles.json").display().to_string();
+    let warning = format!(
+        "warning: the profile `test` sends its key to {host}, not a Drata region host (its base URL `{base}`, given at login); `drata auth login --profile test` without --base-url sends it to Drata\n"
+    );
+
+    // The check names what answered: not Drata.
+    let status = home.drata(&["--profile", "test", "auth", "status", "--output", "table"], "");
+    assert_eq!(status.code, 0, "{}", status.stderr);
+    assert_eq!(status.stderr, warning);
+    assert_eq!(
+        status.stdout,
+        format!(
+            "profile:       test\nhost:          {host} ({base})\nregion:        us\nwrites:        refused (give --allow-writes)\nkey stored in: {file}\nkey:           …7f3a\ncheck:         {host} (not a Drata region host) accepts the key\n"
+        )
+    );
+    let shown = home.drata(&["--profile", "test", "auth", "status"], "").json();
+    assert_eq!(
+        (&shown["profile"], &shown["host"], &shown["baseUrl"]),
+        (&json!("test"), &json!(host), &json!(base))
+    );
+    assert_eq!(shown["finding"], format!("{host} (not a Drata region host) accepts the key"));
+
+    // Every command that uses the profile says it; one given --base-url is not the profile's.
+    let used = home.drata(&["--profile", "test", "users", "list"], "");
+    assert_eq!((used.code, used.stderr.as_str()), (0, warning.as_str()));
+    let given = home.drata(&["--profile", "test", "--base-url", &base, "users", "list"], "");
+    assert_eq!((given.code, given.stderr.as_str()), (0, ""));
+
+    // The list names each profile's host.
+    let listed = home.drata(&["auth", "list"], "");
+    assert_eq!(listed.stderr, "");
+    assert_eq!(
+        listed.json(),
+        json!([
+            {"profile": "real", "region": "eu", "host": "public-api.eu.drata.com", "baseUrl": "https://public-api.eu.drata.com/public", "allowWrites": false, "keyStore": "file"},
+            {"profile": "test", "region": "us", "host": host, "baseUrl": base, "allowWrites": false, "keyStore": "file"},
+        ])
+    );
+    let table = home.drata(&["auth", "list", "--output", "table"], "");
+    let rows: Vec<Vec<&str>> = table.stdout.lines().map(|l| l.split_whitespace().take(4).collect()).collect();
+    assert_eq!(
+        rows,
+        [
+            vec!["PROFILE", "REGION", "WRITES", "HOST"],
+            vec!["real", "eu", "refused", "public-api.eu.drata.com"],
+            vec!["test", "us", "refused", host.as_str()],
+        ]
     );
 }
 
