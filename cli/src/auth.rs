@@ -20,8 +20,7 @@ pub async fn run(context: &Context, out: &mut Stdout, command: AuthCommand) -> R
         AuthCommand::Login => login(context, out, &name).await,
         AuthCommand::Status => status(context, out, &name).await,
         AuthCommand::Logout => {
-            let mut store = Store::open().map_err(Failure::Invalid)?;
-            store.remove(&name).map_err(Failure::Invalid)?;
+            Store::remove(&name).map_err(Failure::Invalid)?;
             if context.json() {
                 return out.json(&json!({"profile": name, "removed": true}));
             }
@@ -116,14 +115,14 @@ async fn login(context: &Context, out: &mut Stdout, name: &str) -> Result<(), Fa
     let (region, base_url) = context.given_root();
     let (base_url, allow_writes) = (base_url.map(str::to_string), context.allow_writes_given());
     let key = read_key(name).await?;
-    let mut store = Store::open().map_err(Failure::Invalid)?;
     let profile = Profile::new(region.as_str().to_string(), allow_writes, base_url);
-    let kept = store.save(name, profile, &key).map_err(Failure::Invalid)?;
+    let kept = Store::save(name, profile, &key).map_err(Failure::Invalid)?;
     let place = match kept {
         KeyStore::Keychain => "the OS keychain".to_string(),
-        KeyStore::File => {
-            format!("`{}`, readable by you only (no keychain was available)", store.path().display())
-        }
+        KeyStore::File => format!(
+            "`{}`, readable by you only (no keychain was available)",
+            crate::store::profiles_path().map_err(Failure::Invalid)?.display()
+        ),
     };
     output::eprint_line(&format!("note: the key of the profile `{name}` is stored in {place}"));
     if context.json() {

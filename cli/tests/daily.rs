@@ -26,7 +26,16 @@ impl Home {
     /// `drata <args>` with this config directory, `stdin` on standard
     /// input, nothing on the terminal (piped), the output choice left to `auto`.
     fn drata(&self, args: &[&str], stdin: &str) -> Run {
-        use std::io::Write;
+        self.drata_with(args, stdin, &[])
+    }
+
+    /// [`Home::drata`] with these environment variables set.
+    fn drata_with(&self, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
+        finish(self.spawn(args, env), stdin)
+    }
+
+    /// `drata <args>` started in this home, its input, output and errors piped.
+    fn spawn(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
         use std::process::Stdio;
         let mut command = drata_command(args);
         command
@@ -35,16 +44,24 @@ impl Home {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let mut child = command.spawn().expect("the drata binary runs");
-        if let Some(mut input) = child.stdin.take() {
-            let _ = input.write_all(stdin.as_bytes());
+        for (name, value) in env {
+            command.env(name, value);
         }
-        let output = child.wait_with_output().expect("drata ends");
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        command.spawn().expect("the drata binary runs")
+    }
+}
+
+/// Gives a started `drata` its standard input and waits for its end.
+fn finish(mut child: std::process::Child, stdin: &str) -> Run {
+    use std::io::Write;
+    if let Some(mut input) = child.stdin.take() {
+        let _ = input.write_all(stdin.as_bytes());
+    }
+    let output = child.wait_with_output().expect("drata ends");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
 }
 
@@ -247,6 +264,27 @@ fn status_and_list_name_the_host_and_a_profile_whose_base_url_is_not_drata_s_say
             vec!["test", "us", "refused", host.as_str()],
         ]
     );
+}
+
+#[test]
+fn twelve_logins_at_once_keep_all_twelve_profiles() {
+    let home = Home::new();
+    let names: Vec<String> = (1..=12).map(|i| format!("p{i:02}")).collect();
+    // All started before any gets its key, so that they change the file together.
+    let mut started: Vec<_> =
+        names.iter().map(|name| home.spawn(&["auth", "login", "--profile", name], &[])).collect();
+    for child in &mut started {
+        let mut input = child.stdin.take().expect("its standard input");
+        std::io::Write::write_all(&mut input, format!("{STORED}\n").as_bytes()).expect("the key given");
+    }
+    let runs: Vec<Run> = started.into_iter().map(|child| finish(child, "")).collect();
+    for (name, run) in names.iter().zip(&runs) {
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+    }
+    let listed = home.drata(&["auth", "list"], "").json();
+    let stored: Vec<&str> =
+        listed.as_array().expect("a list").iter().filter_map(|p| p["profile"].as_str()).collect();
+    assert_eq!(stored, names);
 }
 
 #[test]
