@@ -5,9 +5,12 @@
 //! - The profiles file is `profiles.json` in the config directory:
 //!   `DRATA_CONFIG_DIR` when set, else `$XDG_CONFIG_HOME/drata` or
 //!   `~/.config/drata` (`%APPDATA%\drata` on Windows). It is written whole
-//!   through a temporary file that only its owner can read (0600, in a
-//!   0700 directory), then renamed over the old one: a crash leaves the old
-//!   file or the new one, never half of either. A change (a login, a
+//!   through a temporary file that only its owner can read (0600), then
+//!   renamed over the old one: a crash leaves the old file or the new one,
+//!   never half of either. A directory drata creates for it is its owner's
+//!   only (0700); one that exists is left as it is. On Unix, a file others
+//!   may read or change (any group or other permission) is refused, as ssh
+//!   refuses a key file, with the `chmod` that fixes it. A change (a login, a
 //!   logout) reads, changes and replaces the file under an advisory lock
 //!   on `profiles.json.lock` beside it, so that changes made at once each
 //!   keep theirs.
@@ -145,16 +148,35 @@ impl Store {
     }
 
     fn read(path: PathBuf) -> Result<Self, StoreError> {
-        let file = match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-                format!(
-                    "`{}` is not a profiles file drata can read ({e}); move it away and log in again",
-                    path.display()
-                )
-            })?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => File::default(),
-            Err(e) => return Err(format!("cannot read `{}`: {e}", path.display())),
+        let cannot = |e: std::io::Error| format!("cannot read `{}`: {e}", path.display());
+        let mut opened = match std::fs::File::open(&path) {
+            Ok(opened) => opened,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Self { path, file: File::default() });
+            }
+            Err(e) => return Err(cannot(e)),
         };
+        // The mode of the file opened, not of whatever is at the path later.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = opened.metadata().map_err(cannot)?.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                return Err(format!(
+                    "`{0}` may be read or changed by others than you (its mode is {mode:04o}) and may hold API keys, so drata does not use it: run `chmod 600 {1}`",
+                    path.display(),
+                    shell_word(&path.display().to_string())
+                ));
+            }
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut opened, &mut bytes).map_err(cannot)?;
+        let file = serde_json::from_slice(&bytes).map_err(|e| {
+            format!(
+                "`{}` is not a profiles file drata can read ({e}); move it away and log in again",
+                path.display()
+            )
+        })?;
         Ok(Self { path, file })
     }
 
@@ -226,12 +248,13 @@ impl Store {
         let path = profiles_path()?;
         let dir = path.parent().unwrap_or(Path::new("."));
         let failed = |e: std::io::Error| format!("cannot write `{}`: {e}", path.display());
-        std::fs::create_dir_all(dir).map_err(failed)?;
+        // Created its owner's only when missing (with any parent missing);
+        // an existing directory's mode is its owner's choice, not changed.
+        let mut create = std::fs::DirBuilder::new();
+        create.recursive(true);
         #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(failed)?;
-        }
+        std::os::unix::fs::DirBuilderExt::mode(&mut create, 0o700);
+        create.create(dir).map_err(failed)?;
         let lock = dir.join("profiles.json.lock");
         let _held = lock::take(&lock).map_err(|e| format!("cannot lock `{}`: {e}", lock.display()))?;
         let mut store = Self::read(path)?;
@@ -259,6 +282,17 @@ impl Profile {
     pub fn new(region: String, allow_writes: bool, base_url: Option<String>) -> Self {
         Self { region, allow_writes, base_url, key_store: KeyStore::File, key: None }
     }
+}
+
+/// `text` as one word of a POSIX shell: as it is when it holds nothing
+/// the shell reads, else single-quoted.
+#[cfg(unix)]
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:@%=".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        return text.to_string();
+    }
+    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 fn not_found(name: &str) -> StoreError {
@@ -434,5 +468,18 @@ mod tests {
         assert_eq!(format!("{key:?}"), "Key(…abcd)");
         assert_eq!(Key::new("short123").expect("a key").masked(), "…");
         assert!(Key::new(" \n").is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_in_a_shell_command_is_quoted_when_the_shell_would_read_it() {
+        assert_eq!(
+            shell_word("/home/ada/.config/drata/profiles.json"),
+            "/home/ada/.config/drata/profiles.json"
+        );
+        assert_eq!(shell_word("/home/ada/my config/profiles.json"), "'/home/ada/my config/profiles.json'");
+        assert_eq!(shell_word("/tmp/it's/profiles.json"), r"'/tmp/it'\''s/profiles.json'");
+        // A leading `~` would be a home directory.
+        assert_eq!(shell_word("~x/profiles.json"), "'~x/profiles.json'");
     }
 }

@@ -287,6 +287,55 @@ fn twelve_logins_at_once_keep_all_twelve_profiles() {
     assert_eq!(stored, names);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_profiles_file_others_may_read_is_refused_with_the_chmod_that_fixes_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = Home::new();
+    let login = home.drata(&["auth", "login", "--profile", "ci"], &format!("{STORED}\n"));
+    assert_eq!(login.code, 0, "{}", login.stderr);
+    let file = home.config().join("profiles.json");
+    let before = std::fs::read(&file).expect("the profiles file");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let path = file.display();
+    let refused = format!(
+        "error: `{path}` may be read or changed by others than you (its mode is 0640) and may hold API keys, so drata does not use it: run `chmod 600 {path}`\n"
+    );
+    // Every command that reads it, and a change, which leaves it as it was.
+    for (args, stdin) in [
+        (&["auth", "list"][..], String::new()),
+        (&["--profile", "ci", "users", "list"], String::new()),
+        (&["auth", "login", "--profile", "other"], format!("{STORED}\n")),
+        (&["--profile", "ci", "auth", "logout"], String::new()),
+    ] {
+        let run = home.drata(args, &stdin);
+        assert_eq!((run.code, run.stderr.as_str()), (2, refused.as_str()), "{args:?}");
+    }
+    assert_eq!(std::fs::read(&file).expect("the profiles file"), before);
+    let mode = std::fs::metadata(&file).expect("the profiles file").permissions().mode();
+    assert_eq!(mode & 0o777, 0o640);
+
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let listed = home.drata(&["auth", "list"], "");
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert_eq!(listed.json()[0]["profile"], "ci");
+}
+
+#[cfg(unix)]
+#[test]
+fn login_leaves_the_mode_of_a_directory_it_did_not_create_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = Home::new();
+    std::fs::create_dir(home.config()).expect("the config directory");
+    std::fs::set_permissions(home.config(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let login = home.drata(&["auth", "login", "--profile", "ci"], &format!("{STORED}\n"));
+    assert_eq!(login.code, 0, "{}", login.stderr);
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).expect("it exists").permissions().mode() & 0o777;
+    assert_eq!(mode(&home.config()), 0o755, "the directory is as it was");
+    assert_eq!(mode(&home.config().join("profiles.json")), 0o600, "the file is its owner's only");
+}
+
 #[test]
 fn a_write_needs_allowing_and_yes_when_piped_and_a_dry_run_needs_neither() {
     let fake = fake_with_stored_key();
