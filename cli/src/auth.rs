@@ -140,15 +140,10 @@ async fn login(context: &Context, out: &mut Stdout, name: &str) -> Result<(), Fa
 }
 
 async fn status(context: &Context, out: &mut Stdout, name: &str) -> Result<(), Failure> {
-    // Which key: one given on the command line or in the environment, else the profile's.
-    let (profile_shown, writes, kept, key) = match context.api_key() {
-        Some(key) => (
-            None,
-            false,
-            "--api-key or DRATA_API_KEY (no profile)".to_string(),
-            Key::new(key).ok_or_else(|| Failure::Invalid("the API key is empty".into()))?,
-        ),
-        None => {
+    // Which key: the one the command uses (see `Context::new`).
+    let (profile_shown, writes, kept, key) = match context.uses_profile() {
+        false => (None, false, format!("{} (no profile)", context.key_origin()), context.key()?),
+        true => {
             let store = Store::open().map_err(Failure::Invalid)?;
             let profile = store.profile(name).ok_or_else(|| {
                 Failure::Invalid(format!(

@@ -336,6 +336,127 @@ fn login_leaves_the_mode_of_a_directory_it_did_not_create_alone() {
     assert_eq!(mode(&home.config().join("profiles.json")), 0o600, "the file is its owner's only");
 }
 
+/// Neither key is in the output: the stored one, nor the test key given in the environment.
+fn assert_no_keys(run: &Run) {
+    assert_no_key(run);
+    assert!(
+        !run.stdout.contains(KEY) && !run.stderr.contains(KEY),
+        "the key leaked:\n{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+}
+
+#[test]
+fn an_empty_drata_api_key_counts_as_unset() {
+    let fake = fake_with_stored_key();
+    let home = Home::new();
+    let base = fake.server.base_url();
+    let login = home.drata(&["auth", "login", "--base-url", &base], &format!("{STORED}\n"));
+    assert_eq!(login.code, 0, "{}", login.stderr);
+    let empty = [("DRATA_API_KEY", "")];
+    let status = home.drata_with(&["auth", "status"], "", &empty);
+    assert_eq!(status.code, 0, "{}", status.stderr);
+    let shown = status.json();
+    assert_eq!((&shown["profile"], &shown["key"]), (&json!("default"), &json!("…7f3a")));
+    let used = home.drata_with(&["users", "list"], "", &empty);
+    assert_eq!(used.code, 0, "{}", used.stderr);
+    assert_no_keys(&used);
+}
+
+#[test]
+fn a_profile_named_on_the_command_line_beats_drata_api_key() {
+    let fake = fake_with_stored_key();
+    let home = Home::new();
+    let base = fake.server.base_url();
+    let login =
+        home.drata(&["auth", "login", "--profile", "ci", "--base-url", &base], &format!("{STORED}\n"));
+    assert_eq!(login.code, 0, "{}", login.stderr);
+    // DRATA_API_KEY holds a key the server refuses: it is not the one used.
+    let env = [("DRATA_API_KEY", KEY)];
+    for args in [&["--profile", "ci", "auth", "status"][..], &["auth", "status", "--profile", "ci"]] {
+        let run = home.drata_with(args, "", &env);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert_no_keys(&run);
+        let shown = run.json();
+        assert_eq!(
+            (&shown["profile"], &shown["key"], &shown["accepted"]),
+            (&json!("ci"), &json!("…7f3a"), &json!(true))
+        );
+    }
+    // DRATA_PROFILE is the environment too: the key of DRATA_API_KEY comes first.
+    let named = home.drata_with(&["auth", "status"], "", &[("DRATA_API_KEY", KEY), ("DRATA_PROFILE", "ci")]);
+    assert_eq!(named.code, 1, "{}", named.stderr);
+    let shown = named.json();
+    assert_eq!(
+        (&shown["profile"], &shown["keyStore"], &shown["key"]),
+        (&json!(null), &json!("DRATA_API_KEY (no profile)"), &json!("…5b1e"))
+    );
+    // Both on the command line: the key given comes first, as before.
+    let both = home.drata_with(&["--profile", "ci", "--api-key", KEY, "auth", "status"], "", &[]);
+    assert_eq!(both.code, 1, "{}", both.stderr);
+    assert_eq!(both.json()["keyStore"], "--api-key (no profile)");
+}
+
+#[test]
+fn verbose_and_a_refused_key_s_error_say_where_the_key_came_from() {
+    let fake = fake_with_stored_key();
+    let home = Home::new();
+    let base = fake.server.base_url();
+    let host = host_of(&base);
+    for (name, key) in [("ci", STORED), ("old", KEY)] {
+        let login =
+            home.drata(&["auth", "login", "--profile", name, "--base-url", &base], &format!("{key}\n"));
+        assert_eq!(login.code, 0, "{}", login.stderr);
+    }
+    let file = home.config().join("profiles.json").display().to_string();
+    let warning = |name: &str| {
+        format!(
+            "warning: the profile `{name}` sends its key to {host}, not a Drata region host (its base URL `{base}`, given at login); `drata auth login --profile {name}` without --base-url sends it to Drata\n"
+        )
+    };
+
+    let profile =
+        home.drata_with(&["--verbose", "--profile", "ci", "users", "list"], "", &[("DRATA_API_KEY", KEY)]);
+    assert_eq!(profile.code, 0, "{}", profile.stderr);
+    assert_no_keys(&profile);
+    assert_eq!(
+        profile.stderr,
+        format!(
+            "note: the key …7f3a comes from the profile `ci` (named by --profile), kept in `{file}`\nnote: requests go to {host} ({base}, the profile's base URL)\n{}",
+            warning("ci")
+        )
+    );
+    let given = home.drata_with(
+        &["--verbose", "--base-url", &base, "users", "list"],
+        "",
+        &[("DRATA_API_KEY", STORED)],
+    );
+    assert_eq!(given.code, 0, "{}", given.stderr);
+    assert_eq!(
+        given.stderr,
+        format!(
+            "note: the key …7f3a comes from DRATA_API_KEY (no profile)\nnote: requests go to {host} ({base}, given with --base-url)\n"
+        )
+    );
+    // A key refused, by its error: where it came from (never the key).
+    let refused = home.drata_with(&["--base-url", &base, "users", "list"], "", &[("DRATA_API_KEY", KEY)]);
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert_no_keys(&refused);
+    let said = "the region matches your Drata account. The key …5b1e comes from DRATA_API_KEY.";
+    assert!(refused.stderr.ends_with(&format!("{said}\n")), "{}", refused.stderr);
+    let error = &refused.json()["error"];
+    assert_eq!((&error["kind"], &error["status"]), (&json!("api"), &json!(401)));
+    assert!(error["message"].as_str().is_some_and(|m| m.ends_with(said)), "{error}");
+    let old = home.drata(&["--profile", "old", "users", "list"], "");
+    assert_eq!(old.code, 1, "{}", old.stderr);
+    assert!(
+        old.stderr.ends_with(". The key …5b1e comes from the profile `old` (named by --profile).\n"),
+        "{}",
+        old.stderr
+    );
+}
+
 #[test]
 fn a_write_needs_allowing_and_yes_when_piped_and_a_dry_run_needs_neither() {
     let fake = fake_with_stored_key();

@@ -178,7 +178,7 @@ fn a_write_on_a_terminal_shows_what_it_sends_and_waits_for_yes() {
     let mut declined = Session::start(&write, home.path(), Some(KEY));
     let host = base.trim_start_matches("http://").trim_end_matches("/public");
     declined.expect(&format!(
-        "POST /v2/vendors\r\n  to {host}, with the key of --api-key or DRATA_API_KEY (no profile)\r\n  sends a JSON body with name\r\nSend it? [y/N] "
+        "POST /v2/vendors\r\n  to {host}, with the key of DRATA_API_KEY (no profile)\r\n  sends a JSON body with name\r\nSend it? [y/N] "
     ));
     declined.type_line("n");
     let (code, screen) = declined.finish();
