@@ -147,19 +147,23 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum AuthCommand {
     /// Store an API key under a profile (--profile, default `default`),
-    /// with its region (--region) and whether it may write
-    /// (--allow-writes). The key is read from standard input, or asked for
-    /// without echo on a terminal; never from the command line. It is kept
-    /// in the OS keychain where one is available, else in a file only you
-    /// can read under your config directory.
+    /// with its region (--region, default us), an API root only when
+    /// --base-url is given, and whether it may write (--allow-writes); it
+    /// replaces the whole profile of that name. The key is read from
+    /// standard input, or asked for without echo on a terminal; never from
+    /// the command line. It is kept in the OS keychain where one is
+    /// available, else in a file only you can read under your config
+    /// directory.
     Login,
-    /// The profile: its region, whether it may write, where its key is
-    /// kept, the key's last 4 characters, and whether Drata accepts it
-    /// (one read). Exits 0 when Drata does.
+    /// The key the command line would use and its profile: the host it
+    /// talks to, the region, whether it may write, where the key is kept,
+    /// its last 4 characters, and whether the server (named: Drata, or a
+    /// host that is not Drata's) accepts it (one read). Exits 0 when it does.
     Status,
     /// Forget the profile and its key.
     Logout,
-    /// The stored profiles, one a line (with `--output json`, an array).
+    /// The stored profiles and the host each talks to, one a line (with
+    /// `--output json`, an array).
     List,
 }
 
