@@ -1,8 +1,8 @@
 //! The command line, as users script against it.
 //!
 //! Global options (`--profile`, `--api-key`, `--region`, `--base-url`,
-//! `--timeout`, `--output`, `--allow-writes`, `--yes`, `--dry-run`) may come
-//! before or after the command.
+//! `--timeout`, `--output`, `--allow-writes`, `--yes`, `--dry-run`,
+//! `--verbose`) may come before or after the command.
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -19,8 +19,9 @@ use drata::types::{ConnectionSort, SortDirection};
 #[command(name = "drata", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     /// The stored profile to use (see `drata auth`) [env: DRATA_PROFILE;
-    /// default: default]. A key given with --api-key or DRATA_API_KEY comes
-    /// before the profile's.
+    /// default: default]. A key given with --api-key comes before the
+    /// profile's; this flag comes before DRATA_API_KEY, which comes before
+    /// DRATA_PROFILE.
     #[arg(long, global = true, env = "DRATA_PROFILE", hide_env = true, value_name = "NAME")]
     pub profile: Option<String>,
     /// API key [env: DRATA_API_KEY]. Never printed. Prefer `drata auth
@@ -70,6 +71,10 @@ pub struct Cli {
     /// Check a write and show what it would send; send nothing.
     #[arg(long, global = true)]
     pub dry_run: bool,
+    /// Say on stderr where the key (its last 4 characters) and the API root
+    /// the command uses come from: a flag, the environment or a profile.
+    #[arg(long, global = true)]
+    pub verbose: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -142,19 +147,23 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum AuthCommand {
     /// Store an API key under a profile (--profile, default `default`),
-    /// with its region (--region) and whether it may write
-    /// (--allow-writes). The key is read from standard input, or asked for
-    /// without echo on a terminal; never from the command line. It is kept
-    /// in the OS keychain where one is available, else in a file only you
-    /// can read under your config directory.
+    /// with its region (--region, default us), an API root only when
+    /// --base-url is given, and whether it may write (--allow-writes); it
+    /// replaces the whole profile of that name. The key is read from
+    /// standard input, or asked for without echo on a terminal; never from
+    /// the command line. It is kept in the OS keychain where one is
+    /// available, else in a file only you can read under your config
+    /// directory.
     Login,
-    /// The profile: its region, whether it may write, where its key is
-    /// kept, the key's last 4 characters, and whether Drata accepts it
-    /// (one read). Exits 0 when Drata does.
+    /// The key the command line would use and its profile: the host it
+    /// talks to, the region, whether it may write, where the key is kept,
+    /// its last 4 characters, and whether the server (named: Drata, or a
+    /// host that is not Drata's) accepts it (one read). Exits 0 when it does.
     Status,
     /// Forget the profile and its key.
     Logout,
-    /// The stored profiles, one a line (with `--output json`, an array).
+    /// The stored profiles and the host each talks to, one a line (with
+    /// `--output json`, an array).
     List,
 }
 

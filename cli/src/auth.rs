@@ -7,9 +7,10 @@ use std::io::IsTerminal;
 use serde_json::json;
 
 use crate::Failure;
-use crate::commands::Context;
+use crate::commands::{Context, host, is_drata_host};
 use crate::output::{self, Stdout, text};
 use crate::store::{Key, KeyStore, Profile, Store};
+use drata::Region;
 use drata_cli::args::AuthCommand;
 
 pub async fn run(context: &Context, out: &mut Stdout, command: AuthCommand) -> Result<(), Failure> {
@@ -19,8 +20,7 @@ pub async fn run(context: &Context, out: &mut Stdout, command: AuthCommand) -> R
         AuthCommand::Login => login(context, out, &name).await,
         AuthCommand::Status => status(context, out, &name).await,
         AuthCommand::Logout => {
-            let mut store = Store::open().map_err(Failure::Invalid)?;
-            store.remove(&name).map_err(Failure::Invalid)?;
+            Store::remove(&name).map_err(Failure::Invalid)?;
             if context.json() {
                 return out.json(&json!({"profile": name, "removed": true}));
             }
@@ -34,7 +34,8 @@ pub async fn run(context: &Context, out: &mut Stdout, command: AuthCommand) -> R
                 let listed: Vec<_> = profiles
                     .iter()
                     .map(|(name, p)| {
-                        json!({"profile": name, "region": p.region, "allowWrites": p.allow_writes, "keyStore": p.key_store})
+                        json!({"profile": name, "region": p.region, "host": host(&root(p)), "baseUrl": root(p),
+                            "allowWrites": p.allow_writes, "keyStore": p.key_store})
                     })
                     .collect();
                 if context.format() == crate::output::Format::Ndjson {
@@ -42,19 +43,29 @@ pub async fn run(context: &Context, out: &mut Stdout, command: AuthCommand) -> R
                 }
                 return out.json(&listed);
             }
-            let rows: Vec<[String; 4]> = profiles
+            let rows: Vec<[String; 5]> = profiles
                 .iter()
                 .map(|(name, p)| {
                     [
                         text(name).into_owned(),
-                        p.region.clone(),
+                        text(&p.region).into_owned(),
                         if p.allow_writes { "allowed" } else { "refused" }.to_string(),
+                        host(&root(p)),
                         where_kept(&store, p),
                     ]
                 })
                 .collect();
-            out.table(["PROFILE", "REGION", "WRITES", "KEY"], &rows)
+            out.table(["PROFILE", "REGION", "WRITES", "HOST", "KEY"], &rows)
         }
+    }
+}
+
+/// The API root a profile's commands talk to: its base URL, else its region's.
+fn root(profile: &Profile) -> String {
+    match (&profile.base_url, profile.region.parse::<Region>()) {
+        (Some(url), _) => url.clone(),
+        (None, Ok(region)) => region.base_url().to_string(),
+        (None, Err(_)) => format!("(the unknown region `{}`)", profile.region),
     }
 }
 
@@ -97,19 +108,21 @@ async fn login(context: &Context, out: &mut Stdout, name: &str) -> Result<(), Fa
             text(name)
         )));
     }
-    // The region and API root given, else the profile's before (a key
-    // replaced keeps them), else the defaults; writes as --allow-writes says.
-    let (region, base_url, allow_writes) =
-        (context.region(), context.base_url().map(str::to_string), context.allow_writes_given());
+    // A login replaces the whole profile: the region given, else `us`; an
+    // API root only when given; writes as --allow-writes says. Nothing of
+    // the profile before is kept (a test server's URL kept would get the
+    // real key).
+    let (region, base_url) = context.given_root();
+    let (base_url, allow_writes) = (base_url.map(str::to_string), context.allow_writes_given());
     let key = read_key(name).await?;
-    let mut store = Store::open().map_err(Failure::Invalid)?;
     let profile = Profile::new(region.as_str().to_string(), allow_writes, base_url);
-    let kept = store.save(name, profile, &key).map_err(Failure::Invalid)?;
+    let kept = Store::save(name, profile, &key).map_err(Failure::Invalid)?;
     let place = match kept {
         KeyStore::Keychain => "the OS keychain".to_string(),
-        KeyStore::File => {
-            format!("`{}`, readable by you only (no keychain was available)", store.path().display())
-        }
+        KeyStore::File => format!(
+            "`{}`, readable by you only (no keychain was available)",
+            crate::store::profiles_path().map_err(Failure::Invalid)?.display()
+        ),
     };
     output::eprint_line(&format!("note: the key of the profile `{name}` is stored in {place}"));
     if context.json() {
@@ -127,15 +140,10 @@ async fn login(context: &Context, out: &mut Stdout, name: &str) -> Result<(), Fa
 }
 
 async fn status(context: &Context, out: &mut Stdout, name: &str) -> Result<(), Failure> {
-    // Which key: one given on the command line or in the environment, else the profile's.
-    let (profile_shown, writes, kept, key) = match context.api_key() {
-        Some(key) => (
-            None,
-            false,
-            "--api-key or DRATA_API_KEY (no profile)".to_string(),
-            Key::new(key).ok_or_else(|| Failure::Invalid("the API key is empty".into()))?,
-        ),
-        None => {
+    // Which key: the one the command uses (see `Context::new`).
+    let (profile_shown, writes, kept, key) = match context.uses_profile() {
+        false => (None, false, format!("{} (no profile)", context.key_origin()), context.key()?),
+        true => {
             let store = Store::open().map_err(Failure::Invalid)?;
             let profile = store.profile(name).ok_or_else(|| {
                 Failure::Invalid(format!(
@@ -147,21 +155,25 @@ async fn status(context: &Context, out: &mut Stdout, name: &str) -> Result<(), F
         }
     };
     // One cheap read: the first connection. A 403 means the key is valid
-    // but may not list connections.
+    // but may not list connections. What answered is named: Drata, or the
+    // host of a base URL that is not Drata's.
     let client = context.client()?;
+    let (root, host) = (context.root(), host(context.root()));
+    let server =
+        if is_drata_host(root) { "Drata".to_string() } else { format!("{host} (not a Drata region host)") };
     let (accepted, finding) = match client.list_connections().limit(1).send().await {
-        Ok(_) => (true, "Drata accepts the key".to_string()),
+        Ok(_) => (true, format!("{server} accepts the key")),
         Err(e) if e.status() == Some(403) => {
-            (true, "Drata accepts the key (it may not list connections, which this check reads)".to_string())
+            (true, format!("{server} accepts the key (it may not list connections, which this check reads)"))
         }
         Err(e) if e.status() == Some(401) => {
-            (false, "Drata refuses the key (401): log in again with a valid key".to_string())
+            (false, format!("{server} refuses the key (401): log in again with a valid key"))
         }
         Err(e) => (false, format!("the key could not be checked: {}", Failure::from(e).message())),
     };
     let shown = json!({
-        "profile": profile_shown, "region": context.region().as_str(), "allowWrites": writes,
-        "keyStore": kept, "key": key.masked(), "accepted": accepted, "finding": finding,
+        "profile": profile_shown, "host": host, "baseUrl": root, "region": context.region().as_str(),
+        "allowWrites": writes, "keyStore": kept, "key": key.masked(), "accepted": accepted, "finding": finding,
     });
     if context.json() {
         // One document either way: a refused key's is the failure's.
@@ -169,6 +181,7 @@ async fn status(context: &Context, out: &mut Stdout, name: &str) -> Result<(), F
     } else {
         let rows = [
             ["profile".to_string(), profile_shown.map_or("(none)".to_string(), |p| text(p).into_owned())],
+            ["host".to_string(), format!("{host} ({})", text(root))],
             ["region".to_string(), context.region().as_str().to_string()],
             [
                 "writes".to_string(),
@@ -176,7 +189,7 @@ async fn status(context: &Context, out: &mut Stdout, name: &str) -> Result<(), F
             ],
             ["key stored in".to_string(), kept],
             ["key".to_string(), key.masked()],
-            ["Drata".to_string(), finding.clone()],
+            ["check".to_string(), finding.clone()],
         ];
         for [name, value] in rows {
             out.line(&format!("{:<15}{value}", format!("{name}:")))?;

@@ -13,25 +13,74 @@ use serde_json::json;
 
 use crate::Failure;
 use crate::output::{self, Format, Stdout, text};
-use crate::store::{Key, Profile, Store};
+use crate::store::{Key, KeyStore, Profile, Store};
+use clap::ArgMatches;
+use clap::parser::ValueSource;
 use drata_cli::args::{Cli, IdpCommand, ListArgs, Source};
 
 /// The profile used when none is named.
 pub const DEFAULT_PROFILE: &str = "default";
 
+/// Where a setting came from: this command line, or the environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// A flag of this command line.
+    Line,
+    /// An environment variable.
+    Env,
+}
+
+impl Origin {
+    /// The setting's flag or variable, by where it came from.
+    fn name(self, flag: &'static str, variable: &'static str) -> &'static str {
+        match self {
+            Origin::Line => flag,
+            Origin::Env => variable,
+        }
+    }
+}
+
+/// Whose key a command uses, and what chose it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Whose {
+    /// The key given with --api-key (`Line`) or DRATA_API_KEY (`Env`): no profile.
+    Given(Origin),
+    /// The stored profile, named with --profile (`Line`), DRATA_PROFILE
+    /// (`Env`) or neither (`default`).
+    Profile(Option<Origin>),
+}
+
 /// The options every command shares, read once.
 pub struct Context {
-    /// The key given with --api-key or DRATA_API_KEY: it has no profile.
+    /// Whose key the command uses: decided here, once, for every command.
+    whose: Whose,
+    /// The key given with --api-key or DRATA_API_KEY, when it is the one used.
+    key_given: Option<String>,
+    /// A key given with --api-key or DRATA_API_KEY, used or not (what
+    /// `drata mock` accepts).
     api_key: Option<String>,
     /// The profile's name (`--profile`, `DRATA_PROFILE`, else `default`).
     profile_name: String,
-    /// The stored profile, when the key is not given otherwise and one is
-    /// stored under that name.
+    /// The stored profile, when its key is the one used and one is stored
+    /// under that name.
     profile: Option<Profile>,
     /// Why the stored profiles could not be read, said when the key is needed.
     store_error: Option<String>,
     region: Region,
+    /// The region given with --region or DRATA_REGION.
+    region_given: Option<(Region, Origin)>,
     base_url: Option<String>,
+    /// The API root given with --base-url or DRATA_BASE_URL.
+    base_url_given: Option<(String, Origin)>,
+    /// Whether the API root is the stored profile's base URL.
+    root_from_profile: bool,
+    /// What a command that uses the key says once on stderr (the warning
+    /// of a profile's base URL that is not Drata's).
+    said: std::sync::Once,
+    /// The key used and where it came from, in words, once a client has it
+    /// (for `--verbose` and the error of a key refused).
+    told: std::sync::OnceLock<String>,
+    verbose: bool,
     timeout: Option<Duration>,
     /// What stdout gets (`--output`, `--json`; `auto` resolved).
     format: Format,
@@ -46,21 +95,45 @@ fn given(value: &Option<String>) -> Option<&str> {
 }
 
 impl Context {
-    pub fn new(cli: &Cli) -> Result<Self, Failure> {
-        // An empty key stays empty: the client refuses it as "no API key".
-        let api_key = cli.api_key.clone();
+    /// The settings of `cli`, and which key, profile and API root the
+    /// command uses: a flag given on this command line beats the
+    /// environment, which beats a stored profile, which beats the defaults
+    /// (`matches` tells a flag from its variable). So `--api-key` comes
+    /// first, then `--profile`, then `DRATA_API_KEY` (when not empty), then
+    /// the profile of `DRATA_PROFILE`, else `default`.
+    pub fn new(cli: &Cli, matches: &ArgMatches) -> Result<Self, Failure> {
+        let source = |id: &str| match matches.value_source(id) {
+            Some(ValueSource::CommandLine) => Some(Origin::Line),
+            Some(ValueSource::EnvVariable) => Some(Origin::Env),
+            _ => None,
+        };
+        // An empty key, given either way, is unset.
+        let key_source = source("api_key").filter(|_| given(&cli.api_key).is_some());
+        let profile_source = source("profile").filter(|_| given(&cli.profile).is_some());
+        let whose = match (key_source, profile_source) {
+            (Some(Origin::Line), _) => Whose::Given(Origin::Line),
+            (_, Some(Origin::Line)) => Whose::Profile(Some(Origin::Line)),
+            (Some(Origin::Env), _) => Whose::Given(Origin::Env),
+            (None, named) => Whose::Profile(named),
+        };
+        let key_given = given(&cli.api_key).filter(|_| matches!(whose, Whose::Given(_))).map(str::to_string);
         let profile_name = given(&cli.profile).unwrap_or(DEFAULT_PROFILE).to_string();
-        // The profile serves when no key is given otherwise; a profile named
-        // with --profile that is not stored is an error then (see `client`).
-        let (profile, store_error) = match api_key {
-            Some(_) => (None, None),
-            None => match Store::open() {
+        // The profile serves when its key is the one used; a profile named
+        // that is not stored is an error then (see `key`).
+        let (profile, store_error) = match whose {
+            Whose::Given(_) => (None, None),
+            Whose::Profile(_) => match Store::open() {
                 Ok(store) => (store.profile(&profile_name).cloned(), None),
                 Err(e) => (None, Some(e)),
             },
         };
-        let region = match (given(&cli.region), &profile) {
-            (Some(region), _) => region.parse::<Region>()?,
+        let region_given = given(&cli.region)
+            .map(|region| {
+                Ok::<_, Failure>((region.parse::<Region>()?, source("region").unwrap_or(Origin::Line)))
+            })
+            .transpose()?;
+        let region = match (region_given, &profile) {
+            (Some((region, _)), _) => region,
             (None, Some(profile)) => profile.region.parse::<Region>()?,
             (None, None) => Region::default(),
         };
@@ -75,16 +148,29 @@ impl Context {
                     })
             })
             .transpose()?;
-        let base_url = given(&cli.base_url)
-            .map(str::to_string)
-            .or_else(|| if given(&cli.region).is_some() { None } else { profile.as_ref()?.base_url.clone() });
+        let base_url_given =
+            given(&cli.base_url).map(|url| (url.to_string(), source("base_url").unwrap_or(Origin::Line)));
+        let base_url = match &base_url_given {
+            Some((url, _)) => Some(url.clone()),
+            None if region_given.is_some() => None,
+            None => profile.as_ref().and_then(|p| p.base_url.clone()),
+        };
+        let root_from_profile = base_url.is_some() && base_url_given.is_none();
         Ok(Self {
-            api_key,
+            whose,
+            key_given,
+            api_key: given(&cli.api_key).map(str::to_string),
             profile_name,
             profile,
             store_error,
             region,
+            region_given,
             base_url,
+            base_url_given,
+            root_from_profile,
+            said: std::sync::Once::new(),
+            told: std::sync::OnceLock::new(),
+            verbose: cli.verbose,
             timeout,
             format: Format::resolve(cli.output, cli.json),
             allow_writes: cli.allow_writes,
@@ -114,9 +200,47 @@ impl Context {
         (&self.profile_name, self.profile.as_ref())
     }
 
-    /// The API root given with --base-url (or the profile's).
-    pub fn base_url(&self) -> Option<&str> {
-        self.base_url.as_deref()
+    /// What a login stores: the region and API root given on this command
+    /// (or in the environment), never a stored profile's.
+    pub fn given_root(&self) -> (Region, Option<&str>) {
+        (
+            self.region_given.map(|(region, _)| region).unwrap_or_default(),
+            self.base_url_given.as_ref().map(|(url, _)| url.as_str()),
+        )
+    }
+
+    /// Whether the key used is a stored profile's (else one given with
+    /// --api-key or DRATA_API_KEY).
+    pub fn uses_profile(&self) -> bool {
+        matches!(self.whose, Whose::Profile(_))
+    }
+
+    /// Where the key used comes from, in words: `DRATA_API_KEY`, `the
+    /// profile `ci` (named by --profile)`…
+    pub fn key_origin(&self) -> String {
+        let name = text(&self.profile_name);
+        match self.whose {
+            Whose::Given(source) => source.name("--api-key", drata::API_KEY_ENV).to_string(),
+            Whose::Profile(Some(source)) => {
+                format!("the profile `{name}` (named by {})", source.name("--profile", "DRATA_PROFILE"))
+            }
+            Whose::Profile(None) => format!("the profile `{name}` (none named)"),
+        }
+    }
+
+    /// What chose the API root, in words.
+    fn root_origin(&self) -> String {
+        match (&self.base_url_given, self.root_from_profile, self.region_given) {
+            (Some((_, source)), ..) => format!("given with {}", source.name("--base-url", "DRATA_BASE_URL")),
+            (None, true, _) => "the profile's base URL".to_string(),
+            (None, false, Some((region, source))) => {
+                format!("the region {region}, given with {}", source.name("--region", "DRATA_REGION"))
+            }
+            (None, false, None) if self.profile.is_some() => {
+                format!("the region {} of the profile", self.region)
+            }
+            (None, false, None) => format!("the region {}, the default", self.region),
+        }
     }
 
     /// Whether `--allow-writes` was given.
@@ -124,25 +248,41 @@ impl Context {
         self.allow_writes
     }
 
+    /// The API root the command talks to: the base URL given, else the
+    /// profile's, else the region's.
+    pub fn root(&self) -> &str {
+        self.base_url.as_deref().unwrap_or(self.region.base_url())
+    }
+
+    /// Whose key the command uses, in words: `as the profile `ci``, or
+    /// `with the key of …` given otherwise.
+    pub fn whose_key(&self) -> String {
+        match self.whose {
+            Whose::Given(_) => format!("with the key of {} (no profile)", self.key_origin()),
+            Whose::Profile(_) => format!("as the profile `{}`", text(&self.profile_name)),
+        }
+    }
+
     /// The region (given, or the profile's, or `us`).
     pub fn region(&self) -> Region {
         self.region
     }
 
-    /// The key given with --api-key or DRATA_API_KEY, if any.
+    /// A key given with --api-key or DRATA_API_KEY, if any, whether or not
+    /// it is the one used (what `drata mock` accepts).
     pub fn api_key(&self) -> Option<&str> {
-        self.api_key.as_deref().filter(|k| !k.trim().is_empty())
+        self.api_key.as_deref()
     }
 
     /// The key to use: the one given, else the profile's.
-    fn key(&self) -> Result<Key, Failure> {
-        if let Some(key) = self.api_key() {
+    pub fn key(&self) -> Result<Key, Failure> {
+        if let Some(key) = &self.key_given {
             return Key::new(key).ok_or_else(|| invalid("the API key is empty"));
         }
         if let Some(error) = &self.store_error {
             return Err(invalid(error.clone()));
         }
-        if self.api_key.is_none() && self.profile.is_some() {
+        if self.profile.is_some() {
             return Store::open().and_then(|store| store.key(&self.profile_name)).map_err(Failure::Invalid);
         }
         let login = if self.profile_name == DEFAULT_PROFILE {
@@ -164,6 +304,28 @@ impl Context {
     /// retry) is said on stderr, so that the command never falls silent.
     pub fn client(&self) -> Result<Client, Failure> {
         let key = self.key()?;
+        self.told.get_or_init(|| {
+            let told = format!("the key {} comes from {}", key.masked(), self.key_origin());
+            if self.verbose {
+                let kept = match (&self.profile, crate::store::profiles_path()) {
+                    (Some(profile), _) if profile.key_store == KeyStore::Keychain => {
+                        ", kept in the OS keychain".to_string()
+                    }
+                    (Some(_), Ok(path)) => format!(", kept in `{}`", path.display()),
+                    (Some(_), Err(_)) => String::new(),
+                    (None, _) => " (no profile)".to_string(),
+                };
+                output::eprint_line(&format!("note: {told}{kept}"));
+                output::eprint_line(&format!(
+                    "note: requests go to {} ({}, {})",
+                    host(self.root()),
+                    text(self.root()),
+                    self.root_origin()
+                ));
+            }
+            told
+        });
+        self.say_once();
         let mut builder = Client::builder().region(self.region).api_key(key.expose()).on_wait(|wait| {
             if wait.duration > Duration::from_secs(1) {
                 output::eprint_line(&format!("note: {wait}"));
@@ -184,10 +346,26 @@ impl Context {
         Ok(builder.build()?)
     }
 
+    /// Says once on stderr what a command that uses the key should know
+    /// before anything is sent: a profile's key sent elsewhere than Drata
+    /// (a test server's URL given at login), on every use, not only at login.
+    fn say_once(&self) {
+        self.said.call_once(|| {
+            if self.uses_profile() && self.root_from_profile && !is_drata_host(self.root()) {
+                output::warn(&format!(
+                    "the profile `{0}` sends its key to {1}, not a Drata region host (its base URL `{2}`, given at login); `drata auth login --profile {0}` without --base-url sends it to Drata",
+                    self.profile_name,
+                    host(self.root()),
+                    self.root()
+                ));
+            }
+        });
+    }
+
     /// Whether writes are allowed: `--allow-writes`, or a profile that
     /// allows them and whose key this is.
     fn writes_allowed(&self) -> bool {
-        self.allow_writes || (self.api_key.is_none() && self.profile.as_ref().is_some_and(|p| p.allow_writes))
+        self.allow_writes || (self.uses_profile() && self.profile.as_ref().is_some_and(|p| p.allow_writes))
     }
 
     /// The gate every write passes before anything is sent (`method` and
@@ -203,6 +381,7 @@ impl Context {
         sends: &str,
         plan: serde_json::Value,
     ) -> Result<bool, Failure> {
+        self.say_once();
         let what = format!("{} {}", method.to_ascii_uppercase(), text(path));
         // A dry run sends nothing, a read neither.
         if self.dry_run {
@@ -218,12 +397,12 @@ impl Context {
             return Ok(true);
         }
         if !self.writes_allowed() {
-            let whose = match (&self.api_key, &self.profile) {
-                (Some(_), _) => {
+            let whose = match self.whose {
+                Whose::Given(_) => {
                     "a key given with --api-key or DRATA_API_KEY has no profile that allows writes"
                         .to_string()
                 }
-                (None, _) => format!("the profile `{}` does not allow writes", self.profile_name),
+                Whose::Profile(_) => format!("the profile `{}` does not allow writes", self.profile_name),
             };
             return Err(invalid(format!(
                 "{what} is a write and {whose}: give --allow-writes to send it (or log in with `drata auth login --allow-writes`); nothing was sent"
@@ -237,10 +416,50 @@ impl Context {
                 "{what} is a write and there is no terminal to confirm it on: give --yes to send it; nothing was sent"
             )));
         }
-        let answer = crate::prompt::ask(format!("{what}\n  sends {sends}\nSend it? [y/N] "), false).await?;
+        let answer = crate::prompt::ask(
+            format!(
+                "{what}\n  to {}, {}\n  sends {sends}\nSend it? [y/N] ",
+                host(self.root()),
+                self.whose_key()
+            ),
+            false,
+        )
+        .await?;
         match answer.trim().to_ascii_lowercase().as_str() {
             "y" | "yes" => Ok(true),
             _ => Err(invalid("not confirmed; nothing was sent")),
+        }
+    }
+}
+
+/// The host of an API root as a person reads it: its name, and its port
+/// when it is not the scheme's (`127.0.0.1:8080`); the URL itself when it
+/// names no host.
+pub fn host(root: &str) -> String {
+    let Ok(url) = url::Url::parse(root) else { return text(root).into_owned() };
+    match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_string(),
+        (None, _) => text(root).into_owned(),
+    }
+}
+
+/// Whether an API root's host is one of Drata's regions' (us, eu, apac).
+pub fn is_drata_host(root: &str) -> bool {
+    let name = |root: &str| url::Url::parse(root).ok().and_then(|url| url.host_str().map(str::to_string));
+    name(root)
+        .is_some_and(|host| Region::ALL.iter().any(|region| name(region.base_url()).as_ref() == Some(&host)))
+}
+
+impl Context {
+    /// A call refused for its key (401) or its permissions (403) says where
+    /// the key came from, which the key itself (never shown) cannot.
+    pub fn name_the_key(&self, failure: Failure) -> Failure {
+        match (&failure, self.told.get()) {
+            (Failure::Call(e), Some(told)) if matches!(e.status(), Some(401 | 403)) => {
+                Failure::Noted(Box::new(failure), told.clone())
+            }
+            _ => failure,
         }
     }
 }

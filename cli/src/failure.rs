@@ -29,6 +29,10 @@ pub enum Failure {
     /// Standard output could not be written: a reader that went away (a
     /// broken pipe, not an error) or a full disk.
     Output(std::io::Error),
+    /// A failure with a word of what the command knows beside it (whose key
+    /// a call refused for its key used), said after its message; the rest
+    /// (kind, exit code, details) is the failure's.
+    Noted(Box<Failure>, String),
 }
 
 impl From<drata::Error> for Failure {
@@ -44,6 +48,7 @@ impl Failure {
             Failure::Invalid(_) | Failure::Report(..) => EXIT_INVALID,
             Failure::Call(e) if e.is_invalid_input() => EXIT_INVALID,
             Failure::Api(_) | Failure::Finding(..) | Failure::Call(_) | Failure::Output(_) => EXIT_API,
+            Failure::Noted(failure, _) => failure.exit_code(),
         }
     }
 
@@ -56,6 +61,15 @@ impl Failure {
             | Failure::Finding(message, _) => message.clone(),
             Failure::Call(e) => call_message(e),
             Failure::Output(e) => format!("cannot write the output: {e}"),
+            Failure::Noted(failure, note) => {
+                // A sentence of its own after one ended, else a clause.
+                let message = failure.message();
+                let mut letters = note.chars();
+                match (message.ends_with('.'), letters.next()) {
+                    (true, Some(first)) => format!("{message} {}{}.", first.to_uppercase(), letters.as_str()),
+                    _ => format!("{message}; {note}"),
+                }
+            }
         }
     }
 
@@ -78,6 +92,13 @@ impl Failure {
         if let Failure::Report(_, report) | Failure::Finding(_, report) = self {
             return report.clone();
         }
+        if let Failure::Noted(failure, _) = self {
+            let mut json = failure.to_json();
+            if let Some(error) = json.get_mut("error").and_then(Value::as_object_mut) {
+                error.insert("message".into(), json!(self.message()));
+            }
+            return json;
+        }
         let mut error = Map::new();
         error.insert("kind".into(), json!(self.kind()));
         error.insert("message".into(), json!(self.message()));
@@ -93,6 +114,7 @@ impl Failure {
             Failure::Invalid(_) | Failure::Report(..) => "invalid",
             Failure::Api(_) | Failure::Finding(..) => "failed",
             Failure::Output(_) => "output",
+            Failure::Noted(failure, _) => failure.kind(),
             Failure::Call(e) => match &**e {
                 e if e.is_invalid_input() => "invalid",
                 drata::Error::Api(_) => "api",
@@ -199,5 +221,15 @@ mod tests {
         assert_eq!(failed.to_json()["error"]["kind"], "failed");
         let config = Failure::from(drata::Error::Config { message: "bad URL".into() });
         assert_eq!((config.exit_code(), config.kind()), (2, "invalid"));
+        let noted = Failure::Noted(Box::new(invalid), "the key …abcd comes from DRATA_API_KEY".into());
+        assert_eq!(
+            noted.to_json(),
+            json!({"error": {"kind": "invalid", "message": "give a user id or --email; the key …abcd comes from DRATA_API_KEY", "exitCode": 2}})
+        );
+        let sentence = Failure::Noted(
+            Box::new(Failure::Api("Check the API key.".into())),
+            "the key …abcd comes from --api-key".into(),
+        );
+        assert_eq!(sentence.message(), "Check the API key. The key …abcd comes from --api-key.");
     }
 }

@@ -81,7 +81,7 @@ fn main() -> ExitCode {
     let compact = format == output::Format::Ndjson;
     let outcome = runtime.block_on(async {
         tokio::select! {
-            result = run(cli, operation) => Ok(result),
+            result = run(cli, &matches, operation) => Ok(result),
             code = stopped_by_signal() => Err(code),
         }
     });
@@ -212,12 +212,12 @@ async fn stopped_by_signal() -> u8 {
     }
 }
 
-async fn run(cli: Cli, operation: Option<(String, ArgMatches)>) -> Result<(), Failure> {
+async fn run(cli: Cli, matches: &ArgMatches, operation: Option<(String, ArgMatches)>) -> Result<(), Failure> {
     let mut out = output::Stdout::new();
     if let Command::Completion { shell } = cli.command {
         return completion(&mut out, shell);
     }
-    let context = commands::Context::new(&cli)?;
+    let context = commands::Context::new(&cli, matches)?;
     out.set_compact(context.format() == output::Format::Ndjson);
     let result = match cli.command {
         Command::Auth(command) => auth::run(&context, &mut out, command).await,
@@ -237,7 +237,7 @@ async fn run(cli: Cli, operation: Option<(String, ArgMatches)>) -> Result<(), Fa
     };
     // What was printed before a failure is still written out.
     let flushed = out.flush();
-    result.and(flushed)
+    result.map_err(|failure| context.name_the_key(failure)).and(flushed)
 }
 
 /// `drata completion SHELL`: the completion script of the whole command

@@ -5,9 +5,15 @@
 //! - The profiles file is `profiles.json` in the config directory:
 //!   `DRATA_CONFIG_DIR` when set, else `$XDG_CONFIG_HOME/drata` or
 //!   `~/.config/drata` (`%APPDATA%\drata` on Windows). It is written whole
-//!   through a temporary file that only its owner can read (0600, in a
-//!   0700 directory), then renamed over the old one: a crash leaves the old
-//!   file or the new one, never half of either.
+//!   through a temporary file that only its owner can read (0600), then
+//!   renamed over the old one: a crash leaves the old file or the new one,
+//!   never half of either. A directory drata creates for it is its owner's
+//!   only (0700); one that exists is left as it is. On Unix, a file others
+//!   may read or change (any group or other permission) is refused, as ssh
+//!   refuses a key file, with the `chmod` that fixes it. A change (a login, a
+//!   logout) reads, changes and replaces the file under an advisory lock
+//!   on `profiles.json.lock` beside it, so that changes made at once each
+//!   keep theirs.
 //! - The keychain: macOS's Keychain and Windows' Credential Manager through
 //!   the `keyring` crate; on Linux and the other Unixes the Secret Service
 //!   (GNOME Keyring, KWallet) through its `secret-tool` command, when it is
@@ -18,7 +24,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -129,25 +135,53 @@ pub fn config_dir() -> Result<PathBuf, StoreError> {
         .ok_or_else(|| "cannot tell the config directory: set HOME, or DRATA_CONFIG_DIR".to_string())
 }
 
+/// The profiles file: `profiles.json` in [`config_dir`].
+pub fn profiles_path() -> Result<PathBuf, StoreError> {
+    Ok(config_dir()?.join("profiles.json"))
+}
+
 impl Store {
-    /// The stored profiles (none when the file does not exist yet).
+    /// The stored profiles (none when the file does not exist yet), to
+    /// read: a change goes through [`Store::save`] or [`Store::remove`].
     pub fn open() -> Result<Self, StoreError> {
-        let path = config_dir()?.join("profiles.json");
-        let file = match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-                format!(
-                    "`{}` is not a profiles file drata can read ({e}); move it away and log in again",
-                    path.display()
-                )
-            })?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => File::default(),
-            Err(e) => return Err(format!("cannot read `{}`: {e}", path.display())),
+        Self::read(profiles_path()?)
+    }
+
+    fn read(path: PathBuf) -> Result<Self, StoreError> {
+        let cannot = |e: std::io::Error| format!("cannot read `{}`: {e}", path.display());
+        let mut opened = match std::fs::File::open(&path) {
+            Ok(opened) => opened,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Self { path, file: File::default() });
+            }
+            Err(e) => return Err(cannot(e)),
         };
+        // The mode of the file opened, not of whatever is at the path later.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = opened.metadata().map_err(cannot)?.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                return Err(format!(
+                    "`{0}` may be read or changed by others than you (its mode is {mode:04o}) and may hold API keys, so drata does not use it: run `chmod 600 {1}`",
+                    path.display(),
+                    shell_word(&path.display().to_string())
+                ));
+            }
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut opened, &mut bytes).map_err(cannot)?;
+        let file = serde_json::from_slice(&bytes).map_err(|e| {
+            format!(
+                "`{}` is not a profiles file drata can read ({e}); move it away and log in again",
+                path.display()
+            )
+        })?;
         Ok(Self { path, file })
     }
 
     /// The file's path.
-    pub fn path(&self) -> &std::path::Path {
+    pub fn path(&self) -> &Path {
         &self.path
     }
 
@@ -173,48 +207,66 @@ impl Store {
         })
     }
 
-    /// Stores `profile` under `name` with its key: in the keychain when one
-    /// takes it (unless `DRATA_KEY_STORE=file`), else in the file. Says
-    /// where it went.
-    pub fn save(&mut self, name: &str, mut profile: Profile, key: &Key) -> Result<KeyStore, StoreError> {
-        let use_keychain = std::env::var("DRATA_KEY_STORE").map_or(true, |v| v.trim() != "file");
-        profile.key_store = if use_keychain && keychain::set(name, key).is_ok() {
-            profile.key = None;
-            KeyStore::Keychain
-        } else {
-            profile.key = Some(key.expose().to_string());
-            KeyStore::File
-        };
-        let store = profile.key_store;
-        let old = self.file.profiles.insert(name.to_string(), profile);
-        // A key the file kept before is gone from it; one the keychain kept
-        // before is replaced or, when the file keeps it now, removed.
-        if old.is_some_and(|old| old.key_store == KeyStore::Keychain) && store == KeyStore::File {
-            let _ = keychain::delete(name);
-        }
-        self.write()?;
-        Ok(store)
+    /// Stores `profile` under `name` (replacing any profile of that name)
+    /// with its key: in the keychain when one takes it (unless
+    /// `DRATA_KEY_STORE=file`), else in the file. Says where it went.
+    pub fn save(name: &str, mut profile: Profile, key: &Key) -> Result<KeyStore, StoreError> {
+        Self::change(|store| {
+            let use_keychain = std::env::var("DRATA_KEY_STORE").map_or(true, |v| v.trim() != "file");
+            profile.key_store = if use_keychain && keychain::set(name, key).is_ok() {
+                profile.key = None;
+                KeyStore::Keychain
+            } else {
+                profile.key = Some(key.expose().to_string());
+                KeyStore::File
+            };
+            let kept = profile.key_store;
+            let old = store.file.profiles.insert(name.to_string(), profile);
+            // A key the file kept before is gone from it; one the keychain kept
+            // before is replaced or, when the file keeps it now, removed.
+            if old.is_some_and(|old| old.key_store == KeyStore::Keychain) && kept == KeyStore::File {
+                let _ = keychain::delete(name);
+            }
+            Ok(kept)
+        })
     }
 
     /// Forgets profile `name` and its key.
-    pub fn remove(&mut self, name: &str) -> Result<(), StoreError> {
-        let profile = self.file.profiles.remove(name).ok_or_else(|| not_found(name))?;
-        if profile.key_store == KeyStore::Keychain {
-            keychain::delete(name)?;
-        }
-        self.write()
+    pub fn remove(name: &str) -> Result<(), StoreError> {
+        Self::change(|store| {
+            let profile = store.file.profiles.remove(name).ok_or_else(|| not_found(name))?;
+            if profile.key_store == KeyStore::Keychain {
+                keychain::delete(name)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Reads the file, applies `change` and replaces the file, all under
+    /// the lock (a `change` that fails leaves the file as it was).
+    fn change<T>(change: impl FnOnce(&mut Self) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let path = profiles_path()?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let failed = |e: std::io::Error| format!("cannot write `{}`: {e}", path.display());
+        // Created its owner's only when missing (with any parent missing);
+        // an existing directory's mode is its owner's choice, not changed.
+        let mut create = std::fs::DirBuilder::new();
+        create.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut create, 0o700);
+        create.create(dir).map_err(failed)?;
+        let lock = dir.join("profiles.json.lock");
+        let _held = lock::take(&lock).map_err(|e| format!("cannot lock `{}`: {e}", lock.display()))?;
+        let mut store = Self::read(path)?;
+        let changed = change(&mut store)?;
+        store.write()?;
+        Ok(changed)
     }
 
     /// Writes the file whole, readable by its owner only.
     fn write(&self) -> Result<(), StoreError> {
-        let dir = self.path.parent().unwrap_or(std::path::Path::new("."));
+        let dir = self.path.parent().unwrap_or(Path::new("."));
         let failed = |e: std::io::Error| format!("cannot write `{}`: {e}", self.path.display());
-        std::fs::create_dir_all(dir).map_err(failed)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(failed)?;
-        }
         // A temporary file is created readable by its owner only.
         let mut temporary = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
         serde_json::to_writer_pretty(&mut temporary, &self.file).map_err(|e| failed(e.into()))?;
@@ -232,10 +284,100 @@ impl Profile {
     }
 }
 
+/// `text` as one word of a POSIX shell: as it is when it holds nothing
+/// the shell reads, else single-quoted.
+#[cfg(unix)]
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:@%=".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        return text.to_string();
+    }
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
 fn not_found(name: &str) -> StoreError {
     format!(
         "no profile `{name}`: log in with `drata auth login --profile {name}`, or list them with `drata auth list`"
     )
+}
+
+/// The lock of the profiles file: an advisory lock on a file of its own
+/// beside it (never removed, so that every process locks the same file),
+/// released when dropped or when the process ends, however it ends (the
+/// system closes the file).
+mod lock {
+    use std::fs::{File, OpenOptions};
+    use std::path::Path;
+
+    use crate::output;
+
+    fn said_waiting(path: &Path) {
+        output::eprint_line(&format!(
+            "note: waiting for another drata that is changing the profiles (it holds `{}`)",
+            path.display()
+        ));
+    }
+
+    /// `flock` on the lock file, after a note when another process holds it.
+    #[cfg(unix)]
+    pub fn take(path: &Path) -> std::io::Result<File> {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::fs::OpenOptionsExt;
+        let file =
+            OpenOptions::new().read(true).write(true).create(true).truncate(false).mode(0o600).open(path)?;
+        let flock = |operation| loop {
+            // SAFETY: flock takes a descriptor, which `file` holds open.
+            if unsafe { libc::flock(file.as_raw_fd(), operation) } == 0 {
+                return Ok(());
+            }
+            let error = std::io::Error::last_os_error();
+            if error.kind() != std::io::ErrorKind::Interrupted {
+                return Err(error);
+            }
+        };
+        match flock(libc::LOCK_EX | libc::LOCK_NB) {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                said_waiting(path);
+                flock(libc::LOCK_EX)?;
+            }
+            held => held?,
+        }
+        Ok(file)
+    }
+
+    /// The lock file opened for this process alone (no sharing): another
+    /// opening fails with a sharing violation until it is closed.
+    #[cfg(windows)]
+    pub fn take(path: &Path) -> std::io::Result<File> {
+        use std::os::windows::fs::OpenOptionsExt;
+        const ERROR_SHARING_VIOLATION: i32 = 32;
+        let mut waiting = false;
+        loop {
+            match OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .share_mode(0)
+                .open(path)
+            {
+                Err(e) if e.raw_os_error() == Some(ERROR_SHARING_VIOLATION) => {
+                    if !waiting {
+                        said_waiting(path);
+                        waiting = true;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                opened => return opened,
+            }
+        }
+    }
+
+    /// No lock where the system offers neither.
+    #[cfg(not(any(unix, windows)))]
+    pub fn take(path: &Path) -> std::io::Result<File> {
+        OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)
+    }
 }
 
 /// The OS keychain.
@@ -326,5 +468,18 @@ mod tests {
         assert_eq!(format!("{key:?}"), "Key(…abcd)");
         assert_eq!(Key::new("short123").expect("a key").masked(), "…");
         assert!(Key::new(" \n").is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_in_a_shell_command_is_quoted_when_the_shell_would_read_it() {
+        assert_eq!(
+            shell_word("/home/ada/.config/drata/profiles.json"),
+            "/home/ada/.config/drata/profiles.json"
+        );
+        assert_eq!(shell_word("/home/ada/my config/profiles.json"), "'/home/ada/my config/profiles.json'");
+        assert_eq!(shell_word("/tmp/it's/profiles.json"), r"'/tmp/it'\''s/profiles.json'");
+        // A leading `~` would be a home directory.
+        assert_eq!(shell_word("~x/profiles.json"), "'~x/profiles.json'");
     }
 }

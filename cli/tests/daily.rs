@@ -26,7 +26,16 @@ impl Home {
     /// `drata <args>` with this config directory, `stdin` on standard
     /// input, nothing on the terminal (piped), the output choice left to `auto`.
     fn drata(&self, args: &[&str], stdin: &str) -> Run {
-        use std::io::Write;
+        self.drata_with(args, stdin, &[])
+    }
+
+    /// [`Home::drata`] with these environment variables set.
+    fn drata_with(&self, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
+        finish(self.spawn(args, env), stdin)
+    }
+
+    /// `drata <args>` started in this home, its input, output and errors piped.
+    fn spawn(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
         use std::process::Stdio;
         let mut command = drata_command(args);
         command
@@ -35,16 +44,24 @@ impl Home {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let mut child = command.spawn().expect("the drata binary runs");
-        if let Some(mut input) = child.stdin.take() {
-            let _ = input.write_all(stdin.as_bytes());
+        for (name, value) in env {
+            command.env(name, value);
         }
-        let output = child.wait_with_output().expect("drata ends");
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        command.spawn().expect("the drata binary runs")
+    }
+}
+
+/// Gives a started `drata` its standard input and waits for its end.
+fn finish(mut child: std::process::Child, stdin: &str) -> Run {
+    use std::io::Write;
+    if let Some(mut input) = child.stdin.take() {
+        let _ = input.write_all(stdin.as_bytes());
+    }
+    let output = child.wait_with_output().expect("drata ends");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
 }
 
@@ -58,6 +75,11 @@ fn assert_no_key(run: &Run) {
         run.stdout,
         run.stderr
     );
+}
+
+/// The host of a fake server's API root, as the command line names it (`127.0.0.1:PORT`).
+fn host_of(base: &str) -> String {
+    base.trim_start_matches("http://").trim_end_matches("/public").to_string()
 }
 
 fn fake_with_stored_key() -> Fake {
@@ -106,7 +128,7 @@ fn a_key_piped_to_auth_login_is_stored_for_its_owner_only_and_checked_by_status(
     let listed = home.drata(&["auth", "list"], "");
     assert_eq!(
         listed.json(),
-        json!([{"profile": "ci", "region": "us", "allowWrites": true, "keyStore": "file"}])
+        json!([{"profile": "ci", "region": "us", "host": host_of(&base), "baseUrl": base, "allowWrites": true, "keyStore": "file"}])
     );
     let lines = home.drata(&["auth", "list", "--output", "table"], "");
     assert_eq!(
@@ -156,6 +178,283 @@ fn status_exits_1_when_drata_refuses_the_key_and_login_refuses_a_key_on_the_comm
     let empty = home.drata(&["auth", "login", "--profile", "empty"], "\n");
     assert_eq!(empty.code, 2);
     assert!(empty.stderr.contains("no key was given"), "{}", empty.stderr);
+}
+
+#[test]
+fn a_login_replaces_the_whole_profile_and_keeps_a_base_url_only_when_given() {
+    let fake = fake_with_stored_key();
+    let home = Home::new();
+    let base = fake.server.base_url();
+    let first = home.drata(
+        &["auth", "login", "--profile", "work", "--region", "eu", "--allow-writes", "--base-url", &base],
+        &format!("{STORED}\n"),
+    );
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    // The real key, logged in again with nothing else said: the test
+    // server's URL, the region and the writes of before are gone.
+    let again = home.drata(&["auth", "login", "--profile", "work"], &format!("{STORED}\n"));
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(
+        again.json(),
+        json!({"profile": "work", "region": "us", "allowWrites": false, "keyStore": "file", "key": "…7f3a"})
+    );
+    let file = std::fs::read_to_string(home.config().join("profiles.json")).expect("the profiles file");
+    assert_eq!(
+        serde_json::from_str::<Value>(&file).expect("JSON"),
+        json!({"profiles": {"work": {"region": "us", "allowWrites": false, "keyStore": "file", "key": STORED}}})
+    );
+}
+
+#[test]
+fn status_and_list_name_the_host_and_a_profile_whose_base_url_is_not_drata_s_says_so_on_every_use() {
+    let fake = fake_with_stored_key();
+    let home = Home::new();
+    let base = fake.server.base_url();
+    let host = host_of(&base);
+    let test =
+        home.drata(&["auth", "login", "--profile", "test", "--base-url", &base], &format!("{STORED}\n"));
+    assert_eq!(test.code, 0, "{}", test.stderr);
+    let real = home.drata(&["auth", "login", "--profile", "real", "--region", "eu"], &format!("{STORED}\n"));
+    assert_eq!(real.code, 0, "{}", real.stderr);
+    let file = home.config().join("profiles.json").display().to_string();
+    let warning = format!(
+        "warning: the profile `test` sends its key to {host}, not a Drata region host (its base URL `{base}`, given at login); `drata auth login --profile test` without --base-url sends it to Drata\n"
+    );
+
+    // The check names what answered: not Drata.
+    let status = home.drata(&["--profile", "test", "auth", "status", "--output", "table"], "");
+    assert_eq!(status.code, 0, "{}", status.stderr);
+    assert_eq!(status.stderr, warning);
+    assert_eq!(
+        status.stdout,
+        format!(
+            "profile:       test\nhost:          {host} ({base})\nregion:        us\nwrites:        refused (give --allow-writes)\nkey stored in: {file}\nkey:           …7f3a\ncheck:         {host} (not a Drata region host) accepts the key\n"
+        )
+    );
+    let shown = home.drata(&["--profile", "test", "auth", "status"], "").json();
+    assert_eq!(
+        (&shown["profile"], &shown["host"], &shown["baseUrl"]),
+        (&json!("test"), &json!(host), &json!(base))
+    );
+    assert_eq!(shown["finding"], format!("{host} (not a Drata region host) accepts the key"));
+
+    // Every command that uses the profile says it; one given --base-url is not the profile's.
+    let used = home.drata(&["--profile", "test", "users", "list"], "");
+    assert_eq!((used.code, used.stderr.as_str()), (0, warning.as_str()));
+    let given = home.drata(&["--profile", "test", "--base-url", &base, "users", "list"], "");
+    assert_eq!((given.code, given.stderr.as_str()), (0, ""));
+
+    // The list names each profile's host.
+    let listed = home.drata(&["auth", "list"], "");
+    assert_eq!(listed.stderr, "");
+    assert_eq!(
+        listed.json(),
+        json!([
+            {"profile": "real", "region": "eu", "host": "public-api.eu.drata.com", "baseUrl": "https://public-api.eu.drata.com/public", "allowWrites": false, "keyStore": "file"},
+            {"profile": "test", "region": "us", "host": host, "baseUrl": base, "allowWrites": false, "keyStore": "file"},
+        ])
+    );
+    let table = home.drata(&["auth", "list", "--output", "table"], "");
+    let rows: Vec<Vec<&str>> = table.stdout.lines().map(|l| l.split_whitespace().take(4).collect()).collect();
+    assert_eq!(
+        rows,
+        [
+            vec!["PROFILE", "REGION", "WRITES", "HOST"],
+            vec!["real", "eu", "refused", "public-api.eu.drata.com"],
+            vec!["test", "us", "refused", host.as_str()],
+        ]
+    );
+}
+
+#[test]
+fn twelve_logins_at_once_keep_all_twelve_profiles() {
+    let home = Home::new();
+    let names: Vec<String> = (1..=12).map(|i| format!("p{i:02}")).collect();
+    // All started before any gets its key, so that they change the file together.
+    let mut started: Vec<_> =
+        names.iter().map(|name| home.spawn(&["auth", "login", "--profile", name], &[])).collect();
+    for child in &mut started {
+        let mut input = child.stdin.take().expect("its standard input");
+        std::io::Write::write_all(&mut input, format!("{STORED}\n").as_bytes()).expect("the key given");
+    }
+    let runs: Vec<Run> = started.into_iter().map(|child| finish(child, "")).collect();
+    for (name, run) in names.iter().zip(&runs) {
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+    }
+    let listed = home.drata(&["auth", "list"], "").json();
+    let stored: Vec<&str> =
+        listed.as_array().expect("a list").iter().filter_map(|p| p["profile"].as_str()).collect();
+    assert_eq!(stored, names);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_profiles_file_others_may_read_is_refused_with_the_chmod_that_fixes_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = Home::new();
+    let login = home.drata(&["auth", "login", "--profile", "ci"], &format!("{STORED}\n"));
+    assert_eq!(login.code, 0, "{}", login.stderr);
+    let file = home.config().join("profiles.json");
+    let before = std::fs::read(&file).expect("the profiles file");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let path = file.display();
+    let refused = format!(
+        "error: `{path}` may be read or changed by others than you (its mode is 0640) and may hold API keys, so drata does not use it: run `chmod 600 {path}`\n"
+    );
+    // Every command that reads it, and a change, which leaves it as it was.
+    for (args, stdin) in [
+        (&["auth", "list"][..], String::new()),
+        (&["--profile", "ci", "users", "list"], String::new()),
+        (&["auth", "login", "--profile", "other"], format!("{STORED}\n")),
+        (&["--profile", "ci", "auth", "logout"], String::new()),
+    ] {
+        let run = home.drata(args, &stdin);
+        assert_eq!((run.code, run.stderr.as_str()), (2, refused.as_str()), "{args:?}");
+    }
+    assert_eq!(std::fs::read(&file).expect("the profiles file"), before);
+    let mode = std::fs::metadata(&file).expect("the profiles file").permissions().mode();
+    assert_eq!(mode & 0o777, 0o640);
+
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let listed = home.drata(&["auth", "list"], "");
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert_eq!(listed.json()[0]["profile"], "ci");
+}
+
+#[cfg(unix)]
+#[test]
+fn login_leaves_the_mode_of_a_directory_it_did_not_create_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = Home::new();
+    std::fs::create_dir(home.config()).expect("the config directory");
+    std::fs::set_permissions(home.config(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let login = home.drata(&["auth", "login", "--profile", "ci"], &format!("{STORED}\n"));
+    assert_eq!(login.code, 0, "{}", login.stderr);
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).expect("it exists").permissions().mode() & 0o777;
+    assert_eq!(mode(&home.config()), 0o755, "the directory is as it was");
+    assert_eq!(mode(&home.config().join("profiles.json")), 0o600, "the file is its owner's only");
+}
+
+/// Neither key is in the output: the stored one, nor the test key given in the environment.
+fn assert_no_keys(run: &Run) {
+    assert_no_key(run);
+    assert!(
+        !run.stdout.contains(KEY) && !run.stderr.contains(KEY),
+        "the key leaked:\n{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+}
+
+#[test]
+fn an_empty_drata_api_key_counts_as_unset() {
+    let fake = fake_with_stored_key();
+    let home = Home::new();
+    let base = fake.server.base_url();
+    let login = home.drata(&["auth", "login", "--base-url", &base], &format!("{STORED}\n"));
+    assert_eq!(login.code, 0, "{}", login.stderr);
+    let empty = [("DRATA_API_KEY", "")];
+    let status = home.drata_with(&["auth", "status"], "", &empty);
+    assert_eq!(status.code, 0, "{}", status.stderr);
+    let shown = status.json();
+    assert_eq!((&shown["profile"], &shown["key"]), (&json!("default"), &json!("…7f3a")));
+    let used = home.drata_with(&["users", "list"], "", &empty);
+    assert_eq!(used.code, 0, "{}", used.stderr);
+    assert_no_keys(&used);
+}
+
+#[test]
+fn a_profile_named_on_the_command_line_beats_drata_api_key() {
+    let fake = fake_with_stored_key();
+    let home = Home::new();
+    let base = fake.server.base_url();
+    let login =
+        home.drata(&["auth", "login", "--profile", "ci", "--base-url", &base], &format!("{STORED}\n"));
+    assert_eq!(login.code, 0, "{}", login.stderr);
+    // DRATA_API_KEY holds a key the server refuses: it is not the one used.
+    let env = [("DRATA_API_KEY", KEY)];
+    for args in [&["--profile", "ci", "auth", "status"][..], &["auth", "status", "--profile", "ci"]] {
+        let run = home.drata_with(args, "", &env);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert_no_keys(&run);
+        let shown = run.json();
+        assert_eq!(
+            (&shown["profile"], &shown["key"], &shown["accepted"]),
+            (&json!("ci"), &json!("…7f3a"), &json!(true))
+        );
+    }
+    // DRATA_PROFILE is the environment too: the key of DRATA_API_KEY comes first.
+    let named = home.drata_with(&["auth", "status"], "", &[("DRATA_API_KEY", KEY), ("DRATA_PROFILE", "ci")]);
+    assert_eq!(named.code, 1, "{}", named.stderr);
+    let shown = named.json();
+    assert_eq!(
+        (&shown["profile"], &shown["keyStore"], &shown["key"]),
+        (&json!(null), &json!("DRATA_API_KEY (no profile)"), &json!("…5b1e"))
+    );
+    // Both on the command line: the key given comes first, as before.
+    let both = home.drata_with(&["--profile", "ci", "--api-key", KEY, "auth", "status"], "", &[]);
+    assert_eq!(both.code, 1, "{}", both.stderr);
+    assert_eq!(both.json()["keyStore"], "--api-key (no profile)");
+}
+
+#[test]
+fn verbose_and_a_refused_key_s_error_say_where_the_key_came_from() {
+    let fake = fake_with_stored_key();
+    let home = Home::new();
+    let base = fake.server.base_url();
+    let host = host_of(&base);
+    for (name, key) in [("ci", STORED), ("old", KEY)] {
+        let login =
+            home.drata(&["auth", "login", "--profile", name, "--base-url", &base], &format!("{key}\n"));
+        assert_eq!(login.code, 0, "{}", login.stderr);
+    }
+    let file = home.config().join("profiles.json").display().to_string();
+    let warning = |name: &str| {
+        format!(
+            "warning: the profile `{name}` sends its key to {host}, not a Drata region host (its base URL `{base}`, given at login); `drata auth login --profile {name}` without --base-url sends it to Drata\n"
+        )
+    };
+
+    let profile =
+        home.drata_with(&["--verbose", "--profile", "ci", "users", "list"], "", &[("DRATA_API_KEY", KEY)]);
+    assert_eq!(profile.code, 0, "{}", profile.stderr);
+    assert_no_keys(&profile);
+    assert_eq!(
+        profile.stderr,
+        format!(
+            "note: the key …7f3a comes from the profile `ci` (named by --profile), kept in `{file}`\nnote: requests go to {host} ({base}, the profile's base URL)\n{}",
+            warning("ci")
+        )
+    );
+    let given = home.drata_with(
+        &["--verbose", "--base-url", &base, "users", "list"],
+        "",
+        &[("DRATA_API_KEY", STORED)],
+    );
+    assert_eq!(given.code, 0, "{}", given.stderr);
+    assert_eq!(
+        given.stderr,
+        format!(
+            "note: the key …7f3a comes from DRATA_API_KEY (no profile)\nnote: requests go to {host} ({base}, given with --base-url)\n"
+        )
+    );
+    // A key refused, by its error: where it came from (never the key).
+    let refused = home.drata_with(&["--base-url", &base, "users", "list"], "", &[("DRATA_API_KEY", KEY)]);
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert_no_keys(&refused);
+    let said = "the region matches your Drata account. The key …5b1e comes from DRATA_API_KEY.";
+    assert!(refused.stderr.ends_with(&format!("{said}\n")), "{}", refused.stderr);
+    let error = &refused.json()["error"];
+    assert_eq!((&error["kind"], &error["status"]), (&json!("api"), &json!(401)));
+    assert!(error["message"].as_str().is_some_and(|m| m.ends_with(said)), "{error}");
+    let old = home.drata(&["--profile", "old", "users", "list"], "");
+    assert_eq!(old.code, 1, "{}", old.stderr);
+    assert!(
+        old.stderr.ends_with(". The key …5b1e comes from the profile `old` (named by --profile).\n"),
+        "{}",
+        old.stderr
+    );
 }
 
 #[test]

@@ -176,7 +176,10 @@ fn a_write_on_a_terminal_shows_what_it_sends_and_waits_for_yes() {
     let before = vendors();
 
     let mut declined = Session::start(&write, home.path(), Some(KEY));
-    declined.expect("POST /v2/vendors\r\n  sends a JSON body with name\r\nSend it? [y/N] ");
+    let host = base.trim_start_matches("http://").trim_end_matches("/public");
+    declined.expect(&format!(
+        "POST /v2/vendors\r\n  to {host}, with the key of DRATA_API_KEY (no profile)\r\n  sends a JSON body with name\r\nSend it? [y/N] "
+    ));
     declined.type_line("n");
     let (code, screen) = declined.finish();
     assert_eq!(code, 2, "{screen}");
@@ -195,6 +198,31 @@ fn a_write_on_a_terminal_shows_what_it_sends_and_waits_for_yes() {
     let (code, screen) = Session::start(&[&write[..], &["--yes"]].concat(), home.path(), Some(KEY)).finish();
     assert_eq!(code, 0, "{screen}");
     assert!(!screen.contains("Send it?"), "{screen}");
+    assert_eq!(vendors(), before + 2);
+
+    // A stored profile's write names the profile, after the warning of
+    // its base URL that is not Drata's.
+    let mut login =
+        drata_command(&["auth", "login", "--profile", "desk", "--allow-writes", "--base-url", &base])
+            .env("DRATA_CONFIG_DIR", home.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("drata runs");
+    login.stdin.take().expect("stdin").write_all(format!("{KEY}\n").as_bytes()).expect("the key piped");
+    assert!(login.wait().expect("drata ends").success());
+    let mut profile = Session::start(
+        &["--profile", "desk", "api", "POST", "/v2/vendors", "-F", "name=Acme"],
+        home.path(),
+        None,
+    );
+    profile.expect(&format!(
+        "warning: the profile `desk` sends its key to {host}, not a Drata region host (its base URL `{base}`, given at login); `drata auth login --profile desk` without --base-url sends it to Drata\r\nPOST /v2/vendors\r\n  to {host}, as the profile `desk`\r\n  sends a JSON body with name\r\nSend it? [y/N] "
+    ));
+    profile.type_line("n");
+    let (code, screen) = profile.finish();
+    assert_eq!(code, 2, "{screen}");
     assert_eq!(vendors(), before + 2);
 }
 
