@@ -41,6 +41,11 @@ pub struct Cli {
     /// 2 minutes by default) [env: DRATA_TIMEOUT].
     #[arg(long, global = true, env = "DRATA_TIMEOUT", hide_env = true, value_name = "SECONDS")]
     pub timeout: Option<String>,
+    /// The most requests to send in any minute (default 500, Drata's limit
+    /// per source address), shared by every drata of yours talking to the
+    /// same host; 0 for no limit of the client's own [env: DRATA_RATE_LIMIT].
+    #[arg(long, global = true, env = "DRATA_RATE_LIMIT", hide_env = true, value_name = "N")]
+    pub rate_limit: Option<String>,
     /// What to print on stdout: `table`, `json` (Drata's answer as it came,
     /// or the command's result; a failure as `{"error": {...}}`), `ndjson`
     /// (one JSON value a line; a listing's items one a line, each page

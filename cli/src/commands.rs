@@ -82,6 +82,8 @@ pub struct Context {
     told: std::sync::OnceLock<String>,
     verbose: bool,
     timeout: Option<Duration>,
+    /// `--rate-limit`: requests in any minute; `Some(0)` for none.
+    rate_limit: Option<u32>,
     /// What stdout gets (`--output`, `--json`; `auto` resolved).
     format: Format,
     allow_writes: bool,
@@ -148,6 +150,15 @@ impl Context {
                     })
             })
             .transpose()?;
+        let rate_limit = given(&cli.rate_limit)
+            .map(|n| {
+                n.parse::<u32>().map_err(|_| {
+                    invalid(format!(
+                        "--rate-limit must be a whole number of requests per minute (0: no limit), not `{n}`"
+                    ))
+                })
+            })
+            .transpose()?;
         let base_url_given =
             given(&cli.base_url).map(|url| (url.to_string(), source("base_url").unwrap_or(Origin::Line)));
         let base_url = match &base_url_given {
@@ -172,6 +183,7 @@ impl Context {
             told: std::sync::OnceLock::new(),
             verbose: cli.verbose,
             timeout,
+            rate_limit,
             format: Format::resolve(cli.output, cli.json),
             allow_writes: cli.allow_writes,
             yes: cli.yes,
@@ -339,6 +351,9 @@ impl Context {
             // retries and waits for the rate limit included, four times as
             // long, as the defaults do (30 s and 2 minutes).
             builder = builder.attempt_timeout(timeout).call_deadline(Some(timeout.saturating_mul(4)));
+        }
+        if let Some(n) = self.rate_limit {
+            builder = builder.rate_limit((n > 0).then(|| drata::RateLimit::per_minute(n)));
         }
         if let Some(mib) = max_answer_mib()? {
             builder = builder.max_answer_bytes(mib.saturating_mul(1 << 20));

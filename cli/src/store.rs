@@ -318,65 +318,24 @@ mod lock {
         ));
     }
 
-    /// `flock` on the lock file, after a note when another process holds it.
-    #[cfg(unix)]
+    /// An exclusive lock on the lock file (std's, `flock` on Unix,
+    /// `LockFileEx` on Windows: the one the rate limiter's state file uses
+    /// too), after a note when another process holds it.
     pub fn take(path: &Path) -> std::io::Result<File> {
-        use std::os::fd::AsRawFd;
-        use std::os::unix::fs::OpenOptionsExt;
-        let file =
-            OpenOptions::new().read(true).write(true).create(true).truncate(false).mode(0o600).open(path)?;
-        let flock = |operation| loop {
-            // SAFETY: flock takes a descriptor, which `file` holds open.
-            if unsafe { libc::flock(file.as_raw_fd(), operation) } == 0 {
-                return Ok(());
-            }
-            let error = std::io::Error::last_os_error();
-            if error.kind() != std::io::ErrorKind::Interrupted {
-                return Err(error);
-            }
-        };
-        match flock(libc::LOCK_EX | libc::LOCK_NB) {
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(path)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
                 said_waiting(path);
-                flock(libc::LOCK_EX)?;
+                file.lock()?;
             }
-            held => held?,
+            Err(std::fs::TryLockError::Error(e)) => return Err(e),
         }
         Ok(file)
-    }
-
-    /// The lock file opened for this process alone (no sharing): another
-    /// opening fails with a sharing violation until it is closed.
-    #[cfg(windows)]
-    pub fn take(path: &Path) -> std::io::Result<File> {
-        use std::os::windows::fs::OpenOptionsExt;
-        const ERROR_SHARING_VIOLATION: i32 = 32;
-        let mut waiting = false;
-        loop {
-            match OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .share_mode(0)
-                .open(path)
-            {
-                Err(e) if e.raw_os_error() == Some(ERROR_SHARING_VIOLATION) => {
-                    if !waiting {
-                        said_waiting(path);
-                        waiting = true;
-                    }
-                    std::thread::sleep(std::time::Duration::from_millis(20));
-                }
-                opened => return opened,
-            }
-        }
-    }
-
-    /// No lock where the system offers neither.
-    #[cfg(not(any(unix, windows)))]
-    pub fn take(path: &Path) -> std::io::Result<File> {
-        OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)
     }
 }
 

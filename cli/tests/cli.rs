@@ -1045,3 +1045,26 @@ fn a_listing_that_reaches_its_total_says_nothing_on_stderr() {
         assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{args:?}");
     }
 }
+
+#[test]
+fn rate_limit_sets_the_requests_in_any_minute() {
+    // Every page says there are more: a listing asks for page after page.
+    let body =
+        serde_json::json!({"data": [connection(1, "a")], "page": 1, "limit": 1, "total": 1000}).to_string();
+    let raw = Raw::start(move |_, _| Act::Answer(json_answer(200, &body)));
+    let one =
+        raw.drata(&["--rate-limit", "1", "--timeout", "1", "connections", "list", "--all", "--limit", "1"]);
+    assert_eq!(one.code, 1, "{}", one.stderr);
+    assert!(one.stderr.contains("rate limit"), "{}", one.stderr);
+    assert_eq!(raw.server.requests(), 1, "the second page's slot is a minute away: not sent");
+    let refused = raw.drata(&["--rate-limit", "lots", "connections", "list"]);
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused
+            .stderr
+            .contains("--rate-limit must be a whole number of requests per minute (0: no limit), not `lots`"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(raw.server.requests(), 1);
+}

@@ -151,8 +151,9 @@ fn a_long_wait_is_said_on_stderr_and_timeout_bounds_the_whole_call() {
         "note: attempt 1 of GET /users/{id} answered 429; waiting 2 s before retrying, as Drata asked"
     );
 
-    // With a limit of 3 requests a minute, Drata asks to wait 20 s: past
-    // what --timeout 2 allows a call (8 s), so the command ends at once.
+    // With a limit of 3 requests in any minute, the fourth must wait until
+    // the first is a minute old, as Drata asks: past what --timeout 2 allows
+    // a call (8 s), so the command ends at once.
     let fake = Fake::start(drata_mock::MockConfig::default().api_keys([KEY]).rate_limit_per_minute(Some(3)));
     for _ in 0..3 {
         assert_eq!(fake.drata(&["users", "get", "1"]).code, 0);
@@ -160,7 +161,7 @@ fn a_long_wait_is_said_on_stderr_and_timeout_bounds_the_whole_call() {
     let run = fake.drata(&["--timeout", "2", "users", "get", "1"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr.starts_with("error: GET /users/1: no answer within the deadline of 8 s: the pause of 20 s before the next retry would pass it (1 attempt(s)); allow more time with --timeout SECONDS"),
+        run.stderr.starts_with("error: GET /users/1: no answer within the deadline of 8 s: the pause of 60 s before the next retry would pass it (1 attempt(s)); allow more time with --timeout SECONDS"),
         "{}",
         run.stderr
     );

@@ -165,7 +165,9 @@ impl RateLimiter {
             match with_log_file(path, |log| reserve(log, now, requests, per, max_wait)) {
                 Ok(result) => return result,
                 // The file went away or broke: this process's own window.
-                Err(e) => tracing::warn!(error = %e, "the rate limit's state file failed; limiting this process alone"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "the rate limit's state file failed; limiting this process alone")
+                }
             }
         }
         let now = millis(self.started.elapsed());
@@ -216,7 +218,8 @@ fn reserve(
 /// when a process dies, so nothing stays locked).
 fn with_log_file<T>(path: &Path, change: impl FnOnce(&mut VecDeque<u64>) -> T) -> std::io::Result<T> {
     use std::io::{Read, Seek, Write};
-    let mut file = std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)?;
+    let mut file =
+        std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)?;
     file.lock()?;
     let mut text = String::new();
     file.read_to_string(&mut text)?;
@@ -252,7 +255,10 @@ pub(crate) fn state_file(host: &str) -> Option<PathBuf> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(&dir).ok()?;
-    let name: String = host.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
+    let name: String = host
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .collect();
     Some(dir.join(format!("rate-limit-{name}")))
 }
 
@@ -262,7 +268,10 @@ mod tests {
 
     /// The most slots of `log` in any window of `per` that starts at a slot.
     fn most_in_a_window(log: &[u64], per: u64) -> usize {
-        log.iter().map(|&start| log.iter().filter(|&&t| t >= start && t < start + per).count()).max().unwrap_or(0)
+        log.iter()
+            .map(|&start| log.iter().filter(|&&t| t >= start && t < start + per).count())
+            .max()
+            .unwrap_or(0)
     }
 
     #[test]
@@ -284,7 +293,10 @@ mod tests {
     fn a_wait_longer_than_allowed_takes_no_slot() {
         let mut log = VecDeque::new();
         assert_eq!(reserve(&mut log, 0, 1, 1_000, Some(Duration::ZERO)), Ok(Duration::ZERO));
-        assert_eq!(reserve(&mut log, 200, 1, 1_000, Some(Duration::from_millis(500))), Err(Duration::from_millis(800)));
+        assert_eq!(
+            reserve(&mut log, 200, 1, 1_000, Some(Duration::from_millis(500))),
+            Err(Duration::from_millis(800))
+        );
         assert_eq!(log.len(), 1, "the refused caller took nothing");
         assert_eq!(reserve(&mut log, 1_000, 1, 1_000, Some(Duration::ZERO)), Ok(Duration::ZERO));
     }
@@ -330,7 +342,11 @@ mod tests {
     }
 
     fn tempfile_dir() -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("drata-limiter-{}-{:?}", std::process::id(), std::thread::current().id()));
+        let dir = std::env::temp_dir().join(format!(
+            "drata-limiter-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
         std::fs::create_dir_all(&dir).expect("temp dir");
         dir
     }

@@ -24,9 +24,10 @@ pub struct ServeArgs {
     /// Port on 127.0.0.1 (0: any free port).
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
-    /// Requests per minute before 429 (0: no limit).
+    /// Requests in any minute before the server answers 429 (0: no limit).
+    /// Named apart from the client's own `--rate-limit`, a global option.
     #[arg(long, default_value_t = 500)]
-    pub rate_limit: u32,
+    pub server_rate_limit: u32,
     /// Milliseconds added before every answer.
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
@@ -46,7 +47,7 @@ impl ServeArgs {
     /// none: [`DEFAULT_API_KEY`]).
     pub fn config<S: AsRef<str>>(&self, keys: &[S]) -> MockConfig {
         let config = MockConfig::default()
-            .rate_limit_per_minute(Some(self.rate_limit))
+            .rate_limit_per_minute(Some(self.server_rate_limit))
             .latency(Duration::from_millis(self.latency_ms))
             .error_rate(self.error_rate)
             .drop_rate(self.drop_rate)

@@ -26,7 +26,7 @@ pub fn run(root: &Path, max_examples: u32, which: &str) -> Result<(), String> {
     if specs.is_empty() {
         return Err(format!("`{which}`: conformance of v1, v2 or all"));
     }
-    let server = crate::fake::start(root, &crate::target_dir(root), &["--rate-limit", "0"])?;
+    let server = crate::fake::start(root, &crate::target_dir(root), &["--server-rate-limit", "0"])?;
     // Each spec at its root: v1's at the API root, v2's at `/v2`.
     let mut failed = Vec::new();
     for (spec, root_path) in specs {
