@@ -286,6 +286,19 @@ pub async fn list_connections(context: &Context, out: &mut Stdout, args: ListArg
     // The sort order is a closed list: clap refused an unknown one.
     let (sort, sort_dir) = (args.sort, args.sort_dir);
     let format = context.format();
+    let operation = &drata::operations::LIST_CONNECTIONS;
+    // Every page: as many connections a page as the spec allows, unless told.
+    let page_size = if args.all { crate::listing::page_size(operation, args.limit) } else { args.limit };
+    let mut query: Vec<(&str, String)> = Vec::new();
+    query.extend(provider_types.iter().map(|t| ("providerTypes", crate::listing::wire(t))));
+    query.extend(state.iter().map(|s| ("state", crate::listing::wire(s))));
+    query.extend(sort.iter().map(|s| ("sort", crate::listing::wire(s))));
+    query.extend(sort_dir.iter().map(|d| ("sortDir", crate::listing::wire(d))));
+    query.extend(args.page.filter(|_| !args.all).map(|p| ("page", p.to_string())));
+    query.extend(page_size.map(|l| ("limit", l.to_string())));
+    if !crate::listing::gate(context, out, operation, &query).await? {
+        return Ok(());
+    }
     let client = context.client()?;
 
     if args.all {
@@ -294,7 +307,7 @@ pub async fn list_connections(context: &Context, out: &mut Stdout, args: ListArg
             state,
             sort,
             sort_dir,
-            page_size: args.limit.unwrap_or(50),
+            page_size: page_size.unwrap_or(ConnectionFilter::default().page_size),
             ..ConnectionFilter::default()
         };
         let progress = output::items_bar("connections");

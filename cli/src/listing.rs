@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::Failure;
+use crate::commands::Context;
 use crate::output::{self, Format, Stdout, text};
 
 /// How a column shows its field.
@@ -90,6 +91,73 @@ where
             table(out, columns, &all)?;
             out.line(&format!("{} {what}", all.len()))
         }
+    }
+}
+
+/// The gate a listing passes before it sends anything: the one every
+/// command passes ([`Context::permit_write`], which lets a read through),
+/// so that `--dry-run` prints the GET it would send (`operation`'s path,
+/// and `query` as the command would send it) and sends nothing, as every
+/// command's dry run does. `Ok(false)`: it was a dry run.
+pub async fn gate(
+    context: &Context,
+    out: &mut Stdout,
+    operation: &'static drata::Operation,
+    query: &[(&str, String)],
+) -> Result<bool, Failure> {
+    let path = format!("{}{}", operation.root, operation.path);
+    let sends = if query.is_empty() {
+        "no body".to_string()
+    } else {
+        let pairs: Vec<String> = query.iter().map(|(name, value)| format!("{name}={value}")).collect();
+        format!("no body; the query {}", pairs.join("&"))
+    };
+    // A parameter given more than once (`roles[]`) is a list of its values.
+    let mut parameters = serde_json::Map::new();
+    for (name, value) in query {
+        let value = Value::from(value.as_str());
+        match parameters.get_mut(*name) {
+            Some(Value::Array(values)) => values.push(value),
+            Some(first) => *first = Value::Array(vec![first.take(), value]),
+            None => {
+                parameters.insert((*name).to_string(), value);
+            }
+        }
+    }
+    let plan = serde_json::json!({"parameters": parameters, "body": null});
+    context.permit_write(out, operation.method.as_str(), &path, &sends, plan).await
+}
+
+/// A filter's value as the query sends it (an enum's wire text).
+pub fn wire<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(Value::String(text)) => text,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// How many items each page of a listing of every page (`--all`,
+/// `--paginate`) asks for: the size given, else the largest the spec allows
+/// `operation` ([`drata::Operation::largest_page`]), so that the listing
+/// takes the fewest requests; `None` when neither says (the server's default).
+pub fn page_size(operation: &'static drata::Operation, given: Option<u32>) -> Option<u32> {
+    given.or_else(|| operation.largest_page())
+}
+
+/// `call`, a listing of every page, asking for the largest page the spec
+/// allows `operation` unless the call sets its page size already (`given`:
+/// the names of the parameters it sets).
+pub fn largest_pages<'a>(
+    call: drata::Call<'a>,
+    operation: &'static drata::Operation,
+    given: &[&str],
+) -> drata::Call<'a> {
+    match (operation.page_size_parameter(), operation.largest_page()) {
+        (Some(parameter), Some(most)) if !given.contains(&parameter.name) => {
+            call.param(parameter.name, most.to_string())
+        }
+        _ => call,
     }
 }
 

@@ -171,6 +171,8 @@ async fn call(
         call = call.body(body);
     }
     if flag(matches, "all") {
+        let given: Vec<&str> = params.iter().map(|(name, _)| *name).collect();
+        let call = crate::listing::largest_pages(call, operation, &given);
         return all_items(context, out, operation, call.pages()).await;
     }
     let answer = crate::inflight::call(operation, &path, call.send()).await?;

@@ -1045,3 +1045,95 @@ fn a_listing_that_reaches_its_total_says_nothing_on_stderr() {
         assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{args:?}");
     }
 }
+
+#[test]
+fn a_listing_s_dry_run_prints_the_get_and_sends_nothing() {
+    let raw = Raw::start(|_, _| Act::Answer(json_answer(500, "{\"message\": \"nothing should come\"}")));
+    for (args, expected) in [
+        (&["users", "list", "--dry-run"][..], "dry run: would send GET /users: no body\nnothing was sent\n"),
+        (
+            &["users", "list", "--search", "ada", "--limit", "5", "--page", "2", "--dry-run"],
+            "dry run: would send GET /users: no body; the query q=ada&limit=5&page=2\nnothing was sent\n",
+        ),
+        (
+            &["connections", "list", "--state", "active", "--dry-run"],
+            "dry run: would send GET /connections: no body; the query state=ACTIVE\nnothing was sent\n",
+        ),
+        (
+            &["vcs-identities", "list", "--all", "--dry-run"],
+            "dry run: would send GET /user-identities/version-control: no body; the query limit=50\nnothing was sent\n",
+        ),
+    ] {
+        let run = raw.drata(args);
+        assert_eq!((run.code, run.stdout.as_str(), run.stderr.as_str()), (0, expected, ""), "{args:?}");
+    }
+    let json = raw.drata(&["--json", "connections", "list", "--all", "--dry-run"]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    assert_eq!(
+        json.json(),
+        serde_json::json!({"dryRun": true, "method": "GET", "path": "/connections",
+            "request": {"parameters": {"limit": "50"}, "body": null}})
+    );
+    assert_eq!(raw.server.requests(), 0, "a dry run sends nothing");
+}
+
+/// A user as the users listing shows it.
+fn user(id: u64) -> serde_json::Value {
+    serde_json::json!({"id": id, "email": format!("u{id}@example.com"), "firstName": "F", "lastName": "L", "roles": [], "identities": []})
+}
+
+/// The value of `name` in a request's query, if it has it.
+fn query_value(request: &str, name: &str) -> Option<String> {
+    let line = request.lines().next().unwrap_or("");
+    let query = line.split_whitespace().nth(1).and_then(|target| target.split_once('?')).map_or("", |q| q.1);
+    query.split('&').find_map(|pair| pair.strip_prefix(&format!("{name}="))).map(str::to_string)
+}
+
+/// A raw server holding `total` users, paged by number as Drata pages
+/// them (`limit` a page, 20 when not asked), that keeps each request's
+/// `limit` (or v2's `size`).
+fn users_server(total: u64) -> (Raw, std::sync::Arc<std::sync::Mutex<Vec<Option<String>>>>) {
+    let sizes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = sizes.clone();
+    let raw = Raw::start(move |_, request| {
+        let line = request.lines().next().unwrap_or("").to_string();
+        if line.starts_with("GET /public/v2/vendors") {
+            log.lock().expect("log").push(query_value(request, "size"));
+            return Act::Answer(vendors_page(&[1, 2], None));
+        }
+        let limit: u64 = query_value(request, "limit").and_then(|l| l.parse().ok()).unwrap_or(20);
+        log.lock().expect("log").push(query_value(request, "limit"));
+        let page = u64::from(page_asked(request));
+        let data: Vec<_> = ((page - 1) * limit + 1..=(page * limit).min(total)).map(user).collect();
+        let body = serde_json::json!({"data": data, "page": page, "limit": limit, "total": total});
+        Act::Answer(json_answer(200, &body.to_string()))
+    });
+    (raw, sizes)
+}
+
+#[test]
+fn a_full_listing_asks_for_the_largest_page_the_spec_allows() {
+    let (raw, sizes) = users_server(1234);
+    for args in [
+        &["--output", "ndjson", "users", "list", "--all"][..],
+        &["--output", "ndjson", "op", "list-users", "--all"],
+        &["--output", "ndjson", "api", "GET", "/users", "--paginate"],
+    ] {
+        sizes.lock().expect("log").clear();
+        let run = raw.drata(args);
+        assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{args:?}");
+        assert_eq!(run.stdout.lines().count(), 1234, "{args:?}");
+        let asked = sizes.lock().expect("log").clone();
+        assert_eq!(asked, vec![Some("50".to_string()); 25], "{args:?}: 25 pages of 50");
+    }
+    // A size given is the size asked.
+    sizes.lock().expect("log").clear();
+    let run = raw.drata(&["--output", "ndjson", "users", "list", "--all", "--limit", "40"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(sizes.lock().expect("log").clone(), vec![Some("40".to_string()); 31]);
+    // v2: the spec allows pages of 500.
+    sizes.lock().expect("log").clear();
+    let run = raw.drata(&["--json", "v2", "list-vendors", "--all"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(sizes.lock().expect("log").clone(), [Some("500".to_string())]);
+}
