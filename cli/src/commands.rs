@@ -313,30 +313,31 @@ pub async fn list_connections(context: &Context, out: &mut Stdout, args: ListArg
         let progress = output::items_bar("connections");
         let mut pages = client.connection_pages(filter);
         let mut tally = crate::listing::Tally::default();
+        let mut stream = crate::listing::Streamed::begin(out, format)?;
         let mut all = Vec::new();
-        while let Some(page) = pages.try_next().await? {
+        loop {
+            let page = match pages.try_next().await {
+                Ok(Some(page)) => page,
+                Ok(None) => break,
+                Err(error) => {
+                    progress.finish_and_clear();
+                    return Err(stream.fail(out, error.into()));
+                }
+            };
             output::set_items_total(&progress, "connections", u64::try_from(page.total).unwrap_or(0));
             progress.inc(page.data.len() as u64);
             tally.page(page.data.len(), u64::try_from(page.total).ok());
-            if format == Format::Ndjson {
-                // Each page's connections as it arrives.
-                page.data.iter().try_for_each(|item| out.item(item))?;
-                out.flush()?;
-            } else {
+            if !stream.page(out, &page.data)? {
                 all.extend(page.data);
             }
         }
         progress.finish_and_clear();
         tally.finish("connections");
-        if format == Format::Ndjson {
+        if stream.end(out)? {
             return Ok(());
         }
-        if format == Format::Json {
-            out.json(&all)
-        } else {
-            print_connections(out, &all)?;
-            out.line(&format!("{} connection(s)", all.len()))
-        }
+        print_connections(out, &all)?;
+        out.line(&format!("{} connection(s)", all.len()))
     } else {
         let mut request = client.list_connections();
         if let Some(page) = args.page {

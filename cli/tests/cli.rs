@@ -1137,3 +1137,48 @@ fn a_full_listing_asks_for_the_largest_page_the_spec_allows() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(sizes.lock().expect("log").clone(), [Some("500".to_string())]);
 }
+
+#[test]
+fn all_in_json_is_the_same_array_written_as_the_pages_arrive() {
+    // 1,234 users in pages of 50: the array of every item, in order, each as sent.
+    let (raw, _) = users_server(1234);
+    let expected = serde_json::Value::Array((1..=1234).map(user).collect());
+    for args in [
+        &["--json", "users", "list", "--all"][..],
+        &["--json", "op", "list-users", "--all"],
+        &["--json", "api", "GET", "/users", "--paginate"],
+    ] {
+        let run = raw.drata(args);
+        assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{args:?}");
+        assert_eq!(run.json(), expected, "{args:?}");
+    }
+    let connections = Fake::new();
+    let run = connections.drata(&["--json", "connections", "list", "--all", "--limit", "4"]);
+    let whole = connections.drata(&["--json", "connections", "list", "--limit", "25"]);
+    assert_eq!(run.json(), whole.json()["data"], "the items of the one page that holds them all");
+    // An empty listing is an empty array.
+    let (empty, _) = users_server(0);
+    let run = empty.drata(&["--json", "users", "list", "--all"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, "[]\n"));
+
+    // The second page never comes: the first page's items were written
+    // before it was asked for, and the array is closed over them.
+    let hung = Raw::start(|_, request| {
+        if page_asked(request) > 1 {
+            return Act::Silent;
+        }
+        let data: Vec<_> = (1..=50).map(user).collect();
+        Act::Answer(json_answer(
+            200,
+            &serde_json::json!({"data": data, "page": 1, "limit": 50, "total": 60}).to_string(),
+        ))
+    });
+    let run = hung.drata(&["--json", "--timeout", "1", "users", "list", "--all"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let mut documents = serde_json::Deserializer::from_str(&run.stdout).into_iter::<serde_json::Value>();
+    let listed = documents.next().expect("the array").expect("valid JSON");
+    assert_eq!(listed, serde_json::Value::Array((1..=50).map(user).collect()));
+    let error = documents.next().expect("the error").expect("valid JSON");
+    assert_eq!(error["error"]["kind"], "timeout", "{error}");
+    assert!(documents.next().is_none());
+}
