@@ -68,6 +68,9 @@ pub async fn run(context: &Context, out: &mut Stdout, args: ApiArgs) -> Result<(
     for (name, value) in &query {
         call = call.param(name.clone(), value.clone());
     }
+    // A path of the spec's listings: pages as large as the spec allows, unless told.
+    let given: Vec<&str> = query.iter().map(|(name, _)| name.as_str()).collect();
+    let call = crate::listing::largest_pages(call, operation, &given);
     crate::op::all_items(context, out, operation, call.pages()).await
 }
 

@@ -520,6 +520,19 @@ pub async fn list_connections(context: &Context, out: &mut Stdout, args: ListArg
     // The sort order is a closed list: clap refused an unknown one.
     let (sort, sort_dir) = (args.sort, args.sort_dir);
     let format = context.format();
+    let operation = &drata::operations::LIST_CONNECTIONS;
+    // Every page: as many connections a page as the spec allows, unless told.
+    let page_size = if args.all { crate::listing::page_size(operation, args.limit) } else { args.limit };
+    let mut query: Vec<(&str, String)> = Vec::new();
+    query.extend(provider_types.iter().map(|t| ("providerTypes", crate::listing::wire(t))));
+    query.extend(state.iter().map(|s| ("state", crate::listing::wire(s))));
+    query.extend(sort.iter().map(|s| ("sort", crate::listing::wire(s))));
+    query.extend(sort_dir.iter().map(|d| ("sortDir", crate::listing::wire(d))));
+    query.extend(args.page.filter(|_| !args.all).map(|p| ("page", p.to_string())));
+    query.extend(page_size.map(|l| ("limit", l.to_string())));
+    if !crate::listing::gate(context, out, operation, &query).await? {
+        return Ok(());
+    }
     let client = context.client()?;
 
     if args.all {
@@ -528,36 +541,37 @@ pub async fn list_connections(context: &Context, out: &mut Stdout, args: ListArg
             state,
             sort,
             sort_dir,
-            page_size: args.limit.unwrap_or(50),
+            page_size: page_size.unwrap_or(ConnectionFilter::default().page_size),
             ..ConnectionFilter::default()
         };
         let progress = output::items_bar("connections");
         let mut pages = client.connection_pages(filter);
         let mut tally = crate::listing::Tally::default();
+        let mut stream = crate::listing::Streamed::begin(out, format)?;
         let mut all = Vec::new();
-        while let Some(page) = pages.try_next().await? {
+        loop {
+            let page = match pages.try_next().await {
+                Ok(Some(page)) => page,
+                Ok(None) => break,
+                Err(error) => {
+                    progress.finish_and_clear();
+                    return Err(stream.fail(out, error.into()));
+                }
+            };
             output::set_items_total(&progress, "connections", u64::try_from(page.total).unwrap_or(0));
             progress.inc(page.data.len() as u64);
             tally.page(page.data.len(), u64::try_from(page.total).ok());
-            if format == Format::Ndjson {
-                // Each page's connections as it arrives.
-                page.data.iter().try_for_each(|item| out.item(item))?;
-                out.flush()?;
-            } else {
+            if !stream.page(out, &page.data)? {
                 all.extend(page.data);
             }
         }
         progress.finish_and_clear();
         tally.finish("connections");
-        if format == Format::Ndjson {
+        if stream.end(out)? {
             return Ok(());
         }
-        if format == Format::Json {
-            out.json(&all)
-        } else {
-            print_connections(out, &all)?;
-            out.line(&format!("{} connection(s)", all.len()))
-        }
+        print_connections(out, &all)?;
+        out.line(&format!("{} connection(s)", all.len()))
     } else {
         let mut request = client.list_connections();
         if let Some(page) = args.page {

@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::Failure;
+use crate::commands::Context;
 use crate::output::{self, Format, Stdout, text};
 
 /// How a column shows its field.
@@ -65,30 +66,164 @@ where
         Fetch::All(mut pages) => {
             let progress = output::items_bar(what);
             let mut tally = Tally::default();
+            let mut stream = Streamed::begin(out, format)?;
             let mut all = Vec::new();
-            while let Some(page) = pages.try_next().await? {
+            loop {
+                let page = match pages.try_next().await {
+                    Ok(Some(page)) => page,
+                    Ok(None) => break,
+                    Err(error) => {
+                        progress.finish_and_clear();
+                        return Err(stream.fail(out, error.into()));
+                    }
+                };
                 output::set_items_total(&progress, what, u64::try_from(page.total()).unwrap_or(0));
                 progress.inc(page.items().len() as u64);
                 tally.page(page.items().len(), u64::try_from(page.total()).ok());
-                if format == Format::Ndjson {
-                    // Each page's items as it arrives.
-                    page.items().iter().try_for_each(|item| out.item(item))?;
-                    out.flush()?;
-                } else {
+                if !stream.page(out, page.items())? {
                     all.extend(page.into_items());
                 }
             }
             progress.finish_and_clear();
             tally.finish(what);
-            if format == Format::Ndjson {
+            if stream.end(out)? {
                 return Ok(());
-            }
-            if format == Format::Json {
-                // Each item as Drata sent it (a `Tolerant` writes its text back).
-                return out.json(&all);
             }
             table(out, columns, &all)?;
             out.line(&format!("{} {what}", all.len()))
+        }
+    }
+}
+
+/// The gate a listing passes before it sends anything: the one every
+/// command passes ([`Context::permit_write`], which lets a read through),
+/// so that `--dry-run` prints the GET it would send (`operation`'s path,
+/// and `query` as the command would send it) and sends nothing, as every
+/// command's dry run does. `Ok(false)`: it was a dry run.
+pub async fn gate(
+    context: &Context,
+    out: &mut Stdout,
+    operation: &'static drata::Operation,
+    query: &[(&str, String)],
+) -> Result<bool, Failure> {
+    let path = format!("{}{}", operation.root, operation.path);
+    let sends = if query.is_empty() {
+        "no body".to_string()
+    } else {
+        let pairs: Vec<String> = query.iter().map(|(name, value)| format!("{name}={value}")).collect();
+        format!("no body; the query {}", pairs.join("&"))
+    };
+    // A parameter given more than once (`roles[]`) is a list of its values.
+    let mut parameters = serde_json::Map::new();
+    for (name, value) in query {
+        let value = Value::from(value.as_str());
+        match parameters.get_mut(*name) {
+            Some(Value::Array(values)) => values.push(value),
+            Some(first) => *first = Value::Array(vec![first.take(), value]),
+            None => {
+                parameters.insert((*name).to_string(), value);
+            }
+        }
+    }
+    let plan = serde_json::json!({"parameters": parameters, "body": null});
+    context.permit_write(out, operation.method.as_str(), &path, &sends, plan).await
+}
+
+/// A filter's value as the query sends it (an enum's wire text).
+pub fn wire<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(Value::String(text)) => text,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// How many items each page of a listing of every page (`--all`,
+/// `--paginate`) asks for: the size given, else the largest the spec allows
+/// `operation` ([`drata::Operation::largest_page`]), so that the listing
+/// takes the fewest requests; `None` when neither says (the server's default).
+pub fn page_size(operation: &'static drata::Operation, given: Option<u32>) -> Option<u32> {
+    given.or_else(|| operation.largest_page())
+}
+
+/// `call`, a listing of every page, asking for the largest page the spec
+/// allows `operation` unless the call sets its page size already (`given`:
+/// the names of the parameters it sets).
+pub fn largest_pages<'a>(
+    call: drata::Call<'a>,
+    operation: &'static drata::Operation,
+    given: &[&str],
+) -> drata::Call<'a> {
+    match (operation.page_size_parameter(), operation.largest_page()) {
+        (Some(parameter), Some(most)) if !given.contains(&parameter.name) => {
+            call.param(parameter.name, most.to_string())
+        }
+        _ => call,
+    }
+}
+
+/// A listing of every page in JSON, written as its pages arrive: each
+/// item a line (`ndjson`), or one JSON array, `[` at once, the items of
+/// each page as it comes (each as Drata sent it: a [`Tolerant`] writes its
+/// text back), `]` after the last (`[]` for none), so that memory holds a
+/// page, not the listing. The one writer of every `--all` and `--paginate`
+/// in JSON; a table waits for every item, to fit its columns.
+///
+/// When a page fails after others were printed, the array is closed over
+/// the items so far, so that stdout holds valid JSON up to the error;
+/// the error follows as it does for any command (stderr, the exit code,
+/// and the `{"error": …}` document after the array under `--json`).
+pub enum Streamed {
+    /// A table: nothing is written until the end.
+    Table,
+    /// Each item a line of JSON.
+    Lines,
+    /// One JSON array, under way.
+    Array(output::JsonArray),
+}
+
+impl Streamed {
+    /// Begins the output of a listing of every page in `format`.
+    pub fn begin(out: &mut Stdout, format: Format) -> Result<Self, Failure> {
+        Ok(match format {
+            Format::Table => Streamed::Table,
+            Format::Ndjson => Streamed::Lines,
+            Format::Json => {
+                let array = out.json_array()?;
+                out.flush()?;
+                Streamed::Array(array)
+            }
+        })
+    }
+
+    /// Writes a page's items and sends them on; `Ok(false)` for a table,
+    /// which keeps them itself.
+    pub fn page<T: Serialize>(&mut self, out: &mut Stdout, items: &[T]) -> Result<bool, Failure> {
+        match self {
+            Streamed::Table => return Ok(false),
+            Streamed::Lines => items.iter().try_for_each(|item| out.item(item))?,
+            Streamed::Array(array) => items.iter().try_for_each(|item| array.item(out, item))?,
+        }
+        out.flush()?;
+        Ok(true)
+    }
+
+    /// After the last page: closes the array; `Ok(false)` for a table,
+    /// still to be printed.
+    pub fn end(self, out: &mut Stdout) -> Result<bool, Failure> {
+        match self {
+            Streamed::Table => Ok(false),
+            Streamed::Lines => Ok(true),
+            Streamed::Array(array) => array.end(out).map(|()| true),
+        }
+    }
+
+    /// A page failed: closes the array over the items so far (see
+    /// [`Streamed`]) and gives back the failure to report.
+    pub fn fail(self, out: &mut Stdout, failure: Failure) -> Failure {
+        match self.end(out) {
+            Ok(_) => failure,
+            Err(closing) => closing,
         }
     }
 }

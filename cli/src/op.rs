@@ -171,6 +171,8 @@ async fn call(
         call = call.body(body);
     }
     if flag(matches, "all") {
+        let given: Vec<&str> = params.iter().map(|(name, _)| *name).collect();
+        let call = crate::listing::largest_pages(call, operation, &given);
         return all_items(context, out, operation, call.pages()).await;
     }
     let answer = crate::inflight::call(operation, &path, call.send()).await?;
@@ -307,8 +309,14 @@ pub async fn all_items(
     mut pages: futures::stream::BoxStream<'_, Result<Value, drata::Error>>,
 ) -> Result<(), Failure> {
     let mut tally = crate::listing::Tally::default();
+    let mut stream = crate::listing::Streamed::begin(out, context.format())?;
     let mut all = Vec::new();
-    while let Some(mut page) = pages.try_next().await? {
+    loop {
+        let mut page = match pages.try_next().await {
+            Ok(Some(page)) => page,
+            Ok(None) => break,
+            Err(error) => return Err(stream.fail(out, error.into())),
+        };
         // v1's count is the page's `total`; v2's, its `totalCount` when asked for.
         let counted =
             page.get("total").or_else(|| page.pointer("/pagination/totalCount")).and_then(Value::as_u64);
@@ -317,22 +325,16 @@ pub async fn all_items(
             _ => Vec::new(),
         };
         tally.page(items.len(), counted);
-        if context.format() == Format::Ndjson {
-            items.iter().try_for_each(|item| out.item(item))?;
-            out.flush()?;
-        } else {
+        if !stream.page(out, &items)? {
             all.extend(items);
         }
     }
     tally.finish("item(s)");
-    match context.format() {
-        Format::Ndjson => Ok(()),
-        Format::Table => {
-            spec_table::print_items(out, &spec_table::columns(operation), &all)?;
-            out.line(&format!("{} item(s)", all.len()))
-        }
-        _ => out.json(&all),
+    if stream.end(out)? {
+        return Ok(());
     }
+    spec_table::print_items(out, &spec_table::columns(operation), &all)?;
+    out.line(&format!("{} item(s)", all.len()))
 }
 
 /// `--file [PART=]PATH`: the part it names (when the form has such a

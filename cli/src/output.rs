@@ -141,9 +141,54 @@ impl Stdout {
         Ok(())
     }
 
+    /// Begins a JSON array written an item at a time as a listing's pages
+    /// arrive (`--all` in JSON): `[` now, each item with
+    /// [`JsonArray::item`], `]` with [`JsonArray::end`]. The bytes are those
+    /// [`Stdout::json`] writes for the whole array at once, so memory stays
+    /// that of one page whatever the listing's length.
+    pub fn json_array(&mut self) -> Result<JsonArray, Failure> {
+        write!(self.out, "[").map_err(Failure::Output)?;
+        Ok(JsonArray { items: 0 })
+    }
+
     /// Writes everything out.
     pub fn flush(&mut self) -> Result<(), Failure> {
         self.out.flush().map_err(Failure::Output)
+    }
+}
+
+/// A JSON array on stdout under way ([`Stdout::json_array`]): how many
+/// items it holds so far.
+#[derive(Debug)]
+#[must_use = "an array is closed with `end`"]
+pub struct JsonArray {
+    items: u64,
+}
+
+impl JsonArray {
+    /// Writes one item of the array, laid out as it is inside the whole
+    /// array (pretty: on its own lines, indented; `ndjson`'s compact form:
+    /// after a comma), through the one JSON writer: an item kept as Drata
+    /// sent it ([`drata::Tolerant`]) is written as its text came, escaped.
+    pub fn item<T: serde::Serialize + ?Sized>(&mut self, out: &mut Stdout, value: &T) -> Result<(), Failure> {
+        // The item as the writer lays out an array of one, without its brackets.
+        let mut one = Vec::new();
+        write_json(&mut one, &[value], out.compact).map_err(json_failure)?;
+        let inner = one.strip_prefix(b"[").and_then(|rest| rest.strip_suffix(b"]")).unwrap_or(&one);
+        let inner = if out.compact { inner } else { inner.strip_suffix(b"\n").unwrap_or(inner) };
+        if self.items > 0 {
+            out.out.write_all(b",").map_err(Failure::Output)?;
+        }
+        out.out.write_all(inner).map_err(Failure::Output)?;
+        self.items += 1;
+        Ok(())
+    }
+
+    /// Closes the array (`[]` when it holds none) and ends the line.
+    pub fn end(self, out: &mut Stdout) -> Result<(), Failure> {
+        let close: &[u8] = if self.items == 0 || out.compact { b"]" } else { b"\n]" };
+        out.out.write_all(close).map_err(Failure::Output)?;
+        out.line("")
     }
 }
 
@@ -537,6 +582,69 @@ mod tests {
             expected = expected.replace(c, &format!("\\u{:04x}", u32::from(c)));
         }
         assert_eq!(String::from_utf8_lossy(&pretty), expected, "the layout of serde_json's pretty printer");
+    }
+
+    /// What `items` streamed through a [`JsonArray`] write, pretty or compact.
+    fn streamed(items: &[serde_json::Value], compact: bool) -> String {
+        let (sink, written) = Shared::new();
+        let mut out = Stdout { out: std::io::BufWriter::new(Box::new(sink)), compact };
+        let mut array = out.json_array().expect("begun");
+        out.flush().expect("flushed");
+        assert_eq!(written.text(), "[", "the bracket is out before any item");
+        for item in items {
+            array.item(&mut out, item).expect("item");
+            out.flush().expect("flushed");
+            assert!(written.text().ends_with('}'), "each item is out as it is written: {}", written.text());
+        }
+        array.end(&mut out).expect("ended");
+        out.flush().expect("flushed");
+        written.text()
+    }
+
+    /// A writer whose bytes the test can read while it is in use.
+    #[derive(Clone)]
+    struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl Shared {
+        fn new() -> (Self, Self) {
+            let shared = Self(std::sync::Arc::default());
+            (shared.clone(), shared)
+        }
+
+        fn text(&self) -> String {
+            String::from_utf8(self.0.lock().expect("bytes").clone()).expect("UTF-8")
+        }
+    }
+
+    impl Write for Shared {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("bytes").extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_streamed_array_is_written_as_it_goes_and_is_the_whole_array_s_bytes() {
+        let items = vec![
+            serde_json::json!({"id": 1, "alias": "csi\u{9b}31m", "list": [1, {"a": null}]}),
+            serde_json::json!({"id": 2, "nested": {"deep": ["x"]}}),
+            serde_json::json!({"id": 3}),
+        ];
+        for compact in [false, true] {
+            let mut whole = Vec::new();
+            write_json(&mut whole, &items, compact).expect("written");
+            whole.push(b'\n');
+            assert_eq!(
+                streamed(&items, compact),
+                String::from_utf8(whole).expect("UTF-8"),
+                "compact: {compact}"
+            );
+            assert_eq!(streamed(&[], compact), "[]\n", "an empty listing");
+        }
     }
 
     #[test]

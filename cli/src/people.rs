@@ -83,24 +83,31 @@ pub async fn vcs_identities(context: &Context, out: &mut Stdout, command: VcsCom
                     VersionControlClientType::is_known,
                 )
             });
+            let mut query: Vec<(&str, String)> = Vec::new();
             let mut request = client.list_version_control_identities();
             if let Some(q) = &args.search {
+                query.push(("q", q.clone()));
                 request = request.q(q.clone());
             }
             if let Some(client_type) = client_type {
+                query.push(("clientType", listing::wire(&client_type)));
                 request = request.client_type(client_type);
             }
             if let Some(id) = args.connection_id {
+                query.push(("connectionId", id.to_string()));
                 request = request.connection_id(id);
             }
             if let Some(sort) = sort {
+                query.push(("sort", listing::wire(&sort)));
                 request = request.sort(sort);
             }
             if let Some(direction) = args.sort_dir {
+                query.push(("sortDir", listing::wire(&direction)));
                 request = request.sort_dir(direction);
             }
             let format = context.format();
-            let fetch = paged(
+            let (fetch, paging) = paged(
+                &operations::LIST_VERSION_CONTROL_IDENTITIES,
                 args.paging,
                 request,
                 |r, p| r.page(p),
@@ -108,6 +115,10 @@ pub async fn vcs_identities(context: &Context, out: &mut Stdout, command: VcsCom
                 |r| r.send().boxed(),
                 |r| r.pages(),
             );
+            query.extend(paging);
+            if !listing::gate(context, out, &operations::LIST_VERSION_CONTROL_IDENTITIES, &query).await? {
+                return Ok(());
+            }
             listing::print(out, format, "identities", &VCS_COLUMNS, fetch).await
         }
         VcsCommand::Toggle { identity, field, on, off: _ } => {
@@ -250,25 +261,42 @@ async fn list_infrastructure(
             InfrastructureClientType::is_known,
         )
     });
+    let mut query: Vec<(&str, String)> = Vec::new();
     let mut request = client.list_infrastructure_identities();
     if let Some(q) = &args.search {
+        query.push(("q", q.clone()));
         request = request.q(q.clone());
     }
     if let Some(client_type) = client_type {
+        query.push(("clientType", listing::wire(&client_type)));
         request = request.client_type(client_type);
     }
     if let Some(id) = args.connection_id {
+        query.push(("connectionId", id.to_string()));
         request = request.connection_id(id);
     }
     if let Some(sort) = sort {
+        query.push(("sort", listing::wire(&sort)));
         request = request.sort(sort);
     }
     if let Some(direction) = args.sort_dir {
+        query.push(("sortDir", listing::wire(&direction)));
         request = request.sort_dir(direction);
     }
     let format = context.format();
-    let fetch =
-        paged(args.paging, request, |r, p| r.page(p), |r, l| r.limit(l), |r| r.send().boxed(), |r| r.pages());
+    let (fetch, paging) = paged(
+        &operations::LIST_INFRASTRUCTURE_IDENTITIES,
+        args.paging,
+        request,
+        |r, p| r.page(p),
+        |r, l| r.limit(l),
+        |r| r.send().boxed(),
+        |r| r.pages(),
+    );
+    query.extend(paging);
+    if !listing::gate(context, out, &operations::LIST_INFRASTRUCTURE_IDENTITIES, &query).await? {
+        return Ok(());
+    }
     listing::print(out, format, "identities", &INFRA_COLUMNS, fetch).await
 }
 
@@ -281,15 +309,19 @@ pub async fn users(context: &Context, out: &mut Stdout, command: UsersCommand) -
                 .iter()
                 .map(|r| open_value(r, "user role", UserRole::KNOWN_VALUES, UserRole::is_known))
                 .collect();
+            let mut query: Vec<(&str, String)> = Vec::new();
             let mut request = client.list_users();
             if let Some(q) = search {
+                query.push(("q", q.clone()));
                 request = request.q(q);
             }
             if !roles.is_empty() {
+                query.extend(roles.iter().map(|role| ("roles[]", listing::wire(role))));
                 request = request.roles(roles);
             }
             let format = context.format();
-            let fetch = paged(
+            let (fetch, paging) = paged(
+                &operations::LIST_USERS,
                 paging,
                 request,
                 |r, p| r.page(p),
@@ -297,6 +329,10 @@ pub async fn users(context: &Context, out: &mut Stdout, command: UsersCommand) -
                 |r| r.send().boxed(),
                 |r| r.pages(),
             );
+            query.extend(paging);
+            if !listing::gate(context, out, &operations::LIST_USERS, &query).await? {
+                return Ok(());
+            }
             listing::print(out, format, "users", &USER_COLUMNS, fetch).await
         }
         UsersCommand::Get { id, email } => {
@@ -334,30 +370,39 @@ pub async fn users(context: &Context, out: &mut Stdout, command: UsersCommand) -
     }
 }
 
-/// One page as the options say, or every page: `page`, `limit`, `send` and
-/// `pages` are the listing's own builder's.
+/// One page as the options say, or every page (pages of `--limit` items,
+/// else of the largest `operation` allows), with the paging part of the
+/// query it sends: `page`, `limit`, `send` and `pages` are the listing's
+/// own builder's.
 fn paged<'a, B, P>(
+    operation: &'static drata::Operation,
     paging: drata_cli::args::Paging,
     request: B,
     page: impl FnOnce(B, u32) -> B,
     limit: impl Fn(B, u32) -> B,
     send: impl FnOnce(B) -> futures::future::BoxFuture<'a, Result<drata::Response<P>, drata::Error>>,
     pages: impl FnOnce(B) -> futures::stream::BoxStream<'a, Result<P, drata::Error>>,
-) -> Fetch<'a, P> {
+) -> (Fetch<'a, P>, Vec<(&'static str, String)>) {
+    let size = if paging.all { listing::page_size(operation, paging.limit) } else { paging.limit };
+    let mut query = Vec::new();
+    let request = match size {
+        Some(l) => {
+            query.push(("limit", l.to_string()));
+            limit(request, l)
+        }
+        None => request,
+    };
     if paging.all {
-        // The largest page Drata serves, unless told otherwise.
-        Fetch::All(pages(limit(request, paging.limit.unwrap_or(50))))
-    } else {
-        let request = match paging.limit {
-            Some(l) => limit(request, l),
-            None => request,
-        };
-        let request = match paging.page {
-            Some(p) => page(request, p),
-            None => request,
-        };
-        Fetch::One(send(request))
+        return (Fetch::All(pages(request)), query);
     }
+    let request = match paging.page {
+        Some(p) => {
+            query.push(("page", p.to_string()));
+            page(request, p)
+        }
+        None => request,
+    };
+    (Fetch::One(send(request)), query)
 }
 
 /// The write gate ([`Context::permit_write`]) for a write to an identity

@@ -1068,3 +1068,140 @@ fn rate_limit_sets_the_requests_in_any_minute() {
     );
     assert_eq!(raw.server.requests(), 1);
 }
+
+#[test]
+fn a_listing_s_dry_run_prints_the_get_and_sends_nothing() {
+    let raw = Raw::start(|_, _| Act::Answer(json_answer(500, "{\"message\": \"nothing should come\"}")));
+    for (args, expected) in [
+        (&["users", "list", "--dry-run"][..], "dry run: would send GET /users: no body\nnothing was sent\n"),
+        (
+            &["users", "list", "--search", "ada", "--limit", "5", "--page", "2", "--dry-run"],
+            "dry run: would send GET /users: no body; the query q=ada&limit=5&page=2\nnothing was sent\n",
+        ),
+        (
+            &["connections", "list", "--state", "active", "--dry-run"],
+            "dry run: would send GET /connections: no body; the query state=ACTIVE\nnothing was sent\n",
+        ),
+        (
+            &["vcs-identities", "list", "--all", "--dry-run"],
+            "dry run: would send GET /user-identities/version-control: no body; the query limit=50\nnothing was sent\n",
+        ),
+    ] {
+        let run = raw.drata(args);
+        assert_eq!((run.code, run.stdout.as_str(), run.stderr.as_str()), (0, expected, ""), "{args:?}");
+    }
+    let json = raw.drata(&["--json", "connections", "list", "--all", "--dry-run"]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    assert_eq!(
+        json.json(),
+        serde_json::json!({"dryRun": true, "method": "GET", "path": "/connections",
+            "request": {"parameters": {"limit": "50"}, "body": null}})
+    );
+    assert_eq!(raw.server.requests(), 0, "a dry run sends nothing");
+}
+
+/// A user as the users listing shows it.
+fn user(id: u64) -> serde_json::Value {
+    serde_json::json!({"id": id, "email": format!("u{id}@example.com"), "firstName": "F", "lastName": "L", "roles": [], "identities": []})
+}
+
+/// The value of `name` in a request's query, if it has it.
+fn query_value(request: &str, name: &str) -> Option<String> {
+    let line = request.lines().next().unwrap_or("");
+    let query = line.split_whitespace().nth(1).and_then(|target| target.split_once('?')).map_or("", |q| q.1);
+    query.split('&').find_map(|pair| pair.strip_prefix(&format!("{name}="))).map(str::to_string)
+}
+
+/// A raw server holding `total` users, paged by number as Drata pages
+/// them (`limit` a page, 20 when not asked), that keeps each request's
+/// `limit` (or v2's `size`).
+fn users_server(total: u64) -> (Raw, std::sync::Arc<std::sync::Mutex<Vec<Option<String>>>>) {
+    let sizes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = sizes.clone();
+    let raw = Raw::start(move |_, request| {
+        let line = request.lines().next().unwrap_or("").to_string();
+        if line.starts_with("GET /public/v2/vendors") {
+            log.lock().expect("log").push(query_value(request, "size"));
+            return Act::Answer(vendors_page(&[1, 2], None));
+        }
+        let limit: u64 = query_value(request, "limit").and_then(|l| l.parse().ok()).unwrap_or(20);
+        log.lock().expect("log").push(query_value(request, "limit"));
+        let page = u64::from(page_asked(request));
+        let data: Vec<_> = ((page - 1) * limit + 1..=(page * limit).min(total)).map(user).collect();
+        let body = serde_json::json!({"data": data, "page": page, "limit": limit, "total": total});
+        Act::Answer(json_answer(200, &body.to_string()))
+    });
+    (raw, sizes)
+}
+
+#[test]
+fn a_full_listing_asks_for_the_largest_page_the_spec_allows() {
+    let (raw, sizes) = users_server(1234);
+    for args in [
+        &["--output", "ndjson", "users", "list", "--all"][..],
+        &["--output", "ndjson", "op", "list-users", "--all"],
+        &["--output", "ndjson", "api", "GET", "/users", "--paginate"],
+    ] {
+        sizes.lock().expect("log").clear();
+        let run = raw.drata(args);
+        assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{args:?}");
+        assert_eq!(run.stdout.lines().count(), 1234, "{args:?}");
+        let asked = sizes.lock().expect("log").clone();
+        assert_eq!(asked, vec![Some("50".to_string()); 25], "{args:?}: 25 pages of 50");
+    }
+    // A size given is the size asked.
+    sizes.lock().expect("log").clear();
+    let run = raw.drata(&["--output", "ndjson", "users", "list", "--all", "--limit", "40"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(sizes.lock().expect("log").clone(), vec![Some("40".to_string()); 31]);
+    // v2: the spec allows pages of 500.
+    sizes.lock().expect("log").clear();
+    let run = raw.drata(&["--json", "v2", "list-vendors", "--all"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(sizes.lock().expect("log").clone(), [Some("500".to_string())]);
+}
+
+#[test]
+fn all_in_json_is_the_same_array_written_as_the_pages_arrive() {
+    // 1,234 users in pages of 50: the array of every item, in order, each as sent.
+    let (raw, _) = users_server(1234);
+    let expected = serde_json::Value::Array((1..=1234).map(user).collect());
+    for args in [
+        &["--json", "users", "list", "--all"][..],
+        &["--json", "op", "list-users", "--all"],
+        &["--json", "api", "GET", "/users", "--paginate"],
+    ] {
+        let run = raw.drata(args);
+        assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{args:?}");
+        assert_eq!(run.json(), expected, "{args:?}");
+    }
+    let connections = Fake::new();
+    let run = connections.drata(&["--json", "connections", "list", "--all", "--limit", "4"]);
+    let whole = connections.drata(&["--json", "connections", "list", "--limit", "25"]);
+    assert_eq!(run.json(), whole.json()["data"], "the items of the one page that holds them all");
+    // An empty listing is an empty array.
+    let (empty, _) = users_server(0);
+    let run = empty.drata(&["--json", "users", "list", "--all"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, "[]\n"));
+
+    // The second page never comes: the first page's items were written
+    // before it was asked for, and the array is closed over them.
+    let hung = Raw::start(|_, request| {
+        if page_asked(request) > 1 {
+            return Act::Silent;
+        }
+        let data: Vec<_> = (1..=50).map(user).collect();
+        Act::Answer(json_answer(
+            200,
+            &serde_json::json!({"data": data, "page": 1, "limit": 50, "total": 60}).to_string(),
+        ))
+    });
+    let run = hung.drata(&["--json", "--timeout", "1", "users", "list", "--all"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let mut documents = serde_json::Deserializer::from_str(&run.stdout).into_iter::<serde_json::Value>();
+    let listed = documents.next().expect("the array").expect("valid JSON");
+    assert_eq!(listed, serde_json::Value::Array((1..=50).map(user).collect()));
+    let error = documents.next().expect("the error").expect("valid JSON");
+    assert_eq!(error["error"]["kind"], "timeout", "{error}");
+    assert!(documents.next().is_none());
+}

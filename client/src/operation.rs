@@ -318,6 +318,29 @@ impl Operation {
         every_operation().find(|op| op.method == method && op.fits(path)).unwrap_or_else(|| raw(method))
     }
 
+    /// The parameter that sets how many items a page of this listing
+    /// holds: `limit` for a listing paged by number, `size` for one paged
+    /// by cursor (see [`Pagination`]); `None` when it is not a listing.
+    pub fn page_size_parameter(&self) -> Option<&'static Parameter> {
+        match self.pagination? {
+            Pagination::Page => self.parameter("limit"),
+            Pagination::Cursor => self.parameter("size"),
+        }
+    }
+
+    /// The largest page the listing serves: the `maximum` the spec gives
+    /// its page-size parameter ([`Operation::page_size_parameter`]), what a
+    /// full listing asks for so that it takes the fewest requests; `None`
+    /// when it is not a listing or the spec states no bound.
+    ///
+    /// ```
+    /// assert_eq!(drata::operations::LIST_USERS.largest_page(), Some(50));
+    /// assert_eq!(drata::operations::GET_USER.largest_page(), None);
+    /// ```
+    pub fn largest_page(&self) -> Option<u32> {
+        self.page_size_parameter()?.maximum.and_then(|most| u32::try_from(most).ok()).filter(|most| *most > 0)
+    }
+
     /// The parameter named `name` on the wire.
     pub fn parameter(&self, name: &str) -> Option<&'static Parameter> {
         self.parameters.iter().find(|p| p.name == name)
