@@ -29,6 +29,10 @@ pub enum Failure {
     /// Standard output could not be written: a reader that went away (a
     /// broken pipe, not an error) or a full disk.
     Output(std::io::Error),
+    /// A listing of every page that failed after printing some: the
+    /// failure, and where to go on from (`--page 3`, `--cursor C`), said
+    /// in its message and as `resume` in its JSON.
+    Resumable(Box<Failure>, String),
 }
 
 impl From<drata::Error> for Failure {
@@ -44,6 +48,7 @@ impl Failure {
             Failure::Invalid(_) | Failure::Report(..) => EXIT_INVALID,
             Failure::Call(e) if e.is_invalid_input() => EXIT_INVALID,
             Failure::Api(_) | Failure::Finding(..) | Failure::Call(_) | Failure::Output(_) => EXIT_API,
+            Failure::Resumable(failure, _) => failure.exit_code(),
         }
     }
 
@@ -56,6 +61,10 @@ impl Failure {
             | Failure::Finding(message, _) => message.clone(),
             Failure::Call(e) => call_message(e),
             Failure::Output(e) => format!("cannot write the output: {e}"),
+            Failure::Resumable(failure, resume) => format!(
+                "{}\nthe items before it were printed; go on from there with {resume}",
+                failure.message()
+            ),
         }
     }
 
@@ -78,6 +87,12 @@ impl Failure {
         if let Failure::Report(_, report) | Failure::Finding(_, report) = self {
             return report.clone();
         }
+        if let Failure::Resumable(failure, resume) = self {
+            let mut json = failure.to_json();
+            json["error"]["message"] = json!(self.message());
+            json["error"]["resume"] = json!(resume);
+            return json;
+        }
         let mut error = Map::new();
         error.insert("kind".into(), json!(self.kind()));
         error.insert("message".into(), json!(self.message()));
@@ -93,6 +108,7 @@ impl Failure {
             Failure::Invalid(_) | Failure::Report(..) => "invalid",
             Failure::Api(_) | Failure::Finding(..) => "failed",
             Failure::Output(_) => "output",
+            Failure::Resumable(failure, _) => failure.kind(),
             Failure::Call(e) => match &**e {
                 e if e.is_invalid_input() => "invalid",
                 drata::Error::Api(_) => "api",
