@@ -561,6 +561,7 @@ pub async fn list_connections(context: &Context, out: &mut Stdout, args: ListArg
             output::set_items_total(&progress, "connections", u64::try_from(page.total).unwrap_or(0));
             progress.inc(page.data.len() as u64);
             tally.page(page.data.len(), u64::try_from(page.total).ok());
+            stream.came(Some(format!("--page {}", page.page.saturating_add(1))));
             if !stream.page(out, &page.data)? {
                 all.extend(page.data);
             }

@@ -33,6 +33,10 @@ pub enum Failure {
     /// a call refused for its key used), said after its message; the rest
     /// (kind, exit code, details) is the failure's.
     Noted(Box<Failure>, String),
+    /// A listing of every page that failed after printing some: the
+    /// failure, and where to go on from (`--page 3`, `--cursor C`), said
+    /// in its message and as `resume` in its JSON.
+    Resumable(Box<Failure>, String),
 }
 
 impl From<drata::Error> for Failure {
@@ -49,6 +53,7 @@ impl Failure {
             Failure::Call(e) if e.is_invalid_input() => EXIT_INVALID,
             Failure::Api(_) | Failure::Finding(..) | Failure::Call(_) | Failure::Output(_) => EXIT_API,
             Failure::Noted(failure, _) => failure.exit_code(),
+            Failure::Resumable(failure, _) => failure.exit_code(),
         }
     }
 
@@ -70,6 +75,10 @@ impl Failure {
                     _ => format!("{message}; {note}"),
                 }
             }
+            Failure::Resumable(failure, resume) => format!(
+                "{}\nthe items before it were printed; go on from there with {resume}",
+                failure.message()
+            ),
         }
     }
 
@@ -99,6 +108,12 @@ impl Failure {
             }
             return json;
         }
+        if let Failure::Resumable(failure, resume) = self {
+            let mut json = failure.to_json();
+            json["error"]["message"] = json!(self.message());
+            json["error"]["resume"] = json!(resume);
+            return json;
+        }
         let mut error = Map::new();
         error.insert("kind".into(), json!(self.kind()));
         error.insert("message".into(), json!(self.message()));
@@ -115,6 +130,7 @@ impl Failure {
             Failure::Api(_) | Failure::Finding(..) => "failed",
             Failure::Output(_) => "output",
             Failure::Noted(failure, _) => failure.kind(),
+            Failure::Resumable(failure, _) => failure.kind(),
             Failure::Call(e) => match &**e {
                 e if e.is_invalid_input() => "invalid",
                 drata::Error::Api(_) => "api",

@@ -67,6 +67,7 @@ where
             let progress = output::items_bar(what);
             let mut tally = Tally::default();
             let mut stream = Streamed::begin(out, format)?;
+            let mut pages_done: u32 = 0;
             let mut all = Vec::new();
             loop {
                 let page = match pages.try_next().await {
@@ -80,6 +81,8 @@ where
                 output::set_items_total(&progress, what, u64::try_from(page.total()).unwrap_or(0));
                 progress.inc(page.items().len() as u64);
                 tally.page(page.items().len(), u64::try_from(page.total()).ok());
+                pages_done += 1;
+                stream.came(Some(format!("--page {}", pages_done + 1)));
                 if !stream.page(out, page.items())? {
                     all.extend(page.into_items());
                 }
@@ -173,7 +176,15 @@ pub fn largest_pages<'a>(
 /// the items so far, so that stdout holds valid JSON up to the error;
 /// the error follows as it does for any command (stderr, the exit code,
 /// and the `{"error": …}` document after the array under `--json`).
-pub enum Streamed {
+pub struct Streamed {
+    how: How,
+    /// Where the listing goes on after the pages so far (`--page 3`,
+    /// `--cursor C`), named by a failure of the next page.
+    resume: Option<String>,
+}
+
+/// How [`Streamed`] writes.
+enum How {
     /// A table: nothing is written until the end.
     Table,
     /// Each item a line of JSON.
@@ -185,24 +196,25 @@ pub enum Streamed {
 impl Streamed {
     /// Begins the output of a listing of every page in `format`.
     pub fn begin(out: &mut Stdout, format: Format) -> Result<Self, Failure> {
-        Ok(match format {
-            Format::Table => Streamed::Table,
-            Format::Ndjson => Streamed::Lines,
+        let how = match format {
+            Format::Table => How::Table,
+            Format::Ndjson => How::Lines,
             Format::Json => {
                 let array = out.json_array()?;
                 out.flush()?;
-                Streamed::Array(array)
+                How::Array(array)
             }
-        })
+        };
+        Ok(Streamed { how, resume: None })
     }
 
     /// Writes a page's items and sends them on; `Ok(false)` for a table,
     /// which keeps them itself.
     pub fn page<T: Serialize>(&mut self, out: &mut Stdout, items: &[T]) -> Result<bool, Failure> {
-        match self {
-            Streamed::Table => return Ok(false),
-            Streamed::Lines => items.iter().try_for_each(|item| out.item(item))?,
-            Streamed::Array(array) => items.iter().try_for_each(|item| array.item(out, item))?,
+        match &mut self.how {
+            How::Table => return Ok(false),
+            How::Lines => items.iter().try_for_each(|item| out.item(item))?,
+            How::Array(array) => items.iter().try_for_each(|item| array.item(out, item))?,
         }
         out.flush()?;
         Ok(true)
@@ -211,19 +223,33 @@ impl Streamed {
     /// After the last page: closes the array; `Ok(false)` for a table,
     /// still to be printed.
     pub fn end(self, out: &mut Stdout) -> Result<bool, Failure> {
-        match self {
-            Streamed::Table => Ok(false),
-            Streamed::Lines => Ok(true),
-            Streamed::Array(array) => array.end(out).map(|()| true),
+        match self.how {
+            How::Table => Ok(false),
+            How::Lines => Ok(true),
+            How::Array(array) => array.end(out).map(|()| true),
         }
     }
 
+    /// Counts a page that came: the listing goes on at `next` (`--page 3`,
+    /// `--cursor C`; `None` when the page does not say).
+    pub fn came(&mut self, next: Option<String>) {
+        self.resume = next;
+    }
+
     /// A page failed: closes the array over the items so far (see
-    /// [`Streamed`]) and gives back the failure to report.
+    /// [`Streamed`]) and gives back the failure to report, naming where to
+    /// go on from when pages came before it. A failure of the paging itself
+    /// (a page repeated, a cursor given twice) names none: going on from
+    /// there would meet it again.
     pub fn fail(self, out: &mut Stdout, failure: Failure) -> Failure {
-        match self.end(out) {
-            Ok(_) => failure,
-            Err(closing) => closing,
+        let resume = self.resume.clone();
+        if let Err(closing) = self.end(out) {
+            return closing;
+        }
+        match (resume, &failure) {
+            (_, Failure::Call(error)) if matches!(**error, drata::Error::Pagination { .. }) => failure,
+            (Some(resume), _) => Failure::Resumable(Box::new(failure), resume),
+            (None, _) => failure,
         }
     }
 }

@@ -325,6 +325,13 @@ pub async fn all_items(
             _ => Vec::new(),
         };
         tally.page(items.len(), counted);
+        // Where the listing goes on: the next cursor (v2), else the next page.
+        let next = match page.pointer("/pagination/cursor") {
+            Some(Value::String(cursor)) => Some(format!("--cursor {}", crate::output::text(cursor))),
+            Some(_) => None,
+            None => page.get("page").and_then(Value::as_u64).map(|n| format!("--page {}", n + 1)),
+        };
+        stream.came(next);
         if !stream.page(out, &items)? {
             all.extend(items);
         }

@@ -1205,3 +1205,47 @@ fn all_in_json_is_the_same_array_written_as_the_pages_arrive() {
     assert_eq!(error["error"]["kind"], "timeout", "{error}");
     assert!(documents.next().is_none());
 }
+
+#[test]
+fn a_listing_that_fails_part_way_names_where_to_go_on_from() {
+    // Pages 1 and 2 come; page 3 is refused. v2: the page at cursor `c2` is.
+    let raw = Raw::start(|_, request| {
+        let line = request.lines().next().unwrap_or("").to_string();
+        let refused = json_answer(400, "{\"message\": \"no\"}");
+        if line.starts_with("GET /public/v2/vendors") {
+            return Act::Answer(if line.contains("cursor=c2") {
+                refused
+            } else {
+                vendors_page(&[1, 2], Some("c2"))
+            });
+        }
+        let page = u64::from(page_asked(request));
+        if page == 3 {
+            return Act::Answer(refused);
+        }
+        let data: Vec<_> = ((page - 1) * 50 + 1..=page * 50).map(user).collect();
+        Act::Answer(json_answer(
+            200,
+            &serde_json::json!({"data": data, "page": page, "limit": 50, "total": 500}).to_string(),
+        ))
+    });
+    for (args, resume, listed) in [
+        (&["--json", "users", "list", "--all"][..], "--page 3", 100),
+        (&["--json", "op", "list-users", "--all"], "--page 3", 100),
+        (&["--json", "v2", "list-vendors", "--all"], "--cursor c2", 2),
+    ] {
+        let run = raw.drata(args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        let hint = format!("\nthe items before it were printed; go on from there with {resume}\n");
+        assert!(run.stderr.ends_with(&hint), "{args:?}: {}", run.stderr);
+        let mut documents = serde_json::Deserializer::from_str(&run.stdout).into_iter::<serde_json::Value>();
+        let items = documents.next().expect("the array").expect("valid JSON");
+        assert_eq!(items.as_array().map(Vec::len), Some(listed), "{args:?}");
+        let error = documents.next().expect("the error").expect("valid JSON");
+        assert_eq!(
+            (&error["error"]["resume"], &error["error"]["status"]),
+            (&serde_json::json!(resume), &serde_json::json!(400)),
+            "{args:?}"
+        );
+    }
+}
